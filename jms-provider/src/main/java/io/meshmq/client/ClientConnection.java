@@ -1,0 +1,670 @@
+package io.meshmq.client;
+
+import io.meshmq.client.transport.NettyFrames;
+import io.meshmq.client.transport.TransportConnectors;
+import io.meshmq.protocol.ErrorCode;
+import io.meshmq.protocol.FrameDescriptor;
+import io.meshmq.protocol.FrameType;
+import io.meshmq.protocol.ProtocolException;
+import io.meshmq.protocol.WireReader;
+import io.meshmq.protocol.WireWriter;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One connection to a broker: the handshake, request/reply correlation, and routing of deliveries to
+ * {@link ClientConsumer}s. Thread safe.
+ */
+public final class ClientConnection
+{
+    private static final ThreadLocal<WireWriter> WRITERS = ThreadLocal.withInitial(() -> new WireWriter(1024));
+
+    private final ConnectionUrl url;
+    private final ConnectionListener listener;
+    private final Map<Long, CompletableFuture<Void>> pending = new ConcurrentHashMap<>();
+    private final Map<Long, ClientConsumer> consumers = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CompletableFuture<Void> handshake = new CompletableFuture<>();
+    private final Object writability = new Object();
+    private final long callTimeoutMs;
+    private volatile Channel channel;
+    private volatile ClientException failure;
+    private volatile String brokerName;
+    private volatile long connectionId;
+
+    private ClientConnection(final ConnectionUrl url, final ConnectionListener listener)
+    {
+        this.url = url;
+        this.listener = listener;
+        this.callTimeoutMs = url.callTimeoutMs();
+    }
+
+    /**
+     * Connects and completes the handshake.
+     *
+     * @throws ClientException with the broker's reason if it refused, or why the connection failed.
+     */
+    public static ClientConnection open(
+        final ConnectionUrl url, final String user, final String password, final String clientId,
+        final ConnectionListener listener) throws ClientException
+    {
+        final ClientConnection connection = new ClientConnection(url, listener);
+        try
+        {
+            connection.channel = TransportConnectors.forScheme(url.scheme()).connect(url, connection.new Handler());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ClientException(ErrorCode.GENERIC, ex.getMessage(), ex);
+        }
+        catch (final Exception ex)
+        {
+            throw new ClientException(ClientException.CONNECTION_LOST, ex.getMessage(), ex);
+        }
+        final WireWriter writer = writer().beginFrame(FrameType.HELLO)
+            .writeInt(FrameDescriptor.MAGIC)
+            .writeShort(FrameDescriptor.PROTOCOL_VERSION)
+            .writeByte(FrameDescriptor.ROLE_CLIENT)
+            .writeString(clientId)
+            .writeString(user)
+            .writeString(password)
+            .endFrame();
+        connection.write(writer, true);
+        try
+        {
+            connection.await(connection.handshake, "handshake with " + url);
+        }
+        catch (final ClientException ex)
+        {
+            connection.channel.close();
+            throw ex;
+        }
+        return connection;
+    }
+
+    public ConnectionUrl url()
+    {
+        return url;
+    }
+
+    public String brokerName()
+    {
+        return brokerName;
+    }
+
+    /**
+     * @return the id the broker gave this connection, unique within the broker's lifetime.
+     */
+    public long connectionId()
+    {
+        return connectionId;
+    }
+
+    public long nextId()
+    {
+        return ids.incrementAndGet();
+    }
+
+    public boolean isOpen()
+    {
+        return failure == null && !closing.get();
+    }
+
+    public ClientConsumer createConsumer(
+        final long sessionId, final byte destinationType, final String destinationName, final String selector,
+        final boolean noLocal) throws ClientException
+    {
+        final long consumerId = nextId();
+        final ClientConsumer consumer = new ClientConsumer(this, consumerId, sessionId, url.consumerWindow());
+        consumers.put(consumerId, consumer);
+        final long correlationId = nextId();
+        final WireWriter writer = writer().beginFrame(FrameType.CREATE_CONSUMER)
+            .writeLong(correlationId)
+            .writeLong(sessionId)
+            .writeLong(consumerId)
+            .writeByte(destinationType)
+            .writeString(destinationName)
+            .writeString(selector)
+            .writeBoolean(noLocal)
+            .writeInt(url.consumerWindow())
+            .endFrame();
+        try
+        {
+            call(correlationId, writer, "create consumer on " + destinationName);
+        }
+        catch (final ClientException ex)
+        {
+            consumers.remove(consumerId);
+            throw ex;
+        }
+        return consumer;
+    }
+
+    /**
+     * Stops deliveries to a consumer; deliveries the broker sent that were never acknowledged stay with the
+     * session (for CLIENT_ACKNOWLEDGE and transactions) until it acknowledges, releases or closes.
+     */
+    public void closeConsumer(final ClientConsumer consumer) throws ClientException
+    {
+        final List<Delivery> unseen = consumer.close();
+        if (!isOpen())
+        {
+            consumers.remove(consumer.consumerId());
+            return;
+        }
+        if (!unseen.isEmpty())
+        {
+            release(toAcks(unseen, false), false);
+        }
+        final long correlationId = nextId();
+        final WireWriter writer = writer().beginFrame(FrameType.CLOSE_CONSUMER)
+            .writeLong(correlationId)
+            .writeLong(consumer.consumerId())
+            .endFrame();
+        try
+        {
+            call(correlationId, writer, "close consumer");
+        }
+        finally
+        {
+            consumers.remove(consumer.consumerId());
+        }
+    }
+
+    /**
+     * Closes a session on the broker: what its consumers were sent and nobody acknowledged goes back to
+     * the queues.
+     */
+    public void closeSession(final long sessionId) throws ClientException
+    {
+        if (!isOpen())
+        {
+            return;
+        }
+        final long correlationId = nextId();
+        final WireWriter writer = writer().beginFrame(FrameType.CLOSE_SESSION)
+            .writeLong(correlationId)
+            .writeLong(sessionId)
+            .endFrame();
+        call(correlationId, writer, "close session");
+    }
+
+    /**
+     * Sends one message.
+     *
+     * @param sync wait until the broker has taken it (and, once it has a journal, forced it to disk).
+     */
+    public void send(
+        final byte destinationType, final String destinationName, final MessageEncoder encoder, final boolean sync)
+        throws ClientException
+    {
+        checkOpen();
+        final long correlationId = sync ? nextId() : 0;
+        final WireWriter writer = writer().beginFrame(FrameType.SEND)
+            .writeLong(correlationId)
+            .writeByte(destinationType)
+            .writeString(destinationName);
+        encoder.encode(writer);
+        writer.endFrame();
+        if (sync)
+        {
+            call(correlationId, writer, "send to " + destinationName);
+        }
+        else
+        {
+            awaitWritable();
+            write(writer, true);
+        }
+    }
+
+    /**
+     * Creates a temporary queue or topic owned by this connection; the broker deletes it when the
+     * connection ends.
+     */
+    public void createTemporary(final byte destinationType, final String name) throws ClientException
+    {
+        temporary(FrameType.CREATE_TEMP, destinationType, name, "create temporary destination " + name);
+    }
+
+    /**
+     * Deletes a temporary destination of this connection; refused while it has consumers.
+     */
+    public void deleteTemporary(final byte destinationType, final String name) throws ClientException
+    {
+        temporary(FrameType.DELETE_TEMP, destinationType, name, "delete temporary destination " + name);
+    }
+
+    private void temporary(final byte frameType, final byte destinationType, final String name, final String what)
+        throws ClientException
+    {
+        checkOpen();
+        final long correlationId = nextId();
+        final WireWriter writer = writer().beginFrame(frameType)
+            .writeLong(correlationId)
+            .writeByte(destinationType)
+            .writeString(name)
+            .endFrame();
+        call(correlationId, writer, what);
+    }
+
+    /**
+     * Sends a transaction's messages and acknowledgements for the broker to apply as one unit.
+     */
+    public void commit(final List<PendingSend> sends, final List<DeliveryAck> acks) throws ClientException
+    {
+        checkOpen();
+        final long correlationId = nextId();
+        final WireWriter writer = writer().beginFrame(FrameType.COMMIT).writeLong(correlationId);
+        writer.writeInt(sends.size());
+        for (final PendingSend send : sends)
+        {
+            writer.writeByte(send.destinationType()).writeString(send.destinationName()).writeBytes(send.message());
+        }
+        writer.writeInt(acks.size());
+        for (final DeliveryAck ack : acks)
+        {
+            writer.writeLong(ack.consumerId()).writeLong(ack.deliveryId());
+        }
+        writer.endFrame();
+        call(correlationId, writer, "commit");
+    }
+
+    /**
+     * Acknowledges one delivery without waiting for the broker.
+     */
+    public void ack(final long consumerId, final long deliveryId) throws ClientException
+    {
+        checkOpen();
+        final WireWriter writer = writer().beginFrame(FrameType.ACK)
+            .writeLong(consumerId)
+            .writeLong(deliveryId)
+            .endFrame();
+        write(writer, true);
+    }
+
+    public void ackBatch(final Collection<DeliveryAck> acks, final boolean sync) throws ClientException
+    {
+        if (acks.isEmpty())
+        {
+            return;
+        }
+        checkOpen();
+        final long correlationId = sync ? nextId() : 0;
+        final WireWriter writer = writer().beginFrame(FrameType.ACK_BATCH).writeLong(correlationId).writeInt(acks.size());
+        for (final DeliveryAck ack : acks)
+        {
+            writer.writeLong(ack.consumerId()).writeLong(ack.deliveryId());
+        }
+        writer.endFrame();
+        if (sync)
+        {
+            call(correlationId, writer, "acknowledge");
+        }
+        else
+        {
+            write(writer, true);
+        }
+    }
+
+    /**
+     * Gives deliveries back to their queues, in the order given, to be delivered again.
+     */
+    public void release(final Collection<DeliveryAck> deliveries, final boolean sync) throws ClientException
+    {
+        if (deliveries.isEmpty())
+        {
+            return;
+        }
+        checkOpen();
+        final long correlationId = sync ? nextId() : 0;
+        final WireWriter writer = writer().beginFrame(FrameType.RELEASE)
+            .writeLong(correlationId).writeInt(deliveries.size());
+        for (final DeliveryAck ack : deliveries)
+        {
+            writer.writeLong(ack.consumerId()).writeLong(ack.deliveryId()).writeBoolean(ack.redelivered());
+        }
+        writer.endFrame();
+        if (sync)
+        {
+            call(correlationId, writer, "release");
+        }
+        else
+        {
+            write(writer, true);
+        }
+    }
+
+    public static List<DeliveryAck> toAcks(final List<Delivery> deliveries, final boolean redelivered)
+    {
+        final List<DeliveryAck> acks = new java.util.ArrayList<>(deliveries.size());
+        for (final Delivery d : deliveries)
+        {
+            acks.add(new DeliveryAck(d.consumerId(), d.deliveryId(), redelivered));
+        }
+        return acks;
+    }
+
+    void credit(final long consumerId, final int credit)
+    {
+        if (!isOpen())
+        {
+            return;
+        }
+        final WireWriter writer = writer().beginFrame(FrameType.CREDIT)
+            .writeLong(consumerId)
+            .writeInt(credit)
+            .endFrame();
+        write(writer, true);
+    }
+
+    /**
+     * Says goodbye (the broker releases everything still held by this connection) and closes the channel.
+     * Idempotent.
+     */
+    public void close()
+    {
+        if (!closing.compareAndSet(false, true))
+        {
+            return;
+        }
+        try
+        {
+            if (failure == null)
+            {
+                final long correlationId = nextId();
+                final WireWriter writer = writer().beginFrame(FrameType.GOODBYE).writeLong(correlationId).endFrame();
+                final CompletableFuture<Void> reply = new CompletableFuture<>();
+                pending.put(correlationId, reply);
+                write(writer, true);
+                await(reply, "close");
+            }
+        }
+        catch (final ClientException ignore)
+        {
+            // The connection is going away either way; the broker releases our state when the channel drops.
+        }
+        finally
+        {
+            channel.close().awaitUninterruptibly(callTimeoutMs);
+        }
+    }
+
+    private void call(final long correlationId, final WireWriter writer, final String what) throws ClientException
+    {
+        final CompletableFuture<Void> reply = new CompletableFuture<>();
+        pending.put(correlationId, reply);
+        checkOpen();
+        write(writer, true);
+        await(reply, what);
+    }
+
+    private void await(final CompletableFuture<Void> future, final String what) throws ClientException
+    {
+        try
+        {
+            future.get(callTimeoutMs, TimeUnit.MILLISECONDS);
+        }
+        catch (final ExecutionException ex)
+        {
+            if (ex.getCause() instanceof ClientException)
+            {
+                final ClientException cause = (ClientException)ex.getCause();
+                throw new ClientException(cause.code(), cause.getMessage(), cause);
+            }
+            throw new ClientException(ErrorCode.GENERIC, what + " failed: " + ex.getCause(), ex.getCause());
+        }
+        catch (final TimeoutException ex)
+        {
+            pending.values().remove(future);
+            throw new ClientException(ClientException.TIMEOUT,
+                what + ": no answer from " + url + " within " + callTimeoutMs + " ms");
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            pending.values().remove(future);
+            throw new ClientException(ErrorCode.GENERIC, what + " interrupted");
+        }
+    }
+
+    private void checkOpen() throws ClientException
+    {
+        final ClientException cause = failure;
+        if (cause != null)
+        {
+            throw new ClientException(cause.code(), cause.getMessage(), cause);
+        }
+        if (closing.get())
+        {
+            throw new ClientException(ErrorCode.ILLEGAL_STATE, "connection to " + url + " is closed");
+        }
+    }
+
+    /**
+     * Blocks a sender while the socket's outbound buffer is above its high watermark, so an asynchronous
+     * producer cannot fill the heap faster than the network drains it.
+     */
+    private void awaitWritable() throws ClientException
+    {
+        final Channel ch = channel;
+        if (ch.isWritable() || ch.eventLoop().inEventLoop())
+        {
+            return;
+        }
+        synchronized (writability)
+        {
+            final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(callTimeoutMs);
+            while (!ch.isWritable() && ch.isActive())
+            {
+                final long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (leftMs <= 0)
+                {
+                    throw new ClientException(ClientException.TIMEOUT,
+                        "send blocked for " + callTimeoutMs + " ms: " + url + " is not reading");
+                }
+                try
+                {
+                    writability.wait(Math.min(leftMs, 100));
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                    throw new ClientException(ErrorCode.GENERIC, "send interrupted");
+                }
+            }
+        }
+        checkOpen();
+    }
+
+    private void write(final WireWriter writer, final boolean flush)
+    {
+        final Channel ch = channel;
+        final ByteBuf buf = NettyFrames.toByteBuf(ch.alloc(), writer);
+        if (flush)
+        {
+            ch.writeAndFlush(buf, ch.voidPromise());
+        }
+        else
+        {
+            ch.write(buf, ch.voidPromise());
+        }
+    }
+
+    private static WireWriter writer()
+    {
+        return WRITERS.get().reset();
+    }
+
+    private void onLost(final ClientException cause)
+    {
+        if (failure != null)
+        {
+            return;
+        }
+        failure = cause;
+        handshake.completeExceptionally(cause);
+        for (final CompletableFuture<Void> future : pending.values())
+        {
+            future.completeExceptionally(cause);
+        }
+        pending.clear();
+        for (final ClientConsumer consumer : consumers.values())
+        {
+            consumer.onConnectionLost(cause);
+        }
+        synchronized (writability)
+        {
+            writability.notifyAll();
+        }
+        if (!closing.get() && listener != null)
+        {
+            listener.onConnectionLost(cause);
+        }
+    }
+
+    /**
+     * Decodes frames from the broker on the I/O thread.
+     */
+    private final class Handler extends ChannelInboundHandlerAdapter
+    {
+        private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+        private final WireReader reader = new WireReader();
+        private String lastError;
+
+        @Override
+        public void channelRead(final ChannelHandlerContext ctx, final Object msg)
+        {
+            final ByteBuf frame = (ByteBuf)msg;
+            try
+            {
+                NettyFrames.wrap(view, frame);
+                if (view.capacity() < 1)
+                {
+                    throw new ProtocolException("empty frame");
+                }
+                reader.wrap(view, FrameDescriptor.BODY_OFFSET, view.capacity() - FrameDescriptor.BODY_OFFSET);
+                onFrame(view.getByte(FrameDescriptor.TYPE_OFFSET));
+            }
+            catch (final ProtocolException ex)
+            {
+                lastError = "broker " + url + " sent a malformed frame: " + ex.getMessage();
+                ctx.close();
+            }
+            finally
+            {
+                frame.release();
+            }
+        }
+
+        private void onFrame(final byte type)
+        {
+            switch (type)
+            {
+                case FrameType.DELIVER:
+                {
+                    final long consumerId = reader.readLong();
+                    final long deliveryId = reader.readLong();
+                    final int deliveryCount = reader.readInt();
+                    final byte[] message = reader.readRest();
+                    final ClientConsumer consumer = consumers.get(consumerId);
+                    if (consumer != null)
+                    {
+                        consumer.onDelivery(new Delivery(consumerId, deliveryId, deliveryCount, message));
+                    }
+                    break;
+                }
+                case FrameType.OK:
+                {
+                    final CompletableFuture<Void> future = pending.remove(reader.readLong());
+                    if (future != null)
+                    {
+                        future.complete(null);
+                    }
+                    break;
+                }
+                case FrameType.ERROR:
+                {
+                    final long correlationId = reader.readLong();
+                    final int code = reader.readInt();
+                    final String message = reader.readString();
+                    final ClientException error = new ClientException(code, message);
+                    if (correlationId == 0)
+                    {
+                        lastError = message;
+                        handshake.completeExceptionally(error);
+                    }
+                    else
+                    {
+                        final CompletableFuture<Void> future = pending.remove(correlationId);
+                        if (future != null)
+                        {
+                            future.completeExceptionally(error);
+                        }
+                    }
+                    break;
+                }
+                case FrameType.HELLO_OK:
+                {
+                    final short version = reader.readShort();
+                    connectionId = reader.readLong();
+                    brokerName = reader.readString();
+                    if (version != FrameDescriptor.PROTOCOL_VERSION)
+                    {
+                        throw new ProtocolException("broker answered with protocol version " + version);
+                    }
+                    handshake.complete(null);
+                    break;
+                }
+                case FrameType.PING:
+                {
+                    final long token = reader.readLong();
+                    write(writer().beginFrame(FrameType.PONG).writeLong(token).endFrame(), true);
+                    break;
+                }
+                case FrameType.PONG:
+                    break;
+                default:
+                    throw new ProtocolException("unexpected frame " + FrameType.name(type) + " from broker");
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(final ChannelHandlerContext ctx)
+        {
+            synchronized (writability)
+            {
+                writability.notifyAll();
+            }
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        @Override
+        public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+        {
+            lastError = "connection to " + url + " failed: " + cause.getMessage();
+            ctx.close();
+        }
+
+        @Override
+        public void channelInactive(final ChannelHandlerContext ctx)
+        {
+            final String reason = lastError != null ? lastError : "connection to " + url + " was lost";
+            onLost(new ClientException(ClientException.CONNECTION_LOST, reason));
+        }
+    }
+}

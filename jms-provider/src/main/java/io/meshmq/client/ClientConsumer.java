@@ -1,0 +1,248 @@
+package io.meshmq.client;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The client side of one broker consumer: a bounded buffer of deliveries (the broker never sends more than
+ * the credit this consumer granted) and the credit it hands back as the application takes messages.
+ * <p>
+ * Thread safe: the connection's I/O thread adds, application threads take.
+ */
+public final class ClientConsumer
+{
+    /** Notified on the I/O thread when a delivery arrives, for consumers with a listener. */
+    public interface ArrivalListener
+    {
+        void onArrival(ClientConsumer consumer);
+    }
+
+    private final ClientConnection connection;
+    private final long consumerId;
+    private final long sessionId;
+    private final int window;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<Delivery> buffer = new ArrayDeque<>();
+    private volatile ArrivalListener arrivalListener;
+    private boolean started;
+    private boolean closed;
+    private ClientException failure;
+    private int creditToReturn;
+
+    ClientConsumer(final ClientConnection connection, final long consumerId, final long sessionId, final int window)
+    {
+        this.connection = connection;
+        this.consumerId = consumerId;
+        this.sessionId = sessionId;
+        this.window = window;
+    }
+
+    public long consumerId()
+    {
+        return consumerId;
+    }
+
+    public long sessionId()
+    {
+        return sessionId;
+    }
+
+    public void arrivalListener(final ArrivalListener listener)
+    {
+        this.arrivalListener = listener;
+        if (listener != null && hasBuffered())
+        {
+            listener.onArrival(this);
+        }
+    }
+
+    void onDelivery(final Delivery delivery)
+    {
+        lock.lock();
+        try
+        {
+            if (closed)
+            {
+                return;
+            }
+            buffer.addLast(delivery);
+            changed.signal();
+        }
+        finally
+        {
+            lock.unlock();
+        }
+        final ArrivalListener listener = arrivalListener;
+        if (listener != null)
+        {
+            listener.onArrival(this);
+        }
+    }
+
+    void onConnectionLost(final ClientException cause)
+    {
+        lock.lock();
+        try
+        {
+            failure = cause;
+            changed.signalAll();
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Holds or resumes hand-over to the application (connection stop/start).
+     */
+    public void started(final boolean started)
+    {
+        lock.lock();
+        try
+        {
+            this.started = started;
+            changed.signalAll();
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    public boolean hasBuffered()
+    {
+        lock.lock();
+        try
+        {
+            return started && !buffer.isEmpty();
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes the next delivery, waiting while the buffer is empty or the connection is stopped.
+     *
+     * @param timeoutMs 0 waits without limit, a negative value does not wait.
+     * @return the delivery, or null on timeout or when the consumer is closed meanwhile.
+     * @throws ClientException when the connection was lost.
+     */
+    public Delivery take(final long timeoutMs) throws ClientException, InterruptedException
+    {
+        final Delivery delivery;
+        lock.lock();
+        try
+        {
+            long remainingNs = timeoutMs > 0 ? TimeUnit.MILLISECONDS.toNanos(timeoutMs) : 0;
+            while (!closed && (!started || buffer.isEmpty()))
+            {
+                if (failure != null)
+                {
+                    throw failure;
+                }
+                if (timeoutMs < 0)
+                {
+                    return null;
+                }
+                if (timeoutMs == 0)
+                {
+                    changed.await();
+                }
+                else
+                {
+                    if (remainingNs <= 0)
+                    {
+                        return null;
+                    }
+                    remainingNs = changed.awaitNanos(remainingNs);
+                }
+            }
+            if (closed)
+            {
+                return null;
+            }
+            delivery = buffer.pollFirst();
+        }
+        finally
+        {
+            lock.unlock();
+        }
+        returnCredit(1);
+        return delivery;
+    }
+
+    /**
+     * Wakes threads blocked in {@link #take(long)} and refuses further deliveries.
+     *
+     * @return the deliveries still buffered, which the application never saw.
+     */
+    public List<Delivery> close()
+    {
+        lock.lock();
+        try
+        {
+            closed = true;
+            changed.signalAll();
+            final List<Delivery> left = new ArrayList<>(buffer);
+            buffer.clear();
+            return left;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Empties the buffer without closing (session recover): the caller releases what it returns.
+     */
+    public List<Delivery> drain()
+    {
+        final List<Delivery> left;
+        lock.lock();
+        try
+        {
+            left = new ArrayList<>(buffer);
+            buffer.clear();
+        }
+        finally
+        {
+            lock.unlock();
+        }
+        returnCredit(left.size());
+        return left;
+    }
+
+    private void returnCredit(final int count)
+    {
+        if (count == 0)
+        {
+            return;
+        }
+        final int toSend;
+        lock.lock();
+        try
+        {
+            creditToReturn += count;
+            if (closed || creditToReturn < Math.max(1, window / 2))
+            {
+                return;
+            }
+            toSend = creditToReturn;
+            creditToReturn = 0;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+        connection.credit(consumerId, toSend);
+    }
+}

@@ -1,0 +1,36 @@
+package io.meshmq.client;
+
+import io.meshmq.protocol.ErrorCode;
+
+/**
+ * A failure of the client core: an error frame from the broker (with its {@link ErrorCode}), a lost
+ * connection or a timeout. The JMS layer turns it into the matching JMS exception.
+ */
+public final class ClientException extends Exception
+{
+    private static final long serialVersionUID = 1L;
+
+    /** Not an error code of the protocol: the connection is gone. */
+    public static final int CONNECTION_LOST = -1;
+    /** Not an error code of the protocol: the broker did not answer in time. */
+    public static final int TIMEOUT = -2;
+
+    private final int code;
+
+    public ClientException(final int code, final String message)
+    {
+        super(message);
+        this.code = code;
+    }
+
+    public ClientException(final int code, final String message, final Throwable cause)
+    {
+        super(message, cause);
+        this.code = code;
+    }
+
+    public int code()
+    {
+        return code;
+    }
+}

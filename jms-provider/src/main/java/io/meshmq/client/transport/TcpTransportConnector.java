@@ -1,0 +1,60 @@
+package io.meshmq.client.transport;
+
+import io.meshmq.client.ConnectionUrl;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.nio.NioSocketChannel;
+
+import java.io.IOException;
+import java.net.ConnectException;
+
+/**
+ * {@code tcp://HOST:PORT}: a Netty NIO socket with Nagle off and write watermarks that senders respect.
+ */
+public final class TcpTransportConnector implements TransportConnector
+{
+    public static final TcpTransportConnector INSTANCE = new TcpTransportConnector();
+
+    @Override
+    public String scheme()
+    {
+        return "tcp";
+    }
+
+    @Override
+    public Channel connect(final ConnectionUrl url, final ChannelHandler handler) throws Exception
+    {
+        final Bootstrap bootstrap = new Bootstrap()
+            .group(ClientEventLoops.group())
+            .channel(NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)url.connectTimeoutMs())
+            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+            .handler(new ChannelInitializer<Channel>()
+            {
+                @Override
+                protected void initChannel(final Channel ch)
+                {
+                    NettyFrames.addFrameDecoder(ch.pipeline(), NettyFrames.maxFrameLength());
+                    ch.pipeline().addLast(handler);
+                }
+            });
+        final ChannelFuture future = bootstrap.connect(url.host(), url.port());
+        if (!future.awaitUninterruptibly(url.connectTimeoutMs() + 1000))
+        {
+            future.cancel(false);
+            throw new ConnectException("timed out connecting to " + url);
+        }
+        if (!future.isSuccess())
+        {
+            final Throwable cause = future.cause();
+            throw new IOException("cannot connect to " + url + ": " + cause.getMessage(), cause);
+        }
+        return future.channel();
+    }
+}

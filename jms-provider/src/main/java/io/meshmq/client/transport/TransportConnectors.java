@@ -1,0 +1,41 @@
+package io.meshmq.client.transport;
+
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+
+/**
+ * Finds the {@link TransportConnector} for a URL scheme: {@code tcp} built in, others through
+ * {@link ServiceLoader} on the context class loader first, then this library's own.
+ */
+public final class TransportConnectors
+{
+    private TransportConnectors()
+    {
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the schemes that are available when none serves this one.
+     */
+    public static TransportConnector forScheme(final String scheme)
+    {
+        final Map<String, TransportConnector> found = new TreeMap<>();
+        found.put("tcp", TcpTransportConnector.INSTANCE);
+        final ClassLoader context = Thread.currentThread().getContextClassLoader();
+        if (context != null)
+        {
+            ServiceLoader.load(TransportConnector.class, context).forEach(c -> found.putIfAbsent(c.scheme(), c));
+        }
+        ServiceLoader.load(TransportConnector.class, TransportConnectors.class.getClassLoader())
+            .forEach(c -> found.putIfAbsent(c.scheme(), c));
+        final TransportConnector connector = found.get(scheme);
+        if (connector == null)
+        {
+            final String hint = "vm".equals(scheme) ?
+                " (vm:// needs the MeshMQ broker engine on the class path)" : "";
+            throw new IllegalArgumentException(
+                "no transport for scheme '" + scheme + "'" + hint + "; available: " + found.keySet());
+        }
+        return connector;
+    }
+}

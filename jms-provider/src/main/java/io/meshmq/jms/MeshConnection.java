@@ -1,0 +1,436 @@
+package io.meshmq.jms;
+
+import io.meshmq.client.ClientConnection;
+import io.meshmq.client.ClientException;
+import io.meshmq.client.ConnectionUrl;
+import jakarta.jms.ConnectionConsumer;
+import jakarta.jms.ConnectionMetaData;
+import jakarta.jms.Destination;
+import jakarta.jms.ExceptionListener;
+import jakarta.jms.IllegalStateException;
+import jakarta.jms.InvalidClientIDException;
+import jakarta.jms.JMSException;
+import jakarta.jms.Queue;
+import jakarta.jms.QueueConnection;
+import jakarta.jms.QueueSession;
+import jakarta.jms.ServerSessionPool;
+import jakarta.jms.Session;
+import jakarta.jms.TemporaryQueue;
+import jakarta.jms.TemporaryTopic;
+import jakarta.jms.Topic;
+import jakarta.jms.TopicConnection;
+import jakarta.jms.TopicSession;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A connection to a broker (classic API). Thread safe. Created stopped: no message reaches a consumer
+ * before {@link #start()}.
+ */
+public final class MeshConnection implements QueueConnection, TopicConnection
+{
+    private final ClientConnection core;
+    private final List<MeshSession> sessions = new CopyOnWriteArrayList<>();
+    private final List<MeshDestination> temporaries = new CopyOnWriteArrayList<>();
+    private final AtomicLong temporaryIds = new AtomicLong();
+    private final String idPrefix;
+    private final Object lifecycle = new Object();
+    private volatile String clientID;
+    private volatile boolean clientIdFixed;
+    private volatile ExceptionListener exceptionListener;
+    private volatile boolean started;
+    private volatile boolean closed;
+
+    private MeshConnection(final ClientConnection core, final String clientID)
+    {
+        this.core = core;
+        this.clientID = clientID;
+        this.clientIdFixed = clientID != null;
+        this.idPrefix = "ID:" + java.util.UUID.randomUUID() + ":";
+    }
+
+    static MeshConnection open(
+        final ConnectionUrl url, final String user, final String password, final String clientID) throws JMSException
+    {
+        final MeshConnection[] holder = new MeshConnection[1];
+        try
+        {
+            final ClientConnection core = ClientConnection.open(url, user, password, clientID, cause ->
+            {
+                final MeshConnection connection = holder[0];
+                if (connection != null)
+                {
+                    connection.onConnectionLost(cause);
+                }
+            });
+            holder[0] = new MeshConnection(core, clientID);
+            return holder[0];
+        }
+        catch (final ClientException ex)
+        {
+            throw JmsExceptions.from(ex);
+        }
+    }
+
+    ClientConnection core()
+    {
+        return core;
+    }
+
+    /**
+     * @return a prefix for message ids unique to this connection.
+     */
+    String idPrefix()
+    {
+        return idPrefix;
+    }
+
+    boolean isStarted()
+    {
+        return started;
+    }
+
+    private void onConnectionLost(final ClientException cause)
+    {
+        final ExceptionListener listener = exceptionListener;
+        if (listener != null && !closed)
+        {
+            final JMSException jms = JmsExceptions.from(cause);
+            final Thread notifier = new Thread(() -> listener.onException(jms), "meshmq-exception-listener");
+            notifier.setDaemon(true);
+            notifier.start();
+        }
+    }
+
+    void checkOpen() throws IllegalStateException
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("connection is closed");
+        }
+    }
+
+    private void fixClientId()
+    {
+        clientIdFixed = true;
+    }
+
+    // ---- sessions ---------------------------------------------------------------------------------------
+
+    @Override
+    public Session createSession(final boolean transacted, final int acknowledgeMode) throws JMSException
+    {
+        return newSession(transacted, acknowledgeMode);
+    }
+
+    @Override
+    public Session createSession(final int sessionMode) throws JMSException
+    {
+        return newSession(sessionMode == Session.SESSION_TRANSACTED, sessionMode);
+    }
+
+    @Override
+    public Session createSession() throws JMSException
+    {
+        return newSession(false, Session.AUTO_ACKNOWLEDGE);
+    }
+
+    @Override
+    public QueueSession createQueueSession(final boolean transacted, final int acknowledgeMode) throws JMSException
+    {
+        return newSession(transacted, acknowledgeMode);
+    }
+
+    @Override
+    public TopicSession createTopicSession(final boolean transacted, final int acknowledgeMode) throws JMSException
+    {
+        return newSession(transacted, acknowledgeMode);
+    }
+
+    MeshSession newSession(final boolean transacted, final int acknowledgeMode) throws JMSException
+    {
+        checkOpen();
+        fixClientId();
+        final int mode = transacted ? Session.SESSION_TRANSACTED : acknowledgeMode;
+        if (!transacted && mode != Session.AUTO_ACKNOWLEDGE && mode != Session.CLIENT_ACKNOWLEDGE &&
+            mode != Session.DUPS_OK_ACKNOWLEDGE)
+        {
+            throw new JMSException("acknowledge mode " + acknowledgeMode +
+                " is not one of AUTO_ACKNOWLEDGE (1), CLIENT_ACKNOWLEDGE (2), DUPS_OK_ACKNOWLEDGE (3), SESSION_TRANSACTED (0)");
+        }
+        final MeshSession session = new MeshSession(this, core.nextId(), mode);
+        sessions.add(session);
+        return session;
+    }
+
+    void sessionClosed(final MeshSession session)
+    {
+        sessions.remove(session);
+    }
+
+    // ---- client id, metadata, listeners ------------------------------------------------------------------
+
+    @Override
+    public String getClientID() throws JMSException
+    {
+        checkOpen();
+        return clientID;
+    }
+
+    /**
+     * Sets the client ID; allowed only right after the connection is created, before any other call.
+     */
+    @Override
+    public void setClientID(final String clientID) throws JMSException
+    {
+        checkOpen();
+        if (clientIdFixed)
+        {
+            throw new IllegalStateException(this.clientID != null ?
+                "client ID is already set to '" + this.clientID + "'" :
+                "client ID must be set before the connection is used");
+        }
+        if (clientID == null || clientID.isEmpty())
+        {
+            throw new InvalidClientIDException("client ID must not be null or empty");
+        }
+        this.clientID = clientID;
+        fixClientId();
+    }
+
+    @Override
+    public ConnectionMetaData getMetaData() throws JMSException
+    {
+        checkOpen();
+        fixClientId();
+        return MeshConnectionMetaData.INSTANCE;
+    }
+
+    @Override
+    public ExceptionListener getExceptionListener() throws JMSException
+    {
+        checkOpen();
+        fixClientId();
+        return exceptionListener;
+    }
+
+    @Override
+    public void setExceptionListener(final ExceptionListener listener) throws JMSException
+    {
+        checkOpen();
+        fixClientId();
+        this.exceptionListener = listener;
+    }
+
+    // ---- start, stop, close -----------------------------------------------------------------------------
+
+    @Override
+    public void start() throws JMSException
+    {
+        checkOpen();
+        fixClientId();
+        synchronized (lifecycle)
+        {
+            started = true;
+            for (final MeshSession session : sessions)
+            {
+                session.onConnectionStarted(true);
+            }
+        }
+    }
+
+    /**
+     * Holds delivery to every consumer and returns once no message listener of this connection is running.
+     */
+    @Override
+    public void stop() throws JMSException
+    {
+        checkOpen();
+        fixClientId();
+        checkNotInListener("stop");
+        synchronized (lifecycle)
+        {
+            started = false;
+            for (final MeshSession session : sessions)
+            {
+                session.onConnectionStarted(false);
+            }
+        }
+        for (final MeshSession session : sessions)
+        {
+            session.awaitListenerIdle();
+        }
+    }
+
+    private void checkNotInListener(final String what) throws IllegalStateException
+    {
+        for (final MeshSession session : sessions)
+        {
+            if (session.inDeliveryThread())
+            {
+                throw new IllegalStateException(
+                    "a message or completion listener must not call " + what + "() on its own connection");
+            }
+        }
+    }
+
+    @Override
+    public void close() throws JMSException
+    {
+        if (closed)
+        {
+            return;
+        }
+        checkNotInListener("close");
+        synchronized (lifecycle)
+        {
+            if (closed)
+            {
+                return;
+            }
+            started = false;
+            JMSException first = null;
+            for (final MeshSession session : sessions)
+            {
+                try
+                {
+                    session.close();
+                }
+                catch (final JMSException ex)
+                {
+                    first = first == null ? ex : first;
+                }
+            }
+            closed = true;
+            core.close();
+            if (first != null && core.isOpen())
+            {
+                throw first;
+            }
+        }
+    }
+
+    // ---- temporary destinations -------------------------------------------------------------------------
+
+    TemporaryQueue createTemporaryQueue() throws JMSException
+    {
+        final MeshTemporaryQueue queue = new MeshTemporaryQueue(temporaryName("queue"), this);
+        createTemporary(queue);
+        return queue;
+    }
+
+    TemporaryTopic createTemporaryTopic() throws JMSException
+    {
+        final MeshTemporaryTopic topic = new MeshTemporaryTopic(temporaryName("topic"), this);
+        createTemporary(topic);
+        return topic;
+    }
+
+    private String temporaryName(final String kind)
+    {
+        return "temp-" + kind + "." + core.connectionId() + "." + temporaryIds.incrementAndGet();
+    }
+
+    private void createTemporary(final MeshDestination destination) throws JMSException
+    {
+        checkOpen();
+        fixClientId();
+        try
+        {
+            core.createTemporary(destination.type(), destination.name());
+            temporaries.add(destination);
+        }
+        catch (final ClientException ex)
+        {
+            throw JmsExceptions.from(ex);
+        }
+    }
+
+    void deleteTemporary(final MeshDestination destination) throws JMSException
+    {
+        checkOpen();
+        try
+        {
+            core.deleteTemporary(destination.type(), destination.name());
+            temporaries.remove(destination);
+        }
+        catch (final ClientException ex)
+        {
+            throw JmsExceptions.from(ex);
+        }
+    }
+
+    /**
+     * @return true if the destination is a temporary one that this connection did not create.
+     */
+    boolean isForeignTemporary(final Destination destination)
+    {
+        if (destination instanceof MeshTemporaryQueue)
+        {
+            return ((MeshTemporaryQueue)destination).owner() != this && !temporaries.contains(destination);
+        }
+        if (destination instanceof MeshTemporaryTopic)
+        {
+            return ((MeshTemporaryTopic)destination).owner() != this && !temporaries.contains(destination);
+        }
+        return false;
+    }
+
+    // ---- application server facilities ------------------------------------------------------------------
+
+    @Override
+    public ConnectionConsumer createConnectionConsumer(
+        final Destination destination, final String messageSelector, final ServerSessionPool sessionPool,
+        final int maxMessages) throws JMSException
+    {
+        throw new JMSException("connection consumers (application server facility) are not supported by MeshMQ");
+    }
+
+    @Override
+    public ConnectionConsumer createConnectionConsumer(
+        final Queue queue, final String messageSelector, final ServerSessionPool sessionPool, final int maxMessages)
+        throws JMSException
+    {
+        return createConnectionConsumer((Destination)queue, messageSelector, sessionPool, maxMessages);
+    }
+
+    @Override
+    public ConnectionConsumer createConnectionConsumer(
+        final Topic topic, final String messageSelector, final ServerSessionPool sessionPool, final int maxMessages)
+        throws JMSException
+    {
+        return createConnectionConsumer((Destination)topic, messageSelector, sessionPool, maxMessages);
+    }
+
+    @Override
+    public ConnectionConsumer createSharedConnectionConsumer(
+        final Topic topic, final String subscriptionName, final String messageSelector,
+        final ServerSessionPool sessionPool, final int maxMessages) throws JMSException
+    {
+        return createConnectionConsumer((Destination)topic, messageSelector, sessionPool, maxMessages);
+    }
+
+    @Override
+    public ConnectionConsumer createDurableConnectionConsumer(
+        final Topic topic, final String subscriptionName, final String messageSelector,
+        final ServerSessionPool sessionPool, final int maxMessages) throws JMSException
+    {
+        return createConnectionConsumer((Destination)topic, messageSelector, sessionPool, maxMessages);
+    }
+
+    @Override
+    public ConnectionConsumer createSharedDurableConnectionConsumer(
+        final Topic topic, final String subscriptionName, final String messageSelector,
+        final ServerSessionPool sessionPool, final int maxMessages) throws JMSException
+    {
+        return createConnectionConsumer((Destination)topic, messageSelector, sessionPool, maxMessages);
+    }
+
+    @Override
+    public String toString()
+    {
+        return "MeshConnection[" + core.url() + ", broker=" + core.brokerName() + "]";
+    }
+}

@@ -1,0 +1,189 @@
+package io.meshmq.jms;
+
+import io.meshmq.client.ConnectionUrl;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSException;
+import jakarta.jms.QueueConnection;
+import jakarta.jms.QueueConnectionFactory;
+import jakarta.jms.TopicConnection;
+import jakarta.jms.TopicConnectionFactory;
+
+import java.io.Serializable;
+
+/**
+ * The entry point of the MeshMQ client: {@code new MeshConnectionFactory("tcp://127.0.0.1:7918")}, or
+ * {@code "vm://0"} for a broker in the same JVM.
+ * <p>
+ * The URL may carry options ({@code ?clientID=cts&consumerWindow=100}, see {@link ConnectionUrl}). User and
+ * password come from the {@code createConnection(user, password)} call, else from the factory's
+ * properties, else from the URL. Thread safe and serializable, so it can be bound in JNDI.
+ */
+public class MeshConnectionFactory implements ConnectionFactory, QueueConnectionFactory, TopicConnectionFactory, Serializable
+{
+    private static final long serialVersionUID = 1L;
+
+    public static final String DEFAULT_URL = "tcp://127.0.0.1:" + ConnectionUrl.DEFAULT_PORT;
+
+    private volatile String url;
+    private volatile String user;
+    private volatile String password;
+    private volatile String clientID;
+
+    public MeshConnectionFactory()
+    {
+        this(DEFAULT_URL);
+    }
+
+    /**
+     * @throws IllegalArgumentException naming what is wrong with the URL.
+     */
+    public MeshConnectionFactory(final String url)
+    {
+        ConnectionUrl.parse(url);
+        this.url = url;
+    }
+
+    public MeshConnectionFactory(final String url, final String user, final String password)
+    {
+        this(url);
+        this.user = user;
+        this.password = password;
+    }
+
+    public String getUrl()
+    {
+        return url;
+    }
+
+    public void setUrl(final String url)
+    {
+        ConnectionUrl.parse(url);
+        this.url = url;
+    }
+
+    public String getUser()
+    {
+        return user;
+    }
+
+    public void setUser(final String user)
+    {
+        this.user = user;
+    }
+
+    public void setPassword(final String password)
+    {
+        this.password = password;
+    }
+
+    public String getClientID()
+    {
+        return clientID;
+    }
+
+    /**
+     * A client ID every connection from this factory starts with (for durable subscriptions).
+     */
+    public void setClientID(final String clientID)
+    {
+        this.clientID = clientID;
+    }
+
+    @Override
+    public Connection createConnection() throws JMSException
+    {
+        return createConnection(null, null);
+    }
+
+    @Override
+    public Connection createConnection(final String userName, final String password) throws JMSException
+    {
+        return open(userName, password);
+    }
+
+    @Override
+    public QueueConnection createQueueConnection() throws JMSException
+    {
+        return open(null, null);
+    }
+
+    @Override
+    public QueueConnection createQueueConnection(final String userName, final String password) throws JMSException
+    {
+        return open(userName, password);
+    }
+
+    @Override
+    public TopicConnection createTopicConnection() throws JMSException
+    {
+        return open(null, null);
+    }
+
+    @Override
+    public TopicConnection createTopicConnection(final String userName, final String password) throws JMSException
+    {
+        return open(userName, password);
+    }
+
+    @Override
+    public JMSContext createContext()
+    {
+        return createContext(null, null, JMSContext.AUTO_ACKNOWLEDGE);
+    }
+
+    @Override
+    public JMSContext createContext(final String userName, final String password)
+    {
+        return createContext(userName, password, JMSContext.AUTO_ACKNOWLEDGE);
+    }
+
+    @Override
+    public JMSContext createContext(final int sessionMode)
+    {
+        return createContext(null, null, sessionMode);
+    }
+
+    @Override
+    public JMSContext createContext(final String userName, final String password, final int sessionMode)
+    {
+        MeshJMSContext.checkSessionMode(sessionMode);
+        try
+        {
+            return new MeshJMSContext(open(userName, password), sessionMode);
+        }
+        catch (final JMSException ex)
+        {
+            throw JmsExceptions.toRuntime(ex);
+        }
+    }
+
+    private MeshConnection open(final String userName, final String pass) throws JMSException
+    {
+        final ConnectionUrl parsed;
+        try
+        {
+            parsed = ConnectionUrl.parse(url);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new JMSException(ex.getMessage());
+        }
+        String u = userName;
+        String p = pass;
+        if (u == null && p == null)
+        {
+            u = user != null ? user : parsed.option("user");
+            p = password != null ? password : parsed.option("password");
+        }
+        final String id = clientID != null ? clientID : parsed.option("clientID");
+        return MeshConnection.open(parsed, u, p, id);
+    }
+
+    @Override
+    public String toString()
+    {
+        return "MeshConnectionFactory[" + ConnectionUrl.parse(url) + "]";
+    }
+}

@@ -1,0 +1,102 @@
+package io.meshmq.jms;
+
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.JMSException;
+import jakarta.jms.JMSRuntimeException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageFormatException;
+import jakarta.jms.MessageFormatRuntimeException;
+import jakarta.jms.MessageListener;
+
+/**
+ * The simplified API's consumer, over a classic {@link MeshMessageConsumer}.
+ */
+final class MeshJMSConsumer implements JMSConsumer
+{
+    private final MeshMessageConsumer consumer;
+
+    MeshJMSConsumer(final MeshMessageConsumer consumer)
+    {
+        this.consumer = consumer;
+    }
+
+    @Override
+    public String getMessageSelector()
+    {
+        return MeshJMSContext.call(consumer::getMessageSelector);
+    }
+
+    @Override
+    public MessageListener getMessageListener() throws JMSRuntimeException
+    {
+        return MeshJMSContext.call(consumer::getMessageListener);
+    }
+
+    @Override
+    public void setMessageListener(final MessageListener listener) throws JMSRuntimeException
+    {
+        MeshJMSContext.run(() -> consumer.setMessageListener(listener));
+    }
+
+    @Override
+    public Message receive()
+    {
+        return MeshJMSContext.call(consumer::receive);
+    }
+
+    @Override
+    public Message receive(final long timeout)
+    {
+        return MeshJMSContext.call(() -> consumer.receive(timeout));
+    }
+
+    @Override
+    public Message receiveNoWait()
+    {
+        return MeshJMSContext.call(consumer::receiveNoWait);
+    }
+
+    @Override
+    public void close()
+    {
+        MeshJMSContext.run(consumer::close);
+    }
+
+    @Override
+    public <T> T receiveBody(final Class<T> c)
+    {
+        return body(receive(), c);
+    }
+
+    @Override
+    public <T> T receiveBody(final Class<T> c, final long timeout)
+    {
+        return body(receive(timeout), c);
+    }
+
+    @Override
+    public <T> T receiveBodyNoWait(final Class<T> c)
+    {
+        return body(receiveNoWait(), c);
+    }
+
+    private static <T> T body(final Message message, final Class<T> c)
+    {
+        if (message == null)
+        {
+            return null;
+        }
+        try
+        {
+            return message.getBody(c);
+        }
+        catch (final MessageFormatException ex)
+        {
+            throw new MessageFormatRuntimeException(ex.getMessage(), ex.getErrorCode(), ex);
+        }
+        catch (final JMSException ex)
+        {
+            throw JmsExceptions.toRuntime(ex);
+        }
+    }
+}

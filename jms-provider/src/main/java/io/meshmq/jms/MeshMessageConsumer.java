@@ -1,0 +1,250 @@
+package io.meshmq.jms;
+
+import io.meshmq.client.ClientConsumer;
+import io.meshmq.client.ClientException;
+import io.meshmq.client.Delivery;
+import io.meshmq.jms.message.MeshMessage;
+import io.meshmq.protocol.ProtocolException;
+import io.meshmq.protocol.WireReader;
+import jakarta.jms.IllegalStateException;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageListener;
+import jakarta.jms.Queue;
+import jakarta.jms.QueueReceiver;
+import jakarta.jms.Topic;
+import jakarta.jms.TopicSubscriber;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * A consumer (classic API): synchronous {@code receive} or a {@link MessageListener}, never both.
+ */
+public final class MeshMessageConsumer implements QueueReceiver, TopicSubscriber
+{
+    private final MeshSession session;
+    private final MeshDestination destination;
+    private final ClientConsumer clientConsumer;
+    private final String selector;
+    private final boolean noLocal;
+    private volatile MessageListener listener;
+    private volatile boolean closed;
+
+    MeshMessageConsumer(
+        final MeshSession session, final MeshDestination destination, final ClientConsumer clientConsumer,
+        final String selector, final boolean noLocal)
+    {
+        this.session = session;
+        this.destination = destination;
+        this.clientConsumer = clientConsumer;
+        this.selector = selector;
+        this.noLocal = noLocal;
+    }
+
+    ClientConsumer clientConsumer()
+    {
+        return clientConsumer;
+    }
+
+    boolean isClosed()
+    {
+        return closed;
+    }
+
+    private void checkOpen() throws IllegalStateException
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("consumer is closed");
+        }
+        session.checkOpen();
+    }
+
+    @Override
+    public String getMessageSelector() throws JMSException
+    {
+        checkOpen();
+        return selector;
+    }
+
+    @Override
+    public MessageListener getMessageListener() throws JMSException
+    {
+        checkOpen();
+        return listener;
+    }
+
+    @Override
+    public void setMessageListener(final MessageListener listener) throws JMSException
+    {
+        checkOpen();
+        this.listener = listener;
+        clientConsumer.arrivalListener(listener == null ? null : c -> session.scheduleDelivery());
+        session.scheduleDelivery();
+    }
+
+    @Override
+    public Message receive() throws JMSException
+    {
+        return receive(0);
+    }
+
+    @Override
+    public Message receive(final long timeout) throws JMSException
+    {
+        return doReceive(timeout < 0 ? 0 : timeout);
+    }
+
+    @Override
+    public Message receiveNoWait() throws JMSException
+    {
+        return doReceive(-1);
+    }
+
+    private Message doReceive(final long timeoutMs) throws JMSException
+    {
+        checkOpen();
+        if (listener != null)
+        {
+            throw new IllegalStateException("cannot receive synchronously on a consumer that has a message listener");
+        }
+        final Delivery delivery;
+        try
+        {
+            delivery = clientConsumer.take(timeoutMs);
+        }
+        catch (final ClientException ex)
+        {
+            throw JmsExceptions.from(ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        if (delivery == null)
+        {
+            return null;
+        }
+        final MeshMessage message = decode(delivery);
+        session.onConsumed(delivery, message);
+        return message;
+    }
+
+    /**
+     * Called on the session's delivery thread.
+     *
+     * @return true if a message was handed to the listener.
+     */
+    boolean deliverOneToListener()
+    {
+        final MessageListener l = listener;
+        if (l == null || closed)
+        {
+            return false;
+        }
+        final Delivery delivery;
+        try
+        {
+            delivery = clientConsumer.take(-1);
+        }
+        catch (final ClientException | InterruptedException ex)
+        {
+            return false;
+        }
+        if (delivery == null)
+        {
+            return false;
+        }
+        final MeshMessage message;
+        try
+        {
+            message = decode(delivery);
+        }
+        catch (final JMSException ex)
+        {
+            return true;
+        }
+        session.invokeListener(this, l, delivery, message);
+        return true;
+    }
+
+    private MeshMessage decode(final Delivery delivery) throws JMSException
+    {
+        try
+        {
+            final byte[] bytes = delivery.message();
+            return MeshMessage.decode(new WireReader().wrap(new UnsafeBuffer(bytes), 0, bytes.length), delivery.deliveryCount());
+        }
+        catch (final ProtocolException ex)
+        {
+            throw new JMSException("message from " + destination + " cannot be decoded: " + ex.getMessage());
+        }
+    }
+
+    @Override
+    public Queue getQueue() throws JMSException
+    {
+        checkOpen();
+        return destination instanceof Queue ? (Queue)destination : null;
+    }
+
+    @Override
+    public Topic getTopic() throws JMSException
+    {
+        checkOpen();
+        return destination instanceof Topic ? (Topic)destination : null;
+    }
+
+    @Override
+    public boolean getNoLocal() throws JMSException
+    {
+        checkOpen();
+        return noLocal;
+    }
+
+    /**
+     * Closes the consumer; a receive blocked in another thread returns null. Messages it buffered but never
+     * handed out go back to the broker; ones the application received stay with the session's
+     * acknowledgement or transaction.
+     */
+    @Override
+    public void close() throws JMSException
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        if (!session.inDeliveryThread())
+        {
+            session.awaitListenerIdle();
+        }
+        try
+        {
+            session.core().closeConsumer(clientConsumer);
+        }
+        catch (final ClientException ex)
+        {
+            if (session.core().isOpen())
+            {
+                throw JmsExceptions.from(ex);
+            }
+        }
+        finally
+        {
+            session.consumerClosed(this);
+        }
+    }
+
+    void closeQuietly()
+    {
+        try
+        {
+            close();
+        }
+        catch (final JMSException ignore)
+        {
+            // closing the session or connection goes on regardless
+        }
+    }
+}

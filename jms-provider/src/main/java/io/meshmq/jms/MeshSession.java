@@ -1,0 +1,870 @@
+package io.meshmq.jms;
+
+import io.meshmq.client.ClientConnection;
+import io.meshmq.client.ClientConsumer;
+import io.meshmq.client.ClientException;
+import io.meshmq.client.Delivery;
+import io.meshmq.client.DeliveryAck;
+import io.meshmq.client.PendingSend;
+import io.meshmq.client.SerialExecutor;
+import io.meshmq.jms.message.MeshBytesMessage;
+import io.meshmq.jms.message.MeshMapMessage;
+import io.meshmq.jms.message.MeshMessage;
+import io.meshmq.jms.message.MeshObjectMessage;
+import io.meshmq.jms.message.MeshStreamMessage;
+import io.meshmq.jms.message.MeshTextMessage;
+import io.meshmq.protocol.WireWriter;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.CompletionListener;
+import jakarta.jms.Destination;
+import jakarta.jms.IllegalStateException;
+import jakarta.jms.InvalidDestinationException;
+import jakarta.jms.JMSException;
+import jakarta.jms.MapMessage;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageListener;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.ObjectMessage;
+import jakarta.jms.Queue;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.QueueReceiver;
+import jakarta.jms.QueueSender;
+import jakarta.jms.QueueSession;
+import jakarta.jms.Session;
+import jakarta.jms.StreamMessage;
+import jakarta.jms.TemporaryQueue;
+import jakarta.jms.TemporaryTopic;
+import jakarta.jms.TextMessage;
+import jakarta.jms.Topic;
+import jakarta.jms.TopicPublisher;
+import jakarta.jms.TopicSession;
+import jakarta.jms.TopicSubscriber;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A session (classic API): the unit of ordering, acknowledgement and transactions.
+ * <p>
+ * Message listeners and completion listeners of one session run one at a time on the session's
+ * {@link SerialExecutor}; every other method is meant for one application thread at a time, as the
+ * specification says. Acknowledgement state is guarded so {@code Message.acknowledge()} may come from
+ * any thread.
+ */
+public final class MeshSession implements Session, QueueSession, TopicSession
+{
+    private static final ThreadLocal<MeshSession> IN_COMPLETION_LISTENER = new ThreadLocal<>();
+
+    private final MeshConnection connection;
+    private final ClientConnection core;
+    private final long sessionId;
+    private final int mode;
+    private final List<MeshMessageConsumer> consumers = new CopyOnWriteArrayList<>();
+    private final List<MeshMessageProducer> producers = new CopyOnWriteArrayList<>();
+    private final SerialExecutor executor = new SerialExecutor();
+    private final ReentrantLock deliveryLock = new ReentrantLock();
+    private final AtomicBoolean deliveryScheduled = new AtomicBoolean();
+    private final List<DeliveryAck> unacknowledged = new ArrayList<>();
+    private final List<PendingSend> pendingSends = new ArrayList<>();
+    private Delivery listenerDelivery;
+    private boolean listenerDeliveryRecovered;
+    private volatile boolean closed;
+
+    MeshSession(final MeshConnection connection, final long sessionId, final int mode)
+    {
+        this.connection = connection;
+        this.core = connection.core();
+        this.sessionId = sessionId;
+        this.mode = mode;
+    }
+
+    long sessionId()
+    {
+        return sessionId;
+    }
+
+    MeshConnection connection()
+    {
+        return connection;
+    }
+
+    ClientConnection core()
+    {
+        return core;
+    }
+
+    void checkOpen() throws IllegalStateException
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("session is closed");
+        }
+        connection.checkOpen();
+    }
+
+    boolean inDeliveryThread()
+    {
+        return executor.inExecutor();
+    }
+
+    private void checkNotInCompletionListener(final String what) throws IllegalStateException
+    {
+        if (IN_COMPLETION_LISTENER.get() == this)
+        {
+            throw new IllegalStateException("a completion listener must not call " + what + "() on its own session");
+        }
+    }
+
+    // ---- message factories ------------------------------------------------------------------------------
+
+    @Override
+    public BytesMessage createBytesMessage() throws JMSException
+    {
+        checkOpen();
+        return new MeshBytesMessage();
+    }
+
+    @Override
+    public MapMessage createMapMessage() throws JMSException
+    {
+        checkOpen();
+        return new MeshMapMessage();
+    }
+
+    @Override
+    public Message createMessage() throws JMSException
+    {
+        checkOpen();
+        return new MeshMessage();
+    }
+
+    @Override
+    public ObjectMessage createObjectMessage() throws JMSException
+    {
+        checkOpen();
+        return new MeshObjectMessage();
+    }
+
+    @Override
+    public ObjectMessage createObjectMessage(final Serializable object) throws JMSException
+    {
+        checkOpen();
+        return new MeshObjectMessage(object);
+    }
+
+    @Override
+    public StreamMessage createStreamMessage() throws JMSException
+    {
+        checkOpen();
+        return new MeshStreamMessage();
+    }
+
+    @Override
+    public TextMessage createTextMessage() throws JMSException
+    {
+        checkOpen();
+        return new MeshTextMessage();
+    }
+
+    @Override
+    public TextMessage createTextMessage(final String text) throws JMSException
+    {
+        checkOpen();
+        return new MeshTextMessage(text);
+    }
+
+    // ---- transactions and acknowledgement ---------------------------------------------------------------
+
+    @Override
+    public boolean getTransacted() throws JMSException
+    {
+        checkOpen();
+        return mode == SESSION_TRANSACTED;
+    }
+
+    @Override
+    public int getAcknowledgeMode() throws JMSException
+    {
+        checkOpen();
+        return mode;
+    }
+
+    int mode()
+    {
+        return mode;
+    }
+
+    @Override
+    public void commit() throws JMSException
+    {
+        checkOpen();
+        checkNotInCompletionListener("commit");
+        if (mode != SESSION_TRANSACTED)
+        {
+            throw new IllegalStateException("commit() called on a session that is not transacted");
+        }
+        final List<PendingSend> sends;
+        final List<DeliveryAck> acks;
+        synchronized (unacknowledged)
+        {
+            sends = new ArrayList<>(pendingSends);
+            acks = new ArrayList<>(unacknowledged);
+            pendingSends.clear();
+            unacknowledged.clear();
+        }
+        try
+        {
+            core.commit(sends, acks);
+        }
+        catch (final ClientException ex)
+        {
+            throw JmsExceptions.from(ex);
+        }
+    }
+
+    @Override
+    public void rollback() throws JMSException
+    {
+        checkOpen();
+        checkNotInCompletionListener("rollback");
+        if (mode != SESSION_TRANSACTED)
+        {
+            throw new IllegalStateException("rollback() called on a session that is not transacted");
+        }
+        synchronized (unacknowledged)
+        {
+            pendingSends.clear();
+        }
+        redeliverUnacknowledged();
+    }
+
+    /**
+     * Stops and restarts delivery from the oldest unacknowledged message; every message delivered and not
+     * acknowledged comes back with {@code JMSRedelivered} set.
+     */
+    @Override
+    public void recover() throws JMSException
+    {
+        checkOpen();
+        if (mode == SESSION_TRANSACTED)
+        {
+            throw new IllegalStateException("recover() called on a transacted session; use rollback()");
+        }
+        redeliverUnacknowledged();
+    }
+
+    private void redeliverUnacknowledged() throws JMSException
+    {
+        final List<DeliveryAck> release = new ArrayList<>();
+        synchronized (unacknowledged)
+        {
+            for (final DeliveryAck ack : unacknowledged)
+            {
+                release.add(new DeliveryAck(ack.consumerId(), ack.deliveryId(), true));
+            }
+            unacknowledged.clear();
+        }
+        if (listenerDelivery != null && (mode == AUTO_ACKNOWLEDGE || mode == DUPS_OK_ACKNOWLEDGE) && inDeliveryThread())
+        {
+            release.add(new DeliveryAck(listenerDelivery.consumerId(), listenerDelivery.deliveryId(), true));
+            listenerDeliveryRecovered = true;
+        }
+        for (final MeshMessageConsumer consumer : consumers)
+        {
+            release.addAll(ClientConnection.toAcks(consumer.clientConsumer().drain(), false));
+        }
+        try
+        {
+            core.release(release, true);
+        }
+        catch (final ClientException ex)
+        {
+            throw JmsExceptions.from(ex);
+        }
+    }
+
+    /**
+     * Acknowledges every message this session consumed (CLIENT_ACKNOWLEDGE).
+     */
+    void acknowledgeAll() throws JMSException
+    {
+        checkOpen();
+        if (mode != CLIENT_ACKNOWLEDGE)
+        {
+            return;
+        }
+        final List<DeliveryAck> acks;
+        synchronized (unacknowledged)
+        {
+            acks = new ArrayList<>(unacknowledged);
+            unacknowledged.clear();
+        }
+        try
+        {
+            core.ackBatch(acks, true);
+        }
+        catch (final ClientException ex)
+        {
+            throw JmsExceptions.from(ex);
+        }
+    }
+
+    /**
+     * Called once the application has a message: acknowledges it now or remembers it, as the mode says.
+     */
+    void onConsumed(final Delivery delivery, final MeshMessage message) throws JMSException
+    {
+        switch (mode)
+        {
+            case AUTO_ACKNOWLEDGE:
+            case DUPS_OK_ACKNOWLEDGE:
+                try
+                {
+                    core.ack(delivery.consumerId(), delivery.deliveryId());
+                }
+                catch (final ClientException ex)
+                {
+                    throw JmsExceptions.from(ex);
+                }
+                break;
+            case CLIENT_ACKNOWLEDGE:
+                message.acknowledger(this::acknowledgeAll);
+                remember(delivery);
+                break;
+            default:
+                remember(delivery);
+                break;
+        }
+    }
+
+    private void remember(final Delivery delivery)
+    {
+        synchronized (unacknowledged)
+        {
+            unacknowledged.add(new DeliveryAck(delivery.consumerId(), delivery.deliveryId(), true));
+        }
+    }
+
+    // ---- sending ----------------------------------------------------------------------------------------
+
+    void send(final MeshDestination destination, final MeshMessage message, final boolean persistent,
+        final CompletionListener completionListener, final Message original) throws JMSException
+    {
+        if (mode == SESSION_TRANSACTED)
+        {
+            final PendingSend send = new PendingSend(destination.type(), destination.name(), encode(message));
+            synchronized (unacknowledged)
+            {
+                pendingSends.add(send);
+            }
+            if (completionListener != null)
+            {
+                complete(completionListener, original, null);
+            }
+            return;
+        }
+        if (completionListener == null)
+        {
+            transmit(destination, message, persistent);
+            return;
+        }
+        final byte[] encoded = encode(message);
+        executor.execute(() ->
+        {
+            JMSException failure = null;
+            try
+            {
+                core.send(destination.type(), destination.name(), w -> w.writeRaw(encoded, 0, encoded.length), persistent);
+            }
+            catch (final ClientException ex)
+            {
+                failure = JmsExceptions.from(ex);
+            }
+            invokeCompletion(completionListener, original, failure);
+        });
+    }
+
+    private void complete(final CompletionListener listener, final Message message, final JMSException failure)
+    {
+        executor.execute(() -> invokeCompletion(listener, message, failure));
+    }
+
+    private void invokeCompletion(final CompletionListener listener, final Message message, final JMSException failure)
+    {
+        IN_COMPLETION_LISTENER.set(this);
+        try
+        {
+            if (failure == null)
+            {
+                listener.onCompletion(message);
+            }
+            else
+            {
+                listener.onException(message, failure);
+            }
+        }
+        finally
+        {
+            IN_COMPLETION_LISTENER.remove();
+        }
+    }
+
+    private void transmit(final MeshDestination destination, final MeshMessage message, final boolean persistent)
+        throws JMSException
+    {
+        try
+        {
+            core.send(destination.type(), destination.name(), w -> encodeUnchecked(message, w), persistent);
+        }
+        catch (final ClientException ex)
+        {
+            throw JmsExceptions.from(ex);
+        }
+    }
+
+    private static byte[] encode(final MeshMessage message) throws JMSException
+    {
+        final WireWriter writer = new WireWriter(512);
+        message.encode(writer);
+        return writer.toByteArray();
+    }
+
+    private static void encodeUnchecked(final MeshMessage message, final WireWriter writer)
+    {
+        try
+        {
+            message.encode(writer);
+        }
+        catch (final JMSException ex)
+        {
+            // The producer validated every destination before sending, so encoding cannot fail here.
+            throw new java.lang.IllegalStateException(ex);
+        }
+    }
+
+    // ---- listener delivery ------------------------------------------------------------------------------
+
+    void onConnectionStarted(final boolean started)
+    {
+        for (final MeshMessageConsumer consumer : consumers)
+        {
+            consumer.clientConsumer().started(started);
+        }
+        if (started)
+        {
+            scheduleDelivery();
+        }
+    }
+
+    void scheduleDelivery()
+    {
+        if (!closed && connection.isStarted() && deliveryScheduled.compareAndSet(false, true))
+        {
+            executor.execute(this::deliverToListeners);
+        }
+    }
+
+    /**
+     * Runs on the session's executor: hands buffered messages to listeners, one at a time, round robin over
+     * this session's consumers, until none has anything or the connection stops.
+     */
+    private void deliverToListeners()
+    {
+        deliveryScheduled.set(false);
+        boolean delivered = true;
+        while (delivered)
+        {
+            delivered = false;
+            for (final MeshMessageConsumer consumer : consumers)
+            {
+                deliveryLock.lock();
+                try
+                {
+                    if (closed || !connection.isStarted())
+                    {
+                        return;
+                    }
+                    delivered |= consumer.deliverOneToListener();
+                }
+                finally
+                {
+                    deliveryLock.unlock();
+                }
+            }
+        }
+    }
+
+    /**
+     * Gives one delivery to a listener and settles its acknowledgement.
+     */
+    void invokeListener(
+        final MeshMessageConsumer consumer, final MessageListener listener, final Delivery delivery,
+        final MeshMessage message)
+    {
+        listenerDelivery = delivery;
+        listenerDeliveryRecovered = false;
+        boolean threw = false;
+        try
+        {
+            if (mode == CLIENT_ACKNOWLEDGE || mode == SESSION_TRANSACTED)
+            {
+                onConsumed(delivery, message);
+            }
+            listener.onMessage(message);
+        }
+        catch (final RuntimeException ex)
+        {
+            threw = true;
+        }
+        catch (final JMSException ex)
+        {
+            threw = true;
+        }
+        finally
+        {
+            listenerDelivery = null;
+        }
+        if (mode != AUTO_ACKNOWLEDGE && mode != DUPS_OK_ACKNOWLEDGE || listenerDeliveryRecovered || closed ||
+            consumer.isClosed() && !core.isOpen())
+        {
+            return;
+        }
+        try
+        {
+            if (threw)
+            {
+                // The specification: a listener that throws in an auto-acknowledge mode gets the message again.
+                core.release(List.of(new DeliveryAck(delivery.consumerId(), delivery.deliveryId(), true)), false);
+            }
+            else
+            {
+                onConsumed(delivery, message);
+            }
+        }
+        catch (final ClientException | JMSException ex)
+        {
+            // The connection is gone; the broker redelivers what was not acknowledged.
+        }
+    }
+
+    void awaitListenerIdle()
+    {
+        if (deliveryLock.isHeldByCurrentThread())
+        {
+            return;
+        }
+        deliveryLock.lock();
+        deliveryLock.unlock();
+    }
+
+    // ---- producers and consumers ------------------------------------------------------------------------
+
+    @Override
+    public MessageProducer createProducer(final Destination destination) throws JMSException
+    {
+        return newProducer(destination);
+    }
+
+    MeshMessageProducer newProducer(final Destination destination) throws JMSException
+    {
+        checkOpen();
+        final MeshMessageProducer producer =
+            new MeshMessageProducer(this, destination == null ? null : MeshDestination.from(destination));
+        producers.add(producer);
+        return producer;
+    }
+
+    void producerClosed(final MeshMessageProducer producer)
+    {
+        producers.remove(producer);
+    }
+
+    @Override
+    public MessageConsumer createConsumer(final Destination destination) throws JMSException
+    {
+        return newConsumer(destination, null, false);
+    }
+
+    @Override
+    public MessageConsumer createConsumer(final Destination destination, final String messageSelector) throws JMSException
+    {
+        return newConsumer(destination, messageSelector, false);
+    }
+
+    @Override
+    public MessageConsumer createConsumer(
+        final Destination destination, final String messageSelector, final boolean noLocal) throws JMSException
+    {
+        return newConsumer(destination, messageSelector, noLocal);
+    }
+
+    MeshMessageConsumer newConsumer(final Destination destination, final String selector, final boolean noLocal)
+        throws JMSException
+    {
+        checkOpen();
+        if (destination == null)
+        {
+            throw new InvalidDestinationException("cannot create a consumer on a null destination");
+        }
+        final MeshDestination target = MeshDestination.from(destination);
+        if (connection.isForeignTemporary(target))
+        {
+            throw new IllegalStateException(
+                "only the connection that created temporary destination " + target.name() + " may consume from it");
+        }
+        final String normalisedSelector = selector == null || selector.isBlank() ? null : selector;
+        if (normalisedSelector != null)
+        {
+            throw new JMSException("message selectors are not supported by this MeshMQ version yet: '" + selector + "'");
+        }
+        final ClientConsumer clientConsumer;
+        try
+        {
+            clientConsumer = core.createConsumer(sessionId, target.type(), target.name(), normalisedSelector, noLocal);
+        }
+        catch (final ClientException ex)
+        {
+            throw JmsExceptions.from(ex);
+        }
+        final MeshMessageConsumer consumer = new MeshMessageConsumer(this, target, clientConsumer, normalisedSelector, noLocal);
+        consumers.add(consumer);
+        clientConsumer.started(connection.isStarted());
+        return consumer;
+    }
+
+    void consumerClosed(final MeshMessageConsumer consumer)
+    {
+        consumers.remove(consumer);
+    }
+
+    @Override
+    public MessageConsumer createSharedConsumer(final Topic topic, final String sharedSubscriptionName) throws JMSException
+    {
+        throw notYet("shared subscriptions");
+    }
+
+    @Override
+    public MessageConsumer createSharedConsumer(
+        final Topic topic, final String sharedSubscriptionName, final String messageSelector) throws JMSException
+    {
+        throw notYet("shared subscriptions");
+    }
+
+    @Override
+    public TopicSubscriber createDurableSubscriber(final Topic topic, final String name) throws JMSException
+    {
+        throw notYet("durable subscriptions");
+    }
+
+    @Override
+    public TopicSubscriber createDurableSubscriber(
+        final Topic topic, final String name, final String messageSelector, final boolean noLocal) throws JMSException
+    {
+        throw notYet("durable subscriptions");
+    }
+
+    @Override
+    public MessageConsumer createDurableConsumer(final Topic topic, final String name) throws JMSException
+    {
+        throw notYet("durable subscriptions");
+    }
+
+    @Override
+    public MessageConsumer createDurableConsumer(
+        final Topic topic, final String name, final String messageSelector, final boolean noLocal) throws JMSException
+    {
+        throw notYet("durable subscriptions");
+    }
+
+    @Override
+    public MessageConsumer createSharedDurableConsumer(final Topic topic, final String name) throws JMSException
+    {
+        throw notYet("shared durable subscriptions");
+    }
+
+    @Override
+    public MessageConsumer createSharedDurableConsumer(
+        final Topic topic, final String name, final String messageSelector) throws JMSException
+    {
+        throw notYet("shared durable subscriptions");
+    }
+
+    @Override
+    public void unsubscribe(final String name) throws JMSException
+    {
+        throw notYet("durable subscriptions");
+    }
+
+    @Override
+    public QueueBrowser createBrowser(final Queue queue) throws JMSException
+    {
+        throw notYet("queue browsers");
+    }
+
+    @Override
+    public QueueBrowser createBrowser(final Queue queue, final String messageSelector) throws JMSException
+    {
+        throw notYet("queue browsers");
+    }
+
+    private JMSException notYet(final String feature) throws JMSException
+    {
+        checkOpen();
+        return new JMSException(feature + " are not supported by this MeshMQ version yet");
+    }
+
+    @Override
+    public Queue createQueue(final String queueName) throws JMSException
+    {
+        checkOpen();
+        checkName(queueName, "queue");
+        return new MeshQueue(queueName);
+    }
+
+    @Override
+    public Topic createTopic(final String topicName) throws JMSException
+    {
+        checkOpen();
+        checkName(topicName, "topic");
+        return new MeshTopic(topicName);
+    }
+
+    static void checkName(final String name, final String kind) throws InvalidDestinationException
+    {
+        if (name == null || name.isBlank())
+        {
+            throw new InvalidDestinationException(kind + " name must not be null or blank");
+        }
+    }
+
+    @Override
+    public TemporaryQueue createTemporaryQueue() throws JMSException
+    {
+        checkOpen();
+        return connection.createTemporaryQueue();
+    }
+
+    @Override
+    public TemporaryTopic createTemporaryTopic() throws JMSException
+    {
+        checkOpen();
+        return connection.createTemporaryTopic();
+    }
+
+    // ---- classic queue/topic variants -------------------------------------------------------------------
+
+    @Override
+    public QueueReceiver createReceiver(final Queue queue) throws JMSException
+    {
+        return newConsumer(queue, null, false);
+    }
+
+    @Override
+    public QueueReceiver createReceiver(final Queue queue, final String messageSelector) throws JMSException
+    {
+        return newConsumer(queue, messageSelector, false);
+    }
+
+    @Override
+    public QueueSender createSender(final Queue queue) throws JMSException
+    {
+        return newProducer(queue);
+    }
+
+    @Override
+    public TopicSubscriber createSubscriber(final Topic topic) throws JMSException
+    {
+        return newConsumer(topic, null, false);
+    }
+
+    @Override
+    public TopicSubscriber createSubscriber(final Topic topic, final String messageSelector, final boolean noLocal)
+        throws JMSException
+    {
+        return newConsumer(topic, messageSelector, noLocal);
+    }
+
+    @Override
+    public TopicPublisher createPublisher(final Topic topic) throws JMSException
+    {
+        return newProducer(topic);
+    }
+
+    // ---- application server facilities ------------------------------------------------------------------
+
+    @Override
+    public MessageListener getMessageListener() throws JMSException
+    {
+        checkOpen();
+        return null;
+    }
+
+    @Override
+    public void setMessageListener(final MessageListener listener) throws JMSException
+    {
+        checkOpen();
+        throw new JMSException("session message listeners (application server facility) are not supported by MeshMQ");
+    }
+
+    @Override
+    public void run()
+    {
+        throw new UnsupportedOperationException("Session.run() is an application server facility MeshMQ does not offer");
+    }
+
+    // ---- close ------------------------------------------------------------------------------------------
+
+    /**
+     * Closes the session: waits for a running listener (unless called from it), closes producers and
+     * consumers, rolls back an open transaction, and returns unacknowledged messages to the broker.
+     */
+    @Override
+    public void close() throws JMSException
+    {
+        checkNotInCompletionListener("close");
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        awaitListenerIdle();
+        for (final MeshMessageConsumer consumer : consumers)
+        {
+            consumer.closeQuietly();
+        }
+        for (final MeshMessageProducer producer : producers)
+        {
+            producer.close();
+        }
+        synchronized (unacknowledged)
+        {
+            pendingSends.clear();
+            unacknowledged.clear();
+        }
+        try
+        {
+            core.closeSession(sessionId);
+        }
+        catch (final ClientException ex)
+        {
+            if (core.isOpen())
+            {
+                throw JmsExceptions.from(ex);
+            }
+        }
+        finally
+        {
+            connection.sessionClosed(this);
+        }
+    }
+
+    boolean isClosed()
+    {
+        return closed;
+    }
+}

@@ -1,0 +1,610 @@
+package io.meshmq.jms.message;
+
+import io.meshmq.jms.MeshDestination;
+import io.meshmq.protocol.DestinationType;
+import io.meshmq.protocol.MessageDescriptor;
+import io.meshmq.protocol.ProtocolException;
+import io.meshmq.protocol.TypedValueCodec;
+import io.meshmq.protocol.WireReader;
+import io.meshmq.protocol.WireWriter;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.Destination;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageFormatException;
+import jakarta.jms.MessageNotWriteableException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A message with headers and properties and no body; the base of the other five types. Not thread safe.
+ */
+public class MeshMessage implements Message
+{
+    /** The property the provider sets on receipt: how many times the message has been delivered. */
+    public static final String JMSX_DELIVERY_COUNT = "JMSXDeliveryCount";
+
+    private static final Set<String> RESERVED_WORDS =
+        Set.of("NULL", "TRUE", "FALSE", "NOT", "AND", "OR", "BETWEEN", "LIKE", "IN", "IS", "ESCAPE");
+
+    private String messageId;
+    private long timestamp;
+    private String correlationId;
+    private byte[] correlationIdBytes;
+    private Destination replyTo;
+    private Destination destination;
+    private int deliveryMode = DeliveryMode.PERSISTENT;
+    private boolean redelivered;
+    private String type;
+    private long expiration;
+    private long deliveryTime;
+    private int priority = Message.DEFAULT_PRIORITY;
+    private final Map<String, Object> properties = new LinkedHashMap<>();
+    private boolean propertiesReadOnly;
+    private boolean bodyReadOnly;
+    private transient Acknowledger acknowledger;
+
+    /**
+     * What {@link #acknowledge()} calls: the receiving session in CLIENT_ACKNOWLEDGE mode.
+     */
+    @FunctionalInterface
+    public interface Acknowledger
+    {
+        void acknowledge() throws JMSException;
+    }
+
+    /**
+     * @return the wire body type, one of {@link MessageDescriptor}'s {@code BODY_*}.
+     */
+    protected byte bodyType()
+    {
+        return MessageDescriptor.BODY_MESSAGE;
+    }
+
+    // ---- encoding --------------------------------------------------------------------------------------
+
+    /**
+     * Appends this message in the layout of {@link MessageDescriptor}.
+     */
+    public final void encode(final WireWriter writer) throws JMSException
+    {
+        writer.writeByte(bodyType());
+        writer.writeByte(deliveryMode == DeliveryMode.NON_PERSISTENT ?
+            MessageDescriptor.NON_PERSISTENT : MessageDescriptor.PERSISTENT);
+        writer.writeByte((byte)priority);
+        writer.writeByte((byte)0);
+        writer.writeLong(timestamp);
+        writer.writeLong(expiration);
+        writer.writeLong(deliveryTime);
+        writer.writeString(messageId);
+        if (correlationIdBytes != null)
+        {
+            writer.writeByte(MessageDescriptor.CORRELATION_BYTES).writeBytes(correlationIdBytes);
+        }
+        else if (correlationId != null)
+        {
+            writer.writeByte(MessageDescriptor.CORRELATION_STRING).writeString(correlationId);
+        }
+        else
+        {
+            writer.writeByte(MessageDescriptor.CORRELATION_NONE);
+        }
+        writer.writeString(type);
+        writeDestination(writer, destination);
+        writeDestination(writer, replyTo);
+        writer.writeInt(properties.size());
+        for (final Map.Entry<String, Object> property : properties.entrySet())
+        {
+            writer.writeString(property.getKey());
+            TypedValueCodec.write(writer, property.getValue());
+        }
+        encodeBody(writer);
+    }
+
+    /**
+     * Appends the body; the base message has none.
+     */
+    protected void encodeBody(final WireWriter writer) throws JMSException
+    {
+    }
+
+    /**
+     * Reads the body from the rest of the encoded message.
+     */
+    protected void decodeBody(final WireReader reader)
+    {
+    }
+
+    private static void writeDestination(final WireWriter writer, final Destination destination) throws JMSException
+    {
+        if (destination == null)
+        {
+            writer.writeByte(DestinationType.NONE);
+            return;
+        }
+        final MeshDestination mesh = MeshDestination.from(destination);
+        writer.writeByte(mesh.type()).writeString(mesh.name());
+    }
+
+    private static Destination readDestination(final WireReader reader)
+    {
+        final byte type = reader.readByte();
+        if (type == DestinationType.NONE)
+        {
+            return null;
+        }
+        if (!DestinationType.isValid(type))
+        {
+            throw new ProtocolException("unknown destination type " + type);
+        }
+        return MeshDestination.of(type, reader.readRequiredString("destination name"));
+    }
+
+    /**
+     * Decodes a delivered message. Its body and properties are read-only, as the specification requires of
+     * a received message.
+     *
+     * @throws ProtocolException if the bytes are not a valid encoding.
+     */
+    public static MeshMessage decode(final WireReader reader, final int deliveryCount)
+    {
+        final byte bodyType = reader.readByte();
+        final MeshMessage message;
+        switch (bodyType)
+        {
+            case MessageDescriptor.BODY_MESSAGE: message = new MeshMessage(); break;
+            case MessageDescriptor.BODY_BYTES: message = new MeshBytesMessage(); break;
+            case MessageDescriptor.BODY_MAP: message = new MeshMapMessage(); break;
+            case MessageDescriptor.BODY_OBJECT: message = new MeshObjectMessage(); break;
+            case MessageDescriptor.BODY_STREAM: message = new MeshStreamMessage(); break;
+            case MessageDescriptor.BODY_TEXT: message = new MeshTextMessage(); break;
+            default: throw new ProtocolException("unknown body type " + bodyType);
+        }
+        message.deliveryMode = reader.readByte() == MessageDescriptor.NON_PERSISTENT ?
+            DeliveryMode.NON_PERSISTENT : DeliveryMode.PERSISTENT;
+        message.priority = reader.readByte();
+        reader.readByte();
+        message.timestamp = reader.readLong();
+        message.expiration = reader.readLong();
+        message.deliveryTime = reader.readLong();
+        message.messageId = reader.readString();
+        final byte correlationKind = reader.readByte();
+        if (correlationKind == MessageDescriptor.CORRELATION_STRING)
+        {
+            message.correlationId = reader.readString();
+        }
+        else if (correlationKind == MessageDescriptor.CORRELATION_BYTES)
+        {
+            message.correlationIdBytes = reader.readBytes();
+        }
+        else if (correlationKind != MessageDescriptor.CORRELATION_NONE)
+        {
+            throw new ProtocolException("unknown correlation id kind " + correlationKind);
+        }
+        message.type = reader.readString();
+        message.destination = readDestination(reader);
+        message.replyTo = readDestination(reader);
+        final int propertyCount = reader.readCount(5);
+        for (int i = 0; i < propertyCount; i++)
+        {
+            final String name = reader.readRequiredString("property name");
+            message.properties.put(name, TypedValueCodec.read(reader));
+        }
+        message.decodeBody(reader);
+        if (deliveryCount > 0)
+        {
+            message.properties.put(JMSX_DELIVERY_COUNT, deliveryCount);
+            message.redelivered = deliveryCount > 1;
+        }
+        message.propertiesReadOnly = true;
+        message.bodyReadOnly = true;
+        message.onReceived();
+        return message;
+    }
+
+    /**
+     * Called after decoding: types with a read/write mode switch to reading.
+     */
+    protected void onReceived()
+    {
+    }
+
+    public void acknowledger(final Acknowledger acknowledger)
+    {
+        this.acknowledger = acknowledger;
+    }
+
+    // ---- headers ---------------------------------------------------------------------------------------
+
+    @Override
+    public String getJMSMessageID()
+    {
+        return messageId;
+    }
+
+    @Override
+    public void setJMSMessageID(final String id)
+    {
+        this.messageId = id;
+    }
+
+    @Override
+    public long getJMSTimestamp()
+    {
+        return timestamp;
+    }
+
+    @Override
+    public void setJMSTimestamp(final long timestamp)
+    {
+        this.timestamp = timestamp;
+    }
+
+    @Override
+    public byte[] getJMSCorrelationIDAsBytes()
+    {
+        if (correlationIdBytes != null)
+        {
+            return correlationIdBytes.clone();
+        }
+        return correlationId == null ? null : correlationId.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void setJMSCorrelationIDAsBytes(final byte[] correlationID)
+    {
+        this.correlationIdBytes = correlationID == null ? null : correlationID.clone();
+        this.correlationId = null;
+    }
+
+    @Override
+    public void setJMSCorrelationID(final String correlationID)
+    {
+        this.correlationId = correlationID;
+        this.correlationIdBytes = null;
+    }
+
+    @Override
+    public String getJMSCorrelationID()
+    {
+        if (correlationIdBytes != null)
+        {
+            return new String(correlationIdBytes, StandardCharsets.UTF_8);
+        }
+        return correlationId;
+    }
+
+    @Override
+    public Destination getJMSReplyTo()
+    {
+        return replyTo;
+    }
+
+    @Override
+    public void setJMSReplyTo(final Destination replyTo)
+    {
+        this.replyTo = replyTo;
+    }
+
+    @Override
+    public Destination getJMSDestination()
+    {
+        return destination;
+    }
+
+    @Override
+    public void setJMSDestination(final Destination destination)
+    {
+        this.destination = destination;
+    }
+
+    @Override
+    public int getJMSDeliveryMode()
+    {
+        return deliveryMode;
+    }
+
+    @Override
+    public void setJMSDeliveryMode(final int deliveryMode)
+    {
+        this.deliveryMode = deliveryMode;
+    }
+
+    @Override
+    public boolean getJMSRedelivered()
+    {
+        return redelivered;
+    }
+
+    @Override
+    public void setJMSRedelivered(final boolean redelivered)
+    {
+        this.redelivered = redelivered;
+    }
+
+    @Override
+    public String getJMSType()
+    {
+        return type;
+    }
+
+    @Override
+    public void setJMSType(final String type)
+    {
+        this.type = type;
+    }
+
+    @Override
+    public long getJMSExpiration()
+    {
+        return expiration;
+    }
+
+    @Override
+    public void setJMSExpiration(final long expiration)
+    {
+        this.expiration = expiration;
+    }
+
+    @Override
+    public long getJMSDeliveryTime()
+    {
+        return deliveryTime;
+    }
+
+    @Override
+    public void setJMSDeliveryTime(final long deliveryTime)
+    {
+        this.deliveryTime = deliveryTime;
+    }
+
+    @Override
+    public int getJMSPriority()
+    {
+        return priority;
+    }
+
+    @Override
+    public void setJMSPriority(final int priority)
+    {
+        this.priority = priority;
+    }
+
+    // ---- properties ------------------------------------------------------------------------------------
+
+    @Override
+    public void clearProperties()
+    {
+        properties.clear();
+        propertiesReadOnly = false;
+    }
+
+    @Override
+    public boolean propertyExists(final String name)
+    {
+        return properties.containsKey(name);
+    }
+
+    @Override
+    public boolean getBooleanProperty(final String name) throws JMSException
+    {
+        return TypeConversions.toBoolean(properties.get(name));
+    }
+
+    @Override
+    public byte getByteProperty(final String name) throws JMSException
+    {
+        return TypeConversions.toByte(properties.get(name));
+    }
+
+    @Override
+    public short getShortProperty(final String name) throws JMSException
+    {
+        return TypeConversions.toShort(properties.get(name));
+    }
+
+    @Override
+    public int getIntProperty(final String name) throws JMSException
+    {
+        return TypeConversions.toInt(properties.get(name));
+    }
+
+    @Override
+    public long getLongProperty(final String name) throws JMSException
+    {
+        return TypeConversions.toLong(properties.get(name));
+    }
+
+    @Override
+    public float getFloatProperty(final String name) throws JMSException
+    {
+        return TypeConversions.toFloat(properties.get(name));
+    }
+
+    @Override
+    public double getDoubleProperty(final String name) throws JMSException
+    {
+        return TypeConversions.toDouble(properties.get(name));
+    }
+
+    @Override
+    public String getStringProperty(final String name) throws JMSException
+    {
+        return TypeConversions.toStringValue(properties.get(name));
+    }
+
+    @Override
+    public Object getObjectProperty(final String name)
+    {
+        return properties.get(name);
+    }
+
+    @Override
+    public Enumeration<String> getPropertyNames()
+    {
+        return Collections.enumeration(properties.keySet().stream().toList());
+    }
+
+    @Override
+    public void setBooleanProperty(final String name, final boolean value) throws JMSException
+    {
+        putProperty(name, value);
+    }
+
+    @Override
+    public void setByteProperty(final String name, final byte value) throws JMSException
+    {
+        putProperty(name, value);
+    }
+
+    @Override
+    public void setShortProperty(final String name, final short value) throws JMSException
+    {
+        putProperty(name, value);
+    }
+
+    @Override
+    public void setIntProperty(final String name, final int value) throws JMSException
+    {
+        putProperty(name, value);
+    }
+
+    @Override
+    public void setLongProperty(final String name, final long value) throws JMSException
+    {
+        putProperty(name, value);
+    }
+
+    @Override
+    public void setFloatProperty(final String name, final float value) throws JMSException
+    {
+        putProperty(name, value);
+    }
+
+    @Override
+    public void setDoubleProperty(final String name, final double value) throws JMSException
+    {
+        putProperty(name, value);
+    }
+
+    @Override
+    public void setStringProperty(final String name, final String value) throws JMSException
+    {
+        putProperty(name, value);
+    }
+
+    @Override
+    public void setObjectProperty(final String name, final Object value) throws JMSException
+    {
+        if (value != null && !TypeConversions.isPropertyValueType(value))
+        {
+            throw new MessageFormatException("a property cannot hold a " + value.getClass().getName() +
+                "; allowed: Boolean, Byte, Short, Integer, Long, Float, Double, String");
+        }
+        putProperty(name, value);
+    }
+
+    private void putProperty(final String name, final Object value) throws JMSException
+    {
+        checkPropertyName(name);
+        if (propertiesReadOnly)
+        {
+            throw new MessageNotWriteableException(
+                "properties of a received message are read-only; call clearProperties() first");
+        }
+        properties.put(name, value);
+    }
+
+    private static void checkPropertyName(final String name)
+    {
+        if (name == null || name.isEmpty())
+        {
+            throw new IllegalArgumentException("property name must not be null or empty");
+        }
+        if (!Character.isJavaIdentifierStart(name.charAt(0)))
+        {
+            throw new IllegalArgumentException("property name '" + name + "' is not a valid identifier");
+        }
+        for (int i = 1; i < name.length(); i++)
+        {
+            if (!Character.isJavaIdentifierPart(name.charAt(i)))
+            {
+                throw new IllegalArgumentException("property name '" + name + "' is not a valid identifier");
+            }
+        }
+        if (RESERVED_WORDS.contains(name.toUpperCase(java.util.Locale.ROOT)))
+        {
+            throw new IllegalArgumentException("property name '" + name + "' is a reserved selector word");
+        }
+    }
+
+    // ---- acknowledgement and body ----------------------------------------------------------------------
+
+    @Override
+    public void acknowledge() throws JMSException
+    {
+        final Acknowledger a = acknowledger;
+        if (a != null)
+        {
+            a.acknowledge();
+        }
+    }
+
+    @Override
+    public void clearBody() throws JMSException
+    {
+        bodyReadOnly = false;
+    }
+
+    protected final void checkWritable() throws MessageNotWriteableException
+    {
+        if (bodyReadOnly)
+        {
+            throw new MessageNotWriteableException("body of a received message is read-only; call clearBody() first");
+        }
+    }
+
+    protected final boolean isBodyReadOnly()
+    {
+        return bodyReadOnly;
+    }
+
+    @Override
+    public <T> T getBody(final Class<T> c) throws JMSException
+    {
+        return null;
+    }
+
+    @Override
+    public boolean isBodyAssignableTo(@SuppressWarnings("rawtypes") final Class c) throws JMSException
+    {
+        return true;
+    }
+
+    /**
+     * Common check for {@code getBody}: the body, or a MessageFormatException if it is not assignable.
+     */
+    protected static <T> T castBody(final Object body, final Class<T> c, final String typeName) throws JMSException
+    {
+        if (body == null)
+        {
+            return null;
+        }
+        if (!c.isInstance(body))
+        {
+            throw new MessageFormatException("the body of this " + typeName + " cannot be read as " + c.getName());
+        }
+        return c.cast(body);
+    }
+
+    @Override
+    public String toString()
+    {
+        return getClass().getSimpleName() + "[" + messageId + ", destination=" + destination + "]";
+    }
+}

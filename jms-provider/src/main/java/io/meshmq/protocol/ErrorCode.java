@@ -1,0 +1,34 @@
+package io.meshmq.protocol;
+
+/**
+ * Codes carried by {@link FrameType#ERROR} frames; the client maps each one to the matching JMS exception.
+ */
+public final class ErrorCode
+{
+    /** Anything not covered by a more specific code. */
+    public static final int GENERIC = 1;
+    /** The frame could not be decoded: the connection is closed after this error. */
+    public static final int MALFORMED_FRAME = 2;
+    /** The handshake was missing, had the wrong magic or an unsupported version. */
+    public static final int BAD_HANDSHAKE = 3;
+    /** A frame longer than the broker accepts. */
+    public static final int FRAME_TOO_LONG = 4;
+    /** A destination that does not exist and may not be created. */
+    public static final int INVALID_DESTINATION = 5;
+    /** A consumer, session or delivery id the broker does not know on this connection. */
+    public static final int UNKNOWN_ID = 6;
+    /** An operation that is not allowed in the current state (e.g. a duplicate id). */
+    public static final int ILLEGAL_STATE = 7;
+    /** A message selector the broker cannot parse. */
+    public static final int INVALID_SELECTOR = 8;
+    /** Credentials refused. */
+    public static final int SECURITY = 9;
+    /** A client id already in use on another connection. */
+    public static final int INVALID_CLIENT_ID = 10;
+    /** The broker is shutting down. */
+    public static final int SHUTTING_DOWN = 11;
+
+    private ErrorCode()
+    {
+    }
+}

@@ -1,0 +1,89 @@
+package io.meshmq.protocol;
+
+/**
+ * Frame types and the layout of each frame's body. Fields are read in the order listed; {@code string} is an
+ * int32 byte length (-1 for null) followed by UTF-8, {@code bytes} likewise with raw bytes, {@code rest} is
+ * every byte left in the frame. A correlation id of 0 means "no reply wanted".
+ * <pre>
+ * HELLO           c&gt;b  int magic, short version, byte role, string clientId, string user, string password
+ * HELLO_OK        b&gt;c  short version, long connectionId, string brokerName
+ * ERROR           b&gt;c  long correlationId, int code, string message   (correlationId 0: connection level)
+ * OK              b&gt;c  long correlationId
+ * PING            any  long token
+ * PONG            any  long token
+ * GOODBYE         c&gt;b  long correlationId    (broker releases everything of this connection, then OK)
+ * CLOSE_SESSION   c&gt;b  long correlationId, long sessionId
+ * CREATE_CONSUMER c&gt;b  long correlationId, long sessionId, long consumerId, byte destinationType,
+ *                      string destinationName, string selector, byte noLocal, int initialCredit
+ * CLOSE_CONSUMER  c&gt;b  long correlationId, long consumerId
+ * CREDIT          c&gt;b  long consumerId, int credit
+ * DELIVER         b&gt;c  long consumerId, long deliveryId, int deliveryCount, rest message
+ * ACK             c&gt;b  long consumerId, long deliveryId
+ * ACK_BATCH       c&gt;b  long correlationId, int count, count x (long consumerId, long deliveryId)
+ * RELEASE         c&gt;b  long correlationId, int count, count x (long consumerId, long deliveryId, byte redelivered)
+ * SEND            c&gt;b  long correlationId, byte destinationType, string destinationName, rest message
+ * CREATE_TEMP     c&gt;b  long correlationId, byte destinationType, string destinationName
+ * DELETE_TEMP     c&gt;b  long correlationId, byte destinationType, string destinationName
+ * COMMIT          c&gt;b  long correlationId, int sendCount, sendCount x (byte destinationType,
+ *                      string destinationName, bytes message), int ackCount, ackCount x (long consumerId,
+ *                      long deliveryId)     (applied by the broker as one unit)
+ * </pre>
+ * The message encoding inside SEND and DELIVER is described by {@link MessageDescriptor}.
+ */
+public final class FrameType
+{
+    public static final byte HELLO = 1;
+    public static final byte HELLO_OK = 2;
+    public static final byte ERROR = 3;
+    public static final byte OK = 4;
+    public static final byte PING = 5;
+    public static final byte PONG = 6;
+    public static final byte GOODBYE = 7;
+    public static final byte CLOSE_SESSION = 11;
+    public static final byte CREATE_CONSUMER = 20;
+    public static final byte CLOSE_CONSUMER = 21;
+    public static final byte CREDIT = 22;
+    public static final byte DELIVER = 23;
+    public static final byte ACK = 24;
+    public static final byte ACK_BATCH = 25;
+    public static final byte RELEASE = 26;
+    public static final byte SEND = 30;
+    public static final byte COMMIT = 31;
+    public static final byte CREATE_TEMP = 40;
+    public static final byte DELETE_TEMP = 41;
+
+    private FrameType()
+    {
+    }
+
+    /**
+     * @param type a frame type byte.
+     * @return its name for error messages and logs.
+     */
+    public static String name(final byte type)
+    {
+        switch (type)
+        {
+            case HELLO: return "HELLO";
+            case HELLO_OK: return "HELLO_OK";
+            case ERROR: return "ERROR";
+            case OK: return "OK";
+            case PING: return "PING";
+            case PONG: return "PONG";
+            case GOODBYE: return "GOODBYE";
+            case CLOSE_SESSION: return "CLOSE_SESSION";
+            case CREATE_CONSUMER: return "CREATE_CONSUMER";
+            case CLOSE_CONSUMER: return "CLOSE_CONSUMER";
+            case CREDIT: return "CREDIT";
+            case DELIVER: return "DELIVER";
+            case ACK: return "ACK";
+            case ACK_BATCH: return "ACK_BATCH";
+            case RELEASE: return "RELEASE";
+            case SEND: return "SEND";
+            case COMMIT: return "COMMIT";
+            case CREATE_TEMP: return "CREATE_TEMP";
+            case DELETE_TEMP: return "DELETE_TEMP";
+            default: return "UNKNOWN(" + type + ")";
+        }
+    }
+}

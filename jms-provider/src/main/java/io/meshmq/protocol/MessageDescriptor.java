@@ -1,0 +1,58 @@
+package io.meshmq.protocol;
+
+/**
+ * Layout of an encoded message, as carried in SEND and DELIVER frames and kept by the broker. The fixed
+ * header comes first so the broker reads what it routes on without decoding the rest.
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------+---------------+---------------+---------------+
+ *  |   Body type   | Delivery mode |   Priority    |   Reserved    |
+ *  +---------------+---------------+---------------+---------------+
+ *  |                     Timestamp (ms, 0 = none)                  |
+ *  +---------------------------------------------------------------+
+ *  |                     Expiration (ms, 0 = never)                |
+ *  +---------------------------------------------------------------+
+ *  |                   Delivery time (ms, 0 = now)                 |
+ *  +---------------------------------------------------------------+
+ *  | string messageId | byte correlationKind + string or bytes     |
+ *  | string type | byte destinationType + string destinationName   |
+ *  | byte replyToType + string replyToName                         |
+ *  | int propertyCount, propertyCount x (string name, typed value) |
+ *  | body: the rest of the message, layout per body type           |
+ *  +---------------------------------------------------------------+
+ * </pre>
+ * A destination whose type is {@link DestinationType#NONE} has no name field. Typed values are described
+ * by {@link TypedValueCodec}. Bodies: TEXT is a {@code string}; BYTES is raw bytes; MAP is an int count and
+ * (string name, typed value) pairs; STREAM is typed values to the end; OBJECT is {@code bytes} of Java
+ * serialization (-1 for a null object); MESSAGE has no body.
+ */
+public final class MessageDescriptor
+{
+    public static final int BODY_TYPE_OFFSET = 0;
+    public static final int DELIVERY_MODE_OFFSET = 1;
+    public static final int PRIORITY_OFFSET = 2;
+    public static final int TIMESTAMP_OFFSET = 4;
+    public static final int EXPIRATION_OFFSET = 12;
+    public static final int DELIVERY_TIME_OFFSET = 20;
+    public static final int FIXED_HEADER_LENGTH = 28;
+
+    public static final byte BODY_MESSAGE = 0;
+    public static final byte BODY_BYTES = 1;
+    public static final byte BODY_MAP = 2;
+    public static final byte BODY_OBJECT = 3;
+    public static final byte BODY_STREAM = 4;
+    public static final byte BODY_TEXT = 5;
+
+    /** As {@code jakarta.jms.DeliveryMode}, repeated here so the protocol does not import the API. */
+    public static final byte NON_PERSISTENT = 1;
+    public static final byte PERSISTENT = 2;
+
+    public static final byte CORRELATION_NONE = 0;
+    public static final byte CORRELATION_STRING = 1;
+    public static final byte CORRELATION_BYTES = 2;
+
+    private MessageDescriptor()
+    {
+    }
+}

@@ -5,7 +5,6 @@ import io.meshmq.protocol.WireWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -28,14 +27,11 @@ public final class NettyFrames
     }
 
     /**
-     * Splits the stream into frames at their length field and strips it; a negative or oversized length
-     * raises a decoder exception before any bytes of the frame are buffered.
+     * Adds a {@link FrameDecoder} named {@link #FRAME_DECODER}.
      */
     public static void addFrameDecoder(final ChannelPipeline pipeline, final int maxFrameLength)
     {
-        pipeline.addLast(FRAME_DECODER, new LengthFieldBasedFrameDecoder(
-            FrameDescriptor.BYTE_ORDER, maxFrameLength + FrameDescriptor.LENGTH_FIELD_LENGTH, 0,
-            FrameDescriptor.LENGTH_FIELD_LENGTH, 0, FrameDescriptor.LENGTH_FIELD_LENGTH, true));
+        pipeline.addLast(FRAME_DECODER, new FrameDecoder(maxFrameLength));
     }
 
     /**

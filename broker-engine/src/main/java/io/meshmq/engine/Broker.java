@@ -1,0 +1,274 @@
+package io.meshmq.engine;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import io.meshmq.client.transport.FrameDecoder;
+import io.meshmq.client.transport.NettyFrames;
+import io.meshmq.engine.net.ClientCommandAdapter;
+import io.meshmq.engine.processor.EngineEvent;
+import io.meshmq.engine.processor.Processor;
+import io.meshmq.engine.processor.ProcessorContext;
+import io.meshmq.engine.vm.VmBrokers;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.local.LocalServerChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.agrona.concurrent.SystemEpochClock;
+
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A running broker: Netty acceptors (TCP and in-VM) in front of the engine ring and its processor.
+ * <pre>{@code
+ * try (Broker broker = Broker.start(new BrokerContext().port(0).dataDir(dir)))
+ * {
+ *     String url = "tcp://127.0.0.1:" + broker.port();
+ * }
+ * }</pre>
+ * Thread safe: {@link #close()} may be called from any thread, once or more.
+ */
+public final class Broker implements AutoCloseable
+{
+    private static final System.Logger LOG = System.getLogger(Broker.class.getName());
+
+    private final BrokerContext context;
+    private final DataDirectory dataDirectory;
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup ioGroup;
+    private final Disruptor<EngineEvent> disruptor;
+    private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private Channel tcpChannel;
+    private Channel vmChannel;
+    private InetSocketAddress boundAddress;
+
+    private Broker(final BrokerContext context, final DataDirectory dataDirectory)
+    {
+        this.context = context;
+        this.dataDirectory = dataDirectory;
+        this.bossGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("meshmq-accept-" + context.name(), true));
+        this.ioGroup = new NioEventLoopGroup(context.ioThreads(), new DefaultThreadFactory("meshmq-io-" + context.name(), true));
+        this.disruptor = new Disruptor<>(EngineEvent::new, context.ringSize(),
+            new DefaultThreadFactory("meshmq-processor-" + context.name(), true), ProducerType.MULTI,
+            new BlockingWaitStrategy());
+    }
+
+    /**
+     * Starts a broker and returns once it accepts connections.
+     *
+     * @throws BrokerStartException with a message naming what to fix.
+     */
+    public static Broker start(final BrokerContext context) throws BrokerStartException
+    {
+        try
+        {
+            context.conclude();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new BrokerStartException(ex.getMessage(), ex);
+        }
+        final DataDirectory dataDirectory = DataDirectory.open(context.dataDir());
+        final Broker broker = new Broker(context, dataDirectory);
+        try
+        {
+            broker.startEngine();
+            broker.bind();
+            return broker;
+        }
+        catch (final BrokerStartException | RuntimeException ex)
+        {
+            broker.close();
+            throw ex;
+        }
+    }
+
+    private void startEngine()
+    {
+        final Processor processor = new Processor(
+            new ProcessorContext(context.autoCreateDestinations(), context.queues(), context.topics()),
+            SystemEpochClock.INSTANCE);
+        disruptor.handleEventsWith(processor);
+        disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
+        disruptor.start();
+    }
+
+    private void bind() throws BrokerStartException
+    {
+        final RingBuffer<EngineEvent> ring = disruptor.getRingBuffer();
+        final AtomicLong connectionIds = new AtomicLong();
+        final ChannelInitializer<Channel> initializer = new ChannelInitializer<>()
+        {
+            @Override
+            protected void initChannel(final Channel ch)
+            {
+                channels.add(ch);
+                NettyFrames.addFrameDecoder(ch.pipeline(), FrameDecoder.HANDSHAKE_MAX_FRAME_LENGTH);
+                ch.pipeline().addLast(new ClientCommandAdapter(ring, connectionIds, context.name(), context.maxFrameLength()));
+            }
+        };
+        if (context.tcpEnabled())
+        {
+            final ServerBootstrap tcp = new ServerBootstrap()
+                .group(bossGroup, ioGroup)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                .childHandler(initializer);
+            try
+            {
+                tcpChannel = tcp.bind(context.host(), context.port()).syncUninterruptibly().channel();
+            }
+            catch (final Exception ex)
+            {
+                final String where = context.host() + ":" + context.port();
+                if (ex instanceof BindException)
+                {
+                    throw new BrokerStartException("cannot listen on " + where + ": " + ex.getMessage() +
+                        " (is another broker running there? choose another with --bind HOST:PORT)", ex);
+                }
+                throw new BrokerStartException("cannot listen on " + where + ": " + ex, ex);
+            }
+            boundAddress = (InetSocketAddress)tcpChannel.localAddress();
+        }
+        if (context.vmId() != null)
+        {
+            if (!VmBrokers.register(context.vmId(), this))
+            {
+                throw new BrokerStartException("in-VM id '" + context.vmId() +
+                    "' is already used by another broker in this JVM; give this one another vm-id");
+            }
+            final ServerBootstrap vm = new ServerBootstrap()
+                .group(bossGroup, ioGroup)
+                .channel(LocalServerChannel.class)
+                .childHandler(initializer);
+            vmChannel = vm.bind(VmBrokers.address(context.vmId())).syncUninterruptibly().channel();
+        }
+    }
+
+    public String name()
+    {
+        return context.name();
+    }
+
+    /**
+     * @return the TCP port the broker listens on, or -1 for an in-VM-only broker.
+     */
+    public int port()
+    {
+        return boundAddress == null ? -1 : boundAddress.getPort();
+    }
+
+    public InetSocketAddress boundAddress()
+    {
+        return boundAddress;
+    }
+
+    /**
+     * @return {@code tcp://HOST:PORT} for this broker's listener, or {@code vm://ID} if it has none.
+     */
+    public String url()
+    {
+        if (boundAddress != null)
+        {
+            final String host = boundAddress.getAddress().getHostAddress();
+            return "tcp://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + boundAddress.getPort();
+        }
+        return "vm://" + context.vmId();
+    }
+
+    public LocalAddress vmAddress()
+    {
+        return vmChannel == null ? null : (LocalAddress)vmChannel.localAddress();
+    }
+
+    public boolean isClosed()
+    {
+        return closed.get();
+    }
+
+    /**
+     * Stops accepting, closes every connection, lets the processor finish what is in the ring, and
+     * releases the data directory. Idempotent.
+     */
+    @Override
+    public void close()
+    {
+        if (!closed.compareAndSet(false, true))
+        {
+            return;
+        }
+        if (context.vmId() != null)
+        {
+            VmBrokers.unregister(context.vmId(), this);
+        }
+        if (tcpChannel != null)
+        {
+            tcpChannel.close().syncUninterruptibly();
+        }
+        if (vmChannel != null)
+        {
+            vmChannel.close().syncUninterruptibly();
+        }
+        channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        try
+        {
+            disruptor.shutdown(5, TimeUnit.SECONDS);
+        }
+        catch (final com.lmax.disruptor.TimeoutException ex)
+        {
+            LOG.log(System.Logger.Level.WARNING, "processor did not drain within 5 s; halting it");
+            disruptor.halt();
+        }
+        catch (final IllegalStateException ex)
+        {
+            // never started
+        }
+        dataDirectory.close();
+    }
+
+    /**
+     * Logs a failed command and carries on: the processor catches its own failures, so this is a backstop.
+     */
+    private static final class LoggingExceptionHandler implements ExceptionHandler<EngineEvent>
+    {
+        @Override
+        public void handleEventException(final Throwable ex, final long sequence, final EngineEvent event)
+        {
+            LOG.log(System.Logger.Level.ERROR, "engine event " + sequence + " failed", ex);
+        }
+
+        @Override
+        public void handleOnStartException(final Throwable ex)
+        {
+            LOG.log(System.Logger.Level.ERROR, "processor failed to start", ex);
+        }
+
+        @Override
+        public void handleOnShutdownException(final Throwable ex)
+        {
+            LOG.log(System.Logger.Level.ERROR, "processor failed to stop", ex);
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package io.meshmq.engine;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A broker's settings, with the defaults that make {@code ./meshmq run} work with no configuration.
+ * Set what differs, then {@link Broker#start(BrokerContext)} validates it once ({@link #conclude()}).
+ * Not thread safe until started; not changed after.
+ */
+public final class BrokerContext
+{
+    public static final String DEFAULT_NAME = "meshmq";
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 7918;
+    public static final Path DEFAULT_DATA_DIR = Path.of("data");
+    public static final String DEFAULT_VM_ID = "0";
+    /** Commands the ring holds; a power of two. */
+    public static final int DEFAULT_RING_SIZE = 16 * 1024;
+
+    private String name = DEFAULT_NAME;
+    private String host = DEFAULT_HOST;
+    private int port = DEFAULT_PORT;
+    private boolean tcpEnabled = true;
+    private Path dataDir = DEFAULT_DATA_DIR;
+    private String vmId = DEFAULT_VM_ID;
+    private int ringSize = DEFAULT_RING_SIZE;
+    private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private int maxFrameLength = io.meshmq.protocol.FrameDescriptor.DEFAULT_MAX_FRAME_LENGTH;
+    private boolean autoCreateDestinations = true;
+    private final List<String> queues = new ArrayList<>();
+    private final List<String> topics = new ArrayList<>();
+
+    public String name()
+    {
+        return name;
+    }
+
+    public BrokerContext name(final String name)
+    {
+        this.name = name;
+        return this;
+    }
+
+    public String host()
+    {
+        return host;
+    }
+
+    public BrokerContext host(final String host)
+    {
+        this.host = host;
+        return this;
+    }
+
+    public int port()
+    {
+        return port;
+    }
+
+    /**
+     * @param port 0 picks a free port; {@link Broker#port()} tells which.
+     */
+    public BrokerContext port(final int port)
+    {
+        this.port = port;
+        return this;
+    }
+
+    public boolean tcpEnabled()
+    {
+        return tcpEnabled;
+    }
+
+    /**
+     * @param enabled false for an in-VM-only broker (no listening socket).
+     */
+    public BrokerContext tcpEnabled(final boolean enabled)
+    {
+        this.tcpEnabled = enabled;
+        return this;
+    }
+
+    public Path dataDir()
+    {
+        return dataDir;
+    }
+
+    public BrokerContext dataDir(final Path dataDir)
+    {
+        this.dataDir = dataDir;
+        return this;
+    }
+
+    public String vmId()
+    {
+        return vmId;
+    }
+
+    /**
+     * @param vmId the id clients in this JVM reach the broker by ({@code vm://ID}); null for none.
+     */
+    public BrokerContext vmId(final String vmId)
+    {
+        this.vmId = vmId;
+        return this;
+    }
+
+    public int ringSize()
+    {
+        return ringSize;
+    }
+
+    public BrokerContext ringSize(final int ringSize)
+    {
+        this.ringSize = ringSize;
+        return this;
+    }
+
+    public int ioThreads()
+    {
+        return ioThreads;
+    }
+
+    public BrokerContext ioThreads(final int ioThreads)
+    {
+        this.ioThreads = ioThreads;
+        return this;
+    }
+
+    public int maxFrameLength()
+    {
+        return maxFrameLength;
+    }
+
+    public BrokerContext maxFrameLength(final int maxFrameLength)
+    {
+        this.maxFrameLength = maxFrameLength;
+        return this;
+    }
+
+    public boolean autoCreateDestinations()
+    {
+        return autoCreateDestinations;
+    }
+
+    public BrokerContext autoCreateDestinations(final boolean autoCreate)
+    {
+        this.autoCreateDestinations = autoCreate;
+        return this;
+    }
+
+    public List<String> queues()
+    {
+        return queues;
+    }
+
+    public List<String> topics()
+    {
+        return topics;
+    }
+
+    /**
+     * Checks every setting.
+     *
+     * @throws IllegalArgumentException naming the setting and what is accepted.
+     */
+    public BrokerContext conclude()
+    {
+        if (name == null || name.isBlank())
+        {
+            throw new IllegalArgumentException("name must not be blank");
+        }
+        if (tcpEnabled && (host == null || host.isBlank()))
+        {
+            throw new IllegalArgumentException("bind host must not be blank");
+        }
+        if (port < 0 || port > 65535)
+        {
+            throw new IllegalArgumentException("bind port " + port + " is outside 0-65535");
+        }
+        if (dataDir == null)
+        {
+            throw new IllegalArgumentException("data directory must be set");
+        }
+        if (ringSize < 2 || Integer.bitCount(ringSize) != 1)
+        {
+            throw new IllegalArgumentException("ring size " + ringSize + " must be a power of two");
+        }
+        if (ioThreads < 1)
+        {
+            throw new IllegalArgumentException("io threads " + ioThreads + " must be at least 1");
+        }
+        if (maxFrameLength < 1024)
+        {
+            throw new IllegalArgumentException("max frame length " + maxFrameLength + " must be at least 1024");
+        }
+        if (!tcpEnabled && vmId == null)
+        {
+            throw new IllegalArgumentException("a broker with neither TCP nor an in-VM id cannot be reached");
+        }
+        return this;
+    }
+}

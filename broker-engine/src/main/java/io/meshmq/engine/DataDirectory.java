@@ -1,0 +1,98 @@
+package io.meshmq.engine;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The broker's data directory, held with an exclusive file lock so two brokers never share one.
+ */
+final class DataDirectory implements AutoCloseable
+{
+    static final String LOCK_FILE = "broker.lock";
+
+    private final Path path;
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private DataDirectory(final Path path, final FileChannel channel, final FileLock lock)
+    {
+        this.path = path;
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    static DataDirectory open(final Path path) throws BrokerStartException
+    {
+        try
+        {
+            Files.createDirectories(path);
+        }
+        catch (final IOException ex)
+        {
+            throw new BrokerStartException("cannot create data directory " + path.toAbsolutePath() + ": " + ex, ex);
+        }
+        FileChannel channel = null;
+        try
+        {
+            channel = FileChannel.open(path.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            final FileLock lock = channel.tryLock();
+            if (lock == null)
+            {
+                channel.close();
+                throw new BrokerStartException("data directory " + path.toAbsolutePath() +
+                    " is in use by another broker; give each broker its own with --data DIR");
+            }
+            return new DataDirectory(path, channel, lock);
+        }
+        catch (final OverlappingFileLockException ex)
+        {
+            closeQuietly(channel);
+            throw new BrokerStartException("data directory " + path.toAbsolutePath() +
+                " is in use by another broker in this JVM; give each broker its own with --data DIR");
+        }
+        catch (final IOException ex)
+        {
+            closeQuietly(channel);
+            throw new BrokerStartException("cannot lock data directory " + path.toAbsolutePath() + ": " + ex, ex);
+        }
+    }
+
+    private static void closeQuietly(final FileChannel channel)
+    {
+        if (channel != null)
+        {
+            try
+            {
+                channel.close();
+            }
+            catch (final IOException ignore)
+            {
+                // nothing more to release
+            }
+        }
+    }
+
+    Path path()
+    {
+        return path;
+    }
+
+    @Override
+    public void close()
+    {
+        try
+        {
+            lock.release();
+        }
+        catch (final IOException ignore)
+        {
+            // the lock goes with the channel below
+        }
+        closeQuietly(channel);
+    }
+}

@@ -1,0 +1,485 @@
+package io.meshmq.engine.net;
+
+import com.lmax.disruptor.RingBuffer;
+import io.meshmq.client.transport.FrameDecoder;
+import io.meshmq.client.transport.NettyFrames;
+import io.meshmq.engine.processor.EngineEvent;
+import io.meshmq.protocol.DestinationType;
+import io.meshmq.protocol.ErrorCode;
+import io.meshmq.protocol.FrameDescriptor;
+import io.meshmq.protocol.FrameType;
+import io.meshmq.protocol.MessageHeaderFlyweight;
+import io.meshmq.protocol.ProtocolException;
+import io.meshmq.protocol.WireReader;
+import io.meshmq.protocol.WireWriter;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Decodes one connection's frames on its Netty I/O thread and publishes them as commands into the engine
+ * ring. Every field is validated here, before the command is claimed in the ring, so the processor only
+ * ever sees well-formed commands; a malformed frame gets an ERROR frame and the connection is closed.
+ * <p>
+ * One instance per channel; not thread safe.
+ */
+public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
+{
+    private static final System.Logger LOG = System.getLogger(ClientCommandAdapter.class.getName());
+
+    private final RingBuffer<EngineEvent> ring;
+    private final AtomicLong connectionIds;
+    private final String brokerName;
+    private final int maxFrameLength;
+    private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+    private final WireReader reader = new WireReader();
+    private final WireWriter replies = new WireWriter(256);
+    private final MessageHeaderFlyweight header = new MessageHeaderFlyweight();
+    private ChannelConnection connection;
+    private boolean closing;
+
+    public ClientCommandAdapter(
+        final RingBuffer<EngineEvent> ring, final AtomicLong connectionIds, final String brokerName,
+        final int maxFrameLength)
+    {
+        this.maxFrameLength = maxFrameLength;
+        this.ring = ring;
+        this.connectionIds = connectionIds;
+        this.brokerName = brokerName;
+    }
+
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg)
+    {
+        final ByteBuf frame = (ByteBuf)msg;
+        try
+        {
+            if (closing)
+            {
+                return;
+            }
+            NettyFrames.wrap(view, frame);
+            if (view.capacity() < 1)
+            {
+                throw new ProtocolException("empty frame");
+            }
+            reader.wrap(view, FrameDescriptor.BODY_OFFSET, view.capacity() - FrameDescriptor.BODY_OFFSET);
+            final byte type = view.getByte(FrameDescriptor.TYPE_OFFSET);
+            if (connection == null)
+            {
+                onHandshake(ctx, type);
+            }
+            else
+            {
+                onCommand(ctx, type);
+            }
+        }
+        catch (final ProtocolException ex)
+        {
+            failAndClose(ctx, ex.errorCode(), ex.getMessage());
+        }
+        finally
+        {
+            frame.release();
+        }
+    }
+
+    private void onHandshake(final ChannelHandlerContext ctx, final byte type)
+    {
+        if (type != FrameType.HELLO)
+        {
+            throw new ProtocolException(ErrorCode.BAD_HANDSHAKE,
+                "expected HELLO as the first frame, got " + FrameType.name(type) + "; is this a MeshMQ client?");
+        }
+        final int magic = reader.readInt();
+        if (magic != FrameDescriptor.MAGIC)
+        {
+            throw new ProtocolException(ErrorCode.BAD_HANDSHAKE, "HELLO has wrong magic 0x" + Integer.toHexString(magic));
+        }
+        final short version = reader.readShort();
+        if (version != FrameDescriptor.PROTOCOL_VERSION)
+        {
+            throw new ProtocolException(ErrorCode.BAD_HANDSHAKE, "protocol version " + version +
+                " is not supported; this broker speaks version " + FrameDescriptor.PROTOCOL_VERSION);
+        }
+        final byte role = reader.readByte();
+        if (role != FrameDescriptor.ROLE_CLIENT)
+        {
+            throw new ProtocolException(ErrorCode.BAD_HANDSHAKE, "role " + role + " is not accepted on this port");
+        }
+        reader.readString();
+        reader.readString();
+        reader.readString();
+        reader.requireEnd("HELLO");
+
+        final FrameDecoder decoder = (FrameDecoder)ctx.pipeline().get(NettyFrames.FRAME_DECODER);
+        decoder.maxFrameLength(maxFrameLength);
+        connection = new ChannelConnection(connectionIds.incrementAndGet(), ctx.channel());
+        replies.reset().beginFrame(FrameType.HELLO_OK)
+            .writeShort(FrameDescriptor.PROTOCOL_VERSION)
+            .writeLong(connection.id())
+            .writeString(brokerName)
+            .endFrame();
+        ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), replies), ctx.voidPromise());
+
+        final long seq = ring.next();
+        try
+        {
+            final EngineEvent event = ring.get(seq);
+            event.type = EngineEvent.CONNECTION_OPENED;
+            event.connection = connection;
+        }
+        finally
+        {
+            ring.publish(seq);
+        }
+    }
+
+    private void onCommand(final ChannelHandlerContext ctx, final byte type)
+    {
+        switch (type)
+        {
+            case FrameType.SEND:
+            {
+                final long correlationId = reader.readLong();
+                final byte destinationType = readDestinationType();
+                final String name = readDestinationName();
+                final byte[] message = reader.readRest();
+                header.wrap(message);
+                final long seq = ring.next();
+                try
+                {
+                    final EngineEvent e = claim(seq, EngineEvent.SEND, correlationId);
+                    e.destinationType = destinationType;
+                    e.destinationName = name;
+                    e.message = message;
+                }
+                finally
+                {
+                    ring.publish(seq);
+                }
+                break;
+            }
+            case FrameType.ACK:
+            {
+                final long consumerId = reader.readLong();
+                final long deliveryId = reader.readLong();
+                reader.requireEnd("ACK");
+                final long seq = ring.next();
+                try
+                {
+                    final EngineEvent e = claim(seq, EngineEvent.ACK, 0);
+                    e.consumerId = consumerId;
+                    e.deliveryId = deliveryId;
+                }
+                finally
+                {
+                    ring.publish(seq);
+                }
+                break;
+            }
+            case FrameType.CREDIT:
+            {
+                final long consumerId = reader.readLong();
+                final int credit = reader.readInt();
+                reader.requireEnd("CREDIT");
+                if (credit <= 0)
+                {
+                    throw new ProtocolException("CREDIT of " + credit + " must be positive");
+                }
+                final long seq = ring.next();
+                try
+                {
+                    final EngineEvent e = claim(seq, EngineEvent.CREDIT, 0);
+                    e.consumerId = consumerId;
+                    e.count = credit;
+                }
+                finally
+                {
+                    ring.publish(seq);
+                }
+                break;
+            }
+            case FrameType.ACK_BATCH:
+            case FrameType.RELEASE:
+                onAckOrRelease(type);
+                break;
+            case FrameType.CREATE_CONSUMER:
+            {
+                final long correlationId = reader.readLong();
+                final long sessionId = reader.readLong();
+                final long consumerId = reader.readLong();
+                final byte destinationType = readDestinationType();
+                final String name = readDestinationName();
+                final String selector = reader.readString();
+                final boolean noLocal = reader.readBoolean();
+                final int credit = reader.readInt();
+                reader.requireEnd("CREATE_CONSUMER");
+                if (credit < 1)
+                {
+                    throw new ProtocolException("CREATE_CONSUMER initial credit " + credit + " must be positive");
+                }
+                final long seq = ring.next();
+                try
+                {
+                    final EngineEvent e = claim(seq, EngineEvent.CREATE_CONSUMER, correlationId);
+                    e.sessionId = sessionId;
+                    e.consumerId = consumerId;
+                    e.destinationType = destinationType;
+                    e.destinationName = name;
+                    e.selector = selector;
+                    e.flag = noLocal;
+                    e.count = credit;
+                }
+                finally
+                {
+                    ring.publish(seq);
+                }
+                break;
+            }
+            case FrameType.CLOSE_CONSUMER:
+            case FrameType.CLOSE_SESSION:
+            {
+                final long correlationId = reader.readLong();
+                final long id = reader.readLong();
+                reader.requireEnd(FrameType.name(type));
+                final long seq = ring.next();
+                try
+                {
+                    if (type == FrameType.CLOSE_CONSUMER)
+                    {
+                        claim(seq, EngineEvent.CLOSE_CONSUMER, correlationId).consumerId = id;
+                    }
+                    else
+                    {
+                        claim(seq, EngineEvent.CLOSE_SESSION, correlationId).sessionId = id;
+                    }
+                }
+                finally
+                {
+                    ring.publish(seq);
+                }
+                break;
+            }
+            case FrameType.CREATE_TEMP:
+            case FrameType.DELETE_TEMP:
+            {
+                final long correlationId = reader.readLong();
+                final byte destinationType = readDestinationType();
+                final String name = readDestinationName();
+                reader.requireEnd(FrameType.name(type));
+                final long seq = ring.next();
+                try
+                {
+                    final EngineEvent e = claim(seq,
+                        type == FrameType.CREATE_TEMP ? EngineEvent.CREATE_TEMP : EngineEvent.DELETE_TEMP, correlationId);
+                    e.destinationType = destinationType;
+                    e.destinationName = name;
+                }
+                finally
+                {
+                    ring.publish(seq);
+                }
+                break;
+            }
+            case FrameType.COMMIT:
+                onCommit();
+                break;
+            case FrameType.GOODBYE:
+            {
+                final long correlationId = reader.readLong();
+                reader.requireEnd("GOODBYE");
+                final long seq = ring.next();
+                try
+                {
+                    claim(seq, EngineEvent.GOODBYE, correlationId);
+                }
+                finally
+                {
+                    ring.publish(seq);
+                }
+                break;
+            }
+            case FrameType.PING:
+            {
+                final long token = reader.readLong();
+                replies.reset().beginFrame(FrameType.PONG).writeLong(token).endFrame();
+                ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), replies), ctx.voidPromise());
+                break;
+            }
+            case FrameType.PONG:
+                break;
+            default:
+                throw new ProtocolException("unexpected frame " + FrameType.name(type) + " from a client");
+        }
+    }
+
+    private void onAckOrRelease(final byte type)
+    {
+        final long correlationId = reader.readLong();
+        final boolean release = type == FrameType.RELEASE;
+        final int count = reader.readCount(release ? 17 : 16);
+        final long[] consumerIds = new long[count];
+        final long[] deliveryIds = new long[count];
+        final boolean[] flags = release ? new boolean[count] : null;
+        for (int i = 0; i < count; i++)
+        {
+            consumerIds[i] = reader.readLong();
+            deliveryIds[i] = reader.readLong();
+            if (release)
+            {
+                flags[i] = reader.readBoolean();
+            }
+        }
+        reader.requireEnd(FrameType.name(type));
+        final long seq = ring.next();
+        try
+        {
+            final EngineEvent e = claim(seq, release ? EngineEvent.RELEASE : EngineEvent.ACK_BATCH, correlationId);
+            e.consumerIds = consumerIds;
+            e.deliveryIds = deliveryIds;
+            e.flags = flags;
+        }
+        finally
+        {
+            ring.publish(seq);
+        }
+    }
+
+    private void onCommit()
+    {
+        final long correlationId = reader.readLong();
+        final int sendCount = reader.readCount(1 + 4 + 4);
+        final byte[] sendTypes = new byte[sendCount];
+        final String[] sendNames = new String[sendCount];
+        final byte[][] sendMessages = new byte[sendCount][];
+        for (int i = 0; i < sendCount; i++)
+        {
+            sendTypes[i] = readDestinationType();
+            sendNames[i] = readDestinationName();
+            final byte[] message = reader.readBytes();
+            if (message == null)
+            {
+                throw new ProtocolException("COMMIT message " + i + " is null");
+            }
+            header.wrap(message);
+            sendMessages[i] = message;
+        }
+        final int ackCount = reader.readCount(16);
+        final long[] consumerIds = new long[ackCount];
+        final long[] deliveryIds = new long[ackCount];
+        for (int i = 0; i < ackCount; i++)
+        {
+            consumerIds[i] = reader.readLong();
+            deliveryIds[i] = reader.readLong();
+        }
+        reader.requireEnd("COMMIT");
+        final long seq = ring.next();
+        try
+        {
+            final EngineEvent e = claim(seq, EngineEvent.COMMIT, correlationId);
+            e.sendTypes = sendTypes;
+            e.sendNames = sendNames;
+            e.sendMessages = sendMessages;
+            e.consumerIds = consumerIds;
+            e.deliveryIds = deliveryIds;
+        }
+        finally
+        {
+            ring.publish(seq);
+        }
+    }
+
+    private EngineEvent claim(final long seq, final byte type, final long correlationId)
+    {
+        final EngineEvent event = ring.get(seq);
+        event.clear();
+        event.type = type;
+        event.connection = connection;
+        event.correlationId = correlationId;
+        return event;
+    }
+
+    private byte readDestinationType()
+    {
+        final byte type = reader.readByte();
+        if (!DestinationType.isValid(type))
+        {
+            throw new ProtocolException("unknown destination type " + type);
+        }
+        return type;
+    }
+
+    private String readDestinationName()
+    {
+        final String name = reader.readString();
+        if (name == null || name.isBlank())
+        {
+            throw new ProtocolException(ErrorCode.INVALID_DESTINATION, "destination name is missing or blank");
+        }
+        return name;
+    }
+
+    private void failAndClose(final ChannelHandlerContext ctx, final int code, final String message)
+    {
+        if (closing)
+        {
+            return;
+        }
+        closing = true;
+        LOG.log(System.Logger.Level.WARNING, "closing connection from " + ctx.channel().remoteAddress() + ": " + message);
+        replies.reset().beginFrame(FrameType.ERROR).writeLong(0).writeInt(code).writeString(message).endFrame();
+        ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), replies)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+    {
+        if (cause instanceof TooLongFrameException)
+        {
+            failAndClose(ctx, ErrorCode.FRAME_TOO_LONG, "frame too long: " + cause.getMessage());
+        }
+        else if (cause instanceof CorruptedFrameException || cause instanceof DecoderException)
+        {
+            failAndClose(ctx, ErrorCode.MALFORMED_FRAME, "malformed frame: " + cause.getMessage());
+        }
+        else if (cause instanceof IOException)
+        {
+            ctx.close();
+        }
+        else
+        {
+            LOG.log(System.Logger.Level.ERROR, "unexpected failure on connection from " + ctx.channel().remoteAddress(), cause);
+            failAndClose(ctx, ErrorCode.GENERIC, "broker failure: " + cause);
+        }
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx)
+    {
+        if (connection != null)
+        {
+            final long seq = ring.next();
+            try
+            {
+                final EngineEvent event = ring.get(seq);
+                event.clear();
+                event.type = EngineEvent.CONNECTION_CLOSED;
+                event.connection = connection;
+            }
+            finally
+            {
+                ring.publish(seq);
+            }
+        }
+        ctx.fireChannelInactive();
+    }
+}

@@ -1,0 +1,33 @@
+package io.meshmq.engine.processor;
+
+import io.meshmq.protocol.WireWriter;
+
+/**
+ * Where the processor writes frames for one connection. Implementations buffer what {@link #write} is
+ * given and send it on {@link #flush()}, which the processor calls once at the end of each ring batch.
+ * Called only on the processor thread.
+ */
+public interface ConnectionOutput
+{
+    /**
+     * @return the broker-wide id of this connection.
+     */
+    long id();
+
+    /**
+     * @return the remote address, for logs and errors.
+     */
+    String remoteAddress();
+
+    /**
+     * Appends a complete frame (from position 0 to the writer's position).
+     *
+     * @return true if this is the first frame since the last flush, so the caller knows to flush it.
+     */
+    boolean write(WireWriter frame);
+
+    /**
+     * Sends everything written since the last flush.
+     */
+    void flush();
+}

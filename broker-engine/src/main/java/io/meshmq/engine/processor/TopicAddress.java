@@ -1,0 +1,23 @@
+package io.meshmq.engine.processor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A topic: the subscriptions a published message is copied to.
+ */
+final class TopicAddress
+{
+    final String name;
+    final boolean temporary;
+    final long ownerConnectionId;
+    final List<ServerQueue> subscriptions = new ArrayList<>();
+    long messagesPublished;
+
+    TopicAddress(final String name, final boolean temporary, final long ownerConnectionId)
+    {
+        this.name = name;
+        this.temporary = temporary;
+        this.ownerConnectionId = ownerConnectionId;
+    }
+}

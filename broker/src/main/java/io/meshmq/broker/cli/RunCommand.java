@@ -1,0 +1,70 @@
+package io.meshmq.broker.cli;
+
+import io.meshmq.broker.config.BrokerSettings;
+import io.meshmq.broker.config.ConfigException;
+import io.meshmq.engine.Broker;
+import io.meshmq.engine.BrokerContext;
+import io.meshmq.engine.BrokerStartException;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code meshmq run [--config FILE] [--name NODE] [--bind HOST:PORT] [--data DIR]}: a broker in the
+ * foreground until Ctrl-C or SIGTERM. Flags override the file.
+ */
+public final class RunCommand
+{
+    public static final String USAGE = "run [--config FILE] [--name NODE] [--bind HOST:PORT] [--data DIR]";
+
+    private RunCommand()
+    {
+    }
+
+    /**
+     * Builds the broker's settings from the command line, without starting anything.
+     */
+    public static BrokerContext context(final String[] args) throws UsageException, ConfigException
+    {
+        final Flags flags = Flags.parse("run", args, 1, Set.of("--config", "--name", "--bind", "--data"), Set.of());
+        final BrokerContext context = new BrokerContext();
+        if (flags.has("--config"))
+        {
+            BrokerSettings.applyFile(Path.of(flags.get("--config")), context);
+        }
+        for (final String key : new String[] {"name", "bind", "data"})
+        {
+            final String value = flags.get("--" + key);
+            if (value != null)
+            {
+                BrokerSettings.apply(key, value.strip(), "--" + key, context);
+            }
+        }
+        return context;
+    }
+
+    public static int run(final String[] args, final PrintStream out) throws UsageException, ConfigException,
+        BrokerStartException, InterruptedException
+    {
+        final BrokerContext context = context(args);
+        final long startNs = System.nanoTime();
+        final Broker broker = Broker.start(context);
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            broker.close();
+            out.println("MeshMQ broker '" + context.name() + "' stopped");
+            out.flush();
+            stopped.countDown();
+        }, "meshmq-shutdown"));
+        final long startMs = (System.nanoTime() - startNs) / 1_000_000;
+        out.println("MeshMQ broker '" + context.name() + "' listening on " + broker.url() +
+            (context.vmId() != null && context.tcpEnabled() ? " and vm://" + context.vmId() : "") +
+            ", data in " + context.dataDir().toAbsolutePath().normalize() + " (started in " + startMs + " ms)");
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,217 @@
+package io.meshmq.broker.config;
+
+import io.meshmq.engine.BrokerContext;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Applies settings to a {@link BrokerContext}, from a configuration file and from flags.
+ * <p>
+ * The file has one {@code key = value} per line; {@code #} starts a comment; blank lines are ignored. Keys:
+ * <pre>
+ * name             = n1                  broker (node) name
+ * bind             = 127.0.0.1:7918      TCP listen address, HOST:PORT (PORT 0 picks a free one)
+ * data             = ./data              data directory
+ * vm-id            = 0                   in-VM id (vm://ID); "none" for no in-VM acceptor
+ * io-threads       = 2                   Netty I/O threads
+ * ring-size        = 16384               engine ring slots, a power of two
+ * max-frame-length = 104857600           largest frame accepted, bytes
+ * auto-create      = true                create queues and topics on first use
+ * queues           = orders, invoices    queues that exist from start-up
+ * topics           = prices              topics that exist from start-up
+ * </pre>
+ */
+public final class BrokerSettings
+{
+    public static final List<String> KEYS = List.of(
+        "name", "bind", "data", "vm-id", "io-threads", "ring-size", "max-frame-length", "auto-create", "queues", "topics");
+
+    private BrokerSettings()
+    {
+    }
+
+    /**
+     * Reads a configuration file and applies it.
+     *
+     * @throws ConfigException naming the file, line and key of the first error.
+     */
+    public static void applyFile(final Path file, final BrokerContext context) throws ConfigException
+    {
+        final List<String> lines;
+        try
+        {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        }
+        catch (final NoSuchFileException ex)
+        {
+            throw new ConfigException("configuration file " + file + " does not exist");
+        }
+        catch (final IOException ex)
+        {
+            throw new ConfigException("cannot read configuration file " + file + ": " + ex.getMessage());
+        }
+        final Map<String, Integer> seen = new LinkedHashMap<>();
+        for (int i = 0; i < lines.size(); i++)
+        {
+            final int lineNumber = i + 1;
+            final String where = file + ":" + lineNumber;
+            String line = lines.get(i);
+            final int comment = line.indexOf('#');
+            if (comment >= 0)
+            {
+                line = line.substring(0, comment);
+            }
+            line = line.strip();
+            if (line.isEmpty())
+            {
+                continue;
+            }
+            final int eq = line.indexOf('=');
+            if (eq <= 0)
+            {
+                throw new ConfigException(where + ": expected 'key = value', found '" + lines.get(i).strip() + "'");
+            }
+            final String key = line.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+            final String value = line.substring(eq + 1).strip();
+            final Integer previous = seen.put(key, lineNumber);
+            if (previous != null)
+            {
+                throw new ConfigException(where + ": key '" + key + "' is already set on line " + previous);
+            }
+            apply(key, value, where, context);
+        }
+    }
+
+    /**
+     * Applies one setting.
+     *
+     * @param where the origin for error messages ("file:line", or "--flag").
+     */
+    public static void apply(final String key, final String value, final String where, final BrokerContext context)
+        throws ConfigException
+    {
+        final String at = where + ": " + key;
+        switch (key)
+        {
+            case "name":
+                if (value.isEmpty() || !value.matches("[A-Za-z0-9._-]+"))
+                {
+                    throw new ConfigException(at + " = '" + value + "': expected letters, digits, '.', '_' or '-'");
+                }
+                context.name(value);
+                break;
+            case "bind":
+                applyBind(value, at, context);
+                break;
+            case "data":
+                if (value.isEmpty())
+                {
+                    throw new ConfigException(at + ": expected a directory path");
+                }
+                context.dataDir(Path.of(value));
+                break;
+            case "vm-id":
+                if (value.isEmpty())
+                {
+                    throw new ConfigException(at + ": expected an id, or 'none'");
+                }
+                context.vmId("none".equals(value) ? null : value);
+                break;
+            case "io-threads":
+                context.ioThreads(integer(value, at, 1, 256));
+                break;
+            case "ring-size":
+            {
+                final int size = integer(value, at, 2, 1 << 24);
+                if (Integer.bitCount(size) != 1)
+                {
+                    throw new ConfigException(at + " = " + value + ": expected a power of two (1024, 2048, ...)");
+                }
+                context.ringSize(size);
+                break;
+            }
+            case "max-frame-length":
+                context.maxFrameLength(integer(value, at, 1024, Integer.MAX_VALUE - 8));
+                break;
+            case "auto-create":
+                context.autoCreateDestinations(bool(value, at));
+                break;
+            case "queues":
+                context.queues().addAll(names(value, at));
+                break;
+            case "topics":
+                context.topics().addAll(names(value, at));
+                break;
+            default:
+                throw new ConfigException(where + ": unknown key '" + key + "'; known keys: " + String.join(", ", KEYS));
+        }
+    }
+
+    private static void applyBind(final String value, final String at, final BrokerContext context) throws ConfigException
+    {
+        final int colon = value.lastIndexOf(':');
+        if (colon <= 0 || colon == value.length() - 1)
+        {
+            throw new ConfigException(at + " = '" + value + "': expected HOST:PORT, e.g. 127.0.0.1:7918");
+        }
+        String host = value.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]"))
+        {
+            host = host.substring(1, host.length() - 1);
+        }
+        context.host(host);
+        context.port(integer(value.substring(colon + 1), at + " port", 0, 65535));
+    }
+
+    private static int integer(final String value, final String at, final int min, final int max) throws ConfigException
+    {
+        try
+        {
+            final int parsed = Integer.parseInt(value.strip());
+            if (parsed < min || parsed > max)
+            {
+                throw new NumberFormatException();
+            }
+            return parsed;
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new ConfigException(at + " = '" + value + "': expected a whole number " + min + "-" + max);
+        }
+    }
+
+    private static boolean bool(final String value, final String at) throws ConfigException
+    {
+        switch (value.toLowerCase(Locale.ROOT))
+        {
+            case "true": return true;
+            case "false": return false;
+            default: throw new ConfigException(at + " = '" + value + "': expected true or false");
+        }
+    }
+
+    private static List<String> names(final String value, final String at) throws ConfigException
+    {
+        final List<String> names = new ArrayList<>();
+        for (final String name : Arrays.asList(value.split(",")))
+        {
+            final String n = name.strip();
+            if (n.isEmpty())
+            {
+                throw new ConfigException(at + " = '" + value + "': expected names separated by commas");
+            }
+            names.add(n);
+        }
+        return names;
+    }
+}

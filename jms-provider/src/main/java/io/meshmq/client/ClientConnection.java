@@ -156,34 +156,68 @@ public final class ClientConnection
     }
 
     /**
-     * Stops deliveries to a consumer; deliveries the broker sent that were never acknowledged stay with the
-     * session (for CLIENT_ACKNOWLEDGE and transactions) until it acknowledges, releases or closes.
+     * Stops deliveries to a consumer. Deliveries the application saw and has not acknowledged
+     * ({@code keep}: CLIENT_ACKNOWLEDGE, transactions) stay with the session until it acknowledges, recovers
+     * or closes; every other unacknowledged one goes back to the queue as never delivered.
      */
-    public void closeConsumer(final ClientConsumer consumer) throws ClientException
+    public void closeConsumer(final ClientConsumer consumer, final List<Long> keep) throws ClientException
     {
-        final List<Delivery> unseen = consumer.close();
+        consumer.close();
         if (!isOpen())
         {
             consumers.remove(consumer.consumerId());
             return;
         }
-        if (!unseen.isEmpty())
-        {
-            release(toAcks(unseen, false), false);
-        }
         final long correlationId = nextId();
         final WireWriter writer = writer().beginFrame(FrameType.CLOSE_CONSUMER)
             .writeLong(correlationId)
             .writeLong(consumer.consumerId())
-            .endFrame();
+            .writeInt(keep.size());
+        for (final long deliveryId : keep)
+        {
+            writer.writeLong(deliveryId);
+        }
+        writer.endFrame();
         try
         {
-            call(correlationId, writer, "close consumer");
+            call(correlationId, writer, "close consumer", null);
         }
         finally
         {
             consumers.remove(consumer.consumerId());
         }
+    }
+
+    /**
+     * Session recover or rollback: every unacknowledged delivery of the session's consumers goes back to its
+     * queue and comes again in order; {@code seen} lists those the application saw, which come back marked
+     * redelivered.
+     */
+    public void recover(final long sessionId, final List<ClientConsumer> sessionConsumers, final List<DeliveryAck> seen)
+        throws ClientException
+    {
+        checkOpen();
+        for (final ClientConsumer consumer : sessionConsumers)
+        {
+            consumer.beginRecover();
+        }
+        final long correlationId = nextId();
+        final WireWriter writer = writer().beginFrame(FrameType.RECOVER)
+            .writeLong(correlationId)
+            .writeLong(sessionId)
+            .writeInt(seen.size());
+        for (final DeliveryAck ack : seen)
+        {
+            writer.writeLong(ack.consumerId()).writeLong(ack.deliveryId());
+        }
+        writer.endFrame();
+        call(correlationId, writer, "recover", () ->
+        {
+            for (final ClientConsumer consumer : sessionConsumers)
+            {
+                consumer.endRecover();
+            }
+        });
     }
 
     /**
@@ -406,7 +440,21 @@ public final class ClientConnection
 
     private void call(final long correlationId, final WireWriter writer, final String what) throws ClientException
     {
+        call(correlationId, writer, what, null);
+    }
+
+    /**
+     * @param onReplyInIo run on the I/O thread when the reply (or a failure) arrives, before any frame that
+     *                    follows it is handled; null for none.
+     */
+    private void call(final long correlationId, final WireWriter writer, final String what, final Runnable onReplyInIo)
+        throws ClientException
+    {
         final CompletableFuture<Void> reply = new CompletableFuture<>();
+        if (onReplyInIo != null)
+        {
+            reply.whenComplete((ok, failure) -> onReplyInIo.run());
+        }
         pending.put(correlationId, reply);
         checkOpen();
         write(writer, true);

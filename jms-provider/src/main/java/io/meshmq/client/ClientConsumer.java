@@ -1,8 +1,6 @@
 package io.meshmq.client;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -30,6 +28,7 @@ public final class ClientConsumer
     private final ArrayDeque<Delivery> buffer = new ArrayDeque<>();
     private volatile ArrivalListener arrivalListener;
     private boolean started;
+    private boolean recovering;
     private boolean closed;
     private ClientException failure;
     private int creditToReturn;
@@ -66,8 +65,9 @@ public final class ClientConsumer
         lock.lock();
         try
         {
-            if (closed)
+            if (closed || recovering)
             {
+                // The broker takes these back itself (consumer close, session recover).
                 return;
             }
             buffer.addLast(delivery);
@@ -180,20 +180,17 @@ public final class ClientConsumer
     }
 
     /**
-     * Wakes threads blocked in {@link #take(long)} and refuses further deliveries.
-     *
-     * @return the deliveries still buffered, which the application never saw.
+     * Wakes threads blocked in {@link #take(long)}, drops what is buffered and refuses further deliveries;
+     * the broker puts back what the application never saw.
      */
-    public List<Delivery> close()
+    void close()
     {
         lock.lock();
         try
         {
             closed = true;
             changed.signalAll();
-            final List<Delivery> left = new ArrayList<>(buffer);
             buffer.clear();
-            return left;
         }
         finally
         {
@@ -202,23 +199,38 @@ public final class ClientConsumer
     }
 
     /**
-     * Empties the buffer without closing (session recover): the caller releases what it returns.
+     * Starts a recover: drops what is buffered and whatever arrives until {@link #endRecover()}, since the
+     * broker puts all of it back in the queue.
      */
-    public List<Delivery> drain()
+    void beginRecover()
     {
-        final List<Delivery> left;
         lock.lock();
         try
         {
-            left = new ArrayList<>(buffer);
+            recovering = true;
             buffer.clear();
         }
         finally
         {
             lock.unlock();
         }
-        returnCredit(left.size());
-        return left;
+    }
+
+    /**
+     * Ends a recover; called on the I/O thread when the broker's reply arrives, so no delivery sent after
+     * the reply is dropped.
+     */
+    void endRecover()
+    {
+        lock.lock();
+        try
+        {
+            recovering = false;
+        }
+        finally
+        {
+            lock.unlock();
+        }
     }
 
     private void returnCredit(final int count)

@@ -221,7 +221,7 @@ public final class MeshMessageConsumer implements QueueReceiver, TopicSubscriber
         }
         try
         {
-            session.core().closeConsumer(clientConsumer);
+            session.core().closeConsumer(clientConsumer, session.unacknowledgedOf(clientConsumer.consumerId()));
         }
         catch (final ClientException ex)
         {

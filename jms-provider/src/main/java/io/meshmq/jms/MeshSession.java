@@ -260,32 +260,49 @@ public final class MeshSession implements Session, QueueSession, TopicSession
 
     private void redeliverUnacknowledged() throws JMSException
     {
-        final List<DeliveryAck> release = new ArrayList<>();
+        final List<DeliveryAck> seen;
         synchronized (unacknowledged)
         {
-            for (final DeliveryAck ack : unacknowledged)
-            {
-                release.add(new DeliveryAck(ack.consumerId(), ack.deliveryId(), true));
-            }
+            seen = new ArrayList<>(unacknowledged);
             unacknowledged.clear();
         }
         if (listenerDelivery != null && (mode == AUTO_ACKNOWLEDGE || mode == DUPS_OK_ACKNOWLEDGE) && inDeliveryThread())
         {
-            release.add(new DeliveryAck(listenerDelivery.consumerId(), listenerDelivery.deliveryId(), true));
+            seen.add(new DeliveryAck(listenerDelivery.consumerId(), listenerDelivery.deliveryId(), true));
             listenerDeliveryRecovered = true;
         }
+        final List<ClientConsumer> sessionConsumers = new ArrayList<>();
         for (final MeshMessageConsumer consumer : consumers)
         {
-            release.addAll(ClientConnection.toAcks(consumer.clientConsumer().drain(), false));
+            sessionConsumers.add(consumer.clientConsumer());
         }
         try
         {
-            core.release(release, true);
+            core.recover(sessionId, sessionConsumers, seen);
         }
         catch (final ClientException ex)
         {
             throw JmsExceptions.from(ex);
         }
+    }
+
+    /**
+     * @return the deliveries of one consumer the application saw and has not acknowledged yet.
+     */
+    List<Long> unacknowledgedOf(final long consumerId)
+    {
+        final List<Long> ids = new ArrayList<>();
+        synchronized (unacknowledged)
+        {
+            for (final DeliveryAck ack : unacknowledged)
+            {
+                if (ack.consumerId() == consumerId)
+                {
+                    ids.add(ack.deliveryId());
+                }
+            }
+        }
+        return ids;
     }
 
     /**

@@ -15,12 +15,18 @@ package io.meshmq.protocol;
  * CLOSE_SESSION   c&gt;b  long correlationId, long sessionId
  * CREATE_CONSUMER c&gt;b  long correlationId, long sessionId, long consumerId, byte destinationType,
  *                      string destinationName, string selector, byte noLocal, int initialCredit
- * CLOSE_CONSUMER  c&gt;b  long correlationId, long consumerId
+ * CLOSE_CONSUMER  c&gt;b  long correlationId, long consumerId, int count, count x long deliveryId
+ *                      (the deliveries the application saw and may still acknowledge; every other
+ *                      unacknowledged delivery goes back to the queue as never delivered)
  * CREDIT          c&gt;b  long consumerId, int credit
  * DELIVER         b&gt;c  long consumerId, long deliveryId, int deliveryCount, rest message
  * ACK             c&gt;b  long consumerId, long deliveryId
  * ACK_BATCH       c&gt;b  long correlationId, int count, count x (long consumerId, long deliveryId)
  * RELEASE         c&gt;b  long correlationId, int count, count x (long consumerId, long deliveryId, byte redelivered)
+ * RECOVER         c&gt;b  long correlationId, long sessionId, int count, count x (long consumerId,
+ *                      long deliveryId)   (every unacknowledged delivery of the session's consumers goes back;
+ *                      those listed were seen and count as delivered, the rest do not; the reply follows
+ *                      every delivery sent before it)
  * SEND            c&gt;b  long correlationId, byte destinationType, string destinationName, rest message
  * CREATE_TEMP     c&gt;b  long correlationId, byte destinationType, string destinationName
  * DELETE_TEMP     c&gt;b  long correlationId, byte destinationType, string destinationName
@@ -47,6 +53,7 @@ public final class FrameType
     public static final byte ACK = 24;
     public static final byte ACK_BATCH = 25;
     public static final byte RELEASE = 26;
+    public static final byte RECOVER = 27;
     public static final byte SEND = 30;
     public static final byte COMMIT = 31;
     public static final byte CREATE_TEMP = 40;
@@ -79,6 +86,7 @@ public final class FrameType
             case ACK: return "ACK";
             case ACK_BATCH: return "ACK_BATCH";
             case RELEASE: return "RELEASE";
+            case RECOVER: return "RECOVER";
             case SEND: return "SEND";
             case COMMIT: return "COMMIT";
             case CREATE_TEMP: return "CREATE_TEMP";

@@ -245,23 +245,66 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
                 }
                 break;
             }
-            case FrameType.CLOSE_CONSUMER:
             case FrameType.CLOSE_SESSION:
             {
                 final long correlationId = reader.readLong();
-                final long id = reader.readLong();
-                reader.requireEnd(FrameType.name(type));
+                final long sessionId = reader.readLong();
+                reader.requireEnd("CLOSE_SESSION");
                 final long seq = ring.next();
                 try
                 {
-                    if (type == FrameType.CLOSE_CONSUMER)
-                    {
-                        claim(seq, EngineEvent.CLOSE_CONSUMER, correlationId).consumerId = id;
-                    }
-                    else
-                    {
-                        claim(seq, EngineEvent.CLOSE_SESSION, correlationId).sessionId = id;
-                    }
+                    claim(seq, EngineEvent.CLOSE_SESSION, correlationId).sessionId = sessionId;
+                }
+                finally
+                {
+                    ring.publish(seq);
+                }
+                break;
+            }
+            case FrameType.CLOSE_CONSUMER:
+            {
+                final long correlationId = reader.readLong();
+                final long consumerId = reader.readLong();
+                final int count = reader.readCount(8);
+                final long[] kept = new long[count];
+                for (int i = 0; i < count; i++)
+                {
+                    kept[i] = reader.readLong();
+                }
+                reader.requireEnd("CLOSE_CONSUMER");
+                final long seq = ring.next();
+                try
+                {
+                    final EngineEvent e = claim(seq, EngineEvent.CLOSE_CONSUMER, correlationId);
+                    e.consumerId = consumerId;
+                    e.deliveryIds = kept;
+                }
+                finally
+                {
+                    ring.publish(seq);
+                }
+                break;
+            }
+            case FrameType.RECOVER:
+            {
+                final long correlationId = reader.readLong();
+                final long sessionId = reader.readLong();
+                final int count = reader.readCount(16);
+                final long[] consumerIds = new long[count];
+                final long[] deliveryIds = new long[count];
+                for (int i = 0; i < count; i++)
+                {
+                    consumerIds[i] = reader.readLong();
+                    deliveryIds[i] = reader.readLong();
+                }
+                reader.requireEnd("RECOVER");
+                final long seq = ring.next();
+                try
+                {
+                    final EngineEvent e = claim(seq, EngineEvent.RECOVER, correlationId);
+                    e.sessionId = sessionId;
+                    e.consumerIds = consumerIds;
+                    e.deliveryIds = deliveryIds;
                 }
                 finally
                 {

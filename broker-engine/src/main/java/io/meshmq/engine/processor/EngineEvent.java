@@ -21,6 +21,7 @@ public final class EngineEvent
     public static final byte COMMIT = 12;
     public static final byte CREATE_TEMP = 13;
     public static final byte DELETE_TEMP = 14;
+    public static final byte RECOVER = 15;
 
     public byte type;
     public ConnectionOutput connection;

@@ -7,6 +7,8 @@ import io.meshmq.protocol.FrameType;
 import io.meshmq.protocol.MessageHeaderFlyweight;
 import io.meshmq.protocol.WireWriter;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.LongArrayList;
+import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.EpochClock;
 
 import java.util.ArrayList;
@@ -125,6 +127,9 @@ public final class Processor implements EventHandler<EngineEvent>
                 break;
             case EngineEvent.RELEASE:
                 onRelease(event);
+                break;
+            case EngineEvent.RECOVER:
+                onRecover(event);
                 break;
             case EngineEvent.SEND:
                 onSend(event);
@@ -353,9 +358,88 @@ public final class Processor implements EventHandler<EngineEvent>
         }
         consumer.closed = true;
         consumer.queue.consumers.remove(consumer);
+        final LongHashSet kept = new LongHashSet();
+        for (final long deliveryId : event.deliveryIds)
+        {
+            kept.add(deliveryId);
+        }
+        giveBackUnseen(consumer, kept);
         if (consumer.unacknowledged.isEmpty())
         {
             forget(consumer);
+        }
+        ok(event.connection, event.correlationId);
+    }
+
+    /**
+     * Gives back every unacknowledged delivery of a consumer not in {@code seen}, as never delivered; the
+     * consumer's credit for them is restored.
+     */
+    private void giveBackUnseen(final ServerConsumer consumer, final LongHashSet seen)
+    {
+        final LongArrayList unseen = new LongArrayList();
+        final Long2ObjectHashMap<MessageReference>.KeyIterator ids = consumer.unacknowledged.keySet().iterator();
+        while (ids.hasNext())
+        {
+            final long deliveryId = ids.nextLong();
+            if (!seen.contains(deliveryId))
+            {
+                unseen.addLong(deliveryId);
+            }
+        }
+        unseen.sort(null);
+        for (int i = 0; i < unseen.size(); i++)
+        {
+            final MessageReference reference = consumer.unacknowledged.remove(unseen.getLong(i));
+            reference.deliveryCount--;
+            consumer.queue.giveBack(reference);
+            if (!consumer.closed)
+            {
+                consumer.credit++;
+            }
+        }
+        if (!unseen.isEmpty())
+        {
+            touch(consumer.queue);
+        }
+    }
+
+    /**
+     * Session recover or rollback: everything the session's consumers hold goes back; what the application
+     * saw counts as delivered, the rest does not.
+     */
+    private void onRecover(final EngineEvent event)
+    {
+        final ConnectionState connection = connection(event);
+        if (connection != null)
+        {
+            final LongHashSet seen = new LongHashSet();
+            for (final long deliveryId : event.deliveryIds)
+            {
+                seen.add(deliveryId);
+            }
+            final List<ServerConsumer> ofSession = new ArrayList<>();
+            for (final ServerConsumer consumer : connection.consumers.values())
+            {
+                if (consumer.sessionId == event.sessionId)
+                {
+                    ofSession.add(consumer);
+                }
+            }
+            for (final ServerConsumer consumer : ofSession)
+            {
+                giveBackUnseen(consumer, seen);
+                for (final MessageReference reference : new ArrayList<>(consumer.unacknowledged.values()))
+                {
+                    consumer.queue.giveBack(reference);
+                }
+                consumer.unacknowledged.clear();
+                touch(consumer.queue);
+                if (consumer.closed)
+                {
+                    forget(consumer);
+                }
+            }
         }
         ok(event.connection, event.correlationId);
     }

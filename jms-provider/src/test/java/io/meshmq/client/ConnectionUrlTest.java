@@ -1,0 +1,44 @@
+package io.meshmq.client;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConnectionUrlTest
+{
+    @Test
+    void shouldParseTcpVmAndOptions()
+    {
+        final ConnectionUrl tcp = ConnectionUrl.parse("tcp://10.0.0.1:1234?clientID=cts&consumerWindow=5");
+        assertEquals("tcp", tcp.scheme());
+        assertEquals("10.0.0.1", tcp.host());
+        assertEquals(1234, tcp.port());
+        assertEquals("cts", tcp.option("clientID"));
+        assertEquals(5, tcp.consumerWindow());
+        assertEquals(ConnectionUrl.DEFAULT_PORT, ConnectionUrl.parse("tcp://localhost").port());
+        assertEquals("::1", ConnectionUrl.parse("tcp://[::1]:99").host());
+        assertEquals("0", ConnectionUrl.parse("vm://0").host());
+    }
+
+    @Test
+    void shouldNameWhatIsWrong()
+    {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ConnectionUrl.parse("localhost:1"))
+            .getMessage().contains("no scheme"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ConnectionUrl.parse("tcp://h:99999"))
+            .getMessage().contains("port"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ConnectionUrl.parse("tcp://h:1?colour=red"))
+            .getMessage().contains("unknown option 'colour'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ConnectionUrl.parse("tcp://h:1?consumerWindow=0"))
+            .getMessage().contains("consumerWindow"));
+    }
+
+    @Test
+    void shouldMaskThePassword()
+    {
+        assertFalse(ConnectionUrl.parse("tcp://h:1?user=u&password=secret").toString().contains("secret"));
+    }
+}

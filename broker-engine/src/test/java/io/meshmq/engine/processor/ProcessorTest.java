@@ -1,0 +1,247 @@
+package io.meshmq.engine.processor;
+
+import io.meshmq.protocol.DestinationType;
+import io.meshmq.protocol.FrameType;
+import io.meshmq.protocol.MessageDescriptor;
+import io.meshmq.protocol.WireReader;
+import io.meshmq.protocol.WireWriter;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The processor driven directly on the test thread, with a fake clock and fake connections: no ring, no
+ * sockets, fully deterministic.
+ */
+class ProcessorTest
+{
+    private final AtomicLong nowMs = new AtomicLong(1_000);
+    private Processor processor;
+    private FakeConnection connection;
+    private long sequence;
+
+    /** One frame the processor wrote. */
+    record Frame(byte type, long a, long b, int count, byte priority)
+    {
+    }
+
+    static final class FakeConnection implements ConnectionOutput
+    {
+        final long id;
+        final List<Frame> sent = new ArrayList<>();
+        final List<Frame> buffered = new ArrayList<>();
+
+        FakeConnection(final long id)
+        {
+            this.id = id;
+        }
+
+        @Override
+        public long id()
+        {
+            return id;
+        }
+
+        @Override
+        public String remoteAddress()
+        {
+            return "fake-" + id;
+        }
+
+        @Override
+        public boolean write(final WireWriter frame)
+        {
+            final WireReader r = new WireReader().wrap(new UnsafeBuffer(frame.toByteArray()), 4, frame.position() - 4);
+            final byte type = r.readByte();
+            final Frame f = switch (type)
+            {
+                case FrameType.DELIVER -> new Frame(type, r.readLong(), r.readLong(), r.readInt(),
+                    r.readRest()[MessageDescriptor.PRIORITY_OFFSET]);
+                case FrameType.OK -> new Frame(type, r.readLong(), 0, 0, (byte)0);
+                default -> new Frame(type, r.readLong(), r.readInt(), 0, (byte)0);
+            };
+            final boolean first = buffered.isEmpty();
+            buffered.add(f);
+            return first;
+        }
+
+        @Override
+        public void flush()
+        {
+            sent.addAll(buffered);
+            buffered.clear();
+        }
+
+        List<Frame> deliveries()
+        {
+            return sent.stream().filter(f -> f.type() == FrameType.DELIVER).toList();
+        }
+    }
+
+    @BeforeEach
+    void setUp()
+    {
+        processor = new Processor(new ProcessorContext(true, List.of(), List.of()), nowMs::get);
+        connection = open(1);
+    }
+
+    private FakeConnection open(final long id)
+    {
+        final FakeConnection c = new FakeConnection(id);
+        run(EngineEvent.CONNECTION_OPENED, c, e -> { });
+        return c;
+    }
+
+    private void run(final byte type, final ConnectionOutput c, final java.util.function.Consumer<EngineEvent> fill)
+    {
+        final EngineEvent event = new EngineEvent();
+        event.type = type;
+        event.connection = c;
+        fill.accept(event);
+        processor.onEvent(event, sequence++, true);
+    }
+
+    private static byte[] message(final int priority, final long expiration)
+    {
+        final WireWriter w = new WireWriter();
+        w.writeByte(MessageDescriptor.BODY_MESSAGE).writeByte(MessageDescriptor.NON_PERSISTENT)
+            .writeByte((byte)priority).writeByte((byte)0).writeLong(0).writeLong(expiration).writeLong(0);
+        return w.toByteArray();
+    }
+
+    private void send(final String queue, final int priority, final long expiration)
+    {
+        run(EngineEvent.SEND, connection, e ->
+        {
+            e.destinationType = DestinationType.QUEUE;
+            e.destinationName = queue;
+            e.message = message(priority, expiration);
+        });
+    }
+
+    private void consume(final FakeConnection c, final long consumerId, final String queue, final int credit)
+    {
+        run(EngineEvent.CREATE_CONSUMER, c, e ->
+        {
+            e.correlationId = 100 + consumerId;
+            e.consumerId = consumerId;
+            e.sessionId = 1;
+            e.destinationType = DestinationType.QUEUE;
+            e.destinationName = queue;
+            e.count = credit;
+        });
+    }
+
+    @Test
+    void shouldDeliverHigherPriorityFirstAndNeverMoreThanTheCredit()
+    {
+        send("q", 1, 0);
+        send("q", 9, 0);
+        send("q", 4, 0);
+        consume(connection, 7, "q", 2);
+        final List<Frame> deliveries = connection.deliveries();
+        assertEquals(2, deliveries.size());
+        assertEquals(9, deliveries.get(0).priority());
+        assertEquals(4, deliveries.get(1).priority());
+        assertEquals(1, processor.queueDepth("q"));
+        run(EngineEvent.CREDIT, connection, e ->
+        {
+            e.consumerId = 7;
+            e.count = 5;
+        });
+        assertEquals(3, connection.deliveries().size());
+    }
+
+    @Test
+    void shouldDropExpiredMessagesInsteadOfDeliveringThem()
+    {
+        send("q", 4, 1_500);
+        send("q", 4, 0);
+        nowMs.set(2_000);
+        consume(connection, 7, "q", 10);
+        assertEquals(1, connection.deliveries().size());
+        assertEquals(0, processor.queueDepth("q"));
+    }
+
+    @Test
+    void shouldGiveBackInOriginalOrderAndCountOnlySeenDeliveries()
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            send("q", 4, 0);
+        }
+        consume(connection, 7, "q", 10);
+        final List<Frame> first = connection.deliveries();
+        assertEquals(3, first.size());
+        // The application saw only the first delivery; recover gives all three back.
+        run(EngineEvent.RECOVER, connection, e ->
+        {
+            e.sessionId = 1;
+            e.consumerIds = new long[] {7};
+            e.deliveryIds = new long[] {first.get(0).b()};
+        });
+        final List<Frame> all = connection.deliveries();
+        assertEquals(6, all.size());
+        assertEquals(2, all.get(3).count(), "seen: delivered again counts twice");
+        assertEquals(1, all.get(4).count(), "unseen: does not count");
+        assertEquals(1, all.get(5).count());
+    }
+
+    @Test
+    void shouldRedeliverWhatALostConnectionHeldToAnotherConsumer()
+    {
+        send("q", 4, 0);
+        consume(connection, 7, "q", 10);
+        final FakeConnection other = open(2);
+        consume(other, 8, "q", 10);
+        assertEquals(0, other.deliveries().size());
+        run(EngineEvent.CONNECTION_CLOSED, connection, e -> { });
+        assertEquals(1, other.deliveries().size());
+        assertEquals(2, other.deliveries().get(0).count());
+        assertEquals(1, processor.connectionCount());
+    }
+
+    @Test
+    void shouldRoundRobinBetweenConsumersWithCredit()
+    {
+        consume(connection, 1, "q", 100);
+        final FakeConnection other = open(2);
+        consume(other, 2, "q", 100);
+        for (int i = 0; i < 10; i++)
+        {
+            send("q", 4, 0);
+        }
+        assertEquals(5, connection.deliveries().size());
+        assertEquals(5, other.deliveries().size());
+    }
+
+    @Test
+    void shouldRefuseAConsumerOnAnotherConnectionsTemporaryQueue()
+    {
+        run(EngineEvent.CREATE_TEMP, connection, e ->
+        {
+            e.correlationId = 5;
+            e.destinationType = DestinationType.TEMPORARY_QUEUE;
+            e.destinationName = "tmp";
+        });
+        final FakeConnection other = open(2);
+        run(EngineEvent.CREATE_CONSUMER, other, e ->
+        {
+            e.correlationId = 6;
+            e.consumerId = 1;
+            e.destinationType = DestinationType.TEMPORARY_QUEUE;
+            e.destinationName = "tmp";
+            e.count = 1;
+        });
+        assertTrue(other.sent.stream().anyMatch(f -> f.type() == FrameType.ERROR && f.a() == 6));
+        run(EngineEvent.CONNECTION_CLOSED, connection, e -> { });
+        assertEquals(-1, processor.queueDepth("tmp"), "a temporary queue dies with its connection");
+    }
+}

@@ -1,0 +1,71 @@
+package io.meshmq.broker.config;
+
+import io.meshmq.broker.cli.RunCommand;
+import io.meshmq.broker.cli.UsageException;
+import io.meshmq.engine.BrokerContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BrokerSettingsTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldReadTheFileAndLetFlagsOverrideIt() throws Exception
+    {
+        final Path file = dir.resolve("broker.conf");
+        Files.writeString(file, "# a broker\nname = n1\nbind = 127.0.0.1:9000  # comment\n\nqueues = a, b\nvm-id = none\n");
+        final BrokerContext context = RunCommand.context(new String[] {"run", "--config", file.toString(), "--bind", "0.0.0.0:9100"});
+        assertEquals("n1", context.name());
+        assertEquals("0.0.0.0", context.host());
+        assertEquals(9100, context.port());
+        assertEquals(List.of("a", "b"), context.queues());
+        assertNull(context.vmId());
+    }
+
+    @Test
+    void shouldNameFileLineAndKeyOfABadSetting() throws Exception
+    {
+        final Path file = dir.resolve("bad.conf");
+        Files.writeString(file, "name = ok\nring-size = 1000\n");
+        final ConfigException ex = assertThrows(ConfigException.class, () -> BrokerSettings.applyFile(file, new BrokerContext()));
+        assertTrue(ex.getMessage().startsWith(file + ":2: ring-size"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("power of two"), ex.getMessage());
+
+        Files.writeString(file, "colour = red\n");
+        final ConfigException unknown = assertThrows(ConfigException.class, () -> BrokerSettings.applyFile(file, new BrokerContext()));
+        assertTrue(unknown.getMessage().contains(":1: unknown key 'colour'"), unknown.getMessage());
+
+        Files.writeString(file, "just words\n");
+        assertTrue(assertThrows(ConfigException.class, () -> BrokerSettings.applyFile(file, new BrokerContext()))
+            .getMessage().contains("expected 'key = value'"));
+
+        Files.writeString(file, "name = a\nname = b\n");
+        assertTrue(assertThrows(ConfigException.class, () -> BrokerSettings.applyFile(file, new BrokerContext()))
+            .getMessage().contains("already set on line 1"));
+
+        assertTrue(assertThrows(ConfigException.class,
+            () -> BrokerSettings.applyFile(dir.resolve("missing.conf"), new BrokerContext())).getMessage().contains("does not exist"));
+    }
+
+    @Test
+    void shouldRejectBadFlags()
+    {
+        assertTrue(assertThrows(UsageException.class, () -> RunCommand.context(new String[] {"run", "--colour", "x"}))
+            .getMessage().contains("unknown argument '--colour'"));
+        assertTrue(assertThrows(UsageException.class, () -> RunCommand.context(new String[] {"run", "--bind"}))
+            .getMessage().contains("needs a value"));
+        assertTrue(assertThrows(ConfigException.class, () -> RunCommand.context(new String[] {"run", "--bind", "h:70000"}))
+            .getMessage().contains("--bind: bind port"));
+    }
+}

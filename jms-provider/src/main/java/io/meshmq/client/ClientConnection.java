@@ -383,16 +383,6 @@ public final class ClientConnection
         }
     }
 
-    public static List<DeliveryAck> toAcks(final List<Delivery> deliveries, final boolean redelivered)
-    {
-        final List<DeliveryAck> acks = new java.util.ArrayList<>(deliveries.size());
-        for (final Delivery d : deliveries)
-        {
-            acks.add(new DeliveryAck(d.consumerId(), d.deliveryId(), redelivered));
-        }
-        return acks;
-    }
-
     void credit(final long consumerId, final int credit)
     {
         if (!isOpen())

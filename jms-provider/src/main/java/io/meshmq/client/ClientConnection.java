@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ClientConnection
 {
+    private static final System.Logger LOG = System.getLogger(ClientConnection.class.getName());
     private static final ThreadLocal<WireWriter> WRITERS = ThreadLocal.withInitial(() -> new WireWriter(1024));
 
     private final ConnectionUrl url;
@@ -643,8 +644,16 @@ public final class ClientConnection
                     final ClientException error = new ClientException(code, message);
                     if (correlationId == 0)
                     {
-                        lastError = message;
-                        handshake.completeExceptionally(error);
+                        if (handshake.isDone())
+                        {
+                            // A fire-and-forget command (a non-persistent send) failed; nobody waits for it.
+                            LOG.log(System.Logger.Level.WARNING, "broker " + url + ": " + message);
+                        }
+                        else
+                        {
+                            lastError = message;
+                            handshake.completeExceptionally(error);
+                        }
                     }
                     else
                     {

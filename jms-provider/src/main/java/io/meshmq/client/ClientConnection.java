@@ -644,7 +644,8 @@ public final class ClientConnection
                     final ClientException error = new ClientException(code, message);
                     if (correlationId == 0)
                     {
-                        if (handshake.isDone())
+                        if (handshake.isDone() && code != ErrorCode.MALFORMED_FRAME && code != ErrorCode.FRAME_TOO_LONG &&
+                            code != ErrorCode.SHUTTING_DOWN)
                         {
                             // A fire-and-forget command (a non-persistent send) failed; nobody waits for it.
                             LOG.log(System.Logger.Level.WARNING, "broker " + url + ": " + message);

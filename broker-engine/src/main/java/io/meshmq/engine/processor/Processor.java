@@ -418,15 +418,7 @@ public final class Processor implements EventHandler<EngineEvent>
             {
                 seen.add(deliveryId);
             }
-            final List<ServerConsumer> ofSession = new ArrayList<>();
-            for (final ServerConsumer consumer : connection.consumers.values())
-            {
-                if (consumer.sessionId == event.sessionId)
-                {
-                    ofSession.add(consumer);
-                }
-            }
-            for (final ServerConsumer consumer : ofSession)
+            for (final ServerConsumer consumer : consumersOfSession(connection, event.sessionId))
             {
                 giveBackUnseen(consumer, seen);
                 for (final MessageReference reference : new ArrayList<>(consumer.unacknowledged.values()))
@@ -449,20 +441,28 @@ public final class Processor implements EventHandler<EngineEvent>
         final ConnectionState connection = connection(event);
         if (connection != null)
         {
-            final List<ServerConsumer> ofSession = new ArrayList<>();
-            for (final ServerConsumer consumer : connection.consumers.values())
-            {
-                if (consumer.sessionId == event.sessionId)
-                {
-                    ofSession.add(consumer);
-                }
-            }
-            for (final ServerConsumer consumer : ofSession)
+            for (final ServerConsumer consumer : consumersOfSession(connection, event.sessionId))
             {
                 closeAndReturnAll(consumer);
             }
         }
         ok(event.connection, event.correlationId);
+    }
+
+    /**
+     * @return a copy, so the caller may remove consumers while going through it.
+     */
+    private static List<ServerConsumer> consumersOfSession(final ConnectionState connection, final long sessionId)
+    {
+        final List<ServerConsumer> ofSession = new ArrayList<>();
+        for (final ServerConsumer consumer : connection.consumers.values())
+        {
+            if (consumer.sessionId == sessionId)
+            {
+                ofSession.add(consumer);
+            }
+        }
+        return ofSession;
     }
 
     /**

@@ -30,6 +30,8 @@ import org.agrona.concurrent.SystemEpochClock;
 
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,6 +49,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Broker implements AutoCloseable
 {
     private static final System.Logger LOG = System.getLogger(Broker.class.getName());
+    private static final long TIMER_PERIOD_MS = 5;
 
     private final BrokerContext context;
     private final DataDirectory dataDirectory;
@@ -55,6 +58,8 @@ public final class Broker implements AutoCloseable
     private final Disruptor<EngineEvent> disruptor;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Asks the processor for a TICK when scheduled deliveries are due; the only timing the engine needs. */
+    private final ScheduledExecutorService timer;
     private Channel tcpChannel;
     private Channel vmChannel;
     private InetSocketAddress boundAddress;
@@ -68,6 +73,7 @@ public final class Broker implements AutoCloseable
         this.disruptor = new Disruptor<>(EngineEvent::new, context.ringSize(),
             new DefaultThreadFactory("meshmq-processor-" + context.name(), true), ProducerType.MULTI,
             new BlockingWaitStrategy());
+        this.timer = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("meshmq-timer-" + context.name(), true));
     }
 
     /**
@@ -103,11 +109,25 @@ public final class Broker implements AutoCloseable
     private void startEngine()
     {
         final Processor processor = new Processor(
-            new ProcessorContext(context.autoCreateDestinations(), context.queues(), context.topics()),
+            new ProcessorContext(context.name(), context.autoCreateDestinations(), context.queues(), context.topics(),
+                context.addressSettings()),
             SystemEpochClock.INSTANCE);
         disruptor.handleEventsWith(processor);
         disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
         disruptor.start();
+        final RingBuffer<EngineEvent> ring = disruptor.getRingBuffer();
+        timer.scheduleAtFixedRate(() ->
+        {
+            if (processor.nextTickDueMs() <= System.currentTimeMillis())
+            {
+                // tryPublish: a full ring means the processor is busy and will be asked again next period.
+                ring.tryPublishEvent((event, sequence) ->
+                {
+                    event.clear();
+                    event.type = EngineEvent.TICK;
+                });
+            }
+        }, TIMER_PERIOD_MS, TIMER_PERIOD_MS, TimeUnit.MILLISECONDS);
     }
 
     private void bind() throws BrokerStartException
@@ -121,7 +141,7 @@ public final class Broker implements AutoCloseable
             {
                 channels.add(ch);
                 NettyFrames.addFrameDecoder(ch.pipeline(), FrameDecoder.HANDSHAKE_MAX_FRAME_LENGTH);
-                ch.pipeline().addLast(new ClientCommandAdapter(ring, connectionIds, context.name(), context.maxFrameLength()));
+                ch.pipeline().addLast(new ClientCommandAdapter(ring, connectionIds, context.maxFrameLength(), context.users()));
             }
         };
         if (context.tcpEnabled())
@@ -230,6 +250,7 @@ public final class Broker implements AutoCloseable
             vmChannel.close().syncUninterruptibly();
         }
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        timer.shutdownNow();
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         try

@@ -1,5 +1,8 @@
 package io.meshmq.engine;
 
+import io.meshmq.engine.processor.AddressSettingsMatcher;
+import io.meshmq.engine.security.UserStore;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +34,8 @@ public final class BrokerContext
     private boolean autoCreateDestinations = true;
     private final List<String> queues = new ArrayList<>();
     private final List<String> topics = new ArrayList<>();
+    private final AddressSettingsMatcher addressSettings = new AddressSettingsMatcher();
+    private final UserStore users = new UserStore();
 
     public String name()
     {
@@ -159,6 +164,22 @@ public final class BrokerContext
     public List<String> topics()
     {
         return topics;
+    }
+
+    /**
+     * @return per-address delivery limits, delays, dead-letter and expiry addresses; change before start.
+     */
+    public AddressSettingsMatcher addressSettings()
+    {
+        return addressSettings;
+    }
+
+    /**
+     * @return the users who may connect; with none, security is off. Change before start.
+     */
+    public UserStore users()
+    {
+        return users;
     }
 
     /**

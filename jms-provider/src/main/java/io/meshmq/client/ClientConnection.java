@@ -2,6 +2,8 @@ package io.meshmq.client;
 
 import io.meshmq.client.transport.NettyFrames;
 import io.meshmq.client.transport.TransportConnectors;
+import io.meshmq.protocol.AdminTable;
+import io.meshmq.protocol.ConsumerFlags;
 import io.meshmq.protocol.ErrorCode;
 import io.meshmq.protocol.FrameDescriptor;
 import io.meshmq.protocol.FrameType;
@@ -36,11 +38,11 @@ public final class ClientConnection
 
     private final ConnectionUrl url;
     private final ConnectionListener listener;
-    private final Map<Long, CompletableFuture<Void>> pending = new ConcurrentHashMap<>();
+    private final Map<Long, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
     private final Map<Long, ClientConsumer> consumers = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicBoolean closing = new AtomicBoolean();
-    private final CompletableFuture<Void> handshake = new CompletableFuture<>();
+    private final CompletableFuture<byte[]> handshake = new CompletableFuture<>();
     private final Object writability = new Object();
     private final long callTimeoutMs;
     private volatile Channel channel;
@@ -126,12 +128,20 @@ public final class ClientConnection
         return failure == null && !closing.get();
     }
 
+    /**
+     * Creates a consumer, a subscription's consumer or a queue browser on the broker.
+     *
+     * @param flags            {@link ConsumerFlags}.
+     * @param subscriptionName the name of a durable or shared subscription, else null.
+     */
     public ClientConsumer createConsumer(
         final long sessionId, final byte destinationType, final String destinationName, final String selector,
-        final boolean noLocal) throws ClientException
+        final byte flags, final String subscriptionName) throws ClientException
     {
+        checkOpen();
         final long consumerId = nextId();
-        final ClientConsumer consumer = new ClientConsumer(this, consumerId, sessionId, url.consumerWindow());
+        final ClientConsumer consumer = new ClientConsumer(
+            this, consumerId, sessionId, url.consumerWindow(), ConsumerFlags.isSet(flags, ConsumerFlags.BROWSER));
         consumers.put(consumerId, consumer);
         final long correlationId = nextId();
         final WireWriter writer = writer().beginFrame(FrameType.CREATE_CONSUMER)
@@ -141,7 +151,8 @@ public final class ClientConnection
             .writeByte(destinationType)
             .writeString(destinationName)
             .writeString(selector)
-            .writeBoolean(noLocal)
+            .writeByte(flags)
+            .writeString(subscriptionName)
             .writeInt(url.consumerWindow())
             .endFrame();
         try
@@ -154,6 +165,61 @@ public final class ClientConnection
             throw ex;
         }
         return consumer;
+    }
+
+    /**
+     * Gives this connection a client id; the broker refuses one another connection already has.
+     */
+    public void setClientId(final String clientId) throws ClientException
+    {
+        checkOpen();
+        final long correlationId = nextId();
+        call(correlationId, writer().beginFrame(FrameType.SET_CLIENT_ID).writeLong(correlationId).writeString(clientId)
+            .endFrame(), "set client id");
+    }
+
+    /**
+     * Deletes a durable subscription of this connection's client id.
+     */
+    public void unsubscribe(final String name) throws ClientException
+    {
+        checkOpen();
+        final long correlationId = nextId();
+        call(correlationId, writer().beginFrame(FrameType.UNSUBSCRIBE).writeLong(correlationId).writeString(name)
+            .endFrame(), "unsubscribe " + name);
+    }
+
+    /**
+     * Runs a management verb ({@link io.meshmq.protocol.AdminVerbs}).
+     *
+     * @return the broker's answer.
+     */
+    public AdminTable admin(final String verb, final String... args) throws ClientException
+    {
+        checkOpen();
+        final long correlationId = nextId();
+        final WireWriter writer = writer().beginFrame(FrameType.ADMIN)
+            .writeLong(correlationId)
+            .writeString(verb)
+            .writeInt(args.length);
+        for (final String arg : args)
+        {
+            writer.writeString(arg);
+        }
+        writer.endFrame();
+        final byte[] result = call(correlationId, writer, verb, null);
+        if (result == null)
+        {
+            throw new ClientException(ErrorCode.GENERIC, verb + ": the broker answered without a result");
+        }
+        try
+        {
+            return AdminTable.decode(result);
+        }
+        catch (final ProtocolException ex)
+        {
+            throw new ClientException(ErrorCode.MALFORMED_FRAME, verb + ": the broker's answer is malformed: " + ex.getMessage());
+        }
     }
 
     /**
@@ -413,7 +479,7 @@ public final class ClientConnection
             {
                 final long correlationId = nextId();
                 final WireWriter writer = writer().beginFrame(FrameType.GOODBYE).writeLong(correlationId).endFrame();
-                final CompletableFuture<Void> reply = new CompletableFuture<>();
+                final CompletableFuture<byte[]> reply = new CompletableFuture<>();
                 pending.put(correlationId, reply);
                 write(writer, true);
                 await(reply, "close");
@@ -438,10 +504,10 @@ public final class ClientConnection
      * @param onReplyInIo run on the I/O thread when the reply (or a failure) arrives, before any frame that
      *                    follows it is handled; null for none.
      */
-    private void call(final long correlationId, final WireWriter writer, final String what, final Runnable onReplyInIo)
+    private byte[] call(final long correlationId, final WireWriter writer, final String what, final Runnable onReplyInIo)
         throws ClientException
     {
-        final CompletableFuture<Void> reply = new CompletableFuture<>();
+        final CompletableFuture<byte[]> reply = new CompletableFuture<>();
         if (onReplyInIo != null)
         {
             reply.whenComplete((ok, failure) -> onReplyInIo.run());
@@ -449,14 +515,14 @@ public final class ClientConnection
         pending.put(correlationId, reply);
         checkOpen();
         write(writer, true);
-        await(reply, what);
+        return await(reply, what);
     }
 
-    private void await(final CompletableFuture<Void> future, final String what) throws ClientException
+    private byte[] await(final CompletableFuture<byte[]> future, final String what) throws ClientException
     {
         try
         {
-            future.get(callTimeoutMs, TimeUnit.MILLISECONDS);
+            return future.get(callTimeoutMs, TimeUnit.MILLISECONDS);
         }
         catch (final ExecutionException ex)
         {
@@ -557,7 +623,7 @@ public final class ClientConnection
         }
         failure = cause;
         handshake.completeExceptionally(cause);
-        for (final CompletableFuture<Void> future : pending.values())
+        for (final CompletableFuture<byte[]> future : pending.values())
         {
             future.completeExceptionally(cause);
         }
@@ -629,10 +695,29 @@ public final class ClientConnection
                 }
                 case FrameType.OK:
                 {
-                    final CompletableFuture<Void> future = pending.remove(reader.readLong());
+                    final CompletableFuture<byte[]> future = pending.remove(reader.readLong());
                     if (future != null)
                     {
                         future.complete(null);
+                    }
+                    break;
+                }
+                case FrameType.REPLY:
+                {
+                    final CompletableFuture<byte[]> future = pending.remove(reader.readLong());
+                    final byte[] result = reader.readRest();
+                    if (future != null)
+                    {
+                        future.complete(result);
+                    }
+                    break;
+                }
+                case FrameType.BROWSE_END:
+                {
+                    final ClientConsumer consumer = consumers.get(reader.readLong());
+                    if (consumer != null)
+                    {
+                        consumer.onBrowseEnd();
                     }
                     break;
                 }
@@ -658,7 +743,7 @@ public final class ClientConnection
                     }
                     else
                     {
-                        final CompletableFuture<Void> future = pending.remove(correlationId);
+                        final CompletableFuture<byte[]> future = pending.remove(correlationId);
                         if (future != null)
                         {
                             future.completeExceptionally(error);

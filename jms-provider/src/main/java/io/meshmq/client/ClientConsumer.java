@@ -32,13 +32,37 @@ public final class ClientConsumer
     private boolean closed;
     private ClientException failure;
     private int creditToReturn;
+    private final boolean browser;
+    private boolean browseEnded;
 
-    ClientConsumer(final ClientConnection connection, final long consumerId, final long sessionId, final int window)
+    ClientConsumer(
+        final ClientConnection connection, final long consumerId, final long sessionId, final int window,
+        final boolean browser)
     {
         this.connection = connection;
         this.consumerId = consumerId;
         this.sessionId = sessionId;
         this.window = window;
+        this.browser = browser;
+        // A browser reads a snapshot; it does not wait for the connection to start.
+        this.started = browser;
+    }
+
+    /**
+     * A browser's snapshot was sent whole: once the buffer is drained, {@link #take} answers null at once.
+     */
+    void onBrowseEnd()
+    {
+        lock.lock();
+        try
+        {
+            browseEnded = true;
+            changed.signalAll();
+        }
+        finally
+        {
+            lock.unlock();
+        }
     }
 
     public long consumerId()
@@ -103,6 +127,10 @@ public final class ClientConsumer
      */
     public void started(final boolean started)
     {
+        if (browser)
+        {
+            return;
+        }
         lock.lock();
         try
         {
@@ -147,6 +175,10 @@ public final class ClientConsumer
                 if (failure != null)
                 {
                     throw failure;
+                }
+                if (browseEnded)
+                {
+                    return null;
                 }
                 if (timeoutMs < 0)
                 {

@@ -140,16 +140,22 @@ public final class MeshConnection implements QueueConnection, TopicConnection
     @Override
     public QueueSession createQueueSession(final boolean transacted, final int acknowledgeMode) throws JMSException
     {
-        return newSession(transacted, acknowledgeMode);
+        return newSession(transacted, acknowledgeMode, MeshSession.Domain.QUEUE);
     }
 
     @Override
     public TopicSession createTopicSession(final boolean transacted, final int acknowledgeMode) throws JMSException
     {
-        return newSession(transacted, acknowledgeMode);
+        return newSession(transacted, acknowledgeMode, MeshSession.Domain.TOPIC);
     }
 
     MeshSession newSession(final boolean transacted, final int acknowledgeMode) throws JMSException
+    {
+        return newSession(transacted, acknowledgeMode, MeshSession.Domain.ANY);
+    }
+
+    private MeshSession newSession(final boolean transacted, final int acknowledgeMode, final MeshSession.Domain domain)
+        throws JMSException
     {
         checkOpen();
         fixClientId();
@@ -160,7 +166,7 @@ public final class MeshConnection implements QueueConnection, TopicConnection
             throw new JMSException("acknowledge mode " + acknowledgeMode +
                 " is not one of AUTO_ACKNOWLEDGE (1), CLIENT_ACKNOWLEDGE (2), DUPS_OK_ACKNOWLEDGE (3), SESSION_TRANSACTED (0)");
         }
-        final MeshSession session = new MeshSession(this, core.nextId(), mode);
+        final MeshSession session = new MeshSession(this, core.nextId(), mode, domain);
         sessions.add(session);
         return session;
     }
@@ -195,6 +201,14 @@ public final class MeshConnection implements QueueConnection, TopicConnection
         if (clientID == null || clientID.isEmpty())
         {
             throw new InvalidClientIDException("client ID must not be null or empty");
+        }
+        try
+        {
+            core.setClientId(clientID);
+        }
+        catch (final ClientException ex)
+        {
+            throw JmsExceptions.from(ex);
         }
         this.clientID = clientID;
         fixClientId();

@@ -36,6 +36,14 @@ public abstract class MeshDestination implements Destination, Serializable
     public abstract byte type();
 
     /**
+     * @return true for a topic or temporary topic.
+     */
+    public boolean isTopic()
+    {
+        return DestinationType.isTopic(type());
+    }
+
+    /**
      * Rebuilds a destination read from the wire.
      */
     public static MeshDestination of(final byte type, final String name)

@@ -26,18 +26,28 @@ public final class MeshMessageConsumer implements QueueReceiver, TopicSubscriber
     private final ClientConsumer clientConsumer;
     private final String selector;
     private final boolean noLocal;
+    private final String subscriptionName;
     private volatile MessageListener listener;
     private volatile boolean closed;
 
     MeshMessageConsumer(
         final MeshSession session, final MeshDestination destination, final ClientConsumer clientConsumer,
-        final String selector, final boolean noLocal)
+        final String selector, final boolean noLocal, final String subscriptionName)
     {
+        this.subscriptionName = subscriptionName;
         this.session = session;
         this.destination = destination;
         this.clientConsumer = clientConsumer;
         this.selector = selector;
         this.noLocal = noLocal;
+    }
+
+    /**
+     * @return the durable or shared subscription this consumer reads, or null.
+     */
+    String subscriptionName()
+    {
+        return closed ? null : subscriptionName;
     }
 
     ClientConsumer clientConsumer()
@@ -169,6 +179,11 @@ public final class MeshMessageConsumer implements QueueReceiver, TopicSubscriber
     }
 
     private MeshMessage decode(final Delivery delivery) throws JMSException
+    {
+        return decode(delivery, destination);
+    }
+
+    static MeshMessage decode(final Delivery delivery, final MeshDestination destination) throws JMSException
     {
         try
         {

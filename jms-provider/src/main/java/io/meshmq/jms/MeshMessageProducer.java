@@ -128,12 +128,11 @@ public final class MeshMessageProducer implements QueueSender, TopicPublisher
     public void setDeliveryDelay(final long deliveryDelay) throws JMSException
     {
         checkOpen();
-        if (deliveryDelay != 0)
+        if (deliveryDelay < 0)
         {
-            throw new JMSException("delivery delay is not supported by this MeshMQ version yet (asked for " +
-                deliveryDelay + " ms)");
+            throw new JMSException("delivery delay " + deliveryDelay + " ms must not be negative");
         }
-        this.deliveryDelay = 0;
+        this.deliveryDelay = deliveryDelay;
     }
 
     @Override

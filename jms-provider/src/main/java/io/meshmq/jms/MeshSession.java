@@ -2,6 +2,9 @@ package io.meshmq.jms;
 
 import io.meshmq.client.ClientConnection;
 import io.meshmq.client.ClientConsumer;
+import io.meshmq.protocol.ConsumerFlags;
+import io.meshmq.selector.Selector;
+import io.meshmq.selector.SelectorSyntaxException;
 import io.meshmq.client.ClientException;
 import io.meshmq.client.Delivery;
 import io.meshmq.client.DeliveryAck;
@@ -19,6 +22,7 @@ import jakarta.jms.CompletionListener;
 import jakarta.jms.Destination;
 import jakarta.jms.IllegalStateException;
 import jakarta.jms.InvalidDestinationException;
+import jakarta.jms.InvalidSelectorException;
 import jakarta.jms.JMSException;
 import jakarta.jms.MapMessage;
 import jakarta.jms.Message;
@@ -66,6 +70,8 @@ public final class MeshSession implements Session, QueueSession, TopicSession
     private final int mode;
     private final List<MeshMessageConsumer> consumers = new CopyOnWriteArrayList<>();
     private final List<MeshMessageProducer> producers = new CopyOnWriteArrayList<>();
+    private final List<MeshQueueBrowser> browsers = new CopyOnWriteArrayList<>();
+    private final Domain domain;
     private final SerialExecutor executor = new SerialExecutor();
     private final ReentrantLock deliveryLock = new ReentrantLock();
     private final AtomicBoolean deliveryScheduled = new AtomicBoolean();
@@ -75,8 +81,15 @@ public final class MeshSession implements Session, QueueSession, TopicSession
     private boolean listenerDeliveryRecovered;
     private volatile boolean closed;
 
-    MeshSession(final MeshConnection connection, final long sessionId, final int mode)
+    /** Which interface the session was made as: a QueueSession or TopicSession refuses the other's methods. */
+    enum Domain
     {
+        ANY, QUEUE, TOPIC
+    }
+
+    MeshSession(final MeshConnection connection, final long sessionId, final int mode, final Domain domain)
+    {
+        this.domain = domain;
         this.connection = connection;
         this.core = connection.core();
         this.sessionId = sessionId;
@@ -629,29 +642,84 @@ public final class MeshSession implements Session, QueueSession, TopicSession
             throw new InvalidDestinationException("cannot create a consumer on a null destination");
         }
         final MeshDestination target = MeshDestination.from(destination);
+        // noLocal means nothing for a queue (specification 4.4.11: it applies to topics).
+        final boolean topicNoLocal = noLocal && target.isTopic();
+        return subscribe(target, selector, topicNoLocal ? ConsumerFlags.NO_LOCAL : 0, null);
+    }
+
+    /**
+     * Creates a consumer of any kind after the checks every kind shares.
+     */
+    private MeshMessageConsumer subscribe(
+        final MeshDestination target, final String selector, final int flags, final String subscriptionName)
+        throws JMSException
+    {
         if (connection.isForeignTemporary(target))
         {
             throw new IllegalStateException(
                 "only the connection that created temporary destination " + target.name() + " may consume from it");
         }
-        final String normalisedSelector = selector == null || selector.isBlank() ? null : selector;
-        if (normalisedSelector != null)
-        {
-            throw new JMSException("message selectors are not supported by this MeshMQ version yet: '" + selector + "'");
-        }
+        final String normalisedSelector = checkSelector(selector);
         final ClientConsumer clientConsumer;
         try
         {
-            clientConsumer = core.createConsumer(sessionId, target.type(), target.name(), normalisedSelector, noLocal);
+            clientConsumer = core.createConsumer(
+                sessionId, target.type(), target.name(), normalisedSelector, (byte)flags, subscriptionName);
         }
         catch (final ClientException ex)
         {
             throw JmsExceptions.from(ex);
         }
-        final MeshMessageConsumer consumer = new MeshMessageConsumer(this, target, clientConsumer, normalisedSelector, noLocal);
+        final MeshMessageConsumer consumer = new MeshMessageConsumer(
+            this, target, clientConsumer, normalisedSelector, (flags & ConsumerFlags.NO_LOCAL) != 0, subscriptionName);
         consumers.add(consumer);
         clientConsumer.started(connection.isStarted());
         return consumer;
+    }
+
+    /**
+     * @return the selector, or null for none (null, empty or blank).
+     * @throws InvalidSelectorException naming the position of the problem.
+     */
+    static String checkSelector(final String selector) throws InvalidSelectorException
+    {
+        if (selector == null || selector.isBlank())
+        {
+            return null;
+        }
+        try
+        {
+            Selector.parse(selector);
+            return selector;
+        }
+        catch (final SelectorSyntaxException ex)
+        {
+            throw new InvalidSelectorException(ex.getMessage());
+        }
+    }
+
+    private MeshDestination topicOf(final Topic topic) throws JMSException
+    {
+        checkOpen();
+        if (topic == null)
+        {
+            throw new InvalidDestinationException("cannot subscribe to a null topic");
+        }
+        final MeshDestination target = MeshDestination.from(topic);
+        if (!target.isTopic())
+        {
+            throw new InvalidDestinationException(target + " is not a topic");
+        }
+        return target;
+    }
+
+    private static String checkSubscriptionName(final String name) throws JMSException
+    {
+        if (name == null || name.isEmpty())
+        {
+            throw new JMSException("a subscription name must not be null or empty");
+        }
+        return name;
     }
 
     void consumerClosed(final MeshMessageConsumer consumer)
@@ -662,83 +730,153 @@ public final class MeshSession implements Session, QueueSession, TopicSession
     @Override
     public MessageConsumer createSharedConsumer(final Topic topic, final String sharedSubscriptionName) throws JMSException
     {
-        throw notYet("shared subscriptions");
+        return createSharedConsumer(topic, sharedSubscriptionName, null);
     }
 
     @Override
     public MessageConsumer createSharedConsumer(
         final Topic topic, final String sharedSubscriptionName, final String messageSelector) throws JMSException
     {
-        throw notYet("shared subscriptions");
+        checkDomain(Domain.TOPIC, "createSharedConsumer");
+        final MeshDestination target = topicOf(topic);
+        return subscribe(target, messageSelector, ConsumerFlags.SHARED, checkSubscriptionName(sharedSubscriptionName));
     }
 
     @Override
     public TopicSubscriber createDurableSubscriber(final Topic topic, final String name) throws JMSException
     {
-        throw notYet("durable subscriptions");
+        return createDurableSubscriber(topic, name, null, false);
     }
 
     @Override
     public TopicSubscriber createDurableSubscriber(
         final Topic topic, final String name, final String messageSelector, final boolean noLocal) throws JMSException
     {
-        throw notYet("durable subscriptions");
+        return durable(topic, name, messageSelector, noLocal, "createDurableSubscriber");
     }
 
     @Override
     public MessageConsumer createDurableConsumer(final Topic topic, final String name) throws JMSException
     {
-        throw notYet("durable subscriptions");
+        return createDurableConsumer(topic, name, null, false);
     }
 
     @Override
     public MessageConsumer createDurableConsumer(
         final Topic topic, final String name, final String messageSelector, final boolean noLocal) throws JMSException
     {
-        throw notYet("durable subscriptions");
+        return durable(topic, name, messageSelector, noLocal, "createDurableConsumer");
+    }
+
+    private MeshMessageConsumer durable(
+        final Topic topic, final String name, final String messageSelector, final boolean noLocal, final String method)
+        throws JMSException
+    {
+        checkDomain(Domain.TOPIC, method);
+        final MeshDestination target = topicOf(topic);
+        checkSubscriptionName(name);
+        if (connection.getClientID() == null)
+        {
+            throw new IllegalStateException("an unshared durable subscription needs a client ID: set one on the " +
+                "connection factory, the connection, or the URL (?clientID=...)");
+        }
+        return subscribe(target, messageSelector, ConsumerFlags.DURABLE | (noLocal ? ConsumerFlags.NO_LOCAL : 0), name);
     }
 
     @Override
     public MessageConsumer createSharedDurableConsumer(final Topic topic, final String name) throws JMSException
     {
-        throw notYet("shared durable subscriptions");
+        return createSharedDurableConsumer(topic, name, null);
     }
 
     @Override
     public MessageConsumer createSharedDurableConsumer(
         final Topic topic, final String name, final String messageSelector) throws JMSException
     {
-        throw notYet("shared durable subscriptions");
+        checkDomain(Domain.TOPIC, "createSharedDurableConsumer");
+        final MeshDestination target = topicOf(topic);
+        return subscribe(target, messageSelector, ConsumerFlags.DURABLE | ConsumerFlags.SHARED, checkSubscriptionName(name));
     }
 
+    /**
+     * Deletes a durable subscription of this connection's client id. The broker refuses while the subscription
+     * has an active consumer, or a session holds messages of it unacknowledged or uncommitted.
+     */
     @Override
     public void unsubscribe(final String name) throws JMSException
     {
-        throw notYet("durable subscriptions");
+        checkOpen();
+        checkDomain(Domain.TOPIC, "unsubscribe");
+        checkSubscriptionName(name);
+        for (final MeshMessageConsumer consumer : consumers)
+        {
+            if (name.equals(consumer.subscriptionName()))
+            {
+                throw new IllegalStateException("subscription '" + name + "' has an open consumer in this session");
+            }
+        }
+        try
+        {
+            core.unsubscribe(name);
+        }
+        catch (final ClientException ex)
+        {
+            throw JmsExceptions.from(ex);
+        }
     }
 
     @Override
     public QueueBrowser createBrowser(final Queue queue) throws JMSException
     {
-        throw notYet("queue browsers");
+        return createBrowser(queue, null);
     }
 
     @Override
     public QueueBrowser createBrowser(final Queue queue, final String messageSelector) throws JMSException
     {
-        throw notYet("queue browsers");
+        checkOpen();
+        checkDomain(Domain.QUEUE, "createBrowser");
+        if (queue == null)
+        {
+            throw new InvalidDestinationException("cannot browse a null queue");
+        }
+        final MeshDestination target = MeshDestination.from(queue);
+        if (target.isTopic())
+        {
+            throw new InvalidDestinationException(target + " is not a queue");
+        }
+        if (connection.isForeignTemporary(target))
+        {
+            throw new IllegalStateException("only the connection that created " + target.name() + " may browse it");
+        }
+        final MeshQueueBrowser browser = new MeshQueueBrowser(this, target, checkSelector(messageSelector));
+        browsers.add(browser);
+        return browser;
     }
 
-    private JMSException notYet(final String feature) throws JMSException
+    void browserClosed(final MeshQueueBrowser browser)
     {
-        checkOpen();
-        return new JMSException(feature + " are not supported by this MeshMQ version yet");
+        browsers.remove(browser);
+    }
+
+    /**
+     * A QueueSession refuses the topic-only methods and a TopicSession the queue-only ones (specification
+     * 4.4: the domain-specific interfaces).
+     */
+    private void checkDomain(final Domain needed, final String method) throws IllegalStateException
+    {
+        if (domain != Domain.ANY && domain != needed)
+        {
+            throw new IllegalStateException(method + "() may not be called on a " +
+                (domain == Domain.QUEUE ? "QueueSession" : "TopicSession"));
+        }
     }
 
     @Override
     public Queue createQueue(final String queueName) throws JMSException
     {
         checkOpen();
+        checkDomain(Domain.QUEUE, "createQueue");
         checkName(queueName, "queue");
         return new MeshQueue(queueName);
     }
@@ -747,6 +885,7 @@ public final class MeshSession implements Session, QueueSession, TopicSession
     public Topic createTopic(final String topicName) throws JMSException
     {
         checkOpen();
+        checkDomain(Domain.TOPIC, "createTopic");
         checkName(topicName, "topic");
         return new MeshTopic(topicName);
     }
@@ -763,6 +902,7 @@ public final class MeshSession implements Session, QueueSession, TopicSession
     public TemporaryQueue createTemporaryQueue() throws JMSException
     {
         checkOpen();
+        checkDomain(Domain.QUEUE, "createTemporaryQueue");
         return connection.createTemporaryQueue();
     }
 
@@ -770,6 +910,7 @@ public final class MeshSession implements Session, QueueSession, TopicSession
     public TemporaryTopic createTemporaryTopic() throws JMSException
     {
         checkOpen();
+        checkDomain(Domain.TOPIC, "createTemporaryTopic");
         return connection.createTemporaryTopic();
     }
 
@@ -857,6 +998,10 @@ public final class MeshSession implements Session, QueueSession, TopicSession
         for (final MeshMessageProducer producer : producers)
         {
             producer.close();
+        }
+        for (final MeshQueueBrowser browser : browsers)
+        {
+            browser.close();
         }
         synchronized (unacknowledged)
         {

@@ -6,15 +6,22 @@ package io.meshmq.protocol;
  * every byte left in the frame. A correlation id of 0 means "no reply wanted".
  * <pre>
  * HELLO           c&gt;b  int magic, short version, byte role, string clientId, string user, string password
- * HELLO_OK        b&gt;c  short version, long connectionId, string brokerName
+ * HELLO_OK        b&gt;c  short version, long connectionId, string brokerName   (sent once the client id, if
+ *                      any, is known to be unique; else ERROR with INVALID_CLIENT_ID and the connection closes)
  * ERROR           b&gt;c  long correlationId, int code, string message   (correlationId 0: connection level)
  * OK              b&gt;c  long correlationId
+ * REPLY           b&gt;c  long correlationId, rest result   (a successful call that returns data)
+ * SET_CLIENT_ID   c&gt;b  long correlationId, string clientId
  * PING            any  long token
  * PONG            any  long token
  * GOODBYE         c&gt;b  long correlationId    (broker releases everything of this connection, then OK)
  * CLOSE_SESSION   c&gt;b  long correlationId, long sessionId
  * CREATE_CONSUMER c&gt;b  long correlationId, long sessionId, long consumerId, byte destinationType,
- *                      string destinationName, string selector, byte noLocal, int initialCredit
+ *                      string destinationName, string selector, byte flags ({@link ConsumerFlags}),
+ *                      string subscriptionName, int initialCredit
+ * BROWSE_END      b&gt;c  long consumerId   (a browser was sent its whole snapshot)
+ * UNSUBSCRIBE     c&gt;b  long correlationId, string subscriptionName   (a durable subscription of this
+ *                      connection's client id)
  * CLOSE_CONSUMER  c&gt;b  long correlationId, long consumerId, int count, count x long deliveryId
  *                      (the deliveries the application saw and may still acknowledge; every other
  *                      unacknowledged delivery goes back to the queue as never delivered)
@@ -33,6 +40,8 @@ package io.meshmq.protocol;
  * COMMIT          c&gt;b  long correlationId, int sendCount, sendCount x (byte destinationType,
  *                      string destinationName, bytes message), int ackCount, ackCount x (long consumerId,
  *                      long deliveryId)     (applied by the broker as one unit)
+ * ADMIN           c&gt;b  long correlationId, string verb, int argCount, argCount x string   (management;
+ *                      the result is a REPLY holding an {@link AdminTable}, see {@link AdminVerbs})
  * </pre>
  * The message encoding inside SEND and DELIVER is described by {@link MessageDescriptor}.
  */
@@ -45,6 +54,8 @@ public final class FrameType
     public static final byte PING = 5;
     public static final byte PONG = 6;
     public static final byte GOODBYE = 7;
+    public static final byte SET_CLIENT_ID = 8;
+    public static final byte REPLY = 9;
     public static final byte CLOSE_SESSION = 11;
     public static final byte CREATE_CONSUMER = 20;
     public static final byte CLOSE_CONSUMER = 21;
@@ -54,10 +65,13 @@ public final class FrameType
     public static final byte ACK_BATCH = 25;
     public static final byte RELEASE = 26;
     public static final byte RECOVER = 27;
+    public static final byte BROWSE_END = 28;
     public static final byte SEND = 30;
     public static final byte COMMIT = 31;
     public static final byte CREATE_TEMP = 40;
     public static final byte DELETE_TEMP = 41;
+    public static final byte UNSUBSCRIBE = 42;
+    public static final byte ADMIN = 50;
 
     private FrameType()
     {
@@ -78,6 +92,8 @@ public final class FrameType
             case PING: return "PING";
             case PONG: return "PONG";
             case GOODBYE: return "GOODBYE";
+            case SET_CLIENT_ID: return "SET_CLIENT_ID";
+            case REPLY: return "REPLY";
             case CLOSE_SESSION: return "CLOSE_SESSION";
             case CREATE_CONSUMER: return "CREATE_CONSUMER";
             case CLOSE_CONSUMER: return "CLOSE_CONSUMER";
@@ -87,10 +103,13 @@ public final class FrameType
             case ACK_BATCH: return "ACK_BATCH";
             case RELEASE: return "RELEASE";
             case RECOVER: return "RECOVER";
+            case BROWSE_END: return "BROWSE_END";
             case SEND: return "SEND";
             case COMMIT: return "COMMIT";
             case CREATE_TEMP: return "CREATE_TEMP";
             case DELETE_TEMP: return "DELETE_TEMP";
+            case UNSUBSCRIBE: return "UNSUBSCRIBE";
+            case ADMIN: return "ADMIN";
             default: return "UNKNOWN(" + type + ")";
         }
     }

@@ -4,6 +4,7 @@ import io.meshmq.engine.processor.ConnectionOutput;
 import io.meshmq.protocol.WireWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 
 /**
  * A connection as the processor sees it: frames written during a ring batch are gathered into one buffer
@@ -74,6 +75,21 @@ public final class ChannelConnection implements ConnectionOutput
         else
         {
             batch.release();
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        final ByteBuf batch = pending;
+        pending = null;
+        if (batch == null)
+        {
+            channel.close();
+        }
+        else
+        {
+            channel.writeAndFlush(batch).addListener(ChannelFutureListener.CLOSE);
         }
     }
 

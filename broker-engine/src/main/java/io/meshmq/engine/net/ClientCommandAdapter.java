@@ -4,6 +4,8 @@ import com.lmax.disruptor.RingBuffer;
 import io.meshmq.client.transport.FrameDecoder;
 import io.meshmq.client.transport.NettyFrames;
 import io.meshmq.engine.processor.EngineEvent;
+import io.meshmq.engine.security.UserStore;
+import io.meshmq.protocol.ConsumerFlags;
 import io.meshmq.protocol.DestinationType;
 import io.meshmq.protocol.ErrorCode;
 import io.meshmq.protocol.FrameDescriptor;
@@ -12,6 +14,8 @@ import io.meshmq.protocol.MessageHeaderFlyweight;
 import io.meshmq.protocol.ProtocolException;
 import io.meshmq.protocol.WireReader;
 import io.meshmq.protocol.WireWriter;
+import io.meshmq.selector.Selector;
+import io.meshmq.selector.SelectorSyntaxException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -37,8 +41,8 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
 
     private final RingBuffer<EngineEvent> ring;
     private final AtomicLong connectionIds;
-    private final String brokerName;
     private final int maxFrameLength;
+    private final UserStore users;
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private final WireReader reader = new WireReader();
     private final WireWriter replies = new WireWriter(256);
@@ -47,13 +51,13 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
     private boolean closing;
 
     public ClientCommandAdapter(
-        final RingBuffer<EngineEvent> ring, final AtomicLong connectionIds, final String brokerName,
-        final int maxFrameLength)
+        final RingBuffer<EngineEvent> ring, final AtomicLong connectionIds,
+        final int maxFrameLength, final UserStore users)
     {
         this.maxFrameLength = maxFrameLength;
+        this.users = users;
         this.ring = ring;
         this.connectionIds = connectionIds;
-        this.brokerName = brokerName;
     }
 
     @Override
@@ -115,27 +119,45 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
         {
             throw new ProtocolException(ErrorCode.BAD_HANDSHAKE, "role " + role + " is not accepted on this port");
         }
-        reader.readString();
-        reader.readString();
-        reader.readString();
+        final String clientId = reader.readString();
+        final String user = reader.readString();
+        final String password = reader.readString();
         reader.requireEnd("HELLO");
+        final String authenticatedUser;
+        try
+        {
+            authenticatedUser = users.authenticate(user, password);
+        }
+        catch (final SecurityException ex)
+        {
+            throw new ProtocolException(ErrorCode.SECURITY, ex.getMessage());
+        }
+        if (clientId != null && clientId.isEmpty())
+        {
+            throw new ProtocolException(ErrorCode.INVALID_CLIENT_ID, "client id must not be empty");
+        }
 
         final FrameDecoder decoder = (FrameDecoder)ctx.pipeline().get(NettyFrames.FRAME_DECODER);
         decoder.maxFrameLength(maxFrameLength);
         connection = new ChannelConnection(connectionIds.incrementAndGet(), ctx.channel());
-        replies.reset().beginFrame(FrameType.HELLO_OK)
-            .writeShort(FrameDescriptor.PROTOCOL_VERSION)
-            .writeLong(connection.id())
-            .writeString(brokerName)
-            .endFrame();
-        ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), replies), ctx.voidPromise());
+        // The processor answers HELLO_OK once it has checked that the client id is unique.
+        publish(EngineEvent.CONNECTION_OPENED, 0, e ->
+        {
+            e.user = authenticatedUser;
+            e.clientId = clientId;
+        });
+    }
 
+    /**
+     * Claims a ring slot, lets {@code fill} set the command's fields and publishes it; for the commands off
+     * the per-message path, where a lambda costs nothing that matters.
+     */
+    private void publish(final byte type, final long correlationId, final java.util.function.Consumer<EngineEvent> fill)
+    {
         final long seq = ring.next();
         try
         {
-            final EngineEvent event = ring.get(seq);
-            event.type = EngineEvent.CONNECTION_OPENED;
-            event.connection = connection;
+            fill.accept(claim(seq, type, correlationId));
         }
         finally
         {
@@ -213,36 +235,50 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
                 onAckOrRelease(type);
                 break;
             case FrameType.CREATE_CONSUMER:
+                onCreateConsumer(ctx);
+                break;
+            case FrameType.SET_CLIENT_ID:
             {
                 final long correlationId = reader.readLong();
-                final long sessionId = reader.readLong();
-                final long consumerId = reader.readLong();
-                final byte destinationType = readDestinationType();
-                final String name = readDestinationName();
-                final String selector = reader.readString();
-                final boolean noLocal = reader.readBoolean();
-                final int credit = reader.readInt();
-                reader.requireEnd("CREATE_CONSUMER");
-                if (credit < 1)
+                final String clientId = reader.readString();
+                reader.requireEnd("SET_CLIENT_ID");
+                if (clientId == null || clientId.isEmpty())
                 {
-                    throw new ProtocolException("CREATE_CONSUMER initial credit " + credit + " must be positive");
+                    reply(ctx, correlationId, ErrorCode.INVALID_CLIENT_ID, "client id must not be null or empty");
+                    break;
                 }
-                final long seq = ring.next();
-                try
+                publish(EngineEvent.SET_CLIENT_ID, correlationId, e -> e.clientId = clientId);
+                break;
+            }
+            case FrameType.UNSUBSCRIBE:
+            {
+                final long correlationId = reader.readLong();
+                final String name = reader.readString();
+                reader.requireEnd("UNSUBSCRIBE");
+                if (name == null || name.isEmpty())
                 {
-                    final EngineEvent e = claim(seq, EngineEvent.CREATE_CONSUMER, correlationId);
-                    e.sessionId = sessionId;
-                    e.consumerId = consumerId;
-                    e.destinationType = destinationType;
-                    e.destinationName = name;
-                    e.selector = selector;
-                    e.flag = noLocal;
-                    e.count = credit;
+                    reply(ctx, correlationId, ErrorCode.INVALID_DESTINATION, "subscription name must not be null or empty");
+                    break;
                 }
-                finally
+                publish(EngineEvent.UNSUBSCRIBE, correlationId, e -> e.subscriptionName = name);
+                break;
+            }
+            case FrameType.ADMIN:
+            {
+                final long correlationId = reader.readLong();
+                final String verb = reader.readRequiredString("admin verb");
+                final int count = reader.readCount(4);
+                final String[] args = new String[count];
+                for (int i = 0; i < count; i++)
                 {
-                    ring.publish(seq);
+                    args[i] = reader.readString();
                 }
+                reader.requireEnd("ADMIN");
+                publish(EngineEvent.ADMIN, correlationId, e ->
+                {
+                    e.destinationName = verb;
+                    e.sendNames = args;
+                });
                 break;
             }
             case FrameType.CLOSE_SESSION:
@@ -363,6 +399,70 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
             default:
                 throw new ProtocolException("unexpected frame " + FrameType.name(type) + " from a client");
         }
+    }
+
+    private void onCreateConsumer(final ChannelHandlerContext ctx)
+    {
+        final long correlationId = reader.readLong();
+        final long sessionId = reader.readLong();
+        final long consumerId = reader.readLong();
+        final byte destinationType = readDestinationType();
+        final String name = readDestinationName();
+        final String selectorText = reader.readString();
+        final byte flags = reader.readByte();
+        final String subscriptionName = reader.readString();
+        final int credit = reader.readInt();
+        reader.requireEnd("CREATE_CONSUMER");
+        if (credit < 1)
+        {
+            throw new ProtocolException("CREATE_CONSUMER initial credit " + credit + " must be positive");
+        }
+        if ((flags & ~ConsumerFlags.ALL) != 0)
+        {
+            throw new ProtocolException("CREATE_CONSUMER has unknown flags 0x" + Integer.toHexString(flags & 0xFF));
+        }
+        final boolean named = ConsumerFlags.isSet(flags, ConsumerFlags.DURABLE) || ConsumerFlags.isSet(flags, ConsumerFlags.SHARED);
+        if (named && (subscriptionName == null || subscriptionName.isEmpty()))
+        {
+            reply(ctx, correlationId, ErrorCode.GENERIC, "a durable or shared subscription needs a name");
+            return;
+        }
+        if (named && !DestinationType.isTopic(destinationType))
+        {
+            reply(ctx, correlationId, ErrorCode.INVALID_DESTINATION, "subscriptions are made on topics, not on queue '" + name + "'");
+            return;
+        }
+        final Selector selector;
+        try
+        {
+            // Parsed here, off the processor thread; the processor gets the tree.
+            selector = selectorText == null || selectorText.isBlank() ? null : Selector.parse(selectorText);
+        }
+        catch (final SelectorSyntaxException ex)
+        {
+            reply(ctx, correlationId, ErrorCode.INVALID_SELECTOR, ex.getMessage());
+            return;
+        }
+        publish(EngineEvent.CREATE_CONSUMER, correlationId, e ->
+        {
+            e.sessionId = sessionId;
+            e.consumerId = consumerId;
+            e.destinationType = destinationType;
+            e.destinationName = name;
+            e.selector = selector;
+            e.consumerFlags = flags;
+            e.subscriptionName = subscriptionName;
+            e.count = credit;
+        });
+    }
+
+    /**
+     * Answers a command that fails its checks here, before it reaches the processor; the connection stays.
+     */
+    private void reply(final ChannelHandlerContext ctx, final long correlationId, final int code, final String message)
+    {
+        replies.reset().beginFrame(FrameType.ERROR).writeLong(correlationId).writeInt(code).writeString(message).endFrame();
+        ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), replies), ctx.voidPromise());
     }
 
     private void onAckOrRelease(final byte type)

@@ -30,4 +30,9 @@ public interface ConnectionOutput
      * Sends everything written since the last flush.
      */
     void flush();
+
+    /**
+     * Sends what was written, then closes the connection (a refused handshake).
+     */
+    void close();
 }

@@ -6,18 +6,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the processor knows about one open connection: its consumers and the temporary destinations it owns.
+ * What the processor knows about one open connection: its client id, its consumers and the temporary
+ * destinations it owns. Not thread safe: owned by the processor thread.
  */
 final class ConnectionState
 {
     final ConnectionOutput output;
+    final String user;
     final Long2ObjectHashMap<ServerConsumer> consumers = new Long2ObjectHashMap<>();
     final List<String> temporaryQueues = new ArrayList<>();
     final List<String> temporaryTopics = new ArrayList<>();
+    String clientId;
 
-    ConnectionState(final ConnectionOutput output)
+    ConnectionState(final ConnectionOutput output, final String user, final String clientId)
     {
         this.output = output;
+        this.user = user;
+        this.clientId = clientId;
     }
 
     long id()

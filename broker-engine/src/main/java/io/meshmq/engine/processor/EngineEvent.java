@@ -1,5 +1,7 @@
 package io.meshmq.engine.processor;
 
+import io.meshmq.selector.Selector;
+
 /**
  * One slot of the engine ring: a decoded command from a connection. Slots are preallocated and reused;
  * the I/O thread that claims a slot fills the fields its command uses ({@link #clear()} resets the rest),
@@ -22,6 +24,11 @@ public final class EngineEvent
     public static final byte CREATE_TEMP = 13;
     public static final byte DELETE_TEMP = 14;
     public static final byte RECOVER = 15;
+    public static final byte SET_CLIENT_ID = 16;
+    public static final byte UNSUBSCRIBE = 17;
+    public static final byte ADMIN = 18;
+    /** From the broker's timer, no connection: scheduled deliveries are due, or expiry wants a scan. */
+    public static final byte TICK = 19;
 
     public byte type;
     public ConnectionOutput connection;
@@ -32,14 +39,20 @@ public final class EngineEvent
     public int count;
     public byte destinationType;
     public String destinationName;
-    public String selector;
-    public boolean flag;
+    /** CREATE_CONSUMER: parsed on the I/O thread, null for none. */
+    public Selector selector;
+    /** CREATE_CONSUMER: {@link io.meshmq.protocol.ConsumerFlags}. */
+    public byte consumerFlags;
+    public String subscriptionName;
+    /** CONNECTION_OPENED: who the connection authenticated as, and its client id (or null). */
+    public String user;
+    public String clientId;
     public byte[] message;
     /** ACK_BATCH, RELEASE and COMMIT: consumer ids, delivery ids and (RELEASE) redelivered flags. */
     public long[] consumerIds;
     public long[] deliveryIds;
     public boolean[] flags;
-    /** COMMIT: the messages to send. */
+    /** COMMIT: the messages to send; ADMIN: the verb's arguments in sendNames. */
     public byte[] sendTypes;
     public String[] sendNames;
     public byte[][] sendMessages;
@@ -56,7 +69,10 @@ public final class EngineEvent
         destinationType = 0;
         destinationName = null;
         selector = null;
-        flag = false;
+        consumerFlags = 0;
+        subscriptionName = null;
+        user = null;
+        clientId = null;
         message = null;
         consumerIds = null;
         deliveryIds = null;

@@ -1,13 +1,16 @@
 package io.meshmq.engine.processor;
 
 /**
- * A message's place in one queue: its arrival order there and how often it was delivered from there.
+ * A message's place in one queue: its arrival order there and how often it was delivered from there. Also
+ * the node of the queue's intrusive list while it waits, so a queue allocates nothing else per message.
  */
 final class MessageReference
 {
     final ServerMessage message;
     final long sequence;
     int deliveryCount;
+    MessageReference previous;
+    MessageReference next;
 
     MessageReference(final ServerMessage message, final long sequence)
     {

@@ -1,11 +1,17 @@
 package io.meshmq.engine.processor;
 
 import com.lmax.disruptor.EventHandler;
+import io.meshmq.protocol.AdminTable;
+import io.meshmq.protocol.AdminVerbs;
+import io.meshmq.protocol.ConsumerFlags;
 import io.meshmq.protocol.DestinationType;
 import io.meshmq.protocol.ErrorCode;
+import io.meshmq.protocol.FrameDescriptor;
 import io.meshmq.protocol.FrameType;
 import io.meshmq.protocol.MessageHeaderFlyweight;
+import io.meshmq.protocol.ProtocolException;
 import io.meshmq.protocol.WireWriter;
+import io.meshmq.selector.Selector;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongArrayList;
 import org.agrona.collections.LongHashSet;
@@ -22,22 +28,33 @@ import java.util.Map;
  * connection once at the end of a ring batch.
  * <p>
  * Not thread safe: called only on the processor thread (or a test's thread, which then plays that role).
+ * {@link #nextTickDueMs()} is the one exception: the broker's timer reads it to know when to send a TICK.
  */
 public final class Processor implements EventHandler<EngineEvent>
 {
+    /** Properties the broker adds to a message it moves to a dead-letter or expiry address. */
+    public static final String ORIGINAL_DESTINATION_PROPERTY = "JMS_MeshMQ_OriginalDestination";
+    public static final String DEAD_LETTER_REASON_PROPERTY = "JMS_MeshMQ_DeadLetterReason";
+    public static final String ACTUAL_EXPIRY_PROPERTY = "JMS_MeshMQ_ActualExpiration";
+    /** How often waiting messages are checked for expiry when no consumer takes them. */
+    public static final long EXPIRY_SCAN_INTERVAL_MS = 1000;
+
     private static final System.Logger LOG = System.getLogger(Processor.class.getName());
 
     private final ProcessorContext context;
     private final EpochClock clock;
     private final WireWriter out = new WireWriter(64 * 1024);
     private final MessageHeaderFlyweight header = new MessageHeaderFlyweight();
-    private final Map<String, ServerQueue> queues = new HashMap<>();
-    private final Map<String, TopicAddress> topics = new HashMap<>();
+    private final Destinations destinations = new Destinations();
+    private final ScheduledDeliveries scheduled = new ScheduledDeliveries();
     private final Long2ObjectHashMap<ConnectionState> connections = new Long2ObjectHashMap<>();
+    private final Map<String, ConnectionState> connectionsByClientId = new HashMap<>();
     private final List<ConnectionOutput> dirty = new ArrayList<>();
     private final List<ServerQueue> touched = new ArrayList<>();
     private long nextDeliveryId;
     private long nowMs;
+    private long lastExpiryScanMs;
+    private volatile long nextTickDueMs;
 
     public Processor(final ProcessorContext context, final EpochClock clock)
     {
@@ -45,12 +62,14 @@ public final class Processor implements EventHandler<EngineEvent>
         this.clock = clock;
         for (final String name : context.queues())
         {
-            queues.put(name, new ServerQueue(name, ServerQueue.Kind.QUEUE, 0, false));
+            destinations.queue(name);
         }
         for (final String name : context.topics())
         {
-            topics.put(name, new TopicAddress(name, false, 0));
+            destinations.topic(name);
         }
+        lastExpiryScanMs = clock.time();
+        nextTickDueMs = lastExpiryScanMs + EXPIRY_SCAN_INTERVAL_MS;
     }
 
     @Override
@@ -78,7 +97,16 @@ public final class Processor implements EventHandler<EngineEvent>
         if (endOfBatch)
         {
             flush();
+            nextTickDueMs = Math.min(scheduled.nextDueMs(), lastExpiryScanMs + EXPIRY_SCAN_INTERVAL_MS);
         }
+    }
+
+    /**
+     * @return when the processor next wants a TICK (ms since the epoch). Safe to read from any thread.
+     */
+    public long nextTickDueMs()
+    {
+        return nextTickDueMs;
     }
 
     /**
@@ -97,54 +125,29 @@ public final class Processor implements EventHandler<EngineEvent>
     {
         switch (event.type)
         {
-            case EngineEvent.CONNECTION_OPENED:
-                connections.put(event.connection.id(), new ConnectionState(event.connection));
-                break;
-            case EngineEvent.CONNECTION_CLOSED:
-                onConnectionClosed(event.connection.id());
-                break;
+            case EngineEvent.CONNECTION_OPENED: onConnectionOpened(event); break;
+            case EngineEvent.CONNECTION_CLOSED: onConnectionClosed(event.connection.id()); break;
             case EngineEvent.GOODBYE:
                 onConnectionClosed(event.connection.id());
                 ok(event.connection, event.correlationId);
                 break;
-            case EngineEvent.CREATE_CONSUMER:
-                onCreateConsumer(event);
-                break;
-            case EngineEvent.CLOSE_CONSUMER:
-                onCloseConsumer(event);
-                break;
-            case EngineEvent.CLOSE_SESSION:
-                onCloseSession(event);
-                break;
-            case EngineEvent.CREDIT:
-                onCredit(event);
-                break;
-            case EngineEvent.ACK:
-                acknowledge(connection(event), event.consumerId, event.deliveryId);
-                break;
-            case EngineEvent.ACK_BATCH:
-                onAckBatch(event);
-                break;
-            case EngineEvent.RELEASE:
-                onRelease(event);
-                break;
-            case EngineEvent.RECOVER:
-                onRecover(event);
-                break;
-            case EngineEvent.SEND:
-                onSend(event);
-                break;
-            case EngineEvent.COMMIT:
-                onCommit(event);
-                break;
-            case EngineEvent.CREATE_TEMP:
-                onCreateTemporary(event);
-                break;
-            case EngineEvent.DELETE_TEMP:
-                onDeleteTemporary(event);
-                break;
-            default:
-                throw new IllegalStateException("unknown engine event " + event.type);
+            case EngineEvent.SET_CLIENT_ID: onSetClientId(event); break;
+            case EngineEvent.CREATE_CONSUMER: onCreateConsumer(event); break;
+            case EngineEvent.CLOSE_CONSUMER: onCloseConsumer(event); break;
+            case EngineEvent.CLOSE_SESSION: onCloseSession(event); break;
+            case EngineEvent.CREDIT: onCredit(event); break;
+            case EngineEvent.ACK: acknowledge(connection(event), event.consumerId, event.deliveryId); break;
+            case EngineEvent.ACK_BATCH: onAckBatch(event); break;
+            case EngineEvent.RELEASE: onRelease(event); break;
+            case EngineEvent.RECOVER: onRecover(event); break;
+            case EngineEvent.SEND: onSend(event); break;
+            case EngineEvent.COMMIT: onCommit(event); break;
+            case EngineEvent.CREATE_TEMP: onCreateTemporary(event); break;
+            case EngineEvent.DELETE_TEMP: onDeleteTemporary(event); break;
+            case EngineEvent.UNSUBSCRIBE: onUnsubscribe(event); break;
+            case EngineEvent.ADMIN: onAdmin(event); break;
+            case EngineEvent.TICK: onTick(); break;
+            default: throw new IllegalStateException("unknown engine event " + event.type);
         }
     }
 
@@ -153,30 +156,124 @@ public final class Processor implements EventHandler<EngineEvent>
         return connections.get(event.connection.id());
     }
 
+    // ---- connections ------------------------------------------------------------------------------------
+
+    private void onConnectionOpened(final EngineEvent event)
+    {
+        final ConnectionOutput output = event.connection;
+        if (event.clientId != null && connectionsByClientId.containsKey(event.clientId))
+        {
+            error(output, 0, ErrorCode.INVALID_CLIENT_ID,
+                "client id '" + event.clientId + "' is already in use by another connection");
+            output.close();
+            return;
+        }
+        final ConnectionState connection = new ConnectionState(output, event.user, event.clientId);
+        connections.put(output.id(), connection);
+        if (event.clientId != null)
+        {
+            connectionsByClientId.put(event.clientId, connection);
+        }
+        out.reset().beginFrame(FrameType.HELLO_OK)
+            .writeShort(FrameDescriptor.PROTOCOL_VERSION)
+            .writeLong(output.id())
+            .writeString(context.brokerName())
+            .endFrame();
+        write(output);
+    }
+
+    private void onSetClientId(final EngineEvent event)
+    {
+        final ConnectionState connection = connection(event);
+        if (connection == null)
+        {
+            return;
+        }
+        if (connection.clientId != null)
+        {
+            error(event.connection, event.correlationId, ErrorCode.ILLEGAL_STATE,
+                "this connection's client id is already '" + connection.clientId + "'");
+            return;
+        }
+        if (connectionsByClientId.containsKey(event.clientId))
+        {
+            error(event.connection, event.correlationId, ErrorCode.INVALID_CLIENT_ID,
+                "client id '" + event.clientId + "' is already in use by another connection");
+            return;
+        }
+        connection.clientId = event.clientId;
+        connectionsByClientId.put(event.clientId, connection);
+        ok(event.connection, event.correlationId);
+    }
+
+    private void onConnectionClosed(final long connectionId)
+    {
+        final ConnectionState connection = connections.remove(connectionId);
+        if (connection == null)
+        {
+            return;
+        }
+        if (connection.clientId != null)
+        {
+            connectionsByClientId.remove(connection.clientId, connection);
+        }
+        for (final ServerConsumer consumer : new ArrayList<>(connection.consumers.values()))
+        {
+            closeAndReturnAll(consumer);
+        }
+        for (final String name : connection.temporaryQueues)
+        {
+            final ServerQueue queue = destinations.queues.get(name);
+            if (queue != null)
+            {
+                destinations.deleteQueue(queue);
+                scheduled.removeFor(queue);
+            }
+        }
+        for (final String name : connection.temporaryTopics)
+        {
+            final TopicAddress topic = destinations.topics.remove(name);
+            if (topic != null)
+            {
+                for (final ServerQueue subscription : new ArrayList<>(topic.subscriptions))
+                {
+                    destinations.deleteSubscription(subscription);
+                }
+            }
+        }
+    }
+
     // ---- routing ----------------------------------------------------------------------------------------
 
     /**
      * @return null if the message can be routed, else why not.
      */
-    private String checkRoutable(final ConnectionState connection, final byte type, final String name)
+    private String checkRoutable(final byte type, final String name)
     {
         switch (type)
         {
             case DestinationType.QUEUE:
-                return queues.containsKey(name) || context.autoCreateDestinations() ? null :
+            {
+                final ServerQueue queue = destinations.queues.get(name);
+                if (queue != null && queue.kind == ServerQueue.Kind.TEMPORARY_QUEUE)
+                {
+                    return "'" + name + "' is a temporary queue, not a queue";
+                }
+                return queue != null || context.autoCreateDestinations() ? null :
                     "queue '" + name + "' does not exist and auto-create is off";
+            }
             case DestinationType.TOPIC:
-                return topics.containsKey(name) || context.autoCreateDestinations() ? null :
+                return destinations.topics.containsKey(name) || context.autoCreateDestinations() ? null :
                     "topic '" + name + "' does not exist and auto-create is off";
             case DestinationType.TEMPORARY_QUEUE:
             {
-                final ServerQueue queue = queues.get(name);
+                final ServerQueue queue = destinations.queues.get(name);
                 return queue != null && queue.kind == ServerQueue.Kind.TEMPORARY_QUEUE ? null :
                     "temporary queue '" + name + "' does not exist (deleted, or its connection closed)";
             }
             case DestinationType.TEMPORARY_TOPIC:
             {
-                final TopicAddress topic = topics.get(name);
+                final TopicAddress topic = destinations.topics.get(name);
                 return topic != null && topic.temporary ? null :
                     "temporary topic '" + name + "' does not exist (deleted, or its connection closed)";
             }
@@ -185,28 +282,36 @@ public final class Processor implements EventHandler<EngineEvent>
         }
     }
 
-    private void route(final ConnectionState connection, final byte type, final String name, final ServerMessage message)
+    private void route(final ConnectionState publisher, final byte type, final String name, final ServerMessage message)
     {
         if (DestinationType.isTopic(type))
         {
-            final TopicAddress topic = topics.computeIfAbsent(name, n -> new TopicAddress(n, false, 0));
+            final TopicAddress topic = destinations.topic(name);
             topic.messagesPublished++;
             for (final ServerQueue subscription : topic.subscriptions)
             {
-                if (subscription.noLocal && message.originConnectionId() == connection.id())
+                if (subscription.accepts(message, publisher.clientId, publisher.id()))
                 {
-                    continue;
+                    enqueue(subscription, message);
                 }
-                subscription.add(message);
-                touch(subscription);
             }
         }
         else
         {
-            final ServerQueue queue = queues.computeIfAbsent(name, n -> new ServerQueue(n, ServerQueue.Kind.QUEUE, 0, false));
-            queue.add(message);
-            touch(queue);
+            enqueue(destinations.queue(name), message);
         }
+    }
+
+    private void enqueue(final ServerQueue queue, final ServerMessage message)
+    {
+        // A delivery time equal to the timestamp is a send without delay: never held, whatever the clocks say.
+        if (message.deliveryTime() > nowMs && message.deliveryTime() != message.timestamp())
+        {
+            scheduled.scheduleNew(message.deliveryTime(), queue, message);
+            return;
+        }
+        queue.add(message);
+        touch(queue);
     }
 
     private void onSend(final EngineEvent event)
@@ -216,7 +321,7 @@ public final class Processor implements EventHandler<EngineEvent>
         {
             return;
         }
-        final String problem = checkRoutable(connection, event.destinationType, event.destinationName);
+        final String problem = checkRoutable(event.destinationType, event.destinationName);
         if (problem != null)
         {
             error(event.connection, event.correlationId, ErrorCode.INVALID_DESTINATION, problem);
@@ -228,8 +333,7 @@ public final class Processor implements EventHandler<EngineEvent>
 
     private ServerMessage message(final byte[] encoded, final ConnectionState connection)
     {
-        header.wrap(encoded);
-        return new ServerMessage(encoded, header.priority(), header.expiration(), header.isPersistent(), connection.id());
+        return new ServerMessage(encoded, header.wrap(encoded), connection.id());
     }
 
     /**
@@ -245,7 +349,7 @@ public final class Processor implements EventHandler<EngineEvent>
         }
         for (int i = 0; i < event.sendTypes.length; i++)
         {
-            final String problem = checkRoutable(connection, event.sendTypes[i], event.sendNames[i]);
+            final String problem = checkRoutable(event.sendTypes[i], event.sendNames[i]);
             if (problem != null)
             {
                 error(event.connection, event.correlationId, ErrorCode.INVALID_DESTINATION,
@@ -279,59 +383,183 @@ public final class Processor implements EventHandler<EngineEvent>
                 "consumer id " + event.consumerId + " is already in use on this connection");
             return;
         }
-        if (event.selector != null)
-        {
-            error(event.connection, event.correlationId, ErrorCode.INVALID_SELECTOR,
-                "message selectors are not supported by this broker version yet");
-            return;
-        }
-        final String name = event.destinationName;
-        final String problem = checkRoutable(connection, event.destinationType, name);
+        final String problem = checkRoutable(event.destinationType, event.destinationName);
         if (problem != null)
         {
             error(event.connection, event.correlationId, ErrorCode.INVALID_DESTINATION, problem);
             return;
         }
-        final ServerQueue queue;
-        final boolean ownsQueue;
-        switch (event.destinationType)
+        if (ConsumerFlags.isSet(event.consumerFlags, ConsumerFlags.BROWSER))
         {
-            case DestinationType.QUEUE:
-                queue = queues.computeIfAbsent(name, n -> new ServerQueue(n, ServerQueue.Kind.QUEUE, 0, false));
-                ownsQueue = false;
-                break;
-            case DestinationType.TEMPORARY_QUEUE:
-                queue = queues.get(name);
-                if (queue.ownerConnectionId != connection.id())
-                {
-                    error(event.connection, event.correlationId, ErrorCode.ILLEGAL_STATE,
-                        "only the connection that created temporary queue '" + name + "' may consume from it");
-                    return;
-                }
-                ownsQueue = false;
-                break;
-            default:
-            {
-                final TopicAddress topic = topics.computeIfAbsent(name, n -> new TopicAddress(n, false, 0));
-                if (topic.temporary && topic.ownerConnectionId != connection.id())
-                {
-                    error(event.connection, event.correlationId, ErrorCode.ILLEGAL_STATE,
-                        "only the connection that created temporary topic '" + name + "' may subscribe to it");
-                    return;
-                }
-                queue = new ServerQueue(name + "#" + connection.id() + "." + event.consumerId,
-                    ServerQueue.Kind.SUBSCRIPTION, connection.id(), event.flag);
-                topic.subscriptions.add(queue);
-                ownsQueue = true;
-                break;
-            }
+            createBrowser(event, connection);
+            return;
         }
+        final ServerQueue queue = DestinationType.isTopic(event.destinationType) ?
+            subscriptionFor(event, connection) : queueFor(event, connection);
+        if (queue == null)
+        {
+            return;
+        }
+        final Selector queueSelector = queue.kind == ServerQueue.Kind.SUBSCRIPTION ? null : event.selector;
         final ServerConsumer consumer = new ServerConsumer(
-            event.consumerId, event.sessionId, connection, queue, ownsQueue, Math.max(0, event.count));
+            event.consumerId, event.sessionId, connection, queue, queueSelector, null, Math.max(0, event.count));
         connection.consumers.put(consumer.id, consumer);
-        queue.consumers.add(consumer);
+        queue.addConsumer(consumer);
+        queue.attached++;
         ok(event.connection, event.correlationId);
         touch(queue);
+    }
+
+    private ServerQueue queueFor(final EngineEvent event, final ConnectionState connection)
+    {
+        final String name = event.destinationName;
+        if (event.destinationType == DestinationType.TEMPORARY_QUEUE)
+        {
+            final ServerQueue queue = destinations.queues.get(name);
+            if (queue.ownerConnectionId != connection.id())
+            {
+                error(event.connection, event.correlationId, ErrorCode.ILLEGAL_STATE,
+                    "only the connection that created temporary queue '" + name + "' may consume from it");
+                return null;
+            }
+            return queue;
+        }
+        return destinations.queue(name);
+    }
+
+    /**
+     * Finds or makes the subscription a topic consumer asks for, applying the specification's rules on
+     * names, client ids and changed definitions; null (after answering with an error) if refused.
+     */
+    private ServerQueue subscriptionFor(final EngineEvent event, final ConnectionState connection)
+    {
+        final String topicName = event.destinationName;
+        final TopicAddress topic = destinations.topic(topicName);
+        if (topic.temporary && topic.ownerConnectionId != connection.id())
+        {
+            error(event.connection, event.correlationId, ErrorCode.ILLEGAL_STATE,
+                "only the connection that created temporary topic '" + topicName + "' may subscribe to it");
+            return null;
+        }
+        final boolean durable = ConsumerFlags.isSet(event.consumerFlags, ConsumerFlags.DURABLE);
+        final boolean shared = ConsumerFlags.isSet(event.consumerFlags, ConsumerFlags.SHARED);
+        final boolean noLocal = ConsumerFlags.isSet(event.consumerFlags, ConsumerFlags.NO_LOCAL);
+        final SubscriptionSpec spec = new SubscriptionSpec(topicName, durable || shared ? event.subscriptionName : null,
+            connection.clientId, event.selector, noLocal, durable, shared);
+        if (!durable && !shared)
+        {
+            return destinations.createSubscription(topic, spec,
+                topicName + "#" + connection.id() + "." + event.consumerId, connection.id());
+        }
+        if (durable && topic.temporary)
+        {
+            error(event.connection, event.correlationId, ErrorCode.INVALID_DESTINATION,
+                "a durable subscription cannot be made on temporary topic '" + topicName + "'");
+            return null;
+        }
+        if (durable && !shared && connection.clientId == null)
+        {
+            error(event.connection, event.correlationId, ErrorCode.ILLEGAL_STATE,
+                "an unshared durable subscription needs the connection to have a client id");
+            return null;
+        }
+        final String what = (durable ? "durable" : "shared") + " subscription '" + spec.name() + "'" +
+            (spec.clientId() == null ? "" : " of client id '" + spec.clientId() + "'");
+        final ServerQueue existing = (durable ? destinations.durableSubscriptions : destinations.sharedSubscriptions).get(spec.key());
+        if (existing != null)
+        {
+            final SubscriptionSpec current = existing.subscription;
+            if (current.shared() != shared)
+            {
+                error(event.connection, event.correlationId, ErrorCode.GENERIC, what + " already exists as " +
+                    (current.shared() ? "a shared" : "an unshared") + " durable subscription");
+                return null;
+            }
+            if (!shared && !existing.consumers.isEmpty())
+            {
+                error(event.connection, event.correlationId, ErrorCode.ILLEGAL_STATE, what + " already has an active consumer");
+                return null;
+            }
+            if (current.sameDefinition(spec))
+            {
+                return existing;
+            }
+            if (!existing.consumers.isEmpty() || !durable)
+            {
+                error(event.connection, event.correlationId, ErrorCode.GENERIC, what +
+                    " is in use with topic '" + current.topic() + "' and selector " + quote(current.selectorText()) +
+                    "; it cannot change while it has consumers");
+                return null;
+            }
+            // An inactive durable subscription asked for with another topic, selector or noLocal is replaced.
+            deleteSubscription(existing);
+        }
+        final String queueName = (durable ? "durable:" : "shared:") + (spec.clientId() == null ? "" : spec.clientId()) +
+            ":" + spec.name();
+        return destinations.createSubscription(topic, spec, queueName, 0);
+    }
+
+    private static String quote(final String text)
+    {
+        return text == null ? "(none)" : "'" + text + "'";
+    }
+
+    private void deleteSubscription(final ServerQueue subscription)
+    {
+        destinations.deleteSubscription(subscription);
+        scheduled.removeFor(subscription);
+    }
+
+    private void createBrowser(final EngineEvent event, final ConnectionState connection)
+    {
+        if (DestinationType.isTopic(event.destinationType))
+        {
+            error(event.connection, event.correlationId, ErrorCode.INVALID_DESTINATION, "only queues can be browsed");
+            return;
+        }
+        final ServerQueue queue = queueFor(event, connection);
+        if (queue == null)
+        {
+            return;
+        }
+        final List<ServerMessage> snapshot = new ArrayList<>(queue.size());
+        final Selector selector = event.selector;
+        queue.forEach(reference ->
+        {
+            final ServerMessage message = reference.message;
+            if (!message.isExpired(nowMs) && (selector == null || message.matches(selector)))
+            {
+                snapshot.add(message);
+            }
+        });
+        final ServerConsumer browser = new ServerConsumer(
+            event.consumerId, event.sessionId, connection, queue, selector, snapshot, Math.max(0, event.count));
+        connection.consumers.put(browser.id, browser);
+        ok(event.connection, event.correlationId);
+        continueBrowse(browser);
+    }
+
+    private void continueBrowse(final ServerConsumer browser)
+    {
+        final List<ServerMessage> snapshot = browser.browsed;
+        while (browser.credit > 0 && browser.browsedSent < snapshot.size())
+        {
+            final byte[] encoded = snapshot.get(browser.browsedSent++).encoded();
+            browser.credit--;
+            out.reset().beginFrame(FrameType.DELIVER)
+                .writeLong(browser.id)
+                .writeLong(0)
+                .writeInt(0)
+                .writeRaw(encoded, 0, encoded.length)
+                .endFrame();
+            write(browser.connection.output);
+        }
+        if (browser.browsedSent == snapshot.size() && !browser.closed)
+        {
+            browser.browsedSent++;
+            out.reset().beginFrame(FrameType.BROWSE_END).writeLong(browser.id).endFrame();
+            write(browser.connection.output);
+        }
     }
 
     private void onCredit(final EngineEvent event)
@@ -343,7 +571,14 @@ public final class Processor implements EventHandler<EngineEvent>
             return;
         }
         consumer.credit = (int)Math.min(Integer.MAX_VALUE, (long)consumer.credit + Math.max(0, event.count));
-        touch(consumer.queue);
+        if (consumer.isBrowser())
+        {
+            continueBrowse(consumer);
+        }
+        else
+        {
+            touch(consumer.queue);
+        }
     }
 
     private void onCloseConsumer(final EngineEvent event)
@@ -356,8 +591,15 @@ public final class Processor implements EventHandler<EngineEvent>
                 "no consumer " + event.consumerId + " on this connection");
             return;
         }
+        if (consumer.isBrowser())
+        {
+            consumer.closed = true;
+            connection.consumers.remove(consumer.id);
+            ok(event.connection, event.correlationId);
+            return;
+        }
         consumer.closed = true;
-        consumer.queue.consumers.remove(consumer);
+        consumer.queue.removeConsumer(consumer);
         final LongHashSet kept = new LongHashSet();
         for (final long deliveryId : event.deliveryIds)
         {
@@ -390,18 +632,95 @@ public final class Processor implements EventHandler<EngineEvent>
         unseen.sort(null);
         for (int i = 0; i < unseen.size(); i++)
         {
-            final MessageReference reference = consumer.unacknowledged.remove(unseen.getLong(i));
-            reference.deliveryCount--;
-            consumer.queue.giveBack(reference);
+            returnToQueue(consumer.queue, consumer.unacknowledged.remove(unseen.getLong(i)), false);
             if (!consumer.closed)
             {
                 consumer.credit++;
             }
         }
-        if (!unseen.isEmpty())
+    }
+
+    /**
+     * Puts a delivered message back. One the application never saw does not count as delivered; one it saw
+     * counts, and then goes to the dead-letter address over the delivery limit, or waits out the redelivery
+     * delay.
+     */
+    private void returnToQueue(final ServerQueue queue, final MessageReference reference, final boolean seen)
+    {
+        if (queue.deleted)
         {
-            touch(consumer.queue);
+            return;
         }
+        if (!seen)
+        {
+            reference.deliveryCount--;
+            queue.giveBack(reference);
+            touch(queue);
+            return;
+        }
+        final AddressSettings settings = settingsOf(queue);
+        if (settings.isOverDeliveryLimit(reference.deliveryCount))
+        {
+            moveToAddress(queue, reference.message, settings.deadLetterAddress(), Map.of(
+                ORIGINAL_DESTINATION_PROPERTY, addressOf(queue),
+                DEAD_LETTER_REASON_PROPERTY, "delivered " + reference.deliveryCount + " times, the limit (" +
+                    "max-delivery-attempts) is " + settings.maxDeliveryAttempts()), "dead-letter");
+            return;
+        }
+        if (settings.redeliveryDelayMs() > 0)
+        {
+            scheduled.scheduleGiveBack(nowMs + settings.redeliveryDelayMs(), queue, reference);
+            return;
+        }
+        queue.giveBack(reference);
+        touch(queue);
+    }
+
+    private AddressSettings settingsOf(final ServerQueue queue)
+    {
+        return context.addressSettings().resolve(addressOf(queue));
+    }
+
+    private static String addressOf(final ServerQueue queue)
+    {
+        return queue.subscription != null ? queue.subscription.topic() : queue.name;
+    }
+
+    /**
+     * Re-addresses a message to a dead-letter or expiry queue, with properties saying why; with no such
+     * address configured the message is dropped, and that is logged.
+     */
+    private void moveToAddress(
+        final ServerQueue from, final ServerMessage message, final String address, final Map<String, Object> properties,
+        final String purpose)
+    {
+        if (address.isEmpty() || address.equals(from.name))
+        {
+            LOG.log(System.Logger.Level.WARNING, "dropped a message of '" + addressOf(from) + "': no " + purpose +
+                " address is configured for it (" + properties + ")");
+            return;
+        }
+        final byte[] rewritten;
+        try
+        {
+            rewritten = message.fields().rewrite(message.encoded(), properties, 0);
+        }
+        catch (final ProtocolException ex)
+        {
+            LOG.log(System.Logger.Level.WARNING, "dropped an undecodable message of '" + addressOf(from) + "': " + ex.getMessage());
+            return;
+        }
+        final ServerQueue target = destinations.queue(address);
+        target.add(new ServerMessage(rewritten, header.wrap(rewritten), message.originConnectionId()));
+        touch(target);
+    }
+
+    private void expire(final ServerQueue queue, final MessageReference reference)
+    {
+        queue.messagesExpired++;
+        moveToAddress(queue, reference.message, settingsOf(queue).expiryAddress(), Map.of(
+            ORIGINAL_DESTINATION_PROPERTY, addressOf(queue),
+            ACTUAL_EXPIRY_PROPERTY, reference.message.expiration()), "expiry");
     }
 
     /**
@@ -421,12 +740,7 @@ public final class Processor implements EventHandler<EngineEvent>
             for (final ServerConsumer consumer : consumersOfSession(connection, event.sessionId))
             {
                 giveBackUnseen(consumer, seen);
-                for (final MessageReference reference : new ArrayList<>(consumer.unacknowledged.values()))
-                {
-                    consumer.queue.giveBack(reference);
-                }
-                consumer.unacknowledged.clear();
-                touch(consumer.queue);
+                returnAll(consumer);
                 if (consumer.closed)
                 {
                     forget(consumer);
@@ -434,6 +748,24 @@ public final class Processor implements EventHandler<EngineEvent>
             }
         }
         ok(event.connection, event.correlationId);
+    }
+
+    /**
+     * Gives back, counted as delivered, everything a consumer holds, in delivery order.
+     */
+    private void returnAll(final ServerConsumer consumer)
+    {
+        final LongArrayList ids = new LongArrayList();
+        final Long2ObjectHashMap<MessageReference>.KeyIterator keys = consumer.unacknowledged.keySet().iterator();
+        while (keys.hasNext())
+        {
+            ids.addLong(keys.nextLong());
+        }
+        ids.sort(null);
+        for (int i = 0; i < ids.size(); i++)
+        {
+            returnToQueue(consumer.queue, consumer.unacknowledged.remove(ids.getLong(i)), true);
+        }
     }
 
     private void onCloseSession(final EngineEvent event)
@@ -471,60 +803,61 @@ public final class Processor implements EventHandler<EngineEvent>
     private void closeAndReturnAll(final ServerConsumer consumer)
     {
         consumer.closed = true;
-        consumer.queue.consumers.remove(consumer);
-        final List<MessageReference> held = new ArrayList<>(consumer.unacknowledged.values());
-        consumer.unacknowledged.clear();
-        for (final MessageReference reference : held)
+        if (consumer.isBrowser())
         {
-            consumer.queue.giveBack(reference);
+            consumer.connection.consumers.remove(consumer.id);
+            return;
         }
+        consumer.queue.removeConsumer(consumer);
+        returnAll(consumer);
         touch(consumer.queue);
         forget(consumer);
     }
 
+    /**
+     * Drops a closed consumer that holds nothing more; a non-durable subscription goes with its last consumer.
+     */
     private void forget(final ServerConsumer consumer)
     {
         consumer.connection.consumers.remove(consumer.id);
-        if (consumer.ownsQueue)
+        final ServerQueue queue = consumer.queue;
+        queue.attached--;
+        if (queue.kind == ServerQueue.Kind.SUBSCRIPTION && !queue.subscription.durable() && queue.attached == 0)
         {
-            deleteSubscription(consumer.queue);
+            deleteSubscription(queue);
         }
     }
 
-    private void deleteSubscription(final ServerQueue subscription)
+    private void onUnsubscribe(final EngineEvent event)
     {
-        subscription.clear();
-        final String topicName = subscription.name.substring(0, subscription.name.lastIndexOf('#'));
-        final TopicAddress topic = topics.get(topicName);
-        if (topic != null)
-        {
-            topic.subscriptions.remove(subscription);
-        }
-    }
-
-    private void onConnectionClosed(final long connectionId)
-    {
-        final ConnectionState connection = connections.remove(connectionId);
+        final ConnectionState connection = connection(event);
         if (connection == null)
         {
             return;
         }
-        for (final ServerConsumer consumer : new ArrayList<>(connection.consumers.values()))
+        final SubscriptionSpec probe = new SubscriptionSpec("", event.subscriptionName, connection.clientId,
+            null, false, true, false);
+        final ServerQueue subscription = destinations.durableSubscriptions.get(probe.key());
+        final String what = "durable subscription '" + event.subscriptionName + "'" +
+            (connection.clientId == null ? " (no client id)" : " of client id '" + connection.clientId + "'");
+        if (subscription == null)
         {
-            closeAndReturnAll(consumer);
+            error(event.connection, event.correlationId, ErrorCode.INVALID_DESTINATION, "there is no " + what);
+            return;
         }
-        for (final String name : connection.temporaryQueues)
+        if (!subscription.consumers.isEmpty())
         {
-            final ServerQueue queue = queues.remove(name);
-            if (queue != null)
-            {
-                queue.clear();
-            }
+            error(event.connection, event.correlationId, ErrorCode.ILLEGAL_STATE, what + " has an active consumer");
+            return;
         }
-        for (final String name : connection.temporaryTopics)
+        if (subscription.attached > 0)
         {
-            topics.remove(name);
+            error(event.connection, event.correlationId, ErrorCode.ILLEGAL_STATE,
+                what + " has messages a session consumed and has not acknowledged or committed");
+            return;
         }
+        deleteSubscription(subscription);
+        ok(event.connection, event.correlationId);
     }
 
     // ---- acknowledgement --------------------------------------------------------------------------------
@@ -579,13 +912,7 @@ public final class Processor implements EventHandler<EngineEvent>
                 {
                     continue;
                 }
-                if (!event.flags[i])
-                {
-                    // Never seen by the application: this delivery does not count.
-                    reference.deliveryCount--;
-                }
-                consumer.queue.giveBack(reference);
-                touch(consumer.queue);
+                returnToQueue(consumer.queue, reference, event.flags[i]);
                 if (consumer.closed && consumer.unacknowledged.isEmpty())
                 {
                     forget(consumer);
@@ -605,19 +932,19 @@ public final class Processor implements EventHandler<EngineEvent>
             return;
         }
         final String name = event.destinationName;
-        if (queues.containsKey(name) || topics.containsKey(name))
+        if (destinations.queues.containsKey(name) || destinations.topics.containsKey(name))
         {
             error(event.connection, event.correlationId, ErrorCode.ILLEGAL_STATE, "destination '" + name + "' already exists");
             return;
         }
         if (event.destinationType == DestinationType.TEMPORARY_QUEUE)
         {
-            queues.put(name, new ServerQueue(name, ServerQueue.Kind.TEMPORARY_QUEUE, connection.id(), false));
+            destinations.queues.put(name, new ServerQueue(name, ServerQueue.Kind.TEMPORARY_QUEUE, connection.id(), null));
             connection.temporaryQueues.add(name);
         }
         else if (event.destinationType == DestinationType.TEMPORARY_TOPIC)
         {
-            topics.put(name, new TopicAddress(name, true, connection.id()));
+            destinations.topics.put(name, new TopicAddress(name, true, connection.id()));
             connection.temporaryTopics.add(name);
         }
         else
@@ -639,7 +966,7 @@ public final class Processor implements EventHandler<EngineEvent>
         final String name = event.destinationName;
         if (event.destinationType == DestinationType.TEMPORARY_QUEUE)
         {
-            final ServerQueue queue = queues.get(name);
+            final ServerQueue queue = destinations.queues.get(name);
             if (queue == null || queue.kind != ServerQueue.Kind.TEMPORARY_QUEUE || queue.ownerConnectionId != connection.id())
             {
                 error(event.connection, event.correlationId, ErrorCode.INVALID_DESTINATION,
@@ -652,13 +979,13 @@ public final class Processor implements EventHandler<EngineEvent>
                     "temporary queue '" + name + "' still has " + queue.consumers.size() + " consumer(s)");
                 return;
             }
-            queues.remove(name);
-            queue.clear();
+            destinations.deleteQueue(queue);
+            scheduled.removeFor(queue);
             connection.temporaryQueues.remove(name);
         }
         else
         {
-            final TopicAddress topic = topics.get(name);
+            final TopicAddress topic = destinations.topics.get(name);
             if (topic == null || !topic.temporary || topic.ownerConnectionId != connection.id())
             {
                 error(event.connection, event.correlationId, ErrorCode.INVALID_DESTINATION,
@@ -671,10 +998,181 @@ public final class Processor implements EventHandler<EngineEvent>
                     "temporary topic '" + name + "' still has " + topic.subscriptions.size() + " subscriber(s)");
                 return;
             }
-            topics.remove(name);
+            destinations.topics.remove(name);
             connection.temporaryTopics.remove(name);
         }
         ok(event.connection, event.correlationId);
+    }
+
+    // ---- management -------------------------------------------------------------------------------------
+
+    private void onAdmin(final EngineEvent event)
+    {
+        final String verb = event.destinationName;
+        final String[] args = event.sendNames;
+        final AdminTable result;
+        try
+        {
+            result = admin(verb, args);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            error(event.connection, event.correlationId, ErrorCode.INVALID_DESTINATION, ex.getMessage());
+            return;
+        }
+        catch (final IllegalStateException ex)
+        {
+            error(event.connection, event.correlationId, ErrorCode.ILLEGAL_STATE, ex.getMessage());
+            return;
+        }
+        out.reset().beginFrame(FrameType.REPLY).writeLong(event.correlationId);
+        result.encode(out);
+        out.endFrame();
+        write(event.connection);
+    }
+
+    private AdminTable admin(final String verb, final String[] args)
+    {
+        switch (verb)
+        {
+            case AdminVerbs.QUEUE_LIST: return destinations.queueTable(scheduled);
+            case AdminVerbs.TOPIC_LIST: return destinations.topicTable();
+            case AdminVerbs.SUBSCRIPTION_LIST: return destinations.subscriptionTable();
+            case AdminVerbs.QUEUE_CREATE:
+            {
+                final String name = nameArgument(verb, args);
+                final ServerQueue existing = destinations.queues.get(name);
+                if (existing != null && existing.kind != ServerQueue.Kind.QUEUE)
+                {
+                    throw new IllegalStateException("'" + name + "' is a temporary queue");
+                }
+                final boolean created = existing == null;
+                destinations.queue(name);
+                return new AdminTable("queue", "created").row(name, created);
+            }
+            case AdminVerbs.TOPIC_CREATE:
+            {
+                final String name = nameArgument(verb, args);
+                final boolean created = !destinations.topics.containsKey(name);
+                destinations.topic(name);
+                return new AdminTable("topic", "created").row(name, created);
+            }
+            case AdminVerbs.QUEUE_DELETE:
+            {
+                final ServerQueue queue = existingQueue(verb, args);
+                if (!queue.consumers.isEmpty())
+                {
+                    throw new IllegalStateException("queue '" + queue.name + "' has " + queue.consumers.size() +
+                        " consumer(s); close them first");
+                }
+                final long dropped = queue.size() + scheduled.countFor(queue);
+                destinations.deleteQueue(queue);
+                scheduled.removeFor(queue);
+                return new AdminTable("queue", "dropped").row(queue.name, dropped);
+            }
+            case AdminVerbs.QUEUE_PURGE:
+            {
+                final ServerQueue queue = existingQueue(verb, args);
+                final long dropped = queue.clear() + scheduled.countFor(queue);
+                scheduled.removeFor(queue);
+                return new AdminTable("queue", "dropped").row(queue.name, dropped);
+            }
+            case AdminVerbs.TOPIC_DELETE:
+            {
+                final String name = nameArgument(verb, args);
+                final TopicAddress topic = destinations.topics.get(name);
+                if (topic == null || topic.temporary)
+                {
+                    throw new IllegalArgumentException("there is no topic '" + name + "'");
+                }
+                for (final ServerQueue subscription : topic.subscriptions)
+                {
+                    if (subscription.attached > 0)
+                    {
+                        throw new IllegalStateException("topic '" + name + "' has subscribers; close them first");
+                    }
+                }
+                for (final ServerQueue subscription : new ArrayList<>(topic.subscriptions))
+                {
+                    deleteSubscription(subscription);
+                }
+                destinations.topics.remove(name);
+                return new AdminTable("topic", "deleted").row(name, true);
+            }
+            default:
+                throw new IllegalArgumentException("unknown admin verb '" + verb + "'");
+        }
+    }
+
+    private static String nameArgument(final String verb, final String[] args)
+    {
+        if (args.length != 1 || args[0] == null || args[0].isBlank())
+        {
+            throw new IllegalArgumentException(verb + " takes one argument: a destination name");
+        }
+        return args[0];
+    }
+
+    private ServerQueue existingQueue(final String verb, final String[] args)
+    {
+        final String name = nameArgument(verb, args);
+        final ServerQueue queue = destinations.queues.get(name);
+        if (queue == null)
+        {
+            throw new IllegalArgumentException("there is no queue '" + name + "'");
+        }
+        return queue;
+    }
+
+    // ---- time -------------------------------------------------------------------------------------------
+
+    private void onTick()
+    {
+        ScheduledDeliveries.Entry due;
+        while ((due = scheduled.pollDue(nowMs)) != null)
+        {
+            final ServerQueue queue = due.queue();
+            if (queue.deleted)
+            {
+                continue;
+            }
+            if (due.reference() == null)
+            {
+                queue.add(due.message());
+            }
+            else
+            {
+                queue.giveBack(due.reference());
+            }
+            touch(queue);
+        }
+        if (nowMs - lastExpiryScanMs >= EXPIRY_SCAN_INTERVAL_MS)
+        {
+            lastExpiryScanMs = nowMs;
+            for (final ServerQueue queue : destinations.queues.values().toArray(new ServerQueue[0]))
+            {
+                expireWaiting(queue);
+            }
+            for (final ServerQueue subscription : destinations.allSubscriptions())
+            {
+                expireWaiting(subscription);
+            }
+        }
+    }
+
+    private void expireWaiting(final ServerQueue queue)
+    {
+        MessageReference reference = queue.first();
+        while (reference != null)
+        {
+            final MessageReference next = queue.after(reference);
+            if (reference.message.isExpired(nowMs))
+            {
+                queue.remove(reference);
+                expire(queue, reference);
+            }
+            reference = next;
+        }
     }
 
     // ---- dispatch ---------------------------------------------------------------------------------------
@@ -696,34 +1194,58 @@ public final class Processor implements EventHandler<EngineEvent>
         touched.clear();
     }
 
+    /**
+     * Hands waiting messages to consumers with credit. Without selectors the head of the queue goes to the
+     * next consumer round robin; with them, each message in order goes to the next consumer that accepts
+     * it, and messages nobody accepts stay where they are.
+     */
     private void dispatch(final ServerQueue queue)
     {
-        while (queue.size() > 0 && !queue.consumers.isEmpty())
+        if (queue.consumers.isEmpty() || queue.deleted)
         {
-            final ServerConsumer consumer = queue.nextConsumerWithCredit();
-            if (consumer == null)
-            {
-                return;
-            }
-            final MessageReference reference = queue.poll();
+            return;
+        }
+        final boolean selective = queue.hasSelectiveConsumers();
+        MessageReference reference = queue.first();
+        while (reference != null)
+        {
+            final MessageReference next = queue.after(reference);
             if (reference.message.isExpired(nowMs))
             {
-                queue.messagesExpired++;
-                continue;
+                queue.remove(reference);
+                expire(queue, reference);
             }
-            reference.deliveryCount++;
-            consumer.credit--;
-            final long deliveryId = ++nextDeliveryId;
-            consumer.unacknowledged.put(deliveryId, reference);
-            final byte[] encoded = reference.message.encoded();
-            out.reset().beginFrame(FrameType.DELIVER)
-                .writeLong(consumer.id)
-                .writeLong(deliveryId)
-                .writeInt(reference.deliveryCount)
-                .writeRaw(encoded, 0, encoded.length)
-                .endFrame();
-            write(consumer.connection.output);
+            else
+            {
+                final ServerConsumer consumer = queue.nextConsumerFor(reference.message);
+                if (consumer != null)
+                {
+                    queue.remove(reference);
+                    deliver(consumer, reference);
+                }
+                else if (!selective || !queue.anyCredit())
+                {
+                    return;
+                }
+            }
+            reference = next;
         }
+    }
+
+    private void deliver(final ServerConsumer consumer, final MessageReference reference)
+    {
+        reference.deliveryCount++;
+        consumer.credit--;
+        final long deliveryId = ++nextDeliveryId;
+        consumer.unacknowledged.put(deliveryId, reference);
+        final byte[] encoded = reference.message.encoded();
+        out.reset().beginFrame(FrameType.DELIVER)
+            .writeLong(consumer.id)
+            .writeLong(deliveryId)
+            .writeInt(reference.deliveryCount)
+            .writeRaw(encoded, 0, encoded.length)
+            .endFrame();
+        write(consumer.connection.output);
     }
 
     // ---- replies ----------------------------------------------------------------------------------------
@@ -758,14 +1280,14 @@ public final class Processor implements EventHandler<EngineEvent>
         }
     }
 
-    // ---- inspection (tests, management) -----------------------------------------------------------------
+    // ---- inspection (tests) -----------------------------------------------------------------------------
 
     /**
      * @return messages waiting in a queue (not counting those delivered and unacknowledged), or -1.
      */
     public int queueDepth(final String name)
     {
-        final ServerQueue queue = queues.get(name);
+        final ServerQueue queue = destinations.queues.get(name);
         return queue == null ? -1 : queue.size();
     }
 
@@ -774,7 +1296,7 @@ public final class Processor implements EventHandler<EngineEvent>
      */
     public int consumerCount(final String name)
     {
-        final ServerQueue queue = queues.get(name);
+        final ServerQueue queue = destinations.queues.get(name);
         return queue == null ? -1 : queue.consumers.size();
     }
 

@@ -3,17 +3,29 @@ package io.meshmq.engine.processor;
 import java.util.List;
 
 /**
- * What the processor needs from the broker's configuration. Immutable.
+ * What the processor needs from the broker's configuration.
  *
+ * @param brokerName             told to clients in the handshake.
  * @param autoCreateDestinations create a queue or topic the first time it is used.
- * @param queues queues that exist from start-up.
- * @param topics topics that exist from start-up.
+ * @param queues                 queues that exist from start-up.
+ * @param topics                 topics that exist from start-up.
+ * @param addressSettings        delivery limits, delays, dead-letter and expiry addresses per address.
  */
-public record ProcessorContext(boolean autoCreateDestinations, List<String> queues, List<String> topics)
+public record ProcessorContext(
+    String brokerName, boolean autoCreateDestinations, List<String> queues, List<String> topics,
+    AddressSettingsMatcher addressSettings)
 {
     public ProcessorContext
     {
         queues = List.copyOf(queues);
         topics = List.copyOf(topics);
+    }
+
+    /**
+     * @return a context with defaults for everything but the destinations; for tests.
+     */
+    public static ProcessorContext of(final boolean autoCreate, final List<String> queues, final List<String> topics)
+    {
+        return new ProcessorContext("meshmq", autoCreate, queues, topics, new AddressSettingsMatcher());
     }
 }

@@ -1,12 +1,18 @@
 package io.meshmq.engine.processor;
 
+import io.meshmq.selector.Selector;
 import org.agrona.collections.Long2ObjectHashMap;
 
+import java.util.List;
+
 /**
- * The broker side of one consumer: its credit and what it was sent and has not acknowledged.
+ * The broker side of one consumer (or queue browser): its credit and what it was sent and has not
+ * acknowledged.
  * <p>
  * A closed consumer takes no more messages but stays registered while it holds unacknowledged ones,
  * because its session may still acknowledge or recover them.
+ * <p>
+ * Not thread safe: owned by the processor thread.
  */
 final class ServerConsumer
 {
@@ -14,21 +20,30 @@ final class ServerConsumer
     final long sessionId;
     final ConnectionState connection;
     final ServerQueue queue;
-    /** True when the queue is a non-durable subscription that exists only for this consumer. */
-    final boolean ownsQueue;
+    /** Queue consumers only; a subscription's selector belongs to the subscription. */
+    final Selector selector;
     final Long2ObjectHashMap<MessageReference> unacknowledged = new Long2ObjectHashMap<>();
+    /** A browser's snapshot of the queue, sent as credit allows; null for a consumer. */
+    final List<ServerMessage> browsed;
+    int browsedSent;
     int credit;
     boolean closed;
 
     ServerConsumer(
         final long id, final long sessionId, final ConnectionState connection, final ServerQueue queue,
-        final boolean ownsQueue, final int credit)
+        final Selector selector, final List<ServerMessage> browsed, final int credit)
     {
         this.id = id;
         this.sessionId = sessionId;
         this.connection = connection;
         this.queue = queue;
-        this.ownsQueue = ownsQueue;
+        this.selector = selector;
+        this.browsed = browsed;
         this.credit = credit;
+    }
+
+    boolean isBrowser()
+    {
+        return browsed != null;
     }
 }

@@ -1,25 +1,37 @@
 package io.meshmq.engine.processor;
 
+import io.meshmq.protocol.MessageFields;
+import io.meshmq.protocol.MessageHeaderFlyweight;
+import io.meshmq.protocol.ProtocolException;
+import io.meshmq.selector.Selector;
+import io.meshmq.selector.SelectorContext;
+
 /**
  * A message as the broker keeps it: the encoded bytes exactly as the producer sent them, plus the few header
- * fields the broker acts on. Shared by every queue the message was routed to. Immutable.
+ * fields the broker acts on. Shared by every queue the message was routed to. The variable header fields are
+ * decoded only if a selector needs them, and then once.
+ * <p>
+ * Not thread safe: owned by the processor thread.
  */
-public final class ServerMessage
+public final class ServerMessage implements SelectorContext
 {
     private final byte[] encoded;
     private final int priority;
+    private final long timestamp;
     private final long expiration;
+    private final long deliveryTime;
     private final boolean persistent;
     private final long originConnectionId;
+    private MessageFields fields;
 
-    public ServerMessage(
-        final byte[] encoded, final int priority, final long expiration, final boolean persistent,
-        final long originConnectionId)
+    public ServerMessage(final byte[] encoded, final MessageHeaderFlyweight header, final long originConnectionId)
     {
         this.encoded = encoded;
-        this.priority = priority;
-        this.expiration = expiration;
-        this.persistent = persistent;
+        this.priority = header.priority();
+        this.timestamp = header.timestamp();
+        this.expiration = header.expiration();
+        this.deliveryTime = header.deliveryTime();
+        this.persistent = header.isPersistent();
         this.originConnectionId = originConnectionId;
     }
 
@@ -33,9 +45,27 @@ public final class ServerMessage
         return priority;
     }
 
+    public long expiration()
+    {
+        return expiration;
+    }
+
+    public long timestamp()
+    {
+        return timestamp;
+    }
+
     public boolean isExpired(final long nowMs)
     {
         return expiration != 0 && expiration <= nowMs;
+    }
+
+    /**
+     * @return when the message may first be delivered (ms since the epoch), 0 for at once.
+     */
+    public long deliveryTime()
+    {
+        return deliveryTime;
     }
 
     public boolean isPersistent()
@@ -46,5 +76,56 @@ public final class ServerMessage
     public long originConnectionId()
     {
         return originConnectionId;
+    }
+
+    /**
+     * @return the decoded variable header; decoded on first use.
+     * @throws ProtocolException if the encoding is broken (the broker validated the fixed header only).
+     */
+    public MessageFields fields()
+    {
+        if (fields == null)
+        {
+            fields = MessageFields.decode(encoded);
+        }
+        return fields;
+    }
+
+    /**
+     * @return true if the selector accepts this message; a message whose header cannot be decoded matches
+     * no selector.
+     */
+    public boolean matches(final Selector selector)
+    {
+        try
+        {
+            return selector.matches(this);
+        }
+        catch (final ProtocolException ex)
+        {
+            return false;
+        }
+    }
+
+    @Override
+    public Object lookup(final String identifier)
+    {
+        switch (identifier)
+        {
+            case "JMSDeliveryMode": return persistent ? "PERSISTENT" : "NON_PERSISTENT";
+            case "JMSPriority": return priority;
+            case "JMSTimestamp": return timestamp;
+            case "JMSMessageID": return fields().messageId();
+            case "JMSCorrelationID": return fields().correlationId();
+            case "JMSType": return fields().type();
+            default: return fields().property(identifier);
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "ServerMessage[" + encoded.length + " bytes, priority " + priority +
+            (persistent ? ", persistent" : "") + (deliveryTime != 0 ? ", deliver at " + deliveryTime : "") + "]";
     }
 }

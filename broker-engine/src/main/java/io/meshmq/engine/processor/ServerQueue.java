@@ -1,17 +1,21 @@
 package io.meshmq.engine.processor;
 
-import java.util.ArrayDeque;
+import io.meshmq.selector.Selector;
+
 import java.util.ArrayList;
 import java.util.List;
-import java.util.PriorityQueue;
+import java.util.function.Consumer;
 
 /**
- * A queue: messages waiting in priority order (higher first, arrival order within a priority), and the
- * consumers it hands them to, round robin over those with credit.
+ * A queue, or a topic subscription: messages waiting in priority order (higher first, arrival order within a
+ * priority), and the consumers it hands them to, round robin over those with credit.
  * <p>
- * Design note: messages given back (released, recovered, from a lost consumer) go into a separate heap
- * ordered by (priority, arrival) and are merged with the never-delivered ones on the way out, so a
- * redelivery keeps its original place rather than jumping behind or ahead of its neighbours.
+ * Design note: each priority is an intrusive doubly linked list ordered by arrival sequence. A message given
+ * back (released, recovered, from a lost consumer) is put back at its original place, so a redelivery keeps
+ * its order among its neighbours; consumers with selectors take messages from the middle. Both are O(1) per
+ * message on a linked list, where a deque would need copying.
+ * <p>
+ * Not thread safe: owned by the processor thread.
  */
 final class ServerQueue
 {
@@ -20,41 +24,36 @@ final class ServerQueue
         QUEUE, TEMPORARY_QUEUE, SUBSCRIPTION
     }
 
-    private static final int PRIORITIES = 10;
+    static final int PRIORITIES = 10;
 
     final String name;
     final Kind kind;
-    /** Owning connection of a temporary queue, else 0. */
+    /** Owning connection of a temporary queue or a non-durable subscription, else 0. */
     final long ownerConnectionId;
-    /** For a subscription: do not take messages its own connection published. */
-    final boolean noLocal;
     final List<ServerConsumer> consumers = new ArrayList<>();
-    @SuppressWarnings("unchecked")
-    private final ArrayDeque<MessageReference>[] waiting = new ArrayDeque[PRIORITIES];
-    private final PriorityQueue<MessageReference> returned = new PriorityQueue<>(ServerQueue::compare);
+    /** Subscriptions only: what a published message must satisfy to be added. */
+    final SubscriptionSpec subscription;
+    private final MessageReference[] heads = new MessageReference[PRIORITIES];
+    private final MessageReference[] tails = new MessageReference[PRIORITIES];
+    /** Where the last given-back message went, so a batch given back in order is placed without a scan. */
+    private MessageReference lastGivenBack;
     private long nextSequence;
     private int size;
     private int nextConsumer;
+    private int selectiveConsumers;
+    /** Consumers (open, or closed but still holding messages) attached to this queue. */
+    int attached;
+    boolean deleted;
     long messagesAdded;
     long messagesAcknowledged;
     long messagesExpired;
 
-    ServerQueue(final String name, final Kind kind, final long ownerConnectionId, final boolean noLocal)
+    ServerQueue(final String name, final Kind kind, final long ownerConnectionId, final SubscriptionSpec subscription)
     {
         this.name = name;
         this.kind = kind;
         this.ownerConnectionId = ownerConnectionId;
-        this.noLocal = noLocal;
-        for (int i = 0; i < PRIORITIES; i++)
-        {
-            waiting[i] = new ArrayDeque<>();
-        }
-    }
-
-    private static int compare(final MessageReference a, final MessageReference b)
-    {
-        final int byPriority = Integer.compare(b.message.priority(), a.message.priority());
-        return byPriority != 0 ? byPriority : Long.compare(a.sequence, b.sequence);
+        this.subscription = subscription;
     }
 
     int size()
@@ -62,11 +61,30 @@ final class ServerQueue
         return size;
     }
 
-    void add(final ServerMessage message)
+    MessageReference add(final ServerMessage message)
     {
-        waiting[message.priority()].addLast(new MessageReference(message, nextSequence++));
-        size++;
+        final MessageReference reference = new MessageReference(message, nextSequence++);
+        linkLast(reference);
         messagesAdded++;
+        return reference;
+    }
+
+    private void linkLast(final MessageReference reference)
+    {
+        final int p = reference.message.priority();
+        final MessageReference tail = tails[p];
+        reference.previous = tail;
+        reference.next = null;
+        if (tail == null)
+        {
+            heads[p] = reference;
+        }
+        else
+        {
+            tail.next = reference;
+        }
+        tails[p] = reference;
+        size++;
     }
 
     /**
@@ -74,55 +92,167 @@ final class ServerQueue
      */
     void giveBack(final MessageReference reference)
     {
-        returned.add(reference);
-        size++;
-    }
-
-    /**
-     * @return the next message in order, or null.
-     */
-    MessageReference poll()
-    {
-        MessageReference fresh = null;
-        int freshPriority = -1;
-        for (int p = PRIORITIES - 1; p >= 0; p--)
+        final int p = reference.message.priority();
+        MessageReference after = lastGivenBack != null && lastGivenBack.message.priority() == p &&
+            lastGivenBack.sequence < reference.sequence && isLinked(lastGivenBack) ? lastGivenBack : null;
+        MessageReference before = after == null ? heads[p] : after.next;
+        while (before != null && before.sequence < reference.sequence)
         {
-            fresh = waiting[p].peekFirst();
-            if (fresh != null)
-            {
-                freshPriority = p;
-                break;
-            }
+            after = before;
+            before = before.next;
         }
-        final MessageReference back = returned.peek();
-        final MessageReference next;
-        if (back != null && (fresh == null || compare(back, fresh) < 0))
+        reference.previous = after;
+        reference.next = before;
+        if (after == null)
         {
-            next = returned.poll();
-        }
-        else if (fresh != null)
-        {
-            next = waiting[freshPriority].pollFirst();
+            heads[p] = reference;
         }
         else
         {
-            return null;
+            after.next = reference;
         }
-        size--;
-        return next;
+        if (before == null)
+        {
+            tails[p] = reference;
+        }
+        else
+        {
+            before.previous = reference;
+        }
+        lastGivenBack = reference;
+        size++;
+    }
+
+    private boolean isLinked(final MessageReference reference)
+    {
+        return reference.previous != null || heads[reference.message.priority()] == reference;
     }
 
     /**
-     * @return the next consumer after the last one served that has credit, or null.
+     * @return the first message in order, or null.
      */
-    ServerConsumer nextConsumerWithCredit()
+    MessageReference first()
+    {
+        for (int p = PRIORITIES - 1; p >= 0; p--)
+        {
+            if (heads[p] != null)
+            {
+                return heads[p];
+            }
+        }
+        return null;
+    }
+
+    /**
+     * @return the message after {@code reference} in order (possibly of a lower priority), or null.
+     */
+    MessageReference after(final MessageReference reference)
+    {
+        if (reference.next != null)
+        {
+            return reference.next;
+        }
+        for (int p = reference.message.priority() - 1; p >= 0; p--)
+        {
+            if (heads[p] != null)
+            {
+                return heads[p];
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Unlinks a waiting message.
+     */
+    void remove(final MessageReference reference)
+    {
+        final int p = reference.message.priority();
+        if (reference.previous == null)
+        {
+            heads[p] = reference.next;
+        }
+        else
+        {
+            reference.previous.next = reference.next;
+        }
+        if (reference.next == null)
+        {
+            tails[p] = reference.previous;
+        }
+        else
+        {
+            reference.next.previous = reference.previous;
+        }
+        if (lastGivenBack == reference)
+        {
+            lastGivenBack = null;
+        }
+        reference.previous = null;
+        reference.next = null;
+        size--;
+    }
+
+    /**
+     * Calls {@code action} for every waiting message in order; the action may not change the queue.
+     */
+    void forEach(final Consumer<MessageReference> action)
+    {
+        for (MessageReference reference = first(); reference != null; reference = after(reference))
+        {
+            action.accept(reference);
+        }
+    }
+
+    void addConsumer(final ServerConsumer consumer)
+    {
+        consumers.add(consumer);
+        if (consumer.selector != null)
+        {
+            selectiveConsumers++;
+        }
+    }
+
+    void removeConsumer(final ServerConsumer consumer)
+    {
+        if (consumers.remove(consumer) && consumer.selector != null)
+        {
+            selectiveConsumers--;
+        }
+    }
+
+    boolean hasSelectiveConsumers()
+    {
+        return selectiveConsumers > 0;
+    }
+
+    /**
+     * @return true if any consumer can take a message now.
+     */
+    boolean anyCredit()
+    {
+        for (int i = 0; i < consumers.size(); i++)
+        {
+            if (consumers.get(i).credit > 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @return the next consumer after the last one served that has credit and whose selector (if any)
+     * accepts the message, or null.
+     */
+    ServerConsumer nextConsumerFor(final ServerMessage message)
     {
         final int n = consumers.size();
         for (int i = 0; i < n; i++)
         {
             final int index = (nextConsumer + i) % n;
             final ServerConsumer consumer = consumers.get(index);
-            if (consumer.credit > 0)
+            if (consumer.credit > 0 && (consumer.selector == null || message.matches(consumer.selector)))
             {
                 nextConsumer = (index + 1) % n;
                 return consumer;
@@ -132,15 +262,39 @@ final class ServerQueue
     }
 
     /**
-     * Drops every waiting message (deletion of a temporary queue or subscription).
+     * @return true if this subscription takes the message (its selector and noLocal rule allow it).
      */
-    void clear()
+    boolean accepts(final ServerMessage message, final String publisherClientId, final long publisherConnectionId)
     {
-        for (final ArrayDeque<MessageReference> deque : waiting)
+        final SubscriptionSpec spec = subscription;
+        if (spec == null)
         {
-            deque.clear();
+            return true;
         }
-        returned.clear();
+        if (spec.noLocal() && (publisherConnectionId == ownerConnectionId ||
+            (spec.clientId() != null && spec.clientId().equals(publisherClientId))))
+        {
+            return false;
+        }
+        final Selector selector = spec.selector();
+        return selector == null || message.matches(selector);
+    }
+
+    /**
+     * Drops every waiting message (deletion of a queue or subscription, or a purge).
+     *
+     * @return how many were dropped.
+     */
+    int clear()
+    {
+        final int dropped = size;
+        for (int p = 0; p < PRIORITIES; p++)
+        {
+            heads[p] = null;
+            tails[p] = null;
+        }
+        lastGivenBack = null;
         size = 0;
+        return dropped;
     }
 }

@@ -37,6 +37,7 @@ class ProcessorTest
         final long id;
         final List<Frame> sent = new ArrayList<>();
         final List<Frame> buffered = new ArrayList<>();
+        boolean closed;
 
         FakeConnection(final long id)
         {
@@ -79,6 +80,13 @@ class ProcessorTest
             buffered.clear();
         }
 
+        @Override
+        public void close()
+        {
+            flush();
+            closed = true;
+        }
+
         List<Frame> deliveries()
         {
             return sent.stream().filter(f -> f.type() == FrameType.DELIVER).toList();
@@ -88,7 +96,7 @@ class ProcessorTest
     @BeforeEach
     void setUp()
     {
-        processor = new Processor(new ProcessorContext(true, List.of(), List.of()), nowMs::get);
+        processor = new Processor(ProcessorContext.of(true, List.of(), List.of()), nowMs::get);
         connection = open(1);
     }
 

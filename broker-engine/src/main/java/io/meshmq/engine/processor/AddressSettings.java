@@ -1,0 +1,40 @@
+package io.meshmq.engine.processor;
+
+/**
+ * How the broker treats the messages of one address (a queue, or a topic and its subscriptions).
+ *
+ * @param maxDeliveryAttempts deliveries after which a message the application saw and gave back goes to the
+ *                            dead-letter address; -1 for no limit.
+ * @param redeliveryDelayMs   how long a message given back after being seen waits before it is delivered again.
+ * @param deadLetterAddress   queue that takes messages over the delivery limit; empty to drop them.
+ * @param expiryAddress       queue that takes expired messages; empty to drop them.
+ */
+public record AddressSettings(int maxDeliveryAttempts, long redeliveryDelayMs, String deadLetterAddress, String expiryAddress)
+{
+    public static final int DEFAULT_MAX_DELIVERY_ATTEMPTS = 10;
+    public static final long DEFAULT_REDELIVERY_DELAY_MS = 0;
+    public static final String DEFAULT_DEAD_LETTER_ADDRESS = "DLQ";
+    public static final String DEFAULT_EXPIRY_ADDRESS = "ExpiryQueue";
+
+    public static final AddressSettings DEFAULTS = new AddressSettings(
+        DEFAULT_MAX_DELIVERY_ATTEMPTS, DEFAULT_REDELIVERY_DELAY_MS, DEFAULT_DEAD_LETTER_ADDRESS, DEFAULT_EXPIRY_ADDRESS);
+
+    public AddressSettings
+    {
+        if (maxDeliveryAttempts == 0 || maxDeliveryAttempts < -1)
+        {
+            throw new IllegalArgumentException("max-delivery-attempts " + maxDeliveryAttempts + " must be -1 (no limit) or at least 1");
+        }
+        if (redeliveryDelayMs < 0)
+        {
+            throw new IllegalArgumentException("redelivery-delay " + redeliveryDelayMs + " must not be negative");
+        }
+        deadLetterAddress = deadLetterAddress == null ? "" : deadLetterAddress.trim();
+        expiryAddress = expiryAddress == null ? "" : expiryAddress.trim();
+    }
+
+    boolean isOverDeliveryLimit(final int deliveryCount)
+    {
+        return maxDeliveryAttempts > 0 && deliveryCount >= maxDeliveryAttempts;
+    }
+}

@@ -1,0 +1,106 @@
+package io.meshmq.engine.processor;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Finds the settings of an address from patterns: an exact name, a prefix ending in {@code *}, or {@code *}
+ * alone for every address. Where several patterns match, the longest wins, and an exact name beats a prefix
+ * of the same length. Each pattern sets only what it names; the rest comes from less specific patterns and
+ * then the defaults.
+ * <pre>
+ * * .max-delivery-attempts = 5
+ * orders.* .redelivery-delay = 1000
+ * orders.audit .dead-letter-address = audit.dead
+ * </pre>
+ * Not thread safe: built at start-up, then used by the processor thread only.
+ */
+public final class AddressSettingsMatcher
+{
+    public static final String MAX_DELIVERY_ATTEMPTS = "max-delivery-attempts";
+    public static final String REDELIVERY_DELAY = "redelivery-delay";
+    public static final String DEAD_LETTER_ADDRESS = "dead-letter-address";
+    public static final String EXPIRY_ADDRESS = "expiry-address";
+    public static final List<String> KEYS = List.of(MAX_DELIVERY_ATTEMPTS, REDELIVERY_DELAY, DEAD_LETTER_ADDRESS, EXPIRY_ADDRESS);
+
+    private final Map<String, Map<String, String>> byPattern = new LinkedHashMap<>();
+    private final Map<String, AddressSettings> resolved = new HashMap<>();
+
+    /**
+     * @throws IllegalArgumentException for an unknown key or a value of the wrong form.
+     */
+    public AddressSettingsMatcher set(final String pattern, final String key, final String value)
+    {
+        if (!KEYS.contains(key))
+        {
+            throw new IllegalArgumentException("unknown address setting '" + key + "'; known: " + String.join(", ", KEYS));
+        }
+        if (pattern.isEmpty() || pattern.indexOf('*') >= 0 && pattern.indexOf('*') != pattern.length() - 1)
+        {
+            throw new IllegalArgumentException("address pattern '" + pattern + "' may only end in '*'");
+        }
+        byPattern.computeIfAbsent(pattern, p -> new HashMap<>()).put(key, value);
+        resolve(pattern);
+        resolved.clear();
+        return this;
+    }
+
+    /**
+     * @return the settings for an address; the same instance for the same address.
+     */
+    public AddressSettings resolve(final String address)
+    {
+        final AddressSettings cached = resolved.get(address);
+        if (cached != null)
+        {
+            return cached;
+        }
+        final List<String> matching = new ArrayList<>();
+        for (final String pattern : byPattern.keySet())
+        {
+            if (matches(pattern, address))
+            {
+                matching.add(pattern);
+            }
+        }
+        matching.sort((a, b) -> a.length() != b.length() ? Integer.compare(a.length(), b.length()) :
+            Boolean.compare(!a.endsWith("*"), !b.endsWith("*")));
+        final Map<String, String> merged = new HashMap<>();
+        for (final String pattern : matching)
+        {
+            merged.putAll(byPattern.get(pattern));
+        }
+        final AddressSettings settings = new AddressSettings(
+            (int)number(merged, MAX_DELIVERY_ATTEMPTS, AddressSettings.DEFAULT_MAX_DELIVERY_ATTEMPTS),
+            number(merged, REDELIVERY_DELAY, AddressSettings.DEFAULT_REDELIVERY_DELAY_MS),
+            merged.getOrDefault(DEAD_LETTER_ADDRESS, AddressSettings.DEFAULT_DEAD_LETTER_ADDRESS),
+            merged.getOrDefault(EXPIRY_ADDRESS, AddressSettings.DEFAULT_EXPIRY_ADDRESS));
+        resolved.put(address, settings);
+        return settings;
+    }
+
+    private static boolean matches(final String pattern, final String address)
+    {
+        return pattern.endsWith("*") ? address.startsWith(pattern.substring(0, pattern.length() - 1)) : pattern.equals(address);
+    }
+
+    private static long number(final Map<String, String> settings, final String key, final long defaultValue)
+    {
+        final String value = settings.get(key);
+        if (value == null)
+        {
+            return defaultValue;
+        }
+        try
+        {
+            return Long.parseLong(value.trim());
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException(key + " '" + value + "' is not a whole number");
+        }
+    }
+}

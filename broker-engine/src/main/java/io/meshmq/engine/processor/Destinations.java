@@ -1,0 +1,146 @@
+package io.meshmq.engine.processor;
+
+import io.meshmq.protocol.AdminTable;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Every queue, topic and named subscription the broker has, by name.
+ * <p>
+ * Named subscriptions live in two name spaces, as the specification asks: durable ones (shared or not) keyed
+ * by client id and name, and shared non-durable ones keyed the same way but apart from the durable ones.
+ * <p>
+ * Not thread safe: owned by the processor thread.
+ */
+final class Destinations
+{
+    final Map<String, ServerQueue> queues = new HashMap<>();
+    final Map<String, TopicAddress> topics = new HashMap<>();
+    final Map<String, ServerQueue> durableSubscriptions = new HashMap<>();
+    final Map<String, ServerQueue> sharedSubscriptions = new HashMap<>();
+
+    ServerQueue queue(final String name)
+    {
+        return queues.computeIfAbsent(name, n -> new ServerQueue(n, ServerQueue.Kind.QUEUE, 0, null));
+    }
+
+    TopicAddress topic(final String name)
+    {
+        return topics.computeIfAbsent(name, n -> new TopicAddress(n, false, 0));
+    }
+
+    /**
+     * Makes a subscription and attaches it to its topic; a named one is also registered by its key.
+     */
+    ServerQueue createSubscription(final TopicAddress topic, final SubscriptionSpec spec, final String queueName,
+        final long ownerConnectionId)
+    {
+        final ServerQueue subscription = new ServerQueue(queueName, ServerQueue.Kind.SUBSCRIPTION, ownerConnectionId, spec);
+        topic.subscriptions.add(subscription);
+        if (spec.durable())
+        {
+            durableSubscriptions.put(spec.key(), subscription);
+        }
+        else if (spec.shared())
+        {
+            sharedSubscriptions.put(spec.key(), subscription);
+        }
+        return subscription;
+    }
+
+    /**
+     * Detaches a subscription from its topic and registry and drops its messages.
+     */
+    void deleteSubscription(final ServerQueue subscription)
+    {
+        subscription.deleted = true;
+        subscription.clear();
+        final SubscriptionSpec spec = subscription.subscription;
+        final TopicAddress topic = topics.get(spec.topic());
+        if (topic != null)
+        {
+            topic.subscriptions.remove(subscription);
+        }
+        if (spec.durable())
+        {
+            durableSubscriptions.remove(spec.key(), subscription);
+        }
+        else if (spec.shared())
+        {
+            sharedSubscriptions.remove(spec.key(), subscription);
+        }
+    }
+
+    void deleteQueue(final ServerQueue queue)
+    {
+        queue.deleted = true;
+        queue.clear();
+        queues.remove(queue.name, queue);
+    }
+
+    /**
+     * @return every subscription of every topic.
+     */
+    List<ServerQueue> allSubscriptions()
+    {
+        final List<ServerQueue> all = new ArrayList<>();
+        for (final TopicAddress topic : topics.values())
+        {
+            all.addAll(topic.subscriptions);
+        }
+        return all;
+    }
+
+    AdminTable queueTable(final ScheduledDeliveries scheduled)
+    {
+        final AdminTable table = new AdminTable(
+            "name", "kind", "messages", "scheduled", "delivering", "consumers", "added", "acknowledged", "expired");
+        for (final ServerQueue queue : new TreeMap<>(queues).values())
+        {
+            table.row(queue.name, queue.kind.name().toLowerCase().replace('_', '-'), (long)queue.size(),
+                (long)scheduled.countFor(queue), delivering(queue), queue.consumers.size(), queue.messagesAdded,
+                queue.messagesAcknowledged, queue.messagesExpired);
+        }
+        return table;
+    }
+
+    AdminTable topicTable()
+    {
+        final AdminTable table = new AdminTable("name", "temporary", "subscriptions", "published");
+        for (final TopicAddress topic : new TreeMap<>(topics).values())
+        {
+            table.row(topic.name, topic.temporary, topic.subscriptions.size(), topic.messagesPublished);
+        }
+        return table;
+    }
+
+    AdminTable subscriptionTable()
+    {
+        final AdminTable table = new AdminTable(
+            "topic", "name", "client-id", "durable", "shared", "selector", "messages", "consumers");
+        for (final ServerQueue subscription : allSubscriptions())
+        {
+            final SubscriptionSpec spec = subscription.subscription;
+            table.row(spec.topic(), spec.name(), spec.clientId(), spec.durable(), spec.shared(), spec.selectorText(),
+                (long)subscription.size(), subscription.consumers.size());
+        }
+        return table;
+    }
+
+    /**
+     * @return messages of the queue sent to consumers and not yet acknowledged.
+     */
+    static long delivering(final ServerQueue queue)
+    {
+        long count = 0;
+        for (final ServerConsumer consumer : queue.consumers)
+        {
+            count += consumer.unacknowledged.size();
+        }
+        return count;
+    }
+}

@@ -1,0 +1,87 @@
+package io.meshmq.engine.security;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The broker's users: each with a password hash and roles (the roles are where per-destination permissions
+ * will attach). With no users at all, security is off and every connection is accepted under the name it
+ * gives. Otherwise a connection that presents a user must present its password, and one that presents none
+ * becomes the default user, if one is configured.
+ * <p>
+ * Built before start-up, then read-only: safe to share between I/O threads.
+ */
+public final class UserStore
+{
+    /** The user a connection without credentials becomes, unless configured otherwise. */
+    public static final String DEFAULT_GUEST = "guest";
+
+    private record User(String name, PasswordHash hash, Set<String> roles)
+    {
+    }
+
+    private final Map<String, User> users = new HashMap<>();
+    private String defaultUser = DEFAULT_GUEST;
+
+    /**
+     * @param passwordHash in the form of {@link PasswordHash}.
+     * @throws IllegalArgumentException if the hash is malformed.
+     */
+    public UserStore addUser(final String name, final String passwordHash, final Set<String> roles)
+    {
+        users.put(name, new User(name, PasswordHash.parse(passwordHash), Set.copyOf(roles)));
+        return this;
+    }
+
+    /**
+     * @param name the user of connections without credentials; null or empty to refuse them.
+     */
+    public UserStore defaultUser(final String name)
+    {
+        this.defaultUser = name == null || name.isBlank() ? null : name;
+        return this;
+    }
+
+    public boolean isSecurityEnabled()
+    {
+        return !users.isEmpty();
+    }
+
+    public Set<String> rolesOf(final String user)
+    {
+        final User found = users.get(user);
+        return found == null ? Set.of() : found.roles();
+    }
+
+    /**
+     * @return the name the connection acts as.
+     * @throws SecurityException refusing the connection, naming neither which part was wrong nor the password.
+     */
+    public String authenticate(final String user, final String password)
+    {
+        if (!isSecurityEnabled())
+        {
+            return user == null || user.isEmpty() ? (defaultUser == null ? DEFAULT_GUEST : defaultUser) : user;
+        }
+        if (user == null || user.isEmpty())
+        {
+            if (defaultUser == null)
+            {
+                throw new SecurityException("this broker requires a user and password");
+            }
+            return defaultUser;
+        }
+        final User found = users.get(user);
+        if (found == null || password == null || !found.hash().matches(password))
+        {
+            if (found == null && password != null)
+            {
+                // Spend the same time as a wrong password, so timing does not tell which users exist.
+                PasswordHash.parse(PasswordHash.hash(password));
+            }
+            throw new SecurityException("authentication failed: user name or password is wrong");
+        }
+        return found.name();
+    }
+}

@@ -1,0 +1,29 @@
+package io.meshmq.protocol;
+
+/**
+ * The management verbs of an ADMIN frame, with their arguments. Each answers with an {@link AdminTable}: the
+ * listing for {@code *.list}, otherwise one row saying what was done.
+ */
+public final class AdminVerbs
+{
+    /** name: creates a queue; fine if it exists. */
+    public static final String QUEUE_CREATE = "queue.create";
+    /** name: deletes a queue and the messages in it; refused while it has consumers. */
+    public static final String QUEUE_DELETE = "queue.delete";
+    /** name: drops every message waiting in a queue; answers how many. */
+    public static final String QUEUE_PURGE = "queue.purge";
+    /** no arguments: name, kind, messages, delivering, consumers, added, acknowledged, expired per queue. */
+    public static final String QUEUE_LIST = "queue.list";
+    /** name: creates a topic; fine if it exists. */
+    public static final String TOPIC_CREATE = "topic.create";
+    /** name: deletes a topic and its subscriptions; refused while one has consumers. */
+    public static final String TOPIC_DELETE = "topic.delete";
+    /** no arguments: name, subscriptions, published per topic. */
+    public static final String TOPIC_LIST = "topic.list";
+    /** no arguments: topic, name, client id, durable, shared, selector, messages, consumers per subscription. */
+    public static final String SUBSCRIPTION_LIST = "subscription.list";
+
+    private AdminVerbs()
+    {
+    }
+}

@@ -1,0 +1,120 @@
+package io.meshmq.protocol;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The variable header fields of an encoded message (see {@link MessageDescriptor}) decoded once: what the
+ * broker needs to evaluate selectors and to re-address a message (dead letters, expiry), without decoding
+ * the body. Immutable after {@link #decode}.
+ */
+public final class MessageFields
+{
+    private final String messageId;
+    private final String correlationId;
+    private final String type;
+    private final Map<String, Object> properties;
+    private final int propertiesOffset;
+    private final int bodyOffset;
+
+    private MessageFields(
+        final String messageId, final String correlationId, final String type, final Map<String, Object> properties,
+        final int propertiesOffset, final int bodyOffset)
+    {
+        this.messageId = messageId;
+        this.correlationId = correlationId;
+        this.type = type;
+        this.properties = properties;
+        this.propertiesOffset = propertiesOffset;
+        this.bodyOffset = bodyOffset;
+    }
+
+    /**
+     * @throws ProtocolException if the bytes are not a valid encoding.
+     */
+    public static MessageFields decode(final byte[] encoded)
+    {
+        final WireReader reader = new WireReader().wrap(new UnsafeBuffer(encoded), 0, encoded.length);
+        reader.skip(MessageDescriptor.FIXED_HEADER_LENGTH);
+        final String messageId = reader.readString();
+        final byte correlationKind = reader.readByte();
+        final String correlationId;
+        switch (correlationKind)
+        {
+            case MessageDescriptor.CORRELATION_NONE: correlationId = null; break;
+            case MessageDescriptor.CORRELATION_STRING: correlationId = reader.readString(); break;
+            case MessageDescriptor.CORRELATION_BYTES: reader.readBytes(); correlationId = null; break;
+            default: throw new ProtocolException("unknown correlation id kind " + correlationKind);
+        }
+        final String type = reader.readString();
+        skipDestination(reader);
+        skipDestination(reader);
+        final int propertiesOffset = reader.position();
+        final int count = reader.readCount(5);
+        final Map<String, Object> properties = new HashMap<>(Math.max(4, count * 2));
+        for (int i = 0; i < count; i++)
+        {
+            final String name = reader.readRequiredString("property name");
+            properties.put(name, TypedValueCodec.read(reader));
+        }
+        return new MessageFields(messageId, correlationId, type, properties, propertiesOffset, reader.position());
+    }
+
+    private static void skipDestination(final WireReader reader)
+    {
+        if (reader.readByte() != DestinationType.NONE)
+        {
+            reader.readRequiredString("destination name");
+        }
+    }
+
+    public String messageId()
+    {
+        return messageId;
+    }
+
+    /**
+     * @return the correlation id if it was set as a string, else null.
+     */
+    public String correlationId()
+    {
+        return correlationId;
+    }
+
+    public String type()
+    {
+        return type;
+    }
+
+    public Object property(final String name)
+    {
+        return properties.get(name);
+    }
+
+    /**
+     * Re-encodes a message with more properties (replacing any of the same name) and a new expiration; used
+     * when the broker moves a message to a dead-letter or expiry address.
+     *
+     * @param encoded    the message these fields were decoded from.
+     * @param extra      properties to add: values as {@link TypedValueCodec} accepts.
+     * @param expiration the new expiration, 0 for never.
+     */
+    public byte[] rewrite(final byte[] encoded, final Map<String, Object> extra, final long expiration)
+    {
+        final WireWriter writer = new WireWriter(encoded.length + 128);
+        writer.writeRaw(encoded, 0, propertiesOffset);
+        writer.buffer().putLong(MessageDescriptor.EXPIRATION_OFFSET, expiration, FrameDescriptor.BYTE_ORDER);
+        final Map<String, Object> merged = new HashMap<>(properties);
+        merged.putAll(extra);
+        writer.writeInt(merged.size());
+        for (final Map.Entry<String, Object> property : merged.entrySet())
+        {
+            writer.writeString(property.getKey());
+            TypedValueCodec.write(writer, property.getValue());
+        }
+        writer.writeRaw(encoded, bodyOffset, encoded.length - bodyOffset);
+        return writer.toByteArray();
+    }
+}

@@ -1,0 +1,114 @@
+package io.meshmq.selector;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SelectorTest
+{
+    private final Map<String, Object> message = new HashMap<>();
+
+    private boolean matches(final String selector) throws SelectorSyntaxException
+    {
+        return Selector.parse(selector).matches(message::get);
+    }
+
+    @Test
+    void shouldCompareNumbersWithPromotion() throws Exception
+    {
+        message.put("i", 5);
+        message.put("b", (byte)5);
+        message.put("d", 5.0);
+        message.put("f", 2.5f);
+        assertTrue(matches("i = 5"));
+        assertTrue(matches("i = 5.0"));
+        assertTrue(matches("b = i AND i = d"));
+        assertTrue(matches("f < i"));
+        assertTrue(matches("i >= 5 AND i <= 5 AND i <> 6 AND i > 4.99 AND i < 5.01"));
+        assertTrue(matches("i * 2 + 1 = 11 AND i / 2 = 2 AND i / 2.0 = 2.5 AND -i = -5 AND +i = 5"));
+        assertTrue(matches("7E3 = 7000 AND -57.9E2 = -5790 AND 7. = 7 AND .5 = 0.5 AND 10L = 10"));
+        assertTrue(matches("-9223372036854775808 < 0"));
+    }
+
+    @Test
+    void shouldTreatUnlikeTypesAsFalseAndMissingAsUnknown() throws Exception
+    {
+        message.put("s", "5");
+        message.put("flag", true);
+        assertFalse(matches("s = 5"));
+        assertFalse(matches("missing = 5"));
+        assertFalse(matches("NOT (missing = 5)"));
+        assertTrue(matches("missing IS NULL AND s IS NOT NULL"));
+        assertTrue(matches("flag"));
+        assertTrue(matches("flag = TRUE AND NOT flag = false"));
+        assertFalse(matches("missing / 0 = 1"));
+    }
+
+    @Test
+    void shouldFollowThreeValuedLogic() throws Exception
+    {
+        message.put("t", true);
+        message.put("f", false);
+        assertTrue(matches("u OR t"));
+        assertFalse(matches("u OR f"));
+        assertFalse(matches("NOT (u OR f)"));
+        assertFalse(matches("u AND t"));
+        assertTrue(matches("NOT (u AND f)"));
+        assertTrue(matches("t OR u AND f"), "AND binds tighter than OR");
+        assertFalse(matches("NOT t OR f"), "NOT binds tighter than OR");
+    }
+
+    @Test
+    void shouldMatchBetweenInAndLike() throws Exception
+    {
+        message.put("age", 20);
+        message.put("color", "red");
+        message.put("word", "under_score%");
+        assertTrue(matches("age BETWEEN 15 AND 20 AND age NOT BETWEEN 21 AND 30"));
+        assertTrue(matches("color IN ('red', 'blue') AND color NOT IN ('green')"));
+        assertFalse(matches("nothing IN ('red')"));
+        assertFalse(matches("nothing NOT IN ('red')"));
+        assertTrue(matches("color LIKE 'r_d' AND color LIKE '%e%' AND color NOT LIKE 'b%'"));
+        assertTrue(matches("word LIKE 'under\\_score\\%' ESCAPE '\\'"));
+        assertFalse(matches("word LIKE 'underXscore%' ESCAPE 'X' AND word LIKE 'under_scoreX%%' ESCAPE 'X'"));
+        assertTrue(matches("word LIKE 'under!_score!%' ESCAPE '!'"));
+        message.put("quote", "it's");
+        assertTrue(matches("quote = 'it''s'"));
+    }
+
+    @Test
+    void shouldReadKeywordsInAnyCaseButIdentifiersExactly() throws Exception
+    {
+        message.put("Color", "red");
+        assertTrue(matches("Color = 'red' and Color iS nOt NuLl"));
+        assertFalse(matches("color = 'red'"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "", "   ", "color =", "= 'red'", "color = 'red", "a AND", "(a = 1", "a = 1)", "5", "'x'", "a + 1",
+        "a IN (1, 2)", "5 IN ('a')", "a LIKE b", "a LIKE 'x' ESCAPE 'xy'", "a IS 5", "NULL = a", "'a' + 1",
+        "TRUE AND 5", "a < 'b'", "a = 'x' = TRUE", "1 = 'a'", "99999999999999999999 = a", "a BETWEEN 1", "a # b",
+        "a NOT 5", "TRUE TRUE", "1e = a", "12abc = a"
+    })
+    void shouldRejectInvalidSelectors(final String selector)
+    {
+        assertThrows(SelectorSyntaxException.class, () -> Selector.parse(selector));
+    }
+
+    @Test
+    void shouldNameThePositionOfTheProblem()
+    {
+        final SelectorSyntaxException ex = assertThrows(SelectorSyntaxException.class, () -> Selector.parse("a = 1 AND AND"));
+        assertEquals(11, ex.position());
+        assertTrue(ex.getMessage().contains("position 11"), ex.getMessage());
+    }
+}

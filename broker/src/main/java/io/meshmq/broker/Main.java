@@ -1,6 +1,8 @@
 package io.meshmq.broker;
 
+import io.meshmq.broker.cli.AdminCommand;
 import io.meshmq.broker.cli.ConsumeCommand;
+import io.meshmq.broker.cli.HashPasswordCommand;
 import io.meshmq.broker.cli.ProduceCommand;
 import io.meshmq.broker.cli.RunCommand;
 import io.meshmq.broker.cli.UsageException;
@@ -49,6 +51,12 @@ public final class Main
                     return ProduceCommand.run(args, out);
                 case "consume":
                     return ConsumeCommand.run(args, out);
+                case "queue":
+                case "topic":
+                case "subscription":
+                    return AdminCommand.run(args, out);
+                case "hash-password":
+                    return HashPasswordCommand.run(args, System.in, out);
                 case "version":
                 case "--version":
                     out.println(MeshConnectionMetaData.PROVIDER_NAME + " " + MeshConnectionMetaData.PROVIDER_VERSION);
@@ -87,6 +95,10 @@ public final class Main
         out.println("  " + RunCommand.USAGE);
         out.println("  " + ProduceCommand.USAGE);
         out.println("  " + ConsumeCommand.USAGE);
+        out.println("  " + AdminCommand.QUEUE_USAGE);
+        out.println("  " + AdminCommand.TOPIC_USAGE);
+        out.println("  " + AdminCommand.SUBSCRIPTION_USAGE);
+        out.println("  " + HashPasswordCommand.USAGE);
         out.println("  version");
         out.println("Defaults: --bind 127.0.0.1:7918 --data ./data --url tcp://127.0.0.1:7918");
     }

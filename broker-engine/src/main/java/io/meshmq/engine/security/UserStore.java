@@ -17,20 +17,30 @@ public final class UserStore
     /** The user a connection without credentials becomes, unless configured otherwise. */
     public static final String DEFAULT_GUEST = "guest";
 
-    private record User(String name, PasswordHash hash, Set<String> roles)
+    private record User(String name, PasswordHash hash)
     {
     }
 
     private final Map<String, User> users = new HashMap<>();
+    private final Map<String, Set<String>> roles = new HashMap<>();
     private String defaultUser = DEFAULT_GUEST;
 
     /**
      * @param passwordHash in the form of {@link PasswordHash}.
      * @throws IllegalArgumentException if the hash is malformed.
      */
-    public UserStore addUser(final String name, final String passwordHash, final Set<String> roles)
+    public UserStore addUser(final String name, final String passwordHash)
     {
-        users.put(name, new User(name, PasswordHash.parse(passwordHash), Set.copyOf(roles)));
+        users.put(name, new User(name, PasswordHash.parse(passwordHash)));
+        return this;
+    }
+
+    /**
+     * Sets a user's roles; they may be given before or after the user.
+     */
+    public UserStore roles(final String user, final Set<String> userRoles)
+    {
+        roles.put(user, Set.copyOf(userRoles));
         return this;
     }
 
@@ -50,8 +60,7 @@ public final class UserStore
 
     public Set<String> rolesOf(final String user)
     {
-        final User found = users.get(user);
-        return found == null ? Set.of() : found.roles();
+        return roles.getOrDefault(user, Set.of());
     }
 
     /**

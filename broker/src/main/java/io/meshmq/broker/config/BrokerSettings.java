@@ -1,6 +1,7 @@
 package io.meshmq.broker.config;
 
 import io.meshmq.engine.BrokerContext;
+import io.meshmq.engine.processor.AddressSettingsMatcher;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Applies settings to a {@link BrokerContext}, from a configuration file and from flags.
@@ -29,12 +31,23 @@ import java.util.Map;
  * auto-create      = true                create queues and topics on first use
  * queues           = orders, invoices    queues that exist from start-up
  * topics           = prices              topics that exist from start-up
+ * default-user     = guest               user of connections without credentials; empty to refuse them
+ * user.NAME        = pbkdf2-sha256:...   a user and its password hash (./meshmq hash-password);
+ *                                        with no user.* keys security is off
+ * user.NAME.roles  = admin, app          the user's roles
+ * address.PATTERN.SETTING = VALUE        per-address settings; PATTERN is a name, a prefix ending
+ *                                        in '*', or '*' for all; SETTING is max-delivery-attempts
+ *                                        (default 10, -1 no limit), redelivery-delay (ms, default 0),
+ *                                        dead-letter-address (default DLQ), expiry-address (default
+ *                                        ExpiryQueue); an empty address drops such messages
  * </pre>
+ * Keys are case insensitive; user names and address patterns keep their case.
  */
 public final class BrokerSettings
 {
     public static final List<String> KEYS = List.of(
-        "name", "bind", "data", "vm-id", "io-threads", "ring-size", "max-frame-length", "auto-create", "queues", "topics");
+        "name", "bind", "data", "vm-id", "io-threads", "ring-size", "max-frame-length", "auto-create", "queues", "topics",
+        "default-user", "user.NAME", "user.NAME.roles", "address.PATTERN.SETTING");
 
     private BrokerSettings()
     {
@@ -81,7 +94,7 @@ public final class BrokerSettings
             {
                 throw new ConfigException(where + ": expected 'key = value', found '" + lines.get(i).strip() + "'");
             }
-            final String key = line.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+            final String key = normaliseKey(line.substring(0, eq).strip());
             final String value = line.substring(eq + 1).strip();
             final Integer previous = seen.put(key, lineNumber);
             if (previous != null)
@@ -90,6 +103,25 @@ public final class BrokerSettings
             }
             apply(key, value, where, context);
         }
+    }
+
+    /**
+     * @return the key in lower case, but for the user name or address pattern inside it.
+     */
+    static String normaliseKey(final String key)
+    {
+        final String lower = key.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("user."))
+        {
+            return lower.endsWith(".roles") && key.length() > "user..roles".length() ?
+                "user." + key.substring(5, key.length() - 6) + ".roles" : "user." + key.substring(5);
+        }
+        if (lower.startsWith("address."))
+        {
+            final int lastDot = key.lastIndexOf('.');
+            return lastDot > 8 ? "address." + key.substring(8, lastDot) + lower.substring(lastDot) : lower;
+        }
+        return lower;
     }
 
     /**
@@ -152,8 +184,61 @@ public final class BrokerSettings
             case "topics":
                 context.topics().addAll(names(value, at));
                 break;
+            case "default-user":
+                context.users().defaultUser(value);
+                break;
             default:
-                throw new ConfigException(where + ": unknown key '" + key + "'; known keys: " + String.join(", ", KEYS));
+                if (key.startsWith("user.") && key.length() > 5)
+                {
+                    applyUser(key.substring(5), value, at, context);
+                }
+                else if (key.startsWith("address.") && key.length() > 8)
+                {
+                    applyAddress(key.substring(8), value, at, context);
+                }
+                else
+                {
+                    throw new ConfigException(where + ": unknown key '" + key + "'; known keys: " + String.join(", ", KEYS));
+                }
+        }
+    }
+
+    private static void applyUser(final String rest, final String value, final String at, final BrokerContext context)
+        throws ConfigException
+    {
+        try
+        {
+            if (rest.endsWith(".roles") && rest.length() > 6)
+            {
+                context.users().roles(rest.substring(0, rest.length() - 6), Set.copyOf(names(value, at)));
+            }
+            else
+            {
+                context.users().addUser(rest, value);
+            }
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ConfigException(at + ": " + ex.getMessage());
+        }
+    }
+
+    private static void applyAddress(final String rest, final String value, final String at, final BrokerContext context)
+        throws ConfigException
+    {
+        final int dot = rest.lastIndexOf('.');
+        if (dot <= 0)
+        {
+            throw new ConfigException(at + ": expected address.PATTERN.SETTING with SETTING one of " +
+                String.join(", ", AddressSettingsMatcher.KEYS));
+        }
+        try
+        {
+            context.addressSettings().set(rest.substring(0, dot), rest.substring(dot + 1), value);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ConfigException(at + ": " + ex.getMessage());
         }
     }
 

@@ -1,0 +1,103 @@
+package io.meshmq.broker.cli;
+
+import io.meshmq.admin.MeshAdmin;
+import io.meshmq.protocol.AdminTable;
+import io.meshmq.protocol.AdminVerbs;
+import jakarta.jms.JMSException;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code meshmq queue create|delete|purge|list}, {@code meshmq topic create|delete|list} and
+ * {@code meshmq subscription list}: management of a running broker through {@link MeshAdmin}.
+ */
+public final class AdminCommand
+{
+    public static final String QUEUE_USAGE = "queue (create|delete|purge) NAME | queue list  [--url URL] [--user U --password P]";
+    public static final String TOPIC_USAGE = "topic (create|delete) NAME | topic list  [--url URL] [--user U --password P]";
+    public static final String SUBSCRIPTION_USAGE = "subscription list  [--url URL] [--user U --password P]";
+
+    private static final Map<String, String> VERBS = Map.ofEntries(
+        Map.entry("queue create", AdminVerbs.QUEUE_CREATE), Map.entry("queue delete", AdminVerbs.QUEUE_DELETE),
+        Map.entry("queue purge", AdminVerbs.QUEUE_PURGE), Map.entry("queue list", AdminVerbs.QUEUE_LIST),
+        Map.entry("topic create", AdminVerbs.TOPIC_CREATE), Map.entry("topic delete", AdminVerbs.TOPIC_DELETE),
+        Map.entry("topic list", AdminVerbs.TOPIC_LIST), Map.entry("subscription list", AdminVerbs.SUBSCRIPTION_LIST));
+
+    private AdminCommand()
+    {
+    }
+
+    public static int run(final String[] args, final PrintStream out) throws UsageException, JMSException
+    {
+        final String noun = args[0];
+        if (args.length < 2 || args[1].startsWith("--"))
+        {
+            throw new UsageException(noun + ": say what to do, e.g. meshmq " + usageOf(noun));
+        }
+        final String verb = VERBS.get(noun + " " + args[1]);
+        if (verb == null)
+        {
+            throw new UsageException(noun + ": unknown action '" + args[1] + "'; usage: meshmq " + usageOf(noun));
+        }
+        final boolean takesName = !verb.endsWith(".list");
+        if (takesName && (args.length < 3 || args[2].startsWith("--")))
+        {
+            throw new UsageException(noun + " " + args[1] + ": give the " + noun + " name");
+        }
+        final Flags flags = Flags.parse(noun + " " + args[1], args, takesName ? 3 : 2,
+            Set.of("--url", "--user", "--password"), Set.of());
+        try (MeshAdmin admin = MeshAdmin.connect(flags.get("--url", ClientCommand.DEFAULT_URL), flags.get("--user"),
+            flags.get("--password")))
+        {
+            final AdminTable table = takesName ? admin.call(verb, args[2]) : admin.call(verb);
+            print(table, out);
+        }
+        return 0;
+    }
+
+    private static String usageOf(final String noun)
+    {
+        return "queue".equals(noun) ? QUEUE_USAGE : "topic".equals(noun) ? TOPIC_USAGE : SUBSCRIPTION_USAGE;
+    }
+
+    /**
+     * Prints a table in aligned columns, a header line first.
+     */
+    static void print(final AdminTable table, final PrintStream out)
+    {
+        final List<String> columns = table.columns();
+        final List<String[]> lines = new ArrayList<>();
+        lines.add(columns.toArray(new String[0]));
+        for (final List<Object> row : table.rows())
+        {
+            final String[] cells = new String[row.size()];
+            for (int i = 0; i < cells.length; i++)
+            {
+                cells[i] = row.get(i) == null ? "-" : String.valueOf(row.get(i));
+            }
+            lines.add(cells);
+        }
+        final int[] widths = new int[columns.size()];
+        for (final String[] line : lines)
+        {
+            for (int i = 0; i < line.length; i++)
+            {
+                widths[i] = Math.max(widths[i], line[i].length());
+            }
+        }
+        for (final String[] line : lines)
+        {
+            final StringBuilder text = new StringBuilder();
+            for (int i = 0; i < line.length; i++)
+            {
+                text.append(i == 0 ? "" : "  ").append(line[i]).append(" ".repeat(i == line.length - 1 ? 0 : widths[i] - line[i].length()));
+            }
+            out.println(text);
+        }
+        out.flush();
+    }
+}

@@ -1,0 +1,118 @@
+package io.meshmq.tck.conformance;
+
+import io.meshmq.admin.MeshAdmin;
+import io.meshmq.jms.MeshConnectionFactory;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What a conformance case runs against: factories for the producing and the consuming side (the same broker
+ * here; different cluster nodes when the cluster suite reuses these cases), the admin API, and unique names
+ * so cases never see each other's messages. Connections made through it are closed after the case.
+ */
+public final class Conformance implements AutoCloseable
+{
+    private final String transport;
+    private final String producerUrl;
+    private final String consumerUrl;
+    private final String adminUrl;
+    private final List<AutoCloseable> opened = new ArrayList<>();
+    private final String prefix = UUID.randomUUID().toString().substring(0, 8);
+
+    Conformance(final String transport, final String producerUrl, final String consumerUrl, final String adminUrl)
+    {
+        this.transport = transport;
+        this.producerUrl = producerUrl;
+        this.consumerUrl = consumerUrl;
+        this.adminUrl = adminUrl;
+    }
+
+    public String transport()
+    {
+        return transport;
+    }
+
+    /**
+     * @return a name unique to this case, for queues, topics and subscriptions.
+     */
+    public String name(final String base)
+    {
+        return base + "." + prefix;
+    }
+
+    public MeshConnectionFactory producerFactory()
+    {
+        return new MeshConnectionFactory(producerUrl);
+    }
+
+    public MeshConnectionFactory consumerFactory()
+    {
+        return new MeshConnectionFactory(consumerUrl);
+    }
+
+    /**
+     * @param options URL options such as {@code clientID=cts}, or null.
+     */
+    public MeshConnectionFactory consumerFactory(final String options)
+    {
+        return new MeshConnectionFactory(options == null ? consumerUrl : consumerUrl + "?" + options);
+    }
+
+    public Connection producerConnection() throws JMSException
+    {
+        return track(producerFactory().createConnection());
+    }
+
+    public Connection consumerConnection() throws JMSException
+    {
+        return track(consumerFactory().createConnection());
+    }
+
+    public MeshAdmin admin() throws JMSException
+    {
+        return track(MeshAdmin.connect(adminUrl, null, null));
+    }
+
+    public <T extends AutoCloseable> T track(final T closeable)
+    {
+        opened.add(closeable);
+        return closeable;
+    }
+
+    /**
+     * Waits for a condition with a deadline, never for a fixed time.
+     */
+    public static void await(final String what, final BooleanSupplier condition) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new AssertionError("timed out after 10 s waiting for " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    @Override
+    public void close() throws Exception
+    {
+        for (int i = opened.size() - 1; i >= 0; i--)
+        {
+            opened.get(i).close();
+        }
+        opened.clear();
+    }
+
+    @Override
+    public String toString()
+    {
+        return transport;
+    }
+}

@@ -73,6 +73,14 @@ public final class Conformance implements AutoCloseable
         return track(consumerFactory().createConnection());
     }
 
+    /**
+     * @return the URL management tools (the CLI) reach the broker at.
+     */
+    public String adminUrl()
+    {
+        return adminUrl;
+    }
+
     public MeshAdmin admin() throws JMSException
     {
         return track(MeshAdmin.connect(adminUrl, null, null));

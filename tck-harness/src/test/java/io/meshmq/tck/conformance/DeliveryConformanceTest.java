@@ -1,0 +1,152 @@
+package io.meshmq.tck.conformance;
+
+import io.meshmq.engine.processor.Processor;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Queue;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Specification 3.4, 7.7 and 7.9: priority, time-to-live and expiry, delivery delay, message id and timestamp
+ * hints; and the broker's redelivery delay and dead-letter address (choices as Artemis users expect: the
+ * expired or dead message is moved, with the reason in a {@code JMS_MeshMQ_*} property).
+ */
+class DeliveryConformanceTest
+{
+    @EachTransport
+    void shouldDeliverHigherPriorityFirst(final Conformance env) throws Exception
+    {
+        final Connection connection = env.consumerConnection();
+        final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        final Queue queue = session.createQueue(env.name("priority"));
+        final MessageProducer producer = session.createProducer(queue);
+        for (int priority = 0; priority <= 9; priority++)
+        {
+            producer.send(session.createTextMessage("p" + priority), DeliveryMode.NON_PERSISTENT, priority, 0);
+        }
+        connection.start();
+        final MessageConsumer consumer = session.createConsumer(queue);
+        for (int priority = 9; priority >= 0; priority--)
+        {
+            final Message message = consumer.receive(5000);
+            assertEquals(priority, message.getJMSPriority());
+        }
+    }
+
+    @EachTransport
+    void shouldMoveExpiredMessagesToTheExpiryQueueNeverToAConsumer(final Conformance env) throws Exception
+    {
+        final Connection connection = env.consumerConnection();
+        final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        final Queue queue = session.createQueue(env.name("ttl"));
+        final MessageProducer producer = session.createProducer(queue);
+        producer.setTimeToLive(1);
+        producer.send(session.createTextMessage("short-lived"));
+        producer.setTimeToLive(0);
+        final TextMessage lasting = session.createTextMessage("lasting");
+        producer.send(lasting);
+        assertEquals(0, lasting.getJMSExpiration());
+        connection.start();
+        final Queue expiryQueue = session.createQueue("conformance.ExpiryQueue");
+        final MessageConsumer expired = session.createConsumer(expiryQueue,
+            Processor.ORIGINAL_DESTINATION_PROPERTY + " = '" + queue.getQueueName() + "'");
+        final Message moved = expired.receive(5000);
+        assertNotNull(moved, "the expired message reached the expiry queue");
+        assertEquals("short-lived", ((TextMessage)moved).getText());
+        assertTrue(moved.propertyExists(Processor.ACTUAL_EXPIRY_PROPERTY));
+        assertEquals("lasting", ((TextMessage)session.createConsumer(queue).receive(5000)).getText());
+    }
+
+    @EachTransport
+    void shouldHoldADelayedMessageUntilItsDeliveryTime(final Conformance env) throws Exception
+    {
+        final Connection connection = env.consumerConnection();
+        final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        final Queue queue = session.createQueue(env.name("delayed"));
+        final MessageProducer producer = session.createProducer(queue);
+        producer.setDeliveryDelay(400);
+        final TextMessage delayed = session.createTextMessage("later");
+        producer.send(delayed);
+        producer.setDeliveryDelay(0);
+        producer.send(session.createTextMessage("now"));
+        connection.start();
+        final MessageConsumer consumer = session.createConsumer(queue);
+        assertEquals("now", ((TextMessage)consumer.receive(5000)).getText());
+        final Message later = consumer.receive(5000);
+        assertEquals("later", ((TextMessage)later).getText());
+        assertTrue(System.currentTimeMillis() >= delayed.getJMSDeliveryTime(), "not delivered before its delivery time");
+        assertEquals(delayed.getJMSTimestamp() + 400, later.getJMSDeliveryTime());
+    }
+
+    @EachTransport
+    void shouldDeadLetterAMessageOverTheDeliveryLimitWithTheReason(final Conformance env) throws Exception
+    {
+        final Connection connection = env.consumerConnection();
+        final Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+        final Queue queue = session.createQueue(TransportsExtension.RunningBroker.DLQ_PREFIX + env.name("poison"));
+        session.createProducer(queue).send(session.createTextMessage("poison"));
+        session.commit();
+        connection.start();
+        final MessageConsumer consumer = session.createConsumer(queue);
+        for (int attempt = 1; attempt <= 3; attempt++)
+        {
+            final Message message = consumer.receive(5000);
+            assertNotNull(message, "attempt " + attempt);
+            assertEquals(attempt, message.getIntProperty("JMSXDeliveryCount"));
+            session.rollback();
+        }
+        assertNull(consumer.receive(100), "over max-delivery-attempts (3) the message left the queue");
+        final MessageConsumer dlq = session.createConsumer(session.createQueue("conformance.DLQ"),
+            Processor.ORIGINAL_DESTINATION_PROPERTY + " = '" + queue.getQueueName() + "'");
+        final Message dead = dlq.receive(5000);
+        assertEquals("poison", ((TextMessage)dead).getText());
+        assertTrue(dead.getStringProperty(Processor.DEAD_LETTER_REASON_PROPERTY).contains("delivered 3 times"),
+            dead.getStringProperty(Processor.DEAD_LETTER_REASON_PROPERTY));
+        session.commit();
+    }
+
+    @EachTransport
+    void shouldWaitOutTheRedeliveryDelay(final Conformance env) throws Exception
+    {
+        final Connection connection = env.consumerConnection();
+        final Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+        final Queue queue = session.createQueue(TransportsExtension.RunningBroker.DELAYED_PREFIX + env.name("retry"));
+        session.createProducer(queue).send(session.createTextMessage("retry me"));
+        connection.start();
+        final MessageConsumer consumer = session.createConsumer(queue);
+        assertNotNull(consumer.receive(5000));
+        final long recoveredNs = System.nanoTime();
+        session.recover();
+        final Message again = consumer.receive(5000);
+        final long waitedMs = (System.nanoTime() - recoveredNs) / 1_000_000;
+        assertNotNull(again);
+        assertTrue(waitedMs >= TransportsExtension.RunningBroker.REDELIVERY_DELAY_MS - 20,
+            "redelivered after " + waitedMs + " ms, the delay is " + TransportsExtension.RunningBroker.REDELIVERY_DELAY_MS);
+        again.acknowledge();
+    }
+
+    @EachTransport
+    void shouldHonourDisabledMessageIdAndTimestamp(final Conformance env) throws Exception
+    {
+        final Connection connection = env.consumerConnection();
+        final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        final Queue queue = session.createQueue(env.name("hints"));
+        final MessageProducer producer = session.createProducer(queue);
+        producer.setDisableMessageID(true);
+        producer.setDisableMessageTimestamp(true);
+        producer.send(session.createMessage());
+        connection.start();
+        final Message message = session.createConsumer(queue).receive(5000);
+        assertNull(message.getJMSMessageID());
+        assertEquals(0, message.getJMSTimestamp());
+    }
+}

@@ -231,6 +231,28 @@ public final class ClientConsumer
     }
 
     /**
+     * Puts a delivery the application refused back at the head of the buffer, to be taken again before any
+     * other (JMSConsumer.receiveBody with a body of the wrong type, AUTO_ACKNOWLEDGE).
+     */
+    public void pushBack(final Delivery delivery)
+    {
+        lock.lock();
+        try
+        {
+            if (!closed && !recovering)
+            {
+                buffer.addFirst(delivery);
+                creditToReturn--;
+                changed.signal();
+            }
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Starts a recover: drops what is buffered and whatever arrives until {@link #endRecover()}, since the
      * broker puts all of it back in the queue.
      */

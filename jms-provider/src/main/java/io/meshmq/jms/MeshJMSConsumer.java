@@ -65,30 +65,26 @@ final class MeshJMSConsumer implements JMSConsumer
     @Override
     public <T> T receiveBody(final Class<T> c)
     {
-        return body(receive(), c);
+        return body(c, 0);
     }
 
     @Override
     public <T> T receiveBody(final Class<T> c, final long timeout)
     {
-        return body(receive(timeout), c);
+        return body(c, timeout <= 0 ? 0 : timeout);
     }
 
     @Override
     public <T> T receiveBodyNoWait(final Class<T> c)
     {
-        return body(receiveNoWait(), c);
+        return body(c, -1);
     }
 
-    private static <T> T body(final Message message, final Class<T> c)
+    private <T> T body(final Class<T> c, final long timeoutMs)
     {
-        if (message == null)
-        {
-            return null;
-        }
         try
         {
-            return message.getBody(c);
+            return consumer.receiveBody(c, timeoutMs);
         }
         catch (final MessageFormatException ex)
         {

@@ -110,6 +110,54 @@ public final class MeshMessageConsumer implements QueueReceiver, TopicSubscriber
         return doReceive(-1);
     }
 
+    /**
+     * JMSConsumer.receiveBody: a body that cannot be given as {@code type} throws MessageFormatException; in
+     * AUTO_ACKNOWLEDGE and DUPS_OK_ACKNOWLEDGE the message then stays unacknowledged and comes next again,
+     * otherwise it counts as delivered.
+     *
+     * @param timeoutMs 0 waits without limit, a negative value does not wait.
+     */
+    <T> T receiveBody(final Class<T> type, final long timeoutMs) throws JMSException
+    {
+        checkOpen();
+        if (listener != null)
+        {
+            throw new IllegalStateException("cannot receive synchronously on a consumer that has a message listener");
+        }
+        final Delivery delivery;
+        try
+        {
+            delivery = clientConsumer.take(timeoutMs);
+        }
+        catch (final ClientException ex)
+        {
+            throw JmsExceptions.from(ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        if (delivery == null)
+        {
+            return null;
+        }
+        final MeshMessage message = decode(delivery);
+        final boolean convertible = message.hasBody() && message.isBodyAssignableTo(type);
+        final int mode = session.getAcknowledgeMode();
+        if (!convertible && (mode == jakarta.jms.Session.AUTO_ACKNOWLEDGE || mode == jakarta.jms.Session.DUPS_OK_ACKNOWLEDGE))
+        {
+            clientConsumer.pushBack(delivery);
+            throw new jakarta.jms.MessageFormatException("the message body cannot be received as " + type.getName());
+        }
+        session.onConsumed(delivery, message);
+        if (!convertible)
+        {
+            throw new jakarta.jms.MessageFormatException("the message body cannot be received as " + type.getName());
+        }
+        return message.getBody(type);
+    }
+
     private Message doReceive(final long timeoutMs) throws JMSException
     {
         checkOpen();

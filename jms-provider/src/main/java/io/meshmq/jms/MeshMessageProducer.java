@@ -164,10 +164,16 @@ public final class MeshMessageProducer implements QueueSender, TopicPublisher
     }
 
     @Override
-    public void close()
+    public void close() throws JMSException
     {
+        if (closed)
+        {
+            return;
+        }
+        session.checkNotInCompletionListener("close");
         closed = true;
         session.producerClosed(this);
+        session.awaitCompletions();
     }
 
     // ---- send variants ----------------------------------------------------------------------------------

@@ -125,7 +125,7 @@ public final class MeshSession implements Session, QueueSession, TopicSession
         return executor.inExecutor();
     }
 
-    private void checkNotInCompletionListener(final String what) throws IllegalStateException
+    void checkNotInCompletionListener(final String what) throws IllegalStateException
     {
         if (IN_COMPLETION_LISTENER.get() == this)
         {
@@ -579,6 +579,32 @@ public final class MeshSession implements Session, QueueSession, TopicSession
         catch (final ClientException | JMSException ex)
         {
             // The connection is gone; the broker redelivers what was not acknowledged.
+        }
+    }
+
+    /**
+     * Returns once every completion callback queued before the call has run (MessageProducer.close must
+     * not return while a send of its own is incomplete); at once on the session's delivery thread.
+     */
+    void awaitCompletions() throws JMSException
+    {
+        if (executor.inExecutor())
+        {
+            return;
+        }
+        final java.util.concurrent.CountDownLatch drained = new java.util.concurrent.CountDownLatch(1);
+        executor.execute(drained::countDown);
+        try
+        {
+            if (!drained.await(core.url().callTimeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS))
+            {
+                throw new JMSException("asynchronous sends did not complete within " + core.url().callTimeoutMs() + " ms");
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new JMSException("interrupted while waiting for asynchronous sends to complete");
         }
     }
 

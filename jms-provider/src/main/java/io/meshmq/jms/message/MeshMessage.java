@@ -66,6 +66,14 @@ public class MeshMessage implements Message
         return MessageDescriptor.BODY_MESSAGE;
     }
 
+    /**
+     * @return false for a plain Message, which has no body at all.
+     */
+    public boolean hasBody()
+    {
+        return bodyType() != MessageDescriptor.BODY_MESSAGE;
+    }
+
     // ---- encoding --------------------------------------------------------------------------------------
 
     /**

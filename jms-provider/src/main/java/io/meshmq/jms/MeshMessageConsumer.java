@@ -119,25 +119,7 @@ public final class MeshMessageConsumer implements QueueReceiver, TopicSubscriber
      */
     <T> T receiveBody(final Class<T> type, final long timeoutMs) throws JMSException
     {
-        checkOpen();
-        if (listener != null)
-        {
-            throw new IllegalStateException("cannot receive synchronously on a consumer that has a message listener");
-        }
-        final Delivery delivery;
-        try
-        {
-            delivery = clientConsumer.take(timeoutMs);
-        }
-        catch (final ClientException ex)
-        {
-            throw JmsExceptions.from(ex);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        final Delivery delivery = takeForReceive(timeoutMs);
         if (delivery == null)
         {
             return null;
@@ -158,17 +140,21 @@ public final class MeshMessageConsumer implements QueueReceiver, TopicSubscriber
         return message.getBody(type);
     }
 
-    private Message doReceive(final long timeoutMs) throws JMSException
+    /**
+     * The synchronous receive's checks and wait.
+     *
+     * @return the next delivery, or null on timeout, close or interrupt.
+     */
+    private Delivery takeForReceive(final long timeoutMs) throws JMSException
     {
         checkOpen();
         if (listener != null)
         {
             throw new IllegalStateException("cannot receive synchronously on a consumer that has a message listener");
         }
-        final Delivery delivery;
         try
         {
-            delivery = clientConsumer.take(timeoutMs);
+            return clientConsumer.take(timeoutMs);
         }
         catch (final ClientException ex)
         {
@@ -179,6 +165,11 @@ public final class MeshMessageConsumer implements QueueReceiver, TopicSubscriber
             Thread.currentThread().interrupt();
             return null;
         }
+    }
+
+    private Message doReceive(final long timeoutMs) throws JMSException
+    {
+        final Delivery delivery = takeForReceive(timeoutMs);
         if (delivery == null)
         {
             return null;

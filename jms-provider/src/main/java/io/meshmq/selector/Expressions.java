@@ -1,6 +1,5 @@
 package io.meshmq.selector;
 
-import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -307,10 +306,5 @@ final class Expressions
     static Boolean asBoolean(final Object value)
     {
         return value instanceof Boolean ? (Boolean)value : null;
-    }
-
-    static Set<String> setOf(final List<String> values)
-    {
-        return Set.copyOf(values);
     }
 }

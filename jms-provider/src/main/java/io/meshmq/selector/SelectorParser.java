@@ -6,6 +6,7 @@ import io.meshmq.selector.Expressions.ComparisonOperator;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Recursive descent over the selector grammar, lowest precedence first:
@@ -225,7 +226,7 @@ final class SelectorParser
                 }
                 while (accept(Token.Kind.COMMA));
                 expect(Token.Kind.RIGHT_PAREN, "')' to close the IN list");
-                return new Expressions.In(identifier, Expressions.setOf(values));
+                return new Expressions.In(identifier, Set.copyOf(values));
             }
             default:
             {

@@ -27,6 +27,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Decodes one connection's frames on its Netty I/O thread and publishes them as commands into the engine
@@ -152,7 +153,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
      * Claims a ring slot, lets {@code fill} set the command's fields and publishes it; for the commands off
      * the per-message path, where a lambda costs nothing that matters.
      */
-    private void publish(final byte type, final long correlationId, final java.util.function.Consumer<EngineEvent> fill)
+    private void publish(final byte type, final long correlationId, final Consumer<EngineEvent> fill)
     {
         final long seq = ring.next();
         try
@@ -286,15 +287,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
                 final long correlationId = reader.readLong();
                 final long sessionId = reader.readLong();
                 reader.requireEnd("CLOSE_SESSION");
-                final long seq = ring.next();
-                try
-                {
-                    claim(seq, EngineEvent.CLOSE_SESSION, correlationId).sessionId = sessionId;
-                }
-                finally
-                {
-                    ring.publish(seq);
-                }
+                publish(EngineEvent.CLOSE_SESSION, correlationId, e -> e.sessionId = sessionId);
                 break;
             }
             case FrameType.CLOSE_CONSUMER:
@@ -308,17 +301,11 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
                     kept[i] = reader.readLong();
                 }
                 reader.requireEnd("CLOSE_CONSUMER");
-                final long seq = ring.next();
-                try
+                publish(EngineEvent.CLOSE_CONSUMER, correlationId, e ->
                 {
-                    final EngineEvent e = claim(seq, EngineEvent.CLOSE_CONSUMER, correlationId);
                     e.consumerId = consumerId;
                     e.deliveryIds = kept;
-                }
-                finally
-                {
-                    ring.publish(seq);
-                }
+                });
                 break;
             }
             case FrameType.RECOVER:
@@ -334,18 +321,12 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
                     deliveryIds[i] = reader.readLong();
                 }
                 reader.requireEnd("RECOVER");
-                final long seq = ring.next();
-                try
+                publish(EngineEvent.RECOVER, correlationId, e ->
                 {
-                    final EngineEvent e = claim(seq, EngineEvent.RECOVER, correlationId);
                     e.sessionId = sessionId;
                     e.consumerIds = consumerIds;
                     e.deliveryIds = deliveryIds;
-                }
-                finally
-                {
-                    ring.publish(seq);
-                }
+                });
                 break;
             }
             case FrameType.CREATE_TEMP:
@@ -355,18 +336,11 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
                 final byte destinationType = readDestinationType();
                 final String name = readDestinationName();
                 reader.requireEnd(FrameType.name(type));
-                final long seq = ring.next();
-                try
+                publish(type == FrameType.CREATE_TEMP ? EngineEvent.CREATE_TEMP : EngineEvent.DELETE_TEMP, correlationId, e ->
                 {
-                    final EngineEvent e = claim(seq,
-                        type == FrameType.CREATE_TEMP ? EngineEvent.CREATE_TEMP : EngineEvent.DELETE_TEMP, correlationId);
                     e.destinationType = destinationType;
                     e.destinationName = name;
-                }
-                finally
-                {
-                    ring.publish(seq);
-                }
+                });
                 break;
             }
             case FrameType.COMMIT:
@@ -376,15 +350,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
             {
                 final long correlationId = reader.readLong();
                 reader.requireEnd("GOODBYE");
-                final long seq = ring.next();
-                try
-                {
-                    claim(seq, EngineEvent.GOODBYE, correlationId);
-                }
-                finally
-                {
-                    ring.publish(seq);
-                }
+                publish(EngineEvent.GOODBYE, correlationId, e -> { });
                 break;
             }
             case FrameType.PING:

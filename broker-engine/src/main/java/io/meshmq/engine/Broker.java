@@ -7,7 +7,12 @@ import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import io.meshmq.client.transport.FrameDecoder;
 import io.meshmq.client.transport.NettyFrames;
+import io.meshmq.engine.journal.Journal;
+import io.meshmq.engine.journal.JournalCorruptException;
+import io.meshmq.engine.journal.JournalSyncer;
+import io.meshmq.engine.journal.JournalWriteException;
 import io.meshmq.engine.net.ClientCommandAdapter;
+import io.meshmq.engine.processor.Durability;
 import io.meshmq.engine.processor.EngineEvent;
 import io.meshmq.engine.processor.Processor;
 import io.meshmq.engine.processor.ProcessorContext;
@@ -28,7 +33,9 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.agrona.concurrent.SystemEpochClock;
 
+import java.io.IOException;
 import java.net.BindException;
+import java.nio.file.Path;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -63,6 +70,8 @@ public final class Broker implements AutoCloseable
     private Channel tcpChannel;
     private Channel vmChannel;
     private InetSocketAddress boundAddress;
+    private Journal journal;
+    private JournalSyncer syncer;
 
     private Broker(final BrokerContext context, final DataDirectory dataDirectory)
     {
@@ -106,12 +115,41 @@ public final class Broker implements AutoCloseable
         }
     }
 
-    private void startEngine()
+    private void startEngine() throws BrokerStartException
     {
-        final Processor processor = new Processor(
-            new ProcessorContext(context.name(), context.autoCreateDestinations(), context.queues(), context.topics(),
-                context.addressSettings()),
-            SystemEpochClock.INSTANCE);
+        final Path journalDirectory = dataDirectory.path().resolve(Journal.DIRECTORY);
+        final Processor processor;
+        try
+        {
+            journal = Journal.open(journalDirectory, context.journalSegmentSize(), context.journalSkipCorrupt());
+            final Durability durability = Durability.of(journal, context.journalSync());
+            processor = Processor.recover(
+                new ProcessorContext(context.name(), context.autoCreateDestinations(), context.queues(), context.topics(),
+                    context.addressSettings()),
+                SystemEpochClock.INSTANCE, durability);
+            if (context.journalSync() == Durability.SyncPolicy.FORCE)
+            {
+                final RingBuffer<EngineEvent> ring = disruptor.getRingBuffer();
+                syncer = new JournalSyncer(journalDirectory, (request, failure) -> ring.publishEvent((event, sequence) ->
+                {
+                    event.clear();
+                    event.type = EngineEvent.FORCED;
+                    event.attachment = request;
+                    event.reason = failure == null ? null : failure.toString();
+                }), context.name());
+                durability.forceWith(syncer::request);
+                syncer.start();
+            }
+        }
+        catch (final JournalCorruptException ex)
+        {
+            throw new BrokerStartException(ex.getMessage() + ". Nothing was changed. To start anyway and lose the " +
+                "records after that point, set journal.skip-corrupt = true (or move the file away).", ex);
+        }
+        catch (final IOException | JournalWriteException ex)
+        {
+            throw new BrokerStartException("cannot open the journal in " + journalDirectory.toAbsolutePath() + ": " + ex, ex);
+        }
         disruptor.handleEventsWith(processor);
         disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
         disruptor.start();
@@ -265,6 +303,14 @@ public final class Broker implements AutoCloseable
         catch (final IllegalStateException ex)
         {
             // never started
+        }
+        if (syncer != null)
+        {
+            syncer.close();
+        }
+        if (journal != null)
+        {
+            journal.close();
         }
         dataDirectory.close();
     }

@@ -1,6 +1,8 @@
 package io.meshmq.engine;
 
+import io.meshmq.engine.journal.Journal;
 import io.meshmq.engine.processor.AddressSettingsMatcher;
+import io.meshmq.engine.processor.Durability;
 import io.meshmq.engine.security.UserStore;
 
 import java.nio.file.Path;
@@ -36,6 +38,9 @@ public final class BrokerContext
     private final List<String> topics = new ArrayList<>();
     private final AddressSettingsMatcher addressSettings = new AddressSettingsMatcher();
     private final UserStore users = new UserStore();
+    private Durability.SyncPolicy journalSync = Durability.SyncPolicy.FORCE;
+    private int journalSegmentSize = Journal.DEFAULT_SEGMENT_SIZE;
+    private boolean journalSkipCorrupt;
 
     public String name()
     {
@@ -182,6 +187,48 @@ public final class BrokerContext
         return users;
     }
 
+    public Durability.SyncPolicy journalSync()
+    {
+        return journalSync;
+    }
+
+    /**
+     * @param sync {@code FORCE} (default): a persistent send or a commit is confirmed once forced to disk.
+     *             {@code NONE}: confirmed once written to the operating system, which survives the broker's
+     *             death but not the machine's (a power cut can lose what was confirmed).
+     */
+    public BrokerContext journalSync(final Durability.SyncPolicy sync)
+    {
+        this.journalSync = sync;
+        return this;
+    }
+
+    public int journalSegmentSize()
+    {
+        return journalSegmentSize;
+    }
+
+    public BrokerContext journalSegmentSize(final int bytes)
+    {
+        this.journalSegmentSize = bytes;
+        return this;
+    }
+
+    public boolean journalSkipCorrupt()
+    {
+        return journalSkipCorrupt;
+    }
+
+    /**
+     * @param skip on a corrupt record in the middle of the journal, log it, drop the rest of that segment and
+     *             start, instead of refusing to start. The records dropped are lost.
+     */
+    public BrokerContext journalSkipCorrupt(final boolean skip)
+    {
+        this.journalSkipCorrupt = skip;
+        return this;
+    }
+
     /**
      * Checks every setting.
      *
@@ -216,6 +263,15 @@ public final class BrokerContext
         if (maxFrameLength < 1024)
         {
             throw new IllegalArgumentException("max frame length " + maxFrameLength + " must be at least 1024");
+        }
+        if (journalSync == null)
+        {
+            throw new IllegalArgumentException("journal sync policy must be set");
+        }
+        if (journalSegmentSize < Journal.MIN_SEGMENT_SIZE)
+        {
+            throw new IllegalArgumentException("journal segment size " + journalSegmentSize + " must be at least " +
+                Journal.MIN_SEGMENT_SIZE);
         }
         if (!tcpEnabled && vmId == null)
         {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -13,23 +14,48 @@ import java.util.stream.Stream;
  */
 public final class TestBroker implements AutoCloseable
 {
-    private final Broker broker;
     private final Path dataDir;
     private final String vmId;
+    private final Consumer<BrokerContext> settings;
+    private Broker broker;
 
-    private TestBroker(final Broker broker, final Path dataDir, final String vmId)
+    private TestBroker(final Path dataDir, final String vmId, final Consumer<BrokerContext> settings)
     {
-        this.broker = broker;
         this.dataDir = dataDir;
         this.vmId = vmId;
+        this.settings = settings;
     }
 
     public static TestBroker start() throws Exception
     {
-        final Path dir = Files.createTempDirectory("meshmq-test-");
-        final String vmId = "test-" + UUID.randomUUID();
-        final Broker broker = Broker.start(new BrokerContext().port(0).dataDir(dir).vmId(vmId).ioThreads(2));
-        return new TestBroker(broker, dir, vmId);
+        return start(context -> { });
+    }
+
+    /**
+     * @param settings changes to the test defaults, applied again on every {@link #restart()}.
+     */
+    public static TestBroker start(final Consumer<BrokerContext> settings) throws Exception
+    {
+        final TestBroker test = new TestBroker(Files.createTempDirectory("meshmq-test-"), "test-" + UUID.randomUUID(), settings);
+        test.broker = Broker.start(test.context(0));
+        return test;
+    }
+
+    private BrokerContext context(final int port)
+    {
+        final BrokerContext context = new BrokerContext().port(port).dataDir(dataDir).vmId(vmId).ioThreads(2);
+        settings.accept(context);
+        return context;
+    }
+
+    /**
+     * Stops the broker cleanly and starts it again on the same port and data directory.
+     */
+    public void restart() throws Exception
+    {
+        final int port = broker.port();
+        broker.close();
+        broker = Broker.start(context(port));
     }
 
     public Broker broker()

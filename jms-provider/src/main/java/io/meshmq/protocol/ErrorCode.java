@@ -27,6 +27,8 @@ public final class ErrorCode
     public static final int INVALID_CLIENT_ID = 10;
     /** The broker is shutting down. */
     public static final int SHUTTING_DOWN = 11;
+    /** The broker could not store it: a full disk or an I/O error on its journal. */
+    public static final int STORAGE = 12;
 
     private ErrorCode()
     {

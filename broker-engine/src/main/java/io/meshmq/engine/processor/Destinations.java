@@ -22,15 +22,50 @@ final class Destinations
     final Map<String, TopicAddress> topics = new HashMap<>();
     final Map<String, ServerQueue> durableSubscriptions = new HashMap<>();
     final Map<String, ServerQueue> sharedSubscriptions = new HashMap<>();
+    private final Durability durability;
 
+    Destinations(final Durability durability)
+    {
+        this.durability = durability;
+    }
+
+    /**
+     * @return the queue of this name, made (and journaled) if it does not exist.
+     */
     ServerQueue queue(final String name)
     {
-        return queues.computeIfAbsent(name, n -> new ServerQueue(n, ServerQueue.Kind.QUEUE, 0, null));
+        ServerQueue queue = queues.get(name);
+        if (queue == null)
+        {
+            queue = new ServerQueue(name, ServerQueue.Kind.QUEUE, 0, null);
+            queues.put(name, queue);
+            durability.queueCreated(queue);
+        }
+        return queue;
     }
 
     TopicAddress topic(final String name)
     {
-        return topics.computeIfAbsent(name, n -> new TopicAddress(n, false, 0));
+        TopicAddress topic = topics.get(name);
+        if (topic == null)
+        {
+            topic = new TopicAddress(name, false, 0);
+            topics.put(name, topic);
+            durability.topicCreated(topic);
+        }
+        return topic;
+    }
+
+    /**
+     * Puts back a durable subscription found by recovery (already journaled).
+     */
+    ServerQueue restoreSubscription(final SubscriptionSpec spec, final String queueName)
+    {
+        final TopicAddress topic = topic(spec.topic());
+        final ServerQueue subscription = new ServerQueue(queueName, ServerQueue.Kind.SUBSCRIPTION, 0, spec);
+        topic.subscriptions.add(subscription);
+        durableSubscriptions.put(spec.key(), subscription);
+        return subscription;
     }
 
     /**
@@ -44,6 +79,7 @@ final class Destinations
         if (spec.durable())
         {
             durableSubscriptions.put(spec.key(), subscription);
+            durability.queueCreated(subscription);
         }
         else if (spec.shared())
         {
@@ -53,12 +89,14 @@ final class Destinations
     }
 
     /**
-     * Detaches a subscription from its topic and registry and drops its messages.
+     * Detaches a subscription from its topic and registry and drops its messages, with those scheduled.
      */
-    void deleteSubscription(final ServerQueue subscription)
+    void deleteSubscription(final ServerQueue subscription, final List<MessageReference> scheduled)
     {
         subscription.deleted = true;
-        subscription.clear();
+        final List<MessageReference> dropped = subscription.clear();
+        dropped.addAll(scheduled);
+        durability.queueDeleted(subscription, dropped);
         final SubscriptionSpec spec = subscription.subscription;
         final TopicAddress topic = topics.get(spec.topic());
         if (topic != null)
@@ -75,11 +113,25 @@ final class Destinations
         }
     }
 
-    void deleteQueue(final ServerQueue queue)
+    /**
+     * Deletes a queue and drops its messages, with those scheduled.
+     */
+    void deleteQueue(final ServerQueue queue, final List<MessageReference> scheduled)
     {
         queue.deleted = true;
-        queue.clear();
+        final List<MessageReference> dropped = queue.clear();
+        dropped.addAll(scheduled);
         queues.remove(queue.name, queue);
+        durability.queueDeleted(queue, dropped);
+    }
+
+    /**
+     * Removes a topic whose subscriptions are already deleted.
+     */
+    void deleteTopic(final TopicAddress topic)
+    {
+        topics.remove(topic.name, topic);
+        durability.topicDeleted(topic);
     }
 
     /**

@@ -29,6 +29,8 @@ public final class EngineEvent
     public static final byte ADMIN = 18;
     /** From the broker's timer, no connection: scheduled deliveries are due, or expiry wants a scan. */
     public static final byte TICK = 19;
+    /** From the journal syncer, no connection: records are forced ({@link #attachment} says which). */
+    public static final byte FORCED = 20;
 
     public byte type;
     public ConnectionOutput connection;
@@ -56,6 +58,9 @@ public final class EngineEvent
     public byte[] sendTypes;
     public String[] sendNames;
     public byte[][] sendMessages;
+    /** FORCED: the syncer's request, and why the force failed (null if it did not). */
+    public Object attachment;
+    public String reason;
 
     public void clear()
     {
@@ -80,5 +85,7 @@ public final class EngineEvent
         sendTypes = null;
         sendNames = null;
         sendMessages = null;
+        attachment = null;
+        reason = null;
     }
 }

@@ -7,14 +7,18 @@ package io.meshmq.engine.processor;
 final class MessageReference
 {
     final ServerMessage message;
+    final ServerQueue queue;
     final long sequence;
     int deliveryCount;
+    /** Acknowledged, expired, moved or dropped: the journal was told, and must not be told twice. */
+    boolean gone;
     MessageReference previous;
     MessageReference next;
 
-    MessageReference(final ServerMessage message, final long sequence)
+    MessageReference(final ServerMessage message, final ServerQueue queue, final long sequence)
     {
         this.message = message;
+        this.queue = queue;
         this.sequence = sequence;
     }
 }

@@ -11,12 +11,16 @@ import io.meshmq.protocol.FrameType;
 import io.meshmq.protocol.MessageHeaderFlyweight;
 import io.meshmq.protocol.ProtocolException;
 import io.meshmq.protocol.WireWriter;
+import io.meshmq.engine.journal.JournalCorruptException;
+import io.meshmq.engine.journal.JournalSyncer;
+import io.meshmq.engine.journal.JournalWriteException;
 import io.meshmq.selector.Selector;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongArrayList;
 import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.EpochClock;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -45,8 +49,24 @@ public final class Processor implements EventHandler<EngineEvent>
     private final EpochClock clock;
     private final WireWriter out = new WireWriter(64 * 1024);
     private final MessageHeaderFlyweight header = new MessageHeaderFlyweight();
-    private final Destinations destinations = new Destinations();
+    private final Durability durability;
+    private final Destinations destinations;
     private final ScheduledDeliveries scheduled = new ScheduledDeliveries();
+    private final List<MessageReference> routed = new ArrayList<>();
+    private final Durability.Confirmer confirmer = new Durability.Confirmer()
+    {
+        @Override
+        public void confirmed(final ConnectionOutput output, final long correlationId)
+        {
+            ok(output, correlationId);
+        }
+
+        @Override
+        public void failed(final ConnectionOutput output, final long correlationId, final String reason)
+        {
+            error(output, correlationId, ErrorCode.STORAGE, reason);
+        }
+    };
     private final Long2ObjectHashMap<ConnectionState> connections = new Long2ObjectHashMap<>();
     private final Map<String, ConnectionState> connectionsByClientId = new HashMap<>();
     private final List<ConnectionOutput> dirty = new ArrayList<>();
@@ -56,10 +76,56 @@ public final class Processor implements EventHandler<EngineEvent>
     private long lastExpiryScanMs;
     private volatile long nextTickDueMs;
 
+    /**
+     * A processor that keeps nothing on disk.
+     */
     public Processor(final ProcessorContext context, final EpochClock clock)
+    {
+        this(context, clock, Durability.none());
+        createConfiguredDestinations();
+    }
+
+    private Processor(final ProcessorContext context, final EpochClock clock, final Durability durability)
     {
         this.context = context;
         this.clock = clock;
+        this.durability = durability;
+        this.destinations = new Destinations(durability);
+        lastExpiryScanMs = clock.time();
+        nextTickDueMs = lastExpiryScanMs + EXPIRY_SCAN_INTERVAL_MS;
+    }
+
+    /**
+     * Makes a processor from what the journal holds, then adds the configured destinations it lacks. Call
+     * before the processor thread starts.
+     *
+     * @throws JournalCorruptException if the journal cannot be read past a bad record.
+     */
+    public static Processor recover(final ProcessorContext context, final EpochClock clock, final Durability durability)
+        throws IOException, JournalCorruptException
+    {
+        final Processor processor = new Processor(context, clock, durability);
+        processor.nowMs = clock.time();
+        durability.recover(processor.destinations, processor::restore);
+        processor.createConfiguredDestinations();
+        return processor;
+    }
+
+    private void restore(final MessageReference reference)
+    {
+        final ServerMessage message = reference.message;
+        if (isScheduled(message))
+        {
+            scheduled.schedule(message.deliveryTime(), reference);
+        }
+        else
+        {
+            reference.queue.append(reference);
+        }
+    }
+
+    private void createConfiguredDestinations()
+    {
         for (final String name : context.queues())
         {
             destinations.queue(name);
@@ -68,8 +134,6 @@ public final class Processor implements EventHandler<EngineEvent>
         {
             destinations.topic(name);
         }
-        lastExpiryScanMs = clock.time();
-        nextTickDueMs = lastExpiryScanMs + EXPIRY_SCAN_INTERVAL_MS;
     }
 
     @Override
@@ -96,6 +160,7 @@ public final class Processor implements EventHandler<EngineEvent>
         dispatchTouched();
         if (endOfBatch)
         {
+            durability.endOfBatch(confirmer);
             flush();
             nextTickDueMs = Math.min(scheduled.nextDueMs(), lastExpiryScanMs + EXPIRY_SCAN_INTERVAL_MS);
         }
@@ -107,6 +172,16 @@ public final class Processor implements EventHandler<EngineEvent>
     public long nextTickDueMs()
     {
         return nextTickDueMs;
+    }
+
+    /**
+     * Ends a batch the way the ring does: journal written and forced (or handed to the syncer), replies sent.
+     * For tests driving the processor directly.
+     */
+    public void endBatch()
+    {
+        durability.endOfBatch(confirmer);
+        flush();
     }
 
     /**
@@ -136,7 +211,7 @@ public final class Processor implements EventHandler<EngineEvent>
             case EngineEvent.CLOSE_CONSUMER: onCloseConsumer(event); break;
             case EngineEvent.CLOSE_SESSION: onCloseSession(event); break;
             case EngineEvent.CREDIT: onCredit(event); break;
-            case EngineEvent.ACK: acknowledge(connection(event), event.consumerId, event.deliveryId); break;
+            case EngineEvent.ACK: acknowledge(connection(event), event.consumerId, event.deliveryId, true); break;
             case EngineEvent.ACK_BATCH: onAckBatch(event); break;
             case EngineEvent.RELEASE: onRelease(event); break;
             case EngineEvent.RECOVER: onRecover(event); break;
@@ -147,6 +222,9 @@ public final class Processor implements EventHandler<EngineEvent>
             case EngineEvent.UNSUBSCRIBE: onUnsubscribe(event); break;
             case EngineEvent.ADMIN: onAdmin(event); break;
             case EngineEvent.TICK: onTick(); break;
+            case EngineEvent.FORCED:
+                durability.onForced((JournalSyncer.Request)event.attachment, event.reason, confirmer);
+                break;
             default: throw new IllegalStateException("unknown engine event " + event.type);
         }
     }
@@ -226,19 +304,19 @@ public final class Processor implements EventHandler<EngineEvent>
             final ServerQueue queue = destinations.queues.get(name);
             if (queue != null)
             {
-                destinations.deleteQueue(queue);
-                scheduled.removeFor(queue);
+                destinations.deleteQueue(queue, scheduled.removeFor(queue));
             }
         }
         for (final String name : connection.temporaryTopics)
         {
-            final TopicAddress topic = destinations.topics.remove(name);
+            final TopicAddress topic = destinations.topics.get(name);
             if (topic != null)
             {
                 for (final ServerQueue subscription : new ArrayList<>(topic.subscriptions))
                 {
-                    destinations.deleteSubscription(subscription);
+                    deleteSubscription(subscription);
                 }
+                destinations.deleteTopic(topic);
             }
         }
     }
@@ -282,7 +360,12 @@ public final class Processor implements EventHandler<EngineEvent>
         }
     }
 
-    private void route(final ConnectionState publisher, final byte type, final String name, final ServerMessage message)
+    /**
+     * Makes the message's references in every queue it goes to (a queue, or a topic's subscriptions that
+     * take it), without linking them yet: the journal must have them first.
+     */
+    private void route(final ConnectionState publisher, final byte type, final String name, final ServerMessage message,
+        final List<MessageReference> into)
     {
         if (DestinationType.isTopic(type))
         {
@@ -292,26 +375,39 @@ public final class Processor implements EventHandler<EngineEvent>
             {
                 if (subscription.accepts(message, publisher.clientId, publisher.id()))
                 {
-                    enqueue(subscription, message);
+                    into.add(subscription.reference(message));
                 }
             }
         }
         else
         {
-            enqueue(destinations.queue(name), message);
+            into.add(destinations.queue(name).reference(message));
         }
     }
 
-    private void enqueue(final ServerQueue queue, final ServerMessage message)
+    /**
+     * A delivery time equal to the timestamp is a send without delay: never held, whatever the clocks say.
+     */
+    private boolean isScheduled(final ServerMessage message)
     {
-        // A delivery time equal to the timestamp is a send without delay: never held, whatever the clocks say.
-        if (message.deliveryTime() > nowMs && message.deliveryTime() != message.timestamp())
+        return message.deliveryTime() > nowMs && message.deliveryTime() != message.timestamp();
+    }
+
+    private void enqueue(final List<MessageReference> references)
+    {
+        for (int i = 0; i < references.size(); i++)
         {
-            scheduled.scheduleNew(message.deliveryTime(), queue, message);
-            return;
+            final MessageReference reference = references.get(i);
+            if (isScheduled(reference.message))
+            {
+                scheduled.schedule(reference.message.deliveryTime(), reference);
+            }
+            else
+            {
+                reference.queue.append(reference);
+                touch(reference.queue);
+            }
         }
-        queue.add(message);
-        touch(queue);
     }
 
     private void onSend(final EngineEvent event)
@@ -327,8 +423,32 @@ public final class Processor implements EventHandler<EngineEvent>
             error(event.connection, event.correlationId, ErrorCode.INVALID_DESTINATION, problem);
             return;
         }
-        route(connection, event.destinationType, event.destinationName, message(event.message, connection));
-        ok(event.connection, event.correlationId);
+        final long mark = durability.mark();
+        final ServerMessage message = message(event.message, connection);
+        routed.clear();
+        route(connection, event.destinationType, event.destinationName, message, routed);
+        try
+        {
+            durability.messageRouted(message, routed);
+        }
+        catch (final JournalWriteException ex)
+        {
+            error(event.connection, event.correlationId, ErrorCode.STORAGE, "message not stored: " + ex.getMessage());
+            return;
+        }
+        enqueue(routed);
+        confirm(event.connection, event.correlationId, mark);
+    }
+
+    /**
+     * Answers a command now, or once what it journaled since {@code mark} is forced.
+     */
+    private void confirm(final ConnectionOutput output, final long correlationId, final long mark)
+    {
+        if (!durability.deferConfirmation(output, correlationId, mark))
+        {
+            ok(output, correlationId);
+        }
     }
 
     private ServerMessage message(final byte[] encoded, final ConnectionState connection)
@@ -357,15 +477,45 @@ public final class Processor implements EventHandler<EngineEvent>
                 return;
             }
         }
+        final long mark = durability.mark();
+        final List<ServerMessage> messages = new ArrayList<>(event.sendTypes.length);
+        final List<List<MessageReference>> references = new ArrayList<>(event.sendTypes.length);
         for (int i = 0; i < event.sendTypes.length; i++)
         {
-            route(connection, event.sendTypes[i], event.sendNames[i], message(event.sendMessages[i], connection));
+            final ServerMessage message = message(event.sendMessages[i], connection);
+            final List<MessageReference> into = new ArrayList<>();
+            route(connection, event.sendTypes[i], event.sendNames[i], message, into);
+            messages.add(message);
+            references.add(into);
+        }
+        final List<MessageReference> acknowledged = new ArrayList<>(event.consumerIds.length);
+        for (int i = 0; i < event.consumerIds.length; i++)
+        {
+            final ServerConsumer consumer = connection.consumers.get(event.consumerIds[i]);
+            final MessageReference reference = consumer == null ? null : consumer.unacknowledged.get(event.deliveryIds[i]);
+            if (reference != null)
+            {
+                acknowledged.add(reference);
+            }
+        }
+        try
+        {
+            durability.transaction(messages, references, acknowledged);
+        }
+        catch (final JournalWriteException ex)
+        {
+            error(event.connection, event.correlationId, ErrorCode.STORAGE, "transaction rolled back: " + ex.getMessage());
+            return;
+        }
+        for (final List<MessageReference> into : references)
+        {
+            enqueue(into);
         }
         for (int i = 0; i < event.consumerIds.length; i++)
         {
-            acknowledge(connection, event.consumerIds[i], event.deliveryIds[i]);
+            acknowledge(connection, event.consumerIds[i], event.deliveryIds[i], false);
         }
-        ok(event.connection, event.correlationId);
+        confirm(event.connection, event.correlationId, mark);
     }
 
     // ---- consumers --------------------------------------------------------------------------------------
@@ -506,8 +656,7 @@ public final class Processor implements EventHandler<EngineEvent>
 
     private void deleteSubscription(final ServerQueue subscription)
     {
-        destinations.deleteSubscription(subscription);
-        scheduled.removeFor(subscription);
+        destinations.deleteSubscription(subscription, scheduled.removeFor(subscription));
     }
 
     private void createBrowser(final EngineEvent event, final ConnectionState connection)
@@ -649,6 +798,7 @@ public final class Processor implements EventHandler<EngineEvent>
     {
         if (queue.deleted)
         {
+            durability.referenceGone(reference, false);
             return;
         }
         if (!seen)
@@ -661,15 +811,16 @@ public final class Processor implements EventHandler<EngineEvent>
         final AddressSettings settings = settingsOf(queue);
         if (settings.isOverDeliveryLimit(reference.deliveryCount))
         {
-            moveToAddress(queue, reference.message, settings.deadLetterAddress(), Map.of(
+            moveToAddress(queue, reference, settings.deadLetterAddress(), Map.of(
                 ORIGINAL_DESTINATION_PROPERTY, addressOf(queue),
                 DEAD_LETTER_REASON_PROPERTY, "delivered " + reference.deliveryCount + " times, the limit (" +
                     "max-delivery-attempts) is " + settings.maxDeliveryAttempts()), "dead-letter");
             return;
         }
+        durability.deliveryCounted(reference);
         if (settings.redeliveryDelayMs() > 0)
         {
-            scheduled.scheduleGiveBack(nowMs + settings.redeliveryDelayMs(), queue, reference);
+            scheduled.schedule(nowMs + settings.redeliveryDelayMs(), reference);
             return;
         }
         queue.giveBack(reference);
@@ -688,16 +839,20 @@ public final class Processor implements EventHandler<EngineEvent>
 
     /**
      * Re-addresses a message to a dead-letter or expiry queue, with properties saying why; with no such
-     * address configured the message is dropped, and that is logged.
+     * address configured the message is dropped, and that is logged. The reference ends once the copy is
+     * journaled; if that fails the original stays in the journal, to come back after a restart rather than
+     * be lost.
      */
     private void moveToAddress(
-        final ServerQueue from, final ServerMessage message, final String address, final Map<String, Object> properties,
+        final ServerQueue from, final MessageReference reference, final String address, final Map<String, Object> properties,
         final String purpose)
     {
+        final ServerMessage message = reference.message;
         if (address.isEmpty() || address.equals(from.name))
         {
             LOG.log(System.Logger.Level.WARNING, "dropped a message of '" + addressOf(from) + "': no " + purpose +
                 " address is configured for it (" + properties + ")");
+            durability.referenceGone(reference, true);
             return;
         }
         final byte[] rewritten;
@@ -708,17 +863,30 @@ public final class Processor implements EventHandler<EngineEvent>
         catch (final ProtocolException ex)
         {
             LOG.log(System.Logger.Level.WARNING, "dropped an undecodable message of '" + addressOf(from) + "': " + ex.getMessage());
+            durability.referenceGone(reference, true);
             return;
         }
         final ServerQueue target = destinations.queue(address);
-        target.add(new ServerMessage(rewritten, header.wrap(rewritten), message.originConnectionId()));
+        final ServerMessage moved = new ServerMessage(rewritten, header.wrap(rewritten), message.originConnectionId());
+        final MessageReference copy = target.reference(moved);
+        try
+        {
+            durability.messageRouted(moved, List.of(copy));
+            durability.referenceGone(reference, true);
+        }
+        catch (final JournalWriteException ex)
+        {
+            LOG.log(System.Logger.Level.WARNING, "the " + purpose + " copy of a message of '" + addressOf(from) +
+                "' is not journaled; the original stays journaled in its queue");
+        }
+        target.append(copy);
         touch(target);
     }
 
     private void expire(final ServerQueue queue, final MessageReference reference)
     {
         queue.messagesExpired++;
-        moveToAddress(queue, reference.message, settingsOf(queue).expiryAddress(), Map.of(
+        moveToAddress(queue, reference, settingsOf(queue).expiryAddress(), Map.of(
             ORIGINAL_DESTINATION_PROPERTY, addressOf(queue),
             ACTUAL_EXPIRY_PROPERTY, reference.message.expiration()), "expiry");
     }
@@ -865,7 +1033,8 @@ public final class Processor implements EventHandler<EngineEvent>
     /**
      * @return false if the consumer or delivery is unknown (already acknowledged, or given back).
      */
-    private boolean acknowledge(final ConnectionState connection, final long consumerId, final long deliveryId)
+    private boolean acknowledge(final ConnectionState connection, final long consumerId, final long deliveryId,
+        final boolean journalAck)
     {
         final ServerConsumer consumer = connection == null ? null : connection.consumers.get(consumerId);
         if (consumer == null)
@@ -878,6 +1047,7 @@ public final class Processor implements EventHandler<EngineEvent>
             return false;
         }
         consumer.queue.messagesAcknowledged++;
+        durability.referenceGone(reference, journalAck);
         if (consumer.closed && consumer.unacknowledged.isEmpty())
         {
             forget(consumer);
@@ -888,11 +1058,12 @@ public final class Processor implements EventHandler<EngineEvent>
     private void onAckBatch(final EngineEvent event)
     {
         final ConnectionState connection = connection(event);
+        final long mark = durability.mark();
         for (int i = 0; i < event.consumerIds.length; i++)
         {
-            acknowledge(connection, event.consumerIds[i], event.deliveryIds[i]);
+            acknowledge(connection, event.consumerIds[i], event.deliveryIds[i], true);
         }
-        ok(event.connection, event.correlationId);
+        confirm(event.connection, event.correlationId, mark);
     }
 
     private void onRelease(final EngineEvent event)
@@ -979,8 +1150,7 @@ public final class Processor implements EventHandler<EngineEvent>
                     "temporary queue '" + name + "' still has " + queue.consumers.size() + " consumer(s)");
                 return;
             }
-            destinations.deleteQueue(queue);
-            scheduled.removeFor(queue);
+            destinations.deleteQueue(queue, scheduled.removeFor(queue));
             connection.temporaryQueues.remove(name);
         }
         else
@@ -998,7 +1168,7 @@ public final class Processor implements EventHandler<EngineEvent>
                     "temporary topic '" + name + "' still has " + topic.subscriptions.size() + " subscriber(s)");
                 return;
             }
-            destinations.topics.remove(name);
+            destinations.deleteTopic(topic);
             connection.temporaryTopics.remove(name);
         }
         ok(event.connection, event.correlationId);
@@ -1066,15 +1236,19 @@ public final class Processor implements EventHandler<EngineEvent>
                         " consumer(s); close them first");
                 }
                 final long dropped = queue.size() + scheduled.countFor(queue);
-                destinations.deleteQueue(queue);
-                scheduled.removeFor(queue);
+                destinations.deleteQueue(queue, scheduled.removeFor(queue));
                 return new AdminTable("queue", "dropped").row(queue.name, dropped);
             }
             case AdminVerbs.QUEUE_PURGE:
             {
                 final ServerQueue queue = existingQueue(verb, args);
-                final long dropped = queue.clear() + scheduled.countFor(queue);
-                scheduled.removeFor(queue);
+                final List<MessageReference> purged = queue.clear();
+                purged.addAll(scheduled.removeFor(queue));
+                for (final MessageReference reference : purged)
+                {
+                    durability.referenceGone(reference, true);
+                }
+                final long dropped = purged.size();
                 return new AdminTable("queue", "dropped").row(queue.name, dropped);
             }
             case AdminVerbs.TOPIC_DELETE:
@@ -1096,7 +1270,7 @@ public final class Processor implements EventHandler<EngineEvent>
                 {
                     deleteSubscription(subscription);
                 }
-                destinations.topics.remove(name);
+                destinations.deleteTopic(topic);
                 return new AdminTable("topic", "deleted").row(name, true);
             }
             default:
@@ -1136,13 +1310,15 @@ public final class Processor implements EventHandler<EngineEvent>
             {
                 continue;
             }
-            if (due.reference() == null)
+            final MessageReference reference = due.reference();
+            // Never delivered: a message sent with a delay joins the end; a redelivery goes back in its place.
+            if (reference.deliveryCount == 0)
             {
-                queue.add(due.message());
+                queue.append(reference);
             }
             else
             {
-                queue.giveBack(due.reference());
+                queue.giveBack(reference);
             }
             touch(queue);
         }

@@ -1,5 +1,7 @@
 package io.meshmq.engine.processor;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.PriorityQueue;
 
 /**
@@ -11,25 +13,23 @@ import java.util.PriorityQueue;
 final class ScheduledDeliveries
 {
     /**
-     * One waiting message: a new one ({@code reference} null) is added to the queue when due, a given-back
-     * one is put back in its place.
+     * One waiting message, put in its place in the queue when due.
      */
-    record Entry(long dueMs, long order, ServerQueue queue, ServerMessage message, MessageReference reference)
+    record Entry(long dueMs, long order, MessageReference reference)
     {
+        ServerQueue queue()
+        {
+            return reference.queue;
+        }
     }
 
     private final PriorityQueue<Entry> entries = new PriorityQueue<>((a, b) ->
         a.dueMs != b.dueMs ? Long.compare(a.dueMs, b.dueMs) : Long.compare(a.order, b.order));
     private long nextOrder;
 
-    void scheduleNew(final long dueMs, final ServerQueue queue, final ServerMessage message)
+    void schedule(final long dueMs, final MessageReference reference)
     {
-        entries.add(new Entry(dueMs, nextOrder++, queue, message, null));
-    }
-
-    void scheduleGiveBack(final long dueMs, final ServerQueue queue, final MessageReference reference)
-    {
-        entries.add(new Entry(dueMs, nextOrder++, queue, reference.message, reference));
+        entries.add(new Entry(dueMs, nextOrder++, reference));
     }
 
     /**
@@ -63,7 +63,7 @@ final class ScheduledDeliveries
         int count = 0;
         for (final Entry entry : entries)
         {
-            if (entry.queue == queue)
+            if (entry.queue() == queue)
             {
                 count++;
             }
@@ -73,9 +73,21 @@ final class ScheduledDeliveries
 
     /**
      * Drops what waits for a deleted or purged queue.
+     *
+     * @return what was dropped.
      */
-    void removeFor(final ServerQueue queue)
+    List<MessageReference> removeFor(final ServerQueue queue)
     {
-        entries.removeIf(entry -> entry.queue == queue);
+        final List<MessageReference> dropped = new ArrayList<>();
+        entries.removeIf(entry ->
+        {
+            if (entry.queue() == queue)
+            {
+                dropped.add(entry.reference());
+                return true;
+            }
+            return false;
+        });
+        return dropped;
     }
 }

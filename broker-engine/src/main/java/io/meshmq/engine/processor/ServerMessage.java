@@ -1,5 +1,6 @@
 package io.meshmq.engine.processor;
 
+import io.meshmq.engine.journal.JournalEntry;
 import io.meshmq.protocol.MessageFields;
 import io.meshmq.protocol.MessageHeaderFlyweight;
 import io.meshmq.protocol.ProtocolException;
@@ -13,7 +14,7 @@ import io.meshmq.selector.SelectorContext;
  * <p>
  * Not thread safe: owned by the processor thread.
  */
-public final class ServerMessage implements SelectorContext
+public final class ServerMessage extends JournalEntry implements SelectorContext
 {
     private final byte[] encoded;
     private final int priority;
@@ -23,6 +24,10 @@ public final class ServerMessage implements SelectorContext
     private final boolean persistent;
     private final long originConnectionId;
     private MessageFields fields;
+    /** Its references in durable queues, for the journal; null if it has none (or is not persistent). */
+    MessageReference[] durableReferences;
+    /** How many of those are not gone yet: at 0 its journal record is dead. */
+    int liveDurableReferences;
 
     public ServerMessage(final byte[] encoded, final MessageHeaderFlyweight header, final long originConnectionId)
     {

@@ -1,5 +1,6 @@
 package io.meshmq.engine.processor;
 
+import io.meshmq.engine.journal.JournalEntry;
 import io.meshmq.selector.Selector;
 
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ import java.util.function.Consumer;
  * <p>
  * Not thread safe: owned by the processor thread.
  */
-final class ServerQueue
+final class ServerQueue extends JournalEntry
 {
     enum Kind
     {
@@ -61,12 +62,37 @@ final class ServerQueue
         return size;
     }
 
+    /**
+     * @return a new reference to the message, its place in arrival order taken now, not yet waiting (a
+     * scheduled message waits for its time first: {@link #giveBack} links it then).
+     */
+    MessageReference reference(final ServerMessage message)
+    {
+        messagesAdded++;
+        return new MessageReference(message, this, nextSequence++);
+    }
+
     MessageReference add(final ServerMessage message)
     {
-        final MessageReference reference = new MessageReference(message, nextSequence++);
+        final MessageReference reference = reference(message);
         linkLast(reference);
-        messagesAdded++;
         return reference;
+    }
+
+    /**
+     * Makes a reference from {@link #reference} wait, at the end.
+     */
+    void append(final MessageReference reference)
+    {
+        linkLast(reference);
+    }
+
+    /**
+     * @return true if this queue's messages survive a restart: a queue or a durable subscription.
+     */
+    boolean isDurable()
+    {
+        return kind == Kind.QUEUE || (kind == Kind.SUBSCRIPTION && subscription.durable());
     }
 
     private void linkLast(final MessageReference reference)
@@ -283,15 +309,21 @@ final class ServerQueue
     /**
      * Drops every waiting message (deletion of a queue or subscription, or a purge).
      *
-     * @return how many were dropped.
+     * @return what was dropped.
      */
-    int clear()
+    List<MessageReference> clear()
     {
-        final int dropped = size;
+        final List<MessageReference> dropped = new ArrayList<>(size);
+        forEach(dropped::add);
         for (int p = 0; p < PRIORITIES; p++)
         {
             heads[p] = null;
             tails[p] = null;
+        }
+        for (final MessageReference reference : dropped)
+        {
+            reference.previous = null;
+            reference.next = null;
         }
         lastGivenBack = null;
         size = 0;

@@ -1,12 +1,14 @@
 package io.meshmq.engine.processor;
 
+import io.meshmq.engine.journal.JournalEntry;
+
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A topic: the subscriptions a published message is copied to.
  */
-final class TopicAddress
+final class TopicAddress extends JournalEntry
 {
     final String name;
     final boolean temporary;

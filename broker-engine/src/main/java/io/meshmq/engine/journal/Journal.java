@@ -1,0 +1,670 @@
+package io.meshmq.engine.journal;
+
+import io.meshmq.protocol.WireWriter;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.zip.CRC32C;
+
+import static io.meshmq.engine.journal.JournalRecordDescriptor.*;
+
+/**
+ * The append-only journal: segment files of records (layout in {@link JournalRecordDescriptor}), appended
+ * by the processor, written once per batch and forced by the {@link JournalSyncer}.
+ * <pre>{@code
+ * Journal journal = Journal.open(dataDir.resolve(Journal.DIRECTORY), 16 << 20, false);
+ * journal.recover((type, buffer, offset, length, segment) -> ...);   // before the processor starts
+ * journal.append(JournalRecordDescriptor.ACK, payload);               // processor thread
+ * journal.writeStaged();                                              // end of batch
+ * ForceBatch batch = journal.takeForceBatch();                         // for the syncer
+ * }</pre>
+ * Design note: appends go to a staging buffer and reach the file in one write per batch, so a batch costs
+ * one system call to write and one to force, however many records it holds. Entries ({@link JournalEntry})
+ * link themselves into the segment holding their newest record; a segment whose entries all died, whose
+ * deaths are forced, and whose acks refer to no segment still kept is deleted, and the live records of a
+ * mostly dead segment are moved by appending them again ({@link #compactionCandidate()}).
+ * <p>
+ * Not thread safe: the processor thread owns it (the starting thread during recovery).
+ */
+public final class Journal implements AutoCloseable
+{
+    public static final String DIRECTORY = "journal";
+    public static final int DEFAULT_SEGMENT_SIZE = 16 * 1024 * 1024;
+    public static final int MIN_SEGMENT_SIZE = 64 * 1024;
+    private static final String PREFIX = "segment-";
+    private static final String SUFFIX = ".mjl";
+    private static final int STAGING_FLUSH_BYTES = 1024 * 1024;
+    private static final System.Logger LOG = System.getLogger(Journal.class.getName());
+
+    /**
+     * Opens segment files; tests replace it to inject I/O failures.
+     */
+    @FunctionalInterface
+    public interface FileOpener
+    {
+        FileChannel open(Path path, OpenOption... options) throws IOException;
+    }
+
+    /**
+     * What the syncer must force: the segments written since the last batch, and the append sequence that
+     * forcing them makes durable.
+     */
+    public record ForceBatch(List<JournalSegment> segments, long sequence)
+    {
+    }
+
+    /**
+     * What recovery found and what it dropped.
+     */
+    public record RecoveryReport(int segments, long records, long droppedBytes)
+    {
+    }
+
+    private final Path directory;
+    private final int segmentSize;
+    private final boolean skipCorrupt;
+    private final FileOpener opener;
+    private final TreeMap<Long, JournalSegment> segments = new TreeMap<>();
+    private final List<JournalSegment> unforced = new ArrayList<>();
+    private final CRC32C crc = new CRC32C();
+    private final UnsafeBuffer stagingView = new UnsafeBuffer(new byte[0]);
+    private ByteBuffer staging = ByteBuffer.allocateDirect(STAGING_FLUSH_BYTES * 2).order(ByteOrder.LITTLE_ENDIAN);
+    private JournalSegment current;
+    private long appendSequence;
+    private long writtenSequence;
+    private long forcedSequence;
+    private boolean recovered;
+
+    private Journal(final Path directory, final int segmentSize, final boolean skipCorrupt, final FileOpener opener)
+    {
+        this.directory = directory;
+        this.segmentSize = segmentSize;
+        this.skipCorrupt = skipCorrupt;
+        this.opener = opener;
+        stagingView.wrap(staging);
+    }
+
+    /**
+     * @param skipCorrupt on corruption in the middle of the journal, log it and go on with the next segment
+     *                    instead of refusing to start.
+     */
+    public static Journal open(final Path directory, final int segmentSize, final boolean skipCorrupt) throws IOException
+    {
+        return open(directory, segmentSize, skipCorrupt, FileChannel::open);
+    }
+
+    public static Journal open(final Path directory, final int segmentSize, final boolean skipCorrupt, final FileOpener opener)
+        throws IOException
+    {
+        if (segmentSize < MIN_SEGMENT_SIZE)
+        {
+            throw new IllegalArgumentException("journal segment size " + segmentSize + " is below the minimum " + MIN_SEGMENT_SIZE);
+        }
+        Files.createDirectories(directory);
+        return new Journal(directory, segmentSize, skipCorrupt, opener);
+    }
+
+    public Path directory()
+    {
+        return directory;
+    }
+
+    // ---- recovery ---------------------------------------------------------------------------------------
+
+    /**
+     * Reads every record in order. A torn tail of the newest segment (a crash in mid-write: a bad record with
+     * no good record after it) is cut off and logged; any other unreadable record stops recovery with
+     * {@link JournalCorruptException}, unless the journal was opened to skip corruption.
+     */
+    public RecoveryReport recover(final JournalRecordHandler handler) throws IOException, JournalCorruptException
+    {
+        if (recovered)
+        {
+            throw new IllegalStateException("already recovered");
+        }
+        recovered = true;
+        final List<Path> files = segmentFiles();
+        long records = 0;
+        long dropped = 0;
+        for (int i = 0; i < files.size(); i++)
+        {
+            final Path file = files.get(i);
+            final boolean newest = i == files.size() - 1;
+            final byte[] bytes = Files.readAllBytes(file);
+            final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
+            final long sequence = sequenceOf(file);
+            if (bytes.length < SEGMENT_HEADER_LENGTH && newest)
+            {
+                // Created, then the crash came before its header was written: it holds nothing.
+                LOG.log(System.Logger.Level.WARNING, "journal: removing " + file + ", a segment with no complete header");
+                Files.delete(file);
+                continue;
+            }
+            final String headerProblem = headerProblem(buffer, bytes.length, sequence);
+            if (headerProblem != null)
+            {
+                if (!skipCorrupt)
+                {
+                    throw new JournalCorruptException(file, 0, headerProblem);
+                }
+                LOG.log(System.Logger.Level.ERROR, "journal: skipping " + file + ": " + headerProblem);
+                dropped += bytes.length;
+                continue;
+            }
+            final JournalSegment segment = new JournalSegment(sequence, file, Math.max(segmentSize, bytes.length), null, 0);
+            segments.put(sequence, segment);
+            int position = SEGMENT_HEADER_LENGTH;
+            while (position + RECORD_HEADER_LENGTH <= bytes.length)
+            {
+                final int length = buffer.getInt(position + LENGTH_OFFSET, ByteOrder.LITTLE_ENDIAN);
+                if (length == 0 && allZero(bytes, position))
+                {
+                    break;
+                }
+                final String problem = recordProblem(buffer, bytes.length, position);
+                if (problem == null)
+                {
+                    try
+                    {
+                        handler.onRecord(buffer.getByte(position + TYPE_OFFSET), buffer, position + RECORD_HEADER_LENGTH,
+                            length - RECORD_HEADER_LENGTH, segment);
+                    }
+                    catch (final RuntimeException ex)
+                    {
+                        throw new JournalCorruptException(file, position, "cannot apply " +
+                            typeName(buffer.getByte(position + TYPE_OFFSET)) + " record: " + ex.getMessage());
+                    }
+                    records++;
+                    position += alignedLength(length);
+                    continue;
+                }
+                if (newest && !anyGoodRecordAfter(buffer, bytes.length, position))
+                {
+                    LOG.log(System.Logger.Level.WARNING, "journal: dropped a torn tail of " + (bytes.length - position) +
+                        " bytes at offset " + position + " of " + file + " (" + problem + "); a crash in mid-write " +
+                        "leaves one, and nothing in it was confirmed");
+                    dropped += bytes.length - position;
+                    break;
+                }
+                if (!skipCorrupt)
+                {
+                    throw new JournalCorruptException(file, position, problem + ", and good records follow it");
+                }
+                LOG.log(System.Logger.Level.ERROR, "journal: skipping the rest of " + file + " from offset " + position +
+                    " (" + problem + "); the records there are lost");
+                dropped += bytes.length - position;
+                break;
+            }
+            segment.writePosition = position;
+            segment.sealed = true;
+        }
+        if (!segments.isEmpty())
+        {
+            final JournalSegment newest = segments.lastEntry().getValue();
+            if (newest.writePosition + alignedLength(RECORD_HEADER_LENGTH) < newest.capacity)
+            {
+                newest.channel = opener.open(newest.path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                newest.channel.truncate(newest.writePosition);
+                newest.sealed = false;
+                current = newest;
+            }
+        }
+        return new RecoveryReport(segments.size(), records, dropped);
+    }
+
+    private List<Path> segmentFiles() throws IOException
+    {
+        final TreeMap<Long, Path> files = new TreeMap<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory, PREFIX + "*" + SUFFIX))
+        {
+            for (final Path file : stream)
+            {
+                files.put(sequenceOf(file), file);
+            }
+        }
+        return new ArrayList<>(files.values());
+    }
+
+    private static long sequenceOf(final Path file)
+    {
+        final String name = file.getFileName().toString();
+        try
+        {
+            return Long.parseLong(name.substring(PREFIX.length(), name.length() - SUFFIX.length()));
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalStateException("journal file " + file + " is not named " + PREFIX + "NUMBER" + SUFFIX, ex);
+        }
+    }
+
+    private static String headerProblem(final UnsafeBuffer buffer, final int length, final long sequence)
+    {
+        if (length < SEGMENT_HEADER_LENGTH)
+        {
+            return "shorter (" + length + " bytes) than a segment header";
+        }
+        if (buffer.getLong(MAGIC_OFFSET, ByteOrder.LITTLE_ENDIAN) != MAGIC)
+        {
+            return "not a MeshMQ journal segment (bad magic)";
+        }
+        final int version = buffer.getInt(VERSION_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        if (version != FORMAT_VERSION)
+        {
+            return "journal format version " + version + ", this broker reads " + FORMAT_VERSION;
+        }
+        final long inHeader = buffer.getLong(SEQUENCE_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        if (inHeader != sequence)
+        {
+            return "header says segment " + inHeader + ", the file name says " + sequence;
+        }
+        return null;
+    }
+
+    private String recordProblem(final UnsafeBuffer buffer, final int limit, final int position)
+    {
+        final int length = buffer.getInt(position + LENGTH_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        if (length < RECORD_HEADER_LENGTH || (long)position + length > limit)
+        {
+            return "record length " + length + " does not fit the " + (limit - position) + " bytes left";
+        }
+        final int stored = buffer.getInt(position + CHECKSUM_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        if (stored != checksum(length, ByteBuffer.wrap(buffer.byteArray(), position + TYPE_OFFSET, length - TYPE_OFFSET)))
+        {
+            return "checksum mismatch";
+        }
+        return null;
+    }
+
+    private boolean anyGoodRecordAfter(final UnsafeBuffer buffer, final int limit, final int badPosition)
+    {
+        for (int p = badPosition + ALIGNMENT; p + RECORD_HEADER_LENGTH <= limit; p += ALIGNMENT)
+        {
+            if (buffer.getInt(p + LENGTH_OFFSET, ByteOrder.LITTLE_ENDIAN) != 0 && recordProblem(buffer, limit, p) == null)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean allZero(final byte[] bytes, final int from)
+    {
+        for (int i = from; i < bytes.length; i++)
+        {
+            if (bytes[i] != 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * @param body the record from its type byte to its end.
+     */
+    private int checksum(final int length, final ByteBuffer body)
+    {
+        crc.reset();
+        crc.update(length);
+        crc.update(length >>> 8);
+        crc.update(length >>> 16);
+        crc.update(length >>> 24);
+        crc.update(body);
+        return (int)crc.getValue();
+    }
+
+    // ---- appending --------------------------------------------------------------------------------------
+
+    /**
+     * Stages a record for the next {@link #writeStaged()}, in the current segment or, if it does not fit,
+     * a new one.
+     *
+     * @return the record's length (header and payload) for {@link #place}.
+     * @throws JournalWriteException if a segment had to be written or made and could not be.
+     */
+    public int append(final byte type, final WireWriter payload)
+    {
+        final int length = RECORD_HEADER_LENGTH + payload.position();
+        final int aligned = alignedLength(length);
+        if (current == null || current.writePosition + staging.position() + aligned > current.capacity)
+        {
+            roll(aligned);
+        }
+        if (staging.remaining() < aligned)
+        {
+            growStaging(aligned);
+        }
+        final int at = staging.position();
+        stagingView.putInt(at + LENGTH_OFFSET, length, ByteOrder.LITTLE_ENDIAN);
+        stagingView.putByte(at + TYPE_OFFSET, type);
+        stagingView.putBytes(at + RECORD_HEADER_LENGTH, payload.buffer(), 0, payload.position());
+        for (int i = at + length; i < at + aligned; i++)
+        {
+            stagingView.putByte(i, (byte)0);
+        }
+        final ByteBuffer body = staging.duplicate();
+        body.limit(at + length).position(at + TYPE_OFFSET);
+        stagingView.putInt(at + CHECKSUM_OFFSET, checksum(length, body), ByteOrder.LITTLE_ENDIAN);
+        staging.position(at + aligned);
+        appendSequence++;
+        if (staging.position() >= STAGING_FLUSH_BYTES)
+        {
+            writeStaged();
+        }
+        return length;
+    }
+
+    private void growStaging(final int needed)
+    {
+        final ByteBuffer larger = ByteBuffer.allocateDirect(Math.max(staging.capacity() * 2, staging.position() + needed))
+            .order(ByteOrder.LITTLE_ENDIAN);
+        staging.flip();
+        larger.put(staging);
+        staging = larger;
+        stagingView.wrap(staging);
+    }
+
+    private void roll(final int recordSpace)
+    {
+        writeStaged();
+        if (current != null)
+        {
+            current.sealed = true;
+            if (!unforced.contains(current))
+            {
+                unforced.add(current);
+            }
+        }
+        final long sequence = segments.isEmpty() ? 1 : segments.lastKey() + 1;
+        final Path path = directory.resolve(String.format("%s%016d%s", PREFIX, sequence, SUFFIX));
+        final int capacity = Math.max(segmentSize, SEGMENT_HEADER_LENGTH + recordSpace);
+        try
+        {
+            final FileChannel channel = opener.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+            final ByteBuffer header = ByteBuffer.allocate(SEGMENT_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+            header.putLong(MAGIC_OFFSET, MAGIC).putInt(VERSION_OFFSET, FORMAT_VERSION).putLong(SEQUENCE_OFFSET, sequence);
+            writeFully(channel, header, 0);
+            current = new JournalSegment(sequence, path, capacity, channel, SEGMENT_HEADER_LENGTH);
+            current.needsDirectorySync = true;
+            segments.put(sequence, current);
+        }
+        catch (final IOException ex)
+        {
+            try
+            {
+                Files.deleteIfExists(path);
+            }
+            catch (final IOException ignore)
+            {
+                // the next roll picks the same name and says why it fails
+            }
+            current = null;
+            throw new JournalWriteException("cannot create journal segment " + path + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * Writes what was staged since the last call to the current segment (not yet forced).
+     *
+     * @throws JournalWriteException if the write failed; what was staged is then dropped.
+     */
+    public void writeStaged()
+    {
+        if (staging.position() == 0)
+        {
+            return;
+        }
+        final JournalSegment segment = current;
+        staging.flip();
+        try
+        {
+            writeFully(segment.channel, staging, segment.writePosition);
+            segment.writePosition += staging.limit();
+            writtenSequence = appendSequence;
+            if (!unforced.contains(segment))
+            {
+                unforced.add(segment);
+            }
+        }
+        catch (final IOException ex)
+        {
+            try
+            {
+                segment.channel.truncate(segment.writePosition);
+            }
+            catch (final IOException ignore)
+            {
+                // the next write goes to the same position and overwrites what is there
+            }
+            throw new JournalWriteException("cannot write the journal (" + segment.path + "): " + ex.getMessage(), ex);
+        }
+        finally
+        {
+            staging.clear();
+        }
+    }
+
+    private static void writeFully(final FileChannel channel, final ByteBuffer buffer, final long position) throws IOException
+    {
+        long at = position;
+        while (buffer.hasRemaining())
+        {
+            at += channel.write(buffer, at);
+        }
+    }
+
+    /**
+     * @return the segments written since the last call, for the syncer to force; null if none.
+     */
+    public ForceBatch takeForceBatch()
+    {
+        if (unforced.isEmpty())
+        {
+            return null;
+        }
+        final ForceBatch batch = new ForceBatch(new ArrayList<>(unforced), writtenSequence);
+        unforced.clear();
+        return batch;
+    }
+
+    /**
+     * Everything appended up to {@code sequence} is on disk.
+     */
+    public void onForced(final long sequence)
+    {
+        forcedSequence = Math.max(forcedSequence, sequence);
+    }
+
+    /**
+     * @return how many records were appended so far; compare before and after a command to know whether it
+     * wrote any.
+     */
+    public long appendSequence()
+    {
+        return appendSequence;
+    }
+
+    public long forcedSequence()
+    {
+        return forcedSequence;
+    }
+
+    // ---- liveness ---------------------------------------------------------------------------------------
+
+    /**
+     * The entry's newest record is the last one appended: it lives in that record's segment from now on
+     * (and no longer in the one it was in before).
+     */
+    public int place(final JournalEntry entry, final int recordLength)
+    {
+        if (entry.segment != null)
+        {
+            release(entry);
+        }
+        entry.recordLength = recordLength;
+        current.link(entry);
+        return recordLength;
+    }
+
+    /**
+     * The entry died (acknowledged, deleted) or moved: its segment may go once that is forced.
+     */
+    public void release(final JournalEntry entry)
+    {
+        final JournalSegment segment = entry.segment;
+        if (segment != null)
+        {
+            segment.unlink(entry);
+            segment.lastDeathSequence = appendSequence;
+        }
+    }
+
+    /**
+     * The last record appended (an ack, a deletion) refers to this entry: while the entry's segment is kept,
+     * so must the one holding that record be.
+     */
+    public void noteReference(final JournalEntry entry)
+    {
+        if (current != null)
+        {
+            current.dependOn(entry.segment);
+        }
+    }
+
+    /**
+     * Places an entry found during recovery in the segment its newest record was read from.
+     */
+    public void placeRecovered(final JournalEntry entry, final JournalSegment segment, final int recordLength)
+    {
+        if (entry.segment != null)
+        {
+            entry.segment.unlink(entry);
+        }
+        entry.recordLength = recordLength;
+        segment.link(entry);
+    }
+
+    /**
+     * Deletes the segments that no longer hold anything: no live entry, their entries' deaths forced, and
+     * nothing older kept that their records refer to.
+     *
+     * @return how many were deleted.
+     */
+    public int deleteDeadSegments()
+    {
+        int deleted = 0;
+        for (final JournalSegment segment : new ArrayList<>(segments.values()))
+        {
+            if (!segment.sealed || segment.liveCount > 0 || segment.lastDeathSequence > forcedSequence ||
+                unforced.contains(segment) || dependsOnKept(segment))
+            {
+                continue;
+            }
+            try
+            {
+                Files.deleteIfExists(segment.path);
+                segments.remove(segment.sequence);
+                segment.deleted = true;
+                deleted++;
+            }
+            catch (final IOException ex)
+            {
+                LOG.log(System.Logger.Level.WARNING, "journal: cannot delete " + segment.path + ": " + ex.getMessage());
+                return deleted;
+            }
+        }
+        return deleted;
+    }
+
+    private boolean dependsOnKept(final JournalSegment segment)
+    {
+        final org.agrona.collections.LongHashSet.LongIterator older = segment.dependsOn.iterator();
+        while (older.hasNext())
+        {
+            if (segments.containsKey(older.nextValue()))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @return the oldest sealed segment whose live records are under a quarter of it, so that moving them
+     * frees the rest; null if none.
+     */
+    public JournalSegment compactionCandidate()
+    {
+        for (final JournalSegment segment : segments.values())
+        {
+            if (segment.sealed && segment.liveCount > 0 && segment.liveBytes * 4 < segment.writePosition)
+            {
+                return segment;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * @return the segment's first live entry, null if none.
+     */
+    public static JournalEntry firstLive(final JournalSegment segment)
+    {
+        return segment.liveHead;
+    }
+
+    /**
+     * @return the number of segment files and their bytes, for management and tests.
+     */
+    public int segmentCount()
+    {
+        return segments.size();
+    }
+
+    public long sizeBytes()
+    {
+        long size = 0;
+        for (final JournalSegment segment : segments.values())
+        {
+            size += segment.writePosition;
+        }
+        return size + staging.position();
+    }
+
+    /**
+     * Writes and forces what is left and closes every file. Called once the processor has stopped.
+     */
+    @Override
+    public void close()
+    {
+        try
+        {
+            writeStaged();
+            for (final JournalSegment segment : segments.values())
+            {
+                if (segment.channel != null && segment.channel.isOpen())
+                {
+                    segment.channel.force(false);
+                    segment.channel.close();
+                }
+            }
+        }
+        catch (final IOException | JournalWriteException ex)
+        {
+            LOG.log(System.Logger.Level.ERROR, "journal: could not close cleanly: " + ex.getMessage());
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.meshmq.engine.journal;
+
+/**
+ * The layout of journal segment files and the records in them.
+ * <p>
+ * A segment file starts with a header, then records, each aligned to {@link #ALIGNMENT} bytes:
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                  Magic "MESHJRNL" (8 bytes)                   |
+ *  +---------------------------------------------------------------+
+ *  |                        Format version                         |
+ *  +---------------------------------------------------------------+
+ *  |                      Segment sequence (long)                  |
+ *  +---------------------------------------------------------------+
+ *  |                          Reserved (12)                        |
+ *  +---------------------------------------------------------------+  32: first record
+ *  |                       Record length (int)                     |  header + payload, without padding
+ *  +---------------------------------------------------------------+
+ *  |              CRC-32C of length and the rest (int)             |
+ *  +---------------+-----------------------------------------------+
+ *  |  Record type  |  Payload ...                                  |
+ *  +---------------+-----------------------------------------------+
+ *  |  ... zero padding to the next multiple of 8                   |
+ *  +---------------------------------------------------------------+
+ * </pre>
+ * A length of 0 where a record would start ends the segment's data. All integers are little endian.
+ * <p>
+ * Payloads (strings are an int length in bytes, -1 for null, then UTF-8; byte arrays an int length then the
+ * bytes):
+ * <ul>
+ *   <li>{@link #QUEUE}: long queue id, byte kind ({@link #KIND_QUEUE}, {@link #KIND_DURABLE_SUBSCRIPTION}),
+ *       string name; for a subscription also string topic, string subscription name, string client id,
+ *       string selector, boolean noLocal, boolean shared.</li>
+ *   <li>{@link #QUEUE_DELETE}: long queue id. The queue's messages go with it.</li>
+ *   <li>{@link #TOPIC}: long topic id, string name. {@link #TOPIC_DELETE}: long topic id.</li>
+ *   <li>{@link #MESSAGE}: long message id, int reference count, per reference long queue id and int delivery
+ *       count, byte[] encoded message. A later MESSAGE with the same id (compaction moved it) replaces the
+ *       references of the earlier one.</li>
+ *   <li>{@link #ACK}: long message id, long queue id: the reference is gone (acknowledged, expired, moved to a
+ *       dead-letter address, purged).</li>
+ *   <li>{@link #DELIVERY_COUNT}: long message id, long queue id, int delivery count.</li>
+ *   <li>{@link #TRANSACTION}: a committed local transaction, applied whole or not at all: int message count,
+ *       that many MESSAGE payloads, int ack count, that many ACK payloads.</li>
+ *   <li>{@link #PREPARE}: a prepared XA transaction: long transaction id, int format id, byte[] global id,
+ *       byte[] branch qualifier, then a TRANSACTION payload. It stays pending until {@link #TRANSACTION_END}:
+ *       long transaction id, boolean committed.</li>
+ * </ul>
+ */
+public final class JournalRecordDescriptor
+{
+    public static final long MAGIC = 0x4C4E524A4853454DL; // "MESHJRNL" read little endian
+    public static final int FORMAT_VERSION = 1;
+    public static final int SEGMENT_HEADER_LENGTH = 32;
+    public static final int MAGIC_OFFSET = 0;
+    public static final int VERSION_OFFSET = 8;
+    public static final int SEQUENCE_OFFSET = 12;
+
+    public static final int ALIGNMENT = 8;
+    public static final int LENGTH_OFFSET = 0;
+    public static final int CHECKSUM_OFFSET = 4;
+    public static final int TYPE_OFFSET = 8;
+    public static final int RECORD_HEADER_LENGTH = 9;
+
+    public static final byte QUEUE = 1;
+    public static final byte QUEUE_DELETE = 2;
+    public static final byte TOPIC = 3;
+    public static final byte TOPIC_DELETE = 4;
+    public static final byte MESSAGE = 5;
+    public static final byte ACK = 6;
+    public static final byte DELIVERY_COUNT = 7;
+    public static final byte TRANSACTION = 8;
+    public static final byte PREPARE = 9;
+    public static final byte TRANSACTION_END = 10;
+
+    public static final byte KIND_QUEUE = 1;
+    public static final byte KIND_DURABLE_SUBSCRIPTION = 2;
+
+    private JournalRecordDescriptor()
+    {
+    }
+
+    /**
+     * @return the space a record of this length takes in a segment, padding included.
+     */
+    public static int alignedLength(final int recordLength)
+    {
+        return (recordLength + ALIGNMENT - 1) & -ALIGNMENT;
+    }
+
+    public static String typeName(final byte type)
+    {
+        switch (type)
+        {
+            case QUEUE: return "QUEUE";
+            case QUEUE_DELETE: return "QUEUE_DELETE";
+            case TOPIC: return "TOPIC";
+            case TOPIC_DELETE: return "TOPIC_DELETE";
+            case MESSAGE: return "MESSAGE";
+            case ACK: return "ACK";
+            case DELIVERY_COUNT: return "DELIVERY_COUNT";
+            case TRANSACTION: return "TRANSACTION";
+            case PREPARE: return "PREPARE";
+            case TRANSACTION_END: return "TRANSACTION_END";
+            default: return "type " + type;
+        }
+    }
+}

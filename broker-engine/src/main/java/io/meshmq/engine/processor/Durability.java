@@ -1,0 +1,940 @@
+package io.meshmq.engine.processor;
+
+import io.meshmq.engine.journal.Journal;
+import io.meshmq.engine.journal.JournalEntry;
+import io.meshmq.engine.journal.JournalRecordDescriptor;
+import io.meshmq.engine.journal.JournalSegment;
+import io.meshmq.engine.journal.JournalSyncer;
+import io.meshmq.engine.journal.JournalWriteException;
+import io.meshmq.protocol.MessageHeaderFlyweight;
+import io.meshmq.protocol.ProtocolException;
+import io.meshmq.protocol.WireReader;
+import io.meshmq.protocol.WireWriter;
+import io.meshmq.selector.Selector;
+import io.meshmq.selector.SelectorSyntaxException;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+import static io.meshmq.engine.journal.JournalRecordDescriptor.*;
+
+/**
+ * What the processor keeps on disk, and the promise behind a confirmation: the processor tells it of every
+ * durable change (a durable queue or topic made or deleted, a persistent message routed to durable queues,
+ * a reference acknowledged, a transaction committed), it appends the journal records, and it holds the
+ * confirmations of the commands that wrote until the syncer says those records are forced.
+ * <p>
+ * Only persistent messages in queues and durable subscriptions are journaled; everything else lives in
+ * memory only, as the specification allows.
+ * <p>
+ * Not thread safe: used by the processor thread, and before that by the starting thread for recovery.
+ */
+public final class Durability
+{
+    /**
+     * When a confirmation may be sent.
+     */
+    public enum SyncPolicy
+    {
+        /** After the journal's records are forced to disk: nothing confirmed is lost, even with the machine. */
+        FORCE,
+        /** As soon as the records are written to the operating system: survives the broker's death, not the machine's. */
+        NONE
+    }
+
+    /**
+     * Answers a command once its records are forced, or with why they could not be.
+     */
+    interface Confirmer
+    {
+        void confirmed(ConnectionOutput output, long correlationId);
+
+        void failed(ConnectionOutput output, long correlationId, String reason);
+    }
+
+    /**
+     * Puts a recovered message reference in its place: waiting, or scheduled if its time has not come.
+     */
+    interface Restorer
+    {
+        void restore(MessageReference reference);
+    }
+
+    private record Waiting(ConnectionOutput output, long correlationId)
+    {
+    }
+
+    private static final System.Logger LOG = System.getLogger(Durability.class.getName());
+    /** After a failed write, persistent sends are refused this long before the journal is tried again. */
+    static final long RETRY_AFTER_FAILURE_MS = 1000;
+    /** Bytes of live records compaction moves per batch, so it never holds the processor up for long. */
+    private static final int COMPACTION_BYTES_PER_BATCH = 256 * 1024;
+
+    private final Journal journal;
+    private final SyncPolicy sync;
+    private final WireWriter payload = new WireWriter(64 * 1024);
+    private final MessageHeaderFlyweight header = new MessageHeaderFlyweight();
+    private List<Waiting> waiting = new ArrayList<>();
+    private Consumer<JournalSyncer.Request> forcer;
+    private long nextId = 1;
+    private long failedUntilMs;
+    private String lastFailure;
+
+    private Durability(final Journal journal, final SyncPolicy sync)
+    {
+        this.journal = journal;
+        this.sync = sync;
+    }
+
+    /**
+     * @return a durability that keeps nothing: every confirmation is immediate (tests, in-memory brokers).
+     */
+    public static Durability none()
+    {
+        return new Durability(null, SyncPolicy.NONE);
+    }
+
+    public static Durability of(final Journal journal, final SyncPolicy sync)
+    {
+        return new Durability(journal, sync);
+    }
+
+    /**
+     * Hands force requests to the syncer thread; without one (null) they are forced on the processor thread.
+     */
+    public void forceWith(final Consumer<JournalSyncer.Request> forcer)
+    {
+        this.forcer = forcer;
+    }
+
+    boolean enabled()
+    {
+        return journal != null;
+    }
+
+    Journal journal()
+    {
+        return journal;
+    }
+
+    /**
+     * @return an id for a new journal entry.
+     */
+    private long nextId()
+    {
+        return nextId++;
+    }
+
+    // ---- destinations -----------------------------------------------------------------------------------
+
+    /**
+     * A durable queue or subscription was made: its definition is appended (or, should that fail, appended
+     * before the first message that needs it).
+     */
+    void queueCreated(final ServerQueue queue)
+    {
+        if (journal == null || !queue.isDurable())
+        {
+            return;
+        }
+        try
+        {
+            journalQueue(queue);
+        }
+        catch (final JournalWriteException ex)
+        {
+            noteFailure(ex);
+        }
+    }
+
+    private void journalQueue(final ServerQueue queue)
+    {
+        if (queue.journalId() == 0)
+        {
+            queue.journalId(nextId());
+        }
+        payload.reset().writeLong(queue.journalId());
+        if (queue.kind == ServerQueue.Kind.SUBSCRIPTION)
+        {
+            final SubscriptionSpec spec = queue.subscription;
+            payload.writeByte(KIND_DURABLE_SUBSCRIPTION).writeString(queue.name).writeString(spec.topic())
+                .writeString(spec.name()).writeString(spec.clientId()).writeString(spec.selectorText())
+                .writeBoolean(spec.noLocal()).writeBoolean(spec.shared());
+        }
+        else
+        {
+            payload.writeByte(KIND_QUEUE).writeString(queue.name);
+        }
+        journal.place(queue, journal.append(QUEUE, payload));
+    }
+
+    /**
+     * A durable queue or subscription was deleted; {@code dropped} are its references that were waiting
+     * (those consumers still hold end when they are acknowledged or given back).
+     */
+    void queueDeleted(final ServerQueue queue, final List<MessageReference> dropped)
+    {
+        if (journal == null || !queue.isJournaled())
+        {
+            return;
+        }
+        try
+        {
+            journal.append(QUEUE_DELETE, payload.reset().writeLong(queue.journalId()));
+            journal.noteReference(queue);
+        }
+        catch (final JournalWriteException ex)
+        {
+            // Its messages will come back after a restart, as they would had the delete not happened.
+            noteFailure(ex);
+            return;
+        }
+        journal.release(queue);
+        for (final MessageReference reference : dropped)
+        {
+            referenceGone(reference, false);
+        }
+    }
+
+    void topicCreated(final TopicAddress topic)
+    {
+        if (journal == null || topic.temporary)
+        {
+            return;
+        }
+        try
+        {
+            journalTopic(topic);
+        }
+        catch (final JournalWriteException ex)
+        {
+            noteFailure(ex);
+        }
+    }
+
+    private void journalTopic(final TopicAddress topic)
+    {
+        if (topic.journalId() == 0)
+        {
+            topic.journalId(nextId());
+        }
+        journal.place(topic, journal.append(TOPIC, payload.reset().writeLong(topic.journalId()).writeString(topic.name)));
+    }
+
+    void topicDeleted(final TopicAddress topic)
+    {
+        if (journal == null || !topic.isJournaled())
+        {
+            return;
+        }
+        try
+        {
+            journal.append(TOPIC_DELETE, payload.reset().writeLong(topic.journalId()));
+            journal.noteReference(topic);
+            journal.release(topic);
+        }
+        catch (final JournalWriteException ex)
+        {
+            noteFailure(ex);
+        }
+    }
+
+    // ---- messages ---------------------------------------------------------------------------------------
+
+    /**
+     * @throws JournalWriteException if persistent messages cannot be stored now; say so to the producer.
+     */
+    void checkWritable(final long nowMs)
+    {
+        if (journal != null && nowMs < failedUntilMs)
+        {
+            throw new JournalWriteException("the journal cannot store messages: " + lastFailure, null);
+        }
+    }
+
+    /**
+     * Appends a routed persistent message with its references in durable queues (if it has any).
+     *
+     * @throws JournalWriteException if it could not be appended: nothing was stored, route nothing.
+     */
+    void messageRouted(final ServerMessage message, final List<MessageReference> references)
+    {
+        if (journal == null || !message.isPersistent() || !keepDurable(message, references))
+        {
+            return;
+        }
+        try
+        {
+            ensureJournaled(message.durableReferences);
+            message.journalId(nextId());
+            payload.reset();
+            encodeMessage(message);
+            journal.place(message, journal.append(MESSAGE, payload));
+        }
+        catch (final JournalWriteException ex)
+        {
+            message.durableReferences = null;
+            message.liveDurableReferences = 0;
+            noteFailure(ex);
+            throw ex;
+        }
+    }
+
+    /**
+     * Picks out the references in durable queues.
+     *
+     * @return true if there are any.
+     */
+    private static boolean keepDurable(final ServerMessage message, final List<MessageReference> references)
+    {
+        int durable = 0;
+        for (int i = 0; i < references.size(); i++)
+        {
+            if (references.get(i).queue.isDurable())
+            {
+                durable++;
+            }
+        }
+        if (durable == 0)
+        {
+            return false;
+        }
+        final MessageReference[] kept = new MessageReference[durable];
+        int k = 0;
+        for (int i = 0; i < references.size(); i++)
+        {
+            if (references.get(i).queue.isDurable())
+            {
+                kept[k++] = references.get(i);
+            }
+        }
+        message.durableReferences = kept;
+        message.liveDurableReferences = durable;
+        return true;
+    }
+
+    private void ensureJournaled(final MessageReference[] references)
+    {
+        for (final MessageReference reference : references)
+        {
+            if (!reference.queue.isJournaled())
+            {
+                journalQueue(reference.queue);
+            }
+        }
+    }
+
+    /**
+     * Appends a MESSAGE payload (without the record header) to {@link #payload}.
+     *
+     * @return the bytes it took.
+     */
+    private int encodeMessage(final ServerMessage message)
+    {
+        final int start = payload.position();
+        payload.writeLong(message.journalId());
+        final int countAt = payload.reserveInt();
+        int count = 0;
+        for (final MessageReference reference : message.durableReferences)
+        {
+            if (!reference.gone && !reference.queue.deleted)
+            {
+                payload.writeLong(reference.queue.journalId()).writeInt(reference.deliveryCount);
+                count++;
+            }
+        }
+        payload.putIntAt(countAt, count);
+        payload.writeBytes(message.encoded());
+        return payload.position() - start;
+    }
+
+    /**
+     * A reference ended: acknowledged, expired, moved to a dead-letter address, purged, or its queue deleted.
+     *
+     * @param appendAck false when a record already says so (its queue's deletion, a transaction).
+     */
+    void referenceGone(final MessageReference reference, final boolean appendAck)
+    {
+        final ServerMessage message = reference.message;
+        if (reference.gone || !message.isJournaled() || !isDurableReference(reference))
+        {
+            return;
+        }
+        reference.gone = true;
+        if (appendAck && !reference.queue.deleted)
+        {
+            try
+            {
+                journal.append(ACK, payload.reset().writeLong(message.journalId()).writeLong(reference.queue.journalId()));
+                journal.noteReference(message);
+            }
+            catch (final JournalWriteException ex)
+            {
+                // The message may come back after a restart: delivered twice, never lost.
+                noteFailure(ex);
+            }
+        }
+        if (--message.liveDurableReferences == 0)
+        {
+            journal.release(message);
+        }
+    }
+
+    private static boolean isDurableReference(final MessageReference reference)
+    {
+        final MessageReference[] durable = reference.message.durableReferences;
+        if (durable != null)
+        {
+            for (final MessageReference candidate : durable)
+            {
+                if (candidate == reference)
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A reference was delivered and given back: its delivery count is kept for after a restart.
+     */
+    void deliveryCounted(final MessageReference reference)
+    {
+        if (reference.gone || !reference.message.isJournaled() || !isDurableReference(reference))
+        {
+            return;
+        }
+        try
+        {
+            journal.append(DELIVERY_COUNT, payload.reset().writeLong(reference.message.journalId())
+                .writeLong(reference.queue.journalId()).writeInt(reference.deliveryCount));
+            journal.noteReference(reference.message);
+        }
+        catch (final JournalWriteException ex)
+        {
+            noteFailure(ex);
+        }
+    }
+
+    /**
+     * Appends a committed transaction as one record: its messages (with their references) and its acks, all
+     * or nothing.
+     *
+     * @throws JournalWriteException if it could not be appended: apply nothing.
+     */
+    void transaction(final List<ServerMessage> messages, final List<List<MessageReference>> references,
+        final List<MessageReference> acknowledged)
+    {
+        if (journal == null)
+        {
+            return;
+        }
+        final List<ServerMessage> durable = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++)
+        {
+            final ServerMessage message = messages.get(i);
+            if (message.isPersistent() && keepDurable(message, references.get(i)))
+            {
+                durable.add(message);
+            }
+        }
+        final List<MessageReference> acks = new ArrayList<>();
+        for (final MessageReference reference : acknowledged)
+        {
+            if (!reference.gone && reference.message.isJournaled() && isDurableReference(reference) && !reference.queue.deleted)
+            {
+                acks.add(reference);
+            }
+        }
+        if (durable.isEmpty() && acks.isEmpty())
+        {
+            return;
+        }
+        final int[] lengths = new int[durable.size()];
+        try
+        {
+            for (final ServerMessage message : durable)
+            {
+                ensureJournaled(message.durableReferences);
+            }
+            payload.reset().writeInt(durable.size());
+            for (int i = 0; i < durable.size(); i++)
+            {
+                durable.get(i).journalId(nextId());
+                lengths[i] = encodeMessage(durable.get(i));
+            }
+            payload.writeInt(acks.size());
+            for (final MessageReference reference : acks)
+            {
+                payload.writeLong(reference.message.journalId()).writeLong(reference.queue.journalId());
+            }
+            journal.append(TRANSACTION, payload);
+        }
+        catch (final JournalWriteException ex)
+        {
+            for (final ServerMessage message : durable)
+            {
+                message.durableReferences = null;
+                message.liveDurableReferences = 0;
+            }
+            noteFailure(ex);
+            throw ex;
+        }
+        for (int i = 0; i < durable.size(); i++)
+        {
+            journal.place(durable.get(i), lengths[i]);
+        }
+        for (final MessageReference reference : acks)
+        {
+            journal.noteReference(reference.message);
+            referenceGone(reference, false);
+        }
+    }
+
+    private void noteFailure(final JournalWriteException ex)
+    {
+        lastFailure = ex.getMessage();
+        failedUntilMs = System.currentTimeMillis() + RETRY_AFTER_FAILURE_MS;
+        LOG.log(System.Logger.Level.ERROR, "journal: " + ex.getMessage());
+    }
+
+    // ---- confirmations ----------------------------------------------------------------------------------
+
+    /**
+     * @return the journal's append count now, to pass to {@link #deferConfirmation} after the command.
+     */
+    long mark()
+    {
+        return journal == null ? 0 : journal.appendSequence();
+    }
+
+    /**
+     * @return true if the command appended records since {@code mark} and its answer must wait for them
+     * to be forced (then this holds it); false to answer now.
+     */
+    boolean deferConfirmation(final ConnectionOutput output, final long correlationId, final long mark)
+    {
+        if (journal == null || journal.appendSequence() == mark || correlationId == 0)
+        {
+            return false;
+        }
+        waiting.add(new Waiting(output, correlationId));
+        return true;
+    }
+
+    /**
+     * Ends a processor batch: moves some live records out of a mostly dead segment, writes what the batch
+     * appended, and asks for a force; confirmations that cannot be kept are failed at once.
+     */
+    void endOfBatch(final Confirmer confirmer)
+    {
+        if (journal == null)
+        {
+            return;
+        }
+        compact();
+        try
+        {
+            journal.writeStaged();
+        }
+        catch (final JournalWriteException ex)
+        {
+            noteFailure(ex);
+            failWaiting(confirmer, "not stored: " + ex.getMessage());
+            return;
+        }
+        final Journal.ForceBatch batch = journal.takeForceBatch();
+        if (batch == null)
+        {
+            confirmAll(waiting, confirmer);
+            waiting.clear();
+            return;
+        }
+        final JournalSyncer.Request request = new JournalSyncer.Request(batch, waiting);
+        waiting = new ArrayList<>();
+        if (forcer != null && sync == SyncPolicy.FORCE)
+        {
+            forcer.accept(request);
+            return;
+        }
+        // Without a syncer thread (tests, or sync policy none) the processor forces, or skips forcing, itself.
+        String failure = null;
+        try
+        {
+            JournalSyncer.force(batch.segments(), journal.directory(), sync == SyncPolicy.FORCE);
+        }
+        catch (final IOException ex)
+        {
+            failure = ex.toString();
+        }
+        onForced(request, failure, confirmer);
+    }
+
+    /**
+     * The syncer finished a request: the records are on disk (or the force failed), so answer the commands
+     * that waited, and delete segments that held only dead records.
+     */
+    @SuppressWarnings("unchecked")
+    void onForced(final JournalSyncer.Request request, final String failure, final Confirmer confirmer)
+    {
+        final List<Waiting> confirmations = (List<Waiting>)request.attachment();
+        if (failure != null)
+        {
+            lastFailure = failure;
+            failedUntilMs = System.currentTimeMillis() + RETRY_AFTER_FAILURE_MS;
+            for (final Waiting w : confirmations)
+            {
+                confirmer.failed(w.output, w.correlationId, "the journal could not force it to disk (" + failure +
+                    "); it may or may not have been stored");
+            }
+            return;
+        }
+        journal.onForced(request.batch().sequence());
+        confirmAll(confirmations, confirmer);
+        journal.deleteDeadSegments();
+    }
+
+    private static void confirmAll(final List<Waiting> confirmations, final Confirmer confirmer)
+    {
+        for (final Waiting w : confirmations)
+        {
+            confirmer.confirmed(w.output, w.correlationId);
+        }
+    }
+
+    private void failWaiting(final Confirmer confirmer, final String reason)
+    {
+        for (final Waiting w : waiting)
+        {
+            confirmer.failed(w.output, w.correlationId, reason);
+        }
+        waiting.clear();
+    }
+
+    // ---- compaction -------------------------------------------------------------------------------------
+
+    /**
+     * Appends again the live records of the oldest mostly dead segment, a bounded amount per batch, so the
+     * segment can be deleted once the copies are forced.
+     */
+    private void compact()
+    {
+        if (journal.segmentCount() < 2 || System.currentTimeMillis() < failedUntilMs)
+        {
+            return;
+        }
+        int moved = 0;
+        try
+        {
+            JournalSegment candidate = journal.compactionCandidate();
+            while (candidate != null && moved < COMPACTION_BYTES_PER_BATCH)
+            {
+                final JournalEntry entry = Journal.firstLive(candidate);
+                if (entry == null)
+                {
+                    candidate = journal.compactionCandidate();
+                    continue;
+                }
+                moved += rewrite(entry);
+            }
+        }
+        catch (final JournalWriteException ex)
+        {
+            noteFailure(ex);
+        }
+    }
+
+    private int rewrite(final JournalEntry entry)
+    {
+        if (entry instanceof ServerMessage)
+        {
+            final ServerMessage message = (ServerMessage)entry;
+            payload.reset();
+            encodeMessage(message);
+            return journal.place(message, journal.append(MESSAGE, payload));
+        }
+        if (entry instanceof ServerQueue)
+        {
+            journalQueue((ServerQueue)entry);
+        }
+        else if (entry instanceof TopicAddress)
+        {
+            journalTopic((TopicAddress)entry);
+        }
+        else
+        {
+            throw new IllegalStateException("cannot move journal entry " + entry);
+        }
+        return payload.position();
+    }
+
+    // ---- recovery ---------------------------------------------------------------------------------------
+
+    /**
+     * What recovery read, before it is turned into queues and messages.
+     */
+    private static final class RecoveredMessage
+    {
+        final long id;
+        final byte[] encoded;
+        final JournalSegment segment;
+        final int length;
+        final Long2ObjectHashMap<int[]> countsByQueue = new Long2ObjectHashMap<>();
+
+        RecoveredMessage(final long id, final byte[] encoded, final JournalSegment segment, final int length)
+        {
+            this.id = id;
+            this.encoded = encoded;
+            this.segment = segment;
+            this.length = length;
+        }
+    }
+
+    private record RecoveredDefinition(long id, byte kind, String name, SubscriptionSpec spec, JournalSegment segment, int length)
+    {
+    }
+
+    private final class RecoveryState
+    {
+        final TreeMap<Long, RecoveredDefinition> queues = new TreeMap<>();
+        final TreeMap<Long, RecoveredDefinition> topics = new TreeMap<>();
+        final TreeMap<Long, RecoveredMessage> messages = new TreeMap<>();
+        final WireReader reader = new WireReader();
+        long maxId;
+
+        void onRecord(final byte type, final DirectBuffer buffer, final int offset, final int length, final JournalSegment segment)
+        {
+            final WireReader in = reader.wrap(buffer, offset, length);
+            switch (type)
+            {
+                case QUEUE: readQueue(in, segment, length); break;
+                case QUEUE_DELETE: dependOn(segment, queues.remove(in.readLong())); break;
+                case TOPIC:
+                {
+                    final long id = seen(in.readLong());
+                    topics.put(id, new RecoveredDefinition(id, (byte)0, in.readRequiredString("topic name"), null, segment, length));
+                    break;
+                }
+                case TOPIC_DELETE: dependOn(segment, topics.remove(in.readLong())); break;
+                case MESSAGE: readMessage(in, segment); break;
+                case ACK: ack(in.readLong(), in.readLong(), segment); break;
+                case DELIVERY_COUNT:
+                {
+                    final RecoveredMessage message = messages.get(in.readLong());
+                    final long queueId = in.readLong();
+                    final int count = in.readInt();
+                    final int[] current = message == null ? null : message.countsByQueue.get(queueId);
+                    if (current != null)
+                    {
+                        current[0] = count;
+                        segment.dependOn(message.segment);
+                    }
+                    break;
+                }
+                case TRANSACTION:
+                {
+                    final int count = in.readCount(12);
+                    for (int i = 0; i < count; i++)
+                    {
+                        readMessage(in, segment);
+                    }
+                    final int acks = in.readCount(16);
+                    for (int i = 0; i < acks; i++)
+                    {
+                        ack(in.readLong(), in.readLong(), segment);
+                    }
+                    break;
+                }
+                default:
+                    throw new ProtocolException("unknown journal record " + JournalRecordDescriptor.typeName(type));
+            }
+        }
+
+        private long seen(final long id)
+        {
+            maxId = Math.max(maxId, id);
+            return id;
+        }
+
+        private void readQueue(final WireReader in, final JournalSegment segment, final int length)
+        {
+            final long id = seen(in.readLong());
+            final byte kind = in.readByte();
+            final String name = in.readRequiredString("queue name");
+            SubscriptionSpec spec = null;
+            if (kind == KIND_DURABLE_SUBSCRIPTION)
+            {
+                final String topic = in.readRequiredString("topic");
+                final String subscriptionName = in.readString();
+                final String clientId = in.readString();
+                final String selectorText = in.readString();
+                final boolean noLocal = in.readBoolean();
+                final boolean shared = in.readBoolean();
+                try
+                {
+                    spec = new SubscriptionSpec(topic, subscriptionName, clientId,
+                        selectorText == null ? null : Selector.parse(selectorText), noLocal, true, shared);
+                }
+                catch (final SelectorSyntaxException ex)
+                {
+                    throw new ProtocolException("subscription " + name + " has a selector this broker cannot parse: " + ex.getMessage());
+                }
+            }
+            else if (kind != KIND_QUEUE)
+            {
+                throw new ProtocolException("unknown queue kind " + kind);
+            }
+            queues.put(id, new RecoveredDefinition(id, kind, name, spec, segment, length));
+        }
+
+        private void readMessage(final WireReader in, final JournalSegment segment)
+        {
+            final int start = in.position();
+            final long id = seen(in.readLong());
+            final int count = in.readCount(12);
+            final long[] queueIds = new long[count];
+            final int[] deliveries = new int[count];
+            for (int i = 0; i < count; i++)
+            {
+                queueIds[i] = in.readLong();
+                deliveries[i] = in.readInt();
+            }
+            final byte[] encoded = in.readBytes();
+            final RecoveredMessage message = new RecoveredMessage(id, encoded, segment, in.position() - start);
+            for (int i = 0; i < count; i++)
+            {
+                message.countsByQueue.put(queueIds[i], new int[] {deliveries[i]});
+            }
+            if (count == 0)
+            {
+                messages.remove(id);
+            }
+            else
+            {
+                // A later record of the same message (moved by compaction) replaces the earlier one.
+                messages.put(id, message);
+            }
+        }
+
+        /**
+         * Rebuilds what the journal knew before the restart: a record that removes something older keeps
+         * that older segment's records from coming back.
+         */
+        private void dependOn(final JournalSegment segment, final RecoveredDefinition removed)
+        {
+            if (removed != null)
+            {
+                segment.dependOn(removed.segment());
+            }
+        }
+
+        private void ack(final long messageId, final long queueId, final JournalSegment segment)
+        {
+            final RecoveredMessage message = messages.get(messageId);
+            if (message != null)
+            {
+                segment.dependOn(message.segment);
+            }
+            if (message != null && message.countsByQueue.remove(queueId) != null && message.countsByQueue.isEmpty())
+            {
+                messages.remove(messageId);
+            }
+        }
+    }
+
+    /**
+     * Reads the journal and rebuilds what it holds: durable queues, subscriptions and topics, and their
+     * messages with their delivery counts, in their original order.
+     */
+    void recover(final Destinations destinations, final Restorer restorer) throws IOException,
+        io.meshmq.engine.journal.JournalCorruptException
+    {
+        if (journal == null)
+        {
+            return;
+        }
+        final RecoveryState state = new RecoveryState();
+        final Journal.RecoveryReport report = journal.recover(state::onRecord);
+        nextId = state.maxId + 1;
+        for (final RecoveredDefinition definition : state.topics.values())
+        {
+            final TopicAddress topic = destinations.topics.computeIfAbsent(definition.name(), n -> new TopicAddress(n, false, 0));
+            topic.journalId(definition.id());
+            journal.placeRecovered(topic, definition.segment(), definition.length());
+        }
+        final Long2ObjectHashMap<ServerQueue> queuesById = new Long2ObjectHashMap<>();
+        for (final RecoveredDefinition definition : state.queues.values())
+        {
+            final ServerQueue queue;
+            if (definition.kind() == KIND_QUEUE)
+            {
+                queue = new ServerQueue(definition.name(), ServerQueue.Kind.QUEUE, 0, null);
+                destinations.queues.put(queue.name, queue);
+            }
+            else
+            {
+                queue = destinations.restoreSubscription(definition.spec(), definition.name());
+            }
+            queue.journalId(definition.id());
+            journal.placeRecovered(queue, definition.segment(), definition.length());
+            queuesById.put(definition.id(), queue);
+        }
+        long messages = 0;
+        for (final RecoveredMessage recovered : state.messages.values())
+        {
+            final ServerMessage message;
+            try
+            {
+                message = new ServerMessage(recovered.encoded, header.wrap(recovered.encoded), 0);
+            }
+            catch (final ProtocolException ex)
+            {
+                LOG.log(System.Logger.Level.ERROR, "journal: dropped message " + recovered.id + ", its encoding is broken: " +
+                    ex.getMessage());
+                continue;
+            }
+            final List<MessageReference> references = new ArrayList<>();
+            recovered.countsByQueue.forEach((queueId, count) ->
+            {
+                final ServerQueue queue = queuesById.get(queueId);
+                if (queue != null)
+                {
+                    final MessageReference reference = queue.reference(message);
+                    reference.deliveryCount = count[0];
+                    references.add(reference);
+                }
+            });
+            if (references.isEmpty())
+            {
+                continue;
+            }
+            message.journalId(recovered.id);
+            message.durableReferences = references.toArray(new MessageReference[0]);
+            message.liveDurableReferences = references.size();
+            journal.placeRecovered(message, recovered.segment, recovered.length);
+            for (final MessageReference reference : references)
+            {
+                restorer.restore(reference);
+            }
+            messages++;
+        }
+        journal.deleteDeadSegments();
+        LOG.log(System.Logger.Level.INFO, "journal: recovered " + state.queues.size() + " queues and subscriptions, " +
+            messages + " messages from " + report.records() + " records in " + report.segments() + " segments" +
+            (report.droppedBytes() > 0 ? "; dropped " + report.droppedBytes() + " unreadable bytes" : ""));
+    }
+
+    /**
+     * @return the journal's segment count and size, for management.
+     */
+    String describe()
+    {
+        return journal == null ? "off" : journal.segmentCount() + " segments, " + journal.sizeBytes() + " bytes";
+    }
+}

@@ -1,7 +1,9 @@
 package io.meshmq.broker.config;
 
 import io.meshmq.engine.BrokerContext;
+import io.meshmq.engine.journal.Journal;
 import io.meshmq.engine.processor.AddressSettingsMatcher;
+import io.meshmq.engine.processor.Durability;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +42,12 @@ import java.util.Set;
  *                                        (default 10, -1 no limit), redelivery-delay (ms, default 0),
  *                                        dead-letter-address (default DLQ), expiry-address (default
  *                                        ExpiryQueue); an empty address drops such messages
+ * journal.sync     = force               force: confirm persistent sends and commits once forced
+ *                                        to disk; none: once written to the OS (survives the
+ *                                        broker's death, not a power cut)
+ * journal.segment-size = 16777216        bytes per journal file (at least 65536)
+ * journal.skip-corrupt = false           true: start despite a corrupt record in the middle of the
+ *                                        journal, losing the rest of that file (it is logged)
  * </pre>
  * Keys are case insensitive; user names and address patterns keep their case.
  */
@@ -47,7 +55,8 @@ public final class BrokerSettings
 {
     public static final List<String> KEYS = List.of(
         "name", "bind", "data", "vm-id", "io-threads", "ring-size", "max-frame-length", "auto-create", "queues", "topics",
-        "default-user", "user.NAME", "user.NAME.roles", "address.PATTERN.SETTING");
+        "default-user", "user.NAME", "user.NAME.roles", "address.PATTERN.SETTING", "journal.sync", "journal.segment-size",
+        "journal.skip-corrupt");
 
     private BrokerSettings()
     {
@@ -186,6 +195,20 @@ public final class BrokerSettings
                 break;
             case "default-user":
                 context.users().defaultUser(value);
+                break;
+            case "journal.sync":
+                switch (value.toLowerCase(Locale.ROOT))
+                {
+                    case "force": context.journalSync(Durability.SyncPolicy.FORCE); break;
+                    case "none": context.journalSync(Durability.SyncPolicy.NONE); break;
+                    default: throw new ConfigException(at + " = '" + value + "': expected force or none");
+                }
+                break;
+            case "journal.segment-size":
+                context.journalSegmentSize(integer(value, at, Journal.MIN_SEGMENT_SIZE, 1 << 30));
+                break;
+            case "journal.skip-corrupt":
+                context.journalSkipCorrupt(bool(value, at));
                 break;
             default:
                 if (key.startsWith("user.") && key.length() > 5)

@@ -1,0 +1,142 @@
+package io.meshmq.tck.crash;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A broker in its own JVM ({@code io.meshmq.broker.Main run}) on a free port and a given data directory, so a
+ * test can kill it with SIGKILL the way a crash would, and start another on the same directory.
+ */
+final class BrokerProcess implements AutoCloseable
+{
+    private static final Pattern LISTENING = Pattern.compile("listening on (tcp://[^ ]+)");
+
+    private final Process process;
+    private final String url;
+
+    private BrokerProcess(final Process process, final String url)
+    {
+        this.process = process;
+        this.url = url;
+    }
+
+    /**
+     * Starts a broker and waits until it listens.
+     *
+     * @param settings configuration lines ({@code key = value}) beyond the test defaults.
+     * @throws IllegalStateException with the broker's output if it exits or does not listen within 30 s.
+     */
+    static BrokerProcess start(final Path dataDir, final String... settings) throws IOException, InterruptedException
+    {
+        final Path config = dataDir.resolveSibling(dataDir.getFileName() + ".conf");
+        final List<String> lines = new ArrayList<>(List.of("vm-id = none"));
+        lines.addAll(List.of(settings));
+        Files.write(config, lines);
+        final List<String> command = new ArrayList<>(List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+            "-cp", System.getProperty("java.class.path"), "io.meshmq.broker.Main", "run", "--config", config.toString(),
+            "--name", "crash", "--bind", "127.0.0.1:0", "--data", dataDir.toString()));
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final List<String> output = new ArrayList<>();
+        final CompletableFuture<String> listening = new CompletableFuture<>();
+        final Thread reader = new Thread(() ->
+        {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
+            {
+                String line;
+                while ((line = in.readLine()) != null)
+                {
+                    synchronized (output)
+                    {
+                        output.add(line);
+                    }
+                    final Matcher matcher = LISTENING.matcher(line);
+                    if (matcher.find())
+                    {
+                        listening.complete(matcher.group(1).replaceAll("[,]$", ""));
+                    }
+                }
+            }
+            catch (final IOException ignore)
+            {
+                // the process is gone
+            }
+            listening.complete(null);
+        }, "broker-output");
+        reader.setDaemon(true);
+        reader.start();
+        final String url;
+        try
+        {
+            url = listening.get(30, TimeUnit.SECONDS);
+        }
+        catch (final TimeoutException | java.util.concurrent.ExecutionException ex)
+        {
+            process.destroyForcibly().waitFor();
+            synchronized (output)
+            {
+                throw new IllegalStateException("broker did not start listening within 30 s: " + String.join("\n", output));
+            }
+        }
+        if (url == null)
+        {
+            process.waitFor(10, TimeUnit.SECONDS);
+            synchronized (output)
+            {
+                throw new IllegalStateException("broker exited before listening: " + String.join("\n", output));
+            }
+        }
+        return new BrokerProcess(process, url);
+    }
+
+    /**
+     * Runs a broker that is expected to refuse to start.
+     *
+     * @return its output; fails if it starts listening.
+     */
+    static String startExpectingFailure(final Path dataDir, final String... settings) throws IOException, InterruptedException
+    {
+        try (BrokerProcess unexpected = start(dataDir, settings))
+        {
+            throw new AssertionError("the broker started (" + unexpected.url() + ") but should have refused to");
+        }
+        catch (final IllegalStateException expected)
+        {
+            return expected.getMessage();
+        }
+    }
+
+    String url()
+    {
+        return url;
+    }
+
+    /**
+     * SIGKILL: no shutdown hook, no flush, no goodbye.
+     */
+    void kill() throws InterruptedException
+    {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS))
+        {
+            throw new IllegalStateException("broker did not die within 30 s of SIGKILL");
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException
+    {
+        kill();
+    }
+}

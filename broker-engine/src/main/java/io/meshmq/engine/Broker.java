@@ -121,7 +121,8 @@ public final class Broker implements AutoCloseable
         final Processor processor;
         try
         {
-            journal = Journal.open(journalDirectory, context.journalSegmentSize(), context.journalSkipCorrupt());
+            journal = Journal.open(journalDirectory, context.journalSegmentSize(), context.journalSkipCorrupt(),
+                context.journalFileOpener());
             final Durability durability = Durability.of(journal, context.journalSync());
             processor = Processor.recover(
                 new ProcessorContext(context.name(), context.autoCreateDestinations(), context.queues(), context.topics(),

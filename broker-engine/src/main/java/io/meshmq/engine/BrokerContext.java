@@ -41,6 +41,7 @@ public final class BrokerContext
     private Durability.SyncPolicy journalSync = Durability.SyncPolicy.FORCE;
     private int journalSegmentSize = Journal.DEFAULT_SEGMENT_SIZE;
     private boolean journalSkipCorrupt;
+    private Journal.FileOpener journalFileOpener = java.nio.channels.FileChannel::open;
 
     public String name()
     {
@@ -226,6 +227,20 @@ public final class BrokerContext
     public BrokerContext journalSkipCorrupt(final boolean skip)
     {
         this.journalSkipCorrupt = skip;
+        return this;
+    }
+
+    Journal.FileOpener journalFileOpener()
+    {
+        return journalFileOpener;
+    }
+
+    /**
+     * Where journal files are opened; tests inject I/O failures here.
+     */
+    BrokerContext journalFileOpener(final Journal.FileOpener opener)
+    {
+        this.journalFileOpener = opener;
         return this;
     }
 

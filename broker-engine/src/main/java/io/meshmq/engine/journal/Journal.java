@@ -77,6 +77,10 @@ public final class Journal implements AutoCloseable
     private final FileOpener opener;
     private final TreeMap<Long, JournalSegment> segments = new TreeMap<>();
     private final List<JournalSegment> unforced = new ArrayList<>();
+    /** Entries placed in records not yet written: if the write fails they are not journaled after all. */
+    private final List<JournalEntry> placedSinceWrite = new ArrayList<>();
+    /** Entries whose newest record a failed write lost: they must be appended again. */
+    private final List<JournalEntry> unwritten = new ArrayList<>();
     private final CRC32C crc = new CRC32C();
     private final UnsafeBuffer stagingView = new UnsafeBuffer(new byte[0]);
     private ByteBuffer staging = ByteBuffer.allocateDirect(STAGING_FLUSH_BYTES * 2).order(ByteOrder.LITTLE_ENDIAN);
@@ -434,6 +438,7 @@ public final class Journal implements AutoCloseable
             writeFully(segment.channel, staging, segment.writePosition);
             segment.writePosition += staging.limit();
             writtenSequence = appendSequence;
+            placedSinceWrite.clear();
             if (!unforced.contains(segment))
             {
                 unforced.add(segment);
@@ -449,6 +454,18 @@ public final class Journal implements AutoCloseable
             {
                 // the next write goes to the same position and overwrites what is there
             }
+            for (final JournalEntry entry : placedSinceWrite)
+            {
+                if (entry.segment == segment)
+                {
+                    segment.unlink(entry);
+                }
+                if (!unwritten.contains(entry))
+                {
+                    unwritten.add(entry);
+                }
+            }
+            placedSinceWrite.clear();
             throw new JournalWriteException("cannot write the journal (" + segment.path + "): " + ex.getMessage(), ex);
         }
         finally
@@ -516,7 +533,23 @@ public final class Journal implements AutoCloseable
         }
         entry.recordLength = recordLength;
         current.link(entry);
+        placedSinceWrite.add(entry);
         return recordLength;
+    }
+
+    /**
+     * @return the entries a failed write lost (their older records may already be dead), to be appended
+     * again; segments are not deleted until they are.
+     */
+    public List<JournalEntry> takeUnwritten()
+    {
+        if (unwritten.isEmpty())
+        {
+            return List.of();
+        }
+        final List<JournalEntry> taken = new ArrayList<>(unwritten);
+        unwritten.clear();
+        return taken;
     }
 
     /**
@@ -566,6 +599,10 @@ public final class Journal implements AutoCloseable
     public int deleteDeadSegments()
     {
         int deleted = 0;
+        if (!unwritten.isEmpty())
+        {
+            return 0;
+        }
         for (final JournalSegment segment : new ArrayList<>(segments.values()))
         {
             if (!segment.sealed || segment.liveCount > 0 || segment.lastDeathSequence > forcedSequence ||

@@ -130,6 +130,7 @@ final class Destinations
      */
     void deleteTopic(final TopicAddress topic)
     {
+        topic.deleted = true;
         topics.remove(topic.name, topic);
         durability.topicDeleted(topic);
     }

@@ -70,7 +70,7 @@ public final class Durability
     }
 
     private static final System.Logger LOG = System.getLogger(Durability.class.getName());
-    /** After a failed write, persistent sends are refused this long before the journal is tried again. */
+    /** After a failed write or force, compaction waits this long before it moves records again. */
     static final long RETRY_AFTER_FAILURE_MS = 1000;
     /** Bytes of live records compaction moves per batch, so it never holds the processor up for long. */
     private static final int COMPACTION_BYTES_PER_BATCH = 256 * 1024;
@@ -83,7 +83,6 @@ public final class Durability
     private Consumer<JournalSyncer.Request> forcer;
     private long nextId = 1;
     private long failedUntilMs;
-    private String lastFailure;
 
     private Durability(final Journal journal, final SyncPolicy sync)
     {
@@ -247,18 +246,8 @@ public final class Durability
     // ---- messages ---------------------------------------------------------------------------------------
 
     /**
-     * @throws JournalWriteException if persistent messages cannot be stored now; say so to the producer.
-     */
-    void checkWritable(final long nowMs)
-    {
-        if (journal != null && nowMs < failedUntilMs)
-        {
-            throw new JournalWriteException("the journal cannot store messages: " + lastFailure, null);
-        }
-    }
-
-    /**
-     * Appends a routed persistent message with its references in durable queues (if it has any).
+     * Appends a routed persistent message with its references in durable queues (if it has any), and writes
+     * it (forcing waits for the end of the batch).
      *
      * @throws JournalWriteException if it could not be appended: nothing was stored, route nothing.
      */
@@ -275,9 +264,13 @@ public final class Durability
             payload.reset();
             encodeMessage(message);
             journal.place(message, journal.append(MESSAGE, payload));
+            // Written now, not at the end of the batch: a message the journal refuses must not be routed,
+            // or a producer told "not stored" would see it delivered.
+            journal.writeStaged();
         }
         catch (final JournalWriteException ex)
         {
+            journal.release(message);
             message.durableReferences = null;
             message.liveDurableReferences = 0;
             noteFailure(ex);
@@ -475,6 +468,7 @@ public final class Durability
                 payload.writeLong(reference.message.journalId()).writeLong(reference.queue.journalId());
             }
             journal.append(TRANSACTION, payload);
+            journal.writeStaged();
         }
         catch (final JournalWriteException ex)
         {
@@ -499,7 +493,6 @@ public final class Durability
 
     private void noteFailure(final JournalWriteException ex)
     {
-        lastFailure = ex.getMessage();
         failedUntilMs = System.currentTimeMillis() + RETRY_AFTER_FAILURE_MS;
         LOG.log(System.Logger.Level.ERROR, "journal: " + ex.getMessage());
     }
@@ -538,9 +531,10 @@ public final class Durability
         {
             return;
         }
-        compact();
         try
         {
+            rewriteUnwritten();
+            compact();
             journal.writeStaged();
         }
         catch (final JournalWriteException ex)
@@ -586,7 +580,6 @@ public final class Durability
         final List<Waiting> confirmations = (List<Waiting>)request.attachment();
         if (failure != null)
         {
-            lastFailure = failure;
             failedUntilMs = System.currentTimeMillis() + RETRY_AFTER_FAILURE_MS;
             for (final Waiting w : confirmations)
             {
@@ -620,6 +613,24 @@ public final class Durability
     // ---- compaction -------------------------------------------------------------------------------------
 
     /**
+     * Appends again what a failed write lost and still lives: a queue definition, a message a compaction
+     * was moving. Until that is done no segment is deleted, so their older records stay on disk.
+     */
+    private void rewriteUnwritten()
+    {
+        for (final JournalEntry entry : journal.takeUnwritten())
+        {
+            final boolean live = entry instanceof ServerMessage ?
+                ((ServerMessage)entry).liveDurableReferences > 0 :
+                entry instanceof ServerQueue ? !((ServerQueue)entry).deleted : !((TopicAddress)entry).deleted;
+            if (live && !entry.isJournaled())
+            {
+                rewrite(entry);
+            }
+        }
+    }
+
+    /**
      * Appends again the live records of the oldest mostly dead segment, a bounded amount per batch, so the
      * segment can be deleted once the copies are forced.
      */
@@ -630,23 +641,16 @@ public final class Durability
             return;
         }
         int moved = 0;
-        try
+        JournalSegment candidate = journal.compactionCandidate();
+        while (candidate != null && moved < COMPACTION_BYTES_PER_BATCH)
         {
-            JournalSegment candidate = journal.compactionCandidate();
-            while (candidate != null && moved < COMPACTION_BYTES_PER_BATCH)
+            final JournalEntry entry = Journal.firstLive(candidate);
+            if (entry == null)
             {
-                final JournalEntry entry = Journal.firstLive(candidate);
-                if (entry == null)
-                {
-                    candidate = journal.compactionCandidate();
-                    continue;
-                }
-                moved += rewrite(entry);
+                candidate = journal.compactionCandidate();
+                continue;
             }
-        }
-        catch (final JournalWriteException ex)
-        {
-            noteFailure(ex);
+            moved += rewrite(entry);
         }
     }
 

@@ -15,6 +15,7 @@ final class TopicAddress extends JournalEntry
     final long ownerConnectionId;
     final List<ServerQueue> subscriptions = new ArrayList<>();
     long messagesPublished;
+    boolean deleted;
 
     TopicAddress(final String name, final boolean temporary, final long ownerConnectionId)
     {

@@ -1,0 +1,193 @@
+package io.meshmq.engine.journal;
+
+import io.meshmq.protocol.WireWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class JournalTest
+{
+    private static final int SEGMENT = Journal.MIN_SEGMENT_SIZE;
+
+    @TempDir
+    Path dir;
+
+    private final WireWriter payload = new WireWriter();
+
+    @Test
+    void shouldReadBackEveryRecordInOrderAcrossSegments() throws Exception
+    {
+        try (Journal journal = open(false))
+        {
+            journal.recover((type, buffer, offset, length, segment) -> { });
+            for (int i = 0; i < 1000; i++)
+            {
+                append(journal, i, 300);
+            }
+            journal.writeStaged();
+            assertTrue(journal.segmentCount() > 3, "1000 records of 300 bytes fill several 64 KiB segments");
+        }
+        assertEquals(range(1000), readAll(false));
+    }
+
+    @Test
+    void shouldCutOffATornTailAndKeepWhatCameBefore() throws Exception
+    {
+        writeRecords(20);
+        final Path last = newestSegment();
+        final long size = Files.size(last);
+        try (FileChannel channel = FileChannel.open(last, StandardOpenOption.WRITE))
+        {
+            // A crash in mid-write: the last record is cut short, and the file ends in half a header of another.
+            channel.truncate(size - 40);
+            channel.write(ByteBuffer.wrap(new byte[] {(byte)0xFF, 0x01, 0x00}), size - 40);
+        }
+        final List<Integer> read = readAll(false);
+        assertEquals(range(19), read);
+        try (Journal journal = open(false))
+        {
+            journal.recover((type, buffer, offset, length, segment) -> { });
+            append(journal, 99, 50);
+            journal.writeStaged();
+        }
+        final List<Integer> expected = range(19);
+        expected.add(99);
+        assertEquals(expected, readAll(false), "appends after a torn tail go where the tail was cut");
+    }
+
+    @Test
+    void shouldReportCorruptionInTheMiddleWithTheFileAndOffset() throws Exception
+    {
+        writeRecords(20);
+        final Path segment = newestSegment();
+        flipByteAt(segment, JournalRecordDescriptor.SEGMENT_HEADER_LENGTH + JournalRecordDescriptor.RECORD_HEADER_LENGTH + 2);
+        final JournalCorruptException ex = assertThrows(JournalCorruptException.class, () -> readAll(false));
+        assertEquals(segment, ex.file());
+        assertEquals(JournalRecordDescriptor.SEGMENT_HEADER_LENGTH, ex.offset());
+        assertTrue(ex.getMessage().contains("checksum mismatch"), ex.getMessage());
+        assertEquals(List.of(), readAll(true), "skipping drops the rest of that segment only");
+    }
+
+    @Test
+    void shouldSkipOnlyTheCorruptSegmentWhenAskedTo() throws Exception
+    {
+        try (Journal journal = open(false))
+        {
+            journal.recover((type, buffer, offset, length, segment) -> { });
+            for (int i = 0; i < 1000; i++)
+            {
+                append(journal, i, 300);
+            }
+        }
+        final Path first = segments().get(0);
+        flipByteAt(first, JournalRecordDescriptor.SEGMENT_HEADER_LENGTH + JournalRecordDescriptor.RECORD_HEADER_LENGTH + 2);
+        assertThrows(JournalCorruptException.class, () -> readAll(false));
+        final List<Integer> read = readAll(true);
+        assertTrue(read.size() < 1000 && read.get(read.size() - 1) == 999, "later segments are still read: " + read.size());
+    }
+
+    @Test
+    void shouldFailWritesOnAFullDiskAndRecoverWhenItHasRoom() throws Exception
+    {
+        final AtomicBoolean full = new AtomicBoolean();
+        try (Journal journal = Journal.open(dir, SEGMENT, false, FailingFileChannel.opener(full::get)))
+        {
+            journal.recover((type, buffer, offset, length, segment) -> { });
+            append(journal, 0, 10);
+            journal.writeStaged();
+            full.set(true);
+            append(journal, 1, 10);
+            final JournalWriteException ex = assertThrows(JournalWriteException.class, journal::writeStaged);
+            assertTrue(ex.getMessage().contains("No space left on device"), ex.getMessage());
+            full.set(false);
+            append(journal, 2, 10);
+            journal.writeStaged();
+        }
+        assertEquals(List.of(0, 2), readAll(false), "what failed is not there, what came after is");
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------------
+
+    private Journal open(final boolean skipCorrupt) throws IOException
+    {
+        return Journal.open(dir, SEGMENT, skipCorrupt);
+    }
+
+    private void append(final Journal journal, final int id, final int padding)
+    {
+        payload.reset().writeInt(id).writeBytes(new byte[padding]);
+        journal.append(JournalRecordDescriptor.ACK, payload);
+    }
+
+    private void writeRecords(final int count) throws Exception
+    {
+        try (Journal journal = open(false))
+        {
+            journal.recover((type, buffer, offset, length, segment) -> { });
+            for (int i = 0; i < count; i++)
+            {
+                append(journal, i, 100);
+            }
+        }
+    }
+
+    private List<Integer> readAll(final boolean skipCorrupt) throws Exception
+    {
+        final List<Integer> ids = new ArrayList<>();
+        try (Journal journal = open(skipCorrupt))
+        {
+            journal.recover((type, buffer, offset, length, segment) ->
+                ids.add(buffer.getInt(offset, java.nio.ByteOrder.LITTLE_ENDIAN)));
+        }
+        return ids;
+    }
+
+    private static List<Integer> range(final int count)
+    {
+        final List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++)
+        {
+            ids.add(i);
+        }
+        return ids;
+    }
+
+    private List<Path> segments() throws IOException
+    {
+        try (Stream<Path> files = Files.list(dir))
+        {
+            return files.filter(f -> f.getFileName().toString().endsWith(".mjl")).sorted().toList();
+        }
+    }
+
+    private Path newestSegment() throws IOException
+    {
+        final List<Path> all = segments();
+        return all.get(all.size() - 1);
+    }
+
+    private static void flipByteAt(final Path file, final long offset) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE))
+        {
+            final ByteBuffer one = ByteBuffer.allocate(1);
+            channel.read(one, offset);
+            one.put(0, (byte)(one.get(0) ^ 0x5A)).position(0);
+            channel.write(one, offset);
+        }
+    }
+}

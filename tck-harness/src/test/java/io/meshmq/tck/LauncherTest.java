@@ -77,18 +77,23 @@ class LauncherTest
         try
         {
             final BufferedReader out = new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8));
-            final String firstLine = CompletableFuture.supplyAsync(() ->
+            final String listening = CompletableFuture.supplyAsync(() ->
             {
                 try
                 {
-                    return out.readLine();
+                    String line;
+                    while ((line = out.readLine()) != null && !line.contains("listening on"))
+                    {
+                        // log lines before it (journal recovery) are fine
+                    }
+                    return line;
                 }
                 catch (final IOException ex)
                 {
                     return ex.toString();
                 }
             }).get(60, TimeUnit.SECONDS);
-            assertTrue(firstLine != null && firstLine.contains("listening on tcp://127.0.0.1:" + port), firstLine);
+            assertTrue(listening != null && listening.contains("listening on tcp://127.0.0.1:" + port), listening);
             assertTrue(Files.isDirectory(workDir.resolve("data")), "data under ./data by default");
 
             final String produced = runToEnd(meshmq("produce", "--url", url, "--queue", "orders", "--count", "500", "--size", "256"));

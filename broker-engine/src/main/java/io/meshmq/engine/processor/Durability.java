@@ -929,7 +929,8 @@ public final class Durability
             messages++;
         }
         journal.deleteDeadSegments();
-        LOG.log(System.Logger.Level.INFO, "journal: recovered " + state.queues.size() + " queues and subscriptions, " +
+        LOG.log(report.records() == 0 && report.droppedBytes() == 0 ? System.Logger.Level.DEBUG : System.Logger.Level.INFO,
+            "journal: recovered " + state.queues.size() + " queues and subscriptions, " +
             messages + " messages from " + report.records() + " records in " + report.segments() + " segments" +
             (report.droppedBytes() > 0 ? "; dropped " + report.droppedBytes() + " unreadable bytes" : ""));
     }

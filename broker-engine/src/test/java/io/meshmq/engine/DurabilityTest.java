@@ -345,6 +345,58 @@ class DurabilityTest
     }
 
     @Test
+    void shouldKeepAcknowledgementsWhileTheMessageLivesOnInAnotherSubscription() throws Exception
+    {
+        // Each message goes to two durable subscriptions; "fast" acknowledges it at once, "slow" never does. The
+        // acks live in later segments than the messages; were those segments deleted while the messages' were
+        // kept, "fast" would get everything again after a restart.
+        try (TestBroker broker = TestBroker.start(context -> context.journalSegmentSize(Journal.MIN_SEGMENT_SIZE)))
+        {
+            try (Connection connection = connect(broker))
+            {
+                connection.setClientID("pair");
+                connection.start();
+                final Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+                final Topic topic = session.createTopic("both");
+                session.createDurableSubscriber(topic, "slow").close();
+                final MessageConsumer fast = session.createDurableSubscriber(topic, "fast");
+                final MessageProducer producer = session.createProducer(topic);
+                for (int i = 0; i < 600; i++)
+                {
+                    producer.send(session.createTextMessage("m" + i + " " + "x".repeat(500)));
+                }
+                for (int i = 0; i < 600; i++)
+                {
+                    fast.receive(5000).acknowledge();
+                }
+                // Unrelated traffic, so that segments fill, die and go.
+                final Queue busy = session.createQueue("busy");
+                final MessageProducer busyProducer = session.createProducer(busy);
+                final MessageConsumer busyConsumer = session.createConsumer(busy);
+                for (int i = 0; i < 600; i++)
+                {
+                    busyProducer.send(session.createTextMessage("x".repeat(1000)));
+                    busyConsumer.receive(5000).acknowledge();
+                }
+            }
+            broker.restart();
+            try (Connection connection = connect(broker))
+            {
+                connection.setClientID("pair");
+                connection.start();
+                final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                final Topic topic = session.createTopic("both");
+                assertNull(session.createDurableSubscriber(topic, "fast").receive(200), "acknowledged messages came back");
+                final MessageConsumer slow = session.createDurableSubscriber(topic, "slow");
+                for (int i = 0; i < 600; i++)
+                {
+                    assertTrue(((TextMessage)slow.receive(5000)).getText().startsWith("m" + i + " "));
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldRefusePersistentSendsWhileTheDiskIsFullAndCarryOnAfterwards() throws Exception
     {
         final AtomicBoolean full = new AtomicBoolean();
@@ -396,6 +448,42 @@ class DurabilityTest
                 }
                 assertTrue(texts.contains("after"), texts.toString());
                 assertTrue(texts.stream().allMatch(text -> text.equals("after") || text.equals("before")), texts.toString());
+            }
+        }
+    }
+
+    @Test
+    void shouldAppendAgainWhatAFailedForceMayHaveLost() throws Exception
+    {
+        final AtomicBoolean failForce = new AtomicBoolean();
+        try (TestBroker broker = TestBroker.start(context ->
+            context.journalFileOpener(FailingFileChannel.opener(() -> false, failForce::get))))
+        {
+            final Path firstSegment = broker.dataDir().resolve(Journal.DIRECTORY).resolve("segment-0000000000000001.mjl");
+            try (Connection connection = connect(broker))
+            {
+                final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                final MessageProducer producer = session.createProducer(session.createQueue("doubt"));
+                producer.send(session.createTextMessage("a"));
+                failForce.set(true);
+                final JMSException failed = assertThrows(JMSException.class, () -> producer.send(session.createTextMessage("b")));
+                assertTrue(failed.getMessage().contains("may or may not have been stored"), failed.getMessage());
+                failForce.set(false);
+                producer.send(session.createTextMessage("c"));
+                Poll.until("the distrusted segment rewritten and deleted", 10_000, () -> !Files.exists(firstSegment));
+            }
+            broker.restart();
+            try (Connection connection = connect(broker))
+            {
+                connection.start();
+                final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                final MessageConsumer consumer = session.createConsumer(session.createQueue("doubt"));
+                // "b" was written, only its force failed: it is kept, and the producer was told it might be.
+                for (final String expected : new String[] {"a", "b", "c"})
+                {
+                    assertEquals(expected, ((TextMessage)consumer.receive(5000)).getText());
+                }
+                assertNull(consumer.receiveNoWait());
             }
         }
     }

@@ -342,7 +342,7 @@ public final class Journal implements AutoCloseable
     {
         final int length = RECORD_HEADER_LENGTH + payload.position();
         final int aligned = alignedLength(length);
-        if (current == null || current.writePosition + staging.position() + aligned > current.capacity)
+        if (current == null || current.sealed || current.writePosition + staging.position() + aligned > current.capacity)
         {
             roll(aligned);
         }
@@ -382,7 +382,10 @@ public final class Journal implements AutoCloseable
 
     private void roll(final int recordSpace)
     {
-        writeStaged();
+        if (current != null)
+        {
+            writeStaged();
+        }
         if (current != null)
         {
             current.sealed = true;
@@ -427,8 +430,9 @@ public final class Journal implements AutoCloseable
      */
     public void writeStaged()
     {
-        if (staging.position() == 0)
+        if (staging.position() == 0 || current == null)
         {
+            staging.clear();
             return;
         }
         final JournalSegment segment = current;
@@ -535,6 +539,44 @@ public final class Journal implements AutoCloseable
         current.link(entry);
         placedSinceWrite.add(entry);
         return recordLength;
+    }
+
+    /**
+     * A force of these segments failed: what was written to them since the last good force may not be on
+     * disk, and the operating system may not say so again. Their live entries are appended again, to a new
+     * segment, before any segment is deleted.
+     */
+    public void distrust(final List<JournalSegment> failed)
+    {
+        for (final JournalSegment segment : failed)
+        {
+            JournalEntry entry;
+            while ((entry = segment.liveHead) != null)
+            {
+                segment.unlink(entry);
+                if (!unwritten.contains(entry))
+                {
+                    unwritten.add(entry);
+                }
+            }
+            if (segment == current)
+            {
+                // Records staged for it since are dropped: the entries they placed were just unlinked above.
+                staging.clear();
+                placedSinceWrite.clear();
+                current.sealed = true;
+                current = null;
+                unforced.remove(segment);
+                try
+                {
+                    segment.channel.close();
+                }
+                catch (final IOException ignore)
+                {
+                    // it is not written to again either way
+                }
+            }
+        }
     }
 
     /**

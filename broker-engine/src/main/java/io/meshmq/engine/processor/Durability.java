@@ -70,7 +70,7 @@ public final class Durability
     }
 
     private static final System.Logger LOG = System.getLogger(Durability.class.getName());
-    /** After a failed write or force, compaction waits this long before it moves records again. */
+    /** After a failed write or force, records are appended again or moved only after this long. */
     static final long RETRY_AFTER_FAILURE_MS = 1000;
     /** Bytes of live records compaction moves per batch, so it never holds the processor up for long. */
     private static final int COMPACTION_BYTES_PER_BATCH = 256 * 1024;
@@ -533,8 +533,12 @@ public final class Durability
         }
         try
         {
-            rewriteUnwritten();
-            compact();
+            if (System.currentTimeMillis() >= failedUntilMs)
+            {
+                // After a failure, wait a little before trying the disk again, not in a loop.
+                rewriteUnwritten();
+                compact();
+            }
             journal.writeStaged();
         }
         catch (final JournalWriteException ex)
@@ -581,6 +585,8 @@ public final class Durability
         if (failure != null)
         {
             failedUntilMs = System.currentTimeMillis() + RETRY_AFTER_FAILURE_MS;
+            LOG.log(System.Logger.Level.ERROR, "journal: force failed (" + failure + "); what it held is appended again");
+            journal.distrust(request.batch().segments());
             for (final Waiting w : confirmations)
             {
                 confirmer.failed(w.output, w.correlationId, "the journal could not force it to disk (" + failure +
@@ -636,7 +642,7 @@ public final class Durability
      */
     private void compact()
     {
-        if (journal.segmentCount() < 2 || System.currentTimeMillis() < failedUntilMs)
+        if (journal.segmentCount() < 2)
         {
             return;
         }

@@ -19,11 +19,13 @@ public final class FailingFileChannel extends FileChannel
 {
     private final FileChannel delegate;
     private final BooleanSupplier full;
+    private final BooleanSupplier failForce;
 
-    private FailingFileChannel(final FileChannel delegate, final BooleanSupplier full)
+    private FailingFileChannel(final FileChannel delegate, final BooleanSupplier full, final BooleanSupplier failForce)
     {
         this.delegate = delegate;
         this.full = full;
+        this.failForce = failForce;
     }
 
     /**
@@ -31,7 +33,16 @@ public final class FailingFileChannel extends FileChannel
      */
     public static Journal.FileOpener opener(final BooleanSupplier full)
     {
-        return (final Path path, final OpenOption... options) -> new FailingFileChannel(FileChannel.open(path, options), full);
+        return opener(full, full);
+    }
+
+    /**
+     * @param failForce when forces fail (with writes still taken): a disk losing written pages.
+     */
+    public static Journal.FileOpener opener(final BooleanSupplier full, final BooleanSupplier failForce)
+    {
+        return (final Path path, final OpenOption... options) ->
+            new FailingFileChannel(FileChannel.open(path, options), full, failForce);
     }
 
     private void check() throws IOException
@@ -66,7 +77,10 @@ public final class FailingFileChannel extends FileChannel
     @Override
     public void force(final boolean metaData) throws IOException
     {
-        check();
+        if (failForce.getAsBoolean())
+        {
+            throw new IOException("Input/output error");
+        }
         delegate.force(metaData);
     }
 

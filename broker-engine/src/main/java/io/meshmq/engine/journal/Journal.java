@@ -518,11 +518,6 @@ public final class Journal implements AutoCloseable
         return appendSequence;
     }
 
-    public long forcedSequence()
-    {
-        return forcedSequence;
-    }
-
     // ---- liveness ---------------------------------------------------------------------------------------
 
     /**
@@ -706,21 +701,11 @@ public final class Journal implements AutoCloseable
     }
 
     /**
-     * @return the number of segment files and their bytes, for management and tests.
+     * @return how many segment files the journal has.
      */
     public int segmentCount()
     {
         return segments.size();
-    }
-
-    public long sizeBytes()
-    {
-        long size = 0;
-        for (final JournalSegment segment : segments.values())
-        {
-            size += segment.writePosition;
-        }
-        return size + staging.position();
     }
 
     /**

@@ -55,11 +55,6 @@ public final class JournalSegment
         return path;
     }
 
-    public int liveCount()
-    {
-        return liveCount;
-    }
-
     /**
      * This segment's records remove or change something an older segment holds.
      */

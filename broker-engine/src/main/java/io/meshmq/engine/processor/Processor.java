@@ -1,6 +1,9 @@
 package io.meshmq.engine.processor;
 
 import com.lmax.disruptor.EventHandler;
+import io.meshmq.engine.journal.JournalCorruptException;
+import io.meshmq.engine.journal.JournalSyncer;
+import io.meshmq.engine.journal.JournalWriteException;
 import io.meshmq.protocol.AdminTable;
 import io.meshmq.protocol.AdminVerbs;
 import io.meshmq.protocol.ConsumerFlags;
@@ -11,9 +14,6 @@ import io.meshmq.protocol.FrameType;
 import io.meshmq.protocol.MessageHeaderFlyweight;
 import io.meshmq.protocol.ProtocolException;
 import io.meshmq.protocol.WireWriter;
-import io.meshmq.engine.journal.JournalCorruptException;
-import io.meshmq.engine.journal.JournalSyncer;
-import io.meshmq.engine.journal.JournalWriteException;
 import io.meshmq.selector.Selector;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongArrayList;
@@ -172,16 +172,6 @@ public final class Processor implements EventHandler<EngineEvent>
     public long nextTickDueMs()
     {
         return nextTickDueMs;
-    }
-
-    /**
-     * Ends a batch the way the ring does: journal written and forced (or handed to the syncer), replies sent.
-     * For tests driving the processor directly.
-     */
-    public void endBatch()
-    {
-        durability.endOfBatch(confirmer);
-        flush();
     }
 
     /**

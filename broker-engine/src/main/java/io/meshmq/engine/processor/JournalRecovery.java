@@ -1,0 +1,294 @@
+package io.meshmq.engine.processor;
+
+import io.meshmq.engine.journal.Journal;
+import io.meshmq.engine.journal.JournalCorruptException;
+import io.meshmq.engine.journal.JournalRecordDescriptor;
+import io.meshmq.engine.journal.JournalSegment;
+import io.meshmq.protocol.MessageHeaderFlyweight;
+import io.meshmq.protocol.ProtocolException;
+import io.meshmq.protocol.WireReader;
+import io.meshmq.selector.Selector;
+import io.meshmq.selector.SelectorSyntaxException;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+import static io.meshmq.engine.journal.JournalRecordDescriptor.*;
+
+/**
+ * Turns the journal's records back into queues, subscriptions, topics and messages at start-up. Records are
+ * replayed in order into a plain picture of what lives (a later MESSAGE record of the same id replaces the
+ * earlier one, acks and deletions remove), which is then built into {@link Destinations}. On the way it
+ * rebuilds which segment depends on which, so nothing a deletion or ack removed can come back later.
+ * <p>
+ * Not thread safe: used once, by the starting thread, before the processor runs.
+ */
+final class JournalRecovery
+{
+    private static final System.Logger LOG = System.getLogger(JournalRecovery.class.getName());
+
+    private final Journal journal;
+    private final MessageHeaderFlyweight header = new MessageHeaderFlyweight();
+
+    JournalRecovery(final Journal journal)
+    {
+        this.journal = journal;
+    }
+
+    /**
+     * What recovery read, before it is turned into queues and messages.
+     */
+    private static final class RecoveredMessage
+    {
+        final long id;
+        final byte[] encoded;
+        final JournalSegment segment;
+        final int length;
+        final Long2ObjectHashMap<int[]> countsByQueue = new Long2ObjectHashMap<>();
+
+        RecoveredMessage(final long id, final byte[] encoded, final JournalSegment segment, final int length)
+        {
+            this.id = id;
+            this.encoded = encoded;
+            this.segment = segment;
+            this.length = length;
+        }
+    }
+
+    private record RecoveredDefinition(long id, byte kind, String name, SubscriptionSpec spec, JournalSegment segment, int length)
+    {
+    }
+
+    private final class RecoveryState
+    {
+        final TreeMap<Long, RecoveredDefinition> queues = new TreeMap<>();
+        final TreeMap<Long, RecoveredDefinition> topics = new TreeMap<>();
+        final TreeMap<Long, RecoveredMessage> messages = new TreeMap<>();
+        final WireReader reader = new WireReader();
+        long maxId;
+
+        void onRecord(final byte type, final DirectBuffer buffer, final int offset, final int length, final JournalSegment segment)
+        {
+            final WireReader in = reader.wrap(buffer, offset, length);
+            switch (type)
+            {
+                case QUEUE: readQueue(in, segment, length); break;
+                case QUEUE_DELETE: dependOn(segment, queues.remove(in.readLong())); break;
+                case TOPIC:
+                {
+                    final long id = seen(in.readLong());
+                    topics.put(id, new RecoveredDefinition(id, (byte)0, in.readRequiredString("topic name"), null, segment, length));
+                    break;
+                }
+                case TOPIC_DELETE: dependOn(segment, topics.remove(in.readLong())); break;
+                case MESSAGE: readMessage(in, segment); break;
+                case ACK: ack(in.readLong(), in.readLong(), segment); break;
+                case DELIVERY_COUNT:
+                {
+                    final RecoveredMessage message = messages.get(in.readLong());
+                    final long queueId = in.readLong();
+                    final int count = in.readInt();
+                    final int[] current = message == null ? null : message.countsByQueue.get(queueId);
+                    if (current != null)
+                    {
+                        current[0] = count;
+                        segment.dependOn(message.segment);
+                    }
+                    break;
+                }
+                case TRANSACTION:
+                {
+                    final int count = in.readCount(12);
+                    for (int i = 0; i < count; i++)
+                    {
+                        readMessage(in, segment);
+                    }
+                    final int acks = in.readCount(16);
+                    for (int i = 0; i < acks; i++)
+                    {
+                        ack(in.readLong(), in.readLong(), segment);
+                    }
+                    break;
+                }
+                default:
+                    throw new ProtocolException("unknown journal record " + JournalRecordDescriptor.typeName(type));
+            }
+        }
+
+        private long seen(final long id)
+        {
+            maxId = Math.max(maxId, id);
+            return id;
+        }
+
+        private void readQueue(final WireReader in, final JournalSegment segment, final int length)
+        {
+            final long id = seen(in.readLong());
+            final byte kind = in.readByte();
+            final String name = in.readRequiredString("queue name");
+            SubscriptionSpec spec = null;
+            if (kind == KIND_DURABLE_SUBSCRIPTION)
+            {
+                final String topic = in.readRequiredString("topic");
+                final String subscriptionName = in.readString();
+                final String clientId = in.readString();
+                final String selectorText = in.readString();
+                final boolean noLocal = in.readBoolean();
+                final boolean shared = in.readBoolean();
+                try
+                {
+                    spec = new SubscriptionSpec(topic, subscriptionName, clientId,
+                        selectorText == null ? null : Selector.parse(selectorText), noLocal, true, shared);
+                }
+                catch (final SelectorSyntaxException ex)
+                {
+                    throw new ProtocolException("subscription " + name + " has a selector this broker cannot parse: " + ex.getMessage());
+                }
+            }
+            else if (kind != KIND_QUEUE)
+            {
+                throw new ProtocolException("unknown queue kind " + kind);
+            }
+            queues.put(id, new RecoveredDefinition(id, kind, name, spec, segment, length));
+        }
+
+        private void readMessage(final WireReader in, final JournalSegment segment)
+        {
+            final int start = in.position();
+            final long id = seen(in.readLong());
+            final int count = in.readCount(12);
+            final long[] queueIds = new long[count];
+            final int[] deliveries = new int[count];
+            for (int i = 0; i < count; i++)
+            {
+                queueIds[i] = in.readLong();
+                deliveries[i] = in.readInt();
+            }
+            final byte[] encoded = in.readBytes();
+            final RecoveredMessage message = new RecoveredMessage(id, encoded, segment, in.position() - start);
+            for (int i = 0; i < count; i++)
+            {
+                message.countsByQueue.put(queueIds[i], new int[] {deliveries[i]});
+            }
+            if (count == 0)
+            {
+                messages.remove(id);
+            }
+            else
+            {
+                // A later record of the same message (moved by compaction) replaces the earlier one.
+                messages.put(id, message);
+            }
+        }
+
+        /**
+         * Rebuilds what the journal knew before the restart: a record that removes something older keeps
+         * that older segment's records from coming back.
+         */
+        private void dependOn(final JournalSegment segment, final RecoveredDefinition removed)
+        {
+            if (removed != null)
+            {
+                segment.dependOn(removed.segment());
+            }
+        }
+
+        private void ack(final long messageId, final long queueId, final JournalSegment segment)
+        {
+            final RecoveredMessage message = messages.get(messageId);
+            if (message != null)
+            {
+                segment.dependOn(message.segment);
+            }
+            if (message != null && message.countsByQueue.remove(queueId) != null && message.countsByQueue.isEmpty())
+            {
+                messages.remove(messageId);
+            }
+        }
+    }
+
+    /**
+     * Reads the journal and rebuilds what it holds: durable queues, subscriptions and topics, and their
+     * messages with their delivery counts, in their original order.
+     *
+     * @return the largest id the journal holds.
+     */
+    long recover(final Destinations destinations, final Durability.Restorer restorer)
+        throws IOException, JournalCorruptException
+    {
+        final RecoveryState state = new RecoveryState();
+        final Journal.RecoveryReport report = journal.recover(state::onRecord);
+        for (final RecoveredDefinition definition : state.topics.values())
+        {
+            final TopicAddress topic = destinations.topics.computeIfAbsent(definition.name(), n -> new TopicAddress(n, false, 0));
+            topic.journalId(definition.id());
+            journal.placeRecovered(topic, definition.segment(), definition.length());
+        }
+        final Long2ObjectHashMap<ServerQueue> queuesById = new Long2ObjectHashMap<>();
+        for (final RecoveredDefinition definition : state.queues.values())
+        {
+            final ServerQueue queue;
+            if (definition.kind() == KIND_QUEUE)
+            {
+                queue = new ServerQueue(definition.name(), ServerQueue.Kind.QUEUE, 0, null);
+                destinations.queues.put(queue.name, queue);
+            }
+            else
+            {
+                queue = destinations.restoreSubscription(definition.spec(), definition.name());
+            }
+            queue.journalId(definition.id());
+            journal.placeRecovered(queue, definition.segment(), definition.length());
+            queuesById.put(definition.id(), queue);
+        }
+        long messages = 0;
+        for (final RecoveredMessage recovered : state.messages.values())
+        {
+            final ServerMessage message;
+            try
+            {
+                message = new ServerMessage(recovered.encoded, header.wrap(recovered.encoded), 0);
+            }
+            catch (final ProtocolException ex)
+            {
+                LOG.log(System.Logger.Level.ERROR, "journal: dropped message " + recovered.id + ", its encoding is broken: " +
+                    ex.getMessage());
+                continue;
+            }
+            final List<MessageReference> references = new ArrayList<>();
+            recovered.countsByQueue.forEach((queueId, count) ->
+            {
+                final ServerQueue queue = queuesById.get(queueId);
+                if (queue != null)
+                {
+                    final MessageReference reference = queue.reference(message);
+                    reference.deliveryCount = count[0];
+                    references.add(reference);
+                }
+            });
+            if (references.isEmpty())
+            {
+                continue;
+            }
+            message.journalId(recovered.id);
+            message.durableReferences = references.toArray(new MessageReference[0]);
+            message.liveDurableReferences = references.size();
+            journal.placeRecovered(message, recovered.segment, recovered.length);
+            for (final MessageReference reference : references)
+            {
+                restorer.restore(reference);
+            }
+            messages++;
+        }
+        journal.deleteDeadSegments();
+        LOG.log(report.records() == 0 && report.droppedBytes() == 0 ? System.Logger.Level.DEBUG : System.Logger.Level.INFO,
+            "journal: recovered " + state.queues.size() + " queues and subscriptions, " +
+            messages + " messages from " + report.records() + " records in " + report.segments() + " segments" +
+            (report.droppedBytes() > 0 ? "; dropped " + report.droppedBytes() + " unreadable bytes" : ""));
+        return state.maxId;
+    }
+}

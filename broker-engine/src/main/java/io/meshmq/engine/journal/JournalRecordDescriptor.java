@@ -43,9 +43,10 @@ package io.meshmq.engine.journal;
  *   <li>{@link #DELIVERY_COUNT}: long message id, long queue id, int delivery count.</li>
  *   <li>{@link #TRANSACTION}: a committed local transaction, applied whole or not at all: int message count,
  *       that many MESSAGE payloads, int ack count, that many ACK payloads.</li>
- *   <li>{@link #PREPARE}: a prepared XA transaction: long transaction id, int format id, byte[] global id,
- *       byte[] branch qualifier, then a TRANSACTION payload. It stays pending until {@link #TRANSACTION_END}:
- *       long transaction id, boolean committed.</li>
+ *   <li>{@link #PREPARE} and {@link #TRANSACTION_END} are reserved for XA and not written yet: a prepared
+ *       transaction (long transaction id, int format id, byte[] global id, byte[] branch qualifier, then a
+ *       TRANSACTION payload) pending until its end (long transaction id, boolean committed). Recovery refuses
+ *       them until it can apply them.</li>
  * </ul>
  */
 public final class JournalRecordDescriptor

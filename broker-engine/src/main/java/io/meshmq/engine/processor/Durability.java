@@ -252,6 +252,7 @@ public final class Durability
         catch (final JournalWriteException ex)
         {
             journal.release(message);
+            message.journalId(0);
             message.durableReferences = null;
             message.liveDurableReferences = 0;
             noteFailure(ex);
@@ -284,7 +285,8 @@ public final class Durability
         {
             if (references.get(i).queue.isDurable())
             {
-                kept[k++] = references.get(i);
+                kept[k] = references.get(i);
+                kept[k++].durable = true;
             }
         }
         message.durableReferences = kept;
@@ -335,7 +337,9 @@ public final class Durability
     void referenceGone(final MessageReference reference, final boolean appendAck)
     {
         final ServerMessage message = reference.message;
-        if (reference.gone || !message.isJournaled() || !isDurableReference(reference))
+        // journalId, not isJournaled(): a message whose record a failed write lost waits to be appended again,
+        // and must be appended without the references that ended meanwhile.
+        if (reference.gone || message.journalId() == 0 || !reference.durable)
         {
             return;
         }
@@ -359,28 +363,12 @@ public final class Durability
         }
     }
 
-    private static boolean isDurableReference(final MessageReference reference)
-    {
-        final MessageReference[] durable = reference.message.durableReferences;
-        if (durable != null)
-        {
-            for (final MessageReference candidate : durable)
-            {
-                if (candidate == reference)
-                {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
     /**
      * A reference was delivered and given back: its delivery count is kept for after a restart.
      */
     void deliveryCounted(final MessageReference reference)
     {
-        if (reference.gone || !reference.message.isJournaled() || !isDurableReference(reference))
+        if (reference.gone || reference.message.journalId() == 0 || !reference.durable)
         {
             return;
         }
@@ -421,7 +409,7 @@ public final class Durability
         final List<MessageReference> acks = new ArrayList<>();
         for (final MessageReference reference : acknowledged)
         {
-            if (!reference.gone && reference.message.isJournaled() && isDurableReference(reference) && !reference.queue.deleted)
+            if (!reference.gone && reference.message.journalId() != 0 && reference.durable && !reference.queue.deleted)
             {
                 acks.add(reference);
             }
@@ -455,6 +443,7 @@ public final class Durability
         {
             for (final ServerMessage message : durable)
             {
+                message.journalId(0);
                 message.durableReferences = null;
                 message.liveDurableReferences = 0;
             }

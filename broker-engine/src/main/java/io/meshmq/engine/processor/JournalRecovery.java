@@ -267,6 +267,7 @@ final class JournalRecovery
                 {
                     final MessageReference reference = queue.reference(message);
                     reference.deliveryCount = count[0];
+                    reference.durable = true;
                     references.add(reference);
                 }
             });

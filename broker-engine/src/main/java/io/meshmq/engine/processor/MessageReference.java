@@ -10,6 +10,8 @@ final class MessageReference
     final ServerQueue queue;
     final long sequence;
     int deliveryCount;
+    /** In a durable queue, with its message journaled: the journal hears of its end. */
+    boolean durable;
     /** Acknowledged, expired, moved or dropped: the journal was told, and must not be told twice. */
     boolean gone;
     MessageReference previous;

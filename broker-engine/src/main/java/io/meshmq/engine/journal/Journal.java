@@ -342,7 +342,7 @@ public final class Journal implements AutoCloseable
     {
         final int length = RECORD_HEADER_LENGTH + payload.position();
         final int aligned = alignedLength(length);
-        if (current == null || current.sealed || current.writePosition + staging.position() + aligned > current.capacity)
+        if (current == null || current.writePosition + staging.position() + aligned > current.capacity)
         {
             roll(aligned);
         }
@@ -385,9 +385,6 @@ public final class Journal implements AutoCloseable
         if (current != null)
         {
             writeStaged();
-        }
-        if (current != null)
-        {
             current.sealed = true;
             if (!unforced.contains(current))
             {
@@ -430,9 +427,8 @@ public final class Journal implements AutoCloseable
      */
     public void writeStaged()
     {
-        if (staging.position() == 0 || current == null)
+        if (staging.position() == 0)
         {
-            staging.clear();
             return;
         }
         final JournalSegment segment = current;

@@ -10,12 +10,14 @@ import io.meshmq.protocol.FrameType;
 import io.meshmq.protocol.ProtocolException;
 import io.meshmq.protocol.WireReader;
 import io.meshmq.protocol.WireWriter;
+import io.meshmq.protocol.WireXid;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -371,6 +373,67 @@ public final class ClientConnection
         checkOpen();
         final long correlationId = nextId();
         final WireWriter writer = writer().beginFrame(FrameType.COMMIT).writeLong(correlationId);
+        writeTransaction(writer, sends, acks);
+        call(correlationId, writer, "commit");
+    }
+
+    /**
+     * Has the broker store an XA branch's work as prepared; returns once it is stored.
+     */
+    public void xaPrepare(final WireXid xid, final List<PendingSend> sends, final List<DeliveryAck> acks)
+        throws ClientException
+    {
+        checkOpen();
+        final long correlationId = nextId();
+        final WireWriter writer = writer().beginFrame(FrameType.XA_PREPARE).writeLong(correlationId);
+        xid.write(writer);
+        writeTransaction(writer, sends, acks);
+        call(correlationId, writer, "prepare");
+    }
+
+    /**
+     * Completes a prepared XA branch: {@link FrameType#XA_COMMIT}, {@link FrameType#XA_ROLLBACK} or
+     * {@link FrameType#XA_FORGET}.
+     */
+    public void xaComplete(final byte frameType, final WireXid xid) throws ClientException
+    {
+        checkOpen();
+        final long correlationId = nextId();
+        final WireWriter writer = writer().beginFrame(frameType).writeLong(correlationId);
+        xid.write(writer).endFrame();
+        call(correlationId, writer, FrameType.name(frameType));
+    }
+
+    /**
+     * @return the XA branches the broker holds prepared or heuristically completed.
+     */
+    public List<WireXid> xaRecover() throws ClientException
+    {
+        checkOpen();
+        final long correlationId = nextId();
+        final WireWriter writer = writer().beginFrame(FrameType.XA_RECOVER).writeLong(correlationId).endFrame();
+        final byte[] result = call(correlationId, writer, "recover", null);
+        try
+        {
+            final WireReader reader = new WireReader().wrap(new UnsafeBuffer(result == null ? new byte[0] : result), 0,
+                result == null ? 0 : result.length);
+            final int count = reader.readCount(12);
+            final List<WireXid> xids = new ArrayList<>(count);
+            for (int i = 0; i < count; i++)
+            {
+                xids.add(WireXid.read(reader));
+            }
+            reader.requireEnd("XA_RECOVER reply");
+            return xids;
+        }
+        catch (final ProtocolException ex)
+        {
+            throw new ClientException(ErrorCode.MALFORMED_FRAME, "recover: the broker's answer is malformed: " + ex.getMessage());
+        }
+    }
+
+    private static void writeTransaction(final WireWriter writer, final List<PendingSend> sends, final List<DeliveryAck> acks)
+    {
         writer.writeInt(sends.size());
         for (final PendingSend send : sends)
         {
@@ -382,7 +445,6 @@ public final class ClientConnection
             writer.writeLong(ack.consumerId()).writeLong(ack.deliveryId());
         }
         writer.endFrame();
-        call(correlationId, writer, "commit");
     }
 
     /**

@@ -24,12 +24,15 @@ import jakarta.jms.TopicSession;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * A connection to a broker (classic API). Thread safe. Created stopped: no message reaches a consumer
  * before {@link #start()}.
  */
-public final class MeshConnection implements QueueConnection, TopicConnection
+public class MeshConnection implements QueueConnection, TopicConnection
 {
     private final ClientConnection core;
     private final List<MeshSession> sessions = new CopyOnWriteArrayList<>();
@@ -43,7 +46,7 @@ public final class MeshConnection implements QueueConnection, TopicConnection
     private volatile boolean started;
     private volatile boolean closed;
 
-    private MeshConnection(final ClientConnection core, final String clientID)
+    MeshConnection(final ClientConnection core, final String clientID)
     {
         this.core = core;
         this.clientID = clientID;
@@ -54,19 +57,26 @@ public final class MeshConnection implements QueueConnection, TopicConnection
     static MeshConnection open(
         final ConnectionUrl url, final String user, final String password, final String clientID) throws JMSException
     {
-        final MeshConnection[] holder = new MeshConnection[1];
+        return open(url, user, password, clientID, MeshConnection::new);
+    }
+
+    static <C extends MeshConnection> C open(final ConnectionUrl url, final String user, final String password,
+        final String clientID, final BiFunction<ClientConnection, String, C> kind) throws JMSException
+    {
+        final AtomicReference<C> holder = new AtomicReference<>();
         try
         {
             final ClientConnection core = ClientConnection.open(url, user, password, clientID, cause ->
             {
-                final MeshConnection connection = holder[0];
+                final C connection = holder.get();
                 if (connection != null)
                 {
                     connection.onConnectionLost(cause);
                 }
             });
-            holder[0] = new MeshConnection(core, clientID);
-            return holder[0];
+            final C connection = kind.apply(core, clientID);
+            holder.set(connection);
+            return connection;
         }
         catch (final ClientException ex)
         {
@@ -92,7 +102,7 @@ public final class MeshConnection implements QueueConnection, TopicConnection
         return started;
     }
 
-    private void onConnectionLost(final ClientException cause)
+    void onConnectionLost(final ClientException cause)
     {
         final ExceptionListener listener = exceptionListener;
         if (listener != null && !closed)
@@ -167,6 +177,18 @@ public final class MeshConnection implements QueueConnection, TopicConnection
                 " is not one of AUTO_ACKNOWLEDGE (1), CLIENT_ACKNOWLEDGE (2), DUPS_OK_ACKNOWLEDGE (3), SESSION_TRANSACTED (0)");
         }
         final MeshSession session = new MeshSession(this, core.nextId(), mode, domain);
+        sessions.add(session);
+        return session;
+    }
+
+    /**
+     * Adds a session made by a subclass (an XA session), after the checks every new session passes.
+     */
+    <S extends MeshSession> S addSession(final Function<Long, S> make) throws JMSException
+    {
+        checkOpen();
+        fixClientId();
+        final S session = make.apply(core.nextId());
         sessions.add(session);
         return session;
     }

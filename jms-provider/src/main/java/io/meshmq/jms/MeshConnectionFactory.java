@@ -9,6 +9,12 @@ import jakarta.jms.QueueConnection;
 import jakarta.jms.QueueConnectionFactory;
 import jakarta.jms.TopicConnection;
 import jakarta.jms.TopicConnectionFactory;
+import jakarta.jms.XAConnection;
+import jakarta.jms.XAJMSContext;
+import jakarta.jms.XAQueueConnection;
+import jakarta.jms.XAQueueConnectionFactory;
+import jakarta.jms.XATopicConnection;
+import jakarta.jms.XATopicConnectionFactory;
 
 import java.io.Serializable;
 
@@ -19,8 +25,12 @@ import java.io.Serializable;
  * The URL may carry options ({@code ?clientID=cts&consumerWindow=100}, see {@link ConnectionUrl}). User and
  * password come from the {@code createConnection(user, password)} call, else from the factory's
  * properties, else from the URL. Thread safe and serializable, so it can be bound in JNDI.
+ * <p>
+ * It is an {@link jakarta.jms.XAConnectionFactory} too: its XA connections give sessions and contexts a
+ * transaction manager enlists.
  */
-public class MeshConnectionFactory implements ConnectionFactory, QueueConnectionFactory, TopicConnectionFactory, Serializable
+public class MeshConnectionFactory implements ConnectionFactory, QueueConnectionFactory, TopicConnectionFactory,
+    XAQueueConnectionFactory, XATopicConnectionFactory, Serializable
 {
     private static final long serialVersionUID = 1L;
 
@@ -159,7 +169,80 @@ public class MeshConnectionFactory implements ConnectionFactory, QueueConnection
         }
     }
 
+    // ---- XA ---------------------------------------------------------------------------------------------
+
+    @Override
+    public XAConnection createXAConnection() throws JMSException
+    {
+        return openXA(null, null);
+    }
+
+    @Override
+    public XAConnection createXAConnection(final String userName, final String password) throws JMSException
+    {
+        return openXA(userName, password);
+    }
+
+    @Override
+    public XAQueueConnection createXAQueueConnection() throws JMSException
+    {
+        return openXA(null, null);
+    }
+
+    @Override
+    public XAQueueConnection createXAQueueConnection(final String userName, final String password) throws JMSException
+    {
+        return openXA(userName, password);
+    }
+
+    @Override
+    public XATopicConnection createXATopicConnection() throws JMSException
+    {
+        return openXA(null, null);
+    }
+
+    @Override
+    public XATopicConnection createXATopicConnection(final String userName, final String password) throws JMSException
+    {
+        return openXA(userName, password);
+    }
+
+    @Override
+    public XAJMSContext createXAContext()
+    {
+        return createXAContext(null, null);
+    }
+
+    @Override
+    public XAJMSContext createXAContext(final String userName, final String password)
+    {
+        try
+        {
+            return new MeshXAJMSContext(openXA(userName, password));
+        }
+        catch (final JMSException ex)
+        {
+            throw JmsExceptions.toRuntime(ex);
+        }
+    }
+
+    private MeshXAConnection openXA(final String userName, final String pass) throws JMSException
+    {
+        final Opening opening = opening(userName, pass);
+        return MeshConnection.open(opening.url, opening.user, opening.password, opening.clientId, MeshXAConnection::new);
+    }
+
     private MeshConnection open(final String userName, final String pass) throws JMSException
+    {
+        final Opening opening = opening(userName, pass);
+        return MeshConnection.open(opening.url, opening.user, opening.password, opening.clientId);
+    }
+
+    private record Opening(ConnectionUrl url, String user, String password, String clientId)
+    {
+    }
+
+    private Opening opening(final String userName, final String pass) throws JMSException
     {
         final ConnectionUrl parsed;
         try
@@ -178,7 +261,7 @@ public class MeshConnectionFactory implements ConnectionFactory, QueueConnection
             p = password != null ? password : parsed.option("password");
         }
         final String id = clientID != null ? clientID : parsed.option("clientID");
-        return MeshConnection.open(parsed, u, p, id);
+        return new Opening(parsed, u, p, id);
     }
 
     @Override

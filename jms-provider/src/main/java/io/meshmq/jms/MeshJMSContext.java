@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The simplified API: a connection and one session. Contexts made from this one with
  * {@link #createContext(int)} share its connection, which closes with the last of them.
  */
-public final class MeshJMSContext implements JMSContext
+public class MeshJMSContext implements JMSContext
 {
     private final MeshConnection connection;
     private final int sessionMode;
@@ -59,7 +59,7 @@ public final class MeshJMSContext implements JMSContext
         }
     }
 
-    private void checkOpen()
+    void checkOpen()
     {
         if (closed)
         {
@@ -83,7 +83,7 @@ public final class MeshJMSContext implements JMSContext
                 {
                     try
                     {
-                        s = connection.newSession(sessionMode == SESSION_TRANSACTED, sessionMode);
+                        s = openSession();
                     }
                     catch (final JMSException ex)
                     {
@@ -94,6 +94,16 @@ public final class MeshJMSContext implements JMSContext
             }
         }
         return s;
+    }
+
+    MeshSession openSession() throws JMSException
+    {
+        return connection.newSession(sessionMode == SESSION_TRANSACTED, sessionMode);
+    }
+
+    MeshConnection connection()
+    {
+        return connection;
     }
 
     private void startIfAuto()

@@ -126,7 +126,7 @@ public final class MeshMessageConsumer implements QueueReceiver, TopicSubscriber
         }
         final MeshMessage message = decode(delivery);
         final boolean convertible = message.hasBody() && message.isBodyAssignableTo(type);
-        final int mode = session.getAcknowledgeMode();
+        final int mode = session.effectiveMode();
         if (!convertible && (mode == jakarta.jms.Session.AUTO_ACKNOWLEDGE || mode == jakarta.jms.Session.DUPS_OK_ACKNOWLEDGE))
         {
             clientConsumer.pushBack(delivery);

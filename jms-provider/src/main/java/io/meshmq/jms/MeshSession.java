@@ -60,7 +60,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * specification says. Acknowledgement state is guarded so {@code Message.acknowledge()} may come from
  * any thread.
  */
-public final class MeshSession implements Session, QueueSession, TopicSession
+public class MeshSession implements Session, QueueSession, TopicSession
 {
     private static final ThreadLocal<MeshSession> IN_COMPLETION_LISTENER = new ThreadLocal<>();
 
@@ -212,6 +212,37 @@ public final class MeshSession implements Session, QueueSession, TopicSession
         return mode;
     }
 
+    /**
+     * @return how the session treats what it sends and consumes right now: its mode, except for an XA session,
+     * which is transacted while it works for a branch and acknowledges automatically outside one.
+     */
+    int effectiveMode()
+    {
+        return mode;
+    }
+
+    /**
+     * Takes the session's uncommitted work: what it sent and the deliveries it consumed since the last
+     * commit, rollback or call of this.
+     */
+    TransactionWork takeWork()
+    {
+        synchronized (unacknowledged)
+        {
+            final TransactionWork work = new TransactionWork(new ArrayList<>(pendingSends), new ArrayList<>(unacknowledged));
+            pendingSends.clear();
+            unacknowledged.clear();
+            return work;
+        }
+    }
+
+    /**
+     * What a transaction sends and acknowledges.
+     */
+    record TransactionWork(List<PendingSend> sends, List<DeliveryAck> acks)
+    {
+    }
+
     @Override
     public void commit() throws JMSException
     {
@@ -221,18 +252,10 @@ public final class MeshSession implements Session, QueueSession, TopicSession
         {
             throw new IllegalStateException("commit() called on a session that is not transacted");
         }
-        final List<PendingSend> sends;
-        final List<DeliveryAck> acks;
-        synchronized (unacknowledged)
-        {
-            sends = new ArrayList<>(pendingSends);
-            acks = new ArrayList<>(unacknowledged);
-            pendingSends.clear();
-            unacknowledged.clear();
-        }
+        final TransactionWork work = takeWork();
         try
         {
-            core.commit(sends, acks);
+            core.commit(work.sends(), work.acks());
         }
         catch (final ClientException ex)
         {
@@ -264,7 +287,7 @@ public final class MeshSession implements Session, QueueSession, TopicSession
     public void recover() throws JMSException
     {
         checkOpen();
-        if (mode == SESSION_TRANSACTED)
+        if (effectiveMode() == SESSION_TRANSACTED)
         {
             throw new IllegalStateException("recover() called on a transacted session; use rollback()");
         }
@@ -279,6 +302,7 @@ public final class MeshSession implements Session, QueueSession, TopicSession
             seen = new ArrayList<>(unacknowledged);
             unacknowledged.clear();
         }
+        final int mode = effectiveMode();
         if (listenerDelivery != null && (mode == AUTO_ACKNOWLEDGE || mode == DUPS_OK_ACKNOWLEDGE) && inDeliveryThread())
         {
             seen.add(new DeliveryAck(listenerDelivery.consumerId(), listenerDelivery.deliveryId(), true));
@@ -349,6 +373,11 @@ public final class MeshSession implements Session, QueueSession, TopicSession
      */
     void onConsumed(final Delivery delivery, final MeshMessage message) throws JMSException
     {
+        onConsumed(delivery, message, effectiveMode());
+    }
+
+    private void onConsumed(final Delivery delivery, final MeshMessage message, final int mode) throws JMSException
+    {
         switch (mode)
         {
             case AUTO_ACKNOWLEDGE:
@@ -385,7 +414,7 @@ public final class MeshSession implements Session, QueueSession, TopicSession
     void send(final MeshDestination destination, final MeshMessage message, final boolean persistent,
         final CompletionListener completionListener, final Message original) throws JMSException
     {
-        if (mode == SESSION_TRANSACTED)
+        if (effectiveMode() == SESSION_TRANSACTED)
         {
             final PendingSend send = new PendingSend(destination.type(), destination.name(), encode(message));
             synchronized (unacknowledged)
@@ -538,12 +567,13 @@ public final class MeshSession implements Session, QueueSession, TopicSession
     {
         listenerDelivery = delivery;
         listenerDeliveryRecovered = false;
+        final int mode = effectiveMode();
         boolean threw = false;
         try
         {
             if (mode == CLIENT_ACKNOWLEDGE || mode == SESSION_TRANSACTED)
             {
-                onConsumed(delivery, message);
+                onConsumed(delivery, message, mode);
             }
             listener.onMessage(message);
         }
@@ -573,7 +603,7 @@ public final class MeshSession implements Session, QueueSession, TopicSession
             }
             else
             {
-                onConsumed(delivery, message);
+                onConsumed(delivery, message, mode);
             }
         }
         catch (final ClientException | JMSException ex)
@@ -1017,6 +1047,7 @@ public final class MeshSession implements Session, QueueSession, TopicSession
         }
         closed = true;
         awaitListenerIdle();
+        beforeClose();
         for (final MeshMessageConsumer consumer : consumers)
         {
             consumer.closeQuietly();
@@ -1036,7 +1067,10 @@ public final class MeshSession implements Session, QueueSession, TopicSession
         }
         try
         {
-            core.closeSession(sessionId);
+            if (!keepsDeliveriesAfterClose())
+            {
+                core.closeSession(sessionId);
+            }
         }
         catch (final ClientException ex)
         {
@@ -1049,6 +1083,23 @@ public final class MeshSession implements Session, QueueSession, TopicSession
         {
             connection.sessionClosed(this);
         }
+    }
+
+    /**
+     * Runs when close starts, before the consumers close.
+     */
+    void beforeClose()
+    {
+    }
+
+    /**
+     * @return true if deliveries this session consumed must stay with the broker's closed consumers after
+     * the session closes (they belong to an XA branch not finished yet), so the broker is not told to give
+     * back everything the session held.
+     */
+    boolean keepsDeliveriesAfterClose()
+    {
+        return false;
     }
 
     boolean isClosed()

@@ -22,6 +22,12 @@ public final class AdminVerbs
     public static final String TOPIC_LIST = "topic.list";
     /** no arguments: topic, name, client id, durable, shared, selector, messages, consumers per subscription. */
     public static final String SUBSCRIPTION_LIST = "subscription.list";
+    /** no arguments: xid, state, messages, acknowledged per prepared or heuristically completed XA branch. */
+    public static final String XA_LIST = "xa.list";
+    /** xid (as xa.list shows it): commits a prepared branch by hand; its transaction manager is told so. */
+    public static final String XA_COMMIT = "xa.commit";
+    /** xid: rolls a prepared branch back by hand; its transaction manager is told so. */
+    public static final String XA_ROLLBACK = "xa.rollback";
 
     private AdminVerbs()
     {

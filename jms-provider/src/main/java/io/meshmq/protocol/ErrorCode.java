@@ -29,6 +29,14 @@ public final class ErrorCode
     public static final int SHUTTING_DOWN = 11;
     /** The broker could not store it: a full disk or an I/O error on its journal. */
     public static final int STORAGE = 12;
+    /** No transaction branch of that xid: never prepared, or already completed (XAER_NOTA). */
+    public static final int XA_UNKNOWN_XID = 13;
+    /** A branch of that xid is already prepared (XAER_DUPID). */
+    public static final int XA_DUPLICATE_XID = 14;
+    /** An operator already committed the branch by hand (XA_HEURCOM); it is kept until forgotten. */
+    public static final int XA_HEURISTIC_COMMIT = 15;
+    /** An operator already rolled the branch back by hand (XA_HEURRB); it is kept until forgotten. */
+    public static final int XA_HEURISTIC_ROLLBACK = 16;
 
     private ErrorCode()
     {

@@ -40,6 +40,16 @@ package io.meshmq.protocol;
  * COMMIT          c&gt;b  long correlationId, int sendCount, sendCount x (byte destinationType,
  *                      string destinationName, bytes message), int ackCount, ackCount x (long consumerId,
  *                      long deliveryId)     (applied by the broker as one unit)
+ * XA_PREPARE      c&gt;b  long correlationId, xid, then COMMIT's sends and acks   (the broker stores them as a
+ *                      prepared branch: messages not routed, acked deliveries held from everyone; OK once
+ *                      stored. An xid is int formatId, bytes globalTransactionId, bytes branchQualifier,
+ *                      see {@link WireXid})
+ * XA_COMMIT       c&gt;b  long correlationId, xid   (commits a prepared branch; ERROR XA_UNKNOWN_XID if the
+ *                      broker has none of that xid)
+ * XA_ROLLBACK     c&gt;b  long correlationId, xid   (rolls a prepared branch back: its held deliveries return)
+ * XA_RECOVER      c&gt;b  long correlationId   (REPLY int count, count x xid: prepared and heuristically
+ *                      completed branches)
+ * XA_FORGET       c&gt;b  long correlationId, xid   (drops a heuristically completed branch)
  * ADMIN           c&gt;b  long correlationId, string verb, int argCount, argCount x string   (management;
  *                      the result is a REPLY holding an {@link AdminTable}, see {@link AdminVerbs})
  * </pre>
@@ -68,6 +78,11 @@ public final class FrameType
     public static final byte BROWSE_END = 28;
     public static final byte SEND = 30;
     public static final byte COMMIT = 31;
+    public static final byte XA_PREPARE = 32;
+    public static final byte XA_COMMIT = 33;
+    public static final byte XA_ROLLBACK = 34;
+    public static final byte XA_RECOVER = 35;
+    public static final byte XA_FORGET = 36;
     public static final byte CREATE_TEMP = 40;
     public static final byte DELETE_TEMP = 41;
     public static final byte UNSUBSCRIBE = 42;
@@ -106,6 +121,11 @@ public final class FrameType
             case BROWSE_END: return "BROWSE_END";
             case SEND: return "SEND";
             case COMMIT: return "COMMIT";
+            case XA_PREPARE: return "XA_PREPARE";
+            case XA_COMMIT: return "XA_COMMIT";
+            case XA_ROLLBACK: return "XA_ROLLBACK";
+            case XA_RECOVER: return "XA_RECOVER";
+            case XA_FORGET: return "XA_FORGET";
             case CREATE_TEMP: return "CREATE_TEMP";
             case DELETE_TEMP: return "DELETE_TEMP";
             case UNSUBSCRIBE: return "UNSUBSCRIBE";

@@ -522,9 +522,13 @@ public final class Journal implements AutoCloseable
      */
     public int place(final JournalEntry entry, final int recordLength)
     {
-        if (entry.segment != null)
+        final JournalSegment previous = entry.segment;
+        if (previous != null)
         {
             release(entry);
+            // The new record supersedes the old one only while it exists: were it deleted first (its entry
+            // died, say, and the record saying so went too), recovery would read the old record as live.
+            current.dependOn(previous);
         }
         entry.recordLength = recordLength;
         current.link(entry);

@@ -43,10 +43,15 @@ package io.meshmq.engine.journal;
  *   <li>{@link #DELIVERY_COUNT}: long message id, long queue id, int delivery count.</li>
  *   <li>{@link #TRANSACTION}: a committed local transaction, applied whole or not at all: int message count,
  *       that many MESSAGE payloads, int ack count, that many ACK payloads.</li>
- *   <li>{@link #PREPARE} and {@link #TRANSACTION_END} are reserved for XA and not written yet: a prepared
- *       transaction (long transaction id, int format id, byte[] global id, byte[] branch qualifier, then a
- *       TRANSACTION payload) pending until its end (long transaction id, boolean committed). Recovery refuses
- *       them until it can apply them.</li>
+ *   <li>{@link #PREPARE}: a prepared XA branch: xid (int format id, byte[] global id, byte[] branch qualifier),
+ *       int message count, per persistent message byte destination type, string destination name, byte[]
+ *       encoded message (routed only when the branch commits), int held count, that many ACK payloads: the
+ *       references the branch acknowledged, held from consumers until it ends. A later PREPARE of the same
+ *       xid (compaction moved it) replaces the earlier one.</li>
+ *   <li>{@link #TRANSACTION_END}: xid, byte outcome ({@link #OUTCOME_COMMITTED} and the others); a commit,
+ *       heuristic or not, is followed by a TRANSACTION payload: the branch's messages as routed at commit,
+ *       and its acks. The branch is gone, except after a heuristic outcome, which is kept (a later copy of it
+ *       may have an empty TRANSACTION payload) until {@link #OUTCOME_FORGOTTEN}.</li>
  * </ul>
  */
 public final class JournalRecordDescriptor
@@ -74,6 +79,12 @@ public final class JournalRecordDescriptor
     public static final byte TRANSACTION = 8;
     public static final byte PREPARE = 9;
     public static final byte TRANSACTION_END = 10;
+
+    public static final byte OUTCOME_COMMITTED = 1;
+    public static final byte OUTCOME_ROLLED_BACK = 2;
+    public static final byte OUTCOME_HEURISTIC_COMMIT = 3;
+    public static final byte OUTCOME_HEURISTIC_ROLLBACK = 4;
+    public static final byte OUTCOME_FORGOTTEN = 5;
 
     public static final byte KIND_QUEUE = 1;
     public static final byte KIND_DURABLE_SUBSCRIPTION = 2;

@@ -13,6 +13,7 @@ import io.meshmq.protocol.FrameType;
 import io.meshmq.protocol.MessageHeaderFlyweight;
 import io.meshmq.protocol.ProtocolException;
 import io.meshmq.protocol.WireReader;
+import io.meshmq.protocol.WireXid;
 import io.meshmq.protocol.WireWriter;
 import io.meshmq.selector.Selector;
 import io.meshmq.selector.SelectorSyntaxException;
@@ -344,8 +345,30 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
                 break;
             }
             case FrameType.COMMIT:
-                onCommit();
+                onCommit(false);
                 break;
+            case FrameType.XA_PREPARE:
+                onCommit(true);
+                break;
+            case FrameType.XA_COMMIT:
+            case FrameType.XA_ROLLBACK:
+            case FrameType.XA_FORGET:
+            {
+                final long correlationId = reader.readLong();
+                final WireXid xid = WireXid.read(reader);
+                reader.requireEnd(FrameType.name(type));
+                final byte eventType = type == FrameType.XA_COMMIT ? EngineEvent.XA_COMMIT :
+                    type == FrameType.XA_ROLLBACK ? EngineEvent.XA_ROLLBACK : EngineEvent.XA_FORGET;
+                publish(eventType, correlationId, e -> e.xid = xid);
+                break;
+            }
+            case FrameType.XA_RECOVER:
+            {
+                final long correlationId = reader.readLong();
+                reader.requireEnd("XA_RECOVER");
+                publish(EngineEvent.XA_RECOVER, correlationId, e -> { });
+                break;
+            }
             case FrameType.GOODBYE:
             {
                 final long correlationId = reader.readLong();
@@ -463,9 +486,14 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
         }
     }
 
-    private void onCommit()
+    /**
+     * COMMIT, or XA_PREPARE: the same body after an xid.
+     */
+    private void onCommit(final boolean prepare)
     {
+        final String frame = prepare ? "XA_PREPARE" : "COMMIT";
         final long correlationId = reader.readLong();
+        final WireXid xid = prepare ? WireXid.read(reader) : null;
         final int sendCount = reader.readCount(1 + 4 + 4);
         final byte[] sendTypes = new byte[sendCount];
         final String[] sendNames = new String[sendCount];
@@ -477,7 +505,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
             final byte[] message = reader.readBytes();
             if (message == null)
             {
-                throw new ProtocolException("COMMIT message " + i + " is null");
+                throw new ProtocolException(frame + " message " + i + " is null");
             }
             header.wrap(message);
             sendMessages[i] = message;
@@ -490,11 +518,12 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
             consumerIds[i] = reader.readLong();
             deliveryIds[i] = reader.readLong();
         }
-        reader.requireEnd("COMMIT");
+        reader.requireEnd(frame);
         final long seq = ring.next();
         try
         {
-            final EngineEvent e = claim(seq, EngineEvent.COMMIT, correlationId);
+            final EngineEvent e = claim(seq, prepare ? EngineEvent.XA_PREPARE : EngineEvent.COMMIT, correlationId);
+            e.xid = xid;
             e.sendTypes = sendTypes;
             e.sendNames = sendNames;
             e.sendMessages = sendMessages;

@@ -393,10 +393,99 @@ public final class Durability
     void transaction(final List<ServerMessage> messages, final List<List<MessageReference>> references,
         final List<MessageReference> acknowledged)
     {
+        if (journal != null)
+        {
+            appendTransaction(null, (byte)0, messages, references, acknowledged);
+        }
+    }
+
+    /**
+     * Appends a prepared XA branch: its persistent messages, not routed, and the durable references it
+     * acknowledged. Written at once, and kept until the branch ends.
+     *
+     * @throws JournalWriteException if it could not be appended: the branch is not prepared.
+     */
+    void prepared(final PreparedTransaction branch)
+    {
         if (journal == null)
         {
             return;
         }
+        try
+        {
+            encodePrepare(branch);
+            journal.place(branch, journal.append(PREPARE, payload));
+            journal.writeStaged();
+        }
+        catch (final JournalWriteException ex)
+        {
+            journal.release(branch);
+            noteFailure(ex);
+            throw ex;
+        }
+    }
+
+    private void encodePrepare(final PreparedTransaction branch)
+    {
+        branch.xid.write(payload.reset());
+        final int messagesAt = payload.reserveInt();
+        int count = 0;
+        for (int i = 0; i < branch.messages.size(); i++)
+        {
+            final ServerMessage message = branch.messages.get(i);
+            if (message.isPersistent())
+            {
+                payload.writeByte(branch.sendTypes[i]).writeString(branch.sendNames[i]).writeBytes(message.encoded());
+                count++;
+            }
+        }
+        payload.putIntAt(messagesAt, count);
+        final int heldAt = payload.reserveInt();
+        count = 0;
+        for (final MessageReference reference : branch.held)
+        {
+            if (isJournaledReference(reference))
+            {
+                payload.writeLong(reference.message.journalId()).writeLong(reference.queue.journalId());
+                count++;
+            }
+        }
+        payload.putIntAt(heldAt, count);
+    }
+
+    private static boolean isJournaledReference(final MessageReference reference)
+    {
+        return !reference.gone && reference.message.journalId() != 0 && reference.durable && !reference.queue.deleted;
+    }
+
+    /**
+     * Appends how a prepared branch ended, as one record: committed (with its messages as now routed, and
+     * its acks) or rolled back. A heuristic outcome keeps the branch in the journal until it is forgotten.
+     *
+     * @param outcome one of the descriptor's {@code OUTCOME_*}.
+     * @throws JournalWriteException if it could not be appended: the branch stays as it was.
+     */
+    void branchEnded(final PreparedTransaction branch, final byte outcome, final List<ServerMessage> messages,
+        final List<List<MessageReference>> references)
+    {
+        if (journal == null)
+        {
+            return;
+        }
+        // Written even if the branch's PREPARE is waiting to be appended again after a failed write: a copy of
+        // it may be on disk all the same.
+        final boolean committed = outcome == OUTCOME_COMMITTED || outcome == OUTCOME_HEURISTIC_COMMIT;
+        appendTransaction(branch, outcome, committed ? messages : List.of(), committed ? references : List.of(),
+            committed ? branch.held : List.of());
+    }
+
+    /**
+     * Appends a TRANSACTION record, or for a branch a TRANSACTION_END holding the same payload after its xid
+     * and outcome, and writes it.
+     */
+    private void appendTransaction(final PreparedTransaction branch, final byte outcome, final List<ServerMessage> messages,
+        final List<List<MessageReference>> references, final List<MessageReference> acknowledged)
+    {
         final List<ServerMessage> durable = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++)
         {
@@ -409,34 +498,33 @@ public final class Durability
         final List<MessageReference> acks = new ArrayList<>();
         for (final MessageReference reference : acknowledged)
         {
-            if (!reference.gone && reference.message.journalId() != 0 && reference.durable && !reference.queue.deleted)
+            if (isJournaledReference(reference))
             {
                 acks.add(reference);
             }
         }
-        if (durable.isEmpty() && acks.isEmpty())
+        if (branch == null && durable.isEmpty() && acks.isEmpty())
         {
             return;
         }
         final int[] lengths = new int[durable.size()];
+        final int length;
         try
         {
             for (final ServerMessage message : durable)
             {
                 ensureJournaled(message.durableReferences);
             }
-            payload.reset().writeInt(durable.size());
-            for (int i = 0; i < durable.size(); i++)
+            payload.reset();
+            if (branch != null)
             {
-                durable.get(i).journalId(nextId());
-                lengths[i] = encodeMessage(durable.get(i));
+                branch.xid.write(payload).writeByte(outcome);
             }
-            payload.writeInt(acks.size());
-            for (final MessageReference reference : acks)
+            if (branch == null || outcome != OUTCOME_ROLLED_BACK && outcome != OUTCOME_HEURISTIC_ROLLBACK)
             {
-                payload.writeLong(reference.message.journalId()).writeLong(reference.queue.journalId());
+                encodeTransactionBody(durable, lengths, acks);
             }
-            journal.append(TRANSACTION, payload);
+            length = journal.append(branch == null ? TRANSACTION : TRANSACTION_END, payload);
             journal.writeStaged();
         }
         catch (final JournalWriteException ex)
@@ -450,6 +538,10 @@ public final class Durability
             noteFailure(ex);
             throw ex;
         }
+        if (branch != null)
+        {
+            endBranch(branch, outcome, length);
+        }
         for (int i = 0; i < durable.size(); i++)
         {
             journal.place(durable.get(i), lengths[i]);
@@ -458,6 +550,60 @@ public final class Durability
         {
             journal.noteReference(reference.message);
             referenceGone(reference, false);
+        }
+    }
+
+    private void encodeTransactionBody(final List<ServerMessage> durable, final int[] lengths, final List<MessageReference> acks)
+    {
+        payload.writeInt(durable.size());
+        for (int i = 0; i < durable.size(); i++)
+        {
+            durable.get(i).journalId(nextId());
+            lengths[i] = encodeMessage(durable.get(i));
+        }
+        payload.writeInt(acks.size());
+        for (final MessageReference reference : acks)
+        {
+            payload.writeLong(reference.message.journalId()).writeLong(reference.queue.journalId());
+        }
+    }
+
+    /**
+     * The record that ends a branch refers to its PREPARE; a heuristic outcome is an entry of its own from
+     * now on, in the segment of that record.
+     */
+    private void endBranch(final PreparedTransaction branch, final byte outcome, final int length)
+    {
+        journal.noteReference(branch);
+        if (outcome == OUTCOME_HEURISTIC_COMMIT || outcome == OUTCOME_HEURISTIC_ROLLBACK)
+        {
+            journal.place(branch, length);
+        }
+        else
+        {
+            journal.release(branch);
+        }
+    }
+
+    /**
+     * The transaction manager forgot a heuristically completed branch: it may leave the journal.
+     */
+    void branchForgotten(final PreparedTransaction branch)
+    {
+        if (journal == null || !branch.isJournaled())
+        {
+            return;
+        }
+        try
+        {
+            journal.append(TRANSACTION_END, branch.xid.write(payload.reset()).writeByte(OUTCOME_FORGOTTEN));
+            journal.noteReference(branch);
+            journal.release(branch);
+        }
+        catch (final JournalWriteException ex)
+        {
+            // It stays in the journal, and after a restart it is listed again for the manager to forget.
+            noteFailure(ex);
         }
     }
 
@@ -592,11 +738,12 @@ public final class Durability
      * Reads the journal and rebuilds what it holds (see {@link JournalRecovery}); ids continue after the
      * largest it found.
      */
-    void recover(final Destinations destinations, final Restorer restorer) throws IOException, JournalCorruptException
+    void recover(final Destinations destinations, final Restorer restorer, final Consumer<PreparedTransaction> branches)
+        throws IOException, JournalCorruptException
     {
         if (journal != null)
         {
-            nextId = new JournalRecovery(journal).recover(destinations, restorer) + 1;
+            nextId = new JournalRecovery(journal).recover(destinations, restorer, branches) + 1;
         }
     }
 
@@ -610,9 +757,9 @@ public final class Durability
     {
         for (final JournalEntry entry : journal.takeUnwritten())
         {
-            final boolean live = entry instanceof ServerMessage ?
-                ((ServerMessage)entry).liveDurableReferences > 0 :
-                entry instanceof ServerQueue ? !((ServerQueue)entry).deleted : !((TopicAddress)entry).deleted;
+            final boolean live = entry instanceof ServerMessage ? ((ServerMessage)entry).liveDurableReferences > 0 :
+                entry instanceof ServerQueue ? !((ServerQueue)entry).deleted :
+                entry instanceof TopicAddress ? !((TopicAddress)entry).deleted : !((PreparedTransaction)entry).ended;
             if (live && !entry.isJournaled())
             {
                 rewrite(entry);
@@ -660,6 +807,23 @@ public final class Durability
         else if (entry instanceof TopicAddress)
         {
             journalTopic((TopicAddress)entry);
+        }
+        else if (entry instanceof PreparedTransaction)
+        {
+            final PreparedTransaction branch = (PreparedTransaction)entry;
+            if (branch.isPrepared())
+            {
+                encodePrepare(branch);
+                return journal.place(branch, journal.append(PREPARE, payload));
+            }
+            // A heuristic outcome is kept as an end record whose transaction was applied already.
+            branch.xid.write(payload.reset()).writeByte(branch.state == PreparedTransaction.State.HEURISTICALLY_COMMITTED ?
+                OUTCOME_HEURISTIC_COMMIT : OUTCOME_HEURISTIC_ROLLBACK);
+            if (branch.state == PreparedTransaction.State.HEURISTICALLY_COMMITTED)
+            {
+                payload.writeInt(0).writeInt(0);
+            }
+            return journal.place(branch, journal.append(TRANSACTION_END, payload));
         }
         else
         {

@@ -1,5 +1,6 @@
 package io.meshmq.engine.processor;
 
+import io.meshmq.protocol.WireXid;
 import io.meshmq.selector.Selector;
 
 /**
@@ -31,6 +32,11 @@ public final class EngineEvent
     public static final byte TICK = 19;
     /** From the journal syncer, no connection: records are forced ({@link #attachment} says which). */
     public static final byte FORCED = 20;
+    public static final byte XA_PREPARE = 21;
+    public static final byte XA_COMMIT = 22;
+    public static final byte XA_ROLLBACK = 23;
+    public static final byte XA_RECOVER = 24;
+    public static final byte XA_FORGET = 25;
 
     public byte type;
     public ConnectionOutput connection;
@@ -58,6 +64,8 @@ public final class EngineEvent
     public byte[] sendTypes;
     public String[] sendNames;
     public byte[][] sendMessages;
+    /** XA_*: the transaction branch. */
+    public WireXid xid;
     /** FORCED: the syncer's request, and why the force failed (null if it did not). */
     public Object attachment;
     public String reason;
@@ -85,6 +93,7 @@ public final class EngineEvent
         sendTypes = null;
         sendNames = null;
         sendMessages = null;
+        xid = null;
         attachment = null;
         reason = null;
     }

@@ -7,6 +7,7 @@ import io.meshmq.engine.journal.JournalSegment;
 import io.meshmq.protocol.MessageHeaderFlyweight;
 import io.meshmq.protocol.ProtocolException;
 import io.meshmq.protocol.WireReader;
+import io.meshmq.protocol.WireXid;
 import io.meshmq.selector.Selector;
 import io.meshmq.selector.SelectorSyntaxException;
 import org.agrona.DirectBuffer;
@@ -14,8 +15,11 @@ import org.agrona.collections.Long2ObjectHashMap;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 import static io.meshmq.engine.journal.JournalRecordDescriptor.*;
 
@@ -63,11 +67,20 @@ final class JournalRecovery
     {
     }
 
+    /**
+     * A prepared XA branch, or one an operator completed by hand ({@code outcome} not 0).
+     */
+    private record RecoveredBranch(WireXid xid, byte outcome, byte[] types, String[] names, byte[][] encoded,
+        long[] heldMessages, long[] heldQueues, JournalSegment segment, int length)
+    {
+    }
+
     private final class RecoveryState
     {
         final TreeMap<Long, RecoveredDefinition> queues = new TreeMap<>();
         final TreeMap<Long, RecoveredDefinition> topics = new TreeMap<>();
         final TreeMap<Long, RecoveredMessage> messages = new TreeMap<>();
+        final Map<WireXid, RecoveredBranch> branches = new LinkedHashMap<>();
         final WireReader reader = new WireReader();
         long maxId;
 
@@ -81,7 +94,9 @@ final class JournalRecovery
                 case TOPIC:
                 {
                     final long id = seen(in.readLong());
-                    topics.put(id, new RecoveredDefinition(id, (byte)0, in.readRequiredString("topic name"), null, segment, length));
+                    final RecoveredDefinition topic = new RecoveredDefinition(
+                        id, (byte)0, in.readRequiredString("topic name"), null, segment, length);
+                    supersede(segment, topics.put(id, topic));
                     break;
                 }
                 case TOPIC_DELETE: dependOn(segment, topics.remove(in.readLong())); break;
@@ -100,23 +115,95 @@ final class JournalRecovery
                     }
                     break;
                 }
-                case TRANSACTION:
-                {
-                    final int count = in.readCount(12);
-                    for (int i = 0; i < count; i++)
-                    {
-                        readMessage(in, segment);
-                    }
-                    final int acks = in.readCount(16);
-                    for (int i = 0; i < acks; i++)
-                    {
-                        ack(in.readLong(), in.readLong(), segment);
-                    }
-                    break;
-                }
+                case TRANSACTION: readTransaction(in, segment); break;
+                case PREPARE: readPrepare(in, segment, length); break;
+                case TRANSACTION_END: readTransactionEnd(in, segment, length); break;
                 default:
                     throw new ProtocolException("unknown journal record " + JournalRecordDescriptor.typeName(type));
             }
+        }
+
+        private void readTransaction(final WireReader in, final JournalSegment segment)
+        {
+            final int count = in.readCount(12);
+            for (int i = 0; i < count; i++)
+            {
+                readMessage(in, segment);
+            }
+            final int acks = in.readCount(16);
+            for (int i = 0; i < acks; i++)
+            {
+                ack(in.readLong(), in.readLong(), segment);
+            }
+        }
+
+        private void readPrepare(final WireReader in, final JournalSegment segment, final int length)
+        {
+            final WireXid xid = WireXid.read(in);
+            final int count = in.readCount(9);
+            final byte[] types = new byte[count];
+            final String[] names = new String[count];
+            final byte[][] encoded = new byte[count][];
+            for (int i = 0; i < count; i++)
+            {
+                types[i] = in.readByte();
+                names[i] = in.readRequiredString("destination name");
+                encoded[i] = in.readBytes();
+            }
+            final int heldCount = in.readCount(16);
+            final long[] heldMessages = new long[heldCount];
+            final long[] heldQueues = new long[heldCount];
+            for (int i = 0; i < heldCount; i++)
+            {
+                heldMessages[i] = in.readLong();
+                heldQueues[i] = in.readLong();
+            }
+            final RecoveredBranch branch = new RecoveredBranch(
+                xid, (byte)0, types, names, encoded, heldMessages, heldQueues, segment, length);
+            supersede(segment, branches.put(xid, branch));
+        }
+
+        private void readTransactionEnd(final WireReader in, final JournalSegment segment, final int length)
+        {
+            final WireXid xid = WireXid.read(in);
+            final byte outcome = in.readByte();
+            final RecoveredBranch ended = branches.remove(xid);
+            if (ended != null)
+            {
+                segment.dependOn(ended.segment());
+            }
+            switch (outcome)
+            {
+                case OUTCOME_COMMITTED:
+                    readTransaction(in, segment);
+                    break;
+                case OUTCOME_ROLLED_BACK:
+                case OUTCOME_FORGOTTEN:
+                    break;
+                case OUTCOME_HEURISTIC_COMMIT:
+                case OUTCOME_HEURISTIC_ROLLBACK:
+                    if (outcome == OUTCOME_HEURISTIC_COMMIT)
+                    {
+                        readTransaction(in, segment);
+                    }
+                    branches.put(xid, new RecoveredBranch(xid, outcome, new byte[0], new String[0], new byte[0][],
+                        new long[0], new long[0], segment, length));
+                    break;
+                default:
+                    throw new ProtocolException("unknown outcome " + outcome + " of XA branch " + xid);
+            }
+        }
+
+        /**
+         * A newer record of the same entry (compaction moved it) replaces the older, and must be kept while
+         * the older one is.
+         */
+        private void supersede(final JournalSegment segment, final Object previous)
+        {
+            final JournalSegment older = previous instanceof RecoveredDefinition ? ((RecoveredDefinition)previous).segment() :
+                previous instanceof RecoveredMessage ? ((RecoveredMessage)previous).segment :
+                previous instanceof RecoveredBranch ? ((RecoveredBranch)previous).segment() : null;
+            segment.dependOn(older);
         }
 
         private long seen(final long id)
@@ -153,7 +240,7 @@ final class JournalRecovery
             {
                 throw new ProtocolException("unknown queue kind " + kind);
             }
-            queues.put(id, new RecoveredDefinition(id, kind, name, spec, segment, length));
+            supersede(segment, queues.put(id, new RecoveredDefinition(id, kind, name, spec, segment, length)));
         }
 
         private void readMessage(final WireReader in, final JournalSegment segment)
@@ -176,12 +263,11 @@ final class JournalRecovery
             }
             if (count == 0)
             {
-                messages.remove(id);
+                supersede(segment, messages.remove(id));
             }
             else
             {
-                // A later record of the same message (moved by compaction) replaces the earlier one.
-                messages.put(id, message);
+                supersede(segment, messages.put(id, message));
             }
         }
 
@@ -217,8 +303,8 @@ final class JournalRecovery
      *
      * @return the largest id the journal holds.
      */
-    long recover(final Destinations destinations, final Durability.Restorer restorer)
-        throws IOException, JournalCorruptException
+    long recover(final Destinations destinations, final Durability.Restorer restorer,
+        final Consumer<PreparedTransaction> branchSink) throws IOException, JournalCorruptException
     {
         final RecoveryState state = new RecoveryState();
         final Journal.RecoveryReport report = journal.recover(state::onRecord);
@@ -245,6 +331,8 @@ final class JournalRecovery
             journal.placeRecovered(queue, definition.segment(), definition.length());
             queuesById.put(definition.id(), queue);
         }
+        final Long2ObjectHashMap<Long2ObjectHashMap<PreparedTransaction>> heldBy = new Long2ObjectHashMap<>();
+        final List<PreparedTransaction> branches = recoverBranches(state, queuesById, heldBy);
         long messages = 0;
         for (final RecoveredMessage recovered : state.messages.values())
         {
@@ -279,17 +367,91 @@ final class JournalRecovery
             message.durableReferences = references.toArray(new MessageReference[0]);
             message.liveDurableReferences = references.size();
             journal.placeRecovered(message, recovered.segment, recovered.length);
+            final Long2ObjectHashMap<PreparedTransaction> holders = heldBy.get(recovered.id);
             for (final MessageReference reference : references)
             {
-                restorer.restore(reference);
+                final PreparedTransaction holder = holders == null ? null : holders.get(reference.queue.journalId());
+                if (holder == null)
+                {
+                    restorer.restore(reference);
+                }
+                else
+                {
+                    holder.held.add(reference);
+                }
             }
             messages++;
+        }
+        for (final PreparedTransaction branch : branches)
+        {
+            branchSink.accept(branch);
         }
         journal.deleteDeadSegments();
         LOG.log(report.records() == 0 && report.droppedBytes() == 0 ? System.Logger.Level.DEBUG : System.Logger.Level.INFO,
             "journal: recovered " + state.queues.size() + " queues and subscriptions, " +
-            messages + " messages from " + report.records() + " records in " + report.segments() + " segments" +
+            messages + " messages, " + branches.size() + " XA branches from " + report.records() + " records in " + report.segments() + " segments" +
             (report.droppedBytes() > 0 ? "; dropped " + report.droppedBytes() + " unreadable bytes" : ""));
         return state.maxId;
+    }
+
+    /**
+     * Rebuilds the prepared (and heuristically completed) XA branches; {@code heldBy} learns which message
+     * references each holds, by message id and queue id.
+     */
+    private List<PreparedTransaction> recoverBranches(final RecoveryState state,
+        final Long2ObjectHashMap<ServerQueue> queuesById, final Long2ObjectHashMap<Long2ObjectHashMap<PreparedTransaction>> heldBy)
+    {
+        final List<PreparedTransaction> branches = new ArrayList<>();
+        for (final RecoveredBranch recovered : state.branches.values())
+        {
+            final List<ServerMessage> messages = new ArrayList<>();
+            final List<Byte> types = new ArrayList<>();
+            final List<String> names = new ArrayList<>();
+            for (int i = 0; i < recovered.encoded().length; i++)
+            {
+                try
+                {
+                    messages.add(new ServerMessage(recovered.encoded()[i], header.wrap(recovered.encoded()[i]), 0));
+                    types.add(recovered.types()[i]);
+                    names.add(recovered.names()[i]);
+                }
+                catch (final ProtocolException ex)
+                {
+                    LOG.log(System.Logger.Level.ERROR, "journal: dropped a message of XA branch " + recovered.xid() +
+                        ", its encoding is broken: " + ex.getMessage());
+                }
+            }
+            final byte[] sendTypes = new byte[types.size()];
+            for (int i = 0; i < sendTypes.length; i++)
+            {
+                sendTypes[i] = types.get(i);
+            }
+            final PreparedTransaction branch = PreparedTransaction.recovered(
+                recovered.xid(), sendTypes, names.toArray(new String[0]), messages);
+            if (recovered.outcome() == OUTCOME_HEURISTIC_COMMIT)
+            {
+                branch.state = PreparedTransaction.State.HEURISTICALLY_COMMITTED;
+            }
+            else if (recovered.outcome() == OUTCOME_HEURISTIC_ROLLBACK)
+            {
+                branch.state = PreparedTransaction.State.HEURISTICALLY_ROLLED_BACK;
+            }
+            for (int i = 0; i < recovered.heldMessages().length; i++)
+            {
+                if (queuesById.containsKey(recovered.heldQueues()[i]))
+                {
+                    Long2ObjectHashMap<PreparedTransaction> byQueue = heldBy.get(recovered.heldMessages()[i]);
+                    if (byQueue == null)
+                    {
+                        byQueue = new Long2ObjectHashMap<>();
+                        heldBy.put(recovered.heldMessages()[i], byQueue);
+                    }
+                    byQueue.put(recovered.heldQueues()[i], branch);
+                }
+            }
+            journal.placeRecovered(branch, recovered.segment(), recovered.length());
+            branches.add(branch);
+        }
+        return branches;
     }
 }

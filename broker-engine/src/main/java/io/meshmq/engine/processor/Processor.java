@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The single writer of all queue state: takes commands off the ring in order, routes messages, dispatches
@@ -51,6 +52,7 @@ public final class Processor implements EventHandler<EngineEvent>
     private final MessageHeaderFlyweight header = new MessageHeaderFlyweight();
     private final Durability durability;
     private final Destinations destinations;
+    private final XaBranches xa;
     private final ScheduledDeliveries scheduled = new ScheduledDeliveries();
     private final List<MessageReference> routed = new ArrayList<>();
     private final Durability.Confirmer confirmer = new Durability.Confirmer()
@@ -91,6 +93,7 @@ public final class Processor implements EventHandler<EngineEvent>
         this.clock = clock;
         this.durability = durability;
         this.destinations = new Destinations(durability);
+        this.xa = new XaBranches(this, durability);
         lastExpiryScanMs = clock.time();
         nextTickDueMs = lastExpiryScanMs + EXPIRY_SCAN_INTERVAL_MS;
     }
@@ -106,7 +109,7 @@ public final class Processor implements EventHandler<EngineEvent>
     {
         final Processor processor = new Processor(context, clock, durability);
         processor.nowMs = clock.time();
-        durability.recover(processor.destinations, processor::restore);
+        durability.recover(processor.destinations, processor::restore, processor.xa::restore);
         processor.createConfiguredDestinations();
         return processor;
     }
@@ -207,6 +210,19 @@ public final class Processor implements EventHandler<EngineEvent>
             case EngineEvent.RECOVER: onRecover(event); break;
             case EngineEvent.SEND: onSend(event); break;
             case EngineEvent.COMMIT: onCommit(event); break;
+            case EngineEvent.XA_PREPARE:
+            {
+                final ConnectionState connection = connection(event);
+                if (connection != null)
+                {
+                    xa.prepare(event, connection);
+                }
+                break;
+            }
+            case EngineEvent.XA_COMMIT: xa.commit(event); break;
+            case EngineEvent.XA_ROLLBACK: xa.rollback(event); break;
+            case EngineEvent.XA_RECOVER: xa.recover(event); break;
+            case EngineEvent.XA_FORGET: xa.forget(event); break;
             case EngineEvent.CREATE_TEMP: onCreateTemporary(event); break;
             case EngineEvent.DELETE_TEMP: onDeleteTemporary(event); break;
             case EngineEvent.UNSUBSCRIBE: onUnsubscribe(event); break;
@@ -316,7 +332,7 @@ public final class Processor implements EventHandler<EngineEvent>
     /**
      * @return null if the message can be routed, else why not.
      */
-    private String checkRoutable(final byte type, final String name)
+    String checkRoutable(final byte type, final String name)
     {
         switch (type)
         {
@@ -357,13 +373,19 @@ public final class Processor implements EventHandler<EngineEvent>
     private void route(final ConnectionState publisher, final byte type, final String name, final ServerMessage message,
         final List<MessageReference> into)
     {
+        route(publisher.clientId, publisher.id(), type, name, message, into);
+    }
+
+    void route(final String publisherClientId, final long publisherConnectionId, final byte type, final String name,
+        final ServerMessage message, final List<MessageReference> into)
+    {
         if (DestinationType.isTopic(type))
         {
             final TopicAddress topic = destinations.topic(name);
             topic.messagesPublished++;
             for (final ServerQueue subscription : topic.subscriptions)
             {
-                if (subscription.accepts(message, publisher.clientId, publisher.id()))
+                if (subscription.accepts(message, publisherClientId, publisherConnectionId))
                 {
                     into.add(subscription.reference(message));
                 }
@@ -383,7 +405,7 @@ public final class Processor implements EventHandler<EngineEvent>
         return message.deliveryTime() > nowMs && message.deliveryTime() != message.timestamp();
     }
 
-    private void enqueue(final List<MessageReference> references)
+    void enqueue(final List<MessageReference> references)
     {
         for (int i = 0; i < references.size(); i++)
         {
@@ -433,7 +455,7 @@ public final class Processor implements EventHandler<EngineEvent>
     /**
      * Answers a command now, or once what it journaled since {@code mark} is forced.
      */
-    private void confirm(final ConnectionOutput output, final long correlationId, final long mark)
+    void confirm(final ConnectionOutput output, final long correlationId, final long mark)
     {
         if (!durability.deferConfirmation(output, correlationId, mark))
         {
@@ -441,7 +463,7 @@ public final class Processor implements EventHandler<EngineEvent>
         }
     }
 
-    private ServerMessage message(final byte[] encoded, final ConnectionState connection)
+    ServerMessage message(final byte[] encoded, final ConnectionState connection)
     {
         return new ServerMessage(encoded, header.wrap(encoded), connection.id());
     }
@@ -784,7 +806,7 @@ public final class Processor implements EventHandler<EngineEvent>
      * counts, and then goes to the dead-letter address over the delivery limit, or waits out the redelivery
      * delay.
      */
-    private void returnToQueue(final ServerQueue queue, final MessageReference reference, final boolean seen)
+    void returnToQueue(final ServerQueue queue, final MessageReference reference, final boolean seen)
     {
         if (queue.deleted)
         {
@@ -1014,6 +1036,12 @@ public final class Processor implements EventHandler<EngineEvent>
                 what + " has messages a session consumed and has not acknowledged or committed");
             return;
         }
+        if (xa.holdsFrom(subscription))
+        {
+            error(event.connection, event.correlationId, ErrorCode.ILLEGAL_STATE,
+                what + " has messages a prepared XA transaction acknowledged; commit or roll it back first");
+            return;
+        }
         deleteSubscription(subscription);
         ok(event.connection, event.correlationId);
     }
@@ -1043,6 +1071,37 @@ public final class Processor implements EventHandler<EngineEvent>
             forget(consumer);
         }
         return true;
+    }
+
+    /**
+     * @return a delivery a consumer of this connection holds unacknowledged, or null.
+     */
+    MessageReference delivery(final ConnectionState connection, final long consumerId, final long deliveryId)
+    {
+        final ServerConsumer consumer = connection.consumers.get(consumerId);
+        return consumer == null ? null : consumer.unacknowledged.get(deliveryId);
+    }
+
+    /**
+     * A prepared XA branch takes a delivery from its consumer: the branch decides its fate from now on.
+     */
+    void takeDelivery(final ConnectionState connection, final long consumerId, final long deliveryId)
+    {
+        final ServerConsumer consumer = connection.consumers.get(consumerId);
+        if (consumer != null && consumer.unacknowledged.remove(deliveryId) != null && consumer.closed &&
+            consumer.unacknowledged.isEmpty())
+        {
+            forget(consumer);
+        }
+    }
+
+    /**
+     * A committed XA branch acknowledges a delivery it held (the journal has the ack already).
+     */
+    void acknowledgeHeld(final MessageReference reference)
+    {
+        reference.queue.messagesAcknowledged++;
+        durability.referenceGone(reference, false);
     }
 
     private void onAckBatch(final EngineEvent event)
@@ -1198,6 +1257,9 @@ public final class Processor implements EventHandler<EngineEvent>
             case AdminVerbs.QUEUE_LIST: return destinations.queueTable(scheduled);
             case AdminVerbs.TOPIC_LIST: return destinations.topicTable();
             case AdminVerbs.SUBSCRIPTION_LIST: return destinations.subscriptionTable();
+            case AdminVerbs.XA_LIST: return xa.table();
+            case AdminVerbs.XA_COMMIT: return xa.completeByHand(xidArgument(verb, args), true);
+            case AdminVerbs.XA_ROLLBACK: return xa.completeByHand(xidArgument(verb, args), false);
             case AdminVerbs.QUEUE_CREATE:
             {
                 final String name = nameArgument(verb, args);
@@ -1273,6 +1335,15 @@ public final class Processor implements EventHandler<EngineEvent>
         if (args.length != 1 || args[0] == null || args[0].isBlank())
         {
             throw new IllegalArgumentException(verb + " takes one argument: a destination name");
+        }
+        return args[0];
+    }
+
+    private static String xidArgument(final String verb, final String[] args)
+    {
+        if (args.length != 1 || args[0] == null || args[0].isBlank())
+        {
+            throw new IllegalArgumentException(verb + " takes one argument: an xid as xa list shows it");
         }
         return args[0];
     }
@@ -1426,7 +1497,7 @@ public final class Processor implements EventHandler<EngineEvent>
         write(output);
     }
 
-    private void error(final ConnectionOutput output, final long correlationId, final int code, final String message)
+    void error(final ConnectionOutput output, final long correlationId, final int code, final String message)
     {
         if (correlationId == 0)
         {
@@ -1435,6 +1506,17 @@ public final class Processor implements EventHandler<EngineEvent>
             LOG.log(System.Logger.Level.WARNING, "connection " + output.remoteAddress() + ": " + message);
         }
         out.reset().beginFrame(FrameType.ERROR).writeLong(correlationId).writeInt(code).writeString(message).endFrame();
+        write(output);
+    }
+
+    /**
+     * Answers with a REPLY frame whose result {@code result} writes.
+     */
+    void reply(final ConnectionOutput output, final long correlationId, final Consumer<WireWriter> result)
+    {
+        out.reset().beginFrame(FrameType.REPLY).writeLong(correlationId);
+        result.accept(out);
+        out.endFrame();
         write(output);
     }
 

@@ -24,8 +24,8 @@ import java.util.Map;
  * </pre>
  * Unless a {@code connectionFactory.*} entry is given, one factory for the provider URL (default
  * {@value MeshConnectionFactory#DEFAULT_URL}) is bound as {@code ConnectionFactory},
- * {@code QueueConnectionFactory} and {@code TopicConnectionFactory}. Lookups of {@code dynamicQueues/NAME}
- * and {@code dynamicTopics/NAME} create destinations on the fly.
+ * {@code QueueConnectionFactory}, {@code TopicConnectionFactory} and {@code XAConnectionFactory}. Lookups of
+ * {@code dynamicQueues/NAME} and {@code dynamicTopics/NAME} create destinations on the fly.
  */
 public final class MeshInitialContextFactory implements InitialContextFactory
 {
@@ -71,6 +71,7 @@ public final class MeshInitialContextFactory implements InitialContextFactory
             bindings.put("ConnectionFactory", factory);
             bindings.put("QueueConnectionFactory", factory);
             bindings.put("TopicConnectionFactory", factory);
+            bindings.put("XAConnectionFactory", factory);
         }
         return new MeshContext(env, bindings);
     }

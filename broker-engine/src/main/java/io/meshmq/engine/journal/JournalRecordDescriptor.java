@@ -45,8 +45,9 @@ package io.meshmq.engine.journal;
  *       that many MESSAGE payloads, int ack count, that many ACK payloads.</li>
  *   <li>{@link #PREPARE}: a prepared XA branch: xid (int format id, byte[] global id, byte[] branch qualifier),
  *       int message count, per persistent message byte destination type, string destination name, byte[]
- *       encoded message (routed only when the branch commits), int held count, that many ACK payloads: the
- *       references the branch acknowledged, held from consumers until it ends. A later PREPARE of the same
+ *       encoded message (routed only when the branch commits), int held count, per held reference long
+ *       message id, long queue id and int delivery count: the references the branch acknowledged, held from
+ *       consumers until it ends. A later PREPARE of the same
  *       xid (compaction moved it) replaces the earlier one.</li>
  *   <li>{@link #TRANSACTION_END}: xid, byte outcome ({@link #OUTCOME_COMMITTED} and the others); a commit,
  *       heuristic or not, is followed by a TRANSACTION payload: the branch's messages as routed at commit,

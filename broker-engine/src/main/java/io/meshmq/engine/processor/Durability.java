@@ -446,7 +446,8 @@ public final class Durability
         {
             if (isJournaledReference(reference))
             {
-                payload.writeLong(reference.message.journalId()).writeLong(reference.queue.journalId());
+                payload.writeLong(reference.message.journalId()).writeLong(reference.queue.journalId())
+                    .writeInt(reference.deliveryCount);
                 count++;
             }
         }

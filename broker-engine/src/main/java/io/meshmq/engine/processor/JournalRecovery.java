@@ -68,10 +68,17 @@ final class JournalRecovery
     }
 
     /**
+     * A reference a prepared branch holds, with its delivery count when the branch was prepared.
+     */
+    private record Held(PreparedTransaction branch, int deliveryCount)
+    {
+    }
+
+    /**
      * A prepared XA branch, or one an operator completed by hand ({@code outcome} not 0).
      */
     private record RecoveredBranch(WireXid xid, byte outcome, byte[] types, String[] names, byte[][] encoded,
-        long[] heldMessages, long[] heldQueues, JournalSegment segment, int length)
+        long[] heldMessages, long[] heldQueues, int[] heldCounts, JournalSegment segment, int length)
     {
     }
 
@@ -150,16 +157,18 @@ final class JournalRecovery
                 names[i] = in.readRequiredString("destination name");
                 encoded[i] = in.readBytes();
             }
-            final int heldCount = in.readCount(16);
+            final int heldCount = in.readCount(20);
             final long[] heldMessages = new long[heldCount];
             final long[] heldQueues = new long[heldCount];
+            final int[] heldCounts = new int[heldCount];
             for (int i = 0; i < heldCount; i++)
             {
                 heldMessages[i] = in.readLong();
                 heldQueues[i] = in.readLong();
+                heldCounts[i] = in.readInt();
             }
             final RecoveredBranch branch = new RecoveredBranch(
-                xid, (byte)0, types, names, encoded, heldMessages, heldQueues, segment, length);
+                xid, (byte)0, types, names, encoded, heldMessages, heldQueues, heldCounts, segment, length);
             supersede(segment, branches.put(xid, branch));
         }
 
@@ -187,7 +196,7 @@ final class JournalRecovery
                         readTransaction(in, segment);
                     }
                     branches.put(xid, new RecoveredBranch(xid, outcome, new byte[0], new String[0], new byte[0][],
-                        new long[0], new long[0], segment, length));
+                        new long[0], new long[0], new int[0], segment, length));
                     break;
                 default:
                     throw new ProtocolException("unknown outcome " + outcome + " of XA branch " + xid);
@@ -331,7 +340,7 @@ final class JournalRecovery
             journal.placeRecovered(queue, definition.segment(), definition.length());
             queuesById.put(definition.id(), queue);
         }
-        final Long2ObjectHashMap<Long2ObjectHashMap<PreparedTransaction>> heldBy = new Long2ObjectHashMap<>();
+        final Long2ObjectHashMap<Long2ObjectHashMap<Held>> heldBy = new Long2ObjectHashMap<>();
         final List<PreparedTransaction> branches = recoverBranches(state, queuesById, heldBy);
         long messages = 0;
         for (final RecoveredMessage recovered : state.messages.values())
@@ -367,17 +376,19 @@ final class JournalRecovery
             message.durableReferences = references.toArray(new MessageReference[0]);
             message.liveDurableReferences = references.size();
             journal.placeRecovered(message, recovered.segment, recovered.length);
-            final Long2ObjectHashMap<PreparedTransaction> holders = heldBy.get(recovered.id);
+            final Long2ObjectHashMap<Held> holders = heldBy.get(recovered.id);
             for (final MessageReference reference : references)
             {
-                final PreparedTransaction holder = holders == null ? null : holders.get(reference.queue.journalId());
+                final Held holder = holders == null ? null : holders.get(reference.queue.journalId());
                 if (holder == null)
                 {
                     restorer.restore(reference);
                 }
                 else
                 {
-                    holder.held.add(reference);
+                    // Its count as of the prepare: it was delivered, whatever the journal last heard.
+                    reference.deliveryCount = Math.max(reference.deliveryCount, holder.deliveryCount());
+                    holder.branch().held.add(reference);
                 }
             }
             messages++;
@@ -399,7 +410,7 @@ final class JournalRecovery
      * references each holds, by message id and queue id.
      */
     private List<PreparedTransaction> recoverBranches(final RecoveryState state,
-        final Long2ObjectHashMap<ServerQueue> queuesById, final Long2ObjectHashMap<Long2ObjectHashMap<PreparedTransaction>> heldBy)
+        final Long2ObjectHashMap<ServerQueue> queuesById, final Long2ObjectHashMap<Long2ObjectHashMap<Held>> heldBy)
     {
         final List<PreparedTransaction> branches = new ArrayList<>();
         for (final RecoveredBranch recovered : state.branches.values())
@@ -440,13 +451,13 @@ final class JournalRecovery
             {
                 if (queuesById.containsKey(recovered.heldQueues()[i]))
                 {
-                    Long2ObjectHashMap<PreparedTransaction> byQueue = heldBy.get(recovered.heldMessages()[i]);
+                    Long2ObjectHashMap<Held> byQueue = heldBy.get(recovered.heldMessages()[i]);
                     if (byQueue == null)
                     {
                         byQueue = new Long2ObjectHashMap<>();
                         heldBy.put(recovered.heldMessages()[i], byQueue);
                     }
-                    byQueue.put(recovered.heldQueues()[i], branch);
+                    byQueue.put(recovered.heldQueues()[i], new Held(branch, recovered.heldCounts()[i]));
                 }
             }
             journal.placeRecovered(branch, recovered.segment(), recovered.length());

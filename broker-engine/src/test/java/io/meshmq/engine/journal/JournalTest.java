@@ -120,7 +120,49 @@ class JournalTest
         assertEquals(List.of(0, 2), readAll(false), "what failed is not there, what came after is");
     }
 
+    @Test
+    void shouldKeepAMovedRecordWhileTheOlderCopyExists() throws Exception
+    {
+        try (Journal journal = open(false))
+        {
+            journal.recover((type, buffer, offset, length, segment) -> { });
+            final JournalEntry moved = new JournalEntry() { };
+            final JournalEntry keeper = new JournalEntry() { };
+            append(journal, 1, 100);
+            journal.place(moved, 100);
+            append(journal, 2, 100);
+            journal.place(keeper, 100);
+            fillSegment(journal);
+            append(journal, 3, 100);
+            journal.place(moved, 100);   // compaction moved it to the second segment
+            fillSegment(journal);
+            append(journal, 4, 100);
+            journal.noteReference(moved);
+            journal.release(moved);      // and then it died
+            fillSegment(journal);
+            append(journal, 5, 100);
+            journal.writeStaged();
+            journal.onForced(journal.takeForceBatch().sequence());
+            journal.deleteDeadSegments();
+            final List<String> names = segments().stream().map(f -> f.getFileName().toString()).toList();
+            assertTrue(names.contains("segment-0000000000000001.mjl"), "the keeper's segment stays");
+            assertTrue(names.contains("segment-0000000000000002.mjl"),
+                "the moved copy stays while the older copy exists, or recovery would read that one as live: " + names);
+            assertTrue(names.contains("segment-0000000000000003.mjl"), "so does the record of its death");
+        }
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------------
+
+    private void fillSegment(final Journal journal)
+    {
+        final int segments = journal.segmentCount();
+        int id = 1000;
+        while (journal.segmentCount() == segments)
+        {
+            append(journal, id++, 1000);
+        }
+    }
 
     private Journal open(final boolean skipCorrupt) throws IOException
     {

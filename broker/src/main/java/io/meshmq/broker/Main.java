@@ -54,6 +54,7 @@ public final class Main
                 case "queue":
                 case "topic":
                 case "subscription":
+                case "xa":
                     return AdminCommand.run(args, out);
                 case "hash-password":
                     return HashPasswordCommand.run(args, System.in, out);
@@ -98,6 +99,7 @@ public final class Main
         out.println("  " + AdminCommand.QUEUE_USAGE);
         out.println("  " + AdminCommand.TOPIC_USAGE);
         out.println("  " + AdminCommand.SUBSCRIPTION_USAGE);
+        out.println("  " + AdminCommand.XA_USAGE);
         out.println("  " + HashPasswordCommand.USAGE);
         out.println("  version");
         out.println("Defaults: --bind 127.0.0.1:7918 --data ./data --url tcp://127.0.0.1:7918");

@@ -13,19 +13,24 @@ import java.util.Set;
 
 /**
  * {@code meshmq queue create|delete|purge|list}, {@code meshmq topic create|delete|list} and
- * {@code meshmq subscription list}: management of a running broker through {@link MeshAdmin}.
+ * {@code meshmq subscription list} and {@code meshmq xa list|commit|rollback}: management of a running broker
+ * through {@link MeshAdmin}.
  */
 public final class AdminCommand
 {
     public static final String QUEUE_USAGE = "queue (create|delete|purge) NAME | queue list  [--url URL] [--user U --password P]";
     public static final String TOPIC_USAGE = "topic (create|delete) NAME | topic list  [--url URL] [--user U --password P]";
     public static final String SUBSCRIPTION_USAGE = "subscription list  [--url URL] [--user U --password P]";
+    public static final String XA_USAGE = "xa (commit|rollback) XID | xa list  [--url URL] [--user U --password P]" +
+        "   (completing a prepared branch by hand is a heuristic decision its transaction manager is told of)";
 
     private static final Map<String, String> VERBS = Map.ofEntries(
         Map.entry("queue create", AdminVerbs.QUEUE_CREATE), Map.entry("queue delete", AdminVerbs.QUEUE_DELETE),
         Map.entry("queue purge", AdminVerbs.QUEUE_PURGE), Map.entry("queue list", AdminVerbs.QUEUE_LIST),
         Map.entry("topic create", AdminVerbs.TOPIC_CREATE), Map.entry("topic delete", AdminVerbs.TOPIC_DELETE),
-        Map.entry("topic list", AdminVerbs.TOPIC_LIST), Map.entry("subscription list", AdminVerbs.SUBSCRIPTION_LIST));
+        Map.entry("topic list", AdminVerbs.TOPIC_LIST), Map.entry("subscription list", AdminVerbs.SUBSCRIPTION_LIST),
+        Map.entry("xa list", AdminVerbs.XA_LIST), Map.entry("xa commit", AdminVerbs.XA_COMMIT),
+        Map.entry("xa rollback", AdminVerbs.XA_ROLLBACK));
 
     private AdminCommand()
     {
@@ -46,7 +51,7 @@ public final class AdminCommand
         final boolean takesName = !verb.endsWith(".list");
         if (takesName && (args.length < 3 || args[2].startsWith("--")))
         {
-            throw new UsageException(noun + " " + args[1] + ": give the " + noun + " name");
+            throw new UsageException(noun + " " + args[1] + ": give the " + ("xa".equals(noun) ? "xid, as xa list shows it" : noun + " name"));
         }
         final Flags flags = Flags.parse(noun + " " + args[1], args, takesName ? 3 : 2,
             Set.of("--url", "--user", "--password"), Set.of());
@@ -61,7 +66,13 @@ public final class AdminCommand
 
     private static String usageOf(final String noun)
     {
-        return "queue".equals(noun) ? QUEUE_USAGE : "topic".equals(noun) ? TOPIC_USAGE : SUBSCRIPTION_USAGE;
+        switch (noun)
+        {
+            case "queue": return QUEUE_USAGE;
+            case "topic": return TOPIC_USAGE;
+            case "xa": return XA_USAGE;
+            default: return SUBSCRIPTION_USAGE;
+        }
     }
 
     /**

@@ -88,6 +88,37 @@ class AdminConformanceTest
         assertEquals(2, cli("queue", "explode", name, "--url", adminUrl).code);
     }
 
+    @EachTransport
+    void shouldListAndCompleteXaBranchesFromTheCommandLine(final Conformance env) throws Exception
+    {
+        final String adminUrl = env.adminUrl();
+        final jakarta.jms.XAConnection connection = env.track(env.producerFactory().createXAConnection());
+        final jakarta.jms.XASession session = connection.createXASession();
+        final javax.transaction.xa.XAResource resource = session.getXAResource();
+        final javax.transaction.xa.Xid xid = XaConformanceTest.newXid();
+        resource.start(xid, javax.transaction.xa.XAResource.TMNOFLAGS);
+        session.createProducer(session.createQueue(env.name("cli-xa"))).send(session.createTextMessage("x"));
+        resource.end(xid, javax.transaction.xa.XAResource.TMSUCCESS);
+        resource.prepare(xid);
+        final String shown = io.meshmq.protocol.WireXid.of(xid).toString();
+
+        final Cli list = cli("xa", "list", "--url", adminUrl);
+        assertEquals(0, list.code, list.err);
+        assertTrue(list.out.startsWith("xid"), list.out);
+        assertTrue(list.out.lines().anyMatch(line -> line.startsWith(shown + " ") && line.contains("prepared")), list.out);
+        final Cli rolledBack = cli("xa", "rollback", shown, "--url", adminUrl);
+        assertEquals(0, rolledBack.code, rolledBack.err);
+        assertTrue(rolledBack.out.contains("heuristically_rolled_back"), rolledBack.out);
+        final Cli again = cli("xa", "commit", shown, "--url", adminUrl);
+        assertEquals(1, again.code);
+        assertTrue(again.err.contains("already heuristically_rolled_back"), again.err);
+        final Cli bad = cli("xa", "commit", "nonsense", "--url", adminUrl);
+        assertEquals(1, bad.code);
+        assertTrue(bad.err.contains("formatId:globalIdHex:branchQualifierHex"), bad.err);
+        assertEquals(2, cli("xa", "commit", "--url", adminUrl).code, "the xid is missing");
+        resource.forget(xid);
+    }
+
     private record Cli(int code, String out, String err)
     {
     }

@@ -41,6 +41,7 @@ public final class BrokerContext
     private Durability.SyncPolicy journalSync = Durability.SyncPolicy.FORCE;
     private int journalSegmentSize = Journal.DEFAULT_SEGMENT_SIZE;
     private boolean journalSkipCorrupt;
+    private long globalMaxSize = defaultGlobalMaxSize();
     private Journal.FileOpener journalFileOpener = java.nio.channels.FileChannel::open;
 
     public String name()
@@ -212,6 +213,33 @@ public final class BrokerContext
     public BrokerContext journalSegmentSize(final int bytes)
     {
         this.journalSegmentSize = bytes;
+        return this;
+    }
+
+    /**
+     * @return half the heap: room for the messages and everything else the broker keeps.
+     */
+    public static long defaultGlobalMaxSize()
+    {
+        return Runtime.getRuntime().maxMemory() / 2;
+    }
+
+    public long globalMaxSize()
+    {
+        return globalMaxSize;
+    }
+
+    /**
+     * @param bytes how many bytes of messages all queues together may hold waiting before sends are refused
+     *              with a {@code ResourceAllocationException}; -1 for no limit (a backlog can then exhaust the heap).
+     */
+    public BrokerContext globalMaxSize(final long bytes)
+    {
+        if (bytes < -1)
+        {
+            throw new IllegalArgumentException("global-max-size " + bytes + " must be -1 (no limit) or a number of bytes");
+        }
+        this.globalMaxSize = bytes;
         return this;
     }
 

@@ -13,6 +13,7 @@ import jakarta.jms.InvalidSelectorRuntimeException;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.JMSSecurityException;
+import jakarta.jms.ResourceAllocationException;
 import jakarta.jms.JMSSecurityRuntimeException;
 import jakarta.jms.MessageFormatException;
 import jakarta.jms.MessageFormatRuntimeException;
@@ -45,6 +46,7 @@ public final class JmsExceptions
             case ErrorCode.INVALID_SELECTOR: jms = new InvalidSelectorException(ex.getMessage()); break;
             case ErrorCode.SECURITY: jms = new JMSSecurityException(ex.getMessage()); break;
             case ErrorCode.INVALID_CLIENT_ID: jms = new InvalidClientIDException(ex.getMessage()); break;
+            case ErrorCode.ADDRESS_FULL: jms = new ResourceAllocationException(ex.getMessage(), "ADDRESS_FULL"); break;
             default: jms = new JMSException(ex.getMessage(), codeName(ex.code())); break;
         }
         jms.setLinkedException(ex);

@@ -37,6 +37,8 @@ public final class ErrorCode
     public static final int XA_HEURISTIC_COMMIT = 15;
     /** An operator already rolled the branch back by hand (XA_HEURRB); it is kept until forgotten. */
     public static final int XA_HEURISTIC_ROLLBACK = 16;
+    /** The destination, or the broker as a whole, holds as many waiting messages as its memory limit allows. */
+    public static final int ADDRESS_FULL = 17;
 
     private ErrorCode()
     {

@@ -16,6 +16,8 @@ import io.netty.channel.ChannelFutureListener;
 public final class ChannelConnection implements ConnectionOutput
 {
     private static final int MIN_BATCH_BUFFER = 8 * 1024;
+    /** Deliveries stop for the rest of a batch once this much waits to be flushed. */
+    private static final int MAX_BATCH_BYTES = 1024 * 1024;
 
     private final long id;
     private final Channel channel;
@@ -57,6 +59,15 @@ public final class ChannelConnection implements ConnectionOutput
         }
         pending.writeBytes(frame.array(), 0, length);
         return first;
+    }
+
+    /**
+     * Safe on the processor thread: Netty keeps a channel's writability in a volatile field.
+     */
+    @Override
+    public boolean isWritable()
+    {
+        return channel.isWritable() && (pending == null || pending.readableBytes() < MAX_BATCH_BYTES);
     }
 
     @Override

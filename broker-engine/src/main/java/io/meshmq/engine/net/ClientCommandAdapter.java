@@ -601,6 +601,16 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
     }
 
     @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx)
+    {
+        if (connection != null && ctx.channel().isWritable())
+        {
+            publish(EngineEvent.WRITABLE, 0, e -> { });
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
     public void channelInactive(final ChannelHandlerContext ctx)
     {
         if (connection != null)

@@ -8,16 +8,20 @@ package io.meshmq.engine.processor;
  * @param redeliveryDelayMs   how long a message given back after being seen waits before it is delivered again.
  * @param deadLetterAddress   queue that takes messages over the delivery limit; empty to drop them.
  * @param expiryAddress       queue that takes expired messages; empty to drop them.
+ * @param maxSizeBytes        bytes of messages one of its queues may hold waiting before sends to the address are
+ *                            refused; -1 for no limit of its own (the broker's global limit still applies).
  */
-public record AddressSettings(int maxDeliveryAttempts, long redeliveryDelayMs, String deadLetterAddress, String expiryAddress)
+public record AddressSettings(int maxDeliveryAttempts, long redeliveryDelayMs, String deadLetterAddress, String expiryAddress,
+    long maxSizeBytes)
 {
     public static final int DEFAULT_MAX_DELIVERY_ATTEMPTS = 10;
     public static final long DEFAULT_REDELIVERY_DELAY_MS = 0;
     public static final String DEFAULT_DEAD_LETTER_ADDRESS = "DLQ";
     public static final String DEFAULT_EXPIRY_ADDRESS = "ExpiryQueue";
+    public static final long DEFAULT_MAX_SIZE_BYTES = -1;
 
-    public static final AddressSettings DEFAULTS = new AddressSettings(
-        DEFAULT_MAX_DELIVERY_ATTEMPTS, DEFAULT_REDELIVERY_DELAY_MS, DEFAULT_DEAD_LETTER_ADDRESS, DEFAULT_EXPIRY_ADDRESS);
+    public static final AddressSettings DEFAULTS = new AddressSettings(DEFAULT_MAX_DELIVERY_ATTEMPTS,
+        DEFAULT_REDELIVERY_DELAY_MS, DEFAULT_DEAD_LETTER_ADDRESS, DEFAULT_EXPIRY_ADDRESS, DEFAULT_MAX_SIZE_BYTES);
 
     public AddressSettings
     {
@@ -29,8 +33,17 @@ public record AddressSettings(int maxDeliveryAttempts, long redeliveryDelayMs, S
         {
             throw new IllegalArgumentException("redelivery-delay " + redeliveryDelayMs + " must not be negative");
         }
+        if (maxSizeBytes < -1)
+        {
+            throw new IllegalArgumentException("max-size-bytes " + maxSizeBytes + " must be -1 (no limit) or a number of bytes");
+        }
         deadLetterAddress = deadLetterAddress == null ? "" : deadLetterAddress.trim();
         expiryAddress = expiryAddress == null ? "" : expiryAddress.trim();
+    }
+
+    boolean isFull(final long bytes)
+    {
+        return maxSizeBytes >= 0 && bytes >= maxSizeBytes;
     }
 
     boolean isOverDeliveryLimit(final int deliveryCount)

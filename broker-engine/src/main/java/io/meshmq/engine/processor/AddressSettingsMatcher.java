@@ -24,7 +24,9 @@ public final class AddressSettingsMatcher
     public static final String REDELIVERY_DELAY = "redelivery-delay";
     public static final String DEAD_LETTER_ADDRESS = "dead-letter-address";
     public static final String EXPIRY_ADDRESS = "expiry-address";
-    public static final List<String> KEYS = List.of(MAX_DELIVERY_ATTEMPTS, REDELIVERY_DELAY, DEAD_LETTER_ADDRESS, EXPIRY_ADDRESS);
+    public static final String MAX_SIZE_BYTES = "max-size-bytes";
+    public static final List<String> KEYS = List.of(
+        MAX_DELIVERY_ATTEMPTS, REDELIVERY_DELAY, DEAD_LETTER_ADDRESS, EXPIRY_ADDRESS, MAX_SIZE_BYTES);
 
     private final Map<String, Map<String, String>> byPattern = new LinkedHashMap<>();
     private final Map<String, AddressSettings> resolved = new HashMap<>();
@@ -77,7 +79,8 @@ public final class AddressSettingsMatcher
             (int)number(merged, MAX_DELIVERY_ATTEMPTS, AddressSettings.DEFAULT_MAX_DELIVERY_ATTEMPTS),
             number(merged, REDELIVERY_DELAY, AddressSettings.DEFAULT_REDELIVERY_DELAY_MS),
             merged.getOrDefault(DEAD_LETTER_ADDRESS, AddressSettings.DEFAULT_DEAD_LETTER_ADDRESS),
-            merged.getOrDefault(EXPIRY_ADDRESS, AddressSettings.DEFAULT_EXPIRY_ADDRESS));
+            merged.getOrDefault(EXPIRY_ADDRESS, AddressSettings.DEFAULT_EXPIRY_ADDRESS),
+            number(merged, MAX_SIZE_BYTES, AddressSettings.DEFAULT_MAX_SIZE_BYTES));
         resolved.put(address, settings);
         return settings;
     }

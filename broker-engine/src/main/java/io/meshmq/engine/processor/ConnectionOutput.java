@@ -27,6 +27,15 @@ public interface ConnectionOutput
     boolean write(WireWriter frame);
 
     /**
+     * @return false while the connection holds as much unsent data as it should: deliveries to it wait, so a
+     * slow reader cannot make the broker buffer a whole backlog for it.
+     */
+    default boolean isWritable()
+    {
+        return true;
+    }
+
+    /**
      * Sends everything written since the last flush.
      */
     void flush();

@@ -22,11 +22,13 @@ final class Destinations
     final Map<String, TopicAddress> topics = new HashMap<>();
     final Map<String, ServerQueue> durableSubscriptions = new HashMap<>();
     final Map<String, ServerQueue> sharedSubscriptions = new HashMap<>();
+    final MemoryUsage memory;
     private final Durability durability;
 
-    Destinations(final Durability durability)
+    Destinations(final Durability durability, final MemoryUsage memory)
     {
         this.durability = durability;
+        this.memory = memory;
     }
 
     /**
@@ -37,7 +39,7 @@ final class Destinations
         ServerQueue queue = queues.get(name);
         if (queue == null)
         {
-            queue = new ServerQueue(name, ServerQueue.Kind.QUEUE, 0, null);
+            queue = new ServerQueue(name, ServerQueue.Kind.QUEUE, 0, null, memory);
             queues.put(name, queue);
             durability.queueCreated(queue);
         }
@@ -62,7 +64,7 @@ final class Destinations
     ServerQueue restoreSubscription(final SubscriptionSpec spec, final String queueName)
     {
         final TopicAddress topic = topic(spec.topic());
-        final ServerQueue subscription = new ServerQueue(queueName, ServerQueue.Kind.SUBSCRIPTION, 0, spec);
+        final ServerQueue subscription = new ServerQueue(queueName, ServerQueue.Kind.SUBSCRIPTION, 0, spec, memory);
         topic.subscriptions.add(subscription);
         durableSubscriptions.put(spec.key(), subscription);
         return subscription;
@@ -74,7 +76,8 @@ final class Destinations
     ServerQueue createSubscription(final TopicAddress topic, final SubscriptionSpec spec, final String queueName,
         final long ownerConnectionId)
     {
-        final ServerQueue subscription = new ServerQueue(queueName, ServerQueue.Kind.SUBSCRIPTION, ownerConnectionId, spec);
+        final ServerQueue subscription = new ServerQueue(queueName, ServerQueue.Kind.SUBSCRIPTION, ownerConnectionId, spec,
+            memory);
         topic.subscriptions.add(subscription);
         if (spec.durable())
         {

@@ -37,6 +37,8 @@ public final class EngineEvent
     public static final byte XA_ROLLBACK = 23;
     public static final byte XA_RECOVER = 24;
     public static final byte XA_FORGET = 25;
+    /** A connection that was backed up can take data again: deliveries to it resume. */
+    public static final byte WRITABLE = 26;
 
     public byte type;
     public ConnectionOutput connection;

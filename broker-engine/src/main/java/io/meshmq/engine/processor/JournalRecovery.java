@@ -329,7 +329,7 @@ final class JournalRecovery
             final ServerQueue queue;
             if (definition.kind() == KIND_QUEUE)
             {
-                queue = new ServerQueue(definition.name(), ServerQueue.Kind.QUEUE, 0, null);
+                queue = new ServerQueue(definition.name(), ServerQueue.Kind.QUEUE, 0, null, destinations.memory);
                 destinations.queues.put(queue.name, queue);
             }
             else

@@ -73,6 +73,8 @@ public final class Processor implements EventHandler<EngineEvent>
     private final Map<String, ConnectionState> connectionsByClientId = new HashMap<>();
     private final List<ConnectionOutput> dirty = new ArrayList<>();
     private final List<ServerQueue> touched = new ArrayList<>();
+    /** Queues with messages for consumers whose connections are backed up. */
+    private final List<ServerQueue> stalled = new ArrayList<>();
     private long nextDeliveryId;
     private long nowMs;
     private long lastExpiryScanMs;
@@ -92,7 +94,7 @@ public final class Processor implements EventHandler<EngineEvent>
         this.context = context;
         this.clock = clock;
         this.durability = durability;
-        this.destinations = new Destinations(durability);
+        this.destinations = new Destinations(durability, new MemoryUsage(context.globalMaxSize()));
         this.xa = new XaBranches(this, durability);
         lastExpiryScanMs = clock.time();
         nextTickDueMs = lastExpiryScanMs + EXPIRY_SCAN_INTERVAL_MS;
@@ -166,6 +168,12 @@ public final class Processor implements EventHandler<EngineEvent>
             durability.endOfBatch(confirmer);
             flush();
             nextTickDueMs = Math.min(scheduled.nextDueMs(), lastExpiryScanMs + EXPIRY_SCAN_INTERVAL_MS);
+            if (!stalled.isEmpty())
+            {
+                // A connection backed up by this batch's own writes may drain without its writability ever
+                // changing: look again at the next tick.
+                nextTickDueMs = nowMs;
+            }
         }
     }
 
@@ -227,7 +235,11 @@ public final class Processor implements EventHandler<EngineEvent>
             case EngineEvent.DELETE_TEMP: onDeleteTemporary(event); break;
             case EngineEvent.UNSUBSCRIBE: onUnsubscribe(event); break;
             case EngineEvent.ADMIN: onAdmin(event); break;
-            case EngineEvent.TICK: onTick(); break;
+            case EngineEvent.TICK:
+                resumeStalled();
+                onTick();
+                break;
+            case EngineEvent.WRITABLE: resumeStalled(); break;
             case EngineEvent.FORCED:
                 durability.onForced((JournalSyncer.Request)event.attachment, event.reason, confirmer);
                 break;
@@ -367,6 +379,41 @@ public final class Processor implements EventHandler<EngineEvent>
     }
 
     /**
+     * @return null if the destination may take another message, else why not: the broker, or one of the
+     * address's queues, holds as many waiting messages as its memory limit allows.
+     */
+    String checkRoom(final byte type, final String name)
+    {
+        final MemoryUsage memory = destinations.memory;
+        if (memory.isFull())
+        {
+            return "the broker is full: its queues hold " + memory.bytes() + " bytes of waiting messages and " +
+                "global-max-size is " + memory.limit() + "; consume some, or raise the limit";
+        }
+        final AddressSettings settings = context.addressSettings().resolve(name);
+        if (settings.maxSizeBytes() < 0)
+        {
+            return null;
+        }
+        if (DestinationType.isTopic(type))
+        {
+            final TopicAddress topic = destinations.topics.get(name);
+            for (final ServerQueue subscription : topic == null ? List.<ServerQueue>of() : topic.subscriptions)
+            {
+                if (settings.isFull(subscription.bytes()))
+                {
+                    return "address '" + name + "' is full: its subscription '" + subscription.name + "' holds " +
+                        subscription.bytes() + " bytes of waiting messages and max-size-bytes is " + settings.maxSizeBytes();
+                }
+            }
+            return null;
+        }
+        final ServerQueue queue = destinations.queues.get(name);
+        return queue == null || !settings.isFull(queue.bytes()) ? null : "address '" + name + "' is full: it holds " +
+            queue.bytes() + " bytes of waiting messages and max-size-bytes is " + settings.maxSizeBytes();
+    }
+
+    /**
      * Makes the message's references in every queue it goes to (a queue, or a topic's subscriptions that
      * take it), without linking them yet: the journal must have them first.
      */
@@ -435,6 +482,12 @@ public final class Processor implements EventHandler<EngineEvent>
             error(event.connection, event.correlationId, ErrorCode.INVALID_DESTINATION, problem);
             return;
         }
+        final String full = checkRoom(event.destinationType, event.destinationName);
+        if (full != null)
+        {
+            error(event.connection, event.correlationId, ErrorCode.ADDRESS_FULL, "message not accepted: " + full);
+            return;
+        }
         final long mark = durability.mark();
         final ServerMessage message = message(event.message, connection);
         routed.clear();
@@ -486,6 +539,12 @@ public final class Processor implements EventHandler<EngineEvent>
             {
                 error(event.connection, event.correlationId, ErrorCode.INVALID_DESTINATION,
                     "transaction rolled back: " + problem);
+                return;
+            }
+            final String full = checkRoom(event.sendTypes[i], event.sendNames[i]);
+            if (full != null)
+            {
+                error(event.connection, event.correlationId, ErrorCode.ADDRESS_FULL, "transaction rolled back: " + full);
                 return;
             }
         }
@@ -1159,7 +1218,8 @@ public final class Processor implements EventHandler<EngineEvent>
         }
         if (event.destinationType == DestinationType.TEMPORARY_QUEUE)
         {
-            destinations.queues.put(name, new ServerQueue(name, ServerQueue.Kind.TEMPORARY_QUEUE, connection.id(), null));
+            destinations.queues.put(name, new ServerQueue(name, ServerQueue.Kind.TEMPORARY_QUEUE, connection.id(), null,
+                destinations.memory));
             connection.temporaryQueues.add(name);
         }
         else if (event.destinationType == DestinationType.TEMPORARY_TOPIC)
@@ -1422,6 +1482,15 @@ public final class Processor implements EventHandler<EngineEvent>
         }
     }
 
+    private void resumeStalled()
+    {
+        for (int i = 0; i < stalled.size(); i++)
+        {
+            touch(stalled.get(i));
+        }
+        stalled.clear();
+    }
+
     private void dispatchTouched()
     {
         for (int i = 0; i < touched.size(); i++)
@@ -1442,6 +1511,15 @@ public final class Processor implements EventHandler<EngineEvent>
         {
             return;
         }
+        dispatchWaiting(queue);
+        if (queue.size() > 0 && queue.anyBackedUp() && !stalled.contains(queue))
+        {
+            stalled.add(queue);
+        }
+    }
+
+    private void dispatchWaiting(final ServerQueue queue)
+    {
         final boolean selective = queue.hasSelectiveConsumers();
         MessageReference reference = queue.first();
         while (reference != null)

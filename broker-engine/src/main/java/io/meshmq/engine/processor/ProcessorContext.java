@@ -10,10 +10,12 @@ import java.util.List;
  * @param queues                 queues that exist from start-up.
  * @param topics                 topics that exist from start-up.
  * @param addressSettings        delivery limits, delays, dead-letter and expiry addresses per address.
+ * @param globalMaxSize          bytes of messages all queues together may hold waiting before sends are
+ *                               refused; -1 for no limit.
  */
 public record ProcessorContext(
     String brokerName, boolean autoCreateDestinations, List<String> queues, List<String> topics,
-    AddressSettingsMatcher addressSettings)
+    AddressSettingsMatcher addressSettings, long globalMaxSize)
 {
     public ProcessorContext
     {
@@ -26,6 +28,6 @@ public record ProcessorContext(
      */
     public static ProcessorContext of(final boolean autoCreate, final List<String> queues, final List<String> topics)
     {
-        return new ProcessorContext("meshmq", autoCreate, queues, topics, new AddressSettingsMatcher());
+        return new ProcessorContext("meshmq", autoCreate, queues, topics, new AddressSettingsMatcher(), -1);
     }
 }

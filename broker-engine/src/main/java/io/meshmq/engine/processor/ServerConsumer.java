@@ -42,6 +42,22 @@ final class ServerConsumer
         this.credit = credit;
     }
 
+    /**
+     * @return true if it may be sent a message now: it has credit, and its connection is not backed up.
+     */
+    boolean canTake()
+    {
+        return credit > 0 && connection.output.isWritable();
+    }
+
+    /**
+     * @return true if only its connection's unsent data keeps it from taking a message.
+     */
+    boolean isBackedUp()
+    {
+        return credit > 0 && !connection.output.isWritable();
+    }
+
     boolean isBrowser()
     {
         return browsed != null;

@@ -28,6 +28,8 @@ public final class ServerMessage extends JournalEntry implements SelectorContext
     MessageReference[] durableReferences;
     /** How many of those are not gone yet: at 0 its journal record is dead. */
     int liveDurableReferences;
+    /** In how many queues it waits now, for {@link MemoryUsage}. */
+    int waitingIn;
 
     public ServerMessage(final byte[] encoded, final MessageHeaderFlyweight header, final long originConnectionId)
     {

@@ -34,12 +34,15 @@ final class ServerQueue extends JournalEntry
     final List<ServerConsumer> consumers = new ArrayList<>();
     /** Subscriptions only: what a published message must satisfy to be added. */
     final SubscriptionSpec subscription;
+    private final MemoryUsage memory;
     private final MessageReference[] heads = new MessageReference[PRIORITIES];
     private final MessageReference[] tails = new MessageReference[PRIORITIES];
     /** Where the last given-back message went, so a batch given back in order is placed without a scan. */
     private MessageReference lastGivenBack;
     private long nextSequence;
     private int size;
+    /** Bytes of the messages waiting here, as {@link MemoryUsage} counts them. */
+    private long bytes;
     private int nextConsumer;
     private int selectiveConsumers;
     /** Consumers (open, or closed but still holding messages) attached to this queue. */
@@ -49,8 +52,10 @@ final class ServerQueue extends JournalEntry
     long messagesAcknowledged;
     long messagesExpired;
 
-    ServerQueue(final String name, final Kind kind, final long ownerConnectionId, final SubscriptionSpec subscription)
+    ServerQueue(final String name, final Kind kind, final long ownerConnectionId, final SubscriptionSpec subscription,
+        final MemoryUsage memory)
     {
+        this.memory = memory;
         this.name = name;
         this.kind = kind;
         this.ownerConnectionId = ownerConnectionId;
@@ -60,6 +65,25 @@ final class ServerQueue extends JournalEntry
     int size()
     {
         return size;
+    }
+
+    long bytes()
+    {
+        return bytes;
+    }
+
+    private void linked(final ServerMessage message)
+    {
+        size++;
+        bytes += MemoryUsage.sizeOf(message);
+        memory.waiting(message);
+    }
+
+    private void unlinked(final ServerMessage message)
+    {
+        size--;
+        bytes -= MemoryUsage.sizeOf(message);
+        memory.notWaiting(message);
     }
 
     /**
@@ -110,7 +134,7 @@ final class ServerQueue extends JournalEntry
             tail.next = reference;
         }
         tails[p] = reference;
-        size++;
+        linked(reference.message);
     }
 
     /**
@@ -146,7 +170,7 @@ final class ServerQueue extends JournalEntry
             before.previous = reference;
         }
         lastGivenBack = reference;
-        size++;
+        linked(reference.message);
     }
 
     private boolean isLinked(final MessageReference reference)
@@ -216,7 +240,7 @@ final class ServerQueue extends JournalEntry
         }
         reference.previous = null;
         reference.next = null;
-        size--;
+        unlinked(reference.message);
     }
 
     /**
@@ -259,7 +283,22 @@ final class ServerQueue extends JournalEntry
     {
         for (int i = 0; i < consumers.size(); i++)
         {
-            if (consumers.get(i).credit > 0)
+            if (consumers.get(i).canTake())
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @return true if a consumer has credit but its connection is backed up.
+     */
+    boolean anyBackedUp()
+    {
+        for (int i = 0; i < consumers.size(); i++)
+        {
+            if (consumers.get(i).isBackedUp())
             {
                 return true;
             }
@@ -278,7 +317,7 @@ final class ServerQueue extends JournalEntry
         {
             final int index = (nextConsumer + i) % n;
             final ServerConsumer consumer = consumers.get(index);
-            if (consumer.credit > 0 && (consumer.selector == null || message.matches(consumer.selector)))
+            if (consumer.canTake() && (consumer.selector == null || message.matches(consumer.selector)))
             {
                 nextConsumer = (index + 1) % n;
                 return consumer;
@@ -324,9 +363,9 @@ final class ServerQueue extends JournalEntry
         {
             reference.previous = null;
             reference.next = null;
+            unlinked(reference.message);
         }
         lastGivenBack = null;
-        size = 0;
         return dropped;
     }
 }

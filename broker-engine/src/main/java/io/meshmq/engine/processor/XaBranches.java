@@ -64,6 +64,13 @@ final class XaBranches
                     "XA branch " + xid + " rolled back: " + problem);
                 return;
             }
+            final String full = processor.checkRoom(event.sendTypes[i], event.sendNames[i]);
+            if (full != null)
+            {
+                processor.error(event.connection, event.correlationId, ErrorCode.ADDRESS_FULL,
+                    "XA branch " + xid + " rolled back: " + full);
+                return;
+            }
         }
         final List<ServerMessage> messages = new ArrayList<>(event.sendTypes.length);
         for (final byte[] encoded : event.sendMessages)

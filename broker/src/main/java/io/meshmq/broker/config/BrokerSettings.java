@@ -41,7 +41,11 @@ import java.util.Set;
  *                                        in '*', or '*' for all; SETTING is max-delivery-attempts
  *                                        (default 10, -1 no limit), redelivery-delay (ms, default 0),
  *                                        dead-letter-address (default DLQ), expiry-address (default
- *                                        ExpiryQueue); an empty address drops such messages
+ *                                        ExpiryQueue); an empty address drops such messages;
+ *                                        max-size-bytes (default -1, none): bytes one queue of the
+ *                                        address may hold waiting before sends to it are refused
+ * global-max-size  = 268435456           bytes of waiting messages all queues together may hold
+ *                                        before every send is refused (default half the heap)
  * journal.sync     = force               force: confirm persistent sends and commits once forced
  *                                        to disk; none: once written to the OS (survives the
  *                                        broker's death, not a power cut)
@@ -56,7 +60,7 @@ public final class BrokerSettings
     public static final List<String> KEYS = List.of(
         "name", "bind", "data", "vm-id", "io-threads", "ring-size", "max-frame-length", "auto-create", "queues", "topics",
         "default-user", "user.NAME", "user.NAME.roles", "address.PATTERN.SETTING", "journal.sync", "journal.segment-size",
-        "journal.skip-corrupt");
+        "journal.skip-corrupt", "global-max-size");
 
     private BrokerSettings()
     {
@@ -209,6 +213,20 @@ public final class BrokerSettings
                 break;
             case "journal.skip-corrupt":
                 context.journalSkipCorrupt(bool(value, at));
+                break;
+            case "global-max-size":
+                try
+                {
+                    context.globalMaxSize(Long.parseLong(value.strip()));
+                }
+                catch (final NumberFormatException ex)
+                {
+                    throw new ConfigException(at + " = '" + value + "': expected a number of bytes, or -1 for no limit");
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    throw new ConfigException(at + ": " + ex.getMessage());
+                }
                 break;
             default:
                 if (key.startsWith("user.") && key.length() > 5)

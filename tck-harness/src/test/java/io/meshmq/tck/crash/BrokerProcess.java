@@ -39,12 +39,21 @@ final class BrokerProcess implements AutoCloseable
      */
     static BrokerProcess start(final Path dataDir, final String... settings) throws IOException, InterruptedException
     {
+        return startWithHeap(dataDir, "256m", settings);
+    }
+
+    /**
+     * @param heap the broker JVM's -Xmx, e.g. "64m".
+     */
+    static BrokerProcess startWithHeap(final Path dataDir, final String heap, final String... settings)
+        throws IOException, InterruptedException
+    {
         final Path config = dataDir.resolveSibling(dataDir.getFileName() + ".conf");
         final List<String> lines = new ArrayList<>(List.of("vm-id = none"));
         lines.addAll(List.of(settings));
         Files.write(config, lines);
         final List<String> command = new ArrayList<>(List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
             "-cp", System.getProperty("java.class.path"), "io.meshmq.broker.Main", "run", "--config", config.toString(),
             "--name", "crash", "--bind", "127.0.0.1:0", "--data", dataDir.toString()));
         final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -1,0 +1,396 @@
+package io.meshmq.engine.paging;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+/**
+ * The page files of one queue: records appended at the tail, read back in order from a cursor, files deleted
+ * once read. It stores bytes; what they mean is the processor's business.
+ * <p>
+ * A page file is a 16-byte header (magic "MESHPAGE", int format version, int reserved) and then records:
+ * int payload length, int CRC-32C of the payload, the payload; integers little endian. Opening a store counts
+ * the records after the cursor; a torn record at the end of the newest file (a crash in mid-write) is cut
+ * off, a bad one anywhere else is an {@link IOException} naming the file and offset.
+ * <p>
+ * Not thread safe: used by the processor thread (and at start-up by the starting thread).
+ */
+public final class PageStore
+{
+    public static final long MAGIC = 0x45474150_4853454DL; // "MESHPAGE" read little endian
+    public static final int FORMAT_VERSION = 1;
+    public static final int HEADER_LENGTH = 16;
+    private static final int RECORD_HEADER_LENGTH = 8;
+    private static final String PREFIX = "page-";
+    private static final String SUFFIX = ".mpg";
+    private static final System.Logger LOG = System.getLogger(PageStore.class.getName());
+
+    /**
+     * Where reading goes on from: a page file's sequence and an offset in it.
+     */
+    public record Cursor(long page, long offset)
+    {
+    }
+
+    private final Path directory;
+    private final int pageSize;
+    private final TreeMap<Long, FileChannel> pages = new TreeMap<>();
+    private final List<FileChannel> unforced = new ArrayList<>();
+    private final CRC32C crc = new CRC32C();
+    private final ByteBuffer recordHeader = ByteBuffer.allocate(RECORD_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+    private boolean directoryUnforced;
+    private long writePage;
+    private long writeOffset;
+    private long readPage;
+    private long readOffset;
+    private long records;
+
+    private PageStore(final Path directory, final int pageSize)
+    {
+        this.directory = directory;
+        this.pageSize = pageSize;
+    }
+
+    /**
+     * Opens (or makes) the store in {@code directory}, reading on from {@code cursor} (null: from the start).
+     *
+     * @throws IOException if a file cannot be read, or holds a bad record before its end.
+     */
+    public static PageStore open(final Path directory, final int pageSize, final Cursor cursor) throws IOException
+    {
+        final PageStore store = new PageStore(directory, pageSize);
+        Files.createDirectories(directory);
+        try (Stream<Path> files = Files.list(directory))
+        {
+            for (final Path file : (Iterable<Path>)files::iterator)
+            {
+                final String name = file.getFileName().toString();
+                if (name.startsWith(PREFIX) && name.endsWith(SUFFIX))
+                {
+                    final long sequence = Long.parseLong(name.substring(PREFIX.length(), name.length() - SUFFIX.length()));
+                    store.pages.put(sequence, FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE));
+                }
+            }
+        }
+        catch (final NumberFormatException ex)
+        {
+            store.close();
+            throw new IOException("unexpected file in page directory " + directory + ": " + ex.getMessage());
+        }
+        store.seekAndCount(cursor);
+        return store;
+    }
+
+    private void seekAndCount(final Cursor cursor) throws IOException
+    {
+        readPage = cursor == null ? (pages.isEmpty() ? 1 : pages.firstKey()) : cursor.page();
+        readOffset = cursor == null ? HEADER_LENGTH : cursor.offset();
+        // Files wholly before the cursor were read before the restart; their deletion may not have happened.
+        while (!pages.isEmpty() && pages.firstKey() < readPage)
+        {
+            deletePage(pages.firstKey());
+        }
+        writePage = pages.isEmpty() ? readPage : pages.lastKey();
+        writeOffset = HEADER_LENGTH;
+        for (final var entry : pages.entrySet())
+        {
+            final long page = entry.getKey();
+            final FileChannel channel = entry.getValue();
+            checkHeader(page, channel);
+            long offset = page == readPage ? readOffset : HEADER_LENGTH;
+            final long size = channel.size();
+            while (offset < size)
+            {
+                final int length = validRecordAt(channel, offset, size);
+                if (length < 0)
+                {
+                    if (page != pages.lastKey())
+                    {
+                        throw new IOException("corrupt page record in " + path(page) + " at offset " + offset);
+                    }
+                    LOG.log(System.Logger.Level.WARNING, "paging: cut off a torn record at the end of " + path(page) +
+                        " (offset " + offset + ", " + (size - offset) + " bytes)");
+                    channel.truncate(offset);
+                    break;
+                }
+                offset += RECORD_HEADER_LENGTH + length;
+                records++;
+            }
+            if (page == writePage)
+            {
+                writeOffset = Math.max(offset, HEADER_LENGTH);
+            }
+        }
+    }
+
+    private void checkHeader(final long page, final FileChannel channel) throws IOException
+    {
+        final ByteBuffer header = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        if (channel.read(header, 0) < HEADER_LENGTH && page == pages.lastKey())
+        {
+            // Created, then the crash came before its header was written: an empty page.
+            writeHeader(channel);
+            return;
+        }
+        if (header.getLong(0) != MAGIC || header.getInt(8) != FORMAT_VERSION)
+        {
+            throw new IOException(path(page) + " is not a MeshMQ page file of format " + FORMAT_VERSION);
+        }
+    }
+
+    /**
+     * @return the payload length of a good record at {@code offset}, or -1.
+     */
+    private int validRecordAt(final FileChannel channel, final long offset, final long size) throws IOException
+    {
+        if (size - offset < RECORD_HEADER_LENGTH)
+        {
+            return -1;
+        }
+        recordHeader.clear();
+        channel.read(recordHeader, offset);
+        final int length = recordHeader.getInt(0);
+        if (length < 0 || length > size - offset - RECORD_HEADER_LENGTH)
+        {
+            return -1;
+        }
+        final ByteBuffer payload = ByteBuffer.allocate(length);
+        readFully(channel, payload, offset + RECORD_HEADER_LENGTH);
+        payload.flip();
+        return checksum(payload) == recordHeader.getInt(4) ? length : -1;
+    }
+
+    private int checksum(final ByteBuffer payload)
+    {
+        crc.reset();
+        crc.update(payload.duplicate());
+        return (int)crc.getValue();
+    }
+
+    // ---- writing ------------------------------------------------------------------------------------------
+
+    /**
+     * Appends a record at the tail (written, not forced).
+     */
+    public void append(final byte[] payload, final int length) throws IOException
+    {
+        final FileChannel channel = writableChannel(RECORD_HEADER_LENGTH + length);
+        final ByteBuffer body = ByteBuffer.wrap(payload, 0, length);
+        final ByteBuffer header = ByteBuffer.allocate(RECORD_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        header.putInt(0, length).putInt(4, checksum(body));
+        final long at = writeOffset;
+        writeFully(channel, new ByteBuffer[] {header, body}, at);
+        writeOffset = at + RECORD_HEADER_LENGTH + length;
+        records++;
+        if (!unforced.contains(channel))
+        {
+            unforced.add(channel);
+        }
+    }
+
+    private FileChannel writableChannel(final int recordLength) throws IOException
+    {
+        FileChannel channel = pages.get(writePage);
+        if (channel != null && (writeOffset == HEADER_LENGTH || writeOffset + recordLength <= pageSize))
+        {
+            return channel;
+        }
+        if (channel != null)
+        {
+            writePage++;
+        }
+        final Path path = path(writePage);
+        channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        writeHeader(channel);
+        pages.put(writePage, channel);
+        writeOffset = HEADER_LENGTH;
+        directoryUnforced = true;
+        return channel;
+    }
+
+    private static void writeHeader(final FileChannel channel) throws IOException
+    {
+        final ByteBuffer header = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        header.putLong(0, MAGIC).putInt(8, FORMAT_VERSION).putInt(12, 0);
+        while (header.hasRemaining())
+        {
+            channel.write(header, header.position());
+        }
+    }
+
+    /**
+     * @return true if records were appended since the last force.
+     */
+    public boolean isUnforced()
+    {
+        return !unforced.isEmpty() || directoryUnforced;
+    }
+
+    /**
+     * Forces what was appended since the last call (and new files' names) to disk.
+     */
+    public void force() throws IOException
+    {
+        for (final FileChannel channel : unforced)
+        {
+            channel.force(false);
+        }
+        unforced.clear();
+        if (directoryUnforced)
+        {
+            try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ))
+            {
+                dir.force(true);
+            }
+            catch (final IOException ex)
+            {
+                // Some file systems cannot open a directory; the files themselves are forced.
+            }
+            directoryUnforced = false;
+        }
+    }
+
+    // ---- reading ------------------------------------------------------------------------------------------
+
+    /**
+     * @return the next record's payload, or null if every record was read.
+     */
+    public byte[] next() throws IOException
+    {
+        while (true)
+        {
+            final FileChannel channel = pages.get(readPage);
+            if (channel == null)
+            {
+                return null;
+            }
+            final long end = readPage == writePage ? writeOffset : channel.size();
+            if (readOffset + RECORD_HEADER_LENGTH <= end)
+            {
+                recordHeader.clear();
+                readFully(channel, recordHeader, readOffset);
+                final int length = recordHeader.getInt(0);
+                final byte[] payload = new byte[length];
+                readFully(channel, ByteBuffer.wrap(payload), readOffset + RECORD_HEADER_LENGTH);
+                if (checksum(ByteBuffer.wrap(payload)) != recordHeader.getInt(4))
+                {
+                    throw new IOException("corrupt page record in " + path(readPage) + " at offset " + readOffset);
+                }
+                readOffset += RECORD_HEADER_LENGTH + length;
+                records--;
+                return payload;
+            }
+            if (readPage >= writePage)
+            {
+                return null;
+            }
+            readPage++;
+            readOffset = HEADER_LENGTH;
+        }
+    }
+
+    public Cursor cursor()
+    {
+        return new Cursor(readPage, readOffset);
+    }
+
+    /**
+     * @return records appended and not read yet.
+     */
+    public long records()
+    {
+        return records;
+    }
+
+    /**
+     * Deletes the files wholly before {@code cursor}: everything in them was read, and what was read is kept
+     * elsewhere now (the caller knows that is on disk).
+     */
+    public void deleteBefore(final Cursor cursor) throws IOException
+    {
+        while (!pages.isEmpty() && pages.firstKey() < cursor.page() && pages.firstKey() < writePage)
+        {
+            deletePage(pages.firstKey());
+        }
+    }
+
+    private void deletePage(final long page) throws IOException
+    {
+        final FileChannel channel = pages.remove(page);
+        unforced.remove(channel);
+        channel.close();
+        Files.deleteIfExists(path(page));
+    }
+
+    /**
+     * Deletes every file and the directory: the queue is gone, or everything was read and kept elsewhere.
+     */
+    public void deleteAll() throws IOException
+    {
+        close();
+        try (Stream<Path> files = Files.list(directory))
+        {
+            for (final Path file : (Iterable<Path>)files::iterator)
+            {
+                Files.deleteIfExists(file);
+            }
+        }
+        Files.deleteIfExists(directory);
+        records = 0;
+    }
+
+    public void close() throws IOException
+    {
+        for (final FileChannel channel : pages.values())
+        {
+            channel.close();
+        }
+        pages.clear();
+        unforced.clear();
+    }
+
+    public Path directory()
+    {
+        return directory;
+    }
+
+    private Path path(final long page)
+    {
+        return directory.resolve(String.format("%s%016d%s", PREFIX, page, SUFFIX));
+    }
+
+    private static void readFully(final FileChannel channel, final ByteBuffer buffer, final long position) throws IOException
+    {
+        long at = position;
+        while (buffer.hasRemaining())
+        {
+            final int read = channel.read(buffer, at);
+            if (read < 0)
+            {
+                throw new IOException("unexpected end of page file at offset " + at);
+            }
+            at += read;
+        }
+    }
+
+    private static void writeFully(final FileChannel channel, final ByteBuffer[] buffers, final long position) throws IOException
+    {
+        long at = position;
+        for (final ByteBuffer buffer : buffers)
+        {
+            while (buffer.hasRemaining())
+            {
+                at += channel.write(buffer, at);
+            }
+        }
+    }
+}

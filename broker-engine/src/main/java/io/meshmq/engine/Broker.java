@@ -126,7 +126,7 @@ public final class Broker implements AutoCloseable
             final Durability durability = Durability.of(journal, context.journalSync());
             processor = Processor.recover(
                 new ProcessorContext(context.name(), context.autoCreateDestinations(), context.queues(), context.topics(),
-                    context.addressSettings(), context.globalMaxSize()),
+                    context.addressSettings(), context.globalMaxSize(), dataDirectory.path().resolve("paging")),
                 SystemEpochClock.INSTANCE, durability);
             if (context.journalSync() == Durability.SyncPolicy.FORCE)
             {

@@ -17,8 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Memory limits: a full address, or a full broker, refuses sends with a ResourceAllocationException saying
- * which limit, and takes them again once consumers drain it.
+ * Memory limits under the FAIL policy: a full address, or a full broker, refuses sends with a
+ * ResourceAllocationException saying which limit, and takes them again once consumers drain it.
  */
 class MemoryLimitTest
 {
@@ -53,7 +53,8 @@ class MemoryLimitTest
     @Test
     void shouldRefuseSendsToAFullQueueUntilItDrains() throws Exception
     {
-        try (TestBroker broker = TestBroker.start(context -> context.addressSettings().set("small", "max-size-bytes", "10240"));
+        try (TestBroker broker = TestBroker.start(context -> context.addressSettings()
+            .set("small", "max-size-bytes", "10240").set("small", "address-full-policy", "FAIL"));
             Connection connection = new MeshConnectionFactory(broker.tcpUrl()).createConnection())
         {
             connection.start();
@@ -91,7 +92,8 @@ class MemoryLimitTest
     @Test
     void shouldRefuseSendsToATopicWhoseSubscriptionIsFull() throws Exception
     {
-        try (TestBroker broker = TestBroker.start(context -> context.addressSettings().set("prices", "max-size-bytes", "10240"));
+        try (TestBroker broker = TestBroker.start(context -> context.addressSettings()
+            .set("prices", "max-size-bytes", "10240").set("prices", "address-full-policy", "FAIL"));
             Connection connection = new MeshConnectionFactory(broker.tcpUrl() + "?clientID=limits").createConnection())
         {
             final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -107,7 +109,8 @@ class MemoryLimitTest
     @Test
     void shouldRefuseEverySendOnceTheBrokerIsFull() throws Exception
     {
-        try (TestBroker broker = TestBroker.start(context -> context.globalMaxSize(50_000));
+        try (TestBroker broker = TestBroker.start(context ->
+            context.globalMaxSize(50_000).addressSettings().set("*", "address-full-policy", "FAIL"));
             Connection connection = new MeshConnectionFactory(broker.tcpUrl()).createConnection())
         {
             connection.start();

@@ -53,6 +53,9 @@ package io.meshmq.engine.journal;
  *       heuristic or not, is followed by a TRANSACTION payload: the branch's messages as routed at commit,
  *       and its acks. The branch is gone, except after a heuristic outcome, which is kept (a later copy of it
  *       may have an empty TRANSACTION payload) until {@link #OUTCOME_FORGOTTEN}.</li>
+ *   <li>{@link #DEPAGE}: messages read back from a durable queue's page files: long queue id, long page, long
+ *       offset (where reading its pages goes on from), int message count, that many MESSAGE payloads (their
+ *       references are in that queue). A later DEPAGE of the same queue replaces the position.</li>
  * </ul>
  */
 public final class JournalRecordDescriptor
@@ -80,6 +83,7 @@ public final class JournalRecordDescriptor
     public static final byte TRANSACTION = 8;
     public static final byte PREPARE = 9;
     public static final byte TRANSACTION_END = 10;
+    public static final byte DEPAGE = 11;
 
     public static final byte OUTCOME_COMMITTED = 1;
     public static final byte OUTCOME_ROLLED_BACK = 2;
@@ -116,6 +120,7 @@ public final class JournalRecordDescriptor
             case TRANSACTION: return "TRANSACTION";
             case PREPARE: return "PREPARE";
             case TRANSACTION_END: return "TRANSACTION_END";
+            case DEPAGE: return "DEPAGE";
             default: return "type " + type;
         }
     }

@@ -197,6 +197,37 @@ public final class PageStore
         }
     }
 
+    /**
+     * Where the tail is now, to take back appends with {@link #truncate} if what they belong to fails.
+     */
+    public record Tail(long page, long offset, long records)
+    {
+    }
+
+    public Tail tail()
+    {
+        return new Tail(writePage, writeOffset, records);
+    }
+
+    /**
+     * Takes back every append since {@code tail}: the store reads as if they never happened.
+     */
+    public void truncate(final Tail tail) throws IOException
+    {
+        while (!pages.isEmpty() && pages.lastKey() > tail.page())
+        {
+            deletePage(pages.lastKey());
+        }
+        final FileChannel channel = pages.get(tail.page());
+        if (channel != null)
+        {
+            channel.truncate(tail.offset());
+        }
+        writePage = tail.page();
+        writeOffset = tail.offset();
+        records = tail.records();
+    }
+
     private FileChannel writableChannel(final int recordLength) throws IOException
     {
         FileChannel channel = pages.get(writePage);
@@ -301,6 +332,16 @@ public final class PageStore
     public Cursor cursor()
     {
         return new Cursor(readPage, readOffset);
+    }
+
+    /**
+     * Reads again from an earlier cursor: the {@code read} records after it count as unread again.
+     */
+    public void rewind(final Cursor to, final long read)
+    {
+        readPage = to.page();
+        readOffset = to.offset();
+        records += read;
     }
 
     /**

@@ -8,20 +8,34 @@ package io.meshmq.engine.processor;
  * @param redeliveryDelayMs   how long a message given back after being seen waits before it is delivered again.
  * @param deadLetterAddress   queue that takes messages over the delivery limit; empty to drop them.
  * @param expiryAddress       queue that takes expired messages; empty to drop them.
- * @param maxSizeBytes        bytes of messages one of its queues may hold waiting before sends to the address are
- *                            refused; -1 for no limit of its own (the broker's global limit still applies).
+ * @param maxSizeBytes        bytes of messages one of its queues may hold waiting in memory; -1 for no limit of
+ *                            its own (the broker's global limit still applies).
+ * @param fullPolicy          what happens to a send when that limit, or the global one, is reached.
  */
 public record AddressSettings(int maxDeliveryAttempts, long redeliveryDelayMs, String deadLetterAddress, String expiryAddress,
-    long maxSizeBytes)
+    long maxSizeBytes, FullPolicy fullPolicy)
 {
+    /**
+     * What a full address does with new messages.
+     */
+    public enum FullPolicy
+    {
+        /** They go to page files on disk and come back in order as consumers drain the queue. */
+        PAGE,
+        /** The send is refused with a ResourceAllocationException. */
+        FAIL
+    }
+
     public static final int DEFAULT_MAX_DELIVERY_ATTEMPTS = 10;
     public static final long DEFAULT_REDELIVERY_DELAY_MS = 0;
     public static final String DEFAULT_DEAD_LETTER_ADDRESS = "DLQ";
     public static final String DEFAULT_EXPIRY_ADDRESS = "ExpiryQueue";
     public static final long DEFAULT_MAX_SIZE_BYTES = -1;
+    public static final FullPolicy DEFAULT_FULL_POLICY = FullPolicy.PAGE;
 
     public static final AddressSettings DEFAULTS = new AddressSettings(DEFAULT_MAX_DELIVERY_ATTEMPTS,
-        DEFAULT_REDELIVERY_DELAY_MS, DEFAULT_DEAD_LETTER_ADDRESS, DEFAULT_EXPIRY_ADDRESS, DEFAULT_MAX_SIZE_BYTES);
+        DEFAULT_REDELIVERY_DELAY_MS, DEFAULT_DEAD_LETTER_ADDRESS, DEFAULT_EXPIRY_ADDRESS, DEFAULT_MAX_SIZE_BYTES,
+        DEFAULT_FULL_POLICY);
 
     public AddressSettings
     {
@@ -36,6 +50,10 @@ public record AddressSettings(int maxDeliveryAttempts, long redeliveryDelayMs, S
         if (maxSizeBytes < -1)
         {
             throw new IllegalArgumentException("max-size-bytes " + maxSizeBytes + " must be -1 (no limit) or a number of bytes");
+        }
+        if (fullPolicy == null)
+        {
+            throw new IllegalArgumentException("address-full-policy is missing");
         }
         deadLetterAddress = deadLetterAddress == null ? "" : deadLetterAddress.trim();
         expiryAddress = expiryAddress == null ? "" : expiryAddress.trim();

@@ -25,8 +25,9 @@ public final class AddressSettingsMatcher
     public static final String DEAD_LETTER_ADDRESS = "dead-letter-address";
     public static final String EXPIRY_ADDRESS = "expiry-address";
     public static final String MAX_SIZE_BYTES = "max-size-bytes";
+    public static final String ADDRESS_FULL_POLICY = "address-full-policy";
     public static final List<String> KEYS = List.of(
-        MAX_DELIVERY_ATTEMPTS, REDELIVERY_DELAY, DEAD_LETTER_ADDRESS, EXPIRY_ADDRESS, MAX_SIZE_BYTES);
+        MAX_DELIVERY_ATTEMPTS, REDELIVERY_DELAY, DEAD_LETTER_ADDRESS, EXPIRY_ADDRESS, MAX_SIZE_BYTES, ADDRESS_FULL_POLICY);
 
     private final Map<String, Map<String, String>> byPattern = new LinkedHashMap<>();
     private final Map<String, AddressSettings> resolved = new HashMap<>();
@@ -80,7 +81,8 @@ public final class AddressSettingsMatcher
             number(merged, REDELIVERY_DELAY, AddressSettings.DEFAULT_REDELIVERY_DELAY_MS),
             merged.getOrDefault(DEAD_LETTER_ADDRESS, AddressSettings.DEFAULT_DEAD_LETTER_ADDRESS),
             merged.getOrDefault(EXPIRY_ADDRESS, AddressSettings.DEFAULT_EXPIRY_ADDRESS),
-            number(merged, MAX_SIZE_BYTES, AddressSettings.DEFAULT_MAX_SIZE_BYTES));
+            number(merged, MAX_SIZE_BYTES, AddressSettings.DEFAULT_MAX_SIZE_BYTES),
+            policy(merged.get(ADDRESS_FULL_POLICY)));
         resolved.put(address, settings);
         return settings;
     }
@@ -88,6 +90,23 @@ public final class AddressSettingsMatcher
     private static boolean matches(final String pattern, final String address)
     {
         return pattern.endsWith("*") ? address.startsWith(pattern.substring(0, pattern.length() - 1)) : pattern.equals(address);
+    }
+
+    private static AddressSettings.FullPolicy policy(final String value)
+    {
+        if (value == null)
+        {
+            return AddressSettings.DEFAULT_FULL_POLICY;
+        }
+        switch (value.trim().toUpperCase(java.util.Locale.ROOT))
+        {
+            case "PAGE": return AddressSettings.FullPolicy.PAGE;
+            case "FAIL": return AddressSettings.FullPolicy.FAIL;
+            case "BLOCK":
+                throw new IllegalArgumentException(ADDRESS_FULL_POLICY + " BLOCK is not supported yet; use PAGE or FAIL");
+            default:
+                throw new IllegalArgumentException(ADDRESS_FULL_POLICY + " '" + value + "' must be PAGE or FAIL");
+        }
     }
 
     private static long number(final Map<String, String> settings, final String key, final long defaultValue)

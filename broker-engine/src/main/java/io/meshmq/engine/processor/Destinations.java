@@ -24,11 +24,13 @@ final class Destinations
     final Map<String, ServerQueue> sharedSubscriptions = new HashMap<>();
     final MemoryUsage memory;
     private final Durability durability;
+    private final Paging paging;
 
-    Destinations(final Durability durability, final MemoryUsage memory)
+    Destinations(final Durability durability, final MemoryUsage memory, final Paging paging)
     {
         this.durability = durability;
         this.memory = memory;
+        this.paging = paging;
     }
 
     /**
@@ -99,6 +101,7 @@ final class Destinations
         subscription.deleted = true;
         final List<MessageReference> dropped = subscription.clear();
         dropped.addAll(scheduled);
+        paging.drop(subscription);
         durability.queueDeleted(subscription, dropped);
         final SubscriptionSpec spec = subscription.subscription;
         final TopicAddress topic = topics.get(spec.topic());
@@ -124,6 +127,7 @@ final class Destinations
         queue.deleted = true;
         final List<MessageReference> dropped = queue.clear();
         dropped.addAll(scheduled);
+        paging.drop(queue);
         queues.remove(queue.name, queue);
         durability.queueDeleted(queue, dropped);
     }
@@ -157,7 +161,7 @@ final class Destinations
             "name", "kind", "messages", "scheduled", "delivering", "consumers", "added", "acknowledged", "expired");
         for (final ServerQueue queue : new TreeMap<>(queues).values())
         {
-            table.row(queue.name, queue.kind.name().toLowerCase().replace('_', '-'), (long)queue.size(),
+            table.row(queue.name, queue.kind.name().toLowerCase().replace('_', '-'), queue.size() + queue.paged(),
                 (long)scheduled.countFor(queue), delivering(queue), queue.consumers.size(), queue.messagesAdded,
                 queue.messagesAcknowledged, queue.messagesExpired);
         }

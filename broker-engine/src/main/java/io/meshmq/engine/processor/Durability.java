@@ -6,6 +6,7 @@ import io.meshmq.engine.journal.JournalEntry;
 import io.meshmq.engine.journal.JournalSegment;
 import io.meshmq.engine.journal.JournalSyncer;
 import io.meshmq.engine.journal.JournalWriteException;
+import io.meshmq.engine.paging.PageStore;
 import io.meshmq.protocol.WireWriter;
 
 import java.io.IOException;
@@ -57,7 +58,10 @@ public final class Durability
         void restore(MessageReference reference);
     }
 
-    private record Waiting(ConnectionOutput output, long correlationId)
+    /**
+     * A command's answer, or something to do, once the records before it are forced.
+     */
+    private record Waiting(ConnectionOutput output, long correlationId, Runnable action)
     {
     }
 
@@ -70,7 +74,10 @@ public final class Durability
     private final Journal journal;
     private final SyncPolicy sync;
     private final WireWriter payload = new WireWriter(64 * 1024);
+    private final List<PageStore> unforcedPages = new ArrayList<>();
     private List<Waiting> waiting = new ArrayList<>();
+    /** Page appends a confirmation must wait for, counted with the journal's appends in {@link #mark()}. */
+    private long pageWrites;
     private Consumer<JournalSyncer.Request> forcer;
     private long nextId = 1;
     private long failedUntilMs;
@@ -175,6 +182,7 @@ public final class Durability
             return;
         }
         journal.release(queue);
+        pagingEnded(queue);
         for (final MessageReference reference : dropped)
         {
             referenceGone(reference, false);
@@ -556,16 +564,24 @@ public final class Durability
 
     private void encodeTransactionBody(final List<ServerMessage> durable, final int[] lengths, final List<MessageReference> acks)
     {
+        encodeMessages(durable, lengths);
+        payload.writeInt(acks.size());
+        for (final MessageReference reference : acks)
+        {
+            payload.writeLong(reference.message.journalId()).writeLong(reference.queue.journalId());
+        }
+    }
+
+    /**
+     * Appends int count and that many MESSAGE payloads, giving each message its id.
+     */
+    private void encodeMessages(final List<ServerMessage> durable, final int[] lengths)
+    {
         payload.writeInt(durable.size());
         for (int i = 0; i < durable.size(); i++)
         {
             durable.get(i).journalId(nextId());
             lengths[i] = encodeMessage(durable.get(i));
-        }
-        payload.writeInt(acks.size());
-        for (final MessageReference reference : acks)
-        {
-            payload.writeLong(reference.message.journalId()).writeLong(reference.queue.journalId());
         }
     }
 
@@ -621,7 +637,7 @@ public final class Durability
      */
     long mark()
     {
-        return journal == null ? 0 : journal.appendSequence();
+        return journal == null ? 0 : journal.appendSequence() + pageWrites;
     }
 
     /**
@@ -630,12 +646,35 @@ public final class Durability
      */
     boolean deferConfirmation(final ConnectionOutput output, final long correlationId, final long mark)
     {
-        if (journal == null || journal.appendSequence() == mark || correlationId == 0)
+        if (journal == null || mark() == mark || correlationId == 0)
         {
             return false;
         }
-        waiting.add(new Waiting(output, correlationId));
+        waiting.add(new Waiting(output, correlationId, null));
         return true;
+    }
+
+    /**
+     * Runs {@code action} once what was appended so far is forced (not at all if the force fails).
+     */
+    void afterForce(final Runnable action)
+    {
+        waiting.add(new Waiting(null, 0, action));
+    }
+
+    /**
+     * Persistent messages were written to these pages: they are forced before the batch's confirmations.
+     */
+    void pagesWritten(final List<PageStore> stores)
+    {
+        for (final PageStore store : stores)
+        {
+            if (!unforcedPages.contains(store))
+            {
+                unforcedPages.add(store);
+            }
+        }
+        pageWrites++;
     }
 
     /**
@@ -645,6 +684,10 @@ public final class Durability
     void endOfBatch(final Confirmer confirmer)
     {
         if (journal == null)
+        {
+            return;
+        }
+        if (!forcePages(confirmer))
         {
             return;
         }
@@ -720,17 +763,130 @@ public final class Durability
     {
         for (final Waiting w : confirmations)
         {
-            confirmer.confirmed(w.output, w.correlationId);
+            if (w.action != null)
+            {
+                w.action.run();
+            }
+            else
+            {
+                confirmer.confirmed(w.output, w.correlationId);
+            }
         }
     }
 
     private void failWaiting(final Confirmer confirmer, final String reason)
     {
-        for (final Waiting w : waiting)
-        {
-            confirmer.failed(w.output, w.correlationId, reason);
-        }
+        failAll(waiting, confirmer, reason);
         waiting.clear();
+    }
+
+    private static void failAll(final List<Waiting> confirmations, final Confirmer confirmer, final String reason)
+    {
+        for (final Waiting w : confirmations)
+        {
+            if (w.action == null)
+            {
+                confirmer.failed(w.output, w.correlationId, reason);
+            }
+        }
+    }
+
+    /**
+     * Forces the pages persistent messages went to in this batch, on the processor thread: paging is the slow
+     * path already. A failed force fails the batch's confirmations.
+     *
+     * @return false if it failed.
+     */
+    private boolean forcePages(final Confirmer confirmer)
+    {
+        try
+        {
+            for (final PageStore store : unforcedPages)
+            {
+                store.force();
+            }
+            unforcedPages.clear();
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            unforcedPages.clear();
+            LOG.log(System.Logger.Level.ERROR, "paging: force failed: " + ex);
+            failWaiting(confirmer, "the page files could not be forced to disk (" + ex + "); it may or may not have been stored");
+            return false;
+        }
+    }
+
+    // ---- paging -----------------------------------------------------------------------------------------
+
+    /**
+     * Messages of a durable queue were read back from its pages: one DEPAGE record holds the persistent ones
+     * (with their references in that queue) and how far the pages were read.
+     *
+     * @throws JournalWriteException if it could not be appended: read them again later.
+     */
+    void depaged(final ServerQueue queue, final PageStore.Cursor cursor, final List<MessageReference> references)
+    {
+        if (journal == null || !queue.isDurable() || queue.journalId() == 0)
+        {
+            return;
+        }
+        final List<ServerMessage> durable = new ArrayList<>();
+        for (final MessageReference reference : references)
+        {
+            if (reference.message.isPersistent() && keepDurable(reference.message, List.of(reference)))
+            {
+                durable.add(reference.message);
+            }
+        }
+        final int[] lengths = new int[durable.size()];
+        final int length;
+        try
+        {
+            if (!queue.isJournaled())
+            {
+                journalQueue(queue);
+            }
+            payload.reset().writeLong(queue.journalId()).writeLong(cursor.page()).writeLong(cursor.offset());
+            encodeMessages(durable, lengths);
+            length = journal.append(DEPAGE, payload);
+            journal.writeStaged();
+        }
+        catch (final JournalWriteException ex)
+        {
+            for (final ServerMessage message : durable)
+            {
+                message.journalId(0);
+                message.durableReferences = null;
+                message.liveDurableReferences = 0;
+            }
+            noteFailure(ex);
+            throw ex;
+        }
+        if (queue.pagePosition == null)
+        {
+            queue.pagePosition = new PagePosition(queue, cursor);
+        }
+        queue.pagePosition.cursor = cursor;
+        int messagesLength = 0;
+        for (int i = 0; i < durable.size(); i++)
+        {
+            journal.place(durable.get(i), lengths[i]);
+            messagesLength += lengths[i];
+        }
+        journal.place(queue.pagePosition, Math.max(RECORD_HEADER_LENGTH + 28, length - messagesLength));
+    }
+
+    /**
+     * The queue's pages are read to the end and gone: its position need not be kept.
+     */
+    void pagingEnded(final ServerQueue queue)
+    {
+        if (queue.pagePosition != null && journal != null)
+        {
+            journal.release(queue.pagePosition);
+        }
+        queue.pagePosition = null;
     }
 
     // ---- recovery ---------------------------------------------------------------------------------------
@@ -739,12 +895,12 @@ public final class Durability
      * Reads the journal and rebuilds what it holds (see {@link JournalRecovery}); ids continue after the
      * largest it found.
      */
-    void recover(final Destinations destinations, final Restorer restorer, final Consumer<PreparedTransaction> branches)
-        throws IOException, JournalCorruptException
+    void recover(final Destinations destinations, final Restorer restorer, final Consumer<PreparedTransaction> branches,
+        final Consumer<PagePosition> positions) throws IOException, JournalCorruptException
     {
         if (journal != null)
         {
-            nextId = new JournalRecovery(journal).recover(destinations, restorer, branches) + 1;
+            nextId = new JournalRecovery(journal).recover(destinations, restorer, branches, positions) + 1;
         }
     }
 
@@ -760,7 +916,9 @@ public final class Durability
         {
             final boolean live = entry instanceof ServerMessage ? ((ServerMessage)entry).liveDurableReferences > 0 :
                 entry instanceof ServerQueue ? !((ServerQueue)entry).deleted :
-                entry instanceof TopicAddress ? !((TopicAddress)entry).deleted : !((PreparedTransaction)entry).ended;
+                entry instanceof TopicAddress ? !((TopicAddress)entry).deleted :
+                entry instanceof PagePosition ? ((PagePosition)entry).queue.pagePosition == entry :
+                !((PreparedTransaction)entry).ended;
             if (live && !entry.isJournaled())
             {
                 rewrite(entry);
@@ -808,6 +966,13 @@ public final class Durability
         else if (entry instanceof TopicAddress)
         {
             journalTopic((TopicAddress)entry);
+        }
+        else if (entry instanceof PagePosition)
+        {
+            final PagePosition position = (PagePosition)entry;
+            payload.reset().writeLong(position.queue.journalId()).writeLong(position.cursor.page())
+                .writeLong(position.cursor.offset()).writeInt(0);
+            return journal.place(position, journal.append(DEPAGE, payload));
         }
         else if (entry instanceof PreparedTransaction)
         {

@@ -4,6 +4,7 @@ import io.meshmq.engine.journal.Journal;
 import io.meshmq.engine.journal.JournalCorruptException;
 import io.meshmq.engine.journal.JournalRecordDescriptor;
 import io.meshmq.engine.journal.JournalSegment;
+import io.meshmq.engine.paging.PageStore;
 import io.meshmq.protocol.MessageHeaderFlyweight;
 import io.meshmq.protocol.ProtocolException;
 import io.meshmq.protocol.WireReader;
@@ -68,6 +69,13 @@ final class JournalRecovery
     }
 
     /**
+     * How far a durable queue's pages were read.
+     */
+    private record RecoveredPosition(PageStore.Cursor cursor, JournalSegment segment, int length)
+    {
+    }
+
+    /**
      * A reference a prepared branch holds, with its delivery count when the branch was prepared.
      */
     private record Held(PreparedTransaction branch, int deliveryCount)
@@ -88,6 +96,7 @@ final class JournalRecovery
         final TreeMap<Long, RecoveredDefinition> topics = new TreeMap<>();
         final TreeMap<Long, RecoveredMessage> messages = new TreeMap<>();
         final Map<WireXid, RecoveredBranch> branches = new LinkedHashMap<>();
+        final TreeMap<Long, RecoveredPosition> positions = new TreeMap<>();
         final WireReader reader = new WireReader();
         long maxId;
 
@@ -125,6 +134,18 @@ final class JournalRecovery
                 case TRANSACTION: readTransaction(in, segment); break;
                 case PREPARE: readPrepare(in, segment, length); break;
                 case TRANSACTION_END: readTransactionEnd(in, segment, length); break;
+                case DEPAGE:
+                {
+                    final long queueId = in.readLong();
+                    final PageStore.Cursor cursor = new PageStore.Cursor(in.readLong(), in.readLong());
+                    supersede(segment, positions.put(queueId, new RecoveredPosition(cursor, segment, length)));
+                    final int count = in.readCount(12);
+                    for (int i = 0; i < count; i++)
+                    {
+                        readMessage(in, segment);
+                    }
+                    break;
+                }
                 default:
                     throw new ProtocolException("unknown journal record " + JournalRecordDescriptor.typeName(type));
             }
@@ -211,7 +232,8 @@ final class JournalRecovery
         {
             final JournalSegment older = previous instanceof RecoveredDefinition ? ((RecoveredDefinition)previous).segment() :
                 previous instanceof RecoveredMessage ? ((RecoveredMessage)previous).segment :
-                previous instanceof RecoveredBranch ? ((RecoveredBranch)previous).segment() : null;
+                previous instanceof RecoveredBranch ? ((RecoveredBranch)previous).segment() :
+                previous instanceof RecoveredPosition ? ((RecoveredPosition)previous).segment() : null;
             segment.dependOn(older);
         }
 
@@ -313,7 +335,8 @@ final class JournalRecovery
      * @return the largest id the journal holds.
      */
     long recover(final Destinations destinations, final Durability.Restorer restorer,
-        final Consumer<PreparedTransaction> branchSink) throws IOException, JournalCorruptException
+        final Consumer<PreparedTransaction> branchSink, final Consumer<PagePosition> positionSink)
+        throws IOException, JournalCorruptException
     {
         final RecoveryState state = new RecoveryState();
         final Journal.RecoveryReport report = journal.recover(state::onRecord);
@@ -397,6 +420,16 @@ final class JournalRecovery
         {
             branchSink.accept(branch);
         }
+        state.positions.forEach((queueId, recovered) ->
+        {
+            final ServerQueue queue = queuesById.get(queueId);
+            if (queue != null)
+            {
+                final PagePosition position = new PagePosition(queue, recovered.cursor());
+                journal.placeRecovered(position, recovered.segment(), recovered.length());
+                positionSink.accept(position);
+            }
+        });
         journal.deleteDeadSegments();
         LOG.log(report.records() == 0 && report.droppedBytes() == 0 ? System.Logger.Level.DEBUG : System.Logger.Level.INFO,
             "journal: recovered " + state.queues.size() + " queues and subscriptions, " +

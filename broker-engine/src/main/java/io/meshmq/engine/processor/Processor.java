@@ -4,6 +4,7 @@ import com.lmax.disruptor.EventHandler;
 import io.meshmq.engine.journal.JournalCorruptException;
 import io.meshmq.engine.journal.JournalSyncer;
 import io.meshmq.engine.journal.JournalWriteException;
+import io.meshmq.engine.paging.PageStore;
 import io.meshmq.protocol.AdminTable;
 import io.meshmq.protocol.AdminVerbs;
 import io.meshmq.protocol.ConsumerFlags;
@@ -53,6 +54,8 @@ public final class Processor implements EventHandler<EngineEvent>
     private final Durability durability;
     private final Destinations destinations;
     private final XaBranches xa;
+    private final Paging paging;
+    private final List<MessageReference> paged = new ArrayList<>();
     private final ScheduledDeliveries scheduled = new ScheduledDeliveries();
     private final List<MessageReference> routed = new ArrayList<>();
     private final Durability.Confirmer confirmer = new Durability.Confirmer()
@@ -94,7 +97,8 @@ public final class Processor implements EventHandler<EngineEvent>
         this.context = context;
         this.clock = clock;
         this.durability = durability;
-        this.destinations = new Destinations(durability, new MemoryUsage(context.globalMaxSize()));
+        this.paging = context.pagingDirectory() == null ? Paging.off() : new Paging(context.pagingDirectory(), clock.time());
+        this.destinations = new Destinations(durability, new MemoryUsage(context.globalMaxSize()), paging);
         this.xa = new XaBranches(this, durability);
         lastExpiryScanMs = clock.time();
         nextTickDueMs = lastExpiryScanMs + EXPIRY_SCAN_INTERVAL_MS;
@@ -111,9 +115,48 @@ public final class Processor implements EventHandler<EngineEvent>
     {
         final Processor processor = new Processor(context, clock, durability);
         processor.nowMs = clock.time();
-        durability.recover(processor.destinations, processor::restore, processor.xa::restore);
+        final List<PagePosition> positions = new ArrayList<>();
+        durability.recover(processor.destinations, processor::restore, processor.xa::restore, positions::add);
+        processor.recoverPaging(positions);
         processor.createConfiguredDestinations();
         return processor;
+    }
+
+    /**
+     * Finds the durable queues' pages and reads on where the journal says; positions of queues that no longer
+     * page are dropped.
+     */
+    private void recoverPaging(final List<PagePosition> positions) throws IOException
+    {
+        final Map<Long, ServerQueue> durableById = new HashMap<>();
+        for (final ServerQueue queue : destinations.queues.values())
+        {
+            if (queue.isDurable() && queue.journalId() != 0)
+            {
+                durableById.put(queue.journalId(), queue);
+            }
+        }
+        for (final ServerQueue subscription : destinations.allSubscriptions())
+        {
+            if (subscription.isDurable() && subscription.journalId() != 0)
+            {
+                durableById.put(subscription.journalId(), subscription);
+            }
+        }
+        final Map<Long, PagePosition> byQueue = new HashMap<>();
+        for (final PagePosition position : positions)
+        {
+            position.queue.pagePosition = position;
+            byQueue.put(position.queue.journalId(), position);
+        }
+        paging.recover(durableById, byQueue);
+        for (final PagePosition position : positions)
+        {
+            if (position.queue.pages == null)
+            {
+                durability.pagingEnded(position.queue);
+            }
+        }
     }
 
     private void restore(final MessageReference reference)
@@ -165,6 +208,8 @@ public final class Processor implements EventHandler<EngineEvent>
         dispatchTouched();
         if (endOfBatch)
         {
+            depage();
+            dispatchTouched();
             durability.endOfBatch(confirmer);
             flush();
             nextTickDueMs = Math.min(scheduled.nextDueMs(), lastExpiryScanMs + EXPIRY_SCAN_INTERVAL_MS);
@@ -382,15 +427,19 @@ public final class Processor implements EventHandler<EngineEvent>
      * @return null if the destination may take another message, else why not: the broker, or one of the
      * address's queues, holds as many waiting messages as its memory limit allows.
      */
-    String checkRoom(final byte type, final String name)
+    String checkRoom(final byte type, final String name, final boolean canPage)
     {
+        final AddressSettings settings = context.addressSettings().resolve(name);
+        if (canPage && paging.isOn() && settings.fullPolicy() == AddressSettings.FullPolicy.PAGE)
+        {
+            return null;
+        }
         final MemoryUsage memory = destinations.memory;
         if (memory.isFull())
         {
             return "the broker is full: its queues hold " + memory.bytes() + " bytes of waiting messages and " +
                 "global-max-size is " + memory.limit() + "; consume some, or raise the limit";
         }
-        final AddressSettings settings = context.addressSettings().resolve(name);
         if (settings.maxSizeBytes() < 0)
         {
             return null;
@@ -482,7 +531,7 @@ public final class Processor implements EventHandler<EngineEvent>
             error(event.connection, event.correlationId, ErrorCode.INVALID_DESTINATION, problem);
             return;
         }
-        final String full = checkRoom(event.destinationType, event.destinationName);
+        final String full = checkRoom(event.destinationType, event.destinationName, true);
         if (full != null)
         {
             error(event.connection, event.correlationId, ErrorCode.ADDRESS_FULL, "message not accepted: " + full);
@@ -492,17 +541,165 @@ public final class Processor implements EventHandler<EngineEvent>
         final ServerMessage message = message(event.message, connection);
         routed.clear();
         route(connection, event.destinationType, event.destinationName, message, routed);
+        final Paging.Written written;
+        try
+        {
+            written = page(message, routed);
+        }
+        catch (final IOException ex)
+        {
+            error(event.connection, event.correlationId, ErrorCode.STORAGE, "message not stored: its page file could not be " +
+                "written: " + ex.getMessage());
+            return;
+        }
         try
         {
             durability.messageRouted(message, routed);
         }
         catch (final JournalWriteException ex)
         {
+            if (written != null)
+            {
+                paging.takeBack(written);
+            }
             error(event.connection, event.correlationId, ErrorCode.STORAGE, "message not stored: " + ex.getMessage());
             return;
         }
+        if (written != null && message.isPersistent())
+        {
+            durability.pagesWritten(written.stores());
+        }
         enqueue(routed);
         confirm(event.connection, event.correlationId, mark);
+    }
+
+    /**
+     * Takes out of {@code references} those whose queues page, and writes them to their pages.
+     *
+     * @return what was written, null if nothing.
+     */
+    private Paging.Written page(final ServerMessage message, final List<MessageReference> references) throws IOException
+    {
+        if (!paging.isOn() || isScheduled(message))
+        {
+            return null;
+        }
+        paged.clear();
+        for (int i = references.size() - 1; i >= 0; i--)
+        {
+            final MessageReference reference = references.get(i);
+            if (paging.shouldPage(reference.queue, settingsOf(reference.queue), destinations.memory))
+            {
+                paged.add(0, reference);
+                references.remove(i);
+            }
+        }
+        return paged.isEmpty() ? null : paging.write(paged);
+    }
+
+    /**
+     * Reads paged messages back into the queues that have room for them again, oldest first. For a durable
+     * queue the journal takes them (with how far its pages were read) before they are delivered, and the page
+     * files they came from go only once that is forced.
+     */
+    private void depage()
+    {
+        final List<ServerQueue> queues = paging.pagingQueues();
+        for (int i = queues.size() - 1; i >= 0; i--)
+        {
+            final ServerQueue queue = queues.get(i);
+            final long room = roomFor(queue);
+            if (room <= 0 || queue.deleted)
+            {
+                continue;
+            }
+            final PageStore store = queue.pages;
+            final PageStore.Cursor before = store.cursor();
+            final Paging.ReadBack read;
+            try
+            {
+                read = paging.readBack(queue, Math.min(room, Paging.DEPAGE_BYTES_PER_BATCH));
+            }
+            catch (final IOException ex)
+            {
+                store.rewind(before, 0);
+                LOG.log(System.Logger.Level.ERROR, "paging: cannot read back the pages of '" + queue.name + "': " + ex.getMessage());
+                continue;
+            }
+            final PageStore.Cursor after = store.cursor();
+            try
+            {
+                durability.depaged(queue, after, read.references());
+            }
+            catch (final JournalWriteException ex)
+            {
+                // Read them again once the journal takes records: they are still in the pages.
+                store.rewind(before, read.records());
+                continue;
+            }
+            for (final MessageReference reference : read.references())
+            {
+                restore(reference);
+            }
+            touch(queue);
+            final boolean journaled = queue.pagePosition != null;
+            final Runnable cleanUp = () ->
+            {
+                if (queue.deleted || queue.pages != store)
+                {
+                    return;
+                }
+                if (store.records() == 0 && store.cursor().equals(after))
+                {
+                    paging.finished(queue);
+                    durability.pagingEnded(queue);
+                }
+                else
+                {
+                    deleteReadPages(store, after);
+                }
+            };
+            if (journaled)
+            {
+                durability.afterForce(cleanUp);
+            }
+            else
+            {
+                cleanUp.run();
+            }
+        }
+    }
+
+    private static void deleteReadPages(final PageStore store, final PageStore.Cursor upTo)
+    {
+        try
+        {
+            store.deleteBefore(upTo);
+        }
+        catch (final IOException ex)
+        {
+            LOG.log(System.Logger.Level.WARNING, "paging: cannot delete read pages in " + store.directory() + ": " + ex.getMessage());
+        }
+    }
+
+    /**
+     * @return bytes of paged messages the queue may take back into memory now: up to three quarters of its
+     * limit and of the broker's, so it does not start paging again at once.
+     */
+    private long roomFor(final ServerQueue queue)
+    {
+        final AddressSettings settings = settingsOf(queue);
+        long room = Long.MAX_VALUE;
+        if (settings.maxSizeBytes() >= 0)
+        {
+            room = settings.maxSizeBytes() / 4 * 3 - queue.bytes();
+        }
+        final MemoryUsage memory = destinations.memory;
+        if (memory.limit() >= 0)
+        {
+            room = Math.min(room, memory.limit() / 4 * 3 - memory.bytes());
+        }
+        return room;
     }
 
     /**
@@ -541,7 +738,7 @@ public final class Processor implements EventHandler<EngineEvent>
                     "transaction rolled back: " + problem);
                 return;
             }
-            final String full = checkRoom(event.sendTypes[i], event.sendNames[i]);
+            final String full = checkRoom(event.sendTypes[i], event.sendNames[i], false);
             if (full != null)
             {
                 error(event.connection, event.correlationId, ErrorCode.ADDRESS_FULL, "transaction rolled back: " + full);
@@ -1347,7 +1544,7 @@ public final class Processor implements EventHandler<EngineEvent>
                     throw new IllegalStateException("queue '" + queue.name + "' has " + queue.consumers.size() +
                         " consumer(s); close them first");
                 }
-                final long dropped = queue.size() + scheduled.countFor(queue);
+                final long dropped = queue.size() + queue.paged() + scheduled.countFor(queue);
                 destinations.deleteQueue(queue, scheduled.removeFor(queue));
                 return new AdminTable("queue", "dropped").row(queue.name, dropped);
             }
@@ -1360,7 +1557,8 @@ public final class Processor implements EventHandler<EngineEvent>
                 {
                     durability.referenceGone(reference, true);
                 }
-                final long dropped = purged.size();
+                final long dropped = purged.size() + paging.drop(queue);
+                durability.pagingEnded(queue);
                 return new AdminTable("queue", "dropped").row(queue.name, dropped);
             }
             case AdminVerbs.TOPIC_DELETE:

@@ -1,5 +1,6 @@
 package io.meshmq.engine.processor;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -10,12 +11,13 @@ import java.util.List;
  * @param queues                 queues that exist from start-up.
  * @param topics                 topics that exist from start-up.
  * @param addressSettings        delivery limits, delays, dead-letter and expiry addresses per address.
- * @param globalMaxSize          bytes of messages all queues together may hold waiting before sends are
- *                               refused; -1 for no limit.
+ * @param globalMaxSize          bytes of messages all queues together may hold waiting in memory; -1 for no
+ *                               limit.
+ * @param pagingDirectory        where queues beyond their limits page; null for no paging (sends are refused).
  */
 public record ProcessorContext(
     String brokerName, boolean autoCreateDestinations, List<String> queues, List<String> topics,
-    AddressSettingsMatcher addressSettings, long globalMaxSize)
+    AddressSettingsMatcher addressSettings, long globalMaxSize, Path pagingDirectory)
 {
     public ProcessorContext
     {
@@ -28,6 +30,6 @@ public record ProcessorContext(
      */
     public static ProcessorContext of(final boolean autoCreate, final List<String> queues, final List<String> topics)
     {
-        return new ProcessorContext("meshmq", autoCreate, queues, topics, new AddressSettingsMatcher(), -1);
+        return new ProcessorContext("meshmq", autoCreate, queues, topics, new AddressSettingsMatcher(), -1, null);
     }
 }

@@ -45,6 +45,10 @@ final class ServerQueue extends JournalEntry
     private long bytes;
     private int nextConsumer;
     private int selectiveConsumers;
+    /** Its page files while it pages (new messages wait there, in order, beyond its memory limit), else null. */
+    io.meshmq.engine.paging.PageStore pages;
+    /** A durable queue that pages: how far the journal knows its pages were read; null before the first read. */
+    PagePosition pagePosition;
     /** Consumers (open, or closed but still holding messages) attached to this queue. */
     int attached;
     boolean deleted;
@@ -70,6 +74,14 @@ final class ServerQueue extends JournalEntry
     long bytes()
     {
         return bytes;
+    }
+
+    /**
+     * @return messages waiting in its page files.
+     */
+    long paged()
+    {
+        return pages == null ? 0 : pages.records();
     }
 
     private void linked(final ServerMessage message)

@@ -64,7 +64,7 @@ final class XaBranches
                     "XA branch " + xid + " rolled back: " + problem);
                 return;
             }
-            final String full = processor.checkRoom(event.sendTypes[i], event.sendNames[i]);
+            final String full = processor.checkRoom(event.sendTypes[i], event.sendNames[i], false);
             if (full != null)
             {
                 processor.error(event.connection, event.correlationId, ErrorCode.ADDRESS_FULL,

@@ -1,0 +1,316 @@
+package io.meshmq.engine.processor;
+
+import io.meshmq.engine.paging.PageStore;
+import io.meshmq.protocol.MessageHeaderFlyweight;
+import io.meshmq.protocol.ProtocolException;
+import io.meshmq.protocol.WireReader;
+import io.meshmq.protocol.WireWriter;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Queues beyond their memory limit (or with the broker beyond its own) under the PAGE policy: their new
+ * messages go to page files in arrival order, and come back into memory, oldest first, as consumers make
+ * room. A queue pages until its page files are read to the end.
+ * <p>
+ * A page record is long run epoch, int delivery count, byte[] encoded message. A durable queue's pages are in
+ * {@code DATA/paging/q-JOURNALID}, and the journal keeps how far they were read ({@link PagePosition}); other
+ * queues' pages ({@code t-N}) are deleted at start-up. Non-persistent messages paged before a restart are
+ * dropped when read back, as they would have been from memory.
+ * <p>
+ * Not thread safe: processor thread only (and the starting thread for recovery).
+ */
+final class Paging
+{
+    static final int PAGE_SIZE = 4 * 1024 * 1024;
+    /** Bytes read back per queue per processor batch, so reading never holds the processor up for long. */
+    static final int DEPAGE_BYTES_PER_BATCH = 1024 * 1024;
+    private static final String DURABLE_PREFIX = "q-";
+    private static final String TRANSIENT_PREFIX = "t-";
+    private static final System.Logger LOG = System.getLogger(Paging.class.getName());
+
+    /**
+     * Appends taken back if what they belong to fails.
+     */
+    record Written(List<PageStore> stores, List<PageStore.Tail> tails)
+    {
+    }
+
+    /**
+     * What one read back gave: the references, and how many records it took (skipped ones too).
+     */
+    record ReadBack(List<MessageReference> references, int records)
+    {
+    }
+
+    private final Path directory;
+    private final long epoch;
+    private final List<ServerQueue> paging = new ArrayList<>();
+    private final WireWriter record = new WireWriter(4096);
+    private final WireReader reader = new WireReader();
+    private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+    private final MessageHeaderFlyweight header = new MessageHeaderFlyweight();
+    private long transientIds;
+
+    /**
+     * @param directory where page files go; null for none (queues beyond their limit then refuse sends).
+     * @param epoch     this run of the broker, distinct from every earlier one.
+     */
+    Paging(final Path directory, final long epoch)
+    {
+        this.directory = directory;
+        this.epoch = epoch;
+    }
+
+    static Paging off()
+    {
+        return new Paging(null, 0);
+    }
+
+    boolean isOn()
+    {
+        return directory != null;
+    }
+
+    /**
+     * @return the queues paging now (do not change the list).
+     */
+    List<ServerQueue> pagingQueues()
+    {
+        return paging;
+    }
+
+    /**
+     * @return true if a new message for this queue must go to its pages: it pages already (order is kept), or
+     * it or the broker is at its limit and its address pages when full.
+     */
+    boolean shouldPage(final ServerQueue queue, final AddressSettings settings, final MemoryUsage memory)
+    {
+        return directory != null && settings.fullPolicy() == AddressSettings.FullPolicy.PAGE &&
+            (queue.pages != null || settings.isFull(queue.bytes()) || memory.isFull());
+    }
+
+    /**
+     * Appends each reference to its queue's pages (written, not forced).
+     *
+     * @throws IOException after taking back what it wrote.
+     */
+    Written write(final List<MessageReference> references) throws IOException
+    {
+        final Written written = new Written(new ArrayList<>(), new ArrayList<>());
+        try
+        {
+            for (final MessageReference reference : references)
+            {
+                final PageStore store = storeFor(reference.queue);
+                if (!written.stores().contains(store))
+                {
+                    written.stores().add(store);
+                    written.tails().add(store.tail());
+                }
+                final byte[] encoded = reference.message.encoded();
+                record.reset().writeLong(epoch).writeInt(reference.deliveryCount).writeBytes(encoded);
+                store.append(record.array(), record.position());
+            }
+            return written;
+        }
+        catch (final IOException ex)
+        {
+            takeBack(written);
+            throw ex;
+        }
+    }
+
+    /**
+     * Undoes {@link #write}: the journal refused the rest of the send.
+     */
+    void takeBack(final Written written)
+    {
+        for (int i = 0; i < written.stores().size(); i++)
+        {
+            try
+            {
+                written.stores().get(i).truncate(written.tails().get(i));
+            }
+            catch (final IOException ex)
+            {
+                LOG.log(System.Logger.Level.ERROR, "paging: cannot take back a refused send from " +
+                    written.stores().get(i).directory() + ": " + ex.getMessage() + "; it may be delivered after all");
+            }
+        }
+    }
+
+    private PageStore storeFor(final ServerQueue queue) throws IOException
+    {
+        if (queue.pages == null)
+        {
+            final String key = queue.isDurable() && queue.journalId() != 0 ? DURABLE_PREFIX + queue.journalId() :
+                TRANSIENT_PREFIX + ++transientIds;
+            final Path path = directory.resolve(key);
+            if (Files.exists(path))
+            {
+                // Left by an earlier run that the journal no longer knows of (its position died with its data).
+                deleteDirectory(path);
+            }
+            queue.pages = PageStore.open(path, PAGE_SIZE, null);
+            paging.add(queue);
+            LOG.log(System.Logger.Level.INFO, "paging: '" + queue.name + "' is at its memory limit; new messages " +
+                "go to " + path + " until it drains");
+        }
+        return queue.pages;
+    }
+
+    /**
+     * Reads back the oldest paged messages of a queue, up to {@code maxBytes} of them.
+     *
+     * @return their references, not linked yet; non-persistent ones from before a restart are skipped.
+     */
+    ReadBack readBack(final ServerQueue queue, final long maxBytes) throws IOException
+    {
+        final List<MessageReference> references = new ArrayList<>();
+        long bytes = 0;
+        int records = 0;
+        while (bytes < maxBytes)
+        {
+            final byte[] payload = queue.pages.next();
+            if (payload == null)
+            {
+                break;
+            }
+            records++;
+            bytes += payload.length;
+            view.wrap(payload);
+            final WireReader in = reader.wrap(view, 0, payload.length);
+            final long writtenIn = in.readLong();
+            final int deliveryCount = in.readInt();
+            final byte[] encoded = in.readBytes();
+            final ServerMessage message;
+            try
+            {
+                message = new ServerMessage(encoded, header.wrap(encoded), 0);
+            }
+            catch (final ProtocolException ex)
+            {
+                LOG.log(System.Logger.Level.ERROR, "paging: dropped a message of '" + queue.name + "' whose encoding is broken: " +
+                    ex.getMessage());
+                continue;
+            }
+            if (writtenIn != epoch && !message.isPersistent())
+            {
+                continue;
+            }
+            final MessageReference reference = queue.reference(message);
+            reference.deliveryCount = deliveryCount;
+            references.add(reference);
+        }
+        return new ReadBack(references, records);
+    }
+
+    /**
+     * The queue's pages are read to the end (and what was read is safe elsewhere): it stops paging.
+     */
+    void finished(final ServerQueue queue)
+    {
+        paging.remove(queue);
+        final PageStore store = queue.pages;
+        queue.pages = null;
+        if (store != null)
+        {
+            try
+            {
+                store.deleteAll();
+            }
+            catch (final IOException ex)
+            {
+                LOG.log(System.Logger.Level.WARNING, "paging: cannot delete " + store.directory() + ": " + ex.getMessage());
+            }
+        }
+    }
+
+    /**
+     * The queue is deleted or purged: its paged messages go with it.
+     *
+     * @return how many there were.
+     */
+    long drop(final ServerQueue queue)
+    {
+        final long dropped = queue.pages == null ? 0 : queue.pages.records();
+        finished(queue);
+        return dropped;
+    }
+
+    // ---- recovery -----------------------------------------------------------------------------------------
+
+    /**
+     * Finds the pages of the durable queues and reads on from where the journal says reading stopped; deletes
+     * pages of queues that are gone and of non-durable ones.
+     *
+     * @throws IOException if a page file holds a bad record before its end.
+     */
+    void recover(final Map<Long, ServerQueue> durableQueuesById, final Map<Long, PagePosition> positions) throws IOException
+    {
+        if (directory == null || !Files.isDirectory(directory))
+        {
+            return;
+        }
+        final List<Path> found = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(directory))
+        {
+            entries.forEach(found::add);
+        }
+        for (final Path path : found)
+        {
+            final String name = path.getFileName().toString();
+            final ServerQueue queue = name.startsWith(DURABLE_PREFIX) ? queueOf(name, durableQueuesById) : null;
+            if (queue == null)
+            {
+                deleteDirectory(path);
+                continue;
+            }
+            final PagePosition position = positions.get(queue.journalId());
+            final PageStore store = PageStore.open(path, PAGE_SIZE, position == null ? null : position.cursor);
+            if (store.records() == 0)
+            {
+                store.deleteAll();
+                continue;
+            }
+            queue.pages = store;
+            paging.add(queue);
+            LOG.log(System.Logger.Level.INFO, "paging: '" + queue.name + "' has " + store.records() + " paged messages");
+        }
+    }
+
+    private static ServerQueue queueOf(final String name, final Map<Long, ServerQueue> byId)
+    {
+        try
+        {
+            return byId.get(Long.parseLong(name.substring(DURABLE_PREFIX.length())));
+        }
+        catch (final NumberFormatException ex)
+        {
+            return null;
+        }
+    }
+
+    private static void deleteDirectory(final Path path) throws IOException
+    {
+        if (Files.isDirectory(path))
+        {
+            try (Stream<Path> files = Files.list(path))
+            {
+                for (final Path file : (Iterable<Path>)files::iterator)
+                {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+        Files.deleteIfExists(path);
+    }
+}

@@ -19,43 +19,80 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A broker with a 64 MiB heap offered twice its heap in messages: it refuses sends at its global limit (half
- * the heap by default) instead of running out of memory, keeps serving, and takes messages again as they
- * drain.
+ * A broker with a 64 MiB heap offered twice its heap in messages. By default it pages what does not fit, and
+ * after a kill -9 and a restart (with the same heap) every message comes back in order. Under the FAIL policy
+ * it refuses sends at its global limit (half the heap) instead of running out of memory.
  */
 class SmallHeapTest
 {
+    private static final String HEAP = "64m";
     private static final int BODY = 64 * 1024;
-    private static final int BATCH = 16;
     /** 128 MiB: twice the heap. */
     private static final int OFFERED = 2048;
 
     @TempDir
     Path workDir;
 
-    @Test
-    void shouldRefuseSendsAtItsLimitInsteadOfRunningOutOfMemory() throws Exception
+    private static BytesMessage message(final Session session, final int n) throws Exception
     {
-        try (BrokerProcess broker = BrokerProcess.startWithHeap(workDir.resolve("data"), "64m");
+        final BytesMessage message = session.createBytesMessage();
+        message.writeBytes(new byte[BODY]);
+        message.setIntProperty("n", n);
+        return message;
+    }
+
+    @Test
+    void shouldPageABacklogTwiceTheHeapAndDrainItInOrderAfterAKill() throws Exception
+    {
+        final Path data = workDir.resolve("paged");
+        try (BrokerProcess broker = BrokerProcess.startWithHeap(data, HEAP);
             Connection connection = new MeshConnectionFactory(broker.url()).createConnection())
         {
-            final Session transacted = connection.createSession(true, Session.SESSION_TRANSACTED);
-            final MessageProducer producer = transacted.createProducer(transacted.createQueue("backlog"));
+            final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            final MessageProducer producer = session.createProducer(session.createQueue("backlog"));
+            for (int i = 0; i < OFFERED; i++)
+            {
+                producer.send(message(session, i));
+            }
+            broker.kill();
+        }
+        catch (final jakarta.jms.JMSException closingAfterTheKill)
+        {
+            // the connection's close cannot reach a killed broker
+        }
+        try (BrokerProcess broker = BrokerProcess.startWithHeap(data, HEAP);
+            Connection connection = new MeshConnectionFactory(broker.url()).createConnection())
+        {
+            connection.start();
+            final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            final MessageConsumer consumer = session.createConsumer(session.createQueue("backlog"));
+            for (int i = 0; i < OFFERED; i++)
+            {
+                final Message message = consumer.receive(10_000);
+                assertNotNull(message, "message " + i + " of " + OFFERED);
+                assertEquals(i, message.getIntProperty("n"), "in order");
+            }
+            assertNull(consumer.receive(100), "each once");
+        }
+    }
+
+    @Test
+    void shouldRefuseSendsAtItsLimitUnderTheFailPolicy() throws Exception
+    {
+        try (BrokerProcess broker = BrokerProcess.startWithHeap(workDir.resolve("fail"), HEAP,
+                "address.*.address-full-policy = FAIL");
+            Connection connection = new MeshConnectionFactory(broker.url()).createConnection())
+        {
+            final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            final MessageProducer producer = session.createProducer(session.createQueue("backlog"));
             int accepted = 0;
             String refusal = null;
             while (accepted < OFFERED && refusal == null)
             {
-                for (int i = 0; i < BATCH; i++)
-                {
-                    final BytesMessage message = transacted.createBytesMessage();
-                    message.writeBytes(new byte[BODY]);
-                    message.setIntProperty("n", accepted + i);
-                    producer.send(message);
-                }
                 try
                 {
-                    transacted.commit();
-                    accepted += BATCH;
+                    producer.send(message(session, accepted));
+                    accepted++;
                 }
                 catch (final ResourceAllocationException full)
                 {
@@ -69,7 +106,6 @@ class SmallHeapTest
                 "refused at about half of the 64 MiB heap, not after " + (acceptedBytes >> 20) + " MiB");
 
             connection.start();
-            final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             final MessageConsumer consumer = session.createConsumer(session.createQueue("backlog"));
             for (int i = 0; i < accepted; i++)
             {
@@ -78,9 +114,7 @@ class SmallHeapTest
                 assertEquals(i, message.getIntProperty("n"), "in order");
             }
             assertNull(consumer.receive(100));
-            final BytesMessage again = session.createBytesMessage();
-            again.writeBytes(new byte[BODY]);
-            session.createProducer(session.createQueue("backlog")).send(again);
+            producer.send(message(session, accepted));
             assertNotNull(consumer.receive(10_000), "drained, it takes messages again");
         }
     }

@@ -43,9 +43,12 @@ import java.util.Set;
  *                                        dead-letter-address (default DLQ), expiry-address (default
  *                                        ExpiryQueue); an empty address drops such messages;
  *                                        max-size-bytes (default -1, none): bytes one queue of the
- *                                        address may hold waiting before sends to it are refused
- * global-max-size  = 268435456           bytes of waiting messages all queues together may hold
- *                                        before every send is refused (default half the heap)
+ *                                        address may hold waiting in memory; address-full-policy
+ *                                        (PAGE, the default: what does not fit goes to page files
+ *                                        and comes back in order; FAIL: the send is refused)
+ * global-max-size  = 268435456           bytes of waiting messages all queues together may hold in
+ *                                        memory before addresses page or refuse (default half the
+ *                                        heap; -1 none)
  * journal.sync     = force               force: confirm persistent sends and commits once forced
  *                                        to disk; none: once written to the OS (survives the
  *                                        broker's death, not a power cut)

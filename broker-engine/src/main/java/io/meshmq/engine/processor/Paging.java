@@ -1,5 +1,6 @@
 package io.meshmq.engine.processor;
 
+import io.meshmq.engine.journal.JournalWriteException;
 import io.meshmq.engine.paging.PageStore;
 import io.meshmq.protocol.MessageHeaderFlyweight;
 import io.meshmq.protocol.ProtocolException;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -50,8 +52,25 @@ final class Paging
     {
     }
 
+    /**
+     * What paging needs from the processor.
+     */
+    interface Host
+    {
+        AddressSettings settingsOf(ServerQueue queue);
+
+        /**
+         * Puts a reference read back in its queue (or among the scheduled ones) and has it dispatched.
+         */
+        void restore(MessageReference reference);
+    }
+
     private final Path directory;
     private final long epoch;
+    private final Durability durability;
+    private final MemoryUsage memory;
+    private final Host host;
+    private final List<MessageReference> paged = new ArrayList<>();
     private final List<ServerQueue> paging = new ArrayList<>();
     private final WireWriter record = new WireWriter(4096);
     private final WireReader reader = new WireReader();
@@ -63,15 +82,13 @@ final class Paging
      * @param directory where page files go; null for none (queues beyond their limit then refuse sends).
      * @param epoch     this run of the broker, distinct from every earlier one.
      */
-    Paging(final Path directory, final long epoch)
+    Paging(final Path directory, final long epoch, final Durability durability, final MemoryUsage memory, final Host host)
     {
         this.directory = directory;
         this.epoch = epoch;
-    }
-
-    static Paging off()
-    {
-        return new Paging(null, 0);
+        this.durability = durability;
+        this.memory = memory;
+        this.host = host;
     }
 
     boolean isOn()
@@ -91,18 +108,39 @@ final class Paging
      * @return true if a new message for this queue must go to its pages: it pages already (order is kept), or
      * it or the broker is at its limit and its address pages when full.
      */
-    boolean shouldPage(final ServerQueue queue, final AddressSettings settings, final MemoryUsage memory)
+    private boolean shouldPage(final ServerQueue queue, final AddressSettings settings)
     {
         return directory != null && settings.fullPolicy() == AddressSettings.FullPolicy.PAGE &&
             (queue.pages != null || settings.isFull(queue.bytes()) || memory.isFull());
     }
 
     /**
-     * Appends each reference to its queue's pages (written, not forced).
+     * Takes out of {@code references} (a routed message's) those whose queues page, and writes them to their
+     * pages (not forced).
      *
+     * @return what was written, null if nothing.
      * @throws IOException after taking back what it wrote.
      */
-    Written write(final List<MessageReference> references) throws IOException
+    Written pageOut(final List<MessageReference> references) throws IOException
+    {
+        if (directory == null)
+        {
+            return null;
+        }
+        paged.clear();
+        for (int i = references.size() - 1; i >= 0; i--)
+        {
+            final MessageReference reference = references.get(i);
+            if (shouldPage(reference.queue, host.settingsOf(reference.queue)))
+            {
+                paged.add(0, reference);
+                references.remove(i);
+            }
+        }
+        return paged.isEmpty() ? null : write(paged);
+    }
+
+    private Written write(final List<MessageReference> references) throws IOException
     {
         final Written written = new Written(new ArrayList<>(), new ArrayList<>());
         try
@@ -172,7 +210,7 @@ final class Paging
      *
      * @return their references, not linked yet; non-persistent ones from before a restart are skipped.
      */
-    ReadBack readBack(final ServerQueue queue, final long maxBytes) throws IOException
+    private ReadBack readBack(final ServerQueue queue, final long maxBytes) throws IOException
     {
         final List<MessageReference> references = new ArrayList<>();
         long bytes = 0;
@@ -214,6 +252,109 @@ final class Paging
     }
 
     /**
+     * Reads paged messages back into the queues that have room for them again, oldest first. For a durable
+     * queue the journal takes them (with how far its pages were read) before they are delivered, and the page
+     * files they came from go only once that is forced.
+     */
+    void readBackWhereRoom()
+    {
+        final List<ServerQueue> queues = paging;
+        for (int i = queues.size() - 1; i >= 0; i--)
+        {
+            final ServerQueue queue = queues.get(i);
+            final long room = roomFor(queue);
+            if (room <= 0 || queue.deleted)
+            {
+                continue;
+            }
+            final PageStore store = queue.pages;
+            final PageStore.Cursor before = store.cursor();
+            final Paging.ReadBack read;
+            try
+            {
+                read = readBack(queue, Math.min(room, Paging.DEPAGE_BYTES_PER_BATCH));
+            }
+            catch (final IOException ex)
+            {
+                store.rewind(before, 0);
+                LOG.log(System.Logger.Level.ERROR, "paging: cannot read back the pages of '" + queue.name + "': " + ex.getMessage());
+                continue;
+            }
+            final PageStore.Cursor after = store.cursor();
+            try
+            {
+                durability.depaged(queue, after, read.references());
+            }
+            catch (final JournalWriteException ex)
+            {
+                // Read them again once the journal takes records: they are still in the pages.
+                store.rewind(before, read.records());
+                continue;
+            }
+            for (final MessageReference reference : read.references())
+            {
+                host.restore(reference);
+            }
+            final boolean journaled = queue.pagePosition != null;
+            final Runnable cleanUp = () ->
+            {
+                if (queue.deleted || queue.pages != store)
+                {
+                    return;
+                }
+                if (store.records() == 0 && store.cursor().equals(after))
+                {
+                    finished(queue);
+                    durability.pagingEnded(queue);
+                }
+                else
+                {
+                    deleteReadPages(store, after);
+                }
+            };
+            if (journaled)
+            {
+                durability.afterForce(cleanUp);
+            }
+            else
+            {
+                cleanUp.run();
+            }
+        }
+    }
+
+    private static void deleteReadPages(final PageStore store, final PageStore.Cursor upTo)
+    {
+        try
+        {
+            store.deleteBefore(upTo);
+        }
+        catch (final IOException ex)
+        {
+            LOG.log(System.Logger.Level.WARNING, "paging: cannot delete read pages in " + store.directory() + ": " + ex.getMessage());
+        }
+    }
+
+    /**
+     * @return bytes of paged messages the queue may take back into memory now: up to three quarters of its
+     * limit and of the broker's, so it does not start paging again at once.
+     */
+    private long roomFor(final ServerQueue queue)
+    {
+        final AddressSettings settings = host.settingsOf(queue);
+        long room = Long.MAX_VALUE;
+        if (settings.maxSizeBytes() >= 0)
+        {
+            room = settings.maxSizeBytes() / 4 * 3 - queue.bytes();
+        }
+        if (memory.limit() >= 0)
+        {
+            room = Math.min(room, memory.limit() / 4 * 3 - memory.bytes());
+        }
+        return room;
+    }
+
+    /**
      * The queue's pages are read to the end (and what was read is safe elsewhere): it stops paging.
      */
     void finished(final ServerQueue queue)
@@ -249,12 +390,51 @@ final class Paging
     // ---- recovery -----------------------------------------------------------------------------------------
 
     /**
+     * Finds the durable queues' pages and reads on where the journal says; positions of queues that no longer
+     * page are dropped.
+     */
+    void recover(final Destinations destinations, final List<PagePosition> positions) throws IOException
+    {
+        final Map<Long, ServerQueue> durableById = new HashMap<>();
+        for (final ServerQueue queue : destinations.queues.values())
+        {
+            if (queue.isDurable() && queue.journalId() != 0)
+            {
+                durableById.put(queue.journalId(), queue);
+            }
+        }
+        for (final ServerQueue subscription : destinations.allSubscriptions())
+        {
+            if (subscription.isDurable() && subscription.journalId() != 0)
+            {
+                durableById.put(subscription.journalId(), subscription);
+            }
+        }
+        final Map<Long, PagePosition> byQueue = new HashMap<>();
+        for (final PagePosition position : positions)
+        {
+            position.queue.pagePosition = position;
+            byQueue.put(position.queue.journalId(), position);
+        }
+        recoverStores(durableById, byQueue);
+        for (final PagePosition position : positions)
+        {
+            if (position.queue.pages == null)
+            {
+                durability.pagingEnded(position.queue);
+            }
+        }
+    }
+
+
+    /**
      * Finds the pages of the durable queues and reads on from where the journal says reading stopped; deletes
      * pages of queues that are gone and of non-durable ones.
      *
      * @throws IOException if a page file holds a bad record before its end.
      */
-    void recover(final Map<Long, ServerQueue> durableQueuesById, final Map<Long, PagePosition> positions) throws IOException
+    private void recoverStores(final Map<Long, ServerQueue> durableQueuesById, final Map<Long, PagePosition> positions)
+        throws IOException
     {
         if (directory == null || !Files.isDirectory(directory))
         {

@@ -4,9 +4,7 @@ import com.lmax.disruptor.EventHandler;
 import io.meshmq.engine.journal.JournalCorruptException;
 import io.meshmq.engine.journal.JournalSyncer;
 import io.meshmq.engine.journal.JournalWriteException;
-import io.meshmq.engine.paging.PageStore;
 import io.meshmq.protocol.AdminTable;
-import io.meshmq.protocol.AdminVerbs;
 import io.meshmq.protocol.ConsumerFlags;
 import io.meshmq.protocol.DestinationType;
 import io.meshmq.protocol.ErrorCode;
@@ -55,7 +53,7 @@ public final class Processor implements EventHandler<EngineEvent>
     private final Destinations destinations;
     private final XaBranches xa;
     private final Paging paging;
-    private final List<MessageReference> paged = new ArrayList<>();
+    private final AdminCommands admin;
     private final ScheduledDeliveries scheduled = new ScheduledDeliveries();
     private final List<MessageReference> routed = new ArrayList<>();
     private final Durability.Confirmer confirmer = new Durability.Confirmer()
@@ -97,9 +95,25 @@ public final class Processor implements EventHandler<EngineEvent>
         this.context = context;
         this.clock = clock;
         this.durability = durability;
-        this.paging = context.pagingDirectory() == null ? Paging.off() : new Paging(context.pagingDirectory(), clock.time());
-        this.destinations = new Destinations(durability, new MemoryUsage(context.globalMaxSize()), paging);
+        final MemoryUsage memory = new MemoryUsage(context.globalMaxSize());
+        this.paging = new Paging(context.pagingDirectory(), clock.time(), durability, memory, new Paging.Host()
+        {
+            @Override
+            public AddressSettings settingsOf(final ServerQueue queue)
+            {
+                return Processor.this.settingsOf(queue);
+            }
+
+            @Override
+            public void restore(final MessageReference reference)
+            {
+                Processor.this.restore(reference);
+                touch(reference.queue);
+            }
+        });
+        this.destinations = new Destinations(durability, memory, paging);
         this.xa = new XaBranches(this, durability);
+        this.admin = new AdminCommands(destinations, scheduled, durability, paging, xa, this::deleteSubscription);
         lastExpiryScanMs = clock.time();
         nextTickDueMs = lastExpiryScanMs + EXPIRY_SCAN_INTERVAL_MS;
     }
@@ -117,46 +131,9 @@ public final class Processor implements EventHandler<EngineEvent>
         processor.nowMs = clock.time();
         final List<PagePosition> positions = new ArrayList<>();
         durability.recover(processor.destinations, processor::restore, processor.xa::restore, positions::add);
-        processor.recoverPaging(positions);
+        processor.paging.recover(processor.destinations, positions);
         processor.createConfiguredDestinations();
         return processor;
-    }
-
-    /**
-     * Finds the durable queues' pages and reads on where the journal says; positions of queues that no longer
-     * page are dropped.
-     */
-    private void recoverPaging(final List<PagePosition> positions) throws IOException
-    {
-        final Map<Long, ServerQueue> durableById = new HashMap<>();
-        for (final ServerQueue queue : destinations.queues.values())
-        {
-            if (queue.isDurable() && queue.journalId() != 0)
-            {
-                durableById.put(queue.journalId(), queue);
-            }
-        }
-        for (final ServerQueue subscription : destinations.allSubscriptions())
-        {
-            if (subscription.isDurable() && subscription.journalId() != 0)
-            {
-                durableById.put(subscription.journalId(), subscription);
-            }
-        }
-        final Map<Long, PagePosition> byQueue = new HashMap<>();
-        for (final PagePosition position : positions)
-        {
-            position.queue.pagePosition = position;
-            byQueue.put(position.queue.journalId(), position);
-        }
-        paging.recover(durableById, byQueue);
-        for (final PagePosition position : positions)
-        {
-            if (position.queue.pages == null)
-            {
-                durability.pagingEnded(position.queue);
-            }
-        }
     }
 
     private void restore(final MessageReference reference)
@@ -208,7 +185,7 @@ public final class Processor implements EventHandler<EngineEvent>
         dispatchTouched();
         if (endOfBatch)
         {
-            depage();
+            paging.readBackWhereRoom();
             dispatchTouched();
             durability.endOfBatch(confirmer);
             flush();
@@ -544,7 +521,7 @@ public final class Processor implements EventHandler<EngineEvent>
         final Paging.Written written;
         try
         {
-            written = page(message, routed);
+            written = isScheduled(message) ? null : paging.pageOut(routed);
         }
         catch (final IOException ex)
         {
@@ -571,135 +548,6 @@ public final class Processor implements EventHandler<EngineEvent>
         }
         enqueue(routed);
         confirm(event.connection, event.correlationId, mark);
-    }
-
-    /**
-     * Takes out of {@code references} those whose queues page, and writes them to their pages.
-     *
-     * @return what was written, null if nothing.
-     */
-    private Paging.Written page(final ServerMessage message, final List<MessageReference> references) throws IOException
-    {
-        if (!paging.isOn() || isScheduled(message))
-        {
-            return null;
-        }
-        paged.clear();
-        for (int i = references.size() - 1; i >= 0; i--)
-        {
-            final MessageReference reference = references.get(i);
-            if (paging.shouldPage(reference.queue, settingsOf(reference.queue), destinations.memory))
-            {
-                paged.add(0, reference);
-                references.remove(i);
-            }
-        }
-        return paged.isEmpty() ? null : paging.write(paged);
-    }
-
-    /**
-     * Reads paged messages back into the queues that have room for them again, oldest first. For a durable
-     * queue the journal takes them (with how far its pages were read) before they are delivered, and the page
-     * files they came from go only once that is forced.
-     */
-    private void depage()
-    {
-        final List<ServerQueue> queues = paging.pagingQueues();
-        for (int i = queues.size() - 1; i >= 0; i--)
-        {
-            final ServerQueue queue = queues.get(i);
-            final long room = roomFor(queue);
-            if (room <= 0 || queue.deleted)
-            {
-                continue;
-            }
-            final PageStore store = queue.pages;
-            final PageStore.Cursor before = store.cursor();
-            final Paging.ReadBack read;
-            try
-            {
-                read = paging.readBack(queue, Math.min(room, Paging.DEPAGE_BYTES_PER_BATCH));
-            }
-            catch (final IOException ex)
-            {
-                store.rewind(before, 0);
-                LOG.log(System.Logger.Level.ERROR, "paging: cannot read back the pages of '" + queue.name + "': " + ex.getMessage());
-                continue;
-            }
-            final PageStore.Cursor after = store.cursor();
-            try
-            {
-                durability.depaged(queue, after, read.references());
-            }
-            catch (final JournalWriteException ex)
-            {
-                // Read them again once the journal takes records: they are still in the pages.
-                store.rewind(before, read.records());
-                continue;
-            }
-            for (final MessageReference reference : read.references())
-            {
-                restore(reference);
-            }
-            touch(queue);
-            final boolean journaled = queue.pagePosition != null;
-            final Runnable cleanUp = () ->
-            {
-                if (queue.deleted || queue.pages != store)
-                {
-                    return;
-                }
-                if (store.records() == 0 && store.cursor().equals(after))
-                {
-                    paging.finished(queue);
-                    durability.pagingEnded(queue);
-                }
-                else
-                {
-                    deleteReadPages(store, after);
-                }
-            };
-            if (journaled)
-            {
-                durability.afterForce(cleanUp);
-            }
-            else
-            {
-                cleanUp.run();
-            }
-        }
-    }
-
-    private static void deleteReadPages(final PageStore store, final PageStore.Cursor upTo)
-    {
-        try
-        {
-            store.deleteBefore(upTo);
-        }
-        catch (final IOException ex)
-        {
-            LOG.log(System.Logger.Level.WARNING, "paging: cannot delete read pages in " + store.directory() + ": " + ex.getMessage());
-        }
-    }
-
-    /**
-     * @return bytes of paged messages the queue may take back into memory now: up to three quarters of its
-     * limit and of the broker's, so it does not start paging again at once.
-     */
-    private long roomFor(final ServerQueue queue)
-    {
-        final AddressSettings settings = settingsOf(queue);
-        long room = Long.MAX_VALUE;
-        if (settings.maxSizeBytes() >= 0)
-        {
-            room = settings.maxSizeBytes() / 4 * 3 - queue.bytes();
-        }
-        final MemoryUsage memory = destinations.memory;
-        if (memory.limit() >= 0)
-        {
-            room = Math.min(room, memory.limit() / 4 * 3 - memory.bytes());
-        }
-        return room;
     }
 
     /**
@@ -1489,7 +1337,7 @@ public final class Processor implements EventHandler<EngineEvent>
         final AdminTable result;
         try
         {
-            result = admin(verb, args);
+            result = admin.run(verb, args);
         }
         catch (final IllegalArgumentException ex)
         {
@@ -1505,116 +1353,6 @@ public final class Processor implements EventHandler<EngineEvent>
         result.encode(out);
         out.endFrame();
         write(event.connection);
-    }
-
-    private AdminTable admin(final String verb, final String[] args)
-    {
-        switch (verb)
-        {
-            case AdminVerbs.QUEUE_LIST: return destinations.queueTable(scheduled);
-            case AdminVerbs.TOPIC_LIST: return destinations.topicTable();
-            case AdminVerbs.SUBSCRIPTION_LIST: return destinations.subscriptionTable();
-            case AdminVerbs.XA_LIST: return xa.table();
-            case AdminVerbs.XA_COMMIT: return xa.completeByHand(xidArgument(verb, args), true);
-            case AdminVerbs.XA_ROLLBACK: return xa.completeByHand(xidArgument(verb, args), false);
-            case AdminVerbs.QUEUE_CREATE:
-            {
-                final String name = nameArgument(verb, args);
-                final ServerQueue existing = destinations.queues.get(name);
-                if (existing != null && existing.kind != ServerQueue.Kind.QUEUE)
-                {
-                    throw new IllegalStateException("'" + name + "' is a temporary queue");
-                }
-                final boolean created = existing == null;
-                destinations.queue(name);
-                return new AdminTable("queue", "created").row(name, created);
-            }
-            case AdminVerbs.TOPIC_CREATE:
-            {
-                final String name = nameArgument(verb, args);
-                final boolean created = !destinations.topics.containsKey(name);
-                destinations.topic(name);
-                return new AdminTable("topic", "created").row(name, created);
-            }
-            case AdminVerbs.QUEUE_DELETE:
-            {
-                final ServerQueue queue = existingQueue(verb, args);
-                if (!queue.consumers.isEmpty())
-                {
-                    throw new IllegalStateException("queue '" + queue.name + "' has " + queue.consumers.size() +
-                        " consumer(s); close them first");
-                }
-                final long dropped = queue.size() + queue.paged() + scheduled.countFor(queue);
-                destinations.deleteQueue(queue, scheduled.removeFor(queue));
-                return new AdminTable("queue", "dropped").row(queue.name, dropped);
-            }
-            case AdminVerbs.QUEUE_PURGE:
-            {
-                final ServerQueue queue = existingQueue(verb, args);
-                final List<MessageReference> purged = queue.clear();
-                purged.addAll(scheduled.removeFor(queue));
-                for (final MessageReference reference : purged)
-                {
-                    durability.referenceGone(reference, true);
-                }
-                final long dropped = purged.size() + paging.drop(queue);
-                durability.pagingEnded(queue);
-                return new AdminTable("queue", "dropped").row(queue.name, dropped);
-            }
-            case AdminVerbs.TOPIC_DELETE:
-            {
-                final String name = nameArgument(verb, args);
-                final TopicAddress topic = destinations.topics.get(name);
-                if (topic == null || topic.temporary)
-                {
-                    throw new IllegalArgumentException("there is no topic '" + name + "'");
-                }
-                for (final ServerQueue subscription : topic.subscriptions)
-                {
-                    if (subscription.attached > 0)
-                    {
-                        throw new IllegalStateException("topic '" + name + "' has subscribers; close them first");
-                    }
-                }
-                for (final ServerQueue subscription : new ArrayList<>(topic.subscriptions))
-                {
-                    deleteSubscription(subscription);
-                }
-                destinations.deleteTopic(topic);
-                return new AdminTable("topic", "deleted").row(name, true);
-            }
-            default:
-                throw new IllegalArgumentException("unknown admin verb '" + verb + "'");
-        }
-    }
-
-    private static String nameArgument(final String verb, final String[] args)
-    {
-        if (args.length != 1 || args[0] == null || args[0].isBlank())
-        {
-            throw new IllegalArgumentException(verb + " takes one argument: a destination name");
-        }
-        return args[0];
-    }
-
-    private static String xidArgument(final String verb, final String[] args)
-    {
-        if (args.length != 1 || args[0] == null || args[0].isBlank())
-        {
-            throw new IllegalArgumentException(verb + " takes one argument: an xid as xa list shows it");
-        }
-        return args[0];
-    }
-
-    private ServerQueue existingQueue(final String verb, final String[] args)
-    {
-        final String name = nameArgument(verb, args);
-        final ServerQueue queue = destinations.queues.get(name);
-        if (queue == null)
-        {
-            throw new IllegalArgumentException("there is no queue '" + name + "'");
-        }
-        return queue;
     }
 
     // ---- time -------------------------------------------------------------------------------------------

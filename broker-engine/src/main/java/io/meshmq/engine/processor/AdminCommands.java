@@ -1,0 +1,149 @@
+package io.meshmq.engine.processor;
+
+import io.meshmq.protocol.AdminTable;
+import io.meshmq.protocol.AdminVerbs;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The management verbs ({@link AdminVerbs}) as the processor runs them: listings, and creating, deleting and
+ * purging destinations, and completing XA branches by hand.
+ * <p>
+ * Not thread safe: processor thread only.
+ */
+final class AdminCommands
+{
+    private final Destinations destinations;
+    private final ScheduledDeliveries scheduled;
+    private final Durability durability;
+    private final Paging paging;
+    private final XaBranches xa;
+    private final Consumer<ServerQueue> deleteSubscription;
+
+    AdminCommands(final Destinations destinations, final ScheduledDeliveries scheduled, final Durability durability,
+        final Paging paging, final XaBranches xa, final Consumer<ServerQueue> deleteSubscription)
+    {
+        this.destinations = destinations;
+        this.scheduled = scheduled;
+        this.durability = durability;
+        this.paging = paging;
+        this.xa = xa;
+        this.deleteSubscription = deleteSubscription;
+    }
+
+    /**
+     * @throws IllegalArgumentException for an unknown verb, a bad argument or a destination that does not exist.
+     * @throws IllegalStateException if the destination's state forbids it (consumers attached, say).
+     */
+    AdminTable run(final String verb, final String[] args)
+    {
+        switch (verb)
+        {
+            case AdminVerbs.QUEUE_LIST: return destinations.queueTable(scheduled);
+            case AdminVerbs.TOPIC_LIST: return destinations.topicTable();
+            case AdminVerbs.SUBSCRIPTION_LIST: return destinations.subscriptionTable();
+            case AdminVerbs.XA_LIST: return xa.table();
+            case AdminVerbs.XA_COMMIT: return xa.completeByHand(xidArgument(verb, args), true);
+            case AdminVerbs.XA_ROLLBACK: return xa.completeByHand(xidArgument(verb, args), false);
+            case AdminVerbs.QUEUE_CREATE:
+            {
+                final String name = nameArgument(verb, args);
+                final ServerQueue existing = destinations.queues.get(name);
+                if (existing != null && existing.kind != ServerQueue.Kind.QUEUE)
+                {
+                    throw new IllegalStateException("'" + name + "' is a temporary queue");
+                }
+                final boolean created = existing == null;
+                destinations.queue(name);
+                return new AdminTable("queue", "created").row(name, created);
+            }
+            case AdminVerbs.TOPIC_CREATE:
+            {
+                final String name = nameArgument(verb, args);
+                final boolean created = !destinations.topics.containsKey(name);
+                destinations.topic(name);
+                return new AdminTable("topic", "created").row(name, created);
+            }
+            case AdminVerbs.QUEUE_DELETE:
+            {
+                final ServerQueue queue = existingQueue(verb, args);
+                if (!queue.consumers.isEmpty())
+                {
+                    throw new IllegalStateException("queue '" + queue.name + "' has " + queue.consumers.size() +
+                        " consumer(s); close them first");
+                }
+                final long dropped = queue.size() + queue.paged() + scheduled.countFor(queue);
+                destinations.deleteQueue(queue, scheduled.removeFor(queue));
+                return new AdminTable("queue", "dropped").row(queue.name, dropped);
+            }
+            case AdminVerbs.QUEUE_PURGE:
+            {
+                final ServerQueue queue = existingQueue(verb, args);
+                final List<MessageReference> purged = queue.clear();
+                purged.addAll(scheduled.removeFor(queue));
+                for (final MessageReference reference : purged)
+                {
+                    durability.referenceGone(reference, true);
+                }
+                final long dropped = purged.size() + paging.drop(queue);
+                durability.pagingEnded(queue);
+                return new AdminTable("queue", "dropped").row(queue.name, dropped);
+            }
+            case AdminVerbs.TOPIC_DELETE:
+            {
+                final String name = nameArgument(verb, args);
+                final TopicAddress topic = destinations.topics.get(name);
+                if (topic == null || topic.temporary)
+                {
+                    throw new IllegalArgumentException("there is no topic '" + name + "'");
+                }
+                for (final ServerQueue subscription : topic.subscriptions)
+                {
+                    if (subscription.attached > 0)
+                    {
+                        throw new IllegalStateException("topic '" + name + "' has subscribers; close them first");
+                    }
+                }
+                for (final ServerQueue subscription : new ArrayList<>(topic.subscriptions))
+                {
+                    deleteSubscription.accept(subscription);
+                }
+                destinations.deleteTopic(topic);
+                return new AdminTable("topic", "deleted").row(name, true);
+            }
+            default:
+                throw new IllegalArgumentException("unknown admin verb '" + verb + "'");
+        }
+    }
+
+    private static String nameArgument(final String verb, final String[] args)
+    {
+        if (args.length != 1 || args[0] == null || args[0].isBlank())
+        {
+            throw new IllegalArgumentException(verb + " takes one argument: a destination name");
+        }
+        return args[0];
+    }
+
+    private static String xidArgument(final String verb, final String[] args)
+    {
+        if (args.length != 1 || args[0] == null || args[0].isBlank())
+        {
+            throw new IllegalArgumentException(verb + " takes one argument: an xid as xa list shows it");
+        }
+        return args[0];
+    }
+
+    private ServerQueue existingQueue(final String verb, final String[] args)
+    {
+        final String name = nameArgument(verb, args);
+        final ServerQueue queue = destinations.queues.get(name);
+        if (queue == null)
+        {
+            throw new IllegalArgumentException("there is no queue '" + name + "'");
+        }
+        return queue;
+    }
+}

@@ -3,6 +3,7 @@ package io.meshmq.engine;
 import io.meshmq.jms.MeshConnectionFactory;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
@@ -11,6 +12,10 @@ import jakarta.jms.Session;
 import jakarta.jms.Topic;
 import org.junit.jupiter.api.Test;
 
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -104,6 +109,77 @@ class MemoryLimitTest
             session.unsubscribe("slow");
             session.createProducer(prices).send(message(session));
         }
+    }
+
+    @Test
+    void shouldBlockProducersOfAFullAddressUntilItDrains() throws Exception
+    {
+        for (final int deliveryMode : new int[] {DeliveryMode.PERSISTENT, DeliveryMode.NON_PERSISTENT})
+        {
+            try (TestBroker broker = TestBroker.start(context -> context.addressSettings()
+                    .set("slow", "max-size-bytes", "10240").set("slow", "address-full-policy", "BLOCK"));
+                Connection connection = new MeshConnectionFactory(broker.tcpUrl()).createConnection())
+            {
+                final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                final Queue slow = session.createQueue("slow");
+                final MessageProducer producer = session.createProducer(slow);
+                producer.setDeliveryMode(deliveryMode);
+                // Sends without a confirmation are stopped only once the broker's word arrives: those on their
+                // way by then are taken, so the address goes over its limit by about that much.
+                final int count = deliveryMode == DeliveryMode.PERSISTENT ? 40 : 2000;
+                final AtomicInteger sent = new AtomicInteger();
+                final AtomicReference<Exception> failure = new AtomicReference<>();
+                final Thread sender = new Thread(() ->
+                {
+                    try
+                    {
+                        for (int i = 0; i < count; i++)
+                        {
+                            final BytesMessage message = message(session);
+                            message.setIntProperty("n", i);
+                            producer.send(message);
+                            sent.incrementAndGet();
+                        }
+                    }
+                    catch (final Exception ex)
+                    {
+                        failure.set(ex);
+                    }
+                }, "blocked-producer");
+                sender.start();
+                Poll.until("the producer waits for room", 10_000, () -> waitsForRoom(sender) || !sender.isAlive());
+                assertTrue(sender.isAlive(), "the producer sent all " + count + " without waiting");
+                if (deliveryMode == DeliveryMode.PERSISTENT)
+                {
+                    assertTrue(sent.get() < 20, "blocked at about 10 KiB, not after " + sent.get() + " messages");
+                }
+
+                final Session consuming = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                connection.start();
+                final MessageConsumer consumer = consuming.createConsumer(slow);
+                for (int i = 0; i < count; i++)
+                {
+                    final jakarta.jms.Message received = consumer.receive(5000);
+                    assertNotNull(received, "message " + i + " (" + deliveryMode + ")");
+                    assertEquals(i, received.getIntProperty("n"), "in order, none dropped");
+                }
+                sender.join(10_000);
+                assertNull(failure.get());
+                assertEquals(count, sent.get());
+            }
+        }
+    }
+
+    private static boolean waitsForRoom(final Thread thread)
+    {
+        for (final StackTraceElement frame : thread.getStackTrace())
+        {
+            if (frame.getMethodName().equals("awaitRoom"))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test

@@ -19,8 +19,10 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -46,6 +48,8 @@ public final class ClientConnection
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CompletableFuture<byte[]> handshake = new CompletableFuture<>();
     private final Object writability = new Object();
+    /** Destinations the broker told us are full under its BLOCK policy ("type:name"); guarded by itself. */
+    private final Set<String> blocked = new HashSet<>();
     private final long callTimeoutMs;
     private volatile Channel channel;
     private volatile ClientException failure;
@@ -317,6 +321,7 @@ public final class ClientConnection
         throws ClientException
     {
         checkOpen();
+        awaitRoom(destinationType, destinationName);
         final long correlationId = sync ? nextId() : 0;
         final WireWriter writer = writer().beginFrame(FrameType.SEND)
             .writeLong(correlationId)
@@ -371,6 +376,7 @@ public final class ClientConnection
     public void commit(final List<PendingSend> sends, final List<DeliveryAck> acks) throws ClientException
     {
         checkOpen();
+        awaitRoom(sends);
         final long correlationId = nextId();
         final WireWriter writer = writer().beginFrame(FrameType.COMMIT).writeLong(correlationId);
         writeTransaction(writer, sends, acks);
@@ -384,6 +390,7 @@ public final class ClientConnection
         throws ClientException
     {
         checkOpen();
+        awaitRoom(sends);
         final long correlationId = nextId();
         final WireWriter writer = writer().beginFrame(FrameType.XA_PREPARE).writeLong(correlationId);
         xid.write(writer);
@@ -626,6 +633,50 @@ public final class ClientConnection
      * Blocks a sender while the socket's outbound buffer is above its high watermark, so an asynchronous
      * producer cannot fill the heap faster than the network drains it.
      */
+    private void awaitRoom(final List<PendingSend> sends) throws ClientException
+    {
+        for (final PendingSend send : sends)
+        {
+            awaitRoom(send.destinationType(), send.destinationName());
+        }
+    }
+
+    /**
+     * Waits while the broker says the destination is full under its BLOCK policy: for as long as that lasts,
+     * as the policy means, but no longer than the connection.
+     */
+    private void awaitRoom(final byte destinationType, final String destinationName) throws ClientException
+    {
+        final String key = destinationType + ":" + destinationName;
+        synchronized (blocked)
+        {
+            if (blocked.isEmpty())
+            {
+                return;
+            }
+            boolean logged = false;
+            while (blocked.contains(key))
+            {
+                checkOpen();
+                if (!logged)
+                {
+                    LOG.log(System.Logger.Level.DEBUG, "send to " + destinationName + " waits: the broker says it is full");
+                    logged = true;
+                }
+                try
+                {
+                    blocked.wait(100);
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                    throw new ClientException(ErrorCode.GENERIC, "send to " + destinationName + " interrupted while the " +
+                        "broker said it is full");
+                }
+            }
+        }
+    }
+
     private void awaitWritable() throws ClientException
     {
         final Channel ch = channel;
@@ -771,6 +822,24 @@ public final class ClientConnection
                     if (future != null)
                     {
                         future.complete(result);
+                    }
+                    break;
+                }
+                case FrameType.FLOW:
+                {
+                    final String key = reader.readByte() + ":" + reader.readString();
+                    final boolean full = reader.readBoolean();
+                    synchronized (blocked)
+                    {
+                        if (full)
+                        {
+                            blocked.add(key);
+                        }
+                        else
+                        {
+                            blocked.remove(key);
+                            blocked.notifyAll();
+                        }
                     }
                     break;
                 }

@@ -50,6 +50,8 @@ package io.meshmq.protocol;
  * XA_RECOVER      c&gt;b  long correlationId   (REPLY int count, count x xid: prepared and heuristically
  *                      completed branches)
  * XA_FORGET       c&gt;b  long correlationId, xid   (drops a heuristically completed branch)
+ * FLOW            b&gt;c  byte destinationType, string destinationName, boolean blocked   (an address under the
+ *                      BLOCK policy is full: the client sends nothing more to it until told it is not)
  * ADMIN           c&gt;b  long correlationId, string verb, int argCount, argCount x string   (management;
  *                      the result is a REPLY holding an {@link AdminTable}, see {@link AdminVerbs})
  * </pre>
@@ -83,6 +85,7 @@ public final class FrameType
     public static final byte XA_ROLLBACK = 34;
     public static final byte XA_RECOVER = 35;
     public static final byte XA_FORGET = 36;
+    public static final byte FLOW = 37;
     public static final byte CREATE_TEMP = 40;
     public static final byte DELETE_TEMP = 41;
     public static final byte UNSUBSCRIBE = 42;
@@ -126,6 +129,7 @@ public final class FrameType
             case XA_ROLLBACK: return "XA_ROLLBACK";
             case XA_RECOVER: return "XA_RECOVER";
             case XA_FORGET: return "XA_FORGET";
+            case FLOW: return "FLOW";
             case CREATE_TEMP: return "CREATE_TEMP";
             case DELETE_TEMP: return "DELETE_TEMP";
             case UNSUBSCRIBE: return "UNSUBSCRIBE";

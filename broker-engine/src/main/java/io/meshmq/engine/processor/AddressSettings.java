@@ -23,7 +23,9 @@ public record AddressSettings(int maxDeliveryAttempts, long redeliveryDelayMs, S
         /** They go to page files on disk and come back in order as consumers drain the queue. */
         PAGE,
         /** The send is refused with a ResourceAllocationException. */
-        FAIL
+        FAIL,
+        /** Producers are told to wait (their sends block) until the address has room again. */
+        BLOCK
     }
 
     public static final int DEFAULT_MAX_DELIVERY_ATTEMPTS = 10;

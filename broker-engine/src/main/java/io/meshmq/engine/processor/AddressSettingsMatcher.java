@@ -102,10 +102,9 @@ public final class AddressSettingsMatcher
         {
             case "PAGE": return AddressSettings.FullPolicy.PAGE;
             case "FAIL": return AddressSettings.FullPolicy.FAIL;
-            case "BLOCK":
-                throw new IllegalArgumentException(ADDRESS_FULL_POLICY + " BLOCK is not supported yet; use PAGE or FAIL");
+            case "BLOCK": return AddressSettings.FullPolicy.BLOCK;
             default:
-                throw new IllegalArgumentException(ADDRESS_FULL_POLICY + " '" + value + "' must be PAGE or FAIL");
+                throw new IllegalArgumentException(ADDRESS_FULL_POLICY + " '" + value + "' must be PAGE, BLOCK or FAIL");
         }
     }
 

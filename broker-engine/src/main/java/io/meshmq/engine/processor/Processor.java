@@ -54,6 +54,7 @@ public final class Processor implements EventHandler<EngineEvent>
     private final XaBranches xa;
     private final Paging paging;
     private final AdminCommands admin;
+    private final BlockedProducers blocked = new BlockedProducers();
     private final ScheduledDeliveries scheduled = new ScheduledDeliveries();
     private final List<MessageReference> routed = new ArrayList<>();
     private final Durability.Confirmer confirmer = new Durability.Confirmer()
@@ -187,6 +188,8 @@ public final class Processor implements EventHandler<EngineEvent>
         {
             paging.readBackWhereRoom();
             dispatchTouched();
+            blocked.releaseWhereRoom((type, name) -> fullReason(type, name, context.addressSettings().resolve(name)) != null,
+                out, this::writeFrame);
             durability.endOfBatch(confirmer);
             flush();
             nextTickDueMs = Math.min(scheduled.nextDueMs(), lastExpiryScanMs + EXPIRY_SCAN_INTERVAL_MS);
@@ -335,6 +338,7 @@ public final class Processor implements EventHandler<EngineEvent>
         {
             connectionsByClientId.remove(connection.clientId, connection);
         }
+        blocked.forget(connection);
         for (final ServerConsumer consumer : new ArrayList<>(connection.consumers.values()))
         {
             closeAndReturnAll(consumer);
@@ -407,10 +411,31 @@ public final class Processor implements EventHandler<EngineEvent>
     String checkRoom(final byte type, final String name, final boolean canPage)
     {
         final AddressSettings settings = context.addressSettings().resolve(name);
-        if (canPage && paging.isOn() && settings.fullPolicy() == AddressSettings.FullPolicy.PAGE)
+        if (settings.fullPolicy() == AddressSettings.FullPolicy.BLOCK ||
+            canPage && paging.isOn() && settings.fullPolicy() == AddressSettings.FullPolicy.PAGE)
         {
             return null;
         }
+        return fullReason(type, name, settings);
+    }
+
+    /**
+     * Under the BLOCK policy, a connection that sent to a full address is told to wait.
+     */
+    void blockIfFull(final ConnectionState connection, final byte type, final String name)
+    {
+        final AddressSettings settings = context.addressSettings().resolve(name);
+        if (settings.fullPolicy() == AddressSettings.FullPolicy.BLOCK && fullReason(type, name, settings) != null)
+        {
+            blocked.block(connection, type, name, out, this::writeFrame);
+        }
+    }
+
+    /**
+     * @return null if neither the broker nor a queue of the address is at its memory limit, else which is.
+     */
+    private String fullReason(final byte type, final String name, final AddressSettings settings)
+    {
         final MemoryUsage memory = destinations.memory;
         if (memory.isFull())
         {
@@ -548,6 +573,7 @@ public final class Processor implements EventHandler<EngineEvent>
         }
         enqueue(routed);
         confirm(event.connection, event.correlationId, mark);
+        blockIfFull(connection, event.destinationType, event.destinationName);
     }
 
     /**
@@ -632,6 +658,10 @@ public final class Processor implements EventHandler<EngineEvent>
             acknowledge(connection, event.consumerIds[i], event.deliveryIds[i], false);
         }
         confirm(event.connection, event.correlationId, mark);
+        for (int i = 0; i < event.sendTypes.length; i++)
+        {
+            blockIfFull(connection, event.sendTypes[i], event.sendNames[i]);
+        }
     }
 
     // ---- consumers --------------------------------------------------------------------------------------
@@ -1534,12 +1564,17 @@ public final class Processor implements EventHandler<EngineEvent>
         write(output);
     }
 
-    private void write(final ConnectionOutput output)
+    private void writeFrame(final ConnectionOutput output, final WireWriter frame)
     {
-        if (output.write(out))
+        if (output.write(frame))
         {
             dirty.add(output);
         }
+    }
+
+    private void write(final ConnectionOutput output)
+    {
+        writeFrame(output, out);
     }
 
     // ---- inspection (tests) -----------------------------------------------------------------------------

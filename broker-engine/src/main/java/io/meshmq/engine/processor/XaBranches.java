@@ -105,6 +105,10 @@ final class XaBranches
         }
         branches.put(xid, branch);
         processor.confirm(event.connection, event.correlationId, mark);
+        for (int i = 0; i < event.sendTypes.length; i++)
+        {
+            processor.blockIfFull(connection, event.sendTypes[i], event.sendNames[i]);
+        }
     }
 
     void commit(final EngineEvent event)

@@ -45,7 +45,8 @@ import java.util.Set;
  *                                        max-size-bytes (default -1, none): bytes one queue of the
  *                                        address may hold waiting in memory; address-full-policy
  *                                        (PAGE, the default: what does not fit goes to page files
- *                                        and comes back in order; FAIL: the send is refused)
+ *                                        and comes back in order; BLOCK: producers wait for room;
+ *                                        FAIL: the send is refused)
  * global-max-size  = 268435456           bytes of waiting messages all queues together may hold in
  *                                        memory before addresses page or refuse (default half the
  *                                        heap; -1 none)

@@ -50,6 +50,8 @@ public final class ClientConnection
     private final Object writability = new Object();
     /** Destinations the broker told us are full under its BLOCK policy ("type:name"); guarded by itself. */
     private final Set<String> blocked = new HashSet<>();
+    /** Whether {@link #blocked} has anything: sends check this, not the lock, while nothing is blocked. */
+    private volatile boolean anyBlocked;
     private final long callTimeoutMs;
     private volatile Channel channel;
     private volatile ClientException failure;
@@ -647,13 +649,13 @@ public final class ClientConnection
      */
     private void awaitRoom(final byte destinationType, final String destinationName) throws ClientException
     {
+        if (!anyBlocked)
+        {
+            return;
+        }
         final String key = destinationType + ":" + destinationName;
         synchronized (blocked)
         {
-            if (blocked.isEmpty())
-            {
-                return;
-            }
             boolean logged = false;
             while (blocked.contains(key))
             {
@@ -840,6 +842,7 @@ public final class ClientConnection
                             blocked.remove(key);
                             blocked.notifyAll();
                         }
+                        anyBlocked = !blocked.isEmpty();
                     }
                     break;
                 }

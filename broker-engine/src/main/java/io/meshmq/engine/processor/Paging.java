@@ -426,7 +426,6 @@ final class Paging
         }
     }
 
-
     /**
      * Finds the pages of the durable queues and reads on from where the journal says reading stopped; deletes
      * pages of queues that are gone and of non-durable ones.

@@ -1,0 +1,56 @@
+package io.meshmq.jmh.brokers;
+
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+
+import java.nio.file.Path;
+
+/**
+ * Apache ActiveMQ Artemis, embedded with its defaults (NIO journal, forcing before it confirms a persistent
+ * send), in a process of its own: {@code ArtemisMain DATA_DIR PORT [JOURNAL_BUFFER_TIMEOUT_NS]}. Prints
+ * "listening on tcp://127.0.0.1:PORT" once it accepts connections, as the MeshMQ launcher does.
+ */
+public final class ArtemisMain
+{
+    private ArtemisMain()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        final Path data = Path.of(args[0]);
+        final int port = Integer.parseInt(args[1]);
+        final Configuration config = new ConfigurationImpl()
+            .setSecurityEnabled(false)
+            .setPersistenceEnabled(true)
+            .setJournalType(JournalType.NIO)
+            .setJournalDirectory(data.resolve("journal").toString())
+            .setBindingsDirectory(data.resolve("bindings").toString())
+            .setLargeMessagesDirectory(data.resolve("large").toString())
+            .setPagingDirectory(data.resolve("paging").toString())
+            .addAcceptorConfiguration("core", "tcp://127.0.0.1:" + port + "?protocols=CORE");
+        if (args.length > 2)
+        {
+            // The buffer timeout tuned for the disk, as Artemis's own "artemis perf-journal" would set it.
+            config.setJournalBufferTimeout_NIO(Integer.parseInt(args[2]));
+        }
+        final EmbeddedActiveMQ server = new EmbeddedActiveMQ().setConfiguration(config);
+        server.start();
+        System.out.println("listening on tcp://127.0.0.1:" + port);
+        System.out.flush();
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            try
+            {
+                server.stop();
+            }
+            catch (final Exception ignore)
+            {
+                // going down anyway
+            }
+        }));
+        Thread.currentThread().join();
+    }
+}

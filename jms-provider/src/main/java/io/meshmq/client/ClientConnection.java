@@ -343,6 +343,65 @@ public final class ClientConnection
     }
 
     /**
+     * Sends one message without waiting: the future completes when the broker has taken it (a persistent
+     * message: forced it to disk), or fails with a {@link ClientException}; a non-persistent message's future is
+     * complete once it is written. Futures of one connection complete in the order the sends were made.
+     */
+    public CompletableFuture<byte[]> sendAsync(
+        final byte destinationType, final String destinationName, final MessageEncoder encoder, final boolean persistent)
+        throws ClientException
+    {
+        if (!persistent)
+        {
+            send(destinationType, destinationName, encoder, false);
+            return CompletableFuture.completedFuture(null);
+        }
+        checkOpen();
+        awaitRoom(destinationType, destinationName);
+        final long correlationId = nextId();
+        final WireWriter writer = writer().beginFrame(FrameType.SEND)
+            .writeLong(correlationId)
+            .writeByte(destinationType)
+            .writeString(destinationName);
+        encoder.encode(writer);
+        writer.endFrame();
+        final CompletableFuture<byte[]> reply = new CompletableFuture<>();
+        pending.put(correlationId, reply);
+        checkOpen();
+        awaitWritable();
+        write(writer, true);
+        final CompletableFuture<byte[]> answered = new CompletableFuture<>();
+        reply.whenComplete((result, failure) ->
+        {
+            if (failure == null)
+            {
+                answered.complete(result);
+            }
+            else
+            {
+                answered.completeExceptionally(failure instanceof ClientException ? failure :
+                    new ClientException(ErrorCode.GENERIC, "send to " + destinationName + " failed: " + failure, failure));
+            }
+        });
+        try
+        {
+            channel.eventLoop().schedule(() ->
+            {
+                if (pending.remove(correlationId, reply))
+                {
+                    reply.completeExceptionally(new ClientException(ClientException.TIMEOUT,
+                        "send to " + destinationName + ": no answer from " + url + " within " + callTimeoutMs + " ms"));
+                }
+            }, callTimeoutMs, TimeUnit.MILLISECONDS);
+        }
+        catch (final java.util.concurrent.RejectedExecutionException ex)
+        {
+            // The connection's I/O is shutting down: its loss fails every pending reply.
+        }
+        return answered;
+    }
+
+    /**
      * Creates a temporary queue or topic owned by this connection; the broker deletes it when the
      * connection ends.
      */

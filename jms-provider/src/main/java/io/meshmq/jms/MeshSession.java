@@ -48,7 +48,9 @@ import jakarta.jms.TopicSubscriber;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -63,6 +65,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public class MeshSession implements Session, QueueSession, TopicSession
 {
     private static final ThreadLocal<MeshSession> IN_COMPLETION_LISTENER = new ThreadLocal<>();
+    /** Asynchronous sends a session may have waiting for the broker before the next one waits too. */
+    static final int MAX_UNCONFIRMED = 1000;
 
     private final MeshConnection connection;
     private final ClientConnection core;
@@ -77,6 +81,8 @@ public class MeshSession implements Session, QueueSession, TopicSession
     private final AtomicBoolean deliveryScheduled = new AtomicBoolean();
     private final List<DeliveryAck> unacknowledged = new ArrayList<>();
     private final List<PendingSend> pendingSends = new ArrayList<>();
+    /** Sends with a CompletionListener whose listener has not run yet; at most {@link #MAX_UNCONFIRMED}. */
+    private final Semaphore unconfirmed = new Semaphore(MAX_UNCONFIRMED);
     private Delivery listenerDelivery;
     private boolean listenerDeliveryRecovered;
     private volatile boolean closed;
@@ -423,6 +429,7 @@ public class MeshSession implements Session, QueueSession, TopicSession
             }
             if (completionListener != null)
             {
+                acquireUnconfirmed();
                 complete(completionListener, original, null);
             }
             return;
@@ -433,24 +440,55 @@ public class MeshSession implements Session, QueueSession, TopicSession
             return;
         }
         final byte[] encoded = encode(message);
-        executor.execute(() ->
+        acquireUnconfirmed();
+        final CompletableFuture<byte[]> taken;
+        try
         {
-            JMSException failure = null;
-            try
+            taken = core.sendAsync(destination.type(), destination.name(), w -> w.writeRaw(encoded, 0, encoded.length),
+                persistent);
+        }
+        catch (final ClientException ex)
+        {
+            complete(completionListener, original, JmsExceptions.from(ex));
+            return;
+        }
+        // Replies come in send order on the I/O thread, so the listeners run in send order on the session's
+        // executor, as the specification asks.
+        taken.whenComplete((ok, failure) -> complete(completionListener, original,
+            failure == null ? null : JmsExceptions.from(failure instanceof ClientException ? (ClientException)failure :
+                new ClientException(io.meshmq.protocol.ErrorCode.GENERIC, String.valueOf(failure), failure))));
+    }
+
+    private void acquireUnconfirmed() throws JMSException
+    {
+        try
+        {
+            if (!unconfirmed.tryAcquire(core.url().callTimeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS))
             {
-                core.send(destination.type(), destination.name(), w -> w.writeRaw(encoded, 0, encoded.length), persistent);
+                throw new JMSException(MAX_UNCONFIRMED + " asynchronous sends have waited for the broker for " +
+                    core.url().callTimeoutMs() + " ms");
             }
-            catch (final ClientException ex)
-            {
-                failure = JmsExceptions.from(ex);
-            }
-            invokeCompletion(completionListener, original, failure);
-        });
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new JMSException("interrupted while " + MAX_UNCONFIRMED + " asynchronous sends wait for the broker");
+        }
     }
 
     private void complete(final CompletionListener listener, final Message message, final JMSException failure)
     {
-        executor.execute(() -> invokeCompletion(listener, message, failure));
+        executor.execute(() ->
+        {
+            try
+            {
+                invokeCompletion(listener, message, failure);
+            }
+            finally
+            {
+                unconfirmed.release();
+            }
+        });
     }
 
     private void invokeCompletion(final CompletionListener listener, final Message message, final JMSException failure)
@@ -622,14 +660,14 @@ public class MeshSession implements Session, QueueSession, TopicSession
         {
             return;
         }
-        final java.util.concurrent.CountDownLatch drained = new java.util.concurrent.CountDownLatch(1);
-        executor.execute(drained::countDown);
         try
         {
-            if (!drained.await(core.url().callTimeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS))
+            // Every permit back means every listener of an asynchronous send has run.
+            if (!unconfirmed.tryAcquire(MAX_UNCONFIRMED, core.url().callTimeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS))
             {
                 throw new JMSException("asynchronous sends did not complete within " + core.url().callTimeoutMs() + " ms");
             }
+            unconfirmed.release(MAX_UNCONFIRMED);
         }
         catch (final InterruptedException ex)
         {

@@ -45,6 +45,8 @@ public final class Journal implements AutoCloseable
     private static final String PREFIX = "segment-";
     private static final String SUFFIX = ".mjl";
     private static final int STAGING_FLUSH_BYTES = 1024 * 1024;
+    /** Read only: {@link #preallocate} writes duplicates of it. */
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(256 * 1024);
     private static final System.Logger LOG = System.getLogger(Journal.class.getName());
 
     /**
@@ -219,12 +221,32 @@ public final class Journal implements AutoCloseable
             if (newest.writePosition + alignedLength(RECORD_HEADER_LENGTH) < newest.capacity)
             {
                 newest.channel = opener.open(newest.path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                // What a torn write left after the good records goes; zeros take its place, as in a new segment.
                 newest.channel.truncate(newest.writePosition);
+                preallocate(newest.channel, newest.writePosition, newest.capacity);
                 newest.sealed = false;
                 current = newest;
             }
         }
         return new RecoveryReport(segments.size(), records, dropped);
+    }
+
+    /**
+     * Fills a segment with zeros to its capacity. Appends then overwrite blocks the file already has, so forcing
+     * them (fdatasync) need not also record a new file size and new blocks: the force a confirmation waits
+     * for is cheaper. A zero length where a record would start ends a segment's data, so the zeros read as
+     * "nothing here yet".
+     */
+    private static void preallocate(final FileChannel channel, final long from, final long capacity) throws IOException
+    {
+        long position = from;
+        while (position < capacity)
+        {
+            final ByteBuffer zeros = ZEROS.duplicate();
+            zeros.limit((int)Math.min(zeros.capacity(), capacity - position));
+            writeFully(channel, zeros, position);
+            position += zeros.limit();
+        }
     }
 
     private List<Path> segmentFiles() throws IOException
@@ -401,6 +423,7 @@ public final class Journal implements AutoCloseable
             final ByteBuffer header = ByteBuffer.allocate(SEGMENT_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
             header.putLong(MAGIC_OFFSET, MAGIC).putInt(VERSION_OFFSET, FORMAT_VERSION).putLong(SEQUENCE_OFFSET, sequence);
             writeFully(channel, header, 0);
+            preallocate(channel, SEGMENT_HEADER_LENGTH, capacity);
             current = new JournalSegment(sequence, path, capacity, channel, SEGMENT_HEADER_LENGTH);
             current.needsDirectorySync = true;
             segments.put(sequence, current);

@@ -49,7 +49,7 @@ class JournalTest
     {
         writeRecords(20);
         final Path last = newestSegment();
-        final long size = Files.size(last);
+        final long size = dataEnd(last);
         try (FileChannel channel = FileChannel.open(last, StandardOpenOption.WRITE))
         {
             // A crash in mid-write: the last record is cut short, and the file ends in half a header of another.
@@ -220,6 +220,20 @@ class JournalTest
     {
         final List<Path> all = segments();
         return all.get(all.size() - 1);
+    }
+
+    /**
+     * @return where a segment's records end: segments are filled with zeros beyond that.
+     */
+    private static long dataEnd(final Path file) throws IOException
+    {
+        final ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int position = JournalRecordDescriptor.SEGMENT_HEADER_LENGTH;
+        while (position + 4 <= bytes.limit() && bytes.getInt(position) != 0)
+        {
+            position += JournalRecordDescriptor.alignedLength(bytes.getInt(position));
+        }
+        return position;
     }
 
     private static void flipByteAt(final Path file, final long offset) throws IOException

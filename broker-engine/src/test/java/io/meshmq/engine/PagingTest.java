@@ -11,6 +11,7 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.Topic;
+import io.meshmq.engine.journal.FailingFileChannel;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -184,6 +186,42 @@ class PagingTest
             assertTrue(pageFiles(broker) > 0, "the slow subscription pages");
             fast.close();
             assertSequence(range(0, 300), receiveAll(session.createDurableConsumer(topic, "slow")), "the paged subscription");
+        }
+    }
+
+    @Test
+    void shouldKeepReadingPagesBackWhenAForceFails() throws Exception
+    {
+        final AtomicBoolean failForce = new AtomicBoolean();
+        try (TestBroker broker = TestBroker.start(context -> context
+            .journalFileOpener(FailingFileChannel.opener(() -> false, failForce::get))
+            .addressSettings().set("doubt", "max-size-bytes", "20480")))
+        {
+            try (Connection connection = new MeshConnectionFactory(broker.tcpUrl()).createConnection())
+            {
+                final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                final Queue queue = session.createQueue("doubt");
+                send(session, session.createProducer(queue), 0, 200, DeliveryMode.PERSISTENT);
+                connection.start();
+                final MessageConsumer consumer = session.createConsumer(queue);
+                // Reading pages back while the journal's forces fail: the records saying so are in doubt, so
+                // the read pages stay, and the broker goes on.
+                failForce.set(true);
+                for (int i = 0; i < 100; i++)
+                {
+                    assertEquals(i, consumer.receive(5000).getIntProperty("n"));
+                }
+                failForce.set(false);
+                assertSequence(range(100, 200), receiveAll(consumer), "the rest, in order");
+            }
+            broker.restart();
+            try (Connection connection = new MeshConnectionFactory(broker.tcpUrl()).createConnection())
+            {
+                connection.start();
+                final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                final List<Integer> again = receiveAll(session.createConsumer(session.createQueue("doubt")));
+                assertTrue(again.size() <= 100, "acknowledgements in doubt may bring some back, never more: " + again.size());
+            }
         }
     }
 

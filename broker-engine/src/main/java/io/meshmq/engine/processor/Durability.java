@@ -747,11 +747,9 @@ public final class Durability
             failedUntilMs = System.currentTimeMillis() + RETRY_AFTER_FAILURE_MS;
             LOG.log(System.Logger.Level.ERROR, "journal: force failed (" + failure + "); what it held is appended again");
             journal.distrust(request.batch().segments());
-            for (final Waiting w : confirmations)
-            {
-                confirmer.failed(w.output, w.correlationId, "the journal could not force it to disk (" + failure +
-                    "); it may or may not have been stored");
-            }
+            // Actions waiting for the force (deleting read pages) are dropped: what they would delete stays.
+            failAll(confirmations, confirmer, "the journal could not force it to disk (" + failure +
+                "); it may or may not have been stored");
             return;
         }
         journal.onForced(request.batch().sequence());

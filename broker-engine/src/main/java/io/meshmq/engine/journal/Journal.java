@@ -147,17 +147,19 @@ public final class Journal implements AutoCloseable
         {
             final Path file = files.get(i);
             final boolean newest = i == files.size() - 1;
-            final byte[] bytes = Files.readAllBytes(file);
-            final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
+            // Mapped, not read into the heap: a broker with a small heap must still get through a journal of
+            // full segments.
+            final UnsafeBuffer buffer = map(file);
+            final int size = buffer.capacity();
             final long sequence = sequenceOf(file);
-            if (bytes.length < SEGMENT_HEADER_LENGTH && newest)
+            if (size < SEGMENT_HEADER_LENGTH && newest)
             {
                 // Created, then the crash came before its header was written: it holds nothing.
                 LOG.log(System.Logger.Level.WARNING, "journal: removing " + file + ", a segment with no complete header");
                 Files.delete(file);
                 continue;
             }
-            final String headerProblem = headerProblem(buffer, bytes.length, sequence);
+            final String headerProblem = headerProblem(buffer, size, sequence);
             if (headerProblem != null)
             {
                 if (!skipCorrupt)
@@ -165,20 +167,20 @@ public final class Journal implements AutoCloseable
                     throw new JournalCorruptException(file, 0, headerProblem);
                 }
                 LOG.log(System.Logger.Level.ERROR, "journal: skipping " + file + ": " + headerProblem);
-                dropped += bytes.length;
+                dropped += size;
                 continue;
             }
-            final JournalSegment segment = new JournalSegment(sequence, file, Math.max(segmentSize, bytes.length), null, 0);
+            final JournalSegment segment = new JournalSegment(sequence, file, Math.max(segmentSize, size), null, 0);
             segments.put(sequence, segment);
             int position = SEGMENT_HEADER_LENGTH;
-            while (position + RECORD_HEADER_LENGTH <= bytes.length)
+            while (position + RECORD_HEADER_LENGTH <= size)
             {
                 final int length = buffer.getInt(position + LENGTH_OFFSET, ByteOrder.LITTLE_ENDIAN);
-                if (length == 0 && allZero(bytes, position))
+                if (length == 0 && allZero(buffer, position, size))
                 {
                     break;
                 }
-                final String problem = recordProblem(buffer, bytes.length, position);
+                final String problem = recordProblem(buffer, size, position);
                 if (problem == null)
                 {
                     try
@@ -195,12 +197,12 @@ public final class Journal implements AutoCloseable
                     position += alignedLength(length);
                     continue;
                 }
-                if (newest && !anyGoodRecordAfter(buffer, bytes.length, position))
+                if (newest && !anyGoodRecordAfter(buffer, size, position))
                 {
-                    LOG.log(System.Logger.Level.WARNING, "journal: dropped a torn tail of " + (bytes.length - position) +
+                    LOG.log(System.Logger.Level.WARNING, "journal: dropped a torn tail of " + (size - position) +
                         " bytes at offset " + position + " of " + file + " (" + problem + "); a crash in mid-write " +
                         "leaves one, and nothing in it was confirmed");
-                    dropped += bytes.length - position;
+                    dropped += size - position;
                     break;
                 }
                 if (!skipCorrupt)
@@ -209,7 +211,7 @@ public final class Journal implements AutoCloseable
                 }
                 LOG.log(System.Logger.Level.ERROR, "journal: skipping the rest of " + file + " from offset " + position +
                     " (" + problem + "); the records there are lost");
-                dropped += bytes.length - position;
+                dropped += size - position;
                 break;
             }
             segment.writePosition = position;
@@ -306,7 +308,9 @@ public final class Journal implements AutoCloseable
             return "record length " + length + " does not fit the " + (limit - position) + " bytes left";
         }
         final int stored = buffer.getInt(position + CHECKSUM_OFFSET, ByteOrder.LITTLE_ENDIAN);
-        if (stored != checksum(length, ByteBuffer.wrap(buffer.byteArray(), position + TYPE_OFFSET, length - TYPE_OFFSET)))
+        final ByteBuffer body = buffer.byteBuffer().duplicate();
+        body.limit(position + length).position(position + TYPE_OFFSET);
+        if (stored != checksum(length, body))
         {
             return "checksum mismatch";
         }
@@ -325,17 +329,39 @@ public final class Journal implements AutoCloseable
         return false;
     }
 
-    private static boolean allZero(final byte[] bytes, final int from)
+    private static boolean allZero(final UnsafeBuffer buffer, final int from, final int size)
     {
-        for (int i = from; i < bytes.length; i++)
+        int i = from;
+        for (; i + Long.BYTES <= size; i += Long.BYTES)
         {
-            if (bytes[i] != 0)
+            if (buffer.getLong(i) != 0)
+            {
+                return false;
+            }
+        }
+        for (; i < size; i++)
+        {
+            if (buffer.getByte(i) != 0)
             {
                 return false;
             }
         }
         return true;
     }
+
+    private static UnsafeBuffer map(final Path file) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            final long size = channel.size();
+            if (size > Integer.MAX_VALUE)
+            {
+                throw new IOException(file + " is larger (" + size + " bytes) than any journal segment can be");
+            }
+            return new UnsafeBuffer(size == 0 ? ByteBuffer.allocate(0) : channel.map(FileChannel.MapMode.READ_ONLY, 0, size));
+        }
+    }
+
 
     /**
      * @param body the record from its type byte to its end.

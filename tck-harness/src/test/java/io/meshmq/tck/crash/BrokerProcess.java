@@ -24,11 +24,24 @@ final class BrokerProcess implements AutoCloseable
 
     private final Process process;
     private final String url;
+    private final List<String> output;
 
-    private BrokerProcess(final Process process, final String url)
+    private BrokerProcess(final Process process, final String url, final List<String> output)
     {
         this.process = process;
         this.url = url;
+        this.output = output;
+    }
+
+    /**
+     * @return the broker's last lines of output, for a failure message.
+     */
+    String recentOutput()
+    {
+        synchronized (output)
+        {
+            return String.join("\n", output.subList(Math.max(0, output.size() - 40), output.size()));
+        }
     }
 
     /**
@@ -106,7 +119,7 @@ final class BrokerProcess implements AutoCloseable
                 throw new IllegalStateException("broker exited before listening: " + String.join("\n", output));
             }
         }
-        return new BrokerProcess(process, url);
+        return new BrokerProcess(process, url, output);
     }
 
     /**

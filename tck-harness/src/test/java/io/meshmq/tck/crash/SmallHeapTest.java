@@ -69,7 +69,11 @@ class SmallHeapTest
             for (int i = 0; i < OFFERED; i++)
             {
                 final Message message = consumer.receive(10_000);
-                assertNotNull(message, "message " + i + " of " + OFFERED);
+                if (message == null)
+                {
+                    throw new AssertionError("message " + i + " of " + OFFERED + " did not arrive within 10 s; the broker " +
+                        "said:\n" + broker.recentOutput());
+                }
                 assertEquals(i, message.getIntProperty("n"), "in order");
             }
             assertNull(consumer.receive(100), "each once");

@@ -125,8 +125,9 @@ class MemoryLimitTest
                 final MessageProducer producer = session.createProducer(slow);
                 producer.setDeliveryMode(deliveryMode);
                 // Sends without a confirmation are stopped only once the broker's word arrives: those on their
-                // way by then are taken, so the address goes over its limit by about that much.
-                final int count = deliveryMode == DeliveryMode.PERSISTENT ? 40 : 2000;
+                // way by then are taken (socket buffers hold megabytes), so the address goes over its limit by
+                // about that much, and the stream must be longer than that to be stopped.
+                final int count = deliveryMode == DeliveryMode.PERSISTENT ? 40 : 40_000;
                 final AtomicInteger sent = new AtomicInteger();
                 final AtomicReference<Exception> failure = new AtomicReference<>();
                 final Thread sender = new Thread(() ->

@@ -92,25 +92,24 @@ public class QueueThroughputBenchmark
     @OperationsPerInvocation(BATCH)
     public void nonPersistent() throws Exception
     {
-        producer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
-        for (int i = 0; i < BATCH; i++)
-        {
-            producer.send(message);
-        }
-        sent += BATCH;
-        received.awaitAtLeast(sent);
+        sendAndAwait(DeliveryMode.NON_PERSISTENT, BATCH);
     }
 
     @Benchmark
     @OperationsPerInvocation(PERSISTENT_BATCH)
     public void persistentSync() throws Exception
     {
-        producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-        for (int i = 0; i < PERSISTENT_BATCH; i++)
+        sendAndAwait(DeliveryMode.PERSISTENT, PERSISTENT_BATCH);
+    }
+
+    private void sendAndAwait(final int deliveryMode, final int count) throws Exception
+    {
+        producer.setDeliveryMode(deliveryMode);
+        for (int i = 0; i < count; i++)
         {
             producer.send(message);
         }
-        sent += PERSISTENT_BATCH;
+        sent += count;
         received.awaitAtLeast(sent);
     }
 

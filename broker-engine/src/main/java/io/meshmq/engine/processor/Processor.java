@@ -410,7 +410,11 @@ public final class Processor implements EventHandler<EngineEvent>
      */
     String checkRoom(final byte type, final String name, final boolean canPage)
     {
-        final AddressSettings settings = context.addressSettings().resolve(name);
+        return checkRoom(type, name, canPage, context.addressSettings().resolve(name));
+    }
+
+    private String checkRoom(final byte type, final String name, final boolean canPage, final AddressSettings settings)
+    {
         if (settings.fullPolicy() == AddressSettings.FullPolicy.BLOCK ||
             canPage && paging.isOn() && settings.fullPolicy() == AddressSettings.FullPolicy.PAGE)
         {
@@ -424,7 +428,12 @@ public final class Processor implements EventHandler<EngineEvent>
      */
     void blockIfFull(final ConnectionState connection, final byte type, final String name)
     {
-        final AddressSettings settings = context.addressSettings().resolve(name);
+        blockIfFull(connection, type, name, context.addressSettings().resolve(name));
+    }
+
+    private void blockIfFull(final ConnectionState connection, final byte type, final String name,
+        final AddressSettings settings)
+    {
         if (settings.fullPolicy() == AddressSettings.FullPolicy.BLOCK && fullReason(type, name, settings) != null)
         {
             blocked.block(connection, type, name, out, this::writeFrame);
@@ -533,7 +542,8 @@ public final class Processor implements EventHandler<EngineEvent>
             error(event.connection, event.correlationId, ErrorCode.INVALID_DESTINATION, problem);
             return;
         }
-        final String full = checkRoom(event.destinationType, event.destinationName, true);
+        final AddressSettings settings = context.addressSettings().resolve(event.destinationName);
+        final String full = checkRoom(event.destinationType, event.destinationName, true, settings);
         if (full != null)
         {
             error(event.connection, event.correlationId, ErrorCode.ADDRESS_FULL, "message not accepted: " + full);
@@ -573,7 +583,7 @@ public final class Processor implements EventHandler<EngineEvent>
         }
         enqueue(routed);
         confirm(event.connection, event.correlationId, mark);
-        blockIfFull(connection, event.destinationType, event.destinationName);
+        blockIfFull(connection, event.destinationType, event.destinationName, settings);
     }
 
     /**
@@ -975,7 +985,14 @@ public final class Processor implements EventHandler<EngineEvent>
 
     private AddressSettings settingsOf(final ServerQueue queue)
     {
-        return context.addressSettings().resolve(addressOf(queue));
+        // Settings are fixed once the broker starts: each queue looks its own up once.
+        AddressSettings settings = queue.settings;
+        if (settings == null)
+        {
+            settings = context.addressSettings().resolve(addressOf(queue));
+            queue.settings = settings;
+        }
+        return settings;
     }
 
     private static String addressOf(final ServerQueue queue)

@@ -49,6 +49,8 @@ final class ServerQueue extends JournalEntry
     io.meshmq.engine.paging.PageStore pages;
     /** A durable queue that pages: how far the journal knows its pages were read; null before the first read. */
     PagePosition pagePosition;
+    /** Its address's settings, looked up on first use (they do not change while the broker runs). */
+    AddressSettings settings;
     /** Consumers (open, or closed but still holding messages) attached to this queue. */
     int attached;
     boolean deleted;

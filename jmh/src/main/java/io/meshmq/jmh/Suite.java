@@ -49,6 +49,8 @@ public final class Suite
             Map.of("broker", new String[] {"meshmq", "artemis"})),
         new Workload("4 topic 1-4 non-persistent (deliveries/s)", "TopicFanOutBenchmark.oneToFour",
             Map.of("broker", new String[] {"meshmq", "artemis"})),
+        new Workload("7 in-VM 1P-1C non-persistent", "InVmThroughputBenchmark.nonPersistent",
+            Map.of("broker", new String[] {"meshmq", "artemis"})),
         new Workload("5 request/reply round trip", "RequestReplyBenchmark.roundTrip",
             Map.of("broker", new String[] {"meshmq", "artemis"})));
 

@@ -96,10 +96,7 @@ class AdminConformanceTest
         final jakarta.jms.XASession session = connection.createXASession();
         final javax.transaction.xa.XAResource resource = session.getXAResource();
         final javax.transaction.xa.Xid xid = XaConformanceTest.newXid();
-        resource.start(xid, javax.transaction.xa.XAResource.TMNOFLAGS);
-        session.createProducer(session.createQueue(env.name("cli-xa"))).send(session.createTextMessage("x"));
-        resource.end(xid, javax.transaction.xa.XAResource.TMSUCCESS);
-        resource.prepare(xid);
+        XaConformanceTest.sendInPreparedBranch(session, session.createQueue(env.name("cli-xa")), "x", xid);
         final String shown = io.meshmq.protocol.WireXid.of(xid).toString();
 
         final Cli list = cli("xa", "list", "--url", adminUrl);

@@ -71,6 +71,21 @@ class XaConformanceTest
             Arrays.equals(a.getBranchQualifier(), b.getBranchQualifier());
     }
 
+    /**
+     * Sends one message in a new branch of the session's resource, ends and prepares it.
+     *
+     * @return what prepare answered.
+     */
+    static int sendInPreparedBranch(final XASession session, final Queue queue, final String text, final Xid xid)
+        throws Exception
+    {
+        final XAResource resource = session.getXAResource();
+        resource.start(xid, XAResource.TMNOFLAGS);
+        session.createProducer(queue).send(session.createTextMessage(text));
+        resource.end(xid, XAResource.TMSUCCESS);
+        return resource.prepare(xid);
+    }
+
     private static XAConnection xaConnection(final Conformance env) throws Exception
     {
         final MeshConnectionFactory factory = env.consumerFactory();
@@ -108,10 +123,7 @@ class XaConformanceTest
         final Queue queue = session.createQueue(env.name("xa-send"));
         final XAResource resource = session.getXAResource();
         final Xid xid = newXid();
-        resource.start(xid, XAResource.TMNOFLAGS);
-        session.createProducer(queue).send(session.createTextMessage("in branch"));
-        resource.end(xid, XAResource.TMSUCCESS);
-        assertEquals(XAResource.XA_OK, resource.prepare(xid));
+        assertEquals(XAResource.XA_OK, sendInPreparedBranch(session, queue, "in branch", xid));
 
         final MessageConsumer consumer = plainConsumer(env, queue);
         assertNull(consumer.receive(100), "a prepared branch's message is not routed yet");
@@ -358,10 +370,7 @@ class XaConformanceTest
         final Queue queue = session.createQueue(env.name("xa-heuristic"));
         final XAResource resource = session.getXAResource();
         final Xid xid = newXid();
-        resource.start(xid, XAResource.TMNOFLAGS);
-        session.createProducer(queue).send(session.createTextMessage("decided by hand"));
-        resource.end(xid, XAResource.TMSUCCESS);
-        resource.prepare(xid);
+        sendInPreparedBranch(session, queue, "decided by hand", xid);
 
         final io.meshmq.admin.MeshAdmin admin = env.admin();
         final AdminTable listed = admin.call(AdminVerbs.XA_LIST);
@@ -389,10 +398,7 @@ class XaConformanceTest
         final byte[] global = new byte[64];
         Arrays.fill(global, (byte)0xFE);
         final Xid xid = new TestXid(-7 + 8, global, new byte[0]);
-        resource.start(xid, XAResource.TMNOFLAGS);
-        session.createProducer(queue).send(session.createTextMessage("x"));
-        resource.end(xid, XAResource.TMSUCCESS);
-        resource.prepare(xid);
+        sendInPreparedBranch(session, queue, "x", xid);
         final Xid found = Arrays.stream(resource.recover(XAResource.TMSTARTRSCAN)).filter(x -> sameXid(x, xid)).findFirst()
             .orElseThrow(() -> new AssertionError("not recovered"));
         assertArrayEquals(global, found.getGlobalTransactionId());

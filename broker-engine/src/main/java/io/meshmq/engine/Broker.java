@@ -12,6 +12,7 @@ import io.meshmq.engine.journal.JournalCorruptException;
 import io.meshmq.engine.journal.JournalSyncer;
 import io.meshmq.engine.journal.JournalWriteException;
 import io.meshmq.engine.net.ClientCommandAdapter;
+import io.meshmq.engine.processor.ClusterIdentity;
 import io.meshmq.engine.processor.Durability;
 import io.meshmq.engine.processor.EngineEvent;
 import io.meshmq.engine.processor.Processor;
@@ -72,6 +73,9 @@ public final class Broker implements AutoCloseable
     private InetSocketAddress boundAddress;
     private Journal journal;
     private JournalSyncer syncer;
+    private final AtomicLong connectionIds = new AtomicLong();
+    private NodeIdentity identity;
+    private ClusterInput clusterInput;
 
     private Broker(final BrokerContext context, final DataDirectory dataDirectory)
     {
@@ -118,6 +122,9 @@ public final class Broker implements AutoCloseable
     private void startEngine() throws BrokerStartException
     {
         final Path journalDirectory = dataDirectory.path().resolve(Journal.DIRECTORY);
+        identity = NodeIdentity.load(dataDirectory.path());
+        final ClusterIdentity cluster = context.clusterName() == null ? null :
+            new ClusterIdentity(context.clusterName(), identity.id(), context.name(), identity.incarnation());
         final Processor processor;
         try
         {
@@ -126,7 +133,7 @@ public final class Broker implements AutoCloseable
             final Durability durability = Durability.of(journal, context.journalSync());
             processor = Processor.recover(
                 new ProcessorContext(context.name(), context.autoCreateDestinations(), context.queues(), context.topics(),
-                    context.addressSettings(), context.globalMaxSize(), dataDirectory.path().resolve("paging")),
+                    context.addressSettings(), context.globalMaxSize(), dataDirectory.path().resolve("paging"), cluster),
                 SystemEpochClock.INSTANCE, durability);
             if (context.journalSync() == Durability.SyncPolicy.FORCE)
             {
@@ -155,6 +162,10 @@ public final class Broker implements AutoCloseable
         disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
         disruptor.start();
         final RingBuffer<EngineEvent> ring = disruptor.getRingBuffer();
+        if (cluster != null)
+        {
+            clusterInput = new ClusterInput(ring, connectionIds, context.clusterName(), identity, context.name());
+        }
         timer.scheduleAtFixedRate(() ->
         {
             if (processor.nextTickDueMs() <= System.currentTimeMillis())
@@ -172,7 +183,6 @@ public final class Broker implements AutoCloseable
     private void bind() throws BrokerStartException
     {
         final RingBuffer<EngineEvent> ring = disruptor.getRingBuffer();
-        final AtomicLong connectionIds = new AtomicLong();
         final ChannelInitializer<Channel> initializer = new ChannelInitializer<>()
         {
             @Override
@@ -227,6 +237,27 @@ public final class Broker implements AutoCloseable
     public String name()
     {
         return context.name();
+    }
+
+    /**
+     * @return this node's id, made once for its data directory.
+     */
+    public String nodeId()
+    {
+        return identity.id();
+    }
+
+    /**
+     * @return how the cluster layer feeds the engine; null for a broker in no cluster.
+     */
+    public ClusterInput clusterInput()
+    {
+        return clusterInput;
+    }
+
+    public BrokerContext context()
+    {
+        return context;
     }
 
     /**

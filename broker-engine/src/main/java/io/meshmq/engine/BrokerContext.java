@@ -43,6 +43,10 @@ public final class BrokerContext
     private boolean journalSkipCorrupt;
     private long globalMaxSize = defaultGlobalMaxSize();
     private Journal.FileOpener journalFileOpener = java.nio.channels.FileChannel::open;
+    private String clusterName;
+    private final List<String> clusterMembers = new ArrayList<>();
+    private String clusterUser;
+    private String clusterPassword;
 
     public String name()
     {
@@ -273,6 +277,55 @@ public final class BrokerContext
     }
 
     /**
+     * @return the cluster this node belongs to, or null for none.
+     */
+    public String clusterName()
+    {
+        return clusterName;
+    }
+
+    public BrokerContext clusterName(final String name)
+    {
+        this.clusterName = name == null || name.isBlank() ? null : name.strip();
+        return this;
+    }
+
+    /**
+     * @return HOST:PORT of every member this node connects to (its own address may be among them).
+     */
+    public List<String> clusterMembers()
+    {
+        return clusterMembers;
+    }
+
+    public BrokerContext clusterMember(final String hostPort)
+    {
+        clusterMembers.add(hostPort);
+        return this;
+    }
+
+    /**
+     * @return the user this node's cluster connections authenticate as (it needs role "cluster" where
+     * security is on), or null.
+     */
+    public String clusterUser()
+    {
+        return clusterUser;
+    }
+
+    public String clusterPassword()
+    {
+        return clusterPassword;
+    }
+
+    public BrokerContext clusterCredentials(final String user, final String password)
+    {
+        this.clusterUser = user;
+        this.clusterPassword = password;
+        return this;
+    }
+
+    /**
      * Checks every setting.
      *
      * @throws IllegalArgumentException naming the setting and what is accepted.
@@ -319,6 +372,10 @@ public final class BrokerContext
         if (!tcpEnabled && vmId == null)
         {
             throw new IllegalArgumentException("a broker with neither TCP nor an in-VM id cannot be reached");
+        }
+        if (clusterName == null && !clusterMembers.isEmpty())
+        {
+            throw new IllegalArgumentException("cluster members are listed but no cluster name is set (--cluster NAME)");
         }
         return this;
     }

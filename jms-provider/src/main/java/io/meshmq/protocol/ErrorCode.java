@@ -39,6 +39,8 @@ public final class ErrorCode
     public static final int XA_HEURISTIC_ROLLBACK = 16;
     /** The destination, or the broker as a whole, holds as many waiting messages as its memory limit allows. */
     public static final int ADDRESS_FULL = 17;
+    /** A cluster connection from a node of another cluster, or from the node itself. */
+    public static final int CLUSTER_MISMATCH = 18;
 
     private ErrorCode()
     {

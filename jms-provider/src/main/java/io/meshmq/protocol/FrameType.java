@@ -55,6 +55,23 @@ package io.meshmq.protocol;
  * ADMIN           c&gt;b  long correlationId, string verb, int argCount, argCount x string   (management;
  *                      the result is a REPLY holding an {@link AdminTable}, see {@link AdminVerbs})
  * </pre>
+ * Between the nodes of a cluster, on a connection whose HELLO has {@link FrameDescriptor#ROLE_CLUSTER} (the
+ * node that connected sends messages, the node it connected to tells it what queues and consumers it has):
+ * <pre>
+ * CLUSTER_JOIN    c&gt;b  long correlationId, string clusterName, string nodeId, string nodeName   (REPLY
+ *                      string nodeId, string nodeName; ERROR CLUSTER_MISMATCH and close if the cluster name
+ *                      differs or the node is this one. CLUSTER_BINDING frames for every queue follow)
+ * CLUSTER_BINDING b&gt;c  byte kind ({@link DestinationType#QUEUE} or TOPIC for a subscription), string address,
+ *                      string queue, boolean exists, boolean grouped (a durable or shared subscription: one
+ *                      of the same name anywhere in the cluster takes a message), string filter (a
+ *                      subscription's selector, or null), int consumers, int selectorCount,
+ *                      selectorCount x string   (the consumers' distinct selectors, null for "every message")
+ * CLUSTER_SEND    c&gt;b  long sequence, byte kind (QUEUE or TOPIC), string address, int queueCount,
+ *                      queueCount x string queue (or subscription), rest message   (stores the message in
+ *                      those queues of the receiving node, once: a sequence at or below the highest
+ *                      stored from that node is a resend and is only confirmed. OK or ERROR with the sequence
+ *                      as correlation id, OK once stored as SEND would be)
+ * </pre>
  * The message encoding inside SEND and DELIVER is described by {@link MessageDescriptor}.
  */
 public final class FrameType
@@ -90,6 +107,9 @@ public final class FrameType
     public static final byte DELETE_TEMP = 41;
     public static final byte UNSUBSCRIBE = 42;
     public static final byte ADMIN = 50;
+    public static final byte CLUSTER_JOIN = 60;
+    public static final byte CLUSTER_BINDING = 61;
+    public static final byte CLUSTER_SEND = 62;
 
     private FrameType()
     {
@@ -134,6 +154,9 @@ public final class FrameType
             case DELETE_TEMP: return "DELETE_TEMP";
             case UNSUBSCRIBE: return "UNSUBSCRIBE";
             case ADMIN: return "ADMIN";
+            case CLUSTER_JOIN: return "CLUSTER_JOIN";
+            case CLUSTER_BINDING: return "CLUSTER_BINDING";
+            case CLUSTER_SEND: return "CLUSTER_SEND";
             default: return "UNKNOWN(" + type + ")";
         }
     }

@@ -103,10 +103,25 @@ public final class MessageFields
      */
     public byte[] rewrite(final byte[] encoded, final Map<String, Object> extra, final long expiration)
     {
+        return rewrite(encoded, extra, java.util.Set.of(), expiration, encoded[MessageDescriptor.PRIORITY_OFFSET]);
+    }
+
+    /**
+     * Re-encodes a message with properties added and removed, a new expiration and a new priority; the
+     * cluster uses it to carry routing with a forwarded message and to take it off again.
+     *
+     * @param removed  names of properties to leave out.
+     * @param priority the priority in the fixed header.
+     */
+    public byte[] rewrite(final byte[] encoded, final Map<String, Object> extra, final java.util.Set<String> removed,
+        final long expiration, final int priority)
+    {
         final WireWriter writer = new WireWriter(encoded.length + 128);
         writer.writeRaw(encoded, 0, propertiesOffset);
         writer.buffer().putLong(MessageDescriptor.EXPIRATION_OFFSET, expiration, FrameDescriptor.BYTE_ORDER);
+        writer.buffer().putByte(MessageDescriptor.PRIORITY_OFFSET, (byte)priority);
         final Map<String, Object> merged = new HashMap<>(properties);
+        merged.keySet().removeAll(removed);
         merged.putAll(extra);
         writer.writeInt(merged.size());
         for (final Map.Entry<String, Object> property : merged.entrySet())

@@ -56,6 +56,9 @@ package io.meshmq.engine.journal;
  *   <li>{@link #DEPAGE}: messages read back from a durable queue's page files: long queue id, long page, long
  *       offset (where reading its pages goes on from), int message count, that many MESSAGE payloads (their
  *       references are in that queue). A later DEPAGE of the same queue replaces the position.</li>
+ *   <li>{@link #LINK}: messages another node of the cluster forwarded: string node id, long sequence (the
+ *       highest of that node's forwards stored here), int count, count x MESSAGE payload. A later LINK of the
+ *       same node replaces the sequence.</li>
  * </ul>
  */
 public final class JournalRecordDescriptor
@@ -84,6 +87,7 @@ public final class JournalRecordDescriptor
     public static final byte PREPARE = 9;
     public static final byte TRANSACTION_END = 10;
     public static final byte DEPAGE = 11;
+    public static final byte LINK = 12;
 
     public static final byte OUTCOME_COMMITTED = 1;
     public static final byte OUTCOME_ROLLED_BACK = 2;
@@ -121,6 +125,7 @@ public final class JournalRecordDescriptor
             case PREPARE: return "PREPARE";
             case TRANSACTION_END: return "TRANSACTION_END";
             case DEPAGE: return "DEPAGE";
+            case LINK: return "LINK";
             default: return "type " + type;
         }
     }

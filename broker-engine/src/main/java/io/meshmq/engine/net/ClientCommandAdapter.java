@@ -50,6 +50,8 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
     private final WireWriter replies = new WireWriter(256);
     private final MessageHeaderFlyweight header = new MessageHeaderFlyweight();
     private ChannelConnection connection;
+    /** The HELLO came from another node of a cluster: only then are the CLUSTER_* frames accepted. */
+    private boolean clusterRole;
     private boolean closing;
 
     public ClientCommandAdapter(
@@ -117,7 +119,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
                 " is not supported; this broker speaks version " + FrameDescriptor.PROTOCOL_VERSION);
         }
         final byte role = reader.readByte();
-        if (role != FrameDescriptor.ROLE_CLIENT)
+        if (role != FrameDescriptor.ROLE_CLIENT && role != FrameDescriptor.ROLE_CLUSTER)
         {
             throw new ProtocolException(ErrorCode.BAD_HANDSHAKE, "role " + role + " is not accepted on this port");
         }
@@ -137,6 +139,16 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
         if (clientId != null && clientId.isEmpty())
         {
             throw new ProtocolException(ErrorCode.INVALID_CLIENT_ID, "client id must not be empty");
+        }
+        if (role == FrameDescriptor.ROLE_CLUSTER)
+        {
+            if (users.isSecurityEnabled() && !users.rolesOf(authenticatedUser).contains(UserStore.CLUSTER_ROLE))
+            {
+                throw new ProtocolException(ErrorCode.SECURITY, "user '" + authenticatedUser + "' of the cluster connection from " +
+                    ctx.channel().remoteAddress() + " does not have role '" + UserStore.CLUSTER_ROLE + "'; give the " +
+                    "cluster.user set on every node that role");
+            }
+            clusterRole = true;
         }
 
         final FrameDecoder decoder = (FrameDecoder)ctx.pipeline().get(NettyFrames.FRAME_DECODER);
@@ -385,6 +397,59 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
             }
             case FrameType.PONG:
                 break;
+            case FrameType.CLUSTER_JOIN:
+            {
+                requireClusterRole(type);
+                final long correlationId = reader.readLong();
+                final String cluster = reader.readRequiredString("cluster name");
+                final String nodeId = reader.readRequiredString("node id");
+                final String nodeName = reader.readRequiredString("node name");
+                reader.requireEnd("CLUSTER_JOIN");
+                publish(EngineEvent.CLUSTER_JOIN, correlationId, e ->
+                {
+                    e.destinationName = cluster;
+                    e.nodeId = nodeId;
+                    e.nodeName = nodeName;
+                });
+                break;
+            }
+            case FrameType.CLUSTER_SEND:
+            {
+                requireClusterRole(type);
+                final long sequence = reader.readLong();
+                final byte kind = reader.readByte();
+                if (kind != DestinationType.QUEUE && kind != DestinationType.TOPIC)
+                {
+                    throw new ProtocolException("CLUSTER_SEND for destination type " + kind + "; only QUEUE and TOPIC");
+                }
+                final String address = readDestinationName();
+                final int count = reader.readCount(4);
+                if (count == 0)
+                {
+                    throw new ProtocolException("CLUSTER_SEND names no queue");
+                }
+                final String[] queues = new String[count];
+                for (int i = 0; i < count; i++)
+                {
+                    queues[i] = readDestinationName();
+                }
+                final byte[] message = reader.readRest();
+                header.wrap(message);
+                final long seq = ring.next();
+                try
+                {
+                    final EngineEvent e = claim(seq, EngineEvent.CLUSTER_SEND, sequence);
+                    e.destinationType = kind;
+                    e.destinationName = address;
+                    e.sendNames = queues;
+                    e.message = message;
+                }
+                finally
+                {
+                    ring.publish(seq);
+                }
+                break;
+            }
             default:
                 throw new ProtocolException("unexpected frame " + FrameType.name(type) + " from a client");
         }
@@ -544,6 +609,15 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
         event.connection = connection;
         event.correlationId = correlationId;
         return event;
+    }
+
+    private void requireClusterRole(final byte type)
+    {
+        if (!clusterRole)
+        {
+            throw new ProtocolException(FrameType.name(type) + " is accepted only on a cluster connection (HELLO with " +
+                "the cluster role)");
+        }
     }
 
     private byte readDestinationType()

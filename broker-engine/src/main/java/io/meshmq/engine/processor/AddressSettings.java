@@ -11,10 +11,26 @@ package io.meshmq.engine.processor;
  * @param maxSizeBytes        bytes of messages one of its queues may hold waiting in memory; -1 for no limit of
  *                            its own (the broker's global limit still applies).
  * @param fullPolicy          what happens to a send when that limit, or the global one, is reached.
+ * @param loadBalancing       in a cluster, which nodes its messages may go to.
+ * @param redistributionDelayMs in a cluster, how long a queue must have had no consumers before its waiting
+ *                            messages move to a node that has; -1 never.
  */
 public record AddressSettings(int maxDeliveryAttempts, long redeliveryDelayMs, String deadLetterAddress, String expiryAddress,
-    long maxSizeBytes, FullPolicy fullPolicy)
+    long maxSizeBytes, FullPolicy fullPolicy, LoadBalancing loadBalancing, long redistributionDelayMs)
 {
+    /**
+     * Where a message sent on one node of a cluster may go.
+     */
+    public enum LoadBalancing
+    {
+        /** It stays on the node it was sent to. */
+        OFF,
+        /** Round robin over every node that has the queue, consumers or not. */
+        STRICT,
+        /** Only to nodes with a consumer that would take it; the local node first while its consumers keep up. */
+        ON_DEMAND
+    }
+
     /**
      * What a full address does with new messages.
      */
@@ -34,10 +50,12 @@ public record AddressSettings(int maxDeliveryAttempts, long redeliveryDelayMs, S
     public static final String DEFAULT_EXPIRY_ADDRESS = "ExpiryQueue";
     public static final long DEFAULT_MAX_SIZE_BYTES = -1;
     public static final FullPolicy DEFAULT_FULL_POLICY = FullPolicy.PAGE;
+    public static final LoadBalancing DEFAULT_LOAD_BALANCING = LoadBalancing.ON_DEMAND;
+    public static final long DEFAULT_REDISTRIBUTION_DELAY_MS = 1000;
 
     public static final AddressSettings DEFAULTS = new AddressSettings(DEFAULT_MAX_DELIVERY_ATTEMPTS,
         DEFAULT_REDELIVERY_DELAY_MS, DEFAULT_DEAD_LETTER_ADDRESS, DEFAULT_EXPIRY_ADDRESS, DEFAULT_MAX_SIZE_BYTES,
-        DEFAULT_FULL_POLICY);
+        DEFAULT_FULL_POLICY, DEFAULT_LOAD_BALANCING, DEFAULT_REDISTRIBUTION_DELAY_MS);
 
     public AddressSettings
     {
@@ -56,6 +74,15 @@ public record AddressSettings(int maxDeliveryAttempts, long redeliveryDelayMs, S
         if (fullPolicy == null)
         {
             throw new IllegalArgumentException("address-full-policy is missing");
+        }
+        if (loadBalancing == null)
+        {
+            throw new IllegalArgumentException("load-balancing is missing");
+        }
+        if (redistributionDelayMs < -1)
+        {
+            throw new IllegalArgumentException("redistribution-delay " + redistributionDelayMs +
+                " must be -1 (never) or a number of milliseconds");
         }
         deadLetterAddress = deadLetterAddress == null ? "" : deadLetterAddress.trim();
         expiryAddress = expiryAddress == null ? "" : expiryAddress.trim();

@@ -26,8 +26,11 @@ public final class AddressSettingsMatcher
     public static final String EXPIRY_ADDRESS = "expiry-address";
     public static final String MAX_SIZE_BYTES = "max-size-bytes";
     public static final String ADDRESS_FULL_POLICY = "address-full-policy";
+    public static final String LOAD_BALANCING = "load-balancing";
+    public static final String REDISTRIBUTION_DELAY = "redistribution-delay";
     public static final List<String> KEYS = List.of(
-        MAX_DELIVERY_ATTEMPTS, REDELIVERY_DELAY, DEAD_LETTER_ADDRESS, EXPIRY_ADDRESS, MAX_SIZE_BYTES, ADDRESS_FULL_POLICY);
+        MAX_DELIVERY_ATTEMPTS, REDELIVERY_DELAY, DEAD_LETTER_ADDRESS, EXPIRY_ADDRESS, MAX_SIZE_BYTES, ADDRESS_FULL_POLICY,
+        LOAD_BALANCING, REDISTRIBUTION_DELAY);
 
     private final Map<String, Map<String, String>> byPattern = new LinkedHashMap<>();
     private final Map<String, AddressSettings> resolved = new HashMap<>();
@@ -82,7 +85,8 @@ public final class AddressSettingsMatcher
             merged.getOrDefault(DEAD_LETTER_ADDRESS, AddressSettings.DEFAULT_DEAD_LETTER_ADDRESS),
             merged.getOrDefault(EXPIRY_ADDRESS, AddressSettings.DEFAULT_EXPIRY_ADDRESS),
             number(merged, MAX_SIZE_BYTES, AddressSettings.DEFAULT_MAX_SIZE_BYTES),
-            policy(merged.get(ADDRESS_FULL_POLICY)));
+            policy(merged.get(ADDRESS_FULL_POLICY)), loadBalancing(merged.get(LOAD_BALANCING)),
+            number(merged, REDISTRIBUTION_DELAY, AddressSettings.DEFAULT_REDISTRIBUTION_DELAY_MS));
         resolved.put(address, settings);
         return settings;
     }
@@ -105,6 +109,22 @@ public final class AddressSettingsMatcher
             case "BLOCK": return AddressSettings.FullPolicy.BLOCK;
             default:
                 throw new IllegalArgumentException(ADDRESS_FULL_POLICY + " '" + value + "' must be PAGE, BLOCK or FAIL");
+        }
+    }
+
+    private static AddressSettings.LoadBalancing loadBalancing(final String value)
+    {
+        if (value == null)
+        {
+            return AddressSettings.DEFAULT_LOAD_BALANCING;
+        }
+        switch (value.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'))
+        {
+            case "OFF": return AddressSettings.LoadBalancing.OFF;
+            case "STRICT": return AddressSettings.LoadBalancing.STRICT;
+            case "ON_DEMAND": return AddressSettings.LoadBalancing.ON_DEMAND;
+            default:
+                throw new IllegalArgumentException(LOAD_BALANCING + " '" + value + "' must be OFF, STRICT or ON_DEMAND");
         }
     }
 

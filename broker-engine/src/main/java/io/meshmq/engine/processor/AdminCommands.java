@@ -21,10 +21,12 @@ final class AdminCommands
     private final Paging paging;
     private final XaBranches xa;
     private final Consumer<ServerQueue> deleteSubscription;
+    private final Cluster cluster;
 
     AdminCommands(final Destinations destinations, final ScheduledDeliveries scheduled, final Durability durability,
-        final Paging paging, final XaBranches xa, final Consumer<ServerQueue> deleteSubscription)
+        final Paging paging, final XaBranches xa, final Consumer<ServerQueue> deleteSubscription, final Cluster cluster)
     {
+        this.cluster = cluster;
         this.destinations = destinations;
         this.scheduled = scheduled;
         this.durability = durability;
@@ -45,6 +47,7 @@ final class AdminCommands
             case AdminVerbs.TOPIC_LIST: return destinations.topicTable();
             case AdminVerbs.SUBSCRIPTION_LIST: return destinations.subscriptionTable();
             case AdminVerbs.XA_LIST: return xa.table();
+            case AdminVerbs.CLUSTER_STATUS: return cluster.statusTable();
             case AdminVerbs.XA_COMMIT: return xa.completeByHand(xidArgument(verb, args), true);
             case AdminVerbs.XA_ROLLBACK: return xa.completeByHand(xidArgument(verb, args), false);
             case AdminVerbs.QUEUE_CREATE:

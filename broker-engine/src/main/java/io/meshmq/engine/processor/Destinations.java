@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Every queue, topic and named subscription the broker has, by name.
@@ -25,6 +26,8 @@ final class Destinations
     final MemoryUsage memory;
     private final Durability durability;
     private final Paging paging;
+    /** Told when a queue or subscription is made or deleted (the cluster tells other nodes). */
+    Consumer<ServerQueue> changes = queue -> { };
 
     Destinations(final Durability durability, final MemoryUsage memory, final Paging paging)
     {
@@ -44,6 +47,7 @@ final class Destinations
             queue = new ServerQueue(name, ServerQueue.Kind.QUEUE, 0, null, memory);
             queues.put(name, queue);
             durability.queueCreated(queue);
+            changes.accept(queue);
         }
         return queue;
     }
@@ -90,6 +94,7 @@ final class Destinations
         {
             sharedSubscriptions.put(spec.key(), subscription);
         }
+        changes.accept(subscription);
         return subscription;
     }
 
@@ -117,6 +122,7 @@ final class Destinations
         {
             sharedSubscriptions.remove(spec.key(), subscription);
         }
+        changes.accept(subscription);
     }
 
     /**
@@ -130,6 +136,7 @@ final class Destinations
         paging.drop(queue);
         queues.remove(queue.name, queue);
         durability.queueDeleted(queue, dropped);
+        changes.accept(queue);
     }
 
     /**

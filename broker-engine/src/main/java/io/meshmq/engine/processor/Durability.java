@@ -876,6 +876,45 @@ public final class Durability
     }
 
     /**
+     * A message another node forwarded was routed here: if it is persistent and has durable references, one
+     * LINK record holds it and the node's new sequence, so after a crash both are back or neither is.
+     *
+     * @return true if it was journaled (its confirmation waits for the force).
+     * @throws JournalWriteException if it could not be appended: nothing was stored, route nothing.
+     */
+    boolean linkReceived(final LinkPosition position, final long sequence, final ServerMessage message,
+        final List<MessageReference> references)
+    {
+        if (journal == null || !message.isPersistent() || !keepDurable(message, references))
+        {
+            return false;
+        }
+        final int length;
+        final int messageLength;
+        try
+        {
+            ensureJournaled(message.durableReferences);
+            message.journalId(nextId());
+            payload.reset().writeString(position.nodeId).writeLong(sequence).writeInt(1);
+            messageLength = encodeMessage(message);
+            length = journal.append(LINK, payload);
+            journal.writeStaged();
+        }
+        catch (final JournalWriteException ex)
+        {
+            message.journalId(0);
+            message.durableReferences = null;
+            message.liveDurableReferences = 0;
+            noteFailure(ex);
+            throw ex;
+        }
+        position.journaledSequence = sequence;
+        journal.place(message, messageLength);
+        journal.place(position, Math.max(RECORD_HEADER_LENGTH + 16, length - messageLength));
+        return true;
+    }
+
+    /**
      * The queue's pages are read to the end and gone: its position need not be kept.
      */
     void pagingEnded(final ServerQueue queue)
@@ -894,11 +933,11 @@ public final class Durability
      * largest it found.
      */
     void recover(final Destinations destinations, final Restorer restorer, final Consumer<PreparedTransaction> branches,
-        final Consumer<PagePosition> positions) throws IOException, JournalCorruptException
+        final Consumer<PagePosition> positions, final Consumer<LinkPosition> links) throws IOException, JournalCorruptException
     {
         if (journal != null)
         {
-            nextId = new JournalRecovery(journal).recover(destinations, restorer, branches, positions) + 1;
+            nextId = new JournalRecovery(journal).recover(destinations, restorer, branches, positions, links) + 1;
         }
     }
 
@@ -916,7 +955,7 @@ public final class Durability
                 entry instanceof ServerQueue ? !((ServerQueue)entry).deleted :
                 entry instanceof TopicAddress ? !((TopicAddress)entry).deleted :
                 entry instanceof PagePosition ? ((PagePosition)entry).queue.pagePosition == entry :
-                !((PreparedTransaction)entry).ended;
+                entry instanceof LinkPosition || !((PreparedTransaction)entry).ended;
             if (live && !entry.isJournaled())
             {
                 rewrite(entry);
@@ -971,6 +1010,12 @@ public final class Durability
             payload.reset().writeLong(position.queue.journalId()).writeLong(position.cursor.page())
                 .writeLong(position.cursor.offset()).writeInt(0);
             return journal.place(position, journal.append(DEPAGE, payload));
+        }
+        else if (entry instanceof LinkPosition)
+        {
+            final LinkPosition position = (LinkPosition)entry;
+            payload.reset().writeString(position.nodeId).writeLong(position.journaledSequence).writeInt(0);
+            return journal.place(position, journal.append(LINK, payload));
         }
         else if (entry instanceof PreparedTransaction)
         {

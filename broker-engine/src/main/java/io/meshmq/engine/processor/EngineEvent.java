@@ -39,6 +39,25 @@ public final class EngineEvent
     public static final byte XA_FORGET = 25;
     /** A connection that was backed up can take data again: deliveries to it resume. */
     public static final byte WRITABLE = 26;
+    /** A node of this cluster connected to this one (correlationId, destinationName = cluster, nodeId, nodeName). */
+    public static final byte CLUSTER_JOIN = 27;
+    /** A message from another node for named queues here (correlationId = sequence, sendNames, message). */
+    public static final byte CLUSTER_SEND = 28;
+    /** From the cluster layer: this node's link to another is up (connection = where to forward) or down (reason). */
+    public static final byte CLUSTER_LINK_UP = 29;
+    public static final byte CLUSTER_LINK_DOWN = 30;
+    /**
+     * From the cluster layer: a queue of another node changed (destinationType, destinationName = address,
+     * subscriptionName = queue, consumerFlags = {@link #BINDING_EXISTS} | {@link #BINDING_GROUPED}, selector =
+     * the subscription's filter, count = consumers, attachment = the consumers' selectors, a Selector[]
+     * with null for "every message").
+     */
+    public static final byte CLUSTER_BINDING = 31;
+    /** From the cluster layer: another node stored a forwarded message (correlationId = sequence), or could not (reason). */
+    public static final byte CLUSTER_FORWARDED = 32;
+
+    public static final byte BINDING_EXISTS = 1;
+    public static final byte BINDING_GROUPED = 2;
 
     public byte type;
     public ConnectionOutput connection;
@@ -71,6 +90,9 @@ public final class EngineEvent
     /** FORCED: the syncer's request, and why the force failed (null if it did not). */
     public Object attachment;
     public String reason;
+    /** CLUSTER_*: the other node. */
+    public String nodeId;
+    public String nodeName;
 
     public void clear()
     {
@@ -98,5 +120,7 @@ public final class EngineEvent
         xid = null;
         attachment = null;
         reason = null;
+        nodeId = null;
+        nodeName = null;
     }
 }

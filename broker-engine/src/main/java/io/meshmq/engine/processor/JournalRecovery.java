@@ -76,6 +76,13 @@ final class JournalRecovery
     }
 
     /**
+     * The highest forward of another node stored here.
+     */
+    private record RecoveredLink(long sequence, JournalSegment segment, int length)
+    {
+    }
+
+    /**
      * A reference a prepared branch holds, with its delivery count when the branch was prepared.
      */
     private record Held(PreparedTransaction branch, int deliveryCount)
@@ -97,6 +104,7 @@ final class JournalRecovery
         final TreeMap<Long, RecoveredMessage> messages = new TreeMap<>();
         final Map<WireXid, RecoveredBranch> branches = new LinkedHashMap<>();
         final TreeMap<Long, RecoveredPosition> positions = new TreeMap<>();
+        final Map<String, RecoveredLink> links = new LinkedHashMap<>();
         final WireReader reader = new WireReader();
         long maxId;
 
@@ -139,6 +147,22 @@ final class JournalRecovery
                     final long queueId = in.readLong();
                     final PageStore.Cursor cursor = new PageStore.Cursor(in.readLong(), in.readLong());
                     supersede(segment, positions.put(queueId, new RecoveredPosition(cursor, segment, length)));
+                    final int count = in.readCount(12);
+                    for (int i = 0; i < count; i++)
+                    {
+                        readMessage(in, segment);
+                    }
+                    break;
+                }
+                case LINK:
+                {
+                    final String nodeId = in.readRequiredString("node id");
+                    final long sequence = in.readLong();
+                    final RecoveredLink previous = links.get(nodeId);
+                    if (previous == null || previous.sequence() <= sequence)
+                    {
+                        supersede(segment, links.put(nodeId, new RecoveredLink(sequence, segment, length)));
+                    }
                     final int count = in.readCount(12);
                     for (int i = 0; i < count; i++)
                     {
@@ -233,7 +257,8 @@ final class JournalRecovery
             final JournalSegment older = previous instanceof RecoveredDefinition ? ((RecoveredDefinition)previous).segment() :
                 previous instanceof RecoveredMessage ? ((RecoveredMessage)previous).segment :
                 previous instanceof RecoveredBranch ? ((RecoveredBranch)previous).segment() :
-                previous instanceof RecoveredPosition ? ((RecoveredPosition)previous).segment() : null;
+                previous instanceof RecoveredPosition ? ((RecoveredPosition)previous).segment() :
+                previous instanceof RecoveredLink ? ((RecoveredLink)previous).segment() : null;
             segment.dependOn(older);
         }
 
@@ -335,11 +360,17 @@ final class JournalRecovery
      * @return the largest id the journal holds.
      */
     long recover(final Destinations destinations, final Durability.Restorer restorer,
-        final Consumer<PreparedTransaction> branchSink, final Consumer<PagePosition> positionSink)
-        throws IOException, JournalCorruptException
+        final Consumer<PreparedTransaction> branchSink, final Consumer<PagePosition> positionSink,
+        final Consumer<LinkPosition> linkSink) throws IOException, JournalCorruptException
     {
         final RecoveryState state = new RecoveryState();
         final Journal.RecoveryReport report = journal.recover(state::onRecord);
+        state.links.forEach((nodeId, recovered) ->
+        {
+            final LinkPosition link = new LinkPosition(nodeId, recovered.sequence());
+            journal.placeRecovered(link, recovered.segment(), recovered.length());
+            linkSink.accept(link);
+        });
         for (final RecoveredDefinition definition : state.topics.values())
         {
             final TopicAddress topic = destinations.topics.computeIfAbsent(definition.name(), n -> new TopicAddress(n, false, 0));

@@ -54,6 +54,8 @@ public final class Processor implements EventHandler<EngineEvent>
     private final XaBranches xa;
     private final Paging paging;
     private final AdminCommands admin;
+    private final Cluster cluster;
+    private final List<MessageReference> copies = new ArrayList<>();
     private final BlockedProducers blocked = new BlockedProducers();
     private final ScheduledDeliveries scheduled = new ScheduledDeliveries();
     private final List<MessageReference> routed = new ArrayList<>();
@@ -114,7 +116,9 @@ public final class Processor implements EventHandler<EngineEvent>
         });
         this.destinations = new Destinations(durability, memory, paging);
         this.xa = new XaBranches(this, durability);
-        this.admin = new AdminCommands(destinations, scheduled, durability, paging, xa, this::deleteSubscription);
+        this.cluster = new Cluster(context.cluster(), destinations, durability, new ClusterHost());
+        destinations.changes = cluster::changed;
+        this.admin = new AdminCommands(destinations, scheduled, durability, paging, xa, this::deleteSubscription, cluster);
         lastExpiryScanMs = clock.time();
         nextTickDueMs = lastExpiryScanMs + EXPIRY_SCAN_INTERVAL_MS;
     }
@@ -131,9 +135,11 @@ public final class Processor implements EventHandler<EngineEvent>
         final Processor processor = new Processor(context, clock, durability);
         processor.nowMs = clock.time();
         final List<PagePosition> positions = new ArrayList<>();
-        durability.recover(processor.destinations, processor::restore, processor.xa::restore, positions::add);
+        durability.recover(processor.destinations, processor::restore, processor.xa::restore, positions::add,
+            processor.cluster::restorePosition);
         processor.paging.recover(processor.destinations, positions);
         processor.createConfiguredDestinations();
+        processor.cluster.recovered();
         return processor;
     }
 
@@ -190,9 +196,11 @@ public final class Processor implements EventHandler<EngineEvent>
             dispatchTouched();
             blocked.releaseWhereRoom((type, name) -> fullReason(type, name, context.addressSettings().resolve(name)) != null,
                 out, this::writeFrame);
+            cluster.endOfBatch();
             durability.endOfBatch(confirmer);
             flush();
-            nextTickDueMs = Math.min(scheduled.nextDueMs(), lastExpiryScanMs + EXPIRY_SCAN_INTERVAL_MS);
+            nextTickDueMs = Math.min(Math.min(scheduled.nextDueMs(), lastExpiryScanMs + EXPIRY_SCAN_INTERVAL_MS),
+                cluster.nextTickDueMs(nowMs));
             if (!stalled.isEmpty())
             {
                 // A connection backed up by this batch's own writes may drain without its writability ever
@@ -265,6 +273,27 @@ public final class Processor implements EventHandler<EngineEvent>
                 onTick();
                 break;
             case EngineEvent.WRITABLE: resumeStalled(); break;
+            case EngineEvent.CLUSTER_JOIN:
+                if (connection(event) != null)
+                {
+                    cluster.join(event.connection, event.correlationId, event.destinationName, event.nodeId, event.nodeName);
+                }
+                break;
+            case EngineEvent.CLUSTER_SEND:
+                cluster.receive(event.connection, event.correlationId, event.destinationType, event.destinationName,
+                    event.sendNames, event.message);
+                break;
+            case EngineEvent.CLUSTER_LINK_UP:
+                cluster.linkUp(event.nodeId, event.nodeName, event.destinationName, event.connection);
+                break;
+            case EngineEvent.CLUSTER_LINK_DOWN: cluster.linkDown(event.nodeId, event.reason); break;
+            case EngineEvent.CLUSTER_BINDING:
+                cluster.binding(event.nodeId, event.destinationType, event.destinationName, event.subscriptionName,
+                    (event.consumerFlags & EngineEvent.BINDING_EXISTS) != 0,
+                    (event.consumerFlags & EngineEvent.BINDING_GROUPED) != 0, event.selector, event.count,
+                    (Selector[])event.attachment);
+                break;
+            case EngineEvent.CLUSTER_FORWARDED: cluster.forwarded(event.nodeId, event.correlationId, event.reason); break;
             case EngineEvent.FORCED:
                 durability.onForced((JournalSyncer.Request)event.attachment, event.reason, confirmer);
                 break;
@@ -339,6 +368,7 @@ public final class Processor implements EventHandler<EngineEvent>
             connectionsByClientId.remove(connection.clientId, connection);
         }
         blocked.forget(connection);
+        cluster.connectionClosed(connectionId);
         for (final ServerConsumer consumer : new ArrayList<>(connection.consumers.values()))
         {
             closeAndReturnAll(consumer);
@@ -372,6 +402,10 @@ public final class Processor implements EventHandler<EngineEvent>
      */
     String checkRoutable(final byte type, final String name)
     {
+        if (Cluster.isReserved(name))
+        {
+            return "'" + name + "' is reserved: names beginning with '" + Cluster.RESERVED_PREFIX + "' belong to the cluster";
+        }
         switch (type)
         {
             case DestinationType.QUEUE:
@@ -478,15 +512,23 @@ public final class Processor implements EventHandler<EngineEvent>
      * take it), without linking them yet: the journal must have them first.
      */
     private void route(final ConnectionState publisher, final byte type, final String name, final ServerMessage message,
-        final List<MessageReference> into)
+        final List<MessageReference> into, final List<MessageReference> copies)
     {
-        route(publisher.clientId, publisher.id(), type, name, message, into);
+        route(publisher.clientId, publisher.id(), type, name, message, into, copies);
     }
 
+    /**
+     * @param copies where copies for other nodes of the cluster go (references in their forward queues, each
+     *               a message of its own that the caller journals with the rest).
+     */
     void route(final String publisherClientId, final long publisherConnectionId, final byte type, final String name,
-        final ServerMessage message, final List<MessageReference> into)
+        final ServerMessage message, final List<MessageReference> into, final List<MessageReference> copies)
     {
-        if (DestinationType.isTopic(type))
+        if (cluster.routesRemotely(type, name))
+        {
+            cluster.route(type, name, message, publisherClientId, publisherConnectionId, into, copies);
+        }
+        else if (DestinationType.isTopic(type))
         {
             final TopicAddress topic = destinations.topic(name);
             topic.messagesPublished++;
@@ -552,7 +594,8 @@ public final class Processor implements EventHandler<EngineEvent>
         final long mark = durability.mark();
         final ServerMessage message = message(event.message, connection);
         routed.clear();
-        route(connection, event.destinationType, event.destinationName, message, routed);
+        copies.clear();
+        route(connection, event.destinationType, event.destinationName, message, routed, copies);
         final Paging.Written written;
         try
         {
@@ -566,6 +609,10 @@ public final class Processor implements EventHandler<EngineEvent>
         }
         try
         {
+            for (int i = 0; i < copies.size(); i++)
+            {
+                durability.messageRouted(copies.get(i).message, List.of(copies.get(i)));
+            }
             durability.messageRouted(message, routed);
         }
         catch (final JournalWriteException ex)
@@ -582,6 +629,7 @@ public final class Processor implements EventHandler<EngineEvent>
             durability.pagesWritten(written.stores());
         }
         enqueue(routed);
+        enqueue(copies);
         confirm(event.connection, event.correlationId, mark);
         blockIfFull(connection, event.destinationType, event.destinationName, settings);
     }
@@ -636,9 +684,16 @@ public final class Processor implements EventHandler<EngineEvent>
         {
             final ServerMessage message = message(event.sendMessages[i], connection);
             final List<MessageReference> into = new ArrayList<>();
-            route(connection, event.sendTypes[i], event.sendNames[i], message, into);
+            copies.clear();
+            route(connection, event.sendTypes[i], event.sendNames[i], message, into, copies);
             messages.add(message);
             references.add(into);
+            // Copies for other nodes of the cluster commit in the same record as the rest.
+            for (int c = 0; c < copies.size(); c++)
+            {
+                messages.add(copies.get(c).message);
+                references.add(List.of(copies.get(c)));
+            }
         }
         final List<MessageReference> acknowledged = new ArrayList<>(event.consumerIds.length);
         for (int i = 0; i < event.consumerIds.length; i++)
@@ -712,6 +767,7 @@ public final class Processor implements EventHandler<EngineEvent>
         connection.consumers.put(consumer.id, consumer);
         queue.addConsumer(consumer);
         queue.attached++;
+        cluster.changed(queue);
         ok(event.connection, event.correlationId);
         touch(queue);
     }
@@ -905,6 +961,7 @@ public final class Processor implements EventHandler<EngineEvent>
         }
         consumer.closed = true;
         consumer.queue.removeConsumer(consumer);
+        cluster.changed(consumer.queue);
         final LongHashSet kept = new LongHashSet();
         for (final long deliveryId : event.deliveryIds)
         {
@@ -1140,6 +1197,7 @@ public final class Processor implements EventHandler<EngineEvent>
             return;
         }
         consumer.queue.removeConsumer(consumer);
+        cluster.changed(consumer.queue);
         returnAll(consumer);
         touch(consumer.queue);
         forget(consumer);
@@ -1438,6 +1496,7 @@ public final class Processor implements EventHandler<EngineEvent>
                 expireWaiting(subscription);
             }
         }
+        cluster.onTick(nowMs);
     }
 
     private void expireWaiting(final ServerQueue queue)
@@ -1490,6 +1549,11 @@ public final class Processor implements EventHandler<EngineEvent>
      */
     private void dispatch(final ServerQueue queue)
     {
+        if (queue.forwardsTo != null)
+        {
+            cluster.forward(queue.forwardsTo);
+            return;
+        }
         if (queue.consumers.isEmpty() || queue.deleted)
         {
             return;
@@ -1544,6 +1608,75 @@ public final class Processor implements EventHandler<EngineEvent>
             .writeRaw(encoded, 0, encoded.length)
             .endFrame();
         write(consumer.connection.output);
+    }
+
+    /**
+     * What the cluster may do to the processor's state.
+     */
+    private final class ClusterHost implements Cluster.Host
+    {
+        @Override
+        public void write(final ConnectionOutput output, final WireWriter frame)
+        {
+            writeFrame(output, frame);
+        }
+
+        @Override
+        public void touch(final ServerQueue queue)
+        {
+            Processor.this.touch(queue);
+        }
+
+        @Override
+        public void stalled(final ServerQueue queue)
+        {
+            if (!stalled.contains(queue))
+            {
+                stalled.add(queue);
+            }
+        }
+
+        @Override
+        public void expire(final ServerQueue queue, final MessageReference reference)
+        {
+            Processor.this.expire(queue, reference);
+        }
+
+        @Override
+        public void enqueue(final List<MessageReference> references)
+        {
+            Processor.this.enqueue(references);
+        }
+
+        @Override
+        public void confirm(final ConnectionOutput output, final long correlationId, final long mark)
+        {
+            Processor.this.confirm(output, correlationId, mark);
+        }
+
+        @Override
+        public void error(final ConnectionOutput output, final long correlationId, final int code, final String message)
+        {
+            Processor.this.error(output, correlationId, code, message);
+        }
+
+        @Override
+        public AddressSettings settingsOf(final String address)
+        {
+            return context.addressSettings().resolve(address);
+        }
+
+        @Override
+        public AddressSettings settingsOf(final ServerQueue queue)
+        {
+            return Processor.this.settingsOf(queue);
+        }
+
+        @Override
+        public long nowMs()
+        {
+            return nowMs;
+        }
     }
 
     // ---- replies ----------------------------------------------------------------------------------------

@@ -14,10 +14,11 @@ import java.util.List;
  * @param globalMaxSize          bytes of messages all queues together may hold waiting in memory; -1 for no
  *                               limit.
  * @param pagingDirectory        where queues beyond their limits page; null for no paging (sends are refused).
+ * @param cluster                this node's cluster, null for a broker in none.
  */
 public record ProcessorContext(
     String brokerName, boolean autoCreateDestinations, List<String> queues, List<String> topics,
-    AddressSettingsMatcher addressSettings, long globalMaxSize, Path pagingDirectory)
+    AddressSettingsMatcher addressSettings, long globalMaxSize, Path pagingDirectory, ClusterIdentity cluster)
 {
     public ProcessorContext
     {
@@ -30,6 +31,6 @@ public record ProcessorContext(
      */
     public static ProcessorContext of(final boolean autoCreate, final List<String> queues, final List<String> topics)
     {
-        return new ProcessorContext("meshmq", autoCreate, queues, topics, new AddressSettingsMatcher(), -1, null);
+        return new ProcessorContext("meshmq", autoCreate, queues, topics, new AddressSettingsMatcher(), -1, null, null);
     }
 }

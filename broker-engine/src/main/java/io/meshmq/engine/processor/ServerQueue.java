@@ -53,6 +53,10 @@ final class ServerQueue extends JournalEntry
     AddressSettings settings;
     /** Consumers (open, or closed but still holding messages) attached to this queue. */
     int attached;
+    /** A cluster forward queue: the node its messages go to (it has no consumers); else null. */
+    RemoteNode forwardsTo;
+    /** In a cluster, when its messages may move to another node's consumers; 0 while that is not pending. */
+    long redistributeAtMs;
     boolean deleted;
     long messagesAdded;
     long messagesAcknowledged;
@@ -71,6 +75,11 @@ final class ServerQueue extends JournalEntry
     int size()
     {
         return size;
+    }
+
+    boolean isEmpty()
+    {
+        return size == 0;
     }
 
     long bytes()

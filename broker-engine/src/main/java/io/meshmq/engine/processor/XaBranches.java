@@ -167,14 +167,22 @@ final class XaBranches
         final EngineEvent event)
     {
         final List<List<MessageReference>> references = new ArrayList<>(branch.messages.size());
+        final List<ServerMessage> messages = new ArrayList<>(branch.messages);
         if (commit)
         {
+            final List<MessageReference> copies = new ArrayList<>();
             for (int i = 0; i < branch.messages.size(); i++)
             {
                 final List<MessageReference> into = new ArrayList<>();
                 processor.route(branch.publisherClientId, branch.publisherConnectionId, branch.sendTypes[i],
-                    branch.sendNames[i], branch.messages.get(i), into);
+                    branch.sendNames[i], branch.messages.get(i), into, copies);
                 references.add(into);
+            }
+            // Copies for other nodes of the cluster commit in the same record as the rest.
+            for (final MessageReference copy : copies)
+            {
+                messages.add(copy.message);
+                references.add(List.of(copy));
             }
         }
         final byte outcome = heuristic ? commit ? OUTCOME_HEURISTIC_COMMIT : OUTCOME_HEURISTIC_ROLLBACK :
@@ -182,7 +190,7 @@ final class XaBranches
         final long mark = durability.mark();
         try
         {
-            durability.branchEnded(branch, outcome, branch.messages, references);
+            durability.branchEnded(branch, outcome, messages, references);
         }
         catch (final JournalWriteException ex)
         {

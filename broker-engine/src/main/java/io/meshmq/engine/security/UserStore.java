@@ -16,6 +16,8 @@ public final class UserStore
 {
     /** The user a connection without credentials becomes, unless configured otherwise. */
     public static final String DEFAULT_GUEST = "guest";
+    /** The role a user needs to open a cluster connection (another node of the mesh) when security is on. */
+    public static final String CLUSTER_ROLE = "cluster";
 
     private record User(String name, PasswordHash hash)
     {

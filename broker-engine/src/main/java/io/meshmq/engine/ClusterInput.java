@@ -1,0 +1,136 @@
+package io.meshmq.engine;
+
+import com.lmax.disruptor.RingBuffer;
+import io.meshmq.engine.net.ChannelConnection;
+import io.meshmq.engine.processor.ConnectionOutput;
+import io.meshmq.engine.processor.EngineEvent;
+import io.meshmq.selector.Selector;
+import io.netty.channel.Channel;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * How the cluster layer talks to the engine: what it hears on its links to other nodes goes into the engine
+ * ring as commands, so the processor stays the only writer of routing state.
+ * <p>
+ * Thread safe: called from the cluster's I/O threads.
+ */
+public final class ClusterInput
+{
+    private final RingBuffer<EngineEvent> ring;
+    private final AtomicLong connectionIds;
+    private final String clusterName;
+    private final NodeIdentity identity;
+    private final String nodeName;
+
+    ClusterInput(final RingBuffer<EngineEvent> ring, final AtomicLong connectionIds, final String clusterName,
+        final NodeIdentity identity, final String nodeName)
+    {
+        this.ring = ring;
+        this.connectionIds = connectionIds;
+        this.clusterName = clusterName;
+        this.identity = identity;
+        this.nodeName = nodeName;
+    }
+
+    public String clusterName()
+    {
+        return clusterName;
+    }
+
+    public String nodeId()
+    {
+        return identity.id();
+    }
+
+    public String nodeName()
+    {
+        return nodeName;
+    }
+
+    /**
+     * @return where the processor writes frames for a link this node opened to another.
+     */
+    public ConnectionOutput output(final Channel channel)
+    {
+        return new ChannelConnection(connectionIds.incrementAndGet(), channel);
+    }
+
+    public void linkUp(final String nodeId, final String nodeName, final String url, final ConnectionOutput link)
+    {
+        publish(EngineEvent.CLUSTER_LINK_UP, e ->
+        {
+            e.nodeId = nodeId;
+            e.nodeName = nodeName;
+            e.destinationName = url;
+            e.connection = link;
+        });
+    }
+
+    public void linkDown(final String nodeId, final String reason)
+    {
+        publish(EngineEvent.CLUSTER_LINK_DOWN, e ->
+        {
+            e.nodeId = nodeId;
+            e.reason = reason;
+        });
+    }
+
+    /**
+     * A queue of another node changed; a null queue ends the snapshot sent when the link came up.
+     *
+     * @param flags {@link EngineEvent#BINDING_EXISTS} and {@link EngineEvent#BINDING_GROUPED}.
+     */
+    public void binding(final String nodeId, final byte kind, final String address, final String queue, final byte flags,
+        final Selector filter, final int consumers, final Selector[] selectors)
+    {
+        publish(EngineEvent.CLUSTER_BINDING, e ->
+        {
+            e.nodeId = nodeId;
+            e.destinationType = kind;
+            e.destinationName = address;
+            e.subscriptionName = queue;
+            e.consumerFlags = flags;
+            e.selector = filter;
+            e.count = consumers;
+            e.attachment = selectors;
+        });
+    }
+
+    /**
+     * The other node stored a forward (failure null), or refused it.
+     */
+    public void forwarded(final String nodeId, final long sequence, final String failure)
+    {
+        publish(EngineEvent.CLUSTER_FORWARDED, e ->
+        {
+            e.nodeId = nodeId;
+            e.correlationId = sequence;
+            e.reason = failure;
+        });
+    }
+
+    /**
+     * A link that was backed up can take data again.
+     */
+    public void writable()
+    {
+        publish(EngineEvent.WRITABLE, e -> { });
+    }
+
+    private void publish(final byte type, final java.util.function.Consumer<EngineEvent> fill)
+    {
+        final long sequence = ring.next();
+        try
+        {
+            final EngineEvent event = ring.get(sequence);
+            event.clear();
+            event.type = type;
+            fill.accept(event);
+        }
+        finally
+        {
+            ring.publish(sequence);
+        }
+    }
+}

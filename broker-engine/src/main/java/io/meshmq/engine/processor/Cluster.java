@@ -1,0 +1,1002 @@
+package io.meshmq.engine.processor;
+
+import io.meshmq.engine.journal.JournalWriteException;
+import io.meshmq.protocol.AdminTable;
+import io.meshmq.protocol.DestinationType;
+import io.meshmq.protocol.ErrorCode;
+import io.meshmq.protocol.FrameType;
+import io.meshmq.protocol.MessageHeaderFlyweight;
+import io.meshmq.protocol.ProtocolException;
+import io.meshmq.protocol.WireWriter;
+import io.meshmq.selector.Selector;
+import org.agrona.collections.Long2ObjectHashMap;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The processor's side of the cluster: what the other nodes have (their bindings), where a message goes among
+ * this node and them (load balancing), the store-and-forward queues to each node and the forwards in flight,
+ * the forwards other nodes send here (stored once, however often resent), what this node tells the nodes
+ * that joined it about its own queues, and redistribution of messages stranded without consumers.
+ * <p>
+ * Design note: a message for another node is first stored here, in that node's forward queue, as a copy
+ * carrying its route and a sequence number (incarnation in the high bits, so it grows across restarts). It
+ * leaves the forward queue only when the other node confirms it stored it; that node keeps the highest
+ * sequence it stored from each node in the same journal record as the message, so a resend after a lost
+ * confirmation or a crash is recognised and only confirmed. This needs the forward queue to send in
+ * sequence order: its copies all have the same priority, and the original priority travels in a property.
+ * <p>
+ * Not thread safe: owned by the processor thread.
+ */
+final class Cluster
+{
+    /** Names beginning so are the cluster's own queues; clients cannot use them. */
+    static final String RESERVED_PREFIX = "$mesh.";
+    static final String FORWARD_QUEUE_PREFIX = RESERVED_PREFIX + "forward.";
+    static final String ROUTE_PROPERTY = "JMS_MeshMQ_ClusterRoute";
+    static final String SEQUENCE_PROPERTY = "JMS_MeshMQ_ClusterSequence";
+    static final String PRIORITY_PROPERTY = "JMS_MeshMQ_ClusterPriority";
+    private static final Set<String> FORWARD_PROPERTIES = Set.of(ROUTE_PROPERTY, SEQUENCE_PROPERTY, PRIORITY_PROPERTY);
+    private static final int FORWARD_PRIORITY = 4;
+    private static final int INCARNATION_SHIFT = 40;
+    /** Forwards to one node sent and not yet confirmed. */
+    private static final int FORWARD_WINDOW = 1000;
+    /** Messages one queue moves to other nodes per redistribution pass. */
+    private static final int REDISTRIBUTION_BATCH = 500;
+    static final long REDISTRIBUTION_CHECK_MS = 100;
+    private static final long PAUSE_AFTER_REFUSAL_MS = 1000;
+    private static final System.Logger LOG = System.getLogger(Cluster.class.getName());
+
+    /**
+     * What the cluster needs of the processor.
+     */
+    interface Host
+    {
+        void write(ConnectionOutput output, WireWriter frame);
+
+        void touch(ServerQueue queue);
+
+        void stalled(ServerQueue queue);
+
+        void expire(ServerQueue queue, MessageReference reference);
+
+        void enqueue(List<MessageReference> references);
+
+        void confirm(ConnectionOutput output, long correlationId, long mark);
+
+        void error(ConnectionOutput output, long correlationId, int code, String message);
+
+        AddressSettings settingsOf(String address);
+
+        AddressSettings settingsOf(ServerQueue queue);
+
+        long nowMs();
+    }
+
+    /**
+     * A node that joined this one: it is told of every change to this node's bindings.
+     */
+    private static final class Peer
+    {
+        final ConnectionOutput output;
+        final String nodeId;
+        final String nodeName;
+        /** False once the same node joined again on another connection: this one's forwards are refused. */
+        boolean current = true;
+
+        Peer(final ConnectionOutput output, final String nodeId, final String nodeName)
+        {
+            this.output = output;
+            this.nodeId = nodeId;
+            this.nodeName = nodeName;
+        }
+    }
+
+    /**
+     * Bindings of one routing key: this node's (or null) and other nodes'.
+     */
+    private static final class Group
+    {
+        ServerQueue local;
+        final List<RemoteBinding> remote = new ArrayList<>(2);
+    }
+
+    private final ClusterIdentity identity;
+    private final Destinations destinations;
+    private final Durability durability;
+    private final Host host;
+    private final MessageHeaderFlyweight header = new MessageHeaderFlyweight();
+    private final WireWriter frame = new WireWriter(64 * 1024);
+    private final Map<String, RemoteNode> nodes = new TreeMap<>();
+    /** Remote queue bindings by queue name, and remote subscriptions by topic name. */
+    private final Map<String, List<RemoteBinding>> queueBindings = new HashMap<>();
+    private final Map<String, List<RemoteBinding>> topicBindings = new HashMap<>();
+    private final Long2ObjectHashMap<Peer> peers = new Long2ObjectHashMap<>();
+    private final Map<String, LinkPosition> positions = new HashMap<>();
+    private final Set<ServerQueue> changed = new LinkedHashSet<>();
+    private final Map<String, int[]> roundRobin = new HashMap<>();
+    private final Map<String, Group> groups = new LinkedHashMap<>();
+    private final Map<RemoteNode, List<String>> targets = new LinkedHashMap<>();
+    private long nextSequence;
+    private long lastRedistributionMs;
+
+    /**
+     * @param identity null for a broker outside any cluster: then nothing here does anything.
+     */
+    Cluster(final ClusterIdentity identity, final Destinations destinations, final Durability durability, final Host host)
+    {
+        this.identity = identity;
+        this.destinations = destinations;
+        this.durability = durability;
+        this.host = host;
+        this.nextSequence = identity == null ? 0 : identity.incarnation() << INCARNATION_SHIFT;
+    }
+
+    boolean isOn()
+    {
+        return identity != null;
+    }
+
+    static boolean isReserved(final String name)
+    {
+        return name.startsWith(RESERVED_PREFIX);
+    }
+
+    // ---- recovery -----------------------------------------------------------------------------------------
+
+    void restorePosition(final LinkPosition position)
+    {
+        positions.put(position.nodeId, position);
+    }
+
+    /**
+     * Forward queues found by recovery are nodes this one had messages for: known, down, until their links
+     * come up.
+     */
+    void recovered()
+    {
+        for (final ServerQueue queue : destinations.queues.values())
+        {
+            if (queue.name.startsWith(FORWARD_QUEUE_PREFIX))
+            {
+                node(queue.name.substring(FORWARD_QUEUE_PREFIX.length()));
+            }
+        }
+    }
+
+    private RemoteNode node(final String nodeId)
+    {
+        RemoteNode node = nodes.get(nodeId);
+        if (node == null)
+        {
+            final ServerQueue forwardQueue = destinations.queue(FORWARD_QUEUE_PREFIX + nodeId);
+            node = new RemoteNode(nodeId, forwardQueue);
+            forwardQueue.forwardsTo = node;
+            nodes.put(nodeId, node);
+        }
+        return node;
+    }
+
+    // ---- routing ------------------------------------------------------------------------------------------
+
+    /**
+     * @return true if other nodes have bindings for the destination, so {@link #route} must decide.
+     */
+    boolean routesRemotely(final byte type, final String name)
+    {
+        if (identity == null)
+        {
+            return false;
+        }
+        final List<RemoteBinding> remote = type == DestinationType.QUEUE ? queueBindings.get(name) :
+            type == DestinationType.TOPIC ? topicBindings.get(name) : null;
+        return remote != null && !remote.isEmpty();
+    }
+
+    /**
+     * Routes a message among this node's queues ({@code into}) and other nodes' (copies in their forward
+     * queues, {@code copies}), by the address's load balancing.
+     */
+    void route(final byte type, final String name, final ServerMessage message, final String publisherClientId,
+        final long publisherConnectionId, final List<MessageReference> into, final List<MessageReference> copies)
+    {
+        final AddressSettings.LoadBalancing balancing = host.settingsOf(name).loadBalancing();
+        targets.clear();
+        if (type == DestinationType.QUEUE)
+        {
+            final ServerQueue local = destinations.queue(name);
+            final Object choice = choose(balancing, local, queueBindings.get(name), message, name);
+            if (choice instanceof RemoteBinding)
+            {
+                target((RemoteBinding)choice);
+            }
+            else
+            {
+                into.add(local.reference(message));
+            }
+        }
+        else
+        {
+            final TopicAddress topic = destinations.topic(name);
+            topic.messagesPublished++;
+            groups.clear();
+            for (final ServerQueue subscription : topic.subscriptions)
+            {
+                if (subscription.accepts(message, publisherClientId, publisherConnectionId))
+                {
+                    groups.computeIfAbsent(routingKey(subscription), k -> new Group()).local = subscription;
+                }
+            }
+            if (balancing != AddressSettings.LoadBalancing.OFF)
+            {
+                for (final RemoteBinding binding : topicBindings.get(name))
+                {
+                    if (binding.accepts(message))
+                    {
+                        groups.computeIfAbsent(binding.routingKey(), k -> new Group()).remote.add(binding);
+                    }
+                }
+            }
+            for (final Map.Entry<String, Group> entry : groups.entrySet())
+            {
+                final Group group = entry.getValue();
+                final Object choice = group.remote.isEmpty() ? group.local :
+                    choose(balancing, group.local, group.remote, message, entry.getKey());
+                if (choice instanceof RemoteBinding)
+                {
+                    target((RemoteBinding)choice);
+                }
+                else if (choice != null)
+                {
+                    into.add(((ServerQueue)choice).reference(message));
+                }
+            }
+        }
+        for (final Map.Entry<RemoteNode, List<String>> target : targets.entrySet())
+        {
+            copies.add(forwardCopy(message, target.getKey(), type, name, target.getValue()));
+        }
+    }
+
+    private static String routingKey(final ServerQueue subscription)
+    {
+        final SubscriptionSpec spec = subscription.subscription;
+        return spec.durable() || spec.shared() ? subscription.name : "\u0000" + subscription.name;
+    }
+
+    private void target(final RemoteBinding binding)
+    {
+        targets.computeIfAbsent(binding.node, n -> new ArrayList<>(1)).add(binding.queue);
+    }
+
+    /**
+     * @return the local queue (possibly null, for none) or the remote binding that takes the message.
+     */
+    private Object choose(final AddressSettings.LoadBalancing balancing, final ServerQueue local,
+        final List<RemoteBinding> remote, final ServerMessage message, final String key)
+    {
+        if (balancing == AddressSettings.LoadBalancing.OFF || remote == null || remote.isEmpty())
+        {
+            return local;
+        }
+        final List<Object> candidates = new ArrayList<>(remote.size() + 1);
+        if (balancing == AddressSettings.LoadBalancing.STRICT)
+        {
+            if (local != null)
+            {
+                candidates.add(local);
+            }
+            candidates.addAll(remote);
+            return next(key, candidates);
+        }
+        final boolean localTakes = local != null && hasConsumerFor(local, message);
+        if (localTakes && keepsUp(local))
+        {
+            return local;
+        }
+        if (localTakes)
+        {
+            candidates.add(local);
+        }
+        for (final RemoteBinding binding : remote)
+        {
+            if (binding.hasConsumerFor(message))
+            {
+                candidates.add(binding);
+            }
+        }
+        if (candidates.isEmpty())
+        {
+            // Nobody consumes it now: it stays here, or (a subscription of other nodes only) goes where the
+            // subscription is, to wait there.
+            return local != null ? local : next(key, new ArrayList<>(remote));
+        }
+        return next(key, candidates);
+    }
+
+    private Object next(final String key, final List<Object> candidates)
+    {
+        final int[] counter = roundRobin.computeIfAbsent(key, k -> new int[1]);
+        final int index = Math.floorMod(counter[0]++, candidates.size());
+        return candidates.get(index);
+    }
+
+    private static boolean hasConsumerFor(final ServerQueue queue, final ServerMessage message)
+    {
+        for (final ServerConsumer consumer : queue.consumers)
+        {
+            if (!consumer.closed && !consumer.isBrowser() && (consumer.selector == null || message.matches(consumer.selector)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @return true if the queue has nothing waiting and a consumer with credit: a message sent now is
+     * delivered at once.
+     */
+    private static boolean keepsUp(final ServerQueue queue)
+    {
+        if (queue.size() > 0)
+        {
+            return false;
+        }
+        for (final ServerConsumer consumer : queue.consumers)
+        {
+            if (!consumer.closed && consumer.credit > 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @return a reference, in the node's forward queue, to a copy of the message that carries its route and
+     * a new sequence number.
+     */
+    private MessageReference forwardCopy(final ServerMessage message, final RemoteNode node, final byte type,
+        final String address, final List<String> queues)
+    {
+        final StringBuilder route = new StringBuilder().append((char)('0' + type)).append(address);
+        for (final String queue : queues)
+        {
+            route.append('\u0000').append(queue);
+        }
+        final byte[] encoded = message.fields().rewrite(message.encoded(), Map.of(
+            ROUTE_PROPERTY, route.toString(),
+            SEQUENCE_PROPERTY, ++nextSequence,
+            PRIORITY_PROPERTY, message.priority()), Set.of(), message.expiration(), FORWARD_PRIORITY);
+        final ServerMessage copy = new ServerMessage(encoded, header.wrap(encoded), message.originConnectionId());
+        return node.forwardQueue.reference(copy);
+    }
+
+    // ---- forwarding ---------------------------------------------------------------------------------------
+
+    void linkUp(final String nodeId, final String nodeName, final String url, final ConnectionOutput link)
+    {
+        final RemoteNode node = node(nodeId);
+        if (node.link != null)
+        {
+            linkDown(nodeId, "replaced by a new link");
+        }
+        node.name = nodeName;
+        node.url = url;
+        node.link = link;
+        node.generation++;
+        node.state = "up";
+        node.pausedUntilMs = 0;
+        LOG.log(System.Logger.Level.INFO, "cluster link to node '" + nodeName + "' (" + url + ") is up; " +
+            node.backlog() + " messages wait to cross it");
+        host.touch(node.forwardQueue);
+    }
+
+    /**
+     * The link is gone: forwards it did not confirm go back to the front of the queue, in order, to be sent
+     * again on the next link (the other node recognises any it stored).
+     */
+    void linkDown(final String nodeId, final String reason)
+    {
+        final RemoteNode node = nodes.get(nodeId);
+        if (node == null)
+        {
+            return;
+        }
+        if (node.link != null)
+        {
+            LOG.log(System.Logger.Level.INFO, "cluster link to node '" + node.name + "' is down: " + reason);
+        }
+        node.link = null;
+        node.state = "down: " + reason;
+        final long[] sequences = new long[node.inFlight.size()];
+        int i = 0;
+        for (final Long2ObjectHashMap<MessageReference>.KeyIterator it = node.inFlight.keySet().iterator(); it.hasNext(); )
+        {
+            sequences[i++] = it.nextLong();
+        }
+        Arrays.sort(sequences);
+        for (final long sequence : sequences)
+        {
+            final MessageReference reference = node.inFlight.remove(sequence);
+            node.forwardQueue.giveBack(reference);
+        }
+        for (final RemoteBinding binding : node.bindings.values())
+        {
+            binding.consumers = 0;
+        }
+    }
+
+    /**
+     * Sends what waits in a node's forward queue, as far as the link and the window allow.
+     */
+    void forward(final RemoteNode node)
+    {
+        if (node.link == null || node.pausedUntilMs > host.nowMs())
+        {
+            return;
+        }
+        final ServerQueue queue = node.forwardQueue;
+        MessageReference reference = queue.first();
+        while (reference != null && node.inFlight.size() < FORWARD_WINDOW)
+        {
+            if (!node.link.isWritable())
+            {
+                host.stalled(queue);
+                return;
+            }
+            final MessageReference next = queue.after(reference);
+            if (reference.message.isExpired(host.nowMs()))
+            {
+                queue.remove(reference);
+                host.expire(queue, reference);
+            }
+            else
+            {
+                queue.remove(reference);
+                if (send(node, reference))
+                {
+                    reference.deliveryCount++;
+                }
+            }
+            reference = next;
+        }
+    }
+
+    /**
+     * @return false if the copy was undecodable and dropped.
+     */
+    private boolean send(final RemoteNode node, final MessageReference reference)
+    {
+        final ServerMessage copy = reference.message;
+        final long sequence;
+        final String route;
+        final int priority;
+        final byte[] original;
+        try
+        {
+            sequence = ((Number)copy.fields().property(SEQUENCE_PROPERTY)).longValue();
+            route = (String)copy.fields().property(ROUTE_PROPERTY);
+            priority = ((Number)copy.fields().property(PRIORITY_PROPERTY)).intValue();
+            original = copy.fields().rewrite(copy.encoded(), Map.of(), FORWARD_PROPERTIES, copy.expiration(), priority);
+        }
+        catch (final ProtocolException | ClassCastException | NullPointerException ex)
+        {
+            LOG.log(System.Logger.Level.ERROR, "dropped a message in the forward queue to node '" + node.name +
+                "': its route cannot be read (" + ex + ")");
+            durability.referenceGone(reference, true);
+            return false;
+        }
+        final String[] parts = route.split("\u0000", -1);
+        frame.reset().beginFrame(FrameType.CLUSTER_SEND)
+            .writeLong(sequence)
+            .writeByte((byte)(parts[0].charAt(0) - '0'))
+            .writeString(parts[0].substring(1))
+            .writeInt(parts.length - 1);
+        for (int i = 1; i < parts.length; i++)
+        {
+            frame.writeString(parts[i]);
+        }
+        frame.writeRaw(original, 0, original.length).endFrame();
+        host.write(node.link, frame);
+        node.inFlight.put(sequence, reference);
+        return true;
+    }
+
+    /**
+     * The other node answered a forward: stored (the copy is done with), or refused (it goes back, and the
+     * link pauses; the other node closes the link, so everything after it is sent again in order).
+     */
+    void forwarded(final String nodeId, final long sequence, final String failure)
+    {
+        final RemoteNode node = nodes.get(nodeId);
+        final MessageReference reference = node == null ? null : node.inFlight.remove(sequence);
+        if (reference == null)
+        {
+            return;
+        }
+        if (failure == null)
+        {
+            node.forwarded++;
+            node.forwardQueue.messagesAcknowledged++;
+            durability.referenceGone(reference, true);
+            if (!node.forwardQueue.isEmpty())
+            {
+                host.touch(node.forwardQueue);
+            }
+            return;
+        }
+        LOG.log(System.Logger.Level.WARNING, "node '" + node.name + "' refused a forwarded message, sent again in " +
+            PAUSE_AFTER_REFUSAL_MS + " ms: " + failure);
+        node.forwardQueue.giveBack(reference);
+        node.pausedUntilMs = host.nowMs() + PAUSE_AFTER_REFUSAL_MS;
+    }
+
+    // ---- receiving ----------------------------------------------------------------------------------------
+
+    /**
+     * Another node connected and asks to join: refused unless it is of this cluster and not this node.
+     *
+     * @return true if it joined (the caller answers and sends the snapshot).
+     */
+    void join(final ConnectionOutput output, final long correlationId, final String clusterName, final String nodeId,
+        final String nodeName)
+    {
+        if (identity == null)
+        {
+            refuse(output, correlationId, "node '" + nodeName + "' of cluster '" + clusterName + "' tried to join node '" +
+                "this broker, which is in no cluster (start it with --cluster NAME)");
+            return;
+        }
+        if (!identity.clusterName().equals(clusterName))
+        {
+            refuse(output, correlationId, "node '" + nodeName + "' (" + output.remoteAddress() + ") of cluster '" +
+                clusterName + "' cannot join node '" + identity.nodeName() + "' of cluster '" + identity.clusterName() +
+                "': the cluster names differ");
+            return;
+        }
+        if (identity.nodeId().equals(nodeId))
+        {
+            refuse(output, correlationId, "node '" + nodeName + "' connected to itself (its member list names its own " +
+                "address, which is fine: that link is not used)");
+            return;
+        }
+        for (final Peer peer : peers.values())
+        {
+            if (peer.nodeId.equals(nodeId))
+            {
+                peer.current = false;
+            }
+        }
+        final Peer peer = new Peer(output, nodeId, nodeName);
+        peers.put(output.id(), peer);
+        frame.reset().beginFrame(FrameType.REPLY).writeLong(correlationId)
+            .writeString(identity.nodeId()).writeString(identity.nodeName()).endFrame();
+        host.write(output, frame);
+        for (final ServerQueue queue : destinations.queues.values())
+        {
+            announce(peer, queue);
+        }
+        for (final TopicAddress topic : destinations.topics.values())
+        {
+            for (final ServerQueue subscription : topic.subscriptions)
+            {
+                announce(peer, subscription);
+            }
+        }
+        frame.reset().beginFrame(FrameType.CLUSTER_BINDING).writeByte(DestinationType.NONE).endFrame();
+        host.write(output, frame);
+    }
+
+    private void refuse(final ConnectionOutput output, final long correlationId, final String reason)
+    {
+        LOG.log(System.Logger.Level.WARNING, "refused a cluster connection: " + reason);
+        host.error(output, correlationId, ErrorCode.CLUSTER_MISMATCH, reason);
+        output.close();
+    }
+
+    void connectionClosed(final long connectionId)
+    {
+        peers.remove(connectionId);
+    }
+
+    /**
+     * A message another node forwarded: stored in the named queues here unless it was stored before.
+     */
+    void receive(final ConnectionOutput output, final long sequence, final byte kind, final String address,
+        final String[] queues, final byte[] encoded)
+    {
+        final Peer peer = peers.get(output.id());
+        if (peer == null || !peer.current)
+        {
+            host.error(output, sequence, ErrorCode.ILLEGAL_STATE, peer == null ?
+                "CLUSTER_SEND before CLUSTER_JOIN" : "this link was replaced by a newer one of the same node");
+            return;
+        }
+        LinkPosition position = positions.get(peer.nodeId);
+        if (position == null)
+        {
+            position = new LinkPosition(peer.nodeId, 0);
+            positions.put(peer.nodeId, position);
+        }
+        final long mark = durability.mark();
+        if (sequence <= position.sequence)
+        {
+            host.confirm(output, sequence, mark);
+            return;
+        }
+        final ServerMessage message = new ServerMessage(encoded, header.wrap(encoded), 0);
+        final List<MessageReference> references = new ArrayList<>(queues.length);
+        if (kind == DestinationType.QUEUE)
+        {
+            for (final String name : queues)
+            {
+                references.add(destinations.queue(name).reference(message));
+            }
+        }
+        else
+        {
+            final TopicAddress topic = destinations.topics.get(address);
+            for (final ServerQueue subscription : topic == null ? List.<ServerQueue>of() : topic.subscriptions)
+            {
+                for (final String name : queues)
+                {
+                    if (subscription.name.equals(name))
+                    {
+                        references.add(subscription.reference(message));
+                    }
+                }
+            }
+        }
+        try
+        {
+            durability.linkReceived(position, sequence, message, references);
+        }
+        catch (final JournalWriteException ex)
+        {
+            // Refused, and the link closed: the sender sends this and everything after it again, in order.
+            host.error(output, sequence, ErrorCode.STORAGE, "message not stored: " + ex.getMessage());
+            peer.current = false;
+            output.close();
+            return;
+        }
+        position.sequence = sequence;
+        host.enqueue(references);
+        host.confirm(output, sequence, mark);
+    }
+
+    // ---- what this node tells others ------------------------------------------------------------------------
+
+    /**
+     * A queue or subscription was made or deleted, or its consumers changed: the nodes that joined this one
+     * hear of it at the end of the batch.
+     */
+    void changed(final ServerQueue queue)
+    {
+        if (identity != null && !peers.isEmpty() && isAnnounced(queue))
+        {
+            changed.add(queue);
+        }
+    }
+
+    private static boolean isAnnounced(final ServerQueue queue)
+    {
+        return queue.kind != ServerQueue.Kind.TEMPORARY_QUEUE && !isReserved(queue.name);
+    }
+
+    void endOfBatch()
+    {
+        if (changed.isEmpty())
+        {
+            return;
+        }
+        for (final Peer peer : peers.values())
+        {
+            for (final ServerQueue queue : changed)
+            {
+                announce(peer, queue);
+            }
+        }
+        changed.clear();
+    }
+
+    private void announce(final Peer peer, final ServerQueue queue)
+    {
+        if (!isAnnounced(queue))
+        {
+            return;
+        }
+        final SubscriptionSpec spec = queue.subscription;
+        final boolean subscription = spec != null;
+        int consumers = 0;
+        final Set<String> selectors = new LinkedHashSet<>();
+        for (final ServerConsumer consumer : queue.consumers)
+        {
+            if (!consumer.closed && !consumer.isBrowser())
+            {
+                consumers++;
+                selectors.add(consumer.selector == null ? null : consumer.selector.text());
+            }
+        }
+        frame.reset().beginFrame(FrameType.CLUSTER_BINDING)
+            .writeByte(subscription ? DestinationType.TOPIC : DestinationType.QUEUE)
+            .writeString(subscription ? spec.topic() : queue.name)
+            .writeString(queue.name)
+            .writeBoolean(!queue.deleted)
+            .writeBoolean(!subscription || spec.durable() || spec.shared())
+            .writeString(subscription ? spec.selectorText() : null)
+            .writeInt(consumers)
+            .writeInt(selectors.size());
+        for (final String selector : selectors)
+        {
+            frame.writeString(selector);
+        }
+        frame.endFrame();
+        host.write(peer.output, frame);
+    }
+
+    // ---- what other nodes tell this one ---------------------------------------------------------------------
+
+    /**
+     * A binding of another node changed; a null queue ends the snapshot sent when the link came up, and
+     * drops the bindings that snapshot did not name.
+     */
+    void binding(final String nodeId, final byte kind, final String address, final String queue, final boolean exists,
+        final boolean grouped, final Selector filter, final int consumers, final Selector[] selectors)
+    {
+        final RemoteNode node = nodes.get(nodeId);
+        if (node == null)
+        {
+            return;
+        }
+        if (queue == null)
+        {
+            final List<RemoteBinding> stale = new ArrayList<>();
+            for (final RemoteBinding binding : node.bindings.values())
+            {
+                if (binding.generation != node.generation)
+                {
+                    stale.add(binding);
+                }
+            }
+            stale.forEach(this::unbind);
+            return;
+        }
+        RemoteBinding binding = node.bindings.get(queue);
+        if (!exists)
+        {
+            if (binding != null)
+            {
+                unbind(binding);
+            }
+            return;
+        }
+        if (binding == null)
+        {
+            binding = new RemoteBinding(node, queue, address, kind == DestinationType.TOPIC);
+            node.bindings.put(queue, binding);
+            (binding.topic ? topicBindings : queueBindings).computeIfAbsent(address, a -> new ArrayList<>()).add(binding);
+        }
+        binding.grouped = grouped;
+        binding.filter = filter;
+        binding.consumers = consumers;
+        binding.selectors = selectors;
+        binding.generation = node.generation;
+        if (consumers > 0)
+        {
+            // A consumer appeared there: stranded messages here may move to it.
+            lastRedistributionMs = 0;
+        }
+    }
+
+    private void unbind(final RemoteBinding binding)
+    {
+        binding.node.bindings.remove(binding.queue);
+        final Map<String, List<RemoteBinding>> index = binding.topic ? topicBindings : queueBindings;
+        final List<RemoteBinding> list = index.get(binding.address);
+        if (list != null)
+        {
+            list.remove(binding);
+            if (list.isEmpty())
+            {
+                index.remove(binding.address);
+            }
+        }
+    }
+
+    // ---- timing -------------------------------------------------------------------------------------------
+
+    /**
+     * @return when the cluster next wants a tick: soon while it has bindings to redistribute to or forwards
+     * paused after a refusal.
+     */
+    long nextTickDueMs(final long nowMs)
+    {
+        return identity == null || nodes.isEmpty() ? Long.MAX_VALUE : lastRedistributionMs + REDISTRIBUTION_CHECK_MS;
+    }
+
+    void onTick(final long nowMs)
+    {
+        if (identity == null)
+        {
+            return;
+        }
+        for (final RemoteNode node : nodes.values())
+        {
+            if (node.isUp() && node.pausedUntilMs != 0 && node.pausedUntilMs <= nowMs)
+            {
+                node.pausedUntilMs = 0;
+                host.touch(node.forwardQueue);
+            }
+        }
+        redistribute(nowMs);
+    }
+
+    // ---- redistribution -----------------------------------------------------------------------------------
+
+    /**
+     * Moves messages of queues that have no consumers here to nodes whose queue of the same name has, once
+     * the address's redistribution delay has passed. A move is one journal record: the copies in the forward
+     * queues and the end of the originals, so a crash keeps one or the other.
+     */
+    void redistribute(final long nowMs)
+    {
+        if (identity == null || nowMs - lastRedistributionMs < REDISTRIBUTION_CHECK_MS)
+        {
+            return;
+        }
+        lastRedistributionMs = nowMs;
+        if (queueBindings.isEmpty() && topicBindings.isEmpty())
+        {
+            return;
+        }
+        for (final ServerQueue queue : new ArrayList<>(destinations.queues.values()))
+        {
+            redistribute(queue, queueBindings.get(queue.name), nowMs);
+        }
+        for (final TopicAddress topic : destinations.topics.values())
+        {
+            final List<RemoteBinding> remote = topicBindings.get(topic.name);
+            if (remote != null)
+            {
+                for (final ServerQueue subscription : new ArrayList<>(topic.subscriptions))
+                {
+                    final SubscriptionSpec spec = subscription.subscription;
+                    if (spec.durable() || spec.shared())
+                    {
+                        redistribute(subscription, remote, nowMs);
+                    }
+                }
+            }
+        }
+    }
+
+    private void redistribute(final ServerQueue queue, final List<RemoteBinding> remote, final long nowMs)
+    {
+        if (remote == null || queue.size() == 0 || queue.forwardsTo != null || hasOpenConsumers(queue) ||
+            queue.kind == ServerQueue.Kind.TEMPORARY_QUEUE)
+        {
+            queue.redistributeAtMs = 0;
+            return;
+        }
+        final AddressSettings settings = host.settingsOf(queue);
+        final List<RemoteBinding> takers = new ArrayList<>();
+        for (final RemoteBinding binding : remote)
+        {
+            if (binding.queue.equals(queue.name) && binding.hasConsumers())
+            {
+                takers.add(binding);
+            }
+        }
+        if (settings.redistributionDelayMs() < 0 || settings.loadBalancing() == AddressSettings.LoadBalancing.OFF ||
+            takers.isEmpty())
+        {
+            queue.redistributeAtMs = 0;
+            return;
+        }
+        if (queue.redistributeAtMs == 0)
+        {
+            queue.redistributeAtMs = nowMs + settings.redistributionDelayMs();
+        }
+        if (nowMs < queue.redistributeAtMs)
+        {
+            return;
+        }
+        final List<ServerMessage> messages = new ArrayList<>();
+        final List<List<MessageReference>> references = new ArrayList<>();
+        final List<MessageReference> moved = new ArrayList<>();
+        final List<MessageReference> copies = new ArrayList<>();
+        final byte type = queue.subscription == null ? DestinationType.QUEUE : DestinationType.TOPIC;
+        final String address = queue.subscription == null ? queue.name : queue.subscription.topic();
+        MessageReference reference = queue.first();
+        final List<Object> candidates = new ArrayList<>(takers.size());
+        while (reference != null && moved.size() < REDISTRIBUTION_BATCH)
+        {
+            final MessageReference next = queue.after(reference);
+            candidates.clear();
+            for (final RemoteBinding binding : takers)
+            {
+                if (binding.hasConsumerFor(reference.message))
+                {
+                    candidates.add(binding);
+                }
+            }
+            if (!candidates.isEmpty() && !reference.message.isExpired(nowMs))
+            {
+                final RemoteBinding target = (RemoteBinding)next(queue.name, candidates);
+                final MessageReference copy = forwardCopy(reference.message, target.node, type, address, List.of(queue.name));
+                messages.add(copy.message);
+                references.add(List.of(copy));
+                copies.add(copy);
+                moved.add(reference);
+            }
+            reference = next;
+        }
+        if (moved.isEmpty())
+        {
+            return;
+        }
+        try
+        {
+            durability.transaction(messages, references, moved);
+        }
+        catch (final JournalWriteException ex)
+        {
+            LOG.log(System.Logger.Level.WARNING, "could not move messages of '" + queue.name + "' to other nodes: " +
+                ex.getMessage());
+            return;
+        }
+        for (final MessageReference original : moved)
+        {
+            queue.remove(original);
+            queue.messagesAcknowledged++;
+            durability.referenceGone(original, false);
+        }
+        host.enqueue(copies);
+        if (queue.size() > 0)
+        {
+            // More to move: look again at the next check, without waiting out the delay again.
+            lastRedistributionMs = 0;
+        }
+    }
+
+    private static boolean hasOpenConsumers(final ServerQueue queue)
+    {
+        for (final ServerConsumer consumer : queue.consumers)
+        {
+            if (!consumer.closed && !consumer.isBrowser())
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---- status ---------------------------------------------------------------------------------------------
+
+    AdminTable statusTable()
+    {
+        final AdminTable table = new AdminTable("node", "id", "url", "state", "backlog", "forwarded", "bindings");
+        if (identity == null)
+        {
+            return table;
+        }
+        table.row(identity.nodeName() + " (this node)", identity.nodeId(), "", "cluster '" + identity.clusterName() + "'",
+            0L, 0L, (long)(destinations.queues.size() + destinations.allSubscriptions().size()));
+        for (final RemoteNode node : nodes.values())
+        {
+            table.row(node.name, node.id, node.url == null ? "" : node.url, node.state, node.backlog(), node.forwarded,
+                (long)node.bindings.size());
+        }
+        return table;
+    }
+}

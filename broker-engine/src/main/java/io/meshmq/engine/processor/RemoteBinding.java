@@ -1,0 +1,72 @@
+package io.meshmq.engine.processor;
+
+import io.meshmq.selector.Selector;
+
+/**
+ * A queue or subscription of another node, as that node last told this one.
+ * <p>
+ * Not thread safe: owned by the processor thread.
+ */
+final class RemoteBinding
+{
+    private static final Selector[] NONE = new Selector[0];
+
+    final RemoteNode node;
+    final String queue;
+    final String address;
+    final boolean topic;
+    /** A queue, or a durable or shared subscription: one binding of its name anywhere takes a message. */
+    boolean grouped;
+    /** A subscription's selector, null for every message. */
+    Selector filter;
+    int consumers;
+    /** The consumers' distinct selectors, null entries for consumers that take every message. */
+    Selector[] selectors = NONE;
+    /** The node's link generation in which it was last told of; older ones are dropped after a new snapshot. */
+    long generation;
+
+    RemoteBinding(final RemoteNode node, final String queue, final String address, final boolean topic)
+    {
+        this.node = node;
+        this.queue = queue;
+        this.address = address;
+        this.topic = topic;
+    }
+
+    /**
+     * @return the name that groups it with bindings of other nodes: one of a group takes each message.
+     */
+    String routingKey()
+    {
+        return grouped ? queue : node.id + '/' + queue;
+    }
+
+    boolean accepts(final ServerMessage message)
+    {
+        return filter == null || message.matches(filter);
+    }
+
+    /**
+     * @return true while its node's link is up and it has a consumer that would take the message.
+     */
+    boolean hasConsumerFor(final ServerMessage message)
+    {
+        if (consumers == 0 || !node.isUp())
+        {
+            return false;
+        }
+        for (final Selector selector : selectors)
+        {
+            if (selector == null || message.matches(selector))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    boolean hasConsumers()
+    {
+        return consumers > 0 && node.isUp();
+    }
+}

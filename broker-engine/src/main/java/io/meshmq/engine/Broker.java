@@ -124,7 +124,8 @@ public final class Broker implements AutoCloseable
         final Path journalDirectory = dataDirectory.path().resolve(Journal.DIRECTORY);
         identity = NodeIdentity.load(dataDirectory.path());
         final ClusterIdentity cluster = context.clusterName() == null ? null :
-            new ClusterIdentity(context.clusterName(), identity.id(), context.name(), identity.incarnation());
+            new ClusterIdentity(context.clusterName(), identity.id(), context.name(), identity.incarnation(),
+                new java.util.concurrent.ConcurrentSkipListMap<>());
         final Processor processor;
         try
         {
@@ -164,7 +165,8 @@ public final class Broker implements AutoCloseable
         final RingBuffer<EngineEvent> ring = disruptor.getRingBuffer();
         if (cluster != null)
         {
-            clusterInput = new ClusterInput(ring, connectionIds, context.clusterName(), identity, context.name());
+            clusterInput = new ClusterInput(ring, connectionIds, context.clusterName(), identity, context.name(),
+                cluster.members());
         }
         timer.scheduleAtFixedRate(() ->
         {

@@ -22,10 +22,12 @@ public final class ClusterInput
     private final String clusterName;
     private final NodeIdentity identity;
     private final String nodeName;
+    private final java.util.Map<String, String> memberStates;
 
     ClusterInput(final RingBuffer<EngineEvent> ring, final AtomicLong connectionIds, final String clusterName,
-        final NodeIdentity identity, final String nodeName)
+        final NodeIdentity identity, final String nodeName, final java.util.Map<String, String> memberStates)
     {
+        this.memberStates = memberStates;
         this.ring = ring;
         this.connectionIds = connectionIds;
         this.clusterName = clusterName;
@@ -46,6 +48,15 @@ public final class ClusterInput
     public String nodeName()
     {
         return nodeName;
+    }
+
+    /**
+     * @return each member (HOST:PORT) and the state of the link to it, for the cluster layer to keep up to
+     * date; status reads it.
+     */
+    public java.util.Map<String, String> memberStates()
+    {
+        return memberStates;
     }
 
     /**

@@ -55,6 +55,7 @@ public final class Main
                 case "topic":
                 case "subscription":
                 case "xa":
+                case "cluster":
                     return AdminCommand.run(args, out);
                 case "hash-password":
                     return HashPasswordCommand.run(args, System.in, out);
@@ -100,6 +101,7 @@ public final class Main
         out.println("  " + AdminCommand.TOPIC_USAGE);
         out.println("  " + AdminCommand.SUBSCRIPTION_USAGE);
         out.println("  " + AdminCommand.XA_USAGE);
+        out.println("  " + AdminCommand.CLUSTER_USAGE);
         out.println("  " + HashPasswordCommand.USAGE);
         out.println("  version");
         out.println("Defaults: --bind 127.0.0.1:7918 --data ./data --url tcp://127.0.0.1:7918");

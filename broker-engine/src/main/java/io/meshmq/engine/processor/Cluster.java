@@ -566,8 +566,10 @@ final class Cluster
         }
         if (identity.nodeId().equals(nodeId))
         {
-            refuse(output, correlationId, "node '" + nodeName + "' connected to itself (its member list names its own " +
-                "address, which is fine: that link is not used)");
+            // Expected: a member list may name the node itself. The link learns so and stops.
+            host.error(output, correlationId, ErrorCode.CLUSTER_MISMATCH, "node '" + nodeName + "' connected to itself " +
+                "(its member list names its own address, which is fine: that link is not used)");
+            output.close();
             return;
         }
         for (final Peer peer : peers.values())
@@ -990,12 +992,23 @@ final class Cluster
         {
             return table;
         }
-        table.row(identity.nodeName() + " (this node)", identity.nodeId(), "", "cluster '" + identity.clusterName() + "'",
-            0L, 0L, (long)(destinations.queues.size() + destinations.allSubscriptions().size()));
+        table.row(identity.nodeName() + " (this node)", identity.nodeId(), "", "cluster '" + identity.clusterName() + "', " +
+            peers.size() + " nodes joined it", 0L, 0L, (long)(destinations.queues.size() - nodes.size() +
+            destinations.allSubscriptions().size()));
+        final Set<String> shown = new java.util.HashSet<>();
         for (final RemoteNode node : nodes.values())
         {
+            shown.add(node.url);
             table.row(node.name, node.id, node.url == null ? "" : node.url, node.state, node.backlog(), node.forwarded,
                 (long)node.bindings.size());
+        }
+        // Members this node has not linked to yet: why not.
+        for (final Map.Entry<String, String> member : identity.members().entrySet())
+        {
+            if (!shown.contains(member.getKey()) && !"this node".equals(member.getValue()))
+            {
+                table.row("?", "", member.getKey(), member.getValue(), 0L, 0L, 0L);
+            }
         }
         return table;
     }

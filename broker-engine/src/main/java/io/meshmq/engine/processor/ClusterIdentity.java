@@ -7,7 +7,10 @@ package io.meshmq.engine.processor;
  * @param nodeId       unique and kept across restarts (the data directory's).
  * @param nodeName     for people: logs and status.
  * @param incarnation  counted up at every start; the high bits of the sequence numbers of forwarded messages.
+ * @param members      each configured member (HOST:PORT) and the state of this node's link to it, as the cluster
+ *                     layer last wrote it (a concurrent map: written by its threads, read for status).
  */
-public record ClusterIdentity(String clusterName, String nodeId, String nodeName, long incarnation)
+public record ClusterIdentity(String clusterName, String nodeId, String nodeName, long incarnation,
+    java.util.Map<String, String> members)
 {
 }

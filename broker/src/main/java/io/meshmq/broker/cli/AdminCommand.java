@@ -24,13 +24,16 @@ public final class AdminCommand
     public static final String XA_USAGE = "xa (commit|rollback) XID | xa list  [--url URL] [--user U --password P]" +
         "   (completing a prepared branch by hand is a heuristic decision its transaction manager is told of)";
 
+    public static final String CLUSTER_USAGE = "cluster status  [--url URL] [--user U --password P]   (every node, " +
+        "its link and the messages waiting to cross it)";
+
     private static final Map<String, String> VERBS = Map.ofEntries(
         Map.entry("queue create", AdminVerbs.QUEUE_CREATE), Map.entry("queue delete", AdminVerbs.QUEUE_DELETE),
         Map.entry("queue purge", AdminVerbs.QUEUE_PURGE), Map.entry("queue list", AdminVerbs.QUEUE_LIST),
         Map.entry("topic create", AdminVerbs.TOPIC_CREATE), Map.entry("topic delete", AdminVerbs.TOPIC_DELETE),
         Map.entry("topic list", AdminVerbs.TOPIC_LIST), Map.entry("subscription list", AdminVerbs.SUBSCRIPTION_LIST),
         Map.entry("xa list", AdminVerbs.XA_LIST), Map.entry("xa commit", AdminVerbs.XA_COMMIT),
-        Map.entry("xa rollback", AdminVerbs.XA_ROLLBACK));
+        Map.entry("xa rollback", AdminVerbs.XA_ROLLBACK), Map.entry("cluster status", AdminVerbs.CLUSTER_STATUS));
 
     private AdminCommand()
     {
@@ -48,7 +51,7 @@ public final class AdminCommand
         {
             throw new UsageException(noun + ": unknown action '" + args[1] + "'; usage: meshmq " + usageOf(noun));
         }
-        final boolean takesName = !verb.endsWith(".list");
+        final boolean takesName = !verb.endsWith(".list") && !verb.endsWith(".status");
         if (takesName && (args.length < 3 || args[2].startsWith("--")))
         {
             throw new UsageException(noun + " " + args[1] + ": give the " + ("xa".equals(noun) ? "xid, as xa list shows it" : noun + " name"));
@@ -71,6 +74,7 @@ public final class AdminCommand
             case "queue": return QUEUE_USAGE;
             case "topic": return TOPIC_USAGE;
             case "xa": return XA_USAGE;
+            case "cluster": return CLUSTER_USAGE;
             default: return SUBSCRIPTION_USAGE;
         }
     }

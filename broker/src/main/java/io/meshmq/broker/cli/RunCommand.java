@@ -2,6 +2,7 @@ package io.meshmq.broker.cli;
 
 import io.meshmq.broker.config.BrokerSettings;
 import io.meshmq.broker.config.ConfigException;
+import io.meshmq.cluster.Mesh;
 import io.meshmq.engine.Broker;
 import io.meshmq.engine.BrokerContext;
 import io.meshmq.engine.BrokerStartException;
@@ -17,7 +18,8 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class RunCommand
 {
-    public static final String USAGE = "run [--config FILE] [--name NODE] [--bind HOST:PORT] [--data DIR]";
+    public static final String USAGE = "run [--config FILE] [--name NODE] [--bind HOST:PORT] [--data DIR] " +
+        "[--cluster NAME --members HOST:PORT,...]";
 
     private RunCommand()
     {
@@ -28,19 +30,24 @@ public final class RunCommand
      */
     public static BrokerContext context(final String[] args) throws UsageException, ConfigException
     {
-        final Flags flags = Flags.parse("run", args, 1, Set.of("--config", "--name", "--bind", "--data"), Set.of());
+        final Flags flags = Flags.parse("run", args, 1, Set.of("--config", "--name", "--bind", "--data", "--cluster",
+            "--members"), Set.of());
         final BrokerContext context = new BrokerContext();
         if (flags.has("--config"))
         {
             BrokerSettings.applyFile(Path.of(flags.get("--config")), context);
         }
-        for (final String key : new String[] {"name", "bind", "data"})
+        for (final String key : new String[] {"name", "bind", "data", "cluster"})
         {
             final String value = flags.get("--" + key);
             if (value != null)
             {
                 BrokerSettings.apply(key, value.strip(), "--" + key, context);
             }
+        }
+        if (flags.has("--members"))
+        {
+            BrokerSettings.apply("cluster.members", flags.get("--members").strip(), "--members", context);
         }
         return context;
     }
@@ -51,9 +58,14 @@ public final class RunCommand
         final BrokerContext context = context(args);
         final long startNs = System.nanoTime();
         final Broker broker = Broker.start(context);
+        final Mesh mesh = Mesh.start(broker);
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
+            if (mesh != null)
+            {
+                mesh.close();
+            }
             broker.close();
             out.println("MeshMQ broker '" + context.name() + "' stopped");
             out.flush();
@@ -62,7 +74,9 @@ public final class RunCommand
         final long startMs = (System.nanoTime() - startNs) / 1_000_000;
         out.println("MeshMQ broker '" + context.name() + "' listening on " + broker.url() +
             (context.vmId() != null && context.tcpEnabled() ? " and vm://" + context.vmId() : "") +
-            ", data in " + context.dataDir().toAbsolutePath().normalize() + " (started in " + startMs + " ms)");
+            ", data in " + context.dataDir().toAbsolutePath().normalize() + " (started in " + startMs + " ms)" +
+            (mesh == null ? "" : "; node " + broker.nodeId() + " of cluster '" + context.clusterName() + "', members " +
+                context.clusterMembers()));
         out.flush();
         stopped.await();
         return 0;

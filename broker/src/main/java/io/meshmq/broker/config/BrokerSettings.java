@@ -56,6 +56,13 @@ import java.util.Set;
  * journal.segment-size = 16777216        bytes per journal file (at least 65536)
  * journal.skip-corrupt = false           true: start despite a corrupt record in the middle of the
  *                                        journal, losing the rest of that file (it is logged)
+ * cluster          = prod                the cluster this node joins (none by default)
+ * cluster.members  = h1:7918, h2:7918    members it keeps a core connection to (may include itself)
+ * cluster.user     = mesh                user its cluster connections authenticate as (needs role
+ * cluster.password = secret              "cluster" on the other nodes when they have users)
+ * address.PATTERN.load-balancing = ON_DEMAND   in a cluster: OFF, STRICT or ON_DEMAND (default)
+ * address.PATTERN.redistribution-delay = 1000  in a cluster: ms without consumers before waiting
+ *                                        messages move to another node's consumers (-1 never)
  * </pre>
  * Keys are case insensitive; user names and address patterns keep their case.
  */
@@ -64,7 +71,7 @@ public final class BrokerSettings
     public static final List<String> KEYS = List.of(
         "name", "bind", "data", "vm-id", "io-threads", "ring-size", "max-frame-length", "auto-create", "queues", "topics",
         "default-user", "user.NAME", "user.NAME.roles", "address.PATTERN.SETTING", "journal.sync", "journal.segment-size",
-        "journal.skip-corrupt", "global-max-size");
+        "journal.skip-corrupt", "global-max-size", "cluster", "cluster.members", "cluster.user", "cluster.password");
 
     private BrokerSettings()
     {
@@ -217,6 +224,33 @@ public final class BrokerSettings
                 break;
             case "journal.skip-corrupt":
                 context.journalSkipCorrupt(bool(value, at));
+                break;
+            case "cluster":
+                if (!value.matches("[A-Za-z0-9._-]+"))
+                {
+                    throw new ConfigException(at + " = '" + value + "': expected a cluster name of letters, digits, '.', '_' or '-'");
+                }
+                context.clusterName(value);
+                break;
+            case "cluster.members":
+                context.clusterMembers().clear();
+                for (final String member : names(value, at))
+                {
+                    try
+                    {
+                        context.clusterMember(io.meshmq.cluster.Member.parse(member).toString());
+                    }
+                    catch (final IllegalArgumentException ex)
+                    {
+                        throw new ConfigException(at + ": " + ex.getMessage());
+                    }
+                }
+                break;
+            case "cluster.user":
+                context.clusterCredentials(value.isEmpty() ? null : value, context.clusterPassword());
+                break;
+            case "cluster.password":
+                context.clusterCredentials(context.clusterUser(), value.isEmpty() ? null : value);
                 break;
             case "global-max-size":
                 try

@@ -1,0 +1,393 @@
+package io.meshmq.cluster.link;
+
+import io.meshmq.client.transport.FrameDecoder;
+import io.meshmq.client.transport.NettyFrames;
+import io.meshmq.engine.ClusterInput;
+import io.meshmq.engine.processor.ConnectionOutput;
+import io.meshmq.engine.processor.EngineEvent;
+import io.meshmq.protocol.DestinationType;
+import io.meshmq.protocol.ErrorCode;
+import io.meshmq.protocol.FrameDescriptor;
+import io.meshmq.protocol.FrameType;
+import io.meshmq.protocol.ProtocolException;
+import io.meshmq.protocol.WireReader;
+import io.meshmq.protocol.WireWriter;
+import io.meshmq.selector.Selector;
+import io.meshmq.selector.SelectorSyntaxException;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * This node's core connection to one other member: connects, joins (HELLO with the cluster role, then
+ * CLUSTER_JOIN), hands what the other node says about its queues to the engine, carries the forwards the
+ * processor writes, and reconnects with back-off whenever the connection is lost or refused.
+ * <p>
+ * Design note: everything here runs on the link's Netty event loop; the engine hears of it only through
+ * {@link ClusterInput}, as ring commands. A failure is logged when its reason changes, and otherwise at most
+ * once a minute, so a member that stays down does not flood the log.
+ */
+public final class CoreLink
+{
+    private static final System.Logger LOG = System.getLogger(CoreLink.class.getName());
+    private static final long JOIN_CORRELATION_ID = 1;
+    static final long FIRST_RETRY_MS = 100;
+    static final long MAX_RETRY_MS = 5_000;
+    private static final long HANDSHAKE_TIMEOUT_MS = 10_000;
+    private static final long REPEAT_LOG_AFTER_MS = 60_000;
+
+    private final String member;
+    private final String host;
+    private final int port;
+    private final ClusterInput engine;
+    private final EventLoopGroup loop;
+    private final String user;
+    private final String password;
+    /** Member to the state of its link, shared with the engine's status (thread safe). */
+    private final java.util.Map<String, String> states;
+    private volatile boolean closed;
+    private Channel channel;
+    private long retryMs = FIRST_RETRY_MS;
+    private String lastLoggedFailure;
+    private long lastLoggedAtMs;
+
+    /**
+     * @param member HOST:PORT as configured, for logs and status.
+     */
+    public CoreLink(final String member, final String host, final int port, final ClusterInput engine,
+        final EventLoopGroup loop, final String user, final String password, final java.util.Map<String, String> states)
+    {
+        this.member = member;
+        this.host = host;
+        this.port = port;
+        this.engine = engine;
+        this.loop = loop;
+        this.user = user;
+        this.password = password;
+        this.states = states;
+    }
+
+    public void start()
+    {
+        loop.execute(this::connect);
+    }
+
+    public void close()
+    {
+        closed = true;
+        loop.execute(() ->
+        {
+            if (channel != null)
+            {
+                channel.close();
+            }
+        });
+    }
+
+    private void connect()
+    {
+        if (closed)
+        {
+            return;
+        }
+        states.put(member, "connecting");
+        final Bootstrap bootstrap = new Bootstrap()
+            .group(loop)
+            .channel(NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
+            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+            .handler(new ChannelInitializer<>()
+            {
+                @Override
+                protected void initChannel(final Channel ch)
+                {
+                    NettyFrames.addFrameDecoder(ch.pipeline(), NettyFrames.maxFrameLength());
+                    ch.pipeline().addLast(new Handler());
+                }
+            });
+        final ChannelFuture connecting = bootstrap.connect(host, port);
+        channel = connecting.channel();
+        connecting.addListener(future ->
+        {
+            if (!future.isSuccess())
+            {
+                failed("cannot connect: " + future.cause().getMessage());
+                retry();
+            }
+        });
+    }
+
+    private void retry()
+    {
+        if (closed)
+        {
+            return;
+        }
+        final long delay = retryMs;
+        retryMs = Math.min(MAX_RETRY_MS, retryMs * 2);
+        loop.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void failed(final String reason)
+    {
+        states.put(member, "down: " + reason);
+        final long now = System.currentTimeMillis();
+        if (!reason.equals(lastLoggedFailure) || now - lastLoggedAtMs >= REPEAT_LOG_AFTER_MS)
+        {
+            LOG.log(System.Logger.Level.WARNING, "cluster link from node '" + engine.nodeName() + "' to member " + member +
+                ": " + reason + " (retrying every " + MAX_RETRY_MS / 1000 + " s at most; this is logged again only " +
+                "if the reason changes, or after a minute)");
+            lastLoggedFailure = reason;
+            lastLoggedAtMs = now;
+        }
+    }
+
+    /**
+     * One connection's frames, from the handshake to its loss.
+     */
+    private final class Handler extends ChannelInboundHandlerAdapter
+    {
+        private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+        private final WireReader reader = new WireReader();
+        private final WireWriter writer = new WireWriter(256);
+        private ScheduledFuture<?> handshakeTimeout;
+        private ConnectionOutput output;
+        private String remoteNodeId;
+        private String remoteNodeName;
+        private String failure;
+
+        @Override
+        public void channelActive(final ChannelHandlerContext ctx)
+        {
+            writer.reset().beginFrame(FrameType.HELLO)
+                .writeInt(FrameDescriptor.MAGIC)
+                .writeShort(FrameDescriptor.PROTOCOL_VERSION)
+                .writeByte(FrameDescriptor.ROLE_CLUSTER)
+                .writeString(null)
+                .writeString(user)
+                .writeString(password)
+                .endFrame();
+            ctx.write(NettyFrames.toByteBuf(ctx.alloc(), writer));
+            writer.reset().beginFrame(FrameType.CLUSTER_JOIN)
+                .writeLong(JOIN_CORRELATION_ID)
+                .writeString(engine.clusterName())
+                .writeString(engine.nodeId())
+                .writeString(engine.nodeName())
+                .endFrame();
+            ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), writer));
+            handshakeTimeout = ctx.executor().schedule(() ->
+            {
+                failure = "no answer to the MeshMQ cluster handshake within " + HANDSHAKE_TIMEOUT_MS / 1000 + " s; is " +
+                    member + " the port of a MeshMQ broker?";
+                ctx.close();
+            }, HANDSHAKE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void channelRead(final ChannelHandlerContext ctx, final Object msg)
+        {
+            final ByteBuf frame = (ByteBuf)msg;
+            try
+            {
+                NettyFrames.wrap(view, frame);
+                if (view.capacity() < 1)
+                {
+                    throw new ProtocolException("empty frame");
+                }
+                reader.wrap(view, FrameDescriptor.BODY_OFFSET, view.capacity() - FrameDescriptor.BODY_OFFSET);
+                onFrame(ctx, view.getByte(FrameDescriptor.TYPE_OFFSET));
+            }
+            catch (final ProtocolException ex)
+            {
+                failure = "the member sent a frame this node cannot read: " + ex.getMessage();
+                ctx.close();
+            }
+            finally
+            {
+                frame.release();
+            }
+        }
+
+        private void onFrame(final ChannelHandlerContext ctx, final byte type)
+        {
+            switch (type)
+            {
+                case FrameType.HELLO_OK:
+                    ((FrameDecoder)ctx.pipeline().get(NettyFrames.FRAME_DECODER)).maxFrameLength(NettyFrames.maxFrameLength());
+                    break;
+                case FrameType.REPLY:
+                    onJoined(ctx);
+                    break;
+                case FrameType.CLUSTER_BINDING:
+                    onBinding();
+                    break;
+                case FrameType.OK:
+                    if (remoteNodeId != null)
+                    {
+                        engine.forwarded(remoteNodeId, reader.readLong(), null);
+                    }
+                    break;
+                case FrameType.ERROR:
+                    onError(ctx);
+                    break;
+                case FrameType.PING:
+                {
+                    final long token = reader.readLong();
+                    writer.reset().beginFrame(FrameType.PONG).writeLong(token).endFrame();
+                    ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), writer), ctx.voidPromise());
+                    break;
+                }
+                case FrameType.PONG:
+                    break;
+                default:
+                    throw new ProtocolException("unexpected frame " + FrameType.name(type) + " on a cluster link");
+            }
+        }
+
+        private void onJoined(final ChannelHandlerContext ctx)
+        {
+            if (reader.readLong() != JOIN_CORRELATION_ID || remoteNodeId != null)
+            {
+                throw new ProtocolException("unexpected REPLY on a cluster link");
+            }
+            handshakeTimeout.cancel(false);
+            remoteNodeId = reader.readRequiredString("node id");
+            remoteNodeName = reader.readRequiredString("node name");
+            retryMs = FIRST_RETRY_MS;
+            lastLoggedFailure = null;
+            output = engine.output(ctx.channel());
+            states.put(member, "up: node '" + remoteNodeName + "'");
+            engine.linkUp(remoteNodeId, remoteNodeName, member, output);
+        }
+
+        private void onBinding()
+        {
+            if (remoteNodeId == null)
+            {
+                throw new ProtocolException("CLUSTER_BINDING before the join was answered");
+            }
+            final byte kind = reader.readByte();
+            if (kind == DestinationType.NONE)
+            {
+                engine.binding(remoteNodeId, kind, null, null, (byte)0, null, 0, null);
+                return;
+            }
+            if (kind != DestinationType.QUEUE && kind != DestinationType.TOPIC)
+            {
+                throw new ProtocolException("CLUSTER_BINDING of unknown kind " + kind);
+            }
+            final String address = reader.readRequiredString("address");
+            final String queue = reader.readRequiredString("queue");
+            final boolean exists = reader.readBoolean();
+            final boolean grouped = reader.readBoolean();
+            final Selector filter = selector(reader.readString());
+            final int consumers = reader.readInt();
+            final int count = reader.readCount(4);
+            final Selector[] selectors = new Selector[count];
+            for (int i = 0; i < count; i++)
+            {
+                selectors[i] = selector(reader.readString());
+            }
+            reader.requireEnd("CLUSTER_BINDING");
+            final byte flags = (byte)((exists ? EngineEvent.BINDING_EXISTS : 0) | (grouped ? EngineEvent.BINDING_GROUPED : 0));
+            engine.binding(remoteNodeId, kind, address, queue, flags, filter, consumers, selectors);
+        }
+
+        private Selector selector(final String text)
+        {
+            if (text == null)
+            {
+                return null;
+            }
+            try
+            {
+                return Selector.parse(text);
+            }
+            catch (final SelectorSyntaxException ex)
+            {
+                throw new ProtocolException("member " + member + " announced a selector this node cannot parse: " +
+                    ex.getMessage());
+            }
+        }
+
+        private void onError(final ChannelHandlerContext ctx)
+        {
+            final long correlationId = reader.readLong();
+            final int code = reader.readInt();
+            final String message = reader.readString();
+            if (correlationId == 0 || correlationId == JOIN_CORRELATION_ID)
+            {
+                if (code == ErrorCode.CLUSTER_MISMATCH && message != null && message.contains("connected to itself"))
+                {
+                    // This member is this node: nothing to link to, ever.
+                    closed = true;
+                    states.put(member, "this node");
+                }
+                failure = "refused: " + message;
+                ctx.close();
+                return;
+            }
+            if (remoteNodeId != null)
+            {
+                engine.forwarded(remoteNodeId, correlationId, message == null ? "error " + code : message);
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(final ChannelHandlerContext ctx)
+        {
+            if (ctx.channel().isWritable())
+            {
+                engine.writable();
+            }
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        @Override
+        public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+        {
+            if (failure == null)
+            {
+                failure = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+            }
+            ctx.close();
+        }
+
+        @Override
+        public void channelInactive(final ChannelHandlerContext ctx)
+        {
+            if (handshakeTimeout != null)
+            {
+                handshakeTimeout.cancel(false);
+            }
+            final String reason = failure != null ? failure : "the connection was closed";
+            if (remoteNodeId != null)
+            {
+                engine.linkDown(remoteNodeId, reason);
+            }
+            if (closed)
+            {
+                if (!"this node".equals(states.get(member)))
+                {
+                    states.put(member, "closed");
+                }
+                return;
+            }
+            failed(reason);
+            retry();
+        }
+    }
+}

@@ -28,7 +28,7 @@ public final class AdminVerbs
     public static final String XA_COMMIT = "xa.commit";
     /** xid: rolls a prepared branch back by hand; its transaction manager is told so. */
     public static final String XA_ROLLBACK = "xa.rollback";
-    /** no arguments: node, id, url, state, backlog, forwarded, bindings for this node and every other it knows. */
+    /** no arguments: node, id, url, state, backlog, forwarded, bindings, consumers for this node and every other it knows. */
     public static final String CLUSTER_STATUS = "cluster.status";
 
     private AdminVerbs()

@@ -987,27 +987,33 @@ final class Cluster
 
     AdminTable statusTable()
     {
-        final AdminTable table = new AdminTable("node", "id", "url", "state", "backlog", "forwarded", "bindings");
+        final AdminTable table = new AdminTable("node", "id", "url", "state", "backlog", "forwarded", "bindings",
+            "consumers");
         if (identity == null)
         {
             return table;
         }
         table.row(identity.nodeName() + " (this node)", identity.nodeId(), "", "cluster '" + identity.clusterName() + "', " +
             peers.size() + " nodes joined it", 0L, 0L, (long)(destinations.queues.size() - nodes.size() +
-            destinations.allSubscriptions().size()));
+            destinations.allSubscriptions().size()), 0L);
         final Set<String> shown = new java.util.HashSet<>();
         for (final RemoteNode node : nodes.values())
         {
             shown.add(node.url);
+            long consumers = 0;
+            for (final RemoteBinding binding : node.bindings.values())
+            {
+                consumers += binding.consumers;
+            }
             table.row(node.name, node.id, node.url == null ? "" : node.url, node.state, node.backlog(), node.forwarded,
-                (long)node.bindings.size());
+                (long)node.bindings.size(), consumers);
         }
         // Members this node has not linked to yet: why not.
         for (final Map.Entry<String, String> member : identity.members().entrySet())
         {
             if (!shown.contains(member.getKey()) && !"this node".equals(member.getValue()))
             {
-                table.row("?", "", member.getKey(), member.getValue(), 0L, 0L, 0L);
+                table.row("?", "", member.getKey(), member.getValue(), 0L, 0L, 0L, 0L);
             }
         }
         return table;

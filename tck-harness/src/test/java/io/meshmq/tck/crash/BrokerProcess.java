@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * A broker in its own JVM ({@code io.meshmq.broker.Main run}) on a free port and a given data directory, so a
  * test can kill it with SIGKILL the way a crash would, and start another on the same directory.
  */
-final class BrokerProcess implements AutoCloseable
+public final class BrokerProcess implements AutoCloseable
 {
     private static final Pattern LISTENING = Pattern.compile("listening on (tcp://[^ ]+)");
 
@@ -36,7 +36,7 @@ final class BrokerProcess implements AutoCloseable
     /**
      * @return the broker's last lines of output, for a failure message.
      */
-    String recentOutput()
+    public String recentOutput()
     {
         synchronized (output)
         {
@@ -50,9 +50,19 @@ final class BrokerProcess implements AutoCloseable
      * @param settings configuration lines ({@code key = value}) beyond the test defaults.
      * @throws IllegalStateException with the broker's output if it exits or does not listen within 30 s.
      */
-    static BrokerProcess start(final Path dataDir, final String... settings) throws IOException, InterruptedException
+    public static BrokerProcess start(final Path dataDir, final String... settings) throws IOException, InterruptedException
     {
         return startWithHeap(dataDir, "256m", settings);
+    }
+
+    /**
+     * Starts a named broker on a given port (0 for a free one), e.g. a cluster node whose address the other
+     * members must know beforehand.
+     */
+    public static BrokerProcess startNode(final Path dataDir, final String name, final int port, final String... settings)
+        throws IOException, InterruptedException
+    {
+        return start(dataDir, "256m", name, port, settings);
     }
 
     /**
@@ -61,6 +71,12 @@ final class BrokerProcess implements AutoCloseable
     static BrokerProcess startWithHeap(final Path dataDir, final String heap, final String... settings)
         throws IOException, InterruptedException
     {
+        return start(dataDir, heap, "crash", 0, settings);
+    }
+
+    private static BrokerProcess start(final Path dataDir, final String heap, final String name, final int port,
+        final String... settings) throws IOException, InterruptedException
+    {
         final Path config = dataDir.resolveSibling(dataDir.getFileName() + ".conf");
         final List<String> lines = new ArrayList<>(List.of("vm-id = none"));
         lines.addAll(List.of(settings));
@@ -68,7 +84,7 @@ final class BrokerProcess implements AutoCloseable
         final List<String> command = new ArrayList<>(List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
             "-cp", System.getProperty("java.class.path"), "io.meshmq.broker.Main", "run", "--config", config.toString(),
-            "--name", "crash", "--bind", "127.0.0.1:0", "--data", dataDir.toString()));
+            "--name", name, "--bind", "127.0.0.1:" + port, "--data", dataDir.toString()));
         final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         final List<String> output = new ArrayList<>();
         final CompletableFuture<String> listening = new CompletableFuture<>();
@@ -139,7 +155,7 @@ final class BrokerProcess implements AutoCloseable
         }
     }
 
-    String url()
+    public String url()
     {
         return url;
     }
@@ -147,13 +163,18 @@ final class BrokerProcess implements AutoCloseable
     /**
      * SIGKILL: no shutdown hook, no flush, no goodbye.
      */
-    void kill() throws InterruptedException
+    public void kill() throws InterruptedException
     {
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS))
         {
             throw new IllegalStateException("broker did not die within 30 s of SIGKILL");
         }
+    }
+
+    public boolean isAlive()
+    {
+        return process.isAlive();
     }
 
     @Override

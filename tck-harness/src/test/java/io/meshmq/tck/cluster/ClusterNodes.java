@@ -1,0 +1,227 @@
+package io.meshmq.tck.cluster;
+
+import io.meshmq.admin.MeshAdmin;
+import io.meshmq.jms.MeshConnectionFactory;
+import io.meshmq.protocol.AdminTable;
+import io.meshmq.protocol.AdminVerbs;
+import io.meshmq.tck.crash.BrokerProcess;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+/**
+ * A cluster of broker processes on 127.0.0.1, n1..nN, each listing all of them as members, each with its
+ * own data directory under the test's.
+ */
+final class ClusterNodes implements AutoCloseable
+{
+    private final Path root;
+    private final String cluster;
+    private final int[] ports;
+    private final BrokerProcess[] nodes;
+    private final String[] settings;
+
+    private ClusterNodes(final Path root, final String cluster, final int count, final String[] settings)
+    {
+        this.root = root;
+        this.cluster = cluster;
+        this.ports = new int[count];
+        this.nodes = new BrokerProcess[count];
+        this.settings = settings;
+    }
+
+    /**
+     * @param settings configuration lines every node gets.
+     */
+    static ClusterNodes start(final Path root, final String cluster, final int count, final String... settings)
+        throws IOException, InterruptedException
+    {
+        final ClusterNodes cluster1 = new ClusterNodes(root, cluster, count, settings);
+        for (int i = 0; i < count; i++)
+        {
+            cluster1.ports[i] = freePort();
+        }
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                cluster1.startNode(i);
+            }
+        }
+        catch (final IOException | InterruptedException | RuntimeException ex)
+        {
+            cluster1.close();
+            throw ex;
+        }
+        return cluster1;
+    }
+
+    private static int freePort() throws IOException
+    {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            return socket.getLocalPort();
+        }
+    }
+
+    String members()
+    {
+        return Arrays.stream(ports).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+    }
+
+    void startNode(final int i) throws IOException, InterruptedException
+    {
+        final List<String> lines = new ArrayList<>(List.of("cluster = " + cluster, "cluster.members = " + members()));
+        lines.addAll(List.of(settings));
+        nodes[i] = BrokerProcess.startNode(root.resolve("n" + (i + 1)), "n" + (i + 1), ports[i], lines.toArray(new String[0]));
+    }
+
+    void kill(final int i) throws InterruptedException
+    {
+        nodes[i].kill();
+    }
+
+    String url(final int i)
+    {
+        return "tcp://127.0.0.1:" + ports[i];
+    }
+
+    MeshConnectionFactory factory(final int i)
+    {
+        return new MeshConnectionFactory(url(i));
+    }
+
+    BrokerProcess process(final int i)
+    {
+        return nodes[i];
+    }
+
+    AdminTable status(final int i)
+    {
+        try (MeshAdmin admin = MeshAdmin.connect(url(i), null, null))
+        {
+            return admin.call(AdminVerbs.CLUSTER_STATUS);
+        }
+        catch (final Exception ex)
+        {
+            throw new IllegalStateException("cluster status of n" + (i + 1) + ": " + ex, ex);
+        }
+    }
+
+    /**
+     * @return the status row of another node as node i sees it, or -1 if it has none.
+     */
+    private static int rowOf(final AdminTable status, final String nodeName)
+    {
+        for (int r = 0; r < status.rows().size(); r++)
+        {
+            if (nodeName.equals(status.value(r, "node")))
+            {
+                return r;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Waits until every node's links to every other are up.
+     */
+    void awaitMesh() throws InterruptedException
+    {
+        for (int i = 0; i < nodes.length; i++)
+        {
+            for (int j = 0; j < nodes.length; j++)
+            {
+                if (i != j)
+                {
+                    final int from = i;
+                    final String to = "n" + (j + 1);
+                    poll("n" + (i + 1) + "'s link to " + to, 30_000, () ->
+                    {
+                        final AdminTable status = status(from);
+                        final int row = rowOf(status, to);
+                        return row >= 0 && "up".equals(status.value(row, "state"));
+                    });
+                }
+            }
+        }
+    }
+
+    /**
+     * Waits until node i knows of at least {@code consumers} consumers on node j.
+     */
+    void awaitRemoteConsumers(final int i, final int j, final long consumers) throws InterruptedException
+    {
+        poll("n" + (i + 1) + " to see " + consumers + " consumers on n" + (j + 1), 30_000, () ->
+        {
+            final AdminTable status = status(i);
+            final int row = rowOf(status, "n" + (j + 1));
+            return row >= 0 && ((Number)status.value(row, "consumers")).longValue() >= consumers;
+        });
+    }
+
+    /**
+     * @return how many queues and subscriptions node i knows node j has.
+     */
+    long remoteBindings(final int i, final int j)
+    {
+        final AdminTable status = status(i);
+        final int row = rowOf(status, "n" + (j + 1));
+        return row < 0 ? 0 : ((Number)status.value(row, "bindings")).longValue();
+    }
+
+    /**
+     * @return the backlog node i has for node j.
+     */
+    long backlog(final int i, final int j)
+    {
+        final AdminTable status = status(i);
+        final int row = rowOf(status, "n" + (j + 1));
+        return row < 0 ? 0 : ((Number)status.value(row, "backlog")).longValue();
+    }
+
+    static void poll(final String what, final long timeoutMs, final BooleanSupplier condition) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new AssertionError("timed out after " + timeoutMs + " ms waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    String outputs()
+    {
+        final StringBuilder all = new StringBuilder();
+        for (int i = 0; i < nodes.length; i++)
+        {
+            if (nodes[i] != null)
+            {
+                all.append("--- n").append(i + 1).append(" ---\n").append(nodes[i].recentOutput()).append('\n');
+            }
+        }
+        return all.toString();
+    }
+
+    @Override
+    public void close() throws InterruptedException
+    {
+        for (final BrokerProcess node : nodes)
+        {
+            if (node != null)
+            {
+                node.kill();
+            }
+        }
+    }
+}

@@ -53,6 +53,7 @@ final class Cluster
     private static final int REDISTRIBUTION_BATCH = 500;
     static final long REDISTRIBUTION_CHECK_MS = 100;
     private static final long PAUSE_AFTER_REFUSAL_MS = 1000;
+    private static final long REPEAT_REFUSAL_LOG_MS = 60_000;
     private static final System.Logger LOG = System.getLogger(Cluster.class.getName());
 
     /**
@@ -125,6 +126,7 @@ final class Cluster
     private final Map<String, int[]> roundRobin = new HashMap<>();
     private final Map<String, Group> groups = new LinkedHashMap<>();
     private final Map<RemoteNode, List<String>> targets = new LinkedHashMap<>();
+    private final Map<String, Long> refusalsLogged = new HashMap<>();
     private long nextSequence;
     private long lastRedistributionMs;
 
@@ -553,14 +555,13 @@ final class Cluster
     {
         if (identity == null)
         {
-            refuse(output, correlationId, "node '" + nodeName + "' of cluster '" + clusterName + "' tried to join node '" +
-                "this broker, which is in no cluster (start it with --cluster NAME)");
+            refuse(output, correlationId, "node '" + nodeName + "' of cluster '" + clusterName + "' cannot join this " +
+                "broker: it is in no cluster (start it with --cluster NAME)");
             return;
         }
         if (!identity.clusterName().equals(clusterName))
         {
-            refuse(output, correlationId, "node '" + nodeName + "' (" + output.remoteAddress() + ") of cluster '" +
-                clusterName + "' cannot join node '" + identity.nodeName() + "' of cluster '" + identity.clusterName() +
+            refuse(output, correlationId, "node '" + nodeName + "' of cluster '" + clusterName + "' cannot join node '" + identity.nodeName() + "' of cluster '" + identity.clusterName() +
                 "': the cluster names differ");
             return;
         }
@@ -601,7 +602,14 @@ final class Cluster
 
     private void refuse(final ConnectionOutput output, final long correlationId, final String reason)
     {
-        LOG.log(System.Logger.Level.WARNING, "refused a cluster connection: " + reason);
+        // A misconfigured node retries for ever: say so once a minute, not at every attempt.
+        final Long loggedAt = refusalsLogged.get(reason);
+        if (loggedAt == null || host.nowMs() - loggedAt >= REPEAT_REFUSAL_LOG_MS)
+        {
+            refusalsLogged.put(reason, host.nowMs());
+            LOG.log(System.Logger.Level.WARNING, "refused a cluster connection from " + output.remoteAddress() + ": " + reason +
+                " (logged again only after a minute)");
+        }
         host.error(output, correlationId, ErrorCode.CLUSTER_MISMATCH, reason);
         output.close();
     }

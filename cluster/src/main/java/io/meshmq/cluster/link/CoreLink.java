@@ -62,6 +62,8 @@ public final class CoreLink
     private long retryMs = FIRST_RETRY_MS;
     private String lastLoggedFailure;
     private long lastLoggedAtMs;
+    /** Attempts that failed since the link was last up. */
+    private long failures;
 
     /**
      * @param member HOST:PORT as configured, for logs and status.
@@ -143,7 +145,8 @@ public final class CoreLink
 
     private void failed(final String reason)
     {
-        states.put(member, "down: " + reason);
+        failures++;
+        states.put(member, "down (" + failures + (failures == 1 ? " failed attempt" : " failed attempts") + "): " + reason);
         final long now = System.currentTimeMillis();
         if (!reason.equals(lastLoggedFailure) || now - lastLoggedAtMs >= REPEAT_LOG_AFTER_MS)
         {
@@ -268,6 +271,7 @@ public final class CoreLink
             remoteNodeName = reader.readRequiredString("node name");
             retryMs = FIRST_RETRY_MS;
             lastLoggedFailure = null;
+            failures = 0;
             output = engine.output(ctx.channel());
             states.put(member, "up: node '" + remoteNodeName + "'");
             engine.linkUp(remoteNodeId, remoteNodeName, member, output);

@@ -187,6 +187,42 @@ final class ClusterNodes implements AutoCloseable
         return row < 0 ? 0 : ((Number)status.value(row, "backlog")).longValue();
     }
 
+    /**
+     * The cluster status of any broker, by URL.
+     */
+    static final class Status
+    {
+        private final String url;
+
+        Status(final String url)
+        {
+            this.url = url;
+        }
+
+        /**
+         * @return the state of the broker's link to a member (HOST:PORT), "" if it lists none.
+         */
+        String memberState(final String member)
+        {
+            try (MeshAdmin admin = MeshAdmin.connect(url, null, null))
+            {
+                final AdminTable status = admin.call(AdminVerbs.CLUSTER_STATUS);
+                for (int r = 0; r < status.rows().size(); r++)
+                {
+                    if (member.equals(status.value(r, "url")))
+                    {
+                        return String.valueOf(status.value(r, "state"));
+                    }
+                }
+                return "";
+            }
+            catch (final Exception ex)
+            {
+                throw new IllegalStateException(ex);
+            }
+        }
+    }
+
     static void poll(final String what, final long timeoutMs, final BooleanSupplier condition) throws InterruptedException
     {
         final long deadline = System.nanoTime() + timeoutMs * 1_000_000L;

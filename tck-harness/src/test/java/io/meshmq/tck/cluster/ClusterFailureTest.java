@@ -1,0 +1,137 @@
+package io.meshmq.tck.cluster;
+
+import io.meshmq.tck.crash.BrokerProcess;
+import jakarta.jms.Connection;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Cluster nodes killed with SIGKILL and restarted, and nodes that must not join.
+ */
+class ClusterFailureTest
+{
+    @TempDir
+    Path dir;
+
+    /**
+     * n1 is killed while it forwards to n2's consumer, then restarted on the same data: every message it
+     * confirmed reaches the consumer exactly once, those in flight on the link included.
+     */
+    @Test
+    void shouldNeitherLoseNorDoubleForwardsWhenTheSendingNodeIsKilled() throws Exception
+    {
+        try (ClusterNodes nodes = ClusterNodes.start(dir, "crash-test", 2))
+        {
+            nodes.awaitMesh();
+            final Received received = new Received();
+            try (Connection consumerConnection = nodes.factory(1).createConnection())
+            {
+                final Session consumerSession = consumerConnection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                consumerSession.createConsumer(consumerSession.createQueue("flow")).setMessageListener(received);
+                consumerConnection.start();
+                nodes.awaitRemoteConsumers(0, 1, 1);
+
+                final Set<String> confirmed = ConcurrentHashMap.newKeySet();
+                // Three kills: each leaves some forwards stored on n2 but not yet confirmed to n1.
+                for (int round = 0; round < 3; round++)
+                {
+                    final AtomicReference<Exception> stopped = new AtomicReference<>();
+                    final int target = confirmed.size() + 2_000;
+                    final String prefix = "flow-" + round + "-";
+                    final Thread producer = new Thread(() -> produce(nodes, prefix, confirmed, stopped), "producer");
+                    producer.start();
+                    ClusterNodes.poll("2,000 more confirmed sends", 60_000,
+                        () -> confirmed.size() >= target && received.count.get() > 0 || stopped.get() != null);
+                    nodes.kill(0);
+                    producer.join(30_000);
+                    assertTrue(stopped.get() != null, "the producer should have lost its connection");
+                    nodes.startNode(0);
+                    nodes.awaitMesh();
+                }
+                ClusterNodes.poll("every confirmed message on n2", 60_000, () -> received.bodies.containsAll(confirmed));
+                assertEquals(0, received.duplicates(), "messages delivered twice");
+                ClusterNodes.poll("n1's forward queue to drain", 30_000, () -> nodes.backlog(0, 1) == 0);
+                assertEquals(0, received.duplicates(), "messages delivered twice");
+            }
+        }
+    }
+
+    /**
+     * Sends persistent messages in transactions of 100 until the connection fails; the committed ones are
+     * confirmed.
+     */
+    private static void produce(final ClusterNodes nodes, final String prefix, final Set<String> confirmed,
+        final AtomicReference<Exception> stopped)
+    {
+        try (Connection connection = nodes.factory(0).createConnection())
+        {
+            final Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+            final MessageProducer producer = session.createProducer(session.createQueue("flow"));
+            final List<String> batch = new ArrayList<>();
+            for (int i = 0; i < 1_000_000; i++)
+            {
+                final String body = prefix + i;
+                producer.send(session.createTextMessage(body));
+                batch.add(body);
+                if (batch.size() == 100)
+                {
+                    session.commit();
+                    confirmed.addAll(batch);
+                    batch.clear();
+                }
+            }
+            stopped.set(new IllegalStateException("sent everything without losing the connection"));
+        }
+        catch (final Exception ex)
+        {
+            stopped.set(ex);
+        }
+    }
+
+    /**
+     * A node of another cluster listing n1 as a member is refused, with both cluster names in the log, once
+     * however often it retries.
+     */
+    @Test
+    void shouldRefuseANodeOfAnotherClusterAndSaySoOnce() throws Exception
+    {
+        try (ClusterNodes nodes = ClusterNodes.start(dir, "right", 1))
+        {
+            final String member = nodes.url(0).substring("tcp://".length());
+            try (BrokerProcess stranger = BrokerProcess.startNode(dir.resolve("stranger"), "stranger", 0,
+                "cluster = wrong", "cluster.members = " + member))
+            {
+                final ClusterNodes.Status status = new ClusterNodes.Status(stranger.url());
+                ClusterNodes.poll("the stranger to be refused 4 times", 30_000,
+                    () -> status.memberState(member).startsWith("down (4 failed attempts)"));
+                final String state = status.memberState(member);
+                assertTrue(state.contains("cluster 'wrong'") && state.contains("cluster 'right'"), state);
+                assertEquals(1, count(stranger.recentOutput(), "the cluster names differ"), stranger.recentOutput());
+                assertEquals(1, count(nodes.process(0).recentOutput(), "the cluster names differ"),
+                    nodes.process(0).recentOutput());
+            }
+        }
+    }
+
+    private static int count(final String text, final String part)
+    {
+        int count = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1))
+        {
+            count++;
+        }
+        return count;
+    }
+}

@@ -72,6 +72,11 @@ final class AdminCommands
             case AdminVerbs.QUEUE_DELETE:
             {
                 final ServerQueue queue = existingQueue(verb, args);
+                if (queue.forwardsTo != null)
+                {
+                    throw new IllegalStateException("'" + queue.name + "' holds the messages waiting for node '" +
+                        queue.forwardsTo.name + "' of the cluster; purge it to drop them, it cannot be deleted");
+                }
                 if (!queue.consumers.isEmpty())
                 {
                     throw new IllegalStateException("queue '" + queue.name + "' has " + queue.consumers.size() +

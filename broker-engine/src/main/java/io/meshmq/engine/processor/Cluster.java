@@ -241,7 +241,8 @@ final class Cluster
             {
                 for (final RemoteBinding binding : topicBindings.get(name))
                 {
-                    if (binding.accepts(message))
+                    // A non-durable subscription lives only as long as its node: none to wait for while it is down.
+                    if ((binding.grouped || binding.node.isUp()) && binding.accepts(message))
                     {
                         groups.computeIfAbsent(binding.routingKey(), k -> new Group()).remote.add(binding);
                     }

@@ -1,5 +1,6 @@
 package io.meshmq.tck.cluster;
 
+import io.meshmq.engine.security.PasswordHash;
 import io.meshmq.tck.crash.BrokerProcess;
 import jakarta.jms.Connection;
 import jakarta.jms.MessageProducer;
@@ -121,6 +122,34 @@ class ClusterFailureTest
                 assertEquals(1, count(stranger.recentOutput(), "the cluster names differ"), stranger.recentOutput());
                 assertEquals(1, count(nodes.process(0).recentOutput(), "the cluster names differ"),
                     nodes.process(0).recentOutput());
+            }
+        }
+    }
+
+    /**
+     * With users configured, a cluster connection must authenticate as a user with role "cluster".
+     */
+    @Test
+    void shouldLinkOnlyWithTheClusterRoleWhenSecurityIsOn() throws Exception
+    {
+        final String[] users = {
+            "user.mesh = " + PasswordHash.hash("mesh-secret"), "user.mesh.roles = cluster",
+            "user.app = " + PasswordHash.hash("app-secret"), "user.app.roles = app"};
+        final List<String> settings = new ArrayList<>(List.of(users));
+        settings.addAll(List.of("cluster.user = mesh", "cluster.password = mesh-secret"));
+        try (ClusterNodes nodes = ClusterNodes.start(dir, "secure", 2, settings.toArray(new String[0])))
+        {
+            nodes.awaitMesh();
+            final String member = nodes.url(0).substring("tcp://".length());
+            final List<String> intruder = new ArrayList<>(List.of(users));
+            intruder.addAll(List.of("cluster = secure", "cluster.members = " + member, "cluster.user = app",
+                "cluster.password = app-secret"));
+            try (BrokerProcess stranger = BrokerProcess.startNode(dir.resolve("intruder"), "intruder", 0,
+                intruder.toArray(new String[0])))
+            {
+                final ClusterNodes.Status status = new ClusterNodes.Status(stranger.url(), "app", "app-secret");
+                ClusterNodes.poll("the intruder to be refused", 30_000,
+                    () -> status.memberState(member).contains("does not have role 'cluster'"));
             }
         }
     }

@@ -83,6 +83,19 @@ final class ClusterNodes implements AutoCloseable
         nodes[i] = BrokerProcess.startNode(root.resolve("n" + (i + 1)), "n" + (i + 1), ports[i], lines.toArray(new String[0]));
     }
 
+    private String setting(final String key)
+    {
+        for (final String line : settings)
+        {
+            final String[] parts = line.split("=", 2);
+            if (parts[0].strip().equals(key))
+            {
+                return parts[1].strip();
+            }
+        }
+        return null;
+    }
+
     void kill(final int i) throws InterruptedException
     {
         nodes[i].kill();
@@ -105,7 +118,7 @@ final class ClusterNodes implements AutoCloseable
 
     AdminTable status(final int i)
     {
-        try (MeshAdmin admin = MeshAdmin.connect(url(i), null, null))
+        try (MeshAdmin admin = MeshAdmin.connect(url(i), setting("cluster.user"), setting("cluster.password")))
         {
             return admin.call(AdminVerbs.CLUSTER_STATUS);
         }
@@ -193,10 +206,19 @@ final class ClusterNodes implements AutoCloseable
     static final class Status
     {
         private final String url;
+        private final String user;
+        private final String password;
 
         Status(final String url)
         {
+            this(url, null, null);
+        }
+
+        Status(final String url, final String user, final String password)
+        {
             this.url = url;
+            this.user = user;
+            this.password = password;
         }
 
         /**
@@ -204,7 +226,7 @@ final class ClusterNodes implements AutoCloseable
          */
         String memberState(final String member)
         {
-            try (MeshAdmin admin = MeshAdmin.connect(url, null, null))
+            try (MeshAdmin admin = MeshAdmin.connect(url, user, password))
             {
                 final AdminTable status = admin.call(AdminVerbs.CLUSTER_STATUS);
                 for (int r = 0; r < status.rows().size(); r++)

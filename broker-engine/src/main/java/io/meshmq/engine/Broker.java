@@ -125,7 +125,8 @@ public final class Broker implements AutoCloseable
         identity = NodeIdentity.load(dataDirectory.path());
         final ClusterIdentity cluster = context.clusterName() == null ? null :
             new ClusterIdentity(context.clusterName(), identity.id(), context.name(), identity.incarnation(),
-                new java.util.concurrent.ConcurrentSkipListMap<>());
+                new java.util.concurrent.ConcurrentSkipListMap<>(), this::memberAddress,
+                dataDirectory.path().resolve("cluster-members"), new java.util.concurrent.atomic.AtomicReference<>());
         final Processor processor;
         try
         {
@@ -165,8 +166,7 @@ public final class Broker implements AutoCloseable
         final RingBuffer<EngineEvent> ring = disruptor.getRingBuffer();
         if (cluster != null)
         {
-            clusterInput = new ClusterInput(ring, connectionIds, context.clusterName(), identity, context.name(),
-                cluster.members());
+            clusterInput = new ClusterInput(ring, connectionIds, cluster);
         }
         timer.scheduleAtFixedRate(() ->
         {
@@ -247,6 +247,19 @@ public final class Broker implements AutoCloseable
     public String nodeId()
     {
         return identity.id();
+    }
+
+    /**
+     * @return HOST:PORT where other cluster members reach this broker, null before it listens.
+     */
+    private String memberAddress()
+    {
+        if (boundAddress == null)
+        {
+            return null;
+        }
+        final String host = boundAddress.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + boundAddress.getPort();
     }
 
     /**

@@ -2,7 +2,9 @@ package io.meshmq.engine;
 
 import com.lmax.disruptor.RingBuffer;
 import io.meshmq.engine.net.ChannelConnection;
+import io.meshmq.engine.processor.ClusterIdentity;
 import io.meshmq.engine.processor.ConnectionOutput;
+import io.meshmq.engine.processor.MemberDefinition;
 import io.meshmq.engine.processor.EngineEvent;
 import io.meshmq.selector.Selector;
 import io.netty.channel.Channel;
@@ -19,35 +21,54 @@ public final class ClusterInput
 {
     private final RingBuffer<EngineEvent> ring;
     private final AtomicLong connectionIds;
-    private final String clusterName;
-    private final NodeIdentity identity;
-    private final String nodeName;
-    private final java.util.Map<String, String> memberStates;
+    private final ClusterIdentity identity;
 
-    ClusterInput(final RingBuffer<EngineEvent> ring, final AtomicLong connectionIds, final String clusterName,
-        final NodeIdentity identity, final String nodeName, final java.util.Map<String, String> memberStates)
+    ClusterInput(final RingBuffer<EngineEvent> ring, final AtomicLong connectionIds, final ClusterIdentity identity)
     {
-        this.memberStates = memberStates;
         this.ring = ring;
         this.connectionIds = connectionIds;
-        this.clusterName = clusterName;
         this.identity = identity;
-        this.nodeName = nodeName;
     }
 
     public String clusterName()
     {
-        return clusterName;
+        return identity.clusterName();
     }
 
     public String nodeId()
     {
-        return identity.id();
+        return identity.nodeId();
     }
 
     public String nodeName()
     {
-        return nodeName;
+        return identity.nodeName();
+    }
+
+    /**
+     * @return HOST:PORT where other members reach this node.
+     */
+    public String url()
+    {
+        return identity.url().get();
+    }
+
+    /**
+     * Asks to be told, on the processor thread, the cluster connections defined at run time: once now, and
+     * whenever they change.
+     */
+    public void onDefinitions(final java.util.function.Consumer<java.util.List<MemberDefinition>> listener)
+    {
+        identity.onDefinitions().set(listener);
+        members(java.util.List.of());
+    }
+
+    /**
+     * Another node told this one of cluster connections defined at run time.
+     */
+    public void members(final java.util.List<MemberDefinition> definitions)
+    {
+        publish(EngineEvent.CLUSTER_MEMBERS, e -> e.attachment = definitions);
     }
 
     /**
@@ -56,7 +77,7 @@ public final class ClusterInput
      */
     public java.util.Map<String, String> memberStates()
     {
-        return memberStates;
+        return identity.members();
     }
 
     /**

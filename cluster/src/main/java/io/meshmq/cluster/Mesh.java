@@ -3,36 +3,47 @@ package io.meshmq.cluster;
 import io.meshmq.cluster.link.CoreLink;
 import io.meshmq.engine.Broker;
 import io.meshmq.engine.ClusterInput;
+import io.meshmq.engine.processor.MemberDefinition;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
-import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * This node's part of the mesh: one {@link CoreLink} to every member of its cluster (a member that turns
- * out to be this node is dropped after its first handshake).
+ * This node's part of the mesh: one {@link CoreLink} to every member of its cluster, those configured and
+ * those defined at run time ({@code cluster add}), less those defined inactive or removed. A member that
+ * turns out to be this node is dropped after its first handshake.
  * <pre>{@code
  * Broker broker = Broker.start(context.clusterName("prod").clusterMember("10.0.0.2:7918"));
  * Mesh mesh = Mesh.start(broker);   // null for a broker in no cluster
  * }</pre>
- * Thread safe.
+ * Thread safe: the links change on the mesh's event loop.
  */
 public final class Mesh implements AutoCloseable
 {
-    private final EventLoopGroup loop;
-    private final List<CoreLink> links = new ArrayList<>();
+    private static final System.Logger LOG = System.getLogger(Mesh.class.getName());
 
-    private Mesh(final EventLoopGroup loop)
+    private final Broker broker;
+    private final ClusterInput engine;
+    private final EventLoopGroup loop;
+    private final Map<String, CoreLink> links = new HashMap<>();
+    private volatile boolean closed;
+
+    private Mesh(final Broker broker, final ClusterInput engine, final EventLoopGroup loop)
     {
+        this.broker = broker;
+        this.engine = engine;
         this.loop = loop;
     }
 
     /**
      * @return the running mesh, or null if the broker is in no cluster.
-     * @throws IllegalArgumentException naming a member that is not HOST:PORT.
      */
     public static Mesh start(final Broker broker)
     {
@@ -41,23 +52,65 @@ public final class Mesh implements AutoCloseable
         {
             return null;
         }
-        final List<String> members = broker.context().clusterMembers();
-        final Mesh mesh = new Mesh(new NioEventLoopGroup(1, new DefaultThreadFactory("meshmq-cluster-" + broker.name(), true)));
-        for (final String member : members)
-        {
-            final Member parsed = Member.parse(member);
-            final CoreLink link = new CoreLink(parsed.toString(), parsed.host(), parsed.port(), engine, mesh.loop,
-                broker.context().clusterUser(), broker.context().clusterPassword(), engine.memberStates());
-            mesh.links.add(link);
-        }
-        mesh.links.forEach(CoreLink::start);
+        final Mesh mesh = new Mesh(broker, engine,
+            new NioEventLoopGroup(1, new DefaultThreadFactory("meshmq-cluster-" + broker.name(), true)));
+        mesh.loop.execute(() -> mesh.reconcile(List.of()));
+        engine.onDefinitions(definitions -> mesh.loop.execute(() -> mesh.reconcile(definitions)));
         return mesh;
+    }
+
+    /**
+     * Links to the configured members and those defined as used; closes links no longer wanted.
+     */
+    private void reconcile(final List<MemberDefinition> definitions)
+    {
+        if (closed)
+        {
+            return;
+        }
+        final Set<String> wanted = new LinkedHashSet<>();
+        for (final String member : broker.context().clusterMembers())
+        {
+            wanted.add(Member.parse(member).toString());
+        }
+        for (final MemberDefinition definition : definitions)
+        {
+            if (definition.isUsed())
+            {
+                wanted.add(definition.member());
+            }
+            else
+            {
+                wanted.remove(definition.member());
+            }
+        }
+        for (final String member : Set.copyOf(links.keySet()))
+        {
+            if (!wanted.contains(member))
+            {
+                LOG.log(System.Logger.Level.INFO, "cluster connection to " + member + " is no longer used");
+                links.remove(member).close();
+                engine.memberStates().put(member, "not used");
+            }
+        }
+        for (final String member : wanted)
+        {
+            if (!links.containsKey(member))
+            {
+                final Member parsed = Member.parse(member);
+                final CoreLink link = new CoreLink(member, parsed.host(), parsed.port(), engine, loop,
+                    broker.context().clusterUser(), broker.context().clusterPassword(), engine.memberStates());
+                links.put(member, link);
+                link.start();
+            }
+        }
     }
 
     @Override
     public void close()
     {
-        links.forEach(CoreLink::close);
+        closed = true;
+        loop.execute(() -> links.values().forEach(CoreLink::close));
         loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

@@ -30,6 +30,12 @@ public final class AdminVerbs
     public static final String XA_ROLLBACK = "xa.rollback";
     /** no arguments: node, id, url, state, backlog, forwarded, bindings, consumers for this node and every other it knows. */
     public static final String CLUSTER_STATUS = "cluster.status";
+    /** HOST:PORT [active|inactive]: defines a cluster connection; it spreads to every member and survives restarts. */
+    public static final String CLUSTER_ADD = "cluster.add";
+    /** HOST:PORT: removes a cluster connection, on every member. */
+    public static final String CLUSTER_REMOVE = "cluster.remove";
+    /** no arguments: member, definition, link for every cluster connection this node knows. */
+    public static final String CLUSTER_LIST = "cluster.list";
 
     private AdminVerbs()
     {

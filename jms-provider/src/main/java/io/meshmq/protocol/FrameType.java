@@ -58,7 +58,8 @@ package io.meshmq.protocol;
  * Between the nodes of a cluster, on a connection whose HELLO has {@link FrameDescriptor#ROLE_CLUSTER} (the
  * node that connected sends messages, the node it connected to tells it what queues and consumers it has):
  * <pre>
- * CLUSTER_JOIN    c&gt;b  long correlationId, string clusterName, string nodeId, string nodeName   (REPLY
+ * CLUSTER_JOIN    c&gt;b  long correlationId, string clusterName, string nodeId, string nodeName, string url
+ *                      (HOST:PORT other members reach it at)   (REPLY
  *                      string nodeId, string nodeName; ERROR CLUSTER_MISMATCH and close if the cluster name
  *                      differs or the node is this one. CLUSTER_BINDING frames for every queue follow)
  * CLUSTER_BINDING b&gt;c  byte kind ({@link DestinationType#QUEUE} or TOPIC for a subscription), string address,
@@ -66,6 +67,9 @@ package io.meshmq.protocol;
  *                      of the same name anywhere in the cluster takes a message), string filter (a
  *                      subscription's selector, or null), int consumers, int selectorCount,
  *                      selectorCount x string   (the consumers' distinct selectors, null for "every message")
+ * CLUSTER_MEMBERS any  int count, count x (string member, boolean active, boolean removed, long stamp,
+ *                      string originNodeId)   (cluster connections defined at run time; sent after a join both
+ *                      ways and on every change; the later stamp of a member wins)
  * CLUSTER_SEND    c&gt;b  long sequence, byte kind (QUEUE or TOPIC), string address, int queueCount,
  *                      queueCount x string queue (or subscription), rest message   (stores the message in
  *                      those queues of the receiving node, once: a sequence at or below the highest
@@ -110,6 +114,7 @@ public final class FrameType
     public static final byte CLUSTER_JOIN = 60;
     public static final byte CLUSTER_BINDING = 61;
     public static final byte CLUSTER_SEND = 62;
+    public static final byte CLUSTER_MEMBERS = 63;
 
     private FrameType()
     {
@@ -157,6 +162,7 @@ public final class FrameType
             case CLUSTER_JOIN: return "CLUSTER_JOIN";
             case CLUSTER_BINDING: return "CLUSTER_BINDING";
             case CLUSTER_SEND: return "CLUSTER_SEND";
+            case CLUSTER_MEMBERS: return "CLUSTER_MEMBERS";
             default: return "UNKNOWN(" + type + ")";
         }
     }

@@ -404,13 +404,23 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
                 final String cluster = reader.readRequiredString("cluster name");
                 final String nodeId = reader.readRequiredString("node id");
                 final String nodeName = reader.readRequiredString("node name");
+                final String url = reader.readString();
                 reader.requireEnd("CLUSTER_JOIN");
                 publish(EngineEvent.CLUSTER_JOIN, correlationId, e ->
                 {
                     e.destinationName = cluster;
                     e.nodeId = nodeId;
                     e.nodeName = nodeName;
+                    e.subscriptionName = url;
                 });
+                break;
+            }
+            case FrameType.CLUSTER_MEMBERS:
+            {
+                requireClusterRole(type);
+                final java.util.List<io.meshmq.engine.processor.MemberDefinition> definitions =
+                    io.meshmq.engine.processor.MemberDefinitions.read(reader);
+                publish(EngineEvent.CLUSTER_MEMBERS, 0, e -> e.attachment = definitions);
                 break;
             }
             case FrameType.CLUSTER_SEND:

@@ -48,6 +48,10 @@ final class AdminCommands
             case AdminVerbs.SUBSCRIPTION_LIST: return destinations.subscriptionTable();
             case AdminVerbs.XA_LIST: return xa.table();
             case AdminVerbs.CLUSTER_STATUS: return cluster.statusTable();
+            case AdminVerbs.CLUSTER_LIST: return cluster.membersTable();
+            case AdminVerbs.CLUSTER_ADD:
+                return cluster.define(memberArgument(verb, args), args.length < 2 || !"inactive".equals(args[1]), false);
+            case AdminVerbs.CLUSTER_REMOVE: return cluster.define(memberArgument(verb, args), false, true);
             case AdminVerbs.XA_COMMIT: return xa.completeByHand(xidArgument(verb, args), true);
             case AdminVerbs.XA_ROLLBACK: return xa.completeByHand(xidArgument(verb, args), false);
             case AdminVerbs.QUEUE_CREATE:
@@ -133,6 +137,26 @@ final class AdminCommands
             throw new IllegalArgumentException(verb + " takes one argument: a destination name");
         }
         return args[0];
+    }
+
+    private static String memberArgument(final String verb, final String[] args)
+    {
+        if (args.length < 1 || args.length > 2 || args[0] == null || args[0].isBlank())
+        {
+            throw new IllegalArgumentException(verb + " takes a member (HOST:PORT) and, for cluster.add, optionally " +
+                "active or inactive");
+        }
+        final String member = args[0].strip();
+        final int colon = member.lastIndexOf(':');
+        if (colon <= 0 || member.indexOf(' ') >= 0 || !member.substring(colon + 1).matches("[0-9]{1,5}"))
+        {
+            throw new IllegalArgumentException(verb + ": member '" + member + "' must be HOST:PORT");
+        }
+        if (args.length > 1 && !"inactive".equals(args[1]) && !"active".equals(args[1]))
+        {
+            throw new IllegalArgumentException(verb + ": '" + args[1] + "' must be active or inactive");
+        }
+        return member;
     }
 
     private static String xidArgument(final String verb, final String[] args)

@@ -127,6 +127,8 @@ final class Cluster
     private final Map<String, Group> groups = new LinkedHashMap<>();
     private final Map<RemoteNode, List<String>> targets = new LinkedHashMap<>();
     private final Map<String, Long> refusalsLogged = new HashMap<>();
+    /** Cluster connections defined at run time; null outside a cluster. */
+    private final MemberDefinitions definitions;
     private long nextSequence;
     private long lastRedistributionMs;
 
@@ -140,6 +142,7 @@ final class Cluster
         this.durability = durability;
         this.host = host;
         this.nextSequence = identity == null ? 0 : identity.incarnation() << INCARNATION_SHIFT;
+        this.definitions = identity == null ? null : MemberDefinitions.load(identity.definitions());
     }
 
     boolean isOn()
@@ -401,6 +404,7 @@ final class Cluster
         node.pausedUntilMs = 0;
         LOG.log(System.Logger.Level.INFO, "cluster link to node '" + nodeName + "' (" + url + ") is up; " +
             node.backlog() + " messages wait to cross it");
+        sendMembers(link);
         host.touch(node.forwardQueue);
     }
 
@@ -552,7 +556,7 @@ final class Cluster
      * @return true if it joined (the caller answers and sends the snapshot).
      */
     void join(final ConnectionOutput output, final long correlationId, final String clusterName, final String nodeId,
-        final String nodeName)
+        final String nodeName, final String url)
     {
         if (identity == null)
         {
@@ -599,6 +603,110 @@ final class Cluster
         }
         frame.reset().beginFrame(FrameType.CLUSTER_BINDING).writeByte(DestinationType.NONE).endFrame();
         host.write(output, frame);
+        // The joining node is a member from now on, unless a definition says otherwise; and it learns ours.
+        if (url != null && definitions.get(url) == null)
+        {
+            mergeMembers(List.of(new MemberDefinition(url, true, false, 0, nodeId)));
+        }
+        sendMembers(output);
+    }
+
+    // ---- cluster connections defined at run time ------------------------------------------------------------
+
+    private void sendMembers(final ConnectionOutput output)
+    {
+        frame.reset().beginFrame(FrameType.CLUSTER_MEMBERS);
+        MemberDefinitions.write(frame, definitions.all());
+        frame.endFrame();
+        host.write(output, frame);
+    }
+
+    /**
+     * Merges definitions another node sent (or none, to have the cluster layer told the current ones): what
+     * changed is kept, spread to every node this one is linked with, and handed to the cluster layer.
+     */
+    void mergeMembers(final List<MemberDefinition> heard)
+    {
+        if (identity == null)
+        {
+            return;
+        }
+        boolean changed = false;
+        for (final MemberDefinition definition : heard)
+        {
+            changed |= definitions.merge(definition);
+        }
+        if (changed)
+        {
+            try
+            {
+                definitions.save();
+            }
+            catch (final java.io.IOException ex)
+            {
+                LOG.log(System.Logger.Level.ERROR, "cluster connection definitions not saved (they are used, and " +
+                    "lost at restart unless saved later): " + ex);
+            }
+            for (final Peer peer : peers.values())
+            {
+                sendMembers(peer.output);
+            }
+            for (final RemoteNode node : nodes.values())
+            {
+                if (node.link != null)
+                {
+                    sendMembers(node.link);
+                }
+            }
+        }
+        final java.util.function.Consumer<List<MemberDefinition>> listener = identity.onDefinitions().get();
+        if (listener != null && (changed || heard.isEmpty()))
+        {
+            listener.accept(List.copyOf(definitions.all()));
+        }
+    }
+
+    /**
+     * {@code cluster add|remove}: a new definition, made here and spread from here.
+     */
+    AdminTable define(final String member, final boolean active, final boolean removed)
+    {
+        if (identity == null)
+        {
+            throw new IllegalStateException("this broker is in no cluster (start it with --cluster NAME)");
+        }
+        final MemberDefinition previous = definitions.get(member);
+        final long stamp = Math.max(host.nowMs(), previous == null ? 0 : previous.stamp() + 1);
+        mergeMembers(List.of(new MemberDefinition(member, active, removed, stamp, identity.nodeId())));
+        return new AdminTable("member", "state").row(member, removed ? "removed" : active ? "active" : "inactive");
+    }
+
+    /**
+     * {@code cluster list}: every connection defined at run time, and the state of this node's link to it.
+     */
+    AdminTable membersTable()
+    {
+        final AdminTable table = new AdminTable("member", "definition", "link");
+        if (identity == null)
+        {
+            return table;
+        }
+        final String self = identity.url().get();
+        for (final MemberDefinition definition : definitions.all())
+        {
+            final String link = definition.member().equals(self) ? "this node" :
+                identity.members().getOrDefault(definition.member(), definition.isUsed() ? "not started" : "not used");
+            table.row(definition.member(), definition.removed() ? "removed" : definition.active() ? "active" : "inactive",
+                link);
+        }
+        for (final Map.Entry<String, String> member : identity.members().entrySet())
+        {
+            if (definitions.get(member.getKey()) == null)
+            {
+                table.row(member.getKey(), "configured", member.getValue());
+            }
+        }
+        return table;
     }
 
     private void refuse(final ConnectionOutput output, final long correlationId, final String reason)

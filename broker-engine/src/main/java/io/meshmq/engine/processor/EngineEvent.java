@@ -39,7 +39,7 @@ public final class EngineEvent
     public static final byte XA_FORGET = 25;
     /** A connection that was backed up can take data again: deliveries to it resume. */
     public static final byte WRITABLE = 26;
-    /** A node of this cluster connected to this one (correlationId, destinationName = cluster, nodeId, nodeName). */
+    /** A node of this cluster connected to this one (correlationId, destinationName = cluster, nodeId, nodeName, subscriptionName = its HOST:PORT). */
     public static final byte CLUSTER_JOIN = 27;
     /** A message from another node for named queues here (correlationId = sequence, sendNames, message). */
     public static final byte CLUSTER_SEND = 28;
@@ -55,6 +55,8 @@ public final class EngineEvent
     public static final byte CLUSTER_BINDING = 31;
     /** From the cluster layer: another node stored a forwarded message (correlationId = sequence), or could not (reason). */
     public static final byte CLUSTER_FORWARDED = 32;
+    /** Cluster connections defined at run time, from another node or asked for by the cluster layer (attachment = List of MemberDefinition). */
+    public static final byte CLUSTER_MEMBERS = 33;
 
     public static final byte BINDING_EXISTS = 1;
     public static final byte BINDING_GROUPED = 2;

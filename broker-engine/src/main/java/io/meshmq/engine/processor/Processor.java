@@ -276,7 +276,8 @@ public final class Processor implements EventHandler<EngineEvent>
             case EngineEvent.CLUSTER_JOIN:
                 if (connection(event) != null)
                 {
-                    cluster.join(event.connection, event.correlationId, event.destinationName, event.nodeId, event.nodeName);
+                    cluster.join(event.connection, event.correlationId, event.destinationName, event.nodeId, event.nodeName,
+                        event.subscriptionName);
                 }
                 break;
             case EngineEvent.CLUSTER_SEND:
@@ -294,6 +295,13 @@ public final class Processor implements EventHandler<EngineEvent>
                     (Selector[])event.attachment);
                 break;
             case EngineEvent.CLUSTER_FORWARDED: cluster.forwarded(event.nodeId, event.correlationId, event.reason); break;
+            case EngineEvent.CLUSTER_MEMBERS:
+            {
+                @SuppressWarnings("unchecked")
+                final List<MemberDefinition> definitions = (List<MemberDefinition>)event.attachment;
+                cluster.mergeMembers(definitions);
+                break;
+            }
             case EngineEvent.FORCED:
                 durability.onForced((JournalSyncer.Request)event.attachment, event.reason, confirmer);
                 break;

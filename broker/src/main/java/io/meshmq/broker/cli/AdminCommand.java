@@ -24,8 +24,9 @@ public final class AdminCommand
     public static final String XA_USAGE = "xa (commit|rollback) XID | xa list  [--url URL] [--user U --password P]" +
         "   (completing a prepared branch by hand is a heuristic decision its transaction manager is told of)";
 
-    public static final String CLUSTER_USAGE = "cluster status  [--url URL] [--user U --password P]   (every node, " +
-        "its link and the messages waiting to cross it)";
+    public static final String CLUSTER_USAGE = "cluster status | cluster list | cluster add HOST:PORT [--inactive] | " +
+        "cluster remove HOST:PORT  [--url URL] [--user U --password P]   (status: every node, its link and the messages " +
+        "waiting to cross it; add and remove spread to every member and survive restarts)";
 
     private static final Map<String, String> VERBS = Map.ofEntries(
         Map.entry("queue create", AdminVerbs.QUEUE_CREATE), Map.entry("queue delete", AdminVerbs.QUEUE_DELETE),
@@ -33,7 +34,9 @@ public final class AdminCommand
         Map.entry("topic create", AdminVerbs.TOPIC_CREATE), Map.entry("topic delete", AdminVerbs.TOPIC_DELETE),
         Map.entry("topic list", AdminVerbs.TOPIC_LIST), Map.entry("subscription list", AdminVerbs.SUBSCRIPTION_LIST),
         Map.entry("xa list", AdminVerbs.XA_LIST), Map.entry("xa commit", AdminVerbs.XA_COMMIT),
-        Map.entry("xa rollback", AdminVerbs.XA_ROLLBACK), Map.entry("cluster status", AdminVerbs.CLUSTER_STATUS));
+        Map.entry("xa rollback", AdminVerbs.XA_ROLLBACK), Map.entry("cluster status", AdminVerbs.CLUSTER_STATUS),
+        Map.entry("cluster list", AdminVerbs.CLUSTER_LIST), Map.entry("cluster add", AdminVerbs.CLUSTER_ADD),
+        Map.entry("cluster remove", AdminVerbs.CLUSTER_REMOVE));
 
     private AdminCommand()
     {
@@ -54,14 +57,16 @@ public final class AdminCommand
         final boolean takesName = !verb.endsWith(".list") && !verb.endsWith(".status");
         if (takesName && (args.length < 3 || args[2].startsWith("--")))
         {
-            throw new UsageException(noun + " " + args[1] + ": give the " + ("xa".equals(noun) ? "xid, as xa list shows it" : noun + " name"));
+            throw new UsageException(noun + " " + args[1] + ": give the " + ("xa".equals(noun) ? "xid, as xa list shows it" :
+                "cluster".equals(noun) ? "member as HOST:PORT" : noun + " name"));
         }
         final Flags flags = Flags.parse(noun + " " + args[1], args, takesName ? 3 : 2,
-            Set.of("--url", "--user", "--password"), Set.of());
+            Set.of("--url", "--user", "--password"), AdminVerbs.CLUSTER_ADD.equals(verb) ? Set.of("--inactive") : Set.of());
         try (MeshAdmin admin = MeshAdmin.connect(flags.get("--url", ClientCommand.DEFAULT_URL), flags.get("--user"),
             flags.get("--password")))
         {
-            final AdminTable table = takesName ? admin.call(verb, args[2]) : admin.call(verb);
+            final AdminTable table = !takesName ? admin.call(verb) : flags.has("--inactive") ?
+                admin.call(verb, args[2], "inactive") : admin.call(verb, args[2]);
             print(table, out);
         }
         return 0;

@@ -5,6 +5,7 @@ import io.meshmq.client.transport.NettyFrames;
 import io.meshmq.engine.ClusterInput;
 import io.meshmq.engine.processor.ConnectionOutput;
 import io.meshmq.engine.processor.EngineEvent;
+import io.meshmq.engine.processor.MemberDefinitions;
 import io.meshmq.protocol.DestinationType;
 import io.meshmq.protocol.ErrorCode;
 import io.meshmq.protocol.FrameDescriptor;
@@ -189,6 +190,7 @@ public final class CoreLink
                 .writeString(engine.clusterName())
                 .writeString(engine.nodeId())
                 .writeString(engine.nodeName())
+                .writeString(engine.url())
                 .endFrame();
             ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), writer));
             handshakeTimeout = ctx.executor().schedule(() ->
@@ -236,6 +238,9 @@ public final class CoreLink
                     break;
                 case FrameType.CLUSTER_BINDING:
                     onBinding();
+                    break;
+                case FrameType.CLUSTER_MEMBERS:
+                    engine.members(MemberDefinitions.read(reader));
                     break;
                 case FrameType.OK:
                     if (remoteNodeId != null)
@@ -384,10 +389,7 @@ public final class CoreLink
             }
             if (closed)
             {
-                if (!"this node".equals(states.get(member)))
-                {
-                    states.put(member, "closed");
-                }
+                // Closed on purpose: whoever closed it says why (this node, or no longer used).
                 return;
             }
             failed(reason);

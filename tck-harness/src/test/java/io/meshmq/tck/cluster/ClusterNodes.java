@@ -27,6 +27,7 @@ final class ClusterNodes implements AutoCloseable
     private final int[] ports;
     private final BrokerProcess[] nodes;
     private final String[] settings;
+    private boolean listMembers = true;
 
     private ClusterNodes(final Path root, final String cluster, final int count, final String[] settings)
     {
@@ -43,7 +44,17 @@ final class ClusterNodes implements AutoCloseable
     static ClusterNodes start(final Path root, final String cluster, final int count, final String... settings)
         throws IOException, InterruptedException
     {
+        return start(root, cluster, count, true, settings);
+    }
+
+    /**
+     * @param listMembers false to start each node with no members: the mesh is then defined by {@code cluster add}.
+     */
+    static ClusterNodes start(final Path root, final String cluster, final int count, final boolean listMembers,
+        final String... settings) throws IOException, InterruptedException
+    {
         final ClusterNodes cluster1 = new ClusterNodes(root, cluster, count, settings);
+        cluster1.listMembers = listMembers;
         for (int i = 0; i < count; i++)
         {
             cluster1.ports[i] = freePort();
@@ -78,7 +89,11 @@ final class ClusterNodes implements AutoCloseable
 
     void startNode(final int i) throws IOException, InterruptedException
     {
-        final List<String> lines = new ArrayList<>(List.of("cluster = " + cluster, "cluster.members = " + members()));
+        final List<String> lines = new ArrayList<>(List.of("cluster = " + cluster));
+        if (listMembers)
+        {
+            lines.add("cluster.members = " + members());
+        }
         lines.addAll(List.of(settings));
         nodes[i] = BrokerProcess.startNode(root.resolve("n" + (i + 1)), "n" + (i + 1), ports[i], lines.toArray(new String[0]));
     }
@@ -99,6 +114,39 @@ final class ClusterNodes implements AutoCloseable
     void kill(final int i) throws InterruptedException
     {
         nodes[i].kill();
+    }
+
+    String member(final int i)
+    {
+        return "127.0.0.1:" + ports[i];
+    }
+
+    AdminTable admin(final int i, final String verb, final String... args)
+    {
+        try (MeshAdmin admin = MeshAdmin.connect(url(i), setting("cluster.user"), setting("cluster.password")))
+        {
+            return admin.call(verb, args);
+        }
+        catch (final Exception ex)
+        {
+            throw new IllegalStateException(verb + " on n" + (i + 1) + ": " + ex, ex);
+        }
+    }
+
+    /**
+     * @return the state of node i's link to a member (HOST:PORT) as {@code cluster list} shows it, "" if none.
+     */
+    String linkState(final int i, final String member)
+    {
+        final AdminTable list = admin(i, AdminVerbs.CLUSTER_LIST);
+        for (int r = 0; r < list.rows().size(); r++)
+        {
+            if (member.equals(list.value(r, "member")))
+            {
+                return String.valueOf(list.value(r, "link"));
+            }
+        }
+        return "";
     }
 
     String url(final int i)

@@ -1,0 +1,166 @@
+package io.meshmq.engine.processor;
+
+import io.meshmq.protocol.ProtocolException;
+import io.meshmq.protocol.WireReader;
+import io.meshmq.protocol.WireWriter;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The cluster connections defined at run time, as this node knows them: merged from what other nodes tell
+ * it, and kept in a file of the data directory (one definition per line, replaced whole and forced on each
+ * change, so a crash leaves the old file or the new).
+ * <p>
+ * Not thread safe: owned by the processor thread (and read once before it starts).
+ */
+public final class MemberDefinitions
+{
+    private final Path file;
+    private final Map<String, MemberDefinition> byMember = new TreeMap<>();
+
+    private MemberDefinitions(final Path file)
+    {
+        this.file = file;
+    }
+
+    /**
+     * @param file null for definitions kept in memory only.
+     * @throws IllegalStateException naming the file and line if it cannot be read.
+     */
+    static MemberDefinitions load(final Path file)
+    {
+        final MemberDefinitions definitions = new MemberDefinitions(file);
+        if (file == null)
+        {
+            return definitions;
+        }
+        final List<String> lines;
+        try
+        {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        }
+        catch (final NoSuchFileException ex)
+        {
+            return definitions;
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException("cannot read the cluster definitions in " + file + ": " + ex, ex);
+        }
+        for (int i = 0; i < lines.size(); i++)
+        {
+            final String line = lines.get(i).strip();
+            if (line.isEmpty())
+            {
+                continue;
+            }
+            final String[] fields = line.split(" ");
+            try
+            {
+                definitions.byMember.put(fields[0], new MemberDefinition(fields[0], Boolean.parseBoolean(fields[1]),
+                    Boolean.parseBoolean(fields[2]), Long.parseLong(fields[3]), fields[4]));
+            }
+            catch (final RuntimeException ex)
+            {
+                throw new IllegalStateException(file + ":" + (i + 1) + ": not a cluster definition: '" + line + "'");
+            }
+        }
+        return definitions;
+    }
+
+    Collection<MemberDefinition> all()
+    {
+        return byMember.values();
+    }
+
+    MemberDefinition get(final String member)
+    {
+        return byMember.get(member);
+    }
+
+    /**
+     * @return true if it changed what this node knows (it was newer than the definition it replaces).
+     */
+    boolean merge(final MemberDefinition definition)
+    {
+        if (!definition.isNewerThan(byMember.get(definition.member())))
+        {
+            return false;
+        }
+        byMember.put(definition.member(), definition);
+        return true;
+    }
+
+    /**
+     * @throws IOException if the file could not be written; the definitions in memory stay changed.
+     */
+    void save() throws IOException
+    {
+        if (file == null)
+        {
+            return;
+        }
+        final StringBuilder text = new StringBuilder();
+        for (final MemberDefinition d : byMember.values())
+        {
+            text.append(d.member()).append(' ').append(d.active()).append(' ').append(d.removed()).append(' ')
+                .append(d.stamp()).append(' ').append(d.origin()).append('\n');
+        }
+        final Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING))
+        {
+            channel.write(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
+            channel.force(true);
+        }
+        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * Writes them as a CLUSTER_MEMBERS body: int count, count x (string member, boolean active, boolean
+     * removed, long stamp, string origin).
+     */
+    static void write(final WireWriter writer, final Collection<MemberDefinition> definitions)
+    {
+        writer.writeInt(definitions.size());
+        for (final MemberDefinition d : definitions)
+        {
+            writer.writeString(d.member()).writeBoolean(d.active()).writeBoolean(d.removed()).writeLong(d.stamp())
+                .writeString(d.origin());
+        }
+    }
+
+    /**
+     * @throws ProtocolException if the body is malformed.
+     */
+    public static List<MemberDefinition> read(final WireReader reader)
+    {
+        final int count = reader.readCount(4 + 1 + 1 + 8 + 4);
+        final List<MemberDefinition> definitions = new ArrayList<>(count);
+        for (int i = 0; i < count; i++)
+        {
+            final String member = reader.readRequiredString("member");
+            if (member.indexOf(' ') >= 0 || member.indexOf(':') < 0)
+            {
+                throw new ProtocolException("cluster member '" + member + "' is not HOST:PORT");
+            }
+            definitions.add(new MemberDefinition(member, reader.readBoolean(), reader.readBoolean(), reader.readLong(),
+                reader.readRequiredString("origin")));
+        }
+        reader.requireEnd("CLUSTER_MEMBERS");
+        return definitions;
+    }
+}

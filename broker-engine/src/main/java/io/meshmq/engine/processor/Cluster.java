@@ -551,9 +551,9 @@ final class Cluster
     // ---- receiving ----------------------------------------------------------------------------------------
 
     /**
-     * Another node connected and asks to join: refused unless it is of this cluster and not this node.
-     *
-     * @return true if it joined (the caller answers and sends the snapshot).
+     * Another node connected and asks to join: refused unless it is of this cluster and not this node. A node
+     * that joins is answered, sent a snapshot of this node's bindings and the definitions this node knows, and
+     * told of every change from then on.
      */
     void join(final ConnectionOutput output, final long correlationId, final String clusterName, final String nodeId,
         final String nodeName, final String url)

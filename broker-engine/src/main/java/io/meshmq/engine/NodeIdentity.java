@@ -1,14 +1,12 @@
 package io.meshmq.engine;
 
+import io.meshmq.engine.journal.ForcedFile;
+
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.UUID;
 
 /**
@@ -36,7 +34,7 @@ public record NodeIdentity(String id, long incarnation)
             catch (final NoSuchFileException ex)
             {
                 id = UUID.randomUUID().toString();
-                writeForced(idFile, id);
+                ForcedFile.replace(idFile, id + "\n");
             }
             long incarnation = 0;
             try
@@ -48,7 +46,7 @@ public record NodeIdentity(String id, long incarnation)
                 // the first start
             }
             incarnation++;
-            writeForced(incarnationFile, Long.toString(incarnation));
+            ForcedFile.replace(incarnationFile, incarnation + "\n");
             return new NodeIdentity(id, incarnation);
         }
         catch (final IOException | IllegalArgumentException ex)
@@ -56,20 +54,5 @@ public record NodeIdentity(String id, long incarnation)
             throw new BrokerStartException("cannot read or write the node identity in " + dataDir.toAbsolutePath() +
                 " (" + ID_FILE + ", " + INCARNATION_FILE + "): " + ex.getMessage(), ex);
         }
-    }
-
-    /**
-     * Replaces the file by a forced copy, so a crash leaves the old content or the new, never a torn one.
-     */
-    private static void writeForced(final Path file, final String content) throws IOException
-    {
-        final Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING))
-        {
-            channel.write(ByteBuffer.wrap((content + "\n").getBytes(StandardCharsets.UTF_8)));
-            channel.force(true);
-        }
-        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }

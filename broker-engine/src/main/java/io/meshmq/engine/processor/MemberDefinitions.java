@@ -1,18 +1,15 @@
 package io.meshmq.engine.processor;
 
+import io.meshmq.engine.journal.ForcedFile;
 import io.meshmq.protocol.ProtocolException;
 import io.meshmq.protocol.WireReader;
 import io.meshmq.protocol.WireWriter;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -119,14 +116,7 @@ public final class MemberDefinitions
             text.append(d.member()).append(' ').append(d.active()).append(' ').append(d.removed()).append(' ')
                 .append(d.stamp()).append(' ').append(d.origin()).append('\n');
         }
-        final Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING))
-        {
-            channel.write(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
-            channel.force(true);
-        }
-        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        ForcedFile.replace(file, text.toString());
     }
 
     /**

@@ -1,0 +1,34 @@
+package io.meshmq.engine.journal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A small text file kept beside the journal (node identity, cluster definitions), replaced whole: written to
+ * a temporary file, forced, then moved over the old one, so a crash leaves the old content or the new, never
+ * a torn one.
+ */
+public final class ForcedFile
+{
+    private ForcedFile()
+    {
+    }
+
+    public static void replace(final Path file, final String content) throws IOException
+    {
+        final Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING))
+        {
+            channel.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
+            channel.force(true);
+        }
+        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+}

@@ -831,13 +831,7 @@ public final class ClientConnection
             final ByteBuf frame = (ByteBuf)msg;
             try
             {
-                NettyFrames.wrap(view, frame);
-                if (view.capacity() < 1)
-                {
-                    throw new ProtocolException("empty frame");
-                }
-                reader.wrap(view, FrameDescriptor.BODY_OFFSET, view.capacity() - FrameDescriptor.BODY_OFFSET);
-                onFrame(view.getByte(FrameDescriptor.TYPE_OFFSET));
+                onFrame(NettyFrames.open(view, reader, frame));
             }
             catch (final ProtocolException ex)
             {

@@ -74,13 +74,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
             {
                 return;
             }
-            NettyFrames.wrap(view, frame);
-            if (view.capacity() < 1)
-            {
-                throw new ProtocolException("empty frame");
-            }
-            reader.wrap(view, FrameDescriptor.BODY_OFFSET, view.capacity() - FrameDescriptor.BODY_OFFSET);
-            final byte type = view.getByte(FrameDescriptor.TYPE_OFFSET);
+            final byte type = NettyFrames.open(view, reader, frame);
             if (connection == null)
             {
                 onHandshake(ctx, type);

@@ -126,6 +126,8 @@ final class Cluster
     private final Map<String, int[]> roundRobin = new HashMap<>();
     private final Map<String, Group> groups = new LinkedHashMap<>();
     private final Map<RemoteNode, List<String>> targets = new LinkedHashMap<>();
+    /** Reused by each routing choice: the members it picks among. */
+    private final List<Object> choices = new ArrayList<>();
     private final Map<String, Long> refusalsLogged = new HashMap<>();
     /** Cluster connections defined at run time; null outside a cluster. */
     private final MemberDefinitions definitions;
@@ -293,7 +295,8 @@ final class Cluster
         {
             return local;
         }
-        final List<Object> candidates = new ArrayList<>(remote.size() + 1);
+        final List<Object> candidates = choices;
+        candidates.clear();
         if (balancing == AddressSettings.LoadBalancing.STRICT)
         {
             if (local != null)
@@ -323,7 +326,11 @@ final class Cluster
         {
             // Nobody consumes it now: it stays here, or (a subscription of other nodes only) goes where the
             // subscription is, to wait there.
-            return local != null ? local : next(key, new ArrayList<>(remote));
+            if (local != null)
+            {
+                return local;
+            }
+            candidates.addAll(remote);
         }
         return next(key, candidates);
     }

@@ -207,13 +207,7 @@ public final class CoreLink
             final ByteBuf frame = (ByteBuf)msg;
             try
             {
-                NettyFrames.wrap(view, frame);
-                if (view.capacity() < 1)
-                {
-                    throw new ProtocolException("empty frame");
-                }
-                reader.wrap(view, FrameDescriptor.BODY_OFFSET, view.capacity() - FrameDescriptor.BODY_OFFSET);
-                onFrame(ctx, view.getByte(FrameDescriptor.TYPE_OFFSET));
+                onFrame(ctx, NettyFrames.open(view, reader, frame));
             }
             catch (final ProtocolException ex)
             {

@@ -1,6 +1,8 @@
 package io.meshmq.client.transport;
 
 import io.meshmq.protocol.FrameDescriptor;
+import io.meshmq.protocol.ProtocolException;
+import io.meshmq.protocol.WireReader;
 import io.meshmq.protocol.WireWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -55,6 +57,24 @@ public final class NettyFrames
             frame.getBytes(frame.readerIndex(), copy);
             view.wrap(copy);
         }
+    }
+
+    /**
+     * Opens a received frame for decoding: {@code view} over its bytes (see {@link #wrap}) and {@code reader}
+     * over its body.
+     *
+     * @return the frame type.
+     * @throws ProtocolException if the frame is empty.
+     */
+    public static byte open(final UnsafeBuffer view, final WireReader reader, final ByteBuf frame)
+    {
+        wrap(view, frame);
+        if (view.capacity() < 1)
+        {
+            throw new ProtocolException("empty frame");
+        }
+        reader.wrap(view, FrameDescriptor.BODY_OFFSET, view.capacity() - FrameDescriptor.BODY_OFFSET);
+        return view.getByte(FrameDescriptor.TYPE_OFFSET);
     }
 
     /**

@@ -72,11 +72,23 @@ class SmallHeapTest
                 if (message == null)
                 {
                     throw new AssertionError("message " + i + " of " + OFFERED + " did not arrive within 10 s; the broker " +
-                        "said:\n" + broker.recentOutput());
+                        "has " + queueState(broker.url()) + " and said:\n" + broker.recentOutput());
                 }
                 assertEquals(i, message.getIntProperty("n"), "in order");
             }
             assertNull(consumer.receive(100), "each once");
+        }
+    }
+
+    private static String queueState(final String url)
+    {
+        try (io.meshmq.admin.MeshAdmin admin = io.meshmq.admin.MeshAdmin.connect(url, null, null))
+        {
+            return admin.queue("backlog").toString();
+        }
+        catch (final Exception ex)
+        {
+            return "(no queue state: " + ex + ")";
         }
     }
 

@@ -56,6 +56,7 @@ public final class ClientConnection
     private volatile Channel channel;
     private volatile ClientException failure;
     private volatile String brokerName;
+    private volatile String temporaryScope;
     private volatile long connectionId;
 
     private ClientConnection(final ConnectionUrl url, final ConnectionListener listener)
@@ -116,6 +117,15 @@ public final class ClientConnection
     public String brokerName()
     {
         return brokerName;
+    }
+
+    /**
+     * @return what the broker wants in the names of this connection's temporary destinations (its cluster node),
+     * null outside a cluster.
+     */
+    public String temporaryScope()
+    {
+        return temporaryScope;
     }
 
     /**
@@ -943,6 +953,7 @@ public final class ClientConnection
                     final short version = reader.readShort();
                     connectionId = reader.readLong();
                     brokerName = reader.readString();
+                    temporaryScope = reader.readString();
                     if (version != FrameDescriptor.PROTOCOL_VERSION)
                     {
                         throw new ProtocolException("broker answered with protocol version " + version);

@@ -3,6 +3,8 @@ package io.meshmq.jms;
 import io.meshmq.client.ClientConnection;
 import io.meshmq.client.ClientException;
 import io.meshmq.client.ConnectionUrl;
+import io.meshmq.protocol.DestinationType;
+import io.meshmq.protocol.TemporaryNames;
 import jakarta.jms.ConnectionConsumer;
 import jakarta.jms.ConnectionMetaData;
 import jakarta.jms.Destination;
@@ -352,21 +354,21 @@ public class MeshConnection implements QueueConnection, TopicConnection
 
     TemporaryQueue createTemporaryQueue() throws JMSException
     {
-        final MeshTemporaryQueue queue = new MeshTemporaryQueue(temporaryName("queue"), this);
+        final MeshTemporaryQueue queue = new MeshTemporaryQueue(temporaryName(DestinationType.TEMPORARY_QUEUE), this);
         createTemporary(queue);
         return queue;
     }
 
     TemporaryTopic createTemporaryTopic() throws JMSException
     {
-        final MeshTemporaryTopic topic = new MeshTemporaryTopic(temporaryName("topic"), this);
+        final MeshTemporaryTopic topic = new MeshTemporaryTopic(temporaryName(DestinationType.TEMPORARY_TOPIC), this);
         createTemporary(topic);
         return topic;
     }
 
-    private String temporaryName(final String kind)
+    private String temporaryName(final byte type)
     {
-        return "temp-" + kind + "." + core.connectionId() + "." + temporaryIds.incrementAndGet();
+        return TemporaryNames.name(type, core.temporaryScope(), core.connectionId(), temporaryIds.incrementAndGet());
     }
 
     private void createTemporary(final MeshDestination destination) throws JMSException

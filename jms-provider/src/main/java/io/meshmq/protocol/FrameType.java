@@ -6,8 +6,10 @@ package io.meshmq.protocol;
  * every byte left in the frame. A correlation id of 0 means "no reply wanted".
  * <pre>
  * HELLO           c&gt;b  int magic, short version, byte role, string clientId, string user, string password
- * HELLO_OK        b&gt;c  short version, long connectionId, string brokerName   (sent once the client id, if
- *                      any, is known to be unique; else ERROR with INVALID_CLIENT_ID and the connection closes)
+ * HELLO_OK        b&gt;c  short version, long connectionId, string brokerName, string temporaryScope   (sent
+ *                      once the client id, if any, is known to be unique; else ERROR with INVALID_CLIENT_ID and
+ *                      the connection closes; temporaryScope is null outside a cluster, else it goes in the
+ *                      names of the connection's temporary destinations, see {@link TemporaryNames})
  * ERROR           b&gt;c  long correlationId, int code, string message   (correlationId 0: connection level)
  * OK              b&gt;c  long correlationId
  * REPLY           b&gt;c  long correlationId, rest result   (a successful call that returns data)
@@ -70,9 +72,10 @@ package io.meshmq.protocol;
  * CLUSTER_MEMBERS any  int count, count x (string member, boolean active, boolean removed, long stamp,
  *                      string originNodeId)   (cluster connections defined at run time; sent after a join both
  *                      ways and on every change; the later stamp of a member wins)
- * CLUSTER_SEND    c&gt;b  long sequence, byte kind (QUEUE or TOPIC), string address, int queueCount,
+ * CLUSTER_SEND    c&gt;b  long sequence, byte kind ({@link DestinationType}), string address, int queueCount,
  *                      queueCount x string queue (or subscription), rest message   (stores the message in
- *                      those queues of the receiving node, once: a sequence at or below the highest
+ *                      those queues of the receiving node; for a temporary destination, in it, or in every
+ *                      subscription of it that takes the message; once: a sequence at or below the highest
  *                      stored from that node is a resend and is only confirmed. OK or ERROR with the sequence
  *                      as correlation id, OK once stored as SEND would be)
  * </pre>

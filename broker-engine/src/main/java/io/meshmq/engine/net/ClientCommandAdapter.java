@@ -422,9 +422,9 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
                 requireClusterRole(type);
                 final long sequence = reader.readLong();
                 final byte kind = reader.readByte();
-                if (kind != DestinationType.QUEUE && kind != DestinationType.TOPIC)
+                if (!DestinationType.isValid(kind))
                 {
-                    throw new ProtocolException("CLUSTER_SEND for destination type " + kind + "; only QUEUE and TOPIC");
+                    throw new ProtocolException("CLUSTER_SEND for unknown destination type " + kind);
                 }
                 final String address = readDestinationName();
                 final int count = reader.readCount(4);

@@ -7,6 +7,7 @@ import io.meshmq.protocol.ErrorCode;
 import io.meshmq.protocol.FrameType;
 import io.meshmq.protocol.MessageHeaderFlyweight;
 import io.meshmq.protocol.ProtocolException;
+import io.meshmq.protocol.TemporaryNames;
 import io.meshmq.protocol.WireWriter;
 import io.meshmq.selector.Selector;
 import org.agrona.collections.Long2ObjectHashMap;
@@ -157,6 +158,38 @@ final class Cluster
         return name.startsWith(RESERVED_PREFIX);
     }
 
+    /**
+     * @return what clients put in the names of their temporary destinations ({@link TemporaryNames}): this node's
+     * id and incarnation, so a name is never made twice in the cluster, not even after a restart; null outside a
+     * cluster.
+     */
+    String temporaryScope()
+    {
+        return identity == null ? null : identity.nodeId() + "." + identity.incarnation();
+    }
+
+    /**
+     * @return the other node a temporary destination lives on, as its name says, if this node knows that node;
+     * else null (a destination of this node, or of no node it knows).
+     */
+    private RemoteNode temporaryOwner(final byte type, final String name)
+    {
+        if (identity == null || (type != DestinationType.TEMPORARY_QUEUE && type != DestinationType.TEMPORARY_TOPIC))
+        {
+            return null;
+        }
+        final String nodeId = TemporaryNames.nodeOf(name);
+        return nodeId == null || nodeId.equals(identity.nodeId()) ? null : nodes.get(nodeId);
+    }
+
+    /**
+     * @return true if the temporary destination lives on another node this one can forward to.
+     */
+    boolean isRemoteTemporary(final byte type, final String name)
+    {
+        return temporaryOwner(type, name) != null;
+    }
+
     // ---- recovery -----------------------------------------------------------------------------------------
 
     void restorePosition(final LinkPosition position)
@@ -205,7 +238,7 @@ final class Cluster
         }
         final List<RemoteBinding> remote = type == DestinationType.QUEUE ? queueBindings.get(name) :
             type == DestinationType.TOPIC ? topicBindings.get(name) : null;
-        return remote != null && !remote.isEmpty();
+        return remote != null && !remote.isEmpty() || temporaryOwner(type, name) != null;
     }
 
     /**
@@ -215,6 +248,13 @@ final class Cluster
     void route(final byte type, final String name, final ServerMessage message, final String publisherClientId,
         final long publisherConnectionId, final List<MessageReference> into, final List<MessageReference> copies)
     {
+        final RemoteNode owner = temporaryOwner(type, name);
+        if (owner != null)
+        {
+            // The node whose connection made it has it, and nobody else: no balancing.
+            copies.add(forwardCopy(message, owner, type, name, List.of(name)));
+            return;
+        }
         final AddressSettings.LoadBalancing balancing = host.settingsOf(name).loadBalancing();
         targets.clear();
         if (type == DestinationType.QUEUE)
@@ -767,6 +807,30 @@ final class Cluster
             for (final String name : queues)
             {
                 references.add(destinations.queue(name).reference(message));
+            }
+        }
+        else if (kind == DestinationType.TEMPORARY_QUEUE)
+        {
+            // Gone with its connection meanwhile: the message goes with it, as it would had it been here.
+            final ServerQueue queue = destinations.queues.get(address);
+            if (queue != null && queue.kind == ServerQueue.Kind.TEMPORARY_QUEUE)
+            {
+                references.add(queue.reference(message));
+            }
+        }
+        else if (kind == DestinationType.TEMPORARY_TOPIC)
+        {
+            final TopicAddress topic = destinations.topics.get(address);
+            if (topic != null && topic.temporary)
+            {
+                topic.messagesPublished++;
+                for (final ServerQueue subscription : topic.subscriptions)
+                {
+                    if (subscription.accepts(message, null, 0))
+                    {
+                        references.add(subscription.reference(message));
+                    }
+                }
             }
         }
         else

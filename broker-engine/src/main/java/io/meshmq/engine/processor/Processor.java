@@ -336,6 +336,7 @@ public final class Processor implements EventHandler<EngineEvent>
             .writeShort(FrameDescriptor.PROTOCOL_VERSION)
             .writeLong(output.id())
             .writeString(context.brokerName())
+            .writeString(cluster.temporaryScope())
             .endFrame();
         write(output);
     }
@@ -409,6 +410,15 @@ public final class Processor implements EventHandler<EngineEvent>
      * @return null if the message can be routed, else why not.
      */
     String checkRoutable(final byte type, final String name)
+    {
+        return cluster.isRemoteTemporary(type, name) ? null : checkLocal(type, name);
+    }
+
+    /**
+     * @return null if the destination is on this node (or may be made here), else why not; for consumers, who
+     * cannot consume another node's temporary destination.
+     */
+    String checkLocal(final byte type, final String name)
     {
         if (Cluster.isReserved(name))
         {
@@ -752,7 +762,7 @@ public final class Processor implements EventHandler<EngineEvent>
                 "consumer id " + event.consumerId + " is already in use on this connection");
             return;
         }
-        final String problem = checkRoutable(event.destinationType, event.destinationName);
+        final String problem = checkLocal(event.destinationType, event.destinationName);
         if (problem != null)
         {
             error(event.connection, event.correlationId, ErrorCode.INVALID_DESTINATION, problem);

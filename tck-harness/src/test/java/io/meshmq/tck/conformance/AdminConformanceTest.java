@@ -27,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AdminConformanceTest
 {
     @EachTransport
+    @OneNode("a queue's depth is per node: with no consumer anywhere, sent messages stay on the sender's node")
     void shouldCreatePurgeAndDeleteQueues(final Conformance env) throws Exception
     {
         final MeshAdmin admin = env.admin();
@@ -89,6 +90,7 @@ class AdminConformanceTest
     }
 
     @EachTransport
+    @OneNode("an XA branch lives on the node of its connection, and the command line lists that node's")
     void shouldListAndCompleteXaBranchesFromTheCommandLine(final Conformance env) throws Exception
     {
         final String adminUrl = env.adminUrl();

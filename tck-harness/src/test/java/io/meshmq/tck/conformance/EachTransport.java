@@ -9,8 +9,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * A conformance case, run once over {@code tcp://} and once over {@code vm://0}; the method takes a
- * {@link Conformance} parameter.
+ * A conformance case, run over {@code tcp://} and over {@code vm://0} on one broker, and over {@code tcp://} with
+ * the producer on one node of a two-node cluster and the consumer on the other (unless marked {@link OneNode});
+ * the method takes a {@link Conformance} parameter.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)

@@ -5,12 +5,14 @@ import jakarta.jms.IllegalStateException;
 import jakarta.jms.InvalidDestinationException;
 import jakarta.jms.JMSException;
 import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TemporaryQueue;
 import jakarta.jms.TemporaryTopic;
 import jakarta.jms.TextMessage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
@@ -55,6 +57,32 @@ class TemporaryDestinationConformanceTest
     }
 
     @EachTransport
+    void shouldPublishToATemporaryTopicFromAnotherConnection(final Conformance env) throws Exception
+    {
+        final Connection subscriberConnection = env.consumerConnection();
+        final Session session = subscriberConnection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        final TemporaryTopic events = session.createTemporaryTopic();
+        final MessageConsumer all = session.createConsumer(events);
+        final MessageConsumer urgent = session.createConsumer(events, "urgent = TRUE");
+        subscriberConnection.start();
+
+        final Session publisher = env.producerConnection().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        final MessageProducer producer = publisher.createProducer(events);
+        final TextMessage first = publisher.createTextMessage("routine");
+        first.setBooleanProperty("urgent", false);
+        producer.send(first);
+        final TextMessage second = publisher.createTextMessage("alarm");
+        second.setBooleanProperty("urgent", true);
+        producer.send(second);
+        assertEquals("routine", ((TextMessage)all.receive(5000)).getText());
+        assertEquals("alarm", ((TextMessage)all.receive(5000)).getText());
+        assertEquals("alarm", ((TextMessage)urgent.receive(5000)).getText());
+        assertNull(urgent.receiveNoWait());
+    }
+
+    @EachTransport
+    @OneNode("a send to another node's temporary queue is stored for that node: that it is gone is learnt there, "
+        + "after the send returned, and the message is dropped with the queue")
     void shouldEndATemporaryQueueWithItsConnection(final Conformance env) throws Exception
     {
         final TemporaryQueue queue;

@@ -36,6 +36,8 @@ public final class AdminVerbs
     public static final String CLUSTER_REMOVE = "cluster.remove";
     /** no arguments: member, definition, link for every cluster connection this node knows. */
     public static final String CLUSTER_LIST = "cluster.list";
+    /** no arguments: node, kind, address, queue, consumers, selectors for every queue and subscription of other nodes. */
+    public static final String CLUSTER_BINDINGS = "cluster.bindings";
 
     private AdminVerbs()
     {

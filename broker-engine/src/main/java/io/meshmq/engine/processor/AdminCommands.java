@@ -49,6 +49,7 @@ final class AdminCommands
             case AdminVerbs.XA_LIST: return xa.table();
             case AdminVerbs.CLUSTER_STATUS: return cluster.statusTable();
             case AdminVerbs.CLUSTER_LIST: return cluster.membersTable();
+            case AdminVerbs.CLUSTER_BINDINGS: return cluster.bindingsTable();
             case AdminVerbs.CLUSTER_ADD:
                 return cluster.define(memberArgument(verb, args), args.length < 2 || !"inactive".equals(args[1]), false);
             case AdminVerbs.CLUSTER_REMOVE: return cluster.define(memberArgument(verb, args), false, true);

@@ -1173,6 +1173,30 @@ final class Cluster
 
     // ---- status ---------------------------------------------------------------------------------------------
 
+    /**
+     * @return what this node knows of other nodes' queues and subscriptions, by which it routes.
+     */
+    AdminTable bindingsTable()
+    {
+        final AdminTable table = new AdminTable("node", "kind", "address", "queue", "consumers", "selectors");
+        for (final RemoteNode node : nodes.values())
+        {
+            final List<RemoteBinding> bindings = new ArrayList<>(node.bindings.values());
+            bindings.sort(java.util.Comparator.comparing((RemoteBinding b) -> b.address).thenComparing(b -> b.queue));
+            for (final RemoteBinding binding : bindings)
+            {
+                final StringBuilder selectors = new StringBuilder();
+                for (final Selector selector : binding.selectors)
+                {
+                    selectors.append(selectors.length() == 0 ? "" : " | ").append(selector == null ? "*" : selector.text());
+                }
+                table.row(node.name, !binding.topic ? "queue" : binding.grouped ? "subscription (shared or durable)" :
+                    "subscription", binding.address, binding.queue, (long)binding.consumers, selectors.toString());
+            }
+        }
+        return table;
+    }
+
     AdminTable statusTable()
     {
         final AdminTable table = new AdminTable("node", "id", "url", "state", "backlog", "forwarded", "bindings",

@@ -24,9 +24,10 @@ public final class AdminCommand
     public static final String XA_USAGE = "xa (commit|rollback) XID | xa list  [--url URL] [--user U --password P]" +
         "   (completing a prepared branch by hand is a heuristic decision its transaction manager is told of)";
 
-    public static final String CLUSTER_USAGE = "cluster status | cluster list | cluster add HOST:PORT [--inactive] | " +
-        "cluster remove HOST:PORT  [--url URL] [--user U --password P]   (status: every node, its link and the messages " +
-        "waiting to cross it; add and remove spread to every member and survive restarts)";
+    public static final String CLUSTER_USAGE = "cluster status | cluster list | cluster bindings | " +
+        "cluster add HOST:PORT [--inactive] | cluster remove HOST:PORT  [--url URL] [--user U --password P]   " +
+        "(status: every node, its link and the messages waiting to cross it; bindings: the other nodes' queues and " +
+        "subscriptions this node routes to; add and remove spread to every member and survive restarts)";
 
     private static final Map<String, String> VERBS = Map.ofEntries(
         Map.entry("queue create", AdminVerbs.QUEUE_CREATE), Map.entry("queue delete", AdminVerbs.QUEUE_DELETE),
@@ -36,6 +37,7 @@ public final class AdminCommand
         Map.entry("xa list", AdminVerbs.XA_LIST), Map.entry("xa commit", AdminVerbs.XA_COMMIT),
         Map.entry("xa rollback", AdminVerbs.XA_ROLLBACK), Map.entry("cluster status", AdminVerbs.CLUSTER_STATUS),
         Map.entry("cluster list", AdminVerbs.CLUSTER_LIST), Map.entry("cluster add", AdminVerbs.CLUSTER_ADD),
+        Map.entry("cluster bindings", AdminVerbs.CLUSTER_BINDINGS),
         Map.entry("cluster remove", AdminVerbs.CLUSTER_REMOVE));
 
     private AdminCommand()
@@ -54,7 +56,7 @@ public final class AdminCommand
         {
             throw new UsageException(noun + ": unknown action '" + args[1] + "'; usage: meshmq " + usageOf(noun));
         }
-        final boolean takesName = !verb.endsWith(".list") && !verb.endsWith(".status");
+        final boolean takesName = !verb.endsWith(".list") && !verb.endsWith(".status") && !verb.endsWith(".bindings");
         if (takesName && (args.length < 3 || args[2].startsWith("--")))
         {
             throw new UsageException(noun + " " + args[1] + ": give the " + ("xa".equals(noun) ? "xid, as xa list shows it" :

@@ -18,14 +18,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class AcknowledgeConformanceTest
 {
-    private static void send(final Session session, final Queue queue, final int count) throws Exception
+    /**
+     * Sends m0..m(count-1) from the producer's side: across nodes, they wait there for the consumer.
+     */
+    private static void send(final Conformance env, final Queue queue, final int count) throws Exception
     {
-        final MessageProducer producer = session.createProducer(queue);
-        for (int i = 0; i < count; i++)
+        try (Connection connection = env.producerFactory().createConnection())
         {
-            producer.send(session.createTextMessage("m" + i));
+            final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            final MessageProducer producer = session.createProducer(queue);
+            for (int i = 0; i < count; i++)
+            {
+                producer.send(session.createTextMessage("m" + i));
+            }
         }
-        producer.close();
     }
 
     @EachTransport
@@ -36,7 +42,7 @@ class AcknowledgeConformanceTest
         {
             final Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
             queue = session.createQueue(env.name("client-ack"));
-            send(session, queue, 4);
+            send(env, queue, 4);
             connection.start();
             final MessageConsumer consumer = session.createConsumer(queue);
             consumer.receive(5000);
@@ -61,7 +67,7 @@ class AcknowledgeConformanceTest
         {
             final Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
             queue = session.createQueue(env.name("unacked"));
-            send(session, queue, 1);
+            send(env, queue, 1);
             connection.start();
             final Message first = session.createConsumer(queue).receive(5000);
             assertFalse(first.getJMSRedelivered());
@@ -81,7 +87,7 @@ class AcknowledgeConformanceTest
         final Connection connection = env.consumerConnection();
         final Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
         final Queue queue = session.createQueue(env.name("recover"));
-        send(session, queue, 3);
+        send(env, queue, 3);
         connection.start();
         final MessageConsumer consumer = session.createConsumer(queue);
         consumer.receive(5000);
@@ -106,7 +112,7 @@ class AcknowledgeConformanceTest
         final Connection connection = env.consumerConnection();
         final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         final Queue queue = session.createQueue(env.name("auto-recover"));
-        send(session, queue, 1);
+        send(env, queue, 1);
         final java.util.concurrent.BlockingQueue<Integer> counts = new java.util.concurrent.LinkedBlockingQueue<>();
         session.createConsumer(queue).setMessageListener(message ->
         {
@@ -136,7 +142,7 @@ class AcknowledgeConformanceTest
         final Connection connection = env.consumerConnection();
         final Session session = connection.createSession(false, Session.DUPS_OK_ACKNOWLEDGE);
         final Queue queue = session.createQueue(env.name("dups-ok"));
-        send(session, queue, 50);
+        send(env, queue, 50);
         connection.start();
         final MessageConsumer consumer = session.createConsumer(queue);
         for (int i = 0; i < 50; i++)

@@ -2,8 +2,11 @@ package io.meshmq.tck.conformance;
 
 import io.meshmq.admin.MeshAdmin;
 import io.meshmq.jms.MeshConnectionFactory;
+import io.meshmq.protocol.AdminTable;
+import io.meshmq.protocol.AdminVerbs;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
+import jakarta.jms.Topic;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -90,6 +93,47 @@ public final class Conformance implements AutoCloseable
     {
         opened.add(closeable);
         return closeable;
+    }
+
+    /**
+     * Waits until the producer's node knows exactly {@code subscriptions} subscriptions of the topic on the consumer's
+     * node, with {@code consumers} consumers in all. Across nodes a subscription made (or ended) on the consumer's
+     * node is heard of on the producer's a moment later, and a message published before then misses it (or is sent
+     * to it), as with any clustered broker. On one broker: at once.
+     */
+    public void awaitSubscriptions(final Topic topic, final int subscriptions, final long consumers) throws Exception
+    {
+        if (producerUrl.equals(consumerUrl))
+        {
+            return;
+        }
+        final String name = topic.getTopicName();
+        try (MeshAdmin admin = MeshAdmin.connect(producerUrl, null, null))
+        {
+            await(subscriptions + " subscriptions of '" + name + "' with " + consumers +
+                " consumers, as the producer's node sees them", () ->
+            {
+                try
+                {
+                    final AdminTable bindings = admin.call(AdminVerbs.CLUSTER_BINDINGS);
+                    int seen = 0;
+                    long seenConsumers = 0;
+                    for (int r = 0; r < bindings.rows().size(); r++)
+                    {
+                        if (name.equals(bindings.value(r, "address")))
+                        {
+                            seen++;
+                            seenConsumers += ((Number)bindings.value(r, "consumers")).longValue();
+                        }
+                    }
+                    return seen == subscriptions && seenConsumers == consumers;
+                }
+                catch (final JMSException ex)
+                {
+                    throw new AssertionError(ex);
+                }
+            });
+        }
     }
 
     /**

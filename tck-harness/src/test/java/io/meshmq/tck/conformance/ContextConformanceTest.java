@@ -23,8 +23,11 @@ class ContextConformanceTest
         try (JMSContext context = env.consumerFactory().createContext())
         {
             final Queue queue = context.createQueue(env.name("context"));
-            context.createProducer().setProperty("color", "red").setJMSType("t").setPriority(6)
-                .setJMSCorrelationID("c").send(queue, "hello");
+            try (JMSContext producing = env.producerFactory().createContext())
+            {
+                producing.createProducer().setProperty("color", "red").setJMSType("t").setPriority(6)
+                    .setJMSCorrelationID("c").send(queue, "hello");
+            }
             final JMSConsumer consumer = context.createConsumer(queue, "color = 'red'");
             final jakarta.jms.Message message = consumer.receive(5000);
             assertEquals("hello", message.getBody(String.class));

@@ -28,10 +28,11 @@ class DeliveryConformanceTest
         final Connection connection = env.consumerConnection();
         final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         final Queue queue = session.createQueue(env.name("priority"));
-        final MessageProducer producer = session.createProducer(queue);
+        final Session producing = env.producerConnection().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        final MessageProducer producer = producing.createProducer(queue);
         for (int priority = 0; priority <= 9; priority++)
         {
-            producer.send(session.createTextMessage("p" + priority), DeliveryMode.NON_PERSISTENT, priority, 0);
+            producer.send(producing.createTextMessage("p" + priority), DeliveryMode.NON_PERSISTENT, priority, 0);
         }
         connection.start();
         final MessageConsumer consumer = session.createConsumer(queue);
@@ -48,11 +49,12 @@ class DeliveryConformanceTest
         final Connection connection = env.consumerConnection();
         final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         final Queue queue = session.createQueue(env.name("ttl"));
-        final MessageProducer producer = session.createProducer(queue);
+        final Session producing = env.producerConnection().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        final MessageProducer producer = producing.createProducer(queue);
         producer.setTimeToLive(1);
-        producer.send(session.createTextMessage("short-lived"));
+        producer.send(producing.createTextMessage("short-lived"));
         producer.setTimeToLive(0);
-        final TextMessage lasting = session.createTextMessage("lasting");
+        final TextMessage lasting = producing.createTextMessage("lasting");
         producer.send(lasting);
         assertEquals(0, lasting.getJMSExpiration());
         connection.start();
@@ -72,12 +74,13 @@ class DeliveryConformanceTest
         final Connection connection = env.consumerConnection();
         final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         final Queue queue = session.createQueue(env.name("delayed"));
-        final MessageProducer producer = session.createProducer(queue);
+        final Session producing = env.producerConnection().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        final MessageProducer producer = producing.createProducer(queue);
         producer.setDeliveryDelay(400);
-        final TextMessage delayed = session.createTextMessage("later");
+        final TextMessage delayed = producing.createTextMessage("later");
         producer.send(delayed);
         producer.setDeliveryDelay(0);
-        producer.send(session.createTextMessage("now"));
+        producer.send(producing.createTextMessage("now"));
         connection.start();
         final MessageConsumer consumer = session.createConsumer(queue);
         assertEquals("now", ((TextMessage)consumer.receive(5000)).getText());
@@ -93,8 +96,9 @@ class DeliveryConformanceTest
         final Connection connection = env.consumerConnection();
         final Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
         final Queue queue = session.createQueue(TransportsExtension.RunningBroker.DLQ_PREFIX + env.name("poison"));
-        session.createProducer(queue).send(session.createTextMessage("poison"));
-        session.commit();
+        final Session producing = env.producerConnection().createSession(true, Session.SESSION_TRANSACTED);
+        producing.createProducer(queue).send(producing.createTextMessage("poison"));
+        producing.commit();
         connection.start();
         final MessageConsumer consumer = session.createConsumer(queue);
         for (int attempt = 1; attempt <= 3; attempt++)
@@ -120,7 +124,8 @@ class DeliveryConformanceTest
         final Connection connection = env.consumerConnection();
         final Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
         final Queue queue = session.createQueue(TransportsExtension.RunningBroker.DELAYED_PREFIX + env.name("retry"));
-        session.createProducer(queue).send(session.createTextMessage("retry me"));
+        final Session producing = env.producerConnection().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        producing.createProducer(queue).send(producing.createTextMessage("retry me"));
         connection.start();
         final MessageConsumer consumer = session.createConsumer(queue);
         assertNotNull(consumer.receive(5000));
@@ -140,10 +145,11 @@ class DeliveryConformanceTest
         final Connection connection = env.consumerConnection();
         final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         final Queue queue = session.createQueue(env.name("hints"));
-        final MessageProducer producer = session.createProducer(queue);
+        final Session producing = env.producerConnection().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        final MessageProducer producer = producing.createProducer(queue);
         producer.setDisableMessageID(true);
         producer.setDisableMessageTimestamp(true);
-        producer.send(session.createMessage());
+        producer.send(producing.createMessage());
         connection.start();
         final Message message = session.createConsumer(queue).receive(5000);
         assertNull(message.getJMSMessageID());

@@ -30,10 +30,11 @@ class SelectorConformanceTest
         final Connection connection = env.consumerConnection();
         final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         final Queue queue = session.createQueue(env.name("selector"));
-        final MessageProducer producer = session.createProducer(queue);
+        final Session producing = env.producerConnection().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        final MessageProducer producer = producing.createProducer(queue);
         for (int i = 0; i < 10; i++)
         {
-            final TextMessage message = session.createTextMessage("m" + i);
+            final TextMessage message = producing.createTextMessage("m" + i);
             message.setIntProperty("n", i);
             message.setStringProperty("color", i % 2 == 0 ? "red" : "blue");
             producer.send(message);
@@ -61,10 +62,11 @@ class SelectorConformanceTest
         final Connection connection = env.consumerConnection();
         final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         final Queue queue = session.createQueue(env.name("headers"));
-        final MessageProducer producer = session.createProducer(queue);
-        final TextMessage plain = session.createTextMessage("plain");
+        final Session producing = env.producerConnection().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        final MessageProducer producer = producing.createProducer(queue);
+        final TextMessage plain = producing.createTextMessage("plain");
         producer.send(plain, DeliveryMode.NON_PERSISTENT, 2, 0);
-        final TextMessage typed = session.createTextMessage("typed");
+        final TextMessage typed = producing.createTextMessage("typed");
         typed.setJMSType("car");
         typed.setJMSCorrelationID("c-1");
         producer.send(typed, DeliveryMode.PERSISTENT, 7, 0);
@@ -85,10 +87,12 @@ class SelectorConformanceTest
         final MessageConsumer cheap = session.createConsumer(topic, "price < 10.5");
         final MessageConsumer everything = session.createConsumer(topic);
         connection.start();
-        final MessageProducer producer = session.createProducer(topic);
+        env.awaitSubscriptions(topic, 2, 2);
+        final Session producing = env.producerConnection().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        final MessageProducer producer = producing.createProducer(topic);
         for (final double price : new double[] {5, 20, 10.4})
         {
-            final Message message = session.createMessage();
+            final Message message = producing.createMessage();
             message.setDoubleProperty("price", price);
             producer.send(message);
         }
@@ -123,7 +127,8 @@ class SelectorConformanceTest
         final Connection connection = env.consumerConnection();
         final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         final Queue queue = session.createQueue(env.name("empty"));
-        session.createProducer(queue).send(session.createMessage());
+        final Session producing = env.producerConnection().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        producing.createProducer(queue).send(producing.createMessage());
         connection.start();
         final MessageConsumer consumer = session.createConsumer(queue, "  ");
         assertNull(consumer.getMessageSelector());

@@ -57,6 +57,7 @@ class SubscriptionConformanceTest
             topic = session.createTopic(env.name("news"));
             session.createDurableSubscriber(topic, "sub").close();
         }
+        env.awaitSubscriptions(topic, 1, 0);
         publish(env, topic, "while away 1", "while away 2");
         try (Connection connection = env.consumerFactory("clientID=" + clientId).createConnection())
         {
@@ -107,6 +108,7 @@ class SubscriptionConformanceTest
         final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         final Topic topic = session.createTopic(env.name("changing"));
         session.createDurableConsumer(topic, "sub", null, false).close();
+        env.awaitSubscriptions(topic, 1, 0);
         publish(env, topic, "old");
         session.createDurableConsumer(topic, "sub", "JMSType = 'new'", false).close();
         connection.start();
@@ -128,6 +130,7 @@ class SubscriptionConformanceTest
         final MessageConsumer cb = b.createSharedDurableConsumer(topic, "workers");
         first.start();
         second.start();
+        env.awaitSubscriptions(topic, 1, 2);
         publish(env, topic, "1", "2", "3", "4");
         final Set<String> seen = new HashSet<>();
         Conformance.await("all four shared", () ->
@@ -163,12 +166,14 @@ class SubscriptionConformanceTest
         assertThrows(JMSException.class, () -> session.createSharedConsumer(topic, "pool", "a = 1"),
             "a shared subscription in use cannot change its selector");
         connection.start();
+        env.awaitSubscriptions(topic, 1, 2);
         publish(env, topic, "x");
         final TextMessage got = (TextMessage)first.receive(200);
         final TextMessage other = (TextMessage)second.receive(got == null ? 5000 : 50);
         assertEquals(1, (got == null ? 0 : 1) + (other == null ? 0 : 1), "exactly one consumer of the pool got it");
         first.close();
         second.close();
+        env.awaitSubscriptions(topic, 0, 0);
         publish(env, topic, "nobody subscribed");
         final MessageConsumer fresh = session.createSharedConsumer(topic, "pool");
         assertNull(fresh.receive(100), "the subscription ended with its last consumer");
@@ -199,6 +204,7 @@ class SubscriptionConformanceTest
         final MessageConsumer noLocal = session.createConsumer(topic, null, true);
         final MessageConsumer local = session.createConsumer(topic, null, false);
         connection.start();
+        env.awaitSubscriptions(topic, 2, 2);
         session.createProducer(topic).send(session.createTextMessage("mine"));
         publish(env, topic, "theirs");
         assertEquals("theirs", text(noLocal));

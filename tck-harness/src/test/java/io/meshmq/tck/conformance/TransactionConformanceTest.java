@@ -47,10 +47,11 @@ class TransactionConformanceTest
         final Connection connection = env.consumerConnection();
         final Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
         final Queue queue = session.createQueue(env.name("tx-receive"));
-        final MessageProducer producer = session.createProducer(queue);
-        producer.send(session.createTextMessage("a"));
-        producer.send(session.createTextMessage("b"));
-        session.commit();
+        final Session producing = env.producerConnection().createSession(true, Session.SESSION_TRANSACTED);
+        final MessageProducer producer = producing.createProducer(queue);
+        producer.send(producing.createTextMessage("a"));
+        producer.send(producing.createTextMessage("b"));
+        producing.commit();
         connection.start();
         final MessageConsumer consumer = session.createConsumer(queue);
         assertEquals("a", ((TextMessage)consumer.receive(5000)).getText());

@@ -51,13 +51,15 @@ class ClusterFailureTest
                     final AtomicReference<Exception> stopped = new AtomicReference<>();
                     final int target = confirmed.size() + 2_000;
                     final String prefix = "flow-" + round + "-";
-                    final Thread producer = new Thread(() -> produce(nodes, prefix, confirmed, stopped), "producer");
+                    final Thread producer = new Thread(() -> produce(nodes, 0, "flow", prefix, confirmed, 1_000_000, stopped),
+                        "producer");
                     producer.start();
                     ClusterNodes.poll("2,000 more confirmed sends", 60_000,
                         () -> confirmed.size() >= target && received.count.get() > 0 || stopped.get() != null);
                     nodes.kill(0);
                     producer.join(30_000);
-                    assertTrue(stopped.get() != null, "the producer should have lost its connection");
+                    assertTrue(stopped.get() != null && !"sent everything".equals(stopped.get().getMessage()),
+                        "the producer should have lost its connection");
                     nodes.startNode(0);
                     nodes.awaitMesh();
                 }
@@ -70,18 +72,157 @@ class ClusterFailureTest
     }
 
     /**
-     * Sends persistent messages in transactions of 100 until the connection fails; the committed ones are
-     * confirmed.
+     * n2, where the consumer is, is killed three times while n1 forwards to it, and restarted on the same data:
+     * every message n1 confirmed is consumed, and none is consumed twice. Forwards n2 had stored but not yet
+     * confirmed when it died are sent again to the restarted n2, which must recognise them.
      */
-    private static void produce(final ClusterNodes nodes, final String prefix, final Set<String> confirmed,
-        final AtomicReference<Exception> stopped)
+    @Test
+    void shouldNeitherLoseNorDoubleForwardsWhenTheReceivingNodeIsKilled() throws Exception
     {
-        try (Connection connection = nodes.factory(0).createConnection())
+        try (ClusterNodes nodes = ClusterNodes.start(dir, "crash-test", 2))
+        {
+            nodes.awaitMesh();
+            final TransactedConsumer consumer = new TransactedConsumer(nodes, 1, "inflow");
+            final Thread consuming = new Thread(consumer, "consumer on n2");
+            consuming.start();
+            final Set<String> confirmed = ConcurrentHashMap.newKeySet();
+            final AtomicReference<Exception> stopped = new AtomicReference<>();
+            final Thread producer = new Thread(() -> produce(nodes, 0, "inflow", "in-", confirmed, 12_000, stopped),
+                "producer on n1");
+            try
+            {
+                nodes.awaitRemoteConsumers(0, 1, 1);
+                producer.start();
+                for (int round = 0; round < 3; round++)
+                {
+                    final int target = consumer.consumed.size() + 1_000;
+                    ClusterNodes.poll("1,000 more consumed on n2", 60_000,
+                        () -> consumer.consumed.size() >= target || stopped.get() != null);
+                    nodes.kill(1);
+                    nodes.startNode(1);
+                    nodes.awaitMesh();
+                }
+                producer.join(120_000);
+                assertEquals("sent everything", stopped.get().getMessage(), "the producer on n1 kept its connection");
+                ClusterNodes.poll("every confirmed message consumed on n2", 60_000, () ->
+                    consumer.consumedOrInDoubt().containsAll(confirmed));
+                assertEquals(0, consumer.duplicates.get(), "messages consumed twice: " + consumer.duplicateSample);
+                ClusterNodes.poll("n1's forward queue to drain", 30_000, () -> nodes.backlog(0, 1) == 0);
+                assertTrue(consumer.consumed.size() + consumer.inDoubt.size() >= confirmed.size());
+            }
+            finally
+            {
+                consumer.stop();
+                consuming.join(30_000);
+                producer.join(30_000);
+            }
+        }
+    }
+
+    /**
+     * Receives in transactions of up to 50 from one node, reconnecting whenever that node goes away. A commit that
+     * fails leaves its messages in doubt: they may have been consumed (the node stored the commit and died before
+     * answering) or may come again.
+     */
+    private static final class TransactedConsumer implements Runnable
+    {
+        private final ClusterNodes nodes;
+        private final int node;
+        private final String queue;
+        private volatile boolean stopping;
+        final Set<String> consumed = ConcurrentHashMap.newKeySet();
+        final Set<String> inDoubt = ConcurrentHashMap.newKeySet();
+        final java.util.concurrent.atomic.AtomicInteger duplicates = new java.util.concurrent.atomic.AtomicInteger();
+        volatile String duplicateSample = "";
+
+        TransactedConsumer(final ClusterNodes nodes, final int node, final String queue)
+        {
+            this.nodes = nodes;
+            this.node = node;
+            this.queue = queue;
+        }
+
+        Set<String> consumedOrInDoubt()
+        {
+            final Set<String> all = new java.util.HashSet<>(consumed);
+            all.addAll(inDoubt);
+            return all;
+        }
+
+        void stop()
+        {
+            stopping = true;
+        }
+
+        @Override
+        public void run()
+        {
+            final List<String> batch = new ArrayList<>();
+            while (!stopping)
+            {
+                try (Connection connection = nodes.factory(node).createConnection())
+                {
+                    final Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+                    final jakarta.jms.MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
+                    connection.start();
+                    while (!stopping)
+                    {
+                        final jakarta.jms.Message message = consumer.receive(100);
+                        if (message != null)
+                        {
+                            batch.add(((jakarta.jms.TextMessage)message).getText());
+                        }
+                        if (batch.size() == 50 || message == null && !batch.isEmpty())
+                        {
+                            session.commit();
+                            for (final String body : batch)
+                            {
+                                if (!consumed.add(body) && !inDoubt.contains(body))
+                                {
+                                    duplicates.incrementAndGet();
+                                    duplicateSample = body;
+                                }
+                            }
+                            batch.clear();
+                        }
+                    }
+                }
+                catch (final jakarta.jms.JMSException ex)
+                {
+                    inDoubt.addAll(batch);
+                    batch.clear();
+                    pauseBeforeReconnecting();
+                }
+            }
+        }
+
+        private void pauseBeforeReconnecting()
+        {
+            try
+            {
+                Thread.sleep(50);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                stopping = true;
+            }
+        }
+    }
+
+    /**
+     * Sends persistent messages in transactions of 100 until {@code count} are sent or the connection fails; the
+     * committed ones are confirmed. Ends with "sent everything" in {@code stopped}, or the failure.
+     */
+    private static void produce(final ClusterNodes nodes, final int node, final String queue, final String prefix,
+        final Set<String> confirmed, final int count, final AtomicReference<Exception> stopped)
+    {
+        try (Connection connection = nodes.factory(node).createConnection())
         {
             final Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
-            final MessageProducer producer = session.createProducer(session.createQueue("flow"));
+            final MessageProducer producer = session.createProducer(session.createQueue(queue));
             final List<String> batch = new ArrayList<>();
-            for (int i = 0; i < 1_000_000; i++)
+            for (int i = 0; i < count; i++)
             {
                 final String body = prefix + i;
                 producer.send(session.createTextMessage(body));
@@ -93,7 +234,9 @@ class ClusterFailureTest
                     batch.clear();
                 }
             }
-            stopped.set(new IllegalStateException("sent everything without losing the connection"));
+            session.commit();
+            confirmed.addAll(batch);
+            stopped.set(new IllegalStateException("sent everything"));
         }
         catch (final Exception ex)
         {

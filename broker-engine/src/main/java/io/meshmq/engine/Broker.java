@@ -250,11 +250,17 @@ public final class Broker implements AutoCloseable
     }
 
     /**
-     * @return HOST:PORT where other cluster members reach this broker, null before it listens.
+     * @return HOST:PORT where other cluster members reach this broker: as advertised, else where it listens;
+     * null before it listens, or where it listens on every interface and advertises nothing (no one address
+     * would do: other members then learn it from their own configuration only).
      */
     private String memberAddress()
     {
-        if (boundAddress == null)
+        if (context.clusterAdvertise() != null)
+        {
+            return context.clusterAdvertise();
+        }
+        if (boundAddress == null || boundAddress.getAddress().isAnyLocalAddress())
         {
             return null;
         }

@@ -47,6 +47,7 @@ public final class BrokerContext
     private final List<String> clusterMembers = new ArrayList<>();
     private String clusterUser;
     private String clusterPassword;
+    private String clusterAdvertise;
 
     public String name()
     {
@@ -316,6 +317,24 @@ public final class BrokerContext
     public String clusterPassword()
     {
         return clusterPassword;
+    }
+
+    /**
+     * @return HOST:PORT other members are told to reach this node at, or null for the address it listens on.
+     */
+    public String clusterAdvertise()
+    {
+        return clusterAdvertise;
+    }
+
+    /**
+     * @param hostPort HOST:PORT other members reach this node at (needed where it listens on every interface,
+     *                 or behind a translated address); null for the address it listens on.
+     */
+    public BrokerContext clusterAdvertise(final String hostPort)
+    {
+        this.clusterAdvertise = hostPort;
+        return this;
     }
 
     public BrokerContext clusterCredentials(final String user, final String password)

@@ -33,6 +33,8 @@ public final class Mesh implements AutoCloseable
     private final ClusterInput engine;
     private final EventLoopGroup loop;
     private final Map<String, CoreLink> links = new HashMap<>();
+    /** Node id to the member whose link joined it; used by the links, all on {@link #loop}. */
+    private final Map<String, String> joinedNodes = new HashMap<>();
     private volatile boolean closed;
 
     private Mesh(final Broker broker, final ClusterInput engine, final EventLoopGroup loop)
@@ -99,7 +101,7 @@ public final class Mesh implements AutoCloseable
             {
                 final Member parsed = Member.parse(member);
                 final CoreLink link = new CoreLink(member, parsed.host(), parsed.port(), engine, loop,
-                    broker.context().clusterUser(), broker.context().clusterPassword(), engine.memberStates());
+                    broker.context().clusterUser(), broker.context().clusterPassword(), engine.memberStates(), joinedNodes);
                 links.put(member, link);
                 link.start();
             }

@@ -26,6 +26,20 @@ public final class TemporaryNames
     }
 
     /**
+     * @param scope as a broker sends it in HELLO_OK, or null.
+     * @return the node id in it, or null outside a cluster.
+     */
+    public static String nodeOfScope(final String scope)
+    {
+        if (scope == null)
+        {
+            return null;
+        }
+        final int dot = scope.indexOf('.');
+        return dot <= 0 ? null : scope.substring(0, dot);
+    }
+
+    /**
      * @return the node id a temporary destination's name carries, or null if it carries none.
      */
     public static String nodeOf(final String name)

@@ -18,6 +18,7 @@ class TemporaryNamesTest
         final String topic = TemporaryNames.name(DestinationType.TEMPORARY_TOPIC, NODE + ".3", 7, 2);
         assertEquals("temp-topic." + NODE + ".3.7.2", topic);
         assertEquals(NODE, TemporaryNames.nodeOf(topic));
+        assertEquals(NODE, TemporaryNames.nodeOfScope(NODE + ".3"));
     }
 
     @Test
@@ -30,5 +31,7 @@ class TemporaryNamesTest
         assertNull(TemporaryNames.nodeOf("temp-queue."));
         assertNull(TemporaryNames.nodeOf("temp-queue.abc"));
         assertNull(TemporaryNames.nodeOf("temp-queue..1"));
+        assertNull(TemporaryNames.nodeOfScope(null));
+        assertNull(TemporaryNames.nodeOfScope("no-incarnation"));
     }
 }

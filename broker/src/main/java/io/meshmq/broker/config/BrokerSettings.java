@@ -58,6 +58,8 @@ import java.util.Set;
  *                                        journal, losing the rest of that file (it is logged)
  * cluster          = prod                the cluster this node joins (none by default)
  * cluster.members  = h1:7918, h2:7918    members it keeps a core connection to (may include itself)
+ * cluster.advertise = 10.0.0.1:7918     where other members reach this node (default: where it listens;
+ *                                       needed when it listens on 0.0.0.0 and the mesh is defined at run time)
  * cluster.user     = mesh                user its cluster connections authenticate as (needs role
  * cluster.password = secret              "cluster" on the other nodes when they have users)
  * address.PATTERN.load-balancing = ON_DEMAND   in a cluster: OFF, STRICT or ON_DEMAND (default)
@@ -71,7 +73,8 @@ public final class BrokerSettings
     public static final List<String> KEYS = List.of(
         "name", "bind", "data", "vm-id", "io-threads", "ring-size", "max-frame-length", "auto-create", "queues", "topics",
         "default-user", "user.NAME", "user.NAME.roles", "address.PATTERN.SETTING", "journal.sync", "journal.segment-size",
-        "journal.skip-corrupt", "global-max-size", "cluster", "cluster.members", "cluster.user", "cluster.password");
+        "journal.skip-corrupt", "global-max-size", "cluster", "cluster.members", "cluster.advertise", "cluster.user",
+        "cluster.password");
 
     private BrokerSettings()
     {
@@ -244,6 +247,16 @@ public final class BrokerSettings
                     {
                         throw new ConfigException(at + ": " + ex.getMessage());
                     }
+                }
+                break;
+            case "cluster.advertise":
+                try
+                {
+                    context.clusterAdvertise(value.isEmpty() ? null : io.meshmq.cluster.Member.parse(value).toString());
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    throw new ConfigException(at + ": " + ex.getMessage());
                 }
                 break;
             case "cluster.user":

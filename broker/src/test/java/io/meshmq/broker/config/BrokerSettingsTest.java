@@ -59,6 +59,23 @@ class BrokerSettingsTest
     }
 
     @Test
+    void shouldReadTheClusterSettings() throws Exception
+    {
+        final Path file = dir.resolve("cluster.conf");
+        Files.writeString(file, "cluster = prod\ncluster.members = 127.0.0.1:7918, 127.0.0.1:7919\n" +
+            "cluster.advertise = mq1.example.com:7918\n");
+        final BrokerContext context = new BrokerContext();
+        BrokerSettings.applyFile(file, context);
+        assertEquals("prod", context.clusterName());
+        assertEquals(List.of("127.0.0.1:7918", "127.0.0.1:7919"), context.clusterMembers());
+        assertEquals("mq1.example.com:7918", context.clusterAdvertise());
+
+        Files.writeString(file, "cluster = prod\ncluster.advertise = mq1.example.com\n");
+        final ConfigException ex = assertThrows(ConfigException.class, () -> BrokerSettings.applyFile(file, new BrokerContext()));
+        assertTrue(ex.getMessage().startsWith(file + ":2: cluster.advertise"), ex.getMessage());
+    }
+
+    @Test
     void shouldRejectBadFlags()
     {
         assertTrue(assertThrows(UsageException.class, () -> RunCommand.context(new String[] {"run", "--colour", "x"}))

@@ -11,6 +11,7 @@ import io.meshmq.protocol.ErrorCode;
 import io.meshmq.protocol.FrameDescriptor;
 import io.meshmq.protocol.FrameType;
 import io.meshmq.protocol.ProtocolException;
+import io.meshmq.protocol.TemporaryNames;
 import io.meshmq.protocol.WireReader;
 import io.meshmq.protocol.WireWriter;
 import io.meshmq.selector.Selector;
@@ -58,6 +59,8 @@ public final class CoreLink
     private final String password;
     /** Member to the state of its link, shared with the engine's status (thread safe). */
     private final java.util.Map<String, String> states;
+    /** Node id to the member whose link joined it, shared by the links on this event loop. */
+    private final java.util.Map<String, String> joinedNodes;
     private volatile boolean closed;
     private Channel channel;
     private long retryMs = FIRST_RETRY_MS;
@@ -68,10 +71,15 @@ public final class CoreLink
 
     /**
      * @param member HOST:PORT as configured, for logs and status.
+     * @param joinedNodes node id to the member whose link joined it, shared by every link on {@code loop}: two
+     *                    member addresses that reach one node (a name and an address, say) make one link, not
+     *                    two that replace each other there.
      */
     public CoreLink(final String member, final String host, final int port, final ClusterInput engine,
-        final EventLoopGroup loop, final String user, final String password, final java.util.Map<String, String> states)
+        final EventLoopGroup loop, final String user, final String password, final java.util.Map<String, String> states,
+        final java.util.Map<String, String> joinedNodes)
     {
+        this.joinedNodes = joinedNodes;
         this.member = member;
         this.host = host;
         this.port = port;
@@ -171,6 +179,8 @@ public final class CoreLink
         private ConnectionOutput output;
         private String remoteNodeId;
         private String remoteNodeName;
+        /** The node this link holds in {@code joinedNodes}, from the other broker's HELLO_OK; null for none. */
+        private String claimedNode;
         private String failure;
 
         @Override
@@ -183,14 +193,6 @@ public final class CoreLink
                 .writeString(null)
                 .writeString(user)
                 .writeString(password)
-                .endFrame();
-            ctx.write(NettyFrames.toByteBuf(ctx.alloc(), writer));
-            writer.reset().beginFrame(FrameType.CLUSTER_JOIN)
-                .writeLong(JOIN_CORRELATION_ID)
-                .writeString(engine.clusterName())
-                .writeString(engine.nodeId())
-                .writeString(engine.nodeName())
-                .writeString(engine.url())
                 .endFrame();
             ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), writer));
             handshakeTimeout = ctx.executor().schedule(() ->
@@ -226,6 +228,7 @@ public final class CoreLink
             {
                 case FrameType.HELLO_OK:
                     ((FrameDecoder)ctx.pipeline().get(NettyFrames.FRAME_DECODER)).maxFrameLength(NettyFrames.maxFrameLength());
+                    onHello(ctx);
                     break;
                 case FrameType.REPLY:
                     onJoined(ctx);
@@ -257,6 +260,38 @@ public final class CoreLink
                 default:
                     throw new ProtocolException("unexpected frame " + FrameType.name(type) + " on a cluster link");
             }
+        }
+
+        /**
+         * The other broker said who it is: join it, unless another link of this node already joined it.
+         */
+        private void onHello(final ChannelHandlerContext ctx)
+        {
+            reader.readShort();
+            reader.readLong();
+            final String brokerName = reader.readString();
+            final String otherNode = TemporaryNames.nodeOfScope(reader.readString());
+            if (otherNode != null)
+            {
+                final String holder = joinedNodes.get(otherNode);
+                if (holder != null && !holder.equals(member))
+                {
+                    failure = "member " + member + " is node '" + brokerName + "', already linked through member " +
+                        holder + " (two addresses of one node: list it once)";
+                    ctx.close();
+                    return;
+                }
+                joinedNodes.put(otherNode, member);
+                claimedNode = otherNode;
+            }
+            writer.reset().beginFrame(FrameType.CLUSTER_JOIN)
+                .writeLong(JOIN_CORRELATION_ID)
+                .writeString(engine.clusterName())
+                .writeString(engine.nodeId())
+                .writeString(engine.nodeName())
+                .writeString(engine.url())
+                .endFrame();
+            ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), writer));
         }
 
         private void onJoined(final ChannelHandlerContext ctx)
@@ -375,6 +410,10 @@ public final class CoreLink
             if (handshakeTimeout != null)
             {
                 handshakeTimeout.cancel(false);
+            }
+            if (claimedNode != null)
+            {
+                joinedNodes.remove(claimedNode, member);
             }
             final String reason = failure != null ? failure : "the connection was closed";
             if (remoteNodeId != null)

@@ -8,6 +8,7 @@ import jakarta.jms.Session;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Cluster nodes killed with SIGKILL and restarted, and nodes that must not join.
@@ -267,6 +269,61 @@ class ClusterFailureTest
                     nodes.process(0).recentOutput());
             }
         }
+    }
+
+    /**
+     * A member listed under two addresses (a name and an address of one node) gets one link; the other address
+     * waits, saying why, instead of replacing the first link there again and again.
+     */
+    @Test
+    void shouldLinkOnceToANodeListedUnderTwoAddresses() throws Exception
+    {
+        assumeTrue("127.0.0.1".equals(InetAddress.getByName("localhost").getHostAddress()), "localhost is 127.0.0.1 here");
+        try (ClusterNodes nodes = ClusterNodes.start(dir, "twice", 1))
+        {
+            final String byAddress = nodes.member(0);
+            final String byName = "localhost:" + byAddress.substring(byAddress.indexOf(':') + 1);
+            try (BrokerProcess n0 = BrokerProcess.startNode(dir.resolve("n0"), "n0", 0, "cluster = twice",
+                "cluster.members = " + byAddress + ", " + byName))
+            {
+                final ClusterNodes.Status status = new ClusterNodes.Status(n0.url());
+                ClusterNodes.poll("one address linked, the other refused 3 times", 30_000, () ->
+                    isUp(status.memberState(byAddress)) && isWaiting(status.memberState(byName)) ||
+                    isUp(status.memberState(byName)) && isWaiting(status.memberState(byAddress)));
+                final String linked = isUp(status.memberState(byAddress)) ? byAddress : byName;
+                final String other = linked.equals(byAddress) ? byName : byAddress;
+                assertTrue(status.memberState(other).contains("already linked through member " + linked),
+                    status.memberState(other));
+
+                final Received received = new Received();
+                try (Connection consumerConnection = nodes.factory(0).createConnection();
+                    Connection producerConnection = new io.meshmq.jms.MeshConnectionFactory(n0.url()).createConnection())
+                {
+                    final Session consumerSession = consumerConnection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                    consumerSession.createConsumer(consumerSession.createQueue("once")).setMessageListener(received);
+                    consumerConnection.start();
+                    final Session session = producerConnection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                    final MessageProducer producer = session.createProducer(session.createQueue("once"));
+                    for (int i = 0; i < 200; i++)
+                    {
+                        producer.send(session.createTextMessage("once-" + i));
+                    }
+                    ClusterNodes.poll("200 messages through the one link", 30_000, () -> received.bodies.size() == 200);
+                }
+                assertEquals(0, received.duplicates());
+                assertTrue(isUp(status.memberState(linked)), "the link stayed up: " + status.memberState(linked));
+            }
+        }
+    }
+
+    private static boolean isUp(final String state)
+    {
+        return state.startsWith("up");
+    }
+
+    private static boolean isWaiting(final String state)
+    {
+        return state.matches("down \\(([3-9]|\\d\\d+) failed attempts\\): .*already linked.*");
     }
 
     /**

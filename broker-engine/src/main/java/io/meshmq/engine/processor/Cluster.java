@@ -472,6 +472,7 @@ final class Cluster
         }
         node.link = null;
         node.state = "down: " + reason;
+        forgetRetiredNodes();
         final long[] sequences = new long[node.inFlight.size()];
         int i = 0;
         for (final Long2ObjectHashMap<MessageReference>.KeyIterator it = node.inFlight.keySet().iterator(); it.hasNext(); )
@@ -706,6 +707,10 @@ final class Cluster
                 }
             }
         }
+        if (changed)
+        {
+            forgetRetiredNodes();
+        }
         final java.util.function.Consumer<List<MemberDefinition>> listener = identity.onDefinitions().get();
         if (listener != null && (changed || heard.isEmpty()))
         {
@@ -716,6 +721,41 @@ final class Cluster
     /**
      * {@code cluster add|remove}: a new definition, made here and spread from here.
      */
+    /**
+     * @return true if the node's member address is defined switched off or removed: nothing more is routed to it.
+     */
+    private boolean isRetired(final RemoteNode node)
+    {
+        final MemberDefinition definition = node.url == null ? null : definitions.get(node.url);
+        return definition != null && !definition.isUsed();
+    }
+
+    /**
+     * Nodes switched off or removed take no more messages: their queues and subscriptions are forgotten. What
+     * already waits in a forward queue stays there (listed by status) for an operator to purge, or to flow again
+     * if the member is added back.
+     */
+    private void forgetRetiredNodes()
+    {
+        for (final RemoteNode node : nodes.values())
+        {
+            if (isRetired(node))
+            {
+                final MemberDefinition definition = definitions.get(node.url);
+                node.state = (definition.removed() ? "removed" : "switched off") + " (member " + node.url + ")" +
+                    (node.backlog() == 0 ? "" : "; " + node.backlog() + " messages wait in " + node.forwardQueue.name);
+                if (!node.bindings.isEmpty())
+                {
+                    LOG.log(System.Logger.Level.INFO, "node '" + node.name + "' (member " + node.url + ") is " +
+                        (definition.removed() ? "removed" : "switched off") + ": its " + node.bindings.size() +
+                        " queues and subscriptions are forgotten" + (node.backlog() == 0 ? "" : "; " + node.backlog() +
+                        " messages for it wait in " + node.forwardQueue.name));
+                    new ArrayList<>(node.bindings.values()).forEach(this::unbind);
+                }
+            }
+        }
+    }
+
     AdminTable define(final String member, final boolean active, final boolean removed)
     {
         if (identity == null)
@@ -944,7 +984,7 @@ final class Cluster
         final boolean grouped, final Selector filter, final int consumers, final Selector[] selectors)
     {
         final RemoteNode node = nodes.get(nodeId);
-        if (node == null)
+        if (node == null || isRetired(node))
         {
             return;
         }

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Cluster connections defined at run time on one node ({@code cluster add|remove}): they spread to every
@@ -42,13 +43,39 @@ class ClusterDefinitionTest
                     () -> nodes.linkState(node, nodes.member(1)).equals("not used"));
                 assertEquals("inactive", definition(nodes.admin(node, AdminVerbs.CLUSTER_LIST), nodes.member(1)));
             }
-            // ...and removing n3 on n1 spreads to n2 as well.
+            // ...and removing n3 on n1 spreads to n2 as well; n1 forgets n3's queues, so routes nothing there.
+            nodes.admin(2, AdminVerbs.QUEUE_CREATE, "on-n3");
+            ClusterNodes.poll("n1 to know n3's queue", 30_000, () -> bindingsOf(nodes.admin(0, AdminVerbs.CLUSTER_BINDINGS), "n3") > 0);
             nodes.admin(0, AdminVerbs.CLUSTER_REMOVE, nodes.member(2));
             ClusterNodes.poll("n2 to hear n3 was removed", 30_000,
                 () -> "removed".equals(definition(nodes.admin(1, AdminVerbs.CLUSTER_LIST), nodes.member(2))));
             ClusterNodes.poll("n1 to stop linking to n3", 30_000,
                 () -> nodes.linkState(0, nodes.member(2)).equals("not used"));
+            assertEquals(0, bindingsOf(nodes.admin(0, AdminVerbs.CLUSTER_BINDINGS), "n3"), "n3's queues forgotten on n1");
+            final AdminTable status = nodes.status(0);
+            String n3State = "n3 not in the status";
+            for (int r = 0; r < status.rows().size(); r++)
+            {
+                if ("n3".equals(status.value(r, "node")))
+                {
+                    n3State = String.valueOf(status.value(r, "state"));
+                }
+            }
+            assertTrue(n3State.startsWith("removed (member " + nodes.member(2) + ")"), n3State);
         }
+    }
+
+    private static int bindingsOf(final AdminTable bindings, final String node)
+    {
+        int count = 0;
+        for (int r = 0; r < bindings.rows().size(); r++)
+        {
+            if (node.equals(bindings.value(r, "node")))
+            {
+                count++;
+            }
+        }
+        return count;
     }
 
     private static String definition(final AdminTable list, final String member)

@@ -159,6 +159,15 @@ final class Cluster
     }
 
     /**
+     * @return true for a queue of messages waiting to cross to another node (known by its name, so also while
+     * recovery rebuilds it).
+     */
+    static boolean isForwardQueue(final ServerQueue queue)
+    {
+        return queue.name.startsWith(FORWARD_QUEUE_PREFIX);
+    }
+
+    /**
      * @return what clients put in the names of their temporary destinations ({@link TemporaryNames}): this node's
      * id and incarnation, so a name is never made twice in the cluster, not even after a restart; null outside a
      * cluster.

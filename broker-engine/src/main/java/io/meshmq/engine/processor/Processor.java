@@ -146,7 +146,7 @@ public final class Processor implements EventHandler<EngineEvent>
     private void restore(final MessageReference reference)
     {
         final ServerMessage message = reference.message;
-        if (isScheduled(message))
+        if (isHeld(reference))
         {
             scheduled.schedule(message.deliveryTime(), reference);
         }
@@ -572,12 +572,22 @@ public final class Processor implements EventHandler<EngineEvent>
         return message.deliveryTime() > nowMs && message.deliveryTime() != message.timestamp();
     }
 
+    /**
+     * A copy for another node is never held here: the other node holds it until its delivery time. Held here, it
+     * would join its forward queue behind copies with later sequence numbers, and the other node would take it
+     * for a resend.
+     */
+    private boolean isHeld(final MessageReference reference)
+    {
+        return isScheduled(reference.message) && !Cluster.isForwardQueue(reference.queue);
+    }
+
     void enqueue(final List<MessageReference> references)
     {
         for (int i = 0; i < references.size(); i++)
         {
             final MessageReference reference = references.get(i);
-            if (isScheduled(reference.message))
+            if (isHeld(reference))
             {
                 scheduled.schedule(reference.message.deliveryTime(), reference);
             }

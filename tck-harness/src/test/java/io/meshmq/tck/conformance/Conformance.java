@@ -6,6 +6,7 @@ import io.meshmq.protocol.AdminTable;
 import io.meshmq.protocol.AdminVerbs;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
+import jakarta.jms.Queue;
 import jakarta.jms.Topic;
 
 import java.util.ArrayList;
@@ -103,14 +104,27 @@ public final class Conformance implements AutoCloseable
      */
     public void awaitSubscriptions(final Topic topic, final int subscriptions, final long consumers) throws Exception
     {
+        awaitBindings(topic.getTopicName(), subscriptions, consumers);
+    }
+
+    /**
+     * Waits until the producer's node knows the queue on the consumer's node has {@code consumers} consumers; at
+     * once on one broker. Until then, a message sent to it on the producer's node stays there.
+     */
+    public void awaitConsumers(final Queue queue, final long consumers) throws Exception
+    {
+        awaitBindings(queue.getQueueName(), 1, consumers);
+    }
+
+    private void awaitBindings(final String name, final int subscriptions, final long consumers) throws Exception
+    {
         if (producerUrl.equals(consumerUrl))
         {
             return;
         }
-        final String name = topic.getTopicName();
         try (MeshAdmin admin = MeshAdmin.connect(producerUrl, null, null))
         {
-            await(subscriptions + " subscriptions of '" + name + "' with " + consumers +
+            await(subscriptions + " queues or subscriptions of '" + name + "' with " + consumers +
                 " consumers, as the producer's node sees them", () ->
             {
                 try

@@ -32,7 +32,8 @@ class DeliveryConformanceTest
         final MessageProducer producer = producing.createProducer(queue);
         for (int priority = 0; priority <= 9; priority++)
         {
-            producer.send(producing.createTextMessage("p" + priority), DeliveryMode.NON_PERSISTENT, priority, 0);
+            // Persistent: each send returns once stored, so all ten wait before the consumer comes.
+            producer.send(producing.createTextMessage("p" + priority), DeliveryMode.PERSISTENT, priority, 0);
         }
         connection.start();
         final MessageConsumer consumer = session.createConsumer(queue);
@@ -88,6 +89,35 @@ class DeliveryConformanceTest
         assertEquals("later", ((TextMessage)later).getText());
         assertTrue(System.currentTimeMillis() >= delayed.getJMSDeliveryTime(), "not delivered before its delivery time");
         assertEquals(delayed.getJMSTimestamp() + 400, later.getJMSDeliveryTime());
+    }
+
+    @EachTransport
+    void shouldHoldADelayedMessageForAWaitingConsumerWithoutHoldingUpOthers(final Conformance env) throws Exception
+    {
+        final Connection connection = env.consumerConnection();
+        final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        final Queue queue = session.createQueue(env.name("delayed-waiting"));
+        final MessageConsumer consumer = session.createConsumer(queue);
+        connection.start();
+        env.awaitConsumers(queue, 1);
+        final Session producing = env.producerConnection().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        final MessageProducer producer = producing.createProducer(queue);
+        producer.setDeliveryDelay(300);
+        final TextMessage delayed = producing.createTextMessage("later");
+        producer.send(delayed);
+        producer.setDeliveryDelay(0);
+        for (int i = 0; i < 3; i++)
+        {
+            producer.send(producing.createTextMessage("now " + i));
+        }
+        for (int i = 0; i < 3; i++)
+        {
+            assertEquals("now " + i, ((TextMessage)consumer.receive(5000)).getText());
+        }
+        final Message later = consumer.receive(5000);
+        assertNotNull(later, "the delayed message arrived");
+        assertEquals("later", ((TextMessage)later).getText());
+        assertTrue(System.currentTimeMillis() >= delayed.getJMSDeliveryTime(), "not delivered before its delivery time");
     }
 
     @EachTransport

@@ -109,8 +109,12 @@ public final class Mesh implements AutoCloseable
     }
 
     @Override
-    public void close()
+    public synchronized void close()
     {
+        if (closed)
+        {
+            return;
+        }
         closed = true;
         loop.execute(() -> links.values().forEach(CoreLink::close));
         loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -43,6 +43,12 @@ public final class ClientConnection
     private final ConnectionUrl url;
     private final ConnectionListener listener;
     private final Map<Long, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
+    /**
+     * What must happen on the I/O thread when a call's reply arrives, before the frames after it are handled.
+     * Not a dependent of the reply's future: a thread waiting in get() may run those itself, after the I/O thread
+     * has moved on.
+     */
+    private final Map<Long, Runnable> replyHooks = new ConcurrentHashMap<>();
     private final Map<Long, ClientConsumer> consumers = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -650,12 +656,39 @@ public final class ClientConnection
         final CompletableFuture<byte[]> reply = new CompletableFuture<>();
         if (onReplyInIo != null)
         {
-            reply.whenComplete((ok, failure) -> onReplyInIo.run());
+            replyHooks.put(correlationId, onReplyInIo);
         }
         pending.put(correlationId, reply);
-        checkOpen();
-        write(writer, true);
-        return await(reply, what);
+        try
+        {
+            checkOpen();
+            write(writer, true);
+            return await(reply, what);
+        }
+        catch (final ClientException ex)
+        {
+            // No reply is coming, or it came too late to matter: the hook still runs, once.
+            runReplyHook(correlationId);
+            throw ex;
+        }
+    }
+
+    private void runReplyHook(final long correlationId)
+    {
+        final Runnable hook = replyHooks.remove(correlationId);
+        if (hook != null)
+        {
+            hook.run();
+        }
+    }
+
+    /**
+     * @return the call waiting for this reply, or null; its hook has run (on the I/O thread, as this is called).
+     */
+    private CompletableFuture<byte[]> answered(final long correlationId)
+    {
+        runReplyHook(correlationId);
+        return pending.remove(correlationId);
     }
 
     private byte[] await(final CompletableFuture<byte[]> future, final String what) throws ClientException
@@ -807,6 +840,10 @@ public final class ClientConnection
         }
         failure = cause;
         handshake.completeExceptionally(cause);
+        for (final Long correlationId : List.copyOf(replyHooks.keySet()))
+        {
+            runReplyHook(correlationId);
+        }
         for (final CompletableFuture<byte[]> future : pending.values())
         {
             future.completeExceptionally(cause);
@@ -873,7 +910,7 @@ public final class ClientConnection
                 }
                 case FrameType.OK:
                 {
-                    final CompletableFuture<byte[]> future = pending.remove(reader.readLong());
+                    final CompletableFuture<byte[]> future = answered(reader.readLong());
                     if (future != null)
                     {
                         future.complete(null);
@@ -882,7 +919,7 @@ public final class ClientConnection
                 }
                 case FrameType.REPLY:
                 {
-                    final CompletableFuture<byte[]> future = pending.remove(reader.readLong());
+                    final CompletableFuture<byte[]> future = answered(reader.readLong());
                     final byte[] result = reader.readRest();
                     if (future != null)
                     {
@@ -940,7 +977,7 @@ public final class ClientConnection
                     }
                     else
                     {
-                        final CompletableFuture<byte[]> future = pending.remove(correlationId);
+                        final CompletableFuture<byte[]> future = answered(correlationId);
                         if (future != null)
                         {
                             future.completeExceptionally(error);

@@ -238,6 +238,14 @@ final class TransportsExtension implements TestTemplateInvocationContextProvider
         @Override
         public void close()
         {
+            // Every mesh first, so no link sees its peer go and logs it as a failure.
+            for (final RunningBroker node : nodes)
+            {
+                if (node != null && node.mesh != null)
+                {
+                    node.mesh.close();
+                }
+            }
             for (int i = nodes.length - 1; i >= 0; i--)
             {
                 if (nodes[i] != null)

@@ -624,6 +624,15 @@ public final class Processor implements EventHandler<EngineEvent>
         routed.clear();
         copies.clear();
         route(connection, event.destinationType, event.destinationName, message, routed, copies);
+        if (!copies.isEmpty() && destinations.memory.isFull())
+        {
+            // Forward queues are not paged (their order is their sequence): a broker at its limit takes no more
+            // messages that must cross to another node until the backlog drains, rather than run out of memory.
+            error(event.connection, event.correlationId, ErrorCode.ADDRESS_FULL, "message not accepted: the broker is " +
+                "full (" + destinations.memory.bytes() + " bytes held, global-max-size " + destinations.memory.limit() +
+                ") and this message must wait to cross to another node of the cluster; its forward queues are not paged");
+            return;
+        }
         final Paging.Written written;
         try
         {

@@ -122,6 +122,66 @@ class ClusterFailureTest
     }
 
     /**
+     * While n2 is down, messages for its durable subscription wait on n1, in memory: at n1's global limit n1
+     * refuses further such sends with a clear error instead of running out of memory, and once n2 is back every
+     * accepted message reaches the subscription.
+     */
+    @Test
+    void shouldRefuseMessagesForADownNodeAtTheMemoryLimitAndDeliverTheAcceptedOnes() throws Exception
+    {
+        try (ClusterNodes nodes = ClusterNodes.start(dir, "full-test", 2, "global-max-size = 1000000"))
+        {
+            nodes.awaitMesh();
+            final String clientId = "roamer";
+            try (Connection connection = nodes.factory(1).createConnection())
+            {
+                connection.setClientID(clientId);
+                final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                session.createDurableSubscriber(session.createTopic("alerts"), "sub").close();
+            }
+            ClusterNodes.poll("n1 to know n2's subscription", 30_000, () -> nodes.remoteBindings(0, 1) > 0);
+            nodes.kill(1);
+            final Set<String> accepted = new java.util.LinkedHashSet<>();
+            String refusal = null;
+            try (Connection connection = nodes.factory(0).createConnection())
+            {
+                final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                final MessageProducer producer = session.createProducer(session.createTopic("alerts"));
+                final String body = "x".repeat(10_000);
+                for (int i = 0; i < 1_000 && refusal == null; i++)
+                {
+                    try
+                    {
+                        producer.send(session.createTextMessage(i + ":" + body));
+                        accepted.add(i + ":" + body);
+                    }
+                    catch (final jakarta.jms.ResourceAllocationException ex)
+                    {
+                        refusal = ex.getMessage();
+                    }
+                }
+            }
+            assertTrue(refusal != null && refusal.contains("must wait to cross to another node"), String.valueOf(refusal));
+            assertTrue(accepted.size() > 10, accepted.size() + " accepted before the limit");
+
+            nodes.startNode(1);
+            nodes.awaitMesh();
+            final Received received = new Received();
+            try (Connection connection = nodes.factory(1).createConnection())
+            {
+                connection.setClientID(clientId);
+                final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                session.createDurableSubscriber(session.createTopic("alerts"), "sub").setMessageListener(received);
+                connection.start();
+                ClusterNodes.poll("every accepted message at the subscription", 30_000,
+                    () -> received.bodies.containsAll(accepted));
+            }
+            assertEquals(0, received.duplicates());
+            ClusterNodes.poll("n1's forward queue to drain", 30_000, () -> nodes.backlog(0, 1) == 0);
+        }
+    }
+
+    /**
      * Receives in transactions of up to 50 from one node, reconnecting whenever that node goes away. A commit that
      * fails leaves its messages in doubt: they may have been consumed (the node stored the commit and died before
      * answering) or may come again.

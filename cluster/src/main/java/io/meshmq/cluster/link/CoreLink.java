@@ -271,6 +271,14 @@ public final class CoreLink
             reader.readLong();
             final String brokerName = reader.readString();
             final String otherNode = TemporaryNames.nodeOfScope(reader.readString());
+            if (engine.nodeId().equals(otherNode))
+            {
+                // This member is this node (a member list may name it): nothing to link to, ever.
+                closed = true;
+                states.put(member, "this node");
+                ctx.close();
+                return;
+            }
             if (otherNode != null)
             {
                 final String holder = joinedNodes.get(otherNode);

@@ -165,7 +165,8 @@ public final class ClientConnection
         checkOpen();
         final long consumerId = nextId();
         final ClientConsumer consumer = new ClientConsumer(
-            this, consumerId, sessionId, url.consumerWindow(), ConsumerFlags.isSet(flags, ConsumerFlags.BROWSER));
+            this, consumerId, sessionId, url.consumerWindow(), url.consumerWindowBytes(),
+            ConsumerFlags.isSet(flags, ConsumerFlags.BROWSER));
         consumers.put(consumerId, consumer);
         final long correlationId = nextId();
         final WireWriter writer = writer().beginFrame(FrameType.CREATE_CONSUMER)
@@ -178,6 +179,7 @@ public final class ClientConnection
             .writeByte(flags)
             .writeString(subscriptionName)
             .writeInt(url.consumerWindow())
+            .writeInt(url.consumerWindowBytes())
             .endFrame();
         try
         {
@@ -596,7 +598,7 @@ public final class ClientConnection
         }
     }
 
-    void credit(final long consumerId, final int credit)
+    void credit(final long consumerId, final int credit, final int bytes)
     {
         if (!isOpen())
         {
@@ -605,6 +607,7 @@ public final class ClientConnection
         final WireWriter writer = writer().beginFrame(FrameType.CREDIT)
             .writeLong(consumerId)
             .writeInt(credit)
+            .writeInt(bytes)
             .endFrame();
         write(writer, true);
     }

@@ -32,17 +32,24 @@ public final class ClientConsumer
     private boolean closed;
     private ClientException failure;
     private int creditToReturn;
+    private long bytesToReturn;
+    private final int windowBytes;
     private final boolean browser;
     private boolean browseEnded;
 
+    /**
+     * @param window      messages the broker may send ahead of the application.
+     * @param windowBytes bytes of message it may send ahead (the broker stops at whichever runs out first).
+     */
     ClientConsumer(
         final ClientConnection connection, final long consumerId, final long sessionId, final int window,
-        final boolean browser)
+        final int windowBytes, final boolean browser)
     {
         this.connection = connection;
         this.consumerId = consumerId;
         this.sessionId = sessionId;
         this.window = window;
+        this.windowBytes = windowBytes;
         this.browser = browser;
         // A browser reads a snapshot; it does not wait for the connection to start.
         this.started = browser;
@@ -207,7 +214,7 @@ public final class ClientConsumer
         {
             lock.unlock();
         }
-        returnCredit(1);
+        returnCredit(1, delivery.message().length);
         return delivery;
     }
 
@@ -243,6 +250,7 @@ public final class ClientConsumer
             {
                 buffer.addFirst(delivery);
                 creditToReturn--;
+                bytesToReturn -= delivery.message().length;
                 changed.signal();
             }
         }
@@ -287,28 +295,33 @@ public final class ClientConsumer
         }
     }
 
-    private void returnCredit(final int count)
+    /**
+     * The application took messages: once half the window (in messages or in bytes) is free, the broker hears of
+     * it, in one CREDIT frame.
+     */
+    private void returnCredit(final int count, final int bytes)
     {
-        if (count == 0)
-        {
-            return;
-        }
         final int toSend;
+        final int bytesToSend;
         lock.lock();
         try
         {
             creditToReturn += count;
-            if (closed || creditToReturn < Math.max(1, window / 2))
+            bytesToReturn += bytes;
+            if (closed || creditToReturn <= 0 && bytesToReturn <= 0 ||
+                creditToReturn < Math.max(1, window / 2) && bytesToReturn < Math.max(1, windowBytes / 2))
             {
                 return;
             }
-            toSend = creditToReturn;
-            creditToReturn = 0;
+            toSend = Math.max(0, creditToReturn);
+            bytesToSend = (int)Math.min(Integer.MAX_VALUE, Math.max(0, bytesToReturn));
+            creditToReturn -= toSend;
+            bytesToReturn -= bytesToSend;
         }
         finally
         {
             lock.unlock();
         }
-        connection.credit(consumerId, toSend);
+        connection.credit(consumerId, toSend, bytesToSend);
     }
 }

@@ -12,7 +12,8 @@ import java.util.Set;
  * A broker address as the application writes it: {@code tcp://HOST:PORT?key=value&...} or {@code vm://ID}.
  * <p>
  * Options (all optional): {@code clientID}, {@code user}, {@code password}, {@code consumerWindow} (messages a
- * consumer may hold unconsumed, default 1000), {@code callTimeout} (ms to wait for the broker to answer,
+ * consumer may hold unconsumed, default 1000), {@code consumerWindowBytes} (bytes of message it may hold
+ * unconsumed, default 1 MiB; one message larger than that still comes), {@code callTimeout} (ms to wait for the broker to answer,
  * default 30000), {@code connectTimeout} (ms, default 10000). An unknown option is an error, so a typo does
  * not pass silently. Immutable.
  */
@@ -20,11 +21,12 @@ public final class ConnectionUrl
 {
     public static final int DEFAULT_PORT = 7918;
     public static final int DEFAULT_CONSUMER_WINDOW = 1000;
+    public static final int DEFAULT_CONSUMER_WINDOW_BYTES = 1024 * 1024;
     public static final long DEFAULT_CALL_TIMEOUT_MS = 30_000;
     public static final long DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
     private static final Set<String> OPTIONS =
-        Set.of("clientID", "user", "password", "consumerWindow", "callTimeout", "connectTimeout");
+        Set.of("clientID", "user", "password", "consumerWindow", "consumerWindowBytes", "callTimeout", "connectTimeout");
 
     private final String text;
     private final String scheme;
@@ -102,6 +104,7 @@ public final class ConnectionUrl
         }
         final ConnectionUrl url = new ConnectionUrl(trimmed, scheme, host, port, options);
         url.consumerWindow();
+        url.consumerWindowBytes();
         url.callTimeoutMs();
         url.connectTimeoutMs();
         return url;
@@ -167,6 +170,11 @@ public final class ConnectionUrl
     public int consumerWindow()
     {
         return (int)positive("consumerWindow", DEFAULT_CONSUMER_WINDOW, Integer.MAX_VALUE);
+    }
+
+    public int consumerWindowBytes()
+    {
+        return (int)positive("consumerWindowBytes", DEFAULT_CONSUMER_WINDOW_BYTES, Integer.MAX_VALUE);
     }
 
     public long callTimeoutMs()

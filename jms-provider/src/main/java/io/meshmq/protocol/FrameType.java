@@ -20,14 +20,17 @@ package io.meshmq.protocol;
  * CLOSE_SESSION   c&gt;b  long correlationId, long sessionId
  * CREATE_CONSUMER c&gt;b  long correlationId, long sessionId, long consumerId, byte destinationType,
  *                      string destinationName, string selector, byte flags ({@link ConsumerFlags}),
- *                      string subscriptionName, int initialCredit
+ *                      string subscriptionName, int initialCredit, int initialCreditBytes   (the broker
+ *                      sends while it has both: a message count and bytes of message; a message may take the
+ *                      bytes below zero. 0 bytes: no byte limit)
  * BROWSE_END      b&gt;c  long consumerId   (a browser was sent its whole snapshot)
  * UNSUBSCRIBE     c&gt;b  long correlationId, string subscriptionName   (a durable subscription of this
  *                      connection's client id)
  * CLOSE_CONSUMER  c&gt;b  long correlationId, long consumerId, int count, count x long deliveryId
  *                      (the deliveries the application saw and may still acknowledge; every other
  *                      unacknowledged delivery goes back to the queue as never delivered)
- * CREDIT          c&gt;b  long consumerId, int credit
+ * CREDIT          c&gt;b  long consumerId, int credit, int bytes   (messages and bytes the application took
+ *                      from the client's buffer; neither negative, one positive)
  * DELIVER         b&gt;c  long consumerId, long deliveryId, int deliveryCount, rest message
  * ACK             c&gt;b  long consumerId, long deliveryId
  * ACK_BATCH       c&gt;b  long correlationId, int count, count x (long consumerId, long deliveryId)

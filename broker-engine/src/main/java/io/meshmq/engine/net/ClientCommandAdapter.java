@@ -220,10 +220,12 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
             {
                 final long consumerId = reader.readLong();
                 final int credit = reader.readInt();
+                final int bytes = reader.readInt();
                 reader.requireEnd("CREDIT");
-                if (credit <= 0)
+                if (credit < 0 || bytes < 0 || credit == 0 && bytes == 0)
                 {
-                    throw new ProtocolException("CREDIT of " + credit + " must be positive");
+                    throw new ProtocolException("CREDIT of " + credit + " messages and " + bytes +
+                        " bytes: neither may be negative, and one must be positive");
                 }
                 final long seq = ring.next();
                 try
@@ -231,6 +233,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
                     final EngineEvent e = claim(seq, EngineEvent.CREDIT, 0);
                     e.consumerId = consumerId;
                     e.count = credit;
+                    e.creditBytes = bytes;
                 }
                 finally
                 {
@@ -470,10 +473,15 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
         final byte flags = reader.readByte();
         final String subscriptionName = reader.readString();
         final int credit = reader.readInt();
+        final int creditBytes = reader.readInt();
         reader.requireEnd("CREATE_CONSUMER");
         if (credit < 1)
         {
             throw new ProtocolException("CREATE_CONSUMER initial credit " + credit + " must be positive");
+        }
+        if (creditBytes < 0)
+        {
+            throw new ProtocolException("CREATE_CONSUMER initial credit of " + creditBytes + " bytes must not be negative");
         }
         if ((flags & ~ConsumerFlags.ALL) != 0)
         {
@@ -511,6 +519,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
             e.consumerFlags = flags;
             e.subscriptionName = subscriptionName;
             e.count = credit;
+            e.creditBytes = creditBytes;
         });
     }
 

@@ -415,7 +415,7 @@ final class Cluster
         }
         for (final ServerConsumer consumer : queue.consumers)
         {
-            if (!consumer.closed && consumer.credit > 0)
+            if (!consumer.closed && consumer.hasCredit())
             {
                 return true;
             }

@@ -68,6 +68,8 @@ public final class EngineEvent
     public long consumerId;
     public long deliveryId;
     public int count;
+    /** CREATE_CONSUMER and CREDIT: bytes of credit (0 at creation: no byte limit). */
+    public int creditBytes;
     public byte destinationType;
     public String destinationName;
     /** CREATE_CONSUMER: parsed on the I/O thread, null for none. */
@@ -105,6 +107,7 @@ public final class EngineEvent
         consumerId = 0;
         deliveryId = 0;
         count = 0;
+        creditBytes = 0;
         destinationType = 0;
         destinationName = null;
         selector = null;

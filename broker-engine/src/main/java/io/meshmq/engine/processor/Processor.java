@@ -800,7 +800,8 @@ public final class Processor implements EventHandler<EngineEvent>
         }
         final Selector queueSelector = queue.kind == ServerQueue.Kind.SUBSCRIPTION ? null : event.selector;
         final ServerConsumer consumer = new ServerConsumer(
-            event.consumerId, event.sessionId, connection, queue, queueSelector, null, Math.max(0, event.count));
+            event.consumerId, event.sessionId, connection, queue, queueSelector, null, Math.max(0, event.count),
+            event.creditBytes);
         connection.consumers.put(consumer.id, consumer);
         queue.addConsumer(consumer);
         queue.attached++;
@@ -931,7 +932,8 @@ public final class Processor implements EventHandler<EngineEvent>
             }
         });
         final ServerConsumer browser = new ServerConsumer(
-            event.consumerId, event.sessionId, connection, queue, selector, snapshot, Math.max(0, event.count));
+            event.consumerId, event.sessionId, connection, queue, selector, snapshot, Math.max(0, event.count),
+            event.creditBytes);
         connection.consumers.put(browser.id, browser);
         ok(event.connection, event.correlationId);
         continueBrowse(browser);
@@ -968,7 +970,7 @@ public final class Processor implements EventHandler<EngineEvent>
         {
             return;
         }
-        consumer.credit = (int)Math.min(Integer.MAX_VALUE, (long)consumer.credit + Math.max(0, event.count));
+        consumer.creditReturned(Math.max(0, event.count), Math.max(0, event.creditBytes));
         if (consumer.isBrowser())
         {
             continueBrowse(consumer);
@@ -1031,10 +1033,13 @@ public final class Processor implements EventHandler<EngineEvent>
         unseen.sort(null);
         for (int i = 0; i < unseen.size(); i++)
         {
-            returnToQueue(consumer.queue, consumer.unacknowledged.remove(unseen.getLong(i)), false);
+            final MessageReference reference = consumer.unacknowledged.remove(unseen.getLong(i));
+            final int bytes = reference.message.encoded().length;
+            returnToQueue(consumer.queue, reference, false);
             if (!consumer.closed)
             {
-                consumer.credit++;
+                // Its client dropped it unseen: the room it took there is free again.
+                consumer.creditReturned(1, bytes);
             }
         }
     }
@@ -1634,7 +1639,7 @@ public final class Processor implements EventHandler<EngineEvent>
     private void deliver(final ServerConsumer consumer, final MessageReference reference)
     {
         reference.deliveryCount++;
-        consumer.credit--;
+        consumer.creditTaken(reference.message.encoded().length);
         final long deliveryId = ++nextDeliveryId;
         consumer.unacknowledged.put(deliveryId, reference);
         final byte[] encoded = reference.message.encoded();

@@ -27,12 +27,16 @@ final class ServerConsumer
     final List<ServerMessage> browsed;
     int browsedSent;
     int credit;
+    /** Bytes of message it may still be sent; a message may take it below zero. */
+    long creditBytes;
     boolean closed;
 
     ServerConsumer(
         final long id, final long sessionId, final ConnectionState connection, final ServerQueue queue,
-        final Selector selector, final List<ServerMessage> browsed, final int credit)
+        final Selector selector, final List<ServerMessage> browsed, final int credit, final int creditBytes)
     {
+        // 0 bytes at creation: a client that counts messages only.
+        this.creditBytes = creditBytes <= 0 ? Long.MAX_VALUE : creditBytes;
         this.id = id;
         this.sessionId = sessionId;
         this.connection = connection;
@@ -47,7 +51,27 @@ final class ServerConsumer
      */
     boolean canTake()
     {
-        return credit > 0 && connection.output.isWritable();
+        return hasCredit() && connection.output.isWritable();
+    }
+
+    /**
+     * @return true if its client has room for another message: a message and at least one byte of credit.
+     */
+    boolean hasCredit()
+    {
+        return credit > 0 && creditBytes > 0;
+    }
+
+    void creditTaken(final int messageBytes)
+    {
+        credit--;
+        creditBytes -= messageBytes;
+    }
+
+    void creditReturned(final int messages, final long bytes)
+    {
+        credit = (int)Math.min(Integer.MAX_VALUE, (long)credit + messages);
+        creditBytes = creditBytes > Long.MAX_VALUE - bytes ? Long.MAX_VALUE : creditBytes + bytes;
     }
 
     /**
@@ -55,7 +79,7 @@ final class ServerConsumer
      */
     boolean isBackedUp()
     {
-        return credit > 0 && !connection.output.isWritable();
+        return hasCredit() && !connection.output.isWritable();
     }
 
     boolean isBrowser()

@@ -168,6 +168,39 @@ class ProcessorTest
     }
 
     @Test
+    void shouldStopAtTheByteCreditAndLetOneMessageTakeItBelowZero()
+    {
+        final int size = message(4, 0).length;
+        for (int i = 0; i < 6; i++)
+        {
+            send("q", 4, 0);
+        }
+        run(EngineEvent.CREATE_CONSUMER, connection, e ->
+        {
+            e.correlationId = 107;
+            e.consumerId = 7;
+            e.sessionId = 1;
+            e.destinationType = DestinationType.QUEUE;
+            e.destinationName = "q";
+            e.count = 100;
+            e.creditBytes = 2 * size + 1;
+        });
+        assertEquals(3, connection.deliveries().size(), "two fit, and a third takes the last byte and more");
+        run(EngineEvent.CREDIT, connection, e ->
+        {
+            e.consumerId = 7;
+            e.creditBytes = size - 2;
+        });
+        assertEquals(3, connection.deliveries().size(), "the credit is still below one byte");
+        run(EngineEvent.CREDIT, connection, e ->
+        {
+            e.consumerId = 7;
+            e.creditBytes = 2 * size;
+        });
+        assertEquals(5, connection.deliveries().size());
+    }
+
+    @Test
     void shouldDropExpiredMessagesInsteadOfDeliveringThem()
     {
         send("q", 4, 1_500);

@@ -112,6 +112,46 @@ class MessagingTest
 
     @ParameterizedTest
     @ValueSource(strings = {"tcp", "vm"})
+    void shouldSendLargeMessagesAheadOnlyAsFarAsTheByteWindow(final String transport) throws Exception
+    {
+        final int size = 64 * 1024;
+        final int window = io.meshmq.client.ConnectionUrl.DEFAULT_CONSUMER_WINDOW_BYTES;
+        try (Connection connection = factory(transport).createConnection();
+            io.meshmq.admin.MeshAdmin admin = io.meshmq.admin.MeshAdmin.connect(broker.tcpUrl(), null, null))
+        {
+            final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            final Queue queue = session.createQueue(unique("large"));
+            final MessageProducer producer = session.createProducer(queue);
+            for (int i = 0; i < 100; i++)
+            {
+                final BytesMessage m = session.createBytesMessage();
+                m.writeBytes(new byte[size]);
+                m.setIntProperty("i", i);
+                producer.send(m);
+            }
+            final MessageConsumer consumer = session.createConsumer(queue);
+            connection.start();
+            assertEquals(0, consumer.receive(5000).getIntProperty("i"));
+            final long deadline = System.nanoTime() + 5_000_000_000L;
+            // About window / size in all were sent, the first of them received and acknowledged.
+            while (admin.queue(queue.getQueueName()).delivering() < window / size - 2 && System.nanoTime() < deadline)
+            {
+                Thread.sleep(5);
+            }
+            final long ahead = admin.queue(queue.getQueueName()).delivering();
+            assertTrue(ahead >= window / size - 2 && ahead <= window / size + 1,
+                ahead + " messages of 64 KiB sent ahead; the window is 1 MiB, and one message may overshoot it");
+            for (int i = 1; i < 100; i++)
+            {
+                final Message m = consumer.receive(5000);
+                assertNotNull(m, "message " + i);
+                assertEquals(i, m.getIntProperty("i"));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp", "vm"})
     void shouldShareQueueMessagesRoundRobinBetweenCompetingConsumers(final String transport) throws Exception
     {
         try (Connection connection = factory(transport).createConnection())

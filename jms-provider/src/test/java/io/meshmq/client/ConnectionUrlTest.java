@@ -18,6 +18,8 @@ class ConnectionUrlTest
         assertEquals(1234, tcp.port());
         assertEquals("cts", tcp.option("clientID"));
         assertEquals(5, tcp.consumerWindow());
+        assertEquals(ConnectionUrl.DEFAULT_CONSUMER_WINDOW_BYTES, tcp.consumerWindowBytes());
+        assertEquals(4096, ConnectionUrl.parse("tcp://h:1?consumerWindowBytes=4096").consumerWindowBytes());
         assertEquals(ConnectionUrl.DEFAULT_PORT, ConnectionUrl.parse("tcp://localhost").port());
         assertEquals("::1", ConnectionUrl.parse("tcp://[::1]:99").host());
         assertEquals("0", ConnectionUrl.parse("vm://0").host());
@@ -34,6 +36,8 @@ class ConnectionUrlTest
             .getMessage().contains("unknown option 'colour'"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ConnectionUrl.parse("tcp://h:1?consumerWindow=0"))
             .getMessage().contains("consumerWindow"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ConnectionUrl.parse("tcp://h:1?consumerWindowBytes=-1"))
+            .getMessage().contains("consumerWindowBytes"));
     }
 
     @Test

@@ -728,9 +728,6 @@ final class Cluster
     }
 
     /**
-     * {@code cluster add|remove}: a new definition, made here and spread from here.
-     */
-    /**
      * @return true if the node's member address is defined switched off or removed: nothing more is routed to it.
      */
     private boolean isRetired(final RemoteNode node)
@@ -765,6 +762,9 @@ final class Cluster
         }
     }
 
+    /**
+     * {@code cluster add|remove}: a new definition, made here and spread from here.
+     */
     AdminTable define(final String member, final boolean active, final boolean removed)
     {
         if (identity == null)

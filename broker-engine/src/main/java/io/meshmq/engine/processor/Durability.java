@@ -260,9 +260,7 @@ public final class Durability
         catch (final JournalWriteException ex)
         {
             journal.release(message);
-            message.journalId(0);
-            message.durableReferences = null;
-            message.liveDurableReferences = 0;
+            notJournaled(message);
             noteFailure(ex);
             throw ex;
         }
@@ -540,9 +538,7 @@ public final class Durability
         {
             for (final ServerMessage message : durable)
             {
-                message.journalId(0);
-                message.durableReferences = null;
-                message.liveDurableReferences = 0;
+                notJournaled(message);
             }
             noteFailure(ex);
             throw ex;
@@ -600,6 +596,16 @@ public final class Durability
         {
             journal.release(branch);
         }
+    }
+
+    /**
+     * A message whose record did not reach the journal: it has no journal id and no durable references.
+     */
+    private static void notJournaled(final ServerMessage message)
+    {
+        message.journalId(0);
+        message.durableReferences = null;
+        message.liveDurableReferences = 0;
     }
 
     /**
@@ -854,9 +860,7 @@ public final class Durability
         {
             for (final ServerMessage message : durable)
             {
-                message.journalId(0);
-                message.durableReferences = null;
-                message.liveDurableReferences = 0;
+                notJournaled(message);
             }
             noteFailure(ex);
             throw ex;
@@ -902,9 +906,7 @@ public final class Durability
         }
         catch (final JournalWriteException ex)
         {
-            message.journalId(0);
-            message.durableReferences = null;
-            message.liveDurableReferences = 0;
+            notJournaled(message);
             noteFailure(ex);
             throw ex;
         }

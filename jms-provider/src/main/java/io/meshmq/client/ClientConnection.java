@@ -1,6 +1,7 @@
 package io.meshmq.client;
 
 import io.meshmq.client.transport.NettyFrames;
+import io.meshmq.client.transport.OutboundBatcher;
 import io.meshmq.client.transport.TransportConnectors;
 import io.meshmq.protocol.AdminTable;
 import io.meshmq.protocol.ConsumerFlags;
@@ -38,6 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ClientConnection
 {
     private static final System.Logger LOG = System.getLogger(ClientConnection.class.getName());
+    /** Bytes gathered for the socket above which a send waits, as it does for the channel's own high-water mark. */
+    private static final int OUTBOUND_LIMIT_BYTES = 1024 * 1024;
     private static final ThreadLocal<WireWriter> WRITERS = ThreadLocal.withInitial(() -> new WireWriter(1024));
 
     private final ConnectionUrl url;
@@ -60,6 +63,7 @@ public final class ClientConnection
     private volatile boolean anyBlocked;
     private final long callTimeoutMs;
     private volatile Channel channel;
+    private volatile OutboundBatcher outbound;
     private volatile ClientException failure;
     private volatile String brokerName;
     private volatile String temporaryScope;
@@ -85,6 +89,7 @@ public final class ClientConnection
         try
         {
             connection.channel = TransportConnectors.forScheme(url.scheme()).connect(url, connection.new Handler());
+            connection.outbound = new OutboundBatcher(connection.channel, OUTBOUND_LIMIT_BYTES, connection::wakeWriters);
         }
         catch (final IllegalArgumentException ex)
         {
@@ -102,7 +107,7 @@ public final class ClientConnection
             .writeString(user)
             .writeString(password)
             .endFrame();
-        connection.write(writer, true);
+        connection.write(writer);
         try
         {
             connection.await(connection.handshake, "handshake with " + url);
@@ -356,7 +361,7 @@ public final class ClientConnection
         else
         {
             awaitWritable();
-            write(writer, true);
+            write(writer);
         }
     }
 
@@ -387,7 +392,7 @@ public final class ClientConnection
         pending.put(correlationId, reply);
         checkOpen();
         awaitWritable();
-        write(writer, true);
+        write(writer);
         final CompletableFuture<byte[]> answered = new CompletableFuture<>();
         reply.whenComplete((result, failure) ->
         {
@@ -543,7 +548,7 @@ public final class ClientConnection
             .writeLong(consumerId)
             .writeLong(deliveryId)
             .endFrame();
-        write(writer, true);
+        write(writer);
     }
 
     public void ackBatch(final Collection<DeliveryAck> acks, final boolean sync) throws ClientException
@@ -566,7 +571,7 @@ public final class ClientConnection
         }
         else
         {
-            write(writer, true);
+            write(writer);
         }
     }
 
@@ -594,7 +599,7 @@ public final class ClientConnection
         }
         else
         {
-            write(writer, true);
+            write(writer);
         }
     }
 
@@ -609,7 +614,7 @@ public final class ClientConnection
             .writeInt(credit)
             .writeInt(bytes)
             .endFrame();
-        write(writer, true);
+        write(writer);
     }
 
     /**
@@ -630,7 +635,7 @@ public final class ClientConnection
                 final WireWriter writer = writer().beginFrame(FrameType.GOODBYE).writeLong(correlationId).endFrame();
                 final CompletableFuture<byte[]> reply = new CompletableFuture<>();
                 pending.put(correlationId, reply);
-                write(writer, true);
+                write(writer);
                 await(reply, "close");
             }
         }
@@ -665,7 +670,7 @@ public final class ClientConnection
         try
         {
             checkOpen();
-            write(writer, true);
+            write(writer);
             return await(reply, what);
         }
         catch (final ClientException ex)
@@ -787,14 +792,14 @@ public final class ClientConnection
     private void awaitWritable() throws ClientException
     {
         final Channel ch = channel;
-        if (ch.isWritable() || ch.eventLoop().inEventLoop())
+        if (isWritable(ch) || ch.eventLoop().inEventLoop())
         {
             return;
         }
         synchronized (writability)
         {
             final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(callTimeoutMs);
-            while (!ch.isWritable() && ch.isActive())
+            while (!isWritable(ch) && ch.isActive())
             {
                 final long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 if (leftMs <= 0)
@@ -816,18 +821,25 @@ public final class ClientConnection
         checkOpen();
     }
 
-    private void write(final WireWriter writer, final boolean flush)
+    private boolean isWritable(final Channel ch)
     {
-        final Channel ch = channel;
-        final ByteBuf buf = NettyFrames.toByteBuf(ch.alloc(), writer);
-        if (flush)
+        return ch.isWritable() && !outbound.isOverLimit();
+    }
+
+    private void wakeWriters()
+    {
+        synchronized (writability)
         {
-            ch.writeAndFlush(buf, ch.voidPromise());
+            writability.notifyAll();
         }
-        else
-        {
-            ch.write(buf, ch.voidPromise());
-        }
+    }
+
+    /**
+     * Writes a frame without waiting: it leaves with whatever else was written meanwhile (see {@link OutboundBatcher}).
+     */
+    private void write(final WireWriter writer)
+    {
+        outbound.write(writer);
     }
 
     private static WireWriter writer()
@@ -1004,7 +1016,7 @@ public final class ClientConnection
                 case FrameType.PING:
                 {
                     final long token = reader.readLong();
-                    write(writer().beginFrame(FrameType.PONG).writeLong(token).endFrame(), true);
+                    write(writer().beginFrame(FrameType.PONG).writeLong(token).endFrame());
                     break;
                 }
                 case FrameType.PONG:

@@ -50,8 +50,14 @@ public final class BrokerUnderTest implements AutoCloseable
     {
         final Path data = Files.createTempDirectory("meshmq-bench-" + kind + "-");
         final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        final List<String> command = new ArrayList<>(List.of(java, HEAP, "-XX:+UseG1GC", "-cp",
-            System.getProperty("java.class.path")));
+        final List<String> command = new ArrayList<>(List.of(java, HEAP, "-XX:+UseG1GC"));
+        // For profiling the broker, say -Dmeshmq.bench.brokerJvmArgs="-XX:StartFlightRecording=filename=b.jfr".
+        final String extra = System.getProperty("meshmq.bench.brokerJvmArgs", "").trim();
+        if (!extra.isEmpty())
+        {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path")));
         switch (kind)
         {
             case "meshmq":

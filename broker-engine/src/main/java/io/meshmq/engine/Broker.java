@@ -1,7 +1,7 @@
 package io.meshmq.engine;
 
-import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.LiteBlockingWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
@@ -12,6 +12,7 @@ import io.meshmq.engine.journal.JournalCorruptException;
 import io.meshmq.engine.journal.JournalSyncer;
 import io.meshmq.engine.journal.JournalWriteException;
 import io.meshmq.engine.net.ClientCommandAdapter;
+import io.meshmq.engine.net.NativeTransport;
 import io.meshmq.engine.processor.ClusterIdentity;
 import io.meshmq.engine.processor.Durability;
 import io.meshmq.engine.processor.EngineEvent;
@@ -28,8 +29,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalServerChannel;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.agrona.concurrent.SystemEpochClock;
@@ -81,11 +80,13 @@ public final class Broker implements AutoCloseable
     {
         this.context = context;
         this.dataDirectory = dataDirectory;
-        this.bossGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("meshmq-accept-" + context.name(), true));
-        this.ioGroup = new NioEventLoopGroup(context.ioThreads(), new DefaultThreadFactory("meshmq-io-" + context.name(), true));
+        this.bossGroup = NativeTransport.group(1, new DefaultThreadFactory("meshmq-accept-" + context.name(), true));
+        this.ioGroup = NativeTransport.group(context.ioThreads(), new DefaultThreadFactory("meshmq-io-" + context.name(), true));
         this.disruptor = new Disruptor<>(EngineEvent::new, context.ringSize(),
             new DefaultThreadFactory("meshmq-processor-" + context.name(), true), ProducerType.MULTI,
-            new BlockingWaitStrategy());
+            // The processor is the ring's only consumer: a publish takes the lock and signals only while it sleeps,
+            // instead of on every command (BlockingWaitStrategy's notifyAll per publish).
+            new LiteBlockingWaitStrategy());
         this.timer = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("meshmq-timer-" + context.name(), true));
     }
 
@@ -199,7 +200,7 @@ public final class Broker implements AutoCloseable
         {
             final ServerBootstrap tcp = new ServerBootstrap()
                 .group(bossGroup, ioGroup)
-                .channel(NioServerSocketChannel.class)
+                .channel(NativeTransport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)

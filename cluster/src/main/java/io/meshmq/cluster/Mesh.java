@@ -5,7 +5,7 @@ import io.meshmq.engine.Broker;
 import io.meshmq.engine.ClusterInput;
 import io.meshmq.engine.processor.MemberDefinition;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.meshmq.engine.net.NativeTransport;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.util.HashMap;
@@ -55,7 +55,7 @@ public final class Mesh implements AutoCloseable
             return null;
         }
         final Mesh mesh = new Mesh(broker, engine,
-            new NioEventLoopGroup(1, new DefaultThreadFactory("meshmq-cluster-" + broker.name(), true)));
+            NativeTransport.group(1, new DefaultThreadFactory("meshmq-cluster-" + broker.name(), true)));
         mesh.loop.execute(() -> mesh.reconcile(List.of()));
         engine.onDefinitions(definitions -> mesh.loop.execute(() -> mesh.reconcile(definitions)));
         return mesh;

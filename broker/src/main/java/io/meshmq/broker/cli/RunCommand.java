@@ -6,6 +6,7 @@ import io.meshmq.cluster.Mesh;
 import io.meshmq.engine.Broker;
 import io.meshmq.engine.BrokerContext;
 import io.meshmq.engine.BrokerStartException;
+import io.meshmq.engine.net.NativeTransport;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -74,7 +75,8 @@ public final class RunCommand
         final long startMs = (System.nanoTime() - startNs) / 1_000_000;
         out.println("MeshMQ broker '" + context.name() + "' listening on " + broker.url() +
             (context.vmId() != null && context.tcpEnabled() ? " and vm://" + context.vmId() : "") +
-            ", data in " + context.dataDir().toAbsolutePath().normalize() + " (started in " + startMs + " ms)" +
+            ", data in " + context.dataDir().toAbsolutePath().normalize() + " (" + NativeTransport.name() + ", started in " +
+            startMs + " ms)" +
             (mesh == null ? "" : "; node " + broker.nodeId() + " of cluster '" + context.clusterName() + "', members " +
                 context.clusterMembers()));
         out.flush();

@@ -26,7 +26,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.socket.nio.NioSocketChannel;
+import io.meshmq.engine.net.NativeTransport;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.concurrent.ScheduledFuture;
@@ -116,7 +116,7 @@ public final class CoreLink
         states.put(member, "connecting");
         final Bootstrap bootstrap = new Bootstrap()
             .group(loop)
-            .channel(NioSocketChannel.class)
+            .channel(NativeTransport.socketChannel())
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))

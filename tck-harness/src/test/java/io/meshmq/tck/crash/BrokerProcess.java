@@ -62,7 +62,7 @@ public final class BrokerProcess implements AutoCloseable
     public static BrokerProcess startNode(final Path dataDir, final String name, final int port, final String... settings)
         throws IOException, InterruptedException
     {
-        return start(dataDir, "256m", name, port, settings);
+        return start(dataDir, List.of("-Xmx256m"), name, port, settings);
     }
 
     /**
@@ -71,20 +71,30 @@ public final class BrokerProcess implements AutoCloseable
     static BrokerProcess startWithHeap(final Path dataDir, final String heap, final String... settings)
         throws IOException, InterruptedException
     {
-        return start(dataDir, heap, "crash", 0, settings);
+        return startWithJvmOptions(dataDir, List.of("-Xmx" + heap), settings);
     }
 
-    private static BrokerProcess start(final Path dataDir, final String heap, final String name, final int port,
+    /**
+     * @param jvmOptions the broker JVM's options, e.g. its heap and system properties.
+     */
+    static BrokerProcess startWithJvmOptions(final Path dataDir, final List<String> jvmOptions, final String... settings)
+        throws IOException, InterruptedException
+    {
+        return start(dataDir, jvmOptions, "crash", 0, settings);
+    }
+
+    private static BrokerProcess start(final Path dataDir, final List<String> jvmOptions, final String name, final int port,
         final String... settings) throws IOException, InterruptedException
     {
         final Path config = dataDir.resolveSibling(dataDir.getFileName() + ".conf");
         final List<String> lines = new ArrayList<>(List.of("vm-id = none"));
         lines.addAll(List.of(settings));
         Files.write(config, lines);
-        final List<String> command = new ArrayList<>(List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
-            "-cp", System.getProperty("java.class.path"), "io.meshmq.broker.Main", "run", "--config", config.toString(),
-            "--name", name, "--bind", "127.0.0.1:" + port, "--data", dataDir.toString()));
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.meshmq.broker.Main", "run", "--config",
+            config.toString(), "--name", name, "--bind", "127.0.0.1:" + port, "--data", dataDir.toString()));
         final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         final List<String> output = new ArrayList<>();
         final CompletableFuture<String> listening = new CompletableFuture<>();

@@ -1,6 +1,6 @@
 package io.meshmq.jmh;
 
-import io.meshmq.jmh.brokers.BrokerUnderTest;
+import org.HdrHistogram.Histogram;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
@@ -10,7 +10,6 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.util.Statistics;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,12 +20,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The end-to-end suite, MeshMQ beside Artemis in one run: {@code jmh/run.sh [--quick] [--only TEXT]}. Prints a
  * Markdown table (median and min-max over all measured iterations of all forks, and MeshMQ's median over
- * Artemis's), writes each workload's raw JMH JSON to {@code jmh/target/results/}, and measures start-up time and
- * idle resident memory of both brokers.
+ * Artemis's), writes each workload's raw JMH JSON to {@code jmh/target/results/}, and then measures, outside JMH,
+ * request/reply latency at a fixed rate ({@link RequestReplyAtFixedRate}) and start-up time and resident memory
+ * ({@link IdleFootprint}) of both brokers.
  */
 public final class Suite
 {
@@ -51,8 +52,14 @@ public final class Suite
             Map.of("broker", new String[] {"meshmq", "artemis"})),
         new Workload("7 in-VM 1P-1C non-persistent", "InVmThroughputBenchmark.nonPersistent",
             Map.of("broker", new String[] {"meshmq", "artemis"})),
-        new Workload("5 request/reply round trip", "RequestReplyBenchmark.roundTrip",
+        new Workload("5 request/reply, closed loop (one at a time), round trip", "RequestReplyBenchmark.roundTrip",
             Map.of("broker", new String[] {"meshmq", "artemis"})));
+
+    /** Workload 5's fixed rate: modest, a request every 500 µs, below what one closed-loop requester manages here. */
+    private static final int REQUEST_RATE = 2000;
+    private static final double[] LATENCY_PERCENTILES = {50, 99, 99.9};
+    private static final int IDLE_QUEUES = 10_000;
+    private static final int IDLE_CONNECTIONS = 1_000;
 
     private Suite()
     {
@@ -74,7 +81,8 @@ public final class Suite
             }
             else
             {
-                System.err.println("usage: jmh/run.sh [--quick] [--only TEXT]   (TEXT: part of a workload's benchmark name)");
+                System.err.println("usage: jmh/run.sh [--quick] [--only TEXT]   (TEXT: part of a workload's benchmark name, " +
+                    "or latency, or footprint)");
                 System.exit(2);
             }
         }
@@ -99,8 +107,11 @@ public final class Suite
             workload.params().forEach(options::param);
             rows.addAll(rowsOf(workload, new Runner(options.build()).run()));
         }
-        final Map<String, long[]> startup = only == null || "startup".contains(only) ? startup(quick ? 2 : 3) : Map.of();
-        print(rows, startup, quick, System.out);
+        final Map<String, List<double[]>> latency = only == null || "latency".contains(only) ?
+            latencies(quick ? 1 : 2, quick ? 5 : 10, quick ? 10 : 20) : Map.of();
+        final Map<String, List<IdleFootprint.Measured>> footprint = only == null || "footprint".contains(only) ?
+            footprints(quick ? 2 : 3) : Map.of();
+        print(rows, latency, footprint, quick, System.out);
     }
 
     private static List<Row> rowsOf(final Workload workload, final Collection<RunResult> runs)
@@ -126,44 +137,51 @@ public final class Suite
     }
 
     /**
-     * @return per broker kind: milliseconds to accepting connections, and resident kB when idle, per start.
+     * @return per broker kind, one {@link IdleFootprint.Measured} per start.
      */
-    private static Map<String, long[]> startup(final int starts) throws IOException, InterruptedException
+    private static Map<String, List<IdleFootprint.Measured>> footprints(final int starts) throws Exception
     {
-        final Map<String, long[]> measured = new LinkedHashMap<>();
+        final Map<String, List<IdleFootprint.Measured>> measured = new LinkedHashMap<>();
         for (final String kind : List.of("meshmq", "artemis"))
         {
-            final long[] values = new long[starts * 2];
+            final List<IdleFootprint.Measured> values = new ArrayList<>();
             for (int i = 0; i < starts; i++)
             {
-                final long began = System.nanoTime();
-                try (BrokerUnderTest broker = BrokerUnderTest.start(kind))
-                {
-                    values[i] = (System.nanoTime() - began) / 1_000_000;
-                    // Idle means after start-up has settled: a second with no clients.
-                    Thread.sleep(1000);
-                    values[starts + i] = residentKb(broker.pid());
-                }
+                values.add(IdleFootprint.measure(kind, IDLE_QUEUES, IDLE_CONNECTIONS));
             }
             measured.put(kind, values);
         }
         return measured;
     }
 
-    private static long residentKb(final long pid) throws IOException
+    /**
+     * @return per broker kind, per round: the p50, p99 and p99.9 round trip in microseconds.
+     */
+    private static Map<String, List<double[]>> latencies(final int rounds, final int warmupSeconds, final int measureSeconds)
+        throws Exception
     {
-        for (final String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status")))
+        final Map<String, List<double[]>> measured = new LinkedHashMap<>();
+        for (final String kind : List.of("meshmq", "artemis"))
         {
-            if (line.startsWith("VmRSS:"))
+            final List<double[]> values = new ArrayList<>();
+            for (int i = 0; i < rounds; i++)
             {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                final Histogram histogram = RequestReplyAtFixedRate.measure(kind, REQUEST_RATE, warmupSeconds, measureSeconds);
+                final double[] percentiles = new double[LATENCY_PERCENTILES.length + 1];
+                for (int p = 0; p < LATENCY_PERCENTILES.length; p++)
+                {
+                    percentiles[p] = histogram.getValueAtPercentile(LATENCY_PERCENTILES[p]) / 1000.0;
+                }
+                percentiles[LATENCY_PERCENTILES.length] = histogram.getTotalCount();
+                values.add(percentiles);
             }
+            measured.put(kind, values);
         }
-        return -1;
+        return measured;
     }
 
-    private static void print(final List<Row> rows, final Map<String, long[]> startup, final boolean quick,
-        final PrintStream out)
+    private static void print(final List<Row> rows, final Map<String, List<double[]>> latency,
+        final Map<String, List<IdleFootprint.Measured>> footprint, final boolean quick, final PrintStream out)
     {
         out.println();
         out.println("| workload | params | MeshMQ median [min-max] | Artemis median [min-max] | MeshMQ / Artemis | unit |");
@@ -195,16 +213,33 @@ public final class Suite
                 }
             }
         }
-        if (!startup.isEmpty())
+        if (!latency.isEmpty())
         {
-            final long[] mesh = startup.get("meshmq");
-            final long[] artemis = startup.get("artemis");
-            final int starts = mesh.length / 2;
-            out.printf(Locale.ROOT, "| 8 start-up to accepting connections | %d starts | %s | %s | %.2f | ms |%n", starts,
-                range(mesh, 0, starts), range(artemis, 0, starts), median(mesh, 0, starts) / median(artemis, 0, starts));
+            final List<double[]> mesh = latency.get("meshmq");
+            final List<double[]> artemis = latency.get("artemis");
+            for (int p = 0; p < LATENCY_PERCENTILES.length; p++)
+            {
+                final int at = p;
+                out.printf(Locale.ROOT, "| 5 request/reply at %,d/s, p%s | %s | %s | %s | %.2f | us |%n", REQUEST_RATE,
+                    trim(LATENCY_PERCENTILES[p]), "%,.0f round trips".formatted(mesh.get(0)[LATENCY_PERCENTILES.length]),
+                    range(mesh, v -> v[at]), range(artemis, v -> v[at]), median(mesh, v -> v[at]) / median(artemis, v -> v[at]));
+            }
+        }
+        if (!footprint.isEmpty())
+        {
+            final List<IdleFootprint.Measured> mesh = footprint.get("meshmq");
+            final List<IdleFootprint.Measured> artemis = footprint.get("artemis");
+            final String starts = mesh.size() + " starts";
+            out.printf(Locale.ROOT, "| 8 start-up to accepting connections | %s | %s | %s | %.2f | ms |%n", starts,
+                range(mesh, IdleFootprint.Measured::startupMs), range(artemis, IdleFootprint.Measured::startupMs),
+                median(mesh, IdleFootprint.Measured::startupMs) / median(artemis, IdleFootprint.Measured::startupMs));
             out.printf(Locale.ROOT, "| 8 idle resident memory | after 1 s idle | %s | %s | %.2f | kB |%n",
-                range(mesh, starts, starts), range(artemis, starts, starts),
-                median(mesh, starts, starts) / median(artemis, starts, starts));
+                range(mesh, IdleFootprint.Measured::idleKb), range(artemis, IdleFootprint.Measured::idleKb),
+                median(mesh, IdleFootprint.Measured::idleKb) / median(artemis, IdleFootprint.Measured::idleKb));
+            out.printf(Locale.ROOT, "| 8 resident memory, %,d idle queues and %,d idle connections | %s | %s | %s | %.2f | kB |%n",
+                IDLE_QUEUES, IDLE_CONNECTIONS, starts, range(mesh, IdleFootprint.Measured::loadedKb),
+                range(artemis, IdleFootprint.Measured::loadedKb),
+                median(mesh, IdleFootprint.Measured::loadedKb) / median(artemis, IdleFootprint.Measured::loadedKb));
         }
         out.println();
         out.println(quick ? "(--quick: 1 fork, 1 warm-up and 2 measured iterations of 2 s each)" :
@@ -226,22 +261,16 @@ public final class Suite
         return percentile == Math.rint(percentile) ? String.valueOf((long)percentile) : String.valueOf(percentile);
     }
 
-    private static double median(final long[] values, final int from, final int count)
+    private static <T> double median(final List<T> values, final ToDoubleFunction<T> field)
     {
-        final long[] part = java.util.Arrays.copyOfRange(values, from, from + count);
-        java.util.Arrays.sort(part);
-        return count % 2 == 1 ? part[count / 2] : (part[count / 2 - 1] + part[count / 2]) / 2.0;
+        final double[] sorted = values.stream().mapToDouble(field).sorted().toArray();
+        final int count = sorted.length;
+        return count % 2 == 1 ? sorted[count / 2] : (sorted[count / 2 - 1] + sorted[count / 2]) / 2.0;
     }
 
-    private static String range(final long[] values, final int from, final int count)
+    private static <T> String range(final List<T> values, final ToDoubleFunction<T> field)
     {
-        long min = Long.MAX_VALUE;
-        long max = Long.MIN_VALUE;
-        for (int i = from; i < from + count; i++)
-        {
-            min = Math.min(min, values[i]);
-            max = Math.max(max, values[i]);
-        }
-        return String.format(Locale.ROOT, "%,.0f [%,d-%,d]", median(values, from, count), min, max);
+        final double[] sorted = values.stream().mapToDouble(field).sorted().toArray();
+        return number(median(values, field)) + " [" + number(sorted[0]) + "-" + number(sorted[sorted.length - 1]) + "]";
     }
 }

@@ -60,6 +60,11 @@ public final class RunCommand
         final long startNs = System.nanoTime();
         final Broker broker = Broker.start(context);
         final Mesh mesh = Mesh.start(broker);
+        // Start-up leaves about 15 MB of garbage (class files read from jars, mostly) in pages the heap touched once.
+        // One collection of the few live megabytes lets G1 give those pages back, so an idle broker stays small
+        // (about 61 MB resident instead of 73 on a 1 GB heap). The launcher owns this JVM; an embedded broker
+        // (Broker.start) leaves its host's heap alone.
+        System.gc();
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {

@@ -3,7 +3,7 @@
 # same settings. Prints a Markdown table for jmh/RESULTS.md; raw JMH JSON goes to jmh/target/results/.
 #   jmh/run.sh            the full suite (about 25 minutes on 2 cores)
 #   jmh/run.sh --quick    fewer forks and iterations (under 5 minutes)
-#   jmh/run.sh --only persistentSync
+#   jmh/run.sh --only persistentSync   (or --only latency, --only footprint)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -B -DskipTests package -pl jmh -am

@@ -242,8 +242,10 @@ public final class Suite
                 median(mesh, IdleFootprint.Measured::loadedKb) / median(artemis, IdleFootprint.Measured::loadedKb));
         }
         out.println();
-        out.println(quick ? "(--quick: 1 fork, 1 warm-up and 2 measured iterations of 2 s each)" :
-            "(2 forks, 2 warm-up and 3 measured iterations of 3 s each)");
+        out.println(quick ? "(--quick: JMH 1 fork, 1 warm-up and 2 measured iterations of 2 s each; latency 1 round of 5 s " +
+            "warm-up and 10 s measured per broker; footprint 2 starts)" :
+            "(JMH 2 forks, 2 warm-up and 3 measured iterations of 3 s each; latency 2 rounds of 10 s warm-up and 20 s " +
+            "measured per broker; footprint 3 starts)");
     }
 
     private static String spread(final Statistics statistics)

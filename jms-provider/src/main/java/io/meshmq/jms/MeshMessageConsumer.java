@@ -152,6 +152,11 @@ public final class MeshMessageConsumer implements QueueReceiver, TopicSubscriber
         {
             throw new IllegalStateException("cannot receive synchronously on a consumer that has a message listener");
         }
+        if (session.hasLazyAcks() && !clientConsumer.hasBuffered())
+        {
+            // The application is about to wait: what DUPS_OK_ACKNOWLEDGE gathered is acknowledged first.
+            session.flushLazyAcks();
+        }
         try
         {
             return clientConsumer.take(timeoutMs);
@@ -275,6 +280,8 @@ public final class MeshMessageConsumer implements QueueReceiver, TopicSubscriber
         }
         try
         {
+            // Gathered DUPS_OK_ACKNOWLEDGE acknowledgements go first, so what the application had is not returned.
+            session.flushLazyAcksQuietly();
             session.core().closeConsumer(clientConsumer, session.unacknowledgedOf(clientConsumer.consumerId()));
         }
         catch (final ClientException ex)

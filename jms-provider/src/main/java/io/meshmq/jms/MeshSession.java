@@ -67,6 +67,8 @@ public class MeshSession implements Session, QueueSession, TopicSession
     private static final ThreadLocal<MeshSession> IN_COMPLETION_LISTENER = new ThreadLocal<>();
     /** Asynchronous sends a session may have waiting for the broker before the next one waits too. */
     static final int MAX_UNCONFIRMED = 1000;
+    /** DUPS_OK_ACKNOWLEDGE acknowledges at most this many messages in one frame. */
+    static final int DUPS_OK_BATCH = 100;
 
     private final MeshConnection connection;
     private final ClientConnection core;
@@ -80,6 +82,12 @@ public class MeshSession implements Session, QueueSession, TopicSession
     private final ReentrantLock deliveryLock = new ReentrantLock();
     private final AtomicBoolean deliveryScheduled = new AtomicBoolean();
     private final List<DeliveryAck> unacknowledged = new ArrayList<>();
+    /**
+     * DUPS_OK_ACKNOWLEDGE: messages the application has, acknowledged together ({@link #flushLazyAcks}) once
+     * {@link #DUPS_OK_BATCH} gather or the application has nothing more to take, instead of one ACK each. A crash in
+     * between means those come again, as the mode allows. Guarded by itself.
+     */
+    private final List<DeliveryAck> lazyAcks = new ArrayList<>();
     private final List<PendingSend> pendingSends = new ArrayList<>();
     /** Sends with a CompletionListener whose listener has not run yet; at most {@link #MAX_UNCONFIRMED}. */
     private final Semaphore unconfirmed = new Semaphore(MAX_UNCONFIRMED);
@@ -302,6 +310,8 @@ public class MeshSession implements Session, QueueSession, TopicSession
 
     private void redeliverUnacknowledged() throws JMSException
     {
+        // What DUPS_OK_ACKNOWLEDGE has consumed counts as acknowledged; only the rest comes again.
+        flushLazyAcks();
         final List<DeliveryAck> seen;
         synchronized (unacknowledged)
         {
@@ -387,7 +397,6 @@ public class MeshSession implements Session, QueueSession, TopicSession
         switch (mode)
         {
             case AUTO_ACKNOWLEDGE:
-            case DUPS_OK_ACKNOWLEDGE:
                 try
                 {
                     core.ack(delivery.consumerId(), delivery.deliveryId());
@@ -397,6 +406,18 @@ public class MeshSession implements Session, QueueSession, TopicSession
                     throw JmsExceptions.from(ex);
                 }
                 break;
+            case DUPS_OK_ACKNOWLEDGE:
+                final boolean full;
+                synchronized (lazyAcks)
+                {
+                    lazyAcks.add(new DeliveryAck(delivery.consumerId(), delivery.deliveryId(), true));
+                    full = lazyAcks.size() >= DUPS_OK_BATCH;
+                }
+                if (full)
+                {
+                    flushLazyAcks();
+                }
+                break;
             case CLIENT_ACKNOWLEDGE:
                 message.acknowledger(this::acknowledgeAll);
                 remember(delivery);
@@ -404,6 +425,39 @@ public class MeshSession implements Session, QueueSession, TopicSession
             default:
                 remember(delivery);
                 break;
+        }
+    }
+
+    /**
+     * Sends the DUPS_OK_ACKNOWLEDGE acknowledgements gathered so far, without waiting for the broker.
+     */
+    void flushLazyAcks() throws JMSException
+    {
+        final List<DeliveryAck> acks;
+        synchronized (lazyAcks)
+        {
+            if (lazyAcks.isEmpty())
+            {
+                return;
+            }
+            acks = new ArrayList<>(lazyAcks);
+            lazyAcks.clear();
+        }
+        try
+        {
+            core.ackBatch(acks, false);
+        }
+        catch (final ClientException ex)
+        {
+            throw JmsExceptions.from(ex);
+        }
+    }
+
+    boolean hasLazyAcks()
+    {
+        synchronized (lazyAcks)
+        {
+            return !lazyAcks.isEmpty();
         }
     }
 
@@ -573,26 +627,45 @@ public class MeshSession implements Session, QueueSession, TopicSession
     private void deliverToListeners()
     {
         deliveryScheduled.set(false);
-        boolean delivered = true;
-        while (delivered)
+        try
         {
-            delivered = false;
-            for (final MeshMessageConsumer consumer : consumers)
+            boolean delivered = true;
+            while (delivered)
             {
-                deliveryLock.lock();
-                try
+                delivered = false;
+                for (final MeshMessageConsumer consumer : consumers)
                 {
-                    if (closed || !connection.isStarted())
+                    deliveryLock.lock();
+                    try
                     {
-                        return;
+                        if (closed || !connection.isStarted())
+                        {
+                            return;
+                        }
+                        delivered |= consumer.deliverOneToListener();
                     }
-                    delivered |= consumer.deliverOneToListener();
-                }
-                finally
-                {
-                    deliveryLock.unlock();
+                    finally
+                    {
+                        deliveryLock.unlock();
+                    }
                 }
             }
+        }
+        finally
+        {
+            flushLazyAcksQuietly();
+        }
+    }
+
+    void flushLazyAcksQuietly()
+    {
+        try
+        {
+            flushLazyAcks();
+        }
+        catch (final JMSException ex)
+        {
+            // The connection is gone; the broker redelivers what was not acknowledged, as DUPS_OK allows.
         }
     }
 

@@ -150,13 +150,53 @@ class AcknowledgeConformanceTest
             assertEquals("m" + i, ((TextMessage)consumer.receive(5000)).getText());
         }
         consumer.close();
+        awaitAcknowledged(env, queue.getQueueName(), 50);
+    }
+
+    @EachTransport
+    void shouldAcknowledgeWhatADupsOkListenerTookOnceItIsIdle(final Conformance env) throws Exception
+    {
+        final Connection connection = env.consumerConnection();
+        final Session session = connection.createSession(false, Session.DUPS_OK_ACKNOWLEDGE);
+        final Queue queue = session.createQueue(env.name("dups-ok-listener"));
+        // Not a multiple of the client's acknowledgement batch: the last ones go only once the listener is idle.
+        final int count = 250;
+        final java.util.concurrent.CountDownLatch received = new java.util.concurrent.CountDownLatch(count);
+        session.createConsumer(queue).setMessageListener(m -> received.countDown());
+        send(env, queue, count);
+        connection.start();
+        assertTrue(received.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        awaitAcknowledged(env, queue.getQueueName(), count);
+    }
+
+    @EachTransport
+    void shouldAcknowledgeWhatADupsOkReceiverTookBeforeItWaits(final Conformance env) throws Exception
+    {
+        final Connection connection = env.consumerConnection();
+        final Session session = connection.createSession(false, Session.DUPS_OK_ACKNOWLEDGE);
+        final Queue queue = session.createQueue(env.name("dups-ok-receiver"));
+        final int count = 150;
+        send(env, queue, count);
+        connection.start();
+        final MessageConsumer consumer = session.createConsumer(queue);
+        for (int i = 0; i < count; i++)
+        {
+            assertEquals("m" + i, ((TextMessage)consumer.receive(5000)).getText());
+        }
+        assertNull(consumer.receive(100), "nothing more");
+        // The consumer stays open: the acknowledgements went out when the receive found nothing to take.
+        awaitAcknowledged(env, queue.getQueueName(), count);
+    }
+
+    private static void awaitAcknowledged(final Conformance env, final String queue, final long count) throws Exception
+    {
         final io.meshmq.admin.MeshAdmin admin = env.admin();
-        Conformance.await("every message acknowledged", () ->
+        Conformance.await(count + " acknowledged and none delivering", () ->
         {
             try
             {
-                final io.meshmq.admin.MeshAdmin.QueueInfo info = admin.queue(queue.getQueueName());
-                return info.messages() == 0 && info.delivering() == 0 && info.acknowledged() == 50;
+                final io.meshmq.admin.MeshAdmin.QueueInfo info = admin.queue(queue);
+                return info.messages() == 0 && info.delivering() == 0 && info.acknowledged() == count;
             }
             catch (final Exception ex)
             {

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -485,6 +486,58 @@ class DurabilityTest
                 }
                 assertNull(consumer.receiveNoWait());
             }
+        }
+    }
+
+    @Test
+    void shouldForceAcknowledgementsWithTheNextSendOrSoonAfterInsteadOfOnTheirOwn() throws Exception
+    {
+        final AtomicLong forces = new AtomicLong();
+        final int messages = 200;
+        try (TestBroker broker = TestBroker.start(context -> context.journalFileOpener(
+            FailingFileChannel.opener(() -> false, () -> forces.incrementAndGet() < 0))))
+        {
+            try (Connection producing = connect(broker); Connection consuming = connect(broker))
+            {
+                final Session sending = producing.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                final Queue queue = sending.createQueue("acked");
+                final MessageProducer producer = sending.createProducer(queue);
+                final AtomicLong received = new AtomicLong();
+                // A listener acknowledges as soon as a message arrives, which is while its send's force still runs.
+                consuming.createSession(false, Session.AUTO_ACKNOWLEDGE).createConsumer(queue)
+                    .setMessageListener(m -> received.incrementAndGet());
+                consuming.start();
+                producer.send(sending.createTextMessage("warm-up"));
+                Poll.until("the warm-up message received", 10_000, () -> received.get() == 1);
+                final long before = forces.get();
+                for (int i = 0; i < messages; i++)
+                {
+                    producer.send(sending.createTextMessage("m" + i));
+                }
+                final long afterLastSend = forces.get();
+                // Each send waits for a force; the acknowledgements ride with the next one. Forcing acknowledgements
+                // on their own, as before, made about two forces per message, and each send waited for both.
+                final long perSend = afterLastSend - before;
+                assertTrue(perSend < messages * 3 / 2, perSend + " forces for " + messages + " sends and acknowledgements");
+                try (MeshAdmin admin = MeshAdmin.connect(broker.tcpUrl(), null, null))
+                {
+                    Poll.until("every message acknowledged", 10_000, () -> acknowledged(admin, "acked") == messages + 1);
+                }
+                // Nothing more is sent, and still the last acknowledgements are forced, on their own.
+                Poll.until("the last acknowledgement forced", 10_000, () -> forces.get() > afterLastSend);
+            }
+        }
+    }
+
+    private static long acknowledged(final MeshAdmin admin, final String queue)
+    {
+        try
+        {
+            return admin.queue(queue).acknowledged();
+        }
+        catch (final Exception ex)
+        {
+            throw new AssertionError(ex);
         }
     }
 

@@ -547,6 +547,14 @@ public final class Journal implements AutoCloseable
     }
 
     /**
+     * @return whether records were written since the last {@link #takeForceBatch()}.
+     */
+    public boolean hasUnforced()
+    {
+        return !unforced.isEmpty();
+    }
+
+    /**
      * Everything appended up to {@code sequence} is on disk.
      */
     public void onForced(final long sequence)

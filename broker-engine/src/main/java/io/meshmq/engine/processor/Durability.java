@@ -68,6 +68,12 @@ public final class Durability
     private static final System.Logger LOG = System.getLogger(Durability.class.getName());
     /** After a failed write or force, records are appended again or moved only after this long. */
     static final long RETRY_AFTER_FAILURE_MS = 1000;
+    /**
+     * How long records nobody waits for (acknowledgements, delivery counts, compaction moves) may stay written but
+     * not forced: they go to disk with the next force somebody waits for, or after this long. Forcing them at once
+     * made a lone synchronous sender wait for a force of its consumer's acknowledgements before its own.
+     */
+    static final long UNWAITED_FORCE_DELAY_MS = 5;
     /** Bytes of live records compaction moves per batch, so it never holds the processor up for long. */
     private static final int COMPACTION_BYTES_PER_BATCH = 256 * 1024;
 
@@ -79,6 +85,8 @@ public final class Durability
     /** Page appends a confirmation must wait for, counted with the journal's appends in {@link #mark()}. */
     private long pageWrites;
     private Consumer<JournalSyncer.Request> forcer;
+    /** When the oldest written record that nobody waits for was written, or -1: it is due for a force. */
+    private long unwaitedSinceMs = -1;
     private long nextId = 1;
     private long failedUntilMs;
 
@@ -713,7 +721,20 @@ public final class Durability
             failWaiting(confirmer, "not stored: " + ex.getMessage());
             return;
         }
+        if (waiting.isEmpty() && journal.hasUnforced())
+        {
+            final long nowMs = System.currentTimeMillis();
+            if (unwaitedSinceMs < 0)
+            {
+                unwaitedSinceMs = nowMs;
+            }
+            if (nowMs - unwaitedSinceMs < UNWAITED_FORCE_DELAY_MS)
+            {
+                return;
+            }
+        }
         final Journal.ForceBatch batch = journal.takeForceBatch();
+        unwaitedSinceMs = -1;
         if (batch == null)
         {
             confirmAll(waiting, confirmer);
@@ -738,6 +759,14 @@ public final class Durability
             failure = ex.toString();
         }
         onForced(request, failure, confirmer);
+    }
+
+    /**
+     * @return when records nobody waits for are due for a force (ms since the epoch), or Long.MAX_VALUE.
+     */
+    long nextForceDueMs()
+    {
+        return unwaitedSinceMs < 0 ? Long.MAX_VALUE : unwaitedSinceMs + UNWAITED_FORCE_DELAY_MS;
     }
 
     /**

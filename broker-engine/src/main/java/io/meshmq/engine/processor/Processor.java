@@ -200,7 +200,7 @@ public final class Processor implements EventHandler<EngineEvent>
             durability.endOfBatch(confirmer);
             flush();
             nextTickDueMs = Math.min(Math.min(scheduled.nextDueMs(), lastExpiryScanMs + EXPIRY_SCAN_INTERVAL_MS),
-                cluster.nextTickDueMs(nowMs));
+                Math.min(cluster.nextTickDueMs(nowMs), durability.nextForceDueMs()));
             if (!stalled.isEmpty())
             {
                 // A connection backed up by this batch's own writes may drain without its writability ever

@@ -1029,10 +1029,7 @@ public final class ClientConnection
         @Override
         public void channelWritabilityChanged(final ChannelHandlerContext ctx)
         {
-            synchronized (writability)
-            {
-                writability.notifyAll();
-            }
+            wakeWriters();
             ctx.fireChannelWritabilityChanged();
         }
 

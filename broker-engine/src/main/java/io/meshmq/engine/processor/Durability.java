@@ -85,7 +85,7 @@ public final class Durability
     /** Page appends a confirmation must wait for, counted with the journal's appends in {@link #mark()}. */
     private long pageWrites;
     private Consumer<JournalSyncer.Request> forcer;
-    /** When the oldest written record that nobody waits for was written, or -1: it is due for a force. */
+    /** When the oldest unforced record that nobody waits for was written (it is forced by then plus the delay), or -1. */
     private long unwaitedSinceMs = -1;
     private long nextId = 1;
     private long failedUntilMs;

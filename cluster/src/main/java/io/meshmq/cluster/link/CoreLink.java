@@ -3,6 +3,7 @@ package io.meshmq.cluster.link;
 import io.meshmq.client.transport.FrameDecoder;
 import io.meshmq.client.transport.NettyFrames;
 import io.meshmq.engine.ClusterInput;
+import io.meshmq.engine.net.NativeTransport;
 import io.meshmq.engine.processor.ConnectionOutput;
 import io.meshmq.engine.processor.EngineEvent;
 import io.meshmq.engine.processor.MemberDefinitions;
@@ -26,7 +27,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.meshmq.engine.net.NativeTransport;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.concurrent.ScheduledFuture;

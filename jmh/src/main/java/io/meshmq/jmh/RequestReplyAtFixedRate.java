@@ -53,24 +53,7 @@ final class RequestReplyAtFixedRate
              Connection responderConnection = under.connectionFactory().createConnection();
              Connection requesterConnection = under.connectionFactory().createConnection())
         {
-            final Session responding = responderConnection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            final Queue queue = responding.createQueue("bench.requests." + System.nanoTime());
-            final MessageProducer answers = responding.createProducer(null);
-            answers.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
-            responding.createConsumer(queue).setMessageListener(request ->
-            {
-                try
-                {
-                    final Message reply = responding.createMessage();
-                    reply.setLongProperty(SENT_AT, request.getLongProperty(SENT_AT));
-                    answers.send(request.getJMSReplyTo(), reply);
-                }
-                catch (final JMSException ex)
-                {
-                    throw new IllegalStateException(ex);
-                }
-            });
-            responderConnection.start();
+            final Queue queue = Responder.start(responderConnection);
 
             final Session receiving = requesterConnection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             final TemporaryQueue replyTo = receiving.createTemporaryQueue();

@@ -48,22 +48,7 @@ public class RequestReplyBenchmark
     {
         under = BrokerUnderTest.start(broker);
         responderConnection = under.connectionFactory().createConnection();
-        final Session responding = responderConnection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-        final Queue queue = responding.createQueue("bench.requests." + System.nanoTime());
-        final MessageProducer answers = responding.createProducer(null);
-        answers.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
-        responding.createConsumer(queue).setMessageListener(message ->
-        {
-            try
-            {
-                answers.send(message.getJMSReplyTo(), responding.createMessage());
-            }
-            catch (final jakarta.jms.JMSException ex)
-            {
-                throw new IllegalStateException(ex);
-            }
-        });
-        responderConnection.start();
+        final Queue queue = Responder.start(responderConnection);
         requesterConnection = under.connectionFactory().createConnection();
         final Session session = requesterConnection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         final TemporaryQueue replyTo = session.createTemporaryQueue();

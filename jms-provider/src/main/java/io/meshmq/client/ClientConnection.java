@@ -1,6 +1,6 @@
 package io.meshmq.client;
 
-import io.meshmq.client.transport.NettyFrames;
+import io.meshmq.client.transport.ClientEventLoops;
 import io.meshmq.client.transport.OutboundBatcher;
 import io.meshmq.client.transport.TransportConnectors;
 import io.meshmq.protocol.AdminTable;
@@ -12,6 +12,7 @@ import io.meshmq.protocol.ProtocolException;
 import io.meshmq.protocol.WireReader;
 import io.meshmq.protocol.WireWriter;
 import io.meshmq.protocol.WireXid;
+import io.meshmq.transport.NettyFrames;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -88,7 +89,8 @@ public final class ClientConnection
         final ClientConnection connection = new ClientConnection(url, listener);
         try
         {
-            connection.channel = TransportConnectors.forScheme(url.scheme()).connect(url, connection.new Handler());
+            connection.channel = TransportConnectors.forScheme(url.scheme()).connect(
+                url.endpoint(), ClientEventLoops.group(), connection.new Handler());
             connection.outbound = new OutboundBatcher(connection.channel, OUTBOUND_LIMIT_BYTES, connection::wakeWriters);
         }
         catch (final IllegalArgumentException ex)

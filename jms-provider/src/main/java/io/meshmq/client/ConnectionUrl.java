@@ -1,5 +1,7 @@
 package io.meshmq.client;
 
+import io.meshmq.transport.TransportEndpoint;
+
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
@@ -208,6 +210,14 @@ public final class ConnectionUrl
             throw new IllegalArgumentException(
                 "broker URL '" + text + "' option " + key + "='" + value + "'; expected a whole number 1-" + max);
         }
+    }
+
+    /**
+     * @return what a transport needs to connect to this URL.
+     */
+    public TransportEndpoint endpoint()
+    {
+        return new TransportEndpoint(toString(), scheme, host, port, connectTimeoutMs());
     }
 
     /**

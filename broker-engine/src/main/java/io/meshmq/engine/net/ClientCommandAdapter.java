@@ -1,8 +1,6 @@
 package io.meshmq.engine.net;
 
 import com.lmax.disruptor.RingBuffer;
-import io.meshmq.client.transport.FrameDecoder;
-import io.meshmq.client.transport.NettyFrames;
 import io.meshmq.engine.processor.EngineEvent;
 import io.meshmq.engine.security.UserStore;
 import io.meshmq.protocol.ConsumerFlags;
@@ -13,10 +11,12 @@ import io.meshmq.protocol.FrameType;
 import io.meshmq.protocol.MessageHeaderFlyweight;
 import io.meshmq.protocol.ProtocolException;
 import io.meshmq.protocol.WireReader;
-import io.meshmq.protocol.WireXid;
 import io.meshmq.protocol.WireWriter;
+import io.meshmq.protocol.WireXid;
 import io.meshmq.selector.Selector;
 import io.meshmq.selector.SelectorSyntaxException;
+import io.meshmq.transport.FrameDecoder;
+import io.meshmq.transport.NettyFrames;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;

@@ -1,17 +1,17 @@
 package io.meshmq.engine.vm;
 
-import io.meshmq.client.ConnectionUrl;
-import io.meshmq.client.transport.ClientEventLoops;
-import io.meshmq.client.transport.NettyFrames;
-import io.meshmq.client.transport.TransportConnector;
 import io.meshmq.engine.Broker;
 import io.meshmq.engine.BrokerContext;
 import io.meshmq.engine.BrokerStartException;
+import io.meshmq.transport.NettyFrames;
+import io.meshmq.transport.TransportConnector;
+import io.meshmq.transport.TransportEndpoint;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.local.LocalChannel;
 
 import java.io.IOException;
@@ -31,12 +31,12 @@ public final class VmTransportConnector implements TransportConnector
     }
 
     @Override
-    public Channel connect(final ConnectionUrl url, final ChannelHandler handler) throws Exception
+    public Channel connect(final TransportEndpoint url, final EventLoopGroup group, final ChannelHandler handler) throws Exception
     {
         final String vmId = url.host();
         ensureBroker(vmId);
         final Bootstrap bootstrap = new Bootstrap()
-            .group(ClientEventLoops.group())
+            .group(group)
             .channel(LocalChannel.class)
             .handler(new ChannelInitializer<Channel>()
             {

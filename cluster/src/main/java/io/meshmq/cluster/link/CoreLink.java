@@ -1,7 +1,5 @@
 package io.meshmq.cluster.link;
 
-import io.meshmq.client.transport.FrameDecoder;
-import io.meshmq.client.transport.NettyFrames;
 import io.meshmq.engine.ClusterInput;
 import io.meshmq.engine.net.NativeTransport;
 import io.meshmq.engine.processor.ConnectionOutput;
@@ -17,6 +15,8 @@ import io.meshmq.protocol.WireReader;
 import io.meshmq.protocol.WireWriter;
 import io.meshmq.selector.Selector;
 import io.meshmq.selector.SelectorSyntaxException;
+import io.meshmq.transport.FrameDecoder;
+import io.meshmq.transport.NettyFrames;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;

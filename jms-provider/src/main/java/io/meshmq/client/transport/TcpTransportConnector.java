@@ -1,12 +1,15 @@
 package io.meshmq.client.transport;
 
-import io.meshmq.client.ConnectionUrl;
+import io.meshmq.transport.NettyFrames;
+import io.meshmq.transport.TransportConnector;
+import io.meshmq.transport.TransportEndpoint;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.nio.NioSocketChannel;
 
@@ -27,10 +30,10 @@ public final class TcpTransportConnector implements TransportConnector
     }
 
     @Override
-    public Channel connect(final ConnectionUrl url, final ChannelHandler handler) throws Exception
+    public Channel connect(final TransportEndpoint url, final EventLoopGroup group, final ChannelHandler handler) throws Exception
     {
         final Bootstrap bootstrap = new Bootstrap()
-            .group(ClientEventLoops.group())
+            .group(group)
             .channel(NioSocketChannel.class)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)url.connectTimeoutMs())

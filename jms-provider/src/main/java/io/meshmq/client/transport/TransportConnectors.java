@@ -1,5 +1,7 @@
 package io.meshmq.client.transport;
 
+import io.meshmq.transport.TransportConnector;
+
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;

@@ -1,8 +1,7 @@
 /**
- * Transports under the client core: how a URL scheme becomes a Netty channel. {@code tcp} is built in;
- * other schemes (the broker's in-VM {@code vm}) are found through {@link java.util.ServiceLoader} as
- * {@link io.meshmq.client.transport.TransportConnector}s. Also the Netty glue shared with the broker's
- * acceptor: framing and the bridge from {@code ByteBuf} to Agrona buffers. Runs on application threads
- * (connect) and Netty I/O threads (everything else).
+ * Transports under the client core: the client's I/O threads, the built-in {@code tcp} connector, the lookup
+ * of a URL scheme's {@link io.meshmq.transport.TransportConnector} (others, such as the broker's in-VM
+ * {@code vm}, come through {@link java.util.ServiceLoader}), and the batching of frames written by application
+ * threads. Runs on application threads (connect, write) and Netty I/O threads (everything else).
  */
 package io.meshmq.client.transport;

@@ -1,7 +1,7 @@
 package io.meshmq.protocol;
 
-import javax.transaction.xa.Xid;
 import java.util.Arrays;
+import javax.transaction.xa.Xid;
 
 /**
  * A transaction branch id as the wire and the journal carry it: int formatId, bytes globalTransactionId

@@ -1,4 +1,4 @@
-package io.meshmq.client.transport;
+package io.meshmq.transport;
 
 import io.meshmq.protocol.FrameDescriptor;
 import io.netty.buffer.ByteBuf;

@@ -2,9 +2,9 @@ package io.meshmq.cluster;
 
 import io.meshmq.cluster.link.CoreLink;
 import io.meshmq.engine.Broker;
-import io.meshmq.engine.ClusterInput;
+import io.meshmq.engine.cluster.ClusterInput;
+import io.meshmq.engine.cluster.MemberDefinition;
 import io.meshmq.engine.net.NativeTransport;
-import io.meshmq.engine.processor.MemberDefinition;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 

@@ -1,6 +1,6 @@
 package io.meshmq.engine.net;
 
-import io.meshmq.engine.processor.ConnectionOutput;
+import io.meshmq.engine.ring.ConnectionOutput;
 import io.meshmq.protocol.WireWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;

@@ -1,8 +1,11 @@
 package io.meshmq.engine.net;
 
 import com.lmax.disruptor.RingBuffer;
-import io.meshmq.engine.processor.EngineEvent;
+import io.meshmq.engine.cluster.ClusterCommand;
+import io.meshmq.engine.cluster.MemberDefinitions;
+import io.meshmq.engine.ring.EngineEvent;
 import io.meshmq.engine.security.UserStore;
+import io.meshmq.protocol.BrokerEventEncoder;
 import io.meshmq.protocol.ConsumerFlags;
 import io.meshmq.protocol.DestinationType;
 import io.meshmq.protocol.ErrorCode;
@@ -388,7 +391,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
             case FrameType.PING:
             {
                 final long token = reader.readLong();
-                replies.reset().beginFrame(FrameType.PONG).writeLong(token).endFrame();
+                BrokerEventEncoder.pong(replies, token);
                 ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), replies), ctx.voidPromise());
                 break;
             }
@@ -403,21 +406,15 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
                 final String nodeName = reader.readRequiredString("node name");
                 final String url = reader.readString();
                 reader.requireEnd("CLUSTER_JOIN");
-                publish(EngineEvent.CLUSTER_JOIN, correlationId, e ->
-                {
-                    e.destinationName = cluster;
-                    e.nodeId = nodeId;
-                    e.nodeName = nodeName;
-                    e.subscriptionName = url;
-                });
+                final ClusterCommand command = new ClusterCommand.Join(cluster, nodeId, nodeName, url);
+                publish(EngineEvent.EXTENSION, correlationId, e -> e.command = command);
                 break;
             }
             case FrameType.CLUSTER_MEMBERS:
             {
                 requireClusterRole(type);
-                final java.util.List<io.meshmq.engine.processor.MemberDefinition> definitions =
-                    io.meshmq.engine.processor.MemberDefinitions.read(reader);
-                publish(EngineEvent.CLUSTER_MEMBERS, 0, e -> e.attachment = definitions);
+                final ClusterCommand command = new ClusterCommand.Members(MemberDefinitions.read(reader));
+                publish(EngineEvent.EXTENSION, 0, e -> e.command = command);
                 break;
             }
             case FrameType.CLUSTER_SEND:
@@ -445,11 +442,8 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
                 final long seq = ring.next();
                 try
                 {
-                    final EngineEvent e = claim(seq, EngineEvent.CLUSTER_SEND, sequence);
-                    e.destinationType = kind;
-                    e.destinationName = address;
-                    e.sendNames = queues;
-                    e.message = message;
+                    final EngineEvent e = claim(seq, EngineEvent.EXTENSION, sequence);
+                    e.command = new ClusterCommand.Receive(sequence, kind, address, queues, message);
                 }
                 finally
                 {
@@ -528,7 +522,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
      */
     private void reply(final ChannelHandlerContext ctx, final long correlationId, final int code, final String message)
     {
-        replies.reset().beginFrame(FrameType.ERROR).writeLong(correlationId).writeInt(code).writeString(message).endFrame();
+        BrokerEventEncoder.error(replies, correlationId, code, message);
         ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), replies), ctx.voidPromise());
     }
 
@@ -661,7 +655,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
         }
         closing = true;
         LOG.log(System.Logger.Level.WARNING, "closing connection from " + ctx.channel().remoteAddress() + ": " + message);
-        replies.reset().beginFrame(FrameType.ERROR).writeLong(0).writeInt(code).writeString(message).endFrame();
+        BrokerEventEncoder.error(replies, 0, code, message);
         ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), replies)).addListener(ChannelFutureListener.CLOSE);
     }
 

@@ -1,7 +1,5 @@
 package io.meshmq.engine.processor;
 
-import io.meshmq.protocol.FrameType;
-import io.meshmq.protocol.WireWriter;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,7 +8,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiConsumer;
 import java.util.function.BiPredicate;
 
 /**
@@ -30,15 +27,12 @@ final class BlockedProducers
 
     /**
      * The connection sent to a full address: tell it to wait, unless it was told already.
-     *
-     * @param write writes a frame to a connection.
      */
-    void block(final ConnectionState connection, final byte type, final String name, final WireWriter out,
-        final BiConsumer<ConnectionOutput, WireWriter> write)
+    void block(final ConnectionState connection, final byte type, final String name, final ConnectionWriter writer)
     {
         if (told.computeIfAbsent(new Address(type, name), a -> new LinkedHashSet<>()).add(connection))
         {
-            write.accept(connection.output, frame(out, type, name, true));
+            writer.flow(connection.output, type, name, true);
         }
     }
 
@@ -47,8 +41,7 @@ final class BlockedProducers
      *
      * @param full whether an address (type, name) is still full.
      */
-    void releaseWhereRoom(final BiPredicate<Byte, String> full, final WireWriter out,
-        final BiConsumer<ConnectionOutput, WireWriter> write)
+    void releaseWhereRoom(final BiPredicate<Byte, String> full, final ConnectionWriter writer)
     {
         if (told.isEmpty())
         {
@@ -65,7 +58,7 @@ final class BlockedProducers
             }
             for (final ConnectionState connection : entry.getValue())
             {
-                write.accept(connection.output, frame(out, address.type(), address.name(), false));
+                writer.flow(connection.output, address.type(), address.name(), false);
             }
             entries.remove();
         }
@@ -82,10 +75,5 @@ final class BlockedProducers
             }
         }
         empty.forEach(told::remove);
-    }
-
-    private static WireWriter frame(final WireWriter out, final byte type, final String name, final boolean blocked)
-    {
-        return out.reset().beginFrame(FrameType.FLOW).writeByte(type).writeString(name).writeBoolean(blocked).endFrame();
     }
 }

@@ -1,7 +1,14 @@
 package io.meshmq.engine.processor;
 
+import io.meshmq.engine.cluster.ClusterCommand;
+import io.meshmq.engine.cluster.ClusterIdentity;
+import io.meshmq.engine.cluster.MemberDefinition;
+import io.meshmq.engine.cluster.MemberDefinitions;
 import io.meshmq.engine.journal.JournalWriteException;
+import io.meshmq.engine.ring.ConnectionOutput;
+import io.meshmq.engine.ring.ExtensionCommand;
 import io.meshmq.protocol.AdminTable;
+import io.meshmq.protocol.BrokerEventEncoder;
 import io.meshmq.protocol.DestinationType;
 import io.meshmq.protocol.ErrorCode;
 import io.meshmq.protocol.FrameType;
@@ -37,7 +44,7 @@ import java.util.TreeMap;
  * <p>
  * Not thread safe: owned by the processor thread.
  */
-final class Cluster
+final class Cluster implements ProcessorExtension
 {
     /** Names beginning so are the cluster's own queues; clients cannot use them. */
     static final String RESERVED_PREFIX = "$mesh.";
@@ -79,6 +86,11 @@ final class Cluster
         AddressSettings settingsOf(String address);
 
         AddressSettings settingsOf(ServerQueue queue);
+
+        /**
+         * @return false once the processor has seen the connection close.
+         */
+        boolean isOpen(ConnectionOutput output);
 
         long nowMs();
     }
@@ -423,6 +435,47 @@ final class Cluster
         return false;
     }
 
+    @Override
+    public void onCommand(final ConnectionOutput connection, final long correlationId, final ExtensionCommand command)
+    {
+        if (command instanceof ClusterCommand.Receive receive)
+        {
+            receive(connection, receive.sequence(), receive.kind(), receive.address(), receive.queues(), receive.message());
+        }
+        else if (command instanceof ClusterCommand.Forwarded forwarded)
+        {
+            forwarded(forwarded.nodeId(), forwarded.sequence(), forwarded.failure());
+        }
+        else if (command instanceof ClusterCommand.Binding binding)
+        {
+            binding(binding.nodeId(), binding.kind(), binding.address(), binding.queue(), binding.exists(),
+                binding.grouped(), binding.filter(), binding.consumers(), binding.selectors());
+        }
+        else if (command instanceof ClusterCommand.Join join)
+        {
+            if (host.isOpen(connection))
+            {
+                join(connection, correlationId, join.clusterName(), join.nodeId(), join.nodeName(), join.url());
+            }
+        }
+        else if (command instanceof ClusterCommand.LinkUp up)
+        {
+            linkUp(up.nodeId(), up.nodeName(), up.url(), up.link());
+        }
+        else if (command instanceof ClusterCommand.LinkDown down)
+        {
+            linkDown(down.nodeId(), down.reason());
+        }
+        else if (command instanceof ClusterCommand.Members members)
+        {
+            mergeMembers(members.definitions());
+        }
+        else
+        {
+            throw new IllegalStateException("not a cluster command: " + command);
+        }
+    }
+
     /**
      * @return a reference, in the node's forward queue, to a copy of the message that carries its route and
      * a new sequence number.
@@ -644,8 +697,8 @@ final class Cluster
         }
         final Peer peer = new Peer(output, nodeId, nodeName);
         peers.put(output.id(), peer);
-        frame.reset().beginFrame(FrameType.REPLY).writeLong(correlationId)
-            .writeString(identity.nodeId()).writeString(identity.nodeName()).endFrame();
+        BrokerEventEncoder.beginReply(frame, correlationId).writeString(identity.nodeId()).writeString(identity.nodeName())
+            .endFrame();
         host.write(output, frame);
         for (final ServerQueue queue : destinations.queues.values())
         {
@@ -819,7 +872,8 @@ final class Cluster
         output.close();
     }
 
-    void connectionClosed(final long connectionId)
+    @Override
+    public void onConnectionClosed(final long connectionId)
     {
         peers.remove(connectionId);
     }
@@ -932,7 +986,8 @@ final class Cluster
         return queue.kind != ServerQueue.Kind.TEMPORARY_QUEUE && !isReserved(queue.name);
     }
 
-    void endOfBatch()
+    @Override
+    public void onEndOfBatch()
     {
         if (changed.isEmpty())
         {
@@ -1058,12 +1113,14 @@ final class Cluster
      * @return when the cluster next wants a tick: soon while it has bindings to redistribute to or forwards
      * paused after a refusal.
      */
-    long nextTickDueMs(final long nowMs)
+    @Override
+    public long nextTickDueMs(final long nowMs)
     {
         return identity == null || nodes.isEmpty() ? Long.MAX_VALUE : lastRedistributionMs + REDISTRIBUTION_CHECK_MS;
     }
 
-    void onTick(final long nowMs)
+    @Override
+    public void onTick(final long nowMs)
     {
         if (identity == null)
         {

@@ -1,5 +1,6 @@
 package io.meshmq.engine.processor;
 
+import io.meshmq.engine.ring.ConnectionOutput;
 import org.agrona.collections.Long2ObjectHashMap;
 
 import java.util.ArrayList;

@@ -7,6 +7,7 @@ import io.meshmq.engine.journal.JournalSegment;
 import io.meshmq.engine.journal.JournalSyncer;
 import io.meshmq.engine.journal.JournalWriteException;
 import io.meshmq.engine.paging.PageStore;
+import io.meshmq.engine.ring.ConnectionOutput;
 import io.meshmq.protocol.WireWriter;
 
 import java.io.IOException;

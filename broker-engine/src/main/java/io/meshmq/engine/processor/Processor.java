@@ -2,16 +2,14 @@ package io.meshmq.engine.processor;
 
 import com.lmax.disruptor.EventHandler;
 import io.meshmq.engine.journal.JournalCorruptException;
-import io.meshmq.engine.journal.JournalSyncer;
 import io.meshmq.engine.journal.JournalWriteException;
+import io.meshmq.engine.ring.ConnectionOutput;
+import io.meshmq.engine.ring.EngineEvent;
 import io.meshmq.protocol.AdminTable;
 import io.meshmq.protocol.ConsumerFlags;
 import io.meshmq.protocol.DestinationType;
 import io.meshmq.protocol.ErrorCode;
-import io.meshmq.protocol.FrameDescriptor;
-import io.meshmq.protocol.FrameType;
 import io.meshmq.protocol.MessageHeaderFlyweight;
-import io.meshmq.protocol.ProtocolException;
 import io.meshmq.protocol.WireWriter;
 import io.meshmq.selector.Selector;
 import org.agrona.collections.Long2ObjectHashMap;
@@ -47,7 +45,7 @@ public final class Processor implements EventHandler<EngineEvent>
 
     private final ProcessorContext context;
     private final EpochClock clock;
-    private final WireWriter out = new WireWriter(64 * 1024);
+    private final ConnectionWriter writer = new ConnectionWriter();
     private final MessageHeaderFlyweight header = new MessageHeaderFlyweight();
     private final Durability durability;
     private final Destinations destinations;
@@ -55,6 +53,10 @@ public final class Processor implements EventHandler<EngineEvent>
     private final Paging paging;
     private final AdminCommands admin;
     private final Cluster cluster;
+    private final DeadLetters deadLetters;
+    private final Dispatcher dispatcher;
+    /** The cluster, as the processor's one extension: its commands, batch ends, ticks and closed connections. */
+    private final ProcessorExtension extension;
     private final List<MessageReference> copies = new ArrayList<>();
     private final BlockedProducers blocked = new BlockedProducers();
     private final ScheduledDeliveries scheduled = new ScheduledDeliveries();
@@ -75,11 +77,6 @@ public final class Processor implements EventHandler<EngineEvent>
     };
     private final Long2ObjectHashMap<ConnectionState> connections = new Long2ObjectHashMap<>();
     private final Map<String, ConnectionState> connectionsByClientId = new HashMap<>();
-    private final List<ConnectionOutput> dirty = new ArrayList<>();
-    private final List<ServerQueue> touched = new ArrayList<>();
-    /** Queues with messages for consumers whose connections are backed up. */
-    private final List<ServerQueue> stalled = new ArrayList<>();
-    private long nextDeliveryId;
     private long nowMs;
     private long lastExpiryScanMs;
     private volatile long nextTickDueMs;
@@ -111,12 +108,15 @@ public final class Processor implements EventHandler<EngineEvent>
             public void restore(final MessageReference reference)
             {
                 Processor.this.restore(reference);
-                touch(reference.queue);
+                dispatcher.touch(reference.queue);
             }
         });
         this.destinations = new Destinations(durability, memory, paging);
         this.xa = new XaBranches(this, durability);
         this.cluster = new Cluster(context.cluster(), destinations, durability, new ClusterHost());
+        this.extension = cluster;
+        this.deadLetters = new DeadLetters(context.addressSettings(), destinations, durability);
+        this.dispatcher = new Dispatcher(writer, deadLetters, cluster);
         destinations.changes = cluster::changed;
         this.admin = new AdminCommands(destinations, scheduled, durability, paging, xa, this::deleteSubscription, cluster);
         lastExpiryScanMs = clock.time();
@@ -189,19 +189,19 @@ public final class Processor implements EventHandler<EngineEvent>
         {
             event.clear();
         }
-        dispatchTouched();
+        dispatcher.dispatchTouched(nowMs);
         if (endOfBatch)
         {
             paging.readBackWhereRoom();
-            dispatchTouched();
+            dispatcher.dispatchTouched(nowMs);
             blocked.releaseWhereRoom((type, name) -> fullReason(type, name, context.addressSettings().resolve(name)) != null,
-                out, this::writeFrame);
-            cluster.endOfBatch();
+                writer);
+            extension.onEndOfBatch();
             durability.endOfBatch(confirmer);
             flush();
             nextTickDueMs = Math.min(Math.min(scheduled.nextDueMs(), lastExpiryScanMs + EXPIRY_SCAN_INTERVAL_MS),
-                Math.min(cluster.nextTickDueMs(nowMs), durability.nextForceDueMs()));
-            if (!stalled.isEmpty())
+                Math.min(extension.nextTickDueMs(nowMs), durability.nextForceDueMs()));
+            if (dispatcher.anyStalled())
             {
                 // A connection backed up by this batch's own writes may drain without its writability ever
                 // changing: look again at the next tick.
@@ -223,11 +223,7 @@ public final class Processor implements EventHandler<EngineEvent>
      */
     public void flush()
     {
-        for (int i = 0; i < dirty.size(); i++)
-        {
-            dirty.get(i).flush();
-        }
-        dirty.clear();
+        writer.flush();
     }
 
     private void handle(final EngineEvent event)
@@ -269,41 +265,13 @@ public final class Processor implements EventHandler<EngineEvent>
             case EngineEvent.UNSUBSCRIBE: onUnsubscribe(event); break;
             case EngineEvent.ADMIN: onAdmin(event); break;
             case EngineEvent.TICK:
-                resumeStalled();
+                dispatcher.resumeStalled();
                 onTick();
                 break;
-            case EngineEvent.WRITABLE: resumeStalled(); break;
-            case EngineEvent.CLUSTER_JOIN:
-                if (connection(event) != null)
-                {
-                    cluster.join(event.connection, event.correlationId, event.destinationName, event.nodeId, event.nodeName,
-                        event.subscriptionName);
-                }
-                break;
-            case EngineEvent.CLUSTER_SEND:
-                cluster.receive(event.connection, event.correlationId, event.destinationType, event.destinationName,
-                    event.sendNames, event.message);
-                break;
-            case EngineEvent.CLUSTER_LINK_UP:
-                cluster.linkUp(event.nodeId, event.nodeName, event.destinationName, event.connection);
-                break;
-            case EngineEvent.CLUSTER_LINK_DOWN: cluster.linkDown(event.nodeId, event.reason); break;
-            case EngineEvent.CLUSTER_BINDING:
-                cluster.binding(event.nodeId, event.destinationType, event.destinationName, event.subscriptionName,
-                    (event.consumerFlags & EngineEvent.BINDING_EXISTS) != 0,
-                    (event.consumerFlags & EngineEvent.BINDING_GROUPED) != 0, event.selector, event.count,
-                    (Selector[])event.attachment);
-                break;
-            case EngineEvent.CLUSTER_FORWARDED: cluster.forwarded(event.nodeId, event.correlationId, event.reason); break;
-            case EngineEvent.CLUSTER_MEMBERS:
-            {
-                @SuppressWarnings("unchecked")
-                final List<MemberDefinition> definitions = (List<MemberDefinition>)event.attachment;
-                cluster.mergeMembers(definitions);
-                break;
-            }
+            case EngineEvent.WRITABLE: dispatcher.resumeStalled(); break;
+            case EngineEvent.EXTENSION: extension.onCommand(event.connection, event.correlationId, event.command); break;
             case EngineEvent.FORCED:
-                durability.onForced((JournalSyncer.Request)event.attachment, event.reason, confirmer);
+                durability.onForced(event.forced, event.reason, confirmer);
                 break;
             default: throw new IllegalStateException("unknown engine event " + event.type);
         }
@@ -332,13 +300,7 @@ public final class Processor implements EventHandler<EngineEvent>
         {
             connectionsByClientId.put(event.clientId, connection);
         }
-        out.reset().beginFrame(FrameType.HELLO_OK)
-            .writeShort(FrameDescriptor.PROTOCOL_VERSION)
-            .writeLong(output.id())
-            .writeString(context.brokerName())
-            .writeString(cluster.temporaryScope())
-            .endFrame();
-        write(output);
+        writer.helloOk(output, context.brokerName(), cluster.temporaryScope());
     }
 
     private void onSetClientId(final EngineEvent event)
@@ -377,7 +339,7 @@ public final class Processor implements EventHandler<EngineEvent>
             connectionsByClientId.remove(connection.clientId, connection);
         }
         blocked.forget(connection);
-        cluster.connectionClosed(connectionId);
+        extension.onConnectionClosed(connectionId);
         for (final ServerConsumer consumer : new ArrayList<>(connection.consumers.values()))
         {
             closeAndReturnAll(consumer);
@@ -488,7 +450,7 @@ public final class Processor implements EventHandler<EngineEvent>
     {
         if (settings.fullPolicy() == AddressSettings.FullPolicy.BLOCK && fullReason(type, name, settings) != null)
         {
-            blocked.block(connection, type, name, out, this::writeFrame);
+            blocked.block(connection, type, name, writer);
         }
     }
 
@@ -594,7 +556,7 @@ public final class Processor implements EventHandler<EngineEvent>
             else
             {
                 reference.queue.append(reference);
-                touch(reference.queue);
+                dispatcher.touch(reference.queue);
             }
         }
     }
@@ -807,7 +769,7 @@ public final class Processor implements EventHandler<EngineEvent>
         queue.attached++;
         cluster.changed(queue);
         ok(event.connection, event.correlationId);
-        touch(queue);
+        dispatcher.touch(queue);
     }
 
     private ServerQueue queueFor(final EngineEvent event, final ConnectionState connection)
@@ -946,19 +908,12 @@ public final class Processor implements EventHandler<EngineEvent>
         {
             final byte[] encoded = snapshot.get(browser.browsedSent++).encoded();
             browser.credit--;
-            out.reset().beginFrame(FrameType.DELIVER)
-                .writeLong(browser.id)
-                .writeLong(0)
-                .writeInt(0)
-                .writeRaw(encoded, 0, encoded.length)
-                .endFrame();
-            write(browser.connection.output);
+            writer.deliver(browser.connection.output, browser.id, 0, 0, encoded);
         }
         if (browser.browsedSent == snapshot.size() && !browser.closed)
         {
             browser.browsedSent++;
-            out.reset().beginFrame(FrameType.BROWSE_END).writeLong(browser.id).endFrame();
-            write(browser.connection.output);
+            writer.browseEnd(browser.connection.output, browser.id);
         }
     }
 
@@ -977,7 +932,7 @@ public final class Processor implements EventHandler<EngineEvent>
         }
         else
         {
-            touch(consumer.queue);
+            dispatcher.touch(consumer.queue);
         }
     }
 
@@ -1060,16 +1015,13 @@ public final class Processor implements EventHandler<EngineEvent>
         {
             reference.deliveryCount--;
             queue.giveBack(reference);
-            touch(queue);
+            dispatcher.touch(queue);
             return;
         }
         final AddressSettings settings = settingsOf(queue);
         if (settings.isOverDeliveryLimit(reference.deliveryCount))
         {
-            moveToAddress(queue, reference, settings.deadLetterAddress(), Map.of(
-                ORIGINAL_DESTINATION_PROPERTY, addressOf(queue),
-                DEAD_LETTER_REASON_PROPERTY, "delivered " + reference.deliveryCount + " times, the limit (" +
-                    "max-delivery-attempts) is " + settings.maxDeliveryAttempts()), "dead-letter");
+            dispatcher.touchIfAny(deadLetters.overDeliveryLimit(queue, reference, settings));
             return;
         }
         durability.deliveryCounted(reference);
@@ -1079,78 +1031,17 @@ public final class Processor implements EventHandler<EngineEvent>
             return;
         }
         queue.giveBack(reference);
-        touch(queue);
+        dispatcher.touch(queue);
     }
 
     private AddressSettings settingsOf(final ServerQueue queue)
     {
-        // Settings are fixed once the broker starts: each queue looks its own up once.
-        AddressSettings settings = queue.settings;
-        if (settings == null)
-        {
-            settings = context.addressSettings().resolve(addressOf(queue));
-            queue.settings = settings;
-        }
-        return settings;
-    }
-
-    private static String addressOf(final ServerQueue queue)
-    {
-        return queue.subscription != null ? queue.subscription.topic() : queue.name;
-    }
-
-    /**
-     * Re-addresses a message to a dead-letter or expiry queue, with properties saying why; with no such
-     * address configured the message is dropped, and that is logged. The reference ends once the copy is
-     * journaled; if that fails the original stays in the journal, to come back after a restart rather than
-     * be lost.
-     */
-    private void moveToAddress(
-        final ServerQueue from, final MessageReference reference, final String address, final Map<String, Object> properties,
-        final String purpose)
-    {
-        final ServerMessage message = reference.message;
-        if (address.isEmpty() || address.equals(from.name))
-        {
-            LOG.log(System.Logger.Level.WARNING, "dropped a message of '" + addressOf(from) + "': no " + purpose +
-                " address is configured for it (" + properties + ")");
-            durability.referenceGone(reference, true);
-            return;
-        }
-        final byte[] rewritten;
-        try
-        {
-            rewritten = message.fields().rewrite(message.encoded(), properties, 0);
-        }
-        catch (final ProtocolException ex)
-        {
-            LOG.log(System.Logger.Level.WARNING, "dropped an undecodable message of '" + addressOf(from) + "': " + ex.getMessage());
-            durability.referenceGone(reference, true);
-            return;
-        }
-        final ServerQueue target = destinations.queue(address);
-        final ServerMessage moved = new ServerMessage(rewritten, header.wrap(rewritten), message.originConnectionId());
-        final MessageReference copy = target.reference(moved);
-        try
-        {
-            durability.messageRouted(moved, List.of(copy));
-            durability.referenceGone(reference, true);
-        }
-        catch (final JournalWriteException ex)
-        {
-            LOG.log(System.Logger.Level.WARNING, "the " + purpose + " copy of a message of '" + addressOf(from) +
-                "' is not journaled; the original stays journaled in its queue");
-        }
-        target.append(copy);
-        touch(target);
+        return queue.settings(context.addressSettings());
     }
 
     private void expire(final ServerQueue queue, final MessageReference reference)
     {
-        queue.messagesExpired++;
-        moveToAddress(queue, reference, settingsOf(queue).expiryAddress(), Map.of(
-            ORIGINAL_DESTINATION_PROPERTY, addressOf(queue),
-            ACTUAL_EXPIRY_PROPERTY, reference.message.expiration()), "expiry");
+        dispatcher.touchIfAny(deadLetters.expire(queue, reference));
     }
 
     /**
@@ -1241,7 +1132,7 @@ public final class Processor implements EventHandler<EngineEvent>
         consumer.queue.removeConsumer(consumer);
         cluster.changed(consumer.queue);
         returnAll(consumer);
-        touch(consumer.queue);
+        dispatcher.touch(consumer.queue);
         forget(consumer);
     }
 
@@ -1496,10 +1387,7 @@ public final class Processor implements EventHandler<EngineEvent>
             error(event.connection, event.correlationId, ErrorCode.ILLEGAL_STATE, ex.getMessage());
             return;
         }
-        out.reset().beginFrame(FrameType.REPLY).writeLong(event.correlationId);
-        result.encode(out);
-        out.endFrame();
-        write(event.connection);
+        writer.reply(event.connection, event.correlationId, result);
     }
 
     // ---- time -------------------------------------------------------------------------------------------
@@ -1524,7 +1412,7 @@ public final class Processor implements EventHandler<EngineEvent>
             {
                 queue.giveBack(reference);
             }
-            touch(queue);
+            dispatcher.touch(queue);
         }
         if (nowMs - lastExpiryScanMs >= EXPIRY_SCAN_INTERVAL_MS)
         {
@@ -1538,7 +1426,7 @@ public final class Processor implements EventHandler<EngineEvent>
                 expireWaiting(subscription);
             }
         }
-        cluster.onTick(nowMs);
+        extension.onTick(nowMs);
     }
 
     private void expireWaiting(final ServerQueue queue)
@@ -1556,102 +1444,6 @@ public final class Processor implements EventHandler<EngineEvent>
         }
     }
 
-    // ---- dispatch ---------------------------------------------------------------------------------------
-
-    private void touch(final ServerQueue queue)
-    {
-        if (!touched.contains(queue))
-        {
-            touched.add(queue);
-        }
-    }
-
-    private void resumeStalled()
-    {
-        for (int i = 0; i < stalled.size(); i++)
-        {
-            touch(stalled.get(i));
-        }
-        stalled.clear();
-    }
-
-    private void dispatchTouched()
-    {
-        for (int i = 0; i < touched.size(); i++)
-        {
-            dispatch(touched.get(i));
-        }
-        touched.clear();
-    }
-
-    /**
-     * Hands waiting messages to consumers with credit. Without selectors the head of the queue goes to the
-     * next consumer round robin; with them, each message in order goes to the next consumer that accepts
-     * it, and messages nobody accepts stay where they are.
-     */
-    private void dispatch(final ServerQueue queue)
-    {
-        if (queue.forwardsTo != null)
-        {
-            cluster.forward(queue.forwardsTo);
-            return;
-        }
-        if (queue.consumers.isEmpty() || queue.deleted)
-        {
-            return;
-        }
-        dispatchWaiting(queue);
-        if (queue.size() > 0 && queue.anyBackedUp() && !stalled.contains(queue))
-        {
-            stalled.add(queue);
-        }
-    }
-
-    private void dispatchWaiting(final ServerQueue queue)
-    {
-        final boolean selective = queue.hasSelectiveConsumers();
-        MessageReference reference = queue.first();
-        while (reference != null)
-        {
-            final MessageReference next = queue.after(reference);
-            if (reference.message.isExpired(nowMs))
-            {
-                queue.remove(reference);
-                expire(queue, reference);
-            }
-            else
-            {
-                final ServerConsumer consumer = queue.nextConsumerFor(reference.message);
-                if (consumer != null)
-                {
-                    queue.remove(reference);
-                    deliver(consumer, reference);
-                }
-                else if (!selective || !queue.anyCredit())
-                {
-                    return;
-                }
-            }
-            reference = next;
-        }
-    }
-
-    private void deliver(final ServerConsumer consumer, final MessageReference reference)
-    {
-        reference.deliveryCount++;
-        consumer.creditTaken(reference.message.encoded().length);
-        final long deliveryId = ++nextDeliveryId;
-        consumer.unacknowledged.put(deliveryId, reference);
-        final byte[] encoded = reference.message.encoded();
-        out.reset().beginFrame(FrameType.DELIVER)
-            .writeLong(consumer.id)
-            .writeLong(deliveryId)
-            .writeInt(reference.deliveryCount)
-            .writeRaw(encoded, 0, encoded.length)
-            .endFrame();
-        write(consumer.connection.output);
-    }
-
     /**
      * What the cluster may do to the processor's state.
      */
@@ -1660,22 +1452,19 @@ public final class Processor implements EventHandler<EngineEvent>
         @Override
         public void write(final ConnectionOutput output, final WireWriter frame)
         {
-            writeFrame(output, frame);
+            writer.write(output, frame);
         }
 
         @Override
         public void touch(final ServerQueue queue)
         {
-            Processor.this.touch(queue);
+            dispatcher.touch(queue);
         }
 
         @Override
         public void stalled(final ServerQueue queue)
         {
-            if (!stalled.contains(queue))
-            {
-                stalled.add(queue);
-            }
+            dispatcher.stalled(queue);
         }
 
         @Override
@@ -1715,6 +1504,12 @@ public final class Processor implements EventHandler<EngineEvent>
         }
 
         @Override
+        public boolean isOpen(final ConnectionOutput output)
+        {
+            return connections.containsKey(output.id());
+        }
+
+        @Override
         public long nowMs()
         {
             return nowMs;
@@ -1725,24 +1520,12 @@ public final class Processor implements EventHandler<EngineEvent>
 
     private void ok(final ConnectionOutput output, final long correlationId)
     {
-        if (correlationId == 0)
-        {
-            return;
-        }
-        out.reset().beginFrame(FrameType.OK).writeLong(correlationId).endFrame();
-        write(output);
+        writer.ok(output, correlationId);
     }
 
     void error(final ConnectionOutput output, final long correlationId, final int code, final String message)
     {
-        if (correlationId == 0)
-        {
-            // Nobody waits for an answer: the failure is a fire-and-forget send the client cannot be told of
-            // individually, so it is told at connection level and the connection stays up.
-            LOG.log(System.Logger.Level.WARNING, "connection " + output.remoteAddress() + ": " + message);
-        }
-        out.reset().beginFrame(FrameType.ERROR).writeLong(correlationId).writeInt(code).writeString(message).endFrame();
-        write(output);
+        writer.error(output, correlationId, code, message);
     }
 
     /**
@@ -1750,23 +1533,7 @@ public final class Processor implements EventHandler<EngineEvent>
      */
     void reply(final ConnectionOutput output, final long correlationId, final Consumer<WireWriter> result)
     {
-        out.reset().beginFrame(FrameType.REPLY).writeLong(correlationId);
-        result.accept(out);
-        out.endFrame();
-        write(output);
-    }
-
-    private void writeFrame(final ConnectionOutput output, final WireWriter frame)
-    {
-        if (output.write(frame))
-        {
-            dirty.add(output);
-        }
-    }
-
-    private void write(final ConnectionOutput output)
-    {
-        writeFrame(output, out);
+        writer.reply(output, correlationId, result);
     }
 
     // ---- inspection (tests) -----------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 package io.meshmq.engine.processor;
 
+import io.meshmq.engine.cluster.ClusterIdentity;
+
 import java.nio.file.Path;
 import java.util.List;
 

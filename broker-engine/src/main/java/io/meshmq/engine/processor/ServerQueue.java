@@ -49,8 +49,8 @@ final class ServerQueue extends JournalEntry
     io.meshmq.engine.paging.PageStore pages;
     /** A durable queue that pages: how far the journal knows its pages were read; null before the first read. */
     PagePosition pagePosition;
-    /** Its address's settings, looked up on first use (they do not change while the broker runs). */
-    AddressSettings settings;
+    /** Its address's settings, looked up on first use (see {@link #settings(AddressSettingsMatcher)}). */
+    private AddressSettings settings;
     /** Consumers (open, or closed but still holding messages) attached to this queue. */
     int attached;
     /** A cluster forward queue: the node its messages go to (it has no consumers); else null. */
@@ -132,6 +132,28 @@ final class ServerQueue extends JournalEntry
     void append(final MessageReference reference)
     {
         linkLast(reference);
+    }
+
+    /**
+     * @return the address this queue takes messages from: its topic for a subscription, else its own name.
+     */
+    String address()
+    {
+        return subscription != null ? subscription.topic() : name;
+    }
+
+    /**
+     * @return its address's settings, looked up once (settings are fixed once the broker starts).
+     */
+    AddressSettings settings(final AddressSettingsMatcher matcher)
+    {
+        AddressSettings found = settings;
+        if (found == null)
+        {
+            found = matcher.resolve(address());
+            settings = found;
+        }
+        return found;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.meshmq.engine.processor;
 
 import io.meshmq.engine.journal.JournalWriteException;
+import io.meshmq.engine.ring.EngineEvent;
 import io.meshmq.protocol.AdminTable;
 import io.meshmq.protocol.ErrorCode;
 import io.meshmq.protocol.WireXid;

@@ -1,5 +1,7 @@
 package io.meshmq.engine.processor;
 
+import io.meshmq.engine.ring.ConnectionOutput;
+import io.meshmq.engine.ring.EngineEvent;
 import io.meshmq.protocol.DestinationType;
 import io.meshmq.protocol.FrameType;
 import io.meshmq.protocol.MessageDescriptor;

@@ -1,10 +1,10 @@
 package io.meshmq.cluster.link;
 
-import io.meshmq.engine.ClusterInput;
+import io.meshmq.engine.cluster.ClusterCommand;
+import io.meshmq.engine.cluster.ClusterInput;
+import io.meshmq.engine.cluster.MemberDefinitions;
 import io.meshmq.engine.net.NativeTransport;
-import io.meshmq.engine.processor.ConnectionOutput;
-import io.meshmq.engine.processor.EngineEvent;
-import io.meshmq.engine.processor.MemberDefinitions;
+import io.meshmq.engine.ring.ConnectionOutput;
 import io.meshmq.protocol.DestinationType;
 import io.meshmq.protocol.ErrorCode;
 import io.meshmq.protocol.FrameDescriptor;
@@ -328,7 +328,7 @@ public final class CoreLink
             final byte kind = reader.readByte();
             if (kind == DestinationType.NONE)
             {
-                engine.binding(remoteNodeId, kind, null, null, (byte)0, null, 0, null);
+                engine.binding(new ClusterCommand.Binding(remoteNodeId, kind, null, null, false, false, null, 0, null));
                 return;
             }
             if (kind != DestinationType.QUEUE && kind != DestinationType.TOPIC)
@@ -348,8 +348,8 @@ public final class CoreLink
                 selectors[i] = selector(reader.readString());
             }
             reader.requireEnd("CLUSTER_BINDING");
-            final byte flags = (byte)((exists ? EngineEvent.BINDING_EXISTS : 0) | (grouped ? EngineEvent.BINDING_GROUPED : 0));
-            engine.binding(remoteNodeId, kind, address, queue, flags, filter, consumers, selectors);
+            engine.binding(new ClusterCommand.Binding(remoteNodeId, kind, address, queue, exists, grouped, filter, consumers,
+                selectors));
         }
 
         private Selector selector(final String text)

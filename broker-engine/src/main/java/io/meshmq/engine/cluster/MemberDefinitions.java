@@ -1,4 +1,4 @@
-package io.meshmq.engine.processor;
+package io.meshmq.engine.cluster;
 
 import io.meshmq.engine.journal.ForcedFile;
 import io.meshmq.protocol.ProtocolException;
@@ -37,7 +37,7 @@ public final class MemberDefinitions
      * @param file null for definitions kept in memory only.
      * @throws IllegalStateException naming the file and line if it cannot be read.
      */
-    static MemberDefinitions load(final Path file)
+    public static MemberDefinitions load(final Path file)
     {
         final MemberDefinitions definitions = new MemberDefinitions(file);
         if (file == null)
@@ -78,12 +78,12 @@ public final class MemberDefinitions
         return definitions;
     }
 
-    Collection<MemberDefinition> all()
+    public Collection<MemberDefinition> all()
     {
         return byMember.values();
     }
 
-    MemberDefinition get(final String member)
+    public MemberDefinition get(final String member)
     {
         return byMember.get(member);
     }
@@ -91,7 +91,7 @@ public final class MemberDefinitions
     /**
      * @return true if it changed what this node knows (it was newer than the definition it replaces).
      */
-    boolean merge(final MemberDefinition definition)
+    public boolean merge(final MemberDefinition definition)
     {
         if (!definition.isNewerThan(byMember.get(definition.member())))
         {
@@ -104,7 +104,7 @@ public final class MemberDefinitions
     /**
      * @throws IOException if the file could not be written; the definitions in memory stay changed.
      */
-    void save() throws IOException
+    public void save() throws IOException
     {
         if (file == null)
         {
@@ -123,7 +123,7 @@ public final class MemberDefinitions
      * Writes them as a CLUSTER_MEMBERS body: int count, count x (string member, boolean active, boolean
      * removed, long stamp, string origin).
      */
-    static void write(final WireWriter writer, final Collection<MemberDefinition> definitions)
+    public static void write(final WireWriter writer, final Collection<MemberDefinition> definitions)
     {
         writer.writeInt(definitions.size());
         for (final MemberDefinition d : definitions)

@@ -1,4 +1,4 @@
-package io.meshmq.engine.processor;
+package io.meshmq.engine.ring;
 
 import io.meshmq.protocol.WireWriter;
 

@@ -1,12 +1,14 @@
-package io.meshmq.engine.processor;
+package io.meshmq.engine.ring;
 
+import io.meshmq.engine.journal.JournalSyncer;
 import io.meshmq.protocol.WireXid;
 import io.meshmq.selector.Selector;
 
 /**
- * One slot of the engine ring: a decoded command from a connection. Slots are preallocated and reused;
- * the I/O thread that claims a slot fills the fields its command uses ({@link #clear()} resets the rest),
- * the processor reads them. Not thread safe: the ring's sequence hand-off orders the two threads.
+ * One slot of the engine ring: a command from a connection, the timer, the journal syncer or an extension. Slots
+ * are preallocated and reused; the thread that claims a slot fills the fields its command uses ({@link #clear()}
+ * resets the rest), the processor reads them. Each field has one meaning; an extension's commands travel typed,
+ * in {@link #command}. Not thread safe: the ring's sequence hand-off orders the two threads.
  */
 public final class EngineEvent
 {
@@ -30,7 +32,7 @@ public final class EngineEvent
     public static final byte ADMIN = 18;
     /** From the broker's timer, no connection: scheduled deliveries are due, or expiry wants a scan. */
     public static final byte TICK = 19;
-    /** From the journal syncer, no connection: records are forced ({@link #attachment} says which). */
+    /** From the journal syncer, no connection: records are forced ({@link #forced} says which). */
     public static final byte FORCED = 20;
     public static final byte XA_PREPARE = 21;
     public static final byte XA_COMMIT = 22;
@@ -39,27 +41,11 @@ public final class EngineEvent
     public static final byte XA_FORGET = 25;
     /** A connection that was backed up can take data again: deliveries to it resume. */
     public static final byte WRITABLE = 26;
-    /** A node of this cluster connected to this one (correlationId, destinationName = cluster, nodeId, nodeName, subscriptionName = its HOST:PORT). */
-    public static final byte CLUSTER_JOIN = 27;
-    /** A message from another node for named queues here (correlationId = sequence, sendNames, message). */
-    public static final byte CLUSTER_SEND = 28;
-    /** From the cluster layer: this node's link to another is up (connection = where to forward) or down (reason). */
-    public static final byte CLUSTER_LINK_UP = 29;
-    public static final byte CLUSTER_LINK_DOWN = 30;
     /**
-     * From the cluster layer: a queue of another node changed (destinationType, destinationName = address,
-     * subscriptionName = queue, consumerFlags = {@link #BINDING_EXISTS} | {@link #BINDING_GROUPED}, selector =
-     * the subscription's filter, count = consumers, attachment = the consumers' selectors, a Selector[]
-     * with null for "every message").
+     * A command an extension of the processor owns ({@link #command}; {@link #connection} and {@link #correlationId}
+     * when it came from a connection): the processor hands it to the extension, on the processor thread.
      */
-    public static final byte CLUSTER_BINDING = 31;
-    /** From the cluster layer: another node stored a forwarded message (correlationId = sequence), or could not (reason). */
-    public static final byte CLUSTER_FORWARDED = 32;
-    /** Cluster connections defined at run time, from another node or asked for by the cluster layer (attachment = List of MemberDefinition). */
-    public static final byte CLUSTER_MEMBERS = 33;
-
-    public static final byte BINDING_EXISTS = 1;
-    public static final byte BINDING_GROUPED = 2;
+    public static final byte EXTENSION = 27;
 
     public byte type;
     public ConnectionOutput connection;
@@ -92,11 +78,10 @@ public final class EngineEvent
     /** XA_*: the transaction branch. */
     public WireXid xid;
     /** FORCED: the syncer's request, and why the force failed (null if it did not). */
-    public Object attachment;
+    public JournalSyncer.Request forced;
     public String reason;
-    /** CLUSTER_*: the other node. */
-    public String nodeId;
-    public String nodeName;
+    /** EXTENSION: what the extension is asked to do. */
+    public ExtensionCommand command;
 
     public void clear()
     {
@@ -123,9 +108,8 @@ public final class EngineEvent
         sendNames = null;
         sendMessages = null;
         xid = null;
-        attachment = null;
+        forced = null;
         reason = null;
-        nodeId = null;
-        nodeName = null;
+        command = null;
     }
 }

@@ -1,4 +1,4 @@
-package io.meshmq.engine.processor;
+package io.meshmq.engine.cluster;
 
 /**
  * Who this node is in its cluster.

@@ -1,15 +1,17 @@
-package io.meshmq.engine;
+package io.meshmq.engine.cluster;
 
+import com.lmax.disruptor.EventTranslator;
+import com.lmax.disruptor.EventTranslatorOneArg;
 import com.lmax.disruptor.RingBuffer;
 import io.meshmq.engine.net.ChannelConnection;
-import io.meshmq.engine.processor.ClusterIdentity;
-import io.meshmq.engine.processor.ConnectionOutput;
-import io.meshmq.engine.processor.MemberDefinition;
-import io.meshmq.engine.processor.EngineEvent;
-import io.meshmq.selector.Selector;
+import io.meshmq.engine.ring.ConnectionOutput;
+import io.meshmq.engine.ring.EngineEvent;
 import io.netty.channel.Channel;
 
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * How the cluster layer talks to the engine: what it hears on its links to other nodes goes into the engine
@@ -19,11 +21,23 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ClusterInput
 {
+    private static final EventTranslator<EngineEvent> WRITABLE = (event, sequence) ->
+    {
+        event.clear();
+        event.type = EngineEvent.WRITABLE;
+    };
+    private static final EventTranslatorOneArg<EngineEvent, ClusterCommand> EXTENSION = (event, sequence, command) ->
+    {
+        event.clear();
+        event.type = EngineEvent.EXTENSION;
+        event.command = command;
+    };
+
     private final RingBuffer<EngineEvent> ring;
     private final AtomicLong connectionIds;
     private final ClusterIdentity identity;
 
-    ClusterInput(final RingBuffer<EngineEvent> ring, final AtomicLong connectionIds, final ClusterIdentity identity)
+    public ClusterInput(final RingBuffer<EngineEvent> ring, final AtomicLong connectionIds, final ClusterIdentity identity)
     {
         this.ring = ring;
         this.connectionIds = connectionIds;
@@ -57,25 +71,25 @@ public final class ClusterInput
      * Asks to be told, on the processor thread, the cluster connections defined at run time: once now, and
      * whenever they change.
      */
-    public void onDefinitions(final java.util.function.Consumer<java.util.List<MemberDefinition>> listener)
+    public void onDefinitions(final Consumer<List<MemberDefinition>> listener)
     {
         identity.onDefinitions().set(listener);
-        members(java.util.List.of());
+        members(List.of());
     }
 
     /**
      * Another node told this one of cluster connections defined at run time.
      */
-    public void members(final java.util.List<MemberDefinition> definitions)
+    public void members(final List<MemberDefinition> definitions)
     {
-        publish(EngineEvent.CLUSTER_MEMBERS, e -> e.attachment = definitions);
+        publish(new ClusterCommand.Members(definitions));
     }
 
     /**
      * @return each member (HOST:PORT) and the state of the link to it, for the cluster layer to keep up to
      * date; status reads it.
      */
-    public java.util.Map<String, String> memberStates()
+    public Map<String, String> memberStates()
     {
         return identity.members();
     }
@@ -90,43 +104,20 @@ public final class ClusterInput
 
     public void linkUp(final String nodeId, final String nodeName, final String url, final ConnectionOutput link)
     {
-        publish(EngineEvent.CLUSTER_LINK_UP, e ->
-        {
-            e.nodeId = nodeId;
-            e.nodeName = nodeName;
-            e.destinationName = url;
-            e.connection = link;
-        });
+        publish(new ClusterCommand.LinkUp(nodeId, nodeName, url, link));
     }
 
     public void linkDown(final String nodeId, final String reason)
     {
-        publish(EngineEvent.CLUSTER_LINK_DOWN, e ->
-        {
-            e.nodeId = nodeId;
-            e.reason = reason;
-        });
+        publish(new ClusterCommand.LinkDown(nodeId, reason));
     }
 
     /**
      * A queue of another node changed; a null queue ends the snapshot sent when the link came up.
-     *
-     * @param flags {@link EngineEvent#BINDING_EXISTS} and {@link EngineEvent#BINDING_GROUPED}.
      */
-    public void binding(final String nodeId, final byte kind, final String address, final String queue, final byte flags,
-        final Selector filter, final int consumers, final Selector[] selectors)
+    public void binding(final ClusterCommand.Binding binding)
     {
-        publish(EngineEvent.CLUSTER_BINDING, e ->
-        {
-            e.nodeId = nodeId;
-            e.destinationType = kind;
-            e.destinationName = address;
-            e.subscriptionName = queue;
-            e.consumerFlags = flags;
-            e.selector = filter;
-            e.count = consumers;
-            e.attachment = selectors;
-        });
+        publish(binding);
     }
 
     /**
@@ -134,12 +125,7 @@ public final class ClusterInput
      */
     public void forwarded(final String nodeId, final long sequence, final String failure)
     {
-        publish(EngineEvent.CLUSTER_FORWARDED, e ->
-        {
-            e.nodeId = nodeId;
-            e.correlationId = sequence;
-            e.reason = failure;
-        });
+        publish(new ClusterCommand.Forwarded(nodeId, sequence, failure));
     }
 
     /**
@@ -147,22 +133,11 @@ public final class ClusterInput
      */
     public void writable()
     {
-        publish(EngineEvent.WRITABLE, e -> { });
+        ring.publishEvent(WRITABLE);
     }
 
-    private void publish(final byte type, final java.util.function.Consumer<EngineEvent> fill)
+    private void publish(final ClusterCommand command)
     {
-        final long sequence = ring.next();
-        try
-        {
-            final EngineEvent event = ring.get(sequence);
-            event.clear();
-            event.type = type;
-            fill.accept(event);
-        }
-        finally
-        {
-            ring.publish(sequence);
-        }
+        ring.publishEvent(EXTENSION, command);
     }
 }

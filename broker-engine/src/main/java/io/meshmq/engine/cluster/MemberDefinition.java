@@ -1,4 +1,4 @@
-package io.meshmq.engine.processor;
+package io.meshmq.engine.cluster;
 
 /**
  * One cluster connection defined at run time ({@code cluster add|remove}): spread to every member, kept

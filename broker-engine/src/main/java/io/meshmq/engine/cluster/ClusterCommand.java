@@ -1,0 +1,81 @@
+package io.meshmq.engine.cluster;
+
+import io.meshmq.engine.ring.ConnectionOutput;
+import io.meshmq.engine.ring.ExtensionCommand;
+import io.meshmq.selector.Selector;
+
+import java.util.List;
+
+/**
+ * The commands the cluster layer and the acceptor put into the ring for the processor's side of the cluster, one
+ * record each. Made on a Netty I/O thread or the cluster's event loop; read on the processor thread.
+ */
+public sealed interface ClusterCommand extends ExtensionCommand
+{
+    /**
+     * A node connected to this one and asks to join its cluster (the event's connection and correlation id say
+     * where to answer).
+     *
+     * @param url HOST:PORT where the joining node is reached, or null if it did not say.
+     */
+    record Join(String clusterName, String nodeId, String nodeName, String url) implements ClusterCommand
+    {
+    }
+
+    /**
+     * Another node forwards a message for queues of this node (the event's connection and correlation id say
+     * where to confirm).
+     *
+     * @param sequence the forward's sequence number on the sending node, so a resend is stored once.
+     * @param kind     the address's {@link io.meshmq.protocol.DestinationType}.
+     * @param queues   the queues here that take it.
+     * @param message  the encoded message.
+     */
+    record Receive(long sequence, byte kind, String address, String[] queues, byte[] message) implements ClusterCommand
+    {
+    }
+
+    /**
+     * This node's link to another is up: {@code link} is where forwards to it go.
+     */
+    record LinkUp(String nodeId, String nodeName, String url, ConnectionOutput link) implements ClusterCommand
+    {
+    }
+
+    /**
+     * This node's link to another is down.
+     */
+    record LinkDown(String nodeId, String reason) implements ClusterCommand
+    {
+    }
+
+    /**
+     * A queue or subscription of another node changed; a null {@code queue} ends the snapshot sent when the link
+     * came up.
+     *
+     * @param kind      the address's {@link io.meshmq.protocol.DestinationType}.
+     * @param exists    false when the queue was deleted.
+     * @param grouped   whether its consumers take message groups.
+     * @param filter    the subscription's selector, or null.
+     * @param consumers how many consumers it has.
+     * @param selectors the consumers' selectors, null for "every message".
+     */
+    record Binding(String nodeId, byte kind, String address, String queue, boolean exists, boolean grouped,
+        Selector filter, int consumers, Selector[] selectors) implements ClusterCommand
+    {
+    }
+
+    /**
+     * The other node stored a forward ({@code failure} null), or refused it.
+     */
+    record Forwarded(String nodeId, long sequence, String failure) implements ClusterCommand
+    {
+    }
+
+    /**
+     * Cluster connections defined at run time, from another node or asked for by the cluster layer.
+     */
+    record Members(List<MemberDefinition> definitions) implements ClusterCommand
+    {
+    }
+}

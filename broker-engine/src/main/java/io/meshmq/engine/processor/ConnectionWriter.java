@@ -1,0 +1,108 @@
+package io.meshmq.engine.processor;
+
+import io.meshmq.engine.ring.ConnectionOutput;
+import io.meshmq.protocol.AdminTable;
+import io.meshmq.protocol.BrokerEventEncoder;
+import io.meshmq.protocol.WireWriter;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Every frame the processor sends to connections (the handshake's answer, replies, deliveries, flow control, and
+ * frames encoded elsewhere, such as the cluster's), and the one flush per batch of each connection written to.
+ * <p>
+ * Not thread safe: used only on the processor thread.
+ */
+final class ConnectionWriter
+{
+    private static final System.Logger LOG = System.getLogger(ConnectionWriter.class.getName());
+
+    private final WireWriter out = new WireWriter(64 * 1024);
+    private final List<ConnectionOutput> dirty = new ArrayList<>();
+
+    void helloOk(final ConnectionOutput output, final String brokerName, final String temporaryScope)
+    {
+        write(output, BrokerEventEncoder.helloOk(out, output.id(), brokerName, temporaryScope));
+    }
+
+    /**
+     * Answers a call that returns nothing; nothing is sent for correlation id 0 (nobody waits).
+     */
+    void ok(final ConnectionOutput output, final long correlationId)
+    {
+        if (correlationId != 0)
+        {
+            write(output, BrokerEventEncoder.ok(out, correlationId));
+        }
+    }
+
+    void error(final ConnectionOutput output, final long correlationId, final int code, final String message)
+    {
+        if (correlationId == 0)
+        {
+            // Nobody waits for an answer: the failure is a fire-and-forget send the client cannot be told of
+            // individually, so it is told at connection level and the connection stays up.
+            LOG.log(System.Logger.Level.WARNING, "connection " + output.remoteAddress() + ": " + message);
+        }
+        write(output, BrokerEventEncoder.error(out, correlationId, code, message));
+    }
+
+    /**
+     * Answers with a REPLY frame whose result {@code result} writes.
+     */
+    void reply(final ConnectionOutput output, final long correlationId, final Consumer<WireWriter> result)
+    {
+        result.accept(BrokerEventEncoder.beginReply(out, correlationId));
+        write(output, out.endFrame());
+    }
+
+    void reply(final ConnectionOutput output, final long correlationId, final AdminTable table)
+    {
+        table.encode(BrokerEventEncoder.beginReply(out, correlationId));
+        write(output, out.endFrame());
+    }
+
+    void deliver(final ConnectionOutput output, final long consumerId, final long deliveryId, final int deliveryCount,
+        final byte[] encoded)
+    {
+        write(output, BrokerEventEncoder.deliver(out, consumerId, deliveryId, deliveryCount, encoded));
+    }
+
+    void browseEnd(final ConnectionOutput output, final long browserId)
+    {
+        write(output, BrokerEventEncoder.browseEnd(out, browserId));
+    }
+
+    /**
+     * Tells a producer's connection that an address under the BLOCK policy is full ({@code blocked}) or has room.
+     */
+    void flow(final ConnectionOutput output, final byte destinationType, final String name, final boolean blocked)
+    {
+        write(output, BrokerEventEncoder.flow(out, destinationType, name, blocked));
+    }
+
+    /**
+     * Appends a whole frame encoded elsewhere; it is sent at the end of the batch.
+     */
+    void write(final ConnectionOutput output, final WireWriter frame)
+    {
+        if (output.write(frame))
+        {
+            dirty.add(output);
+        }
+    }
+
+    /**
+     * Sends what this batch wrote.
+     */
+    void flush()
+    {
+        for (int i = 0; i < dirty.size(); i++)
+        {
+            dirty.get(i).flush();
+        }
+        dirty.clear();
+    }
+}

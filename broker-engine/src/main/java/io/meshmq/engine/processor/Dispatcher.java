@@ -1,0 +1,148 @@
+package io.meshmq.engine.processor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Hands waiting messages to consumers within their credit. Whatever changes a queue (a message arrives, a consumer
+ * gets credit, a delivery comes back) touches it; the processor dispatches the touched queues after each command.
+ * Queues whose consumers' connections are backed up stall until the connection drains (or the next tick looks
+ * again). A forward queue's messages are the cluster's to send.
+ * <p>
+ * Not thread safe: used only on the processor thread.
+ */
+final class Dispatcher
+{
+    private final ConnectionWriter writer;
+    private final DeadLetters deadLetters;
+    private final Cluster cluster;
+    private final List<ServerQueue> touched = new ArrayList<>();
+    /** Queues with messages for consumers whose connections are backed up. */
+    private final List<ServerQueue> stalled = new ArrayList<>();
+    private long nextDeliveryId;
+
+    Dispatcher(final ConnectionWriter writer, final DeadLetters deadLetters, final Cluster cluster)
+    {
+        this.writer = writer;
+        this.deadLetters = deadLetters;
+        this.cluster = cluster;
+    }
+
+    void touch(final ServerQueue queue)
+    {
+        if (!touched.contains(queue))
+        {
+            touched.add(queue);
+        }
+    }
+
+    /**
+     * Touches a queue that something was moved to, if anything was.
+     */
+    void touchIfAny(final ServerQueue queue)
+    {
+        if (queue != null)
+        {
+            touch(queue);
+        }
+    }
+
+    /**
+     * A queue waits for its consumers' connections to drain.
+     */
+    void stalled(final ServerQueue queue)
+    {
+        if (!stalled.contains(queue))
+        {
+            stalled.add(queue);
+        }
+    }
+
+    boolean anyStalled()
+    {
+        return !stalled.isEmpty();
+    }
+
+    /**
+     * Connections may have drained: stalled queues are tried again.
+     */
+    void resumeStalled()
+    {
+        for (int i = 0; i < stalled.size(); i++)
+        {
+            touch(stalled.get(i));
+        }
+        stalled.clear();
+    }
+
+    void dispatchTouched(final long nowMs)
+    {
+        for (int i = 0; i < touched.size(); i++)
+        {
+            dispatch(touched.get(i), nowMs);
+        }
+        touched.clear();
+    }
+
+    /**
+     * Hands waiting messages to consumers with credit. Without selectors the head of the queue goes to the
+     * next consumer round robin; with them, each message in order goes to the next consumer that accepts
+     * it, and messages nobody accepts stay where they are.
+     */
+    private void dispatch(final ServerQueue queue, final long nowMs)
+    {
+        if (queue.forwardsTo != null)
+        {
+            cluster.forward(queue.forwardsTo);
+            return;
+        }
+        if (queue.consumers.isEmpty() || queue.deleted)
+        {
+            return;
+        }
+        dispatchWaiting(queue, nowMs);
+        if (queue.size() > 0 && queue.anyBackedUp())
+        {
+            stalled(queue);
+        }
+    }
+
+    private void dispatchWaiting(final ServerQueue queue, final long nowMs)
+    {
+        final boolean selective = queue.hasSelectiveConsumers();
+        MessageReference reference = queue.first();
+        while (reference != null)
+        {
+            final MessageReference next = queue.after(reference);
+            if (reference.message.isExpired(nowMs))
+            {
+                queue.remove(reference);
+                touchIfAny(deadLetters.expire(queue, reference));
+            }
+            else
+            {
+                final ServerConsumer consumer = queue.nextConsumerFor(reference.message);
+                if (consumer != null)
+                {
+                    queue.remove(reference);
+                    deliver(consumer, reference);
+                }
+                else if (!selective || !queue.anyCredit())
+                {
+                    return;
+                }
+            }
+            reference = next;
+        }
+    }
+
+    private void deliver(final ServerConsumer consumer, final MessageReference reference)
+    {
+        reference.deliveryCount++;
+        consumer.creditTaken(reference.message.encoded().length);
+        final long deliveryId = ++nextDeliveryId;
+        consumer.unacknowledged.put(deliveryId, reference);
+        writer.deliver(consumer.connection.output, consumer.id, deliveryId, reference.deliveryCount,
+            reference.message.encoded());
+    }
+}

@@ -1,7 +1,6 @@
 package io.meshmq.engine.processor;
 
 import io.meshmq.engine.ring.ConnectionOutput;
-import io.meshmq.protocol.AdminTable;
 import io.meshmq.protocol.BrokerEventEncoder;
 import io.meshmq.protocol.WireWriter;
 
@@ -55,12 +54,6 @@ final class ConnectionWriter
     void reply(final ConnectionOutput output, final long correlationId, final Consumer<WireWriter> result)
     {
         result.accept(BrokerEventEncoder.beginReply(out, correlationId));
-        write(output, out.endFrame());
-    }
-
-    void reply(final ConnectionOutput output, final long correlationId, final AdminTable table)
-    {
-        table.encode(BrokerEventEncoder.beginReply(out, correlationId));
         write(output, out.endFrame());
     }
 

@@ -1387,7 +1387,7 @@ public final class Processor implements EventHandler<EngineEvent>
             error(event.connection, event.correlationId, ErrorCode.ILLEGAL_STATE, ex.getMessage());
             return;
         }
-        writer.reply(event.connection, event.correlationId, result);
+        writer.reply(event.connection, event.correlationId, result::encode);
     }
 
     // ---- time -------------------------------------------------------------------------------------------

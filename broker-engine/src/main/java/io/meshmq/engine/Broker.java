@@ -5,18 +5,21 @@ import com.lmax.disruptor.LiteBlockingWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
-import io.meshmq.engine.cluster.ClusterIdentity;
-import io.meshmq.engine.cluster.ClusterInput;
+import io.meshmq.engine.extension.BrokerExtension;
+import io.meshmq.engine.extension.ExtensionProvider;
+import io.meshmq.engine.extension.ProcessorExtension;
 import io.meshmq.engine.journal.Journal;
 import io.meshmq.engine.journal.JournalCorruptException;
 import io.meshmq.engine.journal.JournalSyncer;
 import io.meshmq.engine.journal.JournalWriteException;
 import io.meshmq.engine.net.ClientCommandAdapter;
+import io.meshmq.engine.net.ExtensionFrames;
 import io.meshmq.engine.net.NativeTransport;
 import io.meshmq.engine.processor.Durability;
 import io.meshmq.engine.processor.Processor;
 import io.meshmq.engine.processor.ProcessorContext;
 import io.meshmq.engine.ring.EngineEvent;
+import io.meshmq.engine.ring.ExtensionInput;
 import io.meshmq.engine.vm.VmBrokers;
 import io.meshmq.transport.FrameDecoder;
 import io.meshmq.transport.NettyFrames;
@@ -38,6 +41,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ServiceLoader;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -75,7 +79,8 @@ public final class Broker implements AutoCloseable
     private JournalSyncer syncer;
     private final AtomicLong connectionIds = new AtomicLong();
     private NodeIdentity identity;
-    private ClusterInput clusterInput;
+    /** The broker's extension (the cluster), or null for a broker with none. */
+    private BrokerExtension extension;
 
     private Broker(final BrokerContext context, final DataDirectory dataDirectory)
     {
@@ -125,10 +130,7 @@ public final class Broker implements AutoCloseable
     {
         final Path journalDirectory = dataDirectory.path().resolve(Journal.DIRECTORY);
         identity = NodeIdentity.load(dataDirectory.path());
-        final ClusterIdentity cluster = context.clusterName() == null ? null :
-            new ClusterIdentity(context.clusterName(), identity.id(), context.name(), identity.incarnation(),
-                new java.util.concurrent.ConcurrentSkipListMap<>(), this::memberAddress,
-                dataDirectory.path().resolve("cluster-members"), new java.util.concurrent.atomic.AtomicReference<>());
+        extension = findExtension();
         final Processor processor;
         try
         {
@@ -137,7 +139,8 @@ public final class Broker implements AutoCloseable
             final Durability durability = Durability.of(journal, context.journalSync());
             processor = Processor.recover(
                 new ProcessorContext(context.name(), context.autoCreateDestinations(), context.queues(), context.topics(),
-                    context.addressSettings(), context.globalMaxSize(), dataDirectory.path().resolve("paging"), cluster),
+                    context.addressSettings(), context.globalMaxSize(), dataDirectory.path().resolve("paging"),
+                    extension == null ? control -> ProcessorExtension.NONE : extension::attach),
                 SystemEpochClock.INSTANCE, durability);
             if (context.journalSync() == Durability.SyncPolicy.FORCE)
             {
@@ -166,9 +169,9 @@ public final class Broker implements AutoCloseable
         disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
         disruptor.start();
         final RingBuffer<EngineEvent> ring = disruptor.getRingBuffer();
-        if (cluster != null)
+        if (extension != null)
         {
-            clusterInput = new ClusterInput(ring, connectionIds, cluster);
+            extension.started(new ExtensionInput(ring, connectionIds));
         }
         timer.scheduleAtFixedRate(() ->
         {
@@ -187,6 +190,7 @@ public final class Broker implements AutoCloseable
     private void bind() throws BrokerStartException
     {
         final RingBuffer<EngineEvent> ring = disruptor.getRingBuffer();
+        final ExtensionFrames frames = extension == null ? null : extension.frames();
         final ChannelInitializer<Channel> initializer = new ChannelInitializer<>()
         {
             @Override
@@ -194,7 +198,8 @@ public final class Broker implements AutoCloseable
             {
                 channels.add(ch);
                 NettyFrames.addFrameDecoder(ch.pipeline(), FrameDecoder.HANDSHAKE_MAX_FRAME_LENGTH);
-                ch.pipeline().addLast(new ClientCommandAdapter(ring, connectionIds, context.maxFrameLength(), context.users()));
+                ch.pipeline().addLast(new ClientCommandAdapter(ring, connectionIds, context.maxFrameLength(), context.users(),
+                    frames));
             }
         };
         if (context.tcpEnabled())
@@ -271,11 +276,46 @@ public final class Broker implements AutoCloseable
     }
 
     /**
-     * @return how the cluster layer feeds the engine; null for a broker in no cluster.
+     * @return the broker's extension (the cluster's node), or null for a broker with none.
      */
-    public ClusterInput clusterInput()
+    public BrokerExtension extension()
     {
-        return clusterInput;
+        return extension;
+    }
+
+    /**
+     * Asks every {@link ExtensionProvider} on the class path whether this broker's settings want its extension.
+     * At most one may say yes; settings that name a cluster with no cluster module on the class path are an error.
+     */
+    private BrokerExtension findExtension() throws BrokerStartException
+    {
+        final ExtensionProvider.Context extensionContext = new ExtensionProvider.Context(context, identity.id(),
+            identity.incarnation(), dataDirectory.path(), this::memberAddress);
+        BrokerExtension found = null;
+        for (final ExtensionProvider provider : ServiceLoader.load(ExtensionProvider.class, Broker.class.getClassLoader()))
+        {
+            final BrokerExtension made;
+            try
+            {
+                made = provider.create(extensionContext);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new BrokerStartException(ex.getMessage(), ex);
+            }
+            if (made != null && found != null)
+            {
+                throw new BrokerStartException("two extensions want this broker (" + found.getClass().getName() +
+                    " and " + made.getClass().getName() + "); only one is supported");
+            }
+            found = made != null ? made : found;
+        }
+        if (found == null && context.clusterName() != null)
+        {
+            throw new BrokerStartException("cluster.name is set to '" + context.clusterName() + "' but the cluster " +
+                "module (meshmq-cluster) is not on the class path; add it, or start without a cluster name");
+        }
+        return found;
     }
 
     public BrokerContext context()

@@ -71,6 +71,30 @@ class LayeringTest
     void shouldKeepTheEngineUnawareOfTheCluster()
     {
         assertEquals(List.of(), references("broker-engine", "io/meshmq", "io.meshmq.cluster"));
+        assertTrue(Files.notExists(ROOT.resolve("broker-engine/src/main/java/io/meshmq/engine/cluster")),
+            "the cluster's code lives in the cluster module");
+    }
+
+    @Test
+    void shouldKeepTheClusterOnTheEnginesExtensionSeam()
+    {
+        // The cluster sees the engine through its extension seam and public model; the processor's helpers, the
+        // journal's writer and the acceptor are the engine's own.
+        assertEquals(List.of(), references("cluster", "io/meshmq", "io.meshmq.engine.paging", "io.meshmq.engine.security",
+            "io.meshmq.engine.vm"));
+    }
+
+    @Test
+    void shouldKeepTheProcessorSideOfTheClusterOffTheNetwork()
+    {
+        // Routing runs on the processor thread: it writes to connections only through the engine, never to a channel.
+        assertEquals(List.of(), importsOutside("cluster", "io/meshmq/cluster/routing",
+            "java.", "org.agrona.", "io.meshmq.protocol.", "io.meshmq.selector.", "io.meshmq.engine.extension.",
+            "io.meshmq.engine.processor.", "io.meshmq.engine.ring.", "io.meshmq.engine.journal.JournalWriteException",
+            "io.meshmq.cluster."));
+        // The links' event loop reaches routing state only through the ring.
+        assertEquals(List.of(), references("cluster", "io/meshmq/cluster/link", "io.meshmq.cluster.routing",
+            "io.meshmq.engine.processor"));
     }
 
     /**

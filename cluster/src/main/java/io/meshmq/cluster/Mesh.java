@@ -1,9 +1,8 @@
 package io.meshmq.cluster;
 
+import io.meshmq.cluster.link.ClusterInput;
 import io.meshmq.cluster.link.CoreLink;
 import io.meshmq.engine.Broker;
-import io.meshmq.engine.cluster.ClusterInput;
-import io.meshmq.engine.cluster.MemberDefinition;
 import io.meshmq.engine.net.NativeTransport;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -49,11 +48,11 @@ public final class Mesh implements AutoCloseable
      */
     public static Mesh start(final Broker broker)
     {
-        final ClusterInput engine = broker.clusterInput();
-        if (engine == null)
+        if (!(broker.extension() instanceof ClusterNode node))
         {
             return null;
         }
+        final ClusterInput engine = node.input();
         final Mesh mesh = new Mesh(broker, engine,
             NativeTransport.group(1, new DefaultThreadFactory("meshmq-cluster-" + broker.name(), true)));
         mesh.loop.execute(() -> mesh.reconcile(List.of()));

@@ -1,8 +1,10 @@
 /**
- * The cluster layer: the mesh of core connections between brokers ({@link io.meshmq.cluster.Mesh}, one
- * {@link io.meshmq.cluster.link.CoreLink} per member, on the cluster's own Netty event loop). Routing among
- * nodes, forwarding and redistribution run on the engine's processor thread ({@code
- * io.meshmq.engine.processor.Cluster}); this layer only carries what the links hear into the engine ring.
- * Discovery, grouping handlers, core bridges and HA come with their issues.
+ * The cluster layer, plugged into the broker through the engine's extension seam ({@link
+ * io.meshmq.cluster.ClusterProvider}, found by {@link java.util.ServiceLoader} when the broker's settings name a
+ * cluster). Here: who the node is ({@link io.meshmq.cluster.ClusterIdentity}), the commands other threads send its
+ * routing ({@link io.meshmq.cluster.ClusterCommand}), and the mesh ({@link io.meshmq.cluster.Mesh}). Values here are
+ * immutable or thread safe; {@link io.meshmq.cluster.link} runs on the cluster's event loop and the acceptor's I/O
+ * threads, {@link io.meshmq.cluster.routing} on the processor thread. Discovery, grouping handlers, core bridges and
+ * HA come with their issues.
  */
 package io.meshmq.cluster;

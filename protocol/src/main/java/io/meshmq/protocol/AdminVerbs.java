@@ -28,6 +28,8 @@ public final class AdminVerbs
     public static final String XA_COMMIT = "xa.commit";
     /** xid: rolls a prepared branch back by hand; its transaction manager is told so. */
     public static final String XA_ROLLBACK = "xa.rollback";
+    /** What every cluster verb begins with; a broker in no cluster refuses them all. */
+    public static final String CLUSTER_PREFIX = "cluster.";
     /** no arguments: node, id, url, state, backlog, forwarded, bindings, consumers for this node and every other it knows. */
     public static final String CLUSTER_STATUS = "cluster.status";
     /** HOST:PORT [active|inactive]: defines a cluster connection; it spreads to every member and survives restarts. */

@@ -1,9 +1,8 @@
 package io.meshmq.engine.net;
 
 import com.lmax.disruptor.RingBuffer;
-import io.meshmq.engine.cluster.ClusterCommand;
-import io.meshmq.engine.cluster.MemberDefinitions;
 import io.meshmq.engine.ring.EngineEvent;
+import io.meshmq.engine.ring.ExtensionCommand;
 import io.meshmq.engine.security.UserStore;
 import io.meshmq.protocol.BrokerEventEncoder;
 import io.meshmq.protocol.ConsumerFlags;
@@ -48,19 +47,22 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
     private final AtomicLong connectionIds;
     private final int maxFrameLength;
     private final UserStore users;
+    /** Decodes the extension's frames (the cluster's); null for a broker with no extension. */
+    private final ExtensionFrames frames;
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private final WireReader reader = new WireReader();
     private final WireWriter replies = new WireWriter(256);
     private final MessageHeaderFlyweight header = new MessageHeaderFlyweight();
     private ChannelConnection connection;
-    /** The HELLO came from another node of a cluster: only then are the CLUSTER_* frames accepted. */
+    /** The HELLO came from another node of a cluster: only then are the extension's frames accepted. */
     private boolean clusterRole;
     private boolean closing;
 
     public ClientCommandAdapter(
         final RingBuffer<EngineEvent> ring, final AtomicLong connectionIds,
-        final int maxFrameLength, final UserStore users)
+        final int maxFrameLength, final UserStore users, final ExtensionFrames frames)
     {
+        this.frames = frames;
         this.maxFrameLength = maxFrameLength;
         this.users = users;
         this.ring = ring;
@@ -139,6 +141,11 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
         }
         if (role == FrameDescriptor.ROLE_CLUSTER)
         {
+            if (frames == null)
+            {
+                throw new ProtocolException(ErrorCode.CLUSTER_MISMATCH, "this broker is in no cluster (start it with " +
+                    "--cluster NAME): it cannot take the cluster connection from " + ctx.channel().remoteAddress());
+            }
             if (users.isSecurityEnabled() && !users.rolesOf(authenticatedUser).contains(UserStore.CLUSTER_ROLE))
             {
                 throw new ProtocolException(ErrorCode.SECURITY, "user '" + authenticatedUser + "' of the cluster connection from " +
@@ -397,62 +404,12 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
             }
             case FrameType.PONG:
                 break;
-            case FrameType.CLUSTER_JOIN:
-            {
-                requireClusterRole(type);
-                final long correlationId = reader.readLong();
-                final String cluster = reader.readRequiredString("cluster name");
-                final String nodeId = reader.readRequiredString("node id");
-                final String nodeName = reader.readRequiredString("node name");
-                final String url = reader.readString();
-                reader.requireEnd("CLUSTER_JOIN");
-                final ClusterCommand command = new ClusterCommand.Join(cluster, nodeId, nodeName, url);
-                publish(EngineEvent.EXTENSION, correlationId, e -> e.command = command);
-                break;
-            }
-            case FrameType.CLUSTER_MEMBERS:
-            {
-                requireClusterRole(type);
-                final ClusterCommand command = new ClusterCommand.Members(MemberDefinitions.read(reader));
-                publish(EngineEvent.EXTENSION, 0, e -> e.command = command);
-                break;
-            }
-            case FrameType.CLUSTER_SEND:
-            {
-                requireClusterRole(type);
-                final long sequence = reader.readLong();
-                final byte kind = reader.readByte();
-                if (!DestinationType.isValid(kind))
-                {
-                    throw new ProtocolException("CLUSTER_SEND for unknown destination type " + kind);
-                }
-                final String address = readDestinationName();
-                final int count = reader.readCount(4);
-                if (count == 0)
-                {
-                    throw new ProtocolException("CLUSTER_SEND names no queue");
-                }
-                final String[] queues = new String[count];
-                for (int i = 0; i < count; i++)
-                {
-                    queues[i] = readDestinationName();
-                }
-                final byte[] message = reader.readRest();
-                header.wrap(message);
-                final long seq = ring.next();
-                try
-                {
-                    final EngineEvent e = claim(seq, EngineEvent.EXTENSION, sequence);
-                    e.command = new ClusterCommand.Receive(sequence, kind, address, queues, message);
-                }
-                finally
-                {
-                    ring.publish(seq);
-                }
-                break;
-            }
             default:
-                throw new ProtocolException("unexpected frame " + FrameType.name(type) + " from a client");
+                if (frames == null || !frames.decodes(type))
+                {
+                    throw new ProtocolException("unexpected frame " + FrameType.name(type) + " from a client");
+                }
+                onExtensionFrame(type);
         }
     }
 
@@ -616,6 +573,21 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
         event.connection = connection;
         event.correlationId = correlationId;
         return event;
+    }
+
+    private void onExtensionFrame(final byte type)
+    {
+        requireClusterRole(type);
+        final ExtensionCommand command = frames.decode(type, reader);
+        final long seq = ring.next();
+        try
+        {
+            claim(seq, EngineEvent.EXTENSION, command.correlationId()).command = command;
+        }
+        finally
+        {
+            ring.publish(seq);
+        }
     }
 
     private void requireClusterRole(final byte type)

@@ -1,5 +1,6 @@
 package io.meshmq.engine.processor;
 
+import io.meshmq.engine.extension.ProcessorExtension;
 import io.meshmq.protocol.AdminTable;
 import io.meshmq.protocol.AdminVerbs;
 
@@ -21,18 +22,19 @@ final class AdminCommands
     private final Paging paging;
     private final XaBranches xa;
     private final Consumer<ServerQueue> deleteSubscription;
-    private final Cluster cluster;
+    private final ProcessorExtension extension;
 
     AdminCommands(final Destinations destinations, final ScheduledDeliveries scheduled, final Durability durability,
-        final Paging paging, final XaBranches xa, final Consumer<ServerQueue> deleteSubscription, final Cluster cluster)
+        final Paging paging, final XaBranches xa, final Consumer<ServerQueue> deleteSubscription,
+        final ProcessorExtension extension)
     {
-        this.cluster = cluster;
         this.destinations = destinations;
         this.scheduled = scheduled;
         this.durability = durability;
         this.paging = paging;
         this.xa = xa;
         this.deleteSubscription = deleteSubscription;
+        this.extension = extension;
     }
 
     /**
@@ -41,18 +43,21 @@ final class AdminCommands
      */
     AdminTable run(final String verb, final String[] args)
     {
+        final AdminTable extended = extension.admin(verb, args);
+        if (extended != null)
+        {
+            return extended;
+        }
+        if (verb.startsWith(AdminVerbs.CLUSTER_PREFIX))
+        {
+            throw new IllegalStateException("this broker is in no cluster (start it with --cluster NAME)");
+        }
         switch (verb)
         {
             case AdminVerbs.QUEUE_LIST: return destinations.queueTable(scheduled);
             case AdminVerbs.TOPIC_LIST: return destinations.topicTable();
             case AdminVerbs.SUBSCRIPTION_LIST: return destinations.subscriptionTable();
             case AdminVerbs.XA_LIST: return xa.table();
-            case AdminVerbs.CLUSTER_STATUS: return cluster.statusTable();
-            case AdminVerbs.CLUSTER_LIST: return cluster.membersTable();
-            case AdminVerbs.CLUSTER_BINDINGS: return cluster.bindingsTable();
-            case AdminVerbs.CLUSTER_ADD:
-                return cluster.define(memberArgument(verb, args), args.length < 2 || !"inactive".equals(args[1]), false);
-            case AdminVerbs.CLUSTER_REMOVE: return cluster.define(memberArgument(verb, args), false, true);
             case AdminVerbs.XA_COMMIT: return xa.completeByHand(xidArgument(verb, args), true);
             case AdminVerbs.XA_ROLLBACK: return xa.completeByHand(xidArgument(verb, args), false);
             case AdminVerbs.QUEUE_CREATE:
@@ -77,10 +82,10 @@ final class AdminCommands
             case AdminVerbs.QUEUE_DELETE:
             {
                 final ServerQueue queue = existingQueue(verb, args);
-                if (queue.forwardsTo != null)
+                if (queue.drain != null)
                 {
-                    throw new IllegalStateException("'" + queue.name + "' holds the messages waiting for node '" +
-                        queue.forwardsTo.name + "' of the cluster; purge it to drop them, it cannot be deleted");
+                    throw new IllegalStateException("'" + queue.name + "' holds the messages waiting for " +
+                        queue.drain.describe() + "; purge it to drop them, it cannot be deleted");
                 }
                 if (!queue.consumers.isEmpty())
                 {
@@ -138,26 +143,6 @@ final class AdminCommands
             throw new IllegalArgumentException(verb + " takes one argument: a destination name");
         }
         return args[0];
-    }
-
-    private static String memberArgument(final String verb, final String[] args)
-    {
-        if (args.length < 1 || args.length > 2 || args[0] == null || args[0].isBlank())
-        {
-            throw new IllegalArgumentException(verb + " takes a member (HOST:PORT) and, for cluster.add, optionally " +
-                "active or inactive");
-        }
-        final String member = args[0].strip();
-        final int colon = member.lastIndexOf(':');
-        if (colon <= 0 || member.indexOf(' ') >= 0 || !member.substring(colon + 1).matches("[0-9]{1,5}"))
-        {
-            throw new IllegalArgumentException(verb + ": member '" + member + "' must be HOST:PORT");
-        }
-        if (args.length > 1 && !"inactive".equals(args[1]) && !"active".equals(args[1]))
-        {
-            throw new IllegalArgumentException(verb + ": '" + args[1] + "' must be active or inactive");
-        }
-        return member;
     }
 
     private static String xidArgument(final String verb, final String[] args)

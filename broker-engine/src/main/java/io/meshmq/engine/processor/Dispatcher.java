@@ -7,7 +7,7 @@ import java.util.List;
  * Hands waiting messages to consumers within their credit. Whatever changes a queue (a message arrives, a consumer
  * gets credit, a delivery comes back) touches it; the processor dispatches the touched queues after each command.
  * Queues whose consumers' connections are backed up stall until the connection drains (or the next tick looks
- * again). A forward queue's messages are the cluster's to send.
+ * again). A drained queue's messages are its drain's to take (an extension's store-and-forward queue).
  * <p>
  * Not thread safe: used only on the processor thread.
  */
@@ -15,17 +15,15 @@ final class Dispatcher
 {
     private final ConnectionWriter writer;
     private final DeadLetters deadLetters;
-    private final Cluster cluster;
     private final List<ServerQueue> touched = new ArrayList<>();
     /** Queues with messages for consumers whose connections are backed up. */
     private final List<ServerQueue> stalled = new ArrayList<>();
     private long nextDeliveryId;
 
-    Dispatcher(final ConnectionWriter writer, final DeadLetters deadLetters, final Cluster cluster)
+    Dispatcher(final ConnectionWriter writer, final DeadLetters deadLetters)
     {
         this.writer = writer;
         this.deadLetters = deadLetters;
-        this.cluster = cluster;
     }
 
     void touch(final ServerQueue queue)
@@ -91,9 +89,9 @@ final class Dispatcher
      */
     private void dispatch(final ServerQueue queue, final long nowMs)
     {
-        if (queue.forwardsTo != null)
+        if (queue.drain != null)
         {
-            cluster.forward(queue.forwardsTo);
+            queue.drain.drain(queue);
             return;
         }
         if (queue.consumers.isEmpty() || queue.deleted)

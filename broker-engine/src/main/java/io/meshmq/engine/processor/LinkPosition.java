@@ -9,7 +9,7 @@ import io.meshmq.engine.journal.JournalEntry;
  * <p>
  * Not thread safe: owned by the processor thread.
  */
-final class LinkPosition extends JournalEntry
+public final class LinkPosition extends JournalEntry
 {
     final String nodeId;
     /** The highest journaled: what a restart comes back to. */
@@ -17,10 +17,31 @@ final class LinkPosition extends JournalEntry
     /** The highest stored, non-persistent messages included: what resends are checked against while running. */
     long sequence;
 
-    LinkPosition(final String nodeId, final long sequence)
+    public LinkPosition(final String nodeId, final long sequence)
     {
         this.nodeId = nodeId;
         this.journaledSequence = sequence;
+        this.sequence = sequence;
+    }
+
+    public String nodeId()
+    {
+        return nodeId;
+    }
+
+    /**
+     * @return the highest sequence stored: a forward at or below it is a resend.
+     */
+    public long sequence()
+    {
+        return sequence;
+    }
+
+    /**
+     * A forward of this sequence (the next) is stored.
+     */
+    public void stored(final long sequence)
+    {
         this.sequence = sequence;
     }
 

@@ -4,7 +4,7 @@ package io.meshmq.engine.processor;
  * A message's place in one queue: its arrival order there and how often it was delivered from there. Also
  * the node of the queue's intrusive list while it waits, so a queue allocates nothing else per message.
  */
-final class MessageReference
+public final class MessageReference
 {
     final ServerMessage message;
     final ServerQueue queue;
@@ -22,5 +22,26 @@ final class MessageReference
         this.message = message;
         this.queue = queue;
         this.sequence = sequence;
+    }
+
+    public ServerMessage message()
+    {
+        return message;
+    }
+
+    /**
+     * @return the queue it waits in, or was taken from.
+     */
+    public ServerQueue queue()
+    {
+        return queue;
+    }
+
+    /**
+     * It was delivered (handed on) once more.
+     */
+    public void countDelivery()
+    {
+        deliveryCount++;
     }
 }

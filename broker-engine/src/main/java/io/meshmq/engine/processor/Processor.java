@@ -1,6 +1,8 @@
 package io.meshmq.engine.processor;
 
 import com.lmax.disruptor.EventHandler;
+import io.meshmq.engine.extension.EngineControl;
+import io.meshmq.engine.extension.ProcessorExtension;
 import io.meshmq.engine.journal.JournalCorruptException;
 import io.meshmq.engine.journal.JournalWriteException;
 import io.meshmq.engine.ring.ConnectionOutput;
@@ -19,6 +21,7 @@ import org.agrona.concurrent.EpochClock;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,10 +55,9 @@ public final class Processor implements EventHandler<EngineEvent>
     private final XaBranches xa;
     private final Paging paging;
     private final AdminCommands admin;
-    private final Cluster cluster;
     private final DeadLetters deadLetters;
     private final Dispatcher dispatcher;
-    /** The cluster, as the processor's one extension: its commands, batch ends, ticks and closed connections. */
+    /** The processor's one extension (the cluster), or {@link ProcessorExtension#NONE}. */
     private final ProcessorExtension extension;
     private final List<MessageReference> copies = new ArrayList<>();
     private final BlockedProducers blocked = new BlockedProducers();
@@ -113,12 +115,11 @@ public final class Processor implements EventHandler<EngineEvent>
         });
         this.destinations = new Destinations(durability, memory, paging);
         this.xa = new XaBranches(this, durability);
-        this.cluster = new Cluster(context.cluster(), destinations, durability, new ClusterHost());
-        this.extension = cluster;
+        this.extension = context.extension().apply(new Control());
         this.deadLetters = new DeadLetters(context.addressSettings(), destinations, durability);
-        this.dispatcher = new Dispatcher(writer, deadLetters, cluster);
-        destinations.changes = cluster::changed;
-        this.admin = new AdminCommands(destinations, scheduled, durability, paging, xa, this::deleteSubscription, cluster);
+        this.dispatcher = new Dispatcher(writer, deadLetters);
+        destinations.changes = extension::changed;
+        this.admin = new AdminCommands(destinations, scheduled, durability, paging, xa, this::deleteSubscription, extension);
         lastExpiryScanMs = clock.time();
         nextTickDueMs = lastExpiryScanMs + EXPIRY_SCAN_INTERVAL_MS;
     }
@@ -136,10 +137,10 @@ public final class Processor implements EventHandler<EngineEvent>
         processor.nowMs = clock.time();
         final List<PagePosition> positions = new ArrayList<>();
         durability.recover(processor.destinations, processor::restore, processor.xa::restore, positions::add,
-            processor.cluster::restorePosition);
+            processor.extension::restored);
         processor.paging.recover(processor.destinations, positions);
         processor.createConfiguredDestinations();
-        processor.cluster.recovered();
+        processor.extension.recovered();
         return processor;
     }
 
@@ -300,7 +301,7 @@ public final class Processor implements EventHandler<EngineEvent>
         {
             connectionsByClientId.put(event.clientId, connection);
         }
-        writer.helloOk(output, context.brokerName(), cluster.temporaryScope());
+        writer.helloOk(output, context.brokerName(), extension.temporaryScope());
     }
 
     private void onSetClientId(final EngineEvent event)
@@ -373,7 +374,7 @@ public final class Processor implements EventHandler<EngineEvent>
      */
     String checkRoutable(final byte type, final String name)
     {
-        return cluster.isRemoteTemporary(type, name) ? null : checkLocal(type, name);
+        return extension.isElsewhere(type, name) ? null : checkLocal(type, name);
     }
 
     /**
@@ -382,9 +383,10 @@ public final class Processor implements EventHandler<EngineEvent>
      */
     String checkLocal(final byte type, final String name)
     {
-        if (Cluster.isReserved(name))
+        final String refusal = extension.refusal(name);
+        if (refusal != null)
         {
-            return "'" + name + "' is reserved: names beginning with '" + Cluster.RESERVED_PREFIX + "' belong to the cluster";
+            return refusal;
         }
         switch (type)
         {
@@ -504,9 +506,9 @@ public final class Processor implements EventHandler<EngineEvent>
     void route(final String publisherClientId, final long publisherConnectionId, final byte type, final String name,
         final ServerMessage message, final List<MessageReference> into, final List<MessageReference> copies)
     {
-        if (cluster.routesRemotely(type, name))
+        if (extension.routes(type, name))
         {
-            cluster.route(type, name, message, publisherClientId, publisherConnectionId, into, copies);
+            extension.route(type, name, message, publisherClientId, publisherConnectionId, into, copies);
         }
         else if (DestinationType.isTopic(type))
         {
@@ -541,7 +543,7 @@ public final class Processor implements EventHandler<EngineEvent>
      */
     private boolean isHeld(final MessageReference reference)
     {
-        return isScheduled(reference.message) && !Cluster.isForwardQueue(reference.queue);
+        return isScheduled(reference.message) && !extension.ownsQueue(reference.queue.name);
     }
 
     void enqueue(final List<MessageReference> references)
@@ -767,7 +769,7 @@ public final class Processor implements EventHandler<EngineEvent>
         connection.consumers.put(consumer.id, consumer);
         queue.addConsumer(consumer);
         queue.attached++;
-        cluster.changed(queue);
+        extension.changed(queue);
         ok(event.connection, event.correlationId);
         dispatcher.touch(queue);
     }
@@ -955,7 +957,7 @@ public final class Processor implements EventHandler<EngineEvent>
         }
         consumer.closed = true;
         consumer.queue.removeConsumer(consumer);
-        cluster.changed(consumer.queue);
+        extension.changed(consumer.queue);
         final LongHashSet kept = new LongHashSet();
         for (final long deliveryId : event.deliveryIds)
         {
@@ -1130,7 +1132,7 @@ public final class Processor implements EventHandler<EngineEvent>
             return;
         }
         consumer.queue.removeConsumer(consumer);
-        cluster.changed(consumer.queue);
+        extension.changed(consumer.queue);
         returnAll(consumer);
         dispatcher.touch(consumer.queue);
         forget(consumer);
@@ -1445,14 +1447,80 @@ public final class Processor implements EventHandler<EngineEvent>
     }
 
     /**
-     * What the cluster may do to the processor's state.
+     * What the extension may do to the processor's state.
      */
-    private final class ClusterHost implements Cluster.Host
+    private final class Control implements EngineControl
     {
         @Override
-        public void write(final ConnectionOutput output, final WireWriter frame)
+        public long nowMs()
         {
-            writer.write(output, frame);
+            return nowMs;
+        }
+
+        @Override
+        public AddressSettings settingsOf(final String address)
+        {
+            return context.addressSettings().resolve(address);
+        }
+
+        @Override
+        public AddressSettings settingsOf(final ServerQueue queue)
+        {
+            return Processor.this.settingsOf(queue);
+        }
+
+        @Override
+        public ServerQueue queue(final String name)
+        {
+            return destinations.queue(name);
+        }
+
+        @Override
+        public ServerQueue existingQueue(final String name)
+        {
+            return destinations.queues.get(name);
+        }
+
+        @Override
+        public Collection<ServerQueue> queues()
+        {
+            return destinations.queues.values();
+        }
+
+        @Override
+        public TopicAddress topic(final String name)
+        {
+            return destinations.topic(name);
+        }
+
+        @Override
+        public TopicAddress existingTopic(final String name)
+        {
+            return destinations.topics.get(name);
+        }
+
+        @Override
+        public Collection<TopicAddress> topics()
+        {
+            return destinations.topics.values();
+        }
+
+        @Override
+        public int subscriptionCount()
+        {
+            return destinations.allSubscriptions().size();
+        }
+
+        @Override
+        public ServerMessage message(final byte[] encoded, final long originConnectionId)
+        {
+            return new ServerMessage(encoded, header.wrap(encoded), originConnectionId);
+        }
+
+        @Override
+        public void enqueue(final List<MessageReference> references)
+        {
+            Processor.this.enqueue(references);
         }
 
         @Override
@@ -1474,9 +1542,55 @@ public final class Processor implements EventHandler<EngineEvent>
         }
 
         @Override
-        public void enqueue(final List<MessageReference> references)
+        public long mark()
         {
-            Processor.this.enqueue(references);
+            return durability.mark();
+        }
+
+        @Override
+        public void acknowledge(final MessageReference reference)
+        {
+            reference.queue.messagesAcknowledged++;
+            durability.referenceGone(reference, true);
+        }
+
+        @Override
+        public void drop(final MessageReference reference)
+        {
+            durability.referenceGone(reference, true);
+        }
+
+        @Override
+        public boolean storeReceived(final LinkPosition position, final long sequence, final ServerMessage message,
+            final List<MessageReference> references)
+        {
+            return durability.linkReceived(position, sequence, message, references);
+        }
+
+        @Override
+        public void move(final List<MessageReference> originals, final List<MessageReference> copies)
+        {
+            final List<ServerMessage> messages = new ArrayList<>(copies.size());
+            final List<List<MessageReference>> references = new ArrayList<>(copies.size());
+            for (final MessageReference copy : copies)
+            {
+                messages.add(copy.message);
+                references.add(List.of(copy));
+            }
+            durability.transaction(messages, references, originals);
+            for (final MessageReference original : originals)
+            {
+                original.queue.remove(original);
+                original.queue.messagesAcknowledged++;
+                durability.referenceGone(original, false);
+            }
+            Processor.this.enqueue(copies);
+        }
+
+        @Override
+        public void write(final ConnectionOutput output, final WireWriter frame)
+        {
+            writer.write(output, frame);
         }
 
         @Override
@@ -1492,27 +1606,9 @@ public final class Processor implements EventHandler<EngineEvent>
         }
 
         @Override
-        public AddressSettings settingsOf(final String address)
-        {
-            return context.addressSettings().resolve(address);
-        }
-
-        @Override
-        public AddressSettings settingsOf(final ServerQueue queue)
-        {
-            return Processor.this.settingsOf(queue);
-        }
-
-        @Override
         public boolean isOpen(final ConnectionOutput output)
         {
             return connections.containsKey(output.id());
-        }
-
-        @Override
-        public long nowMs()
-        {
-            return nowMs;
         }
     }
 

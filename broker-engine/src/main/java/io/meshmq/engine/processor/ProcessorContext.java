@@ -1,9 +1,11 @@
 package io.meshmq.engine.processor;
 
-import io.meshmq.engine.cluster.ClusterIdentity;
+import io.meshmq.engine.extension.EngineControl;
+import io.meshmq.engine.extension.ProcessorExtension;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * What the processor needs from the broker's configuration.
@@ -16,11 +18,13 @@ import java.util.List;
  * @param globalMaxSize          bytes of messages all queues together may hold waiting in memory; -1 for no
  *                               limit.
  * @param pagingDirectory        where queues beyond their limits page; null for no paging (sends are refused).
- * @param cluster                this node's cluster, null for a broker in none.
+ * @param extension              makes the processor's extension (the cluster) given what it may do; returns
+ *                               {@link ProcessorExtension#NONE} for a broker with none.
  */
 public record ProcessorContext(
     String brokerName, boolean autoCreateDestinations, List<String> queues, List<String> topics,
-    AddressSettingsMatcher addressSettings, long globalMaxSize, Path pagingDirectory, ClusterIdentity cluster)
+    AddressSettingsMatcher addressSettings, long globalMaxSize, Path pagingDirectory,
+    Function<EngineControl, ProcessorExtension> extension)
 {
     public ProcessorContext
     {
@@ -33,6 +37,7 @@ public record ProcessorContext(
      */
     public static ProcessorContext of(final boolean autoCreate, final List<String> queues, final List<String> topics)
     {
-        return new ProcessorContext("meshmq", autoCreate, queues, topics, new AddressSettingsMatcher(), -1, null, null);
+        return new ProcessorContext("meshmq", autoCreate, queues, topics, new AddressSettingsMatcher(), -1, null,
+            control -> ProcessorExtension.NONE);
     }
 }

@@ -1,10 +1,13 @@
 package io.meshmq.engine.processor;
 
+import io.meshmq.engine.extension.QueueDrain;
 import io.meshmq.engine.journal.JournalEntry;
 import io.meshmq.selector.Selector;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -18,7 +21,7 @@ import java.util.function.Consumer;
  * <p>
  * Not thread safe: owned by the processor thread.
  */
-final class ServerQueue extends JournalEntry
+public final class ServerQueue extends JournalEntry
 {
     enum Kind
     {
@@ -53,10 +56,8 @@ final class ServerQueue extends JournalEntry
     private AddressSettings settings;
     /** Consumers (open, or closed but still holding messages) attached to this queue. */
     int attached;
-    /** A cluster forward queue: the node its messages go to (it has no consumers); else null. */
-    RemoteNode forwardsTo;
-    /** In a cluster, when its messages may move to another node's consumers; 0 while that is not pending. */
-    long redistributeAtMs;
+    /** Takes its messages instead of consumers (an extension's store-and-forward queue); else null. */
+    QueueDrain drain;
     boolean deleted;
     long messagesAdded;
     long messagesAcknowledged;
@@ -72,12 +73,121 @@ final class ServerQueue extends JournalEntry
         this.subscription = subscription;
     }
 
-    int size()
+    public String name()
+    {
+        return name;
+    }
+
+    /**
+     * @return a subscription's definition; null for a queue.
+     */
+    public SubscriptionSpec subscription()
+    {
+        return subscription;
+    }
+
+    /**
+     * @return true for a temporary queue (it lives as long as the connection that made it).
+     */
+    public boolean isTemporary()
+    {
+        return kind == Kind.TEMPORARY_QUEUE;
+    }
+
+    public boolean isDeleted()
+    {
+        return deleted;
+    }
+
+    /**
+     * @return what takes its messages instead of consumers, or null.
+     */
+    public QueueDrain drain()
+    {
+        return drain;
+    }
+
+    /**
+     * From now on {@code drain} takes its messages instead of consumers.
+     */
+    public void drainBy(final QueueDrain drain)
+    {
+        this.drain = drain;
+    }
+
+    /**
+     * @return true if it has an open consumer (not a browser) that would take the message.
+     */
+    public boolean hasConsumerFor(final ServerMessage message)
+    {
+        for (final ServerConsumer consumer : consumers)
+        {
+            if (!consumer.closed && !consumer.isBrowser() && (consumer.selector == null || message.matches(consumer.selector)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @return true if nothing waits and an open consumer has credit: a message added now is delivered at once.
+     */
+    public boolean keepsUp()
+    {
+        if (size > 0)
+        {
+            return false;
+        }
+        for (final ServerConsumer consumer : consumers)
+        {
+            if (!consumer.closed && consumer.hasCredit())
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @return how many open consumers (not browsers) it has.
+     */
+    public int openConsumers()
+    {
+        int open = 0;
+        for (final ServerConsumer consumer : consumers)
+        {
+            if (!consumer.closed && !consumer.isBrowser())
+            {
+                open++;
+            }
+        }
+        return open;
+    }
+
+    /**
+     * @return the distinct selectors of its open consumers (not browsers), in the order they came; a null entry for
+     * consumers that take every message.
+     */
+    public Set<String> consumerSelectors()
+    {
+        final Set<String> selectors = new LinkedHashSet<>();
+        for (final ServerConsumer consumer : consumers)
+        {
+            if (!consumer.closed && !consumer.isBrowser())
+            {
+                selectors.add(consumer.selector == null ? null : consumer.selector.text());
+            }
+        }
+        return selectors;
+    }
+
+    public int size()
     {
         return size;
     }
 
-    boolean isEmpty()
+    public boolean isEmpty()
     {
         return size == 0;
     }
@@ -113,7 +223,7 @@ final class ServerQueue extends JournalEntry
      * @return a new reference to the message, its place in arrival order taken now, not yet waiting (a
      * scheduled message waits for its time first: {@link #giveBack} links it then).
      */
-    MessageReference reference(final ServerMessage message)
+    public MessageReference reference(final ServerMessage message)
     {
         messagesAdded++;
         return new MessageReference(message, this, nextSequence++);
@@ -137,7 +247,7 @@ final class ServerQueue extends JournalEntry
     /**
      * @return the address this queue takes messages from: its topic for a subscription, else its own name.
      */
-    String address()
+    public String address()
     {
         return subscription != null ? subscription.topic() : name;
     }
@@ -185,7 +295,7 @@ final class ServerQueue extends JournalEntry
     /**
      * Puts a delivered message back in its original place.
      */
-    void giveBack(final MessageReference reference)
+    public void giveBack(final MessageReference reference)
     {
         final int p = reference.message.priority();
         MessageReference after = lastGivenBack != null && lastGivenBack.message.priority() == p &&
@@ -226,7 +336,7 @@ final class ServerQueue extends JournalEntry
     /**
      * @return the first message in order, or null.
      */
-    MessageReference first()
+    public MessageReference first()
     {
         for (int p = PRIORITIES - 1; p >= 0; p--)
         {
@@ -241,7 +351,7 @@ final class ServerQueue extends JournalEntry
     /**
      * @return the message after {@code reference} in order (possibly of a lower priority), or null.
      */
-    MessageReference after(final MessageReference reference)
+    public MessageReference after(final MessageReference reference)
     {
         if (reference.next != null)
         {
@@ -260,7 +370,7 @@ final class ServerQueue extends JournalEntry
     /**
      * Unlinks a waiting message.
      */
-    void remove(final MessageReference reference)
+    public void remove(final MessageReference reference)
     {
         final int p = reference.message.priority();
         if (reference.previous == null)
@@ -374,7 +484,7 @@ final class ServerQueue extends JournalEntry
     /**
      * @return true if this subscription takes the message (its selector and noLocal rule allow it).
      */
-    boolean accepts(final ServerMessage message, final String publisherClientId, final long publisherConnectionId)
+    public boolean accepts(final ServerMessage message, final String publisherClientId, final long publisherConnectionId)
     {
         final SubscriptionSpec spec = subscription;
         if (spec == null)

@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param durable  survives its consumers.
  * @param shared   may have several consumers, from any connection.
  */
-record SubscriptionSpec(
+public record SubscriptionSpec(
     String topic, String name, String clientId, Selector selector, boolean noLocal, boolean durable, boolean shared)
 {
     /**
@@ -32,7 +32,7 @@ record SubscriptionSpec(
         return topic.equals(other.topic) && noLocal == other.noLocal && Objects.equals(selectorText(), other.selectorText());
     }
 
-    String selectorText()
+    public String selectorText()
     {
         return selector == null ? null : selector.text();
     }

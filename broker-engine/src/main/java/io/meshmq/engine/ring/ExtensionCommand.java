@@ -7,4 +7,11 @@ package io.meshmq.engine.ring;
  */
 public interface ExtensionCommand
 {
+    /**
+     * @return what an answer to the command carries, so its sender can match it; 0 for none.
+     */
+    default long correlationId()
+    {
+        return 0;
+    }
 }

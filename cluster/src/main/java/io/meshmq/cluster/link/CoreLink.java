@@ -1,8 +1,7 @@
 package io.meshmq.cluster.link;
 
-import io.meshmq.engine.cluster.ClusterCommand;
-import io.meshmq.engine.cluster.ClusterInput;
-import io.meshmq.engine.cluster.MemberDefinitions;
+import io.meshmq.cluster.ClusterCommand;
+import io.meshmq.cluster.membership.MemberDefinitions;
 import io.meshmq.engine.net.NativeTransport;
 import io.meshmq.engine.ring.ConnectionOutput;
 import io.meshmq.protocol.DestinationType;

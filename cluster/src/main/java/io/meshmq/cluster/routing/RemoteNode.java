@@ -1,5 +1,7 @@
-package io.meshmq.engine.processor;
+package io.meshmq.cluster.routing;
 
+import io.meshmq.engine.processor.MessageReference;
+import io.meshmq.engine.processor.ServerQueue;
 import io.meshmq.engine.ring.ConnectionOutput;
 import org.agrona.collections.Long2ObjectHashMap;
 

@@ -1,16 +1,14 @@
-package io.meshmq.engine.cluster;
+package io.meshmq.cluster.link;
 
-import com.lmax.disruptor.EventTranslator;
-import com.lmax.disruptor.EventTranslatorOneArg;
-import com.lmax.disruptor.RingBuffer;
-import io.meshmq.engine.net.ChannelConnection;
+import io.meshmq.cluster.ClusterCommand;
+import io.meshmq.cluster.ClusterIdentity;
+import io.meshmq.cluster.MemberDefinition;
 import io.meshmq.engine.ring.ConnectionOutput;
-import io.meshmq.engine.ring.EngineEvent;
+import io.meshmq.engine.ring.ExtensionInput;
 import io.netty.channel.Channel;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -21,26 +19,12 @@ import java.util.function.Consumer;
  */
 public final class ClusterInput
 {
-    private static final EventTranslator<EngineEvent> WRITABLE = (event, sequence) ->
-    {
-        event.clear();
-        event.type = EngineEvent.WRITABLE;
-    };
-    private static final EventTranslatorOneArg<EngineEvent, ClusterCommand> EXTENSION = (event, sequence, command) ->
-    {
-        event.clear();
-        event.type = EngineEvent.EXTENSION;
-        event.command = command;
-    };
-
-    private final RingBuffer<EngineEvent> ring;
-    private final AtomicLong connectionIds;
+    private final ExtensionInput input;
     private final ClusterIdentity identity;
 
-    public ClusterInput(final RingBuffer<EngineEvent> ring, final AtomicLong connectionIds, final ClusterIdentity identity)
+    public ClusterInput(final ExtensionInput input, final ClusterIdentity identity)
     {
-        this.ring = ring;
-        this.connectionIds = connectionIds;
+        this.input = input;
         this.identity = identity;
     }
 
@@ -99,7 +83,7 @@ public final class ClusterInput
      */
     public ConnectionOutput output(final Channel channel)
     {
-        return new ChannelConnection(connectionIds.incrementAndGet(), channel);
+        return input.output(channel);
     }
 
     public void linkUp(final String nodeId, final String nodeName, final String url, final ConnectionOutput link)
@@ -133,11 +117,11 @@ public final class ClusterInput
      */
     public void writable()
     {
-        ring.publishEvent(WRITABLE);
+        input.writable();
     }
 
     private void publish(final ClusterCommand command)
     {
-        ring.publishEvent(EXTENSION, command);
+        input.publish(command);
     }
 }

@@ -1,4 +1,4 @@
-package io.meshmq.engine.cluster;
+package io.meshmq.cluster;
 
 /**
  * Who this node is in its cluster.

@@ -1,18 +1,28 @@
-package io.meshmq.engine.processor;
+package io.meshmq.cluster.routing;
 
-import io.meshmq.engine.cluster.ClusterCommand;
-import io.meshmq.engine.cluster.ClusterIdentity;
-import io.meshmq.engine.cluster.MemberDefinition;
-import io.meshmq.engine.cluster.MemberDefinitions;
+import io.meshmq.cluster.ClusterCommand;
+import io.meshmq.cluster.ClusterIdentity;
+import io.meshmq.cluster.MemberDefinition;
+import io.meshmq.cluster.membership.MemberDefinitions;
+import io.meshmq.engine.extension.EngineControl;
+import io.meshmq.engine.extension.ProcessorExtension;
+import io.meshmq.engine.extension.QueueDrain;
 import io.meshmq.engine.journal.JournalWriteException;
+import io.meshmq.engine.processor.AddressSettings;
+import io.meshmq.engine.processor.LinkPosition;
+import io.meshmq.engine.processor.MessageReference;
+import io.meshmq.engine.processor.ServerMessage;
+import io.meshmq.engine.processor.ServerQueue;
+import io.meshmq.engine.processor.SubscriptionSpec;
+import io.meshmq.engine.processor.TopicAddress;
 import io.meshmq.engine.ring.ConnectionOutput;
 import io.meshmq.engine.ring.ExtensionCommand;
 import io.meshmq.protocol.AdminTable;
+import io.meshmq.protocol.AdminVerbs;
 import io.meshmq.protocol.BrokerEventEncoder;
 import io.meshmq.protocol.DestinationType;
 import io.meshmq.protocol.ErrorCode;
 import io.meshmq.protocol.FrameType;
-import io.meshmq.protocol.MessageHeaderFlyweight;
 import io.meshmq.protocol.ProtocolException;
 import io.meshmq.protocol.TemporaryNames;
 import io.meshmq.protocol.WireWriter;
@@ -22,6 +32,7 @@ import org.agrona.collections.Long2ObjectHashMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,7 +55,7 @@ import java.util.TreeMap;
  * <p>
  * Not thread safe: owned by the processor thread.
  */
-final class Cluster implements ProcessorExtension
+public final class Cluster implements ProcessorExtension
 {
     /** Names beginning so are the cluster's own queues; clients cannot use them. */
     static final String RESERVED_PREFIX = "$mesh.";
@@ -63,37 +74,6 @@ final class Cluster implements ProcessorExtension
     private static final long PAUSE_AFTER_REFUSAL_MS = 1000;
     private static final long REPEAT_REFUSAL_LOG_MS = 60_000;
     private static final System.Logger LOG = System.getLogger(Cluster.class.getName());
-
-    /**
-     * What the cluster needs of the processor.
-     */
-    interface Host
-    {
-        void write(ConnectionOutput output, WireWriter frame);
-
-        void touch(ServerQueue queue);
-
-        void stalled(ServerQueue queue);
-
-        void expire(ServerQueue queue, MessageReference reference);
-
-        void enqueue(List<MessageReference> references);
-
-        void confirm(ConnectionOutput output, long correlationId, long mark);
-
-        void error(ConnectionOutput output, long correlationId, int code, String message);
-
-        AddressSettings settingsOf(String address);
-
-        AddressSettings settingsOf(ServerQueue queue);
-
-        /**
-         * @return false once the processor has seen the connection close.
-         */
-        boolean isOpen(ConnectionOutput output);
-
-        long nowMs();
-    }
 
     /**
      * A node that joined this one: it is told of every change to this node's bindings.
@@ -124,10 +104,7 @@ final class Cluster implements ProcessorExtension
     }
 
     private final ClusterIdentity identity;
-    private final Destinations destinations;
-    private final Durability durability;
-    private final Host host;
-    private final MessageHeaderFlyweight header = new MessageHeaderFlyweight();
+    private final EngineControl control;
     private final WireWriter frame = new WireWriter(64 * 1024);
     private final Map<String, RemoteNode> nodes = new TreeMap<>();
     /** Remote queue bindings by queue name, and remote subscriptions by topic name. */
@@ -144,25 +121,21 @@ final class Cluster implements ProcessorExtension
     private final Map<String, Long> refusalsLogged = new HashMap<>();
     /** Cluster connections defined at run time; null outside a cluster. */
     private final MemberDefinitions definitions;
+    /** Queues whose messages may move to other nodes' consumers once this time (ms) has come. */
+    private final Map<ServerQueue, Long> redistributeAtMs = new IdentityHashMap<>();
     private long nextSequence;
     private long lastRedistributionMs;
 
     /**
-     * @param identity null for a broker outside any cluster: then nothing here does anything.
+     * @param identity who this node is in its cluster.
+     * @param control  what the processor lets the cluster do.
      */
-    Cluster(final ClusterIdentity identity, final Destinations destinations, final Durability durability, final Host host)
+    public Cluster(final ClusterIdentity identity, final EngineControl control)
     {
         this.identity = identity;
-        this.destinations = destinations;
-        this.durability = durability;
-        this.host = host;
-        this.nextSequence = identity == null ? 0 : identity.incarnation() << INCARNATION_SHIFT;
-        this.definitions = identity == null ? null : MemberDefinitions.load(identity.definitions());
-    }
-
-    boolean isOn()
-    {
-        return identity != null;
+        this.control = control;
+        this.nextSequence = identity.incarnation() << INCARNATION_SHIFT;
+        this.definitions = MemberDefinitions.load(identity.definitions());
     }
 
     static boolean isReserved(final String name)
@@ -170,13 +143,21 @@ final class Cluster implements ProcessorExtension
         return name.startsWith(RESERVED_PREFIX);
     }
 
+    @Override
+    public String refusal(final String name)
+    {
+        return isReserved(name) ?
+            "'" + name + "' is reserved: names beginning with '" + RESERVED_PREFIX + "' belong to the cluster" : null;
+    }
+
     /**
      * @return true for a queue of messages waiting to cross to another node (known by its name, so also while
      * recovery rebuilds it).
      */
-    static boolean isForwardQueue(final ServerQueue queue)
+    @Override
+    public boolean ownsQueue(final String name)
     {
-        return queue.name.startsWith(FORWARD_QUEUE_PREFIX);
+        return name.startsWith(FORWARD_QUEUE_PREFIX);
     }
 
     /**
@@ -184,9 +165,10 @@ final class Cluster implements ProcessorExtension
      * id and incarnation, so a name is never made twice in the cluster, not even after a restart; null outside a
      * cluster.
      */
-    String temporaryScope()
+    @Override
+    public String temporaryScope()
     {
-        return identity == null ? null : identity.nodeId() + "." + identity.incarnation();
+        return identity.nodeId() + "." + identity.incarnation();
     }
 
     /**
@@ -195,7 +177,7 @@ final class Cluster implements ProcessorExtension
      */
     private RemoteNode temporaryOwner(final byte type, final String name)
     {
-        if (identity == null || (type != DestinationType.TEMPORARY_QUEUE && type != DestinationType.TEMPORARY_TOPIC))
+        if (type != DestinationType.TEMPORARY_QUEUE && type != DestinationType.TEMPORARY_TOPIC)
         {
             return null;
         }
@@ -206,29 +188,32 @@ final class Cluster implements ProcessorExtension
     /**
      * @return true if the temporary destination lives on another node this one can forward to.
      */
-    boolean isRemoteTemporary(final byte type, final String name)
+    @Override
+    public boolean isElsewhere(final byte type, final String name)
     {
         return temporaryOwner(type, name) != null;
     }
 
     // ---- recovery -----------------------------------------------------------------------------------------
 
-    void restorePosition(final LinkPosition position)
+    @Override
+    public void restored(final LinkPosition position)
     {
-        positions.put(position.nodeId, position);
+        positions.put(position.nodeId(), position);
     }
 
     /**
      * Forward queues found by recovery are nodes this one had messages for: known, down, until their links
      * come up.
      */
-    void recovered()
+    @Override
+    public void recovered()
     {
-        for (final ServerQueue queue : destinations.queues.values())
+        for (final ServerQueue queue : control.queues())
         {
-            if (queue.name.startsWith(FORWARD_QUEUE_PREFIX))
+            if (queue.name().startsWith(FORWARD_QUEUE_PREFIX))
             {
-                node(queue.name.substring(FORWARD_QUEUE_PREFIX.length()));
+                node(queue.name().substring(FORWARD_QUEUE_PREFIX.length()));
             }
         }
     }
@@ -238,9 +223,9 @@ final class Cluster implements ProcessorExtension
         RemoteNode node = nodes.get(nodeId);
         if (node == null)
         {
-            final ServerQueue forwardQueue = destinations.queue(FORWARD_QUEUE_PREFIX + nodeId);
+            final ServerQueue forwardQueue = control.queue(FORWARD_QUEUE_PREFIX + nodeId);
             node = new RemoteNode(nodeId, forwardQueue);
-            forwardQueue.forwardsTo = node;
+            forwardQueue.drainBy(new NodeDrain(node));
             nodes.put(nodeId, node);
         }
         return node;
@@ -251,12 +236,9 @@ final class Cluster implements ProcessorExtension
     /**
      * @return true if other nodes have bindings for the destination, so {@link #route} must decide.
      */
-    boolean routesRemotely(final byte type, final String name)
+    @Override
+    public boolean routes(final byte type, final String name)
     {
-        if (identity == null)
-        {
-            return false;
-        }
         final List<RemoteBinding> remote = type == DestinationType.QUEUE ? queueBindings.get(name) :
             type == DestinationType.TOPIC ? topicBindings.get(name) : null;
         return remote != null && !remote.isEmpty() || temporaryOwner(type, name) != null;
@@ -266,7 +248,8 @@ final class Cluster implements ProcessorExtension
      * Routes a message among this node's queues ({@code into}) and other nodes' (copies in their forward
      * queues, {@code copies}), by the address's load balancing.
      */
-    void route(final byte type, final String name, final ServerMessage message, final String publisherClientId,
+    @Override
+    public void route(final byte type, final String name, final ServerMessage message, final String publisherClientId,
         final long publisherConnectionId, final List<MessageReference> into, final List<MessageReference> copies)
     {
         final RemoteNode owner = temporaryOwner(type, name);
@@ -276,11 +259,11 @@ final class Cluster implements ProcessorExtension
             copies.add(forwardCopy(message, owner, type, name, List.of(name)));
             return;
         }
-        final AddressSettings.LoadBalancing balancing = host.settingsOf(name).loadBalancing();
+        final AddressSettings.LoadBalancing balancing = control.settingsOf(name).loadBalancing();
         targets.clear();
         if (type == DestinationType.QUEUE)
         {
-            final ServerQueue local = destinations.queue(name);
+            final ServerQueue local = control.queue(name);
             final Object choice = choose(balancing, local, queueBindings.get(name), message, name);
             if (choice instanceof RemoteBinding)
             {
@@ -293,10 +276,10 @@ final class Cluster implements ProcessorExtension
         }
         else
         {
-            final TopicAddress topic = destinations.topic(name);
-            topic.messagesPublished++;
+            final TopicAddress topic = control.topic(name);
+            topic.published();
             groups.clear();
-            for (final ServerQueue subscription : topic.subscriptions)
+            for (final ServerQueue subscription : topic.subscriptions())
             {
                 if (subscription.accepts(message, publisherClientId, publisherConnectionId))
                 {
@@ -337,8 +320,8 @@ final class Cluster implements ProcessorExtension
 
     private static String routingKey(final ServerQueue subscription)
     {
-        final SubscriptionSpec spec = subscription.subscription;
-        return spec.durable() || spec.shared() ? subscription.name : "\u0000" + subscription.name;
+        final SubscriptionSpec spec = subscription.subscription();
+        return spec.durable() || spec.shared() ? subscription.name() : "\u0000" + subscription.name();
     }
 
     private void target(final RemoteBinding binding)
@@ -367,8 +350,8 @@ final class Cluster implements ProcessorExtension
             candidates.addAll(remote);
             return next(key, candidates);
         }
-        final boolean localTakes = local != null && hasConsumerFor(local, message);
-        if (localTakes && keepsUp(local))
+        final boolean localTakes = local != null && local.hasConsumerFor(message);
+        if (localTakes && local.keepsUp())
         {
             return local;
         }
@@ -403,38 +386,6 @@ final class Cluster implements ProcessorExtension
         return candidates.get(index);
     }
 
-    private static boolean hasConsumerFor(final ServerQueue queue, final ServerMessage message)
-    {
-        for (final ServerConsumer consumer : queue.consumers)
-        {
-            if (!consumer.closed && !consumer.isBrowser() && (consumer.selector == null || message.matches(consumer.selector)))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * @return true if the queue has nothing waiting and a consumer with credit: a message sent now is
-     * delivered at once.
-     */
-    private static boolean keepsUp(final ServerQueue queue)
-    {
-        if (queue.size() > 0)
-        {
-            return false;
-        }
-        for (final ServerConsumer consumer : queue.consumers)
-        {
-            if (!consumer.closed && consumer.hasCredit())
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
     @Override
     public void onCommand(final ConnectionOutput connection, final long correlationId, final ExtensionCommand command)
     {
@@ -453,7 +404,7 @@ final class Cluster implements ProcessorExtension
         }
         else if (command instanceof ClusterCommand.Join join)
         {
-            if (host.isOpen(connection))
+            if (control.isOpen(connection))
             {
                 join(connection, correlationId, join.clusterName(), join.nodeId(), join.nodeName(), join.url());
             }
@@ -492,7 +443,7 @@ final class Cluster implements ProcessorExtension
             ROUTE_PROPERTY, route.toString(),
             SEQUENCE_PROPERTY, ++nextSequence,
             PRIORITY_PROPERTY, message.priority()), Set.of(), message.expiration(), FORWARD_PRIORITY);
-        final ServerMessage copy = new ServerMessage(encoded, header.wrap(encoded), message.originConnectionId());
+        final ServerMessage copy = control.message(encoded, message.originConnectionId());
         return node.forwardQueue.reference(copy);
     }
 
@@ -514,7 +465,7 @@ final class Cluster implements ProcessorExtension
         LOG.log(System.Logger.Level.INFO, "cluster link to node '" + nodeName + "' (" + url + ") is up; " +
             node.backlog() + " messages wait to cross it");
         sendMembers(link);
-        host.touch(node.forwardQueue);
+        control.touch(node.forwardQueue);
     }
 
     /**
@@ -558,7 +509,7 @@ final class Cluster implements ProcessorExtension
      */
     void forward(final RemoteNode node)
     {
-        if (node.link == null || node.pausedUntilMs > host.nowMs())
+        if (node.link == null || node.pausedUntilMs > control.nowMs())
         {
             return;
         }
@@ -568,21 +519,21 @@ final class Cluster implements ProcessorExtension
         {
             if (!node.link.isWritable())
             {
-                host.stalled(queue);
+                control.stalled(queue);
                 return;
             }
             final MessageReference next = queue.after(reference);
-            if (reference.message.isExpired(host.nowMs()))
+            if (reference.message().isExpired(control.nowMs()))
             {
                 queue.remove(reference);
-                host.expire(queue, reference);
+                control.expire(queue, reference);
             }
             else
             {
                 queue.remove(reference);
                 if (send(node, reference))
                 {
-                    reference.deliveryCount++;
+                    reference.countDelivery();
                 }
             }
             reference = next;
@@ -594,7 +545,7 @@ final class Cluster implements ProcessorExtension
      */
     private boolean send(final RemoteNode node, final MessageReference reference)
     {
-        final ServerMessage copy = reference.message;
+        final ServerMessage copy = reference.message();
         final long sequence;
         final String route;
         final int priority;
@@ -610,7 +561,7 @@ final class Cluster implements ProcessorExtension
         {
             LOG.log(System.Logger.Level.ERROR, "dropped a message in the forward queue to node '" + node.name +
                 "': its route cannot be read (" + ex + ")");
-            durability.referenceGone(reference, true);
+            control.drop(reference);
             return false;
         }
         final String[] parts = route.split("\u0000", -1);
@@ -624,7 +575,7 @@ final class Cluster implements ProcessorExtension
             frame.writeString(parts[i]);
         }
         frame.writeRaw(original, 0, original.length).endFrame();
-        host.write(node.link, frame);
+        control.write(node.link, frame);
         node.inFlight.put(sequence, reference);
         return true;
     }
@@ -644,18 +595,17 @@ final class Cluster implements ProcessorExtension
         if (failure == null)
         {
             node.forwarded++;
-            node.forwardQueue.messagesAcknowledged++;
-            durability.referenceGone(reference, true);
+            control.acknowledge(reference);
             if (!node.forwardQueue.isEmpty())
             {
-                host.touch(node.forwardQueue);
+                control.touch(node.forwardQueue);
             }
             return;
         }
         LOG.log(System.Logger.Level.WARNING, "node '" + node.name + "' refused a forwarded message, sent again in " +
             PAUSE_AFTER_REFUSAL_MS + " ms: " + failure);
         node.forwardQueue.giveBack(reference);
-        node.pausedUntilMs = host.nowMs() + PAUSE_AFTER_REFUSAL_MS;
+        node.pausedUntilMs = control.nowMs() + PAUSE_AFTER_REFUSAL_MS;
     }
 
     // ---- receiving ----------------------------------------------------------------------------------------
@@ -668,12 +618,6 @@ final class Cluster implements ProcessorExtension
     void join(final ConnectionOutput output, final long correlationId, final String clusterName, final String nodeId,
         final String nodeName, final String url)
     {
-        if (identity == null)
-        {
-            refuse(output, correlationId, "node '" + nodeName + "' of cluster '" + clusterName + "' cannot join this " +
-                "broker: it is in no cluster (start it with --cluster NAME)");
-            return;
-        }
         if (!identity.clusterName().equals(clusterName))
         {
             refuse(output, correlationId, "node '" + nodeName + "' of cluster '" + clusterName + "' cannot join node '" + identity.nodeName() + "' of cluster '" + identity.clusterName() +
@@ -683,7 +627,7 @@ final class Cluster implements ProcessorExtension
         if (identity.nodeId().equals(nodeId))
         {
             // Expected: a member list may name the node itself. The link learns so and stops.
-            host.error(output, correlationId, ErrorCode.CLUSTER_MISMATCH, "node '" + nodeName + "' connected to itself " +
+            control.error(output, correlationId, ErrorCode.CLUSTER_MISMATCH, "node '" + nodeName + "' connected to itself " +
                 "(its member list names its own address, which is fine: that link is not used)");
             output.close();
             return;
@@ -699,20 +643,20 @@ final class Cluster implements ProcessorExtension
         peers.put(output.id(), peer);
         BrokerEventEncoder.beginReply(frame, correlationId).writeString(identity.nodeId()).writeString(identity.nodeName())
             .endFrame();
-        host.write(output, frame);
-        for (final ServerQueue queue : destinations.queues.values())
+        control.write(output, frame);
+        for (final ServerQueue queue : control.queues())
         {
             announce(peer, queue);
         }
-        for (final TopicAddress topic : destinations.topics.values())
+        for (final TopicAddress topic : control.topics())
         {
-            for (final ServerQueue subscription : topic.subscriptions)
+            for (final ServerQueue subscription : topic.subscriptions())
             {
                 announce(peer, subscription);
             }
         }
         frame.reset().beginFrame(FrameType.CLUSTER_BINDING).writeByte(DestinationType.NONE).endFrame();
-        host.write(output, frame);
+        control.write(output, frame);
         // The joining node is a member from now on, unless a definition says otherwise; and it learns ours.
         if (url != null && definitions.get(url) == null)
         {
@@ -728,7 +672,7 @@ final class Cluster implements ProcessorExtension
         frame.reset().beginFrame(FrameType.CLUSTER_MEMBERS);
         MemberDefinitions.write(frame, definitions.all());
         frame.endFrame();
-        host.write(output, frame);
+        control.write(output, frame);
     }
 
     /**
@@ -737,10 +681,6 @@ final class Cluster implements ProcessorExtension
      */
     void mergeMembers(final List<MemberDefinition> heard)
     {
-        if (identity == null)
-        {
-            return;
-        }
         boolean changed = false;
         for (final MemberDefinition definition : heard)
         {
@@ -802,13 +742,13 @@ final class Cluster implements ProcessorExtension
             {
                 final MemberDefinition definition = definitions.get(node.url);
                 node.state = (definition.removed() ? "removed" : "switched off") + " (member " + node.url + ")" +
-                    (node.backlog() == 0 ? "" : "; " + node.backlog() + " messages wait in " + node.forwardQueue.name);
+                    (node.backlog() == 0 ? "" : "; " + node.backlog() + " messages wait in " + node.forwardQueue.name());
                 if (!node.bindings.isEmpty())
                 {
                     LOG.log(System.Logger.Level.INFO, "node '" + node.name + "' (member " + node.url + ") is " +
                         (definition.removed() ? "removed" : "switched off") + ": its " + node.bindings.size() +
                         " queues and subscriptions are forgotten" + (node.backlog() == 0 ? "" : "; " + node.backlog() +
-                        " messages for it wait in " + node.forwardQueue.name));
+                        " messages for it wait in " + node.forwardQueue.name()));
                     new ArrayList<>(node.bindings.values()).forEach(this::unbind);
                 }
             }
@@ -820,12 +760,8 @@ final class Cluster implements ProcessorExtension
      */
     AdminTable define(final String member, final boolean active, final boolean removed)
     {
-        if (identity == null)
-        {
-            throw new IllegalStateException("this broker is in no cluster (start it with --cluster NAME)");
-        }
         final MemberDefinition previous = definitions.get(member);
-        final long stamp = Math.max(host.nowMs(), previous == null ? 0 : previous.stamp() + 1);
+        final long stamp = Math.max(control.nowMs(), previous == null ? 0 : previous.stamp() + 1);
         mergeMembers(List.of(new MemberDefinition(member, active, removed, stamp, identity.nodeId())));
         return new AdminTable("member", "state").row(member, removed ? "removed" : active ? "active" : "inactive");
     }
@@ -836,10 +772,6 @@ final class Cluster implements ProcessorExtension
     AdminTable membersTable()
     {
         final AdminTable table = new AdminTable("member", "definition", "link");
-        if (identity == null)
-        {
-            return table;
-        }
         final String self = identity.url().get();
         for (final MemberDefinition definition : definitions.all())
         {
@@ -858,17 +790,42 @@ final class Cluster implements ProcessorExtension
         return table;
     }
 
+    /**
+     * Takes a node's forward queue: what waits there is sent over the node's link.
+     */
+    private final class NodeDrain implements QueueDrain
+    {
+        private final RemoteNode node;
+
+        NodeDrain(final RemoteNode node)
+        {
+            this.node = node;
+        }
+
+        @Override
+        public void drain(final ServerQueue queue)
+        {
+            forward(node);
+        }
+
+        @Override
+        public String describe()
+        {
+            return "node '" + node.name + "' of the cluster";
+        }
+    }
+
     private void refuse(final ConnectionOutput output, final long correlationId, final String reason)
     {
         // A misconfigured node retries for ever: say so once a minute, not at every attempt.
         final Long loggedAt = refusalsLogged.get(reason);
-        if (loggedAt == null || host.nowMs() - loggedAt >= REPEAT_REFUSAL_LOG_MS)
+        if (loggedAt == null || control.nowMs() - loggedAt >= REPEAT_REFUSAL_LOG_MS)
         {
-            refusalsLogged.put(reason, host.nowMs());
+            refusalsLogged.put(reason, control.nowMs());
             LOG.log(System.Logger.Level.WARNING, "refused a cluster connection from " + output.remoteAddress() + ": " + reason +
                 " (logged again only after a minute)");
         }
-        host.error(output, correlationId, ErrorCode.CLUSTER_MISMATCH, reason);
+        control.error(output, correlationId, ErrorCode.CLUSTER_MISMATCH, reason);
         output.close();
     }
 
@@ -887,7 +844,7 @@ final class Cluster implements ProcessorExtension
         final Peer peer = peers.get(output.id());
         if (peer == null || !peer.current)
         {
-            host.error(output, sequence, ErrorCode.ILLEGAL_STATE, peer == null ?
+            control.error(output, sequence, ErrorCode.ILLEGAL_STATE, peer == null ?
                 "CLUSTER_SEND before CLUSTER_JOIN" : "this link was replaced by a newer one of the same node");
             return;
         }
@@ -897,37 +854,37 @@ final class Cluster implements ProcessorExtension
             position = new LinkPosition(peer.nodeId, 0);
             positions.put(peer.nodeId, position);
         }
-        final long mark = durability.mark();
-        if (sequence <= position.sequence)
+        final long mark = control.mark();
+        if (sequence <= position.sequence())
         {
-            host.confirm(output, sequence, mark);
+            control.confirm(output, sequence, mark);
             return;
         }
-        final ServerMessage message = new ServerMessage(encoded, header.wrap(encoded), 0);
+        final ServerMessage message = control.message(encoded, 0);
         final List<MessageReference> references = new ArrayList<>(queues.length);
         if (kind == DestinationType.QUEUE)
         {
             for (final String name : queues)
             {
-                references.add(destinations.queue(name).reference(message));
+                references.add(control.queue(name).reference(message));
             }
         }
         else if (kind == DestinationType.TEMPORARY_QUEUE)
         {
             // Gone with its connection meanwhile: the message goes with it, as it would had it been here.
-            final ServerQueue queue = destinations.queues.get(address);
-            if (queue != null && queue.kind == ServerQueue.Kind.TEMPORARY_QUEUE)
+            final ServerQueue queue = control.existingQueue(address);
+            if (queue != null && queue.isTemporary())
             {
                 references.add(queue.reference(message));
             }
         }
         else if (kind == DestinationType.TEMPORARY_TOPIC)
         {
-            final TopicAddress topic = destinations.topics.get(address);
-            if (topic != null && topic.temporary)
+            final TopicAddress topic = control.existingTopic(address);
+            if (topic != null && topic.isTemporary())
             {
-                topic.messagesPublished++;
-                for (final ServerQueue subscription : topic.subscriptions)
+                topic.published();
+                for (final ServerQueue subscription : topic.subscriptions())
                 {
                     if (subscription.accepts(message, null, 0))
                     {
@@ -938,12 +895,12 @@ final class Cluster implements ProcessorExtension
         }
         else
         {
-            final TopicAddress topic = destinations.topics.get(address);
-            for (final ServerQueue subscription : topic == null ? List.<ServerQueue>of() : topic.subscriptions)
+            final TopicAddress topic = control.existingTopic(address);
+            for (final ServerQueue subscription : topic == null ? List.<ServerQueue>of() : topic.subscriptions())
             {
                 for (final String name : queues)
                 {
-                    if (subscription.name.equals(name))
+                    if (subscription.name().equals(name))
                     {
                         references.add(subscription.reference(message));
                     }
@@ -952,19 +909,19 @@ final class Cluster implements ProcessorExtension
         }
         try
         {
-            durability.linkReceived(position, sequence, message, references);
+            control.storeReceived(position, sequence, message, references);
         }
         catch (final JournalWriteException ex)
         {
             // Refused, and the link closed: the sender sends this and everything after it again, in order.
-            host.error(output, sequence, ErrorCode.STORAGE, "message not stored: " + ex.getMessage());
+            control.error(output, sequence, ErrorCode.STORAGE, "message not stored: " + ex.getMessage());
             peer.current = false;
             output.close();
             return;
         }
-        position.sequence = sequence;
-        host.enqueue(references);
-        host.confirm(output, sequence, mark);
+        position.stored(sequence);
+        control.enqueue(references);
+        control.confirm(output, sequence, mark);
     }
 
     // ---- what this node tells others ------------------------------------------------------------------------
@@ -973,9 +930,14 @@ final class Cluster implements ProcessorExtension
      * A queue or subscription was made or deleted, or its consumers changed: the nodes that joined this one
      * hear of it at the end of the batch.
      */
-    void changed(final ServerQueue queue)
+    @Override
+    public void changed(final ServerQueue queue)
     {
-        if (identity != null && !peers.isEmpty() && isAnnounced(queue))
+        if (queue.isDeleted())
+        {
+            redistributeAtMs.remove(queue);
+        }
+        if (!peers.isEmpty() && isAnnounced(queue))
         {
             changed.add(queue);
         }
@@ -983,7 +945,7 @@ final class Cluster implements ProcessorExtension
 
     private static boolean isAnnounced(final ServerQueue queue)
     {
-        return queue.kind != ServerQueue.Kind.TEMPORARY_QUEUE && !isReserved(queue.name);
+        return !queue.isTemporary() && !isReserved(queue.name());
     }
 
     @Override
@@ -1009,23 +971,15 @@ final class Cluster implements ProcessorExtension
         {
             return;
         }
-        final SubscriptionSpec spec = queue.subscription;
+        final SubscriptionSpec spec = queue.subscription();
         final boolean subscription = spec != null;
-        int consumers = 0;
-        final Set<String> selectors = new LinkedHashSet<>();
-        for (final ServerConsumer consumer : queue.consumers)
-        {
-            if (!consumer.closed && !consumer.isBrowser())
-            {
-                consumers++;
-                selectors.add(consumer.selector == null ? null : consumer.selector.text());
-            }
-        }
+        final int consumers = queue.openConsumers();
+        final Set<String> selectors = queue.consumerSelectors();
         frame.reset().beginFrame(FrameType.CLUSTER_BINDING)
             .writeByte(subscription ? DestinationType.TOPIC : DestinationType.QUEUE)
-            .writeString(subscription ? spec.topic() : queue.name)
-            .writeString(queue.name)
-            .writeBoolean(!queue.deleted)
+            .writeString(subscription ? spec.topic() : queue.name())
+            .writeString(queue.name())
+            .writeBoolean(!queue.isDeleted())
             .writeBoolean(!subscription || spec.durable() || spec.shared())
             .writeString(subscription ? spec.selectorText() : null)
             .writeInt(consumers)
@@ -1035,7 +989,7 @@ final class Cluster implements ProcessorExtension
             frame.writeString(selector);
         }
         frame.endFrame();
-        host.write(peer.output, frame);
+        control.write(peer.output, frame);
     }
 
     // ---- what other nodes tell this one ---------------------------------------------------------------------
@@ -1116,22 +1070,18 @@ final class Cluster implements ProcessorExtension
     @Override
     public long nextTickDueMs(final long nowMs)
     {
-        return identity == null || nodes.isEmpty() ? Long.MAX_VALUE : lastRedistributionMs + REDISTRIBUTION_CHECK_MS;
+        return nodes.isEmpty() ? Long.MAX_VALUE : lastRedistributionMs + REDISTRIBUTION_CHECK_MS;
     }
 
     @Override
     public void onTick(final long nowMs)
     {
-        if (identity == null)
-        {
-            return;
-        }
         for (final RemoteNode node : nodes.values())
         {
             if (node.isUp() && node.pausedUntilMs != 0 && node.pausedUntilMs <= nowMs)
             {
                 node.pausedUntilMs = 0;
-                host.touch(node.forwardQueue);
+                control.touch(node.forwardQueue);
             }
         }
         redistribute(nowMs);
@@ -1146,7 +1096,7 @@ final class Cluster implements ProcessorExtension
      */
     void redistribute(final long nowMs)
     {
-        if (identity == null || nowMs - lastRedistributionMs < REDISTRIBUTION_CHECK_MS)
+        if (nowMs - lastRedistributionMs < REDISTRIBUTION_CHECK_MS)
         {
             return;
         }
@@ -1155,18 +1105,18 @@ final class Cluster implements ProcessorExtension
         {
             return;
         }
-        for (final ServerQueue queue : new ArrayList<>(destinations.queues.values()))
+        for (final ServerQueue queue : new ArrayList<>(control.queues()))
         {
-            redistribute(queue, queueBindings.get(queue.name), nowMs);
+            redistribute(queue, queueBindings.get(queue.name()), nowMs);
         }
-        for (final TopicAddress topic : destinations.topics.values())
+        for (final TopicAddress topic : control.topics())
         {
-            final List<RemoteBinding> remote = topicBindings.get(topic.name);
+            final List<RemoteBinding> remote = topicBindings.get(topic.name());
             if (remote != null)
             {
-                for (final ServerQueue subscription : new ArrayList<>(topic.subscriptions))
+                for (final ServerQueue subscription : new ArrayList<>(topic.subscriptions()))
                 {
-                    final SubscriptionSpec spec = subscription.subscription;
+                    final SubscriptionSpec spec = subscription.subscription();
                     if (spec.durable() || spec.shared())
                     {
                         redistribute(subscription, remote, nowMs);
@@ -1178,17 +1128,17 @@ final class Cluster implements ProcessorExtension
 
     private void redistribute(final ServerQueue queue, final List<RemoteBinding> remote, final long nowMs)
     {
-        if (remote == null || queue.size() == 0 || queue.forwardsTo != null || hasOpenConsumers(queue) ||
-            queue.kind == ServerQueue.Kind.TEMPORARY_QUEUE)
+        if (remote == null || queue.size() == 0 || queue.drain() != null || queue.openConsumers() > 0 ||
+            queue.isTemporary())
         {
-            queue.redistributeAtMs = 0;
+            redistributeAtMs.remove(queue);
             return;
         }
-        final AddressSettings settings = host.settingsOf(queue);
+        final AddressSettings settings = control.settingsOf(queue);
         final List<RemoteBinding> takers = new ArrayList<>();
         for (final RemoteBinding binding : remote)
         {
-            if (binding.queue.equals(queue.name) && binding.hasConsumers())
+            if (binding.queue.equals(queue.name()) && binding.hasConsumers())
             {
                 takers.add(binding);
             }
@@ -1196,23 +1146,18 @@ final class Cluster implements ProcessorExtension
         if (settings.redistributionDelayMs() < 0 || settings.loadBalancing() == AddressSettings.LoadBalancing.OFF ||
             takers.isEmpty())
         {
-            queue.redistributeAtMs = 0;
+            redistributeAtMs.remove(queue);
             return;
         }
-        if (queue.redistributeAtMs == 0)
-        {
-            queue.redistributeAtMs = nowMs + settings.redistributionDelayMs();
-        }
-        if (nowMs < queue.redistributeAtMs)
+        final long dueMs = redistributeAtMs.computeIfAbsent(queue, q -> nowMs + settings.redistributionDelayMs());
+        if (nowMs < dueMs)
         {
             return;
         }
-        final List<ServerMessage> messages = new ArrayList<>();
-        final List<List<MessageReference>> references = new ArrayList<>();
         final List<MessageReference> moved = new ArrayList<>();
         final List<MessageReference> copies = new ArrayList<>();
-        final byte type = queue.subscription == null ? DestinationType.QUEUE : DestinationType.TOPIC;
-        final String address = queue.subscription == null ? queue.name : queue.subscription.topic();
+        final byte type = queue.subscription() == null ? DestinationType.QUEUE : DestinationType.TOPIC;
+        final String address = queue.subscription() == null ? queue.name() : queue.subscription().topic();
         MessageReference reference = queue.first();
         final List<Object> candidates = new ArrayList<>(takers.size());
         while (reference != null && moved.size() < REDISTRIBUTION_BATCH)
@@ -1221,17 +1166,15 @@ final class Cluster implements ProcessorExtension
             candidates.clear();
             for (final RemoteBinding binding : takers)
             {
-                if (binding.hasConsumerFor(reference.message))
+                if (binding.hasConsumerFor(reference.message()))
                 {
                     candidates.add(binding);
                 }
             }
-            if (!candidates.isEmpty() && !reference.message.isExpired(nowMs))
+            if (!candidates.isEmpty() && !reference.message().isExpired(nowMs))
             {
-                final RemoteBinding target = (RemoteBinding)next(queue.name, candidates);
-                final MessageReference copy = forwardCopy(reference.message, target.node, type, address, List.of(queue.name));
-                messages.add(copy.message);
-                references.add(List.of(copy));
+                final RemoteBinding target = (RemoteBinding)next(queue.name(), candidates);
+                final MessageReference copy = forwardCopy(reference.message(), target.node, type, address, List.of(queue.name()));
                 copies.add(copy);
                 moved.add(reference);
             }
@@ -1243,21 +1186,14 @@ final class Cluster implements ProcessorExtension
         }
         try
         {
-            durability.transaction(messages, references, moved);
+            control.move(moved, copies);
         }
         catch (final JournalWriteException ex)
         {
-            LOG.log(System.Logger.Level.WARNING, "could not move messages of '" + queue.name + "' to other nodes: " +
+            LOG.log(System.Logger.Level.WARNING, "could not move messages of '" + queue.name() + "' to other nodes: " +
                 ex.getMessage());
             return;
         }
-        for (final MessageReference original : moved)
-        {
-            queue.remove(original);
-            queue.messagesAcknowledged++;
-            durability.referenceGone(original, false);
-        }
-        host.enqueue(copies);
         if (queue.size() > 0)
         {
             // More to move: look again at the next check, without waiting out the delay again.
@@ -1265,19 +1201,43 @@ final class Cluster implements ProcessorExtension
         }
     }
 
-    private static boolean hasOpenConsumers(final ServerQueue queue)
+    // ---- status ---------------------------------------------------------------------------------------------
+
+    @Override
+    public AdminTable admin(final String verb, final String[] args)
     {
-        for (final ServerConsumer consumer : queue.consumers)
+        switch (verb)
         {
-            if (!consumer.closed && !consumer.isBrowser())
-            {
-                return true;
-            }
+            case AdminVerbs.CLUSTER_STATUS: return statusTable();
+            case AdminVerbs.CLUSTER_LIST: return membersTable();
+            case AdminVerbs.CLUSTER_BINDINGS: return bindingsTable();
+            case AdminVerbs.CLUSTER_ADD:
+                return define(memberArgument(verb, args), args.length < 2 || !"inactive".equals(args[1]), false);
+            case AdminVerbs.CLUSTER_REMOVE: return define(memberArgument(verb, args), false, true);
+            default: return null;
         }
-        return false;
     }
 
-    // ---- status ---------------------------------------------------------------------------------------------
+    private static String memberArgument(final String verb, final String[] args)
+    {
+        if (args.length < 1 || args.length > 2 || args[0] == null || args[0].isBlank())
+        {
+            throw new IllegalArgumentException(verb + " takes a member (HOST:PORT) and, for cluster.add, optionally " +
+                "active or inactive");
+        }
+        final String member = args[0].strip();
+        final int colon = member.lastIndexOf(':');
+        if (colon <= 0 || member.indexOf(' ') >= 0 || !member.substring(colon + 1).matches("[0-9]{1,5}"))
+        {
+            throw new IllegalArgumentException(verb + ": member '" + member + "' must be HOST:PORT");
+        }
+        if (args.length > 1 && !"inactive".equals(args[1]) && !"active".equals(args[1]))
+        {
+            throw new IllegalArgumentException(verb + ": '" + args[1] + "' must be active or inactive");
+        }
+        return member;
+    }
+
 
     /**
      * @return what this node knows of other nodes' queues and subscriptions, by which it routes.
@@ -1307,13 +1267,9 @@ final class Cluster implements ProcessorExtension
     {
         final AdminTable table = new AdminTable("node", "id", "url", "state", "backlog", "forwarded", "bindings",
             "consumers");
-        if (identity == null)
-        {
-            return table;
-        }
         table.row(identity.nodeName() + " (this node)", identity.nodeId(), "", "cluster '" + identity.clusterName() + "', " +
-            peers.size() + " nodes joined it", 0L, 0L, (long)(destinations.queues.size() - nodes.size() +
-            destinations.allSubscriptions().size()), 0L);
+            peers.size() + " nodes joined it", 0L, 0L, (long)(control.queues().size() - nodes.size() +
+            control.subscriptionCount()), 0L);
         final Set<String> shown = new java.util.HashSet<>();
         for (final RemoteNode node : nodes.values())
         {

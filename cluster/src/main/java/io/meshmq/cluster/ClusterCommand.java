@@ -1,4 +1,4 @@
-package io.meshmq.engine.cluster;
+package io.meshmq.cluster;
 
 import io.meshmq.engine.ring.ConnectionOutput;
 import io.meshmq.engine.ring.ExtensionCommand;
@@ -13,12 +13,13 @@ import java.util.List;
 public sealed interface ClusterCommand extends ExtensionCommand
 {
     /**
-     * A node connected to this one and asks to join its cluster (the event's connection and correlation id say
-     * where to answer).
+     * A node connected to this one and asks to join its cluster (the event's connection says where to answer).
      *
-     * @param url HOST:PORT where the joining node is reached, or null if it did not say.
+     * @param correlationId what the answer carries.
+     * @param url           HOST:PORT where the joining node is reached, or null if it did not say.
      */
-    record Join(String clusterName, String nodeId, String nodeName, String url) implements ClusterCommand
+    record Join(long correlationId, String clusterName, String nodeId, String nodeName, String url)
+        implements ClusterCommand
     {
     }
 
@@ -33,6 +34,14 @@ public sealed interface ClusterCommand extends ExtensionCommand
      */
     record Receive(long sequence, byte kind, String address, String[] queues, byte[] message) implements ClusterCommand
     {
+        /**
+         * @return the sequence: the confirmation or refusal carries it.
+         */
+        @Override
+        public long correlationId()
+        {
+            return sequence;
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
-package io.meshmq.engine.processor;
+package io.meshmq.cluster.routing;
 
+import io.meshmq.engine.processor.ServerMessage;
 import io.meshmq.selector.Selector;
 
 /**

@@ -1,4 +1,4 @@
-package io.meshmq.engine.cluster;
+package io.meshmq.cluster;
 
 /**
  * One cluster connection defined at run time ({@code cluster add|remove}): spread to every member, kept
@@ -13,7 +13,7 @@ package io.meshmq.engine.cluster;
  */
 public record MemberDefinition(String member, boolean active, boolean removed, long stamp, String origin)
 {
-    boolean isNewerThan(final MemberDefinition other)
+    public boolean isNewerThan(final MemberDefinition other)
     {
         return other == null || stamp > other.stamp || stamp == other.stamp && origin.compareTo(other.origin) > 0;
     }

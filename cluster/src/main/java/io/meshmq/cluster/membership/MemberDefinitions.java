@@ -1,5 +1,6 @@
-package io.meshmq.engine.cluster;
+package io.meshmq.cluster.membership;
 
+import io.meshmq.cluster.MemberDefinition;
 import io.meshmq.engine.journal.ForcedFile;
 import io.meshmq.protocol.ProtocolException;
 import io.meshmq.protocol.WireReader;

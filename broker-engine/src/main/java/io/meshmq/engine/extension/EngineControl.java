@@ -1,0 +1,149 @@
+package io.meshmq.engine.extension;
+
+import io.meshmq.engine.journal.JournalWriteException;
+import io.meshmq.engine.processor.AddressSettings;
+import io.meshmq.engine.processor.LinkPosition;
+import io.meshmq.engine.processor.MessageReference;
+import io.meshmq.engine.processor.ServerMessage;
+import io.meshmq.engine.processor.ServerQueue;
+import io.meshmq.engine.processor.TopicAddress;
+import io.meshmq.engine.ring.ConnectionOutput;
+import io.meshmq.protocol.WireWriter;
+
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * What the processor lets an extension do: look at its queues and topics, add messages to them, store, and answer
+ * connections. Everything the processor keeps consistent (journal records, memory accounting, dispatch, flow control)
+ * stays behind these calls.
+ * <p>
+ * Not thread safe: call only on the processor thread, from a {@link ProcessorExtension}'s methods.
+ */
+public interface EngineControl
+{
+    /**
+     * @return the time the processor works with in this batch (ms since the epoch).
+     */
+    long nowMs();
+
+    AddressSettings settingsOf(String address);
+
+    AddressSettings settingsOf(ServerQueue queue);
+
+    // ---- destinations -------------------------------------------------------------------------------------
+
+    /**
+     * @return the queue of that name, made (durable, empty) if it does not exist.
+     */
+    ServerQueue queue(String name);
+
+    /**
+     * @return the queue of that name, or null.
+     */
+    ServerQueue existingQueue(String name);
+
+    Collection<ServerQueue> queues();
+
+    /**
+     * @return the topic of that name, made if it does not exist.
+     */
+    TopicAddress topic(String name);
+
+    /**
+     * @return the topic of that name, or null.
+     */
+    TopicAddress existingTopic(String name);
+
+    Collection<TopicAddress> topics();
+
+    /**
+     * @return how many subscriptions all topics have.
+     */
+    int subscriptionCount();
+
+    // ---- messages -----------------------------------------------------------------------------------------
+
+    /**
+     * @return a message made from its encoded form (as sent over the wire), not yet in any queue.
+     * @throws io.meshmq.protocol.ProtocolException if the header cannot be read.
+     */
+    ServerMessage message(byte[] encoded, long originConnectionId);
+
+    /**
+     * Makes references the journal has (or that need not be journaled) wait in their queues, or for their delivery
+     * time.
+     */
+    void enqueue(List<MessageReference> references);
+
+    /**
+     * Something changed in the queue: dispatch looks at it after the current command.
+     */
+    void touch(ServerQueue queue);
+
+    /**
+     * The queue waits for a connection to drain; it is looked at again when one does.
+     */
+    void stalled(ServerQueue queue);
+
+    /**
+     * The message, taken out of its queue, expired: it goes to the expiry address, or is dropped.
+     */
+    void expire(ServerQueue queue, MessageReference reference);
+
+    // ---- storing ------------------------------------------------------------------------------------------
+
+    /**
+     * @return the journal position that covers everything written so far, for {@link #confirm}.
+     */
+    long mark();
+
+    /**
+     * A message taken out of its queue is done with, as if a consumer acknowledged it: counted, and its end
+     * journaled.
+     */
+    void acknowledge(MessageReference reference);
+
+    /**
+     * A message taken out of its queue is dropped (it cannot be used): its end is journaled, it is not counted as
+     * acknowledged.
+     */
+    void drop(MessageReference reference);
+
+    /**
+     * Stores a message another node forwarded, with how far that node's forwards are now stored, in one journal
+     * record, so that a crash keeps both or neither. The references are not yet waiting: {@link #enqueue} them.
+     *
+     * @return true if it was journaled (a persistent message in a durable queue).
+     * @throws JournalWriteException if the journal failed; nothing was stored.
+     */
+    boolean storeReceived(LinkPosition position, long sequence, ServerMessage message, List<MessageReference> references);
+
+    /**
+     * Moves messages out of their queue: the copies (references made with {@link ServerQueue#reference} to new
+     * messages) and the end of the originals are one journal record, so a crash keeps one or the other. Then the
+     * originals leave their queue and the copies wait in theirs.
+     *
+     * @throws JournalWriteException if the journal failed; nothing moved.
+     */
+    void move(List<MessageReference> originals, List<MessageReference> copies);
+
+    // ---- connections --------------------------------------------------------------------------------------
+
+    /**
+     * Appends a whole frame for the connection; it is sent at the end of the batch.
+     */
+    void write(ConnectionOutput output, WireWriter frame);
+
+    /**
+     * Answers a call with OK once the journal has forced everything up to {@code mark}.
+     */
+    void confirm(ConnectionOutput output, long correlationId, long mark);
+
+    void error(ConnectionOutput output, long correlationId, int code, String message);
+
+    /**
+     * @return false once the processor has seen the connection close.
+     */
+    boolean isOpen(ConnectionOutput output);
+}

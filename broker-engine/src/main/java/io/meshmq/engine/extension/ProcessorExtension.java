@@ -1,0 +1,163 @@
+package io.meshmq.engine.extension;
+
+import io.meshmq.engine.processor.LinkPosition;
+import io.meshmq.engine.processor.MessageReference;
+import io.meshmq.engine.processor.ServerMessage;
+import io.meshmq.engine.processor.ServerQueue;
+import io.meshmq.engine.ring.ConnectionOutput;
+import io.meshmq.engine.ring.ExtensionCommand;
+import io.meshmq.protocol.AdminTable;
+
+import java.util.List;
+
+/**
+ * Something that runs inside the processor (the cluster's routing and forwarding, say): it is handed the commands
+ * it owns, the batch's end, the timer's ticks with the time passed in, the closing of connections, and a say in
+ * routing and naming. Every call comes on the processor thread, so an extension owns its state the way the processor
+ * owns queues: without locks. A broker with no extension uses {@link #NONE}.
+ */
+public interface ProcessorExtension
+{
+    /**
+     * Does nothing and routes nothing: a broker on its own.
+     */
+    ProcessorExtension NONE = new ProcessorExtension()
+    {
+    };
+
+    /**
+     * A command published for this extension.
+     *
+     * @param connection    where the command came from, or null if it came from no connection.
+     * @param correlationId what a reply to it must carry (0 for none).
+     */
+    default void onCommand(final ConnectionOutput connection, final long correlationId, final ExtensionCommand command)
+    {
+        throw new IllegalStateException("no extension takes " + command);
+    }
+
+    /**
+     * A connection closed; whatever the extension kept for it goes.
+     */
+    default void onConnectionClosed(final long connectionId)
+    {
+    }
+
+    /**
+     * The ring batch ends: send what was gathered during it.
+     */
+    default void onEndOfBatch()
+    {
+    }
+
+    /**
+     * The broker's timer ticked.
+     */
+    default void onTick(final long nowMs)
+    {
+    }
+
+    /**
+     * @return when this extension next wants a tick (ms since the epoch), {@code Long.MAX_VALUE} for never.
+     */
+    default long nextTickDueMs(final long nowMs)
+    {
+        return Long.MAX_VALUE;
+    }
+
+    // ---- routing ------------------------------------------------------------------------------------------
+
+    /**
+     * @return true if the extension decides where messages for the destination go ({@link #route}); false leaves it
+     * to the processor (every local subscription of a topic, the queue of its name).
+     */
+    default boolean routes(final byte type, final String name)
+    {
+        return false;
+    }
+
+    /**
+     * Routes a message among this node's queues ({@code into}: references made with
+     * {@link ServerQueue#reference}) and anything the extension keeps elsewhere ({@code copies}: references to
+     * messages of its own, which the caller journals with the rest).
+     */
+    default void route(final byte type, final String name, final ServerMessage message, final String publisherClientId,
+        final long publisherConnectionId, final List<MessageReference> into, final List<MessageReference> copies)
+    {
+        throw new IllegalStateException("this extension routes nothing");
+    }
+
+    /**
+     * @return true if the temporary destination lives elsewhere and the extension takes messages for it, so the
+     * processor need not know it.
+     */
+    default boolean isElsewhere(final byte type, final String name)
+    {
+        return false;
+    }
+
+    /**
+     * A queue or subscription was made or deleted, or its consumers changed.
+     */
+    default void changed(final ServerQueue queue)
+    {
+    }
+
+    // ---- names --------------------------------------------------------------------------------------------
+
+    /**
+     * @return what clients put in the names of their temporary destinations so that names stay unique beyond this
+     * broker; null when the broker's own are enough.
+     */
+    default String temporaryScope()
+    {
+        return null;
+    }
+
+    /**
+     * @return why clients may not use the name (it belongs to the extension), or null if they may.
+     */
+    default String refusal(final String name)
+    {
+        return null;
+    }
+
+    /**
+     * @return true for a queue of the extension's own, known by its name (also while recovery rebuilds it): its
+     * messages are never held for a later delivery time here.
+     */
+    default boolean ownsQueue(final String name)
+    {
+        return false;
+    }
+
+    // ---- recovery -----------------------------------------------------------------------------------------
+
+    /**
+     * Recovery found how far another node's forwards were stored.
+     */
+    default void restored(final LinkPosition position)
+    {
+    }
+
+    /**
+     * Recovery is done: queues and link positions are back.
+     */
+    default void recovered()
+    {
+    }
+
+    // ---- admin --------------------------------------------------------------------------------------------
+
+    /**
+     * Answers an admin verb of the extension's.
+     *
+     * @return the answer, or null if the verb is not the extension's.
+     * @throws IllegalArgumentException if the arguments are wrong, saying how.
+     * @throws IllegalStateException    if the verb cannot be done now, saying why.
+     */
+    default AdminTable admin(final String verb, final String[] args)
+    {
+        return null;
+    }
+}

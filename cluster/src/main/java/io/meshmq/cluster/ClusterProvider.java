@@ -1,0 +1,30 @@
+package io.meshmq.cluster;
+
+import io.meshmq.engine.extension.BrokerExtension;
+import io.meshmq.engine.extension.ExtensionProvider;
+
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Makes a broker a node of its cluster when its settings name one ({@code cluster.name}); found by the broker through
+ * {@link java.util.ServiceLoader}, so any broker with this module on its class path can be clustered.
+ */
+public final class ClusterProvider implements ExtensionProvider
+{
+    /** The file in the data directory that keeps the cluster connections defined at run time. */
+    static final String DEFINITIONS_FILE = "cluster-members";
+
+    @Override
+    public BrokerExtension create(final Context context)
+    {
+        final String clusterName = context.broker().clusterName();
+        if (clusterName == null)
+        {
+            return null;
+        }
+        return new ClusterNode(new ClusterIdentity(clusterName, context.nodeId(), context.broker().name(),
+            context.incarnation(), new ConcurrentSkipListMap<>(), context.memberAddress(),
+            context.dataDirectory().resolve(DEFINITIONS_FILE), new AtomicReference<>()));
+    }
+}

@@ -1,0 +1,276 @@
+package io.meshmq.cluster.routing;
+
+import io.meshmq.cluster.ClusterCommand;
+import io.meshmq.cluster.ClusterIdentity;
+import io.meshmq.engine.processor.AddressSettingsMatcher;
+import io.meshmq.engine.processor.Processor;
+import io.meshmq.engine.processor.ProcessorContext;
+import io.meshmq.engine.ring.ConnectionOutput;
+import io.meshmq.engine.ring.EngineEvent;
+import io.meshmq.engine.ring.ExtensionCommand;
+import io.meshmq.protocol.AdminTable;
+import io.meshmq.protocol.AdminVerbs;
+import io.meshmq.protocol.DestinationType;
+import io.meshmq.protocol.FrameType;
+import io.meshmq.protocol.MessageDescriptor;
+import io.meshmq.protocol.MessageFields;
+import io.meshmq.protocol.WireReader;
+import io.meshmq.protocol.WireWriter;
+import io.meshmq.selector.Selector;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * One node ("a") of a cluster: a real processor with the cluster extension, driven on the test thread with a fake
+ * clock and fake connections: no ring, no sockets, no other process. The test plays the other node ("b"): it hands
+ * the processor what b's link would hear, and reads what the processor wrote to the link.
+ */
+final class ClusterHarness
+{
+    static final String OTHER = "node-b";
+
+    final AtomicLong nowMs = new AtomicLong(1_000_000);
+    final Processor processor;
+    final Cluster cluster;
+    final FakeConnection client;
+    private long sequence;
+    private long nextConnectionId = 1;
+    private int messageCount;
+
+    ClusterHarness(final Path dataDirectory, final AddressSettingsMatcher settings)
+    {
+        final ClusterIdentity identity = new ClusterIdentity("test", "node-a", "a", 1, new ConcurrentSkipListMap<>(),
+            () -> "127.0.0.1:1", dataDirectory.resolve("cluster-members"), new AtomicReference<>());
+        final Cluster[] made = new Cluster[1];
+        processor = new Processor(new ProcessorContext("a", true, List.of(), List.of(), settings, -1, null,
+            control -> made[0] = new Cluster(identity, control)), nowMs::get);
+        cluster = made[0];
+        client = open();
+    }
+
+    /** A frame the processor wrote: its type, and a reader over the rest. */
+    record Frame(byte type, byte[] payload)
+    {
+        WireReader reader()
+        {
+            return new WireReader().wrap(new UnsafeBuffer(payload), 0, payload.length);
+        }
+    }
+
+    /** A forward as the link carried it. */
+    record Forward(long sequence, byte kind, String address, List<String> queues, String messageId)
+    {
+    }
+
+    static final class FakeConnection implements ConnectionOutput
+    {
+        final long id;
+        final List<Frame> sent = new ArrayList<>();
+        private final List<Frame> buffered = new ArrayList<>();
+        boolean writable = true;
+        boolean closed;
+
+        FakeConnection(final long id)
+        {
+            this.id = id;
+        }
+
+        @Override
+        public long id()
+        {
+            return id;
+        }
+
+        @Override
+        public String remoteAddress()
+        {
+            return "fake-" + id;
+        }
+
+        @Override
+        public boolean write(final WireWriter frame)
+        {
+            final byte[] bytes = frame.toByteArray();
+            final byte[] payload = new byte[frame.position() - 5];
+            System.arraycopy(bytes, 5, payload, 0, payload.length);
+            final boolean first = buffered.isEmpty();
+            buffered.add(new Frame(bytes[4], payload));
+            return first;
+        }
+
+        @Override
+        public boolean isWritable()
+        {
+            return writable;
+        }
+
+        @Override
+        public void flush()
+        {
+            sent.addAll(buffered);
+            buffered.clear();
+        }
+
+        @Override
+        public void close()
+        {
+            flush();
+            closed = true;
+        }
+
+        List<Frame> frames(final byte type)
+        {
+            return sent.stream().filter(f -> f.type() == type).toList();
+        }
+
+        List<Forward> forwards()
+        {
+            final List<Forward> forwards = new ArrayList<>();
+            for (final Frame frame : frames(FrameType.CLUSTER_SEND))
+            {
+                final WireReader r = frame.reader();
+                final long sequence = r.readLong();
+                final byte kind = r.readByte();
+                final String address = r.readString();
+                final int count = r.readInt();
+                final List<String> queues = new ArrayList<>();
+                for (int i = 0; i < count; i++)
+                {
+                    queues.add(r.readString());
+                }
+                forwards.add(new Forward(sequence, kind, address, queues, MessageFields.decode(r.readRest()).messageId()));
+            }
+            return forwards;
+        }
+
+        int deliveries()
+        {
+            return frames(FrameType.DELIVER).size();
+        }
+    }
+
+    FakeConnection open()
+    {
+        final FakeConnection connection = new FakeConnection(nextConnectionId++);
+        run(EngineEvent.CONNECTION_OPENED, connection, e -> { });
+        return connection;
+    }
+
+    void run(final byte type, final ConnectionOutput connection, final Consumer<EngineEvent> fill)
+    {
+        final EngineEvent event = new EngineEvent();
+        event.type = type;
+        event.connection = connection;
+        fill.accept(event);
+        processor.onEvent(event, sequence++, true);
+    }
+
+    void command(final ConnectionOutput connection, final ExtensionCommand command)
+    {
+        run(EngineEvent.EXTENSION, connection, e ->
+        {
+            e.correlationId = command.correlationId();
+            e.command = command;
+        });
+    }
+
+    void tick()
+    {
+        run(EngineEvent.TICK, null, e -> { });
+    }
+
+    /**
+     * @return b's link as this node's processor writes to it, up and with b's snapshot of bindings told.
+     */
+    FakeConnection linkUp(final ClusterCommand.Binding... bindings)
+    {
+        final FakeConnection link = new FakeConnection(nextConnectionId++);
+        command(null, new ClusterCommand.LinkUp(OTHER, "b", "127.0.0.1:2", link));
+        for (final ClusterCommand.Binding binding : bindings)
+        {
+            command(null, binding);
+        }
+        command(null, new ClusterCommand.Binding(OTHER, DestinationType.QUEUE, null, null, false, false, null, 0, null));
+        return link;
+    }
+
+    /**
+     * @return b's queue of that name, with that many consumers taking every message.
+     */
+    static ClusterCommand.Binding queueOfB(final String queue, final int consumers)
+    {
+        return new ClusterCommand.Binding(OTHER, DestinationType.QUEUE, queue, queue, true, true, null, consumers,
+            consumers == 0 ? new Selector[0] : new Selector[] {null});
+    }
+
+    /**
+     * Sends a new persistent-looking (non-persistent: no journal here) text message from the test's client.
+     *
+     * @return its message id.
+     */
+    String send(final byte type, final String destination)
+    {
+        final String id = "ID:m" + ++messageCount;
+        final byte[] message = message(id, type, destination);
+        run(EngineEvent.SEND, client, e ->
+        {
+            e.destinationType = type;
+            e.destinationName = destination;
+            e.message = message;
+        });
+        return id;
+    }
+
+    static byte[] message(final String id, final byte type, final String destination)
+    {
+        return new WireWriter()
+            .writeByte(MessageDescriptor.BODY_TEXT).writeByte(MessageDescriptor.NON_PERSISTENT).writeByte((byte)4)
+            .writeByte((byte)0).writeLong(0).writeLong(0).writeLong(0)
+            .writeString(id).writeByte(MessageDescriptor.CORRELATION_NONE).writeString(null)
+            .writeByte(type).writeString(destination).writeByte(DestinationType.NONE)
+            .writeInt(0)
+            .writeString("body of " + id)
+            .toByteArray();
+    }
+
+    void consume(final FakeConnection connection, final long consumerId, final String queue, final int credit)
+    {
+        run(EngineEvent.CREATE_CONSUMER, connection, e ->
+        {
+            e.correlationId = 100 + consumerId;
+            e.consumerId = consumerId;
+            e.sessionId = 1;
+            e.destinationType = DestinationType.QUEUE;
+            e.destinationName = queue;
+            e.count = credit;
+        });
+    }
+
+    void forwarded(final long sequence, final String failure)
+    {
+        command(null, new ClusterCommand.Forwarded(OTHER, sequence, failure));
+    }
+
+    /**
+     * @return the value of a column in the status row of node b.
+     */
+    Object statusOfB(final String column)
+    {
+        final AdminTable status = cluster.admin(AdminVerbs.CLUSTER_STATUS, new String[0]);
+        for (int r = 0; r < status.rows().size(); r++)
+        {
+            if (OTHER.equals(status.value(r, "id")))
+            {
+                return status.value(r, column);
+            }
+        }
+        throw new AssertionError("no status row for " + OTHER + ": " + status.rows());
+    }
+}

@@ -1,0 +1,242 @@
+package io.meshmq.cluster.routing;
+
+import io.meshmq.cluster.ClusterCommand;
+import io.meshmq.cluster.routing.ClusterHarness.FakeConnection;
+import io.meshmq.cluster.routing.ClusterHarness.Forward;
+import io.meshmq.engine.processor.AddressSettingsMatcher;
+import io.meshmq.protocol.DestinationType;
+import io.meshmq.protocol.FrameType;
+import io.meshmq.protocol.TemporaryNames;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.meshmq.cluster.routing.ClusterHarness.queueOfB;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The cluster's routing, forwarding, receiving and redistribution on one node, deterministically: a real processor
+ * on the test thread, a fake clock, and the test playing the other node.
+ */
+class ClusterRoutingTest
+{
+    @TempDir
+    Path dir;
+
+    private ClusterHarness node(final String pattern, final String key, final String value)
+    {
+        final AddressSettingsMatcher settings = new AddressSettingsMatcher();
+        if (pattern != null)
+        {
+            settings.set(pattern, key, value);
+        }
+        return new ClusterHarness(dir, settings);
+    }
+
+    @Test
+    void shouldSendAMessageToTheNodeWithAConsumerWhenNoneIsHere()
+    {
+        final ClusterHarness a = node(null, null, null);
+        final FakeConnection link = a.linkUp(queueOfB("orders", 1));
+        final String id = a.send(DestinationType.QUEUE, "orders");
+
+        final List<Forward> forwards = link.forwards();
+        assertEquals(1, forwards.size());
+        assertEquals(id, forwards.get(0).messageId());
+        assertEquals(List.of("orders"), forwards.get(0).queues());
+        assertEquals(0, a.processor.queueDepth("orders"));
+        assertEquals(1L, a.statusOfB("backlog"), "in flight until b confirms");
+
+        a.forwarded(forwards.get(0).sequence(), null);
+        assertEquals(0L, a.statusOfB("backlog"));
+        assertEquals(1L, a.statusOfB("forwarded"));
+    }
+
+    @Test
+    void shouldKeepAMessageHereWhileALocalConsumerKeepsUp()
+    {
+        final ClusterHarness a = node(null, null, null);
+        final FakeConnection link = a.linkUp(queueOfB("orders", 1));
+        a.consume(a.client, 1, "orders", 100);
+        for (int i = 0; i < 5; i++)
+        {
+            a.send(DestinationType.QUEUE, "orders");
+        }
+        assertEquals(5, a.client.deliveries());
+        assertEquals(List.of(), link.forwards());
+    }
+
+    @Test
+    void shouldKeepEveryMessageHereWithLoadBalancingOff()
+    {
+        final ClusterHarness a = node("orders", AddressSettingsMatcher.LOAD_BALANCING, "OFF");
+        final FakeConnection link = a.linkUp(queueOfB("orders", 3));
+        for (int i = 0; i < 4; i++)
+        {
+            a.send(DestinationType.QUEUE, "orders");
+        }
+        assertEquals(4, a.processor.queueDepth("orders"));
+        assertEquals(List.of(), link.forwards());
+    }
+
+    @Test
+    void shouldAlternateBetweenNodesWithStrictLoadBalancingWhateverTheConsumers()
+    {
+        final ClusterHarness a = node("orders", AddressSettingsMatcher.LOAD_BALANCING, "STRICT");
+        final FakeConnection link = a.linkUp(queueOfB("orders", 0));
+        a.processor.queueDepth("orders");
+        for (int i = 0; i < 6; i++)
+        {
+            a.send(DestinationType.QUEUE, "orders");
+        }
+        assertEquals(3, link.forwards().size());
+        assertEquals(3, a.processor.queueDepth("orders"));
+    }
+
+    @Test
+    void shouldSendAgainInOrderWhatALostLinkDidNotConfirm()
+    {
+        final ClusterHarness a = node(null, null, null);
+        final FakeConnection first = a.linkUp(queueOfB("orders", 1));
+        final List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 4; i++)
+        {
+            ids.add(a.send(DestinationType.QUEUE, "orders"));
+        }
+        final List<Forward> sent = first.forwards();
+        assertEquals(4, sent.size());
+        a.forwarded(sent.get(0).sequence(), null);
+
+        a.command(null, new ClusterCommand.LinkDown(ClusterHarness.OTHER, "test"));
+        assertEquals(3L, a.statusOfB("backlog"), "unconfirmed forwards wait for the next link");
+        final FakeConnection second = a.linkUp(queueOfB("orders", 1));
+
+        final List<Forward> again = second.forwards();
+        assertEquals(ids.subList(1, 4), again.stream().map(Forward::messageId).toList());
+        assertEquals(sent.subList(1, 4).stream().map(Forward::sequence).toList(),
+            again.stream().map(Forward::sequence).toList(), "the same sequences, so b recognises what it stored");
+    }
+
+    @Test
+    void shouldPauseALinkAfterARefusalAndSendAgainOnlyOnceThePauseIsOver()
+    {
+        final ClusterHarness a = node(null, null, null);
+        final FakeConnection link = a.linkUp(queueOfB("orders", 1));
+        final String id = a.send(DestinationType.QUEUE, "orders");
+        a.forwarded(link.forwards().get(0).sequence(), "disk full");
+        a.tick();
+        assertEquals(1, link.forwards().size(), "paused");
+
+        a.nowMs.addAndGet(1_000);
+        a.tick();
+        final List<Forward> forwards = link.forwards();
+        assertEquals(2, forwards.size());
+        assertEquals(id, forwards.get(1).messageId());
+        assertEquals(forwards.get(0).sequence(), forwards.get(1).sequence());
+    }
+
+    @Test
+    void shouldStopAtTheWindowOfUnconfirmedForwardsAndGoOnAsTheyAreConfirmed()
+    {
+        final ClusterHarness a = node(null, null, null);
+        final FakeConnection link = a.linkUp(queueOfB("orders", 1));
+        for (int i = 0; i < 1_005; i++)
+        {
+            a.send(DestinationType.QUEUE, "orders");
+        }
+        assertEquals(1_000, link.forwards().size());
+        assertEquals(1_005L, a.statusOfB("backlog"));
+        for (int i = 0; i < 3; i++)
+        {
+            a.forwarded(link.forwards().get(i).sequence(), null);
+        }
+        assertEquals(1_003, link.forwards().size());
+        assertEquals(1_002L, a.statusOfB("backlog"));
+    }
+
+    @Test
+    void shouldWaitForABackedUpLinkToDrain()
+    {
+        final ClusterHarness a = node(null, null, null);
+        final FakeConnection link = a.linkUp(queueOfB("orders", 1));
+        link.writable = false;
+        a.send(DestinationType.QUEUE, "orders");
+        assertEquals(List.of(), link.forwards());
+
+        link.writable = true;
+        a.run(io.meshmq.engine.ring.EngineEvent.WRITABLE, null, e -> { });
+        assertEquals(1, link.forwards().size());
+    }
+
+    @Test
+    void shouldMoveStrandedMessagesToAnotherNodesConsumersAfterTheRedistributionDelay()
+    {
+        final ClusterHarness a = node(null, null, null);
+        final FakeConnection link = a.linkUp(queueOfB("orders", 0));
+        a.consume(a.client, 1, "orders", 0);
+        a.send(DestinationType.QUEUE, "orders");
+        a.send(DestinationType.QUEUE, "orders");
+        a.run(io.meshmq.engine.ring.EngineEvent.CLOSE_CONSUMER, a.client, e -> e.consumerId = 1);
+        assertEquals(2, a.processor.queueDepth("orders"));
+
+        a.command(null, queueOfB("orders", 1));
+        a.nowMs.addAndGet(200);
+        a.tick();
+        assertEquals(List.of(), link.forwards(), "the delay (1000 ms) has not passed");
+
+        a.nowMs.addAndGet(1_000);
+        a.tick();
+        assertEquals(2, link.forwards().size());
+        assertEquals(0, a.processor.queueDepth("orders"));
+    }
+
+    @Test
+    void shouldStoreAForwardOnceHoweverOftenItIsSent()
+    {
+        final ClusterHarness a = node(null, null, null);
+        final FakeConnection peer = a.open();
+        a.command(peer, new ClusterCommand.Join(7, "test", ClusterHarness.OTHER, "b", "127.0.0.1:2"));
+        assertEquals(1, peer.frames(FrameType.REPLY).size(), "joined");
+
+        final byte[] message = ClusterHarness.message("ID:from-b", DestinationType.QUEUE, "orders");
+        final ClusterCommand.Receive receive = new ClusterCommand.Receive(41, DestinationType.QUEUE, "orders",
+            new String[] {"orders"}, message);
+        a.command(peer, receive);
+        a.command(peer, receive);
+
+        assertEquals(1, a.processor.queueDepth("orders"));
+        final List<Long> confirmed = peer.frames(FrameType.OK).stream().map(f -> f.reader().readLong()).toList();
+        assertEquals(List.of(41L, 41L), confirmed, "the resend is confirmed, not stored again");
+    }
+
+    @Test
+    void shouldRefuseAForwardFromAConnectionThatNeverJoined()
+    {
+        final ClusterHarness a = node(null, null, null);
+        final FakeConnection stranger = a.open();
+        a.command(stranger, new ClusterCommand.Receive(1, DestinationType.QUEUE, "orders", new String[] {"orders"},
+            ClusterHarness.message("ID:x", DestinationType.QUEUE, "orders")));
+        assertEquals(1, stranger.frames(FrameType.ERROR).size());
+        assertEquals(-1, a.processor.queueDepth("orders"));
+    }
+
+    @Test
+    void shouldSendToATemporaryQueueOfAnotherNodeWithoutAnyBinding()
+    {
+        final ClusterHarness a = node(null, null, null);
+        final FakeConnection link = a.linkUp();
+        final String name = TemporaryNames.name(DestinationType.TEMPORARY_QUEUE, ClusterHarness.OTHER + ".3", 1, 1);
+        assertNotNull(name);
+        a.send(DestinationType.TEMPORARY_QUEUE, name);
+        final List<Forward> forwards = link.forwards();
+        assertEquals(1, forwards.size());
+        assertEquals(DestinationType.TEMPORARY_QUEUE, forwards.get(0).kind());
+        assertEquals(name, forwards.get(0).address());
+        assertTrue(a.client.frames(FrameType.ERROR).isEmpty());
+    }
+}

@@ -1,8 +1,8 @@
 package io.meshmq.cluster;
 
-import io.meshmq.cluster.link.ClusterFrames;
 import io.meshmq.cluster.link.ClusterInput;
 import io.meshmq.cluster.routing.Cluster;
+import io.meshmq.cluster.wire.ClusterFrameDecoder;
 import io.meshmq.engine.extension.BrokerExtension;
 import io.meshmq.engine.extension.EngineControl;
 import io.meshmq.engine.extension.ProcessorExtension;
@@ -11,7 +11,7 @@ import io.meshmq.engine.ring.ExtensionInput;
 
 /**
  * A broker's membership of its cluster, as the broker's extension: the cluster's side inside the processor
- * ({@link Cluster}), the decoding of the frames other nodes send ({@link ClusterFrames}), and the door the mesh's
+ * ({@link Cluster}), the decoding of the frames other nodes send ({@link ClusterFrameDecoder}), and the door the mesh's
  * links use to reach the processor ({@link ClusterInput}), which {@link Mesh#start} takes from here.
  * <p>
  * Thread safe: set up while the broker starts; {@link #input()} may be read from any thread after that.
@@ -29,7 +29,7 @@ public final class ClusterNode implements BrokerExtension
     @Override
     public ExtensionFrames frames()
     {
-        return new ClusterFrames();
+        return new ClusterFrameDecoder();
     }
 
     @Override

@@ -1,10 +1,9 @@
 package io.meshmq.cluster.link;
 
-import io.meshmq.cluster.ClusterCommand;
-import io.meshmq.cluster.membership.MemberDefinitions;
+import io.meshmq.cluster.wire.ClusterFrameDecoder;
+import io.meshmq.cluster.wire.ClusterFrameEncoder;
 import io.meshmq.engine.net.NativeTransport;
 import io.meshmq.engine.ring.ConnectionOutput;
-import io.meshmq.protocol.DestinationType;
 import io.meshmq.protocol.ErrorCode;
 import io.meshmq.protocol.FrameDescriptor;
 import io.meshmq.protocol.FrameType;
@@ -12,8 +11,6 @@ import io.meshmq.protocol.ProtocolException;
 import io.meshmq.protocol.TemporaryNames;
 import io.meshmq.protocol.WireReader;
 import io.meshmq.protocol.WireWriter;
-import io.meshmq.selector.Selector;
-import io.meshmq.selector.SelectorSyntaxException;
 import io.meshmq.transport.FrameDecoder;
 import io.meshmq.transport.NettyFrames;
 import io.netty.bootstrap.Bootstrap;
@@ -236,7 +233,7 @@ public final class CoreLink
                     onBinding();
                     break;
                 case FrameType.CLUSTER_MEMBERS:
-                    engine.members(MemberDefinitions.read(reader));
+                    engine.members(ClusterFrameDecoder.members(reader));
                     break;
                 case FrameType.OK:
                     if (remoteNodeId != null)
@@ -291,13 +288,8 @@ public final class CoreLink
                 joinedNodes.put(otherNode, member);
                 claimedNode = otherNode;
             }
-            writer.reset().beginFrame(FrameType.CLUSTER_JOIN)
-                .writeLong(JOIN_CORRELATION_ID)
-                .writeString(engine.clusterName())
-                .writeString(engine.nodeId())
-                .writeString(engine.nodeName())
-                .writeString(engine.url())
-                .endFrame();
+            ClusterFrameEncoder.join(writer, JOIN_CORRELATION_ID, engine.clusterName(), engine.nodeId(), engine.nodeName(),
+                engine.url());
             ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), writer));
         }
 
@@ -324,48 +316,7 @@ public final class CoreLink
             {
                 throw new ProtocolException("CLUSTER_BINDING before the join was answered");
             }
-            final byte kind = reader.readByte();
-            if (kind == DestinationType.NONE)
-            {
-                engine.binding(new ClusterCommand.Binding(remoteNodeId, kind, null, null, false, false, null, 0, null));
-                return;
-            }
-            if (kind != DestinationType.QUEUE && kind != DestinationType.TOPIC)
-            {
-                throw new ProtocolException("CLUSTER_BINDING of unknown kind " + kind);
-            }
-            final String address = reader.readRequiredString("address");
-            final String queue = reader.readRequiredString("queue");
-            final boolean exists = reader.readBoolean();
-            final boolean grouped = reader.readBoolean();
-            final Selector filter = selector(reader.readString());
-            final int consumers = reader.readInt();
-            final int count = reader.readCount(4);
-            final Selector[] selectors = new Selector[count];
-            for (int i = 0; i < count; i++)
-            {
-                selectors[i] = selector(reader.readString());
-            }
-            reader.requireEnd("CLUSTER_BINDING");
-            engine.binding(new ClusterCommand.Binding(remoteNodeId, kind, address, queue, exists, grouped, filter, consumers,
-                selectors));
-        }
-
-        private Selector selector(final String text)
-        {
-            if (text == null)
-            {
-                return null;
-            }
-            try
-            {
-                return Selector.parse(text);
-            }
-            catch (final SelectorSyntaxException ex)
-            {
-                throw new ProtocolException("member " + member + " announced a selector this node cannot parse: " +
-                    ex.getMessage());
-            }
+            engine.binding(ClusterFrameDecoder.binding(reader, remoteNodeId));
         }
 
         private void onError(final ChannelHandlerContext ctx)

@@ -2,16 +2,12 @@ package io.meshmq.cluster.membership;
 
 import io.meshmq.cluster.MemberDefinition;
 import io.meshmq.engine.journal.ForcedFile;
-import io.meshmq.protocol.ProtocolException;
-import io.meshmq.protocol.WireReader;
-import io.meshmq.protocol.WireWriter;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -118,40 +114,5 @@ public final class MemberDefinitions
                 .append(d.stamp()).append(' ').append(d.origin()).append('\n');
         }
         ForcedFile.replace(file, text.toString());
-    }
-
-    /**
-     * Writes them as a CLUSTER_MEMBERS body: int count, count x (string member, boolean active, boolean
-     * removed, long stamp, string origin).
-     */
-    public static void write(final WireWriter writer, final Collection<MemberDefinition> definitions)
-    {
-        writer.writeInt(definitions.size());
-        for (final MemberDefinition d : definitions)
-        {
-            writer.writeString(d.member()).writeBoolean(d.active()).writeBoolean(d.removed()).writeLong(d.stamp())
-                .writeString(d.origin());
-        }
-    }
-
-    /**
-     * @throws ProtocolException if the body is malformed.
-     */
-    public static List<MemberDefinition> read(final WireReader reader)
-    {
-        final int count = reader.readCount(4 + 1 + 1 + 8 + 4);
-        final List<MemberDefinition> definitions = new ArrayList<>(count);
-        for (int i = 0; i < count; i++)
-        {
-            final String member = reader.readRequiredString("member");
-            if (member.indexOf(' ') >= 0 || member.indexOf(':') < 0)
-            {
-                throw new ProtocolException("cluster member '" + member + "' is not HOST:PORT");
-            }
-            definitions.add(new MemberDefinition(member, reader.readBoolean(), reader.readBoolean(), reader.readLong(),
-                reader.readRequiredString("origin")));
-        }
-        reader.requireEnd("CLUSTER_MEMBERS");
-        return definitions;
     }
 }

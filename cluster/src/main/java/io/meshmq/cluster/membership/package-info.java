@@ -1,5 +1,5 @@
 /**
- * Cluster connections defined at run time ({@code cluster add|remove}): kept in the data directory, merged on the
- * processor thread, spread to every member. Their encoding is read on the threads that decode frames.
+ * The cluster connections defined at run time ({@code cluster add|remove}) as this node keeps them in its data
+ * directory: read once at start, merged and saved on the processor thread.
  */
 package io.meshmq.cluster.membership;

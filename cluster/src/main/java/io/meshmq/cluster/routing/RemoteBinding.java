@@ -8,7 +8,7 @@ import io.meshmq.selector.Selector;
  * <p>
  * Not thread safe: owned by the processor thread.
  */
-final class RemoteBinding
+final class RemoteBinding implements Binding
 {
     private static final Selector[] NONE = new Selector[0];
 
@@ -50,7 +50,8 @@ final class RemoteBinding
     /**
      * @return true while its node's link is up and it has a consumer that would take the message.
      */
-    boolean hasConsumerFor(final ServerMessage message)
+    @Override
+    public boolean hasConsumerFor(final ServerMessage message)
     {
         if (consumers == 0 || !node.isUp())
         {

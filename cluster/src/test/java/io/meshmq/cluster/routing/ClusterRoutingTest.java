@@ -4,9 +4,11 @@ import io.meshmq.cluster.ClusterCommand;
 import io.meshmq.cluster.routing.ClusterHarness.FakeConnection;
 import io.meshmq.cluster.routing.ClusterHarness.Forward;
 import io.meshmq.engine.processor.AddressSettingsMatcher;
+import io.meshmq.engine.ring.EngineEvent;
 import io.meshmq.protocol.DestinationType;
 import io.meshmq.protocol.FrameType;
 import io.meshmq.protocol.TemporaryNames;
+import io.meshmq.selector.Selector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,7 +91,6 @@ class ClusterRoutingTest
     {
         final ClusterHarness a = node("orders", AddressSettingsMatcher.LOAD_BALANCING, "STRICT");
         final FakeConnection link = a.linkUp(queueOfB("orders", 0));
-        a.processor.queueDepth("orders");
         for (int i = 0; i < 6; i++)
         {
             a.send(DestinationType.QUEUE, "orders");
@@ -169,7 +170,7 @@ class ClusterRoutingTest
         assertEquals(List.of(), link.forwards());
 
         link.writable = true;
-        a.run(io.meshmq.engine.ring.EngineEvent.WRITABLE, null, e -> { });
+        a.run(EngineEvent.WRITABLE, null, e -> { });
         assertEquals(1, link.forwards().size());
     }
 
@@ -181,7 +182,7 @@ class ClusterRoutingTest
         a.consume(a.client, 1, "orders", 0);
         a.send(DestinationType.QUEUE, "orders");
         a.send(DestinationType.QUEUE, "orders");
-        a.run(io.meshmq.engine.ring.EngineEvent.CLOSE_CONSUMER, a.client, e -> e.consumerId = 1);
+        a.run(EngineEvent.CLOSE_CONSUMER, a.client, e -> e.consumerId = 1);
         assertEquals(2, a.processor.queueDepth("orders"));
 
         a.command(null, queueOfB("orders", 1));
@@ -238,5 +239,44 @@ class ClusterRoutingTest
         assertEquals(DestinationType.TEMPORARY_QUEUE, forwards.get(0).kind());
         assertEquals(name, forwards.get(0).address());
         assertTrue(a.client.frames(FrameType.ERROR).isEmpty());
+    }
+
+    @Test
+    void shouldCopyATopicMessageToEverySubscriptionWithOneForwardPerNode()
+    {
+        final ClusterHarness a = node(null, null, null);
+        final FakeConnection link = a.linkUp(subscriptionOfB("news", "news#5.1"), subscriptionOfB("news", "news#5.2"));
+        a.run(EngineEvent.CREATE_CONSUMER, a.client, e ->
+        {
+            e.correlationId = 101;
+            e.consumerId = 1;
+            e.sessionId = 1;
+            e.destinationType = DestinationType.TOPIC;
+            e.destinationName = "news";
+            e.count = 10;
+        });
+        final String id = a.send(DestinationType.TOPIC, "news");
+
+        assertEquals(1, a.client.deliveries(), "this node's subscriber has its copy");
+        final List<Forward> forwards = link.forwards();
+        assertEquals(1, forwards.size(), "one forward carries it to both of b's subscriptions");
+        assertEquals(id, forwards.get(0).messageId());
+        assertEquals(List.of("news#5.1", "news#5.2"), forwards.get(0).queues());
+    }
+
+    @Test
+    void shouldNotWaitForANonDurableSubscriptionOfANodeThatIsDown()
+    {
+        final ClusterHarness a = node(null, null, null);
+        a.linkUp(subscriptionOfB("news", "news#5.1"));
+        a.command(null, new ClusterCommand.LinkDown(ClusterHarness.OTHER, "test"));
+        a.send(DestinationType.TOPIC, "news");
+        assertEquals(0L, a.statusOfB("backlog"), "it dies with its node: nothing waits for it");
+    }
+
+    private static ClusterCommand.Binding subscriptionOfB(final String topic, final String queue)
+    {
+        return new ClusterCommand.Binding(ClusterHarness.OTHER, DestinationType.TOPIC, topic, queue, true, false, null, 1,
+            new Selector[] {null});
     }
 }

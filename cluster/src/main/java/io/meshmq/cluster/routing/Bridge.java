@@ -1,0 +1,230 @@
+package io.meshmq.cluster.routing;
+
+import io.meshmq.cluster.wire.ClusterFrameEncoder;
+import io.meshmq.engine.extension.EngineControl;
+import io.meshmq.engine.extension.QueueDrain;
+import io.meshmq.engine.processor.MessageReference;
+import io.meshmq.engine.processor.ServerQueue;
+import io.meshmq.engine.ring.ConnectionOutput;
+import io.meshmq.protocol.WireWriter;
+import org.agrona.collections.Long2ObjectHashMap;
+
+import java.util.Arrays;
+
+/**
+ * Store and forward to one other broker: the messages of a durable queue cross a link in order, at most a window of
+ * them unconfirmed; a message leaves the queue only when the other broker confirms it stored it. A lost link gives the
+ * unconfirmed back to the front of the queue, in order, to be sent again on the next; the other broker recognises a
+ * resend by its sequence. A refusal pauses the bridge for a while, then it sends again from the refused one.
+ * <p>
+ * Not thread safe: processor thread only. It drains its queue (dispatch calls {@link #drain}).
+ */
+final class Bridge implements QueueDrain
+{
+    /** Forwards sent and not yet confirmed, at most. */
+    static final int WINDOW = 1000;
+    static final long PAUSE_AFTER_REFUSAL_MS = 1000;
+    private static final System.Logger LOG = System.getLogger(Bridge.class.getName());
+
+    private final ServerQueue queue;
+    private final EngineControl control;
+    private final WireWriter frame;
+    /** Forwards sent and not yet confirmed, by sequence. */
+    private final Long2ObjectHashMap<MessageReference> inFlight = new Long2ObjectHashMap<>();
+    /** For people: whom it forwards to. */
+    private String target;
+    /** Where forwards are written while the link is up; null while it is down. */
+    private ConnectionOutput link;
+    /** After a refused forward, nothing more is sent before this time. */
+    private long pausedUntilMs;
+    private long forwarded;
+
+    /**
+     * @param frame the writer forwards are encoded in; shared with the caller's other frames on this thread.
+     */
+    Bridge(final String target, final ServerQueue queue, final EngineControl control, final WireWriter frame)
+    {
+        this.target = target;
+        this.queue = queue;
+        this.control = control;
+        this.frame = frame;
+        queue.drainBy(this);
+    }
+
+    void target(final String target)
+    {
+        this.target = target;
+    }
+
+    ServerQueue queue()
+    {
+        return queue;
+    }
+
+    /**
+     * @return where forwards go while the link is up; null while it is down.
+     */
+    ConnectionOutput link()
+    {
+        return link;
+    }
+
+    boolean isUp()
+    {
+        return link != null;
+    }
+
+    /**
+     * @return messages waiting or sent and unconfirmed.
+     */
+    long backlog()
+    {
+        return queue.size() + inFlight.size();
+    }
+
+    /**
+     * @return messages the other broker confirmed.
+     */
+    long forwarded()
+    {
+        return forwarded;
+    }
+
+    /**
+     * A link is up: what waits crosses it.
+     */
+    void up(final ConnectionOutput link)
+    {
+        this.link = link;
+        pausedUntilMs = 0;
+        control.touch(queue);
+    }
+
+    /**
+     * The link is gone: forwards it did not confirm go back to the front of the queue, in order, to be sent again on
+     * the next link.
+     */
+    void down()
+    {
+        link = null;
+        final long[] sequences = new long[inFlight.size()];
+        int i = 0;
+        for (final Long2ObjectHashMap<MessageReference>.KeyIterator it = inFlight.keySet().iterator(); it.hasNext(); )
+        {
+            sequences[i++] = it.nextLong();
+        }
+        Arrays.sort(sequences);
+        for (final long sequence : sequences)
+        {
+            queue.giveBack(inFlight.remove(sequence));
+        }
+    }
+
+    /**
+     * Sends what waits, as far as the link and the window allow.
+     */
+    @Override
+    public void drain(final ServerQueue drained)
+    {
+        if (link == null || pausedUntilMs > control.nowMs())
+        {
+            return;
+        }
+        MessageReference reference = queue.first();
+        while (reference != null && inFlight.size() < WINDOW)
+        {
+            if (!link.isWritable())
+            {
+                control.stalled(queue);
+                return;
+            }
+            final MessageReference next = queue.after(reference);
+            queue.remove(reference);
+            if (reference.message().isExpired(control.nowMs()))
+            {
+                control.expire(queue, reference);
+            }
+            else if (send(reference))
+            {
+                reference.countDelivery();
+            }
+            reference = next;
+        }
+    }
+
+    @Override
+    public String describe()
+    {
+        return target;
+    }
+
+    /**
+     * @return false if the copy was unreadable and dropped.
+     */
+    private boolean send(final MessageReference reference)
+    {
+        final ForwardCopies.Forward forward;
+        try
+        {
+            forward = ForwardCopies.read(reference.message());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            LOG.log(System.Logger.Level.ERROR, "dropped a message in the forward queue to " + target +
+                ": its route cannot be read (" + ex.getMessage() + ")");
+            control.drop(reference);
+            return false;
+        }
+        control.write(link, ClusterFrameEncoder.send(frame, forward.sequence(), forward.kind(), forward.address(),
+            forward.queues(), forward.original()));
+        inFlight.put(forward.sequence(), reference);
+        return true;
+    }
+
+    /**
+     * The other broker stored the forward: the copy is done with.
+     */
+    void confirmed(final long sequence)
+    {
+        final MessageReference reference = inFlight.remove(sequence);
+        if (reference == null)
+        {
+            return;
+        }
+        forwarded++;
+        control.acknowledge(reference);
+        if (!queue.isEmpty())
+        {
+            control.touch(queue);
+        }
+    }
+
+    /**
+     * The other broker refused the forward: it goes back, and the bridge pauses (the other broker closes the link, so
+     * everything after it is sent again in order).
+     */
+    void refused(final long sequence, final String failure)
+    {
+        final MessageReference reference = inFlight.remove(sequence);
+        if (reference == null)
+        {
+            return;
+        }
+        LOG.log(System.Logger.Level.WARNING, target + " refused a forwarded message, sent again in " +
+            PAUSE_AFTER_REFUSAL_MS + " ms: " + failure);
+        queue.giveBack(reference);
+        pausedUntilMs = control.nowMs() + PAUSE_AFTER_REFUSAL_MS;
+    }
+
+    /**
+     * Ends a pause whose time has come.
+     */
+    void onTick(final long nowMs)
+    {
+        if (link != null && pausedUntilMs != 0 && pausedUntilMs <= nowMs)
+        {
+            pausedUntilMs = 0;
+            control.touch(queue);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.meshmq.cluster.routing;
+
+import io.meshmq.engine.extension.EngineControl;
+import io.meshmq.engine.processor.MessageReference;
+import io.meshmq.engine.processor.ServerMessage;
+import io.meshmq.engine.processor.ServerQueue;
+import io.meshmq.protocol.ProtocolException;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The copies of messages that wait in forward queues to cross to another node: each carries its route (the address
+ * and the other node's queues) and a sequence number in properties of its own, so it survives a restart in the
+ * journal like any message, and is sent in sequence order.
+ * <p>
+ * Design note: the sequence has the node's incarnation in its high bits, so it grows across restarts; the other node
+ * keeps the highest it stored and recognises a resend. A forward queue must send in sequence order, so its copies all
+ * have the same priority; the original priority travels in a property and is put back when the copy is sent.
+ * <p>
+ * Not thread safe: processor thread only.
+ */
+final class ForwardCopies
+{
+    static final String ROUTE_PROPERTY = "JMS_MeshMQ_ClusterRoute";
+    static final String SEQUENCE_PROPERTY = "JMS_MeshMQ_ClusterSequence";
+    static final String PRIORITY_PROPERTY = "JMS_MeshMQ_ClusterPriority";
+    private static final Set<String> FORWARD_PROPERTIES = Set.of(ROUTE_PROPERTY, SEQUENCE_PROPERTY, PRIORITY_PROPERTY);
+    private static final int FORWARD_PRIORITY = 4;
+    private static final int INCARNATION_SHIFT = 40;
+
+    /**
+     * A copy read back for sending.
+     *
+     * @param kind     the address's {@link io.meshmq.protocol.DestinationType}.
+     * @param queues   the other node's queues that take it.
+     * @param original the message as it was sent here, its priority back.
+     */
+    record Forward(long sequence, byte kind, String address, String[] queues, byte[] original)
+    {
+    }
+
+    private final EngineControl control;
+    private long nextSequence;
+
+    ForwardCopies(final EngineControl control, final long incarnation)
+    {
+        this.control = control;
+        this.nextSequence = incarnation << INCARNATION_SHIFT;
+    }
+
+    /**
+     * @return a reference, in {@code forwardQueue}, to a copy of the message that carries its route and a new
+     * sequence number.
+     */
+    MessageReference copy(final ServerMessage message, final ServerQueue forwardQueue, final byte type,
+        final String address, final List<String> queues)
+    {
+        final StringBuilder route = new StringBuilder().append((char)('0' + type)).append(address);
+        for (final String queue : queues)
+        {
+            route.append('\u0000').append(queue);
+        }
+        final byte[] encoded = message.fields().rewrite(message.encoded(), Map.of(
+            ROUTE_PROPERTY, route.toString(),
+            SEQUENCE_PROPERTY, ++nextSequence,
+            PRIORITY_PROPERTY, message.priority()), Set.of(), message.expiration(), FORWARD_PRIORITY);
+        return forwardQueue.reference(control.message(encoded, message.originConnectionId()));
+    }
+
+    /**
+     * @throws IllegalArgumentException if the copy's route cannot be read (a damaged journal, say).
+     */
+    static Forward read(final ServerMessage copy)
+    {
+        try
+        {
+            final long sequence = ((Number)copy.fields().property(SEQUENCE_PROPERTY)).longValue();
+            final String route = (String)copy.fields().property(ROUTE_PROPERTY);
+            final int priority = ((Number)copy.fields().property(PRIORITY_PROPERTY)).intValue();
+            final byte[] original = copy.fields().rewrite(copy.encoded(), Map.of(), FORWARD_PROPERTIES,
+                copy.expiration(), priority);
+            final String[] parts = route.split("\u0000", -1);
+            final String[] queues = new String[parts.length - 1];
+            System.arraycopy(parts, 1, queues, 0, queues.length);
+            return new Forward(sequence, (byte)(parts[0].charAt(0) - '0'), parts[0].substring(1), queues, original);
+        }
+        catch (final ProtocolException | ClassCastException | NullPointerException | IndexOutOfBoundsException ex)
+        {
+            throw new IllegalArgumentException(ex.toString(), ex);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package io.meshmq.cluster.routing;
+
+import io.meshmq.cluster.ClusterCommand;
+import io.meshmq.engine.extension.EngineControl;
+import io.meshmq.engine.journal.JournalWriteException;
+import io.meshmq.engine.processor.LinkPosition;
+import io.meshmq.engine.processor.MessageReference;
+import io.meshmq.engine.processor.ServerMessage;
+import io.meshmq.engine.processor.ServerQueue;
+import io.meshmq.engine.processor.TopicAddress;
+import io.meshmq.engine.ring.ConnectionOutput;
+import io.meshmq.protocol.DestinationType;
+import io.meshmq.protocol.ErrorCode;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Takes the messages other nodes forward: each is stored in the queues it names here, with how far that node's
+ * forwards are stored, in one journal record; a resend (at or below that position) is only confirmed again.
+ * <p>
+ * Not thread safe: processor thread only.
+ */
+final class Receiver
+{
+    private final EngineControl control;
+    private final Peers peers;
+    /** How far each node's forwards are stored here, by node id. */
+    private final Map<String, LinkPosition> positions = new HashMap<>();
+
+    Receiver(final EngineControl control, final Peers peers)
+    {
+        this.control = control;
+        this.peers = peers;
+    }
+
+    void restored(final LinkPosition position)
+    {
+        positions.put(position.nodeId(), position);
+    }
+
+    /**
+     * A message another node forwarded: stored in the named queues here unless it was stored before.
+     */
+    void receive(final ConnectionOutput output, final ClusterCommand.Receive forward)
+    {
+        final long sequence = forward.sequence();
+        final Peers.Peer peer = peers.get(output.id());
+        if (peer == null || !peer.current)
+        {
+            control.error(output, sequence, ErrorCode.ILLEGAL_STATE, peer == null ?
+                "CLUSTER_SEND before CLUSTER_JOIN" : "this link was replaced by a newer one of the same node");
+            return;
+        }
+        final LinkPosition position = positions.computeIfAbsent(peer.nodeId, id -> new LinkPosition(id, 0));
+        final long mark = control.mark();
+        if (sequence <= position.sequence())
+        {
+            control.confirm(output, sequence, mark);
+            return;
+        }
+        final ServerMessage message = control.message(forward.message(), 0);
+        final List<MessageReference> references = references(forward, message);
+        try
+        {
+            control.storeReceived(position, sequence, message, references);
+        }
+        catch (final JournalWriteException ex)
+        {
+            // Refused, and the link closed: the sender sends this and everything after it again, in order.
+            control.error(output, sequence, ErrorCode.STORAGE, "message not stored: " + ex.getMessage());
+            peer.current = false;
+            output.close();
+            return;
+        }
+        position.stored(sequence);
+        control.enqueue(references);
+        control.confirm(output, sequence, mark);
+    }
+
+    private List<MessageReference> references(final ClusterCommand.Receive forward, final ServerMessage message)
+    {
+        final String[] queues = forward.queues();
+        final List<MessageReference> references = new ArrayList<>(queues.length);
+        final byte kind = forward.kind();
+        if (kind == DestinationType.QUEUE)
+        {
+            for (final String name : queues)
+            {
+                references.add(control.queue(name).reference(message));
+            }
+        }
+        else if (kind == DestinationType.TEMPORARY_QUEUE)
+        {
+            // Gone with its connection meanwhile: the message goes with it, as it would had it been here.
+            final ServerQueue queue = control.existingQueue(forward.address());
+            if (queue != null && queue.isTemporary())
+            {
+                references.add(queue.reference(message));
+            }
+        }
+        else if (kind == DestinationType.TEMPORARY_TOPIC)
+        {
+            final TopicAddress topic = control.existingTopic(forward.address());
+            if (topic != null && topic.isTemporary())
+            {
+                topic.published();
+                for (final ServerQueue subscription : topic.subscriptions())
+                {
+                    if (subscription.accepts(message, null, 0))
+                    {
+                        references.add(subscription.reference(message));
+                    }
+                }
+            }
+        }
+        else
+        {
+            final TopicAddress topic = control.existingTopic(forward.address());
+            for (final ServerQueue subscription : topic == null ? List.<ServerQueue>of() : topic.subscriptions())
+            {
+                for (final String name : queues)
+                {
+                    if (subscription.name().equals(name))
+                    {
+                        references.add(subscription.reference(message));
+                    }
+                }
+            }
+        }
+        return references;
+    }
+}

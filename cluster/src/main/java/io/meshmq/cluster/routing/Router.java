@@ -1,0 +1,158 @@
+package io.meshmq.cluster.routing;
+
+import io.meshmq.engine.extension.EngineControl;
+import io.meshmq.engine.processor.AddressSettings;
+import io.meshmq.engine.processor.MessageReference;
+import io.meshmq.engine.processor.ServerMessage;
+import io.meshmq.engine.processor.ServerQueue;
+import io.meshmq.engine.processor.SubscriptionSpec;
+import io.meshmq.engine.processor.TopicAddress;
+import io.meshmq.protocol.DestinationType;
+import io.meshmq.protocol.TemporaryNames;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where a message goes among this node and the others: for each routing key (a queue's name, a subscription's), the
+ * address's load balancer picks one binding; messages for other nodes become copies in their forward queues, one copy
+ * per node however many of its queues take the message.
+ * <p>
+ * Not thread safe: processor thread only.
+ */
+final class Router
+{
+    /**
+     * Bindings of one routing key: this node's (or null) and other nodes'.
+     */
+    private static final class Group
+    {
+        ServerQueue local;
+        final List<RemoteBinding> remote = new ArrayList<>(2);
+    }
+
+    private final String nodeId;
+    private final Topology topology;
+    private final ForwardCopies copies;
+    private final EngineControl control;
+    private final Map<AddressSettings.LoadBalancing, LoadBalancer> balancers =
+        new EnumMap<>(AddressSettings.LoadBalancing.class);
+    private final Map<String, Group> groups = new LinkedHashMap<>();
+    private final Map<RemoteNode, List<String>> targets = new LinkedHashMap<>();
+
+    Router(final String nodeId, final Topology topology, final ForwardCopies copies, final RoundRobin roundRobin,
+        final EngineControl control)
+    {
+        this.nodeId = nodeId;
+        this.topology = topology;
+        this.copies = copies;
+        this.control = control;
+        for (final AddressSettings.LoadBalancing policy : AddressSettings.LoadBalancing.values())
+        {
+            balancers.put(policy, LoadBalancer.of(policy, roundRobin));
+        }
+    }
+
+    /**
+     * @return the other node a temporary destination lives on, as its name says, if this node knows that node;
+     * else null (a destination of this node, or of no node it knows).
+     */
+    RemoteNode temporaryOwner(final byte type, final String name)
+    {
+        if (type != DestinationType.TEMPORARY_QUEUE && type != DestinationType.TEMPORARY_TOPIC)
+        {
+            return null;
+        }
+        final String owner = TemporaryNames.nodeOf(name);
+        return owner == null || owner.equals(nodeId) ? null : topology.node(owner);
+    }
+
+    /**
+     * @return true if other nodes have bindings for the destination, so {@link #route} must decide.
+     */
+    boolean routes(final byte type, final String name)
+    {
+        final List<RemoteBinding> remote = topology.bindings(type, name);
+        return remote != null && !remote.isEmpty() || temporaryOwner(type, name) != null;
+    }
+
+    /**
+     * Routes a message among this node's queues ({@code into}) and other nodes' (copies in their forward queues,
+     * {@code forwards}), by the address's load balancing.
+     */
+    void route(final byte type, final String name, final ServerMessage message, final String publisherClientId,
+        final long publisherConnectionId, final List<MessageReference> into, final List<MessageReference> forwards)
+    {
+        final RemoteNode owner = temporaryOwner(type, name);
+        if (owner != null)
+        {
+            // The node whose connection made it has it, and nobody else: no balancing.
+            forwards.add(copies.copy(message, owner.bridge.queue(), type, name, List.of(name)));
+            return;
+        }
+        final AddressSettings.LoadBalancing policy = control.settingsOf(name).loadBalancing();
+        final LoadBalancer balancer = balancers.get(policy);
+        targets.clear();
+        if (type == DestinationType.QUEUE)
+        {
+            final ServerQueue local = control.queue(name);
+            take(balancer.choose(new LocalBinding(local), topology.bindings(type, name), message, name), message, into);
+        }
+        else
+        {
+            final TopicAddress topic = control.topic(name);
+            topic.published();
+            groups.clear();
+            for (final ServerQueue subscription : topic.subscriptions())
+            {
+                if (subscription.accepts(message, publisherClientId, publisherConnectionId))
+                {
+                    groups.computeIfAbsent(routingKey(subscription), k -> new Group()).local = subscription;
+                }
+            }
+            if (policy != AddressSettings.LoadBalancing.OFF)
+            {
+                for (final RemoteBinding binding : topology.bindings(type, name))
+                {
+                    // A non-durable subscription lives only as long as its node: none to wait for while it is down.
+                    if ((binding.grouped || binding.node.isUp()) && binding.accepts(message))
+                    {
+                        groups.computeIfAbsent(binding.routingKey(), k -> new Group()).remote.add(binding);
+                    }
+                }
+            }
+            for (final Map.Entry<String, Group> entry : groups.entrySet())
+            {
+                final Group group = entry.getValue();
+                final LocalBinding local = group.local == null ? null : new LocalBinding(group.local);
+                take(group.remote.isEmpty() ? local : balancer.choose(local, group.remote, message, entry.getKey()),
+                    message, into);
+            }
+        }
+        for (final Map.Entry<RemoteNode, List<String>> target : targets.entrySet())
+        {
+            forwards.add(copies.copy(message, target.getKey().bridge.queue(), type, name, target.getValue()));
+        }
+    }
+
+    private void take(final Binding chosen, final ServerMessage message, final List<MessageReference> into)
+    {
+        if (chosen instanceof RemoteBinding remote)
+        {
+            targets.computeIfAbsent(remote.node, n -> new ArrayList<>(1)).add(remote.queue);
+        }
+        else if (chosen instanceof LocalBinding local)
+        {
+            into.add(local.queue().reference(message));
+        }
+    }
+
+    private static String routingKey(final ServerQueue subscription)
+    {
+        final SubscriptionSpec spec = subscription.subscription();
+        return spec.durable() || spec.shared() ? subscription.name() : "\u0000" + subscription.name();
+    }
+}

@@ -1,0 +1,164 @@
+package io.meshmq.cluster.wire;
+
+import io.meshmq.cluster.ClusterCommand;
+import io.meshmq.cluster.MemberDefinition;
+import io.meshmq.engine.net.ExtensionFrames;
+import io.meshmq.engine.ring.ExtensionCommand;
+import io.meshmq.protocol.DestinationType;
+import io.meshmq.protocol.ErrorCode;
+import io.meshmq.protocol.FrameType;
+import io.meshmq.protocol.MessageHeaderFlyweight;
+import io.meshmq.protocol.ProtocolException;
+import io.meshmq.protocol.WireReader;
+import io.meshmq.selector.Selector;
+import io.meshmq.selector.SelectorSyntaxException;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decodes every CLUSTER_* frame, into the commands the cluster's routing takes: those another node's link sends this
+ * node's acceptor (CLUSTER_JOIN, CLUSTER_MEMBERS, CLUSTER_SEND; as the acceptor's {@link ExtensionFrames}), and those
+ * a node sends back over a link this node opened (CLUSTER_BINDING, CLUSTER_MEMBERS). The pair of
+ * {@link ClusterFrameEncoder}.
+ * <p>
+ * Thread safe: called on many Netty I/O threads at once; keeps no state.
+ */
+public final class ClusterFrameDecoder implements ExtensionFrames
+{
+    @Override
+    public boolean decodes(final byte frameType)
+    {
+        return frameType == FrameType.CLUSTER_JOIN || frameType == FrameType.CLUSTER_MEMBERS ||
+            frameType == FrameType.CLUSTER_SEND;
+    }
+
+    @Override
+    public ExtensionCommand decode(final byte frameType, final WireReader reader)
+    {
+        switch (frameType)
+        {
+            case FrameType.CLUSTER_JOIN: return join(reader);
+            case FrameType.CLUSTER_MEMBERS: return new ClusterCommand.Members(members(reader));
+            case FrameType.CLUSTER_SEND: return send(reader);
+            default: throw new ProtocolException("not a cluster frame: " + FrameType.name(frameType));
+        }
+    }
+
+    private static ClusterCommand join(final WireReader reader)
+    {
+        final long correlationId = reader.readLong();
+        final String cluster = reader.readRequiredString("cluster name");
+        final String nodeId = reader.readRequiredString("node id");
+        final String nodeName = reader.readRequiredString("node name");
+        final String url = reader.readString();
+        reader.requireEnd("CLUSTER_JOIN");
+        return new ClusterCommand.Join(correlationId, cluster, nodeId, nodeName, url);
+    }
+
+    private static ClusterCommand send(final WireReader reader)
+    {
+        final long sequence = reader.readLong();
+        final byte kind = reader.readByte();
+        if (!DestinationType.isValid(kind))
+        {
+            throw new ProtocolException("CLUSTER_SEND for unknown destination type " + kind);
+        }
+        final String address = destinationName(reader);
+        final int count = reader.readCount(4);
+        if (count == 0)
+        {
+            throw new ProtocolException("CLUSTER_SEND names no queue");
+        }
+        final String[] queues = new String[count];
+        for (int i = 0; i < count; i++)
+        {
+            queues[i] = destinationName(reader);
+        }
+        final byte[] message = reader.readRest();
+        // Checked here, on the I/O thread, so a malformed message never reaches the processor.
+        new MessageHeaderFlyweight().wrap(message);
+        return new ClusterCommand.Receive(sequence, kind, address, queues, message);
+    }
+
+    /**
+     * Decodes a CLUSTER_BINDING frame from node {@code nodeId}; kind NONE ends the snapshot sent at link-up.
+     *
+     * @throws ProtocolException if the frame is malformed or a selector in it cannot be parsed.
+     */
+    public static ClusterCommand.Binding binding(final WireReader reader, final String nodeId)
+    {
+        final byte kind = reader.readByte();
+        if (kind == DestinationType.NONE)
+        {
+            return new ClusterCommand.Binding(nodeId, kind, null, null, false, false, null, 0, null);
+        }
+        if (kind != DestinationType.QUEUE && kind != DestinationType.TOPIC)
+        {
+            throw new ProtocolException("CLUSTER_BINDING of unknown kind " + kind);
+        }
+        final String address = reader.readRequiredString("address");
+        final String queue = reader.readRequiredString("queue");
+        final boolean exists = reader.readBoolean();
+        final boolean grouped = reader.readBoolean();
+        final Selector filter = selector(reader.readString());
+        final int consumers = reader.readInt();
+        final int count = reader.readCount(4);
+        final Selector[] selectors = new Selector[count];
+        for (int i = 0; i < count; i++)
+        {
+            selectors[i] = selector(reader.readString());
+        }
+        reader.requireEnd("CLUSTER_BINDING");
+        return new ClusterCommand.Binding(nodeId, kind, address, queue, exists, grouped, filter, consumers, selectors);
+    }
+
+    /**
+     * Decodes the body of a CLUSTER_MEMBERS frame.
+     *
+     * @throws ProtocolException if the body is malformed.
+     */
+    public static List<MemberDefinition> members(final WireReader reader)
+    {
+        final int count = reader.readCount(4 + 1 + 1 + 8 + 4);
+        final List<MemberDefinition> definitions = new ArrayList<>(count);
+        for (int i = 0; i < count; i++)
+        {
+            final String member = reader.readRequiredString("member");
+            if (member.indexOf(' ') >= 0 || member.indexOf(':') < 0)
+            {
+                throw new ProtocolException("cluster member '" + member + "' is not HOST:PORT");
+            }
+            definitions.add(new MemberDefinition(member, reader.readBoolean(), reader.readBoolean(), reader.readLong(),
+                reader.readRequiredString("origin")));
+        }
+        reader.requireEnd("CLUSTER_MEMBERS");
+        return definitions;
+    }
+
+    private static Selector selector(final String text)
+    {
+        if (text == null)
+        {
+            return null;
+        }
+        try
+        {
+            return Selector.parse(text);
+        }
+        catch (final SelectorSyntaxException ex)
+        {
+            throw new ProtocolException("a selector this node cannot parse: " + ex.getMessage());
+        }
+    }
+
+    private static String destinationName(final WireReader reader)
+    {
+        final String name = reader.readString();
+        if (name == null || name.isBlank())
+        {
+            throw new ProtocolException(ErrorCode.INVALID_DESTINATION, "destination name is missing or blank");
+        }
+        return name;
+    }
+}

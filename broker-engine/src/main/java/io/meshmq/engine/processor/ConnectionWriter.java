@@ -49,6 +49,18 @@ final class ConnectionWriter
     }
 
     /**
+     * Answers with OK now, or, when the journal forces its writes, once everything it wrote up to {@code mark} is
+     * forced.
+     */
+    void confirm(final Durability durability, final ConnectionOutput output, final long correlationId, final long mark)
+    {
+        if (!durability.deferConfirmation(output, correlationId, mark))
+        {
+            ok(output, correlationId);
+        }
+    }
+
+    /**
      * Answers with a REPLY frame whose result {@code result} writes.
      */
     void reply(final ConnectionOutput output, final long correlationId, final Consumer<WireWriter> result)

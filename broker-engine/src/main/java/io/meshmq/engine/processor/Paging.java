@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -52,24 +53,13 @@ final class Paging
     {
     }
 
-    /**
-     * What paging needs from the processor.
-     */
-    interface Host
-    {
-        AddressSettings settingsOf(ServerQueue queue);
-
-        /**
-         * Puts a reference read back in its queue (or among the scheduled ones) and has it dispatched.
-         */
-        void restore(MessageReference reference);
-    }
-
     private final Path directory;
     private final long epoch;
     private final Durability durability;
     private final MemoryUsage memory;
-    private final Host host;
+    private final AddressSettingsMatcher addressSettings;
+    /** Puts a reference read back in its queue (or among the scheduled ones) and has it dispatched. */
+    private final Consumer<MessageReference> restorer;
     private final List<MessageReference> paged = new ArrayList<>();
     private final List<ServerQueue> paging = new ArrayList<>();
     private final WireWriter record = new WireWriter(4096);
@@ -82,13 +72,15 @@ final class Paging
      * @param directory where page files go; null for none (queues beyond their limit then refuse sends).
      * @param epoch     this run of the broker, distinct from every earlier one.
      */
-    Paging(final Path directory, final long epoch, final Durability durability, final MemoryUsage memory, final Host host)
+    Paging(final Path directory, final long epoch, final Durability durability, final MemoryUsage memory,
+        final AddressSettingsMatcher settings, final Consumer<MessageReference> restorer)
     {
         this.directory = directory;
         this.epoch = epoch;
         this.durability = durability;
         this.memory = memory;
-        this.host = host;
+        this.addressSettings = settings;
+        this.restorer = restorer;
     }
 
     boolean isOn()
@@ -131,7 +123,7 @@ final class Paging
         for (int i = references.size() - 1; i >= 0; i--)
         {
             final MessageReference reference = references.get(i);
-            if (shouldPage(reference.queue, host.settingsOf(reference.queue)))
+            if (shouldPage(reference.queue, reference.queue.settings(addressSettings)))
             {
                 paged.add(0, reference);
                 references.remove(i);
@@ -293,7 +285,7 @@ final class Paging
             }
             for (final MessageReference reference : read.references())
             {
-                host.restore(reference);
+                restorer.accept(reference);
             }
             final boolean journaled = queue.pagePosition != null;
             final Runnable cleanUp = () ->
@@ -341,7 +333,7 @@ final class Paging
      */
     private long roomFor(final ServerQueue queue)
     {
-        final AddressSettings settings = host.settingsOf(queue);
+        final AddressSettings settings = queue.settings(addressSettings);
         long room = Long.MAX_VALUE;
         if (settings.maxSizeBytes() >= 0)
         {

@@ -29,13 +29,20 @@ final class XaBranches
 {
     private static final System.Logger LOG = System.getLogger(XaBranches.class.getName());
 
-    private final Processor processor;
+    private final Admission admission;
+    private final Router router;
+    private final Consumers consumers;
+    private final ConnectionWriter writer;
     private final Durability durability;
     private final Map<WireXid, PreparedTransaction> branches = new LinkedHashMap<>();
 
-    XaBranches(final Processor processor, final Durability durability)
+    XaBranches(final Admission admission, final Router router, final Consumers consumers, final ConnectionWriter writer,
+        final Durability durability)
     {
-        this.processor = processor;
+        this.admission = admission;
+        this.router = router;
+        this.consumers = consumers;
+        this.writer = writer;
         this.durability = durability;
     }
 
@@ -52,23 +59,23 @@ final class XaBranches
         final WireXid xid = event.xid;
         if (branches.containsKey(xid))
         {
-            processor.error(event.connection, event.correlationId, ErrorCode.XA_DUPLICATE_XID,
+            writer.error(event.connection, event.correlationId, ErrorCode.XA_DUPLICATE_XID,
                 "XA branch " + xid + " is already prepared");
             return;
         }
         for (int i = 0; i < event.sendTypes.length; i++)
         {
-            final String problem = processor.checkRoutable(event.sendTypes[i], event.sendNames[i]);
+            final String problem = admission.checkRoutable(event.sendTypes[i], event.sendNames[i]);
             if (problem != null)
             {
-                processor.error(event.connection, event.correlationId, ErrorCode.INVALID_DESTINATION,
+                writer.error(event.connection, event.correlationId, ErrorCode.INVALID_DESTINATION,
                     "XA branch " + xid + " rolled back: " + problem);
                 return;
             }
-            final String full = processor.checkRoom(event.sendTypes[i], event.sendNames[i], false);
+            final String full = admission.checkRoom(event.sendTypes[i], event.sendNames[i], false);
             if (full != null)
             {
-                processor.error(event.connection, event.correlationId, ErrorCode.ADDRESS_FULL,
+                writer.error(event.connection, event.correlationId, ErrorCode.ADDRESS_FULL,
                     "XA branch " + xid + " rolled back: " + full);
                 return;
             }
@@ -76,12 +83,12 @@ final class XaBranches
         final List<ServerMessage> messages = new ArrayList<>(event.sendTypes.length);
         for (final byte[] encoded : event.sendMessages)
         {
-            messages.add(processor.message(encoded, connection));
+            messages.add(router.message(encoded, connection));
         }
         final List<MessageReference> held = new ArrayList<>(event.consumerIds.length);
         for (int i = 0; i < event.consumerIds.length; i++)
         {
-            final MessageReference reference = processor.delivery(connection, event.consumerIds[i], event.deliveryIds[i]);
+            final MessageReference reference = consumers.delivery(connection, event.consumerIds[i], event.deliveryIds[i]);
             if (reference != null)
             {
                 held.add(reference);
@@ -96,19 +103,19 @@ final class XaBranches
         }
         catch (final JournalWriteException ex)
         {
-            processor.error(event.connection, event.correlationId, ErrorCode.STORAGE,
+            writer.error(event.connection, event.correlationId, ErrorCode.STORAGE,
                 "XA branch " + xid + " rolled back: " + ex.getMessage());
             return;
         }
         for (int i = 0; i < event.consumerIds.length; i++)
         {
-            processor.takeDelivery(connection, event.consumerIds[i], event.deliveryIds[i]);
+            consumers.takeDelivery(connection, event.consumerIds[i], event.deliveryIds[i]);
         }
         branches.put(xid, branch);
-        processor.confirm(event.connection, event.correlationId, mark);
+        writer.confirm(durability, event.connection, event.correlationId, mark);
         for (int i = 0; i < event.sendTypes.length; i++)
         {
-            processor.blockIfFull(connection, event.sendTypes[i], event.sendNames[i]);
+            admission.blockIfFull(connection, event.sendTypes[i], event.sendNames[i]);
         }
     }
 
@@ -138,19 +145,19 @@ final class XaBranches
         final PreparedTransaction branch = branches.get(event.xid);
         if (branch == null)
         {
-            processor.error(event.connection, event.correlationId, ErrorCode.XA_UNKNOWN_XID,
+            writer.error(event.connection, event.correlationId, ErrorCode.XA_UNKNOWN_XID,
                 "no prepared XA branch " + event.xid);
             return null;
         }
         if (branch.state == PreparedTransaction.State.HEURISTICALLY_COMMITTED)
         {
-            processor.error(event.connection, event.correlationId, ErrorCode.XA_HEURISTIC_COMMIT,
+            writer.error(event.connection, event.correlationId, ErrorCode.XA_HEURISTIC_COMMIT,
                 "XA branch " + event.xid + " was committed by an operator");
             return null;
         }
         if (branch.state == PreparedTransaction.State.HEURISTICALLY_ROLLED_BACK)
         {
-            processor.error(event.connection, event.correlationId, ErrorCode.XA_HEURISTIC_ROLLBACK,
+            writer.error(event.connection, event.correlationId, ErrorCode.XA_HEURISTIC_ROLLBACK,
                 "XA branch " + event.xid + " was rolled back by an operator");
             return null;
         }
@@ -175,7 +182,7 @@ final class XaBranches
             for (int i = 0; i < branch.messages.size(); i++)
             {
                 final List<MessageReference> into = new ArrayList<>();
-                processor.route(branch.publisherClientId, branch.publisherConnectionId, branch.sendTypes[i],
+                router.route(branch.publisherClientId, branch.publisherConnectionId, branch.sendTypes[i],
                     branch.sendNames[i], branch.messages.get(i), into, copies);
                 references.add(into);
             }
@@ -200,25 +207,25 @@ final class XaBranches
             {
                 throw new IllegalStateException(why);
             }
-            processor.error(event.connection, event.correlationId, ErrorCode.STORAGE, why);
+            writer.error(event.connection, event.correlationId, ErrorCode.STORAGE, why);
             return false;
         }
         if (commit)
         {
             for (final List<MessageReference> into : references)
             {
-                processor.enqueue(into);
+                router.enqueue(into);
             }
             for (final MessageReference reference : branch.held)
             {
-                processor.acknowledgeHeld(reference);
+                consumers.acknowledgeHeld(reference);
             }
         }
         else
         {
             for (final MessageReference reference : branch.held)
             {
-                processor.returnToQueue(reference.queue, reference, true);
+                consumers.returnToQueue(reference.queue, reference, true);
             }
         }
         branch.held.clear();
@@ -235,7 +242,7 @@ final class XaBranches
         }
         if (event != null)
         {
-            processor.confirm(event.connection, event.correlationId, mark);
+            writer.confirm(durability, event.connection, event.correlationId, mark);
         }
         return true;
     }
@@ -245,7 +252,7 @@ final class XaBranches
      */
     void recover(final EngineEvent event)
     {
-        processor.reply(event.connection, event.correlationId, out ->
+        writer.reply(event.connection, event.correlationId, out ->
         {
             out.writeInt(branches.size());
             for (final WireXid xid : branches.keySet())
@@ -260,7 +267,7 @@ final class XaBranches
         final PreparedTransaction branch = branches.get(event.xid);
         if (branch == null || branch.isPrepared())
         {
-            processor.error(event.connection, event.correlationId, ErrorCode.XA_UNKNOWN_XID,
+            writer.error(event.connection, event.correlationId, ErrorCode.XA_UNKNOWN_XID,
                 branch == null ? "no XA branch " + event.xid : "XA branch " + event.xid +
                     " is prepared, not heuristically completed: commit or roll it back");
             return;
@@ -269,7 +276,7 @@ final class XaBranches
         durability.branchForgotten(branch);
         branch.ended = true;
         branches.remove(branch.xid);
-        processor.confirm(event.connection, event.correlationId, mark);
+        writer.confirm(durability, event.connection, event.correlationId, mark);
     }
 
     /**

@@ -1,0 +1,106 @@
+package io.meshmq.engine.processor;
+
+import io.meshmq.engine.ring.ConnectionOutput;
+import io.meshmq.engine.ring.EngineEvent;
+import io.meshmq.protocol.ErrorCode;
+import org.agrona.collections.Long2ObjectHashMap;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The open connections, by id and by client id (unique among them): opening one (the handshake's answer), setting its
+ * client id, and forgetting it once closed.
+ * <p>
+ * Not thread safe: processor thread only.
+ */
+final class Connections
+{
+    private final Long2ObjectHashMap<ConnectionState> connections = new Long2ObjectHashMap<>();
+    private final Map<String, ConnectionState> connectionsByClientId = new HashMap<>();
+    private final ConnectionWriter writer;
+    private final String brokerName;
+    /** Told to clients in the handshake, for the names of their temporary destinations; null for none. */
+    private final String temporaryScope;
+
+    Connections(final ConnectionWriter writer, final String brokerName, final String temporaryScope)
+    {
+        this.writer = writer;
+        this.brokerName = brokerName;
+        this.temporaryScope = temporaryScope;
+    }
+
+    /**
+     * @return the state of the connection the event came from, or null if it closed (or never opened).
+     */
+    ConnectionState get(final EngineEvent event)
+    {
+        return connections.get(event.connection.id());
+    }
+
+    boolean isOpen(final ConnectionOutput output)
+    {
+        return connections.containsKey(output.id());
+    }
+
+    int size()
+    {
+        return connections.size();
+    }
+
+    void onConnectionOpened(final EngineEvent event)
+    {
+        final ConnectionOutput output = event.connection;
+        if (event.clientId != null && connectionsByClientId.containsKey(event.clientId))
+        {
+            writer.error(output, 0, ErrorCode.INVALID_CLIENT_ID,
+                "client id '" + event.clientId + "' is already in use by another connection");
+            output.close();
+            return;
+        }
+        final ConnectionState connection = new ConnectionState(output, event.user, event.clientId);
+        connections.put(output.id(), connection);
+        if (event.clientId != null)
+        {
+            connectionsByClientId.put(event.clientId, connection);
+        }
+        writer.helloOk(output, brokerName, temporaryScope);
+    }
+
+    void onSetClientId(final EngineEvent event)
+    {
+        final ConnectionState connection = get(event);
+        if (connection == null)
+        {
+            return;
+        }
+        if (connection.clientId != null)
+        {
+            writer.error(event.connection, event.correlationId, ErrorCode.ILLEGAL_STATE,
+                "this connection's client id is already '" + connection.clientId + "'");
+            return;
+        }
+        if (connectionsByClientId.containsKey(event.clientId))
+        {
+            writer.error(event.connection, event.correlationId, ErrorCode.INVALID_CLIENT_ID,
+                "client id '" + event.clientId + "' is already in use by another connection");
+            return;
+        }
+        connection.clientId = event.clientId;
+        connectionsByClientId.put(event.clientId, connection);
+        writer.ok(event.connection, event.correlationId);
+    }
+
+    /**
+     * @return the closed connection's state, forgotten here; null if it was not open.
+     */
+    ConnectionState remove(final long connectionId)
+    {
+        final ConnectionState connection = connections.remove(connectionId);
+        if (connection != null && connection.clientId != null)
+        {
+            connectionsByClientId.remove(connection.clientId, connection);
+        }
+        return connection;
+    }
+}

@@ -1,0 +1,300 @@
+package io.meshmq.engine.processor;
+
+import io.meshmq.engine.extension.ProcessorExtension;
+import io.meshmq.engine.journal.JournalWriteException;
+import io.meshmq.engine.ring.EngineEvent;
+import io.meshmq.protocol.DestinationType;
+import io.meshmq.protocol.ErrorCode;
+import io.meshmq.protocol.MessageHeaderFlyweight;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where sent messages go: a send or a committed transaction is checked, routed (to the queue, to the topic's
+ * subscriptions that take it, or by the extension where it routes), paged or journaled, and made to wait in its
+ * queues (or for its delivery time), then confirmed.
+ * <p>
+ * Not thread safe: processor thread only.
+ */
+final class Router
+{
+    private final AddressSettingsMatcher addressSettings;
+    private final CommandClock clock;
+    private final Connections connections;
+    private final Admission admission;
+    private final Consumers consumers;
+    private final Destinations destinations;
+    private final Durability durability;
+    private final Paging paging;
+    private final ScheduledDeliveries scheduled;
+    private final Dispatcher dispatcher;
+    private final ConnectionWriter writer;
+    private final ProcessorExtension extension;
+    private final MessageHeaderFlyweight header = new MessageHeaderFlyweight();
+    private final List<MessageReference> routed = new ArrayList<>();
+    private final List<MessageReference> copies = new ArrayList<>();
+
+    Router(final AddressSettingsMatcher addressSettings, final CommandClock clock, final Connections connections, final Admission admission, final Consumers consumers,
+        final Destinations destinations, final Durability durability, final Paging paging,
+        final ScheduledDeliveries scheduled, final Dispatcher dispatcher, final ConnectionWriter writer,
+        final ProcessorExtension extension)
+    {
+        this.addressSettings = addressSettings;
+        this.clock = clock;
+        this.connections = connections;
+        this.admission = admission;
+        this.consumers = consumers;
+        this.destinations = destinations;
+        this.durability = durability;
+        this.paging = paging;
+        this.scheduled = scheduled;
+        this.dispatcher = dispatcher;
+        this.writer = writer;
+        this.extension = extension;
+    }
+
+    /**
+     * Makes the message's references in every queue it goes to (a queue, or a topic's subscriptions that
+     * take it), without linking them yet: the journal must have them first.
+     */
+    private void route(final ConnectionState publisher, final byte type, final String name, final ServerMessage message,
+        final List<MessageReference> into, final List<MessageReference> copies)
+    {
+        route(publisher.clientId, publisher.id(), type, name, message, into, copies);
+    }
+
+    /**
+     * @param copies where copies for other nodes of the cluster go (references in their forward queues, each
+     *               a message of its own that the caller journals with the rest).
+     */
+    void route(final String publisherClientId, final long publisherConnectionId, final byte type, final String name,
+        final ServerMessage message, final List<MessageReference> into, final List<MessageReference> copies)
+    {
+        if (extension.routes(type, name))
+        {
+            extension.route(type, name, message, publisherClientId, publisherConnectionId, into, copies);
+        }
+        else if (DestinationType.isTopic(type))
+        {
+            final TopicAddress topic = destinations.topic(name);
+            topic.messagesPublished++;
+            for (final ServerQueue subscription : topic.subscriptions)
+            {
+                if (subscription.accepts(message, publisherClientId, publisherConnectionId))
+                {
+                    into.add(subscription.reference(message));
+                }
+            }
+        }
+        else
+        {
+            into.add(destinations.queue(name).reference(message));
+        }
+    }
+
+    /**
+     * A delivery time equal to the timestamp is a send without delay: never held, whatever the clocks say.
+     */
+    private boolean isScheduled(final ServerMessage message)
+    {
+        return message.deliveryTime() > clock.nowMs() && message.deliveryTime() != message.timestamp();
+    }
+
+    /**
+     * A copy for another node is never held here: the other node holds it until its delivery time. Held here, it
+     * would join its forward queue behind copies with later sequence numbers, and the other node would take it
+     * for a resend.
+     */
+    private boolean isHeld(final MessageReference reference)
+    {
+        return isScheduled(reference.message) && !extension.ownsQueue(reference.queue.name);
+    }
+
+    void enqueue(final List<MessageReference> references)
+    {
+        for (int i = 0; i < references.size(); i++)
+        {
+            final MessageReference reference = references.get(i);
+            if (isHeld(reference))
+            {
+                scheduled.schedule(reference.message.deliveryTime(), reference);
+            }
+            else
+            {
+                reference.queue.append(reference);
+                dispatcher.touch(reference.queue);
+            }
+        }
+    }
+
+    void onSend(final EngineEvent event)
+    {
+        final ConnectionState connection = connections.get(event);
+        if (connection == null)
+        {
+            return;
+        }
+        final String problem = admission.checkRoutable(event.destinationType, event.destinationName);
+        if (problem != null)
+        {
+            writer.error(event.connection, event.correlationId, ErrorCode.INVALID_DESTINATION, problem);
+            return;
+        }
+        final AddressSettings settings = addressSettings.resolve(event.destinationName);
+        final String full = admission.checkRoom(event.destinationType, event.destinationName, true, settings);
+        if (full != null)
+        {
+            writer.error(event.connection, event.correlationId, ErrorCode.ADDRESS_FULL, "message not accepted: " + full);
+            return;
+        }
+        final long mark = durability.mark();
+        final ServerMessage message = message(event.message, connection);
+        routed.clear();
+        copies.clear();
+        route(connection, event.destinationType, event.destinationName, message, routed, copies);
+        if (!copies.isEmpty() && destinations.memory.isFull())
+        {
+            // Forward queues are not paged (their order is their sequence): a broker at its limit takes no more
+            // messages that must cross to another node until the backlog drains, rather than run out of memory.
+            writer.error(event.connection, event.correlationId, ErrorCode.ADDRESS_FULL, "message not accepted: the broker is " +
+                "full (" + destinations.memory.bytes() + " bytes held, global-max-size " + destinations.memory.limit() +
+                ") and this message must wait to cross to another node of the cluster; its forward queues are not paged");
+            return;
+        }
+        final Paging.Written written;
+        try
+        {
+            written = isScheduled(message) ? null : paging.pageOut(routed);
+        }
+        catch (final IOException ex)
+        {
+            writer.error(event.connection, event.correlationId, ErrorCode.STORAGE, "message not stored: its page file could not be " +
+                "written: " + ex.getMessage());
+            return;
+        }
+        try
+        {
+            for (int i = 0; i < copies.size(); i++)
+            {
+                durability.messageRouted(copies.get(i).message, List.of(copies.get(i)));
+            }
+            durability.messageRouted(message, routed);
+        }
+        catch (final JournalWriteException ex)
+        {
+            if (written != null)
+            {
+                paging.takeBack(written);
+            }
+            writer.error(event.connection, event.correlationId, ErrorCode.STORAGE, "message not stored: " + ex.getMessage());
+            return;
+        }
+        if (written != null && message.isPersistent())
+        {
+            durability.pagesWritten(written.stores());
+        }
+        enqueue(routed);
+        enqueue(copies);
+        writer.confirm(durability, event.connection, event.correlationId, mark);
+        admission.blockIfFull(connection, event.destinationType, event.destinationName, settings);
+    }
+
+    ServerMessage message(final byte[] encoded, final ConnectionState connection)
+    {
+        return new ServerMessage(encoded, header.wrap(encoded), connection.id());
+    }
+
+    /**
+     * Applies a transaction as one unit: either every destination is valid and everything happens, or
+     * nothing does.
+     */
+    void onCommit(final EngineEvent event)
+    {
+        final ConnectionState connection = connections.get(event);
+        if (connection == null)
+        {
+            return;
+        }
+        for (int i = 0; i < event.sendTypes.length; i++)
+        {
+            final String problem = admission.checkRoutable(event.sendTypes[i], event.sendNames[i]);
+            if (problem != null)
+            {
+                writer.error(event.connection, event.correlationId, ErrorCode.INVALID_DESTINATION,
+                    "transaction rolled back: " + problem);
+                return;
+            }
+            final String full = admission.checkRoom(event.sendTypes[i], event.sendNames[i], false);
+            if (full != null)
+            {
+                writer.error(event.connection, event.correlationId, ErrorCode.ADDRESS_FULL, "transaction rolled back: " + full);
+                return;
+            }
+        }
+        final long mark = durability.mark();
+        final List<ServerMessage> messages = new ArrayList<>(event.sendTypes.length);
+        final List<List<MessageReference>> references = new ArrayList<>(event.sendTypes.length);
+        for (int i = 0; i < event.sendTypes.length; i++)
+        {
+            final ServerMessage message = message(event.sendMessages[i], connection);
+            final List<MessageReference> into = new ArrayList<>();
+            copies.clear();
+            route(connection, event.sendTypes[i], event.sendNames[i], message, into, copies);
+            messages.add(message);
+            references.add(into);
+            // Copies for other nodes of the cluster commit in the same record as the rest.
+            for (int c = 0; c < copies.size(); c++)
+            {
+                messages.add(copies.get(c).message);
+                references.add(List.of(copies.get(c)));
+            }
+        }
+        final List<MessageReference> acknowledged = new ArrayList<>(event.consumerIds.length);
+        for (int i = 0; i < event.consumerIds.length; i++)
+        {
+            final ServerConsumer consumer = connection.consumers.get(event.consumerIds[i]);
+            final MessageReference reference = consumer == null ? null : consumer.unacknowledged.get(event.deliveryIds[i]);
+            if (reference != null)
+            {
+                acknowledged.add(reference);
+            }
+        }
+        try
+        {
+            durability.transaction(messages, references, acknowledged);
+        }
+        catch (final JournalWriteException ex)
+        {
+            writer.error(event.connection, event.correlationId, ErrorCode.STORAGE, "transaction rolled back: " + ex.getMessage());
+            return;
+        }
+        for (final List<MessageReference> into : references)
+        {
+            enqueue(into);
+        }
+        for (int i = 0; i < event.consumerIds.length; i++)
+        {
+            consumers.acknowledge(connection, event.consumerIds[i], event.deliveryIds[i], false);
+        }
+        writer.confirm(durability, event.connection, event.correlationId, mark);
+        for (int i = 0; i < event.sendTypes.length; i++)
+        {
+            admission.blockIfFull(connection, event.sendTypes[i], event.sendNames[i]);
+        }
+    }
+
+    void restore(final MessageReference reference)
+    {
+        final ServerMessage message = reference.message;
+        if (isHeld(reference))
+        {
+            scheduled.schedule(message.deliveryTime(), reference);
+        }
+        else
+        {
+            reference.queue.append(reference);
+        }
+    }
+}

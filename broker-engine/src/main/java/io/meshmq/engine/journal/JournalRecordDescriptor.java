@@ -28,7 +28,7 @@ package io.meshmq.engine.journal;
  * A length of 0 where a record would start ends the segment's data. All integers are little endian.
  * <p>
  * Payloads (strings are an int length in bytes, -1 for null, then UTF-8; byte arrays an int length then the
- * bytes):
+ * bytes), each encoded and decoded by its class in {@link io.meshmq.engine.journal.record}:
  * <ul>
  *   <li>{@link #QUEUE}: long queue id, byte kind ({@link #KIND_QUEUE}, {@link #KIND_DURABLE_SUBSCRIPTION}),
  *       string name; for a subscription also string topic, string subscription name, string client id,

@@ -6,6 +6,18 @@ import io.meshmq.engine.journal.JournalEntry;
 import io.meshmq.engine.journal.JournalSegment;
 import io.meshmq.engine.journal.JournalSyncer;
 import io.meshmq.engine.journal.JournalWriteException;
+import io.meshmq.engine.journal.record.AckRecord;
+import io.meshmq.engine.journal.record.DeliveryCountRecord;
+import io.meshmq.engine.journal.record.DepageRecord;
+import io.meshmq.engine.journal.record.LinkRecord;
+import io.meshmq.engine.journal.record.MessageRecord;
+import io.meshmq.engine.journal.record.PrepareRecord;
+import io.meshmq.engine.journal.record.QueueDeleteRecord;
+import io.meshmq.engine.journal.record.QueueRecord;
+import io.meshmq.engine.journal.record.TopicDeleteRecord;
+import io.meshmq.engine.journal.record.TopicRecord;
+import io.meshmq.engine.journal.record.TransactionEndRecord;
+import io.meshmq.engine.journal.record.TransactionRecord;
 import io.meshmq.engine.paging.PageStore;
 import io.meshmq.engine.ring.ConnectionOutput;
 import io.meshmq.protocol.WireWriter;
@@ -154,17 +166,15 @@ public final class Durability
         {
             queue.journalId(nextId());
         }
-        payload.reset().writeLong(queue.journalId());
         if (queue.kind == ServerQueue.Kind.SUBSCRIPTION)
         {
             final SubscriptionSpec spec = queue.subscription;
-            payload.writeByte(KIND_DURABLE_SUBSCRIPTION).writeString(queue.name).writeString(spec.topic())
-                .writeString(spec.name()).writeString(spec.clientId()).writeString(spec.selectorText())
-                .writeBoolean(spec.noLocal()).writeBoolean(spec.shared());
+            QueueRecord.encodeSubscription(payload.reset(), queue.journalId(), queue.name, spec.topic(), spec.name(),
+                spec.clientId(), spec.selectorText(), spec.noLocal(), spec.shared());
         }
         else
         {
-            payload.writeByte(KIND_QUEUE).writeString(queue.name);
+            QueueRecord.encodeQueue(payload.reset(), queue.journalId(), queue.name);
         }
         journal.place(queue, journal.append(QUEUE, payload));
     }
@@ -181,7 +191,7 @@ public final class Durability
         }
         try
         {
-            journal.append(QUEUE_DELETE, payload.reset().writeLong(queue.journalId()));
+            journal.append(QUEUE_DELETE, QueueDeleteRecord.encode(payload.reset(), queue.journalId()));
             journal.noteReference(queue);
         }
         catch (final JournalWriteException ex)
@@ -220,7 +230,7 @@ public final class Durability
         {
             topic.journalId(nextId());
         }
-        journal.place(topic, journal.append(TOPIC, payload.reset().writeLong(topic.journalId()).writeString(topic.name)));
+        journal.place(topic, journal.append(TOPIC, TopicRecord.encode(payload.reset(), topic.journalId(), topic.name)));
     }
 
     void topicDeleted(final TopicAddress topic)
@@ -231,7 +241,7 @@ public final class Durability
         }
         try
         {
-            journal.append(TOPIC_DELETE, payload.reset().writeLong(topic.journalId()));
+            journal.append(TOPIC_DELETE, TopicDeleteRecord.encode(payload.reset(), topic.journalId()));
             journal.noteReference(topic);
             journal.release(topic);
         }
@@ -328,19 +338,17 @@ public final class Durability
     private int encodeMessage(final ServerMessage message)
     {
         final int start = payload.position();
-        payload.writeLong(message.journalId());
-        final int countAt = payload.reserveInt();
+        final int countAt = MessageRecord.begin(payload, message.journalId());
         int count = 0;
         for (final MessageReference reference : message.durableReferences)
         {
             if (!reference.gone && !reference.queue.deleted)
             {
-                payload.writeLong(reference.queue.journalId()).writeInt(reference.deliveryCount);
+                MessageRecord.reference(payload, reference.queue.journalId(), reference.deliveryCount);
                 count++;
             }
         }
-        payload.putIntAt(countAt, count);
-        payload.writeBytes(message.encoded());
+        MessageRecord.end(payload, countAt, count, message.encoded());
         return payload.position() - start;
     }
 
@@ -363,7 +371,7 @@ public final class Durability
         {
             try
             {
-                journal.append(ACK, payload.reset().writeLong(message.journalId()).writeLong(reference.queue.journalId()));
+                journal.append(ACK, AckRecord.encode(payload.reset(), message.journalId(), reference.queue.journalId()));
                 journal.noteReference(message);
             }
             catch (final JournalWriteException ex)
@@ -389,8 +397,8 @@ public final class Durability
         }
         try
         {
-            journal.append(DELIVERY_COUNT, payload.reset().writeLong(reference.message.journalId())
-                .writeLong(reference.queue.journalId()).writeInt(reference.deliveryCount));
+            journal.append(DELIVERY_COUNT, DeliveryCountRecord.encode(payload.reset(), reference.message.journalId(),
+                reference.queue.journalId(), reference.deliveryCount));
             journal.noteReference(reference.message);
         }
         catch (final JournalWriteException ex)
@@ -442,31 +450,29 @@ public final class Durability
 
     private void encodePrepare(final PreparedTransaction branch)
     {
-        branch.xid.write(payload.reset());
-        final int messagesAt = payload.reserveInt();
+        final int messagesAt = PrepareRecord.begin(payload.reset(), branch.xid);
         int count = 0;
         for (int i = 0; i < branch.messages.size(); i++)
         {
             final ServerMessage message = branch.messages.get(i);
             if (message.isPersistent())
             {
-                payload.writeByte(branch.sendTypes[i]).writeString(branch.sendNames[i]).writeBytes(message.encoded());
+                PrepareRecord.message(payload, branch.sendTypes[i], branch.sendNames[i], message.encoded());
                 count++;
             }
         }
-        payload.putIntAt(messagesAt, count);
-        final int heldAt = payload.reserveInt();
+        final int heldAt = PrepareRecord.beginHeld(payload, messagesAt, count);
         count = 0;
         for (final MessageReference reference : branch.held)
         {
             if (isJournaledReference(reference))
             {
-                payload.writeLong(reference.message.journalId()).writeLong(reference.queue.journalId())
-                    .writeInt(reference.deliveryCount);
+                PrepareRecord.held(payload, reference.message.journalId(), reference.queue.journalId(),
+                    reference.deliveryCount);
                 count++;
             }
         }
-        payload.putIntAt(heldAt, count);
+        PrepareRecord.end(payload, heldAt, count);
     }
 
     private static boolean isJournaledReference(final MessageReference reference)
@@ -534,9 +540,9 @@ public final class Durability
             payload.reset();
             if (branch != null)
             {
-                branch.xid.write(payload).writeByte(outcome);
+                TransactionEndRecord.encode(payload, branch.xid, outcome);
             }
-            if (branch == null || outcome != OUTCOME_ROLLED_BACK && outcome != OUTCOME_HEURISTIC_ROLLBACK)
+            if (branch == null || TransactionEndRecord.hasBody(outcome))
             {
                 encodeTransactionBody(durable, lengths, acks);
             }
@@ -570,10 +576,10 @@ public final class Durability
     private void encodeTransactionBody(final List<ServerMessage> durable, final int[] lengths, final List<MessageReference> acks)
     {
         encodeMessages(durable, lengths);
-        payload.writeInt(acks.size());
+        TransactionRecord.acks(payload, acks.size());
         for (final MessageReference reference : acks)
         {
-            payload.writeLong(reference.message.journalId()).writeLong(reference.queue.journalId());
+            AckRecord.encode(payload, reference.message.journalId(), reference.queue.journalId());
         }
     }
 
@@ -582,7 +588,7 @@ public final class Durability
      */
     private void encodeMessages(final List<ServerMessage> durable, final int[] lengths)
     {
-        payload.writeInt(durable.size());
+        MessageRecord.count(payload, durable.size());
         for (int i = 0; i < durable.size(); i++)
         {
             durable.get(i).journalId(nextId());
@@ -628,7 +634,7 @@ public final class Durability
         }
         try
         {
-            journal.append(TRANSACTION_END, branch.xid.write(payload.reset()).writeByte(OUTCOME_FORGOTTEN));
+            journal.append(TRANSACTION_END, TransactionEndRecord.encode(payload.reset(), branch.xid, OUTCOME_FORGOTTEN));
             journal.noteReference(branch);
             journal.release(branch);
         }
@@ -881,7 +887,7 @@ public final class Durability
             {
                 journalQueue(queue);
             }
-            payload.reset().writeLong(queue.journalId()).writeLong(cursor.page()).writeLong(cursor.offset());
+            DepageRecord.encode(payload.reset(), queue.journalId(), cursor.page(), cursor.offset());
             encodeMessages(durable, lengths);
             length = journal.append(DEPAGE, payload);
             journal.writeStaged();
@@ -929,7 +935,8 @@ public final class Durability
         {
             ensureJournaled(message.durableReferences);
             message.journalId(nextId());
-            payload.reset().writeString(position.nodeId).writeLong(sequence).writeInt(1);
+            LinkRecord.encode(payload.reset(), position.nodeId, sequence);
+            MessageRecord.count(payload, 1);
             messageLength = encodeMessage(message);
             length = journal.append(LINK, payload);
             journal.writeStaged();
@@ -1039,14 +1046,16 @@ public final class Durability
         else if (entry instanceof PagePosition)
         {
             final PagePosition position = (PagePosition)entry;
-            payload.reset().writeLong(position.queue.journalId()).writeLong(position.cursor.page())
-                .writeLong(position.cursor.offset()).writeInt(0);
+            DepageRecord.encode(payload.reset(), position.queue.journalId(), position.cursor.page(),
+                position.cursor.offset());
+            MessageRecord.count(payload, 0);
             return journal.place(position, journal.append(DEPAGE, payload));
         }
         else if (entry instanceof LinkPosition)
         {
             final LinkPosition position = (LinkPosition)entry;
-            payload.reset().writeString(position.nodeId).writeLong(position.journaledSequence).writeInt(0);
+            LinkRecord.encode(payload.reset(), position.nodeId, position.journaledSequence);
+            MessageRecord.count(payload, 0);
             return journal.place(position, journal.append(LINK, payload));
         }
         else if (entry instanceof PreparedTransaction)
@@ -1058,11 +1067,12 @@ public final class Durability
                 return journal.place(branch, journal.append(PREPARE, payload));
             }
             // A heuristic outcome is kept as an end record whose transaction was applied already.
-            branch.xid.write(payload.reset()).writeByte(branch.state == PreparedTransaction.State.HEURISTICALLY_COMMITTED ?
-                OUTCOME_HEURISTIC_COMMIT : OUTCOME_HEURISTIC_ROLLBACK);
-            if (branch.state == PreparedTransaction.State.HEURISTICALLY_COMMITTED)
+            final boolean committed = branch.state == PreparedTransaction.State.HEURISTICALLY_COMMITTED;
+            TransactionEndRecord.encode(payload.reset(), branch.xid,
+                committed ? OUTCOME_HEURISTIC_COMMIT : OUTCOME_HEURISTIC_ROLLBACK);
+            if (committed)
             {
-                payload.writeInt(0).writeInt(0);
+                TransactionRecord.encodeEmpty(payload);
             }
             return journal.place(branch, journal.append(TRANSACTION_END, payload));
         }

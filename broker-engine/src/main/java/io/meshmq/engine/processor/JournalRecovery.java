@@ -4,6 +4,18 @@ import io.meshmq.engine.journal.Journal;
 import io.meshmq.engine.journal.JournalCorruptException;
 import io.meshmq.engine.journal.JournalRecordDescriptor;
 import io.meshmq.engine.journal.JournalSegment;
+import io.meshmq.engine.journal.record.AckRecord;
+import io.meshmq.engine.journal.record.DeliveryCountRecord;
+import io.meshmq.engine.journal.record.DepageRecord;
+import io.meshmq.engine.journal.record.LinkRecord;
+import io.meshmq.engine.journal.record.MessageRecord;
+import io.meshmq.engine.journal.record.PrepareRecord;
+import io.meshmq.engine.journal.record.QueueDeleteRecord;
+import io.meshmq.engine.journal.record.QueueRecord;
+import io.meshmq.engine.journal.record.TopicDeleteRecord;
+import io.meshmq.engine.journal.record.TopicRecord;
+import io.meshmq.engine.journal.record.TransactionEndRecord;
+import io.meshmq.engine.journal.record.TransactionRecord;
 import io.meshmq.engine.paging.PageStore;
 import io.meshmq.protocol.MessageHeaderFlyweight;
 import io.meshmq.protocol.ProtocolException;
@@ -113,61 +125,46 @@ final class JournalRecovery
             final WireReader in = reader.wrap(buffer, offset, length);
             switch (type)
             {
-                case QUEUE: readQueue(in, segment, length); break;
-                case QUEUE_DELETE: dependOn(segment, queues.remove(in.readLong())); break;
+                case QUEUE: onQueue(QueueRecord.decode(in), segment, length); break;
+                case QUEUE_DELETE: dependOn(segment, queues.remove(QueueDeleteRecord.decode(in).queueId())); break;
                 case TOPIC:
                 {
-                    final long id = seen(in.readLong());
-                    final RecoveredDefinition topic = new RecoveredDefinition(
-                        id, (byte)0, in.readRequiredString("topic name"), null, segment, length);
-                    supersede(segment, topics.put(id, topic));
+                    final TopicRecord record = TopicRecord.decode(in);
+                    final long id = seen(record.id());
+                    supersede(segment, topics.put(id, new RecoveredDefinition(id, (byte)0, record.name(), null, segment,
+                        length)));
                     break;
                 }
-                case TOPIC_DELETE: dependOn(segment, topics.remove(in.readLong())); break;
-                case MESSAGE: readMessage(in, segment); break;
-                case ACK: ack(in.readLong(), in.readLong(), segment); break;
-                case DELIVERY_COUNT:
+                case TOPIC_DELETE: dependOn(segment, topics.remove(TopicDeleteRecord.decode(in).topicId())); break;
+                case MESSAGE: onMessage(MessageRecord.decode(in), segment); break;
+                case ACK:
                 {
-                    final RecoveredMessage message = messages.get(in.readLong());
-                    final long queueId = in.readLong();
-                    final int count = in.readInt();
-                    final int[] current = message == null ? null : message.countsByQueue.get(queueId);
-                    if (current != null)
-                    {
-                        current[0] = count;
-                        segment.dependOn(message.segment);
-                    }
+                    final AckRecord ack = AckRecord.decode(in);
+                    ack(ack.messageId(), ack.queueId(), segment);
                     break;
                 }
-                case TRANSACTION: readTransaction(in, segment); break;
-                case PREPARE: readPrepare(in, segment, length); break;
-                case TRANSACTION_END: readTransactionEnd(in, segment, length); break;
+                case DELIVERY_COUNT: onDeliveryCount(DeliveryCountRecord.decode(in), segment); break;
+                case TRANSACTION: onTransaction(TransactionRecord.decode(in), segment); break;
+                case PREPARE: onPrepare(PrepareRecord.decode(in), segment, length); break;
+                case TRANSACTION_END: onTransactionEnd(TransactionEndRecord.decode(in), segment, length); break;
                 case DEPAGE:
                 {
-                    final long queueId = in.readLong();
-                    final PageStore.Cursor cursor = new PageStore.Cursor(in.readLong(), in.readLong());
-                    supersede(segment, positions.put(queueId, new RecoveredPosition(cursor, segment, length)));
-                    final int count = in.readCount(12);
-                    for (int i = 0; i < count; i++)
-                    {
-                        readMessage(in, segment);
-                    }
+                    final DepageRecord record = DepageRecord.decode(in);
+                    final PageStore.Cursor cursor = new PageStore.Cursor(record.page(), record.offset());
+                    supersede(segment, positions.put(record.queueId(), new RecoveredPosition(cursor, segment, length)));
+                    onMessages(record.messages(), segment);
                     break;
                 }
                 case LINK:
                 {
-                    final String nodeId = in.readRequiredString("node id");
-                    final long sequence = in.readLong();
-                    final RecoveredLink previous = links.get(nodeId);
-                    if (previous == null || previous.sequence() <= sequence)
+                    final LinkRecord record = LinkRecord.decode(in);
+                    final RecoveredLink previous = links.get(record.nodeId());
+                    if (previous == null || previous.sequence() <= record.sequence())
                     {
-                        supersede(segment, links.put(nodeId, new RecoveredLink(sequence, segment, length)));
+                        supersede(segment, links.put(record.nodeId(), new RecoveredLink(record.sequence(), segment,
+                            length)));
                     }
-                    final int count = in.readCount(12);
-                    for (int i = 0; i < count; i++)
-                    {
-                        readMessage(in, segment);
-                    }
+                    onMessages(record.messages(), segment);
                     break;
                 }
                 default:
@@ -175,76 +172,49 @@ final class JournalRecovery
             }
         }
 
-        private void readTransaction(final WireReader in, final JournalSegment segment)
+        private void onDeliveryCount(final DeliveryCountRecord record, final JournalSegment segment)
         {
-            final int count = in.readCount(12);
-            for (int i = 0; i < count; i++)
+            final RecoveredMessage message = messages.get(record.messageId());
+            final int[] current = message == null ? null : message.countsByQueue.get(record.queueId());
+            if (current != null)
             {
-                readMessage(in, segment);
-            }
-            final int acks = in.readCount(16);
-            for (int i = 0; i < acks; i++)
-            {
-                ack(in.readLong(), in.readLong(), segment);
+                current[0] = record.deliveryCount();
+                segment.dependOn(message.segment);
             }
         }
 
-        private void readPrepare(final WireReader in, final JournalSegment segment, final int length)
+        private void onTransaction(final TransactionRecord record, final JournalSegment segment)
         {
-            final WireXid xid = WireXid.read(in);
-            final int count = in.readCount(9);
-            final byte[] types = new byte[count];
-            final String[] names = new String[count];
-            final byte[][] encoded = new byte[count][];
-            for (int i = 0; i < count; i++)
+            onMessages(record.messages(), segment);
+            for (final AckRecord ack : record.acks())
             {
-                types[i] = in.readByte();
-                names[i] = in.readRequiredString("destination name");
-                encoded[i] = in.readBytes();
+                ack(ack.messageId(), ack.queueId(), segment);
             }
-            final int heldCount = in.readCount(20);
-            final long[] heldMessages = new long[heldCount];
-            final long[] heldQueues = new long[heldCount];
-            final int[] heldCounts = new int[heldCount];
-            for (int i = 0; i < heldCount; i++)
-            {
-                heldMessages[i] = in.readLong();
-                heldQueues[i] = in.readLong();
-                heldCounts[i] = in.readInt();
-            }
-            final RecoveredBranch branch = new RecoveredBranch(
-                xid, (byte)0, types, names, encoded, heldMessages, heldQueues, heldCounts, segment, length);
-            supersede(segment, branches.put(xid, branch));
         }
 
-        private void readTransactionEnd(final WireReader in, final JournalSegment segment, final int length)
+        private void onPrepare(final PrepareRecord record, final JournalSegment segment, final int length)
         {
-            final WireXid xid = WireXid.read(in);
-            final byte outcome = in.readByte();
+            final RecoveredBranch branch = new RecoveredBranch(record.xid(), (byte)0, record.types(), record.names(),
+                record.encoded(), record.heldMessages(), record.heldQueues(), record.heldCounts(), segment, length);
+            supersede(segment, branches.put(record.xid(), branch));
+        }
+
+        private void onTransactionEnd(final TransactionEndRecord record, final JournalSegment segment, final int length)
+        {
+            final WireXid xid = record.xid();
             final RecoveredBranch ended = branches.remove(xid);
             if (ended != null)
             {
                 segment.dependOn(ended.segment());
             }
-            switch (outcome)
+            if (record.transaction() != null)
             {
-                case OUTCOME_COMMITTED:
-                    readTransaction(in, segment);
-                    break;
-                case OUTCOME_ROLLED_BACK:
-                case OUTCOME_FORGOTTEN:
-                    break;
-                case OUTCOME_HEURISTIC_COMMIT:
-                case OUTCOME_HEURISTIC_ROLLBACK:
-                    if (outcome == OUTCOME_HEURISTIC_COMMIT)
-                    {
-                        readTransaction(in, segment);
-                    }
-                    branches.put(xid, new RecoveredBranch(xid, outcome, new byte[0], new String[0], new byte[0][],
-                        new long[0], new long[0], new int[0], segment, length));
-                    break;
-                default:
-                    throw new ProtocolException("unknown outcome " + outcome + " of XA branch " + xid);
+                onTransaction(record.transaction(), segment);
+            }
+            if (record.outcome() == OUTCOME_HEURISTIC_COMMIT || record.outcome() == OUTCOME_HEURISTIC_ROLLBACK)
+            {
+                branches.put(xid, new RecoveredBranch(xid, record.outcome(), new byte[0], new String[0], new byte[0][],
+                    new long[0], new long[0], new int[0], segment, length));
             }
         }
 
@@ -268,56 +238,46 @@ final class JournalRecovery
             return id;
         }
 
-        private void readQueue(final WireReader in, final JournalSegment segment, final int length)
+        private void onQueue(final QueueRecord record, final JournalSegment segment, final int length)
         {
-            final long id = seen(in.readLong());
-            final byte kind = in.readByte();
-            final String name = in.readRequiredString("queue name");
+            final long id = seen(record.id());
             SubscriptionSpec spec = null;
-            if (kind == KIND_DURABLE_SUBSCRIPTION)
+            if (record.isSubscription())
             {
-                final String topic = in.readRequiredString("topic");
-                final String subscriptionName = in.readString();
-                final String clientId = in.readString();
-                final String selectorText = in.readString();
-                final boolean noLocal = in.readBoolean();
-                final boolean shared = in.readBoolean();
                 try
                 {
-                    spec = new SubscriptionSpec(topic, subscriptionName, clientId,
-                        selectorText == null ? null : Selector.parse(selectorText), noLocal, true, shared);
+                    spec = new SubscriptionSpec(record.topic(), record.subscriptionName(), record.clientId(),
+                        record.selector() == null ? null : Selector.parse(record.selector()), record.noLocal(), true,
+                        record.shared());
                 }
                 catch (final SelectorSyntaxException ex)
                 {
-                    throw new ProtocolException("subscription " + name + " has a selector this broker cannot parse: " + ex.getMessage());
+                    throw new ProtocolException("subscription " + record.name() +
+                        " has a selector this broker cannot parse: " + ex.getMessage());
                 }
             }
-            else if (kind != KIND_QUEUE)
-            {
-                throw new ProtocolException("unknown queue kind " + kind);
-            }
-            supersede(segment, queues.put(id, new RecoveredDefinition(id, kind, name, spec, segment, length)));
+            supersede(segment, queues.put(id, new RecoveredDefinition(id, record.kind(), record.name(), spec, segment,
+                length)));
         }
 
-        private void readMessage(final WireReader in, final JournalSegment segment)
+        private void onMessages(final List<MessageRecord> records, final JournalSegment segment)
         {
-            final int start = in.position();
-            final long id = seen(in.readLong());
-            final int count = in.readCount(12);
-            final long[] queueIds = new long[count];
-            final int[] deliveries = new int[count];
-            for (int i = 0; i < count; i++)
+            for (final MessageRecord record : records)
             {
-                queueIds[i] = in.readLong();
-                deliveries[i] = in.readInt();
+                onMessage(record, segment);
             }
-            final byte[] encoded = in.readBytes();
-            final RecoveredMessage message = new RecoveredMessage(id, encoded, segment, in.position() - start);
-            for (int i = 0; i < count; i++)
+        }
+
+        private void onMessage(final MessageRecord record, final JournalSegment segment)
+        {
+            final long id = seen(record.id());
+            final RecoveredMessage message = new RecoveredMessage(id, record.encoded(), segment, record.length());
+            final long[] queueIds = record.queueIds();
+            for (int i = 0; i < queueIds.length; i++)
             {
-                message.countsByQueue.put(queueIds[i], new int[] {deliveries[i]});
+                message.countsByQueue.put(queueIds[i], new int[] {record.deliveryCounts()[i]});
             }
-            if (count == 0)
+            if (queueIds.length == 0)
             {
                 supersede(segment, messages.remove(id));
             }

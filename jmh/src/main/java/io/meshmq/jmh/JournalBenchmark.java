@@ -1,6 +1,7 @@
 package io.meshmq.jmh;
 
 import io.meshmq.engine.journal.Journal;
+import io.meshmq.engine.journal.JournalLog;
 import io.meshmq.engine.journal.JournalRecordDescriptor;
 import io.meshmq.engine.journal.JournalSyncer;
 import io.meshmq.protocol.WireWriter;
@@ -79,7 +80,7 @@ public class JournalBenchmark
     private long force() throws IOException
     {
         journal.writeStaged();
-        final Journal.ForceBatch batch = journal.takeForceBatch();
+        final JournalLog.ForceBatch batch = journal.takeForceBatch();
         JournalSyncer.force(batch.segments(), directory, true);
         journal.onForced(batch.sequence());
         return batch.sequence();
@@ -93,7 +94,7 @@ public class JournalBenchmark
     public void dropFullSegments() throws IOException
     {
         journal.writeStaged();
-        final Journal.ForceBatch batch = journal.takeForceBatch();
+        final JournalLog.ForceBatch batch = journal.takeForceBatch();
         if (batch != null)
         {
             JournalSyncer.force(batch.segments(), directory, true);

@@ -37,7 +37,7 @@ import static io.meshmq.engine.journal.JournalRecordDescriptor.*;
  * <p>
  * Not thread safe: the processor thread owns it (the starting thread during recovery).
  */
-public final class Journal implements AutoCloseable
+public final class Journal implements JournalLog
 {
     public static final String DIRECTORY = "journal";
     public static final int DEFAULT_SEGMENT_SIZE = 16 * 1024 * 1024;
@@ -56,21 +56,6 @@ public final class Journal implements AutoCloseable
     public interface FileOpener
     {
         FileChannel open(Path path, OpenOption... options) throws IOException;
-    }
-
-    /**
-     * What the syncer must force: the segments written since the last batch, and the append sequence that
-     * forcing them makes durable.
-     */
-    public record ForceBatch(List<JournalSegment> segments, long sequence)
-    {
-    }
-
-    /**
-     * What recovery found and what it dropped.
-     */
-    public record RecoveryReport(int segments, long records, long droppedBytes)
-    {
     }
 
     private final Path directory;
@@ -121,6 +106,7 @@ public final class Journal implements AutoCloseable
         return new Journal(directory, segmentSize, skipCorrupt, opener);
     }
 
+    @Override
     public Path directory()
     {
         return directory;
@@ -133,6 +119,7 @@ public final class Journal implements AutoCloseable
      * no good record after it) is cut off and logged; any other unreadable record stops recovery with
      * {@link JournalCorruptException}, unless the journal was opened to skip corruption.
      */
+    @Override
     public RecoveryReport recover(final JournalRecordHandler handler) throws IOException, JournalCorruptException
     {
         if (recovered)
@@ -386,6 +373,7 @@ public final class Journal implements AutoCloseable
      * @return the record's length (header and payload) for {@link #place}.
      * @throws JournalWriteException if a segment had to be written or made and could not be.
      */
+    @Override
     public int append(final byte type, final WireWriter payload)
     {
         final int length = RECORD_HEADER_LENGTH + payload.position();
@@ -474,6 +462,7 @@ public final class Journal implements AutoCloseable
      *
      * @throws JournalWriteException if the write failed; what was staged is then dropped.
      */
+    @Override
     public void writeStaged()
     {
         if (staging.position() == 0)
@@ -535,6 +524,7 @@ public final class Journal implements AutoCloseable
     /**
      * @return the segments written since the last call, for the syncer to force; null if none.
      */
+    @Override
     public ForceBatch takeForceBatch()
     {
         if (unforced.isEmpty())
@@ -549,6 +539,7 @@ public final class Journal implements AutoCloseable
     /**
      * @return whether records were written since the last {@link #takeForceBatch()}.
      */
+    @Override
     public boolean hasUnforced()
     {
         return !unforced.isEmpty();
@@ -557,6 +548,7 @@ public final class Journal implements AutoCloseable
     /**
      * Everything appended up to {@code sequence} is on disk.
      */
+    @Override
     public void onForced(final long sequence)
     {
         forcedSequence = Math.max(forcedSequence, sequence);
@@ -566,6 +558,7 @@ public final class Journal implements AutoCloseable
      * @return how many records were appended so far; compare before and after a command to know whether it
      * wrote any.
      */
+    @Override
     public long appendSequence()
     {
         return appendSequence;
@@ -577,6 +570,7 @@ public final class Journal implements AutoCloseable
      * The entry's newest record is the last one appended: it lives in that record's segment from now on
      * (and no longer in the one it was in before).
      */
+    @Override
     public int place(final JournalEntry entry, final int recordLength)
     {
         final JournalSegment previous = entry.segment;
@@ -598,6 +592,7 @@ public final class Journal implements AutoCloseable
      * disk, and the operating system may not say so again. Their live entries are appended again, to a new
      * segment, before any segment is deleted.
      */
+    @Override
     public void distrust(final List<JournalSegment> failed)
     {
         for (final JournalSegment segment : failed)
@@ -635,6 +630,7 @@ public final class Journal implements AutoCloseable
      * @return the entries a failed write lost (their older records may already be dead), to be appended
      * again; segments are not deleted until they are.
      */
+    @Override
     public List<JournalEntry> takeUnwritten()
     {
         if (unwritten.isEmpty())
@@ -649,6 +645,7 @@ public final class Journal implements AutoCloseable
     /**
      * The entry died (acknowledged, deleted) or moved: its segment may go once that is forced.
      */
+    @Override
     public void release(final JournalEntry entry)
     {
         final JournalSegment segment = entry.segment;
@@ -663,6 +660,7 @@ public final class Journal implements AutoCloseable
      * The last record appended (an ack, a deletion) refers to this entry: while the entry's segment is kept,
      * so must the one holding that record be.
      */
+    @Override
     public void noteReference(final JournalEntry entry)
     {
         if (current != null)
@@ -674,6 +672,7 @@ public final class Journal implements AutoCloseable
     /**
      * Places an entry found during recovery in the segment its newest record was read from.
      */
+    @Override
     public void placeRecovered(final JournalEntry entry, final JournalSegment segment, final int recordLength)
     {
         if (entry.segment != null)
@@ -690,6 +689,7 @@ public final class Journal implements AutoCloseable
      *
      * @return how many were deleted.
      */
+    @Override
     public int deleteDeadSegments()
     {
         int deleted = 0;
@@ -737,6 +737,7 @@ public final class Journal implements AutoCloseable
      * @return the oldest sealed segment whose live records are under a quarter of it, so that moving them
      * frees the rest; null if none.
      */
+    @Override
     public JournalSegment compactionCandidate()
     {
         for (final JournalSegment segment : segments.values())
@@ -750,16 +751,9 @@ public final class Journal implements AutoCloseable
     }
 
     /**
-     * @return the segment's first live entry, null if none.
-     */
-    public static JournalEntry firstLive(final JournalSegment segment)
-    {
-        return segment.liveHead;
-    }
-
-    /**
      * @return how many segment files the journal has.
      */
+    @Override
     public int segmentCount()
     {
         return segments.size();

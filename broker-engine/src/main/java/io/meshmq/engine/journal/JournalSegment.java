@@ -45,6 +45,14 @@ public final class JournalSegment
         this.writePosition = writePosition;
     }
 
+    /**
+     * @return its first live entry (the oldest still live), null if none: what compaction moves next.
+     */
+    public JournalEntry firstLive()
+    {
+        return liveHead;
+    }
+
     public long sequence()
     {
         return sequence;

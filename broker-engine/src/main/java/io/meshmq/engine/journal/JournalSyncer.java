@@ -33,7 +33,7 @@ public final class JournalSyncer implements AutoCloseable
     /**
      * @param attachment what the processor wants back (the confirmations waiting for this force).
      */
-    public record Request(Journal.ForceBatch batch, Object attachment)
+    public record Request(JournalLog.ForceBatch batch, Object attachment)
     {
     }
 

@@ -1,8 +1,8 @@
 package io.meshmq.engine.processor;
 
-import io.meshmq.engine.journal.Journal;
 import io.meshmq.engine.journal.JournalCorruptException;
 import io.meshmq.engine.journal.JournalEntry;
+import io.meshmq.engine.journal.JournalLog;
 import io.meshmq.engine.journal.JournalSegment;
 import io.meshmq.engine.journal.JournalSyncer;
 import io.meshmq.engine.journal.JournalWriteException;
@@ -71,13 +71,6 @@ public final class Durability
         void restore(MessageReference reference);
     }
 
-    /**
-     * A command's answer, or something to do, once the records before it are forced.
-     */
-    private record Waiting(ConnectionOutput output, long correlationId, Runnable action)
-    {
-    }
-
     private static final System.Logger LOG = System.getLogger(Durability.class.getName());
     /** After a failed write or force, records are appended again or moved only after this long. */
     static final long RETRY_AFTER_FAILURE_MS = 1000;
@@ -90,11 +83,11 @@ public final class Durability
     /** Bytes of live records compaction moves per batch, so it never holds the processor up for long. */
     private static final int COMPACTION_BYTES_PER_BATCH = 256 * 1024;
 
-    private final Journal journal;
+    private final JournalLog journal;
     private final SyncPolicy sync;
     private final WireWriter payload = new WireWriter(64 * 1024);
     private final List<PageStore> unforcedPages = new ArrayList<>();
-    private List<Waiting> waiting = new ArrayList<>();
+    private final ConfirmationTracker confirmations = new ConfirmationTracker();
     /** Page appends a confirmation must wait for, counted with the journal's appends in {@link #mark()}. */
     private long pageWrites;
     private Consumer<JournalSyncer.Request> forcer;
@@ -103,7 +96,7 @@ public final class Durability
     private long nextId = 1;
     private long failedUntilMs;
 
-    private Durability(final Journal journal, final SyncPolicy sync)
+    private Durability(final JournalLog journal, final SyncPolicy sync)
     {
         this.journal = journal;
         this.sync = sync;
@@ -117,7 +110,7 @@ public final class Durability
         return new Durability(null, SyncPolicy.NONE);
     }
 
-    public static Durability of(final Journal journal, final SyncPolicy sync)
+    public static Durability of(final JournalLog journal, final SyncPolicy sync)
     {
         return new Durability(journal, sync);
     }
@@ -671,7 +664,7 @@ public final class Durability
         {
             return false;
         }
-        waiting.add(new Waiting(output, correlationId, null));
+        confirmations.waitFor(mark(), output, correlationId);
         return true;
     }
 
@@ -680,7 +673,7 @@ public final class Durability
      */
     void afterForce(final Runnable action)
     {
-        waiting.add(new Waiting(null, 0, action));
+        confirmations.afterwards(mark(), action);
     }
 
     /**
@@ -725,10 +718,10 @@ public final class Durability
         catch (final JournalWriteException ex)
         {
             noteFailure(ex);
-            failWaiting(confirmer, "not stored: " + ex.getMessage());
+            confirmations.failUnrequested("not stored: " + ex.getMessage(), confirmer);
             return;
         }
-        if (waiting.isEmpty() && journal.hasUnforced())
+        if (!confirmations.hasUnrequested() && journal.hasUnforced())
         {
             final long nowMs = System.currentTimeMillis();
             if (unwaitedSinceMs < 0)
@@ -740,16 +733,17 @@ public final class Durability
                 return;
             }
         }
-        final Journal.ForceBatch batch = journal.takeForceBatch();
+        final JournalLog.ForceBatch batch = journal.takeForceBatch();
         unwaitedSinceMs = -1;
         if (batch == null)
         {
-            confirmAll(waiting, confirmer);
-            waiting.clear();
+            // Nothing written is waiting for a force: what was asked for beyond the forces in flight is safe.
+            confirmations.releaseUnrequested(confirmer);
             return;
         }
-        final JournalSyncer.Request request = new JournalSyncer.Request(batch, waiting);
-        waiting = new ArrayList<>();
+        final long position = mark();
+        confirmations.requested(position);
+        final JournalSyncer.Request request = new JournalSyncer.Request(batch, position);
         if (forcer != null && sync == SyncPolicy.FORCE)
         {
             forcer.accept(request);
@@ -780,55 +774,22 @@ public final class Durability
      * The syncer finished a request: the records are on disk (or the force failed), so answer the commands
      * that waited, and delete segments that held only dead records.
      */
-    @SuppressWarnings("unchecked")
     void onForced(final JournalSyncer.Request request, final String failure, final Confirmer confirmer)
     {
-        final List<Waiting> confirmations = (List<Waiting>)request.attachment();
+        final long position = (Long)request.attachment();
         if (failure != null)
         {
             failedUntilMs = System.currentTimeMillis() + RETRY_AFTER_FAILURE_MS;
             LOG.log(System.Logger.Level.ERROR, "journal: force failed (" + failure + "); what it held is appended again");
             journal.distrust(request.batch().segments());
             // Actions waiting for the force (deleting read pages) are dropped: what they would delete stays.
-            failAll(confirmations, confirmer, "the journal could not force it to disk (" + failure +
-                "); it may or may not have been stored");
+            confirmations.failUpTo(position, "the journal could not force it to disk (" + failure +
+                "); it may or may not have been stored", confirmer);
             return;
         }
         journal.onForced(request.batch().sequence());
-        confirmAll(confirmations, confirmer);
+        confirmations.passed(ConfirmationTracker.Condition.FORCED, position, confirmer);
         journal.deleteDeadSegments();
-    }
-
-    private static void confirmAll(final List<Waiting> confirmations, final Confirmer confirmer)
-    {
-        for (final Waiting w : confirmations)
-        {
-            if (w.action != null)
-            {
-                w.action.run();
-            }
-            else
-            {
-                confirmer.confirmed(w.output, w.correlationId);
-            }
-        }
-    }
-
-    private void failWaiting(final Confirmer confirmer, final String reason)
-    {
-        failAll(waiting, confirmer, reason);
-        waiting.clear();
-    }
-
-    private static void failAll(final List<Waiting> confirmations, final Confirmer confirmer, final String reason)
-    {
-        for (final Waiting w : confirmations)
-        {
-            if (w.action == null)
-            {
-                confirmer.failed(w.output, w.correlationId, reason);
-            }
-        }
     }
 
     /**
@@ -852,7 +813,8 @@ public final class Durability
         {
             unforcedPages.clear();
             LOG.log(System.Logger.Level.ERROR, "paging: force failed: " + ex);
-            failWaiting(confirmer, "the page files could not be forced to disk (" + ex + "); it may or may not have been stored");
+            confirmations.failUnrequested("the page files could not be forced to disk (" + ex + "); it may or may not have been stored",
+                confirmer);
             return false;
         }
     }
@@ -1016,7 +978,7 @@ public final class Durability
         JournalSegment candidate = journal.compactionCandidate();
         while (candidate != null && moved < COMPACTION_BYTES_PER_BATCH)
         {
-            final JournalEntry entry = Journal.firstLive(candidate);
+            final JournalEntry entry = candidate.firstLive();
             if (entry == null)
             {
                 candidate = journal.compactionCandidate();

@@ -1,7 +1,7 @@
 package io.meshmq.engine.processor;
 
-import io.meshmq.engine.journal.Journal;
 import io.meshmq.engine.journal.JournalCorruptException;
+import io.meshmq.engine.journal.JournalLog;
 import io.meshmq.engine.journal.JournalRecordDescriptor;
 import io.meshmq.engine.journal.JournalSegment;
 import io.meshmq.engine.journal.record.AckRecord;
@@ -48,10 +48,10 @@ final class JournalRecovery
 {
     private static final System.Logger LOG = System.getLogger(JournalRecovery.class.getName());
 
-    private final Journal journal;
+    private final JournalLog journal;
     private final MessageHeaderFlyweight header = new MessageHeaderFlyweight();
 
-    JournalRecovery(final Journal journal)
+    JournalRecovery(final JournalLog journal)
     {
         this.journal = journal;
     }
@@ -324,7 +324,7 @@ final class JournalRecovery
         final Consumer<LinkPosition> linkSink) throws IOException, JournalCorruptException
     {
         final RecoveryState state = new RecoveryState();
-        final Journal.RecoveryReport report = journal.recover(state::onRecord);
+        final JournalLog.RecoveryReport report = journal.recover(state::onRecord);
         state.links.forEach((nodeId, recovered) ->
         {
             final LinkPosition link = new LinkPosition(nodeId, recovered.sequence());

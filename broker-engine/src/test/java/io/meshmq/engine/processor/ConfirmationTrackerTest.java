@@ -1,0 +1,115 @@
+package io.meshmq.engine.processor;
+
+import io.meshmq.engine.ring.ConnectionOutput;
+import io.meshmq.protocol.WireWriter;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfirmationTrackerTest
+{
+    private final ConfirmationTracker tracker = new ConfirmationTracker();
+    private final List<String> answers = new ArrayList<>();
+    private final Durability.Confirmer confirmer = new Durability.Confirmer()
+    {
+        @Override
+        public void confirmed(final ConnectionOutput output, final long correlationId)
+        {
+            answers.add("ok " + correlationId);
+        }
+
+        @Override
+        public void failed(final ConnectionOutput output, final long correlationId, final String reason)
+        {
+            answers.add("failed " + correlationId + ": " + reason);
+        }
+    };
+    private final ConnectionOutput output = new ConnectionOutput()
+    {
+        @Override
+        public long id()
+        {
+            return 1;
+        }
+
+        @Override
+        public String remoteAddress()
+        {
+            return "test";
+        }
+
+        @Override
+        public boolean write(final WireWriter frame)
+        {
+            return false;
+        }
+
+        @Override
+        public void flush()
+        {
+        }
+
+        @Override
+        public void close()
+        {
+        }
+    };
+
+    @Test
+    void shouldReleaseAnswersInOrderOnlyUpToThePositionThatPassed()
+    {
+        tracker.waitFor(3, output, 1);
+        tracker.waitFor(5, output, 2);
+        tracker.afterwards(5, () -> answers.add("action"));
+        tracker.waitFor(8, output, 3);
+        tracker.requested(8);
+        tracker.passed(ConfirmationTracker.Condition.FORCED, 5, confirmer);
+        assertEquals(List.of("ok 1", "ok 2", "action"), answers);
+        tracker.passed(ConfirmationTracker.Condition.FORCED, 8, confirmer);
+        assertEquals(List.of("ok 1", "ok 2", "action", "ok 3"), answers);
+    }
+
+    @Test
+    void shouldWaitForEveryRequiredCondition()
+    {
+        tracker.require(ConfirmationTracker.Condition.REPLICATED);
+        tracker.waitFor(4, output, 1);
+        tracker.passed(ConfirmationTracker.Condition.FORCED, 10, confirmer);
+        assertEquals(List.of(), answers, "forced but not yet on the replica");
+        tracker.passed(ConfirmationTracker.Condition.REPLICATED, 4, confirmer);
+        assertEquals(List.of("ok 1"), answers);
+    }
+
+    @Test
+    void shouldTellAnswersNotYetAskedForFromThoseInFlight()
+    {
+        tracker.waitFor(2, output, 1);
+        tracker.requested(2);
+        assertFalse(tracker.hasUnrequested());
+        tracker.waitFor(3, output, 2);
+        assertTrue(tracker.hasUnrequested());
+
+        tracker.releaseUnrequested(confirmer);
+        assertEquals(List.of("ok 2"), answers, "the one in flight still waits for its force");
+        tracker.passed(ConfirmationTracker.Condition.FORCED, 2, confirmer);
+        assertEquals(List.of("ok 2", "ok 1"), answers);
+    }
+
+    @Test
+    void shouldFailOnlyWhatAFailedForceCoveredAndDropActions()
+    {
+        tracker.waitFor(2, output, 1);
+        tracker.afterwards(2, () -> answers.add("action"));
+        tracker.requested(2);
+        tracker.waitFor(4, output, 2);
+        tracker.failUpTo(2, "disk", confirmer);
+        assertEquals(List.of("failed 1: disk"), answers);
+        tracker.failUnrequested("pages", confirmer);
+        assertEquals(List.of("failed 1: disk", "failed 2: pages"), answers);
+    }
+}

@@ -97,6 +97,26 @@ class LayeringTest
             "io.meshmq.engine.processor"));
     }
 
+    @Test
+    void shouldBeginFramesOnlyInTheEncoders()
+    {
+        // Each frame family has one encoder: a frame begun by hand elsewhere is a second, diverging copy of a layout.
+        final List<String> found = new ArrayList<>();
+        for (final String module : List.of("protocol", "jms-provider", "broker-engine", "cluster", "broker"))
+        {
+            forEachLine(module, "io/meshmq", (file, number, line) ->
+            {
+                final String name = file.getFileName().toString();
+                if (line.contains(".beginFrame(") && !name.equals("BrokerCommandEncoder.java") &&
+                    !name.equals("BrokerEventEncoder.java") && !name.equals("ClusterFrameEncoder.java"))
+                {
+                    found.add(file + ":" + number + ": " + line.trim());
+                }
+            });
+        }
+        assertEquals(List.of(), found);
+    }
+
     /**
      * @return "file:line: import" for every import of a package under {@code packageDir} not starting with one of
      * {@code allowed}.

@@ -4,6 +4,8 @@ import io.meshmq.client.transport.ClientEventLoops;
 import io.meshmq.client.transport.OutboundBatcher;
 import io.meshmq.client.transport.TransportConnectors;
 import io.meshmq.protocol.AdminTable;
+import io.meshmq.protocol.BrokerCommandEncoder;
+import io.meshmq.protocol.BrokerEventDecoder;
 import io.meshmq.protocol.ConsumerFlags;
 import io.meshmq.protocol.ErrorCode;
 import io.meshmq.protocol.FrameDescriptor;
@@ -101,15 +103,7 @@ public final class ClientConnection
         {
             throw new ClientException(ClientException.CONNECTION_LOST, ex.getMessage(), ex);
         }
-        final WireWriter writer = writer().beginFrame(FrameType.HELLO)
-            .writeInt(FrameDescriptor.MAGIC)
-            .writeShort(FrameDescriptor.PROTOCOL_VERSION)
-            .writeByte(FrameDescriptor.ROLE_CLIENT)
-            .writeString(clientId)
-            .writeString(user)
-            .writeString(password)
-            .endFrame();
-        connection.write(writer);
+        connection.write(BrokerCommandEncoder.hello(writer(), FrameDescriptor.ROLE_CLIENT, clientId, user, password));
         try
         {
             connection.await(connection.handshake, "handshake with " + url);
@@ -176,18 +170,9 @@ public final class ClientConnection
             ConsumerFlags.isSet(flags, ConsumerFlags.BROWSER));
         consumers.put(consumerId, consumer);
         final long correlationId = nextId();
-        final WireWriter writer = writer().beginFrame(FrameType.CREATE_CONSUMER)
-            .writeLong(correlationId)
-            .writeLong(sessionId)
-            .writeLong(consumerId)
-            .writeByte(destinationType)
-            .writeString(destinationName)
-            .writeString(selector)
-            .writeByte(flags)
-            .writeString(subscriptionName)
-            .writeInt(url.consumerWindow())
-            .writeInt(url.consumerWindowBytes())
-            .endFrame();
+        final WireWriter writer = BrokerCommandEncoder.createConsumer(writer(), correlationId, sessionId, consumerId,
+            destinationType, destinationName, selector, flags, subscriptionName, url.consumerWindow(),
+            url.consumerWindowBytes());
         try
         {
             call(correlationId, writer, "create consumer on " + destinationName);
@@ -207,8 +192,7 @@ public final class ClientConnection
     {
         checkOpen();
         final long correlationId = nextId();
-        call(correlationId, writer().beginFrame(FrameType.SET_CLIENT_ID).writeLong(correlationId).writeString(clientId)
-            .endFrame(), "set client id");
+        call(correlationId, BrokerCommandEncoder.setClientId(writer(), correlationId, clientId), "set client id");
     }
 
     /**
@@ -218,8 +202,7 @@ public final class ClientConnection
     {
         checkOpen();
         final long correlationId = nextId();
-        call(correlationId, writer().beginFrame(FrameType.UNSUBSCRIBE).writeLong(correlationId).writeString(name)
-            .endFrame(), "unsubscribe " + name);
+        call(correlationId, BrokerCommandEncoder.unsubscribe(writer(), correlationId, name), "unsubscribe " + name);
     }
 
     /**
@@ -231,16 +214,8 @@ public final class ClientConnection
     {
         checkOpen();
         final long correlationId = nextId();
-        final WireWriter writer = writer().beginFrame(FrameType.ADMIN)
-            .writeLong(correlationId)
-            .writeString(verb)
-            .writeInt(args.length);
-        for (final String arg : args)
-        {
-            writer.writeString(arg);
-        }
-        writer.endFrame();
-        final byte[] result = call(correlationId, writer, verb, null);
+        final byte[] result = call(correlationId, BrokerCommandEncoder.admin(writer(), correlationId, verb, args), verb,
+            null);
         if (result == null)
         {
             throw new ClientException(ErrorCode.GENERIC, verb + ": the broker answered without a result");
@@ -269,13 +244,11 @@ public final class ClientConnection
             return;
         }
         final long correlationId = nextId();
-        final WireWriter writer = writer().beginFrame(FrameType.CLOSE_CONSUMER)
-            .writeLong(correlationId)
-            .writeLong(consumer.consumerId())
-            .writeInt(keep.size());
+        final WireWriter writer =
+            BrokerCommandEncoder.beginCloseConsumer(writer(), correlationId, consumer.consumerId(), keep.size());
         for (final long deliveryId : keep)
         {
-            writer.writeLong(deliveryId);
+            BrokerCommandEncoder.deliveryId(writer, deliveryId);
         }
         writer.endFrame();
         try
@@ -302,13 +275,10 @@ public final class ClientConnection
             consumer.beginRecover();
         }
         final long correlationId = nextId();
-        final WireWriter writer = writer().beginFrame(FrameType.RECOVER)
-            .writeLong(correlationId)
-            .writeLong(sessionId)
-            .writeInt(seen.size());
+        final WireWriter writer = BrokerCommandEncoder.beginRecover(writer(), correlationId, sessionId, seen.size());
         for (final DeliveryAck ack : seen)
         {
-            writer.writeLong(ack.consumerId()).writeLong(ack.deliveryId());
+            BrokerCommandEncoder.delivery(writer, ack.consumerId(), ack.deliveryId());
         }
         writer.endFrame();
         call(correlationId, writer, "recover", () ->
@@ -331,11 +301,7 @@ public final class ClientConnection
             return;
         }
         final long correlationId = nextId();
-        final WireWriter writer = writer().beginFrame(FrameType.CLOSE_SESSION)
-            .writeLong(correlationId)
-            .writeLong(sessionId)
-            .endFrame();
-        call(correlationId, writer, "close session");
+        call(correlationId, BrokerCommandEncoder.closeSession(writer(), correlationId, sessionId), "close session");
     }
 
     /**
@@ -350,10 +316,7 @@ public final class ClientConnection
         checkOpen();
         awaitRoom(destinationType, destinationName);
         final long correlationId = sync ? nextId() : 0;
-        final WireWriter writer = writer().beginFrame(FrameType.SEND)
-            .writeLong(correlationId)
-            .writeByte(destinationType)
-            .writeString(destinationName);
+        final WireWriter writer = BrokerCommandEncoder.beginSend(writer(), correlationId, destinationType, destinationName);
         encoder.encode(writer);
         writer.endFrame();
         if (sync)
@@ -384,10 +347,7 @@ public final class ClientConnection
         checkOpen();
         awaitRoom(destinationType, destinationName);
         final long correlationId = nextId();
-        final WireWriter writer = writer().beginFrame(FrameType.SEND)
-            .writeLong(correlationId)
-            .writeByte(destinationType)
-            .writeString(destinationName);
+        final WireWriter writer = BrokerCommandEncoder.beginSend(writer(), correlationId, destinationType, destinationName);
         encoder.encode(writer);
         writer.endFrame();
         final CompletableFuture<byte[]> reply = new CompletableFuture<>();
@@ -448,12 +408,7 @@ public final class ClientConnection
     {
         checkOpen();
         final long correlationId = nextId();
-        final WireWriter writer = writer().beginFrame(frameType)
-            .writeLong(correlationId)
-            .writeByte(destinationType)
-            .writeString(name)
-            .endFrame();
-        call(correlationId, writer, what);
+        call(correlationId, BrokerCommandEncoder.temporary(writer(), frameType, correlationId, destinationType, name), what);
     }
 
     /**
@@ -464,7 +419,7 @@ public final class ClientConnection
         checkOpen();
         awaitRoom(sends);
         final long correlationId = nextId();
-        final WireWriter writer = writer().beginFrame(FrameType.COMMIT).writeLong(correlationId);
+        final WireWriter writer = BrokerCommandEncoder.beginCommit(writer(), correlationId);
         writeTransaction(writer, sends, acks);
         call(correlationId, writer, "commit");
     }
@@ -478,8 +433,7 @@ public final class ClientConnection
         checkOpen();
         awaitRoom(sends);
         final long correlationId = nextId();
-        final WireWriter writer = writer().beginFrame(FrameType.XA_PREPARE).writeLong(correlationId);
-        xid.write(writer);
+        final WireWriter writer = BrokerCommandEncoder.beginXaPrepare(writer(), correlationId, xid);
         writeTransaction(writer, sends, acks);
         call(correlationId, writer, "prepare");
     }
@@ -492,9 +446,8 @@ public final class ClientConnection
     {
         checkOpen();
         final long correlationId = nextId();
-        final WireWriter writer = writer().beginFrame(frameType).writeLong(correlationId);
-        xid.write(writer).endFrame();
-        call(correlationId, writer, FrameType.name(frameType));
+        call(correlationId, BrokerCommandEncoder.xaComplete(writer(), frameType, correlationId, xid),
+            FrameType.name(frameType));
     }
 
     /**
@@ -504,8 +457,7 @@ public final class ClientConnection
     {
         checkOpen();
         final long correlationId = nextId();
-        final WireWriter writer = writer().beginFrame(FrameType.XA_RECOVER).writeLong(correlationId).endFrame();
-        final byte[] result = call(correlationId, writer, "recover", null);
+        final byte[] result = call(correlationId, BrokerCommandEncoder.xaRecover(writer(), correlationId), "recover", null);
         try
         {
             final WireReader reader = new WireReader().wrap(new UnsafeBuffer(result == null ? new byte[0] : result), 0,
@@ -527,15 +479,15 @@ public final class ClientConnection
 
     private static void writeTransaction(final WireWriter writer, final List<PendingSend> sends, final List<DeliveryAck> acks)
     {
-        writer.writeInt(sends.size());
+        BrokerCommandEncoder.sends(writer, sends.size());
         for (final PendingSend send : sends)
         {
-            writer.writeByte(send.destinationType()).writeString(send.destinationName()).writeBytes(send.message());
+            BrokerCommandEncoder.send(writer, send.destinationType(), send.destinationName(), send.message());
         }
-        writer.writeInt(acks.size());
+        BrokerCommandEncoder.acks(writer, acks.size());
         for (final DeliveryAck ack : acks)
         {
-            writer.writeLong(ack.consumerId()).writeLong(ack.deliveryId());
+            BrokerCommandEncoder.delivery(writer, ack.consumerId(), ack.deliveryId());
         }
         writer.endFrame();
     }
@@ -546,11 +498,7 @@ public final class ClientConnection
     public void ack(final long consumerId, final long deliveryId) throws ClientException
     {
         checkOpen();
-        final WireWriter writer = writer().beginFrame(FrameType.ACK)
-            .writeLong(consumerId)
-            .writeLong(deliveryId)
-            .endFrame();
-        write(writer);
+        write(BrokerCommandEncoder.ack(writer(), consumerId, deliveryId));
     }
 
     public void ackBatch(final Collection<DeliveryAck> acks, final boolean sync) throws ClientException
@@ -561,10 +509,10 @@ public final class ClientConnection
         }
         checkOpen();
         final long correlationId = sync ? nextId() : 0;
-        final WireWriter writer = writer().beginFrame(FrameType.ACK_BATCH).writeLong(correlationId).writeInt(acks.size());
+        final WireWriter writer = BrokerCommandEncoder.beginAckBatch(writer(), correlationId, acks.size());
         for (final DeliveryAck ack : acks)
         {
-            writer.writeLong(ack.consumerId()).writeLong(ack.deliveryId());
+            BrokerCommandEncoder.delivery(writer, ack.consumerId(), ack.deliveryId());
         }
         writer.endFrame();
         if (sync)
@@ -588,11 +536,10 @@ public final class ClientConnection
         }
         checkOpen();
         final long correlationId = sync ? nextId() : 0;
-        final WireWriter writer = writer().beginFrame(FrameType.RELEASE)
-            .writeLong(correlationId).writeInt(deliveries.size());
+        final WireWriter writer = BrokerCommandEncoder.beginRelease(writer(), correlationId, deliveries.size());
         for (final DeliveryAck ack : deliveries)
         {
-            writer.writeLong(ack.consumerId()).writeLong(ack.deliveryId()).writeBoolean(ack.redelivered());
+            BrokerCommandEncoder.released(writer, ack.consumerId(), ack.deliveryId(), ack.redelivered());
         }
         writer.endFrame();
         if (sync)
@@ -611,12 +558,7 @@ public final class ClientConnection
         {
             return;
         }
-        final WireWriter writer = writer().beginFrame(FrameType.CREDIT)
-            .writeLong(consumerId)
-            .writeInt(credit)
-            .writeInt(bytes)
-            .endFrame();
-        write(writer);
+        write(BrokerCommandEncoder.credit(writer(), consumerId, credit, bytes));
     }
 
     /**
@@ -634,10 +576,9 @@ public final class ClientConnection
             if (failure == null)
             {
                 final long correlationId = nextId();
-                final WireWriter writer = writer().beginFrame(FrameType.GOODBYE).writeLong(correlationId).endFrame();
                 final CompletableFuture<byte[]> reply = new CompletableFuture<>();
                 pending.put(correlationId, reply);
-                write(writer);
+                write(BrokerCommandEncoder.goodbye(writer(), correlationId));
                 await(reply, "close");
             }
         }
@@ -881,9 +822,9 @@ public final class ClientConnection
     }
 
     /**
-     * Decodes frames from the broker on the I/O thread.
+     * Handles, on the I/O thread, the frames the broker sends ({@link BrokerEventDecoder} decodes them).
      */
-    private final class Handler extends ChannelInboundHandlerAdapter
+    private final class Handler extends ChannelInboundHandlerAdapter implements BrokerEventDecoder.Handler
     {
         private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
         private final WireReader reader = new WireReader();
@@ -895,7 +836,7 @@ public final class ClientConnection
             final ByteBuf frame = (ByteBuf)msg;
             try
             {
-                onFrame(NettyFrames.open(view, reader, frame));
+                BrokerEventDecoder.decode(NettyFrames.open(view, reader, frame), reader, this);
             }
             catch (final ProtocolException ex)
             {
@@ -908,124 +849,112 @@ public final class ClientConnection
             }
         }
 
-        private void onFrame(final byte type)
+        @Override
+        public void onDeliver(final long consumerId, final long deliveryId, final int deliveryCount, final byte[] message)
         {
-            switch (type)
+            final ClientConsumer consumer = consumers.get(consumerId);
+            if (consumer != null)
             {
-                case FrameType.DELIVER:
-                {
-                    final long consumerId = reader.readLong();
-                    final long deliveryId = reader.readLong();
-                    final int deliveryCount = reader.readInt();
-                    final byte[] message = reader.readRest();
-                    final ClientConsumer consumer = consumers.get(consumerId);
-                    if (consumer != null)
-                    {
-                        consumer.onDelivery(new Delivery(consumerId, deliveryId, deliveryCount, message));
-                    }
-                    break;
-                }
-                case FrameType.OK:
-                {
-                    final CompletableFuture<byte[]> future = answered(reader.readLong());
-                    if (future != null)
-                    {
-                        future.complete(null);
-                    }
-                    break;
-                }
-                case FrameType.REPLY:
-                {
-                    final CompletableFuture<byte[]> future = answered(reader.readLong());
-                    final byte[] result = reader.readRest();
-                    if (future != null)
-                    {
-                        future.complete(result);
-                    }
-                    break;
-                }
-                case FrameType.FLOW:
-                {
-                    final String key = reader.readByte() + ":" + reader.readString();
-                    final boolean full = reader.readBoolean();
-                    synchronized (blocked)
-                    {
-                        if (full)
-                        {
-                            blocked.add(key);
-                        }
-                        else
-                        {
-                            blocked.remove(key);
-                            blocked.notifyAll();
-                        }
-                        anyBlocked = !blocked.isEmpty();
-                    }
-                    break;
-                }
-                case FrameType.BROWSE_END:
-                {
-                    final ClientConsumer consumer = consumers.get(reader.readLong());
-                    if (consumer != null)
-                    {
-                        consumer.onBrowseEnd();
-                    }
-                    break;
-                }
-                case FrameType.ERROR:
-                {
-                    final long correlationId = reader.readLong();
-                    final int code = reader.readInt();
-                    final String message = reader.readString();
-                    final ClientException error = new ClientException(code, message);
-                    if (correlationId == 0)
-                    {
-                        if (handshake.isDone() && code != ErrorCode.MALFORMED_FRAME && code != ErrorCode.FRAME_TOO_LONG &&
-                            code != ErrorCode.SHUTTING_DOWN)
-                        {
-                            // A fire-and-forget command (a non-persistent send) failed; nobody waits for it.
-                            LOG.log(System.Logger.Level.WARNING, "broker " + url + ": " + message);
-                        }
-                        else
-                        {
-                            lastError = message;
-                            handshake.completeExceptionally(error);
-                        }
-                    }
-                    else
-                    {
-                        final CompletableFuture<byte[]> future = answered(correlationId);
-                        if (future != null)
-                        {
-                            future.completeExceptionally(error);
-                        }
-                    }
-                    break;
-                }
-                case FrameType.HELLO_OK:
-                {
-                    final short version = reader.readShort();
-                    connectionId = reader.readLong();
-                    brokerName = reader.readString();
-                    temporaryScope = reader.readString();
-                    if (version != FrameDescriptor.PROTOCOL_VERSION)
-                    {
-                        throw new ProtocolException("broker answered with protocol version " + version);
-                    }
-                    handshake.complete(null);
-                    break;
-                }
-                case FrameType.PING:
-                {
-                    final long token = reader.readLong();
-                    write(writer().beginFrame(FrameType.PONG).writeLong(token).endFrame());
-                    break;
-                }
-                case FrameType.PONG:
-                    break;
-                default:
-                    throw new ProtocolException("unexpected frame " + FrameType.name(type) + " from broker");
+                consumer.onDelivery(new Delivery(consumerId, deliveryId, deliveryCount, message));
             }
+        }
+
+        @Override
+        public void onOk(final long correlationId)
+        {
+            final CompletableFuture<byte[]> future = answered(correlationId);
+            if (future != null)
+            {
+                future.complete(null);
+            }
+        }
+
+        @Override
+        public void onReply(final long correlationId, final WireReader result)
+        {
+            final CompletableFuture<byte[]> future = answered(correlationId);
+            final byte[] bytes = result.readRest();
+            if (future != null)
+            {
+                future.complete(bytes);
+            }
+        }
+
+        @Override
+        public void onFlow(final byte destinationType, final String destinationName, final boolean full)
+        {
+            final String key = destinationType + ":" + destinationName;
+            synchronized (blocked)
+            {
+                if (full)
+                {
+                    blocked.add(key);
+                }
+                else
+                {
+                    blocked.remove(key);
+                    blocked.notifyAll();
+                }
+                anyBlocked = !blocked.isEmpty();
+            }
+        }
+
+        @Override
+        public void onBrowseEnd(final long consumerId)
+        {
+            final ClientConsumer consumer = consumers.get(consumerId);
+            if (consumer != null)
+            {
+                consumer.onBrowseEnd();
+            }
+        }
+
+        @Override
+        public void onError(final long correlationId, final int code, final String message)
+        {
+            final ClientException error = new ClientException(code, message);
+            if (correlationId == 0)
+            {
+                if (handshake.isDone() && code != ErrorCode.MALFORMED_FRAME && code != ErrorCode.FRAME_TOO_LONG &&
+                    code != ErrorCode.SHUTTING_DOWN)
+                {
+                    // A fire-and-forget command (a non-persistent send) failed; nobody waits for it.
+                    LOG.log(System.Logger.Level.WARNING, "broker " + url + ": " + message);
+                }
+                else
+                {
+                    lastError = message;
+                    handshake.completeExceptionally(error);
+                }
+            }
+            else
+            {
+                final CompletableFuture<byte[]> future = answered(correlationId);
+                if (future != null)
+                {
+                    future.completeExceptionally(error);
+                }
+            }
+        }
+
+        @Override
+        public void onHelloOk(final short version, final long connectionId, final String brokerName,
+            final String temporaryScope)
+        {
+            ClientConnection.this.connectionId = connectionId;
+            ClientConnection.this.brokerName = brokerName;
+            ClientConnection.this.temporaryScope = temporaryScope;
+            if (version != FrameDescriptor.PROTOCOL_VERSION)
+            {
+                throw new ProtocolException("broker answered with protocol version " + version);
+            }
+            handshake.complete(null);
+        }
+
+        @Override
+        public void onPing(final long token)
+        {
+            write(BrokerCommandEncoder.pong(writer(), token));
         }
 
         @Override

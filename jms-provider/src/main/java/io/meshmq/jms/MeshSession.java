@@ -2,10 +2,8 @@ package io.meshmq.jms;
 
 import io.meshmq.client.ClientConnection;
 import io.meshmq.client.ClientConsumer;
-import io.meshmq.protocol.ConsumerFlags;
-import io.meshmq.selector.Selector;
-import io.meshmq.selector.SelectorSyntaxException;
 import io.meshmq.client.ClientException;
+import io.meshmq.client.ClientSession;
 import io.meshmq.client.Delivery;
 import io.meshmq.client.DeliveryAck;
 import io.meshmq.client.PendingSend;
@@ -16,7 +14,10 @@ import io.meshmq.jms.message.MeshMessage;
 import io.meshmq.jms.message.MeshObjectMessage;
 import io.meshmq.jms.message.MeshStreamMessage;
 import io.meshmq.jms.message.MeshTextMessage;
+import io.meshmq.protocol.ConsumerFlags;
 import io.meshmq.protocol.WireWriter;
+import io.meshmq.selector.Selector;
+import io.meshmq.selector.SelectorSyntaxException;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.CompletionListener;
 import jakarta.jms.Destination;
@@ -50,7 +51,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -66,9 +66,7 @@ public class MeshSession implements Session, QueueSession, TopicSession
 {
     private static final ThreadLocal<MeshSession> IN_COMPLETION_LISTENER = new ThreadLocal<>();
     /** Asynchronous sends a session may have waiting for the broker before the next one waits too. */
-    static final int MAX_UNCONFIRMED = 1000;
-    /** DUPS_OK_ACKNOWLEDGE acknowledges at most this many messages in one frame. */
-    static final int DUPS_OK_BATCH = 100;
+    private static final int MAX_UNCONFIRMED = ClientSession.MAX_UNCONFIRMED;
 
     private final MeshConnection connection;
     private final ClientConnection core;
@@ -81,16 +79,8 @@ public class MeshSession implements Session, QueueSession, TopicSession
     private final SerialExecutor executor = new SerialExecutor();
     private final ReentrantLock deliveryLock = new ReentrantLock();
     private final AtomicBoolean deliveryScheduled = new AtomicBoolean();
-    private final List<DeliveryAck> unacknowledged = new ArrayList<>();
-    /**
-     * DUPS_OK_ACKNOWLEDGE: messages the application has, acknowledged together ({@link #flushLazyAcks}) once
-     * {@link #DUPS_OK_BATCH} gather or the application has nothing more to take, instead of one ACK each. A crash in
-     * between means those come again, as the mode allows. Guarded by itself.
-     */
-    private final List<DeliveryAck> lazyAcks = new ArrayList<>();
-    private final List<PendingSend> pendingSends = new ArrayList<>();
-    /** Sends with a CompletionListener whose listener has not run yet; at most {@link #MAX_UNCONFIRMED}. */
-    private final Semaphore unconfirmed = new Semaphore(MAX_UNCONFIRMED);
+    /** The transaction, acknowledgement and unconfirmed-send state beneath this session's rules. */
+    private final ClientSession state;
     private Delivery listenerDelivery;
     private boolean listenerDeliveryRecovered;
     private volatile boolean closed;
@@ -108,6 +98,7 @@ public class MeshSession implements Session, QueueSession, TopicSession
         this.core = connection.core();
         this.sessionId = sessionId;
         this.mode = mode;
+        this.state = new ClientSession(core, sessionId);
     }
 
     long sessionId()
@@ -239,22 +230,9 @@ public class MeshSession implements Session, QueueSession, TopicSession
      * Takes the session's uncommitted work: what it sent and the deliveries it consumed since the last
      * commit, rollback or call of this.
      */
-    TransactionWork takeWork()
+    ClientSession.Work takeWork()
     {
-        synchronized (unacknowledged)
-        {
-            final TransactionWork work = new TransactionWork(new ArrayList<>(pendingSends), new ArrayList<>(unacknowledged));
-            pendingSends.clear();
-            unacknowledged.clear();
-            return work;
-        }
-    }
-
-    /**
-     * What a transaction sends and acknowledges.
-     */
-    record TransactionWork(List<PendingSend> sends, List<DeliveryAck> acks)
-    {
+        return state.takeWork();
     }
 
     @Override
@@ -266,10 +244,9 @@ public class MeshSession implements Session, QueueSession, TopicSession
         {
             throw new IllegalStateException("commit() called on a session that is not transacted");
         }
-        final TransactionWork work = takeWork();
         try
         {
-            core.commit(work.sends(), work.acks());
+            state.commit();
         }
         catch (final ClientException ex)
         {
@@ -286,10 +263,7 @@ public class MeshSession implements Session, QueueSession, TopicSession
         {
             throw new IllegalStateException("rollback() called on a session that is not transacted");
         }
-        synchronized (unacknowledged)
-        {
-            pendingSends.clear();
-        }
+        state.dropSends();
         redeliverUnacknowledged();
     }
 
@@ -312,12 +286,7 @@ public class MeshSession implements Session, QueueSession, TopicSession
     {
         // What DUPS_OK_ACKNOWLEDGE has consumed counts as acknowledged; only the rest comes again.
         flushLazyAcks();
-        final List<DeliveryAck> seen;
-        synchronized (unacknowledged)
-        {
-            seen = new ArrayList<>(unacknowledged);
-            unacknowledged.clear();
-        }
+        final List<DeliveryAck> seen = state.takeUnacknowledged();
         final int mode = effectiveMode();
         if (listenerDelivery != null && (mode == AUTO_ACKNOWLEDGE || mode == DUPS_OK_ACKNOWLEDGE) && inDeliveryThread())
         {
@@ -331,7 +300,7 @@ public class MeshSession implements Session, QueueSession, TopicSession
         }
         try
         {
-            core.recover(sessionId, sessionConsumers, seen);
+            state.recover(sessionConsumers, seen);
         }
         catch (final ClientException ex)
         {
@@ -344,18 +313,7 @@ public class MeshSession implements Session, QueueSession, TopicSession
      */
     List<Long> unacknowledgedOf(final long consumerId)
     {
-        final List<Long> ids = new ArrayList<>();
-        synchronized (unacknowledged)
-        {
-            for (final DeliveryAck ack : unacknowledged)
-            {
-                if (ack.consumerId() == consumerId)
-                {
-                    ids.add(ack.deliveryId());
-                }
-            }
-        }
-        return ids;
+        return state.unacknowledgedOf(consumerId);
     }
 
     /**
@@ -368,15 +326,9 @@ public class MeshSession implements Session, QueueSession, TopicSession
         {
             return;
         }
-        final List<DeliveryAck> acks;
-        synchronized (unacknowledged)
-        {
-            acks = new ArrayList<>(unacknowledged);
-            unacknowledged.clear();
-        }
         try
         {
-            core.ackBatch(acks, true);
+            state.acknowledgeAll();
         }
         catch (final ClientException ex)
         {
@@ -399,7 +351,7 @@ public class MeshSession implements Session, QueueSession, TopicSession
             case AUTO_ACKNOWLEDGE:
                 try
                 {
-                    core.ack(delivery.consumerId(), delivery.deliveryId());
+                    state.acknowledge(delivery);
                 }
                 catch (final ClientException ex)
                 {
@@ -407,23 +359,21 @@ public class MeshSession implements Session, QueueSession, TopicSession
                 }
                 break;
             case DUPS_OK_ACKNOWLEDGE:
-                final boolean full;
-                synchronized (lazyAcks)
+                try
                 {
-                    lazyAcks.add(new DeliveryAck(delivery.consumerId(), delivery.deliveryId(), true));
-                    full = lazyAcks.size() >= DUPS_OK_BATCH;
+                    state.acknowledgeLazily(delivery);
                 }
-                if (full)
+                catch (final ClientException ex)
                 {
-                    flushLazyAcks();
+                    throw JmsExceptions.from(ex);
                 }
                 break;
             case CLIENT_ACKNOWLEDGE:
                 message.acknowledger(this::acknowledgeAll);
-                remember(delivery);
+                state.remember(delivery);
                 break;
             default:
-                remember(delivery);
+                state.remember(delivery);
                 break;
         }
     }
@@ -433,19 +383,9 @@ public class MeshSession implements Session, QueueSession, TopicSession
      */
     void flushLazyAcks() throws JMSException
     {
-        final List<DeliveryAck> acks;
-        synchronized (lazyAcks)
-        {
-            if (lazyAcks.isEmpty())
-            {
-                return;
-            }
-            acks = new ArrayList<>(lazyAcks);
-            lazyAcks.clear();
-        }
         try
         {
-            core.ackBatch(acks, false);
+            state.flushLazyAcks();
         }
         catch (final ClientException ex)
         {
@@ -455,18 +395,7 @@ public class MeshSession implements Session, QueueSession, TopicSession
 
     boolean hasLazyAcks()
     {
-        synchronized (lazyAcks)
-        {
-            return !lazyAcks.isEmpty();
-        }
-    }
-
-    private void remember(final Delivery delivery)
-    {
-        synchronized (unacknowledged)
-        {
-            unacknowledged.add(new DeliveryAck(delivery.consumerId(), delivery.deliveryId(), true));
-        }
+        return state.hasLazyAcks();
     }
 
     // ---- sending ----------------------------------------------------------------------------------------
@@ -476,11 +405,7 @@ public class MeshSession implements Session, QueueSession, TopicSession
     {
         if (effectiveMode() == SESSION_TRANSACTED)
         {
-            final PendingSend send = new PendingSend(destination.type(), destination.name(), encode(message));
-            synchronized (unacknowledged)
-            {
-                pendingSends.add(send);
-            }
+            state.buffer(new PendingSend(destination.type(), destination.name(), encode(message)));
             if (completionListener != null)
             {
                 acquireUnconfirmed();
@@ -517,7 +442,7 @@ public class MeshSession implements Session, QueueSession, TopicSession
     {
         try
         {
-            if (!unconfirmed.tryAcquire(core.url().callTimeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS))
+            if (!state.acquireUnconfirmed(core.url().callTimeoutMs()))
             {
                 throw new JMSException(MAX_UNCONFIRMED + " asynchronous sends have waited for the broker for " +
                     core.url().callTimeoutMs() + " ms");
@@ -540,7 +465,7 @@ public class MeshSession implements Session, QueueSession, TopicSession
             }
             finally
             {
-                unconfirmed.release();
+                state.releaseUnconfirmed();
             }
         });
     }
@@ -735,12 +660,10 @@ public class MeshSession implements Session, QueueSession, TopicSession
         }
         try
         {
-            // Every permit back means every listener of an asynchronous send has run.
-            if (!unconfirmed.tryAcquire(MAX_UNCONFIRMED, core.url().callTimeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS))
+            if (!state.awaitUnconfirmed(core.url().callTimeoutMs()))
             {
                 throw new JMSException("asynchronous sends did not complete within " + core.url().callTimeoutMs() + " ms");
             }
-            unconfirmed.release(MAX_UNCONFIRMED);
         }
         catch (final InterruptedException ex)
         {
@@ -1171,17 +1094,9 @@ public class MeshSession implements Session, QueueSession, TopicSession
         {
             browser.close();
         }
-        synchronized (unacknowledged)
-        {
-            pendingSends.clear();
-            unacknowledged.clear();
-        }
         try
         {
-            if (!keepsDeliveriesAfterClose())
-            {
-                core.closeSession(sessionId);
-            }
+            state.close(!keepsDeliveriesAfterClose());
         }
         catch (final ClientException ex)
         {

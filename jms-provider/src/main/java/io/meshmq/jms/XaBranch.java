@@ -1,5 +1,6 @@
 package io.meshmq.jms;
 
+import io.meshmq.client.ClientSession;
 import io.meshmq.client.DeliveryAck;
 import io.meshmq.client.PendingSend;
 import io.meshmq.protocol.WireXid;
@@ -34,7 +35,7 @@ final class XaBranch
         this.deadlineNanos = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
     }
 
-    void add(final MeshSession.TransactionWork work)
+    void add(final ClientSession.Work work)
     {
         sends.addAll(work.sends());
         acks.addAll(work.acks());

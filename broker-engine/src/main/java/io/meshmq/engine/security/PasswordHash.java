@@ -1,11 +1,11 @@
 package io.meshmq.engine.security;
 
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
 
 /**
  * Salted PBKDF2 password hashes, written {@code pbkdf2-sha256:ITERATIONS:SALT:HASH} (salt and hash in

@@ -4,6 +4,7 @@ import io.meshmq.cluster.wire.ClusterFrameDecoder;
 import io.meshmq.cluster.wire.ClusterFrameEncoder;
 import io.meshmq.engine.net.NativeTransport;
 import io.meshmq.engine.ring.ConnectionOutput;
+import io.meshmq.protocol.BrokerCommandEncoder;
 import io.meshmq.protocol.ErrorCode;
 import io.meshmq.protocol.FrameDescriptor;
 import io.meshmq.protocol.FrameType;
@@ -182,14 +183,7 @@ public final class CoreLink
         @Override
         public void channelActive(final ChannelHandlerContext ctx)
         {
-            writer.reset().beginFrame(FrameType.HELLO)
-                .writeInt(FrameDescriptor.MAGIC)
-                .writeShort(FrameDescriptor.PROTOCOL_VERSION)
-                .writeByte(FrameDescriptor.ROLE_CLUSTER)
-                .writeString(null)
-                .writeString(user)
-                .writeString(password)
-                .endFrame();
+            BrokerCommandEncoder.hello(writer, FrameDescriptor.ROLE_CLUSTER, null, user, password);
             ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), writer));
             handshakeTimeout = ctx.executor().schedule(() ->
             {
@@ -247,7 +241,7 @@ public final class CoreLink
                 case FrameType.PING:
                 {
                     final long token = reader.readLong();
-                    writer.reset().beginFrame(FrameType.PONG).writeLong(token).endFrame();
+                    BrokerCommandEncoder.pong(writer, token);
                     ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), writer), ctx.voidPromise());
                     break;
                 }

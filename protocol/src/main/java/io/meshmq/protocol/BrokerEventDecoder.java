@@ -1,0 +1,81 @@
+package io.meshmq.protocol;
+
+/**
+ * Decodes every frame a broker sends a client, the pair of {@link BrokerEventEncoder}: each frame becomes one call of
+ * a {@link Handler}.
+ * <p>
+ * Stateless; the reader belongs to the caller's thread.
+ */
+public final class BrokerEventDecoder
+{
+    /**
+     * What a client does with each frame its broker sends.
+     */
+    public interface Handler
+    {
+        void onHelloOk(short protocolVersion, long connectionId, String brokerName, String temporaryScope);
+
+        void onDeliver(long consumerId, long deliveryId, int deliveryCount, byte[] message);
+
+        void onBrowseEnd(long consumerId);
+
+        void onOk(long correlationId);
+
+        void onReply(long correlationId, WireReader result);
+
+        /**
+         * @param correlationId 0 for a failure of the connection rather than of one call.
+         */
+        void onError(long correlationId, int code, String message);
+
+        /**
+         * The broker says an address under its BLOCK policy is full ({@code blocked}) or has room again.
+         */
+        void onFlow(byte destinationType, String destinationName, boolean blocked);
+
+        void onPing(long token);
+    }
+
+    private BrokerEventDecoder()
+    {
+    }
+
+    /**
+     * @param reader positioned after the frame's type.
+     * @throws ProtocolException for a frame a broker does not send, or a malformed one.
+     */
+    public static void decode(final byte type, final WireReader reader, final Handler handler)
+    {
+        switch (type)
+        {
+            case FrameType.DELIVER:
+                handler.onDeliver(reader.readLong(), reader.readLong(), reader.readInt(), reader.readRest());
+                break;
+            case FrameType.OK:
+                handler.onOk(reader.readLong());
+                break;
+            case FrameType.REPLY:
+                handler.onReply(reader.readLong(), reader);
+                break;
+            case FrameType.FLOW:
+                handler.onFlow(reader.readByte(), reader.readString(), reader.readBoolean());
+                break;
+            case FrameType.BROWSE_END:
+                handler.onBrowseEnd(reader.readLong());
+                break;
+            case FrameType.ERROR:
+                handler.onError(reader.readLong(), reader.readInt(), reader.readString());
+                break;
+            case FrameType.HELLO_OK:
+                handler.onHelloOk(reader.readShort(), reader.readLong(), reader.readString(), reader.readString());
+                break;
+            case FrameType.PING:
+                handler.onPing(reader.readLong());
+                break;
+            case FrameType.PONG:
+                break;
+            default:
+                throw new ProtocolException("unexpected frame " + FrameType.name(type) + " from broker");
+        }
+    }
+}

@@ -10,9 +10,6 @@ import io.meshmq.engine.extension.ProcessorExtension;
  */
 final class Timers
 {
-    /** How often waiting messages are checked for expiry when no consumer takes them. */
-    static final long EXPIRY_SCAN_INTERVAL_MS = Processor.EXPIRY_SCAN_INTERVAL_MS;
-
     private final Destinations destinations;
     private final ScheduledDeliveries scheduled;
     private final Dispatcher dispatcher;
@@ -36,7 +33,7 @@ final class Timers
      */
     long nextDueMs(final long nowMs)
     {
-        return Math.min(Math.min(scheduled.nextDueMs(), lastExpiryScanMs + EXPIRY_SCAN_INTERVAL_MS),
+        return Math.min(Math.min(scheduled.nextDueMs(), lastExpiryScanMs + Processor.EXPIRY_SCAN_INTERVAL_MS),
             extension.nextTickDueMs(nowMs));
     }
 
@@ -62,7 +59,7 @@ final class Timers
             }
             dispatcher.touch(queue);
         }
-        if (nowMs - lastExpiryScanMs >= EXPIRY_SCAN_INTERVAL_MS)
+        if (nowMs - lastExpiryScanMs >= Processor.EXPIRY_SCAN_INTERVAL_MS)
         {
             lastExpiryScanMs = nowMs;
             for (final ServerQueue queue : destinations.queues.values().toArray(new ServerQueue[0]))

@@ -1,5 +1,12 @@
 package io.meshmq.cluster;
 
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
 /**
  * Who this node is in its cluster.
  *
@@ -15,7 +22,7 @@ package io.meshmq.cluster;
  *                     change; the cluster layer sets it.
  */
 public record ClusterIdentity(String clusterName, String nodeId, String nodeName, long incarnation,
-    java.util.Map<String, String> members, java.util.function.Supplier<String> url, java.nio.file.Path definitions,
-    java.util.concurrent.atomic.AtomicReference<java.util.function.Consumer<java.util.List<MemberDefinition>>> onDefinitions)
+    Map<String, String> members, Supplier<String> url, Path definitions,
+    AtomicReference<Consumer<List<MemberDefinition>>> onDefinitions)
 {
 }

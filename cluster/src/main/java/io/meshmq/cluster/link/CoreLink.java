@@ -26,6 +26,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -55,9 +56,9 @@ public final class CoreLink
     private final String user;
     private final String password;
     /** Member to the state of its link, shared with the engine's status (thread safe). */
-    private final java.util.Map<String, String> states;
+    private final Map<String, String> states;
     /** Node id to the member whose link joined it, shared by the links on this event loop. */
-    private final java.util.Map<String, String> joinedNodes;
+    private final Map<String, String> joinedNodes;
     private volatile boolean closed;
     private Channel channel;
     private long retryMs = FIRST_RETRY_MS;
@@ -73,8 +74,8 @@ public final class CoreLink
      *                    two that replace each other there.
      */
     public CoreLink(final String member, final String host, final int port, final ClusterInput engine,
-        final EventLoopGroup loop, final String user, final String password, final java.util.Map<String, String> states,
-        final java.util.Map<String, String> joinedNodes)
+        final EventLoopGroup loop, final String user, final String password, final Map<String, String> states,
+        final Map<String, String> joinedNodes)
     {
         this.joinedNodes = joinedNodes;
         this.member = member;

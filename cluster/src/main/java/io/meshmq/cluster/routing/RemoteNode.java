@@ -2,6 +2,7 @@ package io.meshmq.cluster.routing;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Another node of the cluster: what it has (its bindings), and the bridge that carries messages to it.
@@ -20,7 +21,7 @@ final class RemoteNode
     /** Counts link-ups: a snapshot of bindings after a link-up replaces those of older generations. */
     long generation;
 
-    RemoteNode(final String id, final java.util.function.Function<RemoteNode, Bridge> bridge)
+    RemoteNode(final String id, final Function<RemoteNode, Bridge> bridge)
     {
         this.id = id;
         this.name = id;

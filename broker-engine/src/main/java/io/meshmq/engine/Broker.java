@@ -13,6 +13,7 @@ import io.meshmq.engine.journal.JournalCorruptException;
 import io.meshmq.engine.journal.JournalSyncer;
 import io.meshmq.engine.journal.JournalWriteException;
 import io.meshmq.engine.net.ClientCommandAdapter;
+import io.meshmq.engine.net.ConnectionLimits;
 import io.meshmq.engine.net.ExtensionFrames;
 import io.meshmq.engine.net.NativeTransport;
 import io.meshmq.engine.processor.Durability;
@@ -42,6 +43,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -81,6 +83,9 @@ public final class Broker implements AutoCloseable
     private NodeIdentity identity;
     /** The broker's extension (the cluster), or null for a broker with none. */
     private BrokerExtension extension;
+    private final CompletableFuture<String> stopped = new CompletableFuture<>();
+    /** Why the broker stopped itself; null unless it did. */
+    private volatile String stopReason;
 
     private Broker(final BrokerContext context, final DataDirectory dataDirectory)
     {
@@ -191,6 +196,7 @@ public final class Broker implements AutoCloseable
     {
         final RingBuffer<EngineEvent> ring = disruptor.getRingBuffer();
         final ExtensionFrames frames = extension == null ? null : extension.frames();
+        final ConnectionLimits limits = new ConnectionLimits(context.maxConnections(), context.maxConnectionsPerAddress());
         final ChannelInitializer<Channel> initializer = new ChannelInitializer<>()
         {
             @Override
@@ -199,7 +205,7 @@ public final class Broker implements AutoCloseable
                 channels.add(ch);
                 NettyFrames.addFrameDecoder(ch.pipeline(), FrameDecoder.HANDSHAKE_MAX_FRAME_LENGTH);
                 ch.pipeline().addLast(new ClientCommandAdapter(ring, connectionIds, context.maxFrameLength(), context.users(),
-                    frames));
+                    frames, limits, context.handshakeTimeoutMs()));
             }
         };
         if (context.tcpEnabled())
@@ -408,16 +414,37 @@ public final class Broker implements AutoCloseable
             journal.close();
         }
         dataDirectory.close();
+        stopped.complete(stopReason);
     }
 
     /**
-     * Logs a failed command and carries on: the processor catches its own failures, so this is a backstop.
+     * @return completes once the broker has stopped: with null after {@link #close()}, or with why it stopped itself
+     * (its processor hit an error after which its state could not be trusted).
      */
-    private static final class LoggingExceptionHandler implements ExceptionHandler<EngineEvent>
+    public CompletableFuture<String> stopped()
+    {
+        return stopped;
+    }
+
+    /**
+     * Logs a failed command and carries on: the processor catches its own failures, so this is a backstop. An error
+     * after which the processor's state cannot be trusted stops the processor at once and the broker after it:
+     * nothing confirmed is lost (the journal has it), and a restart recovers a known state.
+     */
+    private final class LoggingExceptionHandler implements ExceptionHandler<EngineEvent>
     {
         @Override
         public void handleEventException(final Throwable ex, final long sequence, final EngineEvent event)
         {
+            if (Processor.isFatal(ex))
+            {
+                stopReason = "its processor hit " + ex + "; its state could not be trusted";
+                LOG.log(System.Logger.Level.ERROR, "broker '" + context.name() + "' stops: " + stopReason +
+                    " (what was confirmed is in the journal; restart it)", ex);
+                new Thread(Broker.this::close, "meshmq-stop-" + context.name()).start();
+                // Thrown on, it ends the processor's thread: no more commands run on the unknown state.
+                throw new IllegalStateException("processor stopped after " + ex, ex);
+            }
             LOG.log(System.Logger.Level.ERROR, "engine event " + sequence + " failed", ex);
         }
 

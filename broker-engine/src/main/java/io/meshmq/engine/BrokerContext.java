@@ -5,6 +5,7 @@ import io.meshmq.engine.processor.AddressSettingsMatcher;
 import io.meshmq.engine.processor.Durability;
 import io.meshmq.engine.security.UserStore;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,9 @@ public final class BrokerContext
     public static final String DEFAULT_VM_ID = "0";
     /** Commands the ring holds; a power of two. */
     public static final int DEFAULT_RING_SIZE = 16 * 1024;
+    public static final long DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
+    /** Where the process's file descriptor limit cannot be read. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
 
     private String name = DEFAULT_NAME;
     private String host = DEFAULT_HOST;
@@ -33,6 +37,10 @@ public final class BrokerContext
     private int ringSize = DEFAULT_RING_SIZE;
     private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
     private int maxFrameLength = io.meshmq.protocol.FrameDescriptor.DEFAULT_MAX_FRAME_LENGTH;
+    private long handshakeTimeoutMs = DEFAULT_HANDSHAKE_TIMEOUT_MS;
+    private int maxConnections = defaultMaxConnections();
+    /** Negative until set: then half of {@link #maxConnections}. */
+    private int maxConnectionsPerAddress = Integer.MIN_VALUE;
     private boolean autoCreateDestinations = true;
     private final List<String> queues = new ArrayList<>();
     private final List<String> topics = new ArrayList<>();
@@ -155,6 +163,67 @@ public final class BrokerContext
     {
         this.maxFrameLength = maxFrameLength;
         return this;
+    }
+
+    public long handshakeTimeoutMs()
+    {
+        return handshakeTimeoutMs;
+    }
+
+    /**
+     * @param ms how long a new connection may take to say HELLO before it is closed.
+     */
+    public BrokerContext handshakeTimeoutMs(final long ms)
+    {
+        this.handshakeTimeoutMs = ms;
+        return this;
+    }
+
+    /**
+     * @return connections the broker holds at most; -1 for no limit.
+     */
+    public int maxConnections()
+    {
+        return maxConnections;
+    }
+
+    /**
+     * @param max connections the broker holds at most; -1 for no limit. The default leaves a quarter of the process's
+     *            file descriptors (at most 1,024) for the journal, page files and the rest.
+     */
+    public BrokerContext maxConnections(final int max)
+    {
+        this.maxConnections = max;
+        return this;
+    }
+
+    /**
+     * @return connections one remote address holds at most; -1 for no limit. The default is half of
+     * {@link #maxConnections()}, so one host can never take them all.
+     */
+    public int maxConnectionsPerAddress()
+    {
+        if (maxConnectionsPerAddress != Integer.MIN_VALUE)
+        {
+            return maxConnectionsPerAddress;
+        }
+        return maxConnections < 0 ? -1 : Math.max(1, maxConnections / 2);
+    }
+
+    public BrokerContext maxConnectionsPerAddress(final int max)
+    {
+        this.maxConnectionsPerAddress = max;
+        return this;
+    }
+
+    private static int defaultMaxConnections()
+    {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix)
+        {
+            final long descriptors = unix.getMaxFileDescriptorCount();
+            return (int)Math.min(Integer.MAX_VALUE, Math.max(64, descriptors - Math.min(1024, descriptors / 4)));
+        }
+        return DEFAULT_MAX_CONNECTIONS;
     }
 
     public boolean autoCreateDestinations()
@@ -378,6 +447,19 @@ public final class BrokerContext
         if (maxFrameLength < 1024)
         {
             throw new IllegalArgumentException("max frame length " + maxFrameLength + " must be at least 1024");
+        }
+        if (handshakeTimeoutMs < 1)
+        {
+            throw new IllegalArgumentException("handshake timeout " + handshakeTimeoutMs + " ms must be at least 1 ms");
+        }
+        if (maxConnections < -1 || maxConnections == 0)
+        {
+            throw new IllegalArgumentException("max connections " + maxConnections + " must be at least 1, or -1 for none");
+        }
+        if (maxConnectionsPerAddress() < -1 || maxConnectionsPerAddress() == 0)
+        {
+            throw new IllegalArgumentException("max connections per address " + maxConnectionsPerAddress() +
+                " must be at least 1, or -1 for none");
         }
         if (journalSync == null)
         {

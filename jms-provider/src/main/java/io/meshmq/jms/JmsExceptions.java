@@ -47,6 +47,9 @@ public final class JmsExceptions
             case ErrorCode.SECURITY: jms = new JMSSecurityException(ex.getMessage()); break;
             case ErrorCode.INVALID_CLIENT_ID: jms = new InvalidClientIDException(ex.getMessage()); break;
             case ErrorCode.ADDRESS_FULL: jms = new ResourceAllocationException(ex.getMessage(), "ADDRESS_FULL"); break;
+            case ErrorCode.CONNECTION_LIMIT:
+                jms = new ResourceAllocationException(ex.getMessage(), "CONNECTION_LIMIT");
+                break;
             default: jms = new JMSException(ex.getMessage(), codeName(ex.code())); break;
         }
         jms.setLinkedException(ex);

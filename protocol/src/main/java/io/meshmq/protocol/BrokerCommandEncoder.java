@@ -229,6 +229,14 @@ public final class BrokerCommandEncoder
         return out.reset().beginFrame(FrameType.GOODBYE).writeLong(correlationId).endFrame();
     }
 
+    /**
+     * Asks the broker for a PONG with the same token.
+     */
+    public static WireWriter ping(final WireWriter out, final long token)
+    {
+        return out.reset().beginFrame(FrameType.PING).writeLong(token).endFrame();
+    }
+
     public static WireWriter pong(final WireWriter out, final long token)
     {
         return out.reset().beginFrame(FrameType.PONG).writeLong(token).endFrame();

@@ -41,6 +41,8 @@ public final class ErrorCode
     public static final int ADDRESS_FULL = 17;
     /** A cluster connection from a node of another cluster, or from the node itself. */
     public static final int CLUSTER_MISMATCH = 18;
+    /** The broker holds as many connections as it may, in all or from the caller's address. */
+    public static final int CONNECTION_LIMIT = 19;
 
     private ErrorCode()
     {

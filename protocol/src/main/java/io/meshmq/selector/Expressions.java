@@ -1,7 +1,7 @@
 package io.meshmq.selector;
 
+import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The node kinds of a selector's expression tree. Logic follows SQL's three values: null is unknown.
@@ -36,41 +36,47 @@ final class Expressions
         }
     }
 
-    record And(Expression left, Expression right) implements Expression
+    /**
+     * Conditions joined by AND, however many: evaluated in a loop, so a long chain never deepens the tree.
+     */
+    record And(List<Expression> operands) implements Expression
     {
         @Override
         public Object evaluate(final SelectorContext message)
         {
-            final Boolean a = asBoolean(left.evaluate(message));
-            if (Boolean.FALSE.equals(a))
+            boolean unknown = false;
+            for (int i = 0; i < operands.size(); i++)
             {
-                return Boolean.FALSE;
+                final Boolean value = asBoolean(operands.get(i).evaluate(message));
+                if (Boolean.FALSE.equals(value))
+                {
+                    return Boolean.FALSE;
+                }
+                unknown |= value == null;
             }
-            final Boolean b = asBoolean(right.evaluate(message));
-            if (Boolean.FALSE.equals(b))
-            {
-                return Boolean.FALSE;
-            }
-            return a == null || b == null ? null : Boolean.TRUE;
+            return unknown ? null : Boolean.TRUE;
         }
     }
 
-    record Or(Expression left, Expression right) implements Expression
+    /**
+     * Conditions joined by OR, however many: evaluated in a loop, so a long chain never deepens the tree.
+     */
+    record Or(List<Expression> operands) implements Expression
     {
         @Override
         public Object evaluate(final SelectorContext message)
         {
-            final Boolean a = asBoolean(left.evaluate(message));
-            if (Boolean.TRUE.equals(a))
+            boolean unknown = false;
+            for (int i = 0; i < operands.size(); i++)
             {
-                return Boolean.TRUE;
+                final Boolean value = asBoolean(operands.get(i).evaluate(message));
+                if (Boolean.TRUE.equals(value))
+                {
+                    return Boolean.TRUE;
+                }
+                unknown |= value == null;
             }
-            final Boolean b = asBoolean(right.evaluate(message));
-            if (Boolean.TRUE.equals(b))
-            {
-                return Boolean.TRUE;
-            }
-            return a == null || b == null ? null : Boolean.FALSE;
+            return unknown ? null : Boolean.FALSE;
         }
     }
 
@@ -255,42 +261,13 @@ final class Expressions
         }
     }
 
-    record Like(Identifier identifier, Pattern pattern) implements Expression
+    record Like(Identifier identifier, LikePattern pattern) implements Expression
     {
         @Override
         public Object evaluate(final SelectorContext message)
         {
             final Object value = identifier.evaluate(message);
-            return value instanceof String ? pattern.matcher((String)value).matches() : null;
-        }
-
-        /**
-         * @param escape the escape character, or null for none.
-         */
-        static Pattern compile(final String like, final Character escape)
-        {
-            final StringBuilder regex = new StringBuilder(like.length() + 8);
-            for (int i = 0; i < like.length(); i++)
-            {
-                final char c = like.charAt(i);
-                if (escape != null && c == escape && i + 1 < like.length())
-                {
-                    regex.append(Pattern.quote(String.valueOf(like.charAt(++i))));
-                }
-                else if (c == '%')
-                {
-                    regex.append(".*");
-                }
-                else if (c == '_')
-                {
-                    regex.append('.');
-                }
-                else
-                {
-                    regex.append(Pattern.quote(String.valueOf(c)));
-                }
-            }
-            return Pattern.compile(regex.toString(), Pattern.DOTALL);
+            return value instanceof String ? pattern.matches((String)value) : null;
         }
     }
 

@@ -23,12 +23,24 @@ import java.util.Set;
  * </pre>
  * Types are checked as far as literals tell them: arithmetic needs numbers, logic needs booleans, strings and
  * booleans are only compared with {@code =} and {@code <>}, and the whole selector must be a condition.
+ * <p>
+ * Design note: a selector is evaluated on the broker's processor thread for every message it is offered, so its size is
+ * bounded here: at most {@link #MAX_LENGTH} characters, and trees at most {@link #MAX_NESTING} deep (parentheses,
+ * NOT, signs, and arithmetic chains each add a level). AND and OR chains of any length are one level: they are
+ * evaluated in a loop. Evaluation then never runs out of stack, and its work grows only with the selector's length.
  */
 final class SelectorParser
 {
+    /** Characters a selector may have. */
+    static final int MAX_LENGTH = 65_536;
+    /** Levels a selector's tree may have. */
+    static final int MAX_NESTING = 100;
+
     private final String text;
     private final List<Token> tokens;
     private int index;
+    /** Levels of the tree above the node being parsed. */
+    private int depth;
 
     private SelectorParser(final String text, final List<Token> tokens)
     {
@@ -38,6 +50,11 @@ final class SelectorParser
 
     static Expression parse(final String text) throws SelectorSyntaxException
     {
+        if (text.length() > MAX_LENGTH)
+        {
+            throw new SelectorSyntaxException(text.substring(0, 80) + "...", MAX_LENGTH + 1, "the selector has " + text.length() +
+                " characters; at most " + MAX_LENGTH + " are allowed");
+        }
         final SelectorParser parser = new SelectorParser(text, SelectorLexer.tokenize(text));
         final Token first = parser.peek();
         final Expression root = parser.or();
@@ -92,26 +109,55 @@ final class SelectorParser
         return new SelectorSyntaxException(text, at.position(), problem);
     }
 
+    /**
+     * The tree gets a level deeper below {@code at}; {@link #leave()} when done with it.
+     */
+    private void enter(final Token at) throws SelectorSyntaxException
+    {
+        if (++depth > MAX_NESTING)
+        {
+            throw error(at, "the selector nests more than " + MAX_NESTING + " levels deep (parentheses, NOT, signs " +
+                "and chained arithmetic)");
+        }
+    }
+
+    private void leave()
+    {
+        depth--;
+    }
+
     private Expression or() throws SelectorSyntaxException
     {
-        Expression left = and();
+        final Expression first = and();
+        if (!peek().is(Token.Kind.OR))
+        {
+            return first;
+        }
+        final List<Expression> operands = new ArrayList<>();
+        operands.add(condition(first, peek()));
         while (peek().is(Token.Kind.OR))
         {
             final Token operator = take();
-            left = new Expressions.Or(condition(left, operator), condition(and(), operator));
+            operands.add(condition(and(), operator));
         }
-        return left;
+        return new Expressions.Or(List.copyOf(operands));
     }
 
     private Expression and() throws SelectorSyntaxException
     {
-        Expression left = not();
+        final Expression first = not();
+        if (!peek().is(Token.Kind.AND))
+        {
+            return first;
+        }
+        final List<Expression> operands = new ArrayList<>();
+        operands.add(condition(first, peek()));
         while (peek().is(Token.Kind.AND))
         {
             final Token operator = take();
-            left = new Expressions.And(condition(left, operator), condition(not(), operator));
+            operands.add(condition(not(), operator));
         }
-        return left;
+        return new Expressions.And(List.copyOf(operands));
     }
 
     private Expression not() throws SelectorSyntaxException
@@ -119,7 +165,10 @@ final class SelectorParser
         if (peek().is(Token.Kind.NOT))
         {
             final Token operator = take();
-            return new Expressions.Not(condition(not(), operator));
+            enter(operator);
+            final Expression operand = not();
+            leave();
+            return new Expressions.Not(condition(operand, operator));
         }
         return predicate();
     }
@@ -242,7 +291,7 @@ final class SelectorParser
                     }
                     escape = escapeToken.text().charAt(0);
                 }
-                return new Expressions.Like(identifier, Expressions.Like.compile(pattern, escape));
+                return new Expressions.Like(identifier, LikePattern.compile(pattern, escape));
             }
         }
     }
@@ -260,24 +309,30 @@ final class SelectorParser
     private Expression sum() throws SelectorSyntaxException
     {
         Expression left = product();
+        final int entered = depth;
         while (peek().is(Token.Kind.PLUS) || peek().is(Token.Kind.MINUS))
         {
             final Token operator = take();
+            enter(operator);
             final ArithmeticOperator kind = operator.is(Token.Kind.PLUS) ? ArithmeticOperator.PLUS : ArithmeticOperator.MINUS;
             left = new Expressions.Arithmetic(kind, number(left, operator), number(product(), operator));
         }
+        depth = entered;
         return left;
     }
 
     private Expression product() throws SelectorSyntaxException
     {
         Expression left = unary();
+        final int entered = depth;
         while (peek().is(Token.Kind.TIMES) || peek().is(Token.Kind.DIVIDE))
         {
             final Token operator = take();
+            enter(operator);
             final ArithmeticOperator kind = operator.is(Token.Kind.TIMES) ? ArithmeticOperator.TIMES : ArithmeticOperator.DIVIDE;
             left = new Expressions.Arithmetic(kind, number(left, operator), number(unary(), operator));
         }
+        depth = entered;
         return left;
     }
 
@@ -287,14 +342,24 @@ final class SelectorParser
         switch (token.kind())
         {
             case PLUS:
-                return number(unary(), token);
+            {
+                enter(token);
+                final Expression operand = number(unary(), token);
+                leave();
+                return operand;
+            }
             case MINUS:
+            {
                 if (peek().is(Token.Kind.EXACT_NUMBER))
                 {
                     // Folded here so that -9223372036854775808 is in range.
                     return exact(take(), "-");
                 }
-                return new Expressions.Negate(number(unary(), token));
+                enter(token);
+                final Expression operand = number(unary(), token);
+                leave();
+                return new Expressions.Negate(operand);
+            }
             case EXACT_NUMBER:
                 return exact(token, "");
             case APPROXIMATE_NUMBER:
@@ -309,7 +374,9 @@ final class SelectorParser
                 return new Expressions.Identifier(token.text());
             case LEFT_PAREN:
             {
+                enter(token);
                 final Expression inner = or();
+                leave();
                 expect(Token.Kind.RIGHT_PAREN, "')'");
                 return inner;
             }

@@ -4,12 +4,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SelectorTest
@@ -82,6 +84,63 @@ class SelectorTest
         assertTrue(matches("word LIKE 'under!_score!%' ESCAPE '!'"));
         message.put("quote", "it's");
         assertTrue(matches("quote = 'it''s'"));
+    }
+
+    @Test
+    void shouldMatchLikeByItsSegmentsAsTheSpecificationSays() throws Exception
+    {
+        message.put("v", "abcabc");
+        assertTrue(matches("v LIKE 'abcabc' AND v LIKE '%' AND v LIKE '%%' AND v LIKE 'a%c' AND v LIKE '%b%b%'"));
+        assertTrue(matches("v LIKE '_bc%' AND v LIKE '%ca_c' AND v LIKE '______' AND v LIKE 'abc%abc'"));
+        assertFalse(matches("v LIKE 'abc' OR v LIKE '_____' OR v LIKE '%d%' OR v LIKE 'abcab%bc' OR v LIKE '%b%b%b%'"));
+        assertFalse(matches("v LIKE 'abcabca%' OR v LIKE '%abcabc_'"));
+        message.put("empty", "");
+        assertTrue(matches("empty LIKE '' AND empty LIKE '%' AND empty NOT LIKE '_'"));
+        // One character is one code point, also outside the Basic Multilingual Plane.
+        message.put("emoji", "a\uD83D\uDE00b");
+        assertTrue(matches("emoji LIKE 'a_b'"));
+    }
+
+    @Test
+    void shouldMatchLikeInLinearTimeWhereARegularExpressionBacktracks() throws Exception
+    {
+        message.put("p", "a".repeat(400));
+        message.put("big", "x".repeat(25_000) + "y".repeat(25_000));
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () ->
+        {
+            assertFalse(matches("p LIKE '%a%a%a%a%a%a%a%a%a%ab'"));
+            assertTrue(matches("p LIKE '%a%a%a%a%a%a%a%a%a%a'"));
+            assertTrue(matches("big LIKE '%x%y'"));
+            assertFalse(matches("big LIKE '%y%x'"));
+        });
+    }
+
+    @Test
+    void shouldGiveUpOnALikeThatWouldTakeTooLongAndNotSelectTheMessage() throws Exception
+    {
+        message.put("p", "a".repeat(100_000));
+        final Selector selector = Selector.parse("p LIKE '%" + "a".repeat(2_000) + "b%'");
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertFalse(selector.matches(message::get)));
+    }
+
+    @Test
+    void shouldRefuseSelectorsTooLongOrTooDeepAndEvaluateLongChainsWithoutRecursion() throws Exception
+    {
+        message.put("x", 1);
+        final SelectorSyntaxException tooLong = assertThrows(SelectorSyntaxException.class,
+            () -> Selector.parse("x = 1" + " AND x = 1".repeat(50_000)));
+        assertTrue(tooLong.getMessage().contains("at most 65536"), tooLong.getMessage());
+        final SelectorSyntaxException tooDeep = assertThrows(SelectorSyntaxException.class,
+            () -> Selector.parse("(".repeat(200) + "x = 1" + ")".repeat(200)));
+        assertTrue(tooDeep.getMessage().contains("nests more than 100 levels"), tooDeep.getMessage());
+        assertThrows(SelectorSyntaxException.class, () -> Selector.parse("NOT ".repeat(150) + "x = 1"));
+        assertThrows(SelectorSyntaxException.class, () -> Selector.parse("x" + " + x".repeat(150) + " > 0"));
+        assertThrows(SelectorSyntaxException.class, () -> Selector.parse("-".repeat(150) + "x < 0"));
+
+        // 6,000 conditions fit the length limit; AND and OR chains are loops, not recursion.
+        assertTrue(matches("x = 1" + " AND x = 1".repeat(6_000)));
+        assertTrue(matches("x = 2" + " OR x = 2".repeat(6_000) + " OR x = 1"));
+        assertTrue(matches("(".repeat(99) + "x = 1" + ")".repeat(99)));
     }
 
     @Test

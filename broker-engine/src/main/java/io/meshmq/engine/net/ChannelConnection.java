@@ -6,6 +6,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
  * A connection as the processor sees it: frames written during a ring batch are gathered into one buffer
  * and handed to Netty in one write and flush at the end of the batch.
@@ -18,17 +20,27 @@ public final class ChannelConnection implements ConnectionOutput
     private static final int MIN_BATCH_BUFFER = 8 * 1024;
     /** Deliveries stop for the rest of a batch once this much waits to be flushed. */
     private static final int MAX_BATCH_BYTES = 1024 * 1024;
+    private static final long LOG_INTERVAL_NS = 60_000_000_000L;
+    private static final System.Logger LOG = System.getLogger(ChannelConnection.class.getName());
+    private static final AtomicLong LAST_LOGGED_NS = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NS);
 
     private final long id;
     private final Channel channel;
     private final String remoteAddress;
+    /** Bytes that may wait to be sent before the connection is closed: its peer does not read. */
+    private final long maxUnsentBytes;
     private ByteBuf pending;
 
-    public ChannelConnection(final long id, final Channel channel)
+    /**
+     * @param maxUnsentBytes bytes that may wait to be sent to the peer (Netty's outbound buffer and this batch) before
+     *                       the connection is closed because the peer does not read.
+     */
+    public ChannelConnection(final long id, final Channel channel, final long maxUnsentBytes)
     {
         this.id = id;
         this.channel = channel;
         this.remoteAddress = String.valueOf(channel.remoteAddress());
+        this.maxUnsentBytes = maxUnsentBytes;
     }
 
     @Override
@@ -79,13 +91,30 @@ public final class ChannelConnection implements ConnectionOutput
         {
             return;
         }
-        if (channel.isActive())
-        {
-            channel.writeAndFlush(batch, channel.voidPromise());
-        }
-        else
+        if (!channel.isActive())
         {
             batch.release();
+            return;
+        }
+        final long unsent = channel.isWritable() ? 0 : channel.bytesBeforeWritable();
+        if (unsent + batch.readableBytes() > maxUnsentBytes)
+        {
+            batch.release();
+            tooMuchUnsent(unsent);
+            channel.close();
+            return;
+        }
+        channel.writeAndFlush(batch, channel.voidPromise());
+    }
+
+    private void tooMuchUnsent(final long unsent)
+    {
+        final long now = System.nanoTime();
+        final long last = LAST_LOGGED_NS.get();
+        if (now - last >= LOG_INTERVAL_NS && LAST_LOGGED_NS.compareAndSet(last, now))
+        {
+            LOG.log(System.Logger.Level.WARNING, "closed " + this + ": more than " + maxUnsentBytes + " bytes (" + unsent +
+                " and more) wait to be sent and it reads nothing (logged at most once a minute)");
         }
     }
 

@@ -29,6 +29,9 @@ import io.netty.handler.codec.TooLongFrameException;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
+import java.net.SocketAddress;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -42,6 +45,8 @@ import java.util.function.Consumer;
 public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
 {
     private static final System.Logger LOG = System.getLogger(ClientCommandAdapter.class.getName());
+    /** Unsent bytes a connection may have beyond two of the largest frames before it is closed. */
+    private static final long UNSENT_SLACK_BYTES = 16L * 1024 * 1024;
 
     private final RingBuffer<EngineEvent> ring;
     private final AtomicLong connectionIds;
@@ -49,6 +54,11 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
     private final UserStore users;
     /** Decodes the extension's frames (the cluster's); null for a broker with no extension. */
     private final ExtensionFrames frames;
+    private final ConnectionLimits limits;
+    private final long handshakeTimeoutMs;
+    /** Counted in {@link #limits} while open, under this address (kept: a closed channel may not know it). */
+    private SocketAddress admitted;
+    private ScheduledFuture<?> handshakeTimeout;
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private final WireReader reader = new WireReader();
     private final WireWriter replies = new WireWriter(256);
@@ -60,9 +70,12 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
 
     public ClientCommandAdapter(
         final RingBuffer<EngineEvent> ring, final AtomicLong connectionIds,
-        final int maxFrameLength, final UserStore users, final ExtensionFrames frames)
+        final int maxFrameLength, final UserStore users, final ExtensionFrames frames, final ConnectionLimits limits,
+        final long handshakeTimeoutMs)
     {
         this.frames = frames;
+        this.limits = limits;
+        this.handshakeTimeoutMs = handshakeTimeoutMs;
         this.maxFrameLength = maxFrameLength;
         this.users = users;
         this.ring = ring;
@@ -157,7 +170,11 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
 
         final FrameDecoder decoder = (FrameDecoder)ctx.pipeline().get(NettyFrames.FRAME_DECODER);
         decoder.maxFrameLength(maxFrameLength);
-        connection = new ChannelConnection(connectionIds.incrementAndGet(), ctx.channel());
+        // A client may have at most two of the largest frames waiting to be sent to it beyond the high-water mark (a
+        // delivery in flight while the next is written); more means it does not read.
+        connection = new ChannelConnection(connectionIds.incrementAndGet(), ctx.channel(),
+            2L * maxFrameLength + UNSENT_SLACK_BYTES);
+        handshakeTimeout.cancel(false);
         // The processor answers HELLO_OK once it has checked that the client id is unique.
         publish(EngineEvent.CONNECTION_OPENED, 0, e ->
         {
@@ -653,19 +670,82 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
         }
     }
 
+    /**
+     * A peer that does not read what it is sent is not read from either: once the channel's outbound data passes its
+     * high-water mark the acceptor stops reading until it drains, so a client flooding commands whose answers it never
+     * reads (PINGs, sends that want an OK) cannot make the broker queue answers without end.
+     */
+    @Override
+    public void channelReadComplete(final ChannelHandlerContext ctx)
+    {
+        if (!ctx.channel().isWritable() && ctx.channel().config().isAutoRead())
+        {
+            ctx.channel().config().setAutoRead(false);
+        }
+        ctx.fireChannelReadComplete();
+    }
+
     @Override
     public void channelWritabilityChanged(final ChannelHandlerContext ctx)
     {
-        if (connection != null && ctx.channel().isWritable())
+        if (ctx.channel().isWritable())
         {
-            publish(EngineEvent.WRITABLE, 0, e -> { });
+            ctx.channel().config().setAutoRead(true);
+            if (connection != null)
+            {
+                publish(EngineEvent.WRITABLE, 0, e -> { });
+            }
         }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    /**
+     * A new connection: refused at once over a connection limit, else given {@code handshakeTimeoutMs} to say HELLO.
+     */
+    @Override
+    public void channelActive(final ChannelHandlerContext ctx)
+    {
+        final SocketAddress remote = ctx.channel().remoteAddress();
+        final String refusal = limits.admit(remote);
+        if (refusal != null)
+        {
+            closeQuietly(ctx, ErrorCode.CONNECTION_LIMIT, refusal);
+            return;
+        }
+        admitted = remote;
+        handshakeTimeout = ctx.executor().schedule(() ->
+        {
+            if (connection == null && !closing)
+            {
+                closeQuietly(ctx, ErrorCode.BAD_HANDSHAKE,
+                    limits.handshakeTimedOut(ctx.channel().remoteAddress(), handshakeTimeoutMs));
+            }
+        }, handshakeTimeoutMs, TimeUnit.MILLISECONDS);
+        ctx.fireChannelActive();
+    }
+
+    /**
+     * Tells the peer why and closes, without a log line of its own (the caller's are rate-limited).
+     */
+    private void closeQuietly(final ChannelHandlerContext ctx, final int code, final String message)
+    {
+        closing = true;
+        BrokerEventEncoder.error(replies, 0, code, message);
+        ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), replies)).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override
     public void channelInactive(final ChannelHandlerContext ctx)
     {
+        if (handshakeTimeout != null)
+        {
+            handshakeTimeout.cancel(false);
+        }
+        if (admitted != null)
+        {
+            limits.release(admitted);
+            admitted = null;
+        }
         if (connection != null)
         {
             final long seq = ring.next();

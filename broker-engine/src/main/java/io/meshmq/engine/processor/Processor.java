@@ -32,8 +32,6 @@ public final class Processor implements EventHandler<EngineEvent>
     /** How often waiting messages are checked for expiry when no consumer takes them. */
     public static final long EXPIRY_SCAN_INTERVAL_MS = 1000;
 
-    private static final System.Logger LOG = System.getLogger(Processor.class.getName());
-
     private final ProcessorContext context;
     private final EpochClock clock;
     private final CommandClock now;
@@ -54,6 +52,7 @@ public final class Processor implements EventHandler<EngineEvent>
     private final XaBranches xa;
     private final Timers timers;
     private final AdminCommands admin;
+    private final ProcessorFailures failures;
     private final Durability.Confirmer confirmer = new Durability.Confirmer()
     {
         @Override
@@ -84,6 +83,7 @@ public final class Processor implements EventHandler<EngineEvent>
         this.context = context;
         this.clock = clock;
         this.now = new CommandClock(clock.time());
+        this.failures = new ProcessorFailures(clock, writer);
         this.durability = durability;
         final MemoryUsage memory = new MemoryUsage(context.globalMaxSize());
         this.paging = new Paging(context.pagingDirectory(), clock.time(), durability, memory, context.addressSettings(),
@@ -166,23 +166,37 @@ public final class Processor implements EventHandler<EngineEvent>
         {
             handle(event);
         }
-        catch (final RuntimeException ex)
+        catch (final Throwable ex)
         {
-            // A bug must cost one command, never the processor thread and with it every connection.
-            LOG.log(System.Logger.Level.ERROR, "command " + event.type + " failed", ex);
-            if (event.connection != null && event.correlationId != 0)
-            {
-                writer.error(event.connection, event.correlationId, ErrorCode.GENERIC, "broker failed: " + ex);
-            }
+            failures.commandFailed(event, ex);
         }
         finally
         {
             event.clear();
         }
-        dispatcher.dispatchTouched(nowMs);
+        try
+        {
+            dispatcher.dispatchTouched(nowMs);
+        }
+        catch (final Throwable ex)
+        {
+            failures.workFailed("dispatch", ex);
+        }
         if (endOfBatch)
         {
-            endBatch(nowMs);
+            try
+            {
+                endBatch(nowMs);
+            }
+            catch (final Throwable ex)
+            {
+                failures.workFailed("the end of a batch", ex);
+            }
+            finally
+            {
+                // Whatever failed, what the batch wrote leaves: replies must not wait for the next batch.
+                flush();
+            }
         }
     }
 
@@ -202,6 +216,14 @@ public final class Processor implements EventHandler<EngineEvent>
             // changing: look again at the next tick.
             nextTickDueMs = nowMs;
         }
+    }
+
+    /**
+     * @return true for a throwable after which the processor's state cannot be trusted: the broker must stop.
+     */
+    public static boolean isFatal(final Throwable ex)
+    {
+        return ProcessorFailures.isFatal(ex);
     }
 
     /**

@@ -56,6 +56,7 @@ public final class ExtensionInput
      */
     public ConnectionOutput output(final Channel channel)
     {
-        return new ChannelConnection(connectionIds.incrementAndGet(), channel);
+        // Another node of the cluster: what it is sent is bounded by the link's window, not by this.
+        return new ChannelConnection(connectionIds.incrementAndGet(), channel, Long.MAX_VALUE);
     }
 }

@@ -1,7 +1,9 @@
 package io.meshmq.engine.processor;
 
+import io.meshmq.engine.extension.ProcessorExtension;
 import io.meshmq.engine.ring.ConnectionOutput;
 import io.meshmq.engine.ring.EngineEvent;
+import io.meshmq.engine.ring.ExtensionCommand;
 import io.meshmq.protocol.DestinationType;
 import io.meshmq.protocol.FrameType;
 import io.meshmq.protocol.MessageDescriptor;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -286,5 +289,46 @@ class ProcessorTest
         assertTrue(other.sent.stream().anyMatch(f -> f.type() == FrameType.ERROR && f.a() == 6));
         run(EngineEvent.CONNECTION_CLOSED, connection, e -> { });
         assertEquals(-1, processor.queueDepth("tmp"), "a temporary queue dies with its connection");
+    }
+
+    @Test
+    void shouldFailOnlyTheCommandThatThrowsAnErrorAndGoOn()
+    {
+        final ExtensionCommand overflow = new ExtensionCommand()
+        {
+        };
+        processor = new Processor(new ProcessorContext("meshmq", true, List.of(), List.of(), new AddressSettingsMatcher(),
+            -1, null, control -> new ProcessorExtension()
+            {
+                @Override
+                public void onCommand(final ConnectionOutput connection, final long correlationId,
+                    final ExtensionCommand command)
+                {
+                    throw command == overflow ? new StackOverflowError("deep") : new OutOfMemoryError("heap");
+                }
+            }), nowMs::get);
+        connection = open(1);
+        for (int i = 0; i < 3; i++)
+        {
+            final long correlationId = 40 + i;
+            run(EngineEvent.EXTENSION, connection, e ->
+            {
+                e.correlationId = correlationId;
+                e.command = overflow;
+            });
+        }
+        assertEquals(3, connection.sent.stream().filter(f -> f.type() == FrameType.ERROR).count(),
+            "each failed command is answered, and the processor goes on");
+        send("q", 4, 0);
+        consume(connection, 7, "q", 10);
+        assertEquals(1, connection.deliveries().size());
+
+        assertThrows(OutOfMemoryError.class, () -> run(EngineEvent.EXTENSION, connection, e ->
+        {
+            e.correlationId = 50;
+            e.command = new ExtensionCommand()
+            {
+            };
+        }), "after an error that leaves its state unknown the processor must not go on");
     }
 }

@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code meshmq run [--config FILE] [--name NODE] [--bind HOST:PORT] [--data DIR]}: a broker in the
@@ -66,6 +67,15 @@ public final class RunCommand
         // (Broker.start) leaves its host's heap alone.
         System.gc();
         final CountDownLatch stopped = new CountDownLatch(1);
+        final AtomicReference<String> stoppedItself = new AtomicReference<>();
+        broker.stopped().thenAccept(reason ->
+        {
+            if (reason != null)
+            {
+                stoppedItself.set(reason);
+                stopped.countDown();
+            }
+        });
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
             if (mesh != null)
@@ -86,6 +96,12 @@ public final class RunCommand
                 context.clusterMembers()));
         out.flush();
         stopped.await();
+        if (stoppedItself.get() != null)
+        {
+            out.println("MeshMQ broker '" + context.name() + "' stopped: " + stoppedItself.get());
+            out.flush();
+            return 1;
+        }
         return 0;
     }
 }

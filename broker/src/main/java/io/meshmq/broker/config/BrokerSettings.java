@@ -30,6 +30,11 @@ import java.util.Set;
  * io-threads       = 2                   Netty I/O threads
  * ring-size        = 16384               engine ring slots, a power of two
  * max-frame-length = 104857600           largest frame accepted, bytes
+ * handshake-timeout = 10000              ms a new connection may take to say HELLO before it is closed
+ * max-connections  = 19456               connections held at most (default: the file descriptor limit
+ *                                        less a quarter of it, at most 1024); -1 for no limit
+ * max-connections-per-address = 9728     connections one remote address holds at most (default half
+ *                                        of max-connections); -1 for no limit
  * auto-create      = true                create queues and topics on first use
  * queues           = orders, invoices    queues that exist from start-up
  * topics           = prices              topics that exist from start-up
@@ -71,7 +76,8 @@ import java.util.Set;
 public final class BrokerSettings
 {
     public static final List<String> KEYS = List.of(
-        "name", "bind", "data", "vm-id", "io-threads", "ring-size", "max-frame-length", "auto-create", "queues", "topics",
+        "name", "bind", "data", "vm-id", "io-threads", "ring-size", "max-frame-length", "handshake-timeout",
+        "max-connections", "max-connections-per-address", "auto-create", "queues", "topics",
         "default-user", "user.NAME", "user.NAME.roles", "address.PATTERN.SETTING", "journal.sync", "journal.segment-size",
         "journal.skip-corrupt", "global-max-size", "cluster", "cluster.members", "cluster.advertise", "cluster.user",
         "cluster.password");
@@ -201,6 +207,15 @@ public final class BrokerSettings
             }
             case "max-frame-length":
                 context.maxFrameLength(integer(value, at, 1024, Integer.MAX_VALUE - 8));
+                break;
+            case "handshake-timeout":
+                context.handshakeTimeoutMs(integer(value, at, 1, Integer.MAX_VALUE));
+                break;
+            case "max-connections":
+                context.maxConnections(limit(value, at));
+                break;
+            case "max-connections-per-address":
+                context.maxConnectionsPerAddress(limit(value, at));
                 break;
             case "auto-create":
                 context.autoCreateDestinations(bool(value, at));
@@ -364,6 +379,25 @@ public final class BrokerSettings
         catch (final NumberFormatException ex)
         {
             throw new ConfigException(at + " = '" + value + "': expected a whole number " + min + "-" + max);
+        }
+    }
+
+    /**
+     * @return a limit: a whole number of at least 1, or -1 for none.
+     */
+    private static int limit(final String value, final String at) throws ConfigException
+    {
+        if ("-1".equals(value.strip()))
+        {
+            return -1;
+        }
+        try
+        {
+            return integer(value, at, 1, Integer.MAX_VALUE);
+        }
+        catch (final ConfigException ex)
+        {
+            throw new ConfigException(at + " = '" + value + "': expected a whole number of at least 1, or -1 for no limit");
         }
     }
 

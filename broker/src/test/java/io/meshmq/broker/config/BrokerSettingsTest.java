@@ -34,6 +34,29 @@ class BrokerSettingsTest
     }
 
     @Test
+    void shouldReadConnectionLimitsWithHalfTheLimitPerAddressByDefault() throws Exception
+    {
+        final Path file = dir.resolve("limits.conf");
+        Files.writeString(file, "handshake-timeout = 500\nmax-connections = 100\n");
+        final BrokerContext context = new BrokerContext();
+        BrokerSettings.applyFile(file, context);
+        assertEquals(500, context.handshakeTimeoutMs());
+        assertEquals(100, context.maxConnections());
+        assertEquals(50, context.maxConnectionsPerAddress());
+
+        Files.writeString(file, "max-connections = -1\nmax-connections-per-address = 3\n");
+        final BrokerContext unlimited = new BrokerContext();
+        BrokerSettings.applyFile(file, unlimited);
+        assertEquals(-1, unlimited.maxConnections());
+        assertEquals(3, unlimited.maxConnectionsPerAddress());
+
+        Files.writeString(file, "max-connections = 0\n");
+        final ConfigException zero = assertThrows(ConfigException.class, () -> BrokerSettings.applyFile(file, new BrokerContext()));
+        assertTrue(zero.getMessage().startsWith(file + ":1: max-connections"), zero.getMessage());
+        assertTrue(zero.getMessage().contains("or -1 for no limit"), zero.getMessage());
+    }
+
+    @Test
     void shouldNameFileLineAndKeyOfABadSetting() throws Exception
     {
         final Path file = dir.resolve("bad.conf");

@@ -1,9 +1,19 @@
 package io.meshmq.engine;
 
+import io.meshmq.admin.MeshAdmin;
+import io.meshmq.engine.journal.Journal;
+import io.meshmq.engine.journal.JournalRecordDescriptor;
+import io.meshmq.engine.journal.record.MessageRecord;
+import io.meshmq.engine.journal.record.QueueRecord;
+import io.meshmq.engine.processor.AddressSettingsMatcher;
 import io.meshmq.jms.MeshConnectionFactory;
+import io.meshmq.protocol.AdminTable;
+import io.meshmq.protocol.AdminVerbs;
+import io.meshmq.protocol.DestinationType;
 import io.meshmq.protocol.ErrorCode;
 import io.meshmq.protocol.FrameDescriptor;
 import io.meshmq.protocol.FrameType;
+import io.meshmq.protocol.MessageDescriptor;
 import io.meshmq.protocol.WireWriter;
 import jakarta.jms.Connection;
 import jakarta.jms.ExceptionListener;
@@ -15,6 +25,7 @@ import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.DataInputStream;
@@ -150,6 +161,15 @@ class RobustnessTest
             System.arraycopy(badSend.array(), 0, both, hello.position(), badSend.position());
             assertEquals(ErrorCode.MALFORMED_FRAME, sendRaw(broker, both));
 
+            // A well-formed SEND whose message has a valid fixed header and broken fields: refused, never stored.
+            final byte[] broken = brokenMessage();
+            final WireWriter brokenSend = new WireWriter().beginFrame(FrameType.SEND).writeLong(2)
+                .writeByte(DestinationType.QUEUE).writeString("bystander").writeRaw(broken, 0, broken.length).endFrame();
+            final byte[] helloAndBroken = new byte[hello.position() + brokenSend.position()];
+            System.arraycopy(hello.array(), 0, helloAndBroken, 0, hello.position());
+            System.arraycopy(brokenSend.array(), 0, helloAndBroken, hello.position(), brokenSend.position());
+            assertEquals(ErrorCode.MALFORMED_FRAME, sendRaw(broker, helloAndBroken));
+
             producer.send(session.createTextMessage("after"));
             assertEquals("before", ((TextMessage)consumer.receive(5000)).getText());
             assertEquals("after", ((TextMessage)consumer.receive(5000)).getText());
@@ -258,5 +278,100 @@ class RobustnessTest
                 TestBroker.deleteRecursively(other);
             }
         }
+    }
+
+    /**
+     * A message whose fields cannot be decoded (here: in a journal written before the broker checked what it stores)
+     * must neither block its queue nor come back for ever: receive skips it, giving it back counted as delivered, and the
+     * delivery limit takes it, unchanged, to the dead-letter address.
+     */
+    @Test
+    void shouldTakeAnUndecodableMessageToTheDeadLetterAddressInsteadOfLoopingForEver(@TempDir final Path data) throws Exception
+    {
+        final byte[] broken = brokenMessage();
+        try (Journal journal = Journal.open(data.resolve(Journal.DIRECTORY), Journal.DEFAULT_SEGMENT_SIZE, false))
+        {
+            journal.recover((type, buffer, offset, length, segment) -> { });
+            final WireWriter record = new WireWriter();
+            journal.append(JournalRecordDescriptor.QUEUE, QueueRecord.encodeQueue(record.reset(), 1, "poison"));
+            final int countAt = MessageRecord.begin(record.reset(), 2);
+            MessageRecord.reference(record, 1, 0);
+            MessageRecord.end(record, countAt, 1, broken);
+            journal.append(JournalRecordDescriptor.MESSAGE, record);
+            journal.writeStaged();
+        }
+        try (TestBroker broker = TestBroker.start(context ->
+        {
+            context.dataDir(data);
+            context.addressSettings().set("poison", AddressSettingsMatcher.MAX_DELIVERY_ATTEMPTS, "3");
+        });
+            Connection connection = new MeshConnectionFactory(broker.tcpUrl()).createConnection())
+        {
+            connection.start();
+            final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            final Queue poison = session.createQueue("poison");
+            final MessageConsumer consumer = session.createConsumer(poison);
+            session.createProducer(poison).send(session.createTextMessage("after"));
+            final TextMessage received = (TextMessage)consumer.receive(10_000);
+            assertNotNull(received, "the broken message must not block the one after it");
+            assertEquals("after", received.getText());
+            try (MeshAdmin admin = MeshAdmin.connect(broker.tcpUrl(), null, null))
+            {
+                // Each receive meets the broken message again, until its third delivery takes it away.
+                Poll.until("the broken message to reach the dead-letter address", 10_000,
+                    () -> receivesNothing(consumer) && depth(admin, "DLQ") == 1);
+                assertEquals(0, depth(admin, "poison"));
+            }
+        }
+    }
+
+    /**
+     * @return a message with a valid fixed header whose property count is far beyond its bytes.
+     */
+    private static byte[] brokenMessage()
+    {
+        return new WireWriter()
+            .writeByte(MessageDescriptor.BODY_MESSAGE).writeByte(MessageDescriptor.PERSISTENT).writeByte((byte)4)
+            .writeByte((byte)0).writeLong(1).writeLong(0).writeLong(0)
+            .writeString("ID:broken").writeByte(MessageDescriptor.CORRELATION_NONE).writeString(null)
+            .writeByte(DestinationType.NONE).writeByte(DestinationType.NONE)
+            .writeInt(1_000_000)
+            .toByteArray();
+    }
+
+    private static boolean receivesNothing(final MessageConsumer consumer)
+    {
+        try
+        {
+            return consumer.receive(50) == null;
+        }
+        catch (final JMSException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /**
+     * @return messages waiting in the queue, -1 if there is none of that name.
+     */
+    private static long depth(final MeshAdmin admin, final String name)
+    {
+        final AdminTable queues;
+        try
+        {
+            queues = admin.call(AdminVerbs.QUEUE_LIST);
+        }
+        catch (final JMSException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+        for (int r = 0; r < queues.rows().size(); r++)
+        {
+            if (name.equals(queues.value(r, "name")))
+            {
+                return ((Number)queues.value(r, "messages")).longValue();
+            }
+        }
+        return -1;
     }
 }

@@ -3,6 +3,7 @@ package io.meshmq.jms;
 import io.meshmq.client.ClientConsumer;
 import io.meshmq.client.ClientException;
 import io.meshmq.client.Delivery;
+import io.meshmq.client.DeliveryAck;
 import io.meshmq.jms.message.MeshMessage;
 import io.meshmq.protocol.ProtocolException;
 import io.meshmq.protocol.WireReader;
@@ -16,11 +17,15 @@ import jakarta.jms.Topic;
 import jakarta.jms.TopicSubscriber;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
 /**
  * A consumer (classic API): synchronous {@code receive} or a {@link MessageListener}, never both.
  */
 public final class MeshMessageConsumer implements QueueReceiver, TopicSubscriber
 {
+    private static final System.Logger LOG = System.getLogger(MeshMessageConsumer.class.getName());
     private final MeshSession session;
     private final MeshDestination destination;
     private final ClientConsumer clientConsumer;
@@ -124,7 +129,12 @@ public final class MeshMessageConsumer implements QueueReceiver, TopicSubscriber
         {
             return null;
         }
-        final MeshMessage message = decode(delivery);
+        final MeshMessage message = decodeOrGiveBack(delivery);
+        if (message == null)
+        {
+            throw new jakarta.jms.MessageFormatException("the message cannot be decoded; it went back to the broker " +
+                "counted as delivered");
+        }
         final boolean convertible = message.hasBody() && message.isBodyAssignableTo(type);
         final int mode = session.effectiveMode();
         if (!convertible && (mode == jakarta.jms.Session.AUTO_ACKNOWLEDGE || mode == jakarta.jms.Session.DUPS_OK_ACKNOWLEDGE))
@@ -172,16 +182,35 @@ public final class MeshMessageConsumer implements QueueReceiver, TopicSubscriber
         }
     }
 
+    /**
+     * @param timeoutMs 0 waits without limit, a negative value does not wait.
+     */
     private Message doReceive(final long timeoutMs) throws JMSException
     {
-        final Delivery delivery = takeForReceive(timeoutMs);
-        if (delivery == null)
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, timeoutMs));
+        long waitMs = timeoutMs;
+        while (true)
         {
-            return null;
+            final Delivery delivery = takeForReceive(waitMs);
+            if (delivery == null)
+            {
+                return null;
+            }
+            final MeshMessage message = decodeOrGiveBack(delivery);
+            if (message != null)
+            {
+                session.onConsumed(delivery, message);
+                return message;
+            }
+            if (timeoutMs > 0)
+            {
+                waitMs = TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime());
+                if (waitMs <= 0)
+                {
+                    return null;
+                }
+            }
         }
-        final MeshMessage message = decode(delivery);
-        session.onConsumed(delivery, message);
-        return message;
     }
 
     /**
@@ -209,22 +238,38 @@ public final class MeshMessageConsumer implements QueueReceiver, TopicSubscriber
         {
             return false;
         }
-        final MeshMessage message;
-        try
+        final MeshMessage message = decodeOrGiveBack(delivery);
+        if (message != null)
         {
-            message = decode(delivery);
+            session.invokeListener(this, l, delivery, message);
         }
-        catch (final JMSException ex)
-        {
-            return true;
-        }
-        session.invokeListener(this, l, delivery, message);
         return true;
     }
 
-    private MeshMessage decode(final Delivery delivery) throws JMSException
+    /**
+     * @return the message; or null if it cannot be decoded: it then goes back to the broker counted as delivered, so its
+     * delivery limit takes it to the dead-letter address instead of it coming back for ever.
+     */
+    private MeshMessage decodeOrGiveBack(final Delivery delivery)
     {
-        return decode(delivery, destination);
+        try
+        {
+            return decode(delivery, destination);
+        }
+        catch (final JMSException ex)
+        {
+            LOG.log(System.Logger.Level.WARNING, ex.getMessage() + "; it goes back counted as delivered (" +
+                delivery.deliveryCount() + " so far), so the delivery limit takes it to the dead-letter address");
+            try
+            {
+                session.core().release(List.of(new DeliveryAck(delivery.consumerId(), delivery.deliveryId(), true)), false);
+            }
+            catch (final ClientException gone)
+            {
+                // The connection is gone: the broker gives it back itself, counted as delivered.
+            }
+            return null;
+        }
     }
 
     static MeshMessage decode(final Delivery delivery, final MeshDestination destination) throws JMSException

@@ -26,6 +26,8 @@ import java.util.NoSuchElementException;
  */
 final class MeshQueueBrowser implements QueueBrowser
 {
+    private static final System.Logger LOG = System.getLogger(MeshQueueBrowser.class.getName());
+
     private final MeshSession session;
     private final MeshDestination queue;
     private final String selector;
@@ -148,22 +150,29 @@ final class MeshQueueBrowser implements QueueBrowser
             }
             try
             {
-                final Delivery delivery = consumer.take(0);
-                if (delivery == null)
+                while (true)
                 {
-                    finish();
-                    return false;
+                    final Delivery delivery = consumer.take(0);
+                    if (delivery == null)
+                    {
+                        finish();
+                        return false;
+                    }
+                    try
+                    {
+                        next = MeshMessageConsumer.decode(delivery, queue);
+                        return true;
+                    }
+                    catch (final JMSException ex)
+                    {
+                        // A browser sees what it can read; one message it cannot must not end the enumeration.
+                        LOG.log(System.Logger.Level.WARNING, ex.getMessage() + "; the browser skips it");
+                    }
                 }
-                next = MeshMessageConsumer.decode(delivery, queue);
-                return true;
             }
             catch (final ClientException ex)
             {
                 throw JmsExceptions.toRuntime(JmsExceptions.from(ex));
-            }
-            catch (final JMSException ex)
-            {
-                throw JmsExceptions.toRuntime(ex);
             }
             catch (final InterruptedException ex)
             {

@@ -10,7 +10,7 @@ import io.meshmq.protocol.DestinationType;
 import io.meshmq.protocol.ErrorCode;
 import io.meshmq.protocol.FrameDescriptor;
 import io.meshmq.protocol.FrameType;
-import io.meshmq.protocol.MessageHeaderFlyweight;
+import io.meshmq.protocol.MessageValidator;
 import io.meshmq.protocol.ProtocolException;
 import io.meshmq.protocol.WireReader;
 import io.meshmq.protocol.WireWriter;
@@ -62,7 +62,6 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private final WireReader reader = new WireReader();
     private final WireWriter replies = new WireWriter(256);
-    private final MessageHeaderFlyweight header = new MessageHeaderFlyweight();
     private ChannelConnection connection;
     /** The HELLO came from another node of a cluster: only then are the extension's frames accepted. */
     private boolean clusterRole;
@@ -210,7 +209,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
                 final byte destinationType = readDestinationType();
                 final String name = readDestinationName();
                 final byte[] message = reader.readRest();
-                header.wrap(message);
+                MessageValidator.validate(message);
                 final long seq = ring.next();
                 try
                 {
@@ -553,7 +552,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
             {
                 throw new ProtocolException(frame + " message " + i + " is null");
             }
-            header.wrap(message);
+            MessageValidator.validate(message);
             sendMessages[i] = message;
         }
         final int ackCount = reader.readCount(16);

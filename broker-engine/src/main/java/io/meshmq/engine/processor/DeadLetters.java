@@ -73,17 +73,17 @@ final class DeadLetters
             durability.referenceGone(reference, true);
             return null;
         }
-        final byte[] rewritten;
+        byte[] rewritten;
         try
         {
             rewritten = message.fields().rewrite(message.encoded(), properties, 0);
         }
         catch (final ProtocolException ex)
         {
-            LOG.log(System.Logger.Level.WARNING, "dropped an undecodable message of '" + from.address() + "': " +
-                ex.getMessage());
-            durability.referenceGone(reference, true);
-            return null;
+            // Kept as it is, without the properties that say why: moved, never dropped, so an operator can look.
+            LOG.log(System.Logger.Level.WARNING, "a message of '" + from.address() + "' that cannot be decoded (" +
+                ex.getMessage() + ") goes to '" + address + "' unchanged (" + properties + ")");
+            rewritten = message.encoded();
         }
         final ServerQueue target = destinations.queue(address);
         final ServerMessage moved = new ServerMessage(rewritten, header.wrap(rewritten), message.originConnectionId());

@@ -7,7 +7,7 @@ import io.meshmq.engine.ring.ExtensionCommand;
 import io.meshmq.protocol.DestinationType;
 import io.meshmq.protocol.ErrorCode;
 import io.meshmq.protocol.FrameType;
-import io.meshmq.protocol.MessageHeaderFlyweight;
+import io.meshmq.protocol.MessageValidator;
 import io.meshmq.protocol.ProtocolException;
 import io.meshmq.protocol.WireReader;
 import io.meshmq.selector.Selector;
@@ -77,7 +77,7 @@ public final class ClusterFrameDecoder implements ExtensionFrames
         }
         final byte[] message = reader.readRest();
         // Checked here, on the I/O thread, so a malformed message never reaches the processor.
-        new MessageHeaderFlyweight().wrap(message);
+        MessageValidator.validate(message);
         return new ClusterCommand.Receive(sequence, kind, address, queues, message);
     }
 

@@ -218,10 +218,17 @@ public final class BrokerContext
 
     private static int defaultMaxConnections()
     {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix)
+        try
         {
-            final long descriptors = unix.getMaxFileDescriptorCount();
-            return (int)Math.min(Integer.MAX_VALUE, Math.max(64, descriptors - Math.min(1024, descriptors / 4)));
+            if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix)
+            {
+                final long descriptors = unix.getMaxFileDescriptorCount();
+                return (int)Math.min(Integer.MAX_VALUE, Math.max(64, descriptors - Math.min(1024, descriptors / 4)));
+            }
+        }
+        catch (final LinkageError ex)
+        {
+            // No jdk.management module: the limit cannot be read.
         }
         return DEFAULT_MAX_CONNECTIONS;
     }

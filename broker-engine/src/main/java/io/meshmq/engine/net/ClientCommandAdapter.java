@@ -173,7 +173,10 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
         // delivery in flight while the next is written); more means it does not read.
         connection = new ChannelConnection(connectionIds.incrementAndGet(), ctx.channel(),
             2L * maxFrameLength + UNSENT_SLACK_BYTES);
-        handshakeTimeout.cancel(false);
+        if (handshakeTimeout != null)
+        {
+            handshakeTimeout.cancel(false);
+        }
         // The processor answers HELLO_OK once it has checked that the client id is unique.
         publish(EngineEvent.CONNECTION_OPENED, 0, e ->
         {

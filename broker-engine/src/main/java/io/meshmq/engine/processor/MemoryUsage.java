@@ -1,5 +1,7 @@
 package io.meshmq.engine.processor;
 
+import java.lang.management.ManagementFactory;
+
 /**
  * Bytes of messages waiting in the broker's queues, against its global limit. A message waiting in several
  * subscriptions counts once; a message delivered and not yet acknowledged no longer counts (consumer credit
@@ -11,6 +13,14 @@ final class MemoryUsage
 {
     /** What a waiting message costs beyond its bytes: its objects and references, roughly. */
     static final int MESSAGE_OVERHEAD = 160;
+    /** Bytes of an array's header. */
+    private static final int ARRAY_HEADER = 16;
+    /**
+     * G1's region size, or 0 when the heap is not G1's. G1 keeps an array of at least half a region in regions of its
+     * own ("humongous"), so a 1 MiB message in 1 MiB regions takes two: counting its bytes alone lets a backlog of
+     * large messages take twice the heap the limit allows.
+     */
+    private static final long REGION_BYTES = g1RegionBytes();
 
     private final long limit;
     private long bytes;
@@ -30,7 +40,39 @@ final class MemoryUsage
 
     static long sizeOf(final ServerMessage message)
     {
-        return message.encoded().length + MESSAGE_OVERHEAD;
+        return heapCostOfArray(message.encoded().length) + MESSAGE_OVERHEAD;
+    }
+
+    /**
+     * @return the heap a byte array of that length takes: its bytes, or under G1 the whole regions of a humongous one.
+     */
+    static long heapCostOfArray(final int length)
+    {
+        final long bytes = (long)length + ARRAY_HEADER;
+        if (REGION_BYTES == 0 || bytes < REGION_BYTES / 2)
+        {
+            return bytes;
+        }
+        return (bytes + REGION_BYTES - 1) / REGION_BYTES * REGION_BYTES;
+    }
+
+    private static long g1RegionBytes()
+    {
+        try
+        {
+            final com.sun.management.HotSpotDiagnosticMXBean hotspot =
+                ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            if (hotspot == null || !Boolean.parseBoolean(hotspot.getVMOption("UseG1GC").getValue()))
+            {
+                return 0;
+            }
+            return Long.parseLong(hotspot.getVMOption("G1HeapRegionSize").getValue());
+        }
+        catch (final RuntimeException | LinkageError ex)
+        {
+            // Not HotSpot, no jdk.management module, or an option it does not have: count bytes only.
+            return 0;
+        }
     }
 
     /**

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -139,6 +140,41 @@ class SmallHeapTest
             assertNull(consumer.receive(100));
             producer.send(message(session, accepted));
             assertNotNull(consumer.receive(10_000), "drained, it takes messages again");
+        }
+    }
+
+    /**
+     * Messages of 1 MiB are humongous objects to G1: each takes two 1 MiB regions. Counted at their bytes, a backlog of
+     * them would take twice the heap the limit allows and run it out before paging starts (issue 17, item 5): counted
+     * at what the heap pays, they page in time and all come back in order.
+     */
+    @Test
+    void shouldPageMessagesOfAMebibyteBeforeTheHeapRunsOut() throws Exception
+    {
+        final int body = 1024 * 1024;
+        final int offered = 160;
+        try (BrokerProcess broker = BrokerProcess.startWithHeap(workDir.resolve("large"), "128m");
+            Connection connection = new MeshConnectionFactory(broker.url()).createConnection())
+        {
+            final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            final MessageProducer producer = session.createProducer(session.createQueue("large"));
+            for (int i = 0; i < offered; i++)
+            {
+                final BytesMessage message = session.createBytesMessage();
+                message.writeBytes(new byte[body]);
+                message.setIntProperty("n", i);
+                producer.send(message);
+            }
+            connection.start();
+            final MessageConsumer consumer = session.createConsumer(session.createQueue("large"));
+            for (int i = 0; i < offered; i++)
+            {
+                final Message message = consumer.receive(10_000);
+                assertNotNull(message, "message " + i + " of " + offered + "; the broker said: " + broker.recentOutput());
+                assertEquals(i, message.getIntProperty("n"));
+            }
+            assertTrue(broker.isAlive(), broker.recentOutput());
+            assertFalse(broker.recentOutput().contains("OutOfMemoryError"), broker.recentOutput());
         }
     }
 }

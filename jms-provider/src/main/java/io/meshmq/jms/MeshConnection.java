@@ -287,7 +287,8 @@ public class MeshConnection implements QueueConnection, TopicConnection
     {
         checkOpen();
         fixClientId();
-        checkNotInListener("stop");
+        // A completion listener may stop its connection; a message listener may not (stop waits for it to return).
+        checkNotInMessageListener();
         synchronized (lifecycle)
         {
             started = false;
@@ -299,6 +300,17 @@ public class MeshConnection implements QueueConnection, TopicConnection
         for (final MeshSession session : sessions)
         {
             session.awaitListenerIdle();
+        }
+    }
+
+    private void checkNotInMessageListener() throws IllegalStateException
+    {
+        for (final MeshSession session : sessions)
+        {
+            if (session.inMessageListener())
+            {
+                throw new IllegalStateException("a message listener must not call stop() on its own connection");
+            }
         }
     }
 

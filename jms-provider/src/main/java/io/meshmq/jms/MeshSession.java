@@ -130,6 +130,15 @@ public class MeshSession implements Session, QueueSession, TopicSession
         return executor.inExecutor();
     }
 
+    /**
+     * @return true on this session's delivery thread while one of its message listeners runs (not a completion
+     * listener: those run on the same thread).
+     */
+    boolean inMessageListener()
+    {
+        return executor.inExecutor() && IN_COMPLETION_LISTENER.get() != this;
+    }
+
     void checkNotInCompletionListener(final String what) throws IllegalStateException
     {
         if (IN_COMPLETION_LISTENER.get() == this)
@@ -1075,6 +1084,11 @@ public class MeshSession implements Session, QueueSession, TopicSession
     public void close() throws JMSException
     {
         checkNotInCompletionListener("close");
+        if (!closed && inMessageListener())
+        {
+            // Specification 4.4.1: closing would wait for the listener that is calling it.
+            throw new IllegalStateException("a message listener must not close its own session");
+        }
         if (closed)
         {
             return;

@@ -131,6 +131,11 @@ final class SelectorLexer
 
     private Token number(final int start) throws SelectorSyntaxException
     {
+        if (text.charAt(index) == '0' && index + 1 < text.length() &&
+            (text.charAt(index + 1) == 'x' || text.charAt(index + 1) == 'X'))
+        {
+            return hexadecimal(start);
+        }
         boolean approximate = false;
         digits();
         if (accept('.'))
@@ -176,6 +181,33 @@ final class SelectorLexer
             throw new SelectorSyntaxException(text, start + 1, "malformed number '" + text.substring(start, index + 1) + "'");
         }
         return new Token(approximate ? Token.Kind.APPROXIMATE_NUMBER : Token.Kind.EXACT_NUMBER, literal, start + 1);
+    }
+
+    /**
+     * A hexadecimal exact number, as Java writes one: {@code 0x} or {@code 0X}, hexadecimal digits, an optional L.
+     */
+    private Token hexadecimal(final int start) throws SelectorSyntaxException
+    {
+        index += 2;
+        final int digitsStart = index;
+        while (index < text.length() && Character.digit(text.charAt(index), 16) >= 0)
+        {
+            index++;
+        }
+        if (index == digitsStart)
+        {
+            throw new SelectorSyntaxException(text, start + 1, "hexadecimal number without digits");
+        }
+        final String literal = text.substring(start, index);
+        if (index < text.length() && (text.charAt(index) == 'l' || text.charAt(index) == 'L'))
+        {
+            index++;
+        }
+        if (index < text.length() && Character.isJavaIdentifierPart(text.charAt(index)))
+        {
+            throw new SelectorSyntaxException(text, start + 1, "malformed number '" + text.substring(start, index + 1) + "'");
+        }
+        return new Token(Token.Kind.EXACT_NUMBER, literal, start + 1);
     }
 
     private void digits()

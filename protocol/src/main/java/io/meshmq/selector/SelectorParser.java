@@ -387,15 +387,34 @@ final class SelectorParser
         }
     }
 
+    /**
+     * An exact number as Java writes an integer literal: decimal, octal (a leading 0: {@code 035} is 29) or
+     * hexadecimal ({@code 0x1d}); hexadecimal and octal may use all 64 bits, as a Java long literal may.
+     */
     private Expression exact(final Token token, final String sign) throws SelectorSyntaxException
     {
+        final String digits = token.text();
         try
         {
-            return new Expressions.Literal(Long.parseLong(sign + token.text()), Type.NUMBER);
+            final long value;
+            if (digits.startsWith("0x") || digits.startsWith("0X"))
+            {
+                value = Long.parseUnsignedLong(digits.substring(2), 16);
+            }
+            else if (digits.length() > 1 && digits.charAt(0) == '0')
+            {
+                value = Long.parseUnsignedLong(digits.substring(1), 8);
+            }
+            else
+            {
+                return new Expressions.Literal(Long.parseLong(sign + digits), Type.NUMBER);
+            }
+            return new Expressions.Literal(sign.isEmpty() ? value : -value, Type.NUMBER);
         }
         catch (final NumberFormatException ex)
         {
-            throw error(token, "the number " + sign + token.text() + " is outside the range of a long");
+            throw error(token, "the number " + sign + digits + " is not a long (decimal, octal with a leading 0, or " +
+                "hexadecimal with 0x)");
         }
     }
 }

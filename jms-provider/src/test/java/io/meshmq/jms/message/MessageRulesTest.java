@@ -55,8 +55,13 @@ class MessageRulesTest
         assertNull(m.getStringProperty("missing"));
         assertThrows(MessageFormatException.class, () -> m.setObjectProperty("o", new Object()));
         assertThrows(IllegalArgumentException.class, () -> m.setIntProperty("", 1));
-        assertThrows(IllegalArgumentException.class, () -> m.setIntProperty("1abc", 1));
-        assertThrows(IllegalArgumentException.class, () -> m.setIntProperty("AND", 1));
+        assertThrows(IllegalArgumentException.class, () -> m.setIntProperty(null, 1));
+        // Names a selector cannot refer to are still names (issue 16, item 8).
+        for (final String name : new String[] {"in", "like", "true", "AND", "1abc", "with space"})
+        {
+            m.setIntProperty(name, 7);
+            assertEquals(7, m.getIntProperty(name));
+        }
     }
 
     @Test

@@ -56,6 +56,36 @@ class SelectorConformanceTest
         }
     }
 
+    /**
+     * Exact literals as Java writes integers (octal, hexadecimal, L), and property names a selector cannot refer to
+     * (selector words), which still travel with the message (issue 16, items 4 and 8).
+     */
+    @EachTransport
+    void shouldReadJavaNumericLiteralsAndCarryPropertiesNamedLikeSelectorWords(final Conformance env) throws Exception
+    {
+        final Connection connection = env.consumerConnection();
+        final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        final Queue queue = session.createQueue(env.name("literals"));
+        final Session producing = env.producerConnection().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        final MessageProducer producer = producing.createProducer(queue);
+        final TextMessage other = producing.createTextMessage("other");
+        other.setIntProperty("myProp", 30);
+        producer.send(other);
+        final TextMessage message = producing.createTextMessage("29");
+        message.setIntProperty("myProp", 29);
+        message.setStringProperty("in", "a selector word");
+        message.setBooleanProperty("like", true);
+        producer.send(message);
+        connection.start();
+        final MessageConsumer consumer = session.createConsumer(queue,
+            "myProp = 035 AND myProp = 0x1d AND myProp = 0X1DL AND myProp < 1.5e2 AND myProp > 2.5F");
+        final Message received = consumer.receive(5000);
+        assertNotNull(received);
+        assertEquals("29", ((TextMessage)received).getText());
+        assertEquals("a selector word", received.getStringProperty("in"));
+        assertTrue(received.getBooleanProperty("like"));
+    }
+
     @EachTransport
     void shouldSelectOnHeaderFields(final Conformance env) throws Exception
     {

@@ -47,6 +47,8 @@ public class MeshConnection implements QueueConnection, TopicConnection
     private volatile ExceptionListener exceptionListener;
     private volatile boolean started;
     private volatile boolean closed;
+    /** Made by createQueueConnection: the topic-only methods of Connection refuse. */
+    private volatile boolean queueConnection;
 
     MeshConnection(final ClientConnection core, final String clientID)
     {
@@ -459,6 +461,7 @@ public class MeshConnection implements QueueConnection, TopicConnection
         final Topic topic, final String subscriptionName, final String messageSelector,
         final ServerSessionPool sessionPool, final int maxMessages) throws JMSException
     {
+        checkNotQueueConnection("createSharedConnectionConsumer");
         return createConnectionConsumer((Destination)topic, messageSelector, sessionPool, maxMessages);
     }
 
@@ -467,6 +470,7 @@ public class MeshConnection implements QueueConnection, TopicConnection
         final Topic topic, final String subscriptionName, final String messageSelector,
         final ServerSessionPool sessionPool, final int maxMessages) throws JMSException
     {
+        checkNotQueueConnection("createDurableConnectionConsumer");
         return createConnectionConsumer((Destination)topic, messageSelector, sessionPool, maxMessages);
     }
 
@@ -475,7 +479,26 @@ public class MeshConnection implements QueueConnection, TopicConnection
         final Topic topic, final String subscriptionName, final String messageSelector,
         final ServerSessionPool sessionPool, final int maxMessages) throws JMSException
     {
+        checkNotQueueConnection("createSharedDurableConnectionConsumer");
         return createConnectionConsumer((Destination)topic, messageSelector, sessionPool, maxMessages);
+    }
+
+    /**
+     * This connection was made by {@code createQueueConnection}: it refuses the topic-only methods of
+     * {@link jakarta.jms.Connection}, as their javadoc asks.
+     */
+    void madeAsQueueConnection()
+    {
+        queueConnection = true;
+    }
+
+    private void checkNotQueueConnection(final String method) throws IllegalStateException
+    {
+        checkOpen();
+        if (queueConnection)
+        {
+            throw new IllegalStateException(method + "() may not be called on a QueueConnection");
+        }
     }
 
     @Override

@@ -116,13 +116,15 @@ public class MeshConnectionFactory implements ConnectionFactory, QueueConnection
     @Override
     public QueueConnection createQueueConnection() throws JMSException
     {
-        return open(null, null);
+        return createQueueConnection(null, null);
     }
 
     @Override
     public QueueConnection createQueueConnection(final String userName, final String password) throws JMSException
     {
-        return open(userName, password);
+        final MeshConnection connection = open(userName, password);
+        connection.madeAsQueueConnection();
+        return connection;
     }
 
     @Override
@@ -186,13 +188,15 @@ public class MeshConnectionFactory implements ConnectionFactory, QueueConnection
     @Override
     public XAQueueConnection createXAQueueConnection() throws JMSException
     {
-        return openXA(null, null);
+        return createXAQueueConnection(null, null);
     }
 
     @Override
     public XAQueueConnection createXAQueueConnection(final String userName, final String password) throws JMSException
     {
-        return openXA(userName, password);
+        final MeshXAConnection connection = openXA(userName, password);
+        connection.madeAsQueueConnection();
+        return connection;
     }
 
     @Override

@@ -8,27 +8,50 @@ import org.agrona.concurrent.UnsafeBuffer;
  * stores and delivers can always be decoded; a message that could not be would be taken by no consumer, seen by no
  * browser and sent to no dead-letter address.
  * <p>
- * Walks the bytes without making strings or values. Stateless and thread safe.
+ * Walks the bytes without making strings or values. An instance keeps its reader for the next message, so a connection's
+ * handler checks every message it is sent without allocating; it is not thread safe (one per handler). The static
+ * {@link #validate(byte[])} is, for callers shared by threads.
  */
 public final class MessageValidator
 {
     private static final int MAX_PRIORITY = 9;
+    private static final byte[] NO_BYTES = new byte[0];
 
-    private MessageValidator()
-    {
-    }
+    private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+    private final WireReader reader = new WireReader();
 
     /**
      * @throws ProtocolException naming the first thing wrong.
      */
     public static void validate(final byte[] encoded)
     {
+        new MessageValidator().check(encoded);
+    }
+
+    /**
+     * @throws ProtocolException naming the first thing wrong.
+     */
+    public void check(final byte[] encoded)
+    {
         if (encoded.length < MessageDescriptor.FIXED_HEADER_LENGTH)
         {
             throw new ProtocolException("message of " + encoded.length + " bytes is shorter than its fixed header (" +
                 MessageDescriptor.FIXED_HEADER_LENGTH + ")");
         }
-        final WireReader reader = new WireReader().wrap(new UnsafeBuffer(encoded), 0, encoded.length);
+        view.wrap(encoded);
+        try
+        {
+            walk(reader.wrap(view, 0, encoded.length));
+        }
+        finally
+        {
+            // The message may be large: this validator must not keep it alive until the next one.
+            view.wrap(NO_BYTES);
+        }
+    }
+
+    private static void walk(final WireReader reader)
+    {
         final byte bodyType = reader.readByte();
         if (bodyType < MessageDescriptor.BODY_MESSAGE || bodyType > MessageDescriptor.BODY_TEXT)
         {

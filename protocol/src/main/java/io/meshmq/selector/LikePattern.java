@@ -80,19 +80,21 @@ final class LikePattern
      */
     Boolean matches(final String value)
     {
-        final int[] chars = value.codePoints().toArray();
+        // Values outside the Basic Multilingual Plane are rare: only they are turned into code points.
+        final int[] codePoints = hasSurrogates(value) ? value.codePoints().toArray() : null;
+        final int length = codePoints == null ? value.length() : codePoints.length;
         final int[] first = segments[0];
         if (segments.length == 1)
         {
-            return chars.length == first.length && matchesAt(first, chars, 0);
+            return length == first.length && matchesAt(first, value, codePoints, 0);
         }
         final int[] last = segments[segments.length - 1];
-        if (first.length + last.length > chars.length || !matchesAt(first, chars, 0) ||
-            !matchesAt(last, chars, chars.length - last.length))
+        if (first.length + last.length > length || !matchesAt(first, value, codePoints, 0) ||
+            !matchesAt(last, value, codePoints, length - last.length))
         {
             return Boolean.FALSE;
         }
-        final int end = chars.length - last.length;
+        final int end = length - last.length;
         int position = first.length;
         long work = 0;
         for (int s = 1; s < segments.length - 1; s++)
@@ -107,7 +109,7 @@ final class LikePattern
                     tooMuchWork(value.length());
                     return null;
                 }
-                if (matchesAt(segment, chars, start))
+                if (matchesAt(segment, value, codePoints, start))
                 {
                     found = start;
                     break;
@@ -122,16 +124,32 @@ final class LikePattern
         return Boolean.TRUE;
     }
 
-    private static boolean matchesAt(final int[] segment, final int[] chars, final int start)
+    /**
+     * @param codePoints the value's code points, or null when every char of it is one.
+     */
+    private static boolean matchesAt(final int[] segment, final String value, final int[] codePoints, final int start)
     {
         for (int i = 0; i < segment.length; i++)
         {
-            if (segment[i] != ANY_ONE && segment[i] != chars[start + i])
+            final int c = codePoints == null ? value.charAt(start + i) : codePoints[start + i];
+            if (segment[i] != ANY_ONE && segment[i] != c)
             {
                 return false;
             }
         }
         return true;
+    }
+
+    private static boolean hasSurrogates(final String value)
+    {
+        for (int i = 0; i < value.length(); i++)
+        {
+            if (Character.isSurrogate(value.charAt(i)))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void tooMuchWork(final int valueLength)

@@ -6,8 +6,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 
-import java.util.concurrent.atomic.AtomicLong;
-
 /**
  * A connection as the processor sees it: frames written during a ring batch are gathered into one buffer
  * and handed to Netty in one write and flush at the end of the batch.
@@ -20,9 +18,8 @@ public final class ChannelConnection implements ConnectionOutput
     private static final int MIN_BATCH_BUFFER = 8 * 1024;
     /** Deliveries stop for the rest of a batch once this much waits to be flushed. */
     private static final int MAX_BATCH_BYTES = 1024 * 1024;
-    private static final long LOG_INTERVAL_NS = 60_000_000_000L;
     private static final System.Logger LOG = System.getLogger(ChannelConnection.class.getName());
-    private static final AtomicLong LAST_LOGGED_NS = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NS);
+    private static final OncePerMinute UNREAD = new OncePerMinute();
 
     private final long id;
     private final Channel channel;
@@ -109,12 +106,12 @@ public final class ChannelConnection implements ConnectionOutput
 
     private void tooMuchUnsent(final long unsent)
     {
-        final long now = System.nanoTime();
-        final long last = LAST_LOGGED_NS.get();
-        if (now - last >= LOG_INTERVAL_NS && LAST_LOGGED_NS.compareAndSet(last, now))
+        final long since = UNREAD.occurred();
+        if (since > 0)
         {
             LOG.log(System.Logger.Level.WARNING, "closed " + this + ": more than " + maxUnsentBytes + " bytes (" + unsent +
-                " and more) wait to be sent and it reads nothing (logged at most once a minute)");
+                " and more) wait to be sent and it reads nothing; " + since + " connection(s) closed so since this was " +
+                "last logged (logged at most once a minute)");
         }
     }
 

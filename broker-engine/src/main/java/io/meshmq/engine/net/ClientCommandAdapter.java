@@ -62,6 +62,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private final WireReader reader = new WireReader();
     private final WireWriter replies = new WireWriter(256);
+    private final MessageValidator messages = new MessageValidator();
     private ChannelConnection connection;
     /** The HELLO came from another node of a cluster: only then are the extension's frames accepted. */
     private boolean clusterRole;
@@ -212,7 +213,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
                 final byte destinationType = readDestinationType();
                 final String name = readDestinationName();
                 final byte[] message = reader.readRest();
-                MessageValidator.validate(message);
+                messages.check(message);
                 final long seq = ring.next();
                 try
                 {
@@ -555,7 +556,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
             {
                 throw new ProtocolException(frame + " message " + i + " is null");
             }
-            MessageValidator.validate(message);
+            messages.check(message);
             sendMessages[i] = message;
         }
         final int ackCount = reader.readCount(16);

@@ -5,7 +5,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * How many connections the acceptor holds, in all and per remote address, so one client (or one host) cannot take every
@@ -16,17 +15,14 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ConnectionLimits
 {
-    private static final long LOG_INTERVAL_NS = 60_000_000_000L;
     private static final System.Logger LOG = System.getLogger(ConnectionLimits.class.getName());
 
     private final int maxConnections;
     private final int maxPerAddress;
     private final AtomicInteger total = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
-    private final AtomicLong refused = new AtomicLong();
-    private final AtomicLong lastRefusalLoggedNs = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NS);
-    private final AtomicLong silent = new AtomicLong();
-    private final AtomicLong lastSilentLoggedNs = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NS);
+    private final OncePerMinute refusals = new OncePerMinute();
+    private final OncePerMinute silentOnes = new OncePerMinute();
 
     /**
      * @param maxConnections connections the broker holds at most; -1 for no limit.
@@ -98,7 +94,7 @@ public final class ConnectionLimits
 
     private String refused(final SocketAddress remote, final String why)
     {
-        logLimited(refused, lastRefusalLoggedNs, "refused", remote, why);
+        log(refusals, "refused", remote, why);
         return "connection refused: " + why;
     }
 
@@ -110,19 +106,15 @@ public final class ConnectionLimits
     String handshakeTimedOut(final SocketAddress remote, final long timeoutMs)
     {
         final String why = "no HELLO within " + timeoutMs + " ms (handshake-timeout)";
-        logLimited(silent, lastSilentLoggedNs, "closed", remote, why);
+        log(silentOnes, "closed", remote, why);
         return why;
     }
 
-    private static void logLimited(final AtomicLong count, final AtomicLong lastLoggedNs, final String what,
-        final SocketAddress remote, final String why)
+    private static void log(final OncePerMinute limit, final String what, final SocketAddress remote, final String why)
     {
-        final long since = count.incrementAndGet();
-        final long now = System.nanoTime();
-        final long last = lastLoggedNs.get();
-        if (now - last >= LOG_INTERVAL_NS && lastLoggedNs.compareAndSet(last, now))
+        final long since = limit.occurred();
+        if (since > 0)
         {
-            count.set(0);
             LOG.log(System.Logger.Level.WARNING, what + " " + since + " connection(s) since this was last logged; the " +
                 "last, from " + remote + ": " + why + " (logged at most once a minute)");
         }

@@ -139,6 +139,11 @@ final class ConfirmationTracker
      */
     private List<Waiting> takeUnrequested()
     {
+        if (!hasUnrequested())
+        {
+            // The common case, once per batch with nothing to force: nothing to take, nothing to allocate.
+            return List.of();
+        }
         final List<Waiting> taken = new ArrayList<>();
         while (!waiting.isEmpty() && waiting.peekLast().position > requested)
         {

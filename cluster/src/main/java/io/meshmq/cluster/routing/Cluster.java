@@ -143,7 +143,7 @@ public final class Cluster implements ProcessorExtension
         if (node == null)
         {
             final ServerQueue forwardQueue = control.queue(FORWARD_QUEUE_PREFIX + nodeId);
-            node = new RemoteNode(nodeId, n -> new Bridge(n.describe(), forwardQueue, control, frame));
+            node = new RemoteNode(nodeId, new Bridge(RemoteNode.describe(nodeId), forwardQueue, control, frame));
             topology.add(node);
         }
         return node;
@@ -227,7 +227,7 @@ public final class Cluster implements ProcessorExtension
         node.url = up.url();
         node.generation++;
         node.state = "up";
-        node.bridge.target(node.describe());
+        node.bridge.target(RemoteNode.describe(node.name));
         LOG.log(System.Logger.Level.INFO, "cluster link to node '" + node.name + "' (" + node.url + ") is up; " +
             node.backlog() + " messages wait to cross it");
         node.bridge.up(up.link());

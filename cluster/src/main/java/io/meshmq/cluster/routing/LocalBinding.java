@@ -5,9 +5,30 @@ import io.meshmq.engine.processor.ServerQueue;
 
 /**
  * A queue or subscription of this node, as a candidate of load balancing.
+ * <p>
+ * Design note: routing asks for one choice at a time and uses it at once, so the router keeps one of these and
+ * {@link #bind}s it to each local queue it offers, instead of making an object per routed message.
+ * <p>
+ * Not thread safe: processor thread only.
  */
-record LocalBinding(ServerQueue queue) implements Binding
+final class LocalBinding implements Binding
 {
+    private ServerQueue queue;
+
+    /**
+     * @return this, standing for {@code queue} until the next call.
+     */
+    LocalBinding bind(final ServerQueue queue)
+    {
+        this.queue = queue;
+        return this;
+    }
+
+    ServerQueue queue()
+    {
+        return queue;
+    }
+
     @Override
     public boolean hasConsumerFor(final ServerMessage message)
     {

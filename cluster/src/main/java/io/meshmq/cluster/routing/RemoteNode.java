@@ -2,7 +2,6 @@ package io.meshmq.cluster.routing;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * Another node of the cluster: what it has (its bindings), and the bridge that carries messages to it.
@@ -21,17 +20,21 @@ final class RemoteNode
     /** Counts link-ups: a snapshot of bindings after a link-up replaces those of older generations. */
     long generation;
 
-    RemoteNode(final String id, final Function<RemoteNode, Bridge> bridge)
+    /**
+     * @param bridge its forward queue's bridge, named {@link #describe(String) describe(id)} until the node's name is
+     *               known.
+     */
+    RemoteNode(final String id, final Bridge bridge)
     {
         this.id = id;
         this.name = id;
-        this.bridge = bridge.apply(this);
+        this.bridge = bridge;
     }
 
     /**
-     * @return for people, as logs and refusals name it.
+     * @return for people, as logs and refusals name a node.
      */
-    String describe()
+    static String describe(final String name)
     {
         return "node '" + name + "' of the cluster";
     }

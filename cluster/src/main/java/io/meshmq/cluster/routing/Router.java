@@ -42,6 +42,7 @@ final class Router
         new EnumMap<>(AddressSettings.LoadBalancing.class);
     private final Map<String, Group> groups = new LinkedHashMap<>();
     private final Map<RemoteNode, List<String>> targets = new LinkedHashMap<>();
+    private final LocalBinding local = new LocalBinding();
 
     Router(final String nodeId, final Topology topology, final ForwardCopies copies, final RoundRobin roundRobin,
         final EngineControl control)
@@ -98,8 +99,8 @@ final class Router
         targets.clear();
         if (type == DestinationType.QUEUE)
         {
-            final ServerQueue local = control.queue(name);
-            take(balancer.choose(new LocalBinding(local), topology.bindings(type, name), message, name), message, into);
+            final ServerQueue queue = control.queue(name);
+            take(balancer.choose(local.bind(queue), topology.bindings(type, name), message, name), message, into);
         }
         else
         {
@@ -127,8 +128,8 @@ final class Router
             for (final Map.Entry<String, Group> entry : groups.entrySet())
             {
                 final Group group = entry.getValue();
-                final LocalBinding local = group.local == null ? null : new LocalBinding(group.local);
-                take(group.remote.isEmpty() ? local : balancer.choose(local, group.remote, message, entry.getKey()),
+                final LocalBinding here = group.local == null ? null : local.bind(group.local);
+                take(group.remote.isEmpty() ? here : balancer.choose(here, group.remote, message, entry.getKey()),
                     message, into);
             }
         }
@@ -144,9 +145,9 @@ final class Router
         {
             targets.computeIfAbsent(remote.node, n -> new ArrayList<>(1)).add(remote.queue);
         }
-        else if (chosen instanceof LocalBinding local)
+        else if (chosen instanceof LocalBinding here)
         {
-            into.add(local.queue().reference(message));
+            into.add(here.queue().reference(message));
         }
     }
 

@@ -145,7 +145,8 @@ public final class Broker implements AutoCloseable
             processor = Processor.recover(
                 new ProcessorContext(context.name(), context.autoCreateDestinations(), context.queues(), context.topics(),
                     context.addressSettings(), context.globalMaxSize(), dataDirectory.path().resolve("paging"),
-                    extension == null ? control -> ProcessorExtension.NONE : extension::attach),
+                    extension == null ? control -> ProcessorExtension.NONE : extension::attach,
+                    context.duplicateIdCacheSize()),
                 SystemEpochClock.INSTANCE, durability);
             if (context.journalSync() == Durability.SyncPolicy.FORCE)
             {

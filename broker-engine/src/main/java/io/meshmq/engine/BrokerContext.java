@@ -38,6 +38,7 @@ public final class BrokerContext
     private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
     private int maxFrameLength = io.meshmq.protocol.FrameDescriptor.DEFAULT_MAX_FRAME_LENGTH;
     private long handshakeTimeoutMs = DEFAULT_HANDSHAKE_TIMEOUT_MS;
+    private int duplicateIdCacheSize = io.meshmq.engine.processor.ProcessorContext.DEFAULT_DUPLICATE_ID_CACHE_SIZE;
     private int maxConnections = defaultMaxConnections();
     /** Negative until set: then half of {@link #maxConnections}. */
     private int maxConnectionsPerAddress = Integer.MIN_VALUE;
@@ -162,6 +163,25 @@ public final class BrokerContext
     public BrokerContext maxFrameLength(final int maxFrameLength)
     {
         this.maxFrameLength = maxFrameLength;
+        return this;
+    }
+
+    public int duplicateIdCacheSize()
+    {
+        return duplicateIdCacheSize;
+    }
+
+    /**
+     * @param size message ids remembered per address, so a send a failed-over client makes again is stored once;
+     *             0 turns duplicate detection off.
+     */
+    public BrokerContext duplicateIdCacheSize(final int size)
+    {
+        if (size < 0)
+        {
+            throw new IllegalArgumentException("duplicate id cache size " + size + " must not be negative");
+        }
+        this.duplicateIdCacheSize = size;
         return this;
     }
 

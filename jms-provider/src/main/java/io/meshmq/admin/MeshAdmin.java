@@ -1,8 +1,8 @@
 package io.meshmq.admin;
 
+import io.meshmq.client.BrokerList;
 import io.meshmq.client.ClientConnection;
 import io.meshmq.client.ClientException;
-import io.meshmq.client.ConnectionUrl;
 import io.meshmq.jms.JmsExceptions;
 import io.meshmq.protocol.AdminTable;
 import io.meshmq.protocol.AdminVerbs;
@@ -39,7 +39,7 @@ public final class MeshAdmin implements AutoCloseable
     {
         try
         {
-            return new MeshAdmin(ClientConnection.open(ConnectionUrl.parse(url), user, password, null, null));
+            return new MeshAdmin(ClientConnection.open(BrokerList.parse(url), user, password, null, null));
         }
         catch (final IllegalArgumentException ex)
         {

@@ -10,6 +10,7 @@ import io.meshmq.protocol.ConsumerFlags;
 import io.meshmq.protocol.ErrorCode;
 import io.meshmq.protocol.FrameDescriptor;
 import io.meshmq.protocol.FrameType;
+import io.meshmq.protocol.MessageHeaderFlyweight;
 import io.meshmq.protocol.ProtocolException;
 import io.meshmq.protocol.WireReader;
 import io.meshmq.protocol.WireWriter;
@@ -23,21 +24,30 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One connection to a broker: the handshake, request/reply correlation, and routing of deliveries to
- * {@link ClientConsumer}s. Thread safe.
+ * A connection to a broker that survives the broker's death: the handshake, request/reply correlation, routing of
+ * deliveries to {@link ClientConsumer}s, heartbeats, and failover. When the connection is lost and the
+ * {@link BrokerList} allows reconnecting, a reconnect thread walks the list with back-off, makes again on the new
+ * broker what this connection had (client id, temporary destinations, consumers), sends again the persistent
+ * asynchronous sends not yet confirmed, and lets the calls that waited meanwhile through. Deliveries and
+ * acknowledgements carry the number of the connection they belong to ({@link Delivery#link()}): one from before a
+ * failover is never acknowledged on the new broker. Thread safe.
  */
 public final class ClientConnection
 {
@@ -46,8 +56,50 @@ public final class ClientConnection
     private static final int OUTBOUND_LIMIT_BYTES = 1024 * 1024;
     private static final ThreadLocal<WireWriter> WRITERS = ThreadLocal.withInitial(() -> new WireWriter(1024));
 
-    private final ConnectionUrl url;
+    /** Encodes one request with the correlation id of this attempt. */
+    @FunctionalInterface
+    private interface Request
+    {
+        WireWriter encode(WireWriter out, long correlationId);
+    }
+
+    /** What a call does when the connection it was made on is lost before the answer. */
+    private enum OnLinkLost
+    {
+        /** Make it again on the next connection: it is safe to repeat. */
+        RETRY,
+        /** Count it done: the broker that had its state is gone, which does what the call asked. */
+        SUCCEED,
+        /** Throw: the outcome is unknown and the caller must hear so. */
+        FAIL
+    }
+
+    /** A persistent asynchronous send the broker has not confirmed yet: sent again after a failover. */
+    private record UnconfirmedSend(byte destinationType, String destinationName, byte[] message,
+        CompletableFuture<byte[]> reply)
+    {
+    }
+
+    /** A temporary destination of this connection, made again on the broker after a failover. */
+    private static final class Temporary
+    {
+        final byte type;
+        int link;
+
+        Temporary(final byte type)
+        {
+            this.type = type;
+        }
+    }
+
+    private final BrokerList brokers;
+    private final String user;
+    private final String password;
+    private volatile String clientId;
     private final ConnectionListener listener;
+    private final long callTimeoutMs;
+    /** Rounds over the list after a loss: -1 for ever, 0 never (read once: it is asked on every take). */
+    private final int reconnectAttempts;
     private final Map<Long, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
     /**
      * What must happen on the I/O thread when a call's reply arrives, before the frames after it are handled.
@@ -56,31 +108,40 @@ public final class ClientConnection
      */
     private final Map<Long, Runnable> replyHooks = new ConcurrentHashMap<>();
     private final Map<Long, ClientConsumer> consumers = new ConcurrentHashMap<>();
+    /** In send order; guarded by itself, which also orders the writes of asynchronous sends with a failover. */
+    private final LinkedHashMap<Long, UnconfirmedSend> unconfirmed = new LinkedHashMap<>();
+    private final Map<String, Temporary> temporaries = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicBoolean closing = new AtomicBoolean();
-    private final CompletableFuture<byte[]> handshake = new CompletableFuture<>();
     private final Object writability = new Object();
     /** Destinations the broker told us are full under its BLOCK policy ("type:name"); guarded by itself. */
     private final Set<String> blocked = new HashSet<>();
     /** Whether {@link #blocked} has anything: sends check this, not the lock, while nothing is blocked. */
     private volatile boolean anyBlocked;
-    private final long callTimeoutMs;
-    private volatile Channel channel;
-    private volatile OutboundBatcher outbound;
+    /** Guards publishing and losing {@link #link}; calls wait on it while the client reconnects. */
+    private final Object linkLock = new Object();
+    /** The connection to a broker calls go to; null while reconnecting or after the client gave up. */
+    private volatile Link link;
+    /** The last connection that was published, for what the application asks about while reconnecting. */
+    private volatile Link lastLink;
+    private int linkCount;
     private volatile ClientException failure;
-    private volatile String brokerName;
-    private volatile String temporaryScope;
-    private volatile long connectionId;
 
-    private ClientConnection(final ConnectionUrl url, final ConnectionListener listener)
+    private ClientConnection(
+        final BrokerList brokers, final String user, final String password, final String clientId,
+        final ConnectionListener listener)
     {
-        this.url = url;
+        this.brokers = brokers;
+        this.user = user;
+        this.password = password;
+        this.clientId = clientId;
         this.listener = listener;
-        this.callTimeoutMs = url.callTimeoutMs();
+        this.callTimeoutMs = brokers.first().callTimeoutMs();
+        this.reconnectAttempts = brokers.reconnectAttempts();
     }
 
     /**
-     * Connects and completes the handshake.
+     * Connects to the one broker of the URL and completes the handshake.
      *
      * @throws ClientException with the broker's reason if it refused, or why the connection failed.
      */
@@ -88,42 +149,59 @@ public final class ClientConnection
         final ConnectionUrl url, final String user, final String password, final String clientId,
         final ConnectionListener listener) throws ClientException
     {
-        final ClientConnection connection = new ClientConnection(url, listener);
-        try
+        return open(BrokerList.of(url), user, password, clientId, listener);
+    }
+
+    /**
+     * Connects to the first broker of the list that answers (in {@link BrokerList#inTryOrder()}) and completes the
+     * handshake.
+     *
+     * @throws ClientException with the reason the last broker refused or could not be reached; a refusal of the
+     *                         credentials or the client id is thrown at once.
+     */
+    public static ClientConnection open(
+        final BrokerList brokers, final String user, final String password, final String clientId,
+        final ConnectionListener listener) throws ClientException
+    {
+        final ClientConnection connection = new ClientConnection(brokers, user, password, clientId, listener);
+        ClientException last = null;
+        for (final ConnectionUrl url : brokers.inTryOrder())
         {
-            connection.channel = TransportConnectors.forScheme(url.scheme()).connect(
-                url.endpoint(), ClientEventLoops.group(), connection.new Handler());
-            connection.outbound = new OutboundBatcher(connection.channel, OUTBOUND_LIMIT_BYTES, connection::wakeWriters);
+            try
+            {
+                final Link link = connection.connect(url);
+                connection.publish(link);
+                return connection;
+            }
+            catch (final ClientException ex)
+            {
+                if (ex.code() == ErrorCode.SECURITY || ex.code() == ErrorCode.INVALID_CLIENT_ID ||
+                    ex.code() == ErrorCode.GENERIC && ex.getCause() instanceof IllegalArgumentException)
+                {
+                    throw ex;
+                }
+                last = brokers.urls().size() == 1 ? ex : new ClientException(ex.code(),
+                    "no broker of " + brokers + " could be reached; the last said: " + ex.getMessage(), ex);
+            }
         }
-        catch (final IllegalArgumentException ex)
-        {
-            throw new ClientException(ErrorCode.GENERIC, ex.getMessage(), ex);
-        }
-        catch (final Exception ex)
-        {
-            throw new ClientException(ClientException.CONNECTION_LOST, ex.getMessage(), ex);
-        }
-        connection.write(BrokerCommandEncoder.hello(writer(), FrameDescriptor.ROLE_CLIENT, clientId, user, password));
-        try
-        {
-            connection.await(connection.handshake, "handshake with " + url);
-        }
-        catch (final ClientException ex)
-        {
-            connection.channel.close();
-            throw ex;
-        }
-        return connection;
+        throw last;
     }
 
     public ConnectionUrl url()
     {
-        return url;
+        final Link current = lastLink;
+        return current == null ? brokers.first() : current.url;
+    }
+
+    public BrokerList brokers()
+    {
+        return brokers;
     }
 
     public String brokerName()
     {
-        return brokerName;
+        final Link current = lastLink;
+        return current == null ? null : current.brokerName;
     }
 
     /**
@@ -132,7 +210,8 @@ public final class ClientConnection
      */
     public String temporaryScope()
     {
-        return temporaryScope;
+        final Link current = lastLink;
+        return current == null ? null : current.temporaryScope;
     }
 
     /**
@@ -140,7 +219,8 @@ public final class ClientConnection
      */
     public long connectionId()
     {
-        return connectionId;
+        final Link current = lastLink;
+        return current == null ? 0 : current.connectionId;
     }
 
     public long nextId()
@@ -148,10 +228,31 @@ public final class ClientConnection
         return ids.incrementAndGet();
     }
 
+    /**
+     * @return false once closed or once the client gave up reconnecting; true while it reconnects.
+     */
     public boolean isOpen()
     {
         return failure == null && !closing.get();
     }
+
+    /**
+     * @return true if the client reconnects when its connection to a broker is lost.
+     */
+    public boolean failsOver()
+    {
+        return reconnectAttempts != 0;
+    }
+
+    /**
+     * @return true while the connection to a broker is lost and the client is making a new one.
+     */
+    public boolean isReconnecting()
+    {
+        return isOpen() && link == null;
+    }
+
+    // ---- consumers ----------------------------------------------------------------------------------------
 
     /**
      * Creates a consumer, a subscription's consumer or a queue browser on the broker.
@@ -165,34 +266,153 @@ public final class ClientConnection
     {
         checkOpen();
         final long consumerId = nextId();
-        final ClientConsumer consumer = new ClientConsumer(
-            this, consumerId, sessionId, url.consumerWindow(), url.consumerWindowBytes(),
-            ConsumerFlags.isSet(flags, ConsumerFlags.BROWSER));
+        final ConnectionUrl options = brokers.first();
+        final ClientConsumer consumer = new ClientConsumer(this, consumerId, sessionId,
+            new ClientConsumer.Spec(destinationType, destinationName, selector, flags, subscriptionName),
+            options.consumerWindow(), options.consumerWindowBytes(), ConsumerFlags.isSet(flags, ConsumerFlags.BROWSER));
         consumers.put(consumerId, consumer);
-        final long correlationId = nextId();
-        final WireWriter writer = BrokerCommandEncoder.createConsumer(writer(), correlationId, sessionId, consumerId,
-            destinationType, destinationName, selector, flags, subscriptionName, url.consumerWindow(),
-            url.consumerWindowBytes());
         try
         {
-            call(correlationId, writer, "create consumer on " + destinationName);
+            while (true)
+            {
+                final Link on = awaitLink();
+                try
+                {
+                    createOn(on, consumer);
+                    return consumer;
+                }
+                catch (final ClientException ex)
+                {
+                    if (!lostWith(on, ex))
+                    {
+                        throw ex;
+                    }
+                }
+            }
         }
         catch (final ClientException ex)
         {
             consumers.remove(consumerId);
+            consumer.close();
             throw ex;
         }
-        return consumer;
     }
 
     /**
-     * Gives this connection a client id; the broker refuses one another connection already has.
+     * Creates the consumer on one connection unless it is there already (a failover made it) or closed.
+     */
+    private void createOn(final Link on, final ClientConsumer consumer) throws ClientException
+    {
+        synchronized (consumer.creation)
+        {
+            if (consumer.link() == on.number || consumer.isClosed())
+            {
+                return;
+            }
+            consumer.moveTo(on.number);
+            final ClientConsumer.Spec spec = consumer.spec();
+            callOn(on, "create consumer on " + spec.destinationName(), null, (out, correlationId) ->
+                BrokerCommandEncoder.createConsumer(out, correlationId, consumer.sessionId(), consumer.consumerId(),
+                    spec.destinationType(), spec.destinationName(), spec.selector(), spec.flags(),
+                    spec.subscriptionName(), consumer.window(), consumer.windowBytes()));
+        }
+    }
+
+    /**
+     * Stops deliveries to a consumer. Deliveries the application saw and has not acknowledged
+     * ({@code keep}: CLIENT_ACKNOWLEDGE, transactions) stay with the session until it acknowledges, recovers
+     * or closes; every other unacknowledged one goes back to the queue as never delivered.
+     */
+    public void closeConsumer(final ClientConsumer consumer, final List<DeliveryAck> keep) throws ClientException
+    {
+        try
+        {
+            final Link on;
+            synchronized (consumer.creation)
+            {
+                consumer.close();
+                on = link;
+                if (on == null || consumer.link() != on.number || !isOpen())
+                {
+                    // Not on the broker the client is connected to: nothing there to close.
+                    return;
+                }
+            }
+            final List<DeliveryAck> current = onLink(keep, on);
+            call(on, "close consumer", OnLinkLost.SUCCEED, null, (out, correlationId) ->
+            {
+                final WireWriter writer =
+                    BrokerCommandEncoder.beginCloseConsumer(out, correlationId, consumer.consumerId(), current.size());
+                for (final DeliveryAck ack : current)
+                {
+                    BrokerCommandEncoder.deliveryId(writer, ack.deliveryId());
+                }
+                return writer.endFrame();
+            });
+        }
+        finally
+        {
+            consumers.remove(consumer.consumerId());
+        }
+    }
+
+    /**
+     * Session recover or rollback: every unacknowledged delivery of the session's consumers goes back to its
+     * queue and comes again in order; {@code seen} lists those the application saw, which come back marked
+     * redelivered. After a failover every one of them comes again anyway.
+     */
+    public void recover(final long sessionId, final List<ClientConsumer> sessionConsumers, final List<DeliveryAck> seen)
+        throws ClientException
+    {
+        final Link on = awaitLink();
+        for (final ClientConsumer consumer : sessionConsumers)
+        {
+            consumer.beginRecover();
+        }
+        final List<DeliveryAck> current = onLink(seen, on);
+        call(on, "recover", OnLinkLost.SUCCEED, () ->
+        {
+            for (final ClientConsumer consumer : sessionConsumers)
+            {
+                consumer.endRecover();
+            }
+        }, (out, correlationId) ->
+        {
+            final WireWriter writer = BrokerCommandEncoder.beginRecover(out, correlationId, sessionId, current.size());
+            for (final DeliveryAck ack : current)
+            {
+                BrokerCommandEncoder.delivery(writer, ack.consumerId(), ack.deliveryId());
+            }
+            return writer.endFrame();
+        });
+    }
+
+    /**
+     * Closes a session on the broker: what its consumers were sent and nobody acknowledged goes back to
+     * the queues.
+     */
+    public void closeSession(final long sessionId) throws ClientException
+    {
+        final Link on = link;
+        if (on == null || !isOpen())
+        {
+            return;
+        }
+        call(on, "close session", OnLinkLost.SUCCEED, null,
+            (out, correlationId) -> BrokerCommandEncoder.closeSession(out, correlationId, sessionId));
+    }
+
+    // ---- connection-wide calls ----------------------------------------------------------------------------
+
+    /**
+     * Gives this connection a client id; the broker refuses one another connection already has. A new connection
+     * after a failover says it in its handshake.
      */
     public void setClientId(final String clientId) throws ClientException
     {
-        checkOpen();
-        final long correlationId = nextId();
-        call(correlationId, BrokerCommandEncoder.setClientId(writer(), correlationId, clientId), "set client id");
+        call("set client id", OnLinkLost.RETRY, null,
+            (out, correlationId) -> BrokerCommandEncoder.setClientId(out, correlationId, clientId));
+        this.clientId = clientId;
     }
 
     /**
@@ -200,9 +420,8 @@ public final class ClientConnection
      */
     public void unsubscribe(final String name) throws ClientException
     {
-        checkOpen();
-        final long correlationId = nextId();
-        call(correlationId, BrokerCommandEncoder.unsubscribe(writer(), correlationId, name), "unsubscribe " + name);
+        call("unsubscribe " + name, OnLinkLost.RETRY, null,
+            (out, correlationId) -> BrokerCommandEncoder.unsubscribe(out, correlationId, name));
     }
 
     /**
@@ -212,10 +431,8 @@ public final class ClientConnection
      */
     public AdminTable admin(final String verb, final String... args) throws ClientException
     {
-        checkOpen();
-        final long correlationId = nextId();
-        final byte[] result = call(correlationId, BrokerCommandEncoder.admin(writer(), correlationId, verb, args), verb,
-            null);
+        final byte[] result = call(verb, OnLinkLost.RETRY, null,
+            (out, correlationId) -> BrokerCommandEncoder.admin(out, correlationId, verb, args));
         if (result == null)
         {
             throw new ClientException(ErrorCode.GENERIC, verb + ": the broker answered without a result");
@@ -230,84 +447,14 @@ public final class ClientConnection
         }
     }
 
-    /**
-     * Stops deliveries to a consumer. Deliveries the application saw and has not acknowledged
-     * ({@code keep}: CLIENT_ACKNOWLEDGE, transactions) stay with the session until it acknowledges, recovers
-     * or closes; every other unacknowledged one goes back to the queue as never delivered.
-     */
-    public void closeConsumer(final ClientConsumer consumer, final List<Long> keep) throws ClientException
-    {
-        consumer.close();
-        if (!isOpen())
-        {
-            consumers.remove(consumer.consumerId());
-            return;
-        }
-        final long correlationId = nextId();
-        final WireWriter writer =
-            BrokerCommandEncoder.beginCloseConsumer(writer(), correlationId, consumer.consumerId(), keep.size());
-        for (final long deliveryId : keep)
-        {
-            BrokerCommandEncoder.deliveryId(writer, deliveryId);
-        }
-        writer.endFrame();
-        try
-        {
-            call(correlationId, writer, "close consumer", null);
-        }
-        finally
-        {
-            consumers.remove(consumer.consumerId());
-        }
-    }
-
-    /**
-     * Session recover or rollback: every unacknowledged delivery of the session's consumers goes back to its
-     * queue and comes again in order; {@code seen} lists those the application saw, which come back marked
-     * redelivered.
-     */
-    public void recover(final long sessionId, final List<ClientConsumer> sessionConsumers, final List<DeliveryAck> seen)
-        throws ClientException
-    {
-        checkOpen();
-        for (final ClientConsumer consumer : sessionConsumers)
-        {
-            consumer.beginRecover();
-        }
-        final long correlationId = nextId();
-        final WireWriter writer = BrokerCommandEncoder.beginRecover(writer(), correlationId, sessionId, seen.size());
-        for (final DeliveryAck ack : seen)
-        {
-            BrokerCommandEncoder.delivery(writer, ack.consumerId(), ack.deliveryId());
-        }
-        writer.endFrame();
-        call(correlationId, writer, "recover", () ->
-        {
-            for (final ClientConsumer consumer : sessionConsumers)
-            {
-                consumer.endRecover();
-            }
-        });
-    }
-
-    /**
-     * Closes a session on the broker: what its consumers were sent and nobody acknowledged goes back to
-     * the queues.
-     */
-    public void closeSession(final long sessionId) throws ClientException
-    {
-        if (!isOpen())
-        {
-            return;
-        }
-        final long correlationId = nextId();
-        call(correlationId, BrokerCommandEncoder.closeSession(writer(), correlationId, sessionId), "close session");
-    }
+    // ---- sending ------------------------------------------------------------------------------------------
 
     /**
      * Sends one message.
      *
-     * @param sync wait until the broker has taken it (and, once it has a journal, forced it to disk).
+     * @param sync wait until the broker has taken it (a persistent message: forced it to disk); if the connection
+     *             is lost first, it is sent again on the next one. Without, a message in flight when the connection
+     *             is lost is lost, as a non-persistent message may be.
      */
     public void send(
         final byte destinationType, final String destinationName, final MessageEncoder encoder, final boolean sync)
@@ -315,46 +462,60 @@ public final class ClientConnection
     {
         checkOpen();
         awaitRoom(destinationType, destinationName);
-        final long correlationId = sync ? nextId() : 0;
-        final WireWriter writer = BrokerCommandEncoder.beginSend(writer(), correlationId, destinationType, destinationName);
-        encoder.encode(writer);
-        writer.endFrame();
         if (sync)
         {
-            call(correlationId, writer, "send to " + destinationName);
+            call("send to " + destinationName, OnLinkLost.RETRY, null, (out, correlationId) ->
+            {
+                final WireWriter writer = BrokerCommandEncoder.beginSend(out, correlationId, destinationType, destinationName);
+                encoder.encode(writer);
+                return writer.endFrame();
+            });
+            return;
         }
-        else
-        {
-            awaitWritable();
-            write(writer);
-        }
+        final Link on = awaitLink();
+        final WireWriter writer = BrokerCommandEncoder.beginSend(writer(), 0, destinationType, destinationName);
+        encoder.encode(writer);
+        writer.endFrame();
+        awaitWritable(on);
+        on.outbound.write(writer);
     }
 
     /**
      * Sends one message without waiting: the future completes when the broker has taken it (a persistent
      * message: forced it to disk), or fails with a {@link ClientException}; a non-persistent message's future is
-     * complete once it is written. Futures of one connection complete in the order the sends were made.
+     * complete once it is written. Futures of one connection complete in the order the sends were made. A
+     * persistent message the broker has not confirmed when the connection is lost is sent again, in order, on the
+     * next one.
      */
     public CompletableFuture<byte[]> sendAsync(
-        final byte destinationType, final String destinationName, final MessageEncoder encoder, final boolean persistent)
+        final byte destinationType, final String destinationName, final byte[] message, final boolean persistent)
         throws ClientException
     {
         if (!persistent)
         {
-            send(destinationType, destinationName, encoder, false);
+            send(destinationType, destinationName, out -> out.writeRaw(message, 0, message.length), false);
             return CompletableFuture.completedFuture(null);
         }
         checkOpen();
         awaitRoom(destinationType, destinationName);
-        final long correlationId = nextId();
-        final WireWriter writer = BrokerCommandEncoder.beginSend(writer(), correlationId, destinationType, destinationName);
-        encoder.encode(writer);
-        writer.endFrame();
         final CompletableFuture<byte[]> reply = new CompletableFuture<>();
-        pending.put(correlationId, reply);
-        checkOpen();
-        awaitWritable();
-        write(writer);
+        final UnconfirmedSend send = new UnconfirmedSend(destinationType, destinationName, message, reply);
+        final long correlationId = nextId();
+        while (true)
+        {
+            final Link on = awaitLink();
+            awaitWritable(on);
+            synchronized (unconfirmed)
+            {
+                if (on != link)
+                {
+                    continue;
+                }
+                unconfirmed.put(correlationId, send);
+                on.outbound.write(encodeSend(correlationId, send));
+            }
+            break;
+        }
         final CompletableFuture<byte[]> answered = new CompletableFuture<>();
         reply.whenComplete((result, failure) ->
         {
@@ -368,31 +529,101 @@ public final class ClientConnection
                     new ClientException(ErrorCode.GENERIC, "send to " + destinationName + " failed: " + failure, failure));
             }
         });
+        scheduleTimeout(correlationId, send);
+        return answered;
+    }
+
+    private static WireWriter encodeSend(final long correlationId, final UnconfirmedSend send)
+    {
+        return BrokerCommandEncoder.beginSend(writer(), correlationId, send.destinationType(), send.destinationName())
+            .writeRaw(send.message(), 0, send.message().length).endFrame();
+    }
+
+    /**
+     * Fails an asynchronous send the broker has not confirmed within the call timeout; while the client
+     * reconnects the clock does not run (the failover timeout bounds that), and a send sent again starts anew.
+     */
+    private void scheduleTimeout(final long correlationId, final UnconfirmedSend send)
+    {
+        final Link on = link;
+        if (on == null)
+        {
+            return;
+        }
         try
         {
-            channel.eventLoop().schedule(() ->
+            on.channel.eventLoop().schedule(() ->
             {
-                if (pending.remove(correlationId, reply))
+                if (link != on)
                 {
-                    reply.completeExceptionally(new ClientException(ClientException.TIMEOUT,
-                        "send to " + destinationName + ": no answer from " + url + " within " + callTimeoutMs + " ms"));
+                    return;
+                }
+                final boolean removed;
+                synchronized (unconfirmed)
+                {
+                    removed = unconfirmed.remove(correlationId, send);
+                }
+                if (removed)
+                {
+                    send.reply().completeExceptionally(new ClientException(ClientException.TIMEOUT,
+                        "send to " + send.destinationName() + ": no answer from " + on.url + " within " +
+                        callTimeoutMs + " ms"));
                 }
             }, callTimeoutMs, TimeUnit.MILLISECONDS);
         }
-        catch (final java.util.concurrent.RejectedExecutionException ex)
+        catch (final RejectedExecutionException ex)
         {
-            // The connection's I/O is shutting down: its loss fails every pending reply.
+            // The client's I/O is shutting down: closing fails every pending reply.
         }
-        return answered;
     }
 
     /**
      * Creates a temporary queue or topic owned by this connection; the broker deletes it when the
-     * connection ends.
+     * connection ends, and a failover makes it again, under the same name, on the next broker.
      */
     public void createTemporary(final byte destinationType, final String name) throws ClientException
     {
-        temporary(FrameType.CREATE_TEMP, destinationType, name, "create temporary destination " + name);
+        checkOpen();
+        final Temporary temporary = new Temporary(destinationType);
+        temporaries.put(name, temporary);
+        try
+        {
+            while (true)
+            {
+                final Link on = awaitLink();
+                try
+                {
+                    createOn(on, name, temporary);
+                    return;
+                }
+                catch (final ClientException ex)
+                {
+                    if (!lostWith(on, ex))
+                    {
+                        throw ex;
+                    }
+                }
+            }
+        }
+        catch (final ClientException ex)
+        {
+            temporaries.remove(name, temporary);
+            throw ex;
+        }
+    }
+
+    private void createOn(final Link on, final String name, final Temporary temporary) throws ClientException
+    {
+        synchronized (temporary)
+        {
+            if (temporary.link == on.number || temporaries.get(name) != temporary)
+            {
+                return;
+            }
+            callOn(on, "create temporary destination " + name, null, (out, correlationId) ->
+                BrokerCommandEncoder.temporary(out, FrameType.CREATE_TEMP, correlationId, temporary.type, name));
+            temporary.link = on.number;
+        }
     }
 
     /**
@@ -400,28 +631,72 @@ public final class ClientConnection
      */
     public void deleteTemporary(final byte destinationType, final String name) throws ClientException
     {
-        temporary(FrameType.DELETE_TEMP, destinationType, name, "delete temporary destination " + name);
+        call("delete temporary destination " + name, OnLinkLost.SUCCEED, null, (out, correlationId) ->
+            BrokerCommandEncoder.temporary(out, FrameType.DELETE_TEMP, correlationId, destinationType, name));
+        temporaries.remove(name);
     }
 
-    private void temporary(final byte frameType, final byte destinationType, final String name, final String what)
-        throws ClientException
-    {
-        checkOpen();
-        final long correlationId = nextId();
-        call(correlationId, BrokerCommandEncoder.temporary(writer(), frameType, correlationId, destinationType, name), what);
-    }
+    // ---- transactions -------------------------------------------------------------------------------------
 
     /**
      * Sends a transaction's messages and acknowledgements for the broker to apply as one unit.
+     *
+     * @throws ClientException {@link ClientException#ROLLED_BACK} if it consumed a delivery from before a failover
+     *                         (nothing is sent: the caller rolls back), {@link ClientException#IN_DOUBT} if the
+     *                         connection was lost before the broker answered.
      */
     public void commit(final List<PendingSend> sends, final List<DeliveryAck> acks) throws ClientException
     {
         checkOpen();
         awaitRoom(sends);
-        final long correlationId = nextId();
-        final WireWriter writer = BrokerCommandEncoder.beginCommit(writer(), correlationId);
-        writeTransaction(writer, sends, acks);
-        call(correlationId, writer, "commit");
+        final Link on = awaitLink();
+        if (onLink(acks, on).size() != acks.size())
+        {
+            throw new ClientException(ClientException.ROLLED_BACK, "the transaction was rolled back: the client " +
+                "failed over to " + on.url + " after it consumed messages, which will be delivered again");
+        }
+        try
+        {
+            call(on, "commit", OnLinkLost.FAIL, null, (out, correlationId) ->
+                writeTransaction(BrokerCommandEncoder.beginCommit(out, correlationId), sends, acks));
+        }
+        catch (final ClientException ex)
+        {
+            if (lostWith(on, ex))
+            {
+                resolveInDoubt(on, sends, ex);
+                return;
+            }
+            throw ex;
+        }
+    }
+
+    /**
+     * The connection was lost while a commit was in flight: the next broker's duplicate cache says whether its first
+     * message was stored, and so whether the commit was applied.
+     *
+     * @throws ClientException {@link ClientException#ROLLED_BACK} if it was not; {@link ClientException#IN_DOUBT} if
+     *                         nobody can tell (it sent nothing, or its messages carry no id).
+     */
+    private void resolveInDoubt(final Link on, final List<PendingSend> sends, final ClientException lost)
+        throws ClientException
+    {
+        final String messageId = sends.isEmpty() ? null : new MessageHeaderFlyweight().wrap(sends.get(0).message()).messageId();
+        if (messageId == null)
+        {
+            throw new ClientException(ClientException.IN_DOUBT, "the connection to " + on.url + " was lost while the " +
+                "commit was in flight; a transaction that sent nothing cannot be looked up, so it is reported rolled " +
+                "back: if it was applied after all, the messages it consumed do not come again", lost);
+        }
+        final PendingSend first = sends.get(0);
+        final byte[] answer = call("look up the commit in flight", OnLinkLost.RETRY, null, (out, correlationId) ->
+            BrokerCommandEncoder.duplicateCheck(out, correlationId, first.destinationType(), first.destinationName(),
+                messageId));
+        if (answer == null || answer.length != 1 || answer[0] == 0)
+        {
+            throw new ClientException(ClientException.ROLLED_BACK, "the transaction was rolled back: the connection to " +
+                on.url + " was lost before it was applied; what it consumed will be delivered again", lost);
+        }
     }
 
     /**
@@ -432,10 +707,14 @@ public final class ClientConnection
     {
         checkOpen();
         awaitRoom(sends);
-        final long correlationId = nextId();
-        final WireWriter writer = BrokerCommandEncoder.beginXaPrepare(writer(), correlationId, xid);
-        writeTransaction(writer, sends, acks);
-        call(correlationId, writer, "prepare");
+        final Link on = awaitLink();
+        if (onLink(acks, on).size() != acks.size())
+        {
+            throw new ClientException(ClientException.ROLLED_BACK, "the branch cannot be prepared: the client failed " +
+                "over to " + on.url + " after it consumed messages, which will be delivered again");
+        }
+        call(on, "prepare", OnLinkLost.FAIL, null, (out, correlationId) ->
+            writeTransaction(BrokerCommandEncoder.beginXaPrepare(out, correlationId, xid), sends, acks));
     }
 
     /**
@@ -444,10 +723,8 @@ public final class ClientConnection
      */
     public void xaComplete(final byte frameType, final WireXid xid) throws ClientException
     {
-        checkOpen();
-        final long correlationId = nextId();
-        call(correlationId, BrokerCommandEncoder.xaComplete(writer(), frameType, correlationId, xid),
-            FrameType.name(frameType));
+        call(FrameType.name(frameType), OnLinkLost.FAIL, null,
+            (out, correlationId) -> BrokerCommandEncoder.xaComplete(out, frameType, correlationId, xid));
     }
 
     /**
@@ -455,9 +732,8 @@ public final class ClientConnection
      */
     public List<WireXid> xaRecover() throws ClientException
     {
-        checkOpen();
-        final long correlationId = nextId();
-        final byte[] result = call(correlationId, BrokerCommandEncoder.xaRecover(writer(), correlationId), "recover", null);
+        final byte[] result = call("recover", OnLinkLost.RETRY, null,
+            (out, correlationId) -> BrokerCommandEncoder.xaRecover(out, correlationId));
         try
         {
             final WireReader reader = new WireReader().wrap(new UnsafeBuffer(result == null ? new byte[0] : result), 0,
@@ -477,7 +753,8 @@ public final class ClientConnection
         }
     }
 
-    private static void writeTransaction(final WireWriter writer, final List<PendingSend> sends, final List<DeliveryAck> acks)
+    private static WireWriter writeTransaction(
+        final WireWriter writer, final List<PendingSend> sends, final List<DeliveryAck> acks)
     {
         BrokerCommandEncoder.sends(writer, sends.size());
         for (final PendingSend send : sends)
@@ -489,18 +766,30 @@ public final class ClientConnection
         {
             BrokerCommandEncoder.delivery(writer, ack.consumerId(), ack.deliveryId());
         }
-        writer.endFrame();
+        return writer.endFrame();
+    }
+
+    // ---- acknowledgements ---------------------------------------------------------------------------------
+
+    /**
+     * Acknowledges one delivery without waiting for the broker. One from before a failover is not acknowledged:
+     * it comes again, as a message whose acknowledgement was lost does.
+     */
+    public void ack(final Delivery delivery) throws ClientException
+    {
+        checkOpen();
+        final Link on = link;
+        if (on != null && on.number == delivery.link())
+        {
+            on.outbound.write(BrokerCommandEncoder.ack(writer(), delivery.consumerId(), delivery.deliveryId()));
+        }
     }
 
     /**
-     * Acknowledges one delivery without waiting for the broker.
+     * @param sync wait for the broker; then a delivery from before a failover, or a connection lost before the
+     *             answer, is an error ({@link ClientException#FAILED_OVER}), since those messages come again.
+     *             Without, they are left to come again, as DUPS_OK_ACKNOWLEDGE allows.
      */
-    public void ack(final long consumerId, final long deliveryId) throws ClientException
-    {
-        checkOpen();
-        write(BrokerCommandEncoder.ack(writer(), consumerId, deliveryId));
-    }
-
     public void ackBatch(final Collection<DeliveryAck> acks, final boolean sync) throws ClientException
     {
         if (acks.isEmpty())
@@ -508,25 +797,58 @@ public final class ClientConnection
             return;
         }
         checkOpen();
-        final long correlationId = sync ? nextId() : 0;
-        final WireWriter writer = BrokerCommandEncoder.beginAckBatch(writer(), correlationId, acks.size());
+        final Link on = sync ? awaitLink() : link;
+        if (on == null)
+        {
+            return;
+        }
+        final List<DeliveryAck> current = onLink(acks, on);
+        final int stale = acks.size() - current.size();
+        if (!current.isEmpty())
+        {
+            if (sync)
+            {
+                try
+                {
+                    call(on, "acknowledge", OnLinkLost.FAIL, null, (out, correlationId) -> encodeAckBatch(out,
+                        correlationId, current));
+                }
+                catch (final ClientException ex)
+                {
+                    if (lostWith(on, ex))
+                    {
+                        throw new ClientException(ClientException.FAILED_OVER, "the connection to " + on.url +
+                            " was lost while " + current.size() + " messages were being acknowledged; any not " +
+                            "acknowledged will be delivered again", ex);
+                    }
+                    throw ex;
+                }
+            }
+            else
+            {
+                on.outbound.write(encodeAckBatch(writer(), 0, current));
+            }
+        }
+        if (sync && stale > 0)
+        {
+            throw new ClientException(ClientException.FAILED_OVER, stale + " of the messages acknowledged were " +
+                "received before the client failed over to " + on.url + "; they will be delivered again");
+        }
+    }
+
+    private static WireWriter encodeAckBatch(final WireWriter out, final long correlationId, final List<DeliveryAck> acks)
+    {
+        final WireWriter writer = BrokerCommandEncoder.beginAckBatch(out, correlationId, acks.size());
         for (final DeliveryAck ack : acks)
         {
             BrokerCommandEncoder.delivery(writer, ack.consumerId(), ack.deliveryId());
         }
-        writer.endFrame();
-        if (sync)
-        {
-            call(correlationId, writer, "acknowledge");
-        }
-        else
-        {
-            write(writer);
-        }
+        return writer.endFrame();
     }
 
     /**
-     * Gives deliveries back to their queues, in the order given, to be delivered again.
+     * Gives deliveries back to their queues, in the order given, to be delivered again. Those from before a
+     * failover come again anyway.
      */
     public void release(final Collection<DeliveryAck> deliveries, final boolean sync) throws ClientException
     {
@@ -535,40 +857,82 @@ public final class ClientConnection
             return;
         }
         checkOpen();
-        final long correlationId = sync ? nextId() : 0;
-        final WireWriter writer = BrokerCommandEncoder.beginRelease(writer(), correlationId, deliveries.size());
-        for (final DeliveryAck ack : deliveries)
-        {
-            BrokerCommandEncoder.released(writer, ack.consumerId(), ack.deliveryId(), ack.redelivered());
-        }
-        writer.endFrame();
-        if (sync)
-        {
-            call(correlationId, writer, "release");
-        }
-        else
-        {
-            write(writer);
-        }
-    }
-
-    void credit(final long consumerId, final int credit, final int bytes)
-    {
-        if (!isOpen())
+        final Link on = link;
+        if (on == null)
         {
             return;
         }
-        write(BrokerCommandEncoder.credit(writer(), consumerId, credit, bytes));
+        final List<DeliveryAck> current = onLink(deliveries, on);
+        if (current.isEmpty())
+        {
+            return;
+        }
+        final Request request = (out, correlationId) ->
+        {
+            final WireWriter writer = BrokerCommandEncoder.beginRelease(out, correlationId, current.size());
+            for (final DeliveryAck ack : current)
+            {
+                BrokerCommandEncoder.released(writer, ack.consumerId(), ack.deliveryId(), ack.redelivered());
+            }
+            return writer.endFrame();
+        };
+        if (sync)
+        {
+            call(on, "release", OnLinkLost.SUCCEED, null, request);
+        }
+        else
+        {
+            on.outbound.write(request.encode(writer(), 0));
+        }
+    }
+
+    void credit(final ClientConsumer consumer, final int credit, final int bytes)
+    {
+        final Link on = link;
+        if (on == null || on.number != consumer.link() || !isOpen())
+        {
+            return;
+        }
+        on.outbound.write(BrokerCommandEncoder.credit(writer(), consumer.consumerId(), credit, bytes));
     }
 
     /**
-     * Says goodbye (the broker releases everything still held by this connection) and closes the channel.
-     * Idempotent.
+     * @return the deliveries of the list that came on this connection to a broker.
+     */
+    private static List<DeliveryAck> onLink(final Collection<DeliveryAck> acks, final Link on)
+    {
+        final List<DeliveryAck> current = new ArrayList<>(acks.size());
+        for (final DeliveryAck ack : acks)
+        {
+            if (ack.link() == on.number)
+            {
+                current.add(ack);
+            }
+        }
+        return current;
+    }
+
+    // ---- close --------------------------------------------------------------------------------------------
+
+    /**
+     * Says goodbye (the broker releases everything still held by this connection) and closes the channel; stops a
+     * reconnection under way. Idempotent.
      */
     public void close()
     {
         if (!closing.compareAndSet(false, true))
         {
+            return;
+        }
+        final Link on;
+        synchronized (linkLock)
+        {
+            on = link;
+            linkLock.notifyAll();
+        }
+        if (on == null)
+        {
+            fail(new ClientException(ErrorCode.ILLEGAL_STATE, "connection to " + brokers + " is closed"));
             return;
         }
         try
@@ -578,8 +942,8 @@ public final class ClientConnection
                 final long correlationId = nextId();
                 final CompletableFuture<byte[]> reply = new CompletableFuture<>();
                 pending.put(correlationId, reply);
-                write(BrokerCommandEncoder.goodbye(writer(), correlationId));
-                await(reply, "close");
+                on.outbound.write(BrokerCommandEncoder.goodbye(writer(), correlationId));
+                await(reply, "close", on);
             }
         }
         catch (final ClientException ignore)
@@ -588,22 +952,59 @@ public final class ClientConnection
         }
         finally
         {
-            channel.close().awaitUninterruptibly(callTimeoutMs);
+            on.channel.close().awaitUninterruptibly(callTimeoutMs);
         }
     }
 
-    private void call(final long correlationId, final WireWriter writer, final String what) throws ClientException
+    // ---- calls --------------------------------------------------------------------------------------------
+
+    /**
+     * Makes a call on the connection the client has, waiting while it reconnects.
+     */
+    private byte[] call(final String what, final OnLinkLost onLost, final Runnable onReplyInIo, final Request request)
+        throws ClientException
     {
-        call(correlationId, writer, what, null);
+        return call(awaitLink(), what, onLost, onReplyInIo, request);
     }
 
     /**
+     * Makes a call on a connection; when that is lost before the answer, does as {@code onLost} says.
+     *
      * @param onReplyInIo run on the I/O thread when the reply (or a failure) arrives, before any frame that
      *                    follows it is handled; null for none.
      */
-    private byte[] call(final long correlationId, final WireWriter writer, final String what, final Runnable onReplyInIo)
+    private byte[] call(final Link first, final String what, final OnLinkLost onLost, final Runnable onReplyInIo,
+        final Request request) throws ClientException
+    {
+        Link on = first;
+        while (true)
+        {
+            try
+            {
+                return callOn(on, what, onReplyInIo, request);
+            }
+            catch (final ClientException ex)
+            {
+                if (!lostWith(on, ex) || onLost == OnLinkLost.FAIL)
+                {
+                    throw ex;
+                }
+                if (onLost == OnLinkLost.SUCCEED)
+                {
+                    return null;
+                }
+                on = awaitLink();
+            }
+        }
+    }
+
+    /**
+     * Makes a call on one connection to a broker and waits for its answer.
+     */
+    private byte[] callOn(final Link on, final String what, final Runnable onReplyInIo, final Request request)
         throws ClientException
     {
+        final long correlationId = nextId();
         final CompletableFuture<byte[]> reply = new CompletableFuture<>();
         if (onReplyInIo != null)
         {
@@ -612,16 +1013,34 @@ public final class ClientConnection
         pending.put(correlationId, reply);
         try
         {
-            checkOpen();
-            write(writer);
-            return await(reply, what);
+            if (on.lost)
+            {
+                throw on.lostCause;
+            }
+            on.outbound.write(request.encode(writer(), correlationId));
+            if (on.lost)
+            {
+                // Lost after the failures of its calls were sent out: this one may have missed them.
+                pending.remove(correlationId);
+                throw on.lostCause;
+            }
+            return await(reply, what, on);
         }
         catch (final ClientException ex)
         {
             // No reply is coming, or it came too late to matter: the hook still runs, once.
+            pending.remove(correlationId);
             runReplyHook(correlationId);
             throw ex;
         }
+    }
+
+    /**
+     * @return true if the call failed because its connection to a broker was lost and the client reconnects.
+     */
+    private boolean lostWith(final Link on, final ClientException ex)
+    {
+        return on.lost && ex.code() == ClientException.CONNECTION_LOST && isOpen();
     }
 
     private void runReplyHook(final long correlationId)
@@ -634,15 +1053,26 @@ public final class ClientConnection
     }
 
     /**
-     * @return the call waiting for this reply, or null; its hook has run (on the I/O thread, as this is called).
+     * @return the call or asynchronous send waiting for this reply, or null; its hook has run (on the I/O
+     * thread, as this is called).
      */
     private CompletableFuture<byte[]> answered(final long correlationId)
     {
         runReplyHook(correlationId);
-        return pending.remove(correlationId);
+        final CompletableFuture<byte[]> call = pending.remove(correlationId);
+        if (call != null)
+        {
+            return call;
+        }
+        final UnconfirmedSend send;
+        synchronized (unconfirmed)
+        {
+            send = unconfirmed.remove(correlationId);
+        }
+        return send == null ? null : send.reply();
     }
 
-    private byte[] await(final CompletableFuture<byte[]> future, final String what) throws ClientException
+    private byte[] await(final CompletableFuture<byte[]> future, final String what, final Link on) throws ClientException
     {
         try
         {
@@ -661,7 +1091,7 @@ public final class ClientConnection
         {
             pending.values().remove(future);
             throw new ClientException(ClientException.TIMEOUT,
-                what + ": no answer from " + url + " within " + callTimeoutMs + " ms");
+                what + ": no answer from " + on.url + " within " + callTimeoutMs + " ms");
         }
         catch (final InterruptedException ex)
         {
@@ -680,7 +1110,49 @@ public final class ClientConnection
         }
         if (closing.get())
         {
-            throw new ClientException(ErrorCode.ILLEGAL_STATE, "connection to " + url + " is closed");
+            throw new ClientException(ErrorCode.ILLEGAL_STATE, "connection to " + brokers + " is closed");
+        }
+    }
+
+    /**
+     * @return the connection to a broker to use, waiting up to the failover timeout while the client reconnects.
+     */
+    private Link awaitLink() throws ClientException
+    {
+        checkOpen();
+        final Link current = link;
+        if (current != null)
+        {
+            return current;
+        }
+        final long timeoutMs = brokers.failoverTimeoutMs();
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        synchronized (linkLock)
+        {
+            while (true)
+            {
+                checkOpen();
+                final Link published = link;
+                if (published != null)
+                {
+                    return published;
+                }
+                final long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (leftMs <= 0)
+                {
+                    throw new ClientException(ClientException.RECONNECTING, "the client is reconnecting to " + brokers +
+                        " and has not within failoverTimeout=" + timeoutMs + " ms");
+                }
+                try
+                {
+                    linkLock.wait(Math.min(leftMs, 100));
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                    throw new ClientException(ErrorCode.GENERIC, "interrupted while the client reconnects to " + brokers);
+                }
+            }
         }
     }
 
@@ -732,23 +1204,27 @@ public final class ClientConnection
         }
     }
 
-    private void awaitWritable() throws ClientException
+    /**
+     * Blocks a sender while the socket's outbound buffer is above its high watermark, so an asynchronous
+     * producer cannot fill the heap faster than the network drains it.
+     */
+    private void awaitWritable(final Link on) throws ClientException
     {
-        final Channel ch = channel;
-        if (isWritable(ch) || ch.eventLoop().inEventLoop())
+        final Channel ch = on.channel;
+        if (on.isWritable() || ch.eventLoop().inEventLoop())
         {
             return;
         }
         synchronized (writability)
         {
             final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(callTimeoutMs);
-            while (!isWritable(ch) && ch.isActive())
+            while (!on.isWritable() && ch.isActive())
             {
                 final long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 if (leftMs <= 0)
                 {
                     throw new ClientException(ClientException.TIMEOUT,
-                        "send blocked for " + callTimeoutMs + " ms: " + url + " is not reading");
+                        "send blocked for " + callTimeoutMs + " ms: " + on.url + " is not reading");
                 }
                 try
                 {
@@ -764,11 +1240,6 @@ public final class ClientConnection
         checkOpen();
     }
 
-    private boolean isWritable(final Channel ch)
-    {
-        return ch.isWritable() && !outbound.isOverLimit();
-    }
-
     private void wakeWriters()
     {
         synchronized (writability)
@@ -777,44 +1248,406 @@ public final class ClientConnection
         }
     }
 
-    /**
-     * Writes a frame without waiting: it leaves with whatever else was written meanwhile (see {@link OutboundBatcher}).
-     */
-    private void write(final WireWriter writer)
-    {
-        outbound.write(writer);
-    }
-
     private static WireWriter writer()
     {
         return WRITERS.get().reset();
     }
 
-    private void onLost(final ClientException cause)
+    // ---- connections to brokers and failover --------------------------------------------------------------
+
+    /**
+     * One connection to one broker. The client has at most one in use ({@link #link}); a failover makes the next.
+     */
+    private final class Link
     {
-        if (failure != null)
+        final int number;
+        final ConnectionUrl url;
+        final CompletableFuture<byte[]> handshake = new CompletableFuture<>();
+        Channel channel;
+        OutboundBatcher outbound;
+        volatile String brokerName;
+        volatile String temporaryScope;
+        volatile long connectionId;
+        volatile long lastReadNanos = System.nanoTime();
+        Handler handler;
+        ScheduledFuture<?> heartbeat;
+        /** Guarded by {@link #linkLock}: calls may use it. */
+        boolean published;
+        volatile boolean lost;
+        volatile ClientException lostCause;
+
+        Link(final int number, final ConnectionUrl url)
+        {
+            this.number = number;
+            this.url = url;
+        }
+
+        boolean isWritable()
+        {
+            return channel.isWritable() && !outbound.isOverLimit();
+        }
+    }
+
+    /**
+     * Connects to one broker and completes the handshake, saying the client id this connection has.
+     */
+    private Link connect(final ConnectionUrl url) throws ClientException
+    {
+        final Link on;
+        synchronized (linkLock)
+        {
+            on = new Link(++linkCount, url);
+        }
+        on.handler = new Handler(on);
+        try
+        {
+            on.channel = TransportConnectors.forScheme(url.scheme()).connect(
+                url.endpoint(), ClientEventLoops.group(), on.handler);
+            on.outbound = new OutboundBatcher(on.channel, OUTBOUND_LIMIT_BYTES, this::wakeWriters);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ClientException(ErrorCode.GENERIC, ex.getMessage(), ex);
+        }
+        catch (final Exception ex)
+        {
+            throw new ClientException(ClientException.CONNECTION_LOST, "cannot connect to " + url + ": " + ex.getMessage(),
+                ex);
+        }
+        on.outbound.write(BrokerCommandEncoder.hello(writer(), FrameDescriptor.ROLE_CLIENT, clientId, user, password,
+            (int)url.connectionTtlMs()));
+        try
+        {
+            // A broker that does not answer its HELLO within the TTL is as dead as one that stopped pinging (a stopped
+            // process still accepts connections).
+            final long ttlMs = url.connectionTtlMs();
+            awaitHandshake(on, ttlMs > 0 ? ttlMs : url.connectTimeoutMs());
+        }
+        catch (final ClientException ex)
+        {
+            on.channel.close();
+            throw ex;
+        }
+        startHeartbeat(on);
+        return on;
+    }
+
+    private void awaitHandshake(final Link on, final long timeoutMs) throws ClientException
+    {
+        try
+        {
+            on.handshake.get(timeoutMs, TimeUnit.MILLISECONDS);
+        }
+        catch (final TimeoutException ex)
+        {
+            throw new ClientException(ClientException.TIMEOUT, "handshake with " + on.url + ": no answer within " +
+                timeoutMs + " ms");
+        }
+        catch (final ExecutionException ex)
+        {
+            final ClientException cause = ex.getCause() instanceof ClientException ? (ClientException)ex.getCause() :
+                new ClientException(ErrorCode.GENERIC, "handshake with " + on.url + " failed: " + ex.getCause());
+            throw new ClientException(cause.code(), cause.getMessage(), cause);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new ClientException(ErrorCode.GENERIC, "handshake with " + on.url + " interrupted");
+        }
+    }
+
+    /**
+     * Pings the broker every heartbeat and takes it for dead when nothing came from it within the connection TTL
+     * (a stopped process or a pulled cable leave the socket open).
+     */
+    private void startHeartbeat(final Link on)
+    {
+        final long heartbeatMs = on.url.heartbeatMs();
+        if (heartbeatMs == 0)
         {
             return;
         }
-        failure = cause;
-        handshake.completeExceptionally(cause);
+        final long ttlNanos = TimeUnit.MILLISECONDS.toNanos(on.url.connectionTtlMs());
+        on.heartbeat = on.channel.eventLoop().scheduleAtFixedRate(() ->
+        {
+            if (System.nanoTime() - on.lastReadNanos > ttlNanos)
+            {
+                on.handler.lastError = "nothing came from " + on.url + " for " + on.url.connectionTtlMs() +
+                    " ms (connectionTTL): taking it for dead";
+                on.channel.close();
+                return;
+            }
+            on.outbound.write(BrokerCommandEncoder.ping(writer(), on.number));
+        }, heartbeatMs, heartbeatMs, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Lets calls use a connection whose handshake (and, after a failover, replay) is done.
+     */
+    private void publish(final Link on) throws ClientException
+    {
+        synchronized (linkLock)
+        {
+            if (on.lost)
+            {
+                throw on.lostCause;
+            }
+            if (closing.get())
+            {
+                on.channel.close();
+                throw new ClientException(ErrorCode.ILLEGAL_STATE, "connection to " + brokers + " is closed");
+            }
+            on.published = true;
+            link = on;
+            lastLink = on;
+            linkLock.notifyAll();
+        }
+    }
+
+    /**
+     * A connection to a broker is gone. One that was in use fails the calls waiting on it (each does as its
+     * {@link OnLinkLost} says) and starts a failover, or, if the client may not reconnect, fails the client.
+     */
+    private void onLinkLost(final Link on, final ClientException cause)
+    {
+        final boolean wasInUse;
+        synchronized (linkLock)
+        {
+            if (on.lost)
+            {
+                return;
+            }
+            on.lostCause = cause;
+            on.lost = true;
+            wasInUse = on.published;
+            if (link == on)
+            {
+                link = null;
+            }
+        }
+        if (on.heartbeat != null)
+        {
+            on.heartbeat.cancel(false);
+        }
+        on.handshake.completeExceptionally(cause);
+        if (!wasInUse)
+        {
+            // A handshake or a failover's replay: only its own calls wait on it.
+            failPendingCalls(cause);
+            return;
+        }
+        if (closing.get() || reconnectAttempts == 0)
+        {
+            fail(cause);
+            return;
+        }
+        failPendingCalls(cause);
+        for (final ClientConsumer consumer : consumers.values())
+        {
+            consumer.onLinkLost();
+        }
+        synchronized (blocked)
+        {
+            blocked.clear();
+            anyBlocked = false;
+            blocked.notifyAll();
+        }
+        wakeWriters();
+        LOG.log(System.Logger.Level.INFO, cause.getMessage() + "; failing over (" + brokers + ")");
+        if (listener != null)
+        {
+            listener.onFailoverStarted(on.url, cause);
+        }
+        final Thread reconnector = new Thread(() -> reconnect(on.url, cause), "meshmq-failover");
+        reconnector.setDaemon(true);
+        reconnector.start();
+    }
+
+    private void failPendingCalls(final ClientException cause)
+    {
         for (final Long correlationId : List.copyOf(replyHooks.keySet()))
         {
             runReplyHook(correlationId);
         }
-        for (final CompletableFuture<byte[]> future : pending.values())
+        for (final Long correlationId : List.copyOf(pending.keySet()))
         {
-            future.completeExceptionally(cause);
+            final CompletableFuture<byte[]> call = pending.remove(correlationId);
+            if (call != null)
+            {
+                call.completeExceptionally(cause);
+            }
         }
-        pending.clear();
+    }
+
+    /**
+     * The reconnect thread: tries the list (and the broker that was lost, in its place) round after round, with
+     * back-off, until a broker takes the replay or the attempts run out.
+     */
+    private void reconnect(final ConnectionUrl from, final ClientException cause)
+    {
+        final long started = System.nanoTime();
+        long intervalMs = brokers.retryIntervalMs();
+        int rounds = 0;
+        ClientException last = cause;
+        while (!closing.get())
+        {
+            for (final ConnectionUrl url : lostOneLast(brokers.inTryOrder(), from))
+            {
+                if (closing.get())
+                {
+                    return;
+                }
+                try
+                {
+                    final Link on = connect(url);
+                    try
+                    {
+                        replay(on);
+                    }
+                    catch (final ClientException ex)
+                    {
+                        on.channel.close();
+                        throw ex;
+                    }
+                    final long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                    LOG.log(System.Logger.Level.INFO, "failed over from " + from + " to " + url + " in " + tookMs + " ms");
+                    if (listener != null)
+                    {
+                        listener.onFailoverCompleted(url, tookMs);
+                    }
+                    return;
+                }
+                catch (final ClientException ex)
+                {
+                    last = ex;
+                    LOG.log(System.Logger.Level.DEBUG, "failover to " + url + " failed: " + ex.getMessage());
+                }
+            }
+            rounds++;
+            final int attempts = reconnectAttempts;
+            if (attempts >= 0 && rounds >= attempts)
+            {
+                fail(new ClientException(ClientException.CONNECTION_LOST, "gave up reconnecting to " + brokers +
+                    " after " + rounds + " attempts; the last failure: " + last.getMessage(), last));
+                return;
+            }
+            synchronized (linkLock)
+            {
+                try
+                {
+                    if (!closing.get())
+                    {
+                        linkLock.wait(intervalMs);
+                    }
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                    fail(new ClientException(ClientException.CONNECTION_LOST, "reconnecting was interrupted", last));
+                    return;
+                }
+            }
+            intervalMs = Math.min(brokers.maxRetryIntervalMs(), (long)(intervalMs * brokers.retryIntervalMultiplier()));
+        }
+    }
+
+    /**
+     * @return the URLs with the one just lost moved to the end: the others are likelier to answer.
+     */
+    private static List<ConnectionUrl> lostOneLast(final List<ConnectionUrl> order, final ConnectionUrl lost)
+    {
+        if (order.size() < 2 || !order.contains(lost))
+        {
+            return order;
+        }
+        final List<ConnectionUrl> reordered = new ArrayList<>(order);
+        reordered.remove(lost);
+        reordered.add(lost);
+        return reordered;
+    }
+
+    /**
+     * Makes on a new connection what the application had on the old one, before any call may use it: temporary
+     * destinations, consumers (in the order they were made), and the persistent asynchronous sends not yet
+     * confirmed, in the order they were sent.
+     */
+    private void replay(final Link on) throws ClientException
+    {
+        for (final Map.Entry<String, Temporary> temporary : temporaries.entrySet())
+        {
+            createOn(on, temporary.getKey(), temporary.getValue());
+        }
+        final List<ClientConsumer> ordered = new ArrayList<>(consumers.values());
+        ordered.sort(Comparator.comparingLong(ClientConsumer::consumerId));
+        for (final ClientConsumer consumer : ordered)
+        {
+            try
+            {
+                createOn(on, consumer);
+            }
+            catch (final ClientException ex)
+            {
+                if (on.lost || ex.code() == ErrorCode.ILLEGAL_STATE || ex.code() == ClientException.TIMEOUT)
+                {
+                    // Still held by the connection that was lost (a durable subscription's consumer): the broker
+                    // lets it go within the connection TTL, and the next round tries again.
+                    throw ex;
+                }
+                LOG.log(System.Logger.Level.WARNING, "after failing over to " + on.url + ", consumer on " +
+                    consumer.spec().destinationName() + " could not be made again: " + ex.getMessage());
+                consumer.onConnectionLost(ex);
+            }
+        }
+        synchronized (unconfirmed)
+        {
+            for (final Map.Entry<Long, UnconfirmedSend> send : unconfirmed.entrySet())
+            {
+                on.outbound.write(encodeSend(send.getKey(), send.getValue()));
+            }
+            publish(on);
+            for (final Map.Entry<Long, UnconfirmedSend> send : unconfirmed.entrySet())
+            {
+                scheduleTimeout(send.getKey(), send.getValue());
+            }
+        }
+    }
+
+    /**
+     * The client gives up (or was closed): every call and send fails with the cause, consumers see it, and the
+     * application hears of it unless it closed the connection itself.
+     */
+    private void fail(final ClientException cause)
+    {
+        synchronized (linkLock)
+        {
+            if (failure != null)
+            {
+                return;
+            }
+            failure = cause;
+            link = null;
+            linkLock.notifyAll();
+        }
+        failPendingCalls(cause);
+        final List<UnconfirmedSend> sends;
+        synchronized (unconfirmed)
+        {
+            sends = new ArrayList<>(unconfirmed.values());
+            unconfirmed.clear();
+        }
+        for (final UnconfirmedSend send : sends)
+        {
+            send.reply().completeExceptionally(cause);
+        }
         for (final ClientConsumer consumer : consumers.values())
         {
             consumer.onConnectionLost(cause);
         }
-        synchronized (writability)
+        synchronized (blocked)
         {
-            writability.notifyAll();
+            blocked.notifyAll();
         }
+        wakeWriters();
         if (!closing.get() && listener != null)
         {
             listener.onConnectionLost(cause);
@@ -822,25 +1655,32 @@ public final class ClientConnection
     }
 
     /**
-     * Handles, on the I/O thread, the frames the broker sends ({@link BrokerEventDecoder} decodes them).
+     * Handles, on the I/O thread, the frames one connection's broker sends ({@link BrokerEventDecoder} decodes them).
      */
     private final class Handler extends ChannelInboundHandlerAdapter implements BrokerEventDecoder.Handler
     {
+        private final Link on;
         private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
         private final WireReader reader = new WireReader();
-        private String lastError;
+        private volatile String lastError;
+
+        Handler(final Link on)
+        {
+            this.on = on;
+        }
 
         @Override
         public void channelRead(final ChannelHandlerContext ctx, final Object msg)
         {
             final ByteBuf frame = (ByteBuf)msg;
+            on.lastReadNanos = System.nanoTime();
             try
             {
                 BrokerEventDecoder.decode(NettyFrames.open(view, reader, frame), reader, this);
             }
             catch (final ProtocolException ex)
             {
-                lastError = "broker " + url + " sent a malformed frame: " + ex.getMessage();
+                lastError = "broker " + on.url + " sent a malformed frame: " + ex.getMessage();
                 ctx.close();
             }
             finally
@@ -855,7 +1695,7 @@ public final class ClientConnection
             final ClientConsumer consumer = consumers.get(consumerId);
             if (consumer != null)
             {
-                consumer.onDelivery(new Delivery(consumerId, deliveryId, deliveryCount, message));
+                consumer.onDelivery(new Delivery(consumerId, deliveryId, deliveryCount, message, on.number));
             }
         }
 
@@ -903,7 +1743,7 @@ public final class ClientConnection
         public void onBrowseEnd(final long consumerId)
         {
             final ClientConsumer consumer = consumers.get(consumerId);
-            if (consumer != null)
+            if (consumer != null && consumer.link() == on.number)
             {
                 consumer.onBrowseEnd();
             }
@@ -915,16 +1755,16 @@ public final class ClientConnection
             final ClientException error = new ClientException(code, message);
             if (correlationId == 0)
             {
-                if (handshake.isDone() && code != ErrorCode.MALFORMED_FRAME && code != ErrorCode.FRAME_TOO_LONG &&
+                if (on.handshake.isDone() && code != ErrorCode.MALFORMED_FRAME && code != ErrorCode.FRAME_TOO_LONG &&
                     code != ErrorCode.SHUTTING_DOWN)
                 {
                     // A fire-and-forget command (a non-persistent send) failed; nobody waits for it.
-                    LOG.log(System.Logger.Level.WARNING, "broker " + url + ": " + message);
+                    LOG.log(System.Logger.Level.WARNING, "broker " + on.url + ": " + message);
                 }
                 else
                 {
                     lastError = message;
-                    handshake.completeExceptionally(error);
+                    on.handshake.completeExceptionally(error);
                 }
             }
             else
@@ -941,20 +1781,20 @@ public final class ClientConnection
         public void onHelloOk(final short version, final long connectionId, final String brokerName,
             final String temporaryScope)
         {
-            ClientConnection.this.connectionId = connectionId;
-            ClientConnection.this.brokerName = brokerName;
-            ClientConnection.this.temporaryScope = temporaryScope;
+            on.connectionId = connectionId;
+            on.brokerName = brokerName;
+            on.temporaryScope = temporaryScope;
             if (version != FrameDescriptor.PROTOCOL_VERSION)
             {
                 throw new ProtocolException("broker answered with protocol version " + version);
             }
-            handshake.complete(null);
+            on.handshake.complete(null);
         }
 
         @Override
         public void onPing(final long token)
         {
-            write(BrokerCommandEncoder.pong(writer(), token));
+            on.outbound.write(BrokerCommandEncoder.pong(writer(), token));
         }
 
         @Override
@@ -967,15 +1807,15 @@ public final class ClientConnection
         @Override
         public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
         {
-            lastError = "connection to " + url + " failed: " + cause.getMessage();
+            lastError = "connection to " + on.url + " failed: " + cause.getMessage();
             ctx.close();
         }
 
         @Override
         public void channelInactive(final ChannelHandlerContext ctx)
         {
-            final String reason = lastError != null ? lastError : "connection to " + url + " was lost";
-            onLost(new ClientException(ClientException.CONNECTION_LOST, reason));
+            final String reason = lastError != null ? lastError : "connection to " + on.url + " was lost";
+            onLinkLost(on, new ClientException(ClientException.CONNECTION_LOST, reason));
         }
     }
 }

@@ -1,6 +1,11 @@
 package io.meshmq.client;
 
+import io.meshmq.protocol.MessageHeaderFlyweight;
+
 import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -19,7 +24,24 @@ public final class ClientConsumer
         void onArrival(ClientConsumer consumer);
     }
 
+    /**
+     * What the broker was asked for, kept to ask again after a failover.
+     *
+     * @param flags {@link io.meshmq.protocol.ConsumerFlags}.
+     */
+    record Spec(byte destinationType, String destinationName, String selector, byte flags, String subscriptionName)
+    {
+    }
+
+    /** Ids of the messages taken last that a consumer remembers across a failover. */
+    private static final int REMEMBERED_IDS = 4096;
+
     private final ClientConnection connection;
+    private final Spec spec;
+    /** Held while the consumer is created on a connection to a broker, so a failover and a close do not cross. */
+    final Object creation = new Object();
+    /** The connection to a broker it exists on (see {@link Delivery#link()}); 0 before it is created on one. */
+    private volatile int link;
     private final long consumerId;
     private final long sessionId;
     private final int window;
@@ -36,16 +58,25 @@ public final class ClientConsumer
     private final int windowBytes;
     private final boolean browser;
     private boolean browseEnded;
+    /**
+     * With failover on: ids of the last messages the application took, and of those it took before the last failover.
+     * The broker that comes after a failover may not know a message was delivered (a restarted broker does not, nor
+     * does another node): one taken before comes marked redelivered all the same.
+     */
+    private final LinkedHashSet<String> taken = new LinkedHashSet<>();
+    private final Set<String> takenBeforeFailover = new HashSet<>();
+    private final MessageHeaderFlyweight header = new MessageHeaderFlyweight();
 
     /**
      * @param window      messages the broker may send ahead of the application.
      * @param windowBytes bytes of message it may send ahead (the broker stops at whichever runs out first).
      */
     ClientConsumer(
-        final ClientConnection connection, final long consumerId, final long sessionId, final int window,
-        final int windowBytes, final boolean browser)
+        final ClientConnection connection, final long consumerId, final long sessionId, final Spec spec,
+        final int window, final int windowBytes, final boolean browser)
     {
         this.connection = connection;
+        this.spec = spec;
         this.consumerId = consumerId;
         this.sessionId = sessionId;
         this.window = window;
@@ -82,6 +113,82 @@ public final class ClientConsumer
         return sessionId;
     }
 
+    Spec spec()
+    {
+        return spec;
+    }
+
+    int window()
+    {
+        return window;
+    }
+
+    int windowBytes()
+    {
+        return windowBytes;
+    }
+
+    int link()
+    {
+        return link;
+    }
+
+    boolean isClosed()
+    {
+        lock.lock();
+        try
+        {
+            return closed;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The consumer is about to be created on a connection to a broker, with a full window: from now on only that
+     * connection's deliveries are taken. What was buffered from an old one is gone (that broker gives it to others,
+     * or this one sends it again), and a browser's snapshot starts over.
+     */
+    void moveTo(final int newLink)
+    {
+        lock.lock();
+        try
+        {
+            link = newLink;
+            buffer.removeIf(d -> d.link() != newLink);
+            creditToReturn = 0;
+            bytesToReturn = 0;
+            browseEnded = false;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The connection to the broker was lost and the client is reconnecting: what was buffered will not be
+     * acknowledged on any broker, so the application does not see it (the broker gives it to others, or sends it
+     * again).
+     */
+    void onLinkLost()
+    {
+        lock.lock();
+        try
+        {
+            takenBeforeFailover.clear();
+            takenBeforeFailover.addAll(taken);
+            buffer.clear();
+            creditToReturn = 0;
+            bytesToReturn = 0;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
     public void arrivalListener(final ArrivalListener listener)
     {
         this.arrivalListener = listener;
@@ -96,9 +203,9 @@ public final class ClientConsumer
         lock.lock();
         try
         {
-            if (closed || recovering)
+            if (closed || recovering || delivery.link() != link)
             {
-                // The broker takes these back itself (consumer close, session recover).
+                // The broker takes these back itself (consumer close, session recover, failover).
                 return;
             }
             buffer.addLast(delivery);
@@ -208,14 +315,53 @@ public final class ClientConsumer
             {
                 return null;
             }
-            delivery = buffer.pollFirst();
+            delivery = remembered(buffer.pollFirst());
         }
         finally
         {
             lock.unlock();
         }
-        returnCredit(1, delivery.message().length);
+        if (delivery.link() == link)
+        {
+            returnCredit(1, delivery.message().length);
+        }
         return delivery;
+    }
+
+    /**
+     * With failover on, remembers the message the application takes, and marks it redelivered if it took it before
+     * the last failover. Under the lock.
+     */
+    private Delivery remembered(final Delivery delivery)
+    {
+        if (!connection.failsOver())
+        {
+            return delivery;
+        }
+        final String id;
+        try
+        {
+            id = header.wrap(delivery.message()).messageId();
+        }
+        catch (final RuntimeException undecodable)
+        {
+            return delivery;
+        }
+        if (id == null)
+        {
+            return delivery;
+        }
+        taken.add(id);
+        if (taken.size() > REMEMBERED_IDS)
+        {
+            taken.remove(taken.iterator().next());
+        }
+        if (!takenBeforeFailover.contains(id) || delivery.deliveryCount() > 1)
+        {
+            return delivery;
+        }
+        return new Delivery(delivery.consumerId(), delivery.deliveryId(), delivery.deliveryCount() + 1, delivery.message(),
+            delivery.link());
     }
 
     /**
@@ -246,7 +392,7 @@ public final class ClientConsumer
         lock.lock();
         try
         {
-            if (!closed && !recovering)
+            if (!closed && !recovering && delivery.link() == link)
             {
                 buffer.addFirst(delivery);
                 creditToReturn--;
@@ -322,6 +468,6 @@ public final class ClientConsumer
         {
             lock.unlock();
         }
-        connection.credit(consumerId, toSend, bytesToSend);
+        connection.credit(this, toSend, bytesToSend);
     }
 }

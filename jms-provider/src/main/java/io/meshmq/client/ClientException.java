@@ -14,6 +14,14 @@ public final class ClientException extends Exception
     public static final int CONNECTION_LOST = -1;
     /** Not an error code of the protocol: the broker did not answer in time. */
     public static final int TIMEOUT = -2;
+    /** Not an error code of the protocol: the client is reconnecting and a call waited for it too long. */
+    public static final int RECONNECTING = -3;
+    /** Not an error code of the protocol: a failover rolled the transaction back. */
+    public static final int ROLLED_BACK = -4;
+    /** Not an error code of the protocol: what was acknowledged was delivered before a failover; it comes again. */
+    public static final int FAILED_OVER = -5;
+    /** Not an error code of the protocol: the connection failed while a commit was in flight, its outcome unknown. */
+    public static final int IN_DOUBT = -6;
 
     private final int code;
 

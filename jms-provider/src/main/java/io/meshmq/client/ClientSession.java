@@ -102,7 +102,22 @@ public final class ClientSession
     public void commit() throws ClientException
     {
         final Work work = takeWork();
-        connection.commit(work.sends(), work.acks());
+        try
+        {
+            connection.commit(work.sends(), work.acks());
+        }
+        catch (final ClientException ex)
+        {
+            if (ex.code() == ClientException.ROLLED_BACK || ex.code() == ClientException.IN_DOUBT)
+            {
+                // Nothing was sent: the caller rolls back, and what the transaction consumed comes again.
+                synchronized (lock)
+                {
+                    unacknowledged.addAll(0, work.acks());
+                }
+            }
+            throw ex;
+        }
     }
 
     // ---- acknowledgement ----------------------------------------------------------------------------------
@@ -114,7 +129,7 @@ public final class ClientSession
     {
         synchronized (lock)
         {
-            unacknowledged.add(new DeliveryAck(delivery.consumerId(), delivery.deliveryId(), true));
+            unacknowledged.add(delivery.ack(true));
         }
     }
 
@@ -134,20 +149,20 @@ public final class ClientSession
     /**
      * @return the deliveries of one consumer the application saw and has not acknowledged yet.
      */
-    public List<Long> unacknowledgedOf(final long consumerId)
+    public List<DeliveryAck> unacknowledgedOf(final long consumerId)
     {
-        final List<Long> ids = new ArrayList<>();
+        final List<DeliveryAck> acks = new ArrayList<>();
         synchronized (lock)
         {
             for (final DeliveryAck ack : unacknowledged)
             {
                 if (ack.consumerId() == consumerId)
                 {
-                    ids.add(ack.deliveryId());
+                    acks.add(ack);
                 }
             }
         }
-        return ids;
+        return acks;
     }
 
     /**
@@ -163,7 +178,7 @@ public final class ClientSession
      */
     public void acknowledge(final Delivery delivery) throws ClientException
     {
-        connection.ack(delivery.consumerId(), delivery.deliveryId());
+        connection.ack(delivery);
     }
 
     /**
@@ -174,7 +189,7 @@ public final class ClientSession
         final boolean full;
         synchronized (lazyAcks)
         {
-            lazyAcks.add(new DeliveryAck(delivery.consumerId(), delivery.deliveryId(), true));
+            lazyAcks.add(delivery.ack(true));
             full = lazyAcks.size() >= DUPS_OK_BATCH;
         }
         if (full)

@@ -16,8 +16,10 @@ import java.util.Set;
  * Options (all optional): {@code clientID}, {@code user}, {@code password}, {@code consumerWindow} (messages a
  * consumer may hold unconsumed, default 1000), {@code consumerWindowBytes} (bytes of message it may hold
  * unconsumed, default 1 MiB; one message larger than that still comes), {@code callTimeout} (ms to wait for the broker to answer,
- * default 30000), {@code connectTimeout} (ms, default 10000). An unknown option is an error, so a typo does
- * not pass silently. Immutable.
+ * default 30000), {@code connectTimeout} (ms, default 10000), {@code heartbeat} (ms between pings, default 1000; 0:
+ * none), {@code connectionTTL} (ms of silence after which either side takes the other for dead, default 3
+ * heartbeats), and the options of a {@link BrokerList}. An unknown option is an error, so a typo does not pass
+ * silently. Immutable.
  */
 public final class ConnectionUrl
 {
@@ -27,8 +29,15 @@ public final class ConnectionUrl
     public static final long DEFAULT_CALL_TIMEOUT_MS = 30_000;
     public static final long DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
-    private static final Set<String> OPTIONS =
-        Set.of("clientID", "user", "password", "consumerWindow", "consumerWindowBytes", "callTimeout", "connectTimeout");
+    /** Options of one broker's connection. */
+    private static final Set<String> CONNECTION_OPTIONS =
+        Set.of("clientID", "user", "password", "consumerWindow", "consumerWindowBytes", "callTimeout", "connectTimeout",
+            "heartbeat", "connectionTTL");
+    /** Options of a whole list of brokers ({@link BrokerList}); accepted on any URL, they apply to the list. */
+    static final Set<String> LIST_OPTIONS = Set.of("reconnectAttempts", "retryInterval", "retryIntervalMultiplier",
+        "maxRetryInterval", "failoverTimeout", "randomize", "useTopology");
+    private static final Set<String> OPTIONS = union(CONNECTION_OPTIONS, LIST_OPTIONS);
+    public static final long DEFAULT_HEARTBEAT_MS = 1000;
 
     private final String text;
     private final String scheme;
@@ -46,10 +55,26 @@ public final class ConnectionUrl
         this.options = Collections.unmodifiableMap(options);
     }
 
+    private static Set<String> union(final Set<String> a, final Set<String> b)
+    {
+        final java.util.TreeSet<String> all = new java.util.TreeSet<>(a);
+        all.addAll(b);
+        return Collections.unmodifiableSet(all);
+    }
+
     /**
      * @throws IllegalArgumentException naming what is wrong with the URL.
      */
     public static ConnectionUrl parse(final String text)
+    {
+        return parse(text, Map.of());
+    }
+
+    /**
+     * @param inherited options that apply unless the URL sets its own (a list's options, see {@link BrokerList}).
+     * @throws IllegalArgumentException naming what is wrong with the URL.
+     */
+    static ConnectionUrl parse(final String text, final Map<String, String> inherited)
     {
         if (text == null || text.isBlank())
         {
@@ -63,7 +88,7 @@ public final class ConnectionUrl
         }
         final String scheme = trimmed.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
         String rest = trimmed.substring(schemeEnd + 3);
-        final Map<String, String> options = new LinkedHashMap<>();
+        final Map<String, String> options = new LinkedHashMap<>(inherited);
         final int query = rest.indexOf('?');
         if (query >= 0)
         {
@@ -109,10 +134,12 @@ public final class ConnectionUrl
         url.consumerWindowBytes();
         url.callTimeoutMs();
         url.connectTimeoutMs();
+        url.heartbeatMs();
+        url.connectionTtlMs();
         return url;
     }
 
-    private static void parseOptions(final String text, final String query, final Map<String, String> options)
+    static void parseOptions(final String text, final String query, final Map<String, String> options)
     {
         for (final String pair : query.split("&"))
         {
@@ -189,7 +216,44 @@ public final class ConnectionUrl
         return positive("connectTimeout", DEFAULT_CONNECT_TIMEOUT_MS, Integer.MAX_VALUE);
     }
 
-    private long positive(final String key, final long defaultValue, final long max)
+    /**
+     * @return how often the client pings the broker, in ms; 0: never (and no {@link #connectionTtlMs()}).
+     */
+    public long heartbeatMs()
+    {
+        final String value = options.get("heartbeat");
+        return "0".equals(value) ? 0 : positive("heartbeat", DEFAULT_HEARTBEAT_MS, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @return how long either side may stay silent before the other takes it for dead, in ms: 3 heartbeats unless
+     * set; 0 when heartbeats are off.
+     */
+    public long connectionTtlMs()
+    {
+        final long heartbeat = heartbeatMs();
+        if (heartbeat == 0)
+        {
+            return 0;
+        }
+        final long ttl = positive("connectionTTL", 3 * heartbeat, Integer.MAX_VALUE);
+        if (ttl <= heartbeat)
+        {
+            throw new IllegalArgumentException("broker URL '" + this + "' option connectionTTL=" + ttl +
+                " must be longer than heartbeat=" + heartbeat + ", or a live peer would be taken for dead");
+        }
+        return ttl;
+    }
+
+    /**
+     * @return the URL's options, for a list that carries them to other URLs.
+     */
+    Map<String, String> options()
+    {
+        return options;
+    }
+
+    long positive(final String key, final long defaultValue, final long max)
     {
         final String value = options.get(key);
         if (value == null)

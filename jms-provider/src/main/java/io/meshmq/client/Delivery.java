@@ -9,9 +9,21 @@ public final class Delivery
     private final long deliveryId;
     private final int deliveryCount;
     private final byte[] message;
+    private final int link;
 
     public Delivery(final long consumerId, final long deliveryId, final int deliveryCount, final byte[] message)
     {
+        this(consumerId, deliveryId, deliveryCount, message, 0);
+    }
+
+    /**
+     * @param link the number of the connection to a broker it came on: after a failover, the broker the client is
+     *             now connected to does not know it.
+     */
+    public Delivery(
+        final long consumerId, final long deliveryId, final int deliveryCount, final byte[] message, final int link)
+    {
+        this.link = link;
         this.consumerId = consumerId;
         this.deliveryId = deliveryId;
         this.deliveryCount = deliveryCount;
@@ -34,6 +46,19 @@ public final class Delivery
     public int deliveryCount()
     {
         return deliveryCount;
+    }
+
+    public int link()
+    {
+        return link;
+    }
+
+    /**
+     * @return how to acknowledge or release it.
+     */
+    public DeliveryAck ack(final boolean redelivered)
+    {
+        return new DeliveryAck(consumerId, deliveryId, redelivered, link);
     }
 
     public byte[] message()

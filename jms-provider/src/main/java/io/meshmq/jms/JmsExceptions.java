@@ -13,7 +13,6 @@ import jakarta.jms.InvalidSelectorRuntimeException;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.JMSSecurityException;
-import jakarta.jms.ResourceAllocationException;
 import jakarta.jms.JMSSecurityRuntimeException;
 import jakarta.jms.MessageFormatException;
 import jakarta.jms.MessageFormatRuntimeException;
@@ -50,6 +49,12 @@ public final class JmsExceptions
             case ErrorCode.CONNECTION_LIMIT:
                 jms = new ResourceAllocationException(ex.getMessage(), "CONNECTION_LIMIT");
                 break;
+            case ClientException.ROLLED_BACK:
+                jms = new TransactionRolledBackException(ex.getMessage(), "ROLLED_BACK_BY_FAILOVER");
+                break;
+            case ClientException.IN_DOUBT:
+                jms = new TransactionRolledBackException(ex.getMessage(), "COMMIT_IN_DOUBT");
+                break;
             default: jms = new JMSException(ex.getMessage(), codeName(ex.code())); break;
         }
         jms.setLinkedException(ex);
@@ -63,6 +68,9 @@ public final class JmsExceptions
         {
             case ClientException.CONNECTION_LOST: return "CONNECTION_LOST";
             case ClientException.TIMEOUT: return "TIMEOUT";
+            case ClientException.RECONNECTING: return "RECONNECTING";
+            case ClientException.FAILED_OVER: return "FAILED_OVER";
+            case ClientException.IN_DOUBT: return "COMMIT_IN_DOUBT";
             default: return "MESHMQ-" + code;
         }
     }

@@ -1,8 +1,11 @@
 package io.meshmq.jms;
 
+import io.meshmq.client.BrokerList;
 import io.meshmq.client.ClientConnection;
 import io.meshmq.client.ClientException;
+import io.meshmq.client.ConnectionListener;
 import io.meshmq.client.ConnectionUrl;
+import io.meshmq.client.SerialExecutor;
 import io.meshmq.protocol.DestinationType;
 import io.meshmq.protocol.TemporaryNames;
 import jakarta.jms.ConnectionConsumer;
@@ -45,6 +48,8 @@ public class MeshConnection implements QueueConnection, TopicConnection
     private volatile String clientID;
     private volatile boolean clientIdFixed;
     private volatile ExceptionListener exceptionListener;
+    private volatile FailoverListener failoverListener;
+    private final SerialExecutor failoverEvents = new SerialExecutor();
     private volatile boolean started;
     private volatile boolean closed;
     /** Made by createQueueConnection: the topic-only methods of Connection refuse. */
@@ -59,23 +64,49 @@ public class MeshConnection implements QueueConnection, TopicConnection
     }
 
     static MeshConnection open(
-        final ConnectionUrl url, final String user, final String password, final String clientID) throws JMSException
+        final BrokerList url, final String user, final String password, final String clientID) throws JMSException
     {
         return open(url, user, password, clientID, MeshConnection::new);
     }
 
-    static <C extends MeshConnection> C open(final ConnectionUrl url, final String user, final String password,
+    static <C extends MeshConnection> C open(final BrokerList url, final String user, final String password,
         final String clientID, final BiFunction<ClientConnection, String, C> kind) throws JMSException
     {
         final AtomicReference<C> holder = new AtomicReference<>();
         try
         {
-            final ClientConnection core = ClientConnection.open(url, user, password, clientID, cause ->
+            final ClientConnection core = ClientConnection.open(url, user, password, clientID, new ConnectionListener()
             {
-                final C connection = holder.get();
-                if (connection != null)
+                @Override
+                public void onConnectionLost(final ClientException cause)
                 {
-                    connection.onConnectionLost(cause);
+                    final C connection = holder.get();
+                    if (connection != null)
+                    {
+                        connection.onConnectionLost(cause);
+                    }
+                }
+
+                @Override
+                public void onFailoverStarted(final ConnectionUrl from, final ClientException cause)
+                {
+                    final C connection = holder.get();
+                    if (connection != null)
+                    {
+                        connection.tellFailover(new FailoverEvent(FailoverEvent.Kind.STARTED, from.toString(), 0,
+                            JmsExceptions.from(cause)));
+                    }
+                }
+
+                @Override
+                public void onFailoverCompleted(final ConnectionUrl to, final long tookMs)
+                {
+                    final C connection = holder.get();
+                    if (connection != null)
+                    {
+                        connection.tellFailover(new FailoverEvent(FailoverEvent.Kind.COMPLETED, to.toString(), tookMs,
+                            null));
+                    }
                 }
             });
             final C connection = kind.apply(core, clientID);
@@ -108,6 +139,10 @@ public class MeshConnection implements QueueConnection, TopicConnection
 
     void onConnectionLost(final ClientException cause)
     {
+        if (!closed && core.brokers().reconnectAttempts() != 0)
+        {
+            tellFailover(new FailoverEvent(FailoverEvent.Kind.FAILED, core.url().toString(), 0, JmsExceptions.from(cause)));
+        }
         final ExceptionListener listener = exceptionListener;
         if (listener != null && !closed)
         {
@@ -116,6 +151,39 @@ public class MeshConnection implements QueueConnection, TopicConnection
             notifier.setDaemon(true);
             notifier.start();
         }
+    }
+
+    void tellFailover(final FailoverEvent event)
+    {
+        final FailoverListener listener = failoverListener;
+        if (listener != null)
+        {
+            failoverEvents.execute(() -> listener.onFailover(event));
+        }
+    }
+
+    /**
+     * Registers a listener told when the client loses its broker and reconnects (the {@code ExceptionListener} is
+     * called only when it gives up). Called on a thread of its own, one event at a time, in order.
+     */
+    public void setFailoverListener(final FailoverListener listener) throws JMSException
+    {
+        checkOpen();
+        this.failoverListener = listener;
+    }
+
+    public FailoverListener getFailoverListener() throws JMSException
+    {
+        checkOpen();
+        return failoverListener;
+    }
+
+    /**
+     * @return the broker this connection uses now (after a failover, the one it moved to).
+     */
+    public String getBrokerUrl()
+    {
+        return core.url().toString();
     }
 
     void checkOpen() throws IllegalStateException

@@ -1,5 +1,6 @@
 package io.meshmq.jms;
 
+import io.meshmq.client.BrokerList;
 import io.meshmq.client.ConnectionUrl;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
@@ -51,7 +52,7 @@ public class MeshConnectionFactory implements ConnectionFactory, QueueConnection
      */
     public MeshConnectionFactory(final String url)
     {
-        ConnectionUrl.parse(url);
+        BrokerList.parse(url);
         this.url = url;
     }
 
@@ -69,7 +70,7 @@ public class MeshConnectionFactory implements ConnectionFactory, QueueConnection
 
     public void setUrl(final String url)
     {
-        ConnectionUrl.parse(url);
+        BrokerList.parse(url);
         this.url = url;
     }
 
@@ -242,16 +243,16 @@ public class MeshConnectionFactory implements ConnectionFactory, QueueConnection
         return MeshConnection.open(opening.url, opening.user, opening.password, opening.clientId);
     }
 
-    private record Opening(ConnectionUrl url, String user, String password, String clientId)
+    private record Opening(BrokerList url, String user, String password, String clientId)
     {
     }
 
     private Opening opening(final String userName, final String pass) throws JMSException
     {
-        final ConnectionUrl parsed;
+        final BrokerList parsed;
         try
         {
-            parsed = ConnectionUrl.parse(url);
+            parsed = BrokerList.parse(url);
         }
         catch (final IllegalArgumentException ex)
         {
@@ -271,6 +272,6 @@ public class MeshConnectionFactory implements ConnectionFactory, QueueConnection
     @Override
     public String toString()
     {
-        return "MeshConnectionFactory[" + ConnectionUrl.parse(url) + "]";
+        return "MeshConnectionFactory[" + BrokerList.parse(url) + "]";
     }
 }

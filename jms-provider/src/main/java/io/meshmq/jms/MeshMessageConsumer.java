@@ -262,7 +262,7 @@ public final class MeshMessageConsumer implements QueueReceiver, TopicSubscriber
                 delivery.deliveryCount() + " so far), so the delivery limit takes it to the dead-letter address");
             try
             {
-                session.core().release(List.of(new DeliveryAck(delivery.consumerId(), delivery.deliveryId(), true)), false);
+                session.core().release(List.of(delivery.ack(true)), false);
             }
             catch (final ClientException gone)
             {

@@ -13,8 +13,10 @@ import jakarta.jms.QueueBrowser;
 
 import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Set;
 
 /**
  * A queue browser: each {@link #getEnumeration()} asks the broker for a snapshot of the queue (the messages
@@ -129,6 +131,11 @@ final class MeshQueueBrowser implements QueueBrowser
     private final class Snapshot implements Enumeration<Message>
     {
         private final ClientConsumer consumer;
+        /**
+         * Ids of the messages shown: after a failover the new broker sends its snapshot from the start, and what was
+         * shown already is not shown again.
+         */
+        private final Set<String> shown = new HashSet<>();
         private Message next;
         private boolean done;
 
@@ -160,7 +167,13 @@ final class MeshQueueBrowser implements QueueBrowser
                     }
                     try
                     {
-                        next = MeshMessageConsumer.decode(delivery, queue);
+                        final Message message = MeshMessageConsumer.decode(delivery, queue);
+                        final String id = message.getJMSMessageID();
+                        if (id != null && !shown.add(id))
+                        {
+                            continue;
+                        }
+                        next = message;
                         return true;
                     }
                     catch (final JMSException ex)

@@ -259,6 +259,10 @@ public class MeshSession implements Session, QueueSession, TopicSession
         }
         catch (final ClientException ex)
         {
+            if (ex.code() == ClientException.ROLLED_BACK || ex.code() == ClientException.IN_DOUBT)
+            {
+                redeliverUnacknowledged();
+            }
             throw JmsExceptions.from(ex);
         }
     }
@@ -299,7 +303,7 @@ public class MeshSession implements Session, QueueSession, TopicSession
         final int mode = effectiveMode();
         if (listenerDelivery != null && (mode == AUTO_ACKNOWLEDGE || mode == DUPS_OK_ACKNOWLEDGE) && inDeliveryThread())
         {
-            seen.add(new DeliveryAck(listenerDelivery.consumerId(), listenerDelivery.deliveryId(), true));
+            seen.add(listenerDelivery.ack(true));
             listenerDeliveryRecovered = true;
         }
         final List<ClientConsumer> sessionConsumers = new ArrayList<>();
@@ -320,7 +324,7 @@ public class MeshSession implements Session, QueueSession, TopicSession
     /**
      * @return the deliveries of one consumer the application saw and has not acknowledged yet.
      */
-    List<Long> unacknowledgedOf(final long consumerId)
+    List<DeliveryAck> unacknowledgedOf(final long consumerId)
     {
         return state.unacknowledgedOf(consumerId);
     }
@@ -432,8 +436,7 @@ public class MeshSession implements Session, QueueSession, TopicSession
         final CompletableFuture<byte[]> taken;
         try
         {
-            taken = core.sendAsync(destination.type(), destination.name(), w -> w.writeRaw(encoded, 0, encoded.length),
-                persistent);
+            taken = core.sendAsync(destination.type(), destination.name(), encoded, persistent);
         }
         catch (final ClientException ex)
         {
@@ -644,7 +647,7 @@ public class MeshSession implements Session, QueueSession, TopicSession
             if (threw)
             {
                 // The specification: a listener that throws in an auto-acknowledge mode gets the message again.
-                core.release(List.of(new DeliveryAck(delivery.consumerId(), delivery.deliveryId(), true)), false);
+                core.release(List.of(delivery.ack(true)), false);
             }
             else
             {

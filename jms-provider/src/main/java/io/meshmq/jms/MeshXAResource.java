@@ -7,12 +7,12 @@ import io.meshmq.protocol.ErrorCode;
 import io.meshmq.protocol.FrameType;
 import io.meshmq.protocol.WireXid;
 
-import javax.transaction.xa.XAException;
-import javax.transaction.xa.XAResource;
-import javax.transaction.xa.Xid;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import javax.transaction.xa.XAException;
+import javax.transaction.xa.XAResource;
+import javax.transaction.xa.Xid;
 
 /**
  * The XA resource of one {@link MeshXASession}. Branches are the connection's: another session of the same
@@ -304,9 +304,9 @@ final class MeshXAResource implements XAResource
     /**
      * @return deliveries of one consumer that unfinished branches acknowledged: the broker must keep them.
      */
-    List<Long> heldDeliveriesOf(final long consumerId)
+    List<DeliveryAck> heldDeliveriesOf(final long consumerId)
     {
-        final List<Long> ids = new ArrayList<>();
+        final List<DeliveryAck> ids = new ArrayList<>();
         synchronized (branches)
         {
             for (final XaBranch branch : branches.values())
@@ -315,7 +315,7 @@ final class MeshXAResource implements XAResource
                 {
                     if (ack.consumerId() == consumerId)
                     {
-                        ids.add(ack.deliveryId());
+                        ids.add(ack);
                     }
                 }
             }

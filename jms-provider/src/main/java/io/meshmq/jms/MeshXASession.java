@@ -1,5 +1,6 @@
 package io.meshmq.jms;
 
+import io.meshmq.client.DeliveryAck;
 import jakarta.jms.JMSException;
 import jakarta.jms.QueueSession;
 import jakarta.jms.Session;
@@ -8,8 +9,8 @@ import jakarta.jms.TransactionInProgressException;
 import jakarta.jms.XAQueueSession;
 import jakarta.jms.XATopicSession;
 
-import javax.transaction.xa.XAResource;
 import java.util.List;
+import javax.transaction.xa.XAResource;
 
 /**
  * A session a transaction manager enlists through its {@link XAResource}. While it works for a branch (between
@@ -111,9 +112,9 @@ public final class MeshXASession extends MeshSession implements XAQueueSession, 
     }
 
     @Override
-    List<Long> unacknowledgedOf(final long consumerId)
+    List<DeliveryAck> unacknowledgedOf(final long consumerId)
     {
-        final List<Long> ids = super.unacknowledgedOf(consumerId);
+        final List<DeliveryAck> ids = super.unacknowledgedOf(consumerId);
         ids.addAll(resource.heldDeliveriesOf(consumerId));
         return ids;
     }

@@ -5,11 +5,11 @@ import io.meshmq.client.DeliveryAck;
 import io.meshmq.client.PendingSend;
 import io.meshmq.protocol.WireXid;
 
-import javax.transaction.xa.XAException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import javax.transaction.xa.XAException;
 
 /**
  * One XA branch of a connection before it is prepared: the work its sessions did for it, gathered at each

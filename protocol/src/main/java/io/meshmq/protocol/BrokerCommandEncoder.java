@@ -23,14 +23,28 @@ public final class BrokerCommandEncoder
     public static WireWriter hello(final WireWriter out, final byte role, final String clientId, final String user,
         final String password)
     {
-        return out.reset().beginFrame(FrameType.HELLO)
+        return hello(out, role, clientId, user, password, 0);
+    }
+
+    /**
+     * @param connectionTtlMs how long the broker may hear nothing from this client before it takes it for dead (the
+     *                        client pings more often); 0: never.
+     */
+    public static WireWriter hello(final WireWriter out, final byte role, final String clientId, final String user,
+        final String password, final int connectionTtlMs)
+    {
+        out.reset().beginFrame(FrameType.HELLO)
             .writeInt(FrameDescriptor.MAGIC)
             .writeShort(FrameDescriptor.PROTOCOL_VERSION)
             .writeByte(role)
             .writeString(clientId)
             .writeString(user)
-            .writeString(password)
-            .endFrame();
+            .writeString(password);
+        if (connectionTtlMs > 0)
+        {
+            out.writeInt(connectionTtlMs);
+        }
+        return out.endFrame();
     }
 
     /**
@@ -177,6 +191,13 @@ public final class BrokerCommandEncoder
         final WireXid xid)
     {
         return xid.write(out.reset().beginFrame(frameType).writeLong(correlationId)).endFrame();
+    }
+
+    public static WireWriter duplicateCheck(final WireWriter out, final long correlationId, final byte destinationType,
+        final String destinationName, final String messageId)
+    {
+        return out.reset().beginFrame(FrameType.DUPLICATE_CHECK).writeLong(correlationId).writeByte(destinationType)
+            .writeString(destinationName).writeString(messageId).endFrame();
     }
 
     public static WireWriter xaRecover(final WireWriter out, final long correlationId)

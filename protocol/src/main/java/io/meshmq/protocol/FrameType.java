@@ -5,7 +5,9 @@ package io.meshmq.protocol;
  * int32 byte length (-1 for null) followed by UTF-8, {@code bytes} likewise with raw bytes, {@code rest} is
  * every byte left in the frame. A correlation id of 0 means "no reply wanted".
  * <pre>
- * HELLO           c&gt;b  int magic, short version, byte role, string clientId, string user, string password
+ * HELLO           c&gt;b  int magic, short version, byte role, string clientId, string user, string password,
+ *                      optional int connectionTtlMs   (the broker closes a connection it hears nothing from for
+ *                      that long; the client pings more often. Absent or 0: never)
  * HELLO_OK        b&gt;c  short version, long connectionId, string brokerName, string temporaryScope   (sent
  *                      once the client id, if any, is known to be unique; else ERROR with INVALID_CLIENT_ID and
  *                      the connection closes; temporaryScope is null outside a cluster, else it goes in the
@@ -55,6 +57,10 @@ package io.meshmq.protocol;
  * XA_RECOVER      c&gt;b  long correlationId   (REPLY int count, count x xid: prepared and heuristically
  *                      completed branches)
  * XA_FORGET       c&gt;b  long correlationId, xid   (drops a heuristically completed branch)
+ * DUPLICATE_CHECK c&gt;b  long correlationId, byte destinationType, string destinationName, string messageId
+ *                      (REPLY boolean: whether a message of that id was stored at that address, as far as the
+ *                      broker's duplicate cache remembers; how a client learns the outcome of a commit whose
+ *                      answer a lost connection took)
  * FLOW            b&gt;c  byte destinationType, string destinationName, boolean blocked   (an address under the
  *                      BLOCK policy is full: the client sends nothing more to it until told it is not)
  * ADMIN           c&gt;b  long correlationId, string verb, int argCount, argCount x string   (management;
@@ -113,6 +119,7 @@ public final class FrameType
     public static final byte XA_RECOVER = 35;
     public static final byte XA_FORGET = 36;
     public static final byte FLOW = 37;
+    public static final byte DUPLICATE_CHECK = 38;
     public static final byte CREATE_TEMP = 40;
     public static final byte DELETE_TEMP = 41;
     public static final byte UNSUBSCRIBE = 42;
@@ -161,6 +168,7 @@ public final class FrameType
             case XA_RECOVER: return "XA_RECOVER";
             case XA_FORGET: return "XA_FORGET";
             case FLOW: return "FLOW";
+            case DUPLICATE_CHECK: return "DUPLICATE_CHECK";
             case CREATE_TEMP: return "CREATE_TEMP";
             case DELETE_TEMP: return "DELETE_TEMP";
             case UNSUBSCRIBE: return "UNSUBSCRIBE";

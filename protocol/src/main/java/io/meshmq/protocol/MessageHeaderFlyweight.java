@@ -97,4 +97,28 @@ public final class MessageHeaderFlyweight
     {
         return buffer.getLong(offset + DELIVERY_TIME_OFFSET, BYTE_ORDER);
     }
+
+    /**
+     * @return the message id the producer gave it (the first field after the fixed header), or null if the producer
+     * gave none; what duplicate detection knows a message by.
+     * @throws ProtocolException if the field runs past the message.
+     */
+    public String messageId()
+    {
+        final int at = offset + FIXED_HEADER_LENGTH;
+        if (at + Integer.BYTES > buffer.capacity())
+        {
+            throw new ProtocolException("message ends before its message id");
+        }
+        final int length = buffer.getInt(at, BYTE_ORDER);
+        if (length < 0)
+        {
+            return null;
+        }
+        if (length > buffer.capacity() - at - Integer.BYTES)
+        {
+            throw new ProtocolException("message id of " + length + " bytes runs past the message");
+        }
+        return buffer.getStringWithoutLengthUtf8(at + Integer.BYTES, length);
+    }
 }

@@ -47,6 +47,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
     private static final System.Logger LOG = System.getLogger(ClientCommandAdapter.class.getName());
     /** Unsent bytes a connection may have beyond two of the largest frames before it is closed. */
     private static final long UNSENT_SLACK_BYTES = 16L * 1024 * 1024;
+    private static final OncePerMinute SILENT_CLIENTS = new OncePerMinute();
 
     private final RingBuffer<EngineEvent> ring;
     private final AtomicLong connectionIds;
@@ -59,6 +60,9 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
     /** Counted in {@link #limits} while open, under this address (kept: a closed channel may not know it). */
     private SocketAddress admitted;
     private ScheduledFuture<?> handshakeTimeout;
+    /** Closes a connection the client said it pings, once it has been silent longer than its TTL. */
+    private ScheduledFuture<?> silenceCheck;
+    private long lastReadNanos = System.nanoTime();
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private final WireReader reader = new WireReader();
     private final WireWriter replies = new WireWriter(256);
@@ -86,6 +90,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
     public void channelRead(final ChannelHandlerContext ctx, final Object msg)
     {
         final ByteBuf frame = (ByteBuf)msg;
+        lastReadNanos = System.nanoTime();
         try
         {
             if (closing)
@@ -138,7 +143,12 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
         final String clientId = reader.readString();
         final String user = reader.readString();
         final String password = reader.readString();
+        final int connectionTtlMs = reader.remaining() > 0 ? reader.readInt() : 0;
         reader.requireEnd("HELLO");
+        if (connectionTtlMs < 0)
+        {
+            throw new ProtocolException(ErrorCode.BAD_HANDSHAKE, "HELLO has connection TTL " + connectionTtlMs + " ms");
+        }
         final String authenticatedUser;
         try
         {
@@ -177,6 +187,10 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
         if (handshakeTimeout != null)
         {
             handshakeTimeout.cancel(false);
+        }
+        if (connectionTtlMs > 0)
+        {
+            watchSilence(ctx, connectionTtlMs);
         }
         // The processor answers HELLO_OK once it has checked that the client id is unique.
         publish(EngineEvent.CONNECTION_OPENED, 0, e ->
@@ -366,6 +380,21 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
                     e.sessionId = sessionId;
                     e.consumerIds = consumerIds;
                     e.deliveryIds = deliveryIds;
+                });
+                break;
+            }
+            case FrameType.DUPLICATE_CHECK:
+            {
+                final long correlationId = reader.readLong();
+                final byte destinationType = readDestinationType();
+                final String name = readDestinationName();
+                final String messageId = reader.readString();
+                reader.requireEnd("DUPLICATE_CHECK");
+                publish(EngineEvent.DUPLICATE_CHECK, correlationId, e ->
+                {
+                    e.destinationType = destinationType;
+                    e.destinationName = name;
+                    e.reason = messageId;
                 });
                 break;
             }
@@ -728,6 +757,32 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
     }
 
     /**
+     * A client that pings (a stopped process, a pulled cable leave the socket open) is taken for dead once nothing
+     * came from it for its TTL: the connection closes and what it held goes to other consumers.
+     */
+    private void watchSilence(final ChannelHandlerContext ctx, final int connectionTtlMs)
+    {
+        final long ttlNanos = TimeUnit.MILLISECONDS.toNanos(connectionTtlMs);
+        final long periodMs = Math.max(1, connectionTtlMs / 4);
+        silenceCheck = ctx.executor().scheduleAtFixedRate(() ->
+        {
+            if (!closing && System.nanoTime() - lastReadNanos > ttlNanos)
+            {
+                final String why = "nothing came from " + ctx.channel().remoteAddress() + " for " + connectionTtlMs +
+                    " ms (its connection TTL): taking it for dead";
+                final long since = SILENT_CLIENTS.occurred();
+                if (since > 0)
+                {
+                    LOG.log(System.Logger.Level.INFO, "closed " + since + " silent connection(s) since this was last " +
+                        "logged; the last: " + why + " (logged at most once a minute)");
+                }
+                silenceCheck.cancel(false);
+                closeQuietly(ctx, ErrorCode.GENERIC, why);
+            }
+        }, periodMs, periodMs, TimeUnit.MILLISECONDS);
+    }
+
+    /**
      * Tells the peer why and closes, without a log line of its own (the caller's are rate-limited).
      */
     private void closeQuietly(final ChannelHandlerContext ctx, final int code, final String message)
@@ -743,6 +798,10 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
         if (handshakeTimeout != null)
         {
             handshakeTimeout.cancel(false);
+        }
+        if (silenceCheck != null)
+        {
+            silenceCheck.cancel(false);
         }
         if (admitted != null)
         {

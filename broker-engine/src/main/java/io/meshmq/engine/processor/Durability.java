@@ -934,11 +934,12 @@ public final class Durability
      * largest it found.
      */
     void recover(final Destinations destinations, final Restorer restorer, final Consumer<PreparedTransaction> branches,
-        final Consumer<PagePosition> positions, final Consumer<LinkPosition> links) throws IOException, JournalCorruptException
+        final Consumer<PagePosition> positions, final Consumer<LinkPosition> links, final Consumer<byte[]> messages)
+        throws IOException, JournalCorruptException
     {
         if (journal != null)
         {
-            nextId = new JournalRecovery(journal).recover(destinations, restorer, branches, positions, links) + 1;
+            nextId = new JournalRecovery(journal).recover(destinations, restorer, branches, positions, links, messages) + 1;
         }
     }
 

@@ -50,6 +50,8 @@ final class JournalRecovery
 
     private final JournalLog journal;
     private final MessageHeaderFlyweight header = new MessageHeaderFlyweight();
+    /** Told of every message the journal holds in order, consumed ones too (duplicate detection remembers them). */
+    private Consumer<byte[]> messageSink = encoded -> { };
 
     JournalRecovery(final JournalLog journal)
     {
@@ -271,6 +273,10 @@ final class JournalRecovery
         private void onMessage(final MessageRecord record, final JournalSegment segment)
         {
             final long id = seen(record.id());
+            if (record.queueIds().length > 0)
+            {
+                messageSink.accept(record.encoded());
+            }
             final RecoveredMessage message = new RecoveredMessage(id, record.encoded(), segment, record.length());
             final long[] queueIds = record.queueIds();
             for (int i = 0; i < queueIds.length; i++)
@@ -321,8 +327,10 @@ final class JournalRecovery
      */
     long recover(final Destinations destinations, final Durability.Restorer restorer,
         final Consumer<PreparedTransaction> branchSink, final Consumer<PagePosition> positionSink,
-        final Consumer<LinkPosition> linkSink) throws IOException, JournalCorruptException
+        final Consumer<LinkPosition> linkSink, final Consumer<byte[]> messageSink)
+        throws IOException, JournalCorruptException
     {
+        this.messageSink = messageSink;
         final RecoveryState state = new RecoveryState();
         final JournalLog.RecoveryReport report = journal.recover(state::onRecord);
         state.links.forEach((nodeId, recovered) ->

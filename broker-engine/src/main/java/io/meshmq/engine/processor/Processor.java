@@ -33,6 +33,7 @@ public final class Processor implements EventHandler<EngineEvent>
     public static final long EXPIRY_SCAN_INTERVAL_MS = 1000;
 
     private final ProcessorContext context;
+    private final DuplicateIds duplicates;
     private final EpochClock clock;
     private final CommandClock now;
     private final ConnectionWriter writer = new ConnectionWriter();
@@ -99,8 +100,9 @@ public final class Processor implements EventHandler<EngineEvent>
         this.admission = new Admission(context, destinations, paging, extension, blocked, writer);
         this.consumers = new Consumers(context, now, connections, admission, destinations, durability, scheduled,
             dispatcher, deadLetters, writer, extension, this::heldByPreparedBranch);
+        this.duplicates = new DuplicateIds(context.duplicateIdCacheSize());
         this.router = new Router(context.addressSettings(), now, connections, admission, consumers, destinations, durability, paging, scheduled,
-            dispatcher, writer, extension);
+            dispatcher, writer, extension, duplicates);
         this.temporaries = new TemporaryDestinations(connections, destinations, scheduled, consumers, writer);
         this.xa = new XaBranches(admission, router, consumers, writer, durability);
         this.timers = new Timers(clock.time(), destinations, scheduled, dispatcher, deadLetters, extension);
@@ -124,7 +126,7 @@ public final class Processor implements EventHandler<EngineEvent>
         processor.now.set(clock.time());
         final List<PagePosition> positions = new ArrayList<>();
         durability.recover(processor.destinations, processor.router::restore, processor.xa::restore, positions::add,
-            processor.extension::restored);
+            processor.extension::restored, processor.duplicates::recovered);
         processor.paging.recover(processor.destinations, positions);
         processor.createConfiguredDestinations();
         processor.extension.recovered();
@@ -265,6 +267,7 @@ public final class Processor implements EventHandler<EngineEvent>
             case EngineEvent.RECOVER: consumers.onRecover(event); break;
             case EngineEvent.SEND: router.onSend(event); break;
             case EngineEvent.COMMIT: router.onCommit(event); break;
+            case EngineEvent.DUPLICATE_CHECK: router.onDuplicateCheck(event); break;
             case EngineEvent.XA_PREPARE:
             {
                 final ConnectionState connection = connections.get(event);

@@ -20,12 +20,15 @@ import java.util.function.Function;
  * @param pagingDirectory        where queues beyond their limits page; null for no paging (sends are refused).
  * @param extension              makes the processor's extension (the cluster) given what it may do; returns
  *                               {@link ProcessorExtension#NONE} for a broker with none.
+ * @param duplicateIdCacheSize   message ids remembered per address for duplicate detection; 0: none.
  */
 public record ProcessorContext(
     String brokerName, boolean autoCreateDestinations, List<String> queues, List<String> topics,
     AddressSettingsMatcher addressSettings, long globalMaxSize, Path pagingDirectory,
-    Function<EngineControl, ProcessorExtension> extension)
+    Function<EngineControl, ProcessorExtension> extension, int duplicateIdCacheSize)
 {
+    public static final int DEFAULT_DUPLICATE_ID_CACHE_SIZE = 4096;
+
     public ProcessorContext
     {
         queues = List.copyOf(queues);
@@ -38,6 +41,6 @@ public record ProcessorContext(
     public static ProcessorContext of(final boolean autoCreate, final List<String> queues, final List<String> topics)
     {
         return new ProcessorContext("meshmq", autoCreate, queues, topics, new AddressSettingsMatcher(), -1, null,
-            control -> ProcessorExtension.NONE);
+            control -> ProcessorExtension.NONE, DEFAULT_DUPLICATE_ID_CACHE_SIZE);
     }
 }

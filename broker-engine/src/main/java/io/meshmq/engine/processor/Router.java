@@ -32,6 +32,7 @@ final class Router
     private final Dispatcher dispatcher;
     private final ConnectionWriter writer;
     private final ProcessorExtension extension;
+    private final DuplicateIds duplicates;
     private final MessageHeaderFlyweight header = new MessageHeaderFlyweight();
     private final List<MessageReference> routed = new ArrayList<>();
     private final List<MessageReference> copies = new ArrayList<>();
@@ -39,8 +40,9 @@ final class Router
     Router(final AddressSettingsMatcher addressSettings, final CommandClock clock, final Connections connections, final Admission admission, final Consumers consumers,
         final Destinations destinations, final Durability durability, final Paging paging,
         final ScheduledDeliveries scheduled, final Dispatcher dispatcher, final ConnectionWriter writer,
-        final ProcessorExtension extension)
+        final ProcessorExtension extension, final DuplicateIds duplicates)
     {
+        this.duplicates = duplicates;
         this.addressSettings = addressSettings;
         this.clock = clock;
         this.connections = connections;
@@ -151,6 +153,13 @@ final class Router
         }
         final long mark = durability.mark();
         final ServerMessage message = message(event.message, connection);
+        final String messageId = header.messageId();
+        if (duplicates.isDuplicate(event.destinationType, event.destinationName, messageId))
+        {
+            // Sent again by a client that failed over and never heard it was stored: confirmed, not stored twice.
+            writer.confirm(durability, event.connection, event.correlationId, mark);
+            return;
+        }
         routed.clear();
         copies.clear();
         route(connection, event.destinationType, event.destinationName, message, routed, copies);
@@ -197,8 +206,19 @@ final class Router
         }
         enqueue(routed);
         enqueue(copies);
+        duplicates.stored(event.destinationType, event.destinationName, messageId);
         writer.confirm(durability, event.connection, event.correlationId, mark);
         admission.blockIfFull(connection, event.destinationType, event.destinationName, settings);
+    }
+
+    /**
+     * Answers whether a message of the id was stored at the address (a client asks after a commit whose answer it
+     * lost).
+     */
+    void onDuplicateCheck(final EngineEvent event)
+    {
+        final boolean stored = duplicates.isDuplicate(event.destinationType, event.destinationName, event.reason);
+        writer.reply(event.connection, event.correlationId, out -> out.writeBoolean(stored));
     }
 
     ServerMessage message(final byte[] encoded, final ConnectionState connection)
@@ -277,6 +297,10 @@ final class Router
         for (int i = 0; i < event.consumerIds.length; i++)
         {
             consumers.acknowledge(connection, event.consumerIds[i], event.deliveryIds[i], false);
+        }
+        for (int i = 0; i < event.sendTypes.length; i++)
+        {
+            duplicates.stored(event.sendTypes[i], event.sendNames[i], header.wrap(event.sendMessages[i]).messageId());
         }
         writer.confirm(durability, event.connection, event.correlationId, mark);
         for (int i = 0; i < event.sendTypes.length; i++)

@@ -46,6 +46,8 @@ public final class EngineEvent
      * when it came from a connection): the processor hands it to the extension, on the processor thread.
      */
     public static final byte EXTENSION = 27;
+    /** DUPLICATE_CHECK: {@link #destinationType}, {@link #destinationName}, the message id in {@link #reason}. */
+    public static final byte DUPLICATE_CHECK = 28;
 
     public byte type;
     public ConnectionOutput connection;
@@ -77,7 +79,7 @@ public final class EngineEvent
     public byte[][] sendMessages;
     /** XA_*: the transaction branch. */
     public WireXid xid;
-    /** FORCED: the syncer's request, and why the force failed (null if it did not). */
+    /** FORCED: the syncer's request, and why the force failed (null if it did not); DUPLICATE_CHECK: the id. */
     public JournalSyncer.Request forced;
     public String reason;
     /** EXTENSION: what the extension is asked to do. */

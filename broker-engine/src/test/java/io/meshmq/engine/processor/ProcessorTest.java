@@ -125,7 +125,8 @@ class ProcessorTest
     {
         final WireWriter w = new WireWriter();
         w.writeByte(MessageDescriptor.BODY_MESSAGE).writeByte(MessageDescriptor.NON_PERSISTENT)
-            .writeByte((byte)priority).writeByte((byte)0).writeLong(0).writeLong(expiration).writeLong(0);
+            .writeByte((byte)priority).writeByte((byte)0).writeLong(0).writeLong(expiration).writeLong(0)
+            .writeString(null);
         return w.toByteArray();
     }
 
@@ -306,7 +307,7 @@ class ProcessorTest
                 {
                     throw command == overflow ? new StackOverflowError("deep") : new OutOfMemoryError("heap");
                 }
-            }), nowMs::get);
+            }, ProcessorContext.DEFAULT_DUPLICATE_ID_CACHE_SIZE), nowMs::get);
         connection = open(1);
         for (int i = 0; i < 3; i++)
         {

@@ -31,6 +31,7 @@ import java.util.Set;
  * ring-size        = 16384               engine ring slots, a power of two
  * max-frame-length = 104857600           largest frame accepted, bytes
  * handshake-timeout = 10000              ms a new connection may take to say HELLO before it is closed
+ * duplicate-id-cache-size = 4096         message ids remembered per address: a send made again is stored once
  * max-connections  = 19456               connections held at most (default: the file descriptor limit
  *                                        less a quarter of it, at most 1024); -1 for no limit
  * max-connections-per-address = 9728     connections one remote address holds at most (default half
@@ -77,6 +78,7 @@ public final class BrokerSettings
 {
     public static final List<String> KEYS = List.of(
         "name", "bind", "data", "vm-id", "io-threads", "ring-size", "max-frame-length", "handshake-timeout",
+        "duplicate-id-cache-size",
         "max-connections", "max-connections-per-address", "auto-create", "queues", "topics",
         "default-user", "user.NAME", "user.NAME.roles", "address.PATTERN.SETTING", "journal.sync", "journal.segment-size",
         "journal.skip-corrupt", "global-max-size", "cluster", "cluster.members", "cluster.advertise", "cluster.user",
@@ -207,6 +209,9 @@ public final class BrokerSettings
             }
             case "max-frame-length":
                 context.maxFrameLength(integer(value, at, 1024, Integer.MAX_VALUE - 8));
+                break;
+            case "duplicate-id-cache-size":
+                context.duplicateIdCacheSize(integer(value, at, 0, Integer.MAX_VALUE));
                 break;
             case "handshake-timeout":
                 context.handshakeTimeoutMs(integer(value, at, 1, Integer.MAX_VALUE));

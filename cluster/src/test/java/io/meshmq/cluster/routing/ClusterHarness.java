@@ -50,7 +50,8 @@ final class ClusterHarness
             () -> "127.0.0.1:1", dataDirectory.resolve("cluster-members"), new AtomicReference<>());
         final Cluster[] made = new Cluster[1];
         processor = new Processor(new ProcessorContext("a", true, List.of(), List.of(), settings, -1, null,
-            control -> made[0] = new Cluster(identity, control)), nowMs::get);
+            control -> made[0] = new Cluster(identity, control), ProcessorContext.DEFAULT_DUPLICATE_ID_CACHE_SIZE),
+            nowMs::get);
         cluster = made[0];
         client = open();
     }

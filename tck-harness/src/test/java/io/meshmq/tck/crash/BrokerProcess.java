@@ -182,6 +182,39 @@ public final class BrokerProcess implements AutoCloseable
         }
     }
 
+    /**
+     * SIGSTOP: the process and its sockets stay, nothing answers (a hung machine, a pulled cable).
+     */
+    public void pause() throws IOException, InterruptedException
+    {
+        signal("STOP");
+    }
+
+    /**
+     * SIGCONT after {@link #pause()}.
+     */
+    public void resume() throws IOException, InterruptedException
+    {
+        signal("CONT");
+    }
+
+    private void signal(final String name) throws IOException, InterruptedException
+    {
+        final Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0)
+        {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
+    /**
+     * @return the port it listens on.
+     */
+    public int port()
+    {
+        return Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
+    }
+
     public boolean isAlive()
     {
         return process.isAlive();

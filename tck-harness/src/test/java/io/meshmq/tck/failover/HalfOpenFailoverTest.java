@@ -14,12 +14,16 @@ import jakarta.jms.Session;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -30,6 +34,64 @@ class HalfOpenFailoverTest
 {
     @TempDir
     Path workDir;
+
+    @Test
+    void shouldGiveWhatAStoppedClientHeldToAnotherConsumerWithinItsTtl() throws Exception
+    {
+        try (BrokerProcess broker = BrokerProcess.start(workDir.resolve("broker")))
+        {
+            final int count = 10;
+            try (Connection connection = new MeshConnectionFactory(broker.url()).createConnection())
+            {
+                final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                final Queue queue = session.createQueue("held");
+                final MessageProducer producer = session.createProducer(queue);
+                for (int i = 0; i < count; i++)
+                {
+                    producer.send(session.createTextMessage("m" + i));
+                }
+                final Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), HoldingConsumer.class.getName(),
+                    broker.url() + "?heartbeat=200&connectionTTL=600", "held").redirectErrorStream(true).start();
+                try
+                {
+                    final BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(),
+                        StandardCharsets.UTF_8));
+                    String line;
+                    while ((line = out.readLine()) != null && !line.equals("holding"))
+                    {
+                        // the client's log lines
+                    }
+                    assertEquals("holding", line, "the holding client did not take a message");
+                    final MessageConsumer other = session.createConsumer(queue);
+                    connection.start();
+                    assertNull(other.receive(300), "the holding client has every message while it lives");
+
+                    signal(holder, "STOP");
+                    final long stoppedAt = System.nanoTime();
+                    int received = 0;
+                    while (received < count && other.receive(10_000) != null)
+                    {
+                        received++;
+                    }
+                    final long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stoppedAt);
+                    System.out.println("a stopped client's " + count + " messages reached another consumer in " + tookMs +
+                        " ms (TTL 600 ms)");
+                    assertEquals(count, received, "the stopped client's messages go to the other consumer");
+                }
+                finally
+                {
+                    signal(holder, "CONT");
+                    holder.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+
+    private static void signal(final Process process, final String name) throws Exception
+    {
+        assertEquals(0, new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor());
+    }
 
     @Test
     void shouldFailOverFromAStoppedBrokerWithinTheTtl() throws Exception

@@ -1074,9 +1074,15 @@ public final class ClientConnection
 
     private byte[] await(final CompletableFuture<byte[]> future, final String what, final Link on) throws ClientException
     {
+        return await(future, what, on, callTimeoutMs);
+    }
+
+    private byte[] await(final CompletableFuture<byte[]> future, final String what, final Link on, final long timeoutMs)
+        throws ClientException
+    {
         try
         {
-            return future.get(callTimeoutMs, TimeUnit.MILLISECONDS);
+            return future.get(timeoutMs, TimeUnit.MILLISECONDS);
         }
         catch (final ExecutionException ex)
         {
@@ -1091,7 +1097,7 @@ public final class ClientConnection
         {
             pending.values().remove(future);
             throw new ClientException(ClientException.TIMEOUT,
-                what + ": no answer from " + on.url + " within " + callTimeoutMs + " ms");
+                what + ": no answer from " + on.url + " within " + timeoutMs + " ms");
         }
         catch (final InterruptedException ex)
         {
@@ -1321,7 +1327,7 @@ public final class ClientConnection
             // A broker that does not answer its HELLO within the TTL is as dead as one that stopped pinging (a stopped
             // process still accepts connections).
             final long ttlMs = url.connectionTtlMs();
-            awaitHandshake(on, ttlMs > 0 ? ttlMs : url.connectTimeoutMs());
+            await(on.handshake, "handshake with " + url, on, ttlMs > 0 ? ttlMs : url.connectTimeoutMs());
         }
         catch (final ClientException ex)
         {
@@ -1330,30 +1336,6 @@ public final class ClientConnection
         }
         startHeartbeat(on);
         return on;
-    }
-
-    private void awaitHandshake(final Link on, final long timeoutMs) throws ClientException
-    {
-        try
-        {
-            on.handshake.get(timeoutMs, TimeUnit.MILLISECONDS);
-        }
-        catch (final TimeoutException ex)
-        {
-            throw new ClientException(ClientException.TIMEOUT, "handshake with " + on.url + ": no answer within " +
-                timeoutMs + " ms");
-        }
-        catch (final ExecutionException ex)
-        {
-            final ClientException cause = ex.getCause() instanceof ClientException ? (ClientException)ex.getCause() :
-                new ClientException(ErrorCode.GENERIC, "handshake with " + on.url + " failed: " + ex.getCause());
-            throw new ClientException(cause.code(), cause.getMessage(), cause);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new ClientException(ErrorCode.GENERIC, "handshake with " + on.url + " interrupted");
-        }
     }
 
     /**

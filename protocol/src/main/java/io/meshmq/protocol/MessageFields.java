@@ -39,15 +39,7 @@ public final class MessageFields
         final WireReader reader = new WireReader().wrap(new UnsafeBuffer(encoded), 0, encoded.length);
         reader.skip(MessageDescriptor.FIXED_HEADER_LENGTH);
         final String messageId = reader.readString();
-        final byte correlationKind = reader.readByte();
-        final String correlationId;
-        switch (correlationKind)
-        {
-            case MessageDescriptor.CORRELATION_NONE: correlationId = null; break;
-            case MessageDescriptor.CORRELATION_STRING: correlationId = reader.readString(); break;
-            case MessageDescriptor.CORRELATION_BYTES: reader.readBytes(); correlationId = null; break;
-            default: throw new ProtocolException("unknown correlation id kind " + correlationKind);
-        }
+        final String correlationId = readCorrelationId(reader);
         final String type = reader.readString();
         skipDestination(reader);
         skipDestination(reader);
@@ -60,6 +52,47 @@ public final class MessageFields
             properties.put(name, TypedValueCodec.read(reader));
         }
         return new MessageFields(messageId, correlationId, type, properties, propertiesOffset, reader.position());
+    }
+
+    /**
+     * Where a message was sent, and the id its producer gave it (null if none): what duplicate detection knows it by.
+     *
+     * @param destinationName null when the destination type is {@link DestinationType#NONE}.
+     */
+    public record Address(String messageId, byte destinationType, String destinationName)
+    {
+    }
+
+    /**
+     * Reads only as far as the destination, without the properties.
+     *
+     * @throws ProtocolException if the bytes are not a valid encoding.
+     */
+    public static Address addressOf(final byte[] encoded)
+    {
+        final WireReader reader = new WireReader().wrap(new UnsafeBuffer(encoded), 0, encoded.length);
+        reader.skip(MessageDescriptor.FIXED_HEADER_LENGTH);
+        final String messageId = reader.readString();
+        readCorrelationId(reader);
+        reader.readString();
+        final byte destinationType = reader.readByte();
+        return new Address(messageId, destinationType,
+            destinationType == DestinationType.NONE ? null : reader.readRequiredString("destination name"));
+    }
+
+    /**
+     * @return the correlation id if it is a string, else null (bytes are read past).
+     */
+    private static String readCorrelationId(final WireReader reader)
+    {
+        final byte correlationKind = reader.readByte();
+        switch (correlationKind)
+        {
+            case MessageDescriptor.CORRELATION_NONE: return null;
+            case MessageDescriptor.CORRELATION_STRING: return reader.readString();
+            case MessageDescriptor.CORRELATION_BYTES: reader.readBytes(); return null;
+            default: throw new ProtocolException("unknown correlation id kind " + correlationKind);
+        }
     }
 
     private static void skipDestination(final WireReader reader)

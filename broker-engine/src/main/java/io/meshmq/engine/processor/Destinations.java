@@ -1,6 +1,7 @@
 package io.meshmq.engine.processor;
 
 import io.meshmq.protocol.AdminTable;
+import io.meshmq.protocol.DestinationType;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,11 +27,13 @@ final class Destinations
     final MemoryUsage memory;
     private final Durability durability;
     private final Paging paging;
+    private final DuplicateIds duplicates;
     /** Told when a queue or subscription is made or deleted (the cluster tells other nodes). */
     Consumer<ServerQueue> changes = queue -> { };
 
-    Destinations(final Durability durability, final MemoryUsage memory, final Paging paging)
+    Destinations(final Durability durability, final MemoryUsage memory, final Paging paging, final DuplicateIds duplicates)
     {
+        this.duplicates = duplicates;
         this.durability = durability;
         this.memory = memory;
         this.paging = paging;
@@ -135,6 +138,7 @@ final class Destinations
         dropped.addAll(scheduled);
         paging.drop(queue);
         queues.remove(queue.name, queue);
+        duplicates.forget(DestinationType.QUEUE, queue.name);
         durability.queueDeleted(queue, dropped);
         changes.accept(queue);
     }
@@ -146,6 +150,7 @@ final class Destinations
     {
         topic.deleted = true;
         topics.remove(topic.name, topic);
+        duplicates.forget(DestinationType.TOPIC, topic.name);
         durability.topicDeleted(topic);
     }
 

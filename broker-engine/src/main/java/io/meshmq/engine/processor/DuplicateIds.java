@@ -1,10 +1,8 @@
 package io.meshmq.engine.processor;
 
 import io.meshmq.protocol.DestinationType;
-import io.meshmq.protocol.MessageDescriptor;
+import io.meshmq.protocol.MessageFields;
 import io.meshmq.protocol.ProtocolException;
-import io.meshmq.protocol.WireReader;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -30,6 +28,14 @@ final class DuplicateIds
     DuplicateIds(final int capacity)
     {
         this.capacity = capacity;
+    }
+
+    /**
+     * @return false when detection is off: then a send need not read its message's id.
+     */
+    boolean isOn()
+    {
+        return capacity > 0;
     }
 
     /**
@@ -72,23 +78,10 @@ final class DuplicateIds
         }
         try
         {
-            final WireReader reader = new WireReader().wrap(new UnsafeBuffer(encoded), 0, encoded.length);
-            reader.skip(MessageDescriptor.FIXED_HEADER_LENGTH);
-            final String id = reader.readString();
-            final byte correlationKind = reader.readByte();
-            if (correlationKind == MessageDescriptor.CORRELATION_STRING)
+            final MessageFields.Address address = MessageFields.addressOf(encoded);
+            if (address.destinationName() != null)
             {
-                reader.readString();
-            }
-            else if (correlationKind == MessageDescriptor.CORRELATION_BYTES)
-            {
-                reader.readBytes();
-            }
-            reader.readString();
-            final byte type = reader.readByte();
-            if (type != DestinationType.NONE)
-            {
-                stored(type, reader.readRequiredString("destination name"), id);
+                stored(address.destinationType(), address.destinationName(), address.messageId());
             }
         }
         catch (final ProtocolException ex)
@@ -98,9 +91,9 @@ final class DuplicateIds
     }
 
     /**
-     * Forgets the ids of an address that was deleted.
+     * Forgets the ids of an address that was deleted (a temporary queue with its connection, say).
      */
-    void deleted(final byte type, final String address)
+    void forget(final byte type, final String address)
     {
         byType(type).remove(address);
     }

@@ -89,7 +89,8 @@ public final class Processor implements EventHandler<EngineEvent>
         final MemoryUsage memory = new MemoryUsage(context.globalMaxSize());
         this.paging = new Paging(context.pagingDirectory(), clock.time(), durability, memory, context.addressSettings(),
             this::readBack);
-        this.destinations = new Destinations(durability, memory, paging);
+        this.duplicates = new DuplicateIds(context.duplicateIdCacheSize());
+        this.destinations = new Destinations(durability, memory, paging, duplicates);
         final DeadLetters deadLetters = new DeadLetters(context.addressSettings(), destinations, durability);
         this.dispatcher = new Dispatcher(writer, deadLetters);
         final ProcessorControl control =
@@ -100,7 +101,6 @@ public final class Processor implements EventHandler<EngineEvent>
         this.admission = new Admission(context, destinations, paging, extension, blocked, writer);
         this.consumers = new Consumers(context, now, connections, admission, destinations, durability, scheduled,
             dispatcher, deadLetters, writer, extension, this::heldByPreparedBranch);
-        this.duplicates = new DuplicateIds(context.duplicateIdCacheSize());
         this.router = new Router(context.addressSettings(), now, connections, admission, consumers, destinations, durability, paging, scheduled,
             dispatcher, writer, extension, duplicates);
         this.temporaries = new TemporaryDestinations(connections, destinations, scheduled, consumers, writer);

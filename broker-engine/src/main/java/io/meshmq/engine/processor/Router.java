@@ -153,7 +153,7 @@ final class Router
         }
         final long mark = durability.mark();
         final ServerMessage message = message(event.message, connection);
-        final String messageId = header.messageId();
+        final String messageId = duplicates.isOn() ? header.messageId() : null;
         if (duplicates.isDuplicate(event.destinationType, event.destinationName, messageId))
         {
             // Sent again by a client that failed over and never heard it was stored: confirmed, not stored twice.
@@ -298,7 +298,7 @@ final class Router
         {
             consumers.acknowledge(connection, event.consumerIds[i], event.deliveryIds[i], false);
         }
-        for (int i = 0; i < event.sendTypes.length; i++)
+        for (int i = 0; duplicates.isOn() && i < event.sendTypes.length; i++)
         {
             duplicates.stored(event.sendTypes[i], event.sendNames[i], header.wrap(event.sendMessages[i]).messageId());
         }

@@ -75,6 +75,13 @@ public sealed interface ClusterCommand extends ExtensionCommand
     }
 
     /**
+     * How many applications are connected to another node.
+     */
+    record Clients(String nodeId, int clients) implements ClusterCommand
+    {
+    }
+
+    /**
      * The other node stored a forward ({@code failure} null), or refused it.
      */
     record Forwarded(String nodeId, long sequence, String failure) implements ClusterCommand

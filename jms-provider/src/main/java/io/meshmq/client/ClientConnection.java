@@ -126,6 +126,8 @@ public final class ClientConnection
     private volatile Link lastLink;
     private int linkCount;
     private volatile ClientException failure;
+    /** The live members the cluster last announced, as URLs with this list's options: failover may go to them too. */
+    private volatile List<ConnectionUrl> topology = List.of();
 
     private ClientConnection(
         final BrokerList brokers, final String user, final String password, final String clientId,
@@ -1321,7 +1323,7 @@ public final class ClientConnection
                 ex);
         }
         on.outbound.write(BrokerCommandEncoder.hello(writer(), FrameDescriptor.ROLE_CLIENT, clientId, user, password,
-            (int)url.connectionTtlMs()));
+            (int)url.connectionTtlMs(), failsOver() && brokers.useTopology()));
         try
         {
             // A broker that does not answer its HELLO within the TTL is as dead as one that stopped pinging (a stopped
@@ -1473,7 +1475,7 @@ public final class ClientConnection
         ClientException last = cause;
         while (!closing.get())
         {
-            for (final ConnectionUrl url : lostOneLast(brokers.inTryOrder(), from))
+            for (final ConnectionUrl url : lostOneLast(withTopology(brokers.inTryOrder()), from))
             {
                 if (closing.get())
                 {
@@ -1534,17 +1536,42 @@ public final class ClientConnection
     }
 
     /**
-     * @return the URLs with the one just lost moved to the end: the others are likelier to answer.
+     * @return the application's URLs, then the members the cluster announced that are not among them.
      */
-    private static List<ConnectionUrl> lostOneLast(final List<ConnectionUrl> order, final ConnectionUrl lost)
+    private List<ConnectionUrl> withTopology(final List<ConnectionUrl> order)
     {
-        if (order.size() < 2 || !order.contains(lost))
+        final List<ConnectionUrl> members = topology;
+        if (members.isEmpty())
         {
             return order;
         }
-        final List<ConnectionUrl> reordered = new ArrayList<>(order);
-        reordered.remove(lost);
-        reordered.add(lost);
+        final List<ConnectionUrl> all = new ArrayList<>(order);
+        for (final ConnectionUrl member : members)
+        {
+            if (all.stream().noneMatch(member::sameBroker))
+            {
+                all.add(member);
+            }
+        }
+        return all;
+    }
+
+    /**
+     * @return the URLs with the broker just lost moved to the end: the others are likelier to answer.
+     */
+    static List<ConnectionUrl> lostOneLast(final List<ConnectionUrl> order, final ConnectionUrl lost)
+    {
+        if (order.size() < 2)
+        {
+            return order;
+        }
+        final List<ConnectionUrl> reordered = new ArrayList<>(order.size());
+        final List<ConnectionUrl> last = new ArrayList<>(1);
+        for (final ConnectionUrl url : order)
+        {
+            (url.sameBroker(lost) ? last : reordered).add(url);
+        }
+        reordered.addAll(last);
         return reordered;
     }
 
@@ -1771,6 +1798,26 @@ public final class ClientConnection
                 throw new ProtocolException("broker answered with protocol version " + version);
             }
             on.handshake.complete(null);
+        }
+
+        @Override
+        public void onTopology(final String[] members)
+        {
+            final List<ConnectionUrl> urls = new ArrayList<>(members.length);
+            for (final String member : members)
+            {
+                try
+                {
+                    urls.add(on.url.at(member));
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    LOG.log(System.Logger.Level.WARNING, "broker " + on.url + " announced member '" + member +
+                        "', which is no broker address: " + ex.getMessage());
+                }
+            }
+            LOG.log(System.Logger.Level.DEBUG, "broker " + on.url + " says the cluster's live members are " + urls);
+            topology = List.copyOf(urls);
         }
 
         @Override

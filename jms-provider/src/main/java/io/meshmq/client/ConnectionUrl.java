@@ -191,6 +191,24 @@ public final class ConnectionUrl
         return port;
     }
 
+    /**
+     * @param member HOST:PORT of another broker, as a cluster announces its members.
+     * @return a URL of the same scheme and options for that broker.
+     * @throws IllegalArgumentException if the member is not HOST:PORT.
+     */
+    public ConnectionUrl at(final String member)
+    {
+        return parse(scheme + "://" + member, options);
+    }
+
+    /**
+     * @return true if both name the same broker (scheme, host and port; options aside).
+     */
+    public boolean sameBroker(final ConnectionUrl other)
+    {
+        return scheme.equals(other.scheme) && host.equalsIgnoreCase(other.host) && port == other.port;
+    }
+
     public String option(final String key)
     {
         return options.get(key);

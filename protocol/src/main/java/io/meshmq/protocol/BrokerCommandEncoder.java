@@ -23,15 +23,16 @@ public final class BrokerCommandEncoder
     public static WireWriter hello(final WireWriter out, final byte role, final String clientId, final String user,
         final String password)
     {
-        return hello(out, role, clientId, user, password, 0);
+        return hello(out, role, clientId, user, password, 0, false);
     }
 
     /**
      * @param connectionTtlMs how long the broker may hear nothing from this client before it takes it for dead (the
      *                        client pings more often); 0: never.
+     * @param wantsTopology   true for a client that fails over: a cluster member tells it its live members.
      */
     public static WireWriter hello(final WireWriter out, final byte role, final String clientId, final String user,
-        final String password, final int connectionTtlMs)
+        final String password, final int connectionTtlMs, final boolean wantsTopology)
     {
         out.reset().beginFrame(FrameType.HELLO)
             .writeInt(FrameDescriptor.MAGIC)
@@ -40,9 +41,13 @@ public final class BrokerCommandEncoder
             .writeString(clientId)
             .writeString(user)
             .writeString(password);
-        if (connectionTtlMs > 0)
+        if (connectionTtlMs > 0 || wantsTopology)
         {
             out.writeInt(connectionTtlMs);
+        }
+        if (wantsTopology)
+        {
+            out.writeBoolean(true);
         }
         return out.endFrame();
     }

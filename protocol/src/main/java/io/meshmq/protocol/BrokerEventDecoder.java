@@ -34,6 +34,11 @@ public final class BrokerEventDecoder
         void onFlow(byte destinationType, String destinationName, boolean blocked);
 
         void onPing(long token);
+
+        /**
+         * The live members of the broker's cluster, HOST:PORT where clients reach each, the broker's own first.
+         */
+        void onTopology(String[] members);
     }
 
     private BrokerEventDecoder()
@@ -74,8 +79,31 @@ public final class BrokerEventDecoder
                 break;
             case FrameType.PONG:
                 break;
+            case FrameType.TOPOLOGY:
+                handler.onTopology(readMembers(reader));
+                break;
             default:
                 throw new ProtocolException("unexpected frame " + FrameType.name(type) + " from broker");
         }
+    }
+
+    private static String[] readMembers(final WireReader reader)
+    {
+        final int count = reader.readInt();
+        if (count < 0 || count > reader.remaining() / Integer.BYTES)
+        {
+            throw new ProtocolException("TOPOLOGY has " + count + " members in " + reader.remaining() + " bytes");
+        }
+        final String[] members = new String[count];
+        for (int i = 0; i < count; i++)
+        {
+            members[i] = reader.readString();
+            if (members[i] == null || members[i].isEmpty())
+            {
+                throw new ProtocolException("TOPOLOGY member " + i + " is empty");
+            }
+        }
+        reader.requireEnd("TOPOLOGY");
+        return members;
     }
 }

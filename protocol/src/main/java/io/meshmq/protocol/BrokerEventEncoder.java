@@ -28,6 +28,19 @@ public final class BrokerEventEncoder
             .endFrame();
     }
 
+    /**
+     * @param members HOST:PORT of each live member of the cluster, the sending broker's first.
+     */
+    public static WireWriter topology(final WireWriter out, final java.util.List<String> members)
+    {
+        out.reset().beginFrame(FrameType.TOPOLOGY).writeInt(members.size());
+        for (final String member : members)
+        {
+            out.writeString(member);
+        }
+        return out.endFrame();
+    }
+
     public static WireWriter ok(final WireWriter out, final long correlationId)
     {
         return out.reset().beginFrame(FrameType.OK).writeLong(correlationId).endFrame();

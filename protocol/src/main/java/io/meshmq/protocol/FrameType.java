@@ -7,11 +7,15 @@ package io.meshmq.protocol;
  * <pre>
  * HELLO           c&gt;b  int magic, short version, byte role, string clientId, string user, string password,
  *                      optional int connectionTtlMs   (the broker closes a connection it hears nothing from for
- *                      that long; the client pings more often. Absent or 0: never)
+ *                      that long; the client pings more often. Absent or 0: never), optional boolean
+ *                      wantsTopology   (a client that fails over: a cluster member then sends TOPOLOGY)
  * HELLO_OK        b&gt;c  short version, long connectionId, string brokerName, string temporaryScope   (sent
  *                      once the client id, if any, is known to be unique; else ERROR with INVALID_CLIENT_ID and
  *                      the connection closes; temporaryScope is null outside a cluster, else it goes in the
  *                      names of the connection's temporary destinations, see {@link TemporaryNames})
+ * TOPOLOGY        b&gt;c  int count, count x string member   (HOST:PORT of each live member of the broker's
+ *                      cluster where clients reach it, the broker's own first; sent after HELLO_OK to a client
+ *                      that wants it and again whenever a member comes or goes; never outside a cluster)
  * ERROR           b&gt;c  long correlationId, int code, string message   (correlationId 0: connection level)
  * OK              b&gt;c  long correlationId
  * REPLY           b&gt;c  long correlationId, rest result   (a successful call that returns data)
@@ -81,6 +85,8 @@ package io.meshmq.protocol;
  * CLUSTER_MEMBERS any  int count, count x (string member, boolean active, boolean removed, long stamp,
  *                      string originNodeId)   (cluster connections defined at run time; sent after a join both
  *                      ways and on every change; the later stamp of a member wins)
+ * CLUSTER_CLIENTS b&gt;c  int clients   (how many applications are connected to the node; after the snapshot of
+ *                      bindings, and at the end of every batch that changed it)
  * CLUSTER_SEND    c&gt;b  long sequence, byte kind ({@link DestinationType}), string address, int queueCount,
  *                      queueCount x string queue (or subscription), rest message   (stores the message in
  *                      those queues of the receiving node; for a temporary destination, in it, or in every
@@ -101,6 +107,7 @@ public final class FrameType
     public static final byte GOODBYE = 7;
     public static final byte SET_CLIENT_ID = 8;
     public static final byte REPLY = 9;
+    public static final byte TOPOLOGY = 10;
     public static final byte CLOSE_SESSION = 11;
     public static final byte CREATE_CONSUMER = 20;
     public static final byte CLOSE_CONSUMER = 21;
@@ -128,6 +135,7 @@ public final class FrameType
     public static final byte CLUSTER_BINDING = 61;
     public static final byte CLUSTER_SEND = 62;
     public static final byte CLUSTER_MEMBERS = 63;
+    public static final byte CLUSTER_CLIENTS = 64;
 
     private FrameType()
     {
@@ -150,6 +158,7 @@ public final class FrameType
             case GOODBYE: return "GOODBYE";
             case SET_CLIENT_ID: return "SET_CLIENT_ID";
             case REPLY: return "REPLY";
+            case TOPOLOGY: return "TOPOLOGY";
             case CLOSE_SESSION: return "CLOSE_SESSION";
             case CREATE_CONSUMER: return "CREATE_CONSUMER";
             case CLOSE_CONSUMER: return "CLOSE_CONSUMER";
@@ -177,6 +186,7 @@ public final class FrameType
             case CLUSTER_BINDING: return "CLUSTER_BINDING";
             case CLUSTER_SEND: return "CLUSTER_SEND";
             case CLUSTER_MEMBERS: return "CLUSTER_MEMBERS";
+            case CLUSTER_CLIENTS: return "CLUSTER_CLIENTS";
             default: return "UNKNOWN(" + type + ")";
         }
     }

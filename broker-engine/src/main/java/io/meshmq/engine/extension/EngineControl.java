@@ -146,4 +146,14 @@ public interface EngineControl
      * @return false once the processor has seen the connection close.
      */
     boolean isOpen(ConnectionOutput output);
+
+    /**
+     * @return how many applications are connected (other nodes' cluster connections not counted).
+     */
+    int clients();
+
+    /**
+     * What {@link ProcessorExtension#clientTopology()} answers changed: the clients that fail over are told.
+     */
+    void topologyChanged();
 }

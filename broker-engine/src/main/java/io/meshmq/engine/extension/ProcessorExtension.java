@@ -115,6 +115,15 @@ public interface ProcessorExtension
     }
 
     /**
+     * @return HOST:PORT where clients reach each live member of this broker's cluster, this broker first; empty
+     * outside a cluster (or while this broker does not know where clients reach it).
+     */
+    default List<String> clientTopology()
+    {
+        return List.of();
+    }
+
+    /**
      * @return why clients may not use the name (it belongs to the extension), or null if they may.
      */
     default String refusal(final String name)

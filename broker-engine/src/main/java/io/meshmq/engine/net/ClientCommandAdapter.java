@@ -144,6 +144,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
         final String user = reader.readString();
         final String password = reader.readString();
         final int connectionTtlMs = reader.remaining() > 0 ? reader.readInt() : 0;
+        final boolean wantsTopology = reader.remaining() > 0 && reader.readBoolean();
         reader.requireEnd("HELLO");
         if (connectionTtlMs < 0)
         {
@@ -197,6 +198,8 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
         {
             e.user = authenticatedUser;
             e.clientId = clientId;
+            e.clusterRole = clusterRole;
+            e.wantsTopology = wantsTopology && !clusterRole;
         });
     }
 

@@ -14,16 +14,23 @@ final class ConnectionState
 {
     final ConnectionOutput output;
     final String user;
+    /** False for another node's cluster connection. */
+    final boolean client;
+    /** Told the cluster's live members whenever they change. */
+    final boolean wantsTopology;
     final Long2ObjectHashMap<ServerConsumer> consumers = new Long2ObjectHashMap<>();
     final List<String> temporaryQueues = new ArrayList<>();
     final List<String> temporaryTopics = new ArrayList<>();
     String clientId;
 
-    ConnectionState(final ConnectionOutput output, final String user, final String clientId)
+    ConnectionState(final ConnectionOutput output, final String user, final String clientId, final boolean client,
+        final boolean wantsTopology)
     {
         this.output = output;
         this.user = user;
         this.clientId = clientId;
+        this.client = client;
+        this.wantsTopology = wantsTopology;
     }
 
     long id()

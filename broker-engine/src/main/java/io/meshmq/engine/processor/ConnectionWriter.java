@@ -26,6 +26,11 @@ final class ConnectionWriter
         write(output, BrokerEventEncoder.helloOk(out, output.id(), brokerName, temporaryScope));
     }
 
+    void topology(final ConnectionOutput output, final List<String> members)
+    {
+        write(output, BrokerEventEncoder.topology(out, members));
+    }
+
     /**
      * Answers a call that returns nothing; nothing is sent for correlation id 0 (nobody waits).
      */

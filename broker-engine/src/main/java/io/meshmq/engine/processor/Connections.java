@@ -1,11 +1,13 @@
 package io.meshmq.engine.processor;
 
+import io.meshmq.engine.extension.ProcessorExtension;
 import io.meshmq.engine.ring.ConnectionOutput;
 import io.meshmq.engine.ring.EngineEvent;
 import io.meshmq.protocol.ErrorCode;
 import org.agrona.collections.Long2ObjectHashMap;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,12 +24,16 @@ final class Connections
     private final String brokerName;
     /** Told to clients in the handshake, for the names of their temporary destinations; null for none. */
     private final String temporaryScope;
+    /** Knows the cluster's live members, which clients that fail over are told of. */
+    private final ProcessorExtension extension;
+    private int clients;
 
-    Connections(final ConnectionWriter writer, final String brokerName, final String temporaryScope)
+    Connections(final ConnectionWriter writer, final String brokerName, final ProcessorExtension extension)
     {
         this.writer = writer;
         this.brokerName = brokerName;
-        this.temporaryScope = temporaryScope;
+        this.temporaryScope = extension.temporaryScope();
+        this.extension = extension;
     }
 
     /**
@@ -48,6 +54,33 @@ final class Connections
         return connections.size();
     }
 
+    /**
+     * @return the open connections of applications, not of other cluster nodes.
+     */
+    int clients()
+    {
+        return clients;
+    }
+
+    /**
+     * The cluster's live members changed: every client that wants to know is told.
+     */
+    void announceTopology()
+    {
+        final List<String> members = extension.clientTopology();
+        if (members.isEmpty())
+        {
+            return;
+        }
+        for (final ConnectionState connection : connections.values())
+        {
+            if (connection.wantsTopology)
+            {
+                writer.topology(connection.output, members);
+            }
+        }
+    }
+
     void onConnectionOpened(final EngineEvent event)
     {
         final ConnectionOutput output = event.connection;
@@ -58,13 +91,26 @@ final class Connections
             output.close();
             return;
         }
-        final ConnectionState connection = new ConnectionState(output, event.user, event.clientId);
+        final ConnectionState connection =
+            new ConnectionState(output, event.user, event.clientId, !event.clusterRole, event.wantsTopology);
         connections.put(output.id(), connection);
+        if (connection.client)
+        {
+            clients++;
+        }
         if (event.clientId != null)
         {
             connectionsByClientId.put(event.clientId, connection);
         }
         writer.helloOk(output, brokerName, temporaryScope);
+        if (connection.wantsTopology)
+        {
+            final List<String> members = extension.clientTopology();
+            if (!members.isEmpty())
+            {
+                writer.topology(output, members);
+            }
+        }
     }
 
     void onSetClientId(final EngineEvent event)
@@ -97,6 +143,10 @@ final class Connections
     ConnectionState remove(final long connectionId)
     {
         final ConnectionState connection = connections.remove(connectionId);
+        if (connection != null && connection.client)
+        {
+            clients--;
+        }
         if (connection != null && connection.clientId != null)
         {
             connectionsByClientId.remove(connection.clientId, connection);

@@ -97,7 +97,7 @@ public final class Processor implements EventHandler<EngineEvent>
             new ProcessorControl(context, now, destinations, durability, dispatcher, deadLetters, writer);
         this.extension = context.extension().apply(control);
         destinations.changes = extension::changed;
-        this.connections = new Connections(writer, context.brokerName(), extension.temporaryScope());
+        this.connections = new Connections(writer, context.brokerName(), extension);
         this.admission = new Admission(context, destinations, paging, extension, blocked, writer);
         this.consumers = new Consumers(context, now, connections, admission, destinations, durability, scheduled,
             dispatcher, deadLetters, writer, extension, this::heldByPreparedBranch);

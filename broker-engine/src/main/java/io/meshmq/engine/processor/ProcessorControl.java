@@ -200,4 +200,16 @@ final class ProcessorControl implements EngineControl
     {
         return connections.isOpen(output);
     }
+
+    @Override
+    public int clients()
+    {
+        return connections.clients();
+    }
+
+    @Override
+    public void topologyChanged()
+    {
+        connections.announceTopology();
+    }
 }

@@ -65,9 +65,14 @@ public final class EngineEvent
     /** CREATE_CONSUMER: {@link io.meshmq.protocol.ConsumerFlags}. */
     public byte consumerFlags;
     public String subscriptionName;
-    /** CONNECTION_OPENED: who the connection authenticated as, and its client id (or null). */
+    /**
+     * CONNECTION_OPENED: who the connection authenticated as, its client id (or null), whether it is another node's
+     * cluster connection, and whether it wants to hear of the cluster's members.
+     */
     public String user;
     public String clientId;
+    public boolean clusterRole;
+    public boolean wantsTopology;
     public byte[] message;
     /** ACK_BATCH, RELEASE and COMMIT: consumer ids, delivery ids and (RELEASE) redelivered flags. */
     public long[] consumerIds;
@@ -102,6 +107,8 @@ public final class EngineEvent
         subscriptionName = null;
         user = null;
         clientId = null;
+        clusterRole = false;
+        wantsTopology = false;
         message = null;
         consumerIds = null;
         deliveryIds = null;

@@ -105,6 +105,14 @@ public final class ClusterInput
     }
 
     /**
+     * How many applications are connected to another node.
+     */
+    public void clients(final String nodeId, final int clients)
+    {
+        publish(new ClusterCommand.Clients(nodeId, clients));
+    }
+
+    /**
      * The other node stored a forward (failure null), or refused it.
      */
     public void forwarded(final String nodeId, final long sequence, final String failure)

@@ -230,6 +230,9 @@ public final class CoreLink
                 case FrameType.CLUSTER_MEMBERS:
                     engine.members(ClusterFrameDecoder.members(reader));
                     break;
+                case FrameType.CLUSTER_CLIENTS:
+                    onClients();
+                    break;
                 case FrameType.OK:
                     if (remoteNodeId != null)
                     {
@@ -312,6 +315,17 @@ public final class CoreLink
                 throw new ProtocolException("CLUSTER_BINDING before the join was answered");
             }
             engine.binding(ClusterFrameDecoder.binding(reader, remoteNodeId));
+        }
+
+        private void onClients()
+        {
+            final int clients = reader.readInt();
+            reader.requireEnd("CLUSTER_CLIENTS");
+            if (remoteNodeId == null || clients < 0)
+            {
+                throw new ProtocolException("unexpected CLUSTER_CLIENTS " + clients + " on a cluster link");
+            }
+            engine.clients(remoteNodeId, clients);
         }
 
         private void onError(final ChannelHandlerContext ctx)

@@ -53,6 +53,8 @@ public final class Cluster implements ProcessorExtension
     private final Membership membership;
     private final Redistributor redistributor;
     private final Map<String, Long> refusalsLogged = new HashMap<>();
+    /** What clients were last told of the live members. */
+    private List<String> clientTopology = List.of();
 
     /**
      * @param identity who this node is in its cluster.
@@ -112,6 +114,39 @@ public final class Cluster implements ProcessorExtension
     public boolean isElsewhere(final byte type, final String name)
     {
         return router.temporaryOwner(type, name) != null;
+    }
+
+    /**
+     * @return this node (where it is reached, once known) and every node whose link is up: where clients may fail
+     * over to.
+     */
+    @Override
+    public List<String> clientTopology()
+    {
+        final List<String> members = new ArrayList<>();
+        final String self = identity.url().get();
+        if (self != null)
+        {
+            members.add(self);
+        }
+        for (final RemoteNode node : topology.nodes())
+        {
+            if (node.isUp() && node.url != null && !members.contains(node.url))
+            {
+                members.add(node.url);
+            }
+        }
+        return members;
+    }
+
+    private void topologyMayHaveChanged()
+    {
+        final List<String> members = clientTopology();
+        if (!members.equals(clientTopology))
+        {
+            clientTopology = members;
+            control.topologyChanged();
+        }
     }
 
     // ---- recovery -----------------------------------------------------------------------------------------
@@ -210,6 +245,14 @@ public final class Cluster implements ProcessorExtension
         {
             membership.merge(members.definitions());
         }
+        else if (command instanceof ClusterCommand.Clients clients)
+        {
+            final RemoteNode node = topology.node(clients.nodeId());
+            if (node != null)
+            {
+                node.clients = clients.clients();
+            }
+        }
         else
         {
             throw new IllegalStateException("not a cluster command: " + command);
@@ -232,6 +275,7 @@ public final class Cluster implements ProcessorExtension
             node.backlog() + " messages wait to cross it");
         node.bridge.up(up.link());
         membership.send(up.link());
+        topologyMayHaveChanged();
     }
 
     /**
@@ -255,6 +299,8 @@ public final class Cluster implements ProcessorExtension
         {
             binding.consumers = 0;
         }
+        node.clients = 0;
+        topologyMayHaveChanged();
     }
 
     /**
@@ -416,11 +462,13 @@ public final class Cluster implements ProcessorExtension
     private AdminTable statusTable()
     {
         final AdminTable table = new AdminTable("node", "id", "url", "state", "backlog", "forwarded", "bindings",
-            "consumers");
-        table.row(identity.nodeName() + " (this node)", identity.nodeId(), "", "cluster '" + identity.clusterName() +
-            "', " + peers.size() + " nodes joined it", 0L, 0L, (long)(control.queues().size() -
-            topology.nodes().size() + control.subscriptionCount()), 0L);
+            "consumers", "clients");
+        final String self = identity.url().get();
+        table.row(identity.nodeName() + " (this node)", identity.nodeId(), self == null ? "" : self, "cluster '" +
+            identity.clusterName() + "', " + peers.size() + " nodes joined it", 0L, 0L, (long)(control.queues().size() -
+            topology.nodes().size() + control.subscriptionCount()), 0L, (long)control.clients());
         final Set<String> shown = new HashSet<>();
+        shown.add(self);
         for (final RemoteNode node : topology.nodes())
         {
             shown.add(node.url);
@@ -430,14 +478,14 @@ public final class Cluster implements ProcessorExtension
                 consumers += binding.consumers;
             }
             table.row(node.name, node.id, node.url == null ? "" : node.url, node.state, node.backlog(),
-                node.bridge.forwarded(), (long)node.bindings.size(), consumers);
+                node.bridge.forwarded(), (long)node.bindings.size(), consumers, (long)node.clients);
         }
         // Members this node has not linked to yet: why not.
         for (final Map.Entry<String, String> member : identity.members().entrySet())
         {
             if (!shown.contains(member.getKey()) && !"this node".equals(member.getValue()))
             {
-                table.row("?", "", member.getKey(), member.getValue(), 0L, 0L, 0L, 0L);
+                table.row("?", "", member.getKey(), member.getValue(), 0L, 0L, 0L, 0L, 0L);
             }
         }
         return table;

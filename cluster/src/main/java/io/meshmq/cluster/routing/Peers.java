@@ -45,6 +45,8 @@ final class Peers
     private final WireWriter frame;
     private final Long2ObjectHashMap<Peer> peers = new Long2ObjectHashMap<>();
     private final Set<ServerQueue> changed = new LinkedHashSet<>();
+    /** The applications connected here, as the peers were last told. */
+    private int clientsAnnounced = -1;
 
     Peers(final EngineControl control, final WireWriter frame)
     {
@@ -109,6 +111,7 @@ final class Peers
             }
         }
         control.write(peer.output, ClusterFrameEncoder.bindingsEnd(frame));
+        control.write(peer.output, ClusterFrameEncoder.clients(frame, control.clients()));
     }
 
     /**
@@ -128,6 +131,7 @@ final class Peers
      */
     void announceChanges()
     {
+        announceClients();
         if (changed.isEmpty())
         {
             return;
@@ -140,6 +144,20 @@ final class Peers
             }
         }
         changed.clear();
+    }
+
+    private void announceClients()
+    {
+        final int clients = control.clients();
+        if (clients == clientsAnnounced || peers.isEmpty())
+        {
+            return;
+        }
+        clientsAnnounced = clients;
+        for (final Peer peer : peers.values())
+        {
+            control.write(peer.output, ClusterFrameEncoder.clients(frame, clients));
+        }
     }
 
     private static boolean isAnnounced(final ServerQueue queue)

@@ -14,6 +14,8 @@ final class RemoteNode
     String name;
     String url;
     String state = "down: not connected yet";
+    /** Applications connected to it, as it last said while its link was up. */
+    int clients;
     final Map<String, RemoteBinding> bindings = new HashMap<>();
     /** Its forward queue and link: messages for it wait there, in order, until it confirms it stored them. */
     final Bridge bridge;

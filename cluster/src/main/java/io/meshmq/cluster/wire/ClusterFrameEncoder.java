@@ -82,6 +82,14 @@ public final class ClusterFrameEncoder
     }
 
     /**
+     * How many applications are connected to this node.
+     */
+    public static WireWriter clients(final WireWriter out, final int clients)
+    {
+        return out.reset().beginFrame(FrameType.CLUSTER_CLIENTS).writeInt(clients).endFrame();
+    }
+
+    /**
      * The cluster connections defined at run time that this node knows.
      */
     public static WireWriter members(final WireWriter out, final Collection<MemberDefinition> definitions)

@@ -75,6 +75,14 @@ public sealed interface ClusterCommand extends ExtensionCommand
     }
 
     /**
+     * Another node stored messages that clients sent it again after failing over from this one: copies this node
+     * holds of them go.
+     */
+    record Resent(List<ResentMessage> messages) implements ClusterCommand
+    {
+    }
+
+    /**
      * How many applications are connected to another node.
      */
     record Clients(String nodeId, int clients) implements ClusterCommand

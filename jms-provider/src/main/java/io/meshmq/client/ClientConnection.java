@@ -466,12 +466,7 @@ public final class ClientConnection
         awaitRoom(destinationType, destinationName);
         if (sync)
         {
-            call("send to " + destinationName, OnLinkLost.RETRY, null, (out, correlationId) ->
-            {
-                final WireWriter writer = BrokerCommandEncoder.beginSend(out, correlationId, destinationType, destinationName);
-                encoder.encode(writer);
-                return writer.endFrame();
-            });
+            sendSync(destinationType, destinationName, encoder);
             return;
         }
         final Link on = awaitLink();
@@ -480,6 +475,42 @@ public final class ClientConnection
         writer.endFrame();
         awaitWritable(on);
         on.outbound.write(writer);
+    }
+
+    /**
+     * Sends and waits for the broker's answer; a send whose connection is lost first is sent again on the next,
+     * saying which cluster node it went to before (that node may have stored it).
+     */
+    private void sendSync(final byte destinationType, final String destinationName, final MessageEncoder encoder)
+        throws ClientException
+    {
+        Link on = awaitLink();
+        String previousScope = null;
+        while (true)
+        {
+            final String resentFrom = previousScope;
+            try
+            {
+                callOn(on, "send to " + destinationName, null, (out, correlationId) ->
+                {
+                    final WireWriter writer = resentFrom == null ?
+                        BrokerCommandEncoder.beginSend(out, correlationId, destinationType, destinationName) :
+                        BrokerCommandEncoder.beginResend(out, correlationId, destinationType, destinationName, resentFrom);
+                    encoder.encode(writer);
+                    return writer.endFrame();
+                });
+                return;
+            }
+            catch (final ClientException ex)
+            {
+                if (!lostWith(on, ex))
+                {
+                    throw ex;
+                }
+                previousScope = on.temporaryScope;
+                on = awaitLink();
+            }
+        }
     }
 
     /**
@@ -514,7 +545,7 @@ public final class ClientConnection
                     continue;
                 }
                 unconfirmed.put(correlationId, send);
-                on.outbound.write(encodeSend(correlationId, send));
+                on.outbound.write(encodeSend(correlationId, send, null));
             }
             break;
         }
@@ -535,10 +566,17 @@ public final class ClientConnection
         return answered;
     }
 
-    private static WireWriter encodeSend(final long correlationId, final UnconfirmedSend send)
+    /**
+     * @param previousScope the temporary scope of the cluster node it was sent to before, for a send made again after
+     *                      a failover; else null.
+     */
+    private static WireWriter encodeSend(final long correlationId, final UnconfirmedSend send, final String previousScope)
     {
-        return BrokerCommandEncoder.beginSend(writer(), correlationId, send.destinationType(), send.destinationName())
-            .writeRaw(send.message(), 0, send.message().length).endFrame();
+        final WireWriter out = previousScope == null ?
+            BrokerCommandEncoder.beginSend(writer(), correlationId, send.destinationType(), send.destinationName()) :
+            BrokerCommandEncoder.beginResend(writer(), correlationId, send.destinationType(), send.destinationName(),
+                previousScope);
+        return out.writeRaw(send.message(), 0, send.message().length).endFrame();
     }
 
     /**
@@ -1607,11 +1645,13 @@ public final class ClientConnection
                 consumer.onConnectionLost(ex);
             }
         }
+        final Link lost = lastLink;
+        final String previousScope = lost == null ? null : lost.temporaryScope;
         synchronized (unconfirmed)
         {
             for (final Map.Entry<Long, UnconfirmedSend> send : unconfirmed.entrySet())
             {
-                on.outbound.write(encodeSend(send.getKey(), send.getValue()));
+                on.outbound.write(encodeSend(send.getKey(), send.getValue(), previousScope));
             }
             publish(on);
             for (final Map.Entry<Long, UnconfirmedSend> send : unconfirmed.entrySet())

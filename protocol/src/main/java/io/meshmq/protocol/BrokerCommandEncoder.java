@@ -148,6 +148,18 @@ public final class BrokerCommandEncoder
     }
 
     /**
+     * Begins a {@link FrameType#RESEND}: a message sent again after a failover.
+     *
+     * @param previousScope the temporary scope of the cluster node the message was sent to before.
+     */
+    public static WireWriter beginResend(final WireWriter out, final long correlationId, final byte destinationType,
+        final String destinationName, final String previousScope)
+    {
+        return out.reset().beginFrame(FrameType.RESEND).writeLong(correlationId).writeByte(destinationType)
+            .writeString(destinationName).writeString(previousScope);
+    }
+
+    /**
      * @param frameType {@link FrameType#CREATE_TEMP} or {@link FrameType#DELETE_TEMP}.
      */
     public static WireWriter temporary(final WireWriter out, final byte frameType, final long correlationId,

@@ -89,11 +89,7 @@ public final class BrokerEventDecoder
 
     private static String[] readMembers(final WireReader reader)
     {
-        final int count = reader.readInt();
-        if (count < 0 || count > reader.remaining() / Integer.BYTES)
-        {
-            throw new ProtocolException("TOPOLOGY has " + count + " members in " + reader.remaining() + " bytes");
-        }
+        final int count = reader.readCount(Integer.BYTES);
         final String[] members = new String[count];
         for (int i = 0; i < count; i++)
         {

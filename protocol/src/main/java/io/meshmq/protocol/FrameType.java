@@ -46,6 +46,11 @@ package io.meshmq.protocol;
  *                      those listed were seen and count as delivered, the rest do not; the reply follows
  *                      every delivery sent before it)
  * SEND            c&gt;b  long correlationId, byte destinationType, string destinationName, rest message
+ * RESEND          c&gt;b  long correlationId, byte destinationType, string destinationName, string previousScope,
+ *                      rest message   (a persistent message sent again by a client that failed over before the
+ *                      broker it sent it to answered; previousScope is that broker's temporaryScope from
+ *                      HELLO_OK. Stored once, as SEND; a cluster member that stores it tells the previous node,
+ *                      which may hold a copy, with CLUSTER_RESENT)
  * CREATE_TEMP     c&gt;b  long correlationId, byte destinationType, string destinationName
  * DELETE_TEMP     c&gt;b  long correlationId, byte destinationType, string destinationName
  * COMMIT          c&gt;b  long correlationId, int sendCount, sendCount x (byte destinationType,
@@ -87,6 +92,12 @@ package io.meshmq.protocol;
  *                      ways and on every change; the later stamp of a member wins)
  * CLUSTER_CLIENTS b&gt;c  int clients   (how many applications are connected to the node; after the snapshot of
  *                      bindings, and at the end of every batch that changed it)
+ * CLUSTER_RESENT  c&gt;b  int count, count x (byte destinationType, string address, string messageId)   (messages
+ *                      clients sent again to the sending node after failing over from the receiving one, whose
+ *                      first send the receiving node may have stored before its answer was lost: it drops its
+ *                      copies of them that are not being delivered. Sent as soon as the link is up, before any
+ *                      CLUSTER_SEND, and at the end of each batch that stored such messages while it is up; no
+ *                      answer)
  * CLUSTER_SEND    c&gt;b  long sequence, byte kind ({@link DestinationType}), string address, int queueCount,
  *                      queueCount x string queue (or subscription), rest message   (stores the message in
  *                      those queues of the receiving node; for a temporary destination, in it, or in every
@@ -127,6 +138,7 @@ public final class FrameType
     public static final byte XA_FORGET = 36;
     public static final byte FLOW = 37;
     public static final byte DUPLICATE_CHECK = 38;
+    public static final byte RESEND = 39;
     public static final byte CREATE_TEMP = 40;
     public static final byte DELETE_TEMP = 41;
     public static final byte UNSUBSCRIBE = 42;
@@ -136,6 +148,7 @@ public final class FrameType
     public static final byte CLUSTER_SEND = 62;
     public static final byte CLUSTER_MEMBERS = 63;
     public static final byte CLUSTER_CLIENTS = 64;
+    public static final byte CLUSTER_RESENT = 65;
 
     private FrameType()
     {
@@ -178,6 +191,7 @@ public final class FrameType
             case XA_FORGET: return "XA_FORGET";
             case FLOW: return "FLOW";
             case DUPLICATE_CHECK: return "DUPLICATE_CHECK";
+            case RESEND: return "RESEND";
             case CREATE_TEMP: return "CREATE_TEMP";
             case DELETE_TEMP: return "DELETE_TEMP";
             case UNSUBSCRIBE: return "UNSUBSCRIBE";
@@ -187,6 +201,7 @@ public final class FrameType
             case CLUSTER_SEND: return "CLUSTER_SEND";
             case CLUSTER_MEMBERS: return "CLUSTER_MEMBERS";
             case CLUSTER_CLIENTS: return "CLUSTER_CLIENTS";
+            case CLUSTER_RESENT: return "CLUSTER_RESENT";
             default: return "UNKNOWN(" + type + ")";
         }
     }

@@ -97,6 +97,16 @@ public interface ProcessorExtension
     }
 
     /**
+     * A client that failed over sent a message again and it was stored here: the node it sent it to before may
+     * hold a copy too.
+     *
+     * @param previousScope that node's {@link #temporaryScope()}.
+     */
+    default void resent(final byte type, final String address, final String messageId, final String previousScope)
+    {
+    }
+
+    /**
      * A queue or subscription was made or deleted, or its consumers changed.
      */
     default void changed(final ServerQueue queue)

@@ -225,10 +225,12 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
         switch (type)
         {
             case FrameType.SEND:
+            case FrameType.RESEND:
             {
                 final long correlationId = reader.readLong();
                 final byte destinationType = readDestinationType();
                 final String name = readDestinationName();
+                final String previousScope = type == FrameType.RESEND ? reader.readRequiredString("previous scope") : null;
                 final byte[] message = reader.readRest();
                 messages.check(message);
                 final long seq = ring.next();
@@ -238,6 +240,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
                     e.destinationType = destinationType;
                     e.destinationName = name;
                     e.message = message;
+                    e.resentFrom = previousScope;
                 }
                 finally
                 {

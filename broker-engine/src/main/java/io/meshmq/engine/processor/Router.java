@@ -207,6 +207,10 @@ final class Router
         enqueue(routed);
         enqueue(copies);
         duplicates.stored(event.destinationType, event.destinationName, messageId);
+        if (event.resentFrom != null && messageId != null)
+        {
+            extension.resent(event.destinationType, event.destinationName, messageId, event.resentFrom);
+        }
         writer.confirm(durability, event.connection, event.correlationId, mark);
         admission.blockIfFull(connection, event.destinationType, event.destinationName, settings);
     }

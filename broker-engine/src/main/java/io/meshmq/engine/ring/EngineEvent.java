@@ -74,6 +74,8 @@ public final class EngineEvent
     public boolean clusterRole;
     public boolean wantsTopology;
     public byte[] message;
+    /** SEND: sent again by a client that failed over, the temporary scope of the node it was sent to before. */
+    public String resentFrom;
     /** ACK_BATCH, RELEASE and COMMIT: consumer ids, delivery ids and (RELEASE) redelivered flags. */
     public long[] consumerIds;
     public long[] deliveryIds;
@@ -108,6 +110,7 @@ public final class EngineEvent
         user = null;
         clientId = null;
         clusterRole = false;
+        resentFrom = null;
         wantsTopology = false;
         message = null;
         consumerIds = null;

@@ -52,6 +52,7 @@ public final class Cluster implements ProcessorExtension
     private final Receiver receiver;
     private final Membership membership;
     private final Redistributor redistributor;
+    private final Resends resends;
     private final Map<String, Long> refusalsLogged = new HashMap<>();
     /** What clients were last told of the live members. */
     private List<String> clientTopology = List.of();
@@ -68,7 +69,8 @@ public final class Cluster implements ProcessorExtension
         this.copies = new ForwardCopies(control, identity.incarnation());
         this.router = new Router(identity.nodeId(), topology, copies, roundRobin, control);
         this.peers = new Peers(control, frame);
-        this.receiver = new Receiver(control, peers);
+        this.resends = new Resends(control, topology, frame);
+        this.receiver = new Receiver(control, peers, resends);
         this.membership = new Membership(identity, control, topology, peers, frame);
         this.redistributor = new Redistributor(control, topology, copies, roundRobin);
     }
@@ -199,6 +201,21 @@ public final class Cluster implements ProcessorExtension
         router.route(type, name, message, publisherClientId, publisherConnectionId, into, copies);
     }
 
+    /**
+     * A client that failed over from another node sent a message again: that node hears of it, as soon as its link
+     * is up, and drops its copy.
+     */
+    @Override
+    public void resent(final byte type, final String address, final String messageId, final String previousScope)
+    {
+        final int dot = previousScope.lastIndexOf('.');
+        final String nodeId = dot > 0 ? previousScope.substring(0, dot) : previousScope;
+        if (!nodeId.equals(identity.nodeId()))
+        {
+            resends.resent(nodeId, type, address, messageId);
+        }
+    }
+
     @Override
     public void changed(final ServerQueue queue)
     {
@@ -245,6 +262,10 @@ public final class Cluster implements ProcessorExtension
         {
             membership.merge(members.definitions());
         }
+        else if (command instanceof ClusterCommand.Resent resent)
+        {
+            resends.dropCopies(resent.messages());
+        }
         else if (command instanceof ClusterCommand.Clients clients)
         {
             final RemoteNode node = topology.node(clients.nodeId());
@@ -271,6 +292,8 @@ public final class Cluster implements ProcessorExtension
         node.generation++;
         node.state = "up";
         node.bridge.target(RemoteNode.describe(node.name));
+        // Before anything crosses: the node drops its copies of messages clients sent here again.
+        resends.tell(node.id, up.link());
         LOG.log(System.Logger.Level.INFO, "cluster link to node '" + node.name + "' (" + node.url + ") is up; " +
             node.backlog() + " messages wait to cross it");
         node.bridge.up(up.link());
@@ -394,6 +417,7 @@ public final class Cluster implements ProcessorExtension
     public void onEndOfBatch()
     {
         peers.announceChanges();
+        resends.tellNodesUp();
     }
 
     /**

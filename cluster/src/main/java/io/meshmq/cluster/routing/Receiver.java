@@ -27,13 +27,15 @@ final class Receiver
 {
     private final EngineControl control;
     private final Peers peers;
+    private final Resends resends;
     /** How far each node's forwards are stored here, by node id. */
     private final Map<String, LinkPosition> positions = new HashMap<>();
 
-    Receiver(final EngineControl control, final Peers peers)
+    Receiver(final EngineControl control, final Peers peers, final Resends resends)
     {
         this.control = control;
         this.peers = peers;
+        this.resends = resends;
     }
 
     void restored(final LinkPosition position)
@@ -62,7 +64,10 @@ final class Receiver
             return;
         }
         final ServerMessage message = control.message(forward.message(), 0);
-        final List<MessageReference> references = references(forward, message);
+        // The node's copy of a message a client that left it sent here again: confirmed, as stored already.
+        final List<MessageReference> references =
+            resends.isFirstCopy(peer.nodeId, forward.kind(), forward.address(), forward.message()) ? List.of() :
+            references(forward, message);
         try
         {
             control.storeReceived(position, sequence, message, references);

@@ -2,6 +2,7 @@ package io.meshmq.cluster.wire;
 
 import io.meshmq.cluster.ClusterCommand;
 import io.meshmq.cluster.MemberDefinition;
+import io.meshmq.cluster.ResentMessage;
 import io.meshmq.engine.net.ExtensionFrames;
 import io.meshmq.engine.ring.ExtensionCommand;
 import io.meshmq.protocol.DestinationType;
@@ -18,7 +19,7 @@ import java.util.List;
 
 /**
  * Decodes every CLUSTER_* frame, into the commands the cluster's routing takes: those another node's link sends this
- * node's acceptor (CLUSTER_JOIN, CLUSTER_MEMBERS, CLUSTER_SEND; as the acceptor's {@link ExtensionFrames}), and those
+ * node's acceptor (CLUSTER_JOIN, CLUSTER_MEMBERS, CLUSTER_SEND, CLUSTER_RESENT; as the acceptor's {@link ExtensionFrames}), and those
  * a node sends back over a link this node opened (CLUSTER_BINDING, CLUSTER_MEMBERS). The pair of
  * {@link ClusterFrameEncoder}.
  * <p>
@@ -30,7 +31,7 @@ public final class ClusterFrameDecoder implements ExtensionFrames
     public boolean decodes(final byte frameType)
     {
         return frameType == FrameType.CLUSTER_JOIN || frameType == FrameType.CLUSTER_MEMBERS ||
-            frameType == FrameType.CLUSTER_SEND;
+            frameType == FrameType.CLUSTER_SEND || frameType == FrameType.CLUSTER_RESENT;
     }
 
     @Override
@@ -41,6 +42,7 @@ public final class ClusterFrameDecoder implements ExtensionFrames
             case FrameType.CLUSTER_JOIN: return join(reader);
             case FrameType.CLUSTER_MEMBERS: return new ClusterCommand.Members(members(reader));
             case FrameType.CLUSTER_SEND: return send(reader);
+            case FrameType.CLUSTER_RESENT: return new ClusterCommand.Resent(resent(reader));
             default: throw new ProtocolException("not a cluster frame: " + FrameType.name(frameType));
         }
     }
@@ -54,6 +56,23 @@ public final class ClusterFrameDecoder implements ExtensionFrames
         final String url = reader.readString();
         reader.requireEnd("CLUSTER_JOIN");
         return new ClusterCommand.Join(correlationId, cluster, nodeId, nodeName, url);
+    }
+
+    private static List<ResentMessage> resent(final WireReader reader)
+    {
+        final int count = reader.readCount(1 + 4 + 4);
+        final List<ResentMessage> messages = new ArrayList<>(count);
+        for (int i = 0; i < count; i++)
+        {
+            final byte type = reader.readByte();
+            if (!DestinationType.isValid(type))
+            {
+                throw new ProtocolException("CLUSTER_RESENT for unknown destination type " + type);
+            }
+            messages.add(new ResentMessage(type, destinationName(reader), reader.readRequiredString("message id")));
+        }
+        reader.requireEnd("CLUSTER_RESENT");
+        return messages;
     }
 
     private static ClusterCommand send(final WireReader reader)

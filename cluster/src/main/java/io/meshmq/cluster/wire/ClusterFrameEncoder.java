@@ -1,6 +1,7 @@
 package io.meshmq.cluster.wire;
 
 import io.meshmq.cluster.MemberDefinition;
+import io.meshmq.cluster.ResentMessage;
 import io.meshmq.protocol.BrokerEventEncoder;
 import io.meshmq.protocol.DestinationType;
 import io.meshmq.protocol.FrameType;
@@ -79,6 +80,19 @@ public final class ClusterFrameEncoder
     public static WireWriter bindingsEnd(final WireWriter out)
     {
         return out.reset().beginFrame(FrameType.CLUSTER_BINDING).writeByte(DestinationType.NONE).endFrame();
+    }
+
+    /**
+     * Messages clients sent this node again after failing over from the node the link goes to.
+     */
+    public static WireWriter resent(final WireWriter out, final Collection<ResentMessage> messages)
+    {
+        out.reset().beginFrame(FrameType.CLUSTER_RESENT).writeInt(messages.size());
+        for (final ResentMessage message : messages)
+        {
+            out.writeByte(message.type()).writeString(message.address()).writeString(message.messageId());
+        }
+        return out.endFrame();
     }
 
     /**

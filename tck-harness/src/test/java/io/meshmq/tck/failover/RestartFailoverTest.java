@@ -4,7 +4,6 @@ import io.meshmq.jms.FailoverEvent;
 import io.meshmq.jms.MeshConnection;
 import io.meshmq.jms.MeshConnectionFactory;
 import io.meshmq.tck.crash.BrokerProcess;
-import jakarta.jms.CompletionListener;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,7 +45,7 @@ class RestartFailoverTest
     @TempDir
     Path workDir;
 
-    private final List<Throwable> unexpected = new CopyOnWriteArrayList<>();
+    private final ClientThreads clients = new ClientThreads();
     private final AtomicBoolean producing = new AtomicBoolean(true);
     /** When the broker was last killed, and when a consumer that had failed over since first received a message. */
     private final AtomicLong killedAt = new AtomicLong();
@@ -63,7 +61,6 @@ class RestartFailoverTest
             "&maxRetryInterval=200";
         final Map<String, Set<Integer>> confirmed = new ConcurrentHashMap<>();
         final Map<String, Ledger> ledgers = new ConcurrentHashMap<>();
-        final List<Thread> threads = new ArrayList<>();
         try
         {
             for (final String mode : MODES)
@@ -71,23 +68,23 @@ class RestartFailoverTest
                 confirmed.put(mode, ConcurrentHashMap.newKeySet());
                 final Ledger ledger = new Ledger();
                 ledgers.put(mode, ledger);
-                threads.add(start("consumer-" + mode, () -> consume(url, mode, ledger)));
+                clients.start("consumer-" + mode, () -> consume(url, mode, ledger));
             }
             final AtomicInteger ids = new AtomicInteger();
-            threads.add(start("sync-producer", () -> produceSync(url, ids, confirmed)));
-            threads.add(start("async-producer", () -> produceAsync(url, ids, confirmed)));
+            clients.start("sync-producer", () -> produceSync(url, ids, confirmed));
+            clients.start("async-producer", () -> produceAsync(url, ids, confirmed));
 
             for (int restart = 1; restart <= RESTARTS; restart++)
             {
                 final int before = total(confirmed);
-                await("progress before kill " + restart, 60, () -> total(confirmed) >= before + 300 || !unexpected.isEmpty());
-                assertNoUnexpected();
+                await("progress before kill " + restart, 60, () -> total(confirmed) >= before + 300 || clients.anyFailed());
+                clients.assertNoneFailed();
                 firstAfterKill.set(0);
                 killedAt.set(System.nanoTime());
                 broker.kill();
                 broker = BrokerProcess.startNode(data, "crash", port);
                 await("a message received after restart " + restart, 60,
-                    () -> firstAfterKill.get() != 0 || !unexpected.isEmpty());
+                    () -> firstAfterKill.get() != 0 || clients.anyFailed());
                 System.out.printf("restart %d: the first message after failing over came %d ms after the kill%n",
                     restart, TimeUnit.NANOSECONDS.toMillis(firstAfterKill.get() - killedAt.get()));
             }
@@ -98,12 +95,12 @@ class RestartFailoverTest
                 {
                     if (!ledgers.get(mode).consumedIds().containsAll(confirmed.get(mode)))
                     {
-                        return !unexpected.isEmpty();
+                        return clients.anyFailed();
                     }
                 }
                 return true;
             });
-            assertNoUnexpected();
+            clients.assertNoneFailed();
             for (final String mode : MODES)
             {
                 ledgers.get(mode).assertNoneMissing(mode, confirmed.get(mode));
@@ -116,14 +113,10 @@ class RestartFailoverTest
         finally
         {
             producing.set(false);
-            for (final Thread thread : threads)
-            {
-                thread.interrupt();
-                thread.join(30_000);
-            }
+            clients.stop();
             broker.close();
         }
-        assertNoUnexpected();
+        clients.assertNoneFailed();
     }
 
     /**
@@ -299,22 +292,8 @@ class RestartFailoverTest
                 final int target = id % MODES.length;
                 final Message message = session.createTextMessage("async " + id);
                 message.setIntProperty("id", id);
-                producers[target].send(message, new CompletionListener()
-                {
-                    @Override
-                    public void onCompletion(final Message sent)
-                    {
-                        confirmed.get(MODES[target]).add(id);
-                        window.release();
-                    }
-
-                    @Override
-                    public void onException(final Message sent, final Exception ex)
-                    {
-                        unexpected.add(new AssertionError("async send " + id + " failed", ex));
-                        window.release();
-                    }
-                });
+                producers[target].send(message,
+                    clients.completion("async send " + id, window, () -> confirmed.get(MODES[target]).add(id)));
             }
             window.tryAcquire(100, 60, TimeUnit.SECONDS);
         }
@@ -329,44 +308,6 @@ class RestartFailoverTest
             producers[i].setDeliveryMode(DeliveryMode.PERSISTENT);
         }
         return producers;
-    }
-
-    @FunctionalInterface
-    private interface Work
-    {
-        void run() throws Exception;
-    }
-
-    private Thread start(final String name, final Work work)
-    {
-        final Thread thread = new Thread(() ->
-        {
-            try
-            {
-                work.run();
-            }
-            catch (final Throwable ex)
-            {
-                if (!Thread.currentThread().isInterrupted() || !(ex instanceof JMSException))
-                {
-                    unexpected.add(new AssertionError(name + " failed", ex));
-                }
-            }
-        }, name);
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
-    }
-
-    private void assertNoUnexpected()
-    {
-        if (!unexpected.isEmpty())
-        {
-            final AssertionError error = new AssertionError(unexpected.size() + " application call(s) failed; the first: " +
-                unexpected.get(0).getMessage(), unexpected.get(0));
-            unexpected.stream().skip(1).limit(5).forEach(error::addSuppressed);
-            throw error;
-        }
     }
 
     private static int total(final Map<String, Set<Integer>> confirmed)

@@ -1,0 +1,13 @@
+package io.meshmq.cluster;
+
+/**
+ * A message a client sent again to one node after failing over from another, before that other node's answer to the
+ * first send reached it: that node may hold a copy of it.
+ *
+ * @param type      the {@link io.meshmq.protocol.DestinationType} it was sent to.
+ * @param address   the queue or topic it was sent to.
+ * @param messageId its id, as its producer gave it.
+ */
+public record ResentMessage(byte type, String address, String messageId)
+{
+}

@@ -29,10 +29,12 @@ public sealed interface ClusterCommand extends ExtensionCommand
      *
      * @param sequence the forward's sequence number on the sending node, so a resend is stored once.
      * @param kind     the address's {@link io.meshmq.protocol.DestinationType}.
+     * @param moved    redistributed from a queue of the sending node, rather than routed as it was sent.
      * @param queues   the queues here that take it.
      * @param message  the encoded message.
      */
-    record Receive(long sequence, byte kind, String address, String[] queues, byte[] message) implements ClusterCommand
+    record Receive(long sequence, byte kind, boolean moved, String address, String[] queues, byte[] message)
+        implements ClusterCommand
     {
         /**
          * @return the sequence: the confirmation or refusal carries it.

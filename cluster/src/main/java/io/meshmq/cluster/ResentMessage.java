@@ -6,8 +6,8 @@ package io.meshmq.cluster;
  *
  * @param type      the {@link io.meshmq.protocol.DestinationType} it was sent to.
  * @param address   the queue or topic it was sent to.
- * @param messageId its id, as its producer gave it.
+ * @param duplicateId what duplicate detection knows it by (the application's duplicate id, else its message id).
  */
-public record ResentMessage(byte type, String address, String messageId)
+public record ResentMessage(byte type, String address, String duplicateId)
 {
 }

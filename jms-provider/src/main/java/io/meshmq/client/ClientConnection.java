@@ -10,6 +10,7 @@ import io.meshmq.protocol.ConsumerFlags;
 import io.meshmq.protocol.ErrorCode;
 import io.meshmq.protocol.FrameDescriptor;
 import io.meshmq.protocol.FrameType;
+import io.meshmq.protocol.MessageFields;
 import io.meshmq.protocol.MessageHeaderFlyweight;
 import io.meshmq.protocol.ProtocolException;
 import io.meshmq.protocol.WireReader;
@@ -721,7 +722,8 @@ public final class ClientConnection
     private void resolveInDoubt(final Link on, final List<PendingSend> sends, final ClientException lost)
         throws ClientException
     {
-        final String messageId = sends.isEmpty() ? null : new MessageHeaderFlyweight().wrap(sends.get(0).message()).messageId();
+        final String messageId = sends.isEmpty() ? null :
+            MessageFields.duplicateIdOf(new MessageHeaderFlyweight().wrap(sends.get(0).message()), sends.get(0).message());
         if (messageId == null)
         {
             throw new ClientException(ClientException.IN_DOUBT, "the connection to " + on.url + " was lost while the " +

@@ -98,12 +98,14 @@ package io.meshmq.protocol;
  *                      copies of them that are not being delivered. Sent as soon as the link is up, before any
  *                      CLUSTER_SEND, and at the end of each batch that stored such messages while it is up; no
  *                      answer)
- * CLUSTER_SEND    c&gt;b  long sequence, byte kind ({@link DestinationType}), string address, int queueCount,
- *                      queueCount x string queue (or subscription), rest message   (stores the message in
- *                      those queues of the receiving node; for a temporary destination, in it, or in every
- *                      subscription of it that takes the message; once: a sequence at or below the highest
- *                      stored from that node is a resend and is only confirmed. OK or ERROR with the sequence
- *                      as correlation id, OK once stored as SEND would be)
+ * CLUSTER_SEND    c&gt;b  long sequence, byte kind ({@link DestinationType}), boolean moved, string address,
+ *                      int queueCount, queueCount x string queue (or subscription), rest message   (stores the
+ *                      message in those queues of the receiving node; for a temporary destination, in it, or in
+ *                      every subscription of it that takes the message; once: a sequence at or below the highest
+ *                      stored from that node is a resend and is only confirmed. A message routed as it was sent
+ *                      (not moved by redistribution) that the receiving node's duplicate cache holds for the
+ *                      address is only confirmed too. OK or ERROR with the sequence as correlation id, OK once
+ *                      stored as SEND would be)
  * </pre>
  * The message encoding inside SEND and DELIVER is described by {@link MessageDescriptor}.
  */

@@ -7,7 +7,7 @@ package io.meshmq.protocol;
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +---------------+---------------+---------------+---------------+
- *  |   Body type   | Delivery mode |   Priority    |   Reserved    |
+ *  |   Body type   | Delivery mode |   Priority    |     Flags     |
  *  +---------------+---------------+---------------+---------------+
  *  |                     Timestamp (ms, 0 = none)                  |
  *  +---------------------------------------------------------------+
@@ -22,7 +22,7 @@ package io.meshmq.protocol;
  *  | body: the rest of the message, layout per body type           |
  *  +---------------------------------------------------------------+
  * </pre>
- * A destination whose type is {@link DestinationType#NONE} has no name field. Typed values are described
+ * Flags: {@link #FLAG_DUPLICATE_ID}; other bits are 0. A destination whose type is {@link DestinationType#NONE} has no name field. Typed values are described
  * by {@link TypedValueCodec}. Bodies: TEXT is a {@code string}; BYTES is raw bytes; MAP is an int count and
  * (string name, typed value) pairs; STREAM is typed values to the end; OBJECT is {@code bytes} of Java
  * serialization (-1 for a null object); MESSAGE has no body.
@@ -32,6 +32,7 @@ public final class MessageDescriptor
     public static final int BODY_TYPE_OFFSET = 0;
     public static final int DELIVERY_MODE_OFFSET = 1;
     public static final int PRIORITY_OFFSET = 2;
+    public static final int FLAGS_OFFSET = 3;
     public static final int TIMESTAMP_OFFSET = 4;
     public static final int EXPIRATION_OFFSET = 12;
     public static final int DELIVERY_TIME_OFFSET = 20;
@@ -51,6 +52,16 @@ public final class MessageDescriptor
     public static final byte CORRELATION_NONE = 0;
     public static final byte CORRELATION_STRING = 1;
     public static final byte CORRELATION_BYTES = 2;
+
+    /**
+     * The application gave the message a duplicate id of its own, in {@link #DUPLICATE_ID_PROPERTY} (or Artemis's
+     * {@link #ARTEMIS_DUPLICATE_ID_PROPERTY}): brokers detect duplicates by it instead of the message id, and read
+     * the properties for it only when this flag says it is there.
+     */
+    public static final byte FLAG_DUPLICATE_ID = 1;
+    public static final String DUPLICATE_ID_PROPERTY = "JMS_MeshMQ_DuplicateID";
+    /** Accepted too, so that applications written for Artemis keep their duplicate detection. */
+    public static final String ARTEMIS_DUPLICATE_ID_PROPERTY = "_AMQ_DUPL_ID";
 
     private MessageDescriptor()
     {

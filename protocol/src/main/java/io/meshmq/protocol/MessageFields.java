@@ -55,11 +55,12 @@ public final class MessageFields
     }
 
     /**
-     * Where a message was sent, and the id its producer gave it (null if none): what duplicate detection knows it by.
+     * Where a message was sent, and what duplicate detection knows it by: the duplicate id the application gave it,
+     * else the id its producer gave it, else null.
      *
      * @param destinationName null when the destination type is {@link DestinationType#NONE}.
      */
-    public record Address(String messageId, byte destinationType, String destinationName)
+    public record Address(String duplicateId, byte destinationType, String destinationName)
     {
     }
 
@@ -76,8 +77,51 @@ public final class MessageFields
         readCorrelationId(reader);
         reader.readString();
         final byte destinationType = reader.readByte();
-        return new Address(messageId, destinationType,
-            destinationType == DestinationType.NONE ? null : reader.readRequiredString("destination name"));
+        final String destinationName =
+            destinationType == DestinationType.NONE ? null : reader.readRequiredString("destination name");
+        final boolean ownId =
+            (encoded[MessageDescriptor.FLAGS_OFFSET] & MessageDescriptor.FLAG_DUPLICATE_ID) != 0;
+        return new Address(ownId ? applicationDuplicateId(reader) : messageId, destinationType, destinationName);
+    }
+
+    /**
+     * @param header wrapped around {@code encoded}.
+     * @return what duplicate detection knows the message by (see {@link Address#duplicateId()}); the properties are
+     * read only if the application set an id of its own.
+     */
+    public static String duplicateIdOf(final MessageHeaderFlyweight header, final byte[] encoded)
+    {
+        return header.hasDuplicateId() ? addressOf(encoded).duplicateId() : header.messageId();
+    }
+
+    /**
+     * @param reader positioned after the destination.
+     * @return the duplicate id the application set, bytes as hexadecimal.
+     * @throws ProtocolException if the flag says there is one and there is none.
+     */
+    private static String applicationDuplicateId(final WireReader reader)
+    {
+        skipDestination(reader);
+        final int count = reader.readCount(5);
+        for (int i = 0; i < count; i++)
+        {
+            final String name = reader.readRequiredString("property name");
+            final Object value = TypedValueCodec.read(reader);
+            if (MessageDescriptor.DUPLICATE_ID_PROPERTY.equals(name) ||
+                MessageDescriptor.ARTEMIS_DUPLICATE_ID_PROPERTY.equals(name))
+            {
+                if (value instanceof byte[] bytes)
+                {
+                    return org.agrona.BitUtil.toHex(bytes);
+                }
+                if (value != null)
+                {
+                    return value.toString();
+                }
+            }
+        }
+        throw new ProtocolException("message is flagged as having a duplicate id but has no " +
+            MessageDescriptor.DUPLICATE_ID_PROPERTY + " property");
     }
 
     /**

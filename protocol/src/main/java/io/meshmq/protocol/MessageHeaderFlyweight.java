@@ -83,6 +83,15 @@ public final class MessageHeaderFlyweight
         return buffer.getByte(offset + PRIORITY_OFFSET);
     }
 
+    /**
+     * @return true if the application gave the message a duplicate id of its own (read it with
+     * {@link MessageFields#addressOf}); else the message id is what duplicate detection knows it by.
+     */
+    public boolean hasDuplicateId()
+    {
+        return (buffer.getByte(offset + MessageDescriptor.FLAGS_OFFSET) & MessageDescriptor.FLAG_DUPLICATE_ID) != 0;
+    }
+
     public long timestamp()
     {
         return buffer.getLong(offset + TIMESTAMP_OFFSET, BYTE_ORDER);

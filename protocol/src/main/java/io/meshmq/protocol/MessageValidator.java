@@ -42,6 +42,11 @@ public final class MessageValidator
         try
         {
             walk(reader.wrap(view, 0, encoded.length));
+            if ((encoded[MessageDescriptor.FLAGS_OFFSET] & MessageDescriptor.FLAG_DUPLICATE_ID) != 0)
+            {
+                // Read now, on the I/O thread, so the processor never meets a message flagged without the id.
+                MessageFields.addressOf(encoded);
+            }
         }
         finally
         {
@@ -67,7 +72,12 @@ public final class MessageValidator
         {
             throw new ProtocolException("priority " + priority + " is not 0-" + MAX_PRIORITY);
         }
-        reader.skip(MessageDescriptor.FIXED_HEADER_LENGTH - 3);
+        final byte flags = reader.readByte();
+        if ((flags & ~MessageDescriptor.FLAG_DUPLICATE_ID) != 0)
+        {
+            throw new ProtocolException("unknown message flags 0x" + Integer.toHexString(flags & 0xff));
+        }
+        reader.skip(MessageDescriptor.FIXED_HEADER_LENGTH - 4);
         skipSized(reader, "message id");
         final byte correlationKind = reader.readByte();
         if (correlationKind == MessageDescriptor.CORRELATION_STRING || correlationKind == MessageDescriptor.CORRELATION_BYTES)

@@ -148,6 +148,16 @@ public interface EngineControl
     boolean isOpen(ConnectionOutput output);
 
     /**
+     * @return true if duplicate detection holds a message of this one's duplicate id as stored at the address.
+     */
+    boolean isStoredAlready(byte type, String address, byte[] message);
+
+    /**
+     * Duplicate detection remembers the message as stored at the address.
+     */
+    void rememberStored(byte type, String address, byte[] message);
+
+    /**
      * @return how many applications are connected (other nodes' cluster connections not counted).
      */
     int clients();

@@ -94,7 +94,7 @@ public final class Processor implements EventHandler<EngineEvent>
         final DeadLetters deadLetters = new DeadLetters(context.addressSettings(), destinations, durability);
         this.dispatcher = new Dispatcher(writer, deadLetters);
         final ProcessorControl control =
-            new ProcessorControl(context, now, destinations, durability, dispatcher, deadLetters, writer);
+            new ProcessorControl(context, now, destinations, durability, dispatcher, deadLetters, writer, duplicates);
         this.extension = context.extension().apply(control);
         destinations.changes = extension::changed;
         this.connections = new Connections(writer, context.brokerName(), extension);

@@ -2,6 +2,7 @@ package io.meshmq.engine.processor;
 
 import io.meshmq.engine.extension.EngineControl;
 import io.meshmq.engine.ring.ConnectionOutput;
+import io.meshmq.protocol.MessageFields;
 import io.meshmq.protocol.MessageHeaderFlyweight;
 import io.meshmq.protocol.WireWriter;
 
@@ -23,6 +24,7 @@ final class ProcessorControl implements EngineControl
     private final Dispatcher dispatcher;
     private final DeadLetters deadLetters;
     private final ConnectionWriter writer;
+    private final DuplicateIds duplicates;
     private final MessageHeaderFlyweight header = new MessageHeaderFlyweight();
     /** Set once the processor's parts are made: the extension is made before the router that depends on it. */
     Router router;
@@ -30,8 +32,9 @@ final class ProcessorControl implements EngineControl
 
     ProcessorControl(final ProcessorContext context, final CommandClock clock, final Destinations destinations,
         final Durability durability, final Dispatcher dispatcher, final DeadLetters deadLetters,
-        final ConnectionWriter writer)
+        final ConnectionWriter writer, final DuplicateIds duplicates)
     {
+        this.duplicates = duplicates;
         this.context = context;
         this.clock = clock;
         this.destinations = destinations;
@@ -199,6 +202,22 @@ final class ProcessorControl implements EngineControl
     public boolean isOpen(final ConnectionOutput output)
     {
         return connections.isOpen(output);
+    }
+
+    @Override
+    public boolean isStoredAlready(final byte type, final String address, final byte[] message)
+    {
+        return duplicates.isOn() &&
+            duplicates.isDuplicate(type, address, MessageFields.duplicateIdOf(header.wrap(message), message));
+    }
+
+    @Override
+    public void rememberStored(final byte type, final String address, final byte[] message)
+    {
+        if (duplicates.isOn())
+        {
+            duplicates.stored(type, address, MessageFields.duplicateIdOf(header.wrap(message), message));
+        }
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.meshmq.engine.journal.JournalWriteException;
 import io.meshmq.engine.ring.EngineEvent;
 import io.meshmq.protocol.DestinationType;
 import io.meshmq.protocol.ErrorCode;
+import io.meshmq.protocol.MessageFields;
 import io.meshmq.protocol.MessageHeaderFlyweight;
 
 import java.io.IOException;
@@ -153,7 +154,7 @@ final class Router
         }
         final long mark = durability.mark();
         final ServerMessage message = message(event.message, connection);
-        final String messageId = duplicates.isOn() ? header.messageId() : null;
+        final String messageId = duplicates.isOn() ? MessageFields.duplicateIdOf(header, event.message) : null;
         if (duplicates.isDuplicate(event.destinationType, event.destinationName, messageId))
         {
             // Sent again by a client that failed over and never heard it was stored: confirmed, not stored twice.
@@ -304,7 +305,8 @@ final class Router
         }
         for (int i = 0; duplicates.isOn() && i < event.sendTypes.length; i++)
         {
-            duplicates.stored(event.sendTypes[i], event.sendNames[i], header.wrap(event.sendMessages[i]).messageId());
+            duplicates.stored(event.sendTypes[i], event.sendNames[i],
+                MessageFields.duplicateIdOf(header.wrap(event.sendMessages[i]), event.sendMessages[i]));
         }
         writer.confirm(durability, event.connection, event.correlationId, mark);
         for (int i = 0; i < event.sendTypes.length; i++)

@@ -176,7 +176,7 @@ final class Bridge implements QueueDrain
             return false;
         }
         control.write(link, ClusterFrameEncoder.send(frame, forward.sequence(), forward.kind(), forward.address(),
-            forward.queues(), forward.original()));
+            forward.queues(), forward.moved(), forward.original()));
         inFlight.put(forward.sequence(), reference);
         return true;
     }

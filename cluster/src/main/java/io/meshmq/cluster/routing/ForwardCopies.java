@@ -26,7 +26,10 @@ final class ForwardCopies
     static final String ROUTE_PROPERTY = "JMS_MeshMQ_ClusterRoute";
     static final String SEQUENCE_PROPERTY = "JMS_MeshMQ_ClusterSequence";
     static final String PRIORITY_PROPERTY = "JMS_MeshMQ_ClusterPriority";
-    private static final Set<String> FORWARD_PROPERTIES = Set.of(ROUTE_PROPERTY, SEQUENCE_PROPERTY, PRIORITY_PROPERTY);
+    /** Present on a message redistributed from a queue here: the other node takes it even if it had one of its id. */
+    static final String MOVED_PROPERTY = "JMS_MeshMQ_ClusterMoved";
+    private static final Set<String> FORWARD_PROPERTIES =
+        Set.of(ROUTE_PROPERTY, SEQUENCE_PROPERTY, PRIORITY_PROPERTY, MOVED_PROPERTY);
     private static final int FORWARD_PRIORITY = 4;
     private static final int INCARNATION_SHIFT = 40;
 
@@ -35,9 +38,10 @@ final class ForwardCopies
      *
      * @param kind     the address's {@link io.meshmq.protocol.DestinationType}.
      * @param queues   the other node's queues that take it.
+     * @param moved    redistributed from a queue here, rather than routed there when it was sent.
      * @param original the message as it was sent here, its priority back.
      */
-    record Forward(long sequence, byte kind, String address, String[] queues, byte[] original)
+    record Forward(long sequence, byte kind, String address, String[] queues, boolean moved, byte[] original)
     {
     }
 
@@ -51,21 +55,26 @@ final class ForwardCopies
     }
 
     /**
+     * @param moved true for a message redistributed from a queue here (stored here before), false for one routed
+     *              there as it is sent.
      * @return a reference, in {@code forwardQueue}, to a copy of the message that carries its route and a new
      * sequence number.
      */
     MessageReference copy(final ServerMessage message, final ServerQueue forwardQueue, final byte type,
-        final String address, final List<String> queues)
+        final String address, final List<String> queues, final boolean moved)
     {
         final StringBuilder route = new StringBuilder().append((char)('0' + type)).append(address);
         for (final String queue : queues)
         {
             route.append('\u0000').append(queue);
         }
-        final byte[] encoded = message.fields().rewrite(message.encoded(), Map.of(
-            ROUTE_PROPERTY, route.toString(),
-            SEQUENCE_PROPERTY, ++nextSequence,
-            PRIORITY_PROPERTY, message.priority()), Set.of(), message.expiration(), FORWARD_PRIORITY);
+        final Map<String, Object> forward = moved ?
+            Map.of(ROUTE_PROPERTY, route.toString(), SEQUENCE_PROPERTY, ++nextSequence, PRIORITY_PROPERTY,
+                message.priority(), MOVED_PROPERTY, true) :
+            Map.of(ROUTE_PROPERTY, route.toString(), SEQUENCE_PROPERTY, ++nextSequence, PRIORITY_PROPERTY,
+                message.priority());
+        final byte[] encoded = message.fields().rewrite(message.encoded(), forward, Set.of(), message.expiration(),
+            FORWARD_PRIORITY);
         return forwardQueue.reference(control.message(encoded, message.originConnectionId()));
     }
 
@@ -79,12 +88,14 @@ final class ForwardCopies
             final long sequence = ((Number)copy.fields().property(SEQUENCE_PROPERTY)).longValue();
             final String route = (String)copy.fields().property(ROUTE_PROPERTY);
             final int priority = ((Number)copy.fields().property(PRIORITY_PROPERTY)).intValue();
+            final boolean moved = copy.fields().property(MOVED_PROPERTY) != null;
             final byte[] original = copy.fields().rewrite(copy.encoded(), Map.of(), FORWARD_PROPERTIES,
                 copy.expiration(), priority);
             final String[] parts = route.split("\u0000", -1);
             final String[] queues = new String[parts.length - 1];
             System.arraycopy(parts, 1, queues, 0, queues.length);
-            return new Forward(sequence, (byte)(parts[0].charAt(0) - '0'), parts[0].substring(1), queues, original);
+            return new Forward(sequence, (byte)(parts[0].charAt(0) - '0'), parts[0].substring(1), queues, moved,
+                original);
         }
         catch (final ProtocolException | ClassCastException | NullPointerException | IndexOutOfBoundsException ex)
         {

@@ -64,10 +64,12 @@ final class Receiver
             return;
         }
         final ServerMessage message = control.message(forward.message(), 0);
-        // The node's copy of a message a client that left it sent here again: confirmed, as stored already.
-        final List<MessageReference> references =
-            resends.isFirstCopy(peer.nodeId, forward.kind(), forward.address(), forward.message()) ? List.of() :
-            references(forward, message);
+        // Confirmed, not stored: the node's copy of a message a client that left it sent here again, or a message
+        // sent again whose duplicate id this node holds (one moved by redistribution is taken whatever its id).
+        final boolean storedAlready =
+            resends.isFirstCopy(peer.nodeId, forward.kind(), forward.address(), forward.message()) ||
+            !forward.moved() && control.isStoredAlready(forward.kind(), forward.address(), forward.message());
+        final List<MessageReference> references = storedAlready ? List.of() : references(forward, message);
         try
         {
             control.storeReceived(position, sequence, message, references);
@@ -81,6 +83,10 @@ final class Receiver
             return;
         }
         position.stored(sequence);
+        if (!references.isEmpty())
+        {
+            control.rememberStored(forward.kind(), forward.address(), forward.message());
+        }
         control.enqueue(references);
         control.confirm(output, sequence, mark);
     }

@@ -154,7 +154,7 @@ final class Redistributor
             {
                 final RemoteBinding target = roundRobin.next(queue.name(), candidates);
                 forwards.add(copies.copy(reference.message(), target.node.bridge.queue(), type, address,
-                    List.of(queue.name())));
+                    List.of(queue.name()), true));
                 moved.add(reference);
             }
             reference = queue.after(reference);

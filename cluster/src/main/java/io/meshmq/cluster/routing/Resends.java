@@ -108,7 +108,7 @@ final class Resends
         final String messageId;
         try
         {
-            messageId = MessageFields.addressOf(message).messageId();
+            messageId = MessageFields.addressOf(message).duplicateId();
         }
         catch (final ProtocolException ex)
         {
@@ -135,7 +135,7 @@ final class Resends
         final Set<ServerQueue> queues = new LinkedHashSet<>();
         for (final ResentMessage message : messages)
         {
-            wanted.add(new ResentMessage(kind(message.type()), message.address(), message.messageId()));
+            wanted.add(new ResentMessage(kind(message.type()), message.address(), message.duplicateId()));
             if (DestinationType.isTopic(message.type()))
             {
                 final TopicAddress topic = control.existingTopic(message.address());
@@ -192,7 +192,7 @@ final class Resends
         try
         {
             final MessageFields.Address address = MessageFields.addressOf(encoded);
-            return new ResentMessage(kind(address.destinationType()), address.destinationName(), address.messageId());
+            return new ResentMessage(kind(address.destinationType()), address.destinationName(), address.duplicateId());
         }
         catch (final ProtocolException ex)
         {

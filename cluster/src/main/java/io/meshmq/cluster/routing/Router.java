@@ -91,7 +91,7 @@ final class Router
         if (owner != null)
         {
             // The node whose connection made it has it, and nobody else: no balancing.
-            forwards.add(copies.copy(message, owner.bridge.queue(), type, name, List.of(name)));
+            forwards.add(copies.copy(message, owner.bridge.queue(), type, name, List.of(name), false));
             return;
         }
         final AddressSettings.LoadBalancing policy = control.settingsOf(name).loadBalancing();
@@ -135,7 +135,7 @@ final class Router
         }
         for (final Map.Entry<RemoteNode, List<String>> target : targets.entrySet())
         {
-            forwards.add(copies.copy(message, target.getKey().bridge.queue(), type, name, target.getValue()));
+            forwards.add(copies.copy(message, target.getKey().bridge.queue(), type, name, target.getValue(), false));
         }
     }
 

@@ -83,6 +83,7 @@ public final class ClusterFrameDecoder implements ExtensionFrames
         {
             throw new ProtocolException("CLUSTER_SEND for unknown destination type " + kind);
         }
+        final boolean moved = reader.readBoolean();
         final String address = destinationName(reader);
         final int count = reader.readCount(4);
         if (count == 0)
@@ -97,7 +98,7 @@ public final class ClusterFrameDecoder implements ExtensionFrames
         final byte[] message = reader.readRest();
         // Checked here, on the I/O thread, so a malformed message never reaches the processor.
         MessageValidator.validate(message);
-        return new ClusterCommand.Receive(sequence, kind, address, queues, message);
+        return new ClusterCommand.Receive(sequence, kind, moved, address, queues, message);
     }
 
     /**

@@ -90,7 +90,7 @@ public final class ClusterFrameEncoder
         out.reset().beginFrame(FrameType.CLUSTER_RESENT).writeInt(messages.size());
         for (final ResentMessage message : messages)
         {
-            out.writeByte(message.type()).writeString(message.address()).writeString(message.messageId());
+            out.writeByte(message.type()).writeString(message.address()).writeString(message.duplicateId());
         }
         return out.endFrame();
     }
@@ -122,13 +122,15 @@ public final class ClusterFrameEncoder
      *
      * @param kind   the address's {@link DestinationType}.
      * @param queues the other node's queues that take it.
+     * @param moved  redistributed from a queue of this node, rather than routed as it was sent.
      */
     public static WireWriter send(final WireWriter out, final long sequence, final byte kind, final String address,
-        final String[] queues, final byte[] message)
+        final String[] queues, final boolean moved, final byte[] message)
     {
         out.reset().beginFrame(FrameType.CLUSTER_SEND)
             .writeLong(sequence)
             .writeByte(kind)
+            .writeBoolean(moved)
             .writeString(address)
             .writeInt(queues.length);
         for (final String queue : queues)

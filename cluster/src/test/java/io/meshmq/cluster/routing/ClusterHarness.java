@@ -139,6 +139,7 @@ final class ClusterHarness
                 final WireReader r = frame.reader();
                 final long sequence = r.readLong();
                 final byte kind = r.readByte();
+                r.readBoolean();
                 final String address = r.readString();
                 final int count = r.readInt();
                 final List<String> queues = new ArrayList<>();
@@ -218,6 +219,17 @@ final class ClusterHarness
      */
     String send(final byte type, final String destination)
     {
+        return send(type, destination, null);
+    }
+
+    /**
+     * Sends as a client that failed over sends a message again.
+     *
+     * @param previousScope the temporary scope of the node it sent the message to before; null for a first send.
+     * @return its message id.
+     */
+    String send(final byte type, final String destination, final String previousScope)
+    {
         final String id = "ID:m" + ++messageCount;
         final byte[] message = message(id, type, destination);
         run(EngineEvent.SEND, client, e ->
@@ -225,6 +237,7 @@ final class ClusterHarness
             e.destinationType = type;
             e.destinationName = destination;
             e.message = message;
+            e.resentFrom = previousScope;
         });
         return id;
     }

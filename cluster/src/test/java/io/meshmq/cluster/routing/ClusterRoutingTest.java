@@ -1,6 +1,7 @@
 package io.meshmq.cluster.routing;
 
 import io.meshmq.cluster.ClusterCommand;
+import io.meshmq.cluster.ResentMessage;
 import io.meshmq.cluster.routing.ClusterHarness.FakeConnection;
 import io.meshmq.cluster.routing.ClusterHarness.Forward;
 import io.meshmq.engine.processor.AddressSettingsMatcher;
@@ -8,6 +9,7 @@ import io.meshmq.engine.ring.EngineEvent;
 import io.meshmq.protocol.DestinationType;
 import io.meshmq.protocol.FrameType;
 import io.meshmq.protocol.TemporaryNames;
+import io.meshmq.protocol.WireReader;
 import io.meshmq.selector.Selector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -205,7 +207,7 @@ class ClusterRoutingTest
         assertEquals(1, peer.frames(FrameType.REPLY).size(), "joined");
 
         final byte[] message = ClusterHarness.message("ID:from-b", DestinationType.QUEUE, "orders");
-        final ClusterCommand.Receive receive = new ClusterCommand.Receive(41, DestinationType.QUEUE, "orders",
+        final ClusterCommand.Receive receive = new ClusterCommand.Receive(41, DestinationType.QUEUE, false, "orders",
             new String[] {"orders"}, message);
         a.command(peer, receive);
         a.command(peer, receive);
@@ -216,11 +218,67 @@ class ClusterRoutingTest
     }
 
     @Test
+    void shouldNotStoreAForwardedMessageWhoseIdItHoldsUnlessTheMessageWasMovedHere()
+    {
+        final ClusterHarness a = node(null, null, null);
+        final FakeConnection peer = a.open();
+        a.command(peer, new ClusterCommand.Join(7, "test", ClusterHarness.OTHER, "b", "127.0.0.1:2"));
+        final byte[] message = ClusterHarness.message("ID:sent-twice", DestinationType.QUEUE, "orders");
+
+        a.command(peer, new ClusterCommand.Receive(1, DestinationType.QUEUE, false, "orders", new String[] {"orders"},
+            message));
+        a.command(peer, new ClusterCommand.Receive(2, DestinationType.QUEUE, false, "orders", new String[] {"orders"},
+            message));
+        assertEquals(1, a.processor.queueDepth("orders"), "a message sent twice with one id is stored once");
+        assertEquals(List.of(1L, 2L), peer.frames(FrameType.OK).stream().map(f -> f.reader().readLong()).toList(),
+            "both confirmed");
+
+        a.command(peer, new ClusterCommand.Receive(3, DestinationType.QUEUE, true, "orders", new String[] {"orders"},
+            message));
+        assertEquals(2, a.processor.queueDepth("orders"), "a message redistributed here is taken whatever its id");
+    }
+
+    @Test
+    void shouldTellTheNodeAClientLeftOfWhatItSentAgainBeforeForwardingAndNotStoreThatNodesCopy()
+    {
+        final ClusterHarness a = node(null, null, null);
+        final String id = a.send(DestinationType.QUEUE, "orders", ClusterHarness.OTHER + ".3");
+        final FakeConnection link = a.linkUp();
+        assertEquals(FrameType.CLUSTER_RESENT, link.sent.get(0).type(), "told first, before anything crosses");
+        final WireReader told = link.frames(FrameType.CLUSTER_RESENT).get(0).reader();
+        assertEquals(1, told.readInt());
+        assertEquals(DestinationType.QUEUE, told.readByte());
+        assertEquals("orders", told.readString());
+        assertEquals(id, told.readString());
+
+        final FakeConnection peer = a.open();
+        a.command(peer, new ClusterCommand.Join(7, "test", ClusterHarness.OTHER, "b", "127.0.0.1:2"));
+        a.command(peer, new ClusterCommand.Receive(1, DestinationType.QUEUE, true, "orders", new String[] {"orders"},
+            ClusterHarness.message(id, DestinationType.QUEUE, "orders")));
+        assertEquals(1, a.processor.queueDepth("orders"), "b's copy, forwarded before b heard, is not stored");
+        assertEquals(1, peer.frames(FrameType.OK).size(), "but confirmed");
+    }
+
+    @Test
+    void shouldDropItsCopiesOfWhatClientsThatLeftItSentAnotherNodeAgain()
+    {
+        final ClusterHarness a = node(null, null, null);
+        final String kept = a.send(DestinationType.QUEUE, "orders");
+        final String resentElsewhere = a.send(DestinationType.QUEUE, "orders");
+        final FakeConnection peer = a.open();
+        a.command(peer, new ClusterCommand.Join(7, "test", ClusterHarness.OTHER, "b", "127.0.0.1:2"));
+        a.command(peer, new ClusterCommand.Resent(List.of(
+            new ResentMessage(DestinationType.QUEUE, "orders", resentElsewhere),
+            new ResentMessage(DestinationType.QUEUE, "elsewhere", kept))));
+        assertEquals(1, a.processor.queueDepth("orders"), "only the copy of the message sent again is dropped");
+    }
+
+    @Test
     void shouldRefuseAForwardFromAConnectionThatNeverJoined()
     {
         final ClusterHarness a = node(null, null, null);
         final FakeConnection stranger = a.open();
-        a.command(stranger, new ClusterCommand.Receive(1, DestinationType.QUEUE, "orders", new String[] {"orders"},
+        a.command(stranger, new ClusterCommand.Receive(1, DestinationType.QUEUE, false, "orders", new String[] {"orders"},
             ClusterHarness.message("ID:x", DestinationType.QUEUE, "orders")));
         assertEquals(1, stranger.frames(FrameType.ERROR).size());
         assertEquals(-1, a.processor.queueDepth("orders"));

@@ -73,6 +73,15 @@ public class MeshMessage implements Message
     // ---- encoding --------------------------------------------------------------------------------------
 
     /**
+     * @return true if the application set a duplicate id of its own: brokers then detect duplicates by it.
+     */
+    private boolean hasDuplicateId()
+    {
+        return !properties.isEmpty() && (properties.get(MessageDescriptor.DUPLICATE_ID_PROPERTY) != null ||
+            properties.get(MessageDescriptor.ARTEMIS_DUPLICATE_ID_PROPERTY) != null);
+    }
+
+    /**
      * Appends this message in the layout of {@link MessageDescriptor}.
      */
     public final void encode(final WireWriter writer) throws JMSException
@@ -81,7 +90,7 @@ public class MeshMessage implements Message
         writer.writeByte(deliveryMode == DeliveryMode.NON_PERSISTENT ?
             MessageDescriptor.NON_PERSISTENT : MessageDescriptor.PERSISTENT);
         writer.writeByte((byte)priority);
-        writer.writeByte((byte)0);
+        writer.writeByte(hasDuplicateId() ? MessageDescriptor.FLAG_DUPLICATE_ID : 0);
         writer.writeLong(timestamp);
         writer.writeLong(expiration);
         writer.writeLong(deliveryTime);

@@ -68,7 +68,7 @@ public final class Cluster implements ProcessorExtension
         final RoundRobin roundRobin = new RoundRobin();
         this.copies = new ForwardCopies(control, identity.incarnation());
         this.router = new Router(identity.nodeId(), topology, copies, roundRobin, control);
-        this.peers = new Peers(control, frame);
+        this.peers = new Peers(control, frame, identity.nodeId());
         this.resends = new Resends(control, topology, frame);
         this.receiver = new Receiver(control, peers, resends);
         this.membership = new Membership(identity, control, topology, peers, frame);

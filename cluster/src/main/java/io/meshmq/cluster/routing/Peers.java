@@ -7,6 +7,7 @@ import io.meshmq.engine.processor.SubscriptionSpec;
 import io.meshmq.engine.processor.TopicAddress;
 import io.meshmq.engine.ring.ConnectionOutput;
 import io.meshmq.protocol.DestinationType;
+import io.meshmq.protocol.TemporaryNames;
 import io.meshmq.protocol.WireWriter;
 import org.agrona.collections.Long2ObjectHashMap;
 
@@ -43,15 +44,17 @@ final class Peers
 
     private final EngineControl control;
     private final WireWriter frame;
+    private final String nodeId;
     private final Long2ObjectHashMap<Peer> peers = new Long2ObjectHashMap<>();
     private final Set<ServerQueue> changed = new LinkedHashSet<>();
     /** The applications connected here, as the peers were last told. */
     private int clientsAnnounced = -1;
 
-    Peers(final EngineControl control, final WireWriter frame)
+    Peers(final EngineControl control, final WireWriter frame, final String nodeId)
     {
         this.control = control;
         this.frame = frame;
+        this.nodeId = nodeId;
     }
 
     /**
@@ -160,9 +163,18 @@ final class Peers
         }
     }
 
-    private static boolean isAnnounced(final ServerQueue queue)
+    /**
+     * @return true for queues and subscriptions, and for a temporary queue made here again by a connection that
+     * failed over from the node its name belongs to: other nodes send its messages here, not there.
+     */
+    private boolean isAnnounced(final ServerQueue queue)
     {
-        return !queue.isTemporary() && !Cluster.isReserved(queue.name());
+        if (queue.isTemporary())
+        {
+            final String owner = TemporaryNames.nodeOf(queue.name());
+            return queue.subscription() == null && owner != null && !owner.equals(nodeId);
+        }
+        return !Cluster.isReserved(queue.name());
     }
 
     private void announce(final Peer peer, final ServerQueue queue)

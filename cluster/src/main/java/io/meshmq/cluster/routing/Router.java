@@ -58,12 +58,26 @@ final class Router
     }
 
     /**
-     * @return the other node a temporary destination lives on, as its name says, if this node knows that node;
-     * else null (a destination of this node, or of no node it knows).
+     * @return the other node a temporary destination lives on, if this node knows that node; else null (a
+     * destination here, or of no node this one knows). That is the node its name says, unless its connection failed
+     * over and made it again on another node, which then announced it.
      */
     RemoteNode temporaryOwner(final byte type, final String name)
     {
-        if (type != DestinationType.TEMPORARY_QUEUE && type != DestinationType.TEMPORARY_TOPIC)
+        if (type == DestinationType.TEMPORARY_QUEUE)
+        {
+            final ServerQueue here = control.existingQueue(name);
+            if (here != null && here.isTemporary())
+            {
+                return null;
+            }
+            final List<RemoteBinding> movedTo = topology.bindings(DestinationType.QUEUE, name);
+            if (movedTo != null && !movedTo.isEmpty())
+            {
+                return movedTo.get(0).node;
+            }
+        }
+        else if (type != DestinationType.TEMPORARY_TOPIC)
         {
             return null;
         }

@@ -300,6 +300,19 @@ class ClusterRoutingTest
     }
 
     @Test
+    void shouldSendToATemporaryQueueWhereItWasMadeAgainAfterAFailover()
+    {
+        final ClusterHarness a = node(null, null, null);
+        // Named for a node that died; its connection failed over to b and made it again there.
+        final String name = TemporaryNames.name(DestinationType.TEMPORARY_QUEUE, "node-gone.2", 1, 1);
+        final FakeConnection link = a.linkUp(queueOfB(name, 1));
+        a.send(DestinationType.TEMPORARY_QUEUE, name);
+        final List<Forward> forwards = link.forwards();
+        assertEquals(1, forwards.size(), "sent to b, which announced it");
+        assertEquals(name, forwards.get(0).address());
+    }
+
+    @Test
     void shouldCopyATopicMessageToEverySubscriptionWithOneForwardPerNode()
     {
         final ClusterHarness a = node(null, null, null);

@@ -6,6 +6,7 @@ import io.meshmq.jms.MeshConnectionFactory;
 import io.meshmq.protocol.AdminTable;
 import io.meshmq.protocol.AdminVerbs;
 import io.meshmq.tck.failover.ClientThreads;
+import io.meshmq.tck.failover.RequestReply;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
@@ -13,6 +14,7 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
+import jakarta.jms.TemporaryQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -119,6 +121,36 @@ class MeshFailoverTest
             {
                 assertEquals(1, consumption.getValue().get(), "message " + consumption.getKey() + " was acknowledged " +
                     consumption.getValue() + " times: it was stored twice");
+            }
+        }
+    }
+
+    @Test
+    void shouldAnswerRequestsToATemporaryQueueMadeAgainOnAnotherNode() throws Exception
+    {
+        try (ClusterNodes nodes = ClusterNodes.start(dir, "mesh-temporary", 3))
+        {
+            nodes.awaitMesh();
+            try (Connection responder = new MeshConnectionFactory(nodes.url(2)).createConnection();
+                Connection requester = connect(nodes.url(0) + "?reconnectAttempts=-1&retryInterval=20",
+                    new AtomicBoolean()))
+            {
+                RequestReply.respond(responder.createSession(false, Session.AUTO_ACKNOWLEDGE), "requests", clients::failed);
+                responder.start();
+                nodes.awaitRemoteConsumers(0, 2, 1);
+                nodes.awaitRemoteConsumers(1, 2, 1);
+                requester.start();
+                final Session session = requester.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                final TemporaryQueue replyTo = session.createTemporaryQueue();
+                final MessageProducer requests = session.createProducer(session.createQueue("requests"));
+                final MessageConsumer answers = session.createConsumer(replyTo);
+                assertEquals("re: one", RequestReply.request(session, requests, answers, replyTo, "one", 15_000));
+                nodes.kill(0);
+                ClusterNodes.poll("the requester to fail over", 30_000, () -> failoverMs.size() == 1);
+                // The responder's node learns where the temporary queue is now as the requester's new node tells it.
+                assertEquals("re: two", RequestReply.request(session, requests, answers, replyTo, "two", 15_000));
+                assertEquals("re: three", RequestReply.request(session, requests, answers, replyTo, "three", 15_000));
+                clients.assertNoneFailed();
             }
         }
     }

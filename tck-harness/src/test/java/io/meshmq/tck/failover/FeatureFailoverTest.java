@@ -194,19 +194,9 @@ class FeatureFailoverTest
     {
         try (Connection responder = connect(); Connection requester = connect())
         {
-            final Session responding = responder.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            final MessageProducer replies = responding.createProducer(null);
-            responding.createConsumer(responding.createQueue("requests")).setMessageListener(request ->
+            RequestReply.respond(responder.createSession(false, Session.AUTO_ACKNOWLEDGE), "requests", failure ->
             {
-                try
-                {
-                    replies.send(request.getJMSReplyTo(), responding.createTextMessage(
-                        "re: " + ((TextMessage)request).getText()));
-                }
-                catch (final JMSException ex)
-                {
-                    throw new IllegalStateException(ex);
-                }
+                throw new IllegalStateException(failure);
             });
             responder.start();
             requester.start();
@@ -215,22 +205,11 @@ class FeatureFailoverTest
             final String name = replyTo.getQueueName();
             final MessageProducer requests = session.createProducer(session.createQueue("requests"));
             final MessageConsumer answers = session.createConsumer(replyTo);
-            assertEquals("re: one", request(session, requests, answers, replyTo, "one"));
+            assertEquals("re: one", RequestReply.request(session, requests, answers, replyTo, "one", WAIT_MS));
             restartUnder(responder, requester);
-            assertEquals("re: two", request(session, requests, answers, replyTo, "two"));
+            assertEquals("re: two", RequestReply.request(session, requests, answers, replyTo, "two", WAIT_MS));
             assertEquals(name, replyTo.getQueueName(), "the temporary queue kept its name");
         }
-    }
-
-    private static String request(final Session session, final MessageProducer requests, final MessageConsumer answers,
-        final TemporaryQueue replyTo, final String text) throws JMSException
-    {
-        final TextMessage request = session.createTextMessage(text);
-        request.setJMSReplyTo(replyTo);
-        requests.send(request);
-        final Message answer = answers.receive(WAIT_MS);
-        assertNotNull(answer, "an answer to '" + text + "'");
-        return ((TextMessage)answer).getText();
     }
 
     @Test

@@ -1,7 +1,9 @@
 package io.meshmq.engine.processor;
 
 import io.meshmq.protocol.DestinationType;
+import io.meshmq.protocol.MessageDescriptor;
 import io.meshmq.protocol.MessageFields;
+import io.meshmq.protocol.MessageHeaderFlyweight;
 import io.meshmq.protocol.ProtocolException;
 
 import java.util.HashMap;
@@ -29,6 +31,21 @@ final class DuplicateIds
     DuplicateIds(final int capacity)
     {
         this.capacity = capacity;
+    }
+
+    /**
+     * @param header wrapped around {@code encoded}.
+     * @return what a single send is known by for duplicate detection, or null if it is not checked: detection is
+     * off, or the message is non-persistent (never sent again by a client that fails over) and the application gave
+     * it no duplicate id of its own.
+     */
+    String idOf(final MessageHeaderFlyweight header, final byte[] encoded)
+    {
+        if (capacity == 0 || header.deliveryMode() != MessageDescriptor.PERSISTENT && !header.hasDuplicateId())
+        {
+            return null;
+        }
+        return MessageFields.duplicateIdOf(header, encoded);
     }
 
     /**

@@ -2,7 +2,6 @@ package io.meshmq.engine.processor;
 
 import io.meshmq.engine.extension.EngineControl;
 import io.meshmq.engine.ring.ConnectionOutput;
-import io.meshmq.protocol.MessageFields;
 import io.meshmq.protocol.MessageHeaderFlyweight;
 import io.meshmq.protocol.WireWriter;
 
@@ -207,17 +206,13 @@ final class ProcessorControl implements EngineControl
     @Override
     public boolean isStoredAlready(final byte type, final String address, final byte[] message)
     {
-        return duplicates.isOn() &&
-            duplicates.isDuplicate(type, address, MessageFields.duplicateIdOf(header.wrap(message), message));
+        return duplicates.isDuplicate(type, address, duplicates.idOf(header.wrap(message), message));
     }
 
     @Override
     public void rememberStored(final byte type, final String address, final byte[] message)
     {
-        if (duplicates.isOn())
-        {
-            duplicates.stored(type, address, MessageFields.duplicateIdOf(header.wrap(message), message));
-        }
+        duplicates.stored(type, address, duplicates.idOf(header.wrap(message), message));
     }
 
     @Override

@@ -154,7 +154,7 @@ final class Router
         }
         final long mark = durability.mark();
         final ServerMessage message = message(event.message, connection);
-        final String messageId = duplicates.isOn() ? MessageFields.duplicateIdOf(header, event.message) : null;
+        final String messageId = duplicates.idOf(header, event.message);
         if (duplicates.isDuplicate(event.destinationType, event.destinationName, messageId))
         {
             // Sent again by a client that failed over and never heard it was stored: confirmed, not stored twice.

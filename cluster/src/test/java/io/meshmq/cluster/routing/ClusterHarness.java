@@ -13,6 +13,7 @@ import io.meshmq.protocol.AdminVerbs;
 import io.meshmq.protocol.DestinationType;
 import io.meshmq.protocol.FrameType;
 import io.meshmq.protocol.MessageDescriptor;
+import io.meshmq.protocol.TypedValueCodec;
 import io.meshmq.protocol.MessageFields;
 import io.meshmq.protocol.WireReader;
 import io.meshmq.protocol.WireWriter;
@@ -242,16 +243,20 @@ final class ClusterHarness
         return id;
     }
 
+    /**
+     * @return a non-persistent text message (this harness has no journal) that carries its id as its application
+     * duplicate id too, so that duplicate detection, which skips non-persistent messages otherwise, applies.
+     */
     static byte[] message(final String id, final byte type, final String destination)
     {
-        return new WireWriter()
+        final WireWriter writer = new WireWriter()
             .writeByte(MessageDescriptor.BODY_TEXT).writeByte(MessageDescriptor.NON_PERSISTENT).writeByte((byte)4)
-            .writeByte((byte)0).writeLong(0).writeLong(0).writeLong(0)
+            .writeByte(MessageDescriptor.FLAG_DUPLICATE_ID).writeLong(0).writeLong(0).writeLong(0)
             .writeString(id).writeByte(MessageDescriptor.CORRELATION_NONE).writeString(null)
             .writeByte(type).writeString(destination).writeByte(DestinationType.NONE)
-            .writeInt(0)
-            .writeString("body of " + id)
-            .toByteArray();
+            .writeInt(1).writeString(MessageDescriptor.DUPLICATE_ID_PROPERTY);
+        TypedValueCodec.write(writer, id);
+        return writer.writeString("body of " + id).toByteArray();
     }
 
     void consume(final FakeConnection connection, final long consumerId, final String queue, final int credit)

@@ -44,7 +44,8 @@ public final class BrokerUnderTest implements AutoCloseable
     }
 
     /**
-     * @param kind "meshmq" or "artemis" (or "artemis-tuned": its journal buffer timeout set for this disk).
+     * @param kind "meshmq" (or "meshmq-no-dup-ids": duplicate detection off, for an A/B of its cost), or "artemis"
+     *             (or "artemis-tuned": its journal buffer timeout set for this disk).
      */
     public static BrokerUnderTest start(final String kind) throws IOException, InterruptedException
     {
@@ -61,9 +62,11 @@ public final class BrokerUnderTest implements AutoCloseable
         switch (kind)
         {
             case "meshmq":
+            case "meshmq-no-dup-ids":
             {
                 final Path config = data.resolveSibling(data.getFileName() + ".conf");
-                Files.writeString(config, "vm-id = none\n");
+                Files.writeString(config, "vm-id = none\n" +
+                    (kind.equals("meshmq-no-dup-ids") ? "duplicate-id-cache-size = 0\n" : ""));
                 command.addAll(List.of("io.meshmq.broker.Main", "run", "--config", config.toString(), "--name", "bench",
                     "--bind", "127.0.0.1:0", "--data", data.toString()));
                 break;
@@ -145,7 +148,7 @@ public final class BrokerUnderTest implements AutoCloseable
      */
     public ConnectionFactory connectionFactory()
     {
-        if (kind.equals("meshmq"))
+        if (kind.startsWith("meshmq"))
         {
             return new io.meshmq.jms.MeshConnectionFactory(url);
         }

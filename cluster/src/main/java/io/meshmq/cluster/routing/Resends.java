@@ -26,7 +26,9 @@ import java.util.Set;
  * that are not being delivered; a copy the first node forwards here before it heard is recognised and not stored.
  * <p>
  * Design note: only the node the client left is told, and only by the node that stored the resend, so a message that
- * moves on between other nodes later is never taken for a copy. A copy the first node forwarded to a third node
+ * moves on between other nodes later is never taken for a copy; and a forward from that node is taken for its copy only
+ * for {@link #FIRST_COPY_WINDOW_MS} after it was told (the time it takes to drop its copies), so the kept message, were
+ * it ever to come back here through that node, is stored. A copy the first node forwarded to a third node
  * before it died, or one it was delivering, stays: a duplicate the spec allows only as a redelivery, and the price
  * of having no replica (the replication issue removes it). What is remembered is bounded per node and kept in memory
  * only: a node that restarts before the node it was told of comes back forgets.
@@ -37,6 +39,8 @@ final class Resends
 {
     /** Resent messages remembered per node they were first sent to; older ones are forgotten first. */
     static final int CAPACITY = 10_000;
+    /** How long after a node was told a forward from it may still be its copy, sent before it heard. */
+    static final long FIRST_COPY_WINDOW_MS = 30_000;
     private static final System.Logger LOG = System.getLogger(Resends.class.getName());
 
     private final EngineControl control;
@@ -46,6 +50,8 @@ final class Resends
     private final Map<String, LinkedHashSet<ResentMessage>> untold = new HashMap<>();
     /** By node id: resent messages whose first copy that node may still forward here. */
     private final Map<String, LinkedHashSet<ResentMessage>> expected = new HashMap<>();
+    /** By node id: when it was last told. */
+    private final Map<String, Long> toldAtMs = new HashMap<>();
 
     Resends(final EngineControl control, final Topology topology, final WireWriter frame)
     {
@@ -91,6 +97,7 @@ final class Resends
         if (messages != null)
         {
             control.write(link, ClusterFrameEncoder.resent(frame, messages));
+            toldAtMs.put(nodeId, control.nowMs());
         }
     }
 
@@ -103,6 +110,14 @@ final class Resends
         final LinkedHashSet<ResentMessage> messages = expected.get(nodeId);
         if (messages == null)
         {
+            return false;
+        }
+        final Long toldAt = toldAtMs.get(nodeId);
+        if (toldAt != null && control.nowMs() - toldAt > FIRST_COPY_WINDOW_MS && !untold.containsKey(nodeId))
+        {
+            // It dropped its copies long ago: what it forwards now is no copy.
+            expected.remove(nodeId);
+            toldAtMs.remove(nodeId);
             return false;
         }
         final String messageId;

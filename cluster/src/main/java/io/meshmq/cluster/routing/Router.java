@@ -64,25 +64,35 @@ final class Router
      */
     RemoteNode temporaryOwner(final byte type, final String name)
     {
-        if (type == DestinationType.TEMPORARY_QUEUE)
-        {
-            final ServerQueue here = control.existingQueue(name);
-            if (here != null && here.isTemporary())
-            {
-                return null;
-            }
-            final List<RemoteBinding> movedTo = topology.bindings(DestinationType.QUEUE, name);
-            if (movedTo != null && !movedTo.isEmpty())
-            {
-                return movedTo.get(0).node;
-            }
-        }
-        else if (type != DestinationType.TEMPORARY_TOPIC)
+        final boolean queue = type == DestinationType.TEMPORARY_QUEUE;
+        if (!queue && type != DestinationType.TEMPORARY_TOPIC)
         {
             return null;
         }
+        if (queue ? isTemporaryQueueHere(name) : isTemporaryTopicHere(name))
+        {
+            return null;
+        }
+        // Its connection's node announces it: a temporary queue made there again, or a temporary topic's subscribers.
+        final List<RemoteBinding> there = topology.bindings(queue ? DestinationType.QUEUE : DestinationType.TOPIC, name);
+        if (there != null && !there.isEmpty())
+        {
+            return there.get(0).node;
+        }
         final String owner = TemporaryNames.nodeOf(name);
         return owner == null || owner.equals(nodeId) ? null : topology.node(owner);
+    }
+
+    private boolean isTemporaryQueueHere(final String name)
+    {
+        final ServerQueue here = control.existingQueue(name);
+        return here != null && here.isTemporary();
+    }
+
+    private boolean isTemporaryTopicHere(final String name)
+    {
+        final TopicAddress here = control.existingTopic(name);
+        return here != null && here.isTemporary();
     }
 
     /**

@@ -260,6 +260,21 @@ class ClusterRoutingTest
     }
 
     @Test
+    void shouldTakeAMessageOfAResentIdFromTheNodeItLeftOnceThatNodeHadTimeToDropItsCopy()
+    {
+        final ClusterHarness a = node(null, null, null);
+        final String id = a.send(DestinationType.QUEUE, "orders", ClusterHarness.OTHER + ".3");
+        a.linkUp();
+        a.nowMs.addAndGet(Resends.FIRST_COPY_WINDOW_MS + 1);
+        final FakeConnection peer = a.open();
+        a.command(peer, new ClusterCommand.Join(7, "test", ClusterHarness.OTHER, "b", "127.0.0.1:2"));
+        // The message kept here went on to b (redistributed) and comes back: it is no copy any more.
+        a.command(peer, new ClusterCommand.Receive(1, DestinationType.QUEUE, true, "orders", new String[] {"orders"},
+            ClusterHarness.message(id, DestinationType.QUEUE, "orders")));
+        assertEquals(2, a.processor.queueDepth("orders"));
+    }
+
+    @Test
     void shouldDropItsCopiesOfWhatClientsThatLeftItSentAnotherNodeAgain()
     {
         final ClusterHarness a = node(null, null, null);

@@ -15,6 +15,7 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TemporaryQueue;
+import jakarta.jms.TemporaryTopic;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -126,7 +127,7 @@ class MeshFailoverTest
     }
 
     @Test
-    void shouldAnswerRequestsToATemporaryQueueMadeAgainOnAnotherNode() throws Exception
+    void shouldAnswerRequestsToTemporaryDestinationsMadeAgainOnAnotherNode() throws Exception
     {
         try (ClusterNodes nodes = ClusterNodes.start(dir, "mesh-temporary", 3))
         {
@@ -144,12 +145,16 @@ class MeshFailoverTest
                 final TemporaryQueue replyTo = session.createTemporaryQueue();
                 final MessageProducer requests = session.createProducer(session.createQueue("requests"));
                 final MessageConsumer answers = session.createConsumer(replyTo);
+                final TemporaryTopic replyTopic = session.createTemporaryTopic();
+                final MessageConsumer topicAnswers = session.createConsumer(replyTopic);
                 assertEquals("re: one", RequestReply.request(session, requests, answers, replyTo, "one", 15_000));
+                assertEquals("re: uno", RequestReply.request(session, requests, topicAnswers, replyTopic, "uno", 15_000));
                 nodes.kill(0);
                 ClusterNodes.poll("the requester to fail over", 30_000, () -> failoverMs.size() == 1);
                 // The responder's node learns where the temporary queue is now as the requester's new node tells it.
                 assertEquals("re: two", RequestReply.request(session, requests, answers, replyTo, "two", 15_000));
                 assertEquals("re: three", RequestReply.request(session, requests, answers, replyTo, "three", 15_000));
+                assertEquals("re: due", RequestReply.request(session, requests, topicAnswers, replyTopic, "due", 15_000));
                 clients.assertNoneFailed();
             }
         }

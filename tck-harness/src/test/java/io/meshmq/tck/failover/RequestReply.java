@@ -1,11 +1,11 @@
 package io.meshmq.tck.failover;
 
+import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
-import jakarta.jms.TemporaryQueue;
 import jakarta.jms.TextMessage;
 
 import java.util.function.Consumer;
@@ -48,7 +48,7 @@ public final class RequestReply
      * @return the answer's text.
      */
     public static String request(final Session session, final MessageProducer requests, final MessageConsumer answers,
-        final TemporaryQueue replyTo, final String text, final long timeoutMs) throws JMSException
+        final Destination replyTo, final String text, final long timeoutMs) throws JMSException
     {
         final TextMessage request = session.createTextMessage(text);
         request.setJMSReplyTo(replyTo);

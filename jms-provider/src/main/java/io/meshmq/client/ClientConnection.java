@@ -1599,7 +1599,7 @@ public final class ClientConnection
     /**
      * @return the URLs with the broker just lost moved to the end: the others are likelier to answer.
      */
-    static List<ConnectionUrl> lostOneLast(final List<ConnectionUrl> order, final ConnectionUrl lost)
+    private static List<ConnectionUrl> lostOneLast(final List<ConnectionUrl> order, final ConnectionUrl lost)
     {
         if (order.size() < 2)
         {

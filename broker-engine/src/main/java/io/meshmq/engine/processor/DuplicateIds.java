@@ -14,8 +14,9 @@ import java.util.Map;
  * Duplicate detection: the ids of the last messages stored per address (a queue, or a topic), so that a send made
  * again by a client that failed over (its first answer lost with the connection) is confirmed without being stored
  * twice, and a message an application sends twice with the same duplicate id of its own is stored once. A message is
- * known by that id if it has one, else by the id its producer gave it. The cache is rebuilt at start-up from the messages the
- * journal holds, consumed ones included, so it survives a restart for as long as their records are kept.
+ * known by that id if it has one, else by the id its producer gave it. The cache is rebuilt at start-up from the
+ * messages the journal holds, consumed ones included, so it survives a restart for as long as their records are
+ * kept.
  * <p>
  * Not thread safe: processor thread only.
  */

@@ -264,7 +264,10 @@ public final class Cluster implements ProcessorExtension
         }
         else if (command instanceof ClusterCommand.Resent resent)
         {
-            resends.dropCopies(resent.messages());
+            if (peers.get(connection.id()) != null)
+            {
+                resends.dropCopies(resent.messages());
+            }
         }
         else if (command instanceof ClusterCommand.Clients clients)
         {

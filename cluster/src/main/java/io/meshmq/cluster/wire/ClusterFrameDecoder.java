@@ -19,7 +19,8 @@ import java.util.List;
 
 /**
  * Decodes every CLUSTER_* frame, into the commands the cluster's routing takes: those another node's link sends this
- * node's acceptor (CLUSTER_JOIN, CLUSTER_MEMBERS, CLUSTER_SEND, CLUSTER_RESENT; as the acceptor's {@link ExtensionFrames}), and those
+ * node's acceptor (CLUSTER_JOIN, CLUSTER_MEMBERS, CLUSTER_SEND, CLUSTER_RESENT; as the acceptor's
+ * {@link ExtensionFrames}), and those
  * a node sends back over a link this node opened (CLUSTER_BINDING, CLUSTER_MEMBERS). The pair of
  * {@link ClusterFrameEncoder}.
  * <p>

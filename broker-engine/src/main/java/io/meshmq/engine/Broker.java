@@ -164,8 +164,9 @@ public final class Broker implements AutoCloseable
         }
         catch (final JournalCorruptException ex)
         {
-            throw new BrokerStartException(ex.getMessage() + ". Nothing was changed. To start anyway and lose the " +
-                "records after that point, set journal.skip-corrupt = true (or move the file away).", ex);
+            throw new BrokerStartException(ex.offset() < 0 ? ex.getMessage() + ". Nothing was changed." :
+                ex.getMessage() + ". Nothing was changed. To start anyway and lose the records after that point, set " +
+                "journal.skip-corrupt = true (or move the file away).", ex);
         }
         catch (final IOException | JournalWriteException ex)
         {

@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.zip.CRC32C;
 
 import static io.meshmq.engine.journal.JournalRecordDescriptor.*;
@@ -63,6 +64,8 @@ public final class Journal implements JournalLog
     private final boolean skipCorrupt;
     private final FileOpener opener;
     private final TreeMap<Long, JournalSegment> segments = new TreeMap<>();
+    /** Segments recovery skipped for a bad header: kept, and listed. */
+    private final TreeSet<Long> unreadable = new TreeSet<>();
     private final List<JournalSegment> unforced = new ArrayList<>();
     /** Entries placed in records not yet written: if the write fails they are not journaled after all. */
     private final List<JournalEntry> placedSinceWrite = new ArrayList<>();
@@ -129,7 +132,7 @@ public final class Journal implements JournalLog
         recovered = true;
         final List<Path> files = segmentFiles();
         long records = 0;
-        long dropped = 0;
+        long dropped = checkSegmentList(files);
         for (int i = 0; i < files.size(); i++)
         {
             final Path file = files.get(i);
@@ -155,6 +158,7 @@ public final class Journal implements JournalLog
                 }
                 LOG.log(System.Logger.Level.ERROR, "journal: skipping " + file + ": " + headerProblem);
                 dropped += size;
+                unreadable.add(sequence);
                 continue;
             }
             final JournalSegment segment = new JournalSegment(sequence, file, Math.max(segmentSize, size), null, 0);
@@ -204,6 +208,7 @@ public final class Journal implements JournalLog
             segment.writePosition = position;
             segment.sealed = true;
         }
+        SegmentList.write(directory, listed());
         if (!segments.isEmpty())
         {
             final JournalSegment newest = segments.lastEntry().getValue();
@@ -236,6 +241,78 @@ public final class Journal implements JournalLog
             writeFully(channel, zeros, position);
             position += zeros.limit();
         }
+    }
+
+    /**
+     * Compares the segment files with the list the journal kept of them: a listed segment that is missing loses its
+     * records (start-up is refused, naming it, unless corruption is skipped); a file not listed is a segment whose
+     * deletion a crash interrupted (older than the newest listed: it is dead, and goes) or whose making it
+     * interrupted (newer: it holds nothing confirmed, and is read as the newest). The files left are in {@code files}.
+     *
+     * @return bytes of segments missing (counted as dropped when skipped).
+     */
+    private long checkSegmentList(final List<Path> files) throws IOException, JournalCorruptException
+    {
+        final TreeSet<Long> listed = SegmentList.read(directory);
+        if (listed == null)
+        {
+            if (!files.isEmpty())
+            {
+                LOG.log(System.Logger.Level.INFO, "journal: " + directory + " has no list of its segments yet (written " +
+                    "by an older broker); listing the " + files.size() + " there now");
+            }
+            return 0;
+        }
+        final TreeSet<Long> present = new TreeSet<>();
+        for (final java.util.Iterator<Path> it = files.iterator(); it.hasNext(); )
+        {
+            final Path file = it.next();
+            final long sequence = sequenceOf(file);
+            if (!listed.contains(sequence) && !listed.isEmpty() && sequence < listed.last())
+            {
+                LOG.log(System.Logger.Level.INFO, "journal: removing " + file + ", a segment whose deletion a crash " +
+                    "interrupted (it holds nothing live)");
+                Files.delete(file);
+                it.remove();
+                continue;
+            }
+            present.add(sequence);
+        }
+        long missing = 0;
+        for (final long sequence : listed)
+        {
+            if (present.contains(sequence))
+            {
+                continue;
+            }
+            final Path file = segmentPath(sequence);
+            final String why = "missing: the journal's list of segments (" + SegmentList.FILE + ") names it, so the " +
+                "messages and acknowledgements it held are lost. Put the file back, or start with " +
+                "journal.skip-corrupt = true to go on without it";
+            if (!skipCorrupt)
+            {
+                throw new JournalCorruptException(file, why);
+            }
+            LOG.log(System.Logger.Level.ERROR, "journal: going on without " + file + ", " + why);
+            missing += segmentSize;
+        }
+        return missing;
+    }
+
+    /**
+     * @return what the list of segments names: every segment, and those skipped for a bad header (a start that does
+     * not skip corruption refuses them again).
+     */
+    private TreeSet<Long> listed()
+    {
+        final TreeSet<Long> listed = new TreeSet<>(segments.keySet());
+        listed.addAll(unreadable);
+        return listed;
+    }
+
+    private Path segmentPath(final long sequence)
+    {
+        return directory.resolve(String.format("%s%016d%s", PREFIX, sequence, SUFFIX));
     }
 
     private List<Path> segmentFiles() throws IOException
@@ -427,8 +504,9 @@ public final class Journal implements JournalLog
                 unforced.add(current);
             }
         }
-        final long sequence = segments.isEmpty() ? 1 : segments.lastKey() + 1;
-        final Path path = directory.resolve(String.format("%s%016d%s", PREFIX, sequence, SUFFIX));
+        final TreeSet<Long> existing = listed();
+        final long sequence = existing.isEmpty() ? 1 : existing.last() + 1;
+        final Path path = segmentPath(sequence);
         final int capacity = Math.max(segmentSize, SEGMENT_HEADER_LENGTH + recordSpace);
         try
         {
@@ -436,8 +514,20 @@ public final class Journal implements JournalLog
                 StandardOpenOption.WRITE);
             final ByteBuffer header = ByteBuffer.allocate(SEGMENT_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
             header.putLong(MAGIC_OFFSET, MAGIC).putInt(VERSION_OFFSET, FORMAT_VERSION).putLong(SEQUENCE_OFFSET, sequence);
-            writeFully(channel, header, 0);
-            preallocate(channel, SEGMENT_HEADER_LENGTH, capacity);
+            try
+            {
+                writeFully(channel, header, 0);
+                preallocate(channel, SEGMENT_HEADER_LENGTH, capacity);
+                // Listed before a record goes in: a segment that holds anything confirmed is always on the list.
+                final TreeSet<Long> listed = listed();
+                listed.add(sequence);
+                SegmentList.write(directory, listed);
+            }
+            catch (final IOException ex)
+            {
+                channel.close();
+                throw ex;
+            }
             current = new JournalSegment(sequence, path, capacity, channel, SEGMENT_HEADER_LENGTH);
             current.needsDirectorySync = true;
             segments.put(sequence, current);
@@ -447,6 +537,8 @@ public final class Journal implements JournalLog
             try
             {
                 Files.deleteIfExists(path);
+                // The list may name it already: a segment that never held a record must not be taken for a lost one.
+                SegmentList.write(directory, listed());
             }
             catch (final IOException ignore)
             {
@@ -697,6 +789,7 @@ public final class Journal implements JournalLog
         {
             return 0;
         }
+        final List<JournalSegment> dead = new ArrayList<>();
         for (final JournalSegment segment : new ArrayList<>(segments.values()))
         {
             if (!segment.sealed || segment.liveCount > 0 || segment.lastDeathSequence > forcedSequence ||
@@ -704,17 +797,38 @@ public final class Journal implements JournalLog
             {
                 continue;
             }
+            // Gone from the map now, so that a later segment that depends only on it may go in this pass too.
+            segments.remove(segment.sequence);
+            dead.add(segment);
+        }
+        if (dead.isEmpty())
+        {
+            return 0;
+        }
+        try
+        {
+            // Unlisted first: a crash between the two leaves files the list does not name, which recovery removes.
+            SegmentList.write(directory, listed());
+        }
+        catch (final IOException ex)
+        {
+            LOG.log(System.Logger.Level.WARNING, "journal: cannot rewrite its list of segments, so none is deleted " +
+                "now: " + ex.getMessage());
+            dead.forEach(segment -> segments.put(segment.sequence, segment));
+            return 0;
+        }
+        for (final JournalSegment segment : dead)
+        {
+            segment.deleted = true;
+            deleted++;
             try
             {
                 Files.deleteIfExists(segment.path);
-                segments.remove(segment.sequence);
-                segment.deleted = true;
-                deleted++;
             }
             catch (final IOException ex)
             {
-                LOG.log(System.Logger.Level.WARNING, "journal: cannot delete " + segment.path + ": " + ex.getMessage());
-                return deleted;
+                LOG.log(System.Logger.Level.WARNING, "journal: cannot delete " + segment.path + " (no longer listed, " +
+                    "it goes at the next start): " + ex.getMessage());
             }
         }
         return deleted;

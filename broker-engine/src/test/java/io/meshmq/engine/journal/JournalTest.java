@@ -152,7 +152,84 @@ class JournalTest
         }
     }
 
+    @Test
+    void shouldRefuseToStartWithoutASegmentItListsAndGoOnWithoutItOnlyWhenAskedTo() throws Exception
+    {
+        writeManySegments();
+        final List<Path> files = segments();
+        for (final Path lost : List.of(files.get(0), files.get(files.size() / 2), files.get(files.size() - 1)))
+        {
+            final Path aside = dir.resolve("aside");
+            Files.move(lost, aside);
+            final JournalCorruptException ex = assertThrows(JournalCorruptException.class, () -> readAll(false));
+            assertEquals(lost, ex.file());
+            assertTrue(ex.getMessage().contains("missing") && ex.getMessage().contains("journal.skip-corrupt"),
+                ex.getMessage());
+            Files.move(aside, lost);
+        }
+        assertEquals(range(1000), readAll(false), "with every segment back, nothing is lost");
+
+        Files.delete(files.get(0));
+        final List<Integer> read = readAll(true);
+        assertTrue(read.size() < 1000 && read.get(read.size() - 1) == 999, "the rest is read: " + read.size());
+        assertEquals(read, readAll(false), "once gone on without it, the journal no longer expects it");
+    }
+
+    @Test
+    void shouldNotTakeTheSegmentsItReclaimedForLostOnes() throws Exception
+    {
+        try (Journal journal = open(false))
+        {
+            journal.recover((type, buffer, offset, length, segment) -> { });
+            final JournalEntry dies = new JournalEntry() { };
+            append(journal, 1, 100);
+            journal.place(dies, 100);
+            fillSegment(journal);
+            append(journal, 2, 100);
+            journal.noteReference(dies);
+            journal.release(dies);
+            fillSegment(journal);
+            journal.writeStaged();
+            journal.onForced(journal.takeForceBatch().sequence());
+            assertTrue(journal.deleteDeadSegments() > 0, "the first segment died and went");
+        }
+        final List<Integer> read = readAll(false);
+        assertTrue(!read.contains(1) && !read.isEmpty(), "the journal starts without the segments it deleted: " + read);
+    }
+
+    @Test
+    void shouldRemoveASegmentWhoseDeletionACrashInterruptedAndListAJournalThatHadNoList() throws Exception
+    {
+        writeManySegments();
+        final List<Path> files = segments();
+        final Path list = dir.resolve(SegmentList.FILE);
+        final String full = Files.readString(list);
+        // A crash after the list was rewritten without the first segment, before the file was deleted.
+        Files.writeString(list, full.replaceFirst("\n1\n", "\n"));
+        final List<Integer> read = readAll(false);
+        assertTrue(Files.notExists(files.get(0)), "removed, not read");
+        assertTrue(read.size() < 1000 && read.get(read.size() - 1) == 999, read.size() + " records");
+
+        Files.delete(list);
+        assertEquals(read, readAll(false), "a journal written before lists were kept starts, and is listed now");
+        Files.delete(files.get(1));
+        assertThrows(JournalCorruptException.class, () -> readAll(false));
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------------
+
+    private void writeManySegments() throws Exception
+    {
+        try (Journal journal = open(false))
+        {
+            journal.recover((type, buffer, offset, length, segment) -> { });
+            for (int i = 0; i < 1000; i++)
+            {
+                append(journal, i, 300);
+            }
+        }
+        assertTrue(segments().size() > 3);
+    }
 
     private void fillSegment(final Journal journal)
     {

@@ -74,10 +74,14 @@ final class Router
             return null;
         }
         // Its connection's node announces it: a temporary queue made there again, or a temporary topic's subscribers.
+        // A node that is down keeps what it announced (its connection may have failed over to one that is up).
         final List<RemoteBinding> there = topology.bindings(queue ? DestinationType.QUEUE : DestinationType.TOPIC, name);
-        if (there != null && !there.isEmpty())
+        for (int i = 0; there != null && i < there.size(); i++)
         {
-            return there.get(0).node;
+            if (there.get(i).node.isUp())
+            {
+                return there.get(i).node;
+            }
         }
         final String owner = TemporaryNames.nodeOf(name);
         return owner == null || owner.equals(nodeId) ? null : topology.node(owner);

@@ -15,6 +15,7 @@ import jakarta.jms.TextMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -29,6 +30,7 @@ import java.util.function.BooleanSupplier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -279,6 +281,43 @@ class CrashRecoveryTest
             final TextMessage delayed = (TextMessage)session.createConsumer(session.createQueue("later")).receive(10_000);
             assertEquals("delayed", delayed.getText());
         }
+    }
+
+    @Test
+    void shouldRefuseToStartWithoutAJournalSegmentNamingItAndLoseNothingOnceItIsBack() throws Exception
+    {
+        final Path data = workDir.resolve("missing-segment");
+        final Set<Integer> confirmed = ConcurrentHashMap.newKeySet();
+        try (BrokerProcess broker = BrokerProcess.start(data, "journal.segment-size = 65536"))
+        {
+            try (Connection connection = new MeshConnectionFactory(broker.url()).createConnection())
+            {
+                final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                final jakarta.jms.MessageProducer producer = session.createProducer(session.createQueue(QUEUE));
+                for (int i = 0; i < 400; i++)
+                {
+                    producer.send(message(session, i));
+                    confirmed.add(i);
+                }
+            }
+        }
+        final List<Path> segments;
+        try (var files = Files.list(data.resolve("journal")))
+        {
+            segments = files.filter(f -> f.toString().endsWith(".mjl")).sorted().toList();
+        }
+        assertTrue(segments.size() >= 2, "400 messages fill more than one 64 KiB segment: " + segments);
+        for (final Path lost : List.of(segments.get(0), segments.get(segments.size() / 2)))
+        {
+            final Path aside = workDir.resolve("aside.mjl");
+            Files.move(lost, aside);
+            final IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> BrokerProcess.start(data, "journal.segment-size = 65536"));
+            assertTrue(refused.getMessage().contains(lost.getFileName().toString()) &&
+                refused.getMessage().contains("missing"), refused.getMessage());
+            Files.move(aside, lost);
+        }
+        assertAllThereOnce(data, confirmed, "every segment back");
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------

@@ -79,6 +79,8 @@ public final class Journal implements JournalLog
     private long writtenSequence;
     private long forcedSequence;
     private boolean recovered;
+    /** The last record written is a {@link JournalRecordDescriptor#FORCED} mark: nothing more to mark. */
+    private boolean markedLast;
 
     private Journal(final Path directory, final int segmentSize, final boolean skipCorrupt, final FileOpener opener)
     {
@@ -132,7 +134,8 @@ public final class Journal implements JournalLog
         recovered = true;
         final List<Path> files = segmentFiles();
         long records = 0;
-        long dropped = checkSegmentList(files);
+        final TreeSet<Long> listed = SegmentList.read(directory);
+        long dropped = checkSegmentList(files, listed);
         for (int i = 0; i < files.size(); i++)
         {
             final Path file = files.get(i);
@@ -161,7 +164,21 @@ public final class Journal implements JournalLog
                 unreadable.add(sequence);
                 continue;
             }
-            final JournalSegment segment = new JournalSegment(sequence, file, Math.max(segmentSize, size), null, 0);
+            final int madeWith = buffer.getInt(CAPACITY_OFFSET, ByteOrder.LITTLE_ENDIAN);
+            if (madeWith > size && (listed == null || listed.contains(sequence)))
+            {
+                // Segments are made whole (zeros to their capacity) before they are listed: one shorter was cut.
+                final String why = "the file is " + size + " bytes, shorter than the " + madeWith + " it was made with: " +
+                    "it was cut short, and the records at its end (confirmed ones among them) are lost";
+                if (!skipCorrupt)
+                {
+                    throw new JournalCorruptException(file, size, why);
+                }
+                LOG.log(System.Logger.Level.ERROR, "journal: reading what is left of " + file + "; " + why);
+                dropped += madeWith - size;
+            }
+            final JournalSegment segment = new JournalSegment(sequence, file, Math.max(Math.max(madeWith, segmentSize),
+                size), null, 0);
             segments.put(sequence, segment);
             int position = SEGMENT_HEADER_LENGTH;
             while (position + RECORD_HEADER_LENGTH <= size)
@@ -172,6 +189,11 @@ public final class Journal implements JournalLog
                     break;
                 }
                 final String problem = recordProblem(buffer, size, position);
+                if (problem == null && buffer.getByte(position + TYPE_OFFSET) == FORCED)
+                {
+                    position += alignedLength(length);
+                    continue;
+                }
                 if (problem == null)
                 {
                     try
@@ -215,8 +237,8 @@ public final class Journal implements JournalLog
             if (newest.writePosition + alignedLength(RECORD_HEADER_LENGTH) < newest.capacity)
             {
                 newest.channel = opener.open(newest.path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-                // What a torn write left after the good records goes; zeros take its place, as in a new segment.
-                newest.channel.truncate(newest.writePosition);
+                // What a torn write left after the good records goes; zeros take its place, as in a new segment (never
+                // a shorter file: that reads as one cut short).
                 preallocate(newest.channel, newest.writePosition, newest.capacity);
                 newest.sealed = false;
                 current = newest;
@@ -251,9 +273,9 @@ public final class Journal implements JournalLog
      *
      * @return bytes of segments missing (counted as dropped when skipped).
      */
-    private long checkSegmentList(final List<Path> files) throws IOException, JournalCorruptException
+    private long checkSegmentList(final List<Path> files, final TreeSet<Long> listed)
+        throws IOException, JournalCorruptException
     {
-        final TreeSet<Long> listed = SegmentList.read(directory);
         if (listed == null)
         {
             if (!files.isEmpty())
@@ -476,6 +498,7 @@ public final class Journal implements JournalLog
         stagingView.putInt(at + CHECKSUM_OFFSET, checksum(length, body), ByteOrder.LITTLE_ENDIAN);
         staging.position(at + aligned);
         appendSequence++;
+        markedLast = false;
         if (staging.position() >= STAGING_FLUSH_BYTES)
         {
             writeStaged();
@@ -513,7 +536,8 @@ public final class Journal implements JournalLog
             final FileChannel channel = opener.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
             final ByteBuffer header = ByteBuffer.allocate(SEGMENT_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-            header.putLong(MAGIC_OFFSET, MAGIC).putInt(VERSION_OFFSET, FORMAT_VERSION).putLong(SEQUENCE_OFFSET, sequence);
+            header.putLong(MAGIC_OFFSET, MAGIC).putInt(VERSION_OFFSET, FORMAT_VERSION).putLong(SEQUENCE_OFFSET, sequence)
+                .putInt(CAPACITY_OFFSET, capacity);
             try
             {
                 writeFully(channel, header, 0);
@@ -578,11 +602,13 @@ public final class Journal implements JournalLog
         {
             try
             {
-                segment.channel.truncate(segment.writePosition);
+                // Zeros over what part of the write made it, not a shorter file (that reads as one cut short).
+                preallocate(segment.channel, segment.writePosition, segment.writePosition + staging.limit());
             }
             catch (final IOException ignore)
             {
-                // the next write goes to the same position and overwrites what is there
+                // the next write goes to the same position and overwrites what is there; recovery cuts what is left
+                // after the last good record as a torn tail
             }
             for (final JournalEntry entry : placedSinceWrite)
             {
@@ -644,6 +670,42 @@ public final class Journal implements JournalLog
     public void onForced(final long sequence)
     {
         forcedSequence = Math.max(forcedSequence, sequence);
+        if (sequence == appendSequence && sequence == writtenSequence && staging.position() == 0 && !markedLast &&
+            current != null)
+        {
+            writeForcedMark();
+        }
+    }
+
+    /**
+     * Writes a {@link JournalRecordDescriptor#FORCED} record after the last confirmed one; not forced by itself (it
+     * goes with the next force, or when the system writes its cache back), so it costs no extra force.
+     */
+    private void writeForcedMark()
+    {
+        final int length = RECORD_HEADER_LENGTH + 2 * Long.BYTES;
+        final int aligned = alignedLength(length);
+        if (current.writePosition + aligned > current.capacity)
+        {
+            return;
+        }
+        final ByteBuffer mark = ByteBuffer.allocate(aligned).order(ByteOrder.LITTLE_ENDIAN);
+        mark.putInt(LENGTH_OFFSET, length).put(TYPE_OFFSET, FORCED).putLong(RECORD_HEADER_LENGTH, current.sequence)
+            .putLong(RECORD_HEADER_LENGTH + Long.BYTES, current.writePosition);
+        final ByteBuffer body = mark.duplicate();
+        body.limit(length).position(TYPE_OFFSET);
+        mark.putInt(CHECKSUM_OFFSET, checksum(length, body));
+        try
+        {
+            writeFully(current.channel, mark, current.writePosition);
+            current.writePosition += aligned;
+            markedLast = true;
+        }
+        catch (final IOException ex)
+        {
+            // Only a safeguard: without it a damaged last record reads as a torn tail, as it did before marks.
+            LOG.log(System.Logger.Level.DEBUG, "journal: cannot write a forced mark: " + ex.getMessage());
+        }
     }
 
     /**

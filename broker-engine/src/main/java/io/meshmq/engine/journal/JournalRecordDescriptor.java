@@ -14,7 +14,9 @@ package io.meshmq.engine.journal;
  *  +---------------------------------------------------------------+
  *  |                      Segment sequence (long)                  |
  *  +---------------------------------------------------------------+
- *  |                          Reserved (12)                        |
+ *  |   Capacity (int): the file's size as made; 0 in older files   |
+ *  +---------------------------------------------------------------+
+ *  |                          Reserved (8)                         |
  *  +---------------------------------------------------------------+  32: first record
  *  |                       Record length (int)                     |  header + payload, without padding
  *  +---------------------------------------------------------------+
@@ -59,6 +61,10 @@ package io.meshmq.engine.journal;
  *   <li>{@link #LINK}: messages another node of the cluster forwarded: string node id, long sequence (the
  *       highest of that node's forwards stored here), int count, count x MESSAGE payload. A later LINK of the
  *       same node replaces the sequence.</li>
+ *   <li>{@link #FORCED}: long segment sequence, long position: everything before it was forced (confirmed).
+ *       Written after a force when nothing else follows, so the last confirmed record is never the last record:
+ *       damage to it is then corruption followed by a good record, which refuses start-up, not a torn tail that
+ *       is cut. Recovery reads past it.</li>
  * </ul>
  */
 public final class JournalRecordDescriptor
@@ -69,6 +75,7 @@ public final class JournalRecordDescriptor
     public static final int MAGIC_OFFSET = 0;
     public static final int VERSION_OFFSET = 8;
     public static final int SEQUENCE_OFFSET = 12;
+    public static final int CAPACITY_OFFSET = 20;
 
     public static final int ALIGNMENT = 8;
     public static final int LENGTH_OFFSET = 0;
@@ -88,6 +95,7 @@ public final class JournalRecordDescriptor
     public static final byte TRANSACTION_END = 10;
     public static final byte DEPAGE = 11;
     public static final byte LINK = 12;
+    public static final byte FORCED = 13;
 
     public static final byte OUTCOME_COMMITTED = 1;
     public static final byte OUTCOME_ROLLED_BACK = 2;
@@ -126,6 +134,7 @@ public final class JournalRecordDescriptor
             case TRANSACTION_END: return "TRANSACTION_END";
             case DEPAGE: return "DEPAGE";
             case LINK: return "LINK";
+            case FORCED: return "FORCED";
             default: return "type " + type;
         }
     }

@@ -31,16 +31,7 @@ class JournalTest
     @Test
     void shouldReadBackEveryRecordInOrderAcrossSegments() throws Exception
     {
-        try (Journal journal = open(false))
-        {
-            journal.recover((type, buffer, offset, length, segment) -> { });
-            for (int i = 0; i < 1000; i++)
-            {
-                append(journal, i, 300);
-            }
-            journal.writeStaged();
-            assertTrue(journal.segmentCount() > 3, "1000 records of 300 bytes fill several 64 KiB segments");
-        }
+        writeManySegments();
         assertEquals(range(1000), readAll(false));
     }
 
@@ -52,8 +43,9 @@ class JournalTest
         final long size = dataEnd(last);
         try (FileChannel channel = FileChannel.open(last, StandardOpenOption.WRITE))
         {
-            // A crash in mid-write: the last record is cut short, and the file ends in half a header of another.
-            channel.truncate(size - 40);
+            // A crash in mid-write: the end of the last record never reached the disk (the file keeps its size: it
+            // was made whole), and half a header of another did.
+            channel.write(ByteBuffer.allocate(40), size - 40);
             channel.write(ByteBuffer.wrap(new byte[] {(byte)0xFF, 0x01, 0x00}), size - 40);
         }
         final List<Integer> read = readAll(false);
@@ -85,14 +77,7 @@ class JournalTest
     @Test
     void shouldSkipOnlyTheCorruptSegmentWhenAskedTo() throws Exception
     {
-        try (Journal journal = open(false))
-        {
-            journal.recover((type, buffer, offset, length, segment) -> { });
-            for (int i = 0; i < 1000; i++)
-            {
-                append(journal, i, 300);
-            }
-        }
+        writeManySegments();
         final Path first = segments().get(0);
         flipByteAt(first, JournalRecordDescriptor.SEGMENT_HEADER_LENGTH + JournalRecordDescriptor.RECORD_HEADER_LENGTH + 2);
         assertThrows(JournalCorruptException.class, () -> readAll(false));
@@ -216,6 +201,49 @@ class JournalTest
         assertThrows(JournalCorruptException.class, () -> readAll(false));
     }
 
+    @Test
+    void shouldRefuseASegmentCutShorterThanItWasMade() throws Exception
+    {
+        writeRecords(20);
+        final Path last = newestSegment();
+        try (FileChannel channel = FileChannel.open(last, StandardOpenOption.WRITE))
+        {
+            channel.truncate(dataEnd(last) - 3 * 120);
+        }
+        final JournalCorruptException ex = assertThrows(JournalCorruptException.class, () -> readAll(false));
+        assertEquals(last, ex.file());
+        assertTrue(ex.getMessage().contains("cut short"), ex.getMessage());
+        assertEquals(range(17), readAll(true), "skipping reads what is left");
+        assertEquals(range(17), readAll(false), "and the segment is whole again");
+    }
+
+    @Test
+    void shouldRefuseADamagedLastRecordOnceItWasForcedButCutItWhileItWasNot() throws Exception
+    {
+        try (Journal journal = open(false))
+        {
+            journal.recover((type, buffer, offset, length, segment) -> { });
+            for (int i = 0; i < 5; i++)
+            {
+                append(journal, i, 100);
+            }
+            journal.writeStaged();
+            journal.onForced(journal.takeForceBatch().sequence());
+        }
+        final Path segment = newestSegment();
+        final long lastRecord = JournalRecordDescriptor.SEGMENT_HEADER_LENGTH +
+            4L * JournalRecordDescriptor.alignedLength(JournalRecordDescriptor.RECORD_HEADER_LENGTH + 4 + 4 + 100);
+        flipByteAt(segment, lastRecord + JournalRecordDescriptor.RECORD_HEADER_LENGTH + 2);
+        final JournalCorruptException ex = assertThrows(JournalCorruptException.class, () -> readAll(false),
+            "a forced record is no torn write");
+        assertEquals(lastRecord, ex.offset());
+
+        writeRecordsIn(dir.resolve("unforced"), 5);
+        final Path unforced = segmentsIn(dir.resolve("unforced")).get(0);
+        flipByteAt(unforced, lastRecord + JournalRecordDescriptor.RECORD_HEADER_LENGTH + 2);
+        assertEquals(range(4), readAllIn(dir.resolve("unforced")), "a record never forced may be torn: it is cut");
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------------
 
     private void writeManySegments() throws Exception
@@ -228,7 +256,7 @@ class JournalTest
                 append(journal, i, 300);
             }
         }
-        assertTrue(segments().size() > 3);
+        assertTrue(segments().size() > 3, "1000 records of 300 bytes fill several 64 KiB segments");
     }
 
     private void fillSegment(final Journal journal)
@@ -254,7 +282,15 @@ class JournalTest
 
     private void writeRecords(final int count) throws Exception
     {
-        try (Journal journal = open(false))
+        writeRecordsIn(dir, count);
+    }
+
+    /**
+     * Appends and writes records, never forced (the journal closes without a force batch).
+     */
+    private void writeRecordsIn(final Path directory, final int count) throws Exception
+    {
+        try (Journal journal = Journal.open(directory, SEGMENT, false))
         {
             journal.recover((type, buffer, offset, length, segment) -> { });
             for (int i = 0; i < count; i++)
@@ -266,8 +302,18 @@ class JournalTest
 
     private List<Integer> readAll(final boolean skipCorrupt) throws Exception
     {
+        return readAllIn(dir, skipCorrupt);
+    }
+
+    private List<Integer> readAllIn(final Path directory) throws Exception
+    {
+        return readAllIn(directory, false);
+    }
+
+    private List<Integer> readAllIn(final Path directory, final boolean skipCorrupt) throws Exception
+    {
         final List<Integer> ids = new ArrayList<>();
-        try (Journal journal = open(skipCorrupt))
+        try (Journal journal = Journal.open(directory, SEGMENT, skipCorrupt))
         {
             journal.recover((type, buffer, offset, length, segment) ->
                 ids.add(buffer.getInt(offset, java.nio.ByteOrder.LITTLE_ENDIAN)));
@@ -287,7 +333,12 @@ class JournalTest
 
     private List<Path> segments() throws IOException
     {
-        try (Stream<Path> files = Files.list(dir))
+        return segmentsIn(dir);
+    }
+
+    private static List<Path> segmentsIn(final Path directory) throws IOException
+    {
+        try (Stream<Path> files = Files.list(directory))
         {
             return files.filter(f -> f.getFileName().toString().endsWith(".mjl")).sorted().toList();
         }

@@ -1,6 +1,7 @@
 package io.meshmq.tck.crash;
 
 import io.meshmq.admin.MeshAdmin;
+import io.meshmq.engine.journal.JournalRecordDescriptor;
 import io.meshmq.jms.MeshConnectionFactory;
 import jakarta.jms.CompletionListener;
 import jakarta.jms.Connection;
@@ -15,8 +16,13 @@ import jakarta.jms.TextMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -287,6 +293,55 @@ class CrashRecoveryTest
     void shouldRefuseToStartWithoutAJournalSegmentNamingItAndLoseNothingOnceItIsBack() throws Exception
     {
         final Path data = workDir.resolve("missing-segment");
+        final Set<Integer> confirmed = sendNumberedAndKill(data);
+        final List<Path> segments = journalSegments(data);
+        assertTrue(segments.size() >= 2, "400 messages fill more than one 64 KiB segment: " + segments);
+        for (final Path lost : List.of(segments.get(0), segments.get(segments.size() / 2)))
+        {
+            final Path aside = workDir.resolve("aside.mjl");
+            Files.move(lost, aside);
+            final IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> BrokerProcess.start(data, "journal.segment-size = 65536"));
+            assertTrue(refused.getMessage().contains(lost.getFileName().toString()) &&
+                refused.getMessage().contains("missing"), refused.getMessage());
+            Files.move(aside, lost);
+        }
+        assertAllThereOnce(data, confirmed, "every segment back");
+    }
+
+    @Test
+    void shouldRefuseToStartWithItsLastSegmentCutShortOrItsLastConfirmedRecordDamaged() throws Exception
+    {
+        final Path data = workDir.resolve("damaged-tail");
+        final Set<Integer> confirmed = sendNumberedAndKill(data);
+        final List<Path> segments = journalSegments(data);
+        final Path last = segments.get(segments.size() - 1);
+        final byte[] whole = Files.readAllBytes(last);
+        final int lastRecord = lastRecordBeforeForcedMark(whole);
+
+        try (FileChannel channel = FileChannel.open(last, StandardOpenOption.WRITE))
+        {
+            channel.truncate(lastRecord);
+        }
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+            () -> BrokerProcess.start(data, "journal.segment-size = 65536"));
+        assertTrue(refused.getMessage().contains("cut short"), refused.getMessage());
+
+        final byte[] flipped = whole.clone();
+        flipped[lastRecord + 20] ^= 0x5A;
+        Files.write(last, flipped);
+        refused = assertThrows(IllegalStateException.class, () -> BrokerProcess.start(data, "journal.segment-size = 65536"));
+        assertTrue(refused.getMessage().contains("offset " + lastRecord), refused.getMessage());
+
+        Files.write(last, whole);
+        assertAllThereOnce(data, confirmed, "the segment whole again");
+    }
+
+    /**
+     * Sends 400 numbered persistent messages, each confirmed, to a broker with 64 KiB journal segments, and kills it.
+     */
+    private static Set<Integer> sendNumberedAndKill(final Path data) throws Exception
+    {
         final Set<Integer> confirmed = ConcurrentHashMap.newKeySet();
         try (BrokerProcess broker = BrokerProcess.start(data, "journal.segment-size = 65536"))
         {
@@ -301,23 +356,35 @@ class CrashRecoveryTest
                 }
             }
         }
-        final List<Path> segments;
+        return confirmed;
+    }
+
+    private static List<Path> journalSegments(final Path data) throws IOException
+    {
         try (var files = Files.list(data.resolve("journal")))
         {
-            segments = files.filter(f -> f.toString().endsWith(".mjl")).sorted().toList();
+            return files.filter(f -> f.toString().endsWith(".mjl")).sorted().toList();
         }
-        assertTrue(segments.size() >= 2, "400 messages fill more than one 64 KiB segment: " + segments);
-        for (final Path lost : List.of(segments.get(0), segments.get(segments.size() / 2)))
+    }
+
+    /**
+     * @return the offset of the last record of the segment that is not a FORCED mark (the last confirmed one).
+     */
+    private static int lastRecordBeforeForcedMark(final byte[] segment)
+    {
+        final ByteBuffer bytes = ByteBuffer.wrap(segment).order(ByteOrder.LITTLE_ENDIAN);
+        int position = JournalRecordDescriptor.SEGMENT_HEADER_LENGTH;
+        int last = -1;
+        while (position + JournalRecordDescriptor.RECORD_HEADER_LENGTH <= segment.length && bytes.getInt(position) != 0)
         {
-            final Path aside = workDir.resolve("aside.mjl");
-            Files.move(lost, aside);
-            final IllegalStateException refused = assertThrows(IllegalStateException.class,
-                () -> BrokerProcess.start(data, "journal.segment-size = 65536"));
-            assertTrue(refused.getMessage().contains(lost.getFileName().toString()) &&
-                refused.getMessage().contains("missing"), refused.getMessage());
-            Files.move(aside, lost);
+            if (segment[position + JournalRecordDescriptor.TYPE_OFFSET] != JournalRecordDescriptor.FORCED)
+            {
+                last = position;
+            }
+            position += JournalRecordDescriptor.alignedLength(bytes.getInt(position));
         }
-        assertAllThereOnce(data, confirmed, "every segment back");
+        assertTrue(last > 0, "the segment has records");
+        return last;
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------

@@ -673,6 +673,11 @@ public final class Durability
      */
     void afterForce(final Runnable action)
     {
+        if (journal == null)
+        {
+            action.run();
+            return;
+        }
         confirmations.afterwards(mark(), action);
     }
 

@@ -2,6 +2,7 @@ package io.meshmq.engine.processor;
 
 import io.meshmq.engine.extension.ProcessorExtension;
 import io.meshmq.engine.journal.JournalWriteException;
+import io.meshmq.engine.ring.ConnectionOutput;
 import io.meshmq.engine.ring.EngineEvent;
 import io.meshmq.protocol.DestinationType;
 import io.meshmq.protocol.ErrorCode;
@@ -223,7 +224,15 @@ final class Router
     void onDuplicateCheck(final EngineEvent event)
     {
         final boolean stored = duplicates.isDuplicate(event.destinationType, event.destinationName, event.reason);
-        writer.reply(event.connection, event.correlationId, out -> out.writeBoolean(stored));
+        if (!stored)
+        {
+            writer.reply(event.connection, event.correlationId, out -> out.writeBoolean(false));
+            return;
+        }
+        // "Stored" holds once what stored it is forced (it may have been applied in this very batch).
+        final ConnectionOutput output = event.connection;
+        final long correlationId = event.correlationId;
+        durability.afterForce(() -> writer.reply(output, correlationId, out -> out.writeBoolean(true)));
     }
 
     ServerMessage message(final byte[] encoded, final ConnectionState connection)

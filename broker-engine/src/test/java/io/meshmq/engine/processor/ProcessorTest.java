@@ -1,6 +1,7 @@
 package io.meshmq.engine.processor;
 
 import io.meshmq.engine.extension.ProcessorExtension;
+import io.meshmq.engine.journal.Journal;
 import io.meshmq.engine.ring.ConnectionOutput;
 import io.meshmq.engine.ring.EngineEvent;
 import io.meshmq.engine.ring.ExtensionCommand;
@@ -12,7 +13,9 @@ import io.meshmq.protocol.WireWriter;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -71,6 +74,7 @@ class ProcessorTest
                 case FrameType.DELIVER -> new Frame(type, r.readLong(), r.readLong(), r.readInt(),
                     r.readRest()[MessageDescriptor.PRIORITY_OFFSET]);
                 case FrameType.OK -> new Frame(type, r.readLong(), 0, 0, (byte)0);
+                case FrameType.REPLY -> new Frame(type, r.readLong(), r.readByte(), 0, (byte)0);
                 default -> new Frame(type, r.readLong(), r.readInt(), 0, (byte)0);
             };
             final boolean first = buffered.isEmpty();
@@ -114,11 +118,17 @@ class ProcessorTest
 
     private void run(final byte type, final ConnectionOutput c, final java.util.function.Consumer<EngineEvent> fill)
     {
+        run(type, c, fill, true);
+    }
+
+    private void run(final byte type, final ConnectionOutput c, final java.util.function.Consumer<EngineEvent> fill,
+        final boolean endOfBatch)
+    {
         final EngineEvent event = new EngineEvent();
         event.type = type;
         event.connection = c;
         fill.accept(event);
-        processor.onEvent(event, sequence++, true);
+        processor.onEvent(event, sequence++, endOfBatch);
     }
 
     private static byte[] message(final int priority, final long expiration)
@@ -151,6 +161,43 @@ class ProcessorTest
             e.destinationName = queue;
             e.count = credit;
         });
+    }
+
+    @Test
+    void shouldSayAMessageWasStoredOnlyOnceWhatStoredItIsForced(@TempDir final Path dir) throws Exception
+    {
+        try (Journal journal = Journal.open(dir, Journal.MIN_SEGMENT_SIZE, false))
+        {
+            processor = Processor.recover(ProcessorContext.of(true, List.of(), List.of()), nowMs::get,
+                Durability.of(journal, Durability.SyncPolicy.FORCE));
+            connection = open(1);
+            final WireWriter w = new WireWriter();
+            w.writeByte(MessageDescriptor.BODY_MESSAGE).writeByte(MessageDescriptor.PERSISTENT).writeByte((byte)4)
+                .writeByte((byte)0).writeLong(0).writeLong(0).writeLong(0).writeString("ID:asked")
+                .writeByte(MessageDescriptor.CORRELATION_NONE).writeString(null).writeByte(DestinationType.QUEUE)
+                .writeString("q").writeByte(DestinationType.NONE).writeInt(0);
+            run(EngineEvent.SEND, connection, e ->
+            {
+                e.correlationId = 7;
+                e.destinationType = DestinationType.QUEUE;
+                e.destinationName = "q";
+                e.message = w.toByteArray();
+            }, false);
+            run(EngineEvent.DUPLICATE_CHECK, connection, e ->
+            {
+                e.correlationId = 8;
+                e.destinationType = DestinationType.QUEUE;
+                e.destinationName = "q";
+                e.reason = "ID:asked";
+            }, false);
+            assertTrue(connection.buffered.stream().noneMatch(f -> f.type() == FrameType.REPLY),
+                "not before the send is forced");
+            run(EngineEvent.TICK, null, e -> { }, true);
+            final List<Frame> replies = connection.sent.stream().filter(f -> f.type() == FrameType.REPLY).toList();
+            assertEquals(1, replies.size());
+            assertEquals(8, replies.get(0).a());
+            assertEquals(1, replies.get(0).b(), "stored");
+        }
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +46,9 @@ public final class Journal implements JournalLog
     public static final int MIN_SEGMENT_SIZE = 64 * 1024;
     private static final String PREFIX = "segment-";
     private static final String SUFFIX = ".mjl";
+    /** A segment made ahead, for when the disk is too full to make one: not named like segments, so never read. */
+    static final String SPARE = "spare.segment";
+    private static final long SPARE_RETRY_MS = 5_000;
     private static final int STAGING_FLUSH_BYTES = 1024 * 1024;
     /** Read only: {@link #preallocate} writes duplicates of it. */
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(256 * 1024);
@@ -81,6 +85,9 @@ public final class Journal implements JournalLog
     private boolean recovered;
     /** The last record written is a {@link JournalRecordDescriptor#FORCED} mark: nothing more to mark. */
     private boolean markedLast;
+    /** The disk was too full for a new segment: the spare was taken, and none is made yet. */
+    private boolean onSpare;
+    private long spareTriedAtMs;
 
     private Journal(final Path directory, final int segmentSize, final boolean skipCorrupt, final FileOpener opener)
     {
@@ -231,6 +238,11 @@ public final class Journal implements JournalLog
             segment.sealed = true;
         }
         SegmentList.write(directory, listed());
+        if (!makeSpare())
+        {
+            LOG.log(System.Logger.Level.WARNING, "journal: cannot make a spare segment in " + directory + "; should the " +
+                "disk fill up, acknowledgements could not be stored either");
+        }
         if (!segments.isEmpty())
         {
             final JournalSegment newest = segments.lastEntry().getValue();
@@ -330,6 +342,105 @@ public final class Journal implements JournalLog
         final TreeSet<Long> listed = new TreeSet<>(segments.keySet());
         listed.addAll(unreadable);
         return listed;
+    }
+
+    /**
+     * Makes the spare segment, zeros to the segment size, unless it is there.
+     *
+     * @return false if the disk has no room for it.
+     */
+    private boolean makeSpare()
+    {
+        final Path spare = directory.resolve(SPARE);
+        final Path making = directory.resolve(SPARE + ".tmp");
+        try
+        {
+            if (Files.exists(spare) && Files.size(spare) == segmentSize)
+            {
+                return true;
+            }
+            try (FileChannel channel = opener.open(making, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING))
+            {
+                preallocate(channel, 0, segmentSize);
+                channel.force(true);
+            }
+            Files.move(making, spare, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            try
+            {
+                Files.deleteIfExists(making);
+            }
+            catch (final IOException ignore)
+            {
+                // tried again later
+            }
+            return false;
+        }
+    }
+
+    /**
+     * Makes the spare the new segment: renaming and overwriting it needs no new space.
+     *
+     * @return false if there is no spare, or it cannot be used.
+     */
+    private boolean takeSpare(final long sequence, final Path path)
+    {
+        final Path spare = directory.resolve(SPARE);
+        if (!Files.exists(spare))
+        {
+            return false;
+        }
+        FileChannel channel = null;
+        try
+        {
+            Files.move(spare, path, StandardCopyOption.ATOMIC_MOVE);
+            channel = opener.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            final ByteBuffer header = ByteBuffer.allocate(SEGMENT_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+            header.putLong(MAGIC_OFFSET, MAGIC).putInt(VERSION_OFFSET, FORMAT_VERSION).putLong(SEQUENCE_OFFSET, sequence)
+                .putInt(CAPACITY_OFFSET, segmentSize);
+            writeFully(channel, header, 0);
+        }
+        catch (final IOException ex)
+        {
+            LOG.log(System.Logger.Level.ERROR, "journal: cannot use the spare segment: " + ex.getMessage());
+            try
+            {
+                if (channel != null)
+                {
+                    channel.close();
+                }
+                Files.deleteIfExists(path);
+            }
+            catch (final IOException ignore)
+            {
+                // nothing more to do: writes fail as they would without a spare
+            }
+            return false;
+        }
+        current = new JournalSegment(sequence, path, segmentSize, channel, SEGMENT_HEADER_LENGTH);
+        current.needsDirectorySync = true;
+        segments.put(sequence, current);
+        onSpare = true;
+        try
+        {
+            SegmentList.write(directory, listed());
+        }
+        catch (final IOException ex)
+        {
+            // Not listed yet, it is the newest segment: recovery reads it; the next list written names it.
+            LOG.log(System.Logger.Level.WARNING, "journal: cannot list the spare segment now: " + ex.getMessage());
+        }
+        return true;
+    }
+
+    @Override
+    public boolean isOnSpare()
+    {
+        return onSpare;
     }
 
     private Path segmentPath(final long sequence)
@@ -569,6 +680,13 @@ public final class Journal implements JournalLog
                 // the next roll picks the same name and says why it fails
             }
             current = null;
+            if (capacity == segmentSize && takeSpare(sequence, path))
+            {
+                LOG.log(System.Logger.Level.WARNING, "journal: the disk is too full for a new segment (" + ex.getMessage() +
+                    "); writing into the spare one: acknowledgements are stored, new persistent messages are refused " +
+                    "until consuming or the operator frees space");
+                return;
+            }
             throw new JournalWriteException("cannot create journal segment " + path + ": " + ex.getMessage(), ex);
         }
     }
@@ -865,6 +983,7 @@ public final class Journal implements JournalLog
         }
         if (dead.isEmpty())
         {
+            trySpareAgain(false);
             return 0;
         }
         try
@@ -893,7 +1012,28 @@ public final class Journal implements JournalLog
                     "it goes at the next start): " + ex.getMessage());
             }
         }
+        trySpareAgain(true);
         return deleted;
+    }
+
+    /**
+     * On the spare: makes a new one once there is room (at once after segments were deleted, else now and then), and
+     * takes new messages again.
+     */
+    private void trySpareAgain(final boolean freed)
+    {
+        final long nowMs = System.currentTimeMillis();
+        if (!onSpare || !freed && nowMs - spareTriedAtMs < SPARE_RETRY_MS)
+        {
+            return;
+        }
+        spareTriedAtMs = nowMs;
+        if (makeSpare())
+        {
+            onSpare = false;
+            LOG.log(System.Logger.Level.INFO, "journal: there is room again (a new spare segment is made): new " +
+                "persistent messages are taken again");
+        }
     }
 
     private boolean dependsOnKept(final JournalSegment segment)

@@ -135,6 +135,12 @@ public interface JournalLog extends AutoCloseable
     int segmentCount();
 
     /**
+     * @return true while the disk was too full for a new segment and the journal writes into its spare: it stores
+     * acknowledgements and deletions (which let segments go and free space) but should take no new messages.
+     */
+    boolean isOnSpare();
+
+    /**
      * Writes and forces what is left and closes every file. Called once the processor has stopped.
      */
     @Override

@@ -258,6 +258,7 @@ public final class Durability
         {
             return;
         }
+        refuseNewMessagesOnSpare(List.of(message));
         try
         {
             ensureJournaled(message.durableReferences);
@@ -411,6 +412,7 @@ public final class Durability
     {
         if (journal != null)
         {
+            refuseNewMessagesOnSpare(messages);
             appendTransaction(null, (byte)0, messages, references, acknowledged);
         }
     }
@@ -427,6 +429,7 @@ public final class Durability
         {
             return;
         }
+        refuseNewMessagesOnSpare(branch.messages);
         try
         {
             encodePrepare(branch);
@@ -638,6 +641,32 @@ public final class Durability
         }
     }
 
+    /**
+     * On the spare segment (the disk is full) the journal keeps its room for what frees space: acknowledgements and
+     * deletions. Persistent messages are refused until there is room again.
+     *
+     * @param messages those about to be stored; an empty list for messages already stored elsewhere (pages).
+     * @throws JournalWriteException if the journal is on its spare and a persistent message is among them.
+     */
+    private void refuseNewMessagesOnSpare(final List<ServerMessage> messages)
+    {
+        if (!journal.isOnSpare())
+        {
+            return;
+        }
+        boolean persistent = messages.isEmpty();
+        for (int i = 0; !persistent && i < messages.size(); i++)
+        {
+            persistent = messages.get(i).isPersistent();
+        }
+        if (persistent)
+        {
+            throw new JournalWriteException("the disk is full: the journal is writing into its spare segment, which " +
+                "it keeps for acknowledgements; persistent messages are taken again once consuming or the operator " +
+                "frees space", null);
+        }
+    }
+
     private void noteFailure(final JournalWriteException ex)
     {
         failedUntilMs = System.currentTimeMillis() + RETRY_AFTER_FAILURE_MS;
@@ -838,6 +867,8 @@ public final class Durability
         {
             return;
         }
+        // They stay in the page files, which hold them safely, until there is room.
+        refuseNewMessagesOnSpare(List.of());
         final List<ServerMessage> durable = new ArrayList<>();
         for (final MessageReference reference : references)
         {
@@ -896,6 +927,7 @@ public final class Durability
         {
             return false;
         }
+        refuseNewMessagesOnSpare(List.of(message));
         final int length;
         final int messageLength;
         try

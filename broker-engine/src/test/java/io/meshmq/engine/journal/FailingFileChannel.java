@@ -20,12 +20,25 @@ public final class FailingFileChannel extends FileChannel
     private final FileChannel delegate;
     private final BooleanSupplier full;
     private final BooleanSupplier failForce;
+    /** Only writes that need new space fail, as on a real full disk: blocks a file has may be overwritten. */
+    private final boolean onlyGrowth;
 
-    private FailingFileChannel(final FileChannel delegate, final BooleanSupplier full, final BooleanSupplier failForce)
+    private FailingFileChannel(final FileChannel delegate, final BooleanSupplier full, final BooleanSupplier failForce,
+        final boolean onlyGrowth)
     {
         this.delegate = delegate;
         this.full = full;
         this.failForce = failForce;
+        this.onlyGrowth = onlyGrowth;
+    }
+
+    /**
+     * @return an opener whose files cannot grow while {@code full} says so: what they have may still be written.
+     */
+    public static Journal.FileOpener growthFails(final BooleanSupplier full)
+    {
+        return (final Path path, final OpenOption... options) ->
+            new FailingFileChannel(FileChannel.open(path, options), full, () -> false, true);
     }
 
     /**
@@ -42,12 +55,12 @@ public final class FailingFileChannel extends FileChannel
     public static Journal.FileOpener opener(final BooleanSupplier full, final BooleanSupplier failForce)
     {
         return (final Path path, final OpenOption... options) ->
-            new FailingFileChannel(FileChannel.open(path, options), full, failForce);
+            new FailingFileChannel(FileChannel.open(path, options), full, failForce, false);
     }
 
-    private void check() throws IOException
+    private void check(final long end) throws IOException
     {
-        if (full.getAsBoolean())
+        if (full.getAsBoolean() && (!onlyGrowth || end > delegate.size()))
         {
             throw new IOException("No space left on device");
         }
@@ -56,21 +69,21 @@ public final class FailingFileChannel extends FileChannel
     @Override
     public int write(final ByteBuffer src, final long position) throws IOException
     {
-        check();
+        check(position + src.remaining());
         return delegate.write(src, position);
     }
 
     @Override
     public int write(final ByteBuffer src) throws IOException
     {
-        check();
+        check(delegate.position() + src.remaining());
         return delegate.write(src);
     }
 
     @Override
     public long write(final ByteBuffer[] srcs, final int offset, final int length) throws IOException
     {
-        check();
+        check(Long.MAX_VALUE);
         return delegate.write(srcs, offset, length);
     }
 
@@ -137,7 +150,7 @@ public final class FailingFileChannel extends FileChannel
     @Override
     public long transferFrom(final ReadableByteChannel src, final long position, final long count) throws IOException
     {
-        check();
+        check(position + count);
         return delegate.transferFrom(src, position, count);
     }
 

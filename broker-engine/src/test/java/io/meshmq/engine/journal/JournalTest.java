@@ -244,6 +244,36 @@ class JournalTest
         assertEquals(range(4), readAllIn(dir.resolve("unforced")), "a record never forced may be torn: it is cut");
     }
 
+    @Test
+    void shouldWriteIntoItsSpareWhenTheDiskIsFullAndMakeANewOneOnceThereIsRoom() throws Exception
+    {
+        final AtomicBoolean full = new AtomicBoolean();
+        final Path spare = dir.resolve(Journal.SPARE);
+        try (Journal journal = Journal.open(dir, SEGMENT, false, FailingFileChannel.growthFails(full::get)))
+        {
+            journal.recover((type, buffer, offset, length, segment) -> { });
+            assertTrue(Files.exists(spare), "made at start");
+            final JournalEntry early = new JournalEntry() { };
+            append(journal, 1, 100);
+            journal.place(early, 100);
+            full.set(true);
+            fillSegment(journal);
+            assertTrue(journal.isOnSpare() && Files.notExists(spare), "no room for a segment: the spare became one");
+            append(journal, 2, 100);
+            journal.noteReference(early);
+            journal.release(early);
+            journal.writeStaged();
+            journal.onForced(journal.takeForceBatch().sequence());
+            assertTrue(journal.isOnSpare(), "an acknowledgement is stored on the spare");
+            full.set(false);
+            assertEquals(1, journal.deleteDeadSegments(), "the first segment died and went, which made room");
+            assertTrue(!journal.isOnSpare() && Files.exists(spare), "room again: a new spare, and messages are taken");
+            append(journal, 3, 100);
+        }
+        final List<Integer> read = readAll(false);
+        assertTrue(read.contains(2) && read.contains(3) && !read.contains(1), read.toString());
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------------
 
     private void writeManySegments() throws Exception

@@ -98,12 +98,32 @@ final class Paging
 
     /**
      * @return true if a new message for this queue must go to its pages: it pages already (order is kept), or
-     * it or the broker is at its limit and its address pages when full.
+     * it or the broker is at its limit (unless it may overdraw) and its address pages when full.
      */
     private boolean shouldPage(final ServerQueue queue, final AddressSettings settings)
     {
         return directory != null && settings.fullPolicy() == AddressSettings.FullPolicy.PAGE &&
-            (queue.pages != null || settings.isFull(queue.bytes()) || memory.isFull());
+            (queue.pages != null || settings.isFull(queue.bytes()) || memory.isFull() && !mayOverdraw(queue));
+    }
+
+    /**
+     * @return true if the queue may keep messages in memory although other queues filled the broker's: its
+     * consumers take what it has and it holds little (under 1/32 of the limit), and the broker is within 1/8 over its
+     * limit. So one queue nobody consumes does not page every other, while memory stays bounded.
+     */
+    private boolean mayOverdraw(final ServerQueue queue)
+    {
+        return queue.openConsumers() > 0 && queue.bytes() < smallBacklog() && memory.bytes() < overdraftLimit();
+    }
+
+    private long smallBacklog()
+    {
+        return memory.limit() / 32;
+    }
+
+    private long overdraftLimit()
+    {
+        return memory.limit() + memory.limit() / 8;
     }
 
     /**
@@ -341,7 +361,14 @@ final class Paging
         }
         if (memory.limit() >= 0)
         {
-            room = Math.min(room, memory.limit() / 4 * 3 - memory.bytes());
+            long broker = memory.limit() / 4 * 3 - memory.bytes();
+            if (broker <= 0 && queue.openConsumers() > 0)
+            {
+                // Other queues fill the broker: one whose consumers take its messages still reads a small backlog
+                // back, within the overdraft.
+                broker = Math.min(smallBacklog() - queue.bytes(), overdraftLimit() - memory.bytes());
+            }
+            room = Math.min(room, broker);
         }
         return room;
     }

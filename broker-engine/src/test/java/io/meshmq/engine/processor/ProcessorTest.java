@@ -201,6 +201,74 @@ class ProcessorTest
     }
 
     @Test
+    void shouldKeepAQueueWithConsumersFlowingWhileAnotherFillsTheBrokersMemory(@TempDir final Path dir)
+    {
+        processor = new Processor(new ProcessorContext("meshmq", true, List.of(), List.of(), new AddressSettingsMatcher(),
+            1024 * 1024, dir, control -> ProcessorExtension.NONE, ProcessorContext.DEFAULT_DUPLICATE_ID_CACHE_SIZE),
+            nowMs::get);
+        connection = open(1);
+        // Nobody consumes "full": it takes the broker's memory, and pages.
+        for (int i = 0; i < 300; i++)
+        {
+            sendSized("full", 8 * 1024);
+        }
+        // "flow" has no consumer yet: its first messages page too.
+        for (int i = 0; i < 10; i++)
+        {
+            sendSized("flow", 8 * 1024);
+        }
+        final FakeConnection reader = open(2);
+        consume(reader, 1, "flow", 1000);
+        final int[] readerAcked = {0};
+        acknowledgeAll(reader, readerAcked);
+        assertEquals(10, reader.deliveries().size(), "read back for its consumer although the broker is full");
+        for (int i = 0; i < 50; i++)
+        {
+            sendSized("flow", 8 * 1024);
+            acknowledgeAll(reader, readerAcked);
+        }
+        assertEquals(60, reader.deliveries().size(), "delivered as sent, not paged behind the full queue");
+        consume(connection, 2, "full", 1000);
+        acknowledgeAll(connection, new int[1]);
+        assertEquals(300, connection.deliveries().size(), "and the full queue's pages come back for its consumer");
+    }
+
+    /**
+     * Acknowledges every delivery, round after round (what is acknowledged leaves memory, and more comes back from
+     * the pages), until no more comes.
+     *
+     * @param acknowledged how many of the connection's deliveries were acknowledged already; updated.
+     */
+    private void acknowledgeAll(final FakeConnection c, final int[] acknowledged)
+    {
+        for (int round = 0; round < 1000 && acknowledged[0] < c.deliveries().size(); round++)
+        {
+            final List<Frame> delivered = c.deliveries();
+            for (; acknowledged[0] < delivered.size(); acknowledged[0]++)
+            {
+                final Frame delivery = delivered.get(acknowledged[0]);
+                run(EngineEvent.ACK, c, e ->
+                {
+                    e.consumerId = delivery.a();
+                    e.deliveryId = delivery.b();
+                });
+            }
+        }
+    }
+
+    private void sendSized(final String queue, final int bytes)
+    {
+        final byte[] header = message(4, 0);
+        final byte[] sized = java.util.Arrays.copyOf(header, header.length + bytes);
+        run(EngineEvent.SEND, connection, e ->
+        {
+            e.destinationType = DestinationType.QUEUE;
+            e.destinationName = queue;
+            e.message = sized;
+        });
+    }
+
+    @Test
     void shouldDeliverHigherPriorityFirstAndNeverMoreThanTheCredit()
     {
         send("q", 1, 0);

@@ -34,6 +34,10 @@ public final class ClientThreads
             {
                 work.run();
             }
+            catch (final InterruptedException ex)
+            {
+                // Only stop() interrupts these threads: the end, not a failure.
+            }
             catch (final Throwable ex)
             {
                 if (!Thread.currentThread().isInterrupted() || !(ex instanceof JMSException))

@@ -8,13 +8,14 @@ import java.util.Set;
  * The broker's users: each with a password hash and roles (the roles are where per-destination permissions
  * will attach). With no users at all, security is off and every connection is accepted under the name it
  * gives. Otherwise a connection that presents a user must present its password, and one that presents none
- * becomes the default user, if one is configured.
+ * becomes the default user if one is configured, and is refused if none is: once users exist, anonymous access is
+ * something the operator turns on, never a default.
  * <p>
  * Built before start-up, then read-only: safe to share between I/O threads.
  */
 public final class UserStore
 {
-    /** The user a connection without credentials becomes, unless configured otherwise. */
+    /** Who a connection without credentials is while security is off (no users). */
     public static final String DEFAULT_GUEST = "guest";
     /** The role a user needs to open a cluster connection (another node of the mesh) when security is on. */
     public static final String CLUSTER_ROLE = "cluster";
@@ -25,7 +26,8 @@ public final class UserStore
 
     private final Map<String, User> users = new HashMap<>();
     private final Map<String, Set<String>> roles = new HashMap<>();
-    private String defaultUser = DEFAULT_GUEST;
+    /** Who a connection without credentials becomes once users exist; null: it is refused. */
+    private String defaultUser;
 
     /**
      * @param passwordHash in the form of {@link PasswordHash}.
@@ -47,7 +49,8 @@ public final class UserStore
     }
 
     /**
-     * @param name the user of connections without credentials; null or empty to refuse them.
+     * @param name the user of connections without credentials once users exist; null or empty to refuse them (as
+     *             when it is never set).
      */
     public UserStore defaultUser(final String name)
     {
@@ -58,6 +61,20 @@ public final class UserStore
     public boolean isSecurityEnabled()
     {
         return !users.isEmpty();
+    }
+
+    /**
+     * @return for the start-up line: whether security is on, and what becomes of anonymous connections.
+     */
+    public String describe()
+    {
+        if (!isSecurityEnabled())
+        {
+            return "security off: no users are configured, every client is trusted";
+        }
+        return "security on: " + users.size() + (users.size() == 1 ? " user" : " users") + ", " +
+            (defaultUser == null ? "connections without credentials refused (set default-user to allow them)" :
+                "connections without credentials act as '" + defaultUser + "'");
     }
 
     public Set<String> rolesOf(final String user)
@@ -73,13 +90,13 @@ public final class UserStore
     {
         if (!isSecurityEnabled())
         {
-            return user == null || user.isEmpty() ? (defaultUser == null ? DEFAULT_GUEST : defaultUser) : user;
+            return user == null || user.isEmpty() ? DEFAULT_GUEST : user;
         }
         if (user == null || user.isEmpty())
         {
             if (defaultUser == null)
             {
-                throw new SecurityException("this broker requires a user and password");
+                throw new SecurityException("this broker requires a user and password (no default-user is set)");
             }
             return defaultUser;
         }

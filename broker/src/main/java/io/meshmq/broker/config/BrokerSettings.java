@@ -39,7 +39,8 @@ import java.util.Set;
  * auto-create      = true                create queues and topics on first use
  * queues           = orders, invoices    queues that exist from start-up
  * topics           = prices              topics that exist from start-up
- * default-user     = guest               user of connections without credentials; empty to refuse them
+ * default-user     = guest               user of connections without credentials once users exist; unset or
+ *                                        empty: they are refused
  * user.NAME        = pbkdf2-sha256:...   a user and its password hash (./meshmq hash-password);
  *                                        with no user.* keys security is off
  * user.NAME.roles  = admin, app          the user's roles

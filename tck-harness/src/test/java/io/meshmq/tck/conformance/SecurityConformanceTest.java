@@ -38,7 +38,7 @@ class SecurityConformanceTest
         final BrokerContext context = new BrokerContext().port(0).dataDir(dataDir).ioThreads(1)
             .vmId("security-" + UUID.randomUUID());
         context.users().addUser("j2ee", PasswordHash.hash("j2ee")).addUser("javajoe", PasswordHash.hash("javajoe"))
-            .roles("j2ee", Set.of("admin"));
+            .roles("j2ee", Set.of("admin")).defaultUser("guest");
         broker = Broker.start(context);
         vmUrl = "vm://" + context.vmId();
     }
@@ -86,14 +86,24 @@ class SecurityConformanceTest
     @Test
     void shouldRefuseCredentialLessConnectionsWhenThereIsNoDefaultUser(@TempDir final Path dir) throws Exception
     {
-        final BrokerContext context = new BrokerContext().port(0).dataDir(dir).ioThreads(1).vmId(null);
-        context.users().addUser("j2ee", PasswordHash.hash("j2ee")).defaultUser("");
-        try (Broker strict = Broker.start(context))
+        for (final String unset : new String[] {null, ""})
         {
-            final MeshConnectionFactory factory = new MeshConnectionFactory(strict.url());
-            assertThrows(JMSSecurityException.class, factory::createConnection);
-            final Connection connection = factory.createConnection("j2ee", "j2ee");
-            connection.close();
+            final BrokerContext context = new BrokerContext().port(0).dataDir(dir.resolve("d" + (unset == null)))
+                .ioThreads(1).vmId(null);
+            context.users().addUser("j2ee", PasswordHash.hash("j2ee"));
+            if (unset != null)
+            {
+                context.users().defaultUser(unset);
+            }
+            assertTrue(context.users().describe().contains("without credentials refused"), context.users().describe());
+            try (Broker strict = Broker.start(context))
+            {
+                final MeshConnectionFactory factory = new MeshConnectionFactory(strict.url());
+                final JMSSecurityException refused = assertThrows(JMSSecurityException.class, factory::createConnection);
+                assertTrue(refused.getMessage().contains("no default-user"), refused.getMessage());
+                final Connection connection = factory.createConnection("j2ee", "j2ee");
+                connection.close();
+            }
         }
     }
 }

@@ -117,6 +117,16 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
         }
     }
 
+    /**
+     * @return the client's host address (its port aside: one guesser, many sockets), or what the transport says.
+     */
+    private static String clientAddress(final ChannelHandlerContext ctx)
+    {
+        final SocketAddress remote = ctx.channel().remoteAddress();
+        return remote instanceof java.net.InetSocketAddress inet && inet.getAddress() != null ?
+            inet.getAddress().getHostAddress() : String.valueOf(remote);
+    }
+
     private void onHandshake(final ChannelHandlerContext ctx, final byte type)
     {
         if (type != FrameType.HELLO)
@@ -153,7 +163,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
         final String authenticatedUser;
         try
         {
-            authenticatedUser = users.authenticate(user, password);
+            authenticatedUser = users.authenticate(user, password, clientAddress(ctx));
         }
         catch (final SecurityException ex)
         {

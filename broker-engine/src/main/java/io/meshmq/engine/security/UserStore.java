@@ -1,8 +1,13 @@
 package io.meshmq.engine.security;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The broker's users: each with a password hash and roles (the roles are where per-destination permissions
@@ -11,7 +16,11 @@ import java.util.Set;
  * becomes the default user if one is configured, and is refused if none is: once users exist, anonymous access is
  * something the operator turns on, never a default.
  * <p>
- * Built before start-up, then read-only: safe to share between I/O threads.
+ * Checking a password costs a PBKDF2 hash (milliseconds, on an I/O thread): a password once verified is known by a
+ * salted SHA-256 of it from then on, and a client address with {@value #FAILURES_ALLOWED} failed logins within a
+ * minute has none checked until the minute is over, so neither a storm of logins nor a guesser slows everyone else.
+ * <p>
+ * Built before start-up, then read-only but for those two caches (concurrent): safe to share between I/O threads.
  */
 public final class UserStore
 {
@@ -24,7 +33,20 @@ public final class UserStore
     {
     }
 
+    static final int FAILURES_ALLOWED = 5;
+    static final long FAILURE_WINDOW_MS = 60_000;
+    private static final int MAX_ADDRESSES_TRACKED = 10_000;
+
+    /** Failed logins of one client address since {@code sinceMs}. */
+    private record Failures(long sinceMs, int count)
+    {
+    }
+
     private final Map<String, User> users = new HashMap<>();
+    /** By user: a salted SHA-256 of the password last verified, so the next login need not run PBKDF2. */
+    private final Map<String, byte[]> verified = new ConcurrentHashMap<>();
+    private final Map<String, Failures> failures = new ConcurrentHashMap<>();
+    private final byte[] salt = new byte[16];
     private final Map<String, Set<String>> roles = new HashMap<>();
     /** Who a connection without credentials becomes once users exist; null: it is refused. */
     private String defaultUser;
@@ -33,6 +55,11 @@ public final class UserStore
      * @param passwordHash in the form of {@link PasswordHash}.
      * @throws IllegalArgumentException if the hash is malformed.
      */
+    public UserStore()
+    {
+        new SecureRandom().nextBytes(salt);
+    }
+
     public UserStore addUser(final String name, final String passwordHash)
     {
         users.put(name, new User(name, PasswordHash.parse(passwordHash)));
@@ -88,6 +115,16 @@ public final class UserStore
      */
     public String authenticate(final String user, final String password)
     {
+        return authenticate(user, password, null);
+    }
+
+    /**
+     * @param from the client's address, to slow down guessing from it; null for none.
+     * @return the name the connection acts as.
+     * @throws SecurityException refusing the connection, naming neither which part was wrong nor the password.
+     */
+    public String authenticate(final String user, final String password, final String from)
+    {
         if (!isSecurityEnabled())
         {
             return user == null || user.isEmpty() ? DEFAULT_GUEST : user;
@@ -100,7 +137,16 @@ public final class UserStore
             }
             return defaultUser;
         }
+        if (from != null && isBlocked(from))
+        {
+            throw new SecurityException("authentication failed: too many failed logins from " + from + "; try again " +
+                "in a minute");
+        }
         final User found = users.get(user);
+        if (found != null && password != null && isVerifiedBefore(found.name(), password))
+        {
+            return found.name();
+        }
         if (found == null || password == null || !found.hash().matches(password))
         {
             if (found == null && password != null)
@@ -108,8 +154,52 @@ public final class UserStore
                 // Spend the same time as a wrong password, so timing does not tell which users exist.
                 PasswordHash.parse(PasswordHash.hash(password));
             }
+            failed(from);
             throw new SecurityException("authentication failed: user name or password is wrong");
         }
+        verified.put(found.name(), digest(password));
         return found.name();
+    }
+
+    private boolean isVerifiedBefore(final String user, final String password)
+    {
+        final byte[] known = verified.get(user);
+        return known != null && MessageDigest.isEqual(known, digest(password));
+    }
+
+    private byte[] digest(final String password)
+    {
+        try
+        {
+            final MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(salt);
+            return sha.digest(password.getBytes(StandardCharsets.UTF_8));
+        }
+        catch (final NoSuchAlgorithmException ex)
+        {
+            throw new IllegalStateException("every Java runtime has SHA-256", ex);
+        }
+    }
+
+    private boolean isBlocked(final String from)
+    {
+        final Failures seen = failures.get(from);
+        return seen != null && seen.count() >= FAILURES_ALLOWED &&
+            System.currentTimeMillis() - seen.sinceMs() < FAILURE_WINDOW_MS;
+    }
+
+    private void failed(final String from)
+    {
+        if (from == null)
+        {
+            return;
+        }
+        final long nowMs = System.currentTimeMillis();
+        if (failures.size() >= MAX_ADDRESSES_TRACKED)
+        {
+            failures.values().removeIf(f -> nowMs - f.sinceMs() >= FAILURE_WINDOW_MS);
+        }
+        failures.merge(from, new Failures(nowMs, 1), (old, one) ->
+            nowMs - old.sinceMs() >= FAILURE_WINDOW_MS ? one : new Failures(old.sinceMs(), old.count() + 1));
     }
 }

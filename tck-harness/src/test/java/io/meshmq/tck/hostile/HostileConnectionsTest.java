@@ -7,9 +7,6 @@ import jakarta.jms.ResourceAllocationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Path;
@@ -47,7 +44,7 @@ class HostileConnectionsTest
                 // Ten from one address: which five the broker admits depends on its I/O threads; five are refused.
                 for (int i = 0; i < 10; i++)
                 {
-                    silent.add(connectFrom(ATTACKER, uri));
+                    silent.add(RawSockets.connectFrom(ATTACKER, uri, (int)DEADLINE_MS));
                 }
 
                 // The bystander is another address: it connects and works while the attacker holds its five.
@@ -58,7 +55,7 @@ class HostileConnectionsTest
                 int timedOut = 0;
                 for (final Socket socket : silent)
                 {
-                    final String said = readUntilClosed(socket);
+                    final String said = RawSockets.readUntilClosed(socket);
                     if (said.contains("max-connections-per-address"))
                     {
                         refused++;
@@ -113,29 +110,5 @@ class HostileConnectionsTest
                 }
             }
         }
-    }
-
-    private static Socket connectFrom(final String local, final URI broker) throws IOException
-    {
-        final Socket socket = new Socket();
-        socket.bind(new InetSocketAddress(local, 0));
-        socket.connect(new InetSocketAddress(broker.getHost(), broker.getPort()), 5_000);
-        socket.setSoTimeout((int)DEADLINE_MS);
-        return socket;
-    }
-
-    /**
-     * @return what the broker sent before it closed the socket (an ERROR frame's text is readable in it).
-     */
-    private static String readUntilClosed(final Socket socket) throws IOException
-    {
-        final InputStream in = socket.getInputStream();
-        final StringBuilder said = new StringBuilder();
-        int b;
-        while ((b = in.read()) >= 0)
-        {
-            said.append(b >= 32 && b < 127 ? (char)b : ' ');
-        }
-        return said.toString();
     }
 }

@@ -21,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -246,7 +245,7 @@ class SoakTest
 
     private void pingsNeverRead(final URI uri) throws IOException
     {
-        try (Socket socket = connectFrom(uri))
+        try (Socket socket = RawSockets.connectFrom(ATTACKER, uri, 10_000))
         {
             socket.setReceiveBufferSize(4096);
             final OutputStream out = socket.getOutputStream();
@@ -311,7 +310,7 @@ class SoakTest
         {
             for (int i = 0; i < 150 && running.get(); i++)
             {
-                silent.add(connectFrom(uri));
+                silent.add(RawSockets.connectFrom(ATTACKER, uri, 10_000));
             }
             // The broker closes each within its handshake timeout (1 s here): read until it has.
             for (final Socket socket : silent)
@@ -330,7 +329,7 @@ class SoakTest
 
     private static void brokenMessage(final URI uri) throws IOException
     {
-        try (Socket socket = connectFrom(uri))
+        try (Socket socket = RawSockets.connectFrom(ATTACKER, uri, 10_000))
         {
             final OutputStream out = socket.getOutputStream();
             out.write(BrokerCommandEncoder.hello(new WireWriter(), FrameDescriptor.ROLE_CLIENT, null, null, null)
@@ -354,15 +353,6 @@ class SoakTest
         {
             // either is an answer
         }
-    }
-
-    private static Socket connectFrom(final URI broker) throws IOException
-    {
-        final Socket socket = new Socket();
-        socket.bind(new InetSocketAddress(ATTACKER, 0));
-        socket.connect(new InetSocketAddress(broker.getHost(), broker.getPort()), 5_000);
-        socket.setSoTimeout(10_000);
-        return socket;
     }
 
     private static void readUntilClosed(final Socket socket) throws IOException

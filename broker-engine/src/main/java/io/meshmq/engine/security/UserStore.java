@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * The broker's users: each with a password hash and roles (the roles are where per-destination permissions
@@ -47,6 +48,7 @@ public final class UserStore
     private final Map<String, byte[]> verified = new ConcurrentHashMap<>();
     private final Map<String, Failures> failures = new ConcurrentHashMap<>();
     private final byte[] salt = new byte[16];
+    private final LongSupplier clockMs;
     private final Map<String, Set<String>> roles = new HashMap<>();
     /** Who a connection without credentials becomes once users exist; null: it is refused. */
     private String defaultUser;
@@ -57,6 +59,15 @@ public final class UserStore
      */
     public UserStore()
     {
+        this(System::currentTimeMillis);
+    }
+
+    /**
+     * @param clockMs the time failed logins are counted in (ms).
+     */
+    UserStore(final LongSupplier clockMs)
+    {
+        this.clockMs = clockMs;
         new SecureRandom().nextBytes(salt);
     }
 
@@ -184,8 +195,7 @@ public final class UserStore
     private boolean isBlocked(final String from)
     {
         final Failures seen = failures.get(from);
-        return seen != null && seen.count() >= FAILURES_ALLOWED &&
-            System.currentTimeMillis() - seen.sinceMs() < FAILURE_WINDOW_MS;
+        return seen != null && seen.count() >= FAILURES_ALLOWED && clockMs.getAsLong() - seen.sinceMs() < FAILURE_WINDOW_MS;
     }
 
     private void failed(final String from)
@@ -194,7 +204,7 @@ public final class UserStore
         {
             return;
         }
-        final long nowMs = System.currentTimeMillis();
+        final long nowMs = clockMs.getAsLong();
         if (failures.size() >= MAX_ADDRESSES_TRACKED)
         {
             failures.values().removeIf(f -> nowMs - f.sinceMs() >= FAILURE_WINDOW_MS);

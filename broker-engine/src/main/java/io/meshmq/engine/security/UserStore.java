@@ -110,7 +110,8 @@ public final class UserStore
         {
             return "security off: no users are configured, every client is trusted";
         }
-        return "security on: " + users.size() + (users.size() == 1 ? " user" : " users") + ", " +
+        return "security on (logins; no per-destination permissions yet): " + users.size() +
+            (users.size() == 1 ? " user" : " users") + ", " +
             (defaultUser == null ? "connections without credentials refused (set default-user to allow them)" :
                 "connections without credentials act as '" + defaultUser + "'");
     }

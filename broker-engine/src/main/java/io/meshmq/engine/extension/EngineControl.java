@@ -148,14 +148,20 @@ public interface EngineControl
     boolean isOpen(ConnectionOutput output);
 
     /**
-     * @return true if duplicate detection holds a message of this one's duplicate id as stored at the address.
+     * @return what duplicate detection knows the encoded message by, or null if it does not check it (detection off,
+     * or a non-persistent message without a duplicate id of the application's).
      */
-    boolean isStoredAlready(byte type, String address, byte[] message);
+    String duplicateId(byte[] message);
 
     /**
-     * Duplicate detection remembers the message as stored at the address.
+     * @return true if duplicate detection holds a message of that duplicate id as stored at the address.
      */
-    void rememberStored(byte type, String address, byte[] message);
+    boolean isStoredAlready(byte type, String address, String duplicateId);
+
+    /**
+     * Duplicate detection remembers a message of that duplicate id as stored at the address.
+     */
+    void rememberStored(byte type, String address, String duplicateId);
 
     /**
      * @return how many applications are connected (other nodes' cluster connections not counted).

@@ -344,6 +344,13 @@ public final class Journal implements JournalLog
         return listed;
     }
 
+    private static ByteBuffer segmentHeader(final long sequence, final int capacity)
+    {
+        return ByteBuffer.allocate(SEGMENT_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN)
+            .putLong(MAGIC_OFFSET, MAGIC).putInt(VERSION_OFFSET, FORMAT_VERSION).putLong(SEQUENCE_OFFSET, sequence)
+            .putInt(CAPACITY_OFFSET, capacity);
+    }
+
     /**
      * Makes the spare segment, zeros to the segment size, unless it is there.
      *
@@ -399,10 +406,7 @@ public final class Journal implements JournalLog
         {
             Files.move(spare, path, StandardCopyOption.ATOMIC_MOVE);
             channel = opener.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            final ByteBuffer header = ByteBuffer.allocate(SEGMENT_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-            header.putLong(MAGIC_OFFSET, MAGIC).putInt(VERSION_OFFSET, FORMAT_VERSION).putLong(SEQUENCE_OFFSET, sequence)
-                .putInt(CAPACITY_OFFSET, segmentSize);
-            writeFully(channel, header, 0);
+            writeFully(channel, segmentHeader(sequence, segmentSize), 0);
         }
         catch (final IOException ex)
         {
@@ -646,12 +650,9 @@ public final class Journal implements JournalLog
         {
             final FileChannel channel = opener.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
-            final ByteBuffer header = ByteBuffer.allocate(SEGMENT_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-            header.putLong(MAGIC_OFFSET, MAGIC).putInt(VERSION_OFFSET, FORMAT_VERSION).putLong(SEQUENCE_OFFSET, sequence)
-                .putInt(CAPACITY_OFFSET, capacity);
             try
             {
-                writeFully(channel, header, 0);
+                writeFully(channel, segmentHeader(sequence, capacity), 0);
                 preallocate(channel, SEGMENT_HEADER_LENGTH, capacity);
                 // Listed before a record goes in: a segment that holds anything confirmed is always on the list.
                 final TreeSet<Long> listed = listed();

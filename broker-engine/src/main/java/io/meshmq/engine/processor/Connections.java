@@ -68,16 +68,20 @@ final class Connections
     void announceTopology()
     {
         final List<String> members = extension.clientTopology();
-        if (members.isEmpty())
-        {
-            return;
-        }
         for (final ConnectionState connection : connections.values())
         {
-            if (connection.wantsTopology)
-            {
-                writer.topology(connection.output, members);
-            }
+            tellTopology(connection, members);
+        }
+    }
+
+    /**
+     * Tells a client that wants to know of the cluster's live members; nothing outside a cluster.
+     */
+    private void tellTopology(final ConnectionState connection, final List<String> members)
+    {
+        if (connection.wantsTopology && !members.isEmpty())
+        {
+            writer.topology(connection.output, members);
         }
     }
 
@@ -105,11 +109,7 @@ final class Connections
         writer.helloOk(output, brokerName, temporaryScope);
         if (connection.wantsTopology)
         {
-            final List<String> members = extension.clientTopology();
-            if (!members.isEmpty())
-            {
-                writer.topology(output, members);
-            }
+            tellTopology(connection, extension.clientTopology());
         }
     }
 

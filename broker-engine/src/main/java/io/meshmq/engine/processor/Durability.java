@@ -258,7 +258,7 @@ public final class Durability
         {
             return;
         }
-        refuseNewMessagesOnSpare(List.of(message));
+        refuseOnSpare();
         try
         {
             ensureJournaled(message.durableReferences);
@@ -645,21 +645,26 @@ public final class Durability
      * On the spare segment (the disk is full) the journal keeps its room for what frees space: acknowledgements and
      * deletions. Persistent messages are refused until there is room again.
      *
-     * @param messages those about to be stored; an empty list for messages already stored elsewhere (pages).
      * @throws JournalWriteException if the journal is on its spare and a persistent message is among them.
      */
     private void refuseNewMessagesOnSpare(final List<ServerMessage> messages)
     {
-        if (!journal.isOnSpare())
+        for (int i = 0; i < messages.size(); i++)
         {
-            return;
+            if (messages.get(i).isPersistent())
+            {
+                refuseOnSpare();
+                return;
+            }
         }
-        boolean persistent = messages.isEmpty();
-        for (int i = 0; !persistent && i < messages.size(); i++)
-        {
-            persistent = messages.get(i).isPersistent();
-        }
-        if (persistent)
+    }
+
+    /**
+     * @throws JournalWriteException if the journal is on its spare: it takes no more messages.
+     */
+    private void refuseOnSpare()
+    {
+        if (journal.isOnSpare())
         {
             throw new JournalWriteException("the disk is full: the journal is writing into its spare segment, which " +
                 "it keeps for acknowledgements; persistent messages are taken again once consuming or the operator " +
@@ -868,7 +873,7 @@ public final class Durability
             return;
         }
         // They stay in the page files, which hold them safely, until there is room.
-        refuseNewMessagesOnSpare(List.of());
+        refuseOnSpare();
         final List<ServerMessage> durable = new ArrayList<>();
         for (final MessageReference reference : references)
         {
@@ -927,7 +932,7 @@ public final class Durability
         {
             return false;
         }
-        refuseNewMessagesOnSpare(List.of(message));
+        refuseOnSpare();
         final int length;
         final int messageLength;
         try

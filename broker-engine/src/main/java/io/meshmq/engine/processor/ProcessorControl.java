@@ -204,15 +204,21 @@ final class ProcessorControl implements EngineControl
     }
 
     @Override
-    public boolean isStoredAlready(final byte type, final String address, final byte[] message)
+    public String duplicateId(final byte[] message)
     {
-        return duplicates.isDuplicate(type, address, duplicates.idOf(header.wrap(message), message));
+        return duplicates.idOf(header.wrap(message), message);
     }
 
     @Override
-    public void rememberStored(final byte type, final String address, final byte[] message)
+    public boolean isStoredAlready(final byte type, final String address, final String duplicateId)
     {
-        duplicates.stored(type, address, duplicates.idOf(header.wrap(message), message));
+        return duplicates.isDuplicate(type, address, duplicateId);
+    }
+
+    @Override
+    public void rememberStored(final byte type, final String address, final String duplicateId)
+    {
+        duplicates.stored(type, address, duplicateId);
     }
 
     @Override

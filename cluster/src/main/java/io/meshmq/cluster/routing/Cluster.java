@@ -14,6 +14,7 @@ import io.meshmq.engine.ring.ExtensionCommand;
 import io.meshmq.protocol.AdminTable;
 import io.meshmq.protocol.AdminVerbs;
 import io.meshmq.protocol.ErrorCode;
+import io.meshmq.protocol.TemporaryNames;
 import io.meshmq.protocol.WireWriter;
 import io.meshmq.selector.Selector;
 
@@ -208,9 +209,8 @@ public final class Cluster implements ProcessorExtension
     @Override
     public void resent(final byte type, final String address, final String messageId, final String previousScope)
     {
-        final int dot = previousScope.lastIndexOf('.');
-        final String nodeId = dot > 0 ? previousScope.substring(0, dot) : previousScope;
-        if (!nodeId.equals(identity.nodeId()))
+        final String nodeId = TemporaryNames.nodeOfScope(previousScope);
+        if (nodeId != null && !nodeId.equals(identity.nodeId()))
         {
             resends.resent(nodeId, type, address, messageId);
         }

@@ -66,9 +66,9 @@ final class Receiver
         final ServerMessage message = control.message(forward.message(), 0);
         // Confirmed, not stored: the node's copy of a message a client that left it sent here again, or a message
         // sent again whose duplicate id this node holds (one moved by redistribution is taken whatever its id).
-        final boolean storedAlready =
-            resends.isFirstCopy(peer.nodeId, forward.kind(), forward.address(), forward.message()) ||
-            !forward.moved() && control.isStoredAlready(forward.kind(), forward.address(), forward.message());
+        final String duplicateId = control.duplicateId(forward.message());
+        final boolean storedAlready = resends.isFirstCopy(peer.nodeId, forward.kind(), forward.address(), duplicateId) ||
+            !forward.moved() && control.isStoredAlready(forward.kind(), forward.address(), duplicateId);
         final List<MessageReference> references = storedAlready ? List.of() : references(forward, message);
         try
         {
@@ -85,7 +85,7 @@ final class Receiver
         position.stored(sequence);
         if (!references.isEmpty())
         {
-            control.rememberStored(forward.kind(), forward.address(), forward.message());
+            control.rememberStored(forward.kind(), forward.address(), duplicateId);
         }
         control.enqueue(references);
         control.confirm(output, sequence, mark);

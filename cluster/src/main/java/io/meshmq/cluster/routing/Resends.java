@@ -102,13 +102,14 @@ final class Resends
     }
 
     /**
+     * @param duplicateId what duplicate detection knows the forwarded message by, or null.
      * @return true if the message another node forwards is its copy of one a client sent here again: it is
      * confirmed, not stored.
      */
-    boolean isFirstCopy(final String nodeId, final byte kind, final String address, final byte[] message)
+    boolean isFirstCopy(final String nodeId, final byte kind, final String address, final String duplicateId)
     {
         final LinkedHashSet<ResentMessage> messages = expected.get(nodeId);
-        if (messages == null)
+        if (messages == null || duplicateId == null)
         {
             return false;
         }
@@ -120,16 +121,7 @@ final class Resends
             toldAtMs.remove(nodeId);
             return false;
         }
-        final String messageId;
-        try
-        {
-            messageId = MessageFields.addressOf(message).duplicateId();
-        }
-        catch (final ProtocolException ex)
-        {
-            return false;
-        }
-        if (messageId == null || !messages.remove(new ResentMessage(kind(kind), address, messageId)))
+        if (!messages.remove(new ResentMessage(kind(kind), address, duplicateId)))
         {
             return false;
         }

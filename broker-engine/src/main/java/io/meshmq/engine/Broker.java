@@ -21,6 +21,7 @@ import io.meshmq.engine.processor.Processor;
 import io.meshmq.engine.processor.ProcessorContext;
 import io.meshmq.engine.ring.EngineEvent;
 import io.meshmq.engine.ring.ExtensionInput;
+import io.meshmq.engine.security.Authorizer;
 import io.meshmq.engine.vm.VmBrokers;
 import io.meshmq.transport.FrameDecoder;
 import io.meshmq.transport.NettyFrames;
@@ -146,7 +147,7 @@ public final class Broker implements AutoCloseable
                 new ProcessorContext(context.name(), context.autoCreateDestinations(), context.queues(), context.topics(),
                     context.addressSettings(), context.globalMaxSize(), dataDirectory.path().resolve("paging"),
                     extension == null ? control -> ProcessorExtension.NONE : extension::attach,
-                    context.duplicateIdCacheSize()),
+                    context.duplicateIdCacheSize(), new Authorizer(context.users(), context.security())),
                 SystemEpochClock.INSTANCE, durability);
             if (context.journalSync() == Durability.SyncPolicy.FORCE)
             {

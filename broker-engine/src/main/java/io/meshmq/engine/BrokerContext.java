@@ -3,6 +3,8 @@ package io.meshmq.engine;
 import io.meshmq.engine.journal.Journal;
 import io.meshmq.engine.processor.AddressSettingsMatcher;
 import io.meshmq.engine.processor.Durability;
+import io.meshmq.engine.security.Authorizer;
+import io.meshmq.engine.security.SecuritySettings;
 import io.meshmq.engine.security.UserStore;
 
 import java.lang.management.ManagementFactory;
@@ -47,6 +49,7 @@ public final class BrokerContext
     private final List<String> topics = new ArrayList<>();
     private final AddressSettingsMatcher addressSettings = new AddressSettingsMatcher();
     private final UserStore users = new UserStore();
+    private final SecuritySettings security = new SecuritySettings();
     private Durability.SyncPolicy journalSync = Durability.SyncPolicy.FORCE;
     private int journalSegmentSize = Journal.DEFAULT_SEGMENT_SIZE;
     private boolean journalSkipCorrupt;
@@ -288,6 +291,23 @@ public final class BrokerContext
     public UserStore users()
     {
         return users;
+    }
+
+    /**
+     * @return which roles hold which permissions on which addresses (used once users exist). Change before start.
+     */
+    public SecuritySettings security()
+    {
+        return security;
+    }
+
+    /**
+     * @return for the start-up line: whether security is on, what becomes of connections without credentials, and
+     * which permissions hold.
+     */
+    public String describeSecurity()
+    {
+        return new Authorizer(users, security).describe();
     }
 
     public Durability.SyncPolicy journalSync()

@@ -41,4 +41,13 @@ public final class ClientException extends Exception
     {
         return code;
     }
+
+    /**
+     * @return for a failed commit, whether the client must take it as rolled back: the broker refused it (an error
+     * frame; a broker applies a transaction whole or not at all), a failover rolled it back, or it is in doubt.
+     */
+    public boolean rolledBackCommit()
+    {
+        return code > 0 || code == ROLLED_BACK || code == IN_DOUBT;
+    }
 }

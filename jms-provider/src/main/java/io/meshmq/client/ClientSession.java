@@ -108,9 +108,9 @@ public final class ClientSession
         }
         catch (final ClientException ex)
         {
-            if (ex.code() == ClientException.ROLLED_BACK || ex.code() == ClientException.IN_DOUBT)
+            if (ex.rolledBackCommit())
             {
-                // Nothing was sent: the caller rolls back, and what the transaction consumed comes again.
+                // Nothing was applied: the caller rolls back, and what the transaction consumed comes again.
                 synchronized (lock)
                 {
                     unacknowledged.addAll(0, work.acks());

@@ -259,7 +259,7 @@ public class MeshSession implements Session, QueueSession, TopicSession
         }
         catch (final ClientException ex)
         {
-            if (ex.code() == ClientException.ROLLED_BACK || ex.code() == ClientException.IN_DOUBT)
+            if (ex.rolledBackCommit())
             {
                 redeliverUnacknowledged();
             }

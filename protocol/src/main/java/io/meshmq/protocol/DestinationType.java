@@ -25,6 +25,11 @@ public final class DestinationType
         return type == TOPIC || type == TEMPORARY_TOPIC;
     }
 
+    public static boolean isTemporary(final byte type)
+    {
+        return type == TEMPORARY_QUEUE || type == TEMPORARY_TOPIC;
+    }
+
     /**
      * @param type a destination type byte read from the wire.
      * @return true if the value is one this protocol version defines, NONE excluded.

@@ -5,6 +5,7 @@ import org.agrona.collections.Long2ObjectHashMap;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What the processor knows about one open connection: its client id, its consumers and the temporary
@@ -14,6 +15,8 @@ final class ConnectionState
 {
     final ConnectionOutput output;
     final String user;
+    /** The user's roles, for its permissions; fixed when the connection opened. */
+    final Set<String> roles;
     /** False for another node's cluster connection. */
     final boolean client;
     /** Told the cluster's live members whenever they change. */
@@ -23,11 +26,12 @@ final class ConnectionState
     final List<String> temporaryTopics = new ArrayList<>();
     String clientId;
 
-    ConnectionState(final ConnectionOutput output, final String user, final String clientId, final boolean client,
-        final boolean wantsTopology)
+    ConnectionState(final ConnectionOutput output, final String user, final Set<String> roles, final String clientId,
+        final boolean client, final boolean wantsTopology)
     {
         this.output = output;
         this.user = user;
+        this.roles = roles;
         this.clientId = clientId;
         this.client = client;
         this.wantsTopology = wantsTopology;

@@ -3,6 +3,7 @@ package io.meshmq.engine.processor;
 import io.meshmq.engine.extension.ProcessorExtension;
 import io.meshmq.engine.ring.ConnectionOutput;
 import io.meshmq.engine.ring.EngineEvent;
+import io.meshmq.engine.security.Authorizer;
 import io.meshmq.protocol.ErrorCode;
 import org.agrona.collections.Long2ObjectHashMap;
 
@@ -26,10 +27,13 @@ final class Connections
     private final String temporaryScope;
     /** Knows the cluster's live members, which clients that fail over are told of. */
     private final ProcessorExtension extension;
+    private final Authorizer authorizer;
     private int clients;
 
-    Connections(final ConnectionWriter writer, final String brokerName, final ProcessorExtension extension)
+    Connections(final ConnectionWriter writer, final String brokerName, final ProcessorExtension extension,
+        final Authorizer authorizer)
     {
+        this.authorizer = authorizer;
         this.writer = writer;
         this.brokerName = brokerName;
         this.temporaryScope = extension.temporaryScope();
@@ -96,7 +100,8 @@ final class Connections
             return;
         }
         final ConnectionState connection =
-            new ConnectionState(output, event.user, event.clientId, !event.clusterRole, event.wantsTopology);
+            new ConnectionState(output, event.user, authorizer.rolesOf(event.user), event.clientId, !event.clusterRole,
+                event.wantsTopology);
         connections.put(output.id(), connection);
         if (connection.client)
         {

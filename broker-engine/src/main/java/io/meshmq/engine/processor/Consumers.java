@@ -2,6 +2,7 @@ package io.meshmq.engine.processor;
 
 import io.meshmq.engine.extension.ProcessorExtension;
 import io.meshmq.engine.ring.EngineEvent;
+import io.meshmq.engine.security.Permission;
 import io.meshmq.protocol.ConsumerFlags;
 import io.meshmq.protocol.DestinationType;
 import io.meshmq.protocol.ErrorCode;
@@ -34,14 +35,17 @@ final class Consumers
     private final DeadLetters deadLetters;
     private final ConnectionWriter writer;
     private final ProcessorExtension extension;
+    private final AccessControl access;
     /** True for a subscription whose messages a prepared XA branch acknowledged. */
     private final Predicate<ServerQueue> heldByPreparedBranch;
 
     Consumers(final ProcessorContext context, final CommandClock clock, final Connections connections,
         final Admission admission, final Destinations destinations, final Durability durability,
         final ScheduledDeliveries scheduled, final Dispatcher dispatcher, final DeadLetters deadLetters,
-        final ConnectionWriter writer, final ProcessorExtension extension, final Predicate<ServerQueue> heldByPreparedBranch)
+        final ConnectionWriter writer, final ProcessorExtension extension, final AccessControl access,
+        final Predicate<ServerQueue> heldByPreparedBranch)
     {
+        this.access = access;
         this.context = context;
         this.clock = clock;
         this.connections = connections;
@@ -136,6 +140,11 @@ final class Consumers
             connection.clientId, event.selector, noLocal, durable, shared);
         if (!durable && !shared)
         {
+            if (!access.check(connection, event.connection, event.correlationId, topicName,
+                Permission.CREATE_NON_DURABLE_QUEUE))
+            {
+                return null;
+            }
             return destinations.createSubscription(topic, spec,
                 topicName + "#" + connection.id() + "." + event.consumerId, connection.id());
         }
@@ -180,11 +189,26 @@ final class Consumers
                 return null;
             }
             // An inactive durable subscription asked for with another topic, selector or noLocal is replaced.
+            if (!access.check(connection, event.connection, event.correlationId, current.topic(),
+                Permission.DELETE_DURABLE_QUEUE) || !mayCreateSubscription(event, connection, durable))
+            {
+                return null;
+            }
             deleteSubscription(existing);
+        }
+        else if (!mayCreateSubscription(event, connection, durable))
+        {
+            return null;
         }
         final String queueName = (durable ? "durable:" : "shared:") + (spec.clientId() == null ? "" : spec.clientId()) +
             ":" + spec.name();
         return destinations.createSubscription(topic, spec, queueName, 0);
+    }
+
+    private boolean mayCreateSubscription(final EngineEvent event, final ConnectionState connection, final boolean durable)
+    {
+        return access.check(connection, event.connection, event.correlationId, event.destinationName,
+            durable ? Permission.CREATE_DURABLE_QUEUE : Permission.CREATE_NON_DURABLE_QUEUE);
     }
 
     private static String quote(final String text)
@@ -486,6 +510,11 @@ final class Consumers
         if (subscription == null)
         {
             writer.error(event.connection, event.correlationId, ErrorCode.INVALID_DESTINATION, "there is no " + what);
+            return;
+        }
+        if (!access.check(connection, event.connection, event.correlationId, subscription.subscription.topic(),
+            Permission.DELETE_DURABLE_QUEUE))
+        {
             return;
         }
         if (!subscription.consumers.isEmpty())

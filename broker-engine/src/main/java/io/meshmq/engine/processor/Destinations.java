@@ -42,6 +42,14 @@ final class Destinations
     /**
      * @return the queue of this name, made (and journaled) if it does not exist.
      */
+    /**
+     * @return whether a queue (of any kind) or a topic of the name, as the type says, is here.
+     */
+    boolean exists(final byte type, final String name)
+    {
+        return DestinationType.isTopic(type) ? topics.containsKey(name) : queues.containsKey(name);
+    }
+
     ServerQueue queue(final String name)
     {
         ServerQueue queue = queues.get(name);

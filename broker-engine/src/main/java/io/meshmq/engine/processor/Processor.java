@@ -54,6 +54,7 @@ public final class Processor implements EventHandler<EngineEvent>
     private final Timers timers;
     private final AdminCommands admin;
     private final ProcessorFailures failures;
+    private final AccessControl access;
     private final Durability.Confirmer confirmer = new Durability.Confirmer()
     {
         @Override
@@ -97,10 +98,11 @@ public final class Processor implements EventHandler<EngineEvent>
             new ProcessorControl(context, now, destinations, durability, dispatcher, deadLetters, writer, duplicates);
         this.extension = context.extension().apply(control);
         destinations.changes = extension::changed;
-        this.connections = new Connections(writer, context.brokerName(), extension);
+        this.connections = new Connections(writer, context.brokerName(), extension, context.authorizer());
+        this.access = new AccessControl(context.authorizer(), destinations, extension, writer, now);
         this.admission = new Admission(context, destinations, paging, extension, blocked, writer);
         this.consumers = new Consumers(context, now, connections, admission, destinations, durability, scheduled,
-            dispatcher, deadLetters, writer, extension, this::heldByPreparedBranch);
+            dispatcher, deadLetters, writer, extension, access, this::heldByPreparedBranch);
         this.router = new Router(context.addressSettings(), now, connections, admission, consumers, destinations, durability, paging, scheduled,
             dispatcher, writer, extension, duplicates);
         this.temporaries = new TemporaryDestinations(connections, destinations, scheduled, consumers, writer);
@@ -246,6 +248,11 @@ public final class Processor implements EventHandler<EngineEvent>
 
     private void handle(final EngineEvent event)
     {
+        // Commands of the broker's own (a TICK, a FORCED) come from no connection.
+        if (access.isOn() && event.connection != null && !access.admits(connections.get(event), event))
+        {
+            return;
+        }
         switch (event.type)
         {
             case EngineEvent.CONNECTION_OPENED: connections.onConnectionOpened(event); break;

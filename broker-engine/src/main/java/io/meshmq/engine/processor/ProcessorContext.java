@@ -2,6 +2,7 @@ package io.meshmq.engine.processor;
 
 import io.meshmq.engine.extension.EngineControl;
 import io.meshmq.engine.extension.ProcessorExtension;
+import io.meshmq.engine.security.Authorizer;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -21,11 +22,12 @@ import java.util.function.Function;
  * @param extension              makes the processor's extension (the cluster) given what it may do; returns
  *                               {@link ProcessorExtension#NONE} for a broker with none.
  * @param duplicateIdCacheSize   message ids remembered per address for duplicate detection; 0: none.
+ * @param authorizer             what each user may do with each address.
  */
 public record ProcessorContext(
     String brokerName, boolean autoCreateDestinations, List<String> queues, List<String> topics,
     AddressSettingsMatcher addressSettings, long globalMaxSize, Path pagingDirectory,
-    Function<EngineControl, ProcessorExtension> extension, int duplicateIdCacheSize)
+    Function<EngineControl, ProcessorExtension> extension, int duplicateIdCacheSize, Authorizer authorizer)
 {
     public static final int DEFAULT_DUPLICATE_ID_CACHE_SIZE = 4096;
 
@@ -33,6 +35,18 @@ public record ProcessorContext(
     {
         queues = List.copyOf(queues);
         topics = List.copyOf(topics);
+    }
+
+    /**
+     * A context in which everybody may do everything (no users).
+     */
+    public ProcessorContext(final String brokerName, final boolean autoCreateDestinations, final List<String> queues,
+        final List<String> topics, final AddressSettingsMatcher addressSettings, final long globalMaxSize,
+        final Path pagingDirectory, final Function<EngineControl, ProcessorExtension> extension,
+        final int duplicateIdCacheSize)
+    {
+        this(brokerName, autoCreateDestinations, queues, topics, addressSettings, globalMaxSize, pagingDirectory,
+            extension, duplicateIdCacheSize, Authorizer.none());
     }
 
     /**

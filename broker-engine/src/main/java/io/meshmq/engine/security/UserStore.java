@@ -11,8 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * The broker's users: each with a password hash and roles (the roles are where per-destination permissions
- * will attach). With no users at all, security is off and every connection is accepted under the name it
+ * The broker's users: each with a password hash and roles (which {@link SecuritySettings} grant permissions to). With no users at all, security is off and every connection is accepted under the name it
  * gives. Otherwise a connection that presents a user must present its password, and one that presents none
  * becomes the default user if one is configured, and is refused if none is: once users exist, anonymous access is
  * something the operator turns on, never a default.
@@ -53,10 +52,6 @@ public final class UserStore
     /** Who a connection without credentials becomes once users exist; null: it is refused. */
     private String defaultUser;
 
-    /**
-     * @param passwordHash in the form of {@link PasswordHash}.
-     * @throws IllegalArgumentException if the hash is malformed.
-     */
     public UserStore()
     {
         this(System::currentTimeMillis);
@@ -71,6 +66,10 @@ public final class UserStore
         new SecureRandom().nextBytes(salt);
     }
 
+    /**
+     * @param passwordHash in the form of {@link PasswordHash}.
+     * @throws IllegalArgumentException if the hash is malformed.
+     */
     public UserStore addUser(final String name, final String passwordHash)
     {
         users.put(name, new User(name, PasswordHash.parse(passwordHash)));
@@ -110,7 +109,7 @@ public final class UserStore
         {
             return "security off: no users are configured, every client is trusted";
         }
-        return "security on (logins; no per-destination permissions yet): " + users.size() +
+        return "security on: " + users.size() +
             (users.size() == 1 ? " user" : " users") + ", " +
             (defaultUser == null ? "connections without credentials refused (set default-user to allow them)" :
                 "connections without credentials act as '" + defaultUser + "'");

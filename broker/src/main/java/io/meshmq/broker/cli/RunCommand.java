@@ -93,7 +93,7 @@ public final class RunCommand
             ", data in " + context.dataDir().toAbsolutePath().normalize() + " (" + NativeTransport.name() + ", started in " +
             startMs + " ms)" +
             (mesh == null ? "" : "; node " + broker.nodeId() + " of cluster '" + context.clusterName() + "', members " +
-                context.clusterMembers()) + "; " + context.users().describe());
+                context.clusterMembers()) + "; " + context.describeSecurity());
         out.flush();
         stopped.await();
         if (stoppedItself.get() != null)

@@ -4,6 +4,7 @@ import io.meshmq.engine.BrokerContext;
 import io.meshmq.engine.journal.Journal;
 import io.meshmq.engine.processor.AddressSettingsMatcher;
 import io.meshmq.engine.processor.Durability;
+import io.meshmq.engine.security.Permission;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +45,14 @@ import java.util.Set;
  * user.NAME        = pbkdf2-sha256:...   a user and its password hash (./meshmq hash-password);
  *                                        with no user.* keys security is off
  * user.NAME.roles  = admin, app          the user's roles
+ * security.PATTERN.PERMISSION = app, ops the roles that hold a permission on the addresses PATTERN
+ *                                        matches (a name, a prefix ending in '*', or '*' for all;
+ *                                        the most specific pattern decides, unlisted = nobody; role '*'
+ *                                        = every user); PERMISSION is send, consume, browse,
+ *                                        createDurableQueue, deleteDurableQueue, createNonDurableQueue,
+ *                                        createAddress, deleteAddress or manage (admin and cluster verbs,
+ *                                        on address meshmq.management). With no security.* keys every
+ *                                        user may do everything but manage, which needs role admin
  * address.PATTERN.SETTING = VALUE        per-address settings; PATTERN is a name, a prefix ending
  *                                        in '*', or '*' for all; SETTING is max-delivery-attempts
  *                                        (default 10, -1 no limit), redelivery-delay (ms, default 0),
@@ -81,7 +90,7 @@ public final class BrokerSettings
         "name", "bind", "data", "vm-id", "io-threads", "ring-size", "max-frame-length", "handshake-timeout",
         "duplicate-id-cache-size",
         "max-connections", "max-connections-per-address", "auto-create", "queues", "topics",
-        "default-user", "user.NAME", "user.NAME.roles", "address.PATTERN.SETTING", "journal.sync", "journal.segment-size",
+        "default-user", "user.NAME", "user.NAME.roles", "security.PATTERN.PERMISSION", "address.PATTERN.SETTING", "journal.sync", "journal.segment-size",
         "journal.skip-corrupt", "global-max-size", "cluster", "cluster.members", "cluster.advertise", "cluster.user",
         "cluster.password");
 
@@ -152,10 +161,12 @@ public final class BrokerSettings
             return lower.endsWith(".roles") && key.length() > "user..roles".length() ?
                 "user." + key.substring(5, key.length() - 6) + ".roles" : "user." + key.substring(5);
         }
-        if (lower.startsWith("address."))
+        if (lower.startsWith("address.") || lower.startsWith("security."))
         {
+            final int prefix = lower.indexOf('.') + 1;
             final int lastDot = key.lastIndexOf('.');
-            return lastDot > 8 ? "address." + key.substring(8, lastDot) + lower.substring(lastDot) : lower;
+            return lastDot > prefix ? lower.substring(0, prefix) + key.substring(prefix, lastDot) + lower.substring(lastDot) :
+                lower;
         }
         return lower;
     }
@@ -309,6 +320,10 @@ public final class BrokerSettings
                 {
                     applyAddress(key.substring(8), value, at, context);
                 }
+                else if (key.startsWith("security.") && key.length() > 9)
+                {
+                    applySecurity(key.substring(9), value, at, context);
+                }
                 else
                 {
                     throw new ConfigException(where + ": unknown key '" + key + "'; known keys: " + String.join(", ", KEYS));
@@ -348,6 +363,25 @@ public final class BrokerSettings
         try
         {
             context.addressSettings().set(rest.substring(0, dot), rest.substring(dot + 1), value);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ConfigException(at + ": " + ex.getMessage());
+        }
+    }
+
+    private static void applySecurity(final String rest, final String value, final String at,
+        final BrokerContext context) throws ConfigException
+    {
+        final int dot = rest.lastIndexOf('.');
+        if (dot <= 0)
+        {
+            throw new ConfigException(at + ": expected security.PATTERN.PERMISSION = ROLES, e.g. security.orders.send = app");
+        }
+        try
+        {
+            context.security().grant(rest.substring(0, dot), Permission.named(rest.substring(dot + 1)),
+                Set.copyOf(names(value, at)));
         }
         catch (final IllegalArgumentException ex)
         {

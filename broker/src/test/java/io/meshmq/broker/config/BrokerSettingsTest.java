@@ -3,12 +3,15 @@ package io.meshmq.broker.config;
 import io.meshmq.broker.cli.RunCommand;
 import io.meshmq.broker.cli.UsageException;
 import io.meshmq.engine.BrokerContext;
+import io.meshmq.engine.security.PasswordHash;
+import io.meshmq.engine.security.Permission;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -79,6 +82,33 @@ class BrokerSettingsTest
 
         assertTrue(assertThrows(ConfigException.class,
             () -> BrokerSettings.applyFile(dir.resolve("missing.conf"), new BrokerContext())).getMessage().contains("does not exist"));
+    }
+
+    @Test
+    void shouldReadPermissionsKeepingThePatternsCase() throws Exception
+    {
+        final Path file = dir.resolve("security.conf");
+        Files.writeString(file, "user.app = " + PasswordHash.hash("s") + "\nuser.app.roles = app\n" +
+            "Security.Orders.*.SEND = app, ops\nsecurity.*.manage = ops\n");
+        final BrokerContext context = new BrokerContext();
+        BrokerSettings.applyFile(file, context);
+        assertEquals(Set.of("app", "ops"), context.security().rolesFor("Orders.new", Permission.SEND));
+        assertEquals(Set.of(), context.security().rolesFor("orders.new", Permission.SEND), "patterns keep their case");
+        assertEquals(Set.of("ops"), context.security().rolesFor("anything", Permission.MANAGE));
+        assertTrue(context.describeSecurity().contains("2 address patterns"), context.describeSecurity());
+
+        Files.writeString(file, "name = x\nsecurity.orders.write = app\n");
+        final ConfigException unknown = assertThrows(ConfigException.class, () -> BrokerSettings.applyFile(file, new BrokerContext()));
+        assertTrue(unknown.getMessage().startsWith(file + ":2: security.orders.write"), unknown.getMessage());
+        assertTrue(unknown.getMessage().contains("unknown permission 'write'"), unknown.getMessage());
+
+        Files.writeString(file, "security.send = app\n");
+        final ConfigException noPattern = assertThrows(ConfigException.class, () -> BrokerSettings.applyFile(file, new BrokerContext()));
+        assertTrue(noPattern.getMessage().contains("expected security.PATTERN.PERMISSION"), noPattern.getMessage());
+
+        Files.writeString(file, "security.a*b.send = app\n");
+        final ConfigException badPattern = assertThrows(ConfigException.class, () -> BrokerSettings.applyFile(file, new BrokerContext()));
+        assertTrue(badPattern.getMessage().contains("may only end in '*'"), badPattern.getMessage());
     }
 
     @Test

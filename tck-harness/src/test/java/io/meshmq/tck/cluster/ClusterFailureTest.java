@@ -1,8 +1,11 @@
 package io.meshmq.tck.cluster;
 
+import io.meshmq.admin.MeshAdmin;
 import io.meshmq.engine.security.PasswordHash;
+import io.meshmq.protocol.AdminVerbs;
 import io.meshmq.tck.crash.BrokerProcess;
 import jakarta.jms.Connection;
+import jakarta.jms.JMSSecurityException;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import org.junit.jupiter.api.Test;
@@ -17,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -387,19 +391,31 @@ class ClusterFailureTest
     }
 
     /**
-     * With users configured, a cluster connection must authenticate as a user with role "cluster".
+     * With users configured, a cluster connection must authenticate as a user with role "cluster", and the cluster
+     * verbs need permission manage (by default, role "admin").
      */
     @Test
     void shouldLinkOnlyWithTheClusterRoleWhenSecurityIsOn() throws Exception
     {
         final String[] users = {
-            "user.mesh = " + PasswordHash.hash("mesh-secret"), "user.mesh.roles = cluster",
-            "user.app = " + PasswordHash.hash("app-secret"), "user.app.roles = app"};
+            "user.mesh = " + PasswordHash.hash("mesh-secret"), "user.mesh.roles = cluster, admin",
+            "user.app = " + PasswordHash.hash("app-secret"), "user.app.roles = app, admin",
+            "user.plain = " + PasswordHash.hash("plain-secret"), "user.plain.roles = app"};
         final List<String> settings = new ArrayList<>(List.of(users));
         settings.addAll(List.of("cluster.user = mesh", "cluster.password = mesh-secret"));
         try (ClusterNodes nodes = ClusterNodes.start(dir, "secure", 2, settings.toArray(new String[0])))
         {
             nodes.awaitMesh();
+            for (final String verb : List.of(AdminVerbs.CLUSTER_STATUS, AdminVerbs.CLUSTER_ADD))
+            {
+                try (MeshAdmin plain = MeshAdmin.connect(nodes.url(0), "plain", "plain-secret"))
+                {
+                    final JMSSecurityException refused = assertThrows(JMSSecurityException.class,
+                        () -> plain.call(verb, "127.0.0.1:1"));
+                    assertTrue(refused.getMessage().contains("user 'plain' lacks permission 'manage'"),
+                        refused.getMessage());
+                }
+            }
             final String member = nodes.url(0).substring("tcp://".length());
             final List<String> intruder = new ArrayList<>(List.of(users));
             intruder.addAll(List.of("cluster = secure", "cluster.members = " + member, "cluster.user = app",

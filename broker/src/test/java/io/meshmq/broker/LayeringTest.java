@@ -40,7 +40,7 @@ class LayeringTest
     {
         // javax.transaction.xa is Java SE's own (module java.transaction.xa): the XID an XA frame carries.
         assertEquals(List.of(), importsOutside("protocol", "io/meshmq/protocol",
-            "java.", "javax.transaction.xa.", "org.agrona.", "io.netty.buffer.", "io.meshmq.protocol."));
+            "java.", "javax.transaction.xa.", "javax.crypto.", "org.agrona.", "io.netty.buffer.", "io.meshmq.protocol."));
     }
 
     @Test

@@ -53,6 +53,29 @@ public final class BrokerCommandEncoder
     }
 
     /**
+     * A node's HELLO to another member when it has a cluster user: no password, a nonce to prove it with instead.
+     */
+    public static WireWriter clusterHello(final WireWriter out, final String user, final String proofNonce)
+    {
+        return out.reset().beginFrame(FrameType.HELLO)
+            .writeInt(FrameDescriptor.MAGIC)
+            .writeShort(FrameDescriptor.PROTOCOL_VERSION)
+            .writeByte(FrameDescriptor.ROLE_CLUSTER)
+            .writeString(null)
+            .writeString(user)
+            .writeString(null)
+            .writeInt(0)
+            .writeBoolean(false)
+            .writeString(proofNonce)
+            .endFrame();
+    }
+
+    public static WireWriter clusterProof(final WireWriter out, final byte[] clientProof)
+    {
+        return out.reset().beginFrame(FrameType.CLUSTER_PROOF).writeBytes(clientProof).endFrame();
+    }
+
+    /**
      * @param flags            {@link ConsumerFlags}.
      * @param subscriptionName a durable or shared subscription's name, else null.
      */

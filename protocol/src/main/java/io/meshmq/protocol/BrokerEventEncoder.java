@@ -41,6 +41,18 @@ public final class BrokerEventEncoder
         return out.endFrame();
     }
 
+    public static WireWriter clusterChallenge(final WireWriter out, final byte[] salt, final int iterations,
+        final String nonce)
+    {
+        return out.reset().beginFrame(FrameType.CLUSTER_CHALLENGE).writeBytes(salt).writeInt(iterations)
+            .writeString(nonce).endFrame();
+    }
+
+    public static WireWriter clusterProven(final WireWriter out, final byte[] serverSignature)
+    {
+        return out.reset().beginFrame(FrameType.CLUSTER_PROVEN).writeBytes(serverSignature).endFrame();
+    }
+
     public static WireWriter ok(final WireWriter out, final long correlationId)
     {
         return out.reset().beginFrame(FrameType.OK).writeLong(correlationId).endFrame();

@@ -78,6 +78,15 @@ package io.meshmq.protocol;
  * Between the nodes of a cluster, on a connection whose HELLO has {@link FrameDescriptor#ROLE_CLUSTER} (the
  * node that connected sends messages, the node it connected to tells it what queues and consumers it has):
  * <pre>
+ * HELLO           c&gt;b  as above with role CLUSTER, password null, connectionTtlMs 0, wantsTopology false, then
+ *                      string proofNonce   (when the node has a cluster user: it proves the password instead of
+ *                      sending it, SCRAM-SHA-256 over the user's PBKDF2 hash)
+ * CLUSTER_CHALLENGE b&gt;c  bytes salt, int iterations, string nonce   (the answer to such a HELLO when the member
+ *                      has users: the cluster user's salt and iterations, and proofNonce extended by the member's)
+ * CLUSTER_PROOF   c&gt;b  bytes clientProof   (ClientKey XOR HMAC(StoredKey, authMessage), see ClusterProof)
+ * CLUSTER_PROVEN  b&gt;c  bytes serverSignature   (HMAC(ServerKey, authMessage): the member holds the user's hash.
+ *                      HELLO_OK follows; a node with a cluster user takes no HELLO_OK before it, and sends nothing
+ *                      about the cluster to a member that does not prove itself. A wrong proof: ERROR SECURITY)
  * CLUSTER_JOIN    c&gt;b  long correlationId, string clusterName, string nodeId, string nodeName, string url
  *                      (HOST:PORT other members reach it at)   (REPLY
  *                      string nodeId, string nodeName; ERROR CLUSTER_MISMATCH and close if the cluster name
@@ -151,6 +160,9 @@ public final class FrameType
     public static final byte CLUSTER_MEMBERS = 63;
     public static final byte CLUSTER_CLIENTS = 64;
     public static final byte CLUSTER_RESENT = 65;
+    public static final byte CLUSTER_CHALLENGE = 66;
+    public static final byte CLUSTER_PROOF = 67;
+    public static final byte CLUSTER_PROVEN = 68;
 
     private FrameType()
     {
@@ -204,6 +216,9 @@ public final class FrameType
             case CLUSTER_MEMBERS: return "CLUSTER_MEMBERS";
             case CLUSTER_CLIENTS: return "CLUSTER_CLIENTS";
             case CLUSTER_RESENT: return "CLUSTER_RESENT";
+            case CLUSTER_CHALLENGE: return "CLUSTER_CHALLENGE";
+            case CLUSTER_PROOF: return "CLUSTER_PROOF";
+            case CLUSTER_PROVEN: return "CLUSTER_PROVEN";
             default: return "UNKNOWN(" + type + ")";
         }
     }

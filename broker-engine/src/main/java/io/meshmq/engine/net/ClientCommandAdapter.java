@@ -48,6 +48,8 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
     /** Unsent bytes a connection may have beyond two of the largest frames before it is closed. */
     private static final long UNSENT_SLACK_BYTES = 16L * 1024 * 1024;
     private static final OncePerMinute SILENT_CLIENTS = new OncePerMinute();
+    /** Longest proof nonce a dialling node may send (its own are 24 characters). */
+    private static final int MAX_NONCE_LENGTH = 100;
 
     private final RingBuffer<EngineEvent> ring;
     private final AtomicLong connectionIds;
@@ -70,6 +72,12 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
     private ChannelConnection connection;
     /** The HELLO came from another node of a cluster: only then are the extension's frames accepted. */
     private boolean clusterRole;
+    /** A node's cluster HELLO waiting for its CLUSTER_PROOF; null otherwise. */
+    private ChallengedHello challenged;
+
+    private record ChallengedHello(UserStore.ClusterChallenge challenge, int connectionTtlMs)
+    {
+    }
     private boolean closing;
 
     public ClientCommandAdapter(
@@ -100,7 +108,14 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
             final byte type = NettyFrames.open(view, reader, frame);
             if (connection == null)
             {
-                onHandshake(ctx, type);
+                if (challenged == null)
+                {
+                    onHandshake(ctx, type);
+                }
+                else
+                {
+                    onClusterProof(ctx, type);
+                }
             }
             else
             {
@@ -155,10 +170,24 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
         final String password = reader.readString();
         final int connectionTtlMs = reader.remaining() > 0 ? reader.readInt() : 0;
         final boolean wantsTopology = reader.remaining() > 0 && reader.readBoolean();
+        final String proofNonce = reader.remaining() > 0 ? reader.readString() : null;
         reader.requireEnd("HELLO");
         if (connectionTtlMs < 0)
         {
             throw new ProtocolException(ErrorCode.BAD_HANDSHAKE, "HELLO has connection TTL " + connectionTtlMs + " ms");
+        }
+        if (role == FrameDescriptor.ROLE_CLUSTER)
+        {
+            if (frames == null)
+            {
+                throw new ProtocolException(ErrorCode.CLUSTER_MISMATCH, "this broker is in no cluster (start it with " +
+                    "--cluster NAME): it cannot take the cluster connection from " + ctx.channel().remoteAddress());
+            }
+            if (users.isSecurityEnabled())
+            {
+                challenge(ctx, user, password, proofNonce, connectionTtlMs);
+                return;
+            }
         }
         final String authenticatedUser;
         try
@@ -173,22 +202,65 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
         {
             throw new ProtocolException(ErrorCode.INVALID_CLIENT_ID, "client id must not be empty");
         }
-        if (role == FrameDescriptor.ROLE_CLUSTER)
-        {
-            if (frames == null)
-            {
-                throw new ProtocolException(ErrorCode.CLUSTER_MISMATCH, "this broker is in no cluster (start it with " +
-                    "--cluster NAME): it cannot take the cluster connection from " + ctx.channel().remoteAddress());
-            }
-            if (users.isSecurityEnabled() && !users.rolesOf(authenticatedUser).contains(UserStore.CLUSTER_ROLE))
-            {
-                throw new ProtocolException(ErrorCode.SECURITY, "user '" + authenticatedUser + "' of the cluster connection from " +
-                    ctx.channel().remoteAddress() + " does not have role '" + UserStore.CLUSTER_ROLE + "'; give the " +
-                    "cluster.user set on every node that role");
-            }
-            clusterRole = true;
-        }
+        open(ctx, authenticatedUser, clientId, role == FrameDescriptor.ROLE_CLUSTER, connectionTtlMs, wantsTopology);
+    }
 
+    /**
+     * A node dialling this one while security is on proves it knows its cluster user's password without sending it
+     * (see {@link io.meshmq.protocol.ClusterProof}): the challenge now, the proof in the next frame.
+     */
+    private void challenge(final ChannelHandlerContext ctx, final String user, final String password,
+        final String proofNonce, final int connectionTtlMs)
+    {
+        if (password != null || proofNonce == null || proofNonce.isEmpty() || proofNonce.length() > MAX_NONCE_LENGTH)
+        {
+            throw new ProtocolException(ErrorCode.SECURITY, "a cluster connection must prove its user's password with a " +
+                "nonce of 1 to " + MAX_NONCE_LENGTH + " characters, never send it (is the dialling node an older MeshMQ?)");
+        }
+        final UserStore.ClusterChallenge challenge = users.challenge(user, proofNonce);
+        challenged = new ChallengedHello(challenge, connectionTtlMs);
+        ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(),
+            BrokerEventEncoder.clusterChallenge(replies, challenge.salt(), challenge.iterations(), challenge.nonce())));
+    }
+
+    private void onClusterProof(final ChannelHandlerContext ctx, final byte type)
+    {
+        if (type != FrameType.CLUSTER_PROOF)
+        {
+            throw new ProtocolException(ErrorCode.BAD_HANDSHAKE, "expected CLUSTER_PROOF after CLUSTER_CHALLENGE, got " +
+                FrameType.name(type));
+        }
+        final byte[] proof = reader.readBytes();
+        reader.requireEnd("CLUSTER_PROOF");
+        final UserStore.ClusterChallenge challenge = challenged.challenge();
+        final byte[] signature;
+        try
+        {
+            signature = users.prove(challenge, proof, clientAddress(ctx));
+        }
+        catch (final SecurityException ex)
+        {
+            throw new ProtocolException(ErrorCode.SECURITY, ex.getMessage());
+        }
+        if (!users.rolesOf(challenge.user()).contains(UserStore.CLUSTER_ROLE))
+        {
+            throw new ProtocolException(ErrorCode.SECURITY, "user '" + challenge.user() + "' of the cluster connection from " +
+                ctx.channel().remoteAddress() + " does not have role '" + UserStore.CLUSTER_ROLE + "'; give the " +
+                "cluster.user set on every node that role");
+        }
+        ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), BrokerEventEncoder.clusterProven(replies, signature)));
+        final int connectionTtlMs = challenged.connectionTtlMs();
+        challenged = null;
+        open(ctx, challenge.user(), null, true, connectionTtlMs, false);
+    }
+
+    /**
+     * The handshake is done: the connection joins the broker (the processor answers HELLO_OK).
+     */
+    private void open(final ChannelHandlerContext ctx, final String authenticatedUser, final String clientId,
+        final boolean cluster, final int connectionTtlMs, final boolean wantsTopology)
+    {
+        clusterRole = cluster;
         final FrameDecoder decoder = (FrameDecoder)ctx.pipeline().get(NettyFrames.FRAME_DECODER);
         decoder.maxFrameLength(maxFrameLength);
         // A client may have at most two of the largest frames waiting to be sent to it beyond the high-water mark (a

@@ -1,11 +1,10 @@
 package io.meshmq.engine.security;
 
-import java.security.GeneralSecurityException;
+import io.meshmq.protocol.ClusterProof;
+
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
 
 /**
  * Salted PBKDF2 password hashes, written {@code pbkdf2-sha256:ITERATIONS:SALT:HASH} (salt and hash in
@@ -17,7 +16,6 @@ public final class PasswordHash
     public static final String SCHEME = "pbkdf2-sha256";
     public static final int DEFAULT_ITERATIONS = 20_000;
     private static final int SALT_BYTES = 16;
-    private static final int HASH_BITS = 256;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final int iterations;
@@ -78,20 +76,26 @@ public final class PasswordHash
         return MessageDigest.isEqual(hash, derive(password, salt, iterations));
     }
 
+    byte[] salt()
+    {
+        return salt.clone();
+    }
+
+    int iterations()
+    {
+        return iterations;
+    }
+
+    /**
+     * @return the derived key itself: SCRAM's salted password, which a cluster proof is checked against.
+     */
+    byte[] derived()
+    {
+        return hash.clone();
+    }
+
     private static byte[] derive(final String password, final byte[] salt, final int iterations)
     {
-        final PBEKeySpec spec = new PBEKeySpec(password.toCharArray(), salt, iterations, HASH_BITS);
-        try
-        {
-            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
-        }
-        catch (final GeneralSecurityException ex)
-        {
-            throw new IllegalStateException("PBKDF2WithHmacSHA256 is not available in this JVM", ex);
-        }
-        finally
-        {
-            spec.clearPassword();
-        }
+        return ClusterProof.pbkdf2(password, salt, iterations);
     }
 }

@@ -1,5 +1,7 @@
 package io.meshmq.engine.security;
 
+import io.meshmq.protocol.ClusterProof;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -148,11 +150,7 @@ public final class UserStore
             }
             return defaultUser;
         }
-        if (from != null && isBlocked(from))
-        {
-            throw new SecurityException("authentication failed: too many failed logins from " + from + "; try again " +
-                "in a minute");
-        }
+        refuseIfBlocked(from);
         final User found = users.get(user);
         if (found != null && password != null && isVerifiedBefore(found.name(), password))
         {
@@ -172,6 +170,87 @@ public final class UserStore
         return found.name();
     }
 
+    /**
+     * A cluster connection's challenge in flight (see {@link ClusterProof}): what the member sends, and what it checks
+     * the answer against. An unknown user gets a challenge like any other, with a random salt, and fails at the proof,
+     * so the exchange does not tell which users exist.
+     */
+    public static final class ClusterChallenge
+    {
+        private final String user;
+        private final byte[] salt;
+        private final int iterations;
+        private final String nonce;
+        private final String authMessage;
+        /** Null for an unknown user: no proof is valid. */
+        private final byte[] saltedPassword;
+
+        private ClusterChallenge(final String user, final String clientNonce, final byte[] salt, final int iterations,
+            final byte[] saltedPassword)
+        {
+            this.user = user;
+            this.salt = salt;
+            this.iterations = iterations;
+            this.nonce = clientNonce + ClusterProof.newNonce();
+            this.authMessage = ClusterProof.authMessage(user, clientNonce, nonce, salt, iterations);
+            this.saltedPassword = saltedPassword;
+        }
+
+        public String user()
+        {
+            return user;
+        }
+
+        public byte[] salt()
+        {
+            return salt.clone();
+        }
+
+        public int iterations()
+        {
+            return iterations;
+        }
+
+        public String nonce()
+        {
+            return nonce;
+        }
+    }
+
+    /**
+     * @param clientNonce the dialling node's nonce from its HELLO.
+     */
+    public ClusterChallenge challenge(final String user, final String clientNonce)
+    {
+        final User found = user == null ? null : users.get(user);
+        if (found == null)
+        {
+            final byte[] salt = new byte[16];
+            new SecureRandom().nextBytes(salt);
+            return new ClusterChallenge(String.valueOf(user), clientNonce, salt, PasswordHash.DEFAULT_ITERATIONS, null);
+        }
+        return new ClusterChallenge(found.name(), clientNonce, found.hash().salt(), found.hash().iterations(),
+            found.hash().derived());
+    }
+
+    /**
+     * @param from the dialling node's address, to slow down guessing from it.
+     * @return the member's signature for the dialling node to check.
+     * @throws SecurityException if the proof is wrong (counted as a failed login from that address) or that address
+     *                           failed too often.
+     */
+    public byte[] prove(final ClusterChallenge challenge, final byte[] clientProof, final String from)
+    {
+        refuseIfBlocked(from);
+        if (challenge.saltedPassword == null ||
+            !ClusterProof.isValidClientProof(challenge.saltedPassword, challenge.authMessage, clientProof))
+        {
+            failed(from);
+            throw new SecurityException("authentication failed: user name or password is wrong");
+        }
+        return ClusterProof.serverSignature(challenge.saltedPassword, challenge.authMessage);
+    }
+
     private boolean isVerifiedBefore(final String user, final String password)
     {
         final byte[] known = verified.get(user);
@@ -189,6 +268,15 @@ public final class UserStore
         catch (final NoSuchAlgorithmException ex)
         {
             throw new IllegalStateException("every Java runtime has SHA-256", ex);
+        }
+    }
+
+    private void refuseIfBlocked(final String from)
+    {
+        if (from != null && isBlocked(from))
+        {
+            throw new SecurityException("authentication failed: too many failed logins from " + from + "; try again " +
+                "in a minute");
         }
     }
 

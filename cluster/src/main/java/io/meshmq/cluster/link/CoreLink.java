@@ -55,6 +55,7 @@ public final class CoreLink
     private final EventLoopGroup loop;
     private final String user;
     private final String password;
+    private final MembershipProof proof;
     /** Member to the state of its link, shared with the engine's status (thread safe). */
     private final Map<String, String> states;
     /** Node id to the member whose link joined it, shared by the links on this event loop. */
@@ -85,6 +86,7 @@ public final class CoreLink
         this.loop = loop;
         this.user = user;
         this.password = password;
+        this.proof = new MembershipProof(member, user, password);
         this.states = states;
     }
 
@@ -184,7 +186,14 @@ public final class CoreLink
         @Override
         public void channelActive(final ChannelHandlerContext ctx)
         {
-            BrokerCommandEncoder.hello(writer, FrameDescriptor.ROLE_CLUSTER, null, user, password);
+            if (proof.isRequired())
+            {
+                BrokerCommandEncoder.clusterHello(writer, user, proof.begin());
+            }
+            else
+            {
+                BrokerCommandEncoder.hello(writer, FrameDescriptor.ROLE_CLUSTER, null, user, password);
+            }
             ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), writer));
             handshakeTimeout = ctx.executor().schedule(() ->
             {
@@ -217,7 +226,21 @@ public final class CoreLink
         {
             switch (type)
             {
+                case FrameType.CLUSTER_CHALLENGE:
+                    onChallenge(ctx);
+                    break;
+                case FrameType.CLUSTER_PROVEN:
+                {
+                    final byte[] signature = reader.readBytes();
+                    reader.requireEnd("CLUSTER_PROVEN");
+                    refuseIf(ctx, proof.checkSignature(signature));
+                    break;
+                }
                 case FrameType.HELLO_OK:
+                    if (refuseIf(ctx, proof.checkBeforeJoin()))
+                    {
+                        break;
+                    }
                     ((FrameDecoder)ctx.pipeline().get(NettyFrames.FRAME_DECODER)).maxFrameLength(NettyFrames.maxFrameLength());
                     onHello(ctx);
                     break;
@@ -254,6 +277,40 @@ public final class CoreLink
                 default:
                     throw new ProtocolException("unexpected frame " + FrameType.name(type) + " on a cluster link");
             }
+        }
+
+        private void onChallenge(final ChannelHandlerContext ctx)
+        {
+            final byte[] salt = reader.readBytes();
+            final int iterations = reader.readInt();
+            final String memberNonce = reader.readString();
+            reader.requireEnd("CLUSTER_CHALLENGE");
+            if (!proof.isRequired() || salt == null)
+            {
+                throw new ProtocolException("unexpected CLUSTER_CHALLENGE: this node has no cluster user to prove");
+            }
+            proof.answer(salt, iterations, memberNonce, ctx.executor(), (clientProof, problem) ->
+            {
+                if (!refuseIf(ctx, problem))
+                {
+                    ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), BrokerCommandEncoder.clusterProof(writer, clientProof)));
+                }
+            });
+        }
+
+        /**
+         * @param problem why the member is not taken, or null.
+         * @return true if there was a problem: the link is closed with it.
+         */
+        private boolean refuseIf(final ChannelHandlerContext ctx, final String problem)
+        {
+            if (problem == null)
+            {
+                return false;
+            }
+            failure = problem;
+            ctx.close();
+            return true;
         }
 
         /**

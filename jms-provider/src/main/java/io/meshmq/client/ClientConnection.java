@@ -126,6 +126,12 @@ public final class ClientConnection
     /** The last connection that was published, for what the application asks about while reconnecting. */
     private volatile Link lastLink;
     private int linkCount;
+    /** Guards {@link #deliveryStopped} and {@link #newestLink}: each connection to a broker hears the latest state. */
+    private final Object flowLock = new Object();
+    /** JMS connections begin stopped. */
+    private boolean deliveryStopped = true;
+    /** The last connection to a broker begun: the one a start or stop must reach (published or about to be). */
+    private Link newestLink;
     private volatile ClientException failure;
     /** The live members the cluster last announced, as URLs with this list's options: failover may go to them too. */
     private volatile List<ConnectionUrl> topology = List.of();
@@ -928,6 +934,73 @@ public final class ClientConnection
         }
     }
 
+    /**
+     * @return whether the application started the connection: consumers are sent messages.
+     */
+    boolean isDeliveryStarted()
+    {
+        synchronized (flowLock)
+        {
+            return !deliveryStopped;
+        }
+    }
+
+    /**
+     * Starts or stops deliveries to every consumer of the connection (JMS start and stop; a connection begins
+     * stopped). The broker hears of it before anything else the caller sends, so a consumer that gives back what it
+     * holds after a stop is sent nothing more.
+     */
+    public void deliveries(final boolean started)
+    {
+        synchronized (flowLock)
+        {
+            deliveryStopped = !started;
+            final Link on = newestLink;
+            if (on != null && !on.lost)
+            {
+                on.outbound.write(BrokerCommandEncoder.pause(writer(), 0, !started));
+            }
+        }
+    }
+
+    /**
+     * Pauses or resumes deliveries to one consumer (one whose application stopped receiving).
+     */
+    void pause(final ClientConsumer consumer, final boolean paused)
+    {
+        final Link on = link;
+        if (on == null || on.number != consumer.link() || !isOpen())
+        {
+            return;
+        }
+        on.outbound.write(BrokerCommandEncoder.pause(writer(), consumer.consumerId(), paused));
+    }
+
+    /**
+     * Asks the broker for a message waiting for the consumer and returns once it would have arrived (one round trip);
+     * returns at once while the client is reconnecting.
+     */
+    void forceDelivery(final ClientConsumer consumer) throws ClientException
+    {
+        final Link on = link;
+        if (on == null || on.number != consumer.link() || !isOpen())
+        {
+            return;
+        }
+        try
+        {
+            callOn(on, "receive from " + consumer.spec().destinationName(), null, (out, correlationId) ->
+                BrokerCommandEncoder.forceDelivery(out, correlationId, consumer.consumerId()));
+        }
+        catch (final ClientException ex)
+        {
+            if (!lostWith(on, ex))
+            {
+                throw ex;
+            }
+        }
+    }
+
     void credit(final ClientConsumer consumer, final int credit, final int bytes)
     {
         final Link on = link;
@@ -1319,6 +1392,8 @@ public final class ClientConnection
         volatile long lastReadNanos = System.nanoTime();
         Handler handler;
         ScheduledFuture<?> heartbeat;
+        /** Pauses synchronous consumers their applications left holding messages. */
+        ScheduledFuture<?> idleCheck;
         /** Guarded by {@link #linkLock}: calls may use it. */
         boolean published;
         volatile boolean lost;
@@ -1364,6 +1439,15 @@ public final class ClientConnection
         }
         on.outbound.write(BrokerCommandEncoder.hello(writer(), FrameDescriptor.ROLE_CLIENT, clientId, user, password,
             (int)url.connectionTtlMs(), failsOver() && brokers.useTopology()));
+        synchronized (flowLock)
+        {
+            // Right behind the HELLO: nothing reaches a consumer of a stopped connection.
+            newestLink = on;
+            if (deliveryStopped)
+            {
+                on.outbound.write(BrokerCommandEncoder.pause(writer(), 0, true));
+            }
+        }
         try
         {
             // A broker that does not answer its HELLO within the TTL is as dead as one that stopped pinging (a stopped
@@ -1377,6 +1461,14 @@ public final class ClientConnection
             throw ex;
         }
         startHeartbeat(on);
+        on.idleCheck = on.channel.eventLoop().scheduleAtFixedRate(() ->
+        {
+            final long nowNanos = System.nanoTime();
+            for (final ClientConsumer consumer : consumers.values())
+            {
+                consumer.pauseIfIdle(nowNanos);
+            }
+        }, ClientConsumer.IDLE_CHECK_MS, ClientConsumer.IDLE_CHECK_MS, TimeUnit.MILLISECONDS);
         return on;
     }
 
@@ -1452,6 +1544,10 @@ public final class ClientConnection
         if (on.heartbeat != null)
         {
             on.heartbeat.cancel(false);
+        }
+        if (on.idleCheck != null)
+        {
+            on.idleCheck.cancel(false);
         }
         on.handshake.completeExceptionally(cause);
         if (!wasInUse)

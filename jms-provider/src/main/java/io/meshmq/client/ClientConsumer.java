@@ -3,8 +3,10 @@ package io.meshmq.client;
 import io.meshmq.protocol.MessageHeaderFlyweight;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -35,6 +37,13 @@ public final class ClientConsumer
 
     /** Ids of the messages taken last that a consumer remembers across a failover. */
     private static final int REMEMBERED_IDS = 4096;
+    /**
+     * A synchronous consumer whose application has not asked for a message for this long gives back what was sent
+     * ahead and is sent nothing until it asks again, so a consumer left idle (a cached one, say) holds nothing another
+     * consumer of the queue waits for.
+     */
+    static final long IDLE_PAUSE_MS = 1000;
+    static final long IDLE_CHECK_MS = IDLE_PAUSE_MS / 2;
 
     private final ClientConnection connection;
     private final Spec spec;
@@ -58,6 +67,13 @@ public final class ClientConsumer
     private final int windowBytes;
     private final boolean browser;
     private boolean browseEnded;
+    /** Threads in {@link #take}, and when one last came or went: a consumer nobody takes from for a while is idle. */
+    private int takers;
+    private long lastTakeNanos = System.nanoTime();
+    /** Paused because idle: the broker sends it nothing until the application asks again. */
+    private boolean idlePaused;
+    /** Something came on this connection to a broker: a receive with a timeout then waits for what is sent ahead. */
+    private boolean receivedOnLink;
     /**
      * With failover on: ids of the last messages the application took, and of those it took before the last failover.
      * The broker that comes after a failover may not know a message was delivered (a restarted broker does not, nor
@@ -83,7 +99,7 @@ public final class ClientConsumer
         this.windowBytes = windowBytes;
         this.browser = browser;
         // A browser reads a snapshot; it does not wait for the connection to start.
-        this.started = browser;
+        this.started = browser || connection.isDeliveryStarted();
     }
 
     /**
@@ -161,6 +177,8 @@ public final class ClientConsumer
             creditToReturn = 0;
             bytesToReturn = 0;
             browseEnded = false;
+            idlePaused = false;
+            receivedOnLink = false;
         }
         finally
         {
@@ -208,6 +226,13 @@ public final class ClientConsumer
                 // The broker takes these back itself (consumer close, session recover, failover).
                 return;
             }
+            if (!started || idlePaused)
+            {
+                // Sent before the broker heard of the stop or pause: another consumer may take it meanwhile.
+                giveBack(List.of(delivery));
+                return;
+            }
+            receivedOnLink = true;
             buffer.addLast(delivery);
             changed.signal();
         }
@@ -237,7 +262,8 @@ public final class ClientConsumer
     }
 
     /**
-     * Holds or resumes hand-over to the application (connection stop/start).
+     * Holds or resumes hand-over to the application (connection stop/start). Stopped, it gives back what was sent
+     * ahead of the application (the broker, told first, sends it nothing more), so other consumers take it in order.
      */
     public void started(final boolean started)
     {
@@ -250,10 +276,36 @@ public final class ClientConsumer
         {
             this.started = started;
             changed.signalAll();
+            if (!started && !buffer.isEmpty())
+            {
+                giveBack(new ArrayList<>(buffer));
+                buffer.clear();
+            }
         }
         finally
         {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Returns deliveries the application never saw to their queue, as never delivered (their credit with them).
+     * Under the lock, so what is given back as it arrives follows what was given back from the buffer, in order.
+     */
+    private void giveBack(final List<Delivery> deliveries)
+    {
+        final List<DeliveryAck> unseen = new ArrayList<>(deliveries.size());
+        for (final Delivery delivery : deliveries)
+        {
+            unseen.add(delivery.ack(false));
+        }
+        try
+        {
+            connection.release(unseen, false);
+        }
+        catch (final ClientException ex)
+        {
+            // The connection is gone: the broker gives back whatever it sent.
         }
     }
 
@@ -271,7 +323,9 @@ public final class ClientConsumer
     }
 
     /**
-     * Takes the next delivery, waiting while the buffer is empty or the connection is stopped.
+     * Takes the next delivery, waiting while the buffer is empty or the connection is stopped. Finding nothing, a
+     * receive that does not wait asks the broker for a message waiting there (one round trip), as does a receive with a
+     * timeout on a consumer that was sent nothing yet; a consumer paused for being idle is resumed.
      *
      * @param timeoutMs 0 waits without limit, a negative value does not wait.
      * @return the delivery, or null on timeout or when the consumer is closed meanwhile.
@@ -279,11 +333,35 @@ public final class ClientConsumer
      */
     public Delivery take(final long timeoutMs) throws ClientException, InterruptedException
     {
+        return take(timeoutMs, true);
+    }
+
+    /**
+     * Takes the next delivery if one is buffered, without asking the broker: a listener's, woken by arrivals.
+     */
+    public Delivery poll() throws ClientException, InterruptedException
+    {
+        return take(-1, false);
+    }
+
+    /**
+     * @param mayAskBroker whether a receive that finds nothing may ask the broker for a waiting message.
+     */
+    private Delivery take(final long timeoutMs, final boolean mayAskBroker) throws ClientException, InterruptedException
+    {
         final Delivery delivery;
         lock.lock();
         try
         {
+            takers++;
+            lastTakeNanos = System.nanoTime();
+            if (idlePaused)
+            {
+                idlePaused = false;
+                connection.pause(this, false);
+            }
             long remainingNs = timeoutMs > 0 ? TimeUnit.MILLISECONDS.toNanos(timeoutMs) : 0;
+            boolean forced = false;
             while (!closed && (!started || buffer.isEmpty()))
             {
                 if (failure != null)
@@ -294,7 +372,23 @@ public final class ClientConsumer
                 {
                     return null;
                 }
-                if (timeoutMs < 0)
+                final boolean expired = timeoutMs < 0 || timeoutMs > 0 && remainingNs <= 0;
+                if (expired && !forced && mayAskBroker && mayForceDelivery(timeoutMs))
+                {
+                    // "Immediately available" means available on the broker: ask it before answering null.
+                    forced = true;
+                    lock.unlock();
+                    try
+                    {
+                        connection.forceDelivery(this);
+                    }
+                    finally
+                    {
+                        lock.lock();
+                    }
+                    continue;
+                }
+                if (expired)
                 {
                     return null;
                 }
@@ -304,10 +398,6 @@ public final class ClientConsumer
                 }
                 else
                 {
-                    if (remainingNs <= 0)
-                    {
-                        return null;
-                    }
                     remainingNs = changed.awaitNanos(remainingNs);
                 }
             }
@@ -319,6 +409,8 @@ public final class ClientConsumer
         }
         finally
         {
+            takers--;
+            lastTakeNanos = System.nanoTime();
             lock.unlock();
         }
         if (delivery.link() == link)
@@ -326,6 +418,40 @@ public final class ClientConsumer
             returnCredit(1, delivery.message().length);
         }
         return delivery;
+    }
+
+    /**
+     * A receive that found nothing asks the broker once: receiveNoWait always, a receive with a timeout only before
+     * anything came (what is sent ahead later is what the window is for). Under the lock.
+     */
+    private boolean mayForceDelivery(final long timeoutMs)
+    {
+        return started && !browser && arrivalListener == null && buffer.isEmpty() && (timeoutMs < 0 || !receivedOnLink);
+    }
+
+    /**
+     * A synchronous consumer holding messages its application has not asked for within {@link #IDLE_PAUSE_MS} is
+     * paused (the broker first) and gives them back; its next receive resumes it. Called on the I/O thread.
+     */
+    void pauseIfIdle(final long nowNanos)
+    {
+        lock.lock();
+        try
+        {
+            if (browser || closed || recovering || !started || idlePaused || takers > 0 || arrivalListener != null ||
+                buffer.isEmpty() || nowNanos - lastTakeNanos < TimeUnit.MILLISECONDS.toNanos(IDLE_PAUSE_MS))
+            {
+                return;
+            }
+            idlePaused = true;
+            connection.pause(this, true);
+            giveBack(new ArrayList<>(buffer));
+            buffer.clear();
+        }
+        finally
+        {
+            lock.unlock();
+        }
     }
 
     /**

@@ -342,6 +342,7 @@ public class MeshConnection implements QueueConnection, TopicConnection
         synchronized (lifecycle)
         {
             started = true;
+            core.deliveries(true);
             for (final MeshSession session : sessions)
             {
                 session.onConnectionStarted(true);
@@ -362,6 +363,7 @@ public class MeshConnection implements QueueConnection, TopicConnection
         synchronized (lifecycle)
         {
             started = false;
+            core.deliveries(false);
             for (final MeshSession session : sessions)
             {
                 session.onConnectionStarted(false);

@@ -228,7 +228,7 @@ public final class MeshMessageConsumer implements QueueReceiver, TopicSubscriber
         final Delivery delivery;
         try
         {
-            delivery = clientConsumer.take(-1);
+            delivery = clientConsumer.poll();
         }
         catch (final ClientException | InterruptedException ex)
         {

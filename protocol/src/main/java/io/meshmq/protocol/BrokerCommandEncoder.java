@@ -279,6 +279,19 @@ public final class BrokerCommandEncoder
         return out.writeLong(consumerId).writeLong(deliveryId).writeBoolean(redelivered);
     }
 
+    /**
+     * @param consumerId 0 for every consumer of the connection (a stopped connection).
+     */
+    public static WireWriter pause(final WireWriter out, final long consumerId, final boolean paused)
+    {
+        return out.reset().beginFrame(FrameType.PAUSE).writeLong(consumerId).writeBoolean(paused).endFrame();
+    }
+
+    public static WireWriter forceDelivery(final WireWriter out, final long correlationId, final long consumerId)
+    {
+        return out.reset().beginFrame(FrameType.FORCE_DELIVERY).writeLong(correlationId).writeLong(consumerId).endFrame();
+    }
+
     public static WireWriter credit(final WireWriter out, final long consumerId, final int credit, final int bytes)
     {
         return out.reset().beginFrame(FrameType.CREDIT).writeLong(consumerId).writeInt(credit).writeInt(bytes)

@@ -37,10 +37,17 @@ package io.meshmq.protocol;
  *                      unacknowledged delivery goes back to the queue as never delivered)
  * CREDIT          c&gt;b  long consumerId, int credit, int bytes   (messages and bytes the application took
  *                      from the client's buffer; neither negative, one positive)
+ * PAUSE           c&gt;b  long consumerId, boolean paused   (the broker sends the consumer nothing while paused,
+ *                      its credit kept; consumerId 0: every consumer of the connection but browsers, those made
+ *                      later too: a stopped connection. No answer. A connection is not paused until it says so)
+ * FORCE_DELIVERY  c&gt;b  long correlationId, long consumerId   (OK once the broker has sent the consumer a message
+ *                      waiting for it, if any, and credit allowed it, even to a connection with unsent data; how
+ *                      receiveNoWait learns what is available on the broker)
  * DELIVER         b&gt;c  long consumerId, long deliveryId, int deliveryCount, rest message
  * ACK             c&gt;b  long consumerId, long deliveryId
  * ACK_BATCH       c&gt;b  long correlationId, int count, count x (long consumerId, long deliveryId)
  * RELEASE         c&gt;b  long correlationId, int count, count x (long consumerId, long deliveryId, byte redelivered)
+ *                      (redelivered 0: the application never saw it, and its credit comes back with it)
  * RECOVER         c&gt;b  long correlationId, long sessionId, int count, count x (long consumerId,
  *                      long deliveryId)   (every unacknowledged delivery of the session's consumers goes back;
  *                      those listed were seen and count as delivered, the rest do not; the reply follows
@@ -140,6 +147,8 @@ public final class FrameType
     public static final byte RELEASE = 26;
     public static final byte RECOVER = 27;
     public static final byte BROWSE_END = 28;
+    public static final byte PAUSE = 29;
+    public static final byte FORCE_DELIVERY = 19;
     public static final byte SEND = 30;
     public static final byte COMMIT = 31;
     public static final byte XA_PREPARE = 32;
@@ -196,6 +205,8 @@ public final class FrameType
             case RELEASE: return "RELEASE";
             case RECOVER: return "RECOVER";
             case BROWSE_END: return "BROWSE_END";
+            case PAUSE: return "PAUSE";
+            case FORCE_DELIVERY: return "FORCE_DELIVERY";
             case SEND: return "SEND";
             case COMMIT: return "COMMIT";
             case XA_PREPARE: return "XA_PREPARE";

@@ -348,6 +348,26 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
                 }
                 break;
             }
+            case FrameType.PAUSE:
+            {
+                final long consumerId = reader.readLong();
+                final boolean paused = reader.readBoolean();
+                reader.requireEnd("PAUSE");
+                publish(EngineEvent.PAUSE, 0, e ->
+                {
+                    e.consumerId = consumerId;
+                    e.paused = paused;
+                });
+                break;
+            }
+            case FrameType.FORCE_DELIVERY:
+            {
+                final long correlationId = reader.readLong();
+                final long consumerId = reader.readLong();
+                reader.requireEnd("FORCE_DELIVERY");
+                publish(EngineEvent.FORCE_DELIVERY, correlationId, e -> e.consumerId = consumerId);
+                break;
+            }
             case FrameType.CREDIT:
             {
                 final long consumerId = reader.readLong();

@@ -25,6 +25,8 @@ final class ConnectionState
     final List<String> temporaryQueues = new ArrayList<>();
     final List<String> temporaryTopics = new ArrayList<>();
     String clientId;
+    /** Stopped: its consumers (browsers aside) are sent nothing. */
+    boolean paused;
 
     ConnectionState(final ConnectionOutput output, final String user, final Set<String> roles, final String clientId,
         final boolean client, final boolean wantsTopology)

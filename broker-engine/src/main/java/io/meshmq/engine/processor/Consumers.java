@@ -286,6 +286,51 @@ final class Consumers
         }
     }
 
+    /**
+     * A connection stops or starts, or a consumer whose application does not receive is paused or resumed.
+     */
+    void onPause(final EngineEvent event)
+    {
+        final ConnectionState connection = connections.get(event);
+        if (connection == null)
+        {
+            return;
+        }
+        if (event.consumerId == 0)
+        {
+            connection.paused = event.paused;
+            if (!event.paused)
+            {
+                for (final ServerConsumer consumer : connection.consumers.values())
+                {
+                    dispatcher.touch(consumer.queue);
+                }
+            }
+            return;
+        }
+        final ServerConsumer consumer = connection.consumers.get(event.consumerId);
+        if (consumer != null && !consumer.closed)
+        {
+            consumer.paused = event.paused;
+            dispatcher.touch(consumer.queue);
+        }
+    }
+
+    /**
+     * Sends the consumer a message that waits for it now, if its credit allows, even to a connection with unsent data
+     * (where dispatch would wait), so the answer that follows it tells the client what is available.
+     */
+    void onForceDelivery(final EngineEvent event)
+    {
+        final ConnectionState connection = connections.get(event);
+        final ServerConsumer consumer = connection == null ? null : connection.consumers.get(event.consumerId);
+        if (consumer != null && !consumer.closed && !consumer.isBrowser())
+        {
+            dispatcher.forceOne(consumer, clock.nowMs());
+        }
+        writer.ok(event.connection, event.correlationId);
+    }
+
     void onCloseConsumer(final EngineEvent event)
     {
         final ConnectionState connection = connections.get(event);
@@ -621,6 +666,11 @@ final class Consumers
                 if (reference == null)
                 {
                     continue;
+                }
+                if (!event.flags[i])
+                {
+                    // Never seen: it took none of the application's window.
+                    consumer.creditReturned(1, reference.message.encoded().length);
                 }
                 returnToQueue(consumer.queue, reference, event.flags[i]);
                 if (consumer.closed && consumer.unacknowledged.isEmpty())

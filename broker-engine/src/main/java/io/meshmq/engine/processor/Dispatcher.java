@@ -134,6 +134,29 @@ final class Dispatcher
         }
     }
 
+    /**
+     * Sends a consumer that is not paused and has credit the first message of its queue it takes, whether its
+     * connection is backed up or not.
+     */
+    void forceOne(final ServerConsumer consumer, final long nowMs)
+    {
+        final ServerQueue queue = consumer.queue;
+        if (!consumer.hasCredit() || consumer.isPaused() || queue.drain != null || queue.deleted)
+        {
+            return;
+        }
+        for (MessageReference reference = queue.first(); reference != null; reference = queue.after(reference))
+        {
+            if (!reference.message.isExpired(nowMs) &&
+                (consumer.selector == null || reference.message.matches(consumer.selector)))
+            {
+                queue.remove(reference);
+                deliver(consumer, reference);
+                return;
+            }
+        }
+    }
+
     private void deliver(final ServerConsumer consumer, final MessageReference reference)
     {
         reference.deliveryCount++;

@@ -266,6 +266,8 @@ public final class Processor implements EventHandler<EngineEvent>
             case EngineEvent.CLOSE_CONSUMER: consumers.onCloseConsumer(event); break;
             case EngineEvent.CLOSE_SESSION: consumers.onCloseSession(event); break;
             case EngineEvent.CREDIT: consumers.onCredit(event); break;
+            case EngineEvent.PAUSE: consumers.onPause(event); break;
+            case EngineEvent.FORCE_DELIVERY: consumers.onForceDelivery(event); break;
             case EngineEvent.ACK:
                 consumers.acknowledge(connections.get(event), event.consumerId, event.deliveryId, true);
                 break;

@@ -30,6 +30,8 @@ final class ServerConsumer
     /** Bytes of message it may still be sent; a message may take it below zero. */
     long creditBytes;
     boolean closed;
+    /** Sent nothing while its application does not receive (its credit kept). */
+    boolean paused;
 
     ServerConsumer(
         final long id, final long sessionId, final ConnectionState connection, final ServerQueue queue,
@@ -51,7 +53,16 @@ final class ServerConsumer
      */
     boolean canTake()
     {
-        return hasCredit() && connection.output.isWritable();
+        return hasCredit() && !isPaused() && connection.output.isWritable();
+    }
+
+    /**
+     * @return true if it is not to be sent anything for now: paused, or its connection stopped. A browser reads a
+     * snapshot whatever its connection's state.
+     */
+    boolean isPaused()
+    {
+        return !isBrowser() && (paused || connection.paused);
     }
 
     /**
@@ -79,7 +90,7 @@ final class ServerConsumer
      */
     boolean isBackedUp()
     {
-        return hasCredit() && !connection.output.isWritable();
+        return hasCredit() && !isPaused() && !connection.output.isWritable();
     }
 
     boolean isBrowser()

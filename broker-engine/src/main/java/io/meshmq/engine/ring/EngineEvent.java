@@ -48,6 +48,10 @@ public final class EngineEvent
     public static final byte EXTENSION = 27;
     /** DUPLICATE_CHECK: {@link #destinationType}, {@link #destinationName}, the message id in {@link #reason}. */
     public static final byte DUPLICATE_CHECK = 28;
+    /** PAUSE: {@link #consumerId} (0: the whole connection) and {@link #paused}. */
+    public static final byte PAUSE = 29;
+    /** FORCE_DELIVERY: {@link #consumerId}; answered once a waiting message, if any, was sent to it. */
+    public static final byte FORCE_DELIVERY = 30;
 
     public byte type;
     public ConnectionOutput connection;
@@ -73,6 +77,8 @@ public final class EngineEvent
     public String clientId;
     public boolean clusterRole;
     public boolean wantsTopology;
+    /** PAUSE: whether the consumer (or connection) is to be sent nothing. */
+    public boolean paused;
     public byte[] message;
     /** SEND: sent again by a client that failed over, the temporary scope of the node it was sent to before. */
     public String resentFrom;
@@ -112,6 +118,7 @@ public final class EngineEvent
         clusterRole = false;
         resentFrom = null;
         wantsTopology = false;
+        paused = false;
         message = null;
         consumerIds = null;
         deliveryIds = null;

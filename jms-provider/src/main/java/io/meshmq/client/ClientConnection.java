@@ -128,8 +128,8 @@ public final class ClientConnection
     private int linkCount;
     /** Guards {@link #deliveryStopped} and {@link #newestLink}: each connection to a broker hears the latest state. */
     private final Object flowLock = new Object();
-    /** JMS connections begin stopped. */
-    private boolean deliveryStopped = true;
+    /** JMS connections begin stopped. Written under {@link #flowLock} before the broker is told; read on I/O threads. */
+    private volatile boolean deliveryStopped = true;
     /** The last connection to a broker begun: the one a start or stop must reach (published or about to be). */
     private Link newestLink;
     private volatile ClientException failure;
@@ -939,10 +939,7 @@ public final class ClientConnection
      */
     boolean isDeliveryStarted()
     {
-        synchronized (flowLock)
-        {
-            return !deliveryStopped;
-        }
+        return !deliveryStopped;
     }
 
     /**

@@ -264,6 +264,7 @@ public final class ClientConsumer
     /**
      * Holds or resumes hand-over to the application (connection stop/start). Stopped, it gives back what was sent
      * ahead of the application (the broker, told first, sends it nothing more), so other consumers take it in order.
+     * Started before the broker is told to resume, so nothing the broker sends then is given back.
      */
     public void started(final boolean started)
     {

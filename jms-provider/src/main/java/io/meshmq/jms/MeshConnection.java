@@ -15,6 +15,7 @@ import jakarta.jms.ExceptionListener;
 import jakarta.jms.IllegalStateException;
 import jakarta.jms.InvalidClientIDException;
 import jakarta.jms.JMSException;
+import jakarta.jms.MessageConsumer;
 import jakarta.jms.Queue;
 import jakarta.jms.QueueConnection;
 import jakarta.jms.QueueSession;
@@ -342,11 +343,12 @@ public class MeshConnection implements QueueConnection, TopicConnection
         synchronized (lifecycle)
         {
             started = true;
-            core.deliveries(true);
+            // Consumers first: what the broker sends once it resumes must find them started, not be given back.
             for (final MeshSession session : sessions)
             {
                 session.onConnectionStarted(true);
             }
+            core.deliveries(true);
         }
     }
 
@@ -502,12 +504,52 @@ public class MeshConnection implements QueueConnection, TopicConnection
 
     // ---- application server facilities ------------------------------------------------------------------
 
+    /** Makes a connection consumer's consumer on the session that holds it. */
+    @FunctionalInterface
+    private interface ConsumerMaker
+    {
+        MessageConsumer make(Session holder) throws JMSException;
+    }
+
+    /**
+     * @see MeshConnectionConsumer
+     */
+    private ConnectionConsumer connectionConsumer(final ServerSessionPool sessionPool, final int maxMessages,
+        final ConsumerMaker maker) throws JMSException
+    {
+        checkOpen();
+        fixClientId();
+        if (sessionPool == null)
+        {
+            throw new JMSException("a connection consumer needs a server session pool, not null");
+        }
+        if (maxMessages < 1)
+        {
+            throw new JMSException("a connection consumer hands at least 1 message at a time to a server session, not " +
+                maxMessages);
+        }
+        final MeshSession holder = (MeshSession)createSession(false, Session.AUTO_ACKNOWLEDGE);
+        final MeshConnectionConsumer consumer;
+        try
+        {
+            consumer = new MeshConnectionConsumer(holder, (MeshMessageConsumer)maker.make(holder), sessionPool,
+                maxMessages);
+        }
+        catch (final JMSException | RuntimeException ex)
+        {
+            holder.close();
+            throw ex;
+        }
+        consumer.start();
+        return consumer;
+    }
+
     @Override
     public ConnectionConsumer createConnectionConsumer(
         final Destination destination, final String messageSelector, final ServerSessionPool sessionPool,
         final int maxMessages) throws JMSException
     {
-        throw new JMSException("connection consumers (application server facility) are not supported by MeshMQ");
+        return connectionConsumer(sessionPool, maxMessages, holder -> holder.createConsumer(destination, messageSelector));
     }
 
     @Override
@@ -532,7 +574,8 @@ public class MeshConnection implements QueueConnection, TopicConnection
         final ServerSessionPool sessionPool, final int maxMessages) throws JMSException
     {
         checkNotQueueConnection("createSharedConnectionConsumer");
-        return createConnectionConsumer((Destination)topic, messageSelector, sessionPool, maxMessages);
+        return connectionConsumer(sessionPool, maxMessages,
+            holder -> holder.createSharedConsumer(topic, subscriptionName, messageSelector));
     }
 
     @Override
@@ -541,7 +584,8 @@ public class MeshConnection implements QueueConnection, TopicConnection
         final ServerSessionPool sessionPool, final int maxMessages) throws JMSException
     {
         checkNotQueueConnection("createDurableConnectionConsumer");
-        return createConnectionConsumer((Destination)topic, messageSelector, sessionPool, maxMessages);
+        return connectionConsumer(sessionPool, maxMessages,
+            holder -> holder.createDurableConsumer(topic, subscriptionName, messageSelector, false));
     }
 
     @Override
@@ -550,7 +594,8 @@ public class MeshConnection implements QueueConnection, TopicConnection
         final ServerSessionPool sessionPool, final int maxMessages) throws JMSException
     {
         checkNotQueueConnection("createSharedDurableConnectionConsumer");
-        return createConnectionConsumer((Destination)topic, messageSelector, sessionPool, maxMessages);
+        return connectionConsumer(sessionPool, maxMessages,
+            holder -> holder.createSharedDurableConsumer(topic, subscriptionName, messageSelector));
     }
 
     /**

@@ -55,6 +55,16 @@ public final class MeshMessageConsumer implements QueueReceiver, TopicSubscriber
         return closed ? null : subscriptionName;
     }
 
+    MeshSession session()
+    {
+        return session;
+    }
+
+    MeshDestination destination()
+    {
+        return destination;
+    }
+
     ClientConsumer clientConsumer()
     {
         return clientConsumer;
@@ -250,7 +260,7 @@ public final class MeshMessageConsumer implements QueueReceiver, TopicSubscriber
      * @return the message; or null if it cannot be decoded: it then goes back to the broker counted as delivered, so its
      * delivery limit takes it to the dead-letter address instead of it coming back for ever.
      */
-    private MeshMessage decodeOrGiveBack(final Delivery delivery)
+    MeshMessage decodeOrGiveBack(final Delivery delivery)
     {
         try
         {

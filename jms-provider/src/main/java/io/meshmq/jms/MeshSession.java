@@ -84,6 +84,14 @@ public class MeshSession implements Session, QueueSession, TopicSession
     private Delivery listenerDelivery;
     private boolean listenerDeliveryRecovered;
     private volatile boolean closed;
+    /** The distinguished message listener a connection consumer's server session runs loaded messages through. */
+    private volatile MessageListener sessionListener;
+    /** Messages a connection consumer loaded into this session, for {@link #run()}; guarded by itself. */
+    private final List<Loaded> loaded = new ArrayList<>();
+
+    private record Loaded(MeshMessageConsumer from, Delivery delivery)
+    {
+    }
 
     /** Which interface the session was made as: a QueueSession or TopicSession refuses the other's methods. */
     enum Domain
@@ -311,8 +319,23 @@ public class MeshSession implements Session, QueueSession, TopicSession
         {
             sessionConsumers.add(consumer.clientConsumer());
         }
+        // A connection consumer's messages loaded into this session belong to its consumer, not to this session's:
+        // the broker's recover of this session does not reach them, so they go back one by one.
+        final List<DeliveryAck> loadedSeen = new ArrayList<>();
+        seen.removeIf(ack ->
+        {
+            for (final ClientConsumer consumer : sessionConsumers)
+            {
+                if (consumer.consumerId() == ack.consumerId())
+                {
+                    return false;
+                }
+            }
+            return loadedSeen.add(ack);
+        });
         try
         {
+            core.release(loadedSeen, true);
             state.recover(sessionConsumers, seen);
         }
         catch (final ClientException ex)
@@ -1061,20 +1084,101 @@ public class MeshSession implements Session, QueueSession, TopicSession
     public MessageListener getMessageListener() throws JMSException
     {
         checkOpen();
-        return null;
+        return sessionListener;
     }
 
+    /**
+     * Sets the listener that {@link #run()} hands the messages a connection consumer loaded into this session to (the
+     * application server facility).
+     */
     @Override
     public void setMessageListener(final MessageListener listener) throws JMSException
     {
         checkOpen();
-        throw new JMSException("session message listeners (application server facility) are not supported by MeshMQ");
+        this.sessionListener = listener;
     }
 
+    /**
+     * @return the MeshMQ session behind a session a server session pool gives out.
+     * @throws JMSException if it is another provider's.
+     */
+    static MeshSession of(final Session session) throws JMSException
+    {
+        if (session instanceof MeshSession mesh)
+        {
+            return mesh;
+        }
+        throw new JMSException("a MeshMQ connection consumer's server sessions must hold MeshMQ sessions, not " +
+            (session == null ? "null" : session.getClass().getName()));
+    }
+
+    /**
+     * A connection consumer hands this session messages for its next {@link #run()}.
+     *
+     * @throws JMSException if the session is closed, has no message listener, or belongs to another connection (its
+     *                      acknowledgements could not reach the consumer's).
+     */
+    void load(final MeshMessageConsumer from, final List<Delivery> deliveries) throws JMSException
+    {
+        checkOpen();
+        if (from.session().core() != core)
+        {
+            throw new IllegalStateException("a server session's session must be made by the connection of its " +
+                "connection consumer");
+        }
+        if (sessionListener == null)
+        {
+            throw new IllegalStateException("a server session's session needs a message listener (setMessageListener)");
+        }
+        synchronized (loaded)
+        {
+            for (final Delivery delivery : deliveries)
+            {
+                loaded.add(new Loaded(from, delivery));
+            }
+        }
+    }
+
+    /**
+     * Hands the messages a connection consumer loaded to the session's message listener, in order, acknowledged as the
+     * session's mode says (an application server calls it on its own thread, through {@code ServerSession.start()}).
+     */
     @Override
     public void run()
     {
-        throw new UnsupportedOperationException("Session.run() is an application server facility MeshMQ does not offer");
+        final List<Loaded> batch;
+        synchronized (loaded)
+        {
+            batch = new ArrayList<>(loaded);
+            loaded.clear();
+        }
+        final MessageListener listener = sessionListener;
+        for (final Loaded item : batch)
+        {
+            if (closed || listener == null)
+            {
+                // Back to the queue, counted as delivered: the session went away with it.
+                releaseQuietly(item.delivery());
+                continue;
+            }
+            final MeshMessage message = item.from().decodeOrGiveBack(item.delivery());
+            if (message != null)
+            {
+                invokeListener(item.from(), listener, item.delivery(), message);
+            }
+        }
+    }
+
+    private void releaseQuietly(final Delivery delivery)
+    {
+        try
+        {
+            core.release(List.of(delivery.ack(true)), false);
+        }
+        catch (final ClientException gone)
+        {
+            // The connection is gone: the broker gives it back itself.
+        }
     }
 
     // ---- close ------------------------------------------------------------------------------------------

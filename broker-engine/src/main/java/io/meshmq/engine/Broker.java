@@ -12,6 +12,7 @@ import io.meshmq.engine.journal.Journal;
 import io.meshmq.engine.journal.JournalCorruptException;
 import io.meshmq.engine.journal.JournalSyncer;
 import io.meshmq.engine.journal.JournalWriteException;
+import io.meshmq.engine.net.Acceptor;
 import io.meshmq.engine.net.ClientCommandAdapter;
 import io.meshmq.engine.net.ConnectionLimits;
 import io.meshmq.engine.net.ExtensionFrames;
@@ -31,6 +32,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.ssl.SslContext;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.local.LocalAddress;
@@ -43,8 +45,11 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -76,6 +81,9 @@ public final class Broker implements AutoCloseable
     /** Asks the processor for a TICK when scheduled deliveries are due; the only timing the engine needs. */
     private final ScheduledExecutorService timer;
     private Channel tcpChannel;
+    /** The acceptors beside the default one, by name, and the URLs clients reach them at. */
+    private final Map<String, Channel> acceptorChannels = new LinkedHashMap<>();
+    private final Map<String, String> acceptorUrls = new ConcurrentHashMap<>();
     private Channel vmChannel;
     private InetSocketAddress boundAddress;
     private Journal journal;
@@ -200,42 +208,30 @@ public final class Broker implements AutoCloseable
         final RingBuffer<EngineEvent> ring = disruptor.getRingBuffer();
         final ExtensionFrames frames = extension == null ? null : extension.frames();
         final ConnectionLimits limits = new ConnectionLimits(context.maxConnections(), context.maxConnectionsPerAddress());
-        final ChannelInitializer<Channel> initializer = new ChannelInitializer<>()
+        final SslContext tls;
+        try
         {
-            @Override
-            protected void initChannel(final Channel ch)
-            {
-                channels.add(ch);
-                NettyFrames.addFrameDecoder(ch.pipeline(), FrameDecoder.HANDSHAKE_MAX_FRAME_LENGTH);
-                ch.pipeline().addLast(new ClientCommandAdapter(ring, connectionIds, context.maxFrameLength(), context.users(),
-                    frames, limits, context.handshakeTimeoutMs()));
-            }
-        };
+            tls = context.tls() == null ? null : context.tls().serverContext();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new BrokerStartException(ex.getMessage(), ex);
+        }
+        final ChannelInitializer<Channel> plain = initializer(null, ring, frames, limits);
         if (context.tcpEnabled())
         {
-            final ServerBootstrap tcp = new ServerBootstrap()
-                .group(bossGroup, ioGroup)
-                .channel(NativeTransport.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-                .childHandler(initializer);
-            try
-            {
-                tcpChannel = tcp.bind(context.host(), context.port()).syncUninterruptibly().channel();
-            }
-            catch (final Exception ex)
-            {
-                final String where = context.host() + ":" + context.port();
-                if (ex instanceof BindException)
-                {
-                    throw new BrokerStartException("cannot listen on " + where + ": " + ex.getMessage() +
-                        " (is another broker running there? choose another with --bind HOST:PORT)", ex);
-                }
-                throw new BrokerStartException("cannot listen on " + where + ": " + ex, ex);
-            }
+            tcpChannel = listen(context.host(), context.port(), context.defaultAcceptorTls() ?
+                initializer(requireTls(tls, "tls"), ring, frames, limits) : plain);
             boundAddress = (InetSocketAddress)tcpChannel.localAddress();
+        }
+        for (final Acceptor acceptor : context.acceptors())
+        {
+            final Channel channel = listen(acceptor.host(), acceptor.port(), acceptor.tls() ?
+                initializer(requireTls(tls, "acceptor." + acceptor.name() + ".tls"), ring, frames, limits) : plain);
+            final InetSocketAddress address = (InetSocketAddress)channel.localAddress();
+            acceptorChannels.put(acceptor.name(), channel);
+            acceptorUrls.put(acceptor.name(), Acceptor.url(acceptor.tls(), address.getAddress().getHostAddress(),
+                address.getPort()));
         }
         if (context.vmId() != null)
         {
@@ -247,7 +243,7 @@ public final class Broker implements AutoCloseable
             final ServerBootstrap vm = new ServerBootstrap()
                 .group(bossGroup, ioGroup)
                 .channel(LocalServerChannel.class)
-                .childHandler(initializer);
+                .childHandler(plain);
             vmChannel = vm.bind(VmBrokers.address(context.vmId())).syncUninterruptibly().channel();
         }
     }
@@ -346,16 +342,81 @@ public final class Broker implements AutoCloseable
     }
 
     /**
-     * @return {@code tcp://HOST:PORT} for this broker's listener, or {@code vm://ID} if it has none.
+     * @return {@code tcp://HOST:PORT} (or {@code tls://} with TLS) for this broker's listener, or {@code vm://ID} if it
+     * has none.
      */
     public String url()
     {
         if (boundAddress != null)
         {
-            final String host = boundAddress.getAddress().getHostAddress();
-            return "tcp://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + boundAddress.getPort();
+            return Acceptor.url(context.defaultAcceptorTls(), boundAddress.getAddress().getHostAddress(),
+                boundAddress.getPort());
         }
         return "vm://" + context.vmId();
+    }
+
+    /**
+     * @return where the acceptor of that name listens, as a client URL; null if there is none.
+     */
+    public String url(final String acceptor)
+    {
+        return acceptorUrls.get(acceptor);
+    }
+
+    private ChannelInitializer<Channel> initializer(final SslContext tls, final RingBuffer<EngineEvent> ring,
+        final ExtensionFrames frames, final ConnectionLimits limits)
+    {
+        return new ChannelInitializer<>()
+        {
+            @Override
+            protected void initChannel(final Channel ch)
+            {
+                channels.add(ch);
+                if (tls != null)
+                {
+                    ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                }
+                NettyFrames.addFrameDecoder(ch.pipeline(), FrameDecoder.HANDSHAKE_MAX_FRAME_LENGTH);
+                ch.pipeline().addLast(new ClientCommandAdapter(ring, connectionIds, context.maxFrameLength(), context.users(),
+                    frames, limits, context.handshakeTimeoutMs()));
+            }
+        };
+    }
+
+    private static SslContext requireTls(final SslContext tls, final String key) throws BrokerStartException
+    {
+        if (tls == null)
+        {
+            throw new BrokerStartException(key + " asks for TLS, but no key store is configured (tls.keystore)");
+        }
+        return tls;
+    }
+
+    private Channel listen(final String host, final int port, final ChannelInitializer<Channel> initializer)
+        throws BrokerStartException
+    {
+        final ServerBootstrap tcp = new ServerBootstrap()
+            .group(bossGroup, ioGroup)
+            .channel(NativeTransport.serverChannel())
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+            .childHandler(initializer);
+        try
+        {
+            return tcp.bind(host, port).syncUninterruptibly().channel();
+        }
+        catch (final Exception ex)
+        {
+            final String where = host + ":" + port;
+            if (ex instanceof BindException)
+            {
+                throw new BrokerStartException("cannot listen on " + where + ": " + ex.getMessage() +
+                    " (is another broker running there? choose another with --bind HOST:PORT)", ex);
+            }
+            throw new BrokerStartException("cannot listen on " + where + ": " + ex, ex);
+        }
     }
 
     public LocalAddress vmAddress()
@@ -386,6 +447,10 @@ public final class Broker implements AutoCloseable
         if (tcpChannel != null)
         {
             tcpChannel.close().syncUninterruptibly();
+        }
+        for (final Channel acceptor : acceptorChannels.values())
+        {
+            acceptor.close().syncUninterruptibly();
         }
         if (vmChannel != null)
         {

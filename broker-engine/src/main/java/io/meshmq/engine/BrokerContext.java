@@ -1,11 +1,13 @@
 package io.meshmq.engine;
 
 import io.meshmq.engine.journal.Journal;
+import io.meshmq.engine.net.Acceptor;
 import io.meshmq.engine.processor.AddressSettingsMatcher;
 import io.meshmq.engine.processor.Durability;
 import io.meshmq.engine.security.Authorizer;
 import io.meshmq.engine.security.SecuritySettings;
 import io.meshmq.engine.security.UserStore;
+import io.meshmq.transport.TlsSettings;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -50,6 +52,10 @@ public final class BrokerContext
     private final AddressSettingsMatcher addressSettings = new AddressSettingsMatcher();
     private final UserStore users = new UserStore();
     private final SecuritySettings security = new SecuritySettings();
+    private TlsSettings tls;
+    private boolean defaultAcceptorTls;
+    private boolean clusterTls;
+    private final List<Acceptor> acceptors = new ArrayList<>();
     private Durability.SyncPolicy journalSync = Durability.SyncPolicy.FORCE;
     private int journalSegmentSize = Journal.DEFAULT_SEGMENT_SIZE;
     private boolean journalSkipCorrupt;
@@ -299,6 +305,58 @@ public final class BrokerContext
     public SecuritySettings security()
     {
         return security;
+    }
+
+    /**
+     * @return the broker's TLS (its key store, the trust store for client certificates, whether clients must present
+     * one), used by TLS acceptors and by cluster links; null for none.
+     */
+    public TlsSettings tls()
+    {
+        return tls;
+    }
+
+    public BrokerContext tls(final TlsSettings settings)
+    {
+        this.tls = settings;
+        return this;
+    }
+
+    /**
+     * @return whether this node's cluster links speak TLS (with {@link #tls()}'s trust store, and key store for
+     * members that want client certificates).
+     */
+    public boolean clusterTls()
+    {
+        return clusterTls;
+    }
+
+    public BrokerContext clusterTls(final boolean tls)
+    {
+        this.clusterTls = tls;
+        return this;
+    }
+
+    /**
+     * @return whether the default listener ({@link #host()}:{@link #port()}) speaks TLS.
+     */
+    public boolean defaultAcceptorTls()
+    {
+        return defaultAcceptorTls;
+    }
+
+    public BrokerContext defaultAcceptorTls(final boolean tls)
+    {
+        this.defaultAcceptorTls = tls;
+        return this;
+    }
+
+    /**
+     * @return listeners beside the default one; add before start.
+     */
+    public List<Acceptor> acceptors()
+    {
+        return acceptors;
     }
 
     /**

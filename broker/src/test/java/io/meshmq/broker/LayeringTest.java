@@ -53,7 +53,7 @@ class LayeringTest
     void shouldKeepTransportGlueToNettyAndTheProtocol()
     {
         assertEquals(List.of(), importsOutside("protocol", "io/meshmq/transport",
-            "java.", "org.agrona.", "io.netty.", "io.meshmq.protocol.", "io.meshmq.transport."));
+            "java.", "javax.net.ssl.", "org.agrona.", "io.netty.", "io.meshmq.protocol.", "io.meshmq.transport."));
     }
 
     @Test

@@ -3,8 +3,11 @@ package io.meshmq.cluster;
 import io.meshmq.cluster.link.ClusterInput;
 import io.meshmq.cluster.link.CoreLink;
 import io.meshmq.engine.Broker;
+import io.meshmq.engine.BrokerContext;
 import io.meshmq.engine.net.NativeTransport;
+import io.meshmq.transport.TlsSettings;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.util.HashMap;
@@ -34,6 +37,9 @@ public final class Mesh implements AutoCloseable
     private final Map<String, CoreLink> links = new HashMap<>();
     /** Node id to the member whose link joined it; used by the links, all on {@link #loop}. */
     private final Map<String, String> joinedNodes = new HashMap<>();
+    /** With cluster.tls: what links dial with (the broker's trust store, and key store for mutual TLS). */
+    private final TlsSettings tlsSettings;
+    private final SslContext tls;
     private volatile boolean closed;
 
     private Mesh(final Broker broker, final ClusterInput engine, final EventLoopGroup loop)
@@ -41,10 +47,14 @@ public final class Mesh implements AutoCloseable
         this.broker = broker;
         this.engine = engine;
         this.loop = loop;
+        final BrokerContext context = broker.context();
+        this.tlsSettings = !context.clusterTls() ? null : context.tls() != null ? context.tls() : TlsSettings.clientDefaults();
+        this.tls = tlsSettings == null ? null : tlsSettings.clientContext();
     }
 
     /**
      * @return the running mesh, or null if the broker is in no cluster.
+     * @throws IllegalArgumentException if cluster.tls is on and the TLS stores cannot be read.
      */
     public static Mesh start(final Broker broker)
     {
@@ -100,7 +110,8 @@ public final class Mesh implements AutoCloseable
             {
                 final Member parsed = Member.parse(member);
                 final CoreLink link = new CoreLink(member, parsed.host(), parsed.port(), engine, loop,
-                    broker.context().clusterUser(), broker.context().clusterPassword(), engine.memberStates(), joinedNodes);
+                    broker.context().clusterUser(), broker.context().clusterPassword(), engine.memberStates(), joinedNodes,
+                    tlsSettings, tls);
                 links.put(member, link);
                 link.start();
             }

@@ -1,6 +1,8 @@
 package io.meshmq.client;
 
+import io.meshmq.transport.TlsSettings;
 import io.meshmq.transport.TransportEndpoint;
+import io.netty.handler.ssl.ClientAuth;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +34,8 @@ public final class ConnectionUrl
     /** Options of one broker's connection. */
     private static final Set<String> CONNECTION_OPTIONS =
         Set.of("clientID", "user", "password", "consumerWindow", "consumerWindowBytes", "callTimeout", "connectTimeout",
-            "heartbeat", "connectionTTL");
+            "heartbeat", "connectionTTL", "ssl", "trustStore", "trustStorePassword", "trustStoreType", "keyStore",
+            "keyStorePassword", "keyStoreType", "verifyHost");
     /** Options of a whole list of brokers ({@link BrokerList}); accepted on any URL, they apply to the list. */
     static final Set<String> LIST_OPTIONS = Set.of("reconnectAttempts", "retryInterval", "retryIntervalMultiplier",
         "maxRetryInterval", "failoverTimeout", "randomize", "useTopology");
@@ -299,7 +302,24 @@ public final class ConnectionUrl
      */
     public TransportEndpoint endpoint()
     {
-        return new TransportEndpoint(toString(), scheme, host, port, connectTimeoutMs());
+        return new TransportEndpoint(toString(), scheme, host, port, connectTimeoutMs(), tls());
+    }
+
+    /**
+     * @return the TLS this URL asks for ({@code tls://}, or {@code ssl=true}); null for a plain connection.
+     * @throws IllegalArgumentException if a password names an environment variable that is not set.
+     */
+    public TlsSettings tls()
+    {
+        if (!"tls".equals(scheme) && !"true".equalsIgnoreCase(options.get("ssl")))
+        {
+            return null;
+        }
+        return new TlsSettings(options.get("keyStore"),
+            TlsSettings.password(options.get("keyStorePassword"), "keyStorePassword", System::getenv),
+            options.get("keyStoreType"), options.get("trustStore"),
+            TlsSettings.password(options.get("trustStorePassword"), "trustStorePassword", System::getenv),
+            options.get("trustStoreType"), ClientAuth.NONE, !"false".equalsIgnoreCase(options.get("verifyHost")));
     }
 
     /**
@@ -308,6 +328,6 @@ public final class ConnectionUrl
     @Override
     public String toString()
     {
-        return text.replaceAll("password=[^&]*", "password=***");
+        return text.replaceAll("(?i)(password=)[^&]*", "$1***");
     }
 }

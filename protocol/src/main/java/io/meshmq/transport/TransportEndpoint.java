@@ -8,8 +8,10 @@ package io.meshmq.transport;
  * @param host             the host, or the in-VM broker id.
  * @param port             the port; unused by in-VM.
  * @param connectTimeoutMs how long a connection attempt may take.
+ * @param tls              TLS to use over the socket; null for none.
  */
-public record TransportEndpoint(String url, String scheme, String host, int port, long connectTimeoutMs)
+public record TransportEndpoint(String url, String scheme, String host, int port, long connectTimeoutMs,
+    TlsSettings tls)
 {
     @Override
     public String toString()

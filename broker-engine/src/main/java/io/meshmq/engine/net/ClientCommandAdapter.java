@@ -26,14 +26,19 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.SslHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * Decodes one connection's frames on its Netty I/O thread and publishes them as commands into the engine
@@ -48,6 +53,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
     /** Unsent bytes a connection may have beyond two of the largest frames before it is closed. */
     private static final long UNSENT_SLACK_BYTES = 16L * 1024 * 1024;
     private static final OncePerMinute SILENT_CLIENTS = new OncePerMinute();
+    private static final OncePerMinute TLS_FAILURES = new OncePerMinute();
     /** Longest proof nonce a dialling node may send (its own are 24 characters). */
     private static final int MAX_NONCE_LENGTH = 100;
 
@@ -142,6 +148,28 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
             inet.getAddress().getHostAddress() : String.valueOf(remote);
     }
 
+    /**
+     * @return the subject of the certificate a TLS client presented and the acceptor verified; null for none.
+     */
+    private static String certificateSubject(final ChannelHandlerContext ctx)
+    {
+        final SslHandler tls = ctx.pipeline().get(SslHandler.class);
+        if (tls == null)
+        {
+            return null;
+        }
+        try
+        {
+            final Certificate[] chain = tls.engine().getSession().getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof X509Certificate certificate ?
+                certificate.getSubjectX500Principal().getName() : null;
+        }
+        catch (final SSLPeerUnverifiedException ex)
+        {
+            return null;
+        }
+    }
+
     private void onHandshake(final ChannelHandlerContext ctx, final byte type)
     {
         if (type != FrameType.HELLO)
@@ -192,7 +220,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
         final String authenticatedUser;
         try
         {
-            authenticatedUser = users.authenticate(user, password, clientAddress(ctx));
+            authenticatedUser = users.authenticate(user, password, clientAddress(ctx), certificateSubject(ctx));
         }
         catch (final SecurityException ex)
         {
@@ -794,6 +822,18 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
         if (cause instanceof TooLongFrameException)
         {
             failAndClose(ctx, ErrorCode.FRAME_TOO_LONG, "frame too long: " + cause.getMessage());
+        }
+        else if (cause instanceof SSLException || cause.getCause() instanceof SSLException)
+        {
+            // Nothing can be said to the peer over a TLS session that failed (or to a plain client at a TLS port).
+            final long failures = TLS_FAILURES.occurred();
+            if (failures > 0)
+            {
+                LOG.log(System.Logger.Level.WARNING, "TLS with " + ctx.channel().remoteAddress() + " failed: " +
+                    (cause.getCause() instanceof SSLException ? cause.getCause().getMessage() : cause.getMessage()) +
+                    (failures > 1 ? " (" + failures + " TLS failures in the last minute)" : ""));
+            }
+            ctx.close();
         }
         else if (cause instanceof CorruptedFrameException || cause instanceof DecoderException)
         {

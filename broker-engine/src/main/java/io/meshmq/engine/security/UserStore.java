@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import javax.security.auth.x500.X500Principal;
 
 /**
  * The broker's users: each with a password hash and roles (which {@link SecuritySettings} grant permissions to). With no users at all, security is off and every connection is accepted under the name it
@@ -51,6 +52,8 @@ public final class UserStore
     private final byte[] salt = new byte[16];
     private final LongSupplier clockMs;
     private final Map<String, Set<String>> roles = new HashMap<>();
+    /** Canonical certificate subject to user: a TLS client whose verified certificate has it is that user. */
+    private final Map<String, String> subjects = new HashMap<>();
     /** Who a connection without credentials becomes once users exist; null: it is refused. */
     private String defaultUser;
 
@@ -99,7 +102,24 @@ public final class UserStore
 
     public boolean isSecurityEnabled()
     {
-        return !users.isEmpty();
+        return !users.isEmpty() || !subjects.isEmpty();
+    }
+
+    /**
+     * A TLS client presenting a verified certificate with this subject, and no user name, is this user (who needs no
+     * password hash then).
+     *
+     * @throws IllegalArgumentException if the subject is not a distinguished name.
+     */
+    public UserStore certificateSubject(final String user, final String subject)
+    {
+        subjects.put(canonical(subject), user);
+        return this;
+    }
+
+    private static String canonical(final String subject)
+    {
+        return new X500Principal(subject).getName(X500Principal.CANONICAL);
     }
 
     /**
@@ -138,9 +158,28 @@ public final class UserStore
      */
     public String authenticate(final String user, final String password, final String from)
     {
+        return authenticate(user, password, from, null);
+    }
+
+    /**
+     * @param certificateSubject the subject of the client's verified TLS certificate, or null.
+     * @return the name the connection acts as.
+     * @throws SecurityException refusing the connection, naming neither which part was wrong nor the password.
+     */
+    public String authenticate(final String user, final String password, final String from,
+        final String certificateSubject)
+    {
         if (!isSecurityEnabled())
         {
             return user == null || user.isEmpty() ? DEFAULT_GUEST : user;
+        }
+        if ((user == null || user.isEmpty()) && certificateSubject != null)
+        {
+            final String mapped = subjects.get(canonical(certificateSubject));
+            if (mapped != null)
+            {
+                return mapped;
+            }
         }
         if (user == null || user.isEmpty())
         {

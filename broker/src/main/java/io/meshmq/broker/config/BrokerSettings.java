@@ -45,6 +45,8 @@ import java.util.Set;
  * user.NAME        = pbkdf2-sha256:...   a user and its password hash (./meshmq hash-password);
  *                                        with no user.* keys security is off
  * user.NAME.roles  = admin, app          the user's roles
+ * user.NAME.certificate-subject = CN=app a TLS client whose verified certificate has this subject, and
+ *                                        that gives no user name, is this user (see {@link TlsKeys} for TLS)
  * security.PATTERN.PERMISSION = app, ops the roles that hold a permission on the addresses PATTERN
  *                                        matches (a name, a prefix ending in '*', or '*' for all;
  *                                        the most specific pattern decides, unlisted = nobody; role '*'
@@ -78,6 +80,8 @@ import java.util.Set;
  *                                       needed when it listens on 0.0.0.0 and the mesh is defined at run time)
  * cluster.user     = mesh                user its cluster connections authenticate as (needs role
  * cluster.password = secret              "cluster" on the other nodes when they have users)
+ * cluster.tls      = true                cluster links speak TLS (tls.* keys: trust store, and key store
+ *                                        for members that want client certificates)
  * address.PATTERN.load-balancing = ON_DEMAND   in a cluster: OFF, STRICT or ON_DEMAND (default)
  * address.PATTERN.redistribution-delay = 1000  in a cluster: ms without consumers before waiting
  *                                        messages move to another node's consumers (-1 never)
@@ -92,7 +96,7 @@ public final class BrokerSettings
         "max-connections", "max-connections-per-address", "auto-create", "queues", "topics",
         "default-user", "user.NAME", "user.NAME.roles", "security.PATTERN.PERMISSION", "address.PATTERN.SETTING", "journal.sync", "journal.segment-size",
         "journal.skip-corrupt", "global-max-size", "cluster", "cluster.members", "cluster.advertise", "cluster.user",
-        "cluster.password");
+        "cluster.password", "cluster.tls", "user.NAME.certificate-subject", "tls, tls.*, acceptor.NAME.*");
 
     private BrokerSettings()
     {
@@ -158,8 +162,14 @@ public final class BrokerSettings
         final String lower = key.toLowerCase(Locale.ROOT);
         if (lower.startsWith("user."))
         {
-            return lower.endsWith(".roles") && key.length() > "user..roles".length() ?
-                "user." + key.substring(5, key.length() - 6) + ".roles" : "user." + key.substring(5);
+            for (final String suffix : List.of(".roles", ".certificate-subject"))
+            {
+                if (lower.endsWith(suffix) && key.length() > "user.".length() + suffix.length() + 1)
+                {
+                    return "user." + key.substring(5, key.length() - suffix.length()) + suffix;
+                }
+            }
+            return "user." + key.substring(5);
         }
         if (lower.startsWith("address.") || lower.startsWith("security."))
         {
@@ -297,6 +307,9 @@ public final class BrokerSettings
             case "cluster.password":
                 context.clusterCredentials(context.clusterUser(), value.isEmpty() ? null : value);
                 break;
+            case "cluster.tls":
+                context.clusterTls(bool(value, at));
+                break;
             case "global-max-size":
                 try
                 {
@@ -324,6 +337,10 @@ public final class BrokerSettings
                 {
                     applySecurity(key.substring(9), value, at, context);
                 }
+                else if (TlsKeys.apply(key, value, at, context))
+                {
+                    break;
+                }
                 else
                 {
                     throw new ConfigException(where + ": unknown key '" + key + "'; known keys: " + String.join(", ", KEYS));
@@ -336,7 +353,11 @@ public final class BrokerSettings
     {
         try
         {
-            if (rest.endsWith(".roles") && rest.length() > 6)
+            if (rest.endsWith(".certificate-subject") && rest.length() > 20)
+            {
+                context.users().certificateSubject(rest.substring(0, rest.length() - 20), value);
+            }
+            else if (rest.endsWith(".roles") && rest.length() > 6)
             {
                 context.users().roles(rest.substring(0, rest.length() - 6), Set.copyOf(names(value, at)));
             }
@@ -391,6 +412,16 @@ public final class BrokerSettings
 
     private static void applyBind(final String value, final String at, final BrokerContext context) throws ConfigException
     {
+        final String[] hostPort = hostPort(value, at);
+        context.host(hostPort[0]);
+        context.port(Integer.parseInt(hostPort[1]));
+    }
+
+    /**
+     * @return the host (brackets of an IPv6 address removed) and the port, checked, of HOST:PORT.
+     */
+    static String[] hostPort(final String value, final String at) throws ConfigException
+    {
         final int colon = value.lastIndexOf(':');
         if (colon <= 0 || colon == value.length() - 1)
         {
@@ -401,8 +432,7 @@ public final class BrokerSettings
         {
             host = host.substring(1, host.length() - 1);
         }
-        context.host(host);
-        context.port(integer(value.substring(colon + 1), at + " port", 0, 65535));
+        return new String[] {host, Integer.toString(integer(value.substring(colon + 1), at + " port", 0, 65535))};
     }
 
     private static int integer(final String value, final String at, final int min, final int max) throws ConfigException
@@ -441,7 +471,7 @@ public final class BrokerSettings
         }
     }
 
-    private static boolean bool(final String value, final String at) throws ConfigException
+    static boolean bool(final String value, final String at) throws ConfigException
     {
         switch (value.toLowerCase(Locale.ROOT))
         {

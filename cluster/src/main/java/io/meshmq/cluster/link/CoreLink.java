@@ -14,6 +14,7 @@ import io.meshmq.protocol.WireReader;
 import io.meshmq.protocol.WireWriter;
 import io.meshmq.transport.FrameDecoder;
 import io.meshmq.transport.NettyFrames;
+import io.meshmq.transport.TlsSettings;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -24,6 +25,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.ssl.SslContext;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.Map;
@@ -56,6 +58,9 @@ public final class CoreLink
     private final String user;
     private final String password;
     private final MembershipProof proof;
+    /** TLS to the member, or null for a plain link. */
+    private final TlsSettings tlsSettings;
+    private final SslContext tls;
     /** Member to the state of its link, shared with the engine's status (thread safe). */
     private final Map<String, String> states;
     /** Node id to the member whose link joined it, shared by the links on this event loop. */
@@ -76,8 +81,10 @@ public final class CoreLink
      */
     public CoreLink(final String member, final String host, final int port, final ClusterInput engine,
         final EventLoopGroup loop, final String user, final String password, final Map<String, String> states,
-        final Map<String, String> joinedNodes)
+        final Map<String, String> joinedNodes, final TlsSettings tlsSettings, final SslContext tls)
     {
+        this.tlsSettings = tlsSettings;
+        this.tls = tls;
         this.joinedNodes = joinedNodes;
         this.member = member;
         this.host = host;
@@ -125,6 +132,10 @@ public final class CoreLink
                 @Override
                 protected void initChannel(final Channel ch)
                 {
+                    if (tls != null)
+                    {
+                        ch.pipeline().addLast(tlsSettings.clientHandler(tls, ch.alloc(), host, port));
+                    }
                     NettyFrames.addFrameDecoder(ch.pipeline(), NettyFrames.maxFrameLength());
                     ch.pipeline().addLast(new Handler());
                 }

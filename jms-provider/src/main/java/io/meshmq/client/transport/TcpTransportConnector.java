@@ -12,12 +12,14 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
 
 import java.io.IOException;
 import java.net.ConnectException;
 
 /**
- * {@code tcp://HOST:PORT}: a Netty NIO socket with Nagle off and write watermarks that senders respect.
+ * {@code tcp://HOST:PORT}: a Netty NIO socket with Nagle off and write watermarks that senders respect; with TLS
+ * ({@code tls://HOST:PORT}, or {@code ssl=true}) an {@link io.netty.handler.ssl.SslHandler} first.
  */
 public final class TcpTransportConnector implements TransportConnector
 {
@@ -32,6 +34,7 @@ public final class TcpTransportConnector implements TransportConnector
     @Override
     public Channel connect(final TransportEndpoint url, final EventLoopGroup group, final ChannelHandler handler) throws Exception
     {
+        final SslContext tls = url.tls() == null ? null : url.tls().clientContext();
         final Bootstrap bootstrap = new Bootstrap()
             .group(group)
             .channel(NioSocketChannel.class)
@@ -43,6 +46,10 @@ public final class TcpTransportConnector implements TransportConnector
                 @Override
                 protected void initChannel(final Channel ch)
                 {
+                    if (tls != null)
+                    {
+                        ch.pipeline().addLast(url.tls().clientHandler(tls, ch.alloc(), url.host(), url.port()));
+                    }
                     NettyFrames.addFrameDecoder(ch.pipeline(), NettyFrames.maxFrameLength());
                     ch.pipeline().addLast(handler);
                 }

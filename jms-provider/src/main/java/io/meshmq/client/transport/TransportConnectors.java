@@ -23,6 +23,7 @@ public final class TransportConnectors
     {
         final Map<String, TransportConnector> found = new TreeMap<>();
         found.put("tcp", TcpTransportConnector.INSTANCE);
+        found.put("tls", TcpTransportConnector.INSTANCE);
         final ClassLoader context = Thread.currentThread().getContextClassLoader();
         if (context != null)
         {

@@ -28,6 +28,8 @@ final class ClusterNodes implements AutoCloseable
     private final BrokerProcess[] nodes;
     private final String[] settings;
     private boolean listMembers = true;
+    /** Appended to every node's URL: a TLS cluster's trust store, say. */
+    private String urlOptions = "";
 
     private ClusterNodes(final Path root, final String cluster, final int count, final String[] settings)
     {
@@ -151,7 +153,16 @@ final class ClusterNodes implements AutoCloseable
 
     String url(final int i)
     {
-        return "tcp://127.0.0.1:" + ports[i];
+        return ("true".equals(setting("tls")) ? "tls" : "tcp") + "://127.0.0.1:" + ports[i] + urlOptions;
+    }
+
+    /**
+     * @param options what clients of these nodes add to their URLs, e.g. {@code ?trustStore=...}.
+     */
+    ClusterNodes urlOptions(final String options)
+    {
+        this.urlOptions = options;
+        return this;
     }
 
     MeshConnectionFactory factory(final int i)

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  */
 public final class BrokerProcess implements AutoCloseable
 {
-    private static final Pattern LISTENING = Pattern.compile("listening on (tcp://[^ ]+)");
+    private static final Pattern LISTENING = Pattern.compile("listening on ((?:tcp|tls)://[^ ]+)");
 
     private final Process process;
     private final String url;

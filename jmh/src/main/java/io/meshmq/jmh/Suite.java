@@ -31,11 +31,19 @@ import java.util.function.ToDoubleFunction;
  */
 public final class Suite
 {
-    private record Workload(String label, String include, Map<String, String[]> params)
+    /**
+     * @param reference the broker kind the others are compared with ("MeshMQ" in the table).
+     */
+    private record Workload(String label, String include, Map<String, String[]> params, String reference)
     {
+        Workload(final String label, final String include, final Map<String, String[]> params)
+        {
+            this(label, include, params, "meshmq");
+        }
     }
 
-    private record Row(String label, String params, Map<String, Statistics> byBroker, String unit, boolean latency)
+    private record Row(String label, String params, Map<String, Statistics> byBroker, String unit, boolean latency,
+        String reference)
     {
     }
 
@@ -53,7 +61,10 @@ public final class Suite
         new Workload("7 in-VM 1P-1C non-persistent", "InVmThroughputBenchmark.nonPersistent",
             Map.of("broker", new String[] {"meshmq", "artemis"})),
         new Workload("5 request/reply, closed loop (one at a time), round trip", "RequestReplyBenchmark.roundTrip",
-            Map.of("broker", new String[] {"meshmq", "artemis"})));
+            Map.of("broker", new String[] {"meshmq", "artemis"})),
+        new Workload("9 queue 1P-1C non-persistent over TLS", "QueueThroughputBenchmark.nonPersistent",
+            Map.of("broker", new String[] {"meshmq-tls", "meshmq", "artemis-tls"}, "size", new String[] {"1024"}),
+            "meshmq-tls"));
 
     /** Workload 5's fixed rate: modest, a request every 500 µs, below what one closed-loop requester manages here. */
     private static final int REQUEST_RATE = 2000;
@@ -91,7 +102,7 @@ public final class Suite
         final List<Row> rows = new ArrayList<>();
         for (final Workload workload : WORKLOADS)
         {
-            if (only != null && !workload.include().contains(only))
+            if (only != null && !workload.include().contains(only) && !workload.label().contains(only))
             {
                 continue;
             }
@@ -103,7 +114,7 @@ public final class Suite
                 .measurementIterations(quick ? 2 : 3)
                 .measurementTime(TimeValue.seconds(quick ? 2 : 3))
                 .resultFormat(ResultFormatType.JSON)
-                .result(results.resolve(workload.include() + ".json").toString());
+                .result(results.resolve(workload.label().replaceAll("[^A-Za-z0-9.-]+", "_") + ".json").toString());
             workload.params().forEach(options::param);
             rows.addAll(rowsOf(workload, new Runner(options.build()).run()));
         }
@@ -130,7 +141,8 @@ public final class Suite
             final Result<?> primary = run.getPrimaryResult();
             final boolean latency = primary.getScoreUnit().contains("/op");
             final Row row = rows.computeIfAbsent(params.toString(),
-                p -> new Row(workload.label(), p.equals("{}") ? "" : p, new LinkedHashMap<>(), primary.getScoreUnit(), latency));
+                p -> new Row(workload.label(), p.equals("{}") ? "" : p, new LinkedHashMap<>(), primary.getScoreUnit(), latency,
+                    workload.reference()));
             row.byBroker().put(run.getParams().getParam("broker"), primary.getStatistics());
         }
         return new ArrayList<>(rows.values());
@@ -188,10 +200,10 @@ public final class Suite
         out.println("|---|---|---|---|---|---|");
         for (final Row row : rows)
         {
-            final Statistics mesh = row.byBroker().get("meshmq");
+            final Statistics mesh = row.byBroker().get(row.reference());
             for (final Map.Entry<String, Statistics> other : row.byBroker().entrySet())
             {
-                if (other.getKey().equals("meshmq"))
+                if (other.getKey().equals(row.reference()))
                 {
                     continue;
                 }

@@ -9,7 +9,8 @@ import java.nio.file.Path;
 
 /**
  * Apache ActiveMQ Artemis, embedded with its defaults (NIO journal, forcing before it confirms a persistent
- * send), in a process of its own: {@code ArtemisMain DATA_DIR PORT [JOURNAL_BUFFER_TIMEOUT_NS]}. Prints
+ * send), in a process of its own: {@code ArtemisMain DATA_DIR PORT [JOURNAL_BUFFER_TIMEOUT_NS [KEYSTORE PASSWORD]]}
+ * (a timeout of 0 keeps Artemis's own; a key store makes its acceptor speak TLS). Prints
  * "listening on tcp://127.0.0.1:PORT" once it accepts connections, as the MeshMQ launcher does.
  */
 public final class ArtemisMain
@@ -30,8 +31,9 @@ public final class ArtemisMain
             .setBindingsDirectory(data.resolve("bindings").toString())
             .setLargeMessagesDirectory(data.resolve("large").toString())
             .setPagingDirectory(data.resolve("paging").toString())
-            .addAcceptorConfiguration("core", "tcp://127.0.0.1:" + port + "?protocols=CORE");
-        if (args.length > 2)
+            .addAcceptorConfiguration("core", "tcp://127.0.0.1:" + port + "?protocols=CORE" + (args.length > 4 ?
+                "&sslEnabled=true&keyStorePath=" + args[3] + "&keyStorePassword=" + args[4] : ""));
+        if (args.length > 2 && !"0".equals(args[2]))
         {
             // The buffer timeout tuned for the disk, as Artemis's own "artemis perf-journal" would set it.
             config.setJournalBufferTimeout_NIO(Integer.parseInt(args[2]));

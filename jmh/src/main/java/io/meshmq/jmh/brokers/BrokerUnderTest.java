@@ -28,7 +28,9 @@ public final class BrokerUnderTest implements AutoCloseable
 {
     /** The heap both brokers get, so neither wins by memory. */
     public static final String HEAP = "-Xmx1g";
-    private static final Pattern LISTENING = Pattern.compile("listening on (tcp://[0-9.]+:[0-9]+)");
+    private static final Pattern LISTENING = Pattern.compile("listening on ((?:tcp|tls)://[0-9.]+:[0-9]+)");
+    /** Password of the key and trust stores made for the TLS kinds. */
+    private static final String STORE_PASSWORD = "bench-pass";
 
     private final String kind;
     private final Process process;
@@ -63,21 +65,29 @@ public final class BrokerUnderTest implements AutoCloseable
         {
             case "meshmq":
             case "meshmq-no-dup-ids":
+            case "meshmq-tls":
             {
                 final Path config = data.resolveSibling(data.getFileName() + ".conf");
                 Files.writeString(config, "vm-id = none\n" +
-                    (kind.equals("meshmq-no-dup-ids") ? "duplicate-id-cache-size = 0\n" : ""));
+                    (kind.equals("meshmq-no-dup-ids") ? "duplicate-id-cache-size = 0\n" : "") +
+                    (kind.equals("meshmq-tls") ? "tls = true\ntls.keystore = " + makeStores(data) +
+                        "\ntls.keystore-password = " + STORE_PASSWORD + "\n" : ""));
                 command.addAll(List.of("io.meshmq.broker.Main", "run", "--config", config.toString(), "--name", "bench",
                     "--bind", "127.0.0.1:0", "--data", data.toString()));
                 break;
             }
             case "artemis":
             case "artemis-tuned":
+            case "artemis-tls":
                 command.addAll(List.of(ArtemisMain.class.getName(), data.toString(), String.valueOf(freePort())));
                 if (kind.equals("artemis-tuned"))
                 {
                     // One fsync of 4 KiB takes about 100 µs here: wait no longer than that for more records.
                     command.add("100000");
+                }
+                if (kind.equals("artemis-tls"))
+                {
+                    command.addAll(List.of("0", makeStores(data).toString(), STORE_PASSWORD));
                 }
                 break;
             default:
@@ -144,17 +154,50 @@ public final class BrokerUnderTest implements AutoCloseable
     }
 
     /**
-     * @return a JMS connection factory of the broker's own client.
+     * @return a JMS connection factory of the broker's own client (trusting the broker's certificate for the TLS
+     * kinds).
      */
     public ConnectionFactory connectionFactory()
     {
+        final Path trust = data.resolve("trust.p12");
         if (kind.startsWith("meshmq"))
         {
-            return new io.meshmq.jms.MeshConnectionFactory(url);
+            return new io.meshmq.jms.MeshConnectionFactory(kind.equals("meshmq-tls") ?
+                url + "?trustStore=" + trust + "&trustStorePassword=" + STORE_PASSWORD : url);
         }
         // Artemis's defaults, which match MeshMQ's: a persistent send waits for the broker, a non-persistent one
         // does not.
-        return new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(url);
+        return new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(kind.equals("artemis-tls") ?
+            url + "?sslEnabled=true&trustStorePath=" + trust + "&trustStorePassword=" + STORE_PASSWORD : url);
+    }
+
+    /**
+     * Makes, with the JDK's keytool, a self-signed certificate for 127.0.0.1 (broker.p12) and a trust store holding
+     * it (trust.p12) in the data directory.
+     *
+     * @return the key store.
+     */
+    private static Path makeStores(final Path data) throws IOException, InterruptedException
+    {
+        final String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        final List<List<String>> steps = List.of(
+            List.of("-genkeypair", "-alias", "broker", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
+                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-keystore", "broker.p12"),
+            List.of("-exportcert", "-alias", "broker", "-keystore", "broker.p12", "-rfc", "-file", "broker.pem"),
+            List.of("-importcert", "-noprompt", "-alias", "broker", "-file", "broker.pem", "-keystore", "trust.p12"));
+        for (final List<String> step : steps)
+        {
+            final List<String> command = new ArrayList<>(List.of(keytool));
+            command.addAll(step);
+            command.addAll(List.of("-storetype", "PKCS12", "-storepass", STORE_PASSWORD));
+            final Process process = new ProcessBuilder(command).directory(data.toFile()).redirectErrorStream(true).start();
+            final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (process.waitFor() != 0)
+            {
+                throw new IOException("keytool " + step + " failed: " + output);
+            }
+        }
+        return data.resolve("broker.p12");
     }
 
     public String kind()

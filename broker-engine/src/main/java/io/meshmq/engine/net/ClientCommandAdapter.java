@@ -33,10 +33,13 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
@@ -78,6 +81,8 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
     private ChannelConnection connection;
     /** The HELLO came from another node of a cluster: only then are the extension's frames accepted. */
     private boolean clusterRole;
+    /** Frames read while a login's password is checked off the I/O thread (in order); null when none is. */
+    private ArrayDeque<ByteBuf> waitingForLogin;
     /** A node's cluster HELLO waiting for its CLUSTER_PROOF; null otherwise. */
     private ChallengedHello challenged;
 
@@ -109,6 +114,12 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
         {
             if (closing)
             {
+                return;
+            }
+            if (waitingForLogin != null)
+            {
+                // Read with the HELLO whose password is being checked: taken once the login is done.
+                waitingForLogin.add(frame.retain());
                 return;
             }
             final byte type = NettyFrames.open(view, reader, frame);
@@ -217,20 +228,115 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
                 return;
             }
         }
+        if (clientId != null && clientId.isEmpty())
+        {
+            throw new ProtocolException(ErrorCode.INVALID_CLIENT_ID, "client id must not be empty");
+        }
+        final String from = clientAddress(ctx);
+        final String subject = certificateSubject(ctx);
+        final boolean cluster = role == FrameDescriptor.ROLE_CLUSTER;
+        if (users.needsHashing(user, password, from))
+        {
+            authenticateAside(ctx, () -> users.authenticate(user, password, from, subject),
+                authenticated -> open(ctx, authenticated, clientId, cluster, connectionTtlMs, wantsTopology));
+            return;
+        }
         final String authenticatedUser;
         try
         {
-            authenticatedUser = users.authenticate(user, password, clientAddress(ctx), certificateSubject(ctx));
+            authenticatedUser = users.authenticate(user, password, from, subject);
         }
         catch (final SecurityException ex)
         {
             throw new ProtocolException(ErrorCode.SECURITY, ex.getMessage());
         }
-        if (clientId != null && clientId.isEmpty())
+        open(ctx, authenticatedUser, clientId, cluster, connectionTtlMs, wantsTopology);
+    }
+
+    /**
+     * Checks a password that needs hashing on {@link LoginHashing}'s threads, then goes on with the handshake back on
+     * this connection's I/O thread; meanwhile nothing more is read, and frames already read wait in order.
+     */
+    private void authenticateAside(final ChannelHandlerContext ctx, final Supplier<String> authenticate,
+        final Consumer<String> then)
+    {
+        waitingForLogin = new ArrayDeque<>();
+        ctx.channel().config().setAutoRead(false);
+        try
         {
-            throw new ProtocolException(ErrorCode.INVALID_CLIENT_ID, "client id must not be empty");
+            LoginHashing.EXECUTOR.execute(() ->
+            {
+                String authenticated = null;
+                String refusal = null;
+                try
+                {
+                    authenticated = authenticate.get();
+                }
+                catch (final SecurityException ex)
+                {
+                    refusal = ex.getMessage();
+                }
+                final String user = authenticated;
+                final String refused = refusal;
+                ctx.executor().execute(() -> loggedIn(ctx, user, refused, then));
+            });
         }
-        open(ctx, authenticatedUser, clientId, role == FrameDescriptor.ROLE_CLUSTER, connectionTtlMs, wantsTopology);
+        catch (final RejectedExecutionException ex)
+        {
+            loggedIn(ctx, null, "the broker is busy with " + LoginHashing.MAX_WAITING + " logins; try again", then);
+        }
+    }
+
+    private void loggedIn(final ChannelHandlerContext ctx, final String user, final String refusal,
+        final Consumer<String> then)
+    {
+        final ArrayDeque<ByteBuf> waiting = waitingForLogin;
+        waitingForLogin = null;
+        try
+        {
+            if (closing || !ctx.channel().isActive())
+            {
+                return;
+            }
+            if (refusal != null)
+            {
+                failAndClose(ctx, ErrorCode.SECURITY, refusal);
+                return;
+            }
+            then.accept(user);
+            for (ByteBuf frame = waiting.poll(); frame != null && !closing; frame = waiting.poll())
+            {
+                try
+                {
+                    onCommand(ctx, NettyFrames.open(view, reader, frame));
+                }
+                catch (final ProtocolException ex)
+                {
+                    failAndClose(ctx, ex.errorCode(), ex.getMessage());
+                }
+                finally
+                {
+                    frame.release();
+                }
+            }
+            ctx.channel().config().setAutoRead(true);
+        }
+        finally
+        {
+            releaseAll(waiting);
+        }
+    }
+
+    private static void releaseAll(final ArrayDeque<ByteBuf> frames)
+    {
+        if (frames == null)
+        {
+            return;
+        }
+        for (ByteBuf frame = frames.poll(); frame != null; frame = frames.poll())
+        {
+            frame.release();
+        }
     }
 
     /**
@@ -870,7 +976,10 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
     {
         if (ctx.channel().isWritable())
         {
-            ctx.channel().config().setAutoRead(true);
+            if (waitingForLogin == null)
+            {
+                ctx.channel().config().setAutoRead(true);
+            }
             if (connection != null)
             {
                 publish(EngineEvent.WRITABLE, 0, e -> { });
@@ -943,6 +1052,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
     @Override
     public void channelInactive(final ChannelHandlerContext ctx)
     {
+        releaseAll(waitingForLogin);
         if (handshakeTimeout != null)
         {
             handshakeTimeout.cancel(false);

@@ -290,6 +290,20 @@ public final class UserStore
         return ClusterProof.serverSignature(challenge.saltedPassword, challenge.authMessage);
     }
 
+    /**
+     * @return whether {@link #authenticate} would hash the password (a user's first login, a changed or wrong password,
+     * an unknown user): the caller then runs it off its I/O thread.
+     */
+    public boolean needsHashing(final String user, final String password, final String from)
+    {
+        if (!isSecurityEnabled() || user == null || user.isEmpty() || password == null || from != null && isBlocked(from))
+        {
+            return false;
+        }
+        final User found = users.get(user);
+        return found == null || !isVerifiedBefore(found.name(), password);
+    }
+
     private boolean isVerifiedBefore(final String user, final String password)
     {
         final byte[] known = verified.get(user);

@@ -445,6 +445,8 @@ public final class ClientConsumer
                 return;
             }
             idlePaused = true;
+            // Like a new consumer from now on: its next receive that ends empty asks the broker.
+            receivedOnLink = false;
             connection.pause(this, true);
             giveBack(new ArrayList<>(buffer));
             buffer.clear();

@@ -179,7 +179,9 @@ public final class WireReader
     public int readCount(final int minimumElementLength)
     {
         final int count = readInt();
-        if (count < 0 || (long)count * minimumElementLength > remaining())
+        // Every element takes a byte at least: a count of empty elements (an admin table without columns, say) must not
+        // make a reader loop or allocate without bound (found by WireFuzzTest).
+        if (count < 0 || (long)count * Math.max(1, minimumElementLength) > remaining())
         {
             throw new ProtocolException("count " + count + " does not fit in the " + remaining() + " bytes left");
         }

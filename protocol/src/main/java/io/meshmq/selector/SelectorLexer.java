@@ -67,7 +67,7 @@ final class SelectorLexer
         {
             return string(start);
         }
-        if (Character.isDigit(c) || (c == '.' && index + 1 < text.length() && Character.isDigit(text.charAt(index + 1))))
+        if (isAsciiDigit(c) || (c == '.' && index + 1 < text.length() && isAsciiDigit(text.charAt(index + 1))))
         {
             return number(start);
         }
@@ -210,9 +210,18 @@ final class SelectorLexer
         return new Token(Token.Kind.EXACT_NUMBER, literal, start + 1);
     }
 
+    /**
+     * Literals follow Java's syntax: its digits are ASCII only (Character.isDigit would take a Devanagari or Malayalam
+     * digit, which no number parser reads).
+     */
+    private static boolean isAsciiDigit(final char c)
+    {
+        return c >= '0' && c <= '9';
+    }
+
     private void digits()
     {
-        while (index < text.length() && Character.isDigit(text.charAt(index)))
+        while (index < text.length() && isAsciiDigit(text.charAt(index)))
         {
             index++;
         }

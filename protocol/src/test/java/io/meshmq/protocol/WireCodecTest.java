@@ -51,6 +51,16 @@ class WireCodecTest
     }
 
     @Test
+    void shouldRefuseACountOfEmptyElementsThatTheBytesDoNotPayFor()
+    {
+        // An admin table of no columns and two billion rows (found by WireFuzzTest: the reader looped out of memory).
+        final byte[] table = new WireWriter().writeInt(0).writeInt(Integer.MAX_VALUE).toByteArray();
+        final ProtocolException refused = assertThrows(ProtocolException.class, () -> AdminTable.decode(table));
+        assertTrue(refused.getMessage().contains("does not fit"), refused.getMessage());
+        assertEquals(0, AdminTable.decode(new WireWriter().writeInt(0).writeInt(0).toByteArray()).rows().size());
+    }
+
+    @Test
     void shouldRejectFieldsPastTheEndOfTheFrame()
     {
         final WireWriter writer = new WireWriter().writeInt(5);

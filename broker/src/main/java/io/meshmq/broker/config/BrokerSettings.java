@@ -9,6 +9,7 @@ import io.meshmq.engine.security.Permission;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -122,11 +123,21 @@ public final class BrokerSettings
         {
             throw new ConfigException("cannot read configuration file " + file + ": " + ex.getMessage());
         }
+        applyLines(file.toString(), lines, context);
+    }
+
+    /**
+     * @param source where the lines come from, for errors ("FILE:LINE").
+     * @throws ConfigException naming the source, line and key of the first error.
+     */
+    static void applyLines(final String source, final List<String> lines, final BrokerContext context)
+        throws ConfigException
+    {
         final Map<String, Integer> seen = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++)
         {
             final int lineNumber = i + 1;
-            final String where = file + ":" + lineNumber;
+            final String where = source + ":" + lineNumber;
             String line = lines.get(i);
             final int comment = line.indexOf('#');
             if (comment >= 0)
@@ -207,7 +218,14 @@ public final class BrokerSettings
                 {
                     throw new ConfigException(at + ": expected a directory path");
                 }
-                context.dataDir(Path.of(value));
+                try
+                {
+                    context.dataDir(Path.of(value));
+                }
+                catch (final InvalidPathException ex)
+                {
+                    throw new ConfigException(at + ": '" + value + "' is not a path here: " + ex.getReason());
+                }
                 break;
             case "vm-id":
                 if (value.isEmpty())

@@ -76,6 +76,11 @@ class BrokerSettingsTest
         assertTrue(assertThrows(ConfigException.class, () -> BrokerSettings.applyFile(file, new BrokerContext()))
             .getMessage().contains("expected 'key = value'"));
 
+        // Found by ConfigFuzzTest: a path the file system cannot take escaped as InvalidPathException.
+        final ConfigException badPath = assertThrows(ConfigException.class,
+            () -> BrokerSettings.applyLines("x.conf", List.of("data = a\u0000b"), new BrokerContext()));
+        assertTrue(badPath.getMessage().startsWith("x.conf:1: data: 'a"), badPath.getMessage());
+
         Files.writeString(file, "name = a\nname = b\n");
         assertTrue(assertThrows(ConfigException.class, () -> BrokerSettings.applyFile(file, new BrokerContext()))
             .getMessage().contains("already set on line 1"));

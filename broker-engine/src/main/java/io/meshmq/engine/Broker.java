@@ -32,11 +32,11 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.handler.ssl.SslContext;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalServerChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.agrona.concurrent.SystemEpochClock;
@@ -226,6 +226,11 @@ public final class Broker implements AutoCloseable
         }
         for (final Acceptor acceptor : context.acceptors())
         {
+            if (acceptor.host() == null)
+            {
+                throw new BrokerStartException("acceptor." + acceptor.name() + ".bind is not set: where should the " +
+                    "acceptor '" + acceptor.name() + "' listen (HOST:PORT)?");
+            }
             final Channel channel = listen(acceptor.host(), acceptor.port(), acceptor.tls() ?
                 initializer(requireTls(tls, "acceptor." + acceptor.name() + ".tls"), ring, frames, limits) : plain);
             final InetSocketAddress address = (InetSocketAddress)channel.localAddress();

@@ -57,6 +57,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
     private static final long UNSENT_SLACK_BYTES = 16L * 1024 * 1024;
     private static final OncePerMinute SILENT_CLIENTS = new OncePerMinute();
     private static final OncePerMinute TLS_FAILURES = new OncePerMinute();
+    private static final OncePerMinute REFUSED_CONNECTIONS = new OncePerMinute();
     /** Longest proof nonce a dialling node may send (its own are 24 characters). */
     private static final int MAX_NONCE_LENGTH = 100;
 
@@ -917,7 +918,13 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
             return;
         }
         closing = true;
-        LOG.log(System.Logger.Level.WARNING, "closing connection from " + ctx.channel().remoteAddress() + ": " + message);
+        // At most a line a minute: a client that keeps sending garbage must not fill the disk with log lines.
+        final long refused = REFUSED_CONNECTIONS.occurred();
+        if (refused > 0)
+        {
+            LOG.log(System.Logger.Level.WARNING, "closing connection from " + ctx.channel().remoteAddress() + ": " + message +
+                (refused > 1 ? " (" + refused + " connections closed for protocol errors in the last minute)" : ""));
+        }
         BrokerEventEncoder.error(replies, 0, code, message);
         ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), replies)).addListener(ChannelFutureListener.CLOSE);
     }

@@ -64,7 +64,7 @@ final class TlsKeys
         final String password;
         try
         {
-            password = TlsSettings.password(value, at, System::getenv);
+            password = setting.endsWith("-password") ? TlsSettings.password(value, at, System::getenv) : null;
         }
         catch (final IllegalArgumentException ex)
         {

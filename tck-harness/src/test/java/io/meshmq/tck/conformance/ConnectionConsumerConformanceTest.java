@@ -43,11 +43,13 @@ class ConnectionConsumerConformanceTest
     {
         private final BlockingQueue<ServerSession> idle = new LinkedBlockingQueue<>();
         private final ExecutorService threads = Executors.newCachedThreadPool();
+        private final int size;
         final AtomicInteger largestRun = new AtomicInteger();
 
         Pool(final Connection connection, final int size, final boolean transacted,
             final Function<Session, MessageListener> listeners) throws JMSException
         {
+            this.size = size;
             for (int i = 0; i < size; i++)
             {
                 final Session session = connection.createSession(transacted,
@@ -80,6 +82,14 @@ class ConnectionConsumerConformanceTest
                     }
                 });
             }
+        }
+
+        /**
+         * Waits until every server session is back in the pool: what they ran is acknowledged (or committed) by then.
+         */
+        void awaitIdle() throws InterruptedException
+        {
+            Conformance.await("every server session back in the pool", () -> idle.size() == size);
         }
 
         @Override
@@ -157,6 +167,7 @@ class ConnectionConsumerConformanceTest
             }
             send(env, queue, texts);
             Conformance.await("30 messages through the server sessions", () -> received.size() == 30);
+            pool.awaitIdle();
             consumer.close();
             assertTrue(received.values().stream().allMatch(n -> n == 1), "each message once: " + received);
             assertTrue(pool.largestRun.get() <= 5, "a run held " + pool.largestRun.get() + " messages");
@@ -179,8 +190,10 @@ class ConnectionConsumerConformanceTest
                     session.rollback();
                     return;
                 }
-                committed.put(text(message), message.getJMSRedelivered());
+                final boolean redelivered = message.getJMSRedelivered();
                 session.commit();
+                // Counted once committed: the test closes the connection consumer when all are.
+                committed.put(text(message), redelivered);
             }
             catch (final JMSException ex)
             {
@@ -193,6 +206,7 @@ class ConnectionConsumerConformanceTest
             env.awaitConsumers(queue, 1);
             send(env, queue, "fail-once", "a", "b", "c");
             Conformance.await("every message committed", () -> committed.size() == 4);
+            pool.awaitIdle();
             consumer.close();
             assertEquals(Boolean.TRUE, committed.get("fail-once"), "it came again after the rollback, marked so");
         }
@@ -214,6 +228,7 @@ class ConnectionConsumerConformanceTest
             env.awaitSubscriptions(topic, 1, 1);
             send(env, topic, "p1", "p2", "p3");
             Conformance.await("three publishes", () -> received.size() == 3);
+            pool.awaitIdle();
             consumer.close();
         }
         connection.createSession(false, Session.AUTO_ACKNOWLEDGE).unsubscribe("durable");

@@ -28,6 +28,10 @@ final class TlsKeys
         "tls.truststore", "tls.truststore-password", "tls.truststore-type", "tls.client-auth", "acceptor.NAME.bind",
         "acceptor.NAME.tls");
 
+    /** The store settings after "tls.", in the order of {@link TlsSettings}' components. */
+    private static final List<String> STORE_SETTINGS = List.of("keystore", "keystore-password", "keystore-type",
+        "truststore", "truststore-password", "truststore-type");
+
     private TlsKeys()
     {
     }
@@ -70,32 +74,21 @@ final class TlsKeys
         {
             throw new ConfigException(ex.getMessage());
         }
-        switch (setting)
+        if ("client-auth".equals(setting))
         {
-            case "keystore":
-                return new TlsSettings(value, t.keyStorePassword(), t.keyStoreType(), t.trustStore(), t.trustStorePassword(),
-                    t.trustStoreType(), t.clientAuth(), t.verifyHost());
-            case "keystore-password":
-                return new TlsSettings(t.keyStore(), password, t.keyStoreType(), t.trustStore(), t.trustStorePassword(),
-                    t.trustStoreType(), t.clientAuth(), t.verifyHost());
-            case "keystore-type":
-                return new TlsSettings(t.keyStore(), t.keyStorePassword(), value, t.trustStore(), t.trustStorePassword(),
-                    t.trustStoreType(), t.clientAuth(), t.verifyHost());
-            case "truststore":
-                return new TlsSettings(t.keyStore(), t.keyStorePassword(), t.keyStoreType(), value, t.trustStorePassword(),
-                    t.trustStoreType(), t.clientAuth(), t.verifyHost());
-            case "truststore-password":
-                return new TlsSettings(t.keyStore(), t.keyStorePassword(), t.keyStoreType(), t.trustStore(), password,
-                    t.trustStoreType(), t.clientAuth(), t.verifyHost());
-            case "truststore-type":
-                return new TlsSettings(t.keyStore(), t.keyStorePassword(), t.keyStoreType(), t.trustStore(),
-                    t.trustStorePassword(), value, t.clientAuth(), t.verifyHost());
-            case "client-auth":
-                return new TlsSettings(t.keyStore(), t.keyStorePassword(), t.keyStoreType(), t.trustStore(),
-                    t.trustStorePassword(), t.trustStoreType(), clientAuth(value, at), t.verifyHost());
-            default:
-                throw new ConfigException(at + ": unknown TLS setting; known: " + String.join(", ", KEYS));
+            return new TlsSettings(t.keyStore(), t.keyStorePassword(), t.keyStoreType(), t.trustStore(),
+                t.trustStorePassword(), t.trustStoreType(), clientAuth(value, at), t.verifyHost());
         }
+        final int index = STORE_SETTINGS.indexOf(setting);
+        if (index < 0)
+        {
+            throw new ConfigException(at + ": unknown TLS setting; known: " + String.join(", ", KEYS));
+        }
+        final String[] stores = {t.keyStore(), t.keyStorePassword(), t.keyStoreType(), t.trustStore(),
+            t.trustStorePassword(), t.trustStoreType()};
+        stores[index] = password != null ? password : value;
+        return new TlsSettings(stores[0], stores[1], stores[2], stores[3], stores[4], stores[5], t.clientAuth(),
+            t.verifyHost());
     }
 
     private static ClientAuth clientAuth(final String value, final String at) throws ConfigException

@@ -3,8 +3,11 @@ package io.meshmq.broker.config;
 import io.meshmq.broker.cli.RunCommand;
 import io.meshmq.broker.cli.UsageException;
 import io.meshmq.engine.BrokerContext;
+import io.meshmq.engine.net.Acceptor;
 import io.meshmq.engine.security.PasswordHash;
 import io.meshmq.engine.security.Permission;
+import io.meshmq.transport.TlsSettings;
+import io.netty.handler.ssl.ClientAuth;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,6 +117,25 @@ class BrokerSettingsTest
         Files.writeString(file, "security.a*b.send = app\n");
         final ConfigException badPattern = assertThrows(ConfigException.class, () -> BrokerSettings.applyFile(file, new BrokerContext()));
         assertTrue(badPattern.getMessage().contains("may only end in '*'"), badPattern.getMessage());
+    }
+
+    @Test
+    void shouldReadTlsAndAcceptors() throws Exception
+    {
+        final BrokerContext context = new BrokerContext();
+        BrokerSettings.applyLines("tls.conf", List.of("tls.keystore = b.p12", "tls.keystore-password = kp",
+            "tls.truststore = ca.jks", "tls.truststore-password = tp", "tls.truststore-type = JKS", "tls.client-auth = need",
+            "tls = true", "acceptor.secure.tls = true", "acceptor.secure.bind = 127.0.0.1:7919"), context);
+        assertEquals(new TlsSettings("b.p12", "kp", null, "ca.jks", "tp", "JKS", ClientAuth.REQUIRE, true), context.tls());
+        assertTrue(context.defaultAcceptorTls());
+        assertEquals(List.of(new Acceptor("secure", "127.0.0.1", 7919, true)), context.acceptors());
+
+        final ConfigException unknown = assertThrows(ConfigException.class,
+            () -> BrokerSettings.applyLines("x.conf", List.of("tls.colour = red"), new BrokerContext()));
+        assertTrue(unknown.getMessage().startsWith("x.conf:1: tls.colour: unknown TLS setting"), unknown.getMessage());
+        final ConfigException unset = assertThrows(ConfigException.class, () -> BrokerSettings.applyLines("x.conf",
+            List.of("tls.keystore-password = env:MESHMQ_NO_SUCH_VARIABLE_SET"), new BrokerContext()));
+        assertTrue(unset.getMessage().contains("MESHMQ_NO_SUCH_VARIABLE_SET, which is not set"), unset.getMessage());
     }
 
     @Test

@@ -248,23 +248,7 @@ final class Consumers
             event.creditBytes);
         connection.consumers.put(browser.id, browser);
         writer.ok(event.connection, event.correlationId);
-        continueBrowse(browser);
-    }
-
-    private void continueBrowse(final ServerConsumer browser)
-    {
-        final List<ServerMessage> snapshot = browser.browsed;
-        while (browser.credit > 0 && browser.browsedSent < snapshot.size())
-        {
-            final byte[] encoded = snapshot.get(browser.browsedSent++).encoded();
-            browser.credit--;
-            writer.deliver(browser.connection.output, browser.id, 0, 0, encoded);
-        }
-        if (browser.browsedSent == snapshot.size() && !browser.closed)
-        {
-            browser.browsedSent++;
-            writer.browseEnd(browser.connection.output, browser.id);
-        }
+        dispatcher.browse(browser);
     }
 
     void onCredit(final EngineEvent event)
@@ -278,7 +262,7 @@ final class Consumers
         consumer.creditReturned(Math.max(0, event.count), Math.max(0, event.creditBytes));
         if (consumer.isBrowser())
         {
-            continueBrowse(consumer);
+            dispatcher.browse(consumer);
         }
         else
         {

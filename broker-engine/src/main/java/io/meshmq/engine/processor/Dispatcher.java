@@ -7,7 +7,8 @@ import java.util.List;
  * Hands waiting messages to consumers within their credit. Whatever changes a queue (a message arrives, a consumer
  * gets credit, a delivery comes back) touches it; the processor dispatches the touched queues after each command.
  * Queues whose consumers' connections are backed up stall until the connection drains (or the next tick looks
- * again). A drained queue's messages are its drain's to take (an extension's store-and-forward queue).
+ * again). A drained queue's messages are its drain's to take (an extension's store-and-forward queue). Browsers
+ * are sent their snapshots within the same limits, and stall the same way.
  * <p>
  * Not thread safe: used only on the processor thread.
  */
@@ -18,6 +19,8 @@ final class Dispatcher
     private final List<ServerQueue> touched = new ArrayList<>();
     /** Queues with messages for consumers whose connections are backed up. */
     private final List<ServerQueue> stalled = new ArrayList<>();
+    /** Browsers with credit and more of their snapshot to send whose connections are backed up. */
+    private final List<ServerConsumer> stalledBrowsers = new ArrayList<>();
     private long nextDeliveryId;
 
     Dispatcher(final ConnectionWriter writer, final DeadLetters deadLetters)
@@ -58,7 +61,7 @@ final class Dispatcher
 
     boolean anyStalled()
     {
-        return !stalled.isEmpty();
+        return !stalled.isEmpty() || !stalledBrowsers.isEmpty();
     }
 
     /**
@@ -71,6 +74,44 @@ final class Dispatcher
             touch(stalled.get(i));
         }
         stalled.clear();
+        if (!stalledBrowsers.isEmpty())
+        {
+            final List<ServerConsumer> browsers = new ArrayList<>(stalledBrowsers);
+            stalledBrowsers.clear();
+            for (int i = 0; i < browsers.size(); i++)
+            {
+                browse(browsers.get(i));
+            }
+        }
+    }
+
+    /**
+     * Sends a browser the next messages of its snapshot as far as its credit (messages and bytes) and its connection
+     * allow, and the end of the browse once all were sent: a client may give a browser any credit, and a queue may
+     * hold gigabytes, so nothing here may buffer more than a connection should hold.
+     */
+    void browse(final ServerConsumer browser)
+    {
+        final List<ServerMessage> snapshot = browser.browsed;
+        while (!browser.closed && browser.browsedSent < snapshot.size() && browser.hasCredit())
+        {
+            if (!browser.connection.output.isWritable())
+            {
+                if (!stalledBrowsers.contains(browser))
+                {
+                    stalledBrowsers.add(browser);
+                }
+                return;
+            }
+            final byte[] encoded = snapshot.get(browser.browsedSent++).encoded();
+            browser.creditTaken(encoded.length);
+            writer.deliver(browser.connection.output, browser.id, 0, 0, encoded);
+        }
+        if (browser.browsedSent == snapshot.size() && !browser.closed)
+        {
+            browser.browsedSent++;
+            writer.browseEnd(browser.connection.output, browser.id);
+        }
     }
 
     void dispatchTouched(final long nowMs)

@@ -5,6 +5,7 @@ import io.meshmq.engine.journal.Journal;
 import io.meshmq.engine.ring.ConnectionOutput;
 import io.meshmq.engine.ring.EngineEvent;
 import io.meshmq.engine.ring.ExtensionCommand;
+import io.meshmq.protocol.ConsumerFlags;
 import io.meshmq.protocol.DestinationType;
 import io.meshmq.protocol.FrameType;
 import io.meshmq.protocol.MessageDescriptor;
@@ -45,6 +46,8 @@ class ProcessorTest
         final long id;
         final List<Frame> sent = new ArrayList<>();
         final List<Frame> buffered = new ArrayList<>();
+        /** Frames it buffers before it says it holds as much unsent data as it should. */
+        int writableFrames = Integer.MAX_VALUE;
         boolean closed;
 
         FakeConnection(final long id)
@@ -73,13 +76,19 @@ class ProcessorTest
             {
                 case FrameType.DELIVER -> new Frame(type, r.readLong(), r.readLong(), r.readInt(),
                     r.readRest()[MessageDescriptor.PRIORITY_OFFSET]);
-                case FrameType.OK -> new Frame(type, r.readLong(), 0, 0, (byte)0);
+                case FrameType.OK, FrameType.BROWSE_END -> new Frame(type, r.readLong(), 0, 0, (byte)0);
                 case FrameType.REPLY -> new Frame(type, r.readLong(), r.readByte(), 0, (byte)0);
                 default -> new Frame(type, r.readLong(), r.readInt(), 0, (byte)0);
             };
             final boolean first = buffered.isEmpty();
             buffered.add(f);
             return first;
+        }
+
+        @Override
+        public boolean isWritable()
+        {
+            return buffered.size() < writableFrames;
         }
 
         @Override
@@ -152,6 +161,18 @@ class ProcessorTest
 
     private void consume(final FakeConnection c, final long consumerId, final String queue, final int credit)
     {
+        createConsumer(c, consumerId, queue, credit, 0, (byte)0);
+    }
+
+    private void browse(final FakeConnection c, final long browserId, final String queue, final int credit,
+        final int creditBytes)
+    {
+        createConsumer(c, browserId, queue, credit, creditBytes, ConsumerFlags.BROWSER);
+    }
+
+    private void createConsumer(final FakeConnection c, final long consumerId, final String queue, final int credit,
+        final int creditBytes, final byte flags)
+    {
         run(EngineEvent.CREATE_CONSUMER, c, e ->
         {
             e.correlationId = 100 + consumerId;
@@ -160,6 +181,8 @@ class ProcessorTest
             e.destinationType = DestinationType.QUEUE;
             e.destinationName = queue;
             e.count = credit;
+            e.creditBytes = creditBytes;
+            e.consumerFlags = flags;
         });
     }
 
@@ -296,16 +319,7 @@ class ProcessorTest
         {
             send("q", 4, 0);
         }
-        run(EngineEvent.CREATE_CONSUMER, connection, e ->
-        {
-            e.correlationId = 107;
-            e.consumerId = 7;
-            e.sessionId = 1;
-            e.destinationType = DestinationType.QUEUE;
-            e.destinationName = "q";
-            e.count = 100;
-            e.creditBytes = 2 * size + 1;
-        });
+        createConsumer(connection, 7, "q", 100, 2 * size + 1, (byte)0);
         assertEquals(3, connection.deliveries().size(), "two fit, and a third takes the last byte and more");
         run(EngineEvent.CREDIT, connection, e ->
         {
@@ -319,6 +333,46 @@ class ProcessorTest
             e.creditBytes = 2 * size;
         });
         assertEquals(5, connection.deliveries().size());
+    }
+
+    @Test
+    void shouldBrowseNoFurtherThanTheByteCredit()
+    {
+        final int size = message(4, 0).length;
+        for (int i = 0; i < 6; i++)
+        {
+            send("q", 4, 0);
+        }
+        browse(connection, 7, "q", 100, 2 * size + 1);
+        assertEquals(3, connection.deliveries().size(), "two fit, and a third takes the last byte and more");
+        run(EngineEvent.CREDIT, connection, e ->
+        {
+            e.consumerId = 7;
+            e.count = 100;
+            e.creditBytes = 10 * size;
+        });
+        assertEquals(6, connection.deliveries().size());
+        assertEquals(FrameType.BROWSE_END, connection.sent.get(connection.sent.size() - 1).type());
+    }
+
+    @Test
+    void shouldBrowseNoFasterThanTheConnectionDrains()
+    {
+        for (int i = 0; i < 10; i++)
+        {
+            send("q", 4, 0);
+        }
+        connection.writableFrames = 4;
+        browse(connection, 7, "q", 1_000, 0);
+        assertEquals(3, connection.deliveries().size(), "the OK and three deliveries fill what it may hold");
+        run(EngineEvent.TICK, null, e -> { });
+        assertEquals(7, connection.deliveries().size(), "drained, it takes the next four");
+        run(EngineEvent.WRITABLE, null, e -> { });
+        run(EngineEvent.TICK, null, e -> { });
+        assertEquals(10, connection.deliveries().size());
+        assertEquals(FrameType.BROWSE_END, connection.sent.get(connection.sent.size() - 1).type());
+        run(EngineEvent.TICK, null, e -> { });
+        assertEquals(10, connection.deliveries().size(), "a browse that ended is not resumed");
     }
 
     @Test

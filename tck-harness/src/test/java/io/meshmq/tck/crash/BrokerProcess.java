@@ -45,6 +45,17 @@ public final class BrokerProcess implements AutoCloseable
     }
 
     /**
+     * @return every line of the broker's output so far that contains {@code text}.
+     */
+    public List<String> linesContaining(final String text)
+    {
+        synchronized (output)
+        {
+            return output.stream().filter(line -> line.contains(text)).toList();
+        }
+    }
+
+    /**
      * Starts a broker and waits until it listens.
      *
      * @param settings configuration lines ({@code key = value}) beyond the test defaults.
@@ -213,6 +224,19 @@ public final class BrokerProcess implements AutoCloseable
     public int port()
     {
         return Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
+    }
+
+    /**
+     * @return the broker's threads and their stacks now (jstack), for a failure message about a broker that stalls.
+     */
+    public String threadDump() throws IOException, InterruptedException
+    {
+        final Path jstack = Path.of(System.getProperty("java.home"), "bin", "jstack");
+        final Process dump = new ProcessBuilder(jstack.toString(), Long.toString(process.pid())).redirectErrorStream(true)
+            .start();
+        final String stacks = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        dump.waitFor(30, TimeUnit.SECONDS);
+        return stacks;
     }
 
     public boolean isAlive()

@@ -1971,7 +1971,7 @@ public final class ClientConnection
         @Override
         public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
         {
-            lastError = "connection to " + on.url + " failed: " + cause.getMessage();
+            lastError = "connection to " + on.url + " failed: " + Causes.describe(cause);
             ctx.close();
         }
 

@@ -3,6 +3,7 @@ package io.meshmq.client;
 import io.meshmq.transport.TlsSettings;
 import io.meshmq.transport.TransportEndpoint;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslProvider;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,7 @@ public final class ConnectionUrl
     private static final Set<String> CONNECTION_OPTIONS =
         Set.of("clientID", "user", "password", "consumerWindow", "consumerWindowBytes", "callTimeout", "connectTimeout",
             "heartbeat", "connectionTTL", "ssl", "trustStore", "trustStorePassword", "trustStoreType", "keyStore",
-            "keyStorePassword", "keyStoreType", "verifyHost");
+            "keyStorePassword", "keyStoreType", "verifyHost", "sslProvider");
     /** Options of a whole list of brokers ({@link BrokerList}); accepted on any URL, they apply to the list. */
     static final Set<String> LIST_OPTIONS = Set.of("reconnectAttempts", "retryInterval", "retryIntervalMultiplier",
         "maxRetryInterval", "failoverTimeout", "randomize", "useTopology");
@@ -315,11 +316,13 @@ public final class ConnectionUrl
         {
             return null;
         }
+        final String provider = options.get("sslProvider");
         return new TlsSettings(options.get("keyStore"),
             TlsSettings.password(options.get("keyStorePassword"), "keyStorePassword", System::getenv),
             options.get("keyStoreType"), options.get("trustStore"),
             TlsSettings.password(options.get("trustStorePassword"), "trustStorePassword", System::getenv),
-            options.get("trustStoreType"), ClientAuth.NONE, !"false".equalsIgnoreCase(options.get("verifyHost")));
+            options.get("trustStoreType"), ClientAuth.NONE, !"false".equalsIgnoreCase(options.get("verifyHost")),
+            provider == null ? SslProvider.JDK : TlsSettings.provider(provider, "broker URL option sslProvider"));
     }
 
     /**

@@ -2,9 +2,11 @@ package io.meshmq.transport;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,20 +23,67 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * TLS for a connection, client or server side, with the JDK's provider behind Netty's {@link SslHandler}: a key store
+ * TLS for a connection, client or server side, behind Netty's {@link SslHandler}: a key store
  * (this side's certificate; a server needs one, a client only for mutual TLS) and a trust store (whose certificates
  * this side accepts from the other; none: the JVM's default trust). Stores are PKCS12 or JKS (the type follows a
  * {@code .jks} name unless given). A password given as {@code env:NAME} is read from that environment variable, so
  * configuration files and URLs need not hold it.
+ * <p>
+ * The provider is the JDK's unless OpenSSL is asked for ({@link #provider}): BoringSSL from
+ * {@code netty-tcnative-boringssl-static}, which the broker ships with and a client adds to its class path.
  *
  * @param clientAuth on a server: whether clients must present a certificate its trust store accepts (NONE, OPTIONAL
  *                   or REQUIRE).
  * @param verifyHost on a client: whether the server's certificate must name the host connected to.
  */
 public record TlsSettings(String keyStore, String keyStorePassword, String keyStoreType, String trustStore,
-    String trustStorePassword, String trustStoreType, ClientAuth clientAuth, boolean verifyHost)
+    String trustStorePassword, String trustStoreType, ClientAuth clientAuth, boolean verifyHost, SslProvider provider)
 {
     public static final String ENVIRONMENT_PREFIX = "env:";
+
+    /**
+     * Settings with the JDK's provider.
+     */
+    public TlsSettings(final String keyStore, final String keyStorePassword, final String keyStoreType,
+        final String trustStore, final String trustStorePassword, final String trustStoreType, final ClientAuth clientAuth,
+        final boolean verifyHost)
+    {
+        this(keyStore, keyStorePassword, keyStoreType, trustStore, trustStorePassword, trustStoreType, clientAuth,
+            verifyHost, SslProvider.JDK);
+    }
+
+    /**
+     * @param name   what the setting is called where the user wrote it, for the error.
+     * @param value  JDK or OPENSSL, in any case.
+     * @return the provider named.
+     * @throws IllegalArgumentException for another name, or OPENSSL where netty-tcnative cannot be loaded (saying why).
+     */
+    public static SslProvider provider(final String value, final String name)
+    {
+        switch (value.toUpperCase(Locale.ROOT))
+        {
+            case "JDK":
+                return SslProvider.JDK;
+            case "OPENSSL":
+                if (!OpenSsl.isAvailable())
+                {
+                    throw new IllegalArgumentException(name + " = " + value + " needs netty-tcnative-boringssl-static " +
+                        "on the class path for this platform: " + OpenSsl.unavailabilityCause());
+                }
+                return SslProvider.OPENSSL;
+            default:
+                throw new IllegalArgumentException(name + " = " + value + ": expected JDK or OPENSSL");
+        }
+    }
+
+    /**
+     * @return these settings with another provider.
+     */
+    public TlsSettings withProvider(final SslProvider other)
+    {
+        return new TlsSettings(keyStore, keyStorePassword, keyStoreType, trustStore, trustStorePassword, trustStoreType,
+            clientAuth, verifyHost, other);
+    }
 
     /**
      * @return the settings a client uses when it is told nothing: the JVM's trust, the host name checked.
@@ -75,7 +124,8 @@ public record TlsSettings(String keyStore, String keyStorePassword, String keySt
         }
         try
         {
-            return SslContextBuilder.forServer(keyManagers()).trustManager(trustManagers()).clientAuth(clientAuth).build();
+            return SslContextBuilder.forServer(keyManagers()).trustManager(trustManagers()).clientAuth(clientAuth)
+                .sslProvider(provider).build();
         }
         catch (final IOException | GeneralSecurityException ex)
         {
@@ -90,7 +140,8 @@ public record TlsSettings(String keyStore, String keyStorePassword, String keySt
     {
         try
         {
-            final SslContextBuilder builder = SslContextBuilder.forClient().trustManager(trustManagers());
+            final SslContextBuilder builder = SslContextBuilder.forClient().trustManager(trustManagers())
+                .sslProvider(provider);
             if (keyStore != null)
             {
                 builder.keyManager(keyManagers());

@@ -17,6 +17,8 @@ import java.util.Locale;
  * tls.truststore        = ca.p12       certificates accepted from clients (mutual TLS) and from members (cluster.tls)
  * tls.truststore-password, tls.truststore-type
  * tls.client-auth       = need         none (default), want or need: whether clients present a certificate
+ * tls.provider          = OPENSSL      JDK (default) or OPENSSL (BoringSSL, shipped with the broker), for every
+ *                                      TLS acceptor and cluster link
  * tls                   = true         the default listener (bind) speaks TLS
  * acceptor.NAME.bind    = 0.0.0.0:7919 another listener
  * acceptor.NAME.tls     = true         ... speaking TLS
@@ -25,7 +27,8 @@ import java.util.Locale;
 final class TlsKeys
 {
     static final List<String> KEYS = List.of("tls", "tls.keystore", "tls.keystore-password", "tls.keystore-type",
-        "tls.truststore", "tls.truststore-password", "tls.truststore-type", "tls.client-auth", "acceptor.NAME.bind",
+        "tls.truststore", "tls.truststore-password", "tls.truststore-type", "tls.client-auth", "tls.provider",
+        "acceptor.NAME.bind",
         "acceptor.NAME.tls");
 
     /** The store settings after "tls.", in the order of {@link TlsSettings}' components. */
@@ -77,7 +80,18 @@ final class TlsKeys
         if ("client-auth".equals(setting))
         {
             return new TlsSettings(t.keyStore(), t.keyStorePassword(), t.keyStoreType(), t.trustStore(),
-                t.trustStorePassword(), t.trustStoreType(), clientAuth(value, at), t.verifyHost());
+                t.trustStorePassword(), t.trustStoreType(), clientAuth(value, at), t.verifyHost(), t.provider());
+        }
+        if ("provider".equals(setting))
+        {
+            try
+            {
+                return t.withProvider(TlsSettings.provider(value, at));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new ConfigException(ex.getMessage());
+            }
         }
         final int index = STORE_SETTINGS.indexOf(setting);
         if (index < 0)
@@ -88,7 +102,7 @@ final class TlsKeys
             t.trustStorePassword(), t.trustStoreType()};
         stores[index] = password != null ? password : value;
         return new TlsSettings(stores[0], stores[1], stores[2], stores[3], stores[4], stores[5], t.clientAuth(),
-            t.verifyHost());
+            t.verifyHost(), t.provider());
     }
 
     private static ClientAuth clientAuth(final String value, final String at) throws ConfigException

@@ -8,6 +8,7 @@ import io.meshmq.engine.security.PasswordHash;
 import io.meshmq.engine.security.Permission;
 import io.meshmq.transport.TlsSettings;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -125,8 +126,10 @@ class BrokerSettingsTest
         final BrokerContext context = new BrokerContext();
         BrokerSettings.applyLines("tls.conf", List.of("tls.keystore = b.p12", "tls.keystore-password = kp",
             "tls.truststore = ca.jks", "tls.truststore-password = tp", "tls.truststore-type = JKS", "tls.client-auth = need",
-            "tls = true", "acceptor.secure.tls = true", "acceptor.secure.bind = 127.0.0.1:7919"), context);
-        assertEquals(new TlsSettings("b.p12", "kp", null, "ca.jks", "tp", "JKS", ClientAuth.REQUIRE, true), context.tls());
+            "tls.provider = openssl", "tls = true", "acceptor.secure.tls = true", "acceptor.secure.bind = 127.0.0.1:7919"),
+            context);
+        assertEquals(new TlsSettings("b.p12", "kp", null, "ca.jks", "tp", "JKS", ClientAuth.REQUIRE, true,
+            SslProvider.OPENSSL), context.tls());
         assertTrue(context.defaultAcceptorTls());
         assertEquals(List.of(new Acceptor("secure", "127.0.0.1", 7919, true)), context.acceptors());
 
@@ -136,6 +139,10 @@ class BrokerSettingsTest
         final ConfigException unset = assertThrows(ConfigException.class, () -> BrokerSettings.applyLines("x.conf",
             List.of("tls.keystore-password = env:MESHMQ_NO_SUCH_VARIABLE_SET"), new BrokerContext()));
         assertTrue(unset.getMessage().contains("MESHMQ_NO_SUCH_VARIABLE_SET, which is not set"), unset.getMessage());
+        final ConfigException provider = assertThrows(ConfigException.class,
+            () -> BrokerSettings.applyLines("x.conf", List.of("", "tls.provider = gnutls"), new BrokerContext()));
+        assertTrue(provider.getMessage().startsWith("x.conf:2: tls.provider = gnutls: expected JDK or OPENSSL"),
+            provider.getMessage());
     }
 
     @Test

@@ -32,7 +32,8 @@ public final class ArtemisMain
             .setLargeMessagesDirectory(data.resolve("large").toString())
             .setPagingDirectory(data.resolve("paging").toString())
             .addAcceptorConfiguration("core", "tcp://127.0.0.1:" + port + "?protocols=CORE" + (args.length > 4 ?
-                "&sslEnabled=true&keyStorePath=" + args[3] + "&keyStorePassword=" + args[4] : ""));
+                "&sslEnabled=true&keyStorePath=" + args[3] + "&keyStorePassword=" + args[4] +
+                    (args.length > 5 ? "&sslProvider=" + args[5] : "") : ""));
         if (args.length > 2 && !"0".equals(args[2]))
         {
             // The buffer timeout tuned for the disk, as Artemis's own "artemis perf-journal" would set it.

@@ -47,7 +47,8 @@ public final class BrokerUnderTest implements AutoCloseable
 
     /**
      * @param kind "meshmq" (or "meshmq-no-dup-ids": duplicate detection off, for an A/B of its cost), or "artemis"
-     *             (or "artemis-tuned": its journal buffer timeout set for this disk).
+     *             (or "artemis-tuned": its journal buffer timeout set for this disk); "meshmq-tls", "artemis-tls" over
+     *             TLS with the JDK's provider, "meshmq-tls-openssl", "artemis-tls-openssl" with OpenSSL.
      */
     public static BrokerUnderTest start(final String kind) throws IOException, InterruptedException
     {
@@ -66,12 +67,13 @@ public final class BrokerUnderTest implements AutoCloseable
             case "meshmq":
             case "meshmq-no-dup-ids":
             case "meshmq-tls":
+            case "meshmq-tls-openssl":
             {
                 final Path config = data.resolveSibling(data.getFileName() + ".conf");
                 Files.writeString(config, "vm-id = none\n" +
                     (kind.equals("meshmq-no-dup-ids") ? "duplicate-id-cache-size = 0\n" : "") +
-                    (kind.equals("meshmq-tls") ? "tls = true\ntls.keystore = " + makeStores(data) +
-                        "\ntls.keystore-password = " + STORE_PASSWORD + "\n" : ""));
+                    (isTls(kind) ? "tls = true\ntls.keystore = " + makeStores(data) +
+                        "\ntls.keystore-password = " + STORE_PASSWORD + "\ntls.provider = " + provider(kind) + "\n" : ""));
                 command.addAll(List.of("io.meshmq.broker.Main", "run", "--config", config.toString(), "--name", "bench",
                     "--bind", "127.0.0.1:0", "--data", data.toString()));
                 break;
@@ -79,15 +81,16 @@ public final class BrokerUnderTest implements AutoCloseable
             case "artemis":
             case "artemis-tuned":
             case "artemis-tls":
+            case "artemis-tls-openssl":
                 command.addAll(List.of(ArtemisMain.class.getName(), data.toString(), String.valueOf(freePort())));
                 if (kind.equals("artemis-tuned"))
                 {
                     // One fsync of 4 KiB takes about 100 µs here: wait no longer than that for more records.
                     command.add("100000");
                 }
-                if (kind.equals("artemis-tls"))
+                if (isTls(kind))
                 {
-                    command.addAll(List.of("0", makeStores(data).toString(), STORE_PASSWORD));
+                    command.addAll(List.of("0", makeStores(data).toString(), STORE_PASSWORD, provider(kind)));
                 }
                 break;
             default:
@@ -162,13 +165,28 @@ public final class BrokerUnderTest implements AutoCloseable
         final Path trust = data.resolve("trust.p12");
         if (kind.startsWith("meshmq"))
         {
-            return new io.meshmq.jms.MeshConnectionFactory(kind.equals("meshmq-tls") ?
-                url + "?trustStore=" + trust + "&trustStorePassword=" + STORE_PASSWORD : url);
+            return new io.meshmq.jms.MeshConnectionFactory(isTls(kind) ? url + "?trustStore=" + trust +
+                "&trustStorePassword=" + STORE_PASSWORD + "&sslProvider=" + provider(kind) : url);
         }
         // Artemis's defaults, which match MeshMQ's: a persistent send waits for the broker, a non-persistent one
         // does not.
-        return new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(kind.equals("artemis-tls") ?
-            url + "?sslEnabled=true&trustStorePath=" + trust + "&trustStorePassword=" + STORE_PASSWORD : url);
+        return new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(isTls(kind) ?
+            url + "?sslEnabled=true&trustStorePath=" + trust + "&trustStorePassword=" + STORE_PASSWORD + "&sslProvider=" +
+                provider(kind) : url);
+    }
+
+    /**
+     * @return whether the kind speaks TLS: its name has "-tls", and "-openssl" after it for OpenSSL (BoringSSL) on
+     * both ends instead of the JDK's provider.
+     */
+    private static boolean isTls(final String kind)
+    {
+        return kind.contains("-tls");
+    }
+
+    private static String provider(final String kind)
+    {
+        return kind.endsWith("-openssl") ? "OPENSSL" : "JDK";
     }
 
     /**

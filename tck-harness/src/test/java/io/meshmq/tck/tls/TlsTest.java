@@ -8,6 +8,7 @@ import io.meshmq.engine.security.Permission;
 import io.meshmq.jms.MeshConnectionFactory;
 import io.meshmq.transport.TlsSettings;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslProvider;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -15,8 +16,9 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 import java.util.Set;
@@ -29,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * TLS between clients and the broker (issue 16, security): a TLS acceptor beside a plain one, a client that checks
  * the broker's certificate and host, mutual TLS that refuses a client without a certificate the broker trusts, and a
- * client certificate's subject mapped to a user.
+ * client certificate's subject mapped to a user. Each with the JDK's provider and with OpenSSL (BoringSSL) on both
+ * ends.
  */
 class TlsTest
 {
@@ -39,6 +42,7 @@ class TlsTest
 
     @TempDir
     Path data;
+    private SslProvider provider;
 
     @BeforeAll
     static void makeCertificates() throws Exception
@@ -50,9 +54,14 @@ class TlsTest
     {
         final BrokerContext context = new BrokerContext().port(0).dataDir(data).ioThreads(1).vmId(null)
             .tls(new TlsSettings(certificates.brokerStore.toString(), TestCertificates.PASSWORD, null,
-                certificates.trustStore.toString(), TestCertificates.PASSWORD, null, clientAuth, false));
+                certificates.trustStore.toString(), TestCertificates.PASSWORD, null, clientAuth, false, provider));
         context.acceptors().add(new Acceptor("secure", "127.0.0.1", 0, true));
         return context;
+    }
+
+    private String clientOptions(final Path keyStore)
+    {
+        return certificates.clientOptions(keyStore) + "&sslProvider=" + provider;
     }
 
     private static String roundTrip(final Connection connection, final String queue) throws JMSException
@@ -66,20 +75,22 @@ class TlsTest
         return ((TextMessage)received).getText();
     }
 
-    @Test
-    void shouldCarryMessagesOverTlsBesideAPlainListenerAndRefuseTheWrongOne() throws Exception
+    @ParameterizedTest
+    @EnumSource(value = SslProvider.class, names = {"JDK", "OPENSSL"})
+    void shouldCarryMessagesOverTlsBesideAPlainListenerAndRefuseTheWrongOne(final SslProvider provider) throws Exception
     {
+        this.provider = provider;
         try (Broker broker = Broker.start(broker(ClientAuth.NONE)))
         {
             final String secure = broker.url("secure");
             assertTrue(secure.startsWith("tls://127.0.0.1:"), secure);
-            try (Connection tls = new MeshConnectionFactory(secure + "?" + certificates.clientOptions(null))
+            try (Connection tls = new MeshConnectionFactory(secure + "?" + clientOptions(null))
                 .createConnection())
             {
                 assertEquals("over tls-" + 1, roundTrip(tls, "tls-1"));
             }
             final String plainOptions = broker.url() + "?ssl=true&" +
-                certificates.clientOptions(null);
+                clientOptions(null);
             try (Connection plain = new MeshConnectionFactory(broker.url()).createConnection())
             {
                 assertEquals("over plain-1", roundTrip(plain, "plain-1"));
@@ -90,20 +101,23 @@ class TlsTest
             assertThrows(JMSException.class, () -> new MeshConnectionFactory(plainOptions + "&connectTimeout=3000")
                 .createConnection().close(), "a TLS client at the plain port");
             final JMSException untrusted = assertThrows(JMSException.class,
-                () -> new MeshConnectionFactory(secure + "?connectTimeout=3000").createConnection().close(),
+                () -> new MeshConnectionFactory(secure + "?connectTimeout=3000&sslProvider=" + provider)
+                    .createConnection().close(),
                 "the JVM's default trust does not know the test CA");
             assertTrue(String.valueOf(untrusted.getMessage()).toLowerCase().contains("certif") ||
                 String.valueOf(untrusted.getMessage()).contains("PKIX"), untrusted.getMessage());
             final String wrongHost = secure.replace("127.0.0.1", "127.0.0.2") + "?connectTimeout=3000&" +
-                certificates.clientOptions(null);
+                clientOptions(null);
             assertThrows(JMSException.class, () -> new MeshConnectionFactory(wrongHost).createConnection().close(),
                 "the certificate names 127.0.0.1 and localhost, not 127.0.0.2");
         }
     }
 
-    @Test
-    void shouldRequireATrustedClientCertificateAndTakeItsSubjectForAUser() throws Exception
+    @ParameterizedTest
+    @EnumSource(value = SslProvider.class, names = {"JDK", "OPENSSL"})
+    void shouldRequireATrustedClientCertificateAndTakeItsSubjectForAUser(final SslProvider provider) throws Exception
     {
+        this.provider = provider;
         final BrokerContext context = broker(ClientAuth.REQUIRE);
         context.users().addUser("admin", PasswordHash.hash("admin-secret")).roles("admin", Set.of("admin"))
             .certificateSubject("app", "cn=app,  O=MeshMQ Test").roles("app", Set.of("app"));
@@ -114,15 +128,15 @@ class TlsTest
         try (Broker broker = Broker.start(context))
         {
             final String secure = broker.url("secure") + "?connectTimeout=3000&";
-            try (Connection app = new MeshConnectionFactory(secure + certificates.clientOptions(certificates.clientStore))
+            try (Connection app = new MeshConnectionFactory(secure + clientOptions(certificates.clientStore))
                 .createConnection())
             {
                 assertEquals("over tls.app", roundTrip(app, "tls.app"), "no user name: the certificate's subject is 'app'");
             }
-            assertThrows(JMSException.class, () -> new MeshConnectionFactory(secure + certificates.clientOptions(null))
+            assertThrows(JMSException.class, () -> new MeshConnectionFactory(secure + clientOptions(null))
                 .createConnection().close(), "no client certificate");
             assertThrows(JMSException.class, () -> new MeshConnectionFactory(secure +
-                certificates.clientOptions(certificates.strangerStore)).createConnection().close(),
+                clientOptions(certificates.strangerStore)).createConnection().close(),
                 "a certificate with the right subject, signed by nobody the broker trusts");
         }
     }

@@ -143,19 +143,20 @@ public final class Broker implements AutoCloseable
     private void startEngine() throws BrokerStartException
     {
         final Path journalDirectory = dataDirectory.path().resolve(Journal.DIRECTORY);
-        identity = NodeIdentity.load(dataDirectory.path());
+        identity = NodeIdentity.load(dataDirectory.path(), context.dataMirror());
         extension = findExtension();
         final Processor processor;
         try
         {
             journal = Journal.open(journalDirectory, context.journalSegmentSize(), context.journalSkipCorrupt(),
-                context.journalFileOpener());
+                context.journalFileOpener(), context.dataMirror());
             final Durability durability = Durability.of(journal, context.journalSync());
             processor = Processor.recover(
                 new ProcessorContext(context.name(), context.autoCreateDestinations(), context.queues(), context.topics(),
                     context.addressSettings(), context.globalMaxSize(), dataDirectory.path().resolve("paging"),
                     extension == null ? control -> ProcessorExtension.NONE : extension::attach,
-                    context.duplicateIdCacheSize(), new Authorizer(context.users(), context.security())),
+                    context.duplicateIdCacheSize(), new Authorizer(context.users(), context.security()),
+                    context.dataMirror()),
                 SystemEpochClock.INSTANCE, durability);
             if (context.journalSync() == Durability.SyncPolicy.FORCE)
             {

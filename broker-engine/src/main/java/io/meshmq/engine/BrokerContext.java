@@ -1,6 +1,7 @@
 package io.meshmq.engine;
 
 import io.meshmq.engine.journal.Journal;
+import io.meshmq.engine.mirror.DataMirror;
 import io.meshmq.engine.net.Acceptor;
 import io.meshmq.engine.processor.AddressSettingsMatcher;
 import io.meshmq.engine.processor.Durability;
@@ -61,6 +62,7 @@ public final class BrokerContext
     private boolean journalSkipCorrupt;
     private long globalMaxSize = defaultGlobalMaxSize();
     private Journal.FileOpener journalFileOpener = java.nio.channels.FileChannel::open;
+    private DataMirror dataMirror = DataMirror.NONE;
     private String clusterName;
     private final List<String> clusterMembers = new ArrayList<>();
     private String clusterUser;
@@ -448,6 +450,21 @@ public final class BrokerContext
     BrokerContext journalFileOpener(final Journal.FileOpener opener)
     {
         this.journalFileOpener = opener;
+        return this;
+    }
+
+    public DataMirror dataMirror()
+    {
+        return dataMirror;
+    }
+
+    /**
+     * @param mirror told every durable change to the data directory (the journal, durable queues' pages, the node's
+     *               identity), for a replica.
+     */
+    public BrokerContext dataMirror(final DataMirror mirror)
+    {
+        this.dataMirror = mirror;
         return this;
     }
 

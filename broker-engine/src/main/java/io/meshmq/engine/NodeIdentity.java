@@ -1,6 +1,7 @@
 package io.meshmq.engine;
 
 import io.meshmq.engine.journal.ForcedFile;
+import io.meshmq.engine.mirror.DataMirror;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,7 @@ public record NodeIdentity(String id, long incarnation)
     static final String ID_FILE = "node.id";
     static final String INCARNATION_FILE = "node.incarnation";
 
-    static NodeIdentity load(final Path dataDir) throws BrokerStartException
+    static NodeIdentity load(final Path dataDir, final DataMirror mirror) throws BrokerStartException
     {
         final Path idFile = dataDir.resolve(ID_FILE);
         final Path incarnationFile = dataDir.resolve(INCARNATION_FILE);
@@ -34,7 +35,7 @@ public record NodeIdentity(String id, long incarnation)
             catch (final NoSuchFileException ex)
             {
                 id = UUID.randomUUID().toString();
-                ForcedFile.replace(idFile, id + "\n");
+                ForcedFile.replace(idFile, id + "\n", mirror);
             }
             long incarnation = 0;
             try
@@ -46,7 +47,7 @@ public record NodeIdentity(String id, long incarnation)
                 // the first start
             }
             incarnation++;
-            ForcedFile.replace(incarnationFile, incarnation + "\n");
+            ForcedFile.replace(incarnationFile, incarnation + "\n", mirror);
             return new NodeIdentity(id, incarnation);
         }
         catch (final IOException | IllegalArgumentException ex)

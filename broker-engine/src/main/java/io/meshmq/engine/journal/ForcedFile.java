@@ -1,5 +1,7 @@
 package io.meshmq.engine.journal;
 
+import io.meshmq.engine.mirror.DataMirror;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -22,13 +24,27 @@ public final class ForcedFile
 
     public static void replace(final Path file, final String content) throws IOException
     {
+        replace(file, content, DataMirror.NONE);
+    }
+
+    /**
+     * @param mirror told of the new content once it is in place.
+     */
+    public static void replace(final Path file, final String content, final DataMirror mirror) throws IOException
+    {
+        final byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
         final Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
         try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
             StandardOpenOption.TRUNCATE_EXISTING))
         {
-            channel.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
+            final ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining())
+            {
+                channel.write(buffer);
+            }
             channel.force(true);
         }
         Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        mirror.replaced(file, bytes);
     }
 }

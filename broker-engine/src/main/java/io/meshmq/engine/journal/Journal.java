@@ -1,5 +1,6 @@
 package io.meshmq.engine.journal;
 
+import io.meshmq.engine.mirror.DataMirror;
 import io.meshmq.protocol.WireWriter;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -67,6 +68,7 @@ public final class Journal implements JournalLog
     private final int segmentSize;
     private final boolean skipCorrupt;
     private final FileOpener opener;
+    private final DataMirror mirror;
     private final TreeMap<Long, JournalSegment> segments = new TreeMap<>();
     /** Segments recovery skipped for a bad header: kept, and listed. */
     private final TreeSet<Long> unreadable = new TreeSet<>();
@@ -89,12 +91,14 @@ public final class Journal implements JournalLog
     private boolean onSpare;
     private long spareTriedAtMs;
 
-    private Journal(final Path directory, final int segmentSize, final boolean skipCorrupt, final FileOpener opener)
+    private Journal(final Path directory, final int segmentSize, final boolean skipCorrupt, final FileOpener opener,
+        final DataMirror mirror)
     {
         this.directory = directory;
         this.segmentSize = segmentSize;
         this.skipCorrupt = skipCorrupt;
         this.opener = opener;
+        this.mirror = mirror;
         stagingView.wrap(staging);
     }
 
@@ -110,12 +114,21 @@ public final class Journal implements JournalLog
     public static Journal open(final Path directory, final int segmentSize, final boolean skipCorrupt, final FileOpener opener)
         throws IOException
     {
+        return open(directory, segmentSize, skipCorrupt, opener, DataMirror.NONE);
+    }
+
+    /**
+     * @param mirror told every change made to the journal's files, for a replica.
+     */
+    public static Journal open(final Path directory, final int segmentSize, final boolean skipCorrupt, final FileOpener opener,
+        final DataMirror mirror) throws IOException
+    {
         if (segmentSize < MIN_SEGMENT_SIZE)
         {
             throw new IllegalArgumentException("journal segment size " + segmentSize + " is below the minimum " + MIN_SEGMENT_SIZE);
         }
         Files.createDirectories(directory);
-        return new Journal(directory, segmentSize, skipCorrupt, opener);
+        return new Journal(directory, segmentSize, skipCorrupt, opener, mirror);
     }
 
     @Override
@@ -157,6 +170,7 @@ public final class Journal implements JournalLog
                 // Created, then the crash came before its header was written: it holds nothing.
                 LOG.log(System.Logger.Level.WARNING, "journal: removing " + file + ", a segment with no complete header");
                 Files.delete(file);
+                mirror.deleted(file);
                 continue;
             }
             final String headerProblem = headerProblem(buffer, size, sequence);
@@ -237,7 +251,7 @@ public final class Journal implements JournalLog
             segment.writePosition = position;
             segment.sealed = true;
         }
-        SegmentList.write(directory, listed());
+        SegmentList.write(directory, listed(), mirror);
         if (!makeSpare())
         {
             LOG.log(System.Logger.Level.WARNING, "journal: cannot make a spare segment in " + directory + "; should the " +
@@ -251,7 +265,7 @@ public final class Journal implements JournalLog
                 newest.channel = opener.open(newest.path, StandardOpenOption.READ, StandardOpenOption.WRITE);
                 // What a torn write left after the good records goes; zeros take its place, as in a new segment (never
                 // a shorter file: that reads as one cut short).
-                preallocate(newest.channel, newest.writePosition, newest.capacity);
+                preallocate(newest.channel, newest.path, newest.writePosition, newest.capacity);
                 newest.sealed = false;
                 current = newest;
             }
@@ -265,8 +279,10 @@ public final class Journal implements JournalLog
      * for is cheaper. A zero length where a record would start ends a segment's data, so the zeros read as
      * "nothing here yet".
      */
-    private static void preallocate(final FileChannel channel, final long from, final long capacity) throws IOException
+    private void preallocate(final FileChannel channel, final Path path, final long from, final long capacity)
+        throws IOException
     {
+        mirror.zeroed(path, from, capacity);
         long position = from;
         while (position < capacity)
         {
@@ -307,6 +323,7 @@ public final class Journal implements JournalLog
                 LOG.log(System.Logger.Level.INFO, "journal: removing " + file + ", a segment whose deletion a crash " +
                     "interrupted (it holds nothing live)");
                 Files.delete(file);
+                mirror.deleted(file);
                 it.remove();
                 continue;
             }
@@ -369,10 +386,11 @@ public final class Journal implements JournalLog
             try (FileChannel channel = opener.open(making, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING))
             {
-                preallocate(channel, 0, segmentSize);
+                preallocate(channel, making, 0, segmentSize);
                 channel.force(true);
             }
             Files.move(making, spare, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            mirror.moved(making, spare);
             return true;
         }
         catch (final IOException ex)
@@ -380,6 +398,7 @@ public final class Journal implements JournalLog
             try
             {
                 Files.deleteIfExists(making);
+                mirror.deleted(making);
             }
             catch (final IOException ignore)
             {
@@ -405,8 +424,9 @@ public final class Journal implements JournalLog
         try
         {
             Files.move(spare, path, StandardCopyOption.ATOMIC_MOVE);
+            mirror.moved(spare, path);
             channel = opener.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            writeFully(channel, segmentHeader(sequence, segmentSize), 0);
+            write(channel, path, segmentHeader(sequence, segmentSize), 0);
         }
         catch (final IOException ex)
         {
@@ -418,6 +438,7 @@ public final class Journal implements JournalLog
                     channel.close();
                 }
                 Files.deleteIfExists(path);
+                mirror.deleted(path);
             }
             catch (final IOException ignore)
             {
@@ -431,7 +452,7 @@ public final class Journal implements JournalLog
         onSpare = true;
         try
         {
-            SegmentList.write(directory, listed());
+            SegmentList.write(directory, listed(), mirror);
         }
         catch (final IOException ex)
         {
@@ -652,12 +673,12 @@ public final class Journal implements JournalLog
                 StandardOpenOption.WRITE);
             try
             {
-                writeFully(channel, segmentHeader(sequence, capacity), 0);
-                preallocate(channel, SEGMENT_HEADER_LENGTH, capacity);
+                write(channel, path, segmentHeader(sequence, capacity), 0);
+                preallocate(channel, path, SEGMENT_HEADER_LENGTH, capacity);
                 // Listed before a record goes in: a segment that holds anything confirmed is always on the list.
                 final TreeSet<Long> listed = listed();
                 listed.add(sequence);
-                SegmentList.write(directory, listed);
+                SegmentList.write(directory, listed, mirror);
             }
             catch (final IOException ex)
             {
@@ -673,8 +694,9 @@ public final class Journal implements JournalLog
             try
             {
                 Files.deleteIfExists(path);
+                mirror.deleted(path);
                 // The list may name it already: a segment that never held a record must not be taken for a lost one.
-                SegmentList.write(directory, listed());
+                SegmentList.write(directory, listed(), mirror);
             }
             catch (final IOException ignore)
             {
@@ -708,7 +730,7 @@ public final class Journal implements JournalLog
         staging.flip();
         try
         {
-            writeFully(segment.channel, staging, segment.writePosition);
+            write(segment.channel, segment.path, staging, segment.writePosition);
             segment.writePosition += staging.limit();
             writtenSequence = appendSequence;
             placedSinceWrite.clear();
@@ -722,7 +744,7 @@ public final class Journal implements JournalLog
             try
             {
                 // Zeros over what part of the write made it, not a shorter file (that reads as one cut short).
-                preallocate(segment.channel, segment.writePosition, segment.writePosition + staging.limit());
+                preallocate(segment.channel, segment.path, segment.writePosition, segment.writePosition + staging.limit());
             }
             catch (final IOException ignore)
             {
@@ -749,6 +771,17 @@ public final class Journal implements JournalLog
         }
     }
 
+    /**
+     * Writes locally what the mirror is told of first: a replica may hold a write the local disk never got (the broker
+     * died in between), never miss one a confirmation covers.
+     */
+    private void write(final FileChannel channel, final Path path, final ByteBuffer buffer, final long position)
+        throws IOException
+    {
+        mirror.written(path, position, buffer);
+        writeFully(channel, buffer, position);
+    }
+
     private static void writeFully(final FileChannel channel, final ByteBuffer buffer, final long position) throws IOException
     {
         long at = position;
@@ -770,6 +803,7 @@ public final class Journal implements JournalLog
         }
         final ForceBatch batch = new ForceBatch(new ArrayList<>(unforced), writtenSequence);
         unforced.clear();
+        mirror.forced();
         return batch;
     }
 
@@ -816,7 +850,7 @@ public final class Journal implements JournalLog
         mark.putInt(CHECKSUM_OFFSET, checksum(length, body));
         try
         {
-            writeFully(current.channel, mark, current.writePosition);
+            write(current.channel, current.path, mark, current.writePosition);
             current.writePosition += aligned;
             markedLast = true;
         }
@@ -990,7 +1024,7 @@ public final class Journal implements JournalLog
         try
         {
             // Unlisted first: a crash between the two leaves files the list does not name, which recovery removes.
-            SegmentList.write(directory, listed());
+            SegmentList.write(directory, listed(), mirror);
         }
         catch (final IOException ex)
         {
@@ -1006,6 +1040,7 @@ public final class Journal implements JournalLog
             try
             {
                 Files.deleteIfExists(segment.path);
+                mirror.deleted(segment.path);
             }
             catch (final IOException ex)
             {

@@ -1,5 +1,7 @@
 package io.meshmq.engine.journal;
 
+import io.meshmq.engine.mirror.DataMirror;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -67,14 +69,14 @@ final class SegmentList
     /**
      * Replaces the list, and forces the directory so that the new list, not the old, is found after a crash.
      */
-    static void write(final Path directory, final Collection<Long> sequences) throws IOException
+    static void write(final Path directory, final Collection<Long> sequences, final DataMirror mirror) throws IOException
     {
         final StringBuilder text = new StringBuilder(HEADER).append('\n');
         for (final long sequence : new TreeSet<>(sequences))
         {
             text.append(sequence).append('\n');
         }
-        ForcedFile.replace(directory.resolve(FILE), text.toString());
+        ForcedFile.replace(directory.resolve(FILE), text.toString(), mirror);
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ))
         {
             channel.force(true);

@@ -1,5 +1,7 @@
 package io.meshmq.engine.paging;
 
+import io.meshmq.engine.mirror.DataMirror;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -43,6 +45,7 @@ public final class PageStore
 
     private final Path directory;
     private final int pageSize;
+    private final DataMirror mirror;
     private final TreeMap<Long, FileChannel> pages = new TreeMap<>();
     private final List<FileChannel> unforced = new ArrayList<>();
     private final CRC32C crc = new CRC32C();
@@ -54,10 +57,11 @@ public final class PageStore
     private long readOffset;
     private long records;
 
-    private PageStore(final Path directory, final int pageSize)
+    private PageStore(final Path directory, final int pageSize, final DataMirror mirror)
     {
         this.directory = directory;
         this.pageSize = pageSize;
+        this.mirror = mirror;
     }
 
     /**
@@ -67,7 +71,16 @@ public final class PageStore
      */
     public static PageStore open(final Path directory, final int pageSize, final Cursor cursor) throws IOException
     {
-        final PageStore store = new PageStore(directory, pageSize);
+        return open(directory, pageSize, cursor, DataMirror.NONE);
+    }
+
+    /**
+     * @param mirror told every change made to the store's files, for a replica.
+     */
+    public static PageStore open(final Path directory, final int pageSize, final Cursor cursor, final DataMirror mirror)
+        throws IOException
+    {
+        final PageStore store = new PageStore(directory, pageSize, mirror);
         Files.createDirectories(directory);
         try (Stream<Path> files = Files.list(directory))
         {
@@ -120,6 +133,7 @@ public final class PageStore
                     LOG.log(System.Logger.Level.WARNING, "paging: cut off a torn record at the end of " + path(page) +
                         " (offset " + offset + ", " + (size - offset) + " bytes)");
                     channel.truncate(offset);
+                    mirror.truncated(path(page), offset);
                     break;
                 }
                 offset += RECORD_HEADER_LENGTH + length;
@@ -138,7 +152,7 @@ public final class PageStore
         if (channel.read(header, 0) < HEADER_LENGTH && page == pages.lastKey())
         {
             // Created, then the crash came before its header was written: an empty page.
-            writeHeader(channel);
+            writeHeader(channel, path(page));
             return;
         }
         if (header.getLong(0) != MAGIC || header.getInt(8) != FORMAT_VERSION)
@@ -188,6 +202,9 @@ public final class PageStore
         final ByteBuffer header = ByteBuffer.allocate(RECORD_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
         header.putInt(0, length).putInt(4, checksum(body));
         final long at = writeOffset;
+        final Path page = path(writePage);
+        mirror.written(page, at, header);
+        mirror.written(page, at + RECORD_HEADER_LENGTH, body);
         writeFully(channel, new ByteBuffer[] {header, body}, at);
         writeOffset = at + RECORD_HEADER_LENGTH + length;
         records++;
@@ -222,6 +239,7 @@ public final class PageStore
         if (channel != null)
         {
             channel.truncate(tail.offset());
+            mirror.truncated(path(tail.page()), tail.offset());
         }
         writePage = tail.page();
         writeOffset = tail.offset();
@@ -241,17 +259,18 @@ public final class PageStore
         }
         final Path path = path(writePage);
         channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        writeHeader(channel);
+        writeHeader(channel, path);
         pages.put(writePage, channel);
         writeOffset = HEADER_LENGTH;
         directoryUnforced = true;
         return channel;
     }
 
-    private static void writeHeader(final FileChannel channel) throws IOException
+    private void writeHeader(final FileChannel channel, final Path path) throws IOException
     {
         final ByteBuffer header = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
         header.putLong(0, MAGIC).putInt(8, FORMAT_VERSION).putInt(12, 0);
+        mirror.written(path, 0, header);
         while (header.hasRemaining())
         {
             channel.write(header, header.position());
@@ -288,6 +307,7 @@ public final class PageStore
             }
             directoryUnforced = false;
         }
+        mirror.forced();
     }
 
     // ---- reading ------------------------------------------------------------------------------------------
@@ -370,6 +390,7 @@ public final class PageStore
         unforced.remove(channel);
         channel.close();
         Files.deleteIfExists(path(page));
+        mirror.deleted(path(page));
     }
 
     /**
@@ -383,9 +404,11 @@ public final class PageStore
             for (final Path file : (Iterable<Path>)files::iterator)
             {
                 Files.deleteIfExists(file);
+                mirror.deleted(file);
             }
         }
         Files.deleteIfExists(directory);
+        mirror.deleted(directory);
         records = 0;
     }
 

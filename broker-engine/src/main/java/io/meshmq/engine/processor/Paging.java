@@ -1,6 +1,7 @@
 package io.meshmq.engine.processor;
 
 import io.meshmq.engine.journal.JournalWriteException;
+import io.meshmq.engine.mirror.DataMirror;
 import io.meshmq.engine.paging.PageStore;
 import io.meshmq.protocol.MessageHeaderFlyweight;
 import io.meshmq.protocol.ProtocolException;
@@ -54,6 +55,7 @@ final class Paging
     }
 
     private final Path directory;
+    private final DataMirror mirror;
     private final long epoch;
     private final Durability durability;
     private final MemoryUsage memory;
@@ -73,9 +75,10 @@ final class Paging
      * @param epoch     this run of the broker, distinct from every earlier one.
      */
     Paging(final Path directory, final long epoch, final Durability durability, final MemoryUsage memory,
-        final AddressSettingsMatcher settings, final Consumer<MessageReference> restorer)
+        final AddressSettingsMatcher settings, final Consumer<MessageReference> restorer, final DataMirror mirror)
     {
         this.directory = directory;
+        this.mirror = mirror;
         this.epoch = epoch;
         this.durability = durability;
         this.memory = memory;
@@ -201,15 +204,17 @@ final class Paging
     {
         if (queue.pages == null)
         {
-            final String key = queue.isDurable() && queue.journalId() != 0 ? DURABLE_PREFIX + queue.journalId() :
-                TRANSIENT_PREFIX + ++transientIds;
+            final boolean durable = queue.isDurable() && queue.journalId() != 0;
+            final String key = durable ? DURABLE_PREFIX + queue.journalId() : TRANSIENT_PREFIX + ++transientIds;
+            // A replica keeps what would survive a restart here: a transient queue's pages do not.
+            final DataMirror pagesMirror = durable ? mirror : DataMirror.NONE;
             final Path path = directory.resolve(key);
             if (Files.exists(path))
             {
                 // Left by an earlier run that the journal no longer knows of (its position died with its data).
-                deleteDirectory(path);
+                deleteDirectory(path, pagesMirror);
             }
-            queue.pages = PageStore.open(path, PAGE_SIZE, null);
+            queue.pages = PageStore.open(path, PAGE_SIZE, null, pagesMirror);
             paging.add(queue);
             LOG.log(System.Logger.Level.INFO, "paging: '" + queue.name + "' is at its memory limit; new messages " +
                 "go to " + path + " until it drains");
@@ -469,11 +474,11 @@ final class Paging
             final ServerQueue queue = name.startsWith(DURABLE_PREFIX) ? queueOf(name, durableQueuesById) : null;
             if (queue == null)
             {
-                deleteDirectory(path);
+                deleteDirectory(path, name.startsWith(DURABLE_PREFIX) ? mirror : DataMirror.NONE);
                 continue;
             }
             final PagePosition position = positions.get(queue.journalId());
-            final PageStore store = PageStore.open(path, PAGE_SIZE, position == null ? null : position.cursor);
+            final PageStore store = PageStore.open(path, PAGE_SIZE, position == null ? null : position.cursor, mirror);
             if (store.records() == 0)
             {
                 store.deleteAll();
@@ -497,7 +502,7 @@ final class Paging
         }
     }
 
-    private static void deleteDirectory(final Path path) throws IOException
+    private static void deleteDirectory(final Path path, final DataMirror mirror) throws IOException
     {
         if (Files.isDirectory(path))
         {
@@ -506,9 +511,11 @@ final class Paging
                 for (final Path file : (Iterable<Path>)files::iterator)
                 {
                     Files.deleteIfExists(file);
+                    mirror.deleted(file);
                 }
             }
         }
         Files.deleteIfExists(path);
+        mirror.deleted(path);
     }
 }

@@ -89,7 +89,7 @@ public final class Processor implements EventHandler<EngineEvent>
         this.durability = durability;
         final MemoryUsage memory = new MemoryUsage(context.globalMaxSize());
         this.paging = new Paging(context.pagingDirectory(), clock.time(), durability, memory, context.addressSettings(),
-            this::readBack);
+            this::readBack, context.mirror());
         this.duplicates = new DuplicateIds(context.duplicateIdCacheSize());
         this.destinations = new Destinations(durability, memory, paging, duplicates);
         final DeadLetters deadLetters = new DeadLetters(context.addressSettings(), destinations, durability);

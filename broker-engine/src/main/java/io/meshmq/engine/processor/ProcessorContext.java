@@ -2,6 +2,7 @@ package io.meshmq.engine.processor;
 
 import io.meshmq.engine.extension.EngineControl;
 import io.meshmq.engine.extension.ProcessorExtension;
+import io.meshmq.engine.mirror.DataMirror;
 import io.meshmq.engine.security.Authorizer;
 
 import java.nio.file.Path;
@@ -23,11 +24,13 @@ import java.util.function.Function;
  *                               {@link ProcessorExtension#NONE} for a broker with none.
  * @param duplicateIdCacheSize   message ids remembered per address for duplicate detection; 0: none.
  * @param authorizer             what each user may do with each address.
+ * @param mirror                 told every change to durable page files, for a replica.
  */
 public record ProcessorContext(
     String brokerName, boolean autoCreateDestinations, List<String> queues, List<String> topics,
     AddressSettingsMatcher addressSettings, long globalMaxSize, Path pagingDirectory,
-    Function<EngineControl, ProcessorExtension> extension, int duplicateIdCacheSize, Authorizer authorizer)
+    Function<EngineControl, ProcessorExtension> extension, int duplicateIdCacheSize, Authorizer authorizer,
+    DataMirror mirror)
 {
     public static final int DEFAULT_DUPLICATE_ID_CACHE_SIZE = 4096;
 
@@ -35,6 +38,18 @@ public record ProcessorContext(
     {
         queues = List.copyOf(queues);
         topics = List.copyOf(topics);
+    }
+
+    /**
+     * A context with no replica.
+     */
+    public ProcessorContext(final String brokerName, final boolean autoCreateDestinations, final List<String> queues,
+        final List<String> topics, final AddressSettingsMatcher addressSettings, final long globalMaxSize,
+        final Path pagingDirectory, final Function<EngineControl, ProcessorExtension> extension,
+        final int duplicateIdCacheSize, final Authorizer authorizer)
+    {
+        this(brokerName, autoCreateDestinations, queues, topics, addressSettings, globalMaxSize, pagingDirectory,
+            extension, duplicateIdCacheSize, authorizer, DataMirror.NONE);
     }
 
     /**

@@ -12,6 +12,7 @@ import io.meshmq.engine.journal.Journal;
 import io.meshmq.engine.journal.JournalCorruptException;
 import io.meshmq.engine.journal.JournalSyncer;
 import io.meshmq.engine.journal.JournalWriteException;
+import io.meshmq.engine.mirror.SwitchableMirror;
 import io.meshmq.engine.net.Acceptor;
 import io.meshmq.engine.net.ClientCommandAdapter;
 import io.meshmq.engine.net.ConnectionLimits;
@@ -144,19 +145,20 @@ public final class Broker implements AutoCloseable
     {
         final Path journalDirectory = dataDirectory.path().resolve(Journal.DIRECTORY);
         identity = NodeIdentity.load(dataDirectory.path(), context.dataMirror());
+        final SwitchableMirror mirror = new SwitchableMirror(context.dataMirror());
         extension = findExtension();
         final Processor processor;
         try
         {
             journal = Journal.open(journalDirectory, context.journalSegmentSize(), context.journalSkipCorrupt(),
-                context.journalFileOpener(), context.dataMirror());
+                context.journalFileOpener(), mirror);
             final Durability durability = Durability.of(journal, context.journalSync());
             processor = Processor.recover(
                 new ProcessorContext(context.name(), context.autoCreateDestinations(), context.queues(), context.topics(),
                     context.addressSettings(), context.globalMaxSize(), dataDirectory.path().resolve("paging"),
                     extension == null ? control -> ProcessorExtension.NONE : extension::attach,
                     context.duplicateIdCacheSize(), new Authorizer(context.users(), context.security()),
-                    context.dataMirror()),
+                    mirror),
                 SystemEpochClock.INSTANCE, durability);
             if (context.journalSync() == Durability.SyncPolicy.FORCE)
             {

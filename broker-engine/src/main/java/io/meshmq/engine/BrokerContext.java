@@ -63,6 +63,9 @@ public final class BrokerContext
     private long globalMaxSize = defaultGlobalMaxSize();
     private Journal.FileOpener journalFileOpener = java.nio.channels.FileChannel::open;
     private DataMirror dataMirror = DataMirror.NONE;
+    /** ha.role = backup: this process keeps a replica of {@link #haLive} instead of being a broker. */
+    private boolean haBackup;
+    private String haLive;
     private String clusterName;
     private final List<String> clusterMembers = new ArrayList<>();
     private String clusterUser;
@@ -450,6 +453,34 @@ public final class BrokerContext
     BrokerContext journalFileOpener(final Journal.FileOpener opener)
     {
         this.journalFileOpener = opener;
+        return this;
+    }
+
+    /**
+     * @return whether this process is a backup (ha.role = backup), keeping a replica of {@link #haLive()}.
+     */
+    public boolean haBackup()
+    {
+        return haBackup;
+    }
+
+    public BrokerContext haBackup(final boolean backup)
+    {
+        this.haBackup = backup;
+        return this;
+    }
+
+    /**
+     * @return HOST:PORT of the live a backup keeps a replica of, or null if not given.
+     */
+    public String haLive()
+    {
+        return haLive;
+    }
+
+    public BrokerContext haLive(final String live)
+    {
+        this.haLive = live;
         return this;
     }
 

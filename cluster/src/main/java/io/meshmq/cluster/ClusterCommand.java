@@ -104,4 +104,18 @@ public sealed interface ClusterCommand extends ExtensionCommand
     record Members(List<MemberDefinition> definitions) implements ClusterCommand
     {
     }
+
+    /**
+     * A backup asks to be this node's replica (on its cluster connection).
+     */
+    record ReplicaStart(String backupName) implements ClusterCommand
+    {
+    }
+
+    /**
+     * The replica stored everything up to a mark.
+     */
+    record ReplicaStored(long mark) implements ClusterCommand
+    {
+    }
 }

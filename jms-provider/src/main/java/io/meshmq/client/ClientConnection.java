@@ -1971,6 +1971,12 @@ public final class ClientConnection
         @Override
         public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
         {
+            if (cause instanceof java.nio.channels.ClosedChannelException)
+            {
+                // A write after the broker closed the connection: what the broker said before closing it (an ERROR
+                // refusing the client id, say) is still to be read, and the loss is reported when the channel goes.
+                return;
+            }
             lastError = "connection to " + on.url + " failed: " + Causes.describe(cause);
             ctx.close();
         }

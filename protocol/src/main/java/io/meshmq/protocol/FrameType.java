@@ -123,6 +123,22 @@ package io.meshmq.protocol;
  *                      address is only confirmed too. OK or ERROR with the sequence as correlation id, OK once
  *                      stored as SEND would be)
  * </pre>
+ * Replication (a backup's cluster-role connection to its live; paths are relative to the live's data directory,
+ * '/'-separated, never absolute or with '..'):
+ * <pre>
+ * REPLICA_START   c&gt;b  string backupName   (makes this connection the live's replica: the live copies its data
+ *                      directory to it, then describes every change as it makes it)
+ * REPLICA_WRITE   b&gt;c  string path, long position, bytes data   (makes the file if it is not there)
+ * REPLICA_ZERO    b&gt;c  string path, long from, long to   (zeros written over that range)
+ * REPLICA_TRUNCATE b&gt;c string path, long size
+ * REPLICA_REPLACE b&gt;c  string path, bytes content   (the file replaced whole, atomically)
+ * REPLICA_MOVE    b&gt;c  string from, string to   (replacing the target)
+ * REPLICA_DELETE  b&gt;c  string path   (a file or an empty directory; nothing if it is not there)
+ * REPLICA_FORCE   b&gt;c  long mark   (everything before it to disk, then REPLICA_STORED with the mark)
+ * REPLICA_SYNCED  b&gt;c  long mark   (the copy is complete once everything up to the mark is stored: until then the
+ *                      replica's directory must not be started from)
+ * REPLICA_STORED  c&gt;b  long mark   (everything up to that REPLICA_FORCE is on the replica's disk)
+ * </pre>
  * The message encoding inside SEND and DELIVER is described by {@link MessageDescriptor}.
  */
 public final class FrameType
@@ -172,6 +188,16 @@ public final class FrameType
     public static final byte CLUSTER_CHALLENGE = 66;
     public static final byte CLUSTER_PROOF = 67;
     public static final byte CLUSTER_PROVEN = 68;
+    public static final byte REPLICA_START = 70;
+    public static final byte REPLICA_STORED = 71;
+    public static final byte REPLICA_WRITE = 72;
+    public static final byte REPLICA_ZERO = 73;
+    public static final byte REPLICA_TRUNCATE = 74;
+    public static final byte REPLICA_REPLACE = 75;
+    public static final byte REPLICA_MOVE = 76;
+    public static final byte REPLICA_DELETE = 77;
+    public static final byte REPLICA_FORCE = 78;
+    public static final byte REPLICA_SYNCED = 79;
 
     private FrameType()
     {
@@ -230,6 +256,16 @@ public final class FrameType
             case CLUSTER_CHALLENGE: return "CLUSTER_CHALLENGE";
             case CLUSTER_PROOF: return "CLUSTER_PROOF";
             case CLUSTER_PROVEN: return "CLUSTER_PROVEN";
+            case REPLICA_START: return "REPLICA_START";
+            case REPLICA_STORED: return "REPLICA_STORED";
+            case REPLICA_WRITE: return "REPLICA_WRITE";
+            case REPLICA_ZERO: return "REPLICA_ZERO";
+            case REPLICA_TRUNCATE: return "REPLICA_TRUNCATE";
+            case REPLICA_REPLACE: return "REPLICA_REPLACE";
+            case REPLICA_MOVE: return "REPLICA_MOVE";
+            case REPLICA_DELETE: return "REPLICA_DELETE";
+            case REPLICA_FORCE: return "REPLICA_FORCE";
+            case REPLICA_SYNCED: return "REPLICA_SYNCED";
             default: return "UNKNOWN(" + type + ")";
         }
     }

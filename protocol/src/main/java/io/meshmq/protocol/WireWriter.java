@@ -3,6 +3,7 @@ package io.meshmq.protocol;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 import static io.meshmq.protocol.FrameDescriptor.BYTE_ORDER;
@@ -171,6 +172,18 @@ public final class WireWriter
         }
         writeInt(value.length);
         return writeRaw(value, 0, value.length);
+    }
+
+    /**
+     * Appends the buffer's bytes from its position to its limit, after their count; the buffer is not changed.
+     */
+    public WireWriter writeBuffer(final ByteBuffer value)
+    {
+        final int length = value.remaining();
+        writeInt(length);
+        buffer.putBytes(position, value, value.position(), length);
+        position += length;
+        return this;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.meshmq.engine.extension;
 
 import io.meshmq.engine.journal.JournalWriteException;
+import io.meshmq.engine.mirror.DataMirror;
 import io.meshmq.engine.processor.AddressSettings;
 import io.meshmq.engine.processor.LinkPosition;
 import io.meshmq.engine.processor.MessageReference;
@@ -10,6 +11,7 @@ import io.meshmq.engine.processor.TopicAddress;
 import io.meshmq.engine.ring.ConnectionOutput;
 import io.meshmq.protocol.WireWriter;
 
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 
@@ -172,4 +174,33 @@ public interface EngineControl
      * What {@link ProcessorExtension#clientTopology()} answers changed: the clients that fail over are told.
      */
     void topologyChanged();
+
+    /**
+     * @return the broker's data directory, or null for a broker that keeps nothing on disk.
+     */
+    Path dataDirectory();
+
+    /**
+     * From now on every durable change goes to {@code replica} as well (its copy of the data directory is being made);
+     * confirmations do not wait for it until it is {@link #replicaStored in sync}.
+     */
+    void replicate(DataMirror replica);
+
+    /**
+     * The copy of the data directory to the replica is complete: it holds everything written up to now.
+     */
+    void replicaCopied();
+
+    /**
+     * The replica stored everything up to {@code mark}.
+     *
+     * @param inSync the first time it has stored a mark at or after the end of its copy: from now on confirmations
+     *               wait for it too.
+     */
+    void replicaStored(long mark, boolean inSync);
+
+    /**
+     * The replica is gone: changes stay local, and confirmations wait for the local disk alone (logged by the caller).
+     */
+    void replicaLost();
 }

@@ -801,10 +801,15 @@ public final class Journal implements JournalLog
         {
             return null;
         }
-        final ForceBatch batch = new ForceBatch(new ArrayList<>(unforced), writtenSequence);
+        final ForceBatch batch = new ForceBatch(new ArrayList<>(unforced), writtenSequence, mirror.forced());
         unforced.clear();
-        mirror.forced();
         return batch;
+    }
+
+    @Override
+    public ForceBatch takeMirrorOnlyBatch()
+    {
+        return new ForceBatch(List.of(), writtenSequence, mirror.forced());
     }
 
     /**

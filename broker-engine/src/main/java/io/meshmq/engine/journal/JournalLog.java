@@ -19,8 +19,10 @@ public interface JournalLog extends AutoCloseable
     /**
      * What the syncer must force: the segments written since the last batch, and the append sequence that forcing
      * them makes durable.
+     *
+     * @param mirrorMark the mark the data mirror gave this force (what a replica must have stored); 0 for none.
      */
-    record ForceBatch(List<JournalSegment> segments, long sequence)
+    record ForceBatch(List<JournalSegment> segments, long sequence, long mirrorMark)
     {
     }
 
@@ -63,6 +65,12 @@ public interface JournalLog extends AutoCloseable
      * @return the segments written since the last call, for the syncer to force; null if none.
      */
     ForceBatch takeForceBatch();
+
+    /**
+     * @return a force of no segment whose mark covers what the data mirror was told since the last force (page
+     * writes a replica must store before their confirmations go, in a batch that wrote no record).
+     */
+    ForceBatch takeMirrorOnlyBatch();
 
     /**
      * @return whether records were written since the last {@link #takeForceBatch()}.

@@ -52,6 +52,25 @@ final class ConfirmationTracker
     }
 
     /**
+     * Answers no longer wait for {@code condition}: those only it held go, in order.
+     */
+    void unrequire(final Condition condition, final Durability.Confirmer confirmer)
+    {
+        if (condition != Condition.FORCED && required.remove(condition))
+        {
+            passed(Condition.FORCED, passed[Condition.FORCED.ordinal()], confirmer);
+        }
+    }
+
+    /**
+     * @return the highest position handed to work in flight (a force) so far.
+     */
+    long requested()
+    {
+        return requested;
+    }
+
+    /**
      * Holds a command's answer until everything up to {@code position} is safe.
      */
     void waitFor(final long position, final ConnectionOutput output, final long correlationId)

@@ -2,6 +2,7 @@ package io.meshmq.engine.processor;
 
 import io.meshmq.engine.ring.ConnectionOutput;
 import io.meshmq.protocol.BrokerEventEncoder;
+import io.meshmq.protocol.ErrorCode;
 import io.meshmq.protocol.WireWriter;
 
 import java.util.ArrayList;
@@ -20,6 +21,26 @@ final class ConnectionWriter
 
     private final WireWriter out = new WireWriter(64 * 1024);
     private final List<ConnectionOutput> dirty = new ArrayList<>();
+    /** Answers confirmations with OK, and their failures with an ERROR saying the store failed. */
+    private final Durability.Confirmer confirmer = new Durability.Confirmer()
+    {
+        @Override
+        public void confirmed(final ConnectionOutput output, final long correlationId)
+        {
+            ok(output, correlationId);
+        }
+
+        @Override
+        public void failed(final ConnectionOutput output, final long correlationId, final String reason)
+        {
+            error(output, correlationId, ErrorCode.STORAGE, reason);
+        }
+    };
+
+    Durability.Confirmer confirmer()
+    {
+        return confirmer;
+    }
 
     void helloOk(final ConnectionOutput output, final String brokerName, final String temporaryScope)
     {

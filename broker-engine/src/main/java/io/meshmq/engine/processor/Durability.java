@@ -23,6 +23,8 @@ import io.meshmq.engine.ring.ConnectionOutput;
 import io.meshmq.protocol.WireWriter;
 
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -88,6 +90,12 @@ public final class Durability
     private final WireWriter payload = new WireWriter(64 * 1024);
     private final List<PageStore> unforcedPages = new ArrayList<>();
     private final ConfirmationTracker confirmations = new ConfirmationTracker();
+    /** Forces handed to the journal while a replica is attached: {mirror mark, position it makes durable}, oldest first. */
+    private final ArrayDeque<long[]> replicaMarks = new ArrayDeque<>();
+    /** Where the copy to a replica being made ended: everything requested by then is in it. */
+    private long replicaCopyPosition = -1;
+    private boolean replicaAttached;
+    private boolean replicaInSync;
     /** Page appends a confirmation must wait for, counted with the journal's appends in {@link #mark()}. */
     private long pageWrites;
     private Consumer<JournalSyncer.Request> forcer;
@@ -740,6 +748,7 @@ public final class Durability
         {
             return;
         }
+        final boolean pagesWritten = !unforcedPages.isEmpty();
         if (!forcePages(confirmer))
         {
             return;
@@ -772,7 +781,12 @@ public final class Durability
                 return;
             }
         }
-        final JournalLog.ForceBatch batch = journal.takeForceBatch();
+        JournalLog.ForceBatch batch = journal.takeForceBatch();
+        if (batch == null && pagesWritten && replicaAttached)
+        {
+            // The pages are forced here, but the replica must store them too before their confirmations go.
+            batch = journal.takeMirrorOnlyBatch();
+        }
         unwaitedSinceMs = -1;
         if (batch == null)
         {
@@ -782,6 +796,10 @@ public final class Durability
         }
         final long position = mark();
         confirmations.requested(position);
+        if (replicaAttached)
+        {
+            replicaMarks.addLast(new long[] {batch.mirrorMark(), position});
+        }
         final JournalSyncer.Request request = new JournalSyncer.Request(batch, position);
         if (forcer != null && sync == SyncPolicy.FORCE)
         {
@@ -799,6 +817,87 @@ public final class Durability
             failure = ex.toString();
         }
         onForced(request, failure, confirmer);
+    }
+
+    /**
+     * @return the data directory the journal is in, or null for a store that keeps nothing.
+     */
+    Path dataDirectory()
+    {
+        return journal == null ? null : journal.directory().getParent();
+    }
+
+    // ---- replication ------------------------------------------------------------------------------------
+
+    /**
+     * A replica is being made: forces are told to it from now on, and their marks kept until it stores them.
+     */
+    void replicaAttached()
+    {
+        replicaAttached = true;
+    }
+
+    /**
+     * The copy of the data directory to a replica is complete: what was written so far is in it (records staged in
+     * this batch are not written yet; they reach the replica as changes after the copy).
+     */
+    void replicaCopied()
+    {
+        replicaCopyPosition = confirmations.requested();
+    }
+
+    /**
+     * The replica stored everything up to {@code mark}, which is at or after the end of its copy: from now on every
+     * confirmation waits until the replica has stored what it covers, as well as the local force.
+     */
+    void replicaInSync(final long mark, final Confirmer confirmer)
+    {
+        replicaInSync = true;
+        confirmations.require(ConfirmationTracker.Condition.REPLICATED);
+        confirmations.passed(ConfirmationTracker.Condition.REPLICATED, Math.max(replicaCopyPosition, storedUpTo(mark)),
+            confirmer);
+    }
+
+    /**
+     * The replica stored everything up to {@code mark}: the confirmations that waited only for that go.
+     */
+    void replicaStored(final long mark, final Confirmer confirmer)
+    {
+        final long position = storedUpTo(mark);
+        if (replicaInSync && position >= 0)
+        {
+            confirmations.passed(ConfirmationTracker.Condition.REPLICATED, position, confirmer);
+        }
+    }
+
+    /**
+     * The replica is gone (or never got in sync): confirmations wait for the local force alone again.
+     */
+    void replicaLost(final Confirmer confirmer)
+    {
+        replicaMarks.clear();
+        replicaCopyPosition = -1;
+        replicaAttached = false;
+        replicaInSync = false;
+        confirmations.unrequire(ConfirmationTracker.Condition.REPLICATED, confirmer);
+    }
+
+    boolean isReplicaInSync()
+    {
+        return replicaInSync;
+    }
+
+    /**
+     * @return the position the forces up to {@code mark} made durable (forgetting them), or -1 if none.
+     */
+    private long storedUpTo(final long mark)
+    {
+        long position = -1;
+        while (!replicaMarks.isEmpty() && replicaMarks.peekFirst()[0] <= mark)
+        {
+            position = replicaMarks.pollFirst()[1];
+        }
+        return position;
     }
 
     /**

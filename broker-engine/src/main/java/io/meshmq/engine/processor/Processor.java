@@ -3,7 +3,6 @@ package io.meshmq.engine.processor;
 import com.lmax.disruptor.EventHandler;
 import io.meshmq.engine.extension.ProcessorExtension;
 import io.meshmq.engine.journal.JournalCorruptException;
-import io.meshmq.engine.ring.ConnectionOutput;
 import io.meshmq.engine.ring.EngineEvent;
 import io.meshmq.protocol.AdminTable;
 import io.meshmq.protocol.ErrorCode;
@@ -55,20 +54,7 @@ public final class Processor implements EventHandler<EngineEvent>
     private final AdminCommands admin;
     private final ProcessorFailures failures;
     private final AccessControl access;
-    private final Durability.Confirmer confirmer = new Durability.Confirmer()
-    {
-        @Override
-        public void confirmed(final ConnectionOutput output, final long correlationId)
-        {
-            writer.ok(output, correlationId);
-        }
-
-        @Override
-        public void failed(final ConnectionOutput output, final long correlationId, final String reason)
-        {
-            writer.error(output, correlationId, ErrorCode.STORAGE, reason);
-        }
-    };
+    private final Durability.Confirmer confirmer = writer.confirmer();
     private volatile long nextTickDueMs;
 
     /**

@@ -3,6 +3,7 @@ package io.meshmq.engine.processor;
 import io.meshmq.engine.extension.EngineControl;
 import io.meshmq.engine.extension.ProcessorExtension;
 import io.meshmq.engine.mirror.DataMirror;
+import io.meshmq.engine.mirror.SwitchableMirror;
 import io.meshmq.engine.security.Authorizer;
 
 import java.nio.file.Path;
@@ -24,13 +25,14 @@ import java.util.function.Function;
  *                               {@link ProcessorExtension#NONE} for a broker with none.
  * @param duplicateIdCacheSize   message ids remembered per address for duplicate detection; 0: none.
  * @param authorizer             what each user may do with each address.
- * @param mirror                 told every change to durable page files, for a replica.
+ * @param mirror                 told every change to durable page files, for a replica; the journal is given the
+ *                               same one, so that a replica attached on the processor thread hears of both.
  */
 public record ProcessorContext(
     String brokerName, boolean autoCreateDestinations, List<String> queues, List<String> topics,
     AddressSettingsMatcher addressSettings, long globalMaxSize, Path pagingDirectory,
     Function<EngineControl, ProcessorExtension> extension, int duplicateIdCacheSize, Authorizer authorizer,
-    DataMirror mirror)
+    SwitchableMirror mirror)
 {
     public static final int DEFAULT_DUPLICATE_ID_CACHE_SIZE = 4096;
 
@@ -49,7 +51,7 @@ public record ProcessorContext(
         final int duplicateIdCacheSize, final Authorizer authorizer)
     {
         this(brokerName, autoCreateDestinations, queues, topics, addressSettings, globalMaxSize, pagingDirectory,
-            extension, duplicateIdCacheSize, authorizer, DataMirror.NONE);
+            extension, duplicateIdCacheSize, authorizer, new SwitchableMirror(DataMirror.NONE));
     }
 
     /**

@@ -1,10 +1,12 @@
 package io.meshmq.engine.processor;
 
 import io.meshmq.engine.extension.EngineControl;
+import io.meshmq.engine.mirror.DataMirror;
 import io.meshmq.engine.ring.ConnectionOutput;
 import io.meshmq.protocol.MessageHeaderFlyweight;
 import io.meshmq.protocol.WireWriter;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -231,5 +233,44 @@ final class ProcessorControl implements EngineControl
     public void topologyChanged()
     {
         connections.announceTopology();
+    }
+
+    @Override
+    public Path dataDirectory()
+    {
+        return durability.dataDirectory();
+    }
+
+    @Override
+    public void replicate(final DataMirror replica)
+    {
+        context.mirror().attach(replica);
+        durability.replicaAttached();
+    }
+
+    @Override
+    public void replicaCopied()
+    {
+        durability.replicaCopied();
+    }
+
+    @Override
+    public void replicaStored(final long mark, final boolean inSync)
+    {
+        if (inSync)
+        {
+            durability.replicaInSync(mark, writer.confirmer());
+        }
+        else
+        {
+            durability.replicaStored(mark, writer.confirmer());
+        }
+    }
+
+    @Override
+    public void replicaLost()
+    {
+        context.mirror().detach();
+        durability.replicaLost(writer.confirmer());
     }
 }

@@ -2,7 +2,9 @@ package io.meshmq.broker.cli;
 
 import io.meshmq.broker.config.BrokerSettings;
 import io.meshmq.broker.config.ConfigException;
+import io.meshmq.cluster.BackupNode;
 import io.meshmq.cluster.Mesh;
+import io.meshmq.cluster.link.ReplicaLink;
 import io.meshmq.engine.Broker;
 import io.meshmq.engine.BrokerContext;
 import io.meshmq.engine.BrokerStartException;
@@ -58,6 +60,10 @@ public final class RunCommand
         BrokerStartException, InterruptedException
     {
         final BrokerContext context = context(args);
+        if (context.haBackup())
+        {
+            return runBackup(context, out);
+        }
         final long startNs = System.nanoTime();
         final Broker broker = Broker.start(context);
         final Mesh mesh = Mesh.start(broker);
@@ -102,6 +108,37 @@ public final class RunCommand
             out.flush();
             return 1;
         }
+        return 0;
+    }
+
+    /**
+     * Keeps a replica of the live until the process is stopped.
+     */
+    private static int runBackup(final BrokerContext context, final PrintStream out) throws BrokerStartException,
+        InterruptedException
+    {
+        final BackupNode backup;
+        try
+        {
+            backup = BackupNode.start(context);
+        }
+        catch (final IllegalArgumentException | java.io.IOException ex)
+        {
+            throw new BrokerStartException("backup '" + context.name() + "' cannot start: " + ex.getMessage(), ex);
+        }
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            backup.close();
+            out.println("MeshMQ backup '" + context.name() + "' stopped");
+            out.flush();
+            stopped.countDown();
+        }, "meshmq-shutdown"));
+        out.println("MeshMQ backup '" + context.name() + "' of " + context.haLive() + ": keeping a replica of its data " +
+            "directory in " + context.dataDir().resolve(ReplicaLink.REPLICA).toAbsolutePath().normalize() + " (a broker " +
+            "started on that directory once it holds " + ReplicaLink.SYNCED + " has everything the live confirmed)");
+        out.flush();
+        stopped.await();
         return 0;
     }
 }

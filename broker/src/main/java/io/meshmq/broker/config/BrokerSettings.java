@@ -83,6 +83,11 @@ import java.util.Set;
  * cluster.password = secret              "cluster" on the other nodes when they have users)
  * cluster.tls      = true                cluster links speak TLS (tls.* keys: trust store, and key store
  *                                        for members that want client certificates)
+ * ha.role          = backup              this process keeps a replica of a live's data directory (under
+ *                                        DATA/replica) instead of being a broker; live (the default): a
+ *                                        broker, which takes a backup that asks to be its replica
+ * ha.live          = h1:7918             the live a backup replicates (its cluster port; the same cluster
+ *                                        user and TLS settings as the live's members)
  * address.PATTERN.load-balancing = ON_DEMAND   in a cluster: OFF, STRICT or ON_DEMAND (default)
  * address.PATTERN.redistribution-delay = 1000  in a cluster: ms without consumers before waiting
  *                                        messages move to another node's consumers (-1 never)
@@ -97,7 +102,8 @@ public final class BrokerSettings
         "max-connections", "max-connections-per-address", "auto-create", "queues", "topics",
         "default-user", "user.NAME", "user.NAME.roles", "security.PATTERN.PERMISSION", "address.PATTERN.SETTING", "journal.sync", "journal.segment-size",
         "journal.skip-corrupt", "global-max-size", "cluster", "cluster.members", "cluster.advertise", "cluster.user",
-        "cluster.password", "cluster.tls", "user.NAME.certificate-subject", "tls, tls.*, acceptor.NAME.*");
+        "cluster.password", "cluster.tls", "ha.role", "ha.live", "user.NAME.certificate-subject",
+        "tls, tls.*, acceptor.NAME.*");
 
     private BrokerSettings()
     {
@@ -327,6 +333,23 @@ public final class BrokerSettings
                 break;
             case "cluster.tls":
                 context.clusterTls(bool(value, at));
+                break;
+            case "ha.role":
+                switch (value.toLowerCase(java.util.Locale.ROOT))
+                {
+                    case "live":
+                        context.haBackup(false);
+                        break;
+                    case "backup":
+                        context.haBackup(true);
+                        break;
+                    default:
+                        throw new ConfigException(at + " = '" + value + "': expected live or backup");
+                }
+                break;
+            case "ha.live":
+                hostPort(value, at);
+                context.haLive(value);
                 break;
             case "global-max-size":
                 try

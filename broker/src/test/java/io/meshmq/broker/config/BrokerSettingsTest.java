@@ -146,6 +146,21 @@ class BrokerSettingsTest
     }
 
     @Test
+    void shouldReadTheHaSettings() throws Exception
+    {
+        final BrokerContext context = new BrokerContext();
+        BrokerSettings.applyLines("ha.conf", List.of("ha.role = backup", "ha.live = live.example.com:7918"), context);
+        assertTrue(context.haBackup());
+        assertEquals("live.example.com:7918", context.haLive());
+        final ConfigException role = assertThrows(ConfigException.class,
+            () -> BrokerSettings.applyLines("x.conf", List.of("ha.role = spare"), new BrokerContext()));
+        assertTrue(role.getMessage().startsWith("x.conf:1: ha.role = 'spare': expected live or backup"), role.getMessage());
+        final ConfigException live = assertThrows(ConfigException.class,
+            () -> BrokerSettings.applyLines("x.conf", List.of("ha.live = nowhere"), new BrokerContext()));
+        assertTrue(live.getMessage().contains("ha.live = 'nowhere': expected HOST:PORT"), live.getMessage());
+    }
+
+    @Test
     void shouldReadTheClusterSettings() throws Exception
     {
         final Path file = dir.resolve("cluster.conf");

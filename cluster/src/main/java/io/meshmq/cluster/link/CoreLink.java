@@ -2,11 +2,9 @@ package io.meshmq.cluster.link;
 
 import io.meshmq.cluster.wire.ClusterFrameDecoder;
 import io.meshmq.cluster.wire.ClusterFrameEncoder;
-import io.meshmq.engine.net.NativeTransport;
 import io.meshmq.engine.ring.ConnectionOutput;
 import io.meshmq.protocol.BrokerCommandEncoder;
 import io.meshmq.protocol.ErrorCode;
-import io.meshmq.protocol.FrameDescriptor;
 import io.meshmq.protocol.FrameType;
 import io.meshmq.protocol.ProtocolException;
 import io.meshmq.protocol.TemporaryNames;
@@ -15,14 +13,11 @@ import io.meshmq.protocol.WireWriter;
 import io.meshmq.transport.FrameDecoder;
 import io.meshmq.transport.NettyFrames;
 import io.meshmq.transport.TlsSettings;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
@@ -121,26 +116,8 @@ public final class CoreLink
             return;
         }
         states.put(member, "connecting");
-        final Bootstrap bootstrap = new Bootstrap()
-            .group(loop)
-            .channel(NativeTransport.socketChannel())
-            .option(ChannelOption.TCP_NODELAY, true)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
-            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-            .handler(new ChannelInitializer<>()
-            {
-                @Override
-                protected void initChannel(final Channel ch)
-                {
-                    if (tls != null)
-                    {
-                        ch.pipeline().addLast(tlsSettings.clientHandler(tls, ch.alloc(), host, port));
-                    }
-                    NettyFrames.addFrameDecoder(ch.pipeline(), NettyFrames.maxFrameLength());
-                    ch.pipeline().addLast(new Handler());
-                }
-            });
-        final ChannelFuture connecting = bootstrap.connect(host, port);
+        final ChannelFuture connecting = Dialing.connect(loop, host, port, tlsSettings, tls,
+            new WriteBufferWaterMark(256 * 1024, 1024 * 1024), Handler::new);
         channel = connecting.channel();
         connecting.addListener(future ->
         {
@@ -197,15 +174,7 @@ public final class CoreLink
         @Override
         public void channelActive(final ChannelHandlerContext ctx)
         {
-            if (proof.isRequired())
-            {
-                BrokerCommandEncoder.clusterHello(writer, user, proof.begin());
-            }
-            else
-            {
-                BrokerCommandEncoder.hello(writer, FrameDescriptor.ROLE_CLUSTER, null, user, password);
-            }
-            ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), writer));
+            Dialing.hello(ctx, writer, proof, user, password);
             handshakeTimeout = ctx.executor().schedule(() ->
             {
                 failure = "no answer to the MeshMQ cluster handshake within " + HANDSHAKE_TIMEOUT_MS / 1000 + " s; is " +
@@ -238,15 +207,11 @@ public final class CoreLink
             switch (type)
             {
                 case FrameType.CLUSTER_CHALLENGE:
-                    onChallenge(ctx);
+                    Dialing.onChallenge(ctx, reader, writer, proof, problem -> refuseIf(ctx, problem));
                     break;
                 case FrameType.CLUSTER_PROVEN:
-                {
-                    final byte[] signature = reader.readBytes();
-                    reader.requireEnd("CLUSTER_PROVEN");
-                    refuseIf(ctx, proof.checkSignature(signature));
+                    refuseIf(ctx, Dialing.onProven(reader, proof));
                     break;
-                }
                 case FrameType.HELLO_OK:
                     if (refuseIf(ctx, proof.checkBeforeJoin()))
                     {
@@ -288,25 +253,6 @@ public final class CoreLink
                 default:
                     throw new ProtocolException("unexpected frame " + FrameType.name(type) + " on a cluster link");
             }
-        }
-
-        private void onChallenge(final ChannelHandlerContext ctx)
-        {
-            final byte[] salt = reader.readBytes();
-            final int iterations = reader.readInt();
-            final String memberNonce = reader.readString();
-            reader.requireEnd("CLUSTER_CHALLENGE");
-            if (!proof.isRequired() || salt == null)
-            {
-                throw new ProtocolException("unexpected CLUSTER_CHALLENGE: this node has no cluster user to prove");
-            }
-            proof.answer(salt, iterations, memberNonce, ctx.executor(), (clientProof, problem) ->
-            {
-                if (!refuseIf(ctx, problem))
-                {
-                    ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), BrokerCommandEncoder.clusterProof(writer, clientProof)));
-                }
-            });
         }
 
         /**

@@ -2,6 +2,7 @@ package io.meshmq.cluster.routing;
 
 import io.meshmq.cluster.ClusterCommand;
 import io.meshmq.cluster.ClusterIdentity;
+import io.meshmq.cluster.replication.Replication;
 import io.meshmq.cluster.wire.ClusterFrameEncoder;
 import io.meshmq.engine.extension.EngineControl;
 import io.meshmq.engine.extension.ProcessorExtension;
@@ -53,6 +54,7 @@ public final class Cluster implements ProcessorExtension
     private final Receiver receiver;
     private final Membership membership;
     private final Redistributor redistributor;
+    private final Replication replication;
     private final Resends resends;
     private final Map<String, Long> refusalsLogged = new HashMap<>();
     /** What clients were last told of the live members. */
@@ -74,6 +76,7 @@ public final class Cluster implements ProcessorExtension
         this.receiver = new Receiver(control, peers, resends);
         this.membership = new Membership(identity, control, topology, peers, frame);
         this.redistributor = new Redistributor(control, topology, copies, roundRobin);
+        this.replication = new Replication(control);
     }
 
     static boolean isReserved(final String name)
@@ -269,6 +272,17 @@ public final class Cluster implements ProcessorExtension
                 resends.dropCopies(resent.messages());
             }
         }
+        else if (command instanceof ClusterCommand.ReplicaStart start)
+        {
+            if (control.isOpen(connection))
+            {
+                replication.start(connection, correlationId, start.backupName());
+            }
+        }
+        else if (command instanceof ClusterCommand.ReplicaStored stored)
+        {
+            replication.stored(connection, stored.mark());
+        }
         else if (command instanceof ClusterCommand.Clients clients)
         {
             final RemoteNode node = topology.node(clients.nodeId());
@@ -414,6 +428,7 @@ public final class Cluster implements ProcessorExtension
     public void onConnectionClosed(final long connectionId)
     {
         peers.closed(connectionId);
+        replication.onConnectionClosed(connectionId);
     }
 
     @Override
@@ -421,6 +436,7 @@ public final class Cluster implements ProcessorExtension
     {
         peers.announceChanges();
         resends.tellNodesUp();
+        replication.onEndOfBatch();
     }
 
     /**
@@ -430,7 +446,7 @@ public final class Cluster implements ProcessorExtension
     @Override
     public long nextTickDueMs(final long nowMs)
     {
-        return redistributor.nextDueMs();
+        return Math.min(redistributor.nextDueMs(), replication.nextTickDueMs(nowMs));
     }
 
     @Override
@@ -441,6 +457,7 @@ public final class Cluster implements ProcessorExtension
             node.bridge.onTick(nowMs);
         }
         redistributor.onTick(nowMs);
+        replication.onTick(nowMs);
     }
 
     // ---- admin --------------------------------------------------------------------------------------------

@@ -32,7 +32,8 @@ public final class ClusterFrameDecoder implements ExtensionFrames
     public boolean decodes(final byte frameType)
     {
         return frameType == FrameType.CLUSTER_JOIN || frameType == FrameType.CLUSTER_MEMBERS ||
-            frameType == FrameType.CLUSTER_SEND || frameType == FrameType.CLUSTER_RESENT;
+            frameType == FrameType.CLUSTER_SEND || frameType == FrameType.CLUSTER_RESENT ||
+            frameType == FrameType.REPLICA_START || frameType == FrameType.REPLICA_STORED;
     }
 
     @Override
@@ -44,6 +45,18 @@ public final class ClusterFrameDecoder implements ExtensionFrames
             case FrameType.CLUSTER_MEMBERS: return new ClusterCommand.Members(members(reader));
             case FrameType.CLUSTER_SEND: return send(reader);
             case FrameType.CLUSTER_RESENT: return new ClusterCommand.Resent(resent(reader));
+            case FrameType.REPLICA_START:
+            {
+                final String backupName = reader.readRequiredString("backup name");
+                reader.requireEnd("REPLICA_START");
+                return new ClusterCommand.ReplicaStart(backupName);
+            }
+            case FrameType.REPLICA_STORED:
+            {
+                final long mark = reader.readLong();
+                reader.requireEnd("REPLICA_STORED");
+                return new ClusterCommand.ReplicaStored(mark);
+            }
             default: throw new ProtocolException("not a cluster frame: " + FrameType.name(frameType));
         }
     }

@@ -36,6 +36,8 @@ public final class BrokerUnderTest implements AutoCloseable
     private final Process process;
     private final Path data;
     private final String url;
+    /** The backup of a "meshmq-replicated" broker, or null. */
+    private Process backup;
 
     private BrokerUnderTest(final String kind, final Process process, final Path data, final String url)
     {
@@ -48,7 +50,8 @@ public final class BrokerUnderTest implements AutoCloseable
     /**
      * @param kind "meshmq" (or "meshmq-no-dup-ids": duplicate detection off, for an A/B of its cost), or "artemis"
      *             (or "artemis-tuned": its journal buffer timeout set for this disk); "meshmq-tls", "artemis-tls" over
-     *             TLS with the JDK's provider, "meshmq-tls-openssl", "artemis-tls-openssl" with OpenSSL.
+     *             TLS with the JDK's provider, "meshmq-tls-openssl", "artemis-tls-openssl" with OpenSSL;
+     *             "meshmq-replicated" with a backup process in sync (every confirmation waits for it too).
      */
     public static BrokerUnderTest start(final String kind) throws IOException, InterruptedException
     {
@@ -68,9 +71,11 @@ public final class BrokerUnderTest implements AutoCloseable
             case "meshmq-no-dup-ids":
             case "meshmq-tls":
             case "meshmq-tls-openssl":
+            case "meshmq-replicated":
             {
                 final Path config = data.resolveSibling(data.getFileName() + ".conf");
                 Files.writeString(config, "vm-id = none\n" +
+                    (kind.equals("meshmq-replicated") ? "cluster = bench\n" : "") +
                     (kind.equals("meshmq-no-dup-ids") ? "duplicate-id-cache-size = 0\n" : "") +
                     (isTls(kind) ? "tls = true\ntls.keystore = " + makeStores(data) +
                         "\ntls.keystore-password = " + STORE_PASSWORD + "\ntls.provider = " + provider(kind) + "\n" : ""));
@@ -145,7 +150,12 @@ public final class BrokerUnderTest implements AutoCloseable
                 throw new IllegalStateException(kind + " did not start: " + String.join("\n", output));
             }
         }
-        return new BrokerUnderTest(kind, process, data, url);
+        final BrokerUnderTest broker = new BrokerUnderTest(kind, process, data, url);
+        if (kind.equals("meshmq-replicated"))
+        {
+            broker.startBackup(command.subList(0, command.indexOf("-cp") + 2));
+        }
+        return broker;
     }
 
     private static int freePort() throws IOException
@@ -218,6 +228,36 @@ public final class BrokerUnderTest implements AutoCloseable
         return data.resolve("broker.p12");
     }
 
+    /**
+     * Starts a backup of this broker (a process of its own, with a data directory beside this one) and waits until
+     * it is in sync: from then on every confirmation waits for it.
+     *
+     * @param java the java command and options up to and including the class path.
+     */
+    private void startBackup(final List<String> java) throws IOException, InterruptedException
+    {
+        final Path backupData = data.resolve("backup");
+        final Path config = data.resolve("backup.conf");
+        Files.writeString(config, "vm-id = none\ncluster = bench\nha.role = backup\nha.live = " +
+            url.substring(url.lastIndexOf('/') + 1) + "\n");
+        final List<String> command = new ArrayList<>(java);
+        command.addAll(List.of("io.meshmq.broker.Main", "run", "--config", config.toString(), "--name", "bench-backup",
+            "--data", backupData.toString()));
+        backup = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(data.resolve("backup.log").toFile())
+            .start();
+        final Path synced = backupData.resolve("replica").resolve("replica.synced");
+        final long deadline = System.currentTimeMillis() + 60_000;
+        while (!Files.exists(synced))
+        {
+            if (System.currentTimeMillis() > deadline || !backup.isAlive())
+            {
+                throw new IllegalStateException("the backup did not get in sync within 60 s: " +
+                    Files.readString(data.resolve("backup.log")));
+            }
+            Thread.sleep(20);
+        }
+    }
+
     public String kind()
     {
         return kind;
@@ -231,6 +271,10 @@ public final class BrokerUnderTest implements AutoCloseable
     @Override
     public void close() throws InterruptedException
     {
+        if (backup != null)
+        {
+            backup.destroyForcibly().waitFor();
+        }
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS))
         {

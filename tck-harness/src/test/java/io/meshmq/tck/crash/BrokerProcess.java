@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
  */
 public final class BrokerProcess implements AutoCloseable
 {
-    private static final Pattern LISTENING = Pattern.compile("listening on ((?:tcp|tls)://[^ ]+)");
+    /** A broker's start-up line gives its URL; a backup's, the live it replicates (HOST:PORT). */
+    private static final Pattern LISTENING =
+        Pattern.compile("(?:listening on|MeshMQ backup '[^']*' of) ((?:tcp|tls)://[^ ]+|[^ :]+:[0-9]+)");
 
     private final Process process;
     private final String url;

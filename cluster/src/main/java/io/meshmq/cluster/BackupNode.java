@@ -1,0 +1,98 @@
+package io.meshmq.cluster;
+
+import io.meshmq.cluster.link.ReplicaLink;
+import io.meshmq.engine.BrokerContext;
+import io.meshmq.engine.net.NativeTransport;
+import io.meshmq.transport.TlsSettings;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A process that is a backup (ha.role = backup) rather than a broker: it holds its data directory locked and keeps in
+ * it, under {@link ReplicaLink#REPLICA}, a copy of its live's data directory that its live keeps in sync (every
+ * confirmation the live gives waits for the copy to hold what it confirms). A broker started on that directory has
+ * everything the live confirmed.
+ */
+public final class BackupNode implements AutoCloseable
+{
+    private static final String LOCK_FILE = "backup.lock";
+
+    private final EventLoopGroup loop;
+    private final ReplicaLink link;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+
+    private BackupNode(final EventLoopGroup loop, final ReplicaLink link, final FileChannel lockChannel, final FileLock lock)
+    {
+        this.loop = loop;
+        this.link = link;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming what is wrong: no live given, TLS stores that cannot be read.
+     * @throws IOException if the data directory cannot be made or is in use.
+     */
+    public static BackupNode start(final BrokerContext context) throws IOException
+    {
+        final String live = context.haLive();
+        if (live == null)
+        {
+            throw new IllegalArgumentException("ha.role = backup needs ha.live = HOST:PORT, the live it keeps a replica of");
+        }
+        final int colon = live.lastIndexOf(':');
+        final String host = live.substring(0, colon).replace("[", "").replace("]", "");
+        final int port = Integer.parseInt(live.substring(colon + 1));
+        final TlsSettings tlsSettings = !context.clusterTls() ? null :
+            context.tls() != null ? context.tls() : TlsSettings.clientDefaults();
+        final Path dataDir = context.dataDir();
+        Files.createDirectories(dataDir);
+        final FileChannel lockChannel = FileChannel.open(dataDir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE);
+        final FileLock lock = lockChannel.tryLock();
+        if (lock == null)
+        {
+            lockChannel.close();
+            throw new IOException("data directory " + dataDir.toAbsolutePath() + " is in use by another process");
+        }
+        final EventLoopGroup loop = NativeTransport.group(1, new DefaultThreadFactory("meshmq-backup-" + context.name(),
+            true));
+        final ReplicaLink link = new ReplicaLink(live, host, port, context.name(), dataDir, loop, context.clusterUser(),
+            context.clusterPassword(), tlsSettings, tlsSettings == null ? null : tlsSettings.clientContext());
+        link.start();
+        return new BackupNode(loop, link, lockChannel, lock);
+    }
+
+    /**
+     * @return what the backup is doing: connecting, copying, in sync, or why it is down.
+     */
+    public String state()
+    {
+        return link.state();
+    }
+
+    @Override
+    public void close()
+    {
+        link.close();
+        loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        try
+        {
+            lock.release();
+            lockChannel.close();
+        }
+        catch (final IOException ignore)
+        {
+            // the process is going away
+        }
+    }
+}

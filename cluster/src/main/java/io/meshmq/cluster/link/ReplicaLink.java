@@ -1,0 +1,444 @@
+package io.meshmq.cluster.link;
+
+import io.meshmq.cluster.wire.ReplicaFrameEncoder;
+import io.meshmq.engine.journal.ForcedFile;
+import io.meshmq.engine.mirror.DirectoryMirror;
+import io.meshmq.protocol.BrokerCommandEncoder;
+import io.meshmq.protocol.FrameType;
+import io.meshmq.protocol.ProtocolException;
+import io.meshmq.protocol.WireReader;
+import io.meshmq.protocol.WireWriter;
+import io.meshmq.transport.FrameDecoder;
+import io.meshmq.transport.NettyFrames;
+import io.meshmq.transport.TlsSettings;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A backup's connection to its live: dials it as a cluster member (proving the cluster user's password as a core
+ * link does), asks to be its replica, and makes every change it is sent in {@link #REPLICA} under the backup's data
+ * directory, storing each force before saying so. Each connection starts a new copy: the last complete one is kept
+ * aside ({@link #PREVIOUS}) until the new one is in sync, so a live that dies during a copy still leaves one behind.
+ * A copy is complete once {@link #SYNCED} is in it.
+ * <p>
+ * Not thread safe: everything runs on the link's event loop; it reconnects with back-off whenever the connection is
+ * lost or refused.
+ */
+public final class ReplicaLink
+{
+    /** Where the live's data directory is copied, under the backup's. */
+    public static final String REPLICA = "replica";
+    /** The last complete copy, while a new one is made. */
+    public static final String PREVIOUS = "replica.previous";
+    /** In a copy once it is complete: the live's address and when. */
+    public static final String SYNCED = "replica.synced";
+    private static final System.Logger LOG = System.getLogger(ReplicaLink.class.getName());
+    private static final long FIRST_RETRY_MS = 100;
+    private static final long MAX_RETRY_MS = 2_000;
+    private static final long HANDSHAKE_TIMEOUT_MS = 10_000;
+    /** Stands for the live's data directory: paths the live sends are resolved under it, then made under the copy. */
+    private static final Path LIVE_ROOT = Path.of("/live");
+
+    private final String live;
+    private final String host;
+    private final int port;
+    private final String backupName;
+    private final Path dataDir;
+    private final EventLoopGroup loop;
+    private final String user;
+    private final String password;
+    private final MembershipProof proof;
+    private final TlsSettings tlsSettings;
+    private final SslContext tls;
+    private volatile boolean closed;
+    private volatile String state = "connecting";
+    private Channel channel;
+    private long retryMs = FIRST_RETRY_MS;
+    private String lastFailure;
+
+    /**
+     * @param live HOST:PORT of the live, for logs and status.
+     * @param tls  TLS to the live, or null for a plain connection.
+     */
+    public ReplicaLink(final String live, final String host, final int port, final String backupName, final Path dataDir,
+        final EventLoopGroup loop, final String user, final String password, final TlsSettings tlsSettings,
+        final SslContext tls)
+    {
+        this.live = live;
+        this.host = host;
+        this.port = port;
+        this.backupName = backupName;
+        this.dataDir = dataDir.toAbsolutePath();
+        this.loop = loop;
+        this.user = user;
+        this.password = password;
+        this.proof = new MembershipProof(live, user, password);
+        this.tlsSettings = tlsSettings;
+        this.tls = tls;
+    }
+
+    public void start()
+    {
+        loop.execute(this::connect);
+    }
+
+    public void close()
+    {
+        closed = true;
+        loop.execute(() ->
+        {
+            if (channel != null)
+            {
+                channel.close();
+            }
+        });
+    }
+
+    /**
+     * @return what the link is doing: connecting, copying, in sync, or why it is down.
+     */
+    public String state()
+    {
+        return state;
+    }
+
+    private void connect()
+    {
+        if (closed)
+        {
+            return;
+        }
+        final ChannelFuture connecting = Dialing.connect(loop, host, port, tlsSettings, tls, null, Handler::new);
+        channel = connecting.channel();
+        connecting.addListener(future ->
+        {
+            if (!future.isSuccess())
+            {
+                failed("cannot connect: " + future.cause().getMessage());
+                retry();
+            }
+        });
+    }
+
+    private void retry()
+    {
+        if (closed)
+        {
+            return;
+        }
+        final long delay = retryMs;
+        retryMs = Math.min(MAX_RETRY_MS, retryMs * 2);
+        loop.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void failed(final String reason)
+    {
+        state = "down: " + reason;
+        if (!reason.equals(lastFailure))
+        {
+            LOG.log(System.Logger.Level.WARNING, "backup '" + backupName + "' of " + live + ": " + reason +
+                " (retrying; logged again only if the reason changes)");
+            lastFailure = reason;
+        }
+    }
+
+    /**
+     * A new copy begins: the last complete one is kept aside, anything else under {@link #REPLICA} goes.
+     */
+    private void beginCopy() throws IOException
+    {
+        final Path replica = dataDir.resolve(REPLICA);
+        final Path previous = dataDir.resolve(PREVIOUS);
+        if (Files.exists(replica.resolve(SYNCED)))
+        {
+            deleteTree(previous);
+            Files.move(replica, previous, StandardCopyOption.ATOMIC_MOVE);
+        }
+        deleteTree(replica);
+        Files.createDirectories(replica);
+    }
+
+    private void copyComplete() throws IOException
+    {
+        ForcedFile.replace(dataDir.resolve(REPLICA).resolve(SYNCED), "a complete copy of the data directory of " + live +
+            ", in sync since " + java.time.Instant.now() + "\n");
+        deleteTree(dataDir.resolve(PREVIOUS));
+    }
+
+    private static void deleteTree(final Path root) throws IOException
+    {
+        if (!Files.exists(root))
+        {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root))
+        {
+            for (final Path path : (Iterable<Path>)walk.sorted(Comparator.reverseOrder())::iterator)
+            {
+                Files.delete(path);
+            }
+        }
+    }
+
+    /**
+     * One connection, from the handshake to its loss.
+     */
+    private final class Handler extends ChannelInboundHandlerAdapter
+    {
+        private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+        private final WireReader reader = new WireReader();
+        private final WireWriter writer = new WireWriter(256);
+        private ScheduledFuture<?> handshakeTimeout;
+        private DirectoryMirror mirror;
+        private long syncMark = -1;
+        private boolean inSync;
+        private String failure;
+
+        @Override
+        public void channelActive(final ChannelHandlerContext ctx)
+        {
+            Dialing.hello(ctx, writer, proof, user, password);
+            handshakeTimeout = ctx.executor().schedule(() ->
+            {
+                failure = "no answer to the MeshMQ cluster handshake within " + HANDSHAKE_TIMEOUT_MS / 1000 + " s; is " +
+                    live + " the port of a MeshMQ broker?";
+                ctx.close();
+            }, HANDSHAKE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void channelRead(final ChannelHandlerContext ctx, final Object msg)
+        {
+            final ByteBuf frame = (ByteBuf)msg;
+            try
+            {
+                onFrame(ctx, NettyFrames.open(view, reader, frame));
+            }
+            catch (final ProtocolException ex)
+            {
+                failure = "the live sent a frame this backup cannot read: " + ex.getMessage();
+                ctx.close();
+            }
+            catch (final IOException | UncheckedIOException ex)
+            {
+                failure = "cannot store the copy: " + ex.getMessage();
+                ctx.close();
+            }
+            finally
+            {
+                frame.release();
+            }
+        }
+
+        private void onFrame(final ChannelHandlerContext ctx, final byte type) throws IOException
+        {
+            switch (type)
+            {
+                case FrameType.CLUSTER_CHALLENGE:
+                    Dialing.onChallenge(ctx, reader, writer, proof, problem -> refuseIf(ctx, problem));
+                    break;
+                case FrameType.CLUSTER_PROVEN:
+                    refuseIf(ctx, Dialing.onProven(reader, proof));
+                    break;
+                case FrameType.HELLO_OK:
+                    if (!refuseIf(ctx, proof.checkBeforeJoin()))
+                    {
+                        onHello(ctx);
+                    }
+                    break;
+                case FrameType.REPLICA_WRITE:
+                {
+                    final Path path = path();
+                    final long position = reader.readLong();
+                    final byte[] data = reader.readBytes();
+                    reader.requireEnd("REPLICA_WRITE");
+                    mirror().written(path, requireNotNegative(position), ByteBuffer.wrap(data == null ? new byte[0] : data));
+                    break;
+                }
+                case FrameType.REPLICA_ZERO:
+                {
+                    final Path path = path();
+                    final long from = requireNotNegative(reader.readLong());
+                    final long to = requireNotNegative(reader.readLong());
+                    reader.requireEnd("REPLICA_ZERO");
+                    mirror().zeroed(path, from, to);
+                    break;
+                }
+                case FrameType.REPLICA_TRUNCATE:
+                {
+                    final Path path = path();
+                    final long size = requireNotNegative(reader.readLong());
+                    reader.requireEnd("REPLICA_TRUNCATE");
+                    mirror().truncated(path, size);
+                    break;
+                }
+                case FrameType.REPLICA_REPLACE:
+                {
+                    final Path path = path();
+                    final byte[] content = reader.readBytes();
+                    reader.requireEnd("REPLICA_REPLACE");
+                    mirror().replaced(path, content == null ? new byte[0] : content);
+                    break;
+                }
+                case FrameType.REPLICA_MOVE:
+                {
+                    final Path from = path();
+                    final Path to = path();
+                    reader.requireEnd("REPLICA_MOVE");
+                    mirror().moved(from, to);
+                    break;
+                }
+                case FrameType.REPLICA_DELETE:
+                {
+                    final Path path = path();
+                    reader.requireEnd("REPLICA_DELETE");
+                    mirror().deleted(path);
+                    break;
+                }
+                case FrameType.REPLICA_FORCE:
+                {
+                    final long mark = reader.readLong();
+                    reader.requireEnd("REPLICA_FORCE");
+                    mirror().forced();
+                    if (!inSync && syncMark > 0 && mark >= syncMark)
+                    {
+                        copyComplete();
+                        inSync = true;
+                        state = "in sync with " + live;
+                        LOG.log(System.Logger.Level.INFO, "backup '" + backupName + "': the copy of " + live +
+                            " is complete and in sync");
+                    }
+                    ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), ReplicaFrameEncoder.stored(writer, mark)),
+                        ctx.voidPromise());
+                    break;
+                }
+                case FrameType.REPLICA_SYNCED:
+                    syncMark = reader.readLong();
+                    reader.requireEnd("REPLICA_SYNCED");
+                    break;
+                case FrameType.ERROR:
+                {
+                    reader.readLong();
+                    reader.readInt();
+                    failure = "refused: " + reader.readString();
+                    ctx.close();
+                    break;
+                }
+                case FrameType.PING:
+                {
+                    final long token = reader.readLong();
+                    ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), BrokerCommandEncoder.pong(writer, token)),
+                        ctx.voidPromise());
+                    break;
+                }
+                case FrameType.PONG:
+                    break;
+                default:
+                    throw new ProtocolException("unexpected frame " + FrameType.name(type) + " on a replica link");
+            }
+        }
+
+        private boolean refuseIf(final ChannelHandlerContext ctx, final String problem)
+        {
+            if (problem == null)
+            {
+                return false;
+            }
+            failure = problem;
+            ctx.close();
+            return true;
+        }
+
+        private void onHello(final ChannelHandlerContext ctx) throws IOException
+        {
+            handshakeTimeout.cancel(false);
+            ((FrameDecoder)ctx.pipeline().get(NettyFrames.FRAME_DECODER)).maxFrameLength(NettyFrames.maxFrameLength());
+            beginCopy();
+            mirror = new DirectoryMirror(LIVE_ROOT, dataDir.resolve(REPLICA));
+            retryMs = FIRST_RETRY_MS;
+            lastFailure = null;
+            state = "copying from " + live;
+            LOG.log(System.Logger.Level.INFO, "backup '" + backupName + "': connected to " + live + "; copying its data " +
+                "directory into " + dataDir.resolve(REPLICA));
+            ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), ReplicaFrameEncoder.start(writer, backupName)));
+        }
+
+        private DirectoryMirror mirror()
+        {
+            if (mirror == null)
+            {
+                throw new ProtocolException("a REPLICA frame before the handshake ended");
+            }
+            return mirror;
+        }
+
+        /**
+         * @return the path the frame names, under the live's root.
+         * @throws ProtocolException if it is empty, absolute or climbs out with '..'.
+         */
+        private Path path()
+        {
+            final String path = reader.readRequiredString("path");
+            if (path.isEmpty() || path.startsWith("/") || path.contains("\\") || path.contains("\0"))
+            {
+                throw new ProtocolException("path '" + path + "' is not a relative path");
+            }
+            for (final String part : path.split("/"))
+            {
+                if (part.isEmpty() || part.equals("..") || part.equals("."))
+                {
+                    throw new ProtocolException("path '" + path + "' has an empty, '.' or '..' part");
+                }
+            }
+            return LIVE_ROOT.resolve(path);
+        }
+
+        private long requireNotNegative(final long value)
+        {
+            if (value < 0)
+            {
+                throw new ProtocolException("negative position or size " + value);
+            }
+            return value;
+        }
+
+        @Override
+        public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+        {
+            failure = cause.getMessage();
+            ctx.close();
+        }
+
+        @Override
+        public void channelInactive(final ChannelHandlerContext ctx)
+        {
+            if (handshakeTimeout != null)
+            {
+                handshakeTimeout.cancel(false);
+            }
+            if (mirror != null)
+            {
+                mirror.close();
+            }
+            failed(failure != null ? failure : "the connection was lost");
+            retry();
+        }
+    }
+}

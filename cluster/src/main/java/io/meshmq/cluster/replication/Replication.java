@@ -1,0 +1,157 @@
+package io.meshmq.cluster.replication;
+
+import io.meshmq.engine.extension.EngineControl;
+import io.meshmq.engine.ring.ConnectionOutput;
+import io.meshmq.protocol.ErrorCode;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+
+/**
+ * This node's replica, if it has one: takes a backup that asks (one at a time; a new one replaces the old), feeds it,
+ * puts it in sync, and lets it go when its connection closes or it stops storing what it is sent. While a replica is
+ * in sync, confirmations wait for it as well as for the local disk; without one (none yet, or lost) they wait for
+ * the local disk alone, which is logged when it happens.
+ * <p>
+ * Not thread safe: processor thread only.
+ */
+public final class Replication
+{
+    /** How long a force may wait for the backup to store it before the backup is taken for gone. */
+    public static final long STORE_TIMEOUT_MS = 10_000;
+    private static final System.Logger LOG = System.getLogger(Replication.class.getName());
+
+    private final EngineControl engine;
+    private ReplicaFeed feed;
+
+    public Replication(final EngineControl engine)
+    {
+        this.engine = engine;
+    }
+
+    /**
+     * A backup asked, on {@code connection}, to be this node's replica.
+     */
+    public void start(final ConnectionOutput connection, final long correlationId, final String backupName)
+    {
+        final Path root = engine.dataDirectory();
+        if (root == null)
+        {
+            engine.error(connection, correlationId, ErrorCode.ILLEGAL_STATE, "this node keeps nothing on disk to replicate");
+            connection.close();
+            return;
+        }
+        if (feed != null)
+        {
+            LOG.log(System.Logger.Level.WARNING, "replication: backup '" + backupName + "' replaces '" +
+                feed.backupName() + "' as this node's replica");
+            lose("replaced by backup '" + backupName + "'");
+        }
+        final ReplicaFeed next = new ReplicaFeed(engine, connection, root, backupName);
+        try
+        {
+            next.start();
+        }
+        catch (final IOException | UncheckedIOException ex)
+        {
+            engine.error(connection, correlationId, ErrorCode.STORAGE, "cannot list the data directory to copy it: " + ex);
+            connection.close();
+            return;
+        }
+        feed = next;
+        LOG.log(System.Logger.Level.INFO, "replication: backup '" + backupName + "' (" + connection.remoteAddress() +
+            ") attached; copying the data directory to it");
+    }
+
+    /**
+     * The backup on {@code connection} stored everything up to {@code mark}.
+     */
+    public void stored(final ConnectionOutput connection, final long mark)
+    {
+        if (feed != null && feed.output() == connection && feed.stored(mark))
+        {
+            LOG.log(System.Logger.Level.INFO, "replication: backup '" + feed.backupName() + "' is in sync (" +
+                feed.copiedBytes() + " bytes copied); confirmations now wait for it too");
+        }
+    }
+
+    public void onConnectionClosed(final long connectionId)
+    {
+        if (feed != null && feed.output().id() == connectionId)
+        {
+            lose("its connection closed");
+        }
+    }
+
+    public void onEndOfBatch()
+    {
+        if (feed == null || !feed.isCopying())
+        {
+            return;
+        }
+        try
+        {
+            feed.continueCopy();
+        }
+        catch (final UncheckedIOException ex)
+        {
+            LOG.log(System.Logger.Level.ERROR, "replication: " + ex.getMessage());
+            final ConnectionOutput output = feed.output();
+            lose("the copy failed");
+            output.close();
+        }
+    }
+
+    /**
+     * @return when the replication next wants a tick: at once while a copy goes on (an idle node has no batches to
+     * send it in), else when the oldest force would time out; Long.MAX_VALUE for never.
+     */
+    public long nextTickDueMs(final long nowMs)
+    {
+        if (feed == null)
+        {
+            return Long.MAX_VALUE;
+        }
+        if (feed.isCopying())
+        {
+            return nowMs;
+        }
+        final long since = feed.oldestUnstoredSinceMs();
+        return since < 0 ? Long.MAX_VALUE : since + STORE_TIMEOUT_MS;
+    }
+
+    public void onTick(final long nowMs)
+    {
+        if (feed == null)
+        {
+            return;
+        }
+        final long since = feed.oldestUnstoredSinceMs();
+        if (since >= 0 && nowMs - since >= STORE_TIMEOUT_MS)
+        {
+            final ConnectionOutput output = feed.output();
+            lose("it stored nothing for " + STORE_TIMEOUT_MS / 1000 + " s");
+            output.close();
+        }
+    }
+
+    /**
+     * @return the replica's name and state for status, or null for none.
+     */
+    public String describe()
+    {
+        return feed == null ? null : feed.backupName() + (feed.isInSync() ? " (in sync)" : " (copying)");
+    }
+
+    private void lose(final String why)
+    {
+        final boolean wasInSync = feed.isInSync();
+        LOG.log(System.Logger.Level.WARNING, "replication: lost backup '" + feed.backupName() + "': " + why + "; " +
+            (wasInSync ? "confirmations no longer wait for a replica: what is confirmed from now on is stored on " +
+                "this node only, until a backup is in sync again" : "it was not in sync yet"));
+        feed.close();
+        feed = null;
+        engine.replicaLost();
+    }
+}

@@ -72,14 +72,6 @@ public final class BackupNode implements AutoCloseable
         return new BackupNode(loop, link, lockChannel, lock);
     }
 
-    /**
-     * @return what the backup is doing: connecting, copying, in sync, or why it is down.
-     */
-    public String state()
-    {
-        return link.state();
-    }
-
     @Override
     public void close()
     {

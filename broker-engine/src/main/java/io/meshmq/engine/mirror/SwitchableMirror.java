@@ -36,11 +36,6 @@ public final class SwitchableMirror implements DataMirror
         current = configured;
     }
 
-    public boolean isAttached()
-    {
-        return current != configured;
-    }
-
     @Override
     public void written(final Path file, final long position, final ByteBuffer bytes)
     {

@@ -882,11 +882,6 @@ public final class Durability
         confirmations.unrequire(ConfirmationTracker.Condition.REPLICATED, confirmer);
     }
 
-    boolean isReplicaInSync()
-    {
-        return replicaInSync;
-    }
-
     /**
      * @return the position the forces up to {@code mark} made durable (forgetting them), or -1 if none.
      */

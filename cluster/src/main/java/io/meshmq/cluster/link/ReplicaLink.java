@@ -68,7 +68,6 @@ public final class ReplicaLink
     private final TlsSettings tlsSettings;
     private final SslContext tls;
     private volatile boolean closed;
-    private volatile String state = "connecting";
     private Channel channel;
     private long retryMs = FIRST_RETRY_MS;
     private String lastFailure;
@@ -111,14 +110,6 @@ public final class ReplicaLink
         });
     }
 
-    /**
-     * @return what the link is doing: connecting, copying, in sync, or why it is down.
-     */
-    public String state()
-    {
-        return state;
-    }
-
     private void connect()
     {
         if (closed)
@@ -150,7 +141,6 @@ public final class ReplicaLink
 
     private void failed(final String reason)
     {
-        state = "down: " + reason;
         if (!reason.equals(lastFailure))
         {
             LOG.log(System.Logger.Level.WARNING, "backup '" + backupName + "' of " + live + ": " + reason +
@@ -321,7 +311,6 @@ public final class ReplicaLink
                     {
                         copyComplete();
                         inSync = true;
-                        state = "in sync with " + live;
                         LOG.log(System.Logger.Level.INFO, "backup '" + backupName + "': the copy of " + live +
                             " is complete and in sync");
                     }
@@ -374,7 +363,6 @@ public final class ReplicaLink
             mirror = new DirectoryMirror(LIVE_ROOT, dataDir.resolve(REPLICA));
             retryMs = FIRST_RETRY_MS;
             lastFailure = null;
-            state = "copying from " + live;
             LOG.log(System.Logger.Level.INFO, "backup '" + backupName + "': connected to " + live + "; copying its data " +
                 "directory into " + dataDir.resolve(REPLICA));
             ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), ReplicaFrameEncoder.start(writer, backupName)));

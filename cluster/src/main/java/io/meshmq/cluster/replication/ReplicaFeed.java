@@ -32,8 +32,9 @@ final class ReplicaFeed implements DataMirror
     static final int SLICE_BYTES = 256 * 1024;
     /** Copy slices sent at most per batch (4 MiB), so the copy does not hold up the batch's own work for long. */
     static final int SLICES_PER_BATCH = 16;
-    /** Files the copy leaves out: the lock, files being replaced, and pages of queues that do not survive a restart. */
     private static final String LOCK_FILE = "broker.lock";
+    /** Where Paging keeps the pages of queues that do not survive a restart: not copied, as not mirrored. */
+    private static final String TRANSIENT_PAGES = "paging/t-";
 
     private final EngineControl engine;
     private final ConnectionOutput output;
@@ -94,9 +95,12 @@ final class ReplicaFeed implements DataMirror
         engine.replicate(this);
     }
 
+    /**
+     * @return false for what the copy leaves out: the lock, files being replaced, and transient queues' pages.
+     */
     private static boolean isCopied(final String path)
     {
-        return !path.equals(LOCK_FILE) && !path.endsWith(".tmp") && !path.startsWith("paging/t-");
+        return !path.equals(LOCK_FILE) && !path.endsWith(".tmp") && !path.startsWith(TRANSIENT_PAGES);
     }
 
     /**
@@ -106,17 +110,16 @@ final class ReplicaFeed implements DataMirror
     {
         for (int slices = 0; slices < SLICES_PER_BATCH && isCopying() && output.isWritable(); slices++)
         {
-            if (!sendSlice())
-            {
-                return;
-            }
+            sendSlice();
         }
     }
 
     /**
-     * @return false if the copy cannot go on (the connection is closed).
+     * Sends the next slice of the file being copied, or moves on to the next file, or ends the copy.
+     *
+     * @throws UncheckedIOException if a file cannot be read.
      */
-    private boolean sendSlice()
+    private void sendSlice()
     {
         final String path = toCopy.peekFirst();
         if (path == null)
@@ -126,7 +129,7 @@ final class ReplicaFeed implements DataMirror
             syncMark = marks + 1;
             engine.write(output, ReplicaFrameEncoder.synced(out, syncMark));
             forced();
-            return true;
+            return;
         }
         try
         {
@@ -142,7 +145,7 @@ final class ReplicaFeed implements DataMirror
             if (read <= 0)
             {
                 nextFile();
-                return true;
+                return;
             }
             slice.flip();
             // Preallocated segments are mostly zeros: the backup writes its own.
@@ -160,7 +163,6 @@ final class ReplicaFeed implements DataMirror
             throw new UncheckedIOException("replica " + backupName + ": cannot read " + path + " to copy it: " +
                 ex.getMessage(), ex);
         }
-        return true;
     }
 
     private static boolean isZeros(final ByteBuffer bytes)

@@ -508,8 +508,10 @@ public final class Cluster implements ProcessorExtension
         final AdminTable table = new AdminTable("node", "id", "url", "state", "backlog", "forwarded", "bindings",
             "consumers", "clients");
         final String self = identity.url().get();
+        final String replica = replication.describe();
         table.row(identity.nodeName() + " (this node)", identity.nodeId(), self == null ? "" : self, "cluster '" +
-            identity.clusterName() + "', " + peers.size() + " nodes joined it", 0L, 0L, (long)(control.queues().size() -
+            identity.clusterName() + "', " + peers.size() + " nodes joined it, " +
+            (replica == null ? "no replica" : "replica " + replica), 0L, 0L, (long)(control.queues().size() -
             topology.nodes().size() + control.subscriptionCount()), 0L, (long)control.clients());
         final Set<String> shown = new HashSet<>();
         shown.add(self);

@@ -1,7 +1,9 @@
 package io.meshmq.tck.replication;
 
+import io.meshmq.admin.MeshAdmin;
 import io.meshmq.cluster.link.ReplicaLink;
 import io.meshmq.jms.MeshConnectionFactory;
+import io.meshmq.protocol.AdminVerbs;
 import io.meshmq.tck.crash.BrokerProcess;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
@@ -57,6 +59,7 @@ class ReplicationTest
                     "ha.role = backup", "ha.live = 127.0.0.1:" + live.port()))
                 {
                     awaitFile(copy.resolve(ReplicaLink.SYNCED), live, backup);
+                    assertTrue(status(live).contains("replica backup (in sync)"), status(live));
 
                     // While the backup cannot store, nothing is confirmed.
                     backup.pause();
@@ -163,6 +166,17 @@ class ReplicationTest
                 assertNotNull(message, "paged message " + i + " is not on the backup's copy");
                 assertEquals(i, message.getIntProperty("seq"));
             }
+        }
+    }
+
+    /**
+     * @return what {@code cluster status} says of the node itself.
+     */
+    private static String status(final BrokerProcess node) throws Exception
+    {
+        try (MeshAdmin admin = MeshAdmin.connect(node.url(), null, null))
+        {
+            return String.valueOf(admin.call(AdminVerbs.CLUSTER_STATUS).value(0, "state"));
         }
     }
 

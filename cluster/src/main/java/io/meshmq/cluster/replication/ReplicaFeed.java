@@ -269,16 +269,19 @@ final class ReplicaFeed implements DataMirror
         final String origin = relative(from);
         final String destination = relative(to);
         notToCopy(destination);
-        // A file moved while it waits to be copied is copied under its new name (the backup moves what it has of it);
-        // the one being copied goes on from where it was.
-        if (origin.equals(toCopy.peekFirst()))
+        if (copying != null && origin.equals(toCopy.peekFirst()))
         {
+            // Being copied: the backup moves what it has of it, and the copy goes on under the new name.
             toCopy.pollFirst();
             toCopy.addFirst(destination);
         }
         else if (toCopy.remove(origin))
         {
+            // Not copied yet: the backup has nothing to move; what it had under the new name goes, and the file is
+            // copied under that name when its turn comes.
             toCopy.addLast(destination);
+            engine.write(output, ReplicaFrameEncoder.delete(out, destination));
+            return;
         }
         engine.write(output, ReplicaFrameEncoder.move(out, origin, destination));
     }

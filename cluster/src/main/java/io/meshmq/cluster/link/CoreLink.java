@@ -8,24 +8,16 @@ import io.meshmq.protocol.ErrorCode;
 import io.meshmq.protocol.FrameType;
 import io.meshmq.protocol.ProtocolException;
 import io.meshmq.protocol.TemporaryNames;
-import io.meshmq.protocol.WireReader;
-import io.meshmq.protocol.WireWriter;
 import io.meshmq.transport.FrameDecoder;
 import io.meshmq.transport.NettyFrames;
 import io.meshmq.transport.TlsSettings;
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * This node's core connection to one other member: connects, joins (HELLO with the cluster role, then
@@ -40,9 +32,7 @@ public final class CoreLink
 {
     private static final System.Logger LOG = System.getLogger(CoreLink.class.getName());
     private static final long JOIN_CORRELATION_ID = 1;
-    static final long FIRST_RETRY_MS = 100;
     static final long MAX_RETRY_MS = 5_000;
-    private static final long HANDSHAKE_TIMEOUT_MS = 10_000;
     private static final long REPEAT_LOG_AFTER_MS = 60_000;
 
     private final String member;
@@ -60,9 +50,7 @@ public final class CoreLink
     private final Map<String, String> states;
     /** Node id to the member whose link joined it, shared by the links on this event loop. */
     private final Map<String, String> joinedNodes;
-    private volatile boolean closed;
-    private Channel channel;
-    private long retryMs = FIRST_RETRY_MS;
+    private final Redial redial;
     private String lastLoggedFailure;
     private long lastLoggedAtMs;
     /** Attempts that failed since the link was last up. */
@@ -88,56 +76,26 @@ public final class CoreLink
         this.loop = loop;
         this.user = user;
         this.password = password;
+        this.redial = new Redial(loop, MAX_RETRY_MS, this::dial, this::failed);
         this.proof = new MembershipProof(member, user, password);
         this.states = states;
     }
 
     public void start()
     {
-        loop.execute(this::connect);
+        redial.start();
     }
 
     public void close()
     {
-        closed = true;
-        loop.execute(() ->
-        {
-            if (channel != null)
-            {
-                channel.close();
-            }
-        });
+        redial.close();
     }
 
-    private void connect()
+    private ChannelFuture dial()
     {
-        if (closed)
-        {
-            return;
-        }
         states.put(member, "connecting");
-        final ChannelFuture connecting = Dialing.connect(loop, host, port, tlsSettings, tls,
-            new WriteBufferWaterMark(256 * 1024, 1024 * 1024), Handler::new);
-        channel = connecting.channel();
-        connecting.addListener(future ->
-        {
-            if (!future.isSuccess())
-            {
-                failed("cannot connect: " + future.cause().getMessage());
-                retry();
-            }
-        });
-    }
-
-    private void retry()
-    {
-        if (closed)
-        {
-            return;
-        }
-        final long delay = retryMs;
-        retryMs = Math.min(MAX_RETRY_MS, retryMs * 2);
-        loop.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+        return Dialing.connect(loop, host, port, tlsSettings, tls, new WriteBufferWaterMark(256 * 1024, 1024 * 1024),
+            Handler::new);
     }
 
     private void failed(final String reason)
@@ -158,68 +116,31 @@ public final class CoreLink
     /**
      * One connection's frames, from the handshake to its loss.
      */
-    private final class Handler extends ChannelInboundHandlerAdapter
+    private final class Handler extends DialedHandler
     {
-        private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
-        private final WireReader reader = new WireReader();
-        private final WireWriter writer = new WireWriter(256);
-        private ScheduledFuture<?> handshakeTimeout;
         private ConnectionOutput output;
         private String remoteNodeId;
         private String remoteNodeName;
         /** The node this link holds in {@code joinedNodes}, from the other broker's HELLO_OK; null for none. */
         private String claimedNode;
-        private String failure;
 
-        @Override
-        public void channelActive(final ChannelHandlerContext ctx)
+        Handler()
         {
-            Dialing.hello(ctx, writer, proof, user, password);
-            handshakeTimeout = ctx.executor().schedule(() ->
-            {
-                failure = "no answer to the MeshMQ cluster handshake within " + HANDSHAKE_TIMEOUT_MS / 1000 + " s; is " +
-                    member + " the port of a MeshMQ broker?";
-                ctx.close();
-            }, HANDSHAKE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            super(proof, user, password, "member " + member);
         }
 
         @Override
-        public void channelRead(final ChannelHandlerContext ctx, final Object msg)
+        void onHelloOk(final ChannelHandlerContext ctx)
         {
-            final ByteBuf frame = (ByteBuf)msg;
-            try
-            {
-                onFrame(ctx, NettyFrames.open(view, reader, frame));
-            }
-            catch (final ProtocolException ex)
-            {
-                failure = "the member sent a frame this node cannot read: " + ex.getMessage();
-                ctx.close();
-            }
-            finally
-            {
-                frame.release();
-            }
+            ((FrameDecoder)ctx.pipeline().get(NettyFrames.FRAME_DECODER)).maxFrameLength(NettyFrames.maxFrameLength());
+            onHello(ctx);
         }
 
-        private void onFrame(final ChannelHandlerContext ctx, final byte type)
+        @Override
+        void onFrame(final ChannelHandlerContext ctx, final byte type)
         {
             switch (type)
             {
-                case FrameType.CLUSTER_CHALLENGE:
-                    Dialing.onChallenge(ctx, reader, writer, proof, problem -> refuseIf(ctx, problem));
-                    break;
-                case FrameType.CLUSTER_PROVEN:
-                    refuseIf(ctx, Dialing.onProven(reader, proof));
-                    break;
-                case FrameType.HELLO_OK:
-                    if (refuseIf(ctx, proof.checkBeforeJoin()))
-                    {
-                        break;
-                    }
-                    ((FrameDecoder)ctx.pipeline().get(NettyFrames.FRAME_DECODER)).maxFrameLength(NettyFrames.maxFrameLength());
-                    onHello(ctx);
-                    break;
                 case FrameType.REPLY:
                     onJoined(ctx);
                     break;
@@ -256,21 +177,6 @@ public final class CoreLink
         }
 
         /**
-         * @param problem why the member is not taken, or null.
-         * @return true if there was a problem: the link is closed with it.
-         */
-        private boolean refuseIf(final ChannelHandlerContext ctx, final String problem)
-        {
-            if (problem == null)
-            {
-                return false;
-            }
-            failure = problem;
-            ctx.close();
-            return true;
-        }
-
-        /**
          * The other broker said who it is: join it, unless another link of this node already joined it.
          */
         private void onHello(final ChannelHandlerContext ctx)
@@ -282,7 +188,7 @@ public final class CoreLink
             if (engine.nodeId().equals(otherNode))
             {
                 // This member is this node (a member list may name it): nothing to link to, ever.
-                closed = true;
+                redial.giveUp();
                 states.put(member, "this node");
                 ctx.close();
                 return;
@@ -311,10 +217,10 @@ public final class CoreLink
             {
                 throw new ProtocolException("unexpected REPLY on a cluster link");
             }
-            handshakeTimeout.cancel(false);
+            handshakeDone();
             remoteNodeId = reader.readRequiredString("node id");
             remoteNodeName = reader.readRequiredString("node name");
-            retryMs = FIRST_RETRY_MS;
+            redial.connected();
             lastLoggedFailure = null;
             failures = 0;
             output = engine.output(ctx.channel());
@@ -352,7 +258,7 @@ public final class CoreLink
                 if (code == ErrorCode.CLUSTER_MISMATCH && message != null && message.contains("connected to itself"))
                 {
                     // This member is this node: nothing to link to, ever.
-                    closed = true;
+                    redial.giveUp();
                     states.put(member, "this node");
                 }
                 failure = "refused: " + message;
@@ -376,22 +282,8 @@ public final class CoreLink
         }
 
         @Override
-        public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+        void onLost(final ChannelHandlerContext ctx)
         {
-            if (failure == null)
-            {
-                failure = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-            }
-            ctx.close();
-        }
-
-        @Override
-        public void channelInactive(final ChannelHandlerContext ctx)
-        {
-            if (handshakeTimeout != null)
-            {
-                handshakeTimeout.cancel(false);
-            }
             if (claimedNode != null)
             {
                 joinedNodes.remove(claimedNode, member);
@@ -401,13 +293,13 @@ public final class CoreLink
             {
                 engine.linkDown(remoteNodeId, reason);
             }
-            if (closed)
+            if (redial.isClosed())
             {
                 // Closed on purpose: whoever closed it says why (this node, or no longer used).
                 return;
             }
             failed(reason);
-            retry();
+            redial.retry();
         }
     }
 }

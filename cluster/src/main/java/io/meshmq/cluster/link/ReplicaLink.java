@@ -6,29 +6,19 @@ import io.meshmq.engine.mirror.DirectoryMirror;
 import io.meshmq.protocol.BrokerCommandEncoder;
 import io.meshmq.protocol.FrameType;
 import io.meshmq.protocol.ProtocolException;
-import io.meshmq.protocol.WireReader;
-import io.meshmq.protocol.WireWriter;
 import io.meshmq.transport.FrameDecoder;
 import io.meshmq.transport.NettyFrames;
 import io.meshmq.transport.TlsSettings;
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -50,7 +40,6 @@ public final class ReplicaLink
     /** In a copy once it is complete: the live's address and when. */
     public static final String SYNCED = "replica.synced";
     private static final System.Logger LOG = System.getLogger(ReplicaLink.class.getName());
-    private static final long FIRST_RETRY_MS = 100;
     private static final long MAX_RETRY_MS = 2_000;
     private static final long HANDSHAKE_TIMEOUT_MS = 10_000;
     /** Stands for the live's data directory: paths the live sends are resolved under it, then made under the copy. */
@@ -61,15 +50,12 @@ public final class ReplicaLink
     private final int port;
     private final String backupName;
     private final Path dataDir;
-    private final EventLoopGroup loop;
     private final String user;
     private final String password;
     private final MembershipProof proof;
     private final TlsSettings tlsSettings;
     private final SslContext tls;
-    private volatile boolean closed;
-    private Channel channel;
-    private long retryMs = FIRST_RETRY_MS;
+    private final Redial redial;
     private String lastFailure;
 
     /**
@@ -85,9 +71,10 @@ public final class ReplicaLink
         this.port = port;
         this.backupName = backupName;
         this.dataDir = dataDir.toAbsolutePath();
-        this.loop = loop;
         this.user = user;
         this.password = password;
+        this.redial = new Redial(loop, MAX_RETRY_MS,
+            () -> Dialing.connect(loop, host, port, tlsSettings, tls, null, Handler::new), this::failed);
         this.proof = new MembershipProof(live, user, password);
         this.tlsSettings = tlsSettings;
         this.tls = tls;
@@ -95,48 +82,12 @@ public final class ReplicaLink
 
     public void start()
     {
-        loop.execute(this::connect);
+        redial.start();
     }
 
     public void close()
     {
-        closed = true;
-        loop.execute(() ->
-        {
-            if (channel != null)
-            {
-                channel.close();
-            }
-        });
-    }
-
-    private void connect()
-    {
-        if (closed)
-        {
-            return;
-        }
-        final ChannelFuture connecting = Dialing.connect(loop, host, port, tlsSettings, tls, null, Handler::new);
-        channel = connecting.channel();
-        connecting.addListener(future ->
-        {
-            if (!future.isSuccess())
-            {
-                failed("cannot connect: " + future.cause().getMessage());
-                retry();
-            }
-        });
-    }
-
-    private void retry()
-    {
-        if (closed)
-        {
-            return;
-        }
-        final long delay = retryMs;
-        retryMs = Math.min(MAX_RETRY_MS, retryMs * 2);
-        loop.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+        redial.close();
     }
 
     private void failed(final String reason)
@@ -190,69 +141,22 @@ public final class ReplicaLink
     /**
      * One connection, from the handshake to its loss.
      */
-    private final class Handler extends ChannelInboundHandlerAdapter
+    private final class Handler extends DialedHandler
     {
-        private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
-        private final WireReader reader = new WireReader();
-        private final WireWriter writer = new WireWriter(256);
-        private ScheduledFuture<?> handshakeTimeout;
         private DirectoryMirror mirror;
         private long syncMark = -1;
         private boolean inSync;
-        private String failure;
 
-        @Override
-        public void channelActive(final ChannelHandlerContext ctx)
+        Handler()
         {
-            Dialing.hello(ctx, writer, proof, user, password);
-            handshakeTimeout = ctx.executor().schedule(() ->
-            {
-                failure = "no answer to the MeshMQ cluster handshake within " + HANDSHAKE_TIMEOUT_MS / 1000 + " s; is " +
-                    live + " the port of a MeshMQ broker?";
-                ctx.close();
-            }, HANDSHAKE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            super(proof, user, password, "live " + live);
         }
 
         @Override
-        public void channelRead(final ChannelHandlerContext ctx, final Object msg)
-        {
-            final ByteBuf frame = (ByteBuf)msg;
-            try
-            {
-                onFrame(ctx, NettyFrames.open(view, reader, frame));
-            }
-            catch (final ProtocolException ex)
-            {
-                failure = "the live sent a frame this backup cannot read: " + ex.getMessage();
-                ctx.close();
-            }
-            catch (final IOException | UncheckedIOException ex)
-            {
-                failure = "cannot store the copy: " + ex.getMessage();
-                ctx.close();
-            }
-            finally
-            {
-                frame.release();
-            }
-        }
-
-        private void onFrame(final ChannelHandlerContext ctx, final byte type) throws IOException
+        void onFrame(final ChannelHandlerContext ctx, final byte type) throws IOException
         {
             switch (type)
             {
-                case FrameType.CLUSTER_CHALLENGE:
-                    Dialing.onChallenge(ctx, reader, writer, proof, problem -> refuseIf(ctx, problem));
-                    break;
-                case FrameType.CLUSTER_PROVEN:
-                    refuseIf(ctx, Dialing.onProven(reader, proof));
-                    break;
-                case FrameType.HELLO_OK:
-                    if (!refuseIf(ctx, proof.checkBeforeJoin()))
-                    {
-                        onHello(ctx);
-                    }
-                    break;
                 case FrameType.REPLICA_WRITE:
                 {
                     final Path path = path();
@@ -344,24 +248,14 @@ public final class ReplicaLink
             }
         }
 
-        private boolean refuseIf(final ChannelHandlerContext ctx, final String problem)
+        @Override
+        void onHelloOk(final ChannelHandlerContext ctx) throws IOException
         {
-            if (problem == null)
-            {
-                return false;
-            }
-            failure = problem;
-            ctx.close();
-            return true;
-        }
-
-        private void onHello(final ChannelHandlerContext ctx) throws IOException
-        {
-            handshakeTimeout.cancel(false);
+            handshakeDone();
             ((FrameDecoder)ctx.pipeline().get(NettyFrames.FRAME_DECODER)).maxFrameLength(NettyFrames.maxFrameLength());
             beginCopy();
             mirror = new DirectoryMirror(LIVE_ROOT, dataDir.resolve(REPLICA));
-            retryMs = FIRST_RETRY_MS;
+            redial.connected();
             lastFailure = null;
             LOG.log(System.Logger.Level.INFO, "backup '" + backupName + "': connected to " + live + "; copying its data " +
                 "directory into " + dataDir.resolve(REPLICA));
@@ -408,25 +302,17 @@ public final class ReplicaLink
         }
 
         @Override
-        public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+        void onLost(final ChannelHandlerContext ctx)
         {
-            failure = cause.getMessage();
-            ctx.close();
-        }
-
-        @Override
-        public void channelInactive(final ChannelHandlerContext ctx)
-        {
-            if (handshakeTimeout != null)
-            {
-                handshakeTimeout.cancel(false);
-            }
             if (mirror != null)
             {
                 mirror.close();
             }
-            failed(failure != null ? failure : "the connection was lost");
-            retry();
+            if (!redial.isClosed())
+            {
+                failed(failure != null ? failure : "the connection was lost");
+                redial.retry();
+            }
         }
     }
 }

@@ -25,6 +25,7 @@ public final class BrokerContext
     public static final String DEFAULT_NAME = "meshmq";
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 7918;
+    public static final long DEFAULT_HA_LEASE_MS = 1_500;
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
     public static final String DEFAULT_VM_ID = "0";
     /** Commands the ring holds; a power of two. */
@@ -66,6 +67,11 @@ public final class BrokerContext
     /** ha.role = backup: this process keeps a replica of {@link #haLive} instead of being a broker. */
     private boolean haBackup;
     private String haLive;
+    /** ha.role = witness: this process only votes in the quorum. */
+    private boolean haWitness;
+    private final List<String> haQuorum = new ArrayList<>();
+    private String haQuorumBind;
+    private long haLeaseMs = DEFAULT_HA_LEASE_MS;
     private String clusterName;
     private final List<String> clusterMembers = new ArrayList<>();
     private String clusterUser;
@@ -481,6 +487,58 @@ public final class BrokerContext
     public BrokerContext haLive(final String live)
     {
         this.haLive = live;
+        return this;
+    }
+
+    /**
+     * @return whether this process is a witness (ha.role = witness): a voter of the quorum that keeps no messages.
+     */
+    public boolean haWitness()
+    {
+        return haWitness;
+    }
+
+    public BrokerContext haWitness(final boolean witness)
+    {
+        this.haWitness = witness;
+        return this;
+    }
+
+    /**
+     * @return HOST:PORT of every voter of the quorum that decides which process serves a journal (ha.quorum), the same
+     * list on each; empty when takeover is by hand. Mutable, like {@link #clusterMembers()}.
+     */
+    public List<String> haQuorum()
+    {
+        return haQuorum;
+    }
+
+    /**
+     * @return which of {@link #haQuorum()} this process is (ha.quorum-bind: where its vote listens), or null.
+     */
+    public String haQuorumBind()
+    {
+        return haQuorumBind;
+    }
+
+    public BrokerContext haQuorumBind(final String hostPort)
+    {
+        this.haQuorumBind = hostPort;
+        return this;
+    }
+
+    /**
+     * @return how long a live serves after it last heard from a majority of the quorum (ha.lease); a replica that took
+     * it over waits as long before it serves.
+     */
+    public long haLeaseMs()
+    {
+        return haLeaseMs;
+    }
+
+    public BrokerContext haLeaseMs(final long leaseMs)
+    {
+        this.haLeaseMs = leaseMs;
         return this;
     }
 

@@ -20,23 +20,53 @@ public record NodeIdentity(String id, long incarnation)
     static final String ID_FILE = "node.id";
     static final String INCARNATION_FILE = "node.incarnation";
 
-    static NodeIdentity load(final Path dataDir, final DataMirror mirror) throws BrokerStartException
+    /**
+     * @return the id of the data directory, made (and forced to disk) if it has none yet; what a quorum knows a
+     * journal by before a broker runs on it.
+     * @throws IOException              if the id cannot be read or written.
+     * @throws IllegalArgumentException if the file holds something that is not an id.
+     */
+    public static String idOf(final Path dataDir, final DataMirror mirror) throws IOException
     {
         final Path idFile = dataDir.resolve(ID_FILE);
+        try
+        {
+            final String id = Files.readString(idFile, StandardCharsets.UTF_8).strip();
+            UUID.fromString(id);
+            return id;
+        }
+        catch (final NoSuchFileException ex)
+        {
+            final String id = UUID.randomUUID().toString();
+            Files.createDirectories(dataDir);
+            ForcedFile.replace(idFile, id + "\n", mirror);
+            return id;
+        }
+    }
+
+    /**
+     * @return the id of the data directory, or null if it has none (or none that reads as one).
+     */
+    public static String existingId(final Path dataDir)
+    {
+        try
+        {
+            final String id = Files.readString(dataDir.resolve(ID_FILE), StandardCharsets.UTF_8).strip();
+            UUID.fromString(id);
+            return id;
+        }
+        catch (final IOException | IllegalArgumentException ex)
+        {
+            return null;
+        }
+    }
+
+    static NodeIdentity load(final Path dataDir, final DataMirror mirror) throws BrokerStartException
+    {
         final Path incarnationFile = dataDir.resolve(INCARNATION_FILE);
         try
         {
-            String id;
-            try
-            {
-                id = Files.readString(idFile, StandardCharsets.UTF_8).strip();
-                UUID.fromString(id);
-            }
-            catch (final NoSuchFileException ex)
-            {
-                id = UUID.randomUUID().toString();
-                ForcedFile.replace(idFile, id + "\n", mirror);
-            }
+            final String id = idOf(dataDir, mirror);
             long incarnation = 0;
             try
             {

@@ -8,11 +8,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,14 +23,12 @@ public final class BackupNode implements AutoCloseable
 
     private final EventLoopGroup loop;
     private final ReplicaLink link;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final DirectoryLock lock;
 
-    private BackupNode(final EventLoopGroup loop, final ReplicaLink link, final FileChannel lockChannel, final FileLock lock)
+    private BackupNode(final EventLoopGroup loop, final ReplicaLink link, final DirectoryLock lock)
     {
         this.loop = loop;
         this.link = link;
-        this.lockChannel = lockChannel;
         this.lock = lock;
     }
 
@@ -49,27 +43,29 @@ public final class BackupNode implements AutoCloseable
         {
             throw new IllegalArgumentException("ha.role = backup needs ha.live = HOST:PORT, the live it keeps a replica of");
         }
+        final Path dataDir = context.dataDir();
+        final DirectoryLock lock = DirectoryLock.take(dataDir, LOCK_FILE);
+        final EventLoopGroup loop = NativeTransport.group(1, new DefaultThreadFactory("meshmq-backup-" + context.name(),
+            true));
+        final ReplicaLink link = link(context, live, dataDir, loop, ReplicaLink.Watcher.NONE);
+        link.start();
+        return new BackupNode(loop, link, lock);
+    }
+
+    /**
+     * @return a link (not started) that keeps a replica of {@code live} (HOST:PORT) under {@code dataDir}, dialling
+     * with the cluster's user and TLS settings.
+     */
+    static ReplicaLink link(final BrokerContext context, final String live, final Path dataDir,
+        final EventLoopGroup loop, final ReplicaLink.Watcher watcher)
+    {
         final int colon = live.lastIndexOf(':');
         final String host = live.substring(0, colon).replace("[", "").replace("]", "");
         final int port = Integer.parseInt(live.substring(colon + 1));
         final TlsSettings tlsSettings = !context.clusterTls() ? null :
             context.tls() != null ? context.tls() : TlsSettings.clientDefaults();
-        final Path dataDir = context.dataDir();
-        Files.createDirectories(dataDir);
-        final FileChannel lockChannel = FileChannel.open(dataDir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE);
-        final FileLock lock = lockChannel.tryLock();
-        if (lock == null)
-        {
-            lockChannel.close();
-            throw new IOException("data directory " + dataDir.toAbsolutePath() + " is in use by another process");
-        }
-        final EventLoopGroup loop = NativeTransport.group(1, new DefaultThreadFactory("meshmq-backup-" + context.name(),
-            true));
-        final ReplicaLink link = new ReplicaLink(live, host, port, context.name(), dataDir, loop, context.clusterUser(),
-            context.clusterPassword(), tlsSettings, tlsSettings == null ? null : tlsSettings.clientContext());
-        link.start();
-        return new BackupNode(loop, link, lockChannel, lock);
+        return new ReplicaLink(live, host, port, context.name(), dataDir, loop, context.clusterUser(),
+            context.clusterPassword(), tlsSettings, tlsSettings == null ? null : tlsSettings.clientContext(), watcher);
     }
 
     @Override
@@ -77,14 +73,6 @@ public final class BackupNode implements AutoCloseable
     {
         link.close();
         loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        try
-        {
-            lock.release();
-            lockChannel.close();
-        }
-        catch (final IOException ignore)
-        {
-            // the process is going away
-        }
+        lock.close();
     }
 }

@@ -113,6 +113,13 @@ public sealed interface ClusterCommand extends ExtensionCommand
     }
 
     /**
+     * The quorum recorded that the lost replica may no longer take over: confirmations may stop waiting for it.
+     */
+    record ReplicaDropped() implements ClusterCommand
+    {
+    }
+
+    /**
      * The replica stored everything up to a mark.
      */
     record ReplicaStored(long mark) implements ClusterCommand

@@ -1,5 +1,7 @@
 package io.meshmq.cluster;
 
+import io.meshmq.cluster.replication.ReplicaQuorum;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +22,12 @@ import java.util.function.Supplier;
  * @param definitions  file keeping the cluster connections defined at run time; null for none.
  * @param onDefinitions told (on the processor thread) the cluster connections defined at run time, whenever they
  *                     change; the cluster layer sets it.
+ * @param replicaQuorum where a takeover is decided by a quorum (ha.quorum): what the quorum must record about this
+ *                     node's replica, set once the node owns its journal (no replica is taken before); null when
+ *                     takeover is by hand.
  */
 public record ClusterIdentity(String clusterName, String nodeId, String nodeName, long incarnation,
     Map<String, String> members, Supplier<String> url, Path definitions,
-    AtomicReference<Consumer<List<MemberDefinition>>> onDefinitions)
+    AtomicReference<Consumer<List<MemberDefinition>>> onDefinitions, AtomicReference<ReplicaQuorum> replicaQuorum)
 {
 }

@@ -1,6 +1,7 @@
 package io.meshmq.cluster;
 
 import io.meshmq.cluster.link.ClusterInput;
+import io.meshmq.cluster.replication.ReplicaQuorum;
 import io.meshmq.cluster.routing.Cluster;
 import io.meshmq.cluster.wire.ClusterFrameDecoder;
 import io.meshmq.engine.extension.BrokerExtension;
@@ -42,6 +43,15 @@ public final class ClusterNode implements BrokerExtension
     public void started(final ExtensionInput input)
     {
         this.input = new ClusterInput(input, identity);
+    }
+
+    /**
+     * Where a quorum decides takeovers: this node owns its journal, so it may take a replica, and tells {@code quorum}
+     * how its replica stands.
+     */
+    public void replicaQuorum(final ReplicaQuorum quorum)
+    {
+        identity.replicaQuorum().set(quorum);
     }
 
     /**

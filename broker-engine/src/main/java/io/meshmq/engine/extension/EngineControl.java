@@ -200,6 +200,13 @@ public interface EngineControl
     void replicaStored(long mark, boolean inSync);
 
     /**
+     * The replica's connection is gone: changes are no longer sent to it, but confirmations still wait for it (they
+     * are held) until {@link #replicaLost}; for a live whose quorum must first record that the replica is no longer in
+     * sync.
+     */
+    void replicaDetached();
+
+    /**
      * The replica is gone: changes stay local, and confirmations wait for the local disk alone (logged by the caller).
      */
     void replicaLost();

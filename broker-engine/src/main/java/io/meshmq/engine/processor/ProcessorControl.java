@@ -268,6 +268,12 @@ final class ProcessorControl implements EngineControl
     }
 
     @Override
+    public void replicaDetached()
+    {
+        context.mirror().detach();
+    }
+
+    @Override
     public void replicaLost()
     {
         context.mirror().detach();

@@ -3,8 +3,10 @@ package io.meshmq.broker.cli;
 import io.meshmq.broker.config.BrokerSettings;
 import io.meshmq.broker.config.ConfigException;
 import io.meshmq.cluster.BackupNode;
+import io.meshmq.cluster.HaNode;
 import io.meshmq.cluster.Mesh;
 import io.meshmq.cluster.link.ReplicaLink;
+import io.meshmq.cluster.quorum.Ownership;
 import io.meshmq.engine.Broker;
 import io.meshmq.engine.BrokerContext;
 import io.meshmq.engine.BrokerStartException;
@@ -23,7 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class RunCommand
 {
     public static final String USAGE = "run [--config FILE] [--name NODE] [--bind HOST:PORT] [--data DIR] " +
-        "[--cluster NAME --members HOST:PORT,...]";
+        "[--cluster NAME --members HOST:PORT,...] [--quorum HOST:PORT,... --quorum-bind HOST:PORT [--witness]]";
 
     private RunCommand()
     {
@@ -35,7 +37,7 @@ public final class RunCommand
     public static BrokerContext context(final String[] args) throws UsageException, ConfigException
     {
         final Flags flags = Flags.parse("run", args, 1, Set.of("--config", "--name", "--bind", "--data", "--cluster",
-            "--members"), Set.of());
+            "--members", "--quorum", "--quorum-bind"), Set.of("--witness"));
         final BrokerContext context = new BrokerContext();
         if (flags.has("--config"))
         {
@@ -53,6 +55,18 @@ public final class RunCommand
         {
             BrokerSettings.apply("cluster.members", flags.get("--members").strip(), "--members", context);
         }
+        if (flags.has("--quorum"))
+        {
+            BrokerSettings.apply("ha.quorum", flags.get("--quorum").strip(), "--quorum", context);
+        }
+        if (flags.has("--quorum-bind"))
+        {
+            BrokerSettings.apply("ha.quorum-bind", flags.get("--quorum-bind").strip(), "--quorum-bind", context);
+        }
+        if (flags.has("--witness"))
+        {
+            BrokerSettings.apply("ha.role", "witness", "--witness", context);
+        }
         return context;
     }
 
@@ -60,6 +74,15 @@ public final class RunCommand
         BrokerStartException, InterruptedException
     {
         final BrokerContext context = context(args);
+        if (!context.haQuorum().isEmpty())
+        {
+            return runWithQuorum(context, out);
+        }
+        if (context.haWitness())
+        {
+            throw new ConfigException("ha.role = witness needs ha.quorum (and ha.quorum-bind): a witness is a vote of " +
+                "the quorum and nothing else");
+        }
         if (context.haBackup())
         {
             return runBackup(context, out);
@@ -94,12 +117,8 @@ public final class RunCommand
             stopped.countDown();
         }, "meshmq-shutdown"));
         final long startMs = (System.nanoTime() - startNs) / 1_000_000;
-        out.println("MeshMQ broker '" + context.name() + "' listening on " + broker.url() +
-            (context.vmId() != null && context.tcpEnabled() ? " and vm://" + context.vmId() : "") +
-            ", data in " + context.dataDir().toAbsolutePath().normalize() + " (" + NativeTransport.name() + ", started in " +
-            startMs + " ms)" +
-            (mesh == null ? "" : "; node " + broker.nodeId() + " of cluster '" + context.clusterName() + "', members " +
-                context.clusterMembers()) + "; " + context.describeSecurity());
+        out.println(listening(context, broker, mesh != null) + " (" + NativeTransport.name() + ", started in " +
+            startMs + " ms); " + context.describeSecurity());
         out.flush();
         stopped.await();
         if (stoppedItself.get() != null)
@@ -109,6 +128,91 @@ public final class RunCommand
             return 1;
         }
         return 0;
+    }
+
+    private static String listening(final BrokerContext context, final Broker broker, final boolean clustered)
+    {
+        return "MeshMQ broker '" + context.name() + "' listening on " + broker.url() +
+            (context.vmId() != null && context.tcpEnabled() ? " and vm://" + context.vmId() : "") +
+            ", data in " + context.dataDir().toAbsolutePath().normalize() +
+            (!clustered ? "" : "; node " + broker.nodeId() + " of cluster '" + context.clusterName() + "', members " +
+                context.clusterMembers());
+    }
+
+    /**
+     * A witness, or a node that serves its journal or backs up its owner as the quorum decides, until the process is
+     * stopped or cannot go on.
+     */
+    private static int runWithQuorum(final BrokerContext context, final PrintStream out) throws BrokerStartException,
+        InterruptedException
+    {
+        final CountDownLatch stopped = new CountDownLatch(1);
+        final AtomicReference<String> failure = new AtomicReference<>();
+        final HaNode node;
+        try
+        {
+            node = HaNode.start(context, new HaNode.Events()
+            {
+                @Override
+                public void serving(final Broker broker, final Ownership ownership, final String how)
+                {
+                    print(out, listening(context, broker, true) + "; " + how + "; " + context.describeSecurity());
+                }
+
+                @Override
+                public void backingUp(final String live, final Path copy)
+                {
+                    print(out, "MeshMQ backup '" + context.name() + "' of " + live + ": keeping a replica of its " +
+                        "journal in " + copy.toAbsolutePath().normalize() + "; takes it over when the quorum agrees");
+                }
+
+                @Override
+                public void stoppedServing(final String why)
+                {
+                    print(out, "MeshMQ broker '" + context.name() + "' stopped serving: " + why);
+                }
+
+                @Override
+                public void failed(final String why, final Throwable cause)
+                {
+                    failure.set(why);
+                    stopped.countDown();
+                }
+            });
+        }
+        catch (final IllegalArgumentException | java.io.IOException ex)
+        {
+            throw new BrokerStartException("'" + context.name() + "' cannot start: " + ex.getMessage(), ex);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            node.close();
+            print(out, "MeshMQ " + (context.haWitness() ? "witness" : "node") + " '" + context.name() + "' stopped");
+            stopped.countDown();
+        }, "meshmq-shutdown"));
+        if (context.haWitness())
+        {
+            print(out, "MeshMQ witness '" + context.name() + "' voting at " + context.haQuorumBind() + " in the quorum " +
+                "of cluster '" + context.clusterName() + "' " + context.haQuorum() + ", data in " +
+                context.dataDir().toAbsolutePath().normalize());
+        }
+        stopped.await();
+        if (failure.get() != null)
+        {
+            print(out, "MeshMQ node '" + context.name() + "' stops: " + failure.get());
+            node.close();
+            return 1;
+        }
+        return 0;
+    }
+
+    private static void print(final PrintStream out, final String line)
+    {
+        synchronized (out)
+        {
+            out.println(line);
+            out.flush();
+        }
     }
 
     /**

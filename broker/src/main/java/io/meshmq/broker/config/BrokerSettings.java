@@ -85,7 +85,13 @@ import java.util.Set;
  *                                        for members that want client certificates)
  * ha.role          = backup              this process keeps a replica of a live's data directory (under
  *                                        DATA/replica) instead of being a broker; live (the default): a
- *                                        broker, which takes a backup that asks to be its replica
+ *                                        broker, which takes a backup that asks to be its replica;
+ *                                        witness: only a vote of the quorum (ha.quorum), no data
+ * ha.quorum        = h1:7928,h2:7928,h3:7928  every voter's quorum address (the same list on each; at
+ *                                        least three): takeover is automatic, agreed by a majority
+ * ha.quorum-bind   = h1:7928             which of ha.quorum this process is (where its vote listens)
+ * ha.lease         = 1500                ms a live serves after it last reached a majority; a replica
+ *                                        that took over waits as long before it serves
  * ha.live          = h1:7918             the live a backup replicates (its cluster port; the same cluster
  *                                        user and TLS settings as the live's members)
  * address.PATTERN.load-balancing = ON_DEMAND   in a cluster: OFF, STRICT or ON_DEMAND (default)
@@ -102,7 +108,7 @@ public final class BrokerSettings
         "max-connections", "max-connections-per-address", "auto-create", "queues", "topics",
         "default-user", "user.NAME", "user.NAME.roles", "security.PATTERN.PERMISSION", "address.PATTERN.SETTING", "journal.sync", "journal.segment-size",
         "journal.skip-corrupt", "global-max-size", "cluster", "cluster.members", "cluster.advertise", "cluster.user",
-        "cluster.password", "cluster.tls", "ha.role", "ha.live", "user.NAME.certificate-subject",
+        "cluster.password", "cluster.tls", "ha.role", "ha.live", "ha.quorum", "ha.quorum-bind", "ha.lease", "user.NAME.certificate-subject",
         "tls, tls.*, acceptor.NAME.*");
 
     private BrokerSettings()
@@ -338,18 +344,47 @@ public final class BrokerSettings
                 switch (value.toLowerCase(java.util.Locale.ROOT))
                 {
                     case "live":
-                        context.haBackup(false);
+                        context.haBackup(false).haWitness(false);
                         break;
                     case "backup":
-                        context.haBackup(true);
+                        context.haBackup(true).haWitness(false);
+                        break;
+                    case "witness":
+                        context.haBackup(false).haWitness(true);
                         break;
                     default:
-                        throw new ConfigException(at + " = '" + value + "': expected live or backup");
+                        throw new ConfigException(at + " = '" + value + "': expected live, backup or witness");
                 }
                 break;
             case "ha.live":
                 hostPort(value, at);
                 context.haLive(value);
+                break;
+            case "ha.quorum":
+                context.haQuorum().clear();
+                for (final String voter : names(value, at))
+                {
+                    if (Integer.parseInt(hostPort(voter, at)[1]) == 0)
+                    {
+                        throw new ConfigException(at + ": voter '" + voter + "' needs a fixed port, not 0");
+                    }
+                    context.haQuorum().add(voter);
+                }
+                if (context.haQuorum().size() < 3)
+                {
+                    throw new ConfigException(at + " = '" + value + "': a quorum needs at least three voters (a live, " +
+                        "its backup and a witness), so that a majority survives the loss of any one");
+                }
+                break;
+            case "ha.quorum-bind":
+                if (Integer.parseInt(hostPort(value, at)[1]) == 0)
+                {
+                    throw new ConfigException(at + " = '" + value + "': needs a fixed port, not 0");
+                }
+                context.haQuorumBind(value);
+                break;
+            case "ha.lease":
+                context.haLeaseMs(integer(value, at, 100, 60_000));
                 break;
             case "global-max-size":
                 try

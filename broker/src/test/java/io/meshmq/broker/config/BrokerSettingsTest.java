@@ -154,10 +154,38 @@ class BrokerSettingsTest
         assertEquals("live.example.com:7918", context.haLive());
         final ConfigException role = assertThrows(ConfigException.class,
             () -> BrokerSettings.applyLines("x.conf", List.of("ha.role = spare"), new BrokerContext()));
-        assertTrue(role.getMessage().startsWith("x.conf:1: ha.role = 'spare': expected live or backup"), role.getMessage());
+        assertTrue(role.getMessage().startsWith("x.conf:1: ha.role = 'spare': expected live, backup or witness"),
+            role.getMessage());
         final ConfigException live = assertThrows(ConfigException.class,
             () -> BrokerSettings.applyLines("x.conf", List.of("ha.live = nowhere"), new BrokerContext()));
         assertTrue(live.getMessage().contains("ha.live = 'nowhere': expected HOST:PORT"), live.getMessage());
+
+        final BrokerContext voter = new BrokerContext();
+        BrokerSettings.applyLines("q.conf", List.of("ha.role = witness", "ha.quorum = h1:7928, h2:7928,h3:7928",
+            "ha.quorum-bind = h3:7928", "ha.lease = 2500"), voter);
+        assertTrue(voter.haWitness());
+        assertEquals(List.of("h1:7928", "h2:7928", "h3:7928"), voter.haQuorum());
+        assertEquals("h3:7928", voter.haQuorumBind());
+        assertEquals(2500, voter.haLeaseMs());
+        final ConfigException two = assertThrows(ConfigException.class,
+            () -> BrokerSettings.applyLines("q.conf", List.of("ha.quorum = h1:1,h2:1"), new BrokerContext()));
+        assertTrue(two.getMessage().startsWith("q.conf:1: ha.quorum = 'h1:1,h2:1': a quorum needs at least three"),
+            two.getMessage());
+        final ConfigException anyPort = assertThrows(ConfigException.class,
+            () -> BrokerSettings.applyLines("q.conf", List.of("ha.quorum-bind = h1:0"), new BrokerContext()));
+        assertTrue(anyPort.getMessage().contains("needs a fixed port"), anyPort.getMessage());
+        final ConfigException lease = assertThrows(ConfigException.class,
+            () -> BrokerSettings.applyLines("q.conf", List.of("ha.lease = 5"), new BrokerContext()));
+        assertTrue(lease.getMessage().startsWith("q.conf:1: ha.lease"), lease.getMessage());
+
+        final BrokerContext flags = RunCommand.context(new String[] {"run", "--cluster", "c", "--quorum",
+            "h1:1,h2:1,h3:1", "--quorum-bind", "h3:1", "--witness"});
+        assertTrue(flags.haWitness());
+        assertEquals(List.of("h1:1", "h2:1", "h3:1"), flags.haQuorum());
+        assertEquals("h3:1", flags.haQuorumBind());
+        final ConfigException alone = assertThrows(ConfigException.class,
+            () -> RunCommand.run(new String[] {"run", "--witness"}, System.out));
+        assertTrue(alone.getMessage().contains("witness needs ha.quorum"), alone.getMessage());
     }
 
     @Test

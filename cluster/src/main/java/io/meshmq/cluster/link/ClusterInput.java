@@ -86,6 +86,14 @@ public final class ClusterInput
         return input.output(channel);
     }
 
+    /**
+     * The quorum recorded that this node's lost replica may no longer take over.
+     */
+    public void replicaDropped()
+    {
+        publish(new ClusterCommand.ReplicaDropped());
+    }
+
     public void linkUp(final String nodeId, final String nodeName, final String url, final ConnectionOutput link)
     {
         publish(new ClusterCommand.LinkUp(nodeId, nodeName, url, link));

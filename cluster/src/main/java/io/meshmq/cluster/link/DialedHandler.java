@@ -1,5 +1,6 @@
 package io.meshmq.cluster.link;
 
+import io.meshmq.protocol.BrokerCommandEncoder;
 import io.meshmq.protocol.FrameType;
 import io.meshmq.protocol.ProtocolException;
 import io.meshmq.protocol.WireReader;
@@ -19,13 +20,17 @@ import java.util.concurrent.TimeUnit;
  * One connection this node dialled as a cluster member, from its handshake to its loss: HELLO with the cluster role
  * and, within {@value #HANDSHAKE_TIMEOUT_MS} ms, the other end's answer, with the password proven when the cluster has
  * a user ({@link Dialing}); then the frames of what the connection is for, which subclasses read. Why the connection
- * failed is kept in {@link #failure} for {@link #channelInactive}.
+ * failed is kept in {@link #failure} for {@link #channelInactive}. Once joined, it pings every {@value #PING_EVERY_MS}
+ * ms and takes the other end for dead after {@value #SILENCE_MS} ms without a frame (the other end answers pings on
+ * its I/O thread), so a stopped process or a cut network is noticed, not only a closed socket.
  * <p>
  * Not thread safe: runs on the connection's event loop.
  */
 abstract class DialedHandler extends ChannelInboundHandlerAdapter
 {
     static final long HANDSHAKE_TIMEOUT_MS = 10_000;
+    static final long PING_EVERY_MS = 500;
+    static final long SILENCE_MS = 3_000;
 
     final WireReader reader = new WireReader();
     final WireWriter writer = new WireWriter(256);
@@ -37,6 +42,9 @@ abstract class DialedHandler extends ChannelInboundHandlerAdapter
     private final String password;
     private final String peer;
     private ScheduledFuture<?> handshakeTimeout;
+    private ScheduledFuture<?> heartbeat;
+    private ChannelHandlerContext context;
+    private long lastReadNanos = System.nanoTime();
 
     /**
      * @param peer what the other end is, for messages ("member h1:7918", "live h1:7918").
@@ -73,6 +81,18 @@ abstract class DialedHandler extends ChannelInboundHandlerAdapter
     final void handshakeDone()
     {
         handshakeTimeout.cancel(false);
+        final ChannelHandlerContext ctx = context;
+        heartbeat = ctx.executor().scheduleAtFixedRate(() ->
+        {
+            if (System.nanoTime() - lastReadNanos > TimeUnit.MILLISECONDS.toNanos(SILENCE_MS))
+            {
+                failure = "nothing came from " + peer + " for " + SILENCE_MS + " ms: taking it for dead";
+                ctx.close();
+                return;
+            }
+            ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), BrokerCommandEncoder.ping(writer, System.nanoTime())),
+                ctx.voidPromise());
+        }, PING_EVERY_MS, PING_EVERY_MS, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -93,6 +113,7 @@ abstract class DialedHandler extends ChannelInboundHandlerAdapter
     @Override
     public final void channelActive(final ChannelHandlerContext ctx)
     {
+        context = ctx;
         Dialing.hello(ctx, writer, proof, user, password);
         handshakeTimeout = ctx.executor().schedule(() ->
         {
@@ -106,6 +127,7 @@ abstract class DialedHandler extends ChannelInboundHandlerAdapter
     public final void channelRead(final ChannelHandlerContext ctx, final Object msg)
     {
         final ByteBuf frame = (ByteBuf)msg;
+        lastReadNanos = System.nanoTime();
         try
         {
             final byte type = NettyFrames.open(view, reader, frame);
@@ -159,6 +181,10 @@ abstract class DialedHandler extends ChannelInboundHandlerAdapter
         if (handshakeTimeout != null)
         {
             handshakeTimeout.cancel(false);
+        }
+        if (heartbeat != null)
+        {
+            heartbeat.cancel(false);
         }
         onLost(ctx);
     }

@@ -56,7 +56,33 @@ public final class ReplicaLink
     private final TlsSettings tlsSettings;
     private final SslContext tls;
     private final Redial redial;
+    private final Watcher watcher;
+    private volatile boolean connected;
     private String lastFailure;
+
+    /**
+     * Told how the copy stands, on the link's event loop.
+     */
+    public interface Watcher
+    {
+        Watcher NONE = new Watcher()
+        {
+        };
+
+        /**
+         * The copy is complete and in sync: the live's confirmations wait for it.
+         */
+        default void inSync()
+        {
+        }
+
+        /**
+         * The connection to the live is gone (or could not be made), whether the copy was in sync or not.
+         */
+        default void lost()
+        {
+        }
+    }
 
     /**
      * @param live HOST:PORT of the live, for logs and status.
@@ -64,8 +90,9 @@ public final class ReplicaLink
      */
     public ReplicaLink(final String live, final String host, final int port, final String backupName, final Path dataDir,
         final EventLoopGroup loop, final String user, final String password, final TlsSettings tlsSettings,
-        final SslContext tls)
+        final SslContext tls, final Watcher watcher)
     {
+        this.watcher = watcher;
         this.live = live;
         this.host = host;
         this.port = port;
@@ -90,8 +117,25 @@ public final class ReplicaLink
         redial.close();
     }
 
+    /**
+     * @return true while a connection to the live is up (handshake done), copying or in sync.
+     */
+    public boolean isConnected()
+    {
+        return connected;
+    }
+
+    /**
+     * @return the address of the live, HOST:PORT.
+     */
+    public String live()
+    {
+        return live;
+    }
+
     private void failed(final String reason)
     {
+        watcher.lost();
         if (!reason.equals(lastFailure))
         {
             LOG.log(System.Logger.Level.WARNING, "backup '" + backupName + "' of " + live + ": " + reason +
@@ -123,7 +167,10 @@ public final class ReplicaLink
         deleteTree(dataDir.resolve(PREVIOUS));
     }
 
-    private static void deleteTree(final Path root) throws IOException
+    /**
+     * Deletes a directory and everything under it; nothing if it does not exist.
+     */
+    public static void deleteTree(final Path root) throws IOException
     {
         if (!Files.exists(root))
         {
@@ -217,6 +264,7 @@ public final class ReplicaLink
                         inSync = true;
                         LOG.log(System.Logger.Level.INFO, "backup '" + backupName + "': the copy of " + live +
                             " is complete and in sync");
+                        watcher.inSync();
                     }
                     ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), ReplicaFrameEncoder.stored(writer, mark)),
                         ctx.voidPromise());
@@ -256,6 +304,7 @@ public final class ReplicaLink
             beginCopy();
             mirror = new DirectoryMirror(LIVE_ROOT, dataDir.resolve(REPLICA));
             redial.connected();
+            connected = true;
             lastFailure = null;
             LOG.log(System.Logger.Level.INFO, "backup '" + backupName + "': connected to " + live + "; copying its data " +
                 "directory into " + dataDir.resolve(REPLICA));
@@ -304,6 +353,7 @@ public final class ReplicaLink
         @Override
         void onLost(final ChannelHandlerContext ctx)
         {
+            connected = false;
             if (mirror != null)
             {
                 mirror.close();

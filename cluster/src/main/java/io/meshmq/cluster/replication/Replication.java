@@ -7,12 +7,15 @@ import io.meshmq.protocol.ErrorCode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * This node's replica, if it has one: takes a backup that asks (one at a time; a new one replaces the old), feeds it,
  * puts it in sync, and lets it go when its connection closes or it stops storing what it is sent. While a replica is
  * in sync, confirmations wait for it as well as for the local disk; without one (none yet, or lost) they wait for
- * the local disk alone, which is logged when it happens.
+ * the local disk alone, which is logged when it happens. Where a quorum decides takeovers, a replica in sync that is
+ * lost holds confirmations until the quorum has recorded that it may no longer take over (else this node could
+ * confirm what only it holds while the replica takes over without it).
  * <p>
  * Not thread safe: processor thread only.
  */
@@ -23,11 +26,16 @@ public final class Replication
     private static final System.Logger LOG = System.getLogger(Replication.class.getName());
 
     private final EngineControl engine;
+    /** Null when takeover is by hand; else holds what the quorum is told, once this node owns its journal. */
+    private final AtomicReference<ReplicaQuorum> quorum;
     private ReplicaFeed feed;
+    /** A replica in sync was lost and the quorum has not yet recorded it: confirmations are held, none is taken. */
+    private String dropping;
 
-    public Replication(final EngineControl engine)
+    public Replication(final EngineControl engine, final AtomicReference<ReplicaQuorum> quorum)
     {
         this.engine = engine;
+        this.quorum = quorum;
     }
 
     /**
@@ -39,6 +47,15 @@ public final class Replication
         if (root == null)
         {
             engine.error(connection, correlationId, ErrorCode.ILLEGAL_STATE, "this node keeps nothing on disk to replicate");
+            connection.close();
+            return;
+        }
+        final String notNow = quorum == null ? null : quorum.get() == null ?
+            "this node does not own its journal yet (it waits for the quorum)" : dropping != null ?
+            "the quorum is still recording that replica '" + dropping + "' was lost; ask again" : null;
+        if (notNow != null)
+        {
+            engine.error(connection, correlationId, ErrorCode.ILLEGAL_STATE, notNow);
             connection.close();
             return;
         }
@@ -73,7 +90,27 @@ public final class Replication
         {
             LOG.log(System.Logger.Level.INFO, "replication: backup '" + feed.backupName() + "' is in sync (" +
                 feed.copiedBytes() + " bytes copied); confirmations now wait for it too");
+            if (quorum != null)
+            {
+                quorum.get().inSync(feed.backupName());
+            }
         }
+    }
+
+    /**
+     * The quorum recorded that the replica lost may no longer take over: confirmations wait for the local disk alone.
+     */
+    public void dropped()
+    {
+        if (dropping == null)
+        {
+            return;
+        }
+        LOG.log(System.Logger.Level.WARNING, "replication: the quorum recorded that backup '" + dropping + "' is no " +
+            "longer in sync; confirmations no longer wait for a replica: what is confirmed from now on is stored on " +
+            "this node only, until a backup is in sync again");
+        dropping = null;
+        engine.replicaLost();
     }
 
     public void onConnectionClosed(final long connectionId)
@@ -141,12 +178,24 @@ public final class Replication
      */
     public String describe()
     {
-        return feed == null ? null : feed.backupName() + (feed.isInSync() ? " (in sync)" : " (copying)");
+        return feed != null ? feed.backupName() + (feed.isInSync() ? " (in sync)" : " (copying)") :
+            dropping != null ? dropping + " (lost; the quorum is recording it, confirmations held)" : null;
     }
 
     private void lose(final String why)
     {
         final boolean wasInSync = feed.isInSync();
+        if (wasInSync && quorum != null)
+        {
+            LOG.log(System.Logger.Level.WARNING, "replication: lost backup '" + feed.backupName() + "': " + why +
+                "; confirmations are held until the quorum records that it may no longer take over");
+            dropping = feed.backupName();
+            feed.close();
+            feed = null;
+            engine.replicaDetached();
+            quorum.get().lost(dropping);
+            return;
+        }
         LOG.log(System.Logger.Level.WARNING, "replication: lost backup '" + feed.backupName() + "': " + why + "; " +
             (wasInSync ? "confirmations no longer wait for a replica: what is confirmed from now on is stored on " +
                 "this node only, until a backup is in sync again" : "it was not in sync yet"));

@@ -20,9 +20,10 @@ import java.util.regex.Pattern;
  */
 public final class BrokerProcess implements AutoCloseable
 {
-    /** A broker's start-up line gives its URL; a backup's, the live it replicates (HOST:PORT). */
+    /** A broker's start-up line gives its URL; a backup's, the live it replicates (HOST:PORT); a witness's, its vote's. */
     private static final Pattern LISTENING =
-        Pattern.compile("(?:listening on|MeshMQ backup '[^']*' of) ((?:tcp|tls)://[^ ]+|[^ :]+:[0-9]+)");
+        Pattern.compile("(?:listening on|MeshMQ backup '[^']*' of|MeshMQ witness '[^']*' voting at) " +
+            "((?:tcp|tls)://[^ ]+|[^ :]+:[0-9]+)");
 
     private final Process process;
     private final String url;
@@ -43,6 +44,17 @@ public final class BrokerProcess implements AutoCloseable
         synchronized (output)
         {
             return String.join("\n", output.subList(Math.max(0, output.size() - 40), output.size()));
+        }
+    }
+
+    /**
+     * @return every line of the broker's output so far.
+     */
+    public List<String> output()
+    {
+        synchronized (output)
+        {
+            return List.copyOf(output);
         }
     }
 
@@ -79,6 +91,16 @@ public final class BrokerProcess implements AutoCloseable
     }
 
     /**
+     * Starts a named broker through a command that runs another (e.g. {@code ip netns exec NS}), listening on
+     * {@code host}: a node in a network namespace of the test's own.
+     */
+    public static BrokerProcess startNodeIn(final List<String> runner, final Path dataDir, final String name,
+        final String host, final int port, final String... settings) throws IOException, InterruptedException
+    {
+        return start(runner, dataDir, List.of("-Xmx256m"), name, host, port, settings);
+    }
+
+    /**
      * @param heap the broker JVM's -Xmx, e.g. "64m".
      */
     static BrokerProcess startWithHeap(final Path dataDir, final String heap, final String... settings)
@@ -99,15 +121,28 @@ public final class BrokerProcess implements AutoCloseable
     private static BrokerProcess start(final Path dataDir, final List<String> jvmOptions, final String name, final int port,
         final String... settings) throws IOException, InterruptedException
     {
+        return start(List.of(), dataDir, jvmOptions, name, "127.0.0.1", port, settings);
+    }
+
+    private static BrokerProcess start(final List<String> runner, final Path dataDir, final List<String> jvmOptions,
+        final String name, final String host, final int port, final String... settings) throws IOException,
+        InterruptedException
+    {
         final Path config = dataDir.resolveSibling(dataDir.getFileName() + ".conf");
         final List<String> lines = new ArrayList<>(List.of("vm-id = none"));
         lines.addAll(List.of(settings));
         Files.write(config, lines);
-        final List<String> command = new ArrayList<>();
+        final List<String> command = new ArrayList<>(runner);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
+        // For a look inside a broker under test, e.g. MESHMQ_TEST_BROKER_OPTS=-Dmeshmq.quorum.log=INFO.
+        final String extra = System.getenv().getOrDefault("MESHMQ_TEST_BROKER_OPTS", "").strip();
+        if (!extra.isEmpty())
+        {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.meshmq.broker.Main", "run", "--config",
-            config.toString(), "--name", name, "--bind", "127.0.0.1:" + port, "--data", dataDir.toString()));
+            config.toString(), "--name", name, "--bind", host + ":" + port, "--data", dataDir.toString()));
         final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         final List<String> output = new ArrayList<>();
         final CompletableFuture<String> listening = new CompletableFuture<>();

@@ -1,0 +1,736 @@
+package io.meshmq.cluster;
+
+import io.meshmq.cluster.link.ReplicaLink;
+import io.meshmq.cluster.quorum.Ownership;
+import io.meshmq.cluster.quorum.Quorum;
+import io.meshmq.cluster.quorum.QuorumMember;
+import io.meshmq.cluster.quorum.QuorumSettings;
+import io.meshmq.cluster.quorum.RegisterAnswer;
+import io.meshmq.cluster.quorum.RegisterCommand;
+import io.meshmq.cluster.replication.ReplicaQuorum;
+import io.meshmq.engine.Broker;
+import io.meshmq.engine.BrokerContext;
+import io.meshmq.engine.BrokerStartException;
+import io.meshmq.engine.NodeIdentity;
+import io.meshmq.engine.mirror.DataMirror;
+import io.meshmq.engine.net.NativeTransport;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A process whose takeovers a quorum decides (ha.quorum): a witness, which only votes; or a node that serves a
+ * journal ({@link #JOURNAL} under its data directory) while the quorum says it owns it, and otherwise keeps a replica
+ * of the journal's owner, ready to take it over.
+ * <ul>
+ * <li>Serving: the node holds a lease, renewed by reading its ownership from a majority every fifth of
+ * {@code ha.lease}; a node that could not for a whole lease, or that reads that another took its journal over, stops
+ * its broker (closing its clients) and asks the quorum again what it is. Its replica's state is recorded in the
+ * quorum as it changes ({@link ReplicaQuorum}).</li>
+ * <li>Backing up: a {@link ReplicaLink} to the owner. When the link is lost (the owner died, stopped, or is cut away)
+ * the node claims the journal, which the quorum grants only to the replica it holds in sync at the current epoch
+ * and only if the owner has not recorded the replica's loss first. A granted claim is a new epoch: the node waits one
+ * lease (by then the old owner has stopped), moves its copy into place and serves it.</li>
+ * </ul>
+ * Threads: the HA thread makes every decision and the blocking calls to the quorum that change it; the renewal thread
+ * only reads the ownership (so a slow change never holds up the lease); the lease clock only watches the lease run
+ * out; the link runs on its own event loop.
+ */
+public final class HaNode implements AutoCloseable
+{
+    /** Under the data directory: the journal this node serves (the broker's data directory). */
+    public static final String JOURNAL = "journal";
+    /** Where the journal this node served goes once another took it over and this node took it back: for a look. */
+    public static final String FENCED = "journal.fenced";
+    private static final String LOCK_FILE = "ha.lock";
+    /** Before a replica claims: a live that is alive and lost only the link records the replica's loss first. */
+    private static final long CLAIM_GRACE_MS = 200;
+    private static final long RETRY_MS = 250;
+    private static final System.Logger LOG = System.getLogger(HaNode.class.getName());
+
+    /**
+     * What the process tells its user, on the HA thread.
+     */
+    public interface Events
+    {
+        void serving(Broker broker, Ownership ownership, String how);
+
+        void backingUp(String live, Path copy);
+
+        void stoppedServing(String why);
+
+        /**
+         * The node cannot go on (a broker that cannot start on its journal): the process should exit.
+         */
+        void failed(String why, Throwable cause);
+    }
+
+    private final BrokerContext context;
+    private final Path base;
+    private final String name;
+    private final String address;
+    private final Events events;
+    private final DirectoryLock lock;
+    private final QuorumMember member;
+    private final Quorum quorum;
+    private final ScheduledExecutorService ha;
+    private final ScheduledExecutorService renewer;
+    private final ScheduledExecutorService leaseClock;
+    private final EventLoopGroup linkLoop;
+    private final AtomicBoolean takeoverPending = new AtomicBoolean();
+    private volatile boolean closed;
+
+    // Serving, or not (written on the HA thread under the lock, read by the lease clock).
+    private Broker broker;
+    private Mesh mesh;
+    private volatile Ownership owned;
+    private volatile long leaseFromNs;
+    private ScheduledFuture<?> renewals;
+
+    // Backing up (HA thread only).
+    private ReplicaLink link;
+    private boolean promoting;
+    private String lastNote;
+
+    private HaNode(final BrokerContext context, final Events events, final DirectoryLock lock, final QuorumMember member,
+        final Quorum quorum)
+    {
+        this.context = context;
+        this.base = context.dataDir();
+        this.name = context.name();
+        this.address = context.clusterAdvertise() != null ? context.clusterAdvertise() :
+            (context.host().contains(":") ? "[" + context.host() + "]" : context.host()) + ":" + context.port();
+        this.events = events;
+        this.lock = lock;
+        this.member = member;
+        this.quorum = quorum;
+        this.ha = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("meshmq-ha-" + name, true));
+        this.renewer = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("meshmq-renew-" + name,
+            true));
+        this.leaseClock = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("meshmq-lease-" + name,
+            true));
+        this.linkLoop = context.haWitness() ? null : NativeTransport.group(1, new DefaultThreadFactory("meshmq-backup-" +
+            name, true));
+    }
+
+    /**
+     * Joins the quorum and, unless a witness, decides (on the HA thread) whether to serve or back up.
+     *
+     * @throws IllegalArgumentException naming the setting that is wrong or missing.
+     * @throws IOException              if the data directory is in use or the quorum's port cannot be bound.
+     */
+    public static HaNode start(final BrokerContext context, final Events events) throws IOException
+    {
+        if (context.clusterName() == null)
+        {
+            throw new IllegalArgumentException("ha.quorum needs cluster = NAME: the quorum is the cluster's");
+        }
+        if (context.haQuorumBind() == null)
+        {
+            throw new IllegalArgumentException("ha.quorum needs ha.quorum-bind = HOST:PORT, which of its voters this " +
+                "process is");
+        }
+        if (!context.haWitness() && context.port() == 0)
+        {
+            throw new IllegalArgumentException("with ha.quorum a node needs a fixed port (bind = HOST:PORT): its " +
+                "replica and the clients that fail over find it there");
+        }
+        if (!context.haWitness() && context.haBackup() && context.haLive() == null)
+        {
+            throw new IllegalArgumentException("ha.role = backup needs ha.live = HOST:PORT, the live it starts as a " +
+                "replica of");
+        }
+        final Path base = context.dataDir();
+        if (!context.haWitness() && NodeIdentity.existingId(base) != null && !Files.exists(base.resolve(JOURNAL)))
+        {
+            throw new IllegalArgumentException(base.toAbsolutePath() + " holds a broker's data at its top; with " +
+                "ha.quorum a node serves " + base.resolve(JOURNAL).toAbsolutePath() + ": move the broker's files there " +
+                "(or start with another data directory)");
+        }
+        final QuorumSettings settings = new QuorumSettings(context.clusterName(), context.haQuorum(),
+            context.haQuorumBind());
+        final DirectoryLock lock = DirectoryLock.take(base, LOCK_FILE);
+        final QuorumMember member;
+        try
+        {
+            member = QuorumMember.start(settings, base);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            lock.close();
+            throw ex;
+        }
+        final HaNode node = new HaNode(context, events, lock, member, new Quorum(settings));
+        if (!context.haWitness())
+        {
+            node.ha.execute(node::decide);
+            node.leaseClock.scheduleAtFixedRate(node::watchLease, 20, 20, TimeUnit.MILLISECONDS);
+        }
+        return node;
+    }
+
+    // ---- deciding -----------------------------------------------------------------------------------------
+
+    /**
+     * At start, and whenever this node stopped serving: the quorum says whether its journal is still its own.
+     */
+    private void decide()
+    {
+        final Path journalDir = base.resolve(JOURNAL);
+        final String journal = NodeIdentity.existingId(journalDir);
+        if (journal == null)
+        {
+            if (context.haBackup())
+            {
+                backUp(context.haLive());
+                return;
+            }
+            try
+            {
+                open(NodeIdentity.idOf(journalDir, DataMirror.NONE));
+            }
+            catch (final IOException | IllegalArgumentException ex)
+            {
+                events.failed("cannot read or make the journal's id in " + journalDir.toAbsolutePath() + ": " + ex, ex);
+            }
+            return;
+        }
+        final RegisterAnswer known = readUntilAnswered(journal);
+        if (known == null)
+        {
+            return;
+        }
+        if (known.outcome() == RegisterAnswer.Outcome.UNKNOWN)
+        {
+            if (context.haBackup())
+            {
+                backUp(context.haLive());
+            }
+            else
+            {
+                open(journal);
+            }
+        }
+        else if (known.ownership().isOwnedBy(name))
+        {
+            open(journal);
+        }
+        else
+        {
+            LOG.log(System.Logger.Level.WARNING, "'" + name + "': the journal in " + journalDir.toAbsolutePath() +
+                " was taken over (" + known.ownership() + "); this node becomes a replica of its owner");
+            backUp(known.ownership().address());
+        }
+    }
+
+    private void open(final String journal)
+    {
+        while (!closed)
+        {
+            try
+            {
+                final RegisterAnswer answer = quorum.change(RegisterCommand.open(journal, name, address));
+                if (answer.isDone())
+                {
+                    serve(answer.ownership(), "serving journal " + journal + " at epoch " +
+                        answer.ownership().epoch());
+                }
+                else
+                {
+                    LOG.log(System.Logger.Level.WARNING, "'" + name + "': journal " + journal + " is no longer this " +
+                        "node's (" + answer.ownership() + "); this node becomes a replica of its owner");
+                    backUp(answer.ownership().address());
+                }
+                return;
+            }
+            catch (final IOException ex)
+            {
+                note("waiting for a majority of the quorum to open journal " + journal + ": " + ex.getMessage());
+                pause();
+            }
+        }
+    }
+
+    /**
+     * @return the ownership as a majority knows it, asking until one answers; null once closed.
+     */
+    private RegisterAnswer readUntilAnswered(final String journal)
+    {
+        while (!closed)
+        {
+            try
+            {
+                return quorum.read(journal);
+            }
+            catch (final IOException ex)
+            {
+                note("waiting for a majority of the quorum: " + ex.getMessage());
+                pause();
+            }
+        }
+        return null;
+    }
+
+    // ---- serving ------------------------------------------------------------------------------------------
+
+    private void serve(final Ownership ownership, final String how)
+    {
+        closeLink();
+        if (closed)
+        {
+            return;
+        }
+        context.dataDir(base.resolve(JOURNAL));
+        final Broker started;
+        try
+        {
+            started = Broker.start(context);
+        }
+        catch (final BrokerStartException ex)
+        {
+            events.failed("cannot serve journal " + ownership.journal() + ": " + ex.getMessage(), ex);
+            return;
+        }
+        // The lease starts from a read made now: opening the journal, an election or the broker's start may have
+        // taken longer than a lease.
+        final long askedNs = System.nanoTime();
+        final RegisterAnswer now;
+        try
+        {
+            now = quorum.read(ownership.journal());
+        }
+        catch (final IOException ex)
+        {
+            started.close();
+            note("stopped again at once: " + ex.getMessage());
+            ha.execute(this::decide);
+            return;
+        }
+        if (!now.isDone() || !now.ownership().isOwnedBy(name) || now.ownership().epoch() != ownership.epoch())
+        {
+            started.close();
+            backUp(now.ownership().address());
+            return;
+        }
+        synchronized (this)
+        {
+            broker = started;
+            owned = now.ownership();
+            leaseFromNs = askedNs;
+            mesh = Mesh.start(started);
+            ((ClusterNode)started.extension()).replicaQuorum(new LiveQuorum(ownership.journal()));
+            final long every = Math.max(1, context.haLeaseMs() / 5);
+            renewals = renewer.scheduleWithFixedDelay(this::renewLease, every, every, TimeUnit.MILLISECONDS);
+        }
+        lastNote = null;
+        events.serving(started, ownership, how);
+        try
+        {
+            quorum.lead();
+        }
+        catch (final IOException ex)
+        {
+            LOG.log(System.Logger.Level.INFO, "'" + name + "': the quorum's leader stays elsewhere: " + ex.getMessage());
+        }
+    }
+
+    private void renewLease()
+    {
+        final Ownership mine = owned;
+        if (mine == null)
+        {
+            return;
+        }
+        final long askedNs = System.nanoTime();
+        final RegisterAnswer answer;
+        try
+        {
+            answer = quorum.read(mine.journal());
+        }
+        catch (final IOException ex)
+        {
+            return; // the lease clock stops serving once the lease runs out
+        }
+        if (answer.isDone() && answer.ownership().isOwnedBy(name) && answer.ownership().epoch() == mine.epoch())
+        {
+            leaseFromNs = Math.max(leaseFromNs, askedNs);
+        }
+        else
+        {
+            ha.execute(() -> fenced(answer));
+        }
+    }
+
+    /**
+     * Lease clock: a node that has not reached a majority for a whole lease stops serving.
+     */
+    private void watchLease()
+    {
+        if (owned != null && System.nanoTime() - leaseFromNs > TimeUnit.MILLISECONDS.toNanos(context.haLeaseMs()))
+        {
+            if (stopServing("no majority of the quorum answered for " + context.haLeaseMs() + " ms (ha.lease)"))
+            {
+                ha.execute(this::decide);
+            }
+        }
+    }
+
+    private void fenced(final RegisterAnswer answer)
+    {
+        if (answer.ownership() == null)
+        {
+            if (stopServing("the quorum no longer knows this node's journal"))
+            {
+                decide();
+            }
+        }
+        else if (stopServing("journal taken over: " + answer.ownership()))
+        {
+            backUp(answer.ownership().address());
+        }
+    }
+
+    /**
+     * @return true if this call stopped it (false: it was not serving).
+     */
+    private synchronized boolean stopServing(final String why)
+    {
+        if (broker == null)
+        {
+            return false;
+        }
+        owned = null;
+        renewals.cancel(false);
+        LOG.log(System.Logger.Level.WARNING, "'" + name + "' stops serving: " + why);
+        if (mesh != null)
+        {
+            mesh.close();
+        }
+        broker.close();
+        broker = null;
+        mesh = null;
+        events.stoppedServing(why);
+        return true;
+    }
+
+    /**
+     * Records in the quorum how the live's replica stands; on the HA thread, asked from the processor's.
+     */
+    private final class LiveQuorum implements ReplicaQuorum
+    {
+        private final String journal;
+
+        LiveQuorum(final String journal)
+        {
+            this.journal = journal;
+        }
+
+        @Override
+        public void inSync(final String backupName)
+        {
+            ha.execute(() -> record(backupName, true));
+        }
+
+        @Override
+        public void lost(final String backupName)
+        {
+            ha.execute(() -> record(backupName, false));
+        }
+
+        private void record(final String backupName, final boolean inSync)
+        {
+            final Ownership mine = owned;
+            if (mine == null || !mine.journal().equals(journal))
+            {
+                return; // no longer serving: nothing is confirmed any more
+            }
+            try
+            {
+                final RegisterAnswer answer = quorum.change(inSync ? RegisterCommand.synced(mine, backupName) :
+                    RegisterCommand.drop(mine));
+                if (!answer.isDone())
+                {
+                    fenced(answer);
+                    return;
+                }
+                owned = answer.ownership();
+                if (!inSync)
+                {
+                    final Broker serving = broker;
+                    if (serving != null)
+                    {
+                        ((ClusterNode)serving.extension()).input().replicaDropped();
+                    }
+                }
+            }
+            catch (final IOException ex)
+            {
+                note("cannot record in the quorum that backup '" + backupName + "' is " + (inSync ? "in sync" :
+                    "lost") + " (retrying): " + ex.getMessage());
+                ha.schedule(() -> record(backupName, inSync), RETRY_MS, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    // ---- backing up ---------------------------------------------------------------------------------------
+
+    private void backUp(final String live)
+    {
+        closeLink();
+        promoting = false;
+        link = BackupNode.link(context, live, base, linkLoop, new ReplicaLink.Watcher()
+        {
+            @Override
+            public void inSync()
+            {
+                ha.execute(HaNode.this::awaitReady);
+            }
+
+            @Override
+            public void lost()
+            {
+                if (takeoverPending.compareAndSet(false, true))
+                {
+                    ha.schedule(HaNode.this::tryTakeover, CLAIM_GRACE_MS, TimeUnit.MILLISECONDS);
+                }
+            }
+        });
+        link.start();
+        events.backingUp(live, base.resolve(ReplicaLink.REPLICA));
+    }
+
+    /**
+     * The copy is in sync: once this node's own vote has heard from the quorum that it is the replica in sync (a vote
+     * that has not heard anything yet cannot help elect a leader, so cannot help a takeover either), says it is ready.
+     */
+    private void awaitReady()
+    {
+        final ReplicaLink current = link;
+        if (closed || current == null || !current.isConnected())
+        {
+            return;
+        }
+        final Path copy = completeCopy();
+        final String journal = copy == null ? null : NodeIdentity.existingId(copy);
+        final Ownership known = journal == null ? null : member.local(journal);
+        if (known != null && name.equals(known.replica()))
+        {
+            LOG.log(System.Logger.Level.INFO, "'" + name + "' is ready to take over journal " + journal + " from '" +
+                known.owner() + "' (" + current.live() + "): the quorum holds its copy in sync");
+            return;
+        }
+        ha.schedule(this::awaitReady, RETRY_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private void tryTakeover()
+    {
+        takeoverPending.set(false);
+        if (closed || promoting || link == null || link.isConnected())
+        {
+            return;
+        }
+        final Path copy = completeCopy();
+        final String journal = copy == null ? null : NodeIdentity.existingId(copy);
+        if (journal == null)
+        {
+            note("cannot take over from " + link.live() + ": this node holds no complete copy of its journal (the " +
+                "copy was not in sync yet); waiting for the live to return");
+            return;
+        }
+        final Ownership current;
+        try
+        {
+            final RegisterAnswer answer = quorum.read(journal);
+            if (answer.outcome() == RegisterAnswer.Outcome.UNKNOWN)
+            {
+                note("cannot take over from " + link.live() + ": the quorum knows no journal " + journal);
+                return;
+            }
+            current = answer.ownership();
+        }
+        catch (final IOException ex)
+        {
+            note("cannot take over from " + link.live() + " without a majority of the quorum: " + ex.getMessage());
+            tryTakeoverLater();
+            return;
+        }
+        if (current.isOwnedBy(name))
+        {
+            promote(copy, current); // a claim committed after this node had stopped waiting for its answer
+            return;
+        }
+        if (!name.equals(current.replica()))
+        {
+            if (!current.address().equals(link.live()))
+            {
+                LOG.log(System.Logger.Level.INFO, "'" + name + "': journal " + journal + " moved (" + current +
+                    "); following it");
+                backUp(current.address());
+                return;
+            }
+            note("not taking over from " + link.live() + ": the quorum does not hold this node's copy as in sync (" +
+                current + "); waiting for the live to return");
+            return;
+        }
+        try
+        {
+            final RegisterAnswer claim = quorum.change(RegisterCommand.claim(journal, current.epoch(), name, address));
+            if (claim.isDone())
+            {
+                LOG.log(System.Logger.Level.WARNING, "'" + name + "' took journal " + journal + " over from '" +
+                    current.owner() + "' (" + link.live() + ") at epoch " + claim.ownership().epoch() + "; serving it " +
+                    "once the old owner's lease (" + context.haLeaseMs() + " ms) has run out");
+                promote(copy, claim.ownership());
+            }
+            else
+            {
+                note("claim of journal " + journal + " refused: " + claim.ownership());
+            }
+        }
+        catch (final IOException ex)
+        {
+            note("claim of journal " + journal + " not answered (asking again): " + ex.getMessage());
+            tryTakeoverLater();
+        }
+    }
+
+    private void tryTakeoverLater()
+    {
+        if (takeoverPending.compareAndSet(false, true))
+        {
+            ha.schedule(this::tryTakeover, RETRY_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void promote(final Path copy, final Ownership ownership)
+    {
+        promoting = true;
+        closeLink();
+        ha.schedule(() ->
+        {
+            final Path journalDir = base.resolve(JOURNAL);
+            try
+            {
+                if (Files.exists(journalDir))
+                {
+                    ReplicaLink.deleteTree(base.resolve(FENCED));
+                    Files.move(journalDir, base.resolve(FENCED), StandardCopyOption.ATOMIC_MOVE);
+                }
+                Files.move(copy, journalDir, StandardCopyOption.ATOMIC_MOVE);
+                Files.deleteIfExists(journalDir.resolve(ReplicaLink.SYNCED));
+            }
+            catch (final IOException ex)
+            {
+                events.failed("cannot move the copy " + copy + " into place as " + journalDir + ": " + ex, ex);
+                return;
+            }
+            promoting = false;
+            serve(ownership, "took journal " + ownership.journal() + " over at epoch " + ownership.epoch());
+        }, context.haLeaseMs(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * @return the newest copy known complete (the one being made if it is, else the one kept aside), or null.
+     */
+    private Path completeCopy()
+    {
+        for (final String candidate : new String[] {ReplicaLink.REPLICA, ReplicaLink.PREVIOUS})
+        {
+            final Path copy = base.resolve(candidate);
+            if (Files.exists(copy.resolve(ReplicaLink.SYNCED)))
+            {
+                return copy;
+            }
+        }
+        return null;
+    }
+
+    private void closeLink()
+    {
+        if (link != null)
+        {
+            link.close();
+            link = null;
+        }
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------
+
+    /**
+     * Logs what this node waits for, once per change of reason.
+     */
+    private void note(final String what)
+    {
+        if (!what.equals(lastNote))
+        {
+            LOG.log(System.Logger.Level.WARNING, "'" + name + "': " + what);
+            lastNote = what;
+        }
+    }
+
+    private static void pause()
+    {
+        try
+        {
+            Thread.sleep(RETRY_MS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * @return the broker this node serves now, or null.
+     */
+    public synchronized Broker broker()
+    {
+        return broker;
+    }
+
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        stopServing("the process stops");
+        leaseClock.shutdownNow();
+        renewer.shutdownNow();
+        ha.shutdownNow();
+        try
+        {
+            ha.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        closeLink();
+        if (linkLoop != null)
+        {
+            linkLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        try
+        {
+            quorum.close();
+            member.close();
+        }
+        catch (final IOException ex)
+        {
+            LOG.log(System.Logger.Level.WARNING, "'" + name + "': closing its quorum member: " + ex);
+        }
+        lock.close();
+    }
+}

@@ -1,0 +1,153 @@
+package io.meshmq.cluster.quorum;
+
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.retry.RetryPolicy;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.TimeDuration;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Asks the quorum: commits changes to the ownership register and reads it (linearizably: a read answered means a
+ * majority was reachable just now). Each call tries for about {@link #DEADLINE_MS} (through an election: the leader
+ * may be the node that died), then throws: an unreachable majority is an answer too. The calls block and go one at a
+ * time per thread, never queued behind one that is still being retried; a change that timed out may still have been
+ * committed: every change is a compare-and-set, and callers read the register again before they act on a doubt.
+ * <p>
+ * Thread safe; calls block the caller, so never call from an event loop or the processor.
+ */
+public final class Quorum implements AutoCloseable
+{
+    /** How long one call keeps trying. */
+    public static final long DEADLINE_MS = 3_000;
+    private static final long RETRY_SLEEP_MS = 100;
+    private static final RetryPolicy.Action SLEEP_THEN_RETRY = () -> TimeDuration.valueOf(RETRY_SLEEP_MS,
+        TimeUnit.MILLISECONDS);
+    /** When the calling thread's call gives up; Ratis asks the retry policy on the caller's thread. */
+    private static final ThreadLocal<Long> DEADLINE_NS = new ThreadLocal<>();
+
+    private final QuorumSettings settings;
+    private volatile RaftClient client;
+
+    public Quorum(final QuorumSettings settings)
+    {
+        this.settings = settings;
+        this.client = newClient();
+    }
+
+    private RaftClient newClient()
+    {
+        final RaftProperties properties = QuorumMember.properties();
+        // Short attempts: one sent to a voter that is gone must leave time to find the leader within the deadline.
+        RaftClientConfigKeys.Rpc.setRequestTimeout(properties, TimeDuration.valueOf(500, TimeUnit.MILLISECONDS));
+        return RaftClient.newBuilder()
+            .setProperties(properties)
+            .setRaftGroup(settings.group())
+            .setRetryPolicy(Quorum::retryUntilDeadline)
+            .build();
+    }
+
+    /**
+     * A call that found no majority may have left the client believing in a leader that is gone (it goes on asking it
+     * first): the next call starts from a new client, which looks for the leader afresh.
+     */
+    private synchronized void renewClient(final RaftClient failed)
+    {
+        if (client != failed)
+        {
+            return;
+        }
+        client = newClient();
+        try
+        {
+            failed.close();
+        }
+        catch (final IOException ignore)
+        {
+            // it is dropped either way
+        }
+    }
+
+    /**
+     * @throws IOException if no majority committed it in time (it may still be committed later: read to know).
+     */
+    public RegisterAnswer change(final RegisterCommand command) throws IOException
+    {
+        return call(command, false);
+    }
+
+    /**
+     * @throws IOException if no majority could be reached in time.
+     */
+    public RegisterAnswer read(final String journal) throws IOException
+    {
+        return call(RegisterCommand.get(journal), true);
+    }
+
+    /**
+     * Makes this process's vote the quorum's leader, so that its own reads are answered where it runs and the loss of
+     * another voter never holds an election under it: for a node that serves a journal.
+     *
+     * @throws IOException if the leadership did not move (the caller goes on: it is an optimisation).
+     */
+    public void lead() throws IOException
+    {
+        DEADLINE_NS.set(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MS));
+        try
+        {
+            final RaftClientReply reply = client.admin().transferLeadership(settings.selfId(), DEADLINE_MS);
+            if (!reply.isSuccess())
+            {
+                throw new IOException("the quorum's leadership did not move here: " + reply.getException());
+            }
+        }
+        finally
+        {
+            DEADLINE_NS.remove();
+        }
+    }
+
+    private RegisterAnswer call(final RegisterCommand command, final boolean readOnly) throws IOException
+    {
+        DEADLINE_NS.set(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MS));
+        final RaftClient client = this.client;
+        try
+        {
+            final Message message = Message.valueOf(ByteString.copyFrom(command.encode()));
+            final RaftClientReply reply = readOnly ? client.io().sendReadOnly(message) : client.io().send(message);
+            if (!reply.isSuccess())
+            {
+                throw new IOException("the quorum refused " + command + ": " + reply.getException());
+            }
+            return RegisterAnswer.decode(reply.getMessage().getContent().toByteArray());
+        }
+        catch (final IOException ex)
+        {
+            renewClient(client);
+            throw new IOException("no majority of the quorum answered within " + DEADLINE_MS + " ms (" +
+                ex.getClass().getSimpleName() + ")", ex);
+        }
+        finally
+        {
+            DEADLINE_NS.remove();
+        }
+    }
+
+    private static RetryPolicy.Action retryUntilDeadline(final RetryPolicy.Event event)
+    {
+        final Long deadline = DEADLINE_NS.get();
+        return deadline != null && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_SLEEP_MS) < deadline ?
+            SLEEP_THEN_RETRY : RetryPolicy.NO_RETRY_ACTION;
+    }
+
+    @Override
+    public synchronized void close() throws IOException
+    {
+        client.close();
+    }
+}

@@ -1,0 +1,94 @@
+package io.meshmq.cluster.quorum;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Three Ratis members on loopback, as a live, a backup and a witness run them: changes are committed and read by any
+ * of them, survive the loss of one voter and a restart of all, and need a majority.
+ */
+class QuorumTest
+{
+    @TempDir
+    Path dir;
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception
+    {
+        for (int i = open.size() - 1; i >= 0; i--)
+        {
+            open.get(i).close();
+        }
+    }
+
+    @Test
+    void aMajorityCommitsAndReadsAMinorityCannot() throws Exception
+    {
+        final List<String> voters = List.of("127.0.0.1:" + freePort(), "127.0.0.1:" + freePort(),
+            "127.0.0.1:" + freePort());
+        final QuorumMember[] members = new QuorumMember[3];
+        for (int i = 0; i < 3; i++)
+        {
+            members[i] = QuorumMember.start(new QuorumSettings("test", voters, voters.get(i)), dir.resolve("m" + i));
+        }
+        final Quorum quorum = new Quorum(new QuorumSettings("test", voters, voters.get(0)));
+        open.add(quorum);
+
+        final Ownership opened = quorum.change(RegisterCommand.open("j1", "live", "h1:1")).ownership();
+        assertEquals(1, opened.epoch());
+        quorum.change(RegisterCommand.synced(opened, "backup"));
+        assertEquals("backup", quorum.read("j1").ownership().replica());
+
+        members[0].close();
+        final RegisterAnswer claimed = quorum.change(RegisterCommand.claim("j1", 1, "backup", "h2:1"));
+        assertTrue(claimed.isDone(), "two of three still commit: " + claimed);
+        assertEquals(RegisterAnswer.Outcome.FENCED, quorum.change(RegisterCommand.drop(opened)).outcome());
+
+        members[1].close();
+        assertThrows(IOException.class, () -> quorum.read("j1"), "one of three cannot answer a read");
+        assertThrows(IOException.class, () -> quorum.change(RegisterCommand.open("j2", "x", "h:1")));
+        members[2].close();
+
+        for (int i = 0; i < 3; i++)
+        {
+            open.add(QuorumMember.start(new QuorumSettings("test", voters, voters.get(i)), dir.resolve("m" + i)));
+        }
+        final Ownership recovered = quorum.read("j1").ownership();
+        assertEquals(new Ownership("j1", 2, "backup", "h2:1", null), recovered, "the log was replayed at restart");
+    }
+
+    @Test
+    void settingsThatCannotMakeAQuorumAreRefusedWithTheReason()
+    {
+        final IllegalArgumentException two = assertThrows(IllegalArgumentException.class,
+            () -> new QuorumSettings("c", List.of("h:1", "h:2"), "h:1"));
+        assertTrue(two.getMessage().contains("at least three"), two.getMessage());
+        final IllegalArgumentException notAmong = assertThrows(IllegalArgumentException.class,
+            () -> new QuorumSettings("c", List.of("h:1", "h:2", "h:3"), "h:4"));
+        assertTrue(notAmong.getMessage().contains("ha.quorum-bind = h:4"), notAmong.getMessage());
+        final IllegalArgumentException port = assertThrows(IllegalArgumentException.class,
+            () -> new QuorumSettings("c", List.of("h:1", "h:2", "h"), "h:1"));
+        assertTrue(port.getMessage().contains("'h' is not HOST:PORT"), port.getMessage());
+    }
+
+    private static int freePort() throws IOException
+    {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            return socket.getLocalPort();
+        }
+    }
+}

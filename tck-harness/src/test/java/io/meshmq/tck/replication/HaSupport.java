@@ -1,0 +1,250 @@
+package io.meshmq.tck.replication;
+
+import io.meshmq.admin.MeshAdmin;
+import io.meshmq.jms.MeshConnectionFactory;
+import io.meshmq.protocol.AdminVerbs;
+import io.meshmq.tck.crash.BrokerProcess;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * What the takeover tests share: waiting on a node's status or output with a deadline, a producer that sends through
+ * a failover URL list noting what was confirmed, and the check that every confirmed message is there once.
+ */
+final class HaSupport
+{
+    static final long DEADLINE_MS = 60_000;
+
+    private HaSupport()
+    {
+    }
+
+    static void awaitStatus(final BrokerProcess node, final String expected, final String at) throws Exception
+    {
+        final long deadline = System.currentTimeMillis() + DEADLINE_MS;
+        String last = null;
+        while (System.currentTimeMillis() < deadline)
+        {
+            try (MeshAdmin admin = MeshAdmin.connect("tcp://" + at, null, null))
+            {
+                last = String.valueOf(admin.call(AdminVerbs.CLUSTER_STATUS).value(0, "state"));
+                if (last.contains(expected))
+                {
+                    return;
+                }
+            }
+            catch (final JMSException notYet)
+            {
+                last = notYet.toString();
+            }
+            Thread.sleep(50);
+        }
+        fail("cluster status of " + at + " never said '" + expected + "' (last: " + last + "):\n" + node.recentOutput());
+    }
+
+    /**
+     * Waits until the backup says it can take over: its copy in sync and its own vote told so by the quorum (before
+     * that, a vote whose log is still empty cannot help elect a leader when the live goes).
+     */
+    static void awaitReady(final BrokerProcess backup) throws InterruptedException
+    {
+        awaitCondition(() -> !backup.linesContaining("is ready to take over").isEmpty(), "backup ready to take over",
+            backup);
+    }
+
+    static void awaitCondition(final BooleanSupplier condition, final String what, final BrokerProcess... nodes)
+        throws InterruptedException
+    {
+        final long deadline = System.currentTimeMillis() + DEADLINE_MS;
+        while (!condition.getAsBoolean())
+        {
+            if (System.currentTimeMillis() > deadline)
+            {
+                keepOutputs(nodes);
+                fail("no " + what + " within " + DEADLINE_MS + " ms:\n" + java.util.Arrays.stream(nodes)
+                    .map(BrokerProcess::recentOutput).collect(Collectors.joining("\n----\n")));
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * Writes each node's whole output to target/ha-failures/, where the assertion's last lines do not say enough.
+     */
+    private static void keepOutputs(final BrokerProcess... nodes)
+    {
+        try
+        {
+            final Path failures = Path.of("target", "ha-failures");
+            Files.createDirectories(failures);
+            final String stamp = Long.toString(System.currentTimeMillis());
+            for (int i = 0; i < nodes.length; i++)
+            {
+                Files.write(failures.resolve(stamp + "-" + i + ".log"), nodes[i].output());
+            }
+        }
+        catch (final IOException ex)
+        {
+            System.err.println("cannot keep the nodes' output: " + ex);
+        }
+    }
+
+    // ---- messages -----------------------------------------------------------------------------------------
+
+    static void sendTo(final String url, final int from, final int count) throws JMSException
+    {
+        try (Connection connection = new MeshConnectionFactory(url).createConnection())
+        {
+            final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            final MessageProducer producer = session.createProducer(session.createQueue("orders"));
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            for (int i = from; i < from + count; i++)
+            {
+                final Message message = session.createTextMessage("order " + i);
+                message.setIntProperty("seq", i);
+                producer.send(message);
+            }
+        }
+    }
+
+    static void assertEveryConfirmedMessageOnce(final String url, final Set<Integer> confirmed,
+        final Set<Integer> unconfirmed) throws JMSException
+    {
+        final Set<Integer> received = new HashSet<>();
+        final List<Integer> twice = new ArrayList<>();
+        try (Connection connection = new MeshConnectionFactory(url).createConnection())
+        {
+            connection.start();
+            final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            final MessageConsumer consumer = session.createConsumer(session.createQueue("orders"));
+            Message message;
+            while ((message = consumer.receive(received.size() < confirmed.size() ? DEADLINE_MS : 1_000)) != null)
+            {
+                if (!received.add(message.getIntProperty("seq")))
+                {
+                    twice.add(message.getIntProperty("seq"));
+                }
+            }
+        }
+        final Set<Integer> missing = new HashSet<>(confirmed);
+        missing.removeAll(received);
+        assertEquals(Set.of(), missing, "confirmed messages lost");
+        assertEquals(List.of(), twice, "messages delivered twice");
+        final Set<Integer> unexpected = new HashSet<>(received);
+        unexpected.removeAll(confirmed);
+        unexpected.removeAll(unconfirmed);
+        assertEquals(Set.of(), unexpected, "messages never sent");
+    }
+
+    /**
+     * Sends persistent messages one after another through a failover URL list until closed, noting when each was
+     * confirmed, and which failed.
+     */
+    static final class Producer implements AutoCloseable
+    {
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Map<Integer, Long> confirmedAtNs = new ConcurrentHashMap<>();
+        private final Set<Integer> unconfirmed = ConcurrentHashMap.newKeySet();
+        private final Thread thread;
+        private volatile Throwable failure;
+
+        Producer(final String url)
+        {
+            thread = new Thread(() ->
+            {
+                try (Connection connection = new MeshConnectionFactory(url).createConnection())
+                {
+                    final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                    final MessageProducer producer = session.createProducer(session.createQueue("orders"));
+                    producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+                    for (int seq = 0; running.get() && seq < 1_000_000; seq++)
+                    {
+                        final Message message = session.createTextMessage("order " + seq);
+                        message.setIntProperty("seq", seq);
+                        try
+                        {
+                            producer.send(message);
+                            confirmedAtNs.put(seq, System.nanoTime());
+                        }
+                        catch (final JMSException ex)
+                        {
+                            unconfirmed.add(seq);
+                        }
+                    }
+                }
+                catch (final Throwable ex)
+                {
+                    failure = ex;
+                }
+            }, "takeover-producer");
+            thread.start();
+        }
+
+        int confirmedCount()
+        {
+            return confirmedAtNs.size();
+        }
+
+        Set<Integer> confirmed()
+        {
+            return Set.copyOf(confirmedAtNs.keySet());
+        }
+
+        Set<Integer> unconfirmed()
+        {
+            return Set.copyOf(unconfirmed);
+        }
+
+        /**
+         * @return true once two sends were confirmed after {@code ns}: sends are synchronous, one at a time, so a node
+         * that died at {@code ns} can have confirmed one of them at most (its answer read after its death).
+         */
+        boolean confirmedByAnotherSince(final long ns)
+        {
+            return confirmedAtNs.values().stream().filter(at -> at > ns).count() >= 2;
+        }
+
+        /**
+         * @return ms from {@code ns} to the second confirmation after it (see {@link #confirmedByAnotherSince}).
+         */
+        long msToAnotherSince(final long ns)
+        {
+            return (confirmedAtNs.values().stream().filter(at -> at > ns).sorted().skip(1).findFirst()
+                .orElseThrow() - ns) / 1_000_000;
+        }
+
+        @Override
+        public void close() throws InterruptedException
+        {
+            running.set(false);
+            thread.join(DEADLINE_MS);
+            assertFalse(thread.isAlive(), "the producer did not stop");
+            if (failure != null)
+            {
+                throw new AssertionError("the producer failed", failure);
+            }
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package io.meshmq.tck.replication;
+
+import io.meshmq.tck.crash.BrokerProcess;
+import io.meshmq.tck.replication.HaSupport.Producer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static io.meshmq.tck.replication.HaSupport.assertEveryConfirmedMessageOnce;
+import static io.meshmq.tck.replication.HaSupport.awaitCondition;
+import static io.meshmq.tck.replication.HaSupport.sendTo;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Automatic takeover agreed by a quorum (issue 19), with real processes: a live, its backup and a witness, each a
+ * vote. kill -9 of the live: the backup takes its journal over and serves it, clients with both addresses carry on,
+ * nothing confirmed is lost or doubled; the old live, restarted, becomes the new live's replica, and takes the
+ * journal back when the new live is killed in turn. A backup whose copy the quorum does not hold in sync never takes
+ * over, and a live that cannot reach a majority stops serving.
+ */
+class TakeoverTest
+{
+    @TempDir
+    Path dir;
+    private final List<BrokerProcess> processes = new ArrayList<>();
+    private int livePort;
+    private int backupPort;
+    private String[] quorum;
+
+    @AfterEach
+    void stopAll() throws InterruptedException
+    {
+        for (final BrokerProcess process : processes)
+        {
+            process.close();
+        }
+    }
+
+    @Test
+    void shouldTakeOverOnKillAndBackAgainWithEveryConfirmedMessageOnce() throws Exception
+    {
+        ports();
+        final BrokerProcess witness = start("witness", 0, "ha.role = witness", "ha.quorum-bind = " + quorum[2]);
+        BrokerProcess live = startLive();
+        final BrokerProcess backup = startBackup(livePort);
+        awaitStatus(live, "replica backup (in sync)");
+        HaSupport.awaitReady(backup);
+
+        final String urls = "tcp://127.0.0.1:" + livePort + ",tcp://127.0.0.1:" + backupPort +
+            "?retryInterval=50&retryIntervalMultiplier=1";
+        final Producer producer = new Producer(urls);
+        try (producer)
+        {
+            awaitCondition(() -> producer.confirmedCount() >= 200, "200 sends confirmed before the kill", live);
+            live.kill();
+            final long killedNs = System.nanoTime();
+            awaitCondition(() -> producer.confirmedByAnotherSince(killedNs), "sends confirmed after the kill", backup,
+                witness);
+            System.out.println("takeover 1: the live's death (kill -9) to the first send confirmed by its replica: " +
+                producer.msToAnotherSince(killedNs) + " ms");
+            assertFalse(backup.linesContaining("took journal").isEmpty(), backup.recentOutput());
+            final int afterFirst = producer.confirmedCount();
+            awaitCondition(() -> producer.confirmedCount() >= afterFirst + 200, "200 more sends on the new live", backup);
+
+            // The old live comes back as the new live's replica (never the other way round) ...
+            live = startNode("live", livePort, "ha.quorum-bind = " + quorum[0]);
+            final BrokerProcess rejoined = live;
+            awaitCondition(() -> !rejoined.linesContaining("MeshMQ backup 'live' of 127.0.0.1:" + backupPort).isEmpty(),
+                "the old live rejoining as a replica", live);
+            HaSupport.awaitStatus(backup, "replica live (in sync)", "127.0.0.1:" + backupPort);
+            HaSupport.awaitReady(live);
+
+            // ... and takes the journal back when the new live dies.
+            final int beforeSecond = producer.confirmedCount();
+            awaitCondition(() -> producer.confirmedCount() >= beforeSecond + 100, "100 sends with the replica in sync",
+                backup);
+            backup.kill();
+            final long secondKillNs = System.nanoTime();
+            awaitCondition(() -> producer.confirmedByAnotherSince(secondKillNs), "sends confirmed after the second kill",
+                live);
+            System.out.println("takeover 2: the live's death (kill -9) to the first send confirmed by its replica: " +
+                producer.msToAnotherSince(secondKillNs) + " ms");
+            assertFalse(live.linesContaining("at epoch 3").isEmpty(), live.recentOutput());
+        }
+        assertEveryConfirmedMessageOnce("tcp://127.0.0.1:" + livePort, producer.confirmed(), producer.unconfirmed());
+    }
+
+    @Test
+    void shouldNeverServeACopyTheQuorumDoesNotHoldInSync() throws Exception
+    {
+        ports();
+        final BrokerProcess witness = start("witness", 0, "ha.role = witness", "ha.quorum-bind = " + quorum[2]);
+        BrokerProcess live = startLive();
+        BrokerProcess backup = startBackup(livePort);
+        awaitStatus(live, "replica backup (in sync)");
+        HaSupport.awaitReady(backup);
+        sendTo("tcp://127.0.0.1:" + livePort, 0, 100);
+
+        // The backup dies; the live records that in the quorum, then confirms with its own disk alone.
+        backup.kill();
+        final BrokerProcess first = live;
+        awaitCondition(() -> !first.linesContaining("the quorum recorded that backup 'backup' is no longer in sync")
+            .isEmpty(), "the live recording its replica's loss", live);
+        sendTo("tcp://127.0.0.1:" + livePort, 100, 100);
+        live.kill();
+
+        // The backup's copy is complete but stale: it must wait, saying why, and never serve it.
+        backup = startBackup(livePort);
+        final BrokerProcess waiting = backup;
+        awaitCondition(() -> !waiting.linesContaining("the quorum does not hold this node's copy as in sync").isEmpty(),
+            "the stale backup refusing to take over", backup, witness);
+        assertTrue(backup.linesContaining("MeshMQ broker 'backup' listening on").isEmpty(), backup.recentOutput());
+
+        // The live returns with everything; the backup copies it again.
+        live = startLive();
+        awaitStatus(live, "replica backup (in sync)");
+        HaSupport.awaitReady(backup);
+        assertTrue(backup.linesContaining("MeshMQ broker 'backup' listening on").isEmpty(), backup.recentOutput());
+
+        // Without a majority (the backup and the witness gone) the live stops serving within its lease.
+        backup.kill();
+        witness.kill();
+        final BrokerProcess alone = live;
+        awaitCondition(() -> !alone.linesContaining("stopped serving: no majority of the quorum").isEmpty(),
+            "the live stopping without a majority", live);
+        final BrokerProcess witnessAgain = start("witness", 0, "ha.role = witness", "ha.quorum-bind = " + quorum[2]);
+        final int servedBefore = live.linesContaining("MeshMQ broker 'live' listening on").size();
+        awaitCondition(() -> alone.linesContaining("MeshMQ broker 'live' listening on").size() > servedBefore,
+            "the live serving again once a majority answers", live, witnessAgain);
+        final Set<Integer> all = new HashSet<>();
+        for (int i = 0; i < 200; i++)
+        {
+            all.add(i);
+        }
+        assertEveryConfirmedMessageOnce("tcp://127.0.0.1:" + livePort, all, Set.of());
+    }
+
+    // ---- processes ----------------------------------------------------------------------------------------
+
+    private void ports() throws IOException
+    {
+        livePort = freePort();
+        backupPort = freePort();
+        quorum = new String[] {"127.0.0.1:" + freePort(), "127.0.0.1:" + freePort(), "127.0.0.1:" + freePort()};
+    }
+
+    private BrokerProcess startLive() throws Exception
+    {
+        return startNode("live", livePort, "ha.quorum-bind = " + quorum[0]);
+    }
+
+    private BrokerProcess startBackup(final int live) throws Exception
+    {
+        return startNode("backup", backupPort, "ha.quorum-bind = " + quorum[1], "ha.role = backup",
+            "ha.live = 127.0.0.1:" + live);
+    }
+
+    private BrokerProcess startNode(final String name, final int port, final String... settings) throws Exception
+    {
+        return start(name, port, settings);
+    }
+
+    private BrokerProcess start(final String name, final int port, final String... settings) throws Exception
+    {
+        final List<String> lines = new ArrayList<>(List.of("cluster = ha", "ha.quorum = " + String.join(",", quorum)));
+        lines.addAll(List.of(settings));
+        final BrokerProcess process = BrokerProcess.startNode(dir.resolve(name), name, port, lines.toArray(String[]::new));
+        processes.add(process);
+        return process;
+    }
+
+    private static int freePort() throws IOException
+    {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            return socket.getLocalPort();
+        }
+    }
+
+    private void awaitStatus(final BrokerProcess node, final String expected) throws Exception
+    {
+        HaSupport.awaitStatus(node, expected, "127.0.0.1:" + livePort);
+    }
+}

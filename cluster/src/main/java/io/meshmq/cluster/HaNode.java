@@ -318,7 +318,14 @@ public final class HaNode implements AutoCloseable
         if (!now.isDone() || !now.ownership().isOwnedBy(name) || now.ownership().epoch() != ownership.epoch())
         {
             started.close();
-            backUp(now.ownership().address());
+            if (now.ownership() == null)
+            {
+                ha.execute(this::decide);
+            }
+            else
+            {
+                backUp(now.ownership().address());
+            }
             return;
         }
         synchronized (this)

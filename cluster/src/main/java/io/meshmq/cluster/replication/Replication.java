@@ -50,9 +50,13 @@ public final class Replication
             connection.close();
             return;
         }
+        // With a quorum, a replica in sync is only let go through the quorum (DROP before confirming alone): a second
+        // backup waits until the first is gone rather than replacing it.
         final String notNow = quorum == null ? null : quorum.get() == null ?
             "this node does not own its journal yet (it waits for the quorum)" : dropping != null ?
-            "the quorum is still recording that replica '" + dropping + "' was lost; ask again" : null;
+            "the quorum is still recording that replica '" + dropping + "' was lost; ask again" :
+            feed != null && feed.isInSync() ? "replica '" + feed.backupName() + "' is in sync; this live keeps one " +
+                "replica (ask again once it is gone)" : null;
         if (notNow != null)
         {
             engine.error(connection, correlationId, ErrorCode.ILLEGAL_STATE, notNow);

@@ -23,14 +23,7 @@ public final class ArtemisMain
     {
         final Path data = Path.of(args[0]);
         final int port = Integer.parseInt(args[1]);
-        final Configuration config = new ConfigurationImpl()
-            .setSecurityEnabled(false)
-            .setPersistenceEnabled(true)
-            .setJournalType(JournalType.NIO)
-            .setJournalDirectory(data.resolve("journal").toString())
-            .setBindingsDirectory(data.resolve("bindings").toString())
-            .setLargeMessagesDirectory(data.resolve("large").toString())
-            .setPagingDirectory(data.resolve("paging").toString())
+        final Configuration config = persistent(data)
             .addAcceptorConfiguration("core", "tcp://127.0.0.1:" + port + "?protocols=CORE" + (args.length > 4 ?
                 "&sslEnabled=true&keyStorePath=" + args[3] + "&keyStorePassword=" + args[4] +
                     (args.length > 5 ? "&sslProvider=" + args[5] : "") : ""));
@@ -43,6 +36,30 @@ public final class ArtemisMain
         server.start();
         System.out.println("listening on tcp://127.0.0.1:" + port);
         System.out.flush();
+        runUntilStopped(server);
+    }
+
+    /**
+     * @return Artemis's defaults with persistence on (NIO journal, forcing before it confirms), security off, every
+     * directory under {@code data}.
+     */
+    static Configuration persistent(final Path data)
+    {
+        return new ConfigurationImpl()
+            .setSecurityEnabled(false)
+            .setPersistenceEnabled(true)
+            .setJournalType(JournalType.NIO)
+            .setJournalDirectory(data.resolve("journal").toString())
+            .setBindingsDirectory(data.resolve("bindings").toString())
+            .setLargeMessagesDirectory(data.resolve("large").toString())
+            .setPagingDirectory(data.resolve("paging").toString());
+    }
+
+    /**
+     * Stops the server when the process is told to stop (the benchmark destroys it), and waits for that.
+     */
+    static void runUntilStopped(final EmbeddedActiveMQ server) throws InterruptedException
+    {
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
             try

@@ -51,7 +51,8 @@ public final class BrokerUnderTest implements AutoCloseable
      * @param kind "meshmq" (or "meshmq-no-dup-ids": duplicate detection off, for an A/B of its cost), or "artemis"
      *             (or "artemis-tuned": its journal buffer timeout set for this disk); "meshmq-tls", "artemis-tls" over
      *             TLS with the JDK's provider, "meshmq-tls-openssl", "artemis-tls-openssl" with OpenSSL;
-     *             "meshmq-replicated" with a backup process in sync (every confirmation waits for it too).
+     *             "meshmq-replicated" with a backup process in sync (every confirmation waits for it too);
+     *             "artemis-replicated": Artemis's own live/backup pair with its replication, backup in sync.
      */
     public static BrokerUnderTest start(final String kind) throws IOException, InterruptedException
     {
@@ -65,6 +66,7 @@ public final class BrokerUnderTest implements AutoCloseable
             command.addAll(List.of(extra.split("\\s+")));
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path")));
+        int artemisBackupPort = 0;
         switch (kind)
         {
             case "meshmq":
@@ -83,6 +85,11 @@ public final class BrokerUnderTest implements AutoCloseable
                     "--bind", "127.0.0.1:0", "--data", data.toString()));
                 break;
             }
+            case "artemis-replicated":
+                artemisBackupPort = freePort();
+                command.addAll(List.of(ArtemisReplicatedMain.class.getName(), "live", data.resolve("live").toString(),
+                    String.valueOf(freePort()), String.valueOf(artemisBackupPort)));
+                break;
             case "artemis":
             case "artemis-tuned":
             case "artemis-tls":
@@ -154,6 +161,10 @@ public final class BrokerUnderTest implements AutoCloseable
         if (kind.equals("meshmq-replicated"))
         {
             broker.startBackup(command.subList(0, command.indexOf("-cp") + 2));
+        }
+        else if (kind.equals("artemis-replicated"))
+        {
+            broker.startArtemisBackup(command.subList(0, command.indexOf("-cp") + 2), artemisBackupPort);
         }
         return broker;
     }
@@ -255,6 +266,29 @@ public final class BrokerUnderTest implements AutoCloseable
                     Files.readString(data.resolve("backup.log")));
             }
             Thread.sleep(20);
+        }
+    }
+
+    /**
+     * Starts the backup of an Artemis replicated pair (its own replication) and waits until it is in sync.
+     */
+    private void startArtemisBackup(final List<String> java, final int backupPort) throws IOException,
+        InterruptedException
+    {
+        final List<String> command = new ArrayList<>(java);
+        command.addAll(List.of(ArtemisReplicatedMain.class.getName(), "backup", data.resolve("backup").toString(),
+            String.valueOf(backupPort), url.substring(url.lastIndexOf(':') + 1)));
+        final Path log = data.resolve("backup.log");
+        backup = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        final long deadline = System.currentTimeMillis() + 90_000;
+        while (!Files.readString(log).contains("backup in sync"))
+        {
+            if (System.currentTimeMillis() > deadline || !backup.isAlive())
+            {
+                throw new IllegalStateException("the Artemis backup did not get in sync within 90 s: " +
+                    Files.readString(log));
+            }
+            Thread.sleep(50);
         }
     }
 

@@ -1,0 +1,162 @@
+package io.meshmq.cluster.replication;
+
+import io.meshmq.engine.extension.EngineControl;
+import io.meshmq.engine.ring.ConnectionOutput;
+import io.meshmq.protocol.WireWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A live whose takeovers a quorum decides: it takes no replica before it owns its journal, tells the quorum when its
+ * replica is in sync, and when it loses that replica holds confirmations (the mirror detached, the replica still
+ * required) until the quorum recorded the loss; no other backup is taken meanwhile, nor while one is in sync.
+ */
+class ReplicationQuorumTest
+{
+    @TempDir
+    Path dir;
+    private final List<String> calls = new ArrayList<>();
+    private final List<String> told = new ArrayList<>();
+
+    @Test
+    void shouldTakeAndLetGoOfItsReplicaOnlyThroughTheQuorum() throws Exception
+    {
+        Files.writeString(Files.createDirectories(dir.resolve("journal")).resolve("a"), "abc");
+        final AtomicReference<ReplicaQuorum> quorum = new AtomicReference<>();
+        final Replication replication = new Replication(engine(), quorum);
+
+        replication.start(output(1), 7, "b1");
+        assertEquals(List.of("error 7: this node does not own its journal yet (it waits for the quorum)", "close 1"),
+            calls);
+        calls.clear();
+
+        quorum.set(new ReplicaQuorum()
+        {
+            @Override
+            public void inSync(final String backupName)
+            {
+                told.add("in sync " + backupName);
+            }
+
+            @Override
+            public void lost(final String backupName)
+            {
+                told.add("lost " + backupName);
+            }
+        });
+        final ConnectionOutput first = output(1);
+        replication.start(first, 8, "b1");
+        for (int batch = 0; batch < 10; batch++)
+        {
+            replication.onEndOfBatch();
+        }
+        replication.stored(first, Long.MAX_VALUE / 2);
+        assertEquals(List.of("in sync b1"), told);
+        assertTrue(calls.contains("replicaStored in sync"), calls.toString());
+        calls.clear();
+
+        replication.start(output(2), 9, "b2");
+        assertEquals(List.of("error 9: replica 'b1' is in sync; this live keeps one replica (ask again once it is " +
+            "gone)", "close 2"), calls);
+        calls.clear();
+
+        replication.onConnectionClosed(1);
+        assertEquals(List.of("replicaDetached"), calls, "confirmations stay held: the replica is still required");
+        assertEquals(List.of("in sync b1", "lost b1"), told);
+        calls.clear();
+
+        replication.start(output(2), 10, "b2");
+        assertEquals(List.of("error 10: the quorum is still recording that replica 'b1' was lost; ask again",
+            "close 2"), calls);
+        calls.clear();
+
+        replication.dropped();
+        assertEquals(List.of("replicaLost"), calls, "now confirmations wait for the local disk alone");
+        calls.clear();
+        replication.start(output(2), 11, "b2");
+        assertEquals("replicate", calls.get(0));
+    }
+
+    private EngineControl engine()
+    {
+        return (EngineControl)Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {EngineControl.class},
+            (proxy, method, args) ->
+            {
+                switch (method.getName())
+                {
+                    case "dataDirectory":
+                        return dir;
+                    case "nowMs":
+                    case "mark":
+                        return 0L;
+                    case "error":
+                        calls.add("error " + args[1] + ": " + args[3]);
+                        return null;
+                    case "replicaStored":
+                        calls.add("replicaStored" + ((Boolean)args[1] ? " in sync" : ""));
+                        return null;
+                    case "write":
+                        return null;
+                    case "replicate":
+                    case "replicaCopied":
+                    case "replicaDetached":
+                    case "replicaLost":
+                        calls.add(method.getName());
+                        return null;
+                    default:
+                        throw new UnsupportedOperationException(method.getName());
+                }
+            });
+    }
+
+    private ConnectionOutput output(final long id)
+    {
+        return new ConnectionOutput()
+        {
+            @Override
+            public long id()
+            {
+                return id;
+            }
+
+            @Override
+            public String remoteAddress()
+            {
+                return "backup " + id;
+            }
+
+            @Override
+            public boolean write(final WireWriter frame)
+            {
+                return true;
+            }
+
+            @Override
+            public boolean isWritable()
+            {
+                return true;
+            }
+
+            @Override
+            public void flush()
+            {
+            }
+
+            @Override
+            public void close()
+            {
+                calls.add("close " + id);
+            }
+        };
+    }
+}

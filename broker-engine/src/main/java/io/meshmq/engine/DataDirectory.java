@@ -9,9 +9,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The broker's data directory, held with an exclusive file lock so two brokers never share one.
+ * A data directory held with an exclusive file lock, so two processes (or two brokers in one JVM) never share one:
+ * a broker's, or a backup's or HA node's with a lock file of its own.
  */
-final class DataDirectory implements AutoCloseable
+public final class DataDirectory implements AutoCloseable
 {
     static final String LOCK_FILE = "broker.lock";
 
@@ -28,6 +29,17 @@ final class DataDirectory implements AutoCloseable
 
     static DataDirectory open(final Path path) throws BrokerStartException
     {
+        return lock(path, LOCK_FILE, "broker");
+    }
+
+    /**
+     * @param lockFile the file in it that is locked.
+     * @param holder   what holds it, for the message when another does ("broker", "backup").
+     * @throws BrokerStartException if it cannot be made or locked, or another holds it.
+     */
+    public static DataDirectory lock(final Path path, final String lockFile, final String holder)
+        throws BrokerStartException
+    {
         try
         {
             Files.createDirectories(path);
@@ -39,13 +51,13 @@ final class DataDirectory implements AutoCloseable
         FileChannel channel = null;
         try
         {
-            channel = FileChannel.open(path.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            channel = FileChannel.open(path.resolve(lockFile), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             final FileLock lock = channel.tryLock();
             if (lock == null)
             {
                 channel.close();
                 throw new BrokerStartException("data directory " + path.toAbsolutePath() +
-                    " is in use by another broker; give each broker its own with --data DIR");
+                    " is in use by another " + holder + "; give each " + holder + " its own with --data DIR");
             }
             return new DataDirectory(path, channel, lock);
         }
@@ -53,7 +65,7 @@ final class DataDirectory implements AutoCloseable
         {
             closeQuietly(channel);
             throw new BrokerStartException("data directory " + path.toAbsolutePath() +
-                " is in use by another broker in this JVM; give each broker its own with --data DIR");
+                " is in use by another " + holder + " in this JVM; give each " + holder + " its own with --data DIR");
         }
         catch (final IOException ex)
         {

@@ -2,12 +2,13 @@ package io.meshmq.cluster;
 
 import io.meshmq.cluster.link.ReplicaLink;
 import io.meshmq.engine.BrokerContext;
+import io.meshmq.engine.BrokerStartException;
+import io.meshmq.engine.DataDirectory;
 import io.meshmq.engine.net.NativeTransport;
 import io.meshmq.transport.TlsSettings;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -23,9 +24,9 @@ public final class BackupNode implements AutoCloseable
 
     private final EventLoopGroup loop;
     private final ReplicaLink link;
-    private final DirectoryLock lock;
+    private final DataDirectory lock;
 
-    private BackupNode(final EventLoopGroup loop, final ReplicaLink link, final DirectoryLock lock)
+    private BackupNode(final EventLoopGroup loop, final ReplicaLink link, final DataDirectory lock)
     {
         this.loop = loop;
         this.link = link;
@@ -34,9 +35,9 @@ public final class BackupNode implements AutoCloseable
 
     /**
      * @throws IllegalArgumentException naming what is wrong: no live given, TLS stores that cannot be read.
-     * @throws IOException if the data directory cannot be made or is in use.
+     * @throws BrokerStartException if the data directory cannot be made or is in use.
      */
-    public static BackupNode start(final BrokerContext context) throws IOException
+    public static BackupNode start(final BrokerContext context) throws BrokerStartException
     {
         final String live = context.haLive();
         if (live == null)
@@ -44,7 +45,7 @@ public final class BackupNode implements AutoCloseable
             throw new IllegalArgumentException("ha.role = backup needs ha.live = HOST:PORT, the live it keeps a replica of");
         }
         final Path dataDir = context.dataDir();
-        final DirectoryLock lock = DirectoryLock.take(dataDir, LOCK_FILE);
+        final DataDirectory lock = DataDirectory.lock(dataDir, LOCK_FILE, "backup");
         final EventLoopGroup loop = NativeTransport.group(1, new DefaultThreadFactory("meshmq-backup-" + context.name(),
             true));
         final ReplicaLink link = link(context, live, dataDir, loop, ReplicaLink.Watcher.NONE);

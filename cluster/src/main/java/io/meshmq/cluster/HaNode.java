@@ -11,6 +11,7 @@ import io.meshmq.cluster.replication.ReplicaQuorum;
 import io.meshmq.engine.Broker;
 import io.meshmq.engine.BrokerContext;
 import io.meshmq.engine.BrokerStartException;
+import io.meshmq.engine.DataDirectory;
 import io.meshmq.engine.NodeIdentity;
 import io.meshmq.engine.mirror.DataMirror;
 import io.meshmq.engine.net.NativeTransport;
@@ -79,7 +80,7 @@ public final class HaNode implements AutoCloseable
     private final String name;
     private final String address;
     private final Events events;
-    private final DirectoryLock lock;
+    private final DataDirectory lock;
     private final QuorumMember member;
     private final Quorum quorum;
     private final ScheduledExecutorService ha;
@@ -101,7 +102,7 @@ public final class HaNode implements AutoCloseable
     private boolean promoting;
     private String lastNote;
 
-    private HaNode(final BrokerContext context, final Events events, final DirectoryLock lock, final QuorumMember member,
+    private HaNode(final BrokerContext context, final Events events, final DataDirectory lock, final QuorumMember member,
         final Quorum quorum)
     {
         this.context = context;
@@ -126,9 +127,11 @@ public final class HaNode implements AutoCloseable
      * Joins the quorum and, unless a witness, decides (on the HA thread) whether to serve or back up.
      *
      * @throws IllegalArgumentException naming the setting that is wrong or missing.
-     * @throws IOException              if the data directory is in use or the quorum's port cannot be bound.
+     * @throws BrokerStartException     if the data directory cannot be made or is in use.
+     * @throws IOException              if the quorum's port cannot be bound or its log read.
      */
-    public static HaNode start(final BrokerContext context, final Events events) throws IOException
+    public static HaNode start(final BrokerContext context, final Events events) throws BrokerStartException,
+        IOException
     {
         if (context.clusterName() == null)
         {
@@ -158,7 +161,7 @@ public final class HaNode implements AutoCloseable
         }
         final QuorumSettings settings = new QuorumSettings(context.clusterName(), context.haQuorum(),
             context.haQuorumBind());
-        final DirectoryLock lock = DirectoryLock.take(base, LOCK_FILE);
+        final DataDirectory lock = DataDirectory.lock(base, LOCK_FILE, "node");
         final QuorumMember member;
         try
         {

@@ -2,6 +2,7 @@ package io.meshmq.jmh;
 
 import io.meshmq.engine.Broker;
 import io.meshmq.engine.BrokerContext;
+import io.meshmq.jmh.brokers.ArtemisMain;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
@@ -9,8 +10,6 @@ import jakarta.jms.DeliveryMode;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
-import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
-import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -69,14 +68,7 @@ public class InVmThroughputBenchmark
         }
         else
         {
-            final EmbeddedActiveMQ artemis = new EmbeddedActiveMQ().setConfiguration(new ConfigurationImpl()
-                .setSecurityEnabled(false)
-                .setPersistenceEnabled(true)
-                .setJournalType(JournalType.NIO)
-                .setJournalDirectory(data.resolve("journal").toString())
-                .setBindingsDirectory(data.resolve("bindings").toString())
-                .setLargeMessagesDirectory(data.resolve("large").toString())
-                .setPagingDirectory(data.resolve("paging").toString())
+            final EmbeddedActiveMQ artemis = new EmbeddedActiveMQ().setConfiguration(ArtemisMain.persistent(data)
                 .addAcceptorConfiguration("invm", "vm://0"));
             artemis.start();
             running = artemis::stop;

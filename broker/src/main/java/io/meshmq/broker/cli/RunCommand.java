@@ -226,7 +226,7 @@ public final class RunCommand
         {
             backup = BackupNode.start(context);
         }
-        catch (final IllegalArgumentException | java.io.IOException ex)
+        catch (final IllegalArgumentException ex)
         {
             throw new BrokerStartException("backup '" + context.name() + "' cannot start: " + ex.getMessage(), ex);
         }

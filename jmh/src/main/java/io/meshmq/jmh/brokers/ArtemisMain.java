@@ -43,7 +43,7 @@ public final class ArtemisMain
      * @return Artemis's defaults with persistence on (NIO journal, forcing before it confirms), security off, every
      * directory under {@code data}.
      */
-    static Configuration persistent(final Path data)
+    public static Configuration persistent(final Path data)
     {
         return new ConfigurationImpl()
             .setSecurityEnabled(false)

@@ -26,6 +26,8 @@ public final class BrokerContext
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 7918;
     public static final long DEFAULT_HA_LEASE_MS = 1_500;
+    /** With ha = replication and no ha.backup-bind: the port a taken-over journal is served at, past the node's own. */
+    public static final int DEFAULT_BACKUP_PORT_OFFSET = 100;
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
     public static final String DEFAULT_VM_ID = "0";
     /** Commands the ring holds; a power of two. */
@@ -51,9 +53,9 @@ public final class BrokerContext
     private boolean autoCreateDestinations = true;
     private final List<String> queues = new ArrayList<>();
     private final List<String> topics = new ArrayList<>();
-    private final AddressSettingsMatcher addressSettings = new AddressSettingsMatcher();
-    private final UserStore users = new UserStore();
-    private final SecuritySettings security = new SecuritySettings();
+    private AddressSettingsMatcher addressSettings = new AddressSettingsMatcher();
+    private UserStore users = new UserStore();
+    private SecuritySettings security = new SecuritySettings();
     private TlsSettings tls;
     private boolean defaultAcceptorTls;
     private boolean clusterTls;
@@ -72,6 +74,11 @@ public final class BrokerContext
     private final List<String> haQuorum = new ArrayList<>();
     private String haQuorumBind;
     private long haLeaseMs = DEFAULT_HA_LEASE_MS;
+    /** ha = replication: this process serves its journal and keeps a replica of another member's (colocated). */
+    private boolean haReplication;
+    /** ha.replica-fault = wait (true, the default) or alone. */
+    private boolean haReplicaFaultWaits = true;
+    private String haBackupBind;
     private String clusterName;
     private final List<String> clusterMembers = new ArrayList<>();
     private String clusterUser;
@@ -540,6 +547,105 @@ public final class BrokerContext
     {
         this.haLeaseMs = leaseMs;
         return this;
+    }
+
+    /**
+     * @return whether this process is a member of a cluster whose journals are replicated among its members (ha =
+     * replication): it serves its own journal and keeps a replica of the next member's, ready to take it over.
+     */
+    public boolean haReplication()
+    {
+        return haReplication;
+    }
+
+    public BrokerContext haReplication(final boolean replication)
+    {
+        this.haReplication = replication;
+        return this;
+    }
+
+    /**
+     * @return HOST:PORT where, with ha = replication, this process serves the journal it took over (ha.backup-bind);
+     * null for the host it listens on and its port + {@link #DEFAULT_BACKUP_PORT_OFFSET}.
+     */
+    public String haBackupBind()
+    {
+        return haBackupBind;
+    }
+
+    public BrokerContext haBackupBind(final String hostPort)
+    {
+        this.haBackupBind = hostPort;
+        return this;
+    }
+
+    /**
+     * @return what a live does when its replica in sync says it cannot store what it is sent (its disk is full):
+     * true (ha.replica-fault = wait, the default) holds every confirmation until a replica is in sync again; false
+     * (alone) lets the replica go, with a warning, and confirms with its own disk alone.
+     */
+    public boolean haReplicaFaultWaits()
+    {
+        return haReplicaFaultWaits;
+    }
+
+    public BrokerContext haReplicaFaultWaits(final boolean waits)
+    {
+        this.haReplicaFaultWaits = waits;
+        return this;
+    }
+
+    /**
+     * @return a copy to change for another broker of the same process (a colocated backup's): the same users,
+     * security and address settings (shared, as they are not changed once started); lists copied; no extra acceptors,
+     * whose ports belong to this one.
+     */
+    public BrokerContext copy()
+    {
+        final BrokerContext copy = new BrokerContext();
+        copy.name = name;
+        copy.host = host;
+        copy.port = port;
+        copy.tcpEnabled = tcpEnabled;
+        copy.dataDir = dataDir;
+        copy.vmId = vmId;
+        copy.ringSize = ringSize;
+        copy.ioThreads = ioThreads;
+        copy.maxFrameLength = maxFrameLength;
+        copy.handshakeTimeoutMs = handshakeTimeoutMs;
+        copy.duplicateIdCacheSize = duplicateIdCacheSize;
+        copy.maxConnections = maxConnections;
+        copy.maxConnectionsPerAddress = maxConnectionsPerAddress;
+        copy.autoCreateDestinations = autoCreateDestinations;
+        copy.queues.addAll(queues);
+        copy.topics.addAll(topics);
+        copy.addressSettings = addressSettings;
+        copy.users = users;
+        copy.security = security;
+        copy.tls = tls;
+        copy.defaultAcceptorTls = defaultAcceptorTls;
+        copy.clusterTls = clusterTls;
+        copy.journalSync = journalSync;
+        copy.journalSegmentSize = journalSegmentSize;
+        copy.journalSkipCorrupt = journalSkipCorrupt;
+        copy.globalMaxSize = globalMaxSize;
+        copy.journalFileOpener = journalFileOpener;
+        copy.dataMirror = dataMirror;
+        copy.haBackup = haBackup;
+        copy.haLive = haLive;
+        copy.haWitness = haWitness;
+        copy.haQuorum.addAll(haQuorum);
+        copy.haQuorumBind = haQuorumBind;
+        copy.haLeaseMs = haLeaseMs;
+        copy.haReplication = haReplication;
+        copy.haBackupBind = haBackupBind;
+        copy.haReplicaFaultWaits = haReplicaFaultWaits;
+        copy.clusterName = clusterName;
+        copy.clusterMembers.addAll(clusterMembers);
+        copy.clusterUser = clusterUser;
+        copy.clusterPassword = clusterPassword;
+        copy.clusterAdvertise = clusterAdvertise;
+        return copy;
     }
 
     public DataMirror dataMirror()

@@ -125,4 +125,11 @@ public sealed interface ClusterCommand extends ExtensionCommand
     record ReplicaStored(long mark) implements ClusterCommand
     {
     }
+
+    /**
+     * The replica cannot store what it is sent (its disk is full, or failing): it stores and confirms nothing more.
+     */
+    record ReplicaFault(String reason) implements ClusterCommand
+    {
+    }
 }

@@ -25,9 +25,12 @@ import java.util.function.Supplier;
  * @param replicaQuorum where a takeover is decided by a quorum (ha.quorum): what the quorum must record about this
  *                     node's replica, set once the node owns its journal (no replica is taken before); null when
  *                     takeover is by hand.
+ * @param replicaFaultWaits what this node does when its replica in sync cannot store (ha.replica-fault): true, hold
+ *                     confirmations until a replica is in sync again; false, go on with its own disk alone.
  */
 public record ClusterIdentity(String clusterName, String nodeId, String nodeName, long incarnation,
     Map<String, String> members, Supplier<String> url, Path definitions,
-    AtomicReference<Consumer<List<MemberDefinition>>> onDefinitions, AtomicReference<ReplicaQuorum> replicaQuorum)
+    AtomicReference<Consumer<List<MemberDefinition>>> onDefinitions, AtomicReference<ReplicaQuorum> replicaQuorum,
+    boolean replicaFaultWaits)
 {
 }

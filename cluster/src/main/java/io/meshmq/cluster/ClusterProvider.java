@@ -26,6 +26,7 @@ public final class ClusterProvider implements ExtensionProvider
         return new ClusterNode(new ClusterIdentity(clusterName, context.nodeId(), context.broker().name(),
             context.incarnation(), new ConcurrentSkipListMap<>(), context.memberAddress(),
             context.dataDirectory().resolve(DEFINITIONS_FILE), new AtomicReference<>(),
-            context.broker().haQuorum().isEmpty() ? null : new AtomicReference<>()));
+            context.broker().haQuorum().isEmpty() ? null : new AtomicReference<>(),
+            context.broker().haReplicaFaultWaits()));
     }
 }

@@ -63,11 +63,14 @@ public final class HaNode implements AutoCloseable
      */
     public interface Events
     {
-        void serving(Broker broker, Ownership ownership, String how);
+        /**
+         * @param node the settings of the node that serves (a process with a colocated backup has two).
+         */
+        void serving(BrokerContext node, Broker broker, Ownership ownership, String how);
 
-        void backingUp(String live, Path copy);
+        void backingUp(BrokerContext node, String live, Path copy);
 
-        void stoppedServing(String why);
+        void stoppedServing(BrokerContext node, String why);
 
         /**
          * The node cannot go on (a broker that cannot start on its journal): the process should exit.
@@ -83,6 +86,8 @@ public final class HaNode implements AutoCloseable
     private final DataDirectory lock;
     private final QuorumMember member;
     private final Quorum quorum;
+    /** False where the process's other node closes the vote they share. */
+    private final boolean ownsQuorum;
     private final ScheduledExecutorService ha;
     private final ScheduledExecutorService renewer;
     private final ScheduledExecutorService leaseClock;
@@ -103,8 +108,9 @@ public final class HaNode implements AutoCloseable
     private String lastNote;
 
     private HaNode(final BrokerContext context, final Events events, final DataDirectory lock, final QuorumMember member,
-        final Quorum quorum)
+        final Quorum quorum, final boolean ownsQuorum)
     {
+        this.ownsQuorum = ownsQuorum;
         this.context = context;
         this.base = context.dataDir();
         this.name = context.name();
@@ -133,6 +139,30 @@ public final class HaNode implements AutoCloseable
     public static HaNode start(final BrokerContext context, final Events events) throws BrokerStartException,
         IOException
     {
+        check(context);
+        final QuorumSettings settings = new QuorumSettings(context.clusterName(), context.haQuorum(),
+            context.haQuorumBind());
+        final DataDirectory lock = lock(context);
+        final QuorumMember member;
+        try
+        {
+            member = QuorumMember.start(settings, context.dataDir());
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            lock.close();
+            throw ex;
+        }
+        final HaNode node = new HaNode(context, events, lock, member, new Quorum(settings), true);
+        node.begin();
+        return node;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the setting that is wrong or missing.
+     */
+    static void check(final BrokerContext context)
+    {
         if (context.clusterName() == null)
         {
             throw new IllegalArgumentException("ha.quorum needs cluster = NAME: the quorum is the cluster's");
@@ -159,26 +189,32 @@ public final class HaNode implements AutoCloseable
                 "ha.quorum a node serves " + base.resolve(JOURNAL).toAbsolutePath() + ": move the broker's files there " +
                 "(or start with another data directory)");
         }
-        final QuorumSettings settings = new QuorumSettings(context.clusterName(), context.haQuorum(),
-            context.haQuorumBind());
-        final DataDirectory lock = DataDirectory.lock(base, LOCK_FILE, "node");
-        final QuorumMember member;
-        try
-        {
-            member = QuorumMember.start(settings, base);
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            lock.close();
-            throw ex;
-        }
-        final HaNode node = new HaNode(context, events, lock, member, new Quorum(settings));
+    }
+
+    /**
+     * @return the lock on the node's data directory, held until it is closed.
+     */
+    static DataDirectory lock(final BrokerContext context) throws BrokerStartException
+    {
+        return DataDirectory.lock(context.dataDir(), LOCK_FILE, "node");
+    }
+
+    /**
+     * A node of a process that holds more than one, sharing the process's vote; {@link #begin()} it once made.
+     */
+    static HaNode sharing(final BrokerContext context, final Events events, final DataDirectory lock,
+        final QuorumMember member, final Quorum quorum)
+    {
+        return new HaNode(context, events, lock, member, quorum, false);
+    }
+
+    void begin()
+    {
         if (!context.haWitness())
         {
-            node.ha.execute(node::decide);
-            node.leaseClock.scheduleAtFixedRate(node::watchLease, 20, 20, TimeUnit.MILLISECONDS);
+            ha.execute(this::decide);
+            leaseClock.scheduleAtFixedRate(this::watchLease, 20, 20, TimeUnit.MILLISECONDS);
         }
-        return node;
     }
 
     // ---- deciding -----------------------------------------------------------------------------------------
@@ -342,7 +378,7 @@ public final class HaNode implements AutoCloseable
             renewals = renewer.scheduleWithFixedDelay(this::renewLease, every, every, TimeUnit.MILLISECONDS);
         }
         lastNote = null;
-        events.serving(started, ownership, how);
+        events.serving(context, started, ownership, how);
         try
         {
             quorum.lead();
@@ -428,7 +464,7 @@ public final class HaNode implements AutoCloseable
         broker.close();
         broker = null;
         mesh = null;
-        events.stoppedServing(why);
+        events.stoppedServing(context, why);
         return true;
     }
 
@@ -515,7 +551,7 @@ public final class HaNode implements AutoCloseable
             }
         });
         link.start();
-        events.backingUp(live, base.resolve(ReplicaLink.REPLICA));
+        events.backingUp(context, live, base.resolve(ReplicaLink.REPLICA));
     }
 
     /**
@@ -673,6 +709,19 @@ public final class HaNode implements AutoCloseable
         }
     }
 
+    static void closeQuorum(final Quorum quorum, final QuorumMember member, final String name)
+    {
+        try
+        {
+            quorum.close();
+            member.close();
+        }
+        catch (final IOException ex)
+        {
+            LOG.log(System.Logger.Level.WARNING, "'" + name + "': closing its quorum member: " + ex);
+        }
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------
 
     /**
@@ -697,6 +746,11 @@ public final class HaNode implements AutoCloseable
         {
             Thread.currentThread().interrupt();
         }
+    }
+
+    String name()
+    {
+        return name;
     }
 
     /**
@@ -732,14 +786,9 @@ public final class HaNode implements AutoCloseable
         {
             linkLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
-        try
+        if (ownsQuorum)
         {
-            quorum.close();
-            member.close();
-        }
-        catch (final IOException ex)
-        {
-            LOG.log(System.Logger.Level.WARNING, "'" + name + "': closing its quorum member: " + ex);
+            closeQuorum(quorum, member, name);
         }
         lock.close();
     }

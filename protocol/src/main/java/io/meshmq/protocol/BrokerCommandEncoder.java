@@ -55,7 +55,8 @@ public final class BrokerCommandEncoder
     /**
      * A node's HELLO to another member when it has a cluster user: no password, a nonce to prove it with instead.
      */
-    public static WireWriter clusterHello(final WireWriter out, final String user, final String proofNonce)
+    public static WireWriter clusterHello(final WireWriter out, final String user, final String proofNonce,
+        final int connectionTtlMs)
     {
         return out.reset().beginFrame(FrameType.HELLO)
             .writeInt(FrameDescriptor.MAGIC)
@@ -64,7 +65,7 @@ public final class BrokerCommandEncoder
             .writeString(null)
             .writeString(user)
             .writeString(null)
-            .writeInt(0)
+            .writeInt(connectionTtlMs)
             .writeBoolean(false)
             .writeString(proofNonce)
             .endFrame();

@@ -138,6 +138,8 @@ package io.meshmq.protocol;
  * REPLICA_SYNCED  b&gt;c  long mark   (the copy is complete once everything up to the mark is stored: until then the
  *                      replica's directory must not be started from)
  * REPLICA_STORED  c&gt;b  long mark   (everything up to that REPLICA_FORCE is on the replica's disk)
+ * REPLICA_FAULT   c&gt;b  string reason   (the replica cannot store what it is sent, e.g. its disk is full: it stores
+ *                      and confirms nothing more on this connection, and closes it once it can store again)
  * </pre>
  * The message encoding inside SEND and DELIVER is described by {@link MessageDescriptor}.
  */
@@ -198,6 +200,7 @@ public final class FrameType
     public static final byte REPLICA_DELETE = 77;
     public static final byte REPLICA_FORCE = 78;
     public static final byte REPLICA_SYNCED = 79;
+    public static final byte REPLICA_FAULT = 80;
 
     private FrameType()
     {
@@ -266,6 +269,7 @@ public final class FrameType
             case REPLICA_DELETE: return "REPLICA_DELETE";
             case REPLICA_FORCE: return "REPLICA_FORCE";
             case REPLICA_SYNCED: return "REPLICA_SYNCED";
+            case REPLICA_FAULT: return "REPLICA_FAULT";
             default: return "UNKNOWN(" + type + ")";
         }
     }

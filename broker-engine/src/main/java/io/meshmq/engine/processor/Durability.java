@@ -835,6 +835,10 @@ public final class Durability
     void replicaAttached()
     {
         replicaAttached = true;
+        // Confirmations a replica that could not store held keep waiting (REPLICATED stays required) until this one
+        // is in sync: what it stores while its copy is made is no replica yet, and the old one's marks mean nothing.
+        replicaInSync = false;
+        replicaMarks.clear();
     }
 
     /**

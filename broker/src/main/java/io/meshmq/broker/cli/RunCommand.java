@@ -3,6 +3,7 @@ package io.meshmq.broker.cli;
 import io.meshmq.broker.config.BrokerSettings;
 import io.meshmq.broker.config.ConfigException;
 import io.meshmq.cluster.BackupNode;
+import io.meshmq.cluster.ColocatedNode;
 import io.meshmq.cluster.HaNode;
 import io.meshmq.cluster.Mesh;
 import io.meshmq.cluster.link.ReplicaLink;
@@ -25,7 +26,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class RunCommand
 {
     public static final String USAGE = "run [--config FILE] [--name NODE] [--bind HOST:PORT] [--data DIR] " +
-        "[--cluster NAME --members HOST:PORT,...] [--quorum HOST:PORT,... --quorum-bind HOST:PORT [--witness]]";
+        "[--cluster NAME --members HOST:PORT,...] [--quorum HOST:PORT,... --quorum-bind HOST:PORT [--witness | --ha replication]]";
 
     private RunCommand()
     {
@@ -37,7 +38,7 @@ public final class RunCommand
     public static BrokerContext context(final String[] args) throws UsageException, ConfigException
     {
         final Flags flags = Flags.parse("run", args, 1, Set.of("--config", "--name", "--bind", "--data", "--cluster",
-            "--members", "--quorum", "--quorum-bind"), Set.of("--witness"));
+            "--members", "--quorum", "--quorum-bind", "--ha"), Set.of("--witness"));
         final BrokerContext context = new BrokerContext();
         if (flags.has("--config"))
         {
@@ -63,6 +64,10 @@ public final class RunCommand
         {
             BrokerSettings.apply("ha.quorum-bind", flags.get("--quorum-bind").strip(), "--quorum-bind", context);
         }
+        if (flags.has("--ha"))
+        {
+            BrokerSettings.apply("ha", flags.get("--ha").strip(), "--ha", context);
+        }
         if (flags.has("--witness"))
         {
             BrokerSettings.apply("ha.role", "witness", "--witness", context);
@@ -77,6 +82,11 @@ public final class RunCommand
         if (!context.haQuorum().isEmpty())
         {
             return runWithQuorum(context, out);
+        }
+        if (context.haReplication())
+        {
+            throw new ConfigException("ha = replication needs ha.quorum = HOST:PORT,... (one voter per member, at " +
+                "least three) and ha.quorum-bind: the quorum decides which member serves a journal");
         }
         if (context.haWitness())
         {
@@ -148,37 +158,46 @@ public final class RunCommand
     {
         final CountDownLatch stopped = new CountDownLatch(1);
         final AtomicReference<String> failure = new AtomicReference<>();
-        final HaNode node;
+        final HaNode.Events events = new HaNode.Events()
+        {
+            @Override
+            public void serving(final BrokerContext node, final Broker broker, final Ownership ownership,
+                final String how)
+            {
+                print(out, listening(node, broker, true) + "; " + how + "; " + node.describeSecurity());
+            }
+
+            @Override
+            public void backingUp(final BrokerContext node, final String live, final Path copy)
+            {
+                print(out, "MeshMQ backup '" + node.name() + "' of " + live + ": keeping a replica of its journal in " +
+                    copy.toAbsolutePath().normalize() + "; takes it over when the quorum agrees");
+            }
+
+            @Override
+            public void stoppedServing(final BrokerContext node, final String why)
+            {
+                print(out, "MeshMQ broker '" + node.name() + "' stopped serving: " + why);
+            }
+
+            @Override
+            public void failed(final String why, final Throwable cause)
+            {
+                failure.set(why);
+                stopped.countDown();
+            }
+        };
+        final Runnable close;
         try
         {
-            node = HaNode.start(context, new HaNode.Events()
+            if (context.haReplication())
             {
-                @Override
-                public void serving(final Broker broker, final Ownership ownership, final String how)
-                {
-                    print(out, listening(context, broker, true) + "; " + how + "; " + context.describeSecurity());
-                }
-
-                @Override
-                public void backingUp(final String live, final Path copy)
-                {
-                    print(out, "MeshMQ backup '" + context.name() + "' of " + live + ": keeping a replica of its " +
-                        "journal in " + copy.toAbsolutePath().normalize() + "; takes it over when the quorum agrees");
-                }
-
-                @Override
-                public void stoppedServing(final String why)
-                {
-                    print(out, "MeshMQ broker '" + context.name() + "' stopped serving: " + why);
-                }
-
-                @Override
-                public void failed(final String why, final Throwable cause)
-                {
-                    failure.set(why);
-                    stopped.countDown();
-                }
-            });
+                close = ColocatedNode.start(context, events)::close;
+            }
+            else
+            {
+                close = HaNode.start(context, events)::close;
+            }
         }
         catch (final IllegalArgumentException | java.io.IOException ex)
         {
@@ -186,7 +205,7 @@ public final class RunCommand
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
-            node.close();
+            close.run();
             print(out, "MeshMQ " + (context.haWitness() ? "witness" : "node") + " '" + context.name() + "' stopped");
             stopped.countDown();
         }, "meshmq-shutdown"));
@@ -200,7 +219,7 @@ public final class RunCommand
         if (failure.get() != null)
         {
             print(out, "MeshMQ node '" + context.name() + "' stops: " + failure.get());
-            node.close();
+            close.run();
             return 1;
         }
         return 0;

@@ -83,6 +83,14 @@ import java.util.Set;
  * cluster.password = secret              "cluster" on the other nodes when they have users)
  * cluster.tls      = true                cluster links speak TLS (tls.* keys: trust store, and key store
  *                                        for members that want client certificates)
+ * ha               = replication         every member serves its journal and keeps a replica of the next
+ *                                        member's (by cluster.members), taking it over when the quorum
+ *                                        agrees (needs ha.quorum); none (the default): no colocated replica
+ * ha.backup-bind   = h1:8018             with ha = replication: where a journal taken over is served
+ *                                        (default: this node's host, its port + 100)
+ * ha.replica-fault = wait               when a replica in sync cannot store (its disk is full): the live
+ *                                        confirms nothing until a replica is in sync again; alone: it goes on
+ *                                        with its own disk alone, logging a warning
  * ha.role          = backup              this process keeps a replica of a live's data directory (under
  *                                        DATA/replica) instead of being a broker; live (the default): a
  *                                        broker, which takes a backup that asks to be its replica;
@@ -108,7 +116,7 @@ public final class BrokerSettings
         "max-connections", "max-connections-per-address", "auto-create", "queues", "topics",
         "default-user", "user.NAME", "user.NAME.roles", "security.PATTERN.PERMISSION", "address.PATTERN.SETTING", "journal.sync", "journal.segment-size",
         "journal.skip-corrupt", "global-max-size", "cluster", "cluster.members", "cluster.advertise", "cluster.user",
-        "cluster.password", "cluster.tls", "ha.role", "ha.live", "ha.quorum", "ha.quorum-bind", "ha.lease", "user.NAME.certificate-subject",
+        "cluster.password", "cluster.tls", "ha", "ha.backup-bind", "ha.replica-fault", "ha.role", "ha.live", "ha.quorum", "ha.quorum-bind", "ha.lease", "user.NAME.certificate-subject",
         "tls, tls.*, acceptor.NAME.*");
 
     private BrokerSettings()
@@ -339,6 +347,40 @@ public final class BrokerSettings
                 break;
             case "cluster.tls":
                 context.clusterTls(bool(value, at));
+                break;
+            case "ha":
+                switch (value.toLowerCase(java.util.Locale.ROOT))
+                {
+                    case "replication":
+                        context.haReplication(true);
+                        break;
+                    case "none":
+                        context.haReplication(false);
+                        break;
+                    default:
+                        throw new ConfigException(at + " = '" + value + "': expected replication or none");
+                }
+                break;
+            case "ha.backup-bind":
+                if (Integer.parseInt(hostPort(value, at)[1]) == 0)
+                {
+                    throw new ConfigException(at + " = '" + value + "': needs a fixed port, not 0 (clients and the " +
+                        "journal's next replica find a journal taken over there)");
+                }
+                context.haBackupBind(value);
+                break;
+            case "ha.replica-fault":
+                switch (value.toLowerCase(java.util.Locale.ROOT))
+                {
+                    case "wait":
+                        context.haReplicaFaultWaits(true);
+                        break;
+                    case "alone":
+                        context.haReplicaFaultWaits(false);
+                        break;
+                    default:
+                        throw new ConfigException(at + " = '" + value + "': expected wait or alone");
+                }
                 break;
             case "ha.role":
                 switch (value.toLowerCase(java.util.Locale.ROOT))

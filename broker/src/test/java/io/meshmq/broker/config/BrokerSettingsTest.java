@@ -189,6 +189,28 @@ class BrokerSettingsTest
     }
 
     @Test
+    void shouldReadReplicationAmongMembers() throws Exception
+    {
+        final BrokerContext context = new BrokerContext();
+        BrokerSettings.applyLines("r.conf", List.of("ha = Replication", "ha.backup-bind = 127.0.0.1:8018"), context);
+        assertTrue(context.haReplication());
+        assertEquals("127.0.0.1:8018", context.haBackupBind());
+        final ConfigException other = assertThrows(ConfigException.class,
+            () -> BrokerSettings.applyLines("r.conf", List.of("ha = shared-store"), new BrokerContext()));
+        assertTrue(other.getMessage().startsWith("r.conf:1: ha = 'shared-store': expected replication or none"),
+            other.getMessage());
+        final ConfigException anyPort = assertThrows(ConfigException.class,
+            () -> BrokerSettings.applyLines("r.conf", List.of("", "ha.backup-bind = h:0"), new BrokerContext()));
+        assertTrue(anyPort.getMessage().startsWith("r.conf:2: ha.backup-bind = 'h:0': needs a fixed port"),
+            anyPort.getMessage());
+
+        assertTrue(RunCommand.context(new String[] {"run", "--ha", "replication"}).haReplication());
+        final ConfigException noQuorum = assertThrows(ConfigException.class,
+            () -> RunCommand.run(new String[] {"run", "--ha", "replication"}, System.out));
+        assertTrue(noQuorum.getMessage().contains("ha = replication needs ha.quorum"), noQuorum.getMessage());
+    }
+
+    @Test
     void shouldReadTheClusterSettings() throws Exception
     {
         final Path file = dir.resolve("cluster.conf");

@@ -71,18 +71,20 @@ final class Dialing
 
     /**
      * Sends HELLO with the cluster role: a nonce to prove the password against when a proof is required, else the
-     * user and password (null for none).
+     * user and password (null for none); and the silence after which the node dialled takes this one for dead, as
+     * this one does it (the ping every {@value DialedHandler#PING_EVERY_MS} ms keeps both ends hearing).
      */
     static void hello(final ChannelHandlerContext ctx, final WireWriter writer, final MembershipProof proof,
         final String user, final String password)
     {
         if (proof.isRequired())
         {
-            BrokerCommandEncoder.clusterHello(writer, user, proof.begin());
+            BrokerCommandEncoder.clusterHello(writer, user, proof.begin(), (int)DialedHandler.SILENCE_MS);
         }
         else
         {
-            BrokerCommandEncoder.hello(writer, FrameDescriptor.ROLE_CLUSTER, null, user, password);
+            BrokerCommandEncoder.hello(writer, FrameDescriptor.ROLE_CLUSTER, null, user, password,
+                (int)DialedHandler.SILENCE_MS, false);
         }
         ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), writer));
     }

@@ -6,6 +6,7 @@ import io.meshmq.engine.mirror.DirectoryMirror;
 import io.meshmq.protocol.BrokerCommandEncoder;
 import io.meshmq.protocol.FrameType;
 import io.meshmq.protocol.ProtocolException;
+import io.meshmq.protocol.WireWriter;
 import io.meshmq.transport.FrameDecoder;
 import io.meshmq.transport.NettyFrames;
 import io.meshmq.transport.TlsSettings;
@@ -28,6 +29,10 @@ import java.util.stream.Stream;
  * aside ({@link #PREVIOUS}) until the new one is in sync, so a live that dies during a copy still leaves one behind.
  * A copy is complete once {@link #SYNCED} is in it.
  * <p>
+ * A backup that cannot store what it is sent (its disk is full, or failing) says so to the live (REPLICA_FAULT),
+ * stores and confirms nothing more, and tries every {@value #SPACE_PROBE_MS} ms to store a few MB; once it can, it
+ * drops the connection and makes a new copy (the live decides meanwhile whether to wait for it: ha.replica-fault).
+ * <p>
  * Not thread safe: everything runs on the link's event loop; it reconnects with back-off whenever the connection is
  * lost or refused.
  */
@@ -44,6 +49,9 @@ public final class ReplicaLink
     private static final long HANDSHAKE_TIMEOUT_MS = 10_000;
     /** Stands for the live's data directory: paths the live sends are resolved under it, then made under the copy. */
     private static final Path LIVE_ROOT = Path.of("/live");
+    static final long SPACE_PROBE_MS = 1_000;
+    private static final String PROBE_FILE = "space.probe";
+    private static final int PROBE_BYTES = 4 * 1024 * 1024;
 
     private final String live;
     private final String host;
@@ -56,6 +64,10 @@ public final class ReplicaLink
     private final TlsSettings tlsSettings;
     private final SslContext tls;
     private final Redial redial;
+    private final EventLoopGroup loop;
+    /** Why this backup cannot store what it is sent, until a probe stores a few MB again; null when it can. */
+    private volatile String storeFault;
+    private volatile io.netty.channel.Channel channel;
     private final Watcher watcher;
     private volatile boolean connected;
     private String lastFailure;
@@ -105,6 +117,7 @@ public final class ReplicaLink
         this.proof = new MembershipProof(live, user, password);
         this.tlsSettings = tlsSettings;
         this.tls = tls;
+        this.loop = loop;
     }
 
     public void start()
@@ -126,6 +139,14 @@ public final class ReplicaLink
     }
 
     /**
+     * @return why this backup cannot store what its live sends (it stores and confirms nothing until it can), or null.
+     */
+    public String storeFault()
+    {
+        return storeFault;
+    }
+
+    /**
      * @return the address of the live, HOST:PORT.
      */
     public String live()
@@ -141,6 +162,70 @@ public final class ReplicaLink
             LOG.log(System.Logger.Level.WARNING, "backup '" + backupName + "' of " + live + ": " + reason +
                 " (retrying; logged again only if the reason changes)");
             lastFailure = reason;
+        }
+    }
+
+    /**
+     * The backup cannot store what it is sent: nothing more is stored on this connection, and the live is told.
+     */
+    private void storeFailed(final ChannelHandlerContext ctx, final String reason, final WireWriter out)
+    {
+        storeFault = reason;
+        LOG.log(System.Logger.Level.ERROR, "backup '" + backupName + "': cannot store what " + live + " sends (" + reason +
+            "); it stores and confirms nothing more until it can store again (tried every " + SPACE_PROBE_MS +
+            " ms), then copies anew");
+        ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), ReplicaFrameEncoder.fault(out, reason)));
+        loop.next().schedule(this::probeSpace, SPACE_PROBE_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Tries to store a few MB: once it can, the connection (if still up) is dropped and a new copy made.
+     */
+    private void probeSpace()
+    {
+        if (redial.isClosed() || storeFault == null)
+        {
+            return;
+        }
+        final Path probe = dataDir.resolve(PROBE_FILE);
+        try
+        {
+            try (java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(probe,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING))
+            {
+                final ByteBuffer zeros = ByteBuffer.allocate(PROBE_BYTES);
+                while (zeros.hasRemaining())
+                {
+                    file.write(zeros);
+                }
+                file.force(true);
+            }
+            Files.delete(probe);
+        }
+        catch (final IOException ex)
+        {
+            try
+            {
+                Files.deleteIfExists(probe);
+            }
+            catch (final IOException ignore)
+            {
+                // the next probe tries again
+            }
+            loop.next().schedule(this::probeSpace, SPACE_PROBE_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return;
+        }
+        LOG.log(System.Logger.Level.INFO, "backup '" + backupName + "': can store again; copying " + live + " anew");
+        storeFault = null;
+        final io.netty.channel.Channel current = channel;
+        if (current != null && current.isActive())
+        {
+            current.close(); // the loss redials
+        }
+        else
+        {
+            redial.retry();
         }
     }
 
@@ -193,6 +278,8 @@ public final class ReplicaLink
         private DirectoryMirror mirror;
         private long syncMark = -1;
         private boolean inSync;
+        /** This connection's copy could not be stored: nothing more is, though it stays up until space is back. */
+        private boolean faulted;
 
         Handler()
         {
@@ -200,7 +287,24 @@ public final class ReplicaLink
         }
 
         @Override
-        void onFrame(final ChannelHandlerContext ctx, final byte type) throws IOException
+        void onFrame(final ChannelHandlerContext ctx, final byte type)
+        {
+            if (faulted && type >= FrameType.REPLICA_WRITE && type <= FrameType.REPLICA_SYNCED)
+            {
+                return; // not stored, not confirmed: the live holds or lets go as it is configured
+            }
+            try
+            {
+                apply(ctx, type);
+            }
+            catch (final IOException | java.io.UncheckedIOException ex)
+            {
+                faulted = true;
+                storeFailed(ctx, ex.getMessage() != null ? ex.getMessage() : ex.toString(), writer);
+            }
+        }
+
+        private void apply(final ChannelHandlerContext ctx, final byte type) throws IOException
         {
             switch (type)
             {
@@ -303,6 +407,7 @@ public final class ReplicaLink
             ((FrameDecoder)ctx.pipeline().get(NettyFrames.FRAME_DECODER)).maxFrameLength(NettyFrames.maxFrameLength());
             beginCopy();
             mirror = new DirectoryMirror(LIVE_ROOT, dataDir.resolve(REPLICA));
+            channel = ctx.channel();
             redial.connected();
             connected = true;
             lastFailure = null;
@@ -354,6 +459,7 @@ public final class ReplicaLink
         void onLost(final ChannelHandlerContext ctx)
         {
             connected = false;
+            channel = null;
             if (mirror != null)
             {
                 mirror.close();
@@ -361,7 +467,10 @@ public final class ReplicaLink
             if (!redial.isClosed())
             {
                 failed(failure != null ? failure : "the connection was lost");
-                redial.retry();
+                if (storeFault == null)
+                {
+                    redial.retry();
+                }
             }
         }
     }

@@ -52,6 +52,8 @@ final class ReplicaFeed implements DataMirror
     private long marks;
     private long syncMark = -1;
     private boolean inSync;
+    /** Why the backup said it cannot store what it is sent, or null. */
+    private String fault;
 
     ReplicaFeed(final EngineControl engine, final ConnectionOutput output, final Path root, final String backupName)
     {
@@ -74,6 +76,16 @@ final class ReplicaFeed implements DataMirror
     boolean isInSync()
     {
         return inSync;
+    }
+
+    String fault()
+    {
+        return fault;
+    }
+
+    void fault(final String reason)
+    {
+        fault = reason;
     }
 
     boolean isCopying()

@@ -17,6 +17,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * lost holds confirmations until the quorum has recorded that it may no longer take over (else this node could
  * confirm what only it holds while the replica takes over without it).
  * <p>
+ * A replica in sync that says it cannot store what it is sent (its disk is full) stores and confirms nothing more:
+ * with {@code ha.replica-fault = wait} (the default) every confirmation waits, even across the replica's reconnection,
+ * until a replica is in sync again, so nothing is confirmed that only this node holds; with {@code alone} the replica
+ * is let go as if lost (through the quorum first, where there is one), with a warning.
+ * <p>
  * Not thread safe: processor thread only.
  */
 public final class Replication
@@ -31,11 +36,17 @@ public final class Replication
     private ReplicaFeed feed;
     /** A replica in sync was lost and the quorum has not yet recorded it: confirmations are held, none is taken. */
     private String dropping;
+    /** ha.replica-fault = wait: a replica that cannot store holds confirmations until one is in sync again. */
+    private final boolean faultWaits;
+    /** Which replica could not store, and why, while confirmations wait for another to get in sync; or null. */
+    private String holding;
 
-    public Replication(final EngineControl engine, final AtomicReference<ReplicaQuorum> quorum)
+    public Replication(final EngineControl engine, final AtomicReference<ReplicaQuorum> quorum,
+        final boolean faultWaits)
     {
         this.engine = engine;
         this.quorum = quorum;
+        this.faultWaits = faultWaits;
     }
 
     /**
@@ -93,11 +104,47 @@ public final class Replication
         if (feed != null && feed.output() == connection && feed.stored(mark))
         {
             LOG.log(System.Logger.Level.INFO, "replication: backup '" + feed.backupName() + "' is in sync (" +
-                feed.copiedBytes() + " bytes copied); confirmations now wait for it too");
+                feed.copiedBytes() + " bytes copied); confirmations now wait for it too" + (holding == null ? "" :
+                "; those held since " + holding + " go"));
+            holding = null;
             if (quorum != null)
             {
                 quorum.get().inSync(feed.backupName());
             }
+        }
+    }
+
+    /**
+     * The backup on {@code connection} says it cannot store what it is sent.
+     */
+    public void fault(final ConnectionOutput connection, final String reason)
+    {
+        if (feed == null || feed.output() != connection || feed.fault() != null)
+        {
+            return;
+        }
+        final ConnectionOutput output = feed.output();
+        if (!feed.isInSync())
+        {
+            LOG.log(System.Logger.Level.ERROR, "replication: backup '" + feed.backupName() + "' cannot store the copy " +
+                "of this node's data directory (" + reason + "); it tries again once it can");
+            lose("it cannot store the copy");
+            output.close();
+        }
+        else if (!faultWaits)
+        {
+            LOG.log(System.Logger.Level.ERROR, "replication: backup '" + feed.backupName() + "' cannot store what it is " +
+                "sent (" + reason + "); ha.replica-fault = alone: this node goes on without a replica");
+            lose("it cannot store");
+            output.close();
+        }
+        else
+        {
+            feed.fault(reason);
+            LOG.log(System.Logger.Level.ERROR, "replication: backup '" + feed.backupName() + "' cannot store what it is " +
+                "sent (" + reason + "): this node confirms nothing until a backup is in sync again " +
+                "(ha.replica-fault = wait). Free space on the backup, which then copies again by itself; or restart " +
+                "this node with ha.replica-fault = alone to go on with its own disk alone");
         }
     }
 
@@ -158,13 +205,17 @@ public final class Replication
         {
             return nowMs;
         }
+        if (feed.fault() != null)
+        {
+            return Long.MAX_VALUE; // it answers pings, so it is there: confirmations wait for it by choice
+        }
         final long since = feed.oldestUnstoredSinceMs();
         return since < 0 ? Long.MAX_VALUE : since + STORE_TIMEOUT_MS;
     }
 
     public void onTick(final long nowMs)
     {
-        if (feed == null)
+        if (feed == null || feed.fault() != null)
         {
             return;
         }
@@ -182,12 +233,25 @@ public final class Replication
      */
     public String describe()
     {
-        return feed != null ? feed.backupName() + (feed.isInSync() ? " (in sync)" : " (copying)") :
-            dropping != null ? dropping + " (lost; the quorum is recording it, confirmations held)" : null;
+        final String held = holding == null ? "" : "; confirmations held since " + holding;
+        return feed != null ? feed.backupName() + (feed.fault() != null ? " (cannot store: " + feed.fault() +
+            "; confirmations held)" : feed.isInSync() ? " (in sync)" : " (copying" + held + ")") :
+            dropping != null ? dropping + " (lost; the quorum is recording it, confirmations held)" :
+            holding != null ? "none in sync (confirmations held since " + holding + ")" : null;
     }
 
     private void lose(final String why)
     {
+        if (feed.fault() != null)
+        {
+            holding = "backup '" + feed.backupName() + "' could not store (" + feed.fault() + ")";
+            LOG.log(System.Logger.Level.WARNING, "replication: " + holding + " and is gone: " + why + "; confirmations " +
+                "stay held until a backup is in sync again (ha.replica-fault = wait)");
+            feed.close();
+            feed = null;
+            engine.replicaDetached();
+            return;
+        }
         final boolean wasInSync = feed.isInSync();
         if (wasInSync && quorum != null)
         {

@@ -76,7 +76,7 @@ public final class Cluster implements ProcessorExtension
         this.receiver = new Receiver(control, peers, resends);
         this.membership = new Membership(identity, control, topology, peers, frame);
         this.redistributor = new Redistributor(control, topology, copies, roundRobin);
-        this.replication = new Replication(control, identity.replicaQuorum());
+        this.replication = new Replication(control, identity.replicaQuorum(), identity.replicaFaultWaits());
     }
 
     static boolean isReserved(final String name)
@@ -282,6 +282,10 @@ public final class Cluster implements ProcessorExtension
         else if (command instanceof ClusterCommand.ReplicaStored stored)
         {
             replication.stored(connection, stored.mark());
+        }
+        else if (command instanceof ClusterCommand.ReplicaFault fault)
+        {
+            replication.fault(connection, fault.reason());
         }
         else if (command instanceof ClusterCommand.ReplicaDropped)
         {

@@ -33,7 +33,8 @@ public final class ClusterFrameDecoder implements ExtensionFrames
     {
         return frameType == FrameType.CLUSTER_JOIN || frameType == FrameType.CLUSTER_MEMBERS ||
             frameType == FrameType.CLUSTER_SEND || frameType == FrameType.CLUSTER_RESENT ||
-            frameType == FrameType.REPLICA_START || frameType == FrameType.REPLICA_STORED;
+            frameType == FrameType.REPLICA_START || frameType == FrameType.REPLICA_STORED ||
+            frameType == FrameType.REPLICA_FAULT;
     }
 
     @Override
@@ -56,6 +57,12 @@ public final class ClusterFrameDecoder implements ExtensionFrames
                 final long mark = reader.readLong();
                 reader.requireEnd("REPLICA_STORED");
                 return new ClusterCommand.ReplicaStored(mark);
+            }
+            case FrameType.REPLICA_FAULT:
+            {
+                final String reason = reader.readRequiredString("reason");
+                reader.requireEnd("REPLICA_FAULT");
+                return new ClusterCommand.ReplicaFault(reason);
             }
             default: throw new ProtocolException("not a cluster frame: " + FrameType.name(frameType));
         }

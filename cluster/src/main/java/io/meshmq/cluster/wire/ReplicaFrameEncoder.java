@@ -27,6 +27,11 @@ public final class ReplicaFrameEncoder
         return out.reset().beginFrame(FrameType.REPLICA_STORED).writeLong(mark).endFrame();
     }
 
+    public static WireWriter fault(final WireWriter out, final String reason)
+    {
+        return out.reset().beginFrame(FrameType.REPLICA_FAULT).writeString(reason).endFrame();
+    }
+
     public static WireWriter write(final WireWriter out, final String path, final long position, final ByteBuffer data)
     {
         return out.reset().beginFrame(FrameType.REPLICA_WRITE).writeString(path).writeLong(position).writeBuffer(data)

@@ -19,7 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A live whose takeovers a quorum decides: it takes no replica before it owns its journal, tells the quorum when its
  * replica is in sync, and when it loses that replica holds confirmations (the mirror detached, the replica still
- * required) until the quorum recorded the loss; no other backup is taken meanwhile, nor while one is in sync.
+ * required) until the quorum recorded the loss; no other backup is taken meanwhile, nor while one is in sync. And a
+ * replica in sync that cannot store (its disk is full): held confirmations until one is in sync again
+ * (ha.replica-fault = wait), or let go as if lost (alone).
  */
 class ReplicationQuorumTest
 {
@@ -33,27 +35,14 @@ class ReplicationQuorumTest
     {
         Files.writeString(Files.createDirectories(dir.resolve("journal")).resolve("a"), "abc");
         final AtomicReference<ReplicaQuorum> quorum = new AtomicReference<>();
-        final Replication replication = new Replication(engine(), quorum);
+        final Replication replication = new Replication(engine(), quorum, true);
 
         replication.start(output(1), 7, "b1");
         assertEquals(List.of("error 7: this node does not own its journal yet (it waits for the quorum)", "close 1"),
             calls);
         calls.clear();
 
-        quorum.set(new ReplicaQuorum()
-        {
-            @Override
-            public void inSync(final String backupName)
-            {
-                told.add("in sync " + backupName);
-            }
-
-            @Override
-            public void lost(final String backupName)
-            {
-                told.add("lost " + backupName);
-            }
-        });
+        quorum.set(recording());
         final ConnectionOutput first = output(1);
         replication.start(first, 8, "b1");
         for (int batch = 0; batch < 10; batch++)
@@ -85,6 +74,90 @@ class ReplicationQuorumTest
         calls.clear();
         replication.start(output(2), 11, "b2");
         assertEquals("replicate", calls.get(0));
+    }
+
+    @Test
+    void shouldHoldConfirmationsWhileAReplicaInSyncCannotStoreUntilOneIsInSyncAgain() throws Exception
+    {
+        Files.writeString(Files.createDirectories(dir.resolve("journal")).resolve("a"), "abc");
+        final AtomicReference<ReplicaQuorum> quorum = new AtomicReference<>(recording());
+        final Replication replication = new Replication(engine(), quorum, true);
+        final ConnectionOutput first = inSync(replication, 1, "b1");
+
+        replication.fault(first, "No space left on device");
+        assertEquals(List.of(), calls, "the replica stays attached and required: confirmations wait for it");
+        assertTrue(replication.describe().contains("b1 (cannot store: No space left on device; confirmations held)"),
+            replication.describe());
+        replication.onTick(Replication.STORE_TIMEOUT_MS * 10);
+        assertEquals(List.of(), calls, "no store timeout lets go of a replica that said it cannot store");
+
+        replication.onConnectionClosed(1);
+        assertEquals(List.of("replicaDetached"), calls, "still held, and the quorum not told: its copy holds " +
+            "everything confirmed");
+        assertEquals(List.of("in sync b1"), told);
+        assertTrue(replication.describe().startsWith("none in sync (confirmations held since backup 'b1' could not " +
+            "store"), replication.describe());
+        calls.clear();
+
+        final ConnectionOutput again = output(2);
+        replication.start(again, 12, "b1");
+        assertEquals("replicate", calls.get(0), "a backup copying anew is taken at once");
+        replication.onEndOfBatch();
+        replication.stored(again, Long.MAX_VALUE / 2);
+        assertTrue(calls.contains("replicaStored in sync"), calls.toString());
+        assertEquals(List.of("in sync b1", "in sync b1"), told);
+        assertEquals("b1 (in sync)", replication.describe());
+    }
+
+    @Test
+    void shouldLetAReplicaThatCannotStoreGoWhenToldToGoOnAlone() throws Exception
+    {
+        Files.writeString(Files.createDirectories(dir.resolve("journal")).resolve("a"), "abc");
+        final Replication alone = new Replication(engine(), null, false);
+        final ConnectionOutput first = inSync(alone, 1, "b1");
+        alone.fault(first, "No space left on device");
+        assertEquals(List.of("close 1", "replicaLost"), calls.stream().sorted().toList());
+        calls.clear();
+
+        // A backup still copying that cannot store is let go in either mode: nothing waited for it yet.
+        final Replication waits = new Replication(engine(), null, true);
+        final ConnectionOutput copying = output(3);
+        waits.start(copying, 13, "b2");
+        calls.clear();
+        waits.fault(copying, "No space left on device");
+        assertEquals(List.of("close 3", "replicaLost"), calls.stream().sorted().toList());
+    }
+
+    private ConnectionOutput inSync(final Replication replication, final long id, final String name)
+    {
+        final ConnectionOutput output = output(id);
+        replication.start(output, 8, name);
+        for (int batch = 0; batch < 10; batch++)
+        {
+            replication.onEndOfBatch();
+        }
+        replication.stored(output, Long.MAX_VALUE / 2);
+        assertTrue(calls.contains("replicaStored in sync"), calls.toString());
+        calls.clear();
+        return output;
+    }
+
+    private ReplicaQuorum recording()
+    {
+        return new ReplicaQuorum()
+        {
+            @Override
+            public void inSync(final String backupName)
+            {
+                told.add("in sync " + backupName);
+            }
+
+            @Override
+            public void lost(final String backupName)
+            {
+                told.add("lost " + backupName);
+            }
+        };
     }
 
     private EngineControl engine()

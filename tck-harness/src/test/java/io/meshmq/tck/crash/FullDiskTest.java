@@ -9,13 +9,10 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +22,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A broker whose disk fills up (a small tmpfs the test mounts, so it needs root) refuses new persistent messages
@@ -40,33 +36,22 @@ class FullDiskTest
     @TempDir
     Path workDir;
 
+    private SmallDisk smallDisk;
     private Path disk;
 
     @BeforeEach
     void mountSmallDisk() throws Exception
     {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
-            "mounting a small tmpfs to fill needs root (CI runs as root)");
-        disk = Files.createDirectory(workDir.resolve("disk"));
-        run("mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", disk.toString());
+        smallDisk = SmallDisk.mount(workDir.resolve("disk"), "24m");
+        disk = smallDisk.path();
     }
 
     @AfterEach
     void unmount() throws Exception
     {
-        if (disk != null)
+        if (smallDisk != null)
         {
-            run("umount", "-l", disk.toString());
-        }
-    }
-
-    private static void run(final String... command) throws IOException, InterruptedException
-    {
-        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        final String output = new String(process.getInputStream().readAllBytes());
-        if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0)
-        {
-            fail(String.join(" ", command) + " failed: " + output);
+            smallDisk.close();
         }
     }
 

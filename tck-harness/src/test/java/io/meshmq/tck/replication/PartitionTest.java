@@ -84,13 +84,94 @@ class PartitionTest
                     awaitCondition(() -> producer.confirmedCount() >= healed + 100, "100 sends with the replica back",
                         backup);
                 }
-                                assertEveryConfirmedMessageOnce("tcp://" + backupAddress, producer.confirmed(), producer.unconfirmed());
+                assertEveryConfirmedMessageOnce("tcp://" + backupAddress, producer.confirmed(), producer.unconfirmed());
             }
             finally
             {
                 for (final BrokerProcess process : processes)
                 {
                     process.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * Three members with {@code ha = replication}, no other process: the member cut away stops serving its journal,
+     * the previous member's colocated backup serves it on the majority side; healed, the member cut away becomes its
+     * journal's replica and its own backup copies its next member's journal again.
+     */
+    @Test
+    void shouldServeTheJournalOfAMemberCutAwayOnTheMajoritySide() throws Exception
+    {
+        final String whyNot = Namespaces.whyNot();
+        assumeTrue(whyNot == null, whyNot);
+        final List<BrokerProcess> members = new ArrayList<>();
+        try (Namespaces net = Namespaces.create(3))
+        {
+            try
+            {
+                final List<String> addresses = new ArrayList<>();
+                final List<String> voters = new ArrayList<>();
+                for (int i = 0; i < 3; i++)
+                {
+                    addresses.add(net.address(i) + ":" + BROKER_PORT);
+                    voters.add(net.address(i) + ":" + QUORUM_PORT);
+                }
+                for (int i = 0; i < 3; i++)
+                {
+                    members.add(start(net, i, "n" + i, String.join(",", voters), "ha = replication",
+                        "cluster.members = " + String.join(",", addresses)));
+                }
+                for (final BrokerProcess member : members)
+                {
+                    HaSupport.awaitReady(member);
+                }
+                // The members sorted by address: the last one's backup keeps the first one's journal.
+                final List<String> sorted = addresses.stream().sorted().toList();
+                final int cut = addresses.indexOf(sorted.get(0));
+                final int heir = addresses.indexOf(sorted.get(2));
+                final String heirBackup = net.address(heir) + ":" + (BROKER_PORT + 100);
+                final BrokerProcess cutAway = members.get(cut);
+                final Producer producer = new Producer("tcp://" + addresses.get(cut) + ",tcp://" +
+                    addresses.get((cut + 1) % 3) + ",tcp://" + addresses.get((cut + 2) % 3) +
+                    "?retryInterval=50&retryIntervalMultiplier=1&connectTimeout=1000");
+                try (producer)
+                {
+                    awaitCondition(() -> producer.confirmedCount() >= 200, "200 sends confirmed before the cut",
+                        cutAway);
+                    net.cut(cut);
+                    final long cutNs = System.nanoTime();
+                    awaitCondition(() -> !cutAway.linesContaining("stopped serving: no majority of the quorum")
+                        .isEmpty(), "the member cut away stopping", cutAway);
+                    System.out.println("colocated partition: the member cut away stopped serving " +
+                        (System.nanoTime() - cutNs) / 1_000_000 + " ms after the cut (polled)");
+                    awaitCondition(() -> !members.get(heir).linesContaining("took journal").isEmpty(),
+                        "the previous member's backup taking the journal over", members.toArray(BrokerProcess[]::new));
+                    awaitCondition(() -> producer.confirmedByAnotherSince(cutNs), "sends confirmed after the cut",
+                        members.toArray(BrokerProcess[]::new));
+                    System.out.println("colocated partition: cut to the first send confirmed on the majority side: " +
+                        producer.msToAnotherSince(cutNs) + " ms");
+
+                    net.heal(cut);
+                    awaitCondition(() -> !cutAway.linesContaining("MeshMQ backup 'n" + cut + "' of " + heirBackup)
+                        .isEmpty(), "the member cut away rejoining as its journal's replica", cutAway,
+                        members.get(heir));
+                    awaitCondition(() -> !cutAway.linesContaining("'n" + cut + "' is ready to take over").isEmpty(),
+                        "the member cut away holding its journal's replica in sync", cutAway, members.get(heir));
+                    final int healed = producer.confirmedCount();
+                    awaitCondition(() -> producer.confirmedCount() >= healed + 100, "100 sends after the heal",
+                        members.toArray(BrokerProcess[]::new));
+                }
+                assertEveryConfirmedMessageOnce(addresses.stream().map(address -> "tcp://" + address)
+                    .collect(java.util.stream.Collectors.joining(",")) + ",tcp://" + heirBackup, producer.confirmed(),
+                    producer.unconfirmed());
+            }
+            finally
+            {
+                for (final BrokerProcess member : members)
+                {
+                    member.close();
                 }
             }
         }

@@ -1,0 +1,207 @@
+package io.meshmq.tck.replication;
+
+import io.meshmq.jms.MeshConnectionFactory;
+import io.meshmq.tck.crash.BrokerProcess;
+import io.meshmq.tck.replication.HaSupport.Producer;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static io.meshmq.tck.replication.HaSupport.assertEveryConfirmedMessageOnce;
+import static io.meshmq.tck.replication.HaSupport.awaitCondition;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Three processes with {@code ha = replication} (issue 19): each serves its own journal and keeps a replica of the
+ * next member's, and the three are the quorum's voters; no other process. Under a producer sending through a failover
+ * URL list, {@code kill -9} of each process in turn, ten times, each restarted before the next: the journals the
+ * killed process served are served by their replicas in the other two, the restarted process becomes their replica,
+ * and every confirmed message is consumed once at the end.
+ */
+class ColocatedTest
+{
+    private static final int NODES = 3;
+    private static final int ROUNDS = 10;
+    /** A node's start line: which journal it serves, where. */
+    private static final Pattern SERVING = Pattern.compile(
+        "MeshMQ broker '([^']+)' listening on (tcp://\\S+?)[, ].*; (?:serving journal|took journal) (\\S+)");
+    private static final Pattern STOPPED = Pattern.compile("MeshMQ broker '([^']+)' stopped serving");
+
+    @TempDir
+    Path dir;
+    private final BrokerProcess[] nodes = new BrokerProcess[NODES];
+    private final int[] ports = new int[NODES];
+    private final int[] backupPorts = new int[NODES];
+    private final String[] quorum = new String[NODES];
+
+    @AfterEach
+    void stopAll() throws InterruptedException
+    {
+        for (final BrokerProcess node : nodes)
+        {
+            if (node != null)
+            {
+                node.close();
+            }
+        }
+    }
+
+    @Test
+    void shouldServeEveryJournalThroughTenKillsWithEveryConfirmedMessageOnce() throws Exception
+    {
+        for (int i = 0; i < NODES; i++)
+        {
+            ports[i] = freePort();
+            backupPorts[i] = freePort();
+            quorum[i] = "127.0.0.1:" + freePort();
+        }
+        for (int i = 0; i < NODES; i++)
+        {
+            nodes[i] = start(i);
+        }
+        for (final BrokerProcess node : nodes)
+        {
+            awaitServedAndReplicated(node, 1);
+        }
+
+        final String urls = Arrays.stream(ports).mapToObj(port -> "tcp://127.0.0.1:" + port)
+            .collect(Collectors.joining(",")) + "?retryInterval=50&retryIntervalMultiplier=1";
+        final Producer producer = new Producer(urls);
+        final List<Long> takeoverMs = new ArrayList<>();
+        try (producer)
+        {
+            for (int round = 0; round < ROUNDS; round++)
+            {
+                final int victim = round % NODES;
+                final int before = producer.confirmedCount();
+                awaitCondition(() -> producer.confirmedCount() >= before + 100, "100 sends confirmed before kill " +
+                    (round + 1), nodes);
+                final Map<String, String> servedBefore = served();
+                final List<String> lost = servedBefore.entrySet().stream()
+                    .filter(entry -> entry.getValue().startsWith(victim + "/")).map(Map.Entry::getKey).toList();
+                nodes[victim].kill();
+                final long killedNs = System.nanoTime();
+                awaitCondition(() -> served().keySet().containsAll(lost) && lost.stream()
+                    .noneMatch(journal -> served().get(journal).startsWith(victim + "/")), "journals " + lost +
+                    " of the killed node served again (round " + (round + 1) + ")", alive());
+                final String url = served().get(lost.get(0)).substring(2);
+                sendOneTo(url);
+                takeoverMs.add((System.nanoTime() - killedNs) / 1_000_000);
+                System.out.println("colocated round " + (round + 1) + ": killed node " + victim + " serving " + lost +
+                    "; first send confirmed at " + url + " " + takeoverMs.get(takeoverMs.size() - 1) + " ms after the " + "kill");
+
+                nodes[victim] = start(victim);
+                awaitServedAndReplicated(nodes[victim], 2);
+            }
+        }
+        System.out.println("colocated takeover times (kill -9 to the first send confirmed on the replica), ms: " +
+            takeoverMs);
+        final String everywhere = Arrays.stream(ports).mapToObj(port -> "tcp://127.0.0.1:" + port)
+            .collect(Collectors.joining(",")) + "," + Arrays.stream(backupPorts)
+            .mapToObj(port -> "tcp://127.0.0.1:" + port).collect(Collectors.joining(","));
+        assertEveryConfirmedMessageOnce(everywhere, producer.confirmed(), producer.unconfirmed());
+    }
+
+    // ---- the cluster's state, from the processes' own lines ---------------------------------------------------------
+
+    /**
+     * @return for every journal a living process serves: "PROCESS/URL".
+     */
+    private Map<String, String> served()
+    {
+        final Map<String, String> journals = new HashMap<>();
+        for (int i = 0; i < NODES; i++)
+        {
+            if (nodes[i] == null || !nodes[i].isAlive())
+            {
+                continue;
+            }
+            final Map<String, String[]> bySlot = new HashMap<>();
+            for (final String line : nodes[i].output())
+            {
+                final Matcher serving = SERVING.matcher(line);
+                final Matcher stopped = STOPPED.matcher(line);
+                if (serving.find())
+                {
+                    bySlot.put(serving.group(1), new String[] {serving.group(3), serving.group(2)});
+                }
+                else if (stopped.find())
+                {
+                    bySlot.remove(stopped.group(1));
+                }
+            }
+            for (final String[] journal : bySlot.values())
+            {
+                journals.put(journal[0], i + "/" + journal[1]);
+            }
+        }
+        return journals;
+    }
+
+    /**
+     * Waits until the three journals are served and {@code node} says its {@code replicas} backups are ready to take
+     * over (each node one at first; a restarted node two: it serves nothing, its journals were taken over).
+     */
+    private void awaitServedAndReplicated(final BrokerProcess node, final int replicas) throws InterruptedException
+    {
+        awaitCondition(() -> served().size() == NODES, "every journal served", nodes);
+        awaitCondition(() -> node.linesContaining("is ready to take over").size() >= replicas, replicas + " replicas " +
+            "in sync on " + node.url(), nodes);
+    }
+
+    private BrokerProcess[] alive()
+    {
+        return Arrays.stream(nodes).filter(BrokerProcess::isAlive).toArray(BrokerProcess[]::new);
+    }
+
+    private static void sendOneTo(final String url) throws JMSException
+    {
+        try (Connection connection = new MeshConnectionFactory(url).createConnection())
+        {
+            final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            final MessageProducer producer = session.createProducer(session.createQueue("probe"));
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            producer.send(session.createTextMessage("probe"));
+        }
+    }
+
+    // ---- processes ---------------------------------------------------------------------------------------------------
+
+    private BrokerProcess start(final int i) throws Exception
+    {
+        final String members = Arrays.stream(ports).mapToObj(port -> "127.0.0.1:" + port)
+            .collect(Collectors.joining(","));
+        final BrokerProcess process = BrokerProcess.startNode(dir.resolve("n" + i), "n" + i, ports[i],
+            "cluster = colocated", "cluster.members = " + members, "ha = replication",
+            "ha.quorum = " + String.join(",", quorum), "ha.quorum-bind = " + quorum[i],
+            "ha.backup-bind = 127.0.0.1:" + backupPorts[i]);
+        assertEquals(true, process.isAlive());
+        return process;
+    }
+
+    private static int freePort() throws IOException
+    {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -62,8 +62,7 @@ public final class ColocatedNode implements AutoCloseable
         HaNode.check(context);
         final BrokerContext backupContext = backupOf(context);
         HaNode.check(backupContext);
-        final QuorumSettings settings = new QuorumSettings(context.clusterName(), context.haQuorum(),
-            context.haQuorumBind());
+        final QuorumSettings settings = HaNode.quorumSettings(context);
         final DataDirectory nodeLock = HaNode.lock(context);
         DataDirectory backupLock = null;
         QuorumMember member = null;
@@ -85,6 +84,8 @@ public final class ColocatedNode implements AutoCloseable
         final ColocatedNode colocated = new ColocatedNode(member, quorum,
             HaNode.sharing(context, events, nodeLock, member, quorum),
             HaNode.sharing(backupContext, events, backupLock, member, quorum));
+        colocated.node.sibling(colocated.backup::describeBackup);
+        colocated.backup.sibling(colocated.node::describeBackup);
         colocated.node.begin();
         colocated.backup.begin();
         return colocated;

@@ -106,6 +106,10 @@ public final class HaNode implements AutoCloseable
     private ReplicaLink link;
     private boolean promoting;
     private String lastNote;
+    /** What this node does when not serving, for status (the other node of its process tells it). */
+    private volatile String backupState = "starting";
+    private volatile java.util.function.Supplier<String> sibling = () -> null;
+    private volatile long leaseReadMs;
 
     private HaNode(final BrokerContext context, final Events events, final DataDirectory lock, final QuorumMember member,
         final Quorum quorum, final boolean ownsQuorum)
@@ -140,8 +144,7 @@ public final class HaNode implements AutoCloseable
         IOException
     {
         check(context);
-        final QuorumSettings settings = new QuorumSettings(context.clusterName(), context.haQuorum(),
-            context.haQuorumBind());
+        final QuorumSettings settings = quorumSettings(context);
         final DataDirectory lock = lock(context);
         final QuorumMember member;
         try
@@ -189,6 +192,21 @@ public final class HaNode implements AutoCloseable
                 "ha.quorum a node serves " + base.resolve(JOURNAL).toAbsolutePath() + ": move the broker's files there " +
                 "(or start with another data directory)");
         }
+    }
+
+    /**
+     * @return the quorum's settings: its voters, this process's vote, and mutual TLS where the cluster speaks TLS.
+     * @throws IllegalArgumentException naming the setting that is wrong or missing.
+     */
+    static QuorumSettings quorumSettings(final BrokerContext context)
+    {
+        if (context.clusterTls() && (context.tls() == null || context.tls().keyStore() == null))
+        {
+            throw new IllegalArgumentException("cluster.tls with ha.quorum needs tls.keystore (and tls.truststore): " +
+                "every voter proves itself to the others with its certificate");
+        }
+        return new QuorumSettings(context.clusterName(), context.haQuorum(), context.haQuorumBind(),
+            context.clusterTls() ? context.tls() : null);
     }
 
     /**
@@ -372,6 +390,8 @@ public final class HaNode implements AutoCloseable
             broker = started;
             owned = now.ownership();
             leaseFromNs = askedNs;
+            leaseReadMs = System.currentTimeMillis();
+            backupState = "serving journal " + ownership.journal();
             mesh = Mesh.start(started);
             ((ClusterNode)started.extension()).replicaQuorum(new LiveQuorum(ownership.journal()));
             final long every = Math.max(1, context.haLeaseMs() / 5);
@@ -409,6 +429,7 @@ public final class HaNode implements AutoCloseable
         if (answer.isDone() && answer.ownership().isOwnedBy(name) && answer.ownership().epoch() == mine.epoch())
         {
             leaseFromNs = Math.max(leaseFromNs, askedNs);
+            leaseReadMs = System.currentTimeMillis();
         }
         else
         {
@@ -492,6 +513,17 @@ public final class HaNode implements AutoCloseable
             ha.execute(() -> record(backupName, false));
         }
 
+        @Override
+        public String describe()
+        {
+            final Ownership mine = owned;
+            final String other = sibling.get();
+            return (mine == null ? "not serving" : "journal " + journal + " owned at epoch " + mine.epoch() +
+                (mine.replica() == null ? ", no replica in sync" : ", replica " + mine.replica() + " in sync") +
+                "; lease read " + (System.currentTimeMillis() - leaseReadMs) + " ms ago") +
+                (other == null ? "" : "; " + other);
+        }
+
         private void record(final String backupName, final boolean inSync)
         {
             final Ownership mine = owned;
@@ -538,6 +570,7 @@ public final class HaNode implements AutoCloseable
             @Override
             public void inSync()
             {
+                backupState = "replica of " + live + " in sync";
                 ha.execute(HaNode.this::awaitReady);
             }
 
@@ -551,6 +584,7 @@ public final class HaNode implements AutoCloseable
             }
         });
         link.start();
+        backupState = "replica of " + live + ", copying";
         events.backingUp(context, live, base.resolve(ReplicaLink.REPLICA));
     }
 
@@ -572,6 +606,7 @@ public final class HaNode implements AutoCloseable
         {
             LOG.log(System.Logger.Level.INFO, "'" + name + "' is ready to take over journal " + journal + " from '" +
                 known.owner() + "' (" + current.live() + "): the quorum holds its copy in sync");
+            backupState = "replica of " + current.live() + " in sync, ready to take over journal " + journal;
             return;
         }
         ha.schedule(this::awaitReady, RETRY_MS, TimeUnit.MILLISECONDS);
@@ -729,6 +764,7 @@ public final class HaNode implements AutoCloseable
      */
     private void note(final String what)
     {
+        backupState = what;
         if (!what.equals(lastNote))
         {
             LOG.log(System.Logger.Level.WARNING, "'" + name + "': " + what);
@@ -751,6 +787,22 @@ public final class HaNode implements AutoCloseable
     String name()
     {
         return name;
+    }
+
+    /**
+     * @return for status: what this node does when it does not serve (copying, in sync, ready, waiting and why).
+     */
+    String describeBackup()
+    {
+        return "'" + name + "': " + backupState;
+    }
+
+    /**
+     * @param other what the other node of this process does, for this node's status while it serves.
+     */
+    void sibling(final java.util.function.Supplier<String> other)
+    {
+        sibling = other;
     }
 
     /**

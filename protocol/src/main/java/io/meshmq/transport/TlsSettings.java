@@ -171,6 +171,42 @@ public record TlsSettings(String keyStore, String keyStorePassword, String keySt
         return handler;
     }
 
+    /**
+     * @return the key manager of this side's certificate, for a library that takes one (the quorum's gRPC).
+     * @throws IllegalArgumentException naming the store that cannot be read, and why, or that there is none.
+     */
+    public javax.net.ssl.KeyManager keyManager()
+    {
+        if (keyStore == null)
+        {
+            throw new IllegalArgumentException("TLS needs a key store with this node's certificate (tls.keystore)");
+        }
+        try
+        {
+            return keyManagers().getKeyManagers()[0];
+        }
+        catch (final IOException | GeneralSecurityException ex)
+        {
+            throw new IllegalArgumentException("TLS cannot be set up: " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * @return the trust manager of the trust store (the JVM's default trust without one).
+     * @throws IllegalArgumentException naming the store that cannot be read, and why.
+     */
+    public javax.net.ssl.TrustManager trustManager()
+    {
+        try
+        {
+            return trustManagers().getTrustManagers()[0];
+        }
+        catch (final IOException | GeneralSecurityException ex)
+        {
+            throw new IllegalArgumentException("TLS cannot be set up: " + ex.getMessage(), ex);
+        }
+    }
+
     private KeyManagerFactory keyManagers() throws IOException, GeneralSecurityException
     {
         final char[] password = keyStorePassword == null ? new char[0] : keyStorePassword.toCharArray();

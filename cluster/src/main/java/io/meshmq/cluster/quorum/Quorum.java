@@ -47,6 +47,7 @@ public final class Quorum implements AutoCloseable
         RaftClientConfigKeys.Rpc.setRequestTimeout(properties, TimeDuration.valueOf(500, TimeUnit.MILLISECONDS));
         return RaftClient.newBuilder()
             .setProperties(properties)
+            .setParameters(settings.parameters())
             .setRaftGroup(settings.group())
             .setRetryPolicy(Quorum::retryUntilDeadline)
             .build();

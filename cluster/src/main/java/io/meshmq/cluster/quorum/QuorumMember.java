@@ -77,6 +77,7 @@ public final class QuorumMember implements AutoCloseable
             .setGroup(settings.group())
             .setServerId(settings.selfId())
             .setProperties(properties)
+            .setParameters(settings.parameters())
             .setStateMachine(register)
             .setOption(RaftStorage.StartupOption.RECOVER)
             .build();

@@ -1,5 +1,9 @@
 package io.meshmq.cluster.quorum;
 
+import io.meshmq.transport.TlsSettings;
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
@@ -12,10 +16,20 @@ import java.util.UUID;
 
 /**
  * Which processes vote (ha.quorum: every voter's HOST:PORT, the same list on each) and which of them this one is
- * (ha.quorum-bind). The group is named after the cluster, so two clusters never mix their votes.
+ * (ha.quorum-bind). The group is named after the cluster, so two clusters never mix their votes. With TLS (the
+ * cluster's: cluster.tls), every voter and every call to the quorum speaks mutual TLS: each end presents its
+ * certificate (tls.keystore) and accepts only one its trust store trusts, for the host it dialled; a process without
+ * such a certificate can neither vote nor ask.
+ *
+ * @param tls the cluster's TLS, or null for plain connections.
  */
-public record QuorumSettings(String clusterName, List<String> voters, String self)
+public record QuorumSettings(String clusterName, List<String> voters, String self, TlsSettings tls)
 {
+    public QuorumSettings(final String clusterName, final List<String> voters, final String self)
+    {
+        this(clusterName, voters, self, null);
+    }
+
     /**
      * @throws IllegalArgumentException naming what is wrong: fewer than three voters, this process not among them,
      *                                  an address that is not HOST:PORT.
@@ -40,6 +54,28 @@ public record QuorumSettings(String clusterName, List<String> voters, String sel
         {
             port(voter);
         }
+        if (tls != null)
+        {
+            tls.keyManager();
+            tls.trustManager();
+        }
+    }
+
+    /**
+     * @return what Ratis's gRPC servers, clients and admin calls are given: mutual TLS, or nothing for plain.
+     */
+    Parameters parameters()
+    {
+        final Parameters parameters = new Parameters();
+        if (tls != null)
+        {
+            final GrpcTlsConfig mutual = new GrpcTlsConfig(tls.keyManager(), tls.trustManager(), true);
+            GrpcConfigKeys.TLS.setConf(parameters, mutual);
+            GrpcConfigKeys.Server.setTlsConf(parameters, mutual);
+            GrpcConfigKeys.Client.setTlsConf(parameters, mutual);
+            GrpcConfigKeys.Admin.setTlsConf(parameters, mutual);
+        }
+        return parameters;
     }
 
     RaftGroup group()

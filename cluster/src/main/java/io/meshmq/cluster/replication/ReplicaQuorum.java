@@ -20,4 +20,10 @@ public interface ReplicaQuorum
      * this live is fenced and stops.
      */
     void lost(String backupName);
+
+    /**
+     * @return for status, from any thread: the journal's ownership as this node last read it from the quorum, and
+     * how its process stands otherwise (a colocated backup's copy).
+     */
+    String describe();
 }

@@ -2,6 +2,7 @@ package io.meshmq.cluster.routing;
 
 import io.meshmq.cluster.ClusterCommand;
 import io.meshmq.cluster.ClusterIdentity;
+import io.meshmq.cluster.replication.ReplicaQuorum;
 import io.meshmq.cluster.replication.Replication;
 import io.meshmq.cluster.wire.ClusterFrameEncoder;
 import io.meshmq.engine.extension.EngineControl;
@@ -57,6 +58,8 @@ public final class Cluster implements ProcessorExtension
     private final Replication replication;
     private final Resends resends;
     private final Map<String, Long> refusalsLogged = new HashMap<>();
+    /** Nodes already logged as named as this one is. */
+    private final Set<String> sameNameLogged = new HashSet<>();
     /** What clients were last told of the live members. */
     private List<String> clientTopology = List.of();
 
@@ -316,6 +319,17 @@ public final class Cluster implements ProcessorExtension
         node.url = up.url();
         node.generation++;
         node.state = "up";
+        if (node.name.equals(identity.nodeName()))
+        {
+            node.state = "up; named '" + node.name + "' as this node is: give each node its own name";
+            if (sameNameLogged.add(node.id))
+            {
+                LOG.log(System.Logger.Level.ERROR, "node " + node.id + " (" + node.url + ") is named '" + node.name +
+                    "' as this node (" + identity.nodeId() + ") is: give each node its own name (name = ...); the HA " +
+                    "quorum records which node owns and which holds a replica of a journal by name, and logs and " +
+                    "status cannot tell the two apart");
+            }
+        }
         node.bridge.target(RemoteNode.describe(node.name));
         // Before anything crosses: the node drops its copies of messages clients sent here again.
         resends.tell(node.id, up.link());
@@ -517,9 +531,11 @@ public final class Cluster implements ProcessorExtension
             "consumers", "clients");
         final String self = identity.url().get();
         final String replica = replication.describe();
+        final ReplicaQuorum quorum = identity.replicaQuorum() == null ? null : identity.replicaQuorum().get();
         table.row(identity.nodeName() + " (this node)", identity.nodeId(), self == null ? "" : self, "cluster '" +
             identity.clusterName() + "', " + peers.size() + " nodes joined it, " +
-            (replica == null ? "no replica" : "replica " + replica), 0L, 0L, (long)(control.queues().size() -
+            (replica == null ? "no replica" : "replica " + replica) + (quorum == null ? "" : "; quorum: " +
+            quorum.describe()), 0L, 0L, (long)(control.queues().size() -
             topology.nodes().size() + control.subscriptionCount()), 0L, (long)control.clients());
         final Set<String> shown = new HashSet<>();
         shown.add(self);

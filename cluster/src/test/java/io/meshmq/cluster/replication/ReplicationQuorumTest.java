@@ -157,6 +157,12 @@ class ReplicationQuorumTest
             {
                 told.add("lost " + backupName);
             }
+
+            @Override
+            public String describe()
+            {
+                return "recording";
+            }
         };
     }
 

@@ -43,6 +43,15 @@ class ClusterRoutingTest
     }
 
     @Test
+    void shouldSayWhenAnotherNodeHasThisNodesName()
+    {
+        final ClusterHarness a = node(null, null, null);
+        a.command(null, new ClusterCommand.LinkUp(ClusterHarness.OTHER, "a", "127.0.0.1:2",
+            new FakeConnection(99)));
+        assertEquals("up; named 'a' as this node is: give each node its own name", a.statusOfB("state"));
+    }
+
+    @Test
     void shouldSendAMessageToTheNodeWithAConsumerWhenNoneIsHere()
     {
         final ClusterHarness a = node(null, null, null);

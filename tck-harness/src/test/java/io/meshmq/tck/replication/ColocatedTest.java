@@ -81,6 +81,20 @@ class ColocatedTest
         {
             awaitServedAndReplicated(node, 1);
         }
+        // cluster status of a member says who holds its journal's replica, what the quorum holds, and what its own
+        // backup does: the members sorted by address, each backs up the next.
+        final List<String> sorted = Arrays.stream(ports).mapToObj(port -> "127.0.0.1:" + port).sorted().toList();
+        final int at = sorted.indexOf("127.0.0.1:" + ports[0]);
+        final String next = sorted.get((at + 1) % NODES);
+        final String previous = sorted.get((at + 2) % NODES);
+        final String previousName = "n" + Arrays.stream(ports).boxed().toList()
+            .indexOf(Integer.parseInt(previous.substring(previous.indexOf(':') + 1)));
+        HaSupport.awaitStatus(nodes[0], "replica " + previousName + "-backup (in sync); quorum: journal ",
+            "127.0.0.1:" + ports[0]);
+        HaSupport.awaitStatus(nodes[0], "owned at epoch 1, replica " + previousName + "-backup in sync; lease read ",
+            "127.0.0.1:" + ports[0]);
+        HaSupport.awaitStatus(nodes[0], "'n0-backup': replica of " + next + " in sync, ready to take over journal ",
+            "127.0.0.1:" + ports[0]);
 
         final String urls = Arrays.stream(ports).mapToObj(port -> "tcp://127.0.0.1:" + port)
             .collect(Collectors.joining(",")) + "?retryInterval=50&retryIntervalMultiplier=1";

@@ -27,6 +27,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * A process whose takeovers a quorum decides (ha.quorum): a witness, which only votes; or a node that serves a
@@ -42,6 +43,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and only if the owner has not recorded the replica's loss first. A granted claim is a new epoch: the node waits one
  * lease (by then the old owner has stopped), moves its copy into place and serves it.</li>
  * </ul>
+ * A process with {@code ha = replication} holds two ({@link ColocatedNode}), sharing its vote.
+ * <p>
  * Threads: the HA thread makes every decision and the blocking calls to the quorum that change it; the renewal thread
  * only reads the ownership (so a slow change never holds up the lease); the lease clock only watches the lease run
  * out; the link runs on its own event loop.
@@ -108,7 +111,7 @@ public final class HaNode implements AutoCloseable
     private String lastNote;
     /** What this node does when not serving, for status (the other node of its process tells it). */
     private volatile String backupState = "starting";
-    private volatile java.util.function.Supplier<String> sibling = () -> null;
+    private volatile Supplier<String> sibling = () -> null;
     private volatile long leaseReadMs;
 
     private HaNode(final BrokerContext context, final Events events, final DataDirectory lock, final QuorumMember member,
@@ -800,7 +803,7 @@ public final class HaNode implements AutoCloseable
     /**
      * @param other what the other node of this process does, for this node's status while it serves.
      */
-    void sibling(final java.util.function.Supplier<String> other)
+    void sibling(final Supplier<String> other)
     {
         sibling = other;
     }

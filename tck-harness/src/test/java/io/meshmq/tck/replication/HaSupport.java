@@ -247,4 +247,126 @@ final class HaSupport
             }
         }
     }
+
+    /**
+     * Receives from "orders" through a failover URL list until closed, acknowledging each message on its own
+     * (CLIENT_ACKNOWLEDGE): notes every message received and which acknowledgements were confirmed, so that a message
+     * coming again after its acknowledgement was confirmed (what the specification never allows) is caught.
+     */
+    static final class AckingConsumer implements AutoCloseable
+    {
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final List<Integer> received = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
+        private final List<Integer> afterAcknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final Thread thread;
+        private volatile Throwable failure;
+
+        AckingConsumer(final String url)
+        {
+            thread = new Thread(() ->
+            {
+                try (Connection connection = new MeshConnectionFactory(url).createConnection())
+                {
+                    connection.start();
+                    final Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+                    final MessageConsumer consumer = session.createConsumer(session.createQueue("orders"));
+                    while (running.get())
+                    {
+                        final Message message;
+                        try
+                        {
+                            message = consumer.receive(100);
+                        }
+                        catch (final JMSException reconnecting)
+                        {
+                            continue;
+                        }
+                        if (message == null)
+                        {
+                            continue;
+                        }
+                        final int seq = message.getIntProperty("seq");
+                        received.add(seq);
+                        if (acknowledged.contains(seq))
+                        {
+                            afterAcknowledged.add(seq);
+                        }
+                        try
+                        {
+                            message.acknowledge();
+                            acknowledged.add(seq);
+                        }
+                        catch (final JMSException lostInFailover)
+                        {
+                            // not acknowledged: it may come again
+                        }
+                    }
+                }
+                catch (final Throwable ex)
+                {
+                    failure = ex;
+                }
+            }, "acking-consumer");
+            thread.start();
+        }
+
+        int receivedCount()
+        {
+            return received.size();
+        }
+
+        /**
+         * Receives what is left with a consumer of its own and checks, with what this one received: every confirmed
+         * message came, none that was never sent, and none again after its acknowledgement was confirmed.
+         *
+         * @return how many came more than once (each after an acknowledgement a failover took).
+         */
+        int assertEveryConfirmedMessageConsumed(final String url, final Set<Integer> confirmed,
+            final Set<Integer> unconfirmed) throws JMSException, InterruptedException
+        {
+            close();
+            final List<Integer> all = new ArrayList<>(received);
+            try (Connection connection = new MeshConnectionFactory(url).createConnection())
+            {
+                connection.start();
+                final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                final MessageConsumer consumer = session.createConsumer(session.createQueue("orders"));
+                final Set<Integer> seen = new HashSet<>(all);
+                Message message;
+                while ((message = consumer.receive(seen.containsAll(confirmed) ? 1_000 : DEADLINE_MS)) != null)
+                {
+                    final int seq = message.getIntProperty("seq");
+                    if (acknowledged.contains(seq))
+                    {
+                        afterAcknowledged.add(seq);
+                    }
+                    all.add(seq);
+                    seen.add(seq);
+                }
+            }
+            final Set<Integer> missing = new HashSet<>(confirmed);
+            missing.removeAll(all);
+            assertEquals(Set.of(), missing, "confirmed messages lost");
+            assertEquals(List.of(), afterAcknowledged, "messages delivered again after their acknowledgement was " +
+                "confirmed");
+            final Set<Integer> unexpected = new HashSet<>(all);
+            unexpected.removeAll(confirmed);
+            unexpected.removeAll(unconfirmed);
+            assertEquals(Set.of(), unexpected, "messages never sent");
+            return all.size() - new HashSet<>(all).size();
+        }
+
+        @Override
+        public void close() throws InterruptedException
+        {
+            running.set(false);
+            thread.join(DEADLINE_MS);
+            assertFalse(thread.isAlive(), "the consumer did not stop");
+            if (failure != null)
+            {
+                throw new AssertionError("the consumer failed", failure);
+            }
+        }
+    }
 }

@@ -26,6 +26,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,6 +56,13 @@ public final class ClientConnection
     private static final System.Logger LOG = System.getLogger(ClientConnection.class.getName());
     /** Bytes gathered for the socket above which a send waits, as it does for the channel's own high-water mark. */
     private static final int OUTBOUND_LIMIT_BYTES = 1024 * 1024;
+    /**
+     * With HA, how long a failover waits for the lost broker's journal to be served again (a takeover takes a few
+     * seconds) before it settles for any member.
+     */
+    static final long JOURNAL_WAIT_MS = 10_000;
+    /** How long a broker reached during a failover has to say which journal it serves (its TOPOLOGY). */
+    private static final long JOURNAL_HEARD_MS = 1_000;
     private static final ThreadLocal<WireWriter> WRITERS = ThreadLocal.withInitial(() -> new WireWriter(1024));
 
     /** Encodes one request with the correlation id of this attempt. */
@@ -135,6 +143,8 @@ public final class ClientConnection
     private volatile ClientException failure;
     /** The live members the cluster last announced, as URLs with this list's options: failover may go to them too. */
     private volatile List<ConnectionUrl> topology = List.of();
+    /** With HA: the member serving each journal, as the cluster last announced it; empty without HA. */
+    private volatile Map<String, ConnectionUrl> journals = Map.of();
 
     private ClientConnection(
         final BrokerList brokers, final String user, final String password, final String clientId,
@@ -1393,6 +1403,8 @@ public final class ClientConnection
         ScheduledFuture<?> idleCheck;
         /** Guarded by {@link #linkLock}: calls may use it. */
         boolean published;
+        /** With HA: the journal this broker serves, once its first TOPOLOGY said (null: none said, or no HA). */
+        final CompletableFuture<String> journal = new CompletableFuture<>();
         volatile boolean lost;
         volatile ClientException lostCause;
 
@@ -1575,7 +1587,8 @@ public final class ClientConnection
         {
             listener.onFailoverStarted(on.url, cause);
         }
-        final Thread reconnector = new Thread(() -> reconnect(on.url, cause), "meshmq-failover");
+        final String journal = on.journal.getNow(null);
+        final Thread reconnector = new Thread(() -> reconnect(on.url, journal, cause), "meshmq-failover");
         reconnector.setDaemon(true);
         reconnector.start();
     }
@@ -1598,17 +1611,22 @@ public final class ClientConnection
 
     /**
      * The reconnect thread: tries the list (and the broker that was lost, in its place) round after round, with
-     * back-off, until a broker takes the replay or the attempts run out.
+     * back-off, until a broker takes the replay or the attempts run out. With HA ({@code journal} known), for up to
+     * {@value #JOURNAL_WAIT_MS} ms it takes only the broker that serves the lost broker's journal next (its
+     * transactions, subscriptions and duplicate ids are there), learning where from the members it reaches; then any.
      */
-    private void reconnect(final ConnectionUrl from, final ClientException cause)
+    private void reconnect(final ConnectionUrl from, final String journal, final ClientException cause)
     {
         final long started = System.nanoTime();
+        final long journalDeadline = started + TimeUnit.MILLISECONDS.toNanos(JOURNAL_WAIT_MS);
         long intervalMs = brokers.retryIntervalMs();
         int rounds = 0;
         ClientException last = cause;
         while (!closing.get())
         {
-            for (final ConnectionUrl url : lostOneLast(withTopology(brokers.inTryOrder()), from))
+            final boolean following = journal != null && System.nanoTime() < journalDeadline;
+            for (final ConnectionUrl url : journalFirst(lostOneLast(withTopology(brokers.inTryOrder()), from),
+                following ? journal : null))
             {
                 if (closing.get())
                 {
@@ -1617,6 +1635,16 @@ public final class ClientConnection
                 try
                 {
                     final Link on = connect(url);
+                    if (following && !servesJournal(on, journal))
+                    {
+                        on.channel.close();
+                        final ConnectionUrl there = journals.get(journal);
+                        if (there != null && !there.sameBroker(url))
+                        {
+                            break; // announced elsewhere: try there at once
+                        }
+                        continue;
+                    }
                     try
                     {
                         replay(on);
@@ -1666,6 +1694,49 @@ public final class ClientConnection
             }
             intervalMs = Math.min(brokers.maxRetryIntervalMs(), (long)(intervalMs * brokers.retryIntervalMultiplier()));
         }
+    }
+
+    /**
+     * @return true if the broker serves the journal, or does not say which it serves (no HA there).
+     */
+    private boolean servesJournal(final Link on, final String journal)
+    {
+        try
+        {
+            final String served = on.journal.get(JOURNAL_HEARD_MS, TimeUnit.MILLISECONDS);
+            return served == null || served.equals(journal);
+        }
+        catch (final TimeoutException | ExecutionException ex)
+        {
+            return true; // a broker that announces no members: not a cluster with HA
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+
+    /**
+     * @return the order with the member announced as serving the journal first, if any.
+     */
+    private List<ConnectionUrl> journalFirst(final List<ConnectionUrl> order, final String journal)
+    {
+        final ConnectionUrl there = journal == null ? null : journals.get(journal);
+        if (there == null)
+        {
+            return order;
+        }
+        final List<ConnectionUrl> first = new ArrayList<>(order.size() + 1);
+        first.add(there);
+        for (final ConnectionUrl url : order)
+        {
+            if (!url.sameBroker(there))
+            {
+                first.add(url);
+            }
+        }
+        return first;
     }
 
     /**
@@ -1936,23 +2007,31 @@ public final class ClientConnection
         }
 
         @Override
-        public void onTopology(final String[] members)
+        public void onTopology(final String[] members, final String[] served)
         {
             final List<ConnectionUrl> urls = new ArrayList<>(members.length);
-            for (final String member : members)
+            final Map<String, ConnectionUrl> byJournal = new HashMap<>();
+            for (int i = 0; i < members.length; i++)
             {
                 try
                 {
-                    urls.add(on.url.at(member));
+                    final ConnectionUrl url = on.url.at(members[i]);
+                    urls.add(url);
+                    if (served.length > 0)
+                    {
+                        byJournal.put(served[i], url);
+                    }
                 }
                 catch (final IllegalArgumentException ex)
                 {
-                    LOG.log(System.Logger.Level.WARNING, "broker " + on.url + " announced member '" + member +
+                    LOG.log(System.Logger.Level.WARNING, "broker " + on.url + " announced member '" + members[i] +
                         "', which is no broker address: " + ex.getMessage());
                 }
             }
             LOG.log(System.Logger.Level.DEBUG, "broker " + on.url + " says the cluster's live members are " + urls);
             topology = List.copyOf(urls);
+            journals = Map.copyOf(byJournal);
+            on.journal.complete(served.length > 0 ? served[0] : null);
         }
 
         @Override

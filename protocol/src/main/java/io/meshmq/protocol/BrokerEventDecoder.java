@@ -36,9 +36,10 @@ public final class BrokerEventDecoder
         void onPing(long token);
 
         /**
-         * The live members of the broker's cluster, HOST:PORT where clients reach each, the broker's own first.
+         * The live members of the broker's cluster, HOST:PORT where clients reach each, the broker's own first; and
+         * with HA the journal each serves, in the same order (else an empty array).
          */
-        void onTopology(String[] members);
+        void onTopology(String[] members, String[] journals);
     }
 
     private BrokerEventDecoder()
@@ -80,11 +81,24 @@ public final class BrokerEventDecoder
             case FrameType.PONG:
                 break;
             case FrameType.TOPOLOGY:
-                handler.onTopology(readMembers(reader));
+                readTopology(reader, handler);
                 break;
             default:
                 throw new ProtocolException("unexpected frame " + FrameType.name(type) + " from broker");
         }
+    }
+
+    private static void readTopology(final WireReader reader, final Handler handler)
+    {
+        final String[] members = readMembers(reader);
+        final String[] journals = reader.remaining() > 0 ? readMembers(reader) : new String[0];
+        if (journals.length != 0 && journals.length != members.length)
+        {
+            throw new ProtocolException("TOPOLOGY names " + journals.length + " journals for " + members.length +
+                " members");
+        }
+        reader.requireEnd("TOPOLOGY");
+        handler.onTopology(members, journals);
     }
 
     private static String[] readMembers(final WireReader reader)
@@ -96,10 +110,9 @@ public final class BrokerEventDecoder
             members[i] = reader.readString();
             if (members[i] == null || members[i].isEmpty())
             {
-                throw new ProtocolException("TOPOLOGY member " + i + " is empty");
+                throw new ProtocolException("TOPOLOGY entry " + i + " is empty");
             }
         }
-        reader.requireEnd("TOPOLOGY");
         return members;
     }
 }

@@ -29,14 +29,28 @@ public final class BrokerEventEncoder
     }
 
     /**
-     * @param members HOST:PORT of each live member of the cluster, the sending broker's first.
+     * @param members  HOST:PORT of each live member of the cluster, the sending broker's first.
+     * @param journals the journal each member serves, in the same order; empty where journals do not move (no HA).
      */
-    public static WireWriter topology(final WireWriter out, final java.util.List<String> members)
+    public static WireWriter topology(final WireWriter out, final java.util.List<String> members,
+        final java.util.List<String> journals)
     {
         out.reset().beginFrame(FrameType.TOPOLOGY).writeInt(members.size());
         for (final String member : members)
         {
             out.writeString(member);
+        }
+        if (!journals.isEmpty())
+        {
+            if (journals.size() != members.size())
+            {
+                throw new IllegalArgumentException(journals.size() + " journals for " + members.size() + " members");
+            }
+            out.writeInt(journals.size());
+            for (final String journal : journals)
+            {
+                out.writeString(journal);
+            }
         }
         return out.endFrame();
     }

@@ -13,9 +13,11 @@ package io.meshmq.protocol;
  *                      once the client id, if any, is known to be unique; else ERROR with INVALID_CLIENT_ID and
  *                      the connection closes; temporaryScope is null outside a cluster, else it goes in the
  *                      names of the connection's temporary destinations, see {@link TemporaryNames})
- * TOPOLOGY        b&gt;c  int count, count x string member   (HOST:PORT of each live member of the broker's
- *                      cluster where clients reach it, the broker's own first; sent after HELLO_OK to a client
- *                      that wants it and again whenever a member comes or goes; never outside a cluster)
+ * TOPOLOGY        b&gt;c  int count, count x string member, optional int count, count x string journal   (HOST:PORT
+ *                      of each live member of the broker's cluster where clients reach it, the broker's own first;
+ *                      sent after HELLO_OK to a client that wants it and again whenever a member comes or goes;
+ *                      never outside a cluster. With HA, the id of the journal each member serves, in the same
+ *                      order: a client that loses its broker reconnects to whoever serves its journal next)
  * ERROR           b&gt;c  long correlationId, int code, string message   (correlationId 0: connection level)
  * OK              b&gt;c  long correlationId
  * REPLY           b&gt;c  long correlationId, rest result   (a successful call that returns data)

@@ -62,7 +62,7 @@ class WireFuzzTest
         }
 
         @Override
-        public void onTopology(final String[] members)
+        public void onTopology(final String[] members, final String[] journals)
         {
         }
     };

@@ -40,6 +40,38 @@ class WireCodecTest
     }
 
     @Test
+    void shouldCarryTheJournalEachMemberServesInTopologyOnlyWhereJournalsMove()
+    {
+        assertEquals("[h1:1, h2:2] [j1, j2]", topology(BrokerEventEncoder.topology(new WireWriter(),
+            java.util.List.of("h1:1", "h2:2"), java.util.List.of("j1", "j2"))));
+        assertEquals("[h1:1] []", topology(BrokerEventEncoder.topology(new WireWriter(), java.util.List.of("h1:1"),
+            java.util.List.of())));
+        final WireWriter twoForOne = new WireWriter().beginFrame(FrameType.TOPOLOGY).writeInt(1).writeString("h1:1")
+            .writeInt(2).writeString("j1").writeString("j2").endFrame();
+        final ProtocolException refused = assertThrows(ProtocolException.class, () -> topology(twoForOne));
+        assertEquals("TOPOLOGY names 2 journals for 1 members", refused.getMessage());
+    }
+
+    /**
+     * @return what a client's handler is told of a TOPOLOGY frame: "[members] [journals]".
+     */
+    private static String topology(final WireWriter frame)
+    {
+        final StringBuilder told = new StringBuilder();
+        final BrokerEventDecoder.Handler handler = (BrokerEventDecoder.Handler)java.lang.reflect.Proxy.newProxyInstance(
+            WireCodecTest.class.getClassLoader(), new Class<?>[] {BrokerEventDecoder.Handler.class},
+            (proxy, method, args) ->
+            {
+                told.append(java.util.Arrays.toString((Object[])args[0])).append(' ')
+                    .append(java.util.Arrays.toString((Object[])args[1]));
+                return null;
+            });
+        final byte[] bytes = frame.toByteArray();
+        BrokerEventDecoder.decode(bytes[4], new WireReader().wrap(new UnsafeBuffer(bytes), 5, bytes.length - 5), handler);
+        return told.toString();
+    }
+
+    @Test
     void shouldBackFillFrameLengthLittleEndian()
     {
         final WireWriter writer = new WireWriter().beginFrame(FrameType.OK).writeLong(7).endFrame();

@@ -134,6 +134,15 @@ public interface ProcessorExtension
     }
 
     /**
+     * @return the journal each member of {@link #clientTopology()} serves, in the same order, where journals move
+     * between members (HA); else empty.
+     */
+    default List<String> clientTopologyJournals()
+    {
+        return List.of();
+    }
+
+    /**
      * @return why clients may not use the name (it belongs to the extension), or null if they may.
      */
     default String refusal(final String name)

@@ -47,9 +47,9 @@ final class ConnectionWriter
         write(output, BrokerEventEncoder.helloOk(out, output.id(), brokerName, temporaryScope));
     }
 
-    void topology(final ConnectionOutput output, final List<String> members)
+    void topology(final ConnectionOutput output, final List<String> members, final List<String> journals)
     {
-        write(output, BrokerEventEncoder.topology(out, members));
+        write(output, BrokerEventEncoder.topology(out, members, journals));
     }
 
     /**

@@ -72,20 +72,22 @@ final class Connections
     void announceTopology()
     {
         final List<String> members = extension.clientTopology();
+        final List<String> journals = extension.clientTopologyJournals();
         for (final ConnectionState connection : connections.values())
         {
-            tellTopology(connection, members);
+            tellTopology(connection, members, journals);
         }
     }
 
     /**
      * Tells a client that wants to know of the cluster's live members; nothing outside a cluster.
      */
-    private void tellTopology(final ConnectionState connection, final List<String> members)
+    private void tellTopology(final ConnectionState connection, final List<String> members,
+        final List<String> journals)
     {
         if (connection.wantsTopology && !members.isEmpty())
         {
-            writer.topology(connection.output, members);
+            writer.topology(connection.output, members, journals);
         }
     }
 
@@ -114,7 +116,7 @@ final class Connections
         writer.helloOk(output, brokerName, temporaryScope);
         if (connection.wantsTopology)
         {
-            tellTopology(connection, extension.clientTopology());
+            tellTopology(connection, extension.clientTopology(), extension.clientTopologyJournals());
         }
     }
 

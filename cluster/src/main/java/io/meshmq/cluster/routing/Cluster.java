@@ -60,7 +60,7 @@ public final class Cluster implements ProcessorExtension
     private final Map<String, Long> refusalsLogged = new HashMap<>();
     /** Nodes already logged as named as this one is. */
     private final Set<String> sameNameLogged = new HashSet<>();
-    /** What clients were last told of the live members. */
+    /** What clients were last told of the live members: their addresses, then the journals they serve. */
     private List<String> clientTopology = List.of();
 
     /**
@@ -133,24 +133,50 @@ public final class Cluster implements ProcessorExtension
     public List<String> clientTopology()
     {
         final List<String> members = new ArrayList<>();
+        clientTopology(members, new ArrayList<>());
+        return members;
+    }
+
+    /**
+     * @return with a quorum (journals move between processes), the node id (journal) of each member of
+     * {@link #clientTopology()}, in the same order; else empty.
+     */
+    @Override
+    public List<String> clientTopologyJournals()
+    {
+        if (identity.replicaQuorum() == null)
+        {
+            return List.of();
+        }
+        final List<String> journals = new ArrayList<>();
+        clientTopology(new ArrayList<>(), journals);
+        return journals;
+    }
+
+    private void clientTopology(final List<String> members, final List<String> journals)
+    {
         final String self = identity.url().get();
         if (self != null)
         {
             members.add(self);
+            journals.add(identity.nodeId());
         }
         for (final RemoteNode node : topology.nodes())
         {
             if (node.isUp() && node.url != null && !members.contains(node.url))
             {
                 members.add(node.url);
+                journals.add(node.id);
             }
         }
-        return members;
     }
 
     private void topologyMayHaveChanged()
     {
-        final List<String> members = clientTopology();
+        final List<String> members = new ArrayList<>();
+        final List<String> journals = new ArrayList<>();
+        clientTopology(members, journals);
+        members.addAll(journals);
         if (!members.equals(clientTopology))
         {
             clientTopology = members;

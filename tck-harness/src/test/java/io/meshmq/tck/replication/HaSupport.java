@@ -167,6 +167,7 @@ final class HaSupport
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final Map<Integer, Long> confirmedAtNs = new ConcurrentHashMap<>();
         private final Set<Integer> unconfirmed = ConcurrentHashMap.newKeySet();
+        private final List<String> failedOverTo = java.util.Collections.synchronizedList(new ArrayList<>());
         private final Thread thread;
         private volatile Throwable failure;
 
@@ -176,6 +177,13 @@ final class HaSupport
             {
                 try (Connection connection = new MeshConnectionFactory(url).createConnection())
                 {
+                    ((io.meshmq.jms.MeshConnection)connection).setFailoverListener(event ->
+                    {
+                        if (event.kind() == io.meshmq.jms.FailoverEvent.Kind.COMPLETED)
+                        {
+                            failedOverTo.add(event.url());
+                        }
+                    });
                     final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
                     final MessageProducer producer = session.createProducer(session.createQueue("orders"));
                     producer.setDeliveryMode(DeliveryMode.PERSISTENT);
@@ -205,6 +213,14 @@ final class HaSupport
         int confirmedCount()
         {
             return confirmedAtNs.size();
+        }
+
+        /**
+         * @return the URL of each broker the producer failed over to, in order.
+         */
+        List<String> failedOverTo()
+        {
+            return List.copyOf(failedOverTo);
         }
 
         Set<Integer> confirmed()

@@ -1641,7 +1641,7 @@ public final class ClientConnection
                         final ConnectionUrl there = journals.get(journal);
                         if (there != null && !there.sameBroker(url))
                         {
-                            break; // announced elsewhere: try there at once
+                            break; // announced elsewhere: the next round tries there first
                         }
                         continue;
                     }

@@ -67,7 +67,8 @@ class WireCodecTest
                 return null;
             });
         final byte[] bytes = frame.toByteArray();
-        BrokerEventDecoder.decode(bytes[4], new WireReader().wrap(new UnsafeBuffer(bytes), 5, bytes.length - 5), handler);
+        BrokerEventDecoder.decode(bytes[4], new WireReader().wrap(new UnsafeBuffer(bytes), 5, bytes.length - 5),
+            handler);
         return told.toString();
     }
 

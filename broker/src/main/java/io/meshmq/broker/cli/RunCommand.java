@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class RunCommand
 {
     public static final String USAGE = "run [--config FILE] [--name NODE] [--bind HOST:PORT] [--data DIR] " +
-        "[--cluster NAME --members HOST:PORT,...] [--quorum HOST:PORT,... --quorum-bind HOST:PORT [--witness | --ha replication]]";
+        "[--cluster NAME --members HOST:PORT,...] " +
+        "[--quorum HOST:PORT,... --quorum-bind HOST:PORT [--witness | --ha replication]]";
 
     private RunCommand()
     {

@@ -116,7 +116,8 @@ public final class BrokerSettings
         "max-connections", "max-connections-per-address", "auto-create", "queues", "topics",
         "default-user", "user.NAME", "user.NAME.roles", "security.PATTERN.PERMISSION", "address.PATTERN.SETTING", "journal.sync", "journal.segment-size",
         "journal.skip-corrupt", "global-max-size", "cluster", "cluster.members", "cluster.advertise", "cluster.user",
-        "cluster.password", "cluster.tls", "ha", "ha.backup-bind", "ha.replica-fault", "ha.role", "ha.live", "ha.quorum", "ha.quorum-bind", "ha.lease", "user.NAME.certificate-subject",
+        "cluster.password", "cluster.tls", "ha", "ha.backup-bind", "ha.replica-fault", "ha.role", "ha.live",
+        "ha.quorum", "ha.quorum-bind", "ha.lease", "user.NAME.certificate-subject",
         "tls, tls.*, acceptor.NAME.*");
 
     private BrokerSettings()

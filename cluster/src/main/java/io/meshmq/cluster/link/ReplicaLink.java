@@ -10,16 +10,21 @@ import io.meshmq.protocol.WireWriter;
 import io.meshmq.transport.FrameDecoder;
 import io.meshmq.transport.NettyFrames;
 import io.meshmq.transport.TlsSettings;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -67,7 +72,7 @@ public final class ReplicaLink
     private final EventLoopGroup loop;
     /** Why this backup cannot store what it is sent, until a probe stores a few MB again; null when it can. */
     private volatile String storeFault;
-    private volatile io.netty.channel.Channel channel;
+    private volatile Channel channel;
     private final Watcher watcher;
     private volatile boolean connected;
     private String lastFailure;
@@ -139,14 +144,6 @@ public final class ReplicaLink
     }
 
     /**
-     * @return why this backup cannot store what its live sends (it stores and confirms nothing until it can), or null.
-     */
-    public String storeFault()
-    {
-        return storeFault;
-    }
-
-    /**
      * @return the address of the live, HOST:PORT.
      */
     public String live()
@@ -175,7 +172,7 @@ public final class ReplicaLink
             "); it stores and confirms nothing more until it can store again (tried every " + SPACE_PROBE_MS +
             " ms), then copies anew");
         ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), ReplicaFrameEncoder.fault(out, reason)));
-        loop.next().schedule(this::probeSpace, SPACE_PROBE_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        loop.next().schedule(this::probeSpace, SPACE_PROBE_MS, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -190,9 +187,8 @@ public final class ReplicaLink
         final Path probe = dataDir.resolve(PROBE_FILE);
         try
         {
-            try (java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(probe,
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
-                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING))
+            try (FileChannel file = FileChannel.open(probe, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING))
             {
                 final ByteBuffer zeros = ByteBuffer.allocate(PROBE_BYTES);
                 while (zeros.hasRemaining())
@@ -213,12 +209,12 @@ public final class ReplicaLink
             {
                 // the next probe tries again
             }
-            loop.next().schedule(this::probeSpace, SPACE_PROBE_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            loop.next().schedule(this::probeSpace, SPACE_PROBE_MS, TimeUnit.MILLISECONDS);
             return;
         }
         LOG.log(System.Logger.Level.INFO, "backup '" + backupName + "': can store again; copying " + live + " anew");
         storeFault = null;
-        final io.netty.channel.Channel current = channel;
+        final Channel current = channel;
         if (current != null && current.isActive())
         {
             current.close(); // the loss redials
@@ -297,7 +293,7 @@ public final class ReplicaLink
             {
                 apply(ctx, type);
             }
-            catch (final IOException | java.io.UncheckedIOException ex)
+            catch (final IOException | UncheckedIOException ex)
             {
                 faulted = true;
                 storeFailed(ctx, ex.getMessage() != null ? ex.getMessage() : ex.toString(), writer);

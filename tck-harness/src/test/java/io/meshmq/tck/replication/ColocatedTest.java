@@ -120,6 +120,7 @@ class ColocatedTest
                     " of the killed node served again (round " + (round + 1) + ")", alive());
                 final String url = served().get(lost.get(0)).substring(2);
                 sendOneTo(url);
+                takeoverMs.add((System.nanoTime() - killedNs) / 1_000_000);
                 if (round == 0)
                 {
                     // The producer was on node 0 (the first of its URLs): it follows node 0's journal to the backup
@@ -128,9 +129,9 @@ class ColocatedTest
                     assertEquals(url, producer.failedOverTo().get(0).replaceAll("[?,].*", ""),
                         "the producer failed over to another journal than its own");
                 }
-                takeoverMs.add((System.nanoTime() - killedNs) / 1_000_000);
                 System.out.println("colocated round " + (round + 1) + ": killed node " + victim + " serving " + lost +
-                    "; first send confirmed at " + url + " " + takeoverMs.get(takeoverMs.size() - 1) + " ms after the " + "kill");
+                    "; first send confirmed at " + url + " " + takeoverMs.get(takeoverMs.size() - 1) +
+                    " ms after the kill");
 
                 nodes[victim] = start(victim);
                 awaitServedAndReplicated(nodes[victim], 2);

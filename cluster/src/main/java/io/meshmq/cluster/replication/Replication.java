@@ -229,13 +229,17 @@ public final class Replication
     }
 
     /**
-     * @return the replica's name and state for status, or null for none.
+     * @return the replica's name and state for status (in sync: its lag, the age of the oldest force it has not yet
+     * said it stored), or null for none.
      */
     public String describe()
     {
         final String held = holding == null ? "" : "; confirmations held since " + holding;
+        final long since = feed == null ? -1 : feed.oldestUnstoredSinceMs();
+        final String lag = ", lag " + (since < 0 ? 0 : Math.max(0, engine.nowMs() - since)) + " ms";
         return feed != null ? feed.backupName() + (feed.fault() != null ? " (cannot store: " + feed.fault() +
-            "; confirmations held)" : feed.isInSync() ? " (in sync)" : " (copying" + held + ")") :
+            "; confirmations held)" : feed.isInSync() ? " (in sync)" + lag : " (copying, " +
+            feed.copiedBytes() / 1024 + " KiB sent" + held + ")") :
             dropping != null ? dropping + " (lost; the quorum is recording it, confirmations held)" :
             holding != null ? "none in sync (confirmations held since " + holding + ")" : null;
     }

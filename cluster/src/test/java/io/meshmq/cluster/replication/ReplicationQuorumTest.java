@@ -106,7 +106,7 @@ class ReplicationQuorumTest
         replication.stored(again, Long.MAX_VALUE / 2);
         assertTrue(calls.contains("replicaStored in sync"), calls.toString());
         assertEquals(List.of("in sync b1", "in sync b1"), told);
-        assertEquals("b1 (in sync)", replication.describe());
+        assertEquals("b1 (in sync), lag 0 ms", replication.describe());
     }
 
     @Test

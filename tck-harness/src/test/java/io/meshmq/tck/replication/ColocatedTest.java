@@ -90,8 +90,9 @@ class ColocatedTest
         final String previous = sorted.get((at + 2) % NODES);
         final String previousName = "n" + Arrays.stream(ports).boxed().toList()
             .indexOf(Integer.parseInt(previous.substring(previous.indexOf(':') + 1)));
-        HaSupport.awaitStatus(nodes[0], "replica " + previousName + "-backup (in sync); quorum: journal ",
+        HaSupport.awaitStatus(nodes[0], "replica " + previousName + "-backup (in sync), lag ",
             "127.0.0.1:" + ports[0]);
+        HaSupport.awaitStatus(nodes[0], " ms; quorum: journal ", "127.0.0.1:" + ports[0]);
         HaSupport.awaitStatus(nodes[0], "owned at epoch 1, replica " + previousName + "-backup in sync; lease read ",
             "127.0.0.1:" + ports[0]);
         HaSupport.awaitStatus(nodes[0], "'n0-backup': replica of " + next + " in sync, ready to take over journal ",

@@ -4,6 +4,7 @@ import io.meshmq.jms.MeshConnectionFactory;
 import io.meshmq.tck.crash.BrokerProcess;
 import io.meshmq.tck.replication.HaSupport.AckingConsumer;
 import io.meshmq.tck.replication.HaSupport.Producer;
+import io.meshmq.tck.replication.HaSupport.TransactedProducer;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
@@ -31,11 +32,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Three processes with {@code ha = replication} (issue 19): each serves its own journal and keeps a replica of the
- * next member's, and the three are the quorum's voters; no other process. Under a producer sending persistent messages
- * and a consumer acknowledging each (CLIENT_ACKNOWLEDGE), both through a failover URL list, {@code kill -9} of each
- * process in turn, ten times, each restarted before the next: the journals the killed process served are served by
- * their replicas in the other two, the restarted process becomes their replica, every confirmed message is consumed,
- * and none comes again after its acknowledgement was confirmed.
+ * next member's, and the three are the quorum's voters; no other process. Under producers sending persistent messages
+ * one by one and in transactions of ten, and a consumer acknowledging each (CLIENT_ACKNOWLEDGE), all through a
+ * failover URL list, {@code kill -9} of each process in turn, ten times, each restarted before the next: the journals
+ * the killed process served are served by their replicas in the other two, the restarted process becomes their
+ * replica, every confirmed message is consumed, none comes again after its acknowledgement was confirmed, every
+ * committed transaction is there once, none the broker said it rolled back, and none in part.
  */
 class ColocatedTest
 {
@@ -102,6 +104,7 @@ class ColocatedTest
             .collect(Collectors.joining(",")) + "?retryInterval=50&retryIntervalMultiplier=1";
         final Producer producer = new Producer(urls);
         final AckingConsumer consumer = new AckingConsumer(urls);
+        final TransactedProducer transacted = new TransactedProducer(urls);
         final List<Long> takeoverMs = new ArrayList<>();
         try (producer)
         {
@@ -149,6 +152,7 @@ class ColocatedTest
         System.out.println("colocated: " + producer.confirmed().size() + " sends confirmed, " + consumedDuringKills +
             " received and acknowledged one by one during the kills, " + again + " received twice (their " +
             "acknowledgement lost in a failover)");
+        System.out.println("colocated: " + transacted.assertEveryCommittedBatchOnce(everywhere));
     }
 
     // ---- the cluster's state, from the processes' own lines ---------------------------------------------------------

@@ -27,6 +27,7 @@ import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -348,9 +349,10 @@ final class HaSupport
                 connection.start();
                 final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 final MessageConsumer consumer = session.createConsumer(session.createQueue("orders"));
-                final Set<Integer> seen = new HashSet<>(all);
+                final Set<Integer> awaited = new HashSet<>(confirmed);
+                all.forEach(awaited::remove);
                 Message message;
-                while ((message = consumer.receive(seen.containsAll(confirmed) ? 1_000 : DEADLINE_MS)) != null)
+                while ((message = consumer.receive(awaited.isEmpty() ? 1_000 : DEADLINE_MS)) != null)
                 {
                     final int seq = message.getIntProperty("seq");
                     if (acknowledged.contains(seq))
@@ -358,7 +360,7 @@ final class HaSupport
                         afterAcknowledged.add(seq);
                     }
                     all.add(seq);
-                    seen.add(seq);
+                    awaited.remove(seq);
                 }
             }
             final Set<Integer> missing = new HashSet<>(confirmed);
@@ -382,6 +384,131 @@ final class HaSupport
             if (failure != null)
             {
                 throw new AssertionError("the consumer failed", failure);
+            }
+        }
+    }
+
+    /**
+     * Sends persistent messages to "batches" in transactions of ten through a failover URL list until closed, noting
+     * which batches were committed, which the broker said were rolled back, and which are in doubt (the commit failed
+     * otherwise).
+     */
+    static final class TransactedProducer implements AutoCloseable
+    {
+        static final int BATCH = 10;
+        private static final long PACE_NS = 20_000_000;
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Set<Integer> committed = ConcurrentHashMap.newKeySet();
+        private final Set<Integer> rolledBack = ConcurrentHashMap.newKeySet();
+        private final List<List<Integer>> inDoubt = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final Thread thread;
+        private volatile Throwable failure;
+
+        TransactedProducer(final String url)
+        {
+            thread = new Thread(() ->
+            {
+                try (Connection connection = new MeshConnectionFactory(url).createConnection())
+                {
+                    final Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+                    final MessageProducer producer = session.createProducer(session.createQueue("batches"));
+                    producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+                    for (int first = 0; running.get() && first < 1_000_000; first += BATCH)
+                    {
+                        final List<Integer> batch = new ArrayList<>();
+                        try
+                        {
+                            for (int seq = first; seq < first + BATCH; seq++)
+                            {
+                                final Message message = session.createTextMessage("batch item " + seq);
+                                message.setIntProperty("seq", seq);
+                                producer.send(message);
+                                batch.add(seq);
+                            }
+                            session.commit();
+                            committed.addAll(batch);
+                            // Paced (50 transactions a second): load beside the other clients, not a flood to drain.
+                            java.util.concurrent.locks.LockSupport.parkNanos(PACE_NS);
+                        }
+                        catch (final jakarta.jms.TransactionRolledBackException ex)
+                        {
+                            rolledBack.addAll(batch);
+                        }
+                        catch (final JMSException ex)
+                        {
+                            inDoubt.add(batch);
+                            try
+                            {
+                                session.rollback();
+                            }
+                            catch (final JMSException notNow)
+                            {
+                                // the next commit tells
+                            }
+                        }
+                    }
+                }
+                catch (final Throwable ex)
+                {
+                    failure = ex;
+                }
+            }, "transacted-producer");
+            thread.start();
+        }
+
+        /**
+         * Receives every message of "batches" and checks: every committed batch is there, once; none the broker said
+         * it rolled back; each batch in doubt whole or not at all.
+         *
+         * @return what happened, for the test's output.
+         */
+        String assertEveryCommittedBatchOnce(final String url) throws JMSException, InterruptedException
+        {
+            close();
+            int received = 0;
+            final Set<Integer> unique = new HashSet<>();
+            final Set<Integer> awaited = new HashSet<>(committed);
+            try (Connection connection = new MeshConnectionFactory(url).createConnection())
+            {
+                connection.start();
+                final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                final MessageConsumer consumer = session.createConsumer(session.createQueue("batches"));
+                Message message;
+                while ((message = consumer.receive(awaited.isEmpty() ? 1_000 : DEADLINE_MS)) != null)
+                {
+                    final int seq = message.getIntProperty("seq");
+                    received++;
+                    unique.add(seq);
+                    awaited.remove(seq);
+                }
+            }
+            assertEquals(received, unique.size(), "transacted messages delivered twice");
+            final Set<Integer> missing = new HashSet<>(committed);
+            missing.removeAll(unique);
+            assertEquals(Set.of(), missing, "committed messages lost");
+            final Set<Integer> resurrected = new HashSet<>(rolledBack);
+            resurrected.retainAll(unique);
+            assertEquals(Set.of(), resurrected, "messages of transactions the broker said it rolled back");
+            int appliedInDoubt = 0;
+            for (final List<Integer> batch : List.copyOf(inDoubt))
+            {
+                final long there = batch.stream().filter(unique::contains).count();
+                assertTrue(there == 0 || there == batch.size(), "a transaction in doubt applied in part: " + batch);
+                appliedInDoubt += there == 0 ? 0 : 1;
+            }
+            return committed.size() / BATCH + " transactions committed, " + rolledBack.size() / BATCH +
+                " rolled back, " + inDoubt.size() + " in doubt (" + appliedInDoubt + " of them applied)";
+        }
+
+        @Override
+        public void close() throws InterruptedException
+        {
+            running.set(false);
+            thread.join(DEADLINE_MS);
+            assertFalse(thread.isAlive(), "the transacted producer did not stop");
+            if (failure != null)
+            {
+                throw new AssertionError("the transacted producer failed", failure);
             }
         }
     }

@@ -60,12 +60,10 @@ public final class BackupNode implements AutoCloseable
     static ReplicaLink link(final BrokerContext context, final String live, final Path dataDir,
         final EventLoopGroup loop, final ReplicaLink.Watcher watcher)
     {
-        final int colon = live.lastIndexOf(':');
-        final String host = live.substring(0, colon).replace("[", "").replace("]", "");
-        final int port = Integer.parseInt(live.substring(colon + 1));
+        final Member member = Member.parse(live);
         final TlsSettings tlsSettings = !context.clusterTls() ? null :
             context.tls() != null ? context.tls() : TlsSettings.clientDefaults();
-        return new ReplicaLink(live, host, port, context.name(), dataDir, loop, context.clusterUser(),
+        return new ReplicaLink(live, member.host(), member.port(), context.name(), dataDir, loop, context.clusterUser(),
             context.clusterPassword(), tlsSettings, tlsSettings == null ? null : tlsSettings.clientContext(), watcher);
     }
 

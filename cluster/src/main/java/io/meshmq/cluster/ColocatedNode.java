@@ -98,7 +98,7 @@ public final class ColocatedNode implements AutoCloseable
      */
     static BrokerContext backupOf(final BrokerContext context)
     {
-        final String self = addressOf(context);
+        final String self = HaNode.addressOf(context);
         final TreeSet<String> members = new TreeSet<>(context.clusterMembers());
         if (!members.contains(self))
         {
@@ -112,17 +112,15 @@ public final class ColocatedNode implements AutoCloseable
                 "replica of another's journal); cluster.members is " + context.clusterMembers());
         }
         final String next = members.higher(self) != null ? members.higher(self) : members.first();
-        final String backupBind = context.haBackupBind() != null ? context.haBackupBind() :
-            hostPort(context.host(), context.port() + BrokerContext.DEFAULT_BACKUP_PORT_OFFSET);
-        final int colon = backupBind.lastIndexOf(':');
-        final String host = backupBind.substring(0, colon).replace("[", "").replace("]", "");
-        final int port = Integer.parseInt(backupBind.substring(colon + 1));
+        final Member backupBind = context.haBackupBind() != null ? Member.parse(context.haBackupBind()) :
+            new Member(context.host(), context.port() + BrokerContext.DEFAULT_BACKUP_PORT_OFFSET);
+        final int port = backupBind.port();
         if (port > 65535)
         {
             throw new IllegalArgumentException("ha = replication serves a journal taken over at port " + port + " (this " +
                 "node's port + " + BrokerContext.DEFAULT_BACKUP_PORT_OFFSET + "), past 65535: set ha.backup-bind");
         }
-        if (hostPort(host, port).equals(hostPort(context.host(), context.port())))
+        if (backupBind.equals(new Member(context.host(), context.port())))
         {
             throw new IllegalArgumentException("ha.backup-bind " + backupBind + " is where this node listens; it " +
                 "needs a port of its own");
@@ -131,24 +129,13 @@ public final class ColocatedNode implements AutoCloseable
             context.clusterAdvertise().substring(0, context.clusterAdvertise().lastIndexOf(':') + 1) + port;
         return context.copy()
             .name(context.name() + BACKUP_SUFFIX)
-            .host(host)
+            .host(backupBind.host())
             .port(port)
             .dataDir(context.dataDir().resolve(COLOCATED))
             .vmId(null)
             .clusterAdvertise(advertise)
             .haBackup(true)
             .haLive(next);
-    }
-
-    private static String addressOf(final BrokerContext context)
-    {
-        return context.clusterAdvertise() != null ? context.clusterAdvertise() :
-            hostPort(context.host(), context.port());
-    }
-
-    private static String hostPort(final String host, final int port)
-    {
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 
     /**

@@ -112,7 +112,6 @@ public final class HaNode implements AutoCloseable
     /** What this node does when not serving, for status (the other node of its process tells it). */
     private volatile String backupState = "starting";
     private volatile Supplier<String> sibling = () -> null;
-    private volatile long leaseReadMs;
 
     private HaNode(final BrokerContext context, final Events events, final DataDirectory lock, final QuorumMember member,
         final Quorum quorum, final boolean ownsQuorum)
@@ -121,8 +120,7 @@ public final class HaNode implements AutoCloseable
         this.context = context;
         this.base = context.dataDir();
         this.name = context.name();
-        this.address = context.clusterAdvertise() != null ? context.clusterAdvertise() :
-            (context.host().contains(":") ? "[" + context.host() + "]" : context.host()) + ":" + context.port();
+        this.address = addressOf(context);
         this.events = events;
         this.lock = lock;
         this.member = member;
@@ -375,7 +373,7 @@ public final class HaNode implements AutoCloseable
             ha.execute(this::decide);
             return;
         }
-        if (!now.isDone() || !now.ownership().isOwnedBy(name) || now.ownership().epoch() != ownership.epoch())
+        if (!isStillMine(now, ownership.epoch()))
         {
             started.close();
             if (now.ownership() == null)
@@ -393,7 +391,6 @@ public final class HaNode implements AutoCloseable
             broker = started;
             owned = now.ownership();
             leaseFromNs = askedNs;
-            leaseReadMs = System.currentTimeMillis();
             backupState = "serving journal " + ownership.journal();
             mesh = Mesh.start(started);
             ((ClusterNode)started.extension()).replicaQuorum(new LiveQuorum(ownership.journal()));
@@ -410,6 +407,14 @@ public final class HaNode implements AutoCloseable
         {
             LOG.log(System.Logger.Level.INFO, "'" + name + "': the quorum's leader stays elsewhere: " + ex.getMessage());
         }
+    }
+
+    /**
+     * @return true if the quorum answered that this node still owns the journal at that epoch.
+     */
+    private boolean isStillMine(final RegisterAnswer answer, final long epoch)
+    {
+        return answer.isDone() && answer.ownership().isOwnedBy(name) && answer.ownership().epoch() == epoch;
     }
 
     private void renewLease()
@@ -429,10 +434,9 @@ public final class HaNode implements AutoCloseable
         {
             return; // the lease clock stops serving once the lease runs out
         }
-        if (answer.isDone() && answer.ownership().isOwnedBy(name) && answer.ownership().epoch() == mine.epoch())
+        if (isStillMine(answer, mine.epoch()))
         {
             leaseFromNs = Math.max(leaseFromNs, askedNs);
-            leaseReadMs = System.currentTimeMillis();
         }
         else
         {
@@ -523,7 +527,7 @@ public final class HaNode implements AutoCloseable
             final String other = sibling.get();
             return (mine == null ? "not serving" : "journal " + journal + " owned at epoch " + mine.epoch() +
                 (mine.replica() == null ? ", no replica in sync" : ", replica " + mine.replica() + " in sync") +
-                "; lease read " + (System.currentTimeMillis() - leaseReadMs) + " ms ago") +
+                "; lease read " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - leaseFromNs) + " ms ago") +
                 (other == null ? "" : "; " + other);
         }
 
@@ -745,6 +749,15 @@ public final class HaNode implements AutoCloseable
             link.close();
             link = null;
         }
+    }
+
+    /**
+     * @return HOST:PORT where the node's clients and replica reach it: its advertised address, or where it listens.
+     */
+    static String addressOf(final BrokerContext context)
+    {
+        return context.clusterAdvertise() != null ? context.clusterAdvertise() :
+            new Member(context.host(), context.port()).toString();
     }
 
     static void closeQuorum(final Quorum quorum, final QuorumMember member, final String name)

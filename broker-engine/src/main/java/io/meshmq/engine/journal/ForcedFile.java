@@ -22,6 +22,22 @@ public final class ForcedFile
     {
     }
 
+    /**
+     * Writes the file (made, or emptied first) with the bytes and forces it to disk.
+     */
+    public static void write(final Path file, final ByteBuffer content) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING))
+        {
+            while (content.hasRemaining())
+            {
+                channel.write(content);
+            }
+            channel.force(true);
+        }
+    }
+
     public static void replace(final Path file, final String content) throws IOException
     {
         replace(file, content, DataMirror.NONE);
@@ -34,16 +50,7 @@ public final class ForcedFile
     {
         final byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
         final Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING))
-        {
-            final ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining())
-            {
-                channel.write(buffer);
-            }
-            channel.force(true);
-        }
+        write(temporary, ByteBuffer.wrap(bytes));
         Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         mirror.replaced(file, bytes);
     }

@@ -18,11 +18,9 @@ import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -187,16 +185,7 @@ public final class ReplicaLink
         final Path probe = dataDir.resolve(PROBE_FILE);
         try
         {
-            try (FileChannel file = FileChannel.open(probe, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING))
-            {
-                final ByteBuffer zeros = ByteBuffer.allocate(PROBE_BYTES);
-                while (zeros.hasRemaining())
-                {
-                    file.write(zeros);
-                }
-                file.force(true);
-            }
+            ForcedFile.write(probe, ByteBuffer.allocate(PROBE_BYTES));
             Files.delete(probe);
         }
         catch (final IOException ex)

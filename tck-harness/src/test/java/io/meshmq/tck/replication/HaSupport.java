@@ -1,6 +1,8 @@
 package io.meshmq.tck.replication;
 
 import io.meshmq.admin.MeshAdmin;
+import io.meshmq.jms.FailoverEvent;
+import io.meshmq.jms.MeshConnection;
 import io.meshmq.jms.MeshConnectionFactory;
 import io.meshmq.protocol.AdminVerbs;
 import io.meshmq.tck.crash.BrokerProcess;
@@ -11,17 +13,21 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
+import jakarta.jms.TransactionRolledBackException;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
@@ -84,7 +90,7 @@ final class HaSupport
             if (System.currentTimeMillis() > deadline)
             {
                 keepOutputs(nodes);
-                fail("no " + what + " within " + DEADLINE_MS + " ms:\n" + java.util.Arrays.stream(nodes)
+                fail("no " + what + " within " + DEADLINE_MS + " ms:\n" + Arrays.stream(nodes)
                     .map(BrokerProcess::recentOutput).collect(Collectors.joining("\n----\n")));
             }
             Thread.sleep(20);
@@ -109,6 +115,65 @@ final class HaSupport
         catch (final IOException ex)
         {
             System.err.println("cannot keep the nodes' output: " + ex);
+        }
+    }
+
+    /**
+     * A client thread of the takeover tests, running until closed: close() stops it, waits for it and fails the test
+     * with what ended it otherwise.
+     */
+    private abstract static class LoadThread implements AutoCloseable
+    {
+        /**
+         * What the thread does; it ends when {@link #running} goes false.
+         */
+        @FunctionalInterface
+        interface Work
+        {
+            void run() throws Exception;
+        }
+
+        final AtomicBoolean running = new AtomicBoolean(true);
+        private final String name;
+        private final String what;
+        private Thread thread;
+        private volatile Throwable failure;
+
+        LoadThread(final String name, final String what)
+        {
+            this.name = name;
+            this.what = what;
+        }
+
+        /**
+         * Starts the work; a subclass calls it once its own fields are set.
+         */
+        final void start(final Work work)
+        {
+            thread = new Thread(() ->
+            {
+                try
+                {
+                    work.run();
+                }
+                catch (final Throwable ex)
+                {
+                    failure = ex;
+                }
+            }, name);
+            thread.start();
+        }
+
+        @Override
+        public void close() throws InterruptedException
+        {
+            running.set(false);
+            thread.join(DEADLINE_MS);
+            assertFalse(thread.isAlive(), "the " + what + " did not stop");
+            if (failure != null)
+            {
+                throw new AssertionError("the " + what + " failed", failure);
+            }
         }
     }
 
@@ -163,24 +228,22 @@ final class HaSupport
      * Sends persistent messages one after another through a failover URL list until closed, noting when each was
      * confirmed, and which failed.
      */
-    static final class Producer implements AutoCloseable
+    static final class Producer extends LoadThread
     {
-        private final AtomicBoolean running = new AtomicBoolean(true);
         private final Map<Integer, Long> confirmedAtNs = new ConcurrentHashMap<>();
         private final Set<Integer> unconfirmed = ConcurrentHashMap.newKeySet();
-        private final List<String> failedOverTo = java.util.Collections.synchronizedList(new ArrayList<>());
-        private final Thread thread;
-        private volatile Throwable failure;
+        private final List<String> failedOverTo = Collections.synchronizedList(new ArrayList<>());
 
         Producer(final String url)
         {
-            thread = new Thread(() ->
+            super("takeover-producer", "producer");
+            start(() ->
             {
                 try (Connection connection = new MeshConnectionFactory(url).createConnection())
                 {
-                    ((io.meshmq.jms.MeshConnection)connection).setFailoverListener(event ->
+                    ((MeshConnection)connection).setFailoverListener(event ->
                     {
-                        if (event.kind() == io.meshmq.jms.FailoverEvent.Kind.COMPLETED)
+                        if (event.kind() == FailoverEvent.Kind.COMPLETED)
                         {
                             failedOverTo.add(event.url());
                         }
@@ -203,12 +266,7 @@ final class HaSupport
                         }
                     }
                 }
-                catch (final Throwable ex)
-                {
-                    failure = ex;
-                }
-            }, "takeover-producer");
-            thread.start();
+            });
         }
 
         int confirmedCount()
@@ -251,18 +309,6 @@ final class HaSupport
             return (confirmedAtNs.values().stream().filter(at -> at > ns).sorted().skip(1).findFirst()
                 .orElseThrow() - ns) / 1_000_000;
         }
-
-        @Override
-        public void close() throws InterruptedException
-        {
-            running.set(false);
-            thread.join(DEADLINE_MS);
-            assertFalse(thread.isAlive(), "the producer did not stop");
-            if (failure != null)
-            {
-                throw new AssertionError("the producer failed", failure);
-            }
-        }
     }
 
     /**
@@ -270,18 +316,16 @@ final class HaSupport
      * (CLIENT_ACKNOWLEDGE): notes every message received and which acknowledgements were confirmed, so that a message
      * coming again after its acknowledgement was confirmed (what the specification never allows) is caught.
      */
-    static final class AckingConsumer implements AutoCloseable
+    static final class AckingConsumer extends LoadThread
     {
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final List<Integer> received = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final List<Integer> received = Collections.synchronizedList(new ArrayList<>());
         private final Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
-        private final List<Integer> afterAcknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
-        private final Thread thread;
-        private volatile Throwable failure;
+        private final List<Integer> afterAcknowledged = Collections.synchronizedList(new ArrayList<>());
 
         AckingConsumer(final String url)
         {
-            thread = new Thread(() ->
+            super("acking-consumer", "consumer");
+            start(() ->
             {
                 try (Connection connection = new MeshConnectionFactory(url).createConnection())
                 {
@@ -320,12 +364,7 @@ final class HaSupport
                         }
                     }
                 }
-                catch (final Throwable ex)
-                {
-                    failure = ex;
-                }
-            }, "acking-consumer");
-            thread.start();
+            });
         }
 
         int receivedCount()
@@ -374,18 +413,6 @@ final class HaSupport
             assertEquals(Set.of(), unexpected, "messages never sent");
             return all.size() - new HashSet<>(all).size();
         }
-
-        @Override
-        public void close() throws InterruptedException
-        {
-            running.set(false);
-            thread.join(DEADLINE_MS);
-            assertFalse(thread.isAlive(), "the consumer did not stop");
-            if (failure != null)
-            {
-                throw new AssertionError("the consumer failed", failure);
-            }
-        }
     }
 
     /**
@@ -393,20 +420,18 @@ final class HaSupport
      * which batches were committed, which the broker said were rolled back, and which are in doubt (the commit failed
      * otherwise).
      */
-    static final class TransactedProducer implements AutoCloseable
+    static final class TransactedProducer extends LoadThread
     {
         static final int BATCH = 10;
         private static final long PACE_NS = 20_000_000;
-        private final AtomicBoolean running = new AtomicBoolean(true);
         private final Set<Integer> committed = ConcurrentHashMap.newKeySet();
         private final Set<Integer> rolledBack = ConcurrentHashMap.newKeySet();
-        private final List<List<Integer>> inDoubt = java.util.Collections.synchronizedList(new ArrayList<>());
-        private final Thread thread;
-        private volatile Throwable failure;
+        private final List<List<Integer>> inDoubt = Collections.synchronizedList(new ArrayList<>());
 
         TransactedProducer(final String url)
         {
-            thread = new Thread(() ->
+            super("transacted-producer", "transacted producer");
+            start(() ->
             {
                 try (Connection connection = new MeshConnectionFactory(url).createConnection())
                 {
@@ -428,9 +453,9 @@ final class HaSupport
                             session.commit();
                             committed.addAll(batch);
                             // Paced (50 transactions a second): load beside the other clients, not a flood to drain.
-                            java.util.concurrent.locks.LockSupport.parkNanos(PACE_NS);
+                            LockSupport.parkNanos(PACE_NS);
                         }
-                        catch (final jakarta.jms.TransactionRolledBackException ex)
+                        catch (final TransactionRolledBackException ex)
                         {
                             rolledBack.addAll(batch);
                         }
@@ -448,12 +473,7 @@ final class HaSupport
                         }
                     }
                 }
-                catch (final Throwable ex)
-                {
-                    failure = ex;
-                }
-            }, "transacted-producer");
-            thread.start();
+            });
         }
 
         /**
@@ -498,18 +518,6 @@ final class HaSupport
             }
             return committed.size() / BATCH + " transactions committed, " + rolledBack.size() / BATCH +
                 " rolled back, " + inDoubt.size() + " in doubt (" + appliedInDoubt + " of them applied)";
-        }
-
-        @Override
-        public void close() throws InterruptedException
-        {
-            running.set(false);
-            thread.join(DEADLINE_MS);
-            assertFalse(thread.isAlive(), "the transacted producer did not stop");
-            if (failure != null)
-            {
-                throw new AssertionError("the transacted producer failed", failure);
-            }
         }
     }
 }

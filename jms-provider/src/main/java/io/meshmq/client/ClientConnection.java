@@ -743,8 +743,8 @@ public final class ClientConnection
         if (messageId == null)
         {
             throw new ClientException(ClientException.IN_DOUBT, "the connection to " + on.url + " was lost while the " +
-                "commit was in flight; a transaction that sent nothing cannot be looked up, so it is reported rolled " +
-                "back: if it was applied after all, the messages it consumed do not come again", lost);
+                "commit was in flight, and a transaction that sent nothing cannot be looked up: its outcome is " +
+                "unknown (if it was applied, the messages it consumed do not come again; if not, they do)", lost);
         }
         final PendingSend first = sends.get(0);
         final byte[] answer = call("look up the commit in flight", OnLinkLost.RETRY, null, (out, correlationId) ->

@@ -43,8 +43,9 @@ public final class ClientException extends Exception
     }
 
     /**
-     * @return for a failed commit, whether the client must take it as rolled back: the broker refused it (an error
-     * frame; a broker applies a transaction whole or not at all), a failover rolled it back, or it is in doubt.
+     * @return for a failed commit, whether the session's transaction has ended: the broker refused it (an error
+     * frame; a broker applies a transaction whole or not at all), a failover rolled it back, or it is in doubt (the
+     * application is told so; the session goes on with a new transaction either way).
      */
     public boolean rolledBackCommit()
     {

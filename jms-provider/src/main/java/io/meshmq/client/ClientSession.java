@@ -110,7 +110,8 @@ public final class ClientSession
         {
             if (ex.rolledBackCommit())
             {
-                // Nothing was applied: the caller rolls back, and what the transaction consumed comes again.
+                // Nothing was applied (or, in doubt, it cannot be told): the caller rolls back, and what the
+                // transaction consumed comes again unless a commit in doubt was applied after all.
                 synchronized (lock)
                 {
                     unacknowledged.addAll(0, work.acks());

@@ -53,7 +53,8 @@ public final class JmsExceptions
                 jms = new TransactionRolledBackException(ex.getMessage(), "ROLLED_BACK_BY_FAILOVER");
                 break;
             case ClientException.IN_DOUBT:
-                jms = new TransactionRolledBackException(ex.getMessage(), "COMMIT_IN_DOUBT");
+                // Not a TransactionRolledBackException: the broker may have applied it (what it consumed is gone).
+                jms = new JMSException(ex.getMessage(), "COMMIT_IN_DOUBT");
                 break;
             default: jms = new JMSException(ex.getMessage(), codeName(ex.code())); break;
         }

@@ -11,6 +11,7 @@ import io.meshmq.engine.processor.TopicAddress;
 import io.meshmq.engine.ring.ConnectionOutput;
 import io.meshmq.protocol.WireWriter;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
@@ -179,6 +180,16 @@ public interface EngineControl
      * @return the broker's data directory, or null for a broker that keeps nothing on disk.
      */
     Path dataDirectory();
+
+    /**
+     * Replaces a small file of the data directory whole and forces it, telling the replica (if one is attached) so
+     * that it holds the same: state an extension keeps beside the journal. Does nothing for a broker that keeps
+     * nothing on disk.
+     *
+     * @param name a file name directly in the data directory.
+     * @throws IOException if it cannot be written.
+     */
+    void replaceFile(String name, String content) throws IOException;
 
     /**
      * From now on every durable change goes to {@code replica} as well (its copy of the data directory is being made);

@@ -1,11 +1,13 @@
 package io.meshmq.engine.processor;
 
 import io.meshmq.engine.extension.EngineControl;
+import io.meshmq.engine.journal.ForcedFile;
 import io.meshmq.engine.mirror.DataMirror;
 import io.meshmq.engine.ring.ConnectionOutput;
 import io.meshmq.protocol.MessageHeaderFlyweight;
 import io.meshmq.protocol.WireWriter;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -239,6 +241,16 @@ final class ProcessorControl implements EngineControl
     public Path dataDirectory()
     {
         return durability.dataDirectory();
+    }
+
+    @Override
+    public void replaceFile(final String name, final String content) throws IOException
+    {
+        final Path directory = dataDirectory();
+        if (directory != null)
+        {
+            ForcedFile.replace(directory.resolve(name), content, context.mirror());
+        }
     }
 
     @Override

@@ -55,6 +55,7 @@ public final class Cluster implements ProcessorExtension
     private final Receiver receiver;
     private final Membership membership;
     private final Redistributor redistributor;
+    private final KnownSubscriptions knownSubscriptions;
     private final Replication replication;
     private final Resends resends;
     private final Map<String, Long> refusalsLogged = new HashMap<>();
@@ -79,6 +80,7 @@ public final class Cluster implements ProcessorExtension
         this.receiver = new Receiver(control, peers, resends);
         this.membership = new Membership(identity, control, topology, peers, frame);
         this.redistributor = new Redistributor(control, topology, copies, roundRobin);
+        this.knownSubscriptions = new KnownSubscriptions(control);
         this.replication = new Replication(control, identity.replicaQuorum(), identity.replicaFaultWaits());
     }
 
@@ -193,7 +195,8 @@ public final class Cluster implements ProcessorExtension
     }
 
     /**
-     * Forward queues found by recovery are nodes this one had messages for: known, down, until their links come up.
+     * Forward queues found by recovery are nodes this one had messages for: known, down, until their links come up;
+     * so are the nodes of the durable and shared subscriptions this node knew of.
      */
     @Override
     public void recovered()
@@ -205,6 +208,7 @@ public final class Cluster implements ProcessorExtension
                 node(queue.name().substring(FORWARD_QUEUE_PREFIX.length()));
             }
         }
+        knownSubscriptions.restore(topology, this::node);
     }
 
     private RemoteNode node(final String nodeId)
@@ -332,6 +336,7 @@ public final class Cluster implements ProcessorExtension
         {
             throw new IllegalStateException("not a cluster command: " + command);
         }
+        knownSubscriptions.saveIfChanged(topology);
     }
 
     private void linkUp(final ClusterCommand.LinkUp up)
@@ -506,6 +511,8 @@ public final class Cluster implements ProcessorExtension
         }
         redistributor.onTick(nowMs);
         replication.onTick(nowMs);
+        // an admin command may have removed a node and its subscriptions
+        knownSubscriptions.saveIfChanged(topology);
     }
 
     // ---- admin --------------------------------------------------------------------------------------------

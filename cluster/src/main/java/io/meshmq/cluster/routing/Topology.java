@@ -2,12 +2,14 @@ package io.meshmq.cluster.routing;
 
 import io.meshmq.cluster.ClusterCommand;
 import io.meshmq.protocol.DestinationType;
+import io.meshmq.selector.Selector;
 
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -17,10 +19,14 @@ import java.util.TreeMap;
  */
 final class Topology
 {
+    /** The generation of a binding restored from disk: older than any snapshot, so the first drops it if absent. */
+    static final long RESTORED = -1;
     private final Map<String, RemoteNode> nodes = new TreeMap<>();
     /** Remote queue bindings by queue name, and remote subscriptions by topic name. */
     private final Map<String, List<RemoteBinding>> queueBindings = new HashMap<>();
     private final Map<String, List<RemoteBinding>> topicBindings = new HashMap<>();
+    /** A durable or shared subscription of another node came, went or changed its selector since last asked. */
+    private boolean subscriptionsChanged;
 
     RemoteNode node(final String nodeId)
     {
@@ -86,10 +92,12 @@ final class Topology
         }
         if (binding == null)
         {
-            binding = new RemoteBinding(node, told.queue(), told.address(), told.kind() == DestinationType.TOPIC);
-            node.bindings.put(told.queue(), binding);
-            (binding.topic ? topicBindings : queueBindings).computeIfAbsent(told.address(), a -> new ArrayList<>())
-                .add(binding);
+            binding = bind(node, told.queue(), told.address(), told.kind() == DestinationType.TOPIC);
+        }
+        if (binding.topic && (told.grouped() || binding.grouped) && (binding.grouped != told.grouped() ||
+            !Objects.equals(textOf(binding.filter), textOf(told.filter()))))
+        {
+            subscriptionsChanged = true;
         }
         binding.grouped = told.grouped();
         binding.filter = told.filter();
@@ -100,6 +108,51 @@ final class Topology
     }
 
     /**
+     * A durable or shared subscription of another node, known from before this node started: it takes its share of
+     * publishes (they wait in the node's forward queue) until the node's first snapshot says whether it still exists.
+     */
+    void restore(final RemoteNode node, final String address, final String queue, final Selector filter)
+    {
+        if (node.bindings.containsKey(queue))
+        {
+            return;
+        }
+        final RemoteBinding binding = bind(node, queue, address, true);
+        binding.grouped = true;
+        binding.filter = filter;
+        binding.generation = RESTORED;
+    }
+
+    /**
+     * @return true once after durable or shared subscriptions of other nodes came, went or changed.
+     */
+    boolean takeSubscriptionsChanged()
+    {
+        final boolean changed = subscriptionsChanged;
+        subscriptionsChanged = false;
+        return changed;
+    }
+
+    /**
+     * @return the durable and shared subscriptions of other nodes, as far as this node knows them.
+     */
+    List<RemoteBinding> groupedSubscriptions()
+    {
+        final List<RemoteBinding> grouped = new ArrayList<>();
+        for (final RemoteNode node : nodes.values())
+        {
+            for (final RemoteBinding binding : node.bindings.values())
+            {
+                if (binding.topic && binding.grouped)
+                {
+                    grouped.add(binding);
+                }
+            }
+        }
+        return grouped;
+    }
+
+    /**
      * Forgets every binding of the node (it was switched off or removed).
      */
     void forget(final RemoteNode node)
@@ -107,8 +160,22 @@ final class Topology
         new ArrayList<>(node.bindings.values()).forEach(this::unbind);
     }
 
+    private RemoteBinding bind(final RemoteNode node, final String queue, final String address, final boolean topic)
+    {
+        final RemoteBinding binding = new RemoteBinding(node, queue, address, topic);
+        node.bindings.put(queue, binding);
+        (topic ? topicBindings : queueBindings).computeIfAbsent(address, a -> new ArrayList<>()).add(binding);
+        return binding;
+    }
+
+    private static String textOf(final Selector selector)
+    {
+        return selector == null ? null : selector.text();
+    }
+
     private void unbind(final RemoteBinding binding)
     {
+        subscriptionsChanged |= binding.topic && binding.grouped;
         binding.node.bindings.remove(binding.queue);
         final Map<String, List<RemoteBinding>> index = binding.topic ? topicBindings : queueBindings;
         final List<RemoteBinding> list = index.get(binding.address);

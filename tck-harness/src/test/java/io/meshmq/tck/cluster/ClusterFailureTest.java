@@ -186,6 +186,66 @@ class ClusterFailureTest
     }
 
     /**
+     * n1 knew of n2's durable subscription; both are killed and n1 restarts alone: what is published on n1 while n2
+     * is still down waits for n2's subscription, and reaches it once n2 is back. (Before n1 kept what it knew of
+     * other nodes' subscriptions in its data directory, such publishes found no subscriber and were gone.)
+     */
+    @Test
+    void shouldKeepPublishesForADurableSubscriptionOfANodeStillDownAfterARestart() throws Exception
+    {
+        try (ClusterNodes nodes = ClusterNodes.start(dir, "restart-test", 2))
+        {
+            nodes.awaitMesh();
+            final String clientId = "sleeper";
+            try (Connection connection = nodes.factory(1).createConnection())
+            {
+                connection.setClientID(clientId);
+                final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                session.createDurableSubscriber(session.createTopic("news"), "sub", "edition > 0", false).close();
+            }
+            ClusterNodes.poll("n1 to know n2's subscription", 30_000, () -> nodes.remoteBindings(0, 1) > 0);
+            nodes.kill(1);
+            nodes.kill(0);
+            nodes.startNode(0);
+
+            final Set<String> published = new java.util.LinkedHashSet<>();
+            try (Connection connection = nodes.factory(0).createConnection())
+            {
+                final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                final MessageProducer producer = session.createProducer(session.createTopic("news"));
+                for (int i = 0; i < 200; i++)
+                {
+                    final jakarta.jms.Message message = session.createTextMessage("news " + i);
+                    // the subscription's selector still applies: edition 0 is not for it
+                    message.setIntProperty("edition", i % 2);
+                    producer.send(message);
+                    if (i % 2 == 1)
+                    {
+                        published.add("news " + i);
+                    }
+                }
+            }
+
+            nodes.startNode(1);
+            nodes.awaitMesh();
+            final Received received = new Received();
+            try (Connection connection = nodes.factory(1).createConnection())
+            {
+                connection.setClientID(clientId);
+                final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                session.createDurableSubscriber(session.createTopic("news"), "sub", "edition > 0", false)
+                    .setMessageListener(received);
+                connection.start();
+                ClusterNodes.poll("every message published while n2 was down at its subscription", 30_000,
+                    () -> received.bodies.containsAll(published));
+                ClusterNodes.poll("n1's forward queue to drain", 30_000, () -> nodes.backlog(0, 1) == 0);
+            }
+            assertEquals(published, Set.copyOf(received.bodies), "only what the selector takes");
+            assertEquals(0, received.duplicates());
+        }
+    }
+
+    /**
      * Receives in transactions of up to 50 from one node, reconnecting whenever that node goes away. A commit that
      * fails leaves its messages in doubt: they may have been consumed (the node stored the commit and died before
      * answering) or may come again.

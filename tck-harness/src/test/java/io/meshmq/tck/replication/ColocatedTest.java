@@ -1,9 +1,15 @@
 package io.meshmq.tck.replication;
 
+import io.meshmq.admin.MeshAdmin;
 import io.meshmq.jms.MeshConnectionFactory;
+import io.meshmq.protocol.AdminTable;
+import io.meshmq.protocol.AdminVerbs;
 import io.meshmq.tck.crash.BrokerProcess;
 import io.meshmq.tck.replication.HaSupport.AckingConsumer;
+import io.meshmq.tck.replication.HaSupport.AsyncPublisher;
+import io.meshmq.tck.replication.HaSupport.DurableListener;
 import io.meshmq.tck.replication.HaSupport.Producer;
+import io.meshmq.tck.replication.HaSupport.TransactedConsumer;
 import io.meshmq.tck.replication.HaSupport.TransactedProducer;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
@@ -26,18 +32,22 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import static io.meshmq.tck.replication.HaSupport.awaitCondition;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Three processes with {@code ha = replication} (issue 19): each serves its own journal and keeps a replica of the
- * next member's, and the three are the quorum's voters; no other process. Under producers sending persistent messages
- * one by one and in transactions of ten, and a consumer acknowledging each (CLIENT_ACKNOWLEDGE), all through a
- * failover URL list, {@code kill -9} of each process in turn, ten times, each restarted before the next: the journals
- * the killed process served are served by their replicas in the other two, the restarted process becomes their
- * replica, every confirmed message is consumed, none comes again after its acknowledgement was confirmed, every
- * committed transaction is there once, none the broker said it rolled back, and none in part.
+ * next member's, and the three are the quorum's voters; no other process. Under load through failover URL lists — a
+ * producer sending persistent messages one by one and a consumer acknowledging each (CLIENT_ACKNOWLEDGE); a producer
+ * committing transactions of ten and a consumer receiving in transactions; a publisher sending asynchronously with a
+ * completion listener to a topic whose durable subscriber is a message listener (AUTO_ACKNOWLEDGE) — {@code kill -9} of
+ * each process in turn, ten times, each restarted before the next: the journals the killed process served are served
+ * by their replicas in the other two, the restarted process becomes their replica, every confirmed message is
+ * consumed, none comes again after its acknowledgement or consuming commit was confirmed, every committed transaction
+ * is there once, none the broker said it rolled back, none in part, and every completed async send reached the durable
+ * subscription.
  */
 class ColocatedTest
 {
@@ -100,11 +110,14 @@ class ColocatedTest
         HaSupport.awaitStatus(nodes[0], "'n0-backup': replica of " + next + " in sync, ready to take over journal ",
             "127.0.0.1:" + ports[0]);
 
-        final String urls = Arrays.stream(ports).mapToObj(port -> "tcp://127.0.0.1:" + port)
-            .collect(Collectors.joining(",")) + "?retryInterval=50&retryIntervalMultiplier=1";
+        // Each kind of client starts on another node, so that routing between the nodes carries their messages.
+        final String urls = failoverUrls(0);
         final Producer producer = new Producer(urls);
-        final AckingConsumer consumer = new AckingConsumer(urls);
-        final TransactedProducer transacted = new TransactedProducer(urls);
+        final AckingConsumer consumer = new AckingConsumer(failoverUrls(1));
+        final TransactedProducer transacted = new TransactedProducer(failoverUrls(2));
+        final TransactedConsumer transactedConsumer = new TransactedConsumer(failoverUrls(0));
+        final DurableListener subscriber = new DurableListener(failoverUrls(1));
+        final AsyncPublisher publisher = new AsyncPublisher(failoverUrls(2));
         final List<Long> takeoverMs = new ArrayList<>();
         try (producer)
         {
@@ -147,12 +160,55 @@ class ColocatedTest
             .collect(Collectors.joining(",")) + "," + Arrays.stream(backupPorts)
             .mapToObj(port -> "tcp://127.0.0.1:" + port).collect(Collectors.joining(","));
         final int consumedDuringKills = consumer.receivedCount();
-        final int again = consumer.assertEveryConfirmedMessageConsumed(everywhere, producer.confirmed(),
-            producer.unconfirmed());
+        final int again = consumer.assertEveryConfirmedMessageConsumed(everywhere, producer);
         System.out.println("colocated: " + producer.confirmed().size() + " sends confirmed, " + consumedDuringKills +
             " received and acknowledged one by one during the kills, " + again + " received twice (their " +
             "acknowledgement lost in a failover)");
-        System.out.println("colocated: " + transacted.assertEveryCommittedBatchOnce(everywhere));
+        System.out.println("colocated: " + transacted.assertEveryCommittedBatchOnce(everywhere, transactedConsumer));
+        try
+        {
+            System.out.println("colocated: " + publisher.assertEveryCompletedSendDelivered(subscriber, everywhere));
+        }
+        catch (final AssertionError ex)
+        {
+            throw new AssertionError(ex.getMessage() + "\nwhat every node holds:\n" + holdings(), ex);
+        }
+    }
+
+    /**
+     * @return every serving address's queues and subscriptions with their depth, to tell where missing messages are.
+     */
+    private String holdings()
+    {
+        final StringBuilder out = new StringBuilder();
+        for (final int port : IntStream.concat(Arrays.stream(ports), Arrays.stream(backupPorts)).toArray())
+        {
+            out.append("127.0.0.1:").append(port).append('\n');
+            try (MeshAdmin admin = MeshAdmin.connect("tcp://127.0.0.1:" + port, null, null))
+            {
+                for (final String verb : List.of(AdminVerbs.QUEUE_LIST, AdminVerbs.SUBSCRIPTION_LIST,
+                    AdminVerbs.CLUSTER_BINDINGS))
+                {
+                    final AdminTable table = admin.call(verb);
+                    out.append("  ").append(verb).append(' ').append(table.columns()).append('\n');
+                    table.rows().forEach(row -> out.append("    ").append(row).append('\n'));
+                }
+            }
+            catch (final JMSException ex)
+            {
+                out.append("  ").append(ex.getMessage()).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * @return the members' URLs as a failover list beginning with member {@code first}.
+     */
+    private String failoverUrls(final int first)
+    {
+        return IntStream.range(0, NODES).mapToObj(i -> "tcp://127.0.0.1:" + ports[(first + i) % NODES])
+            .collect(Collectors.joining(",")) + "?retryInterval=50&retryIntervalMultiplier=1";
     }
 
     // ---- the cluster's state, from the processes' own lines ---------------------------------------------------------

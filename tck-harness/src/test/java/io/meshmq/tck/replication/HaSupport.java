@@ -6,6 +6,7 @@ import io.meshmq.jms.MeshConnection;
 import io.meshmq.jms.MeshConnectionFactory;
 import io.meshmq.protocol.AdminVerbs;
 import io.meshmq.tck.crash.BrokerProcess;
+import jakarta.jms.CompletionListener;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
@@ -20,12 +21,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -115,6 +119,54 @@ final class HaSupport
         catch (final IOException ex)
         {
             System.err.println("cannot keep the nodes' output: " + ex);
+        }
+    }
+
+    /**
+     * What happened to each message at one client, with how many failovers its connection had made and to where: told
+     * when an assertion fails, to say which path a lost or doubled message took.
+     */
+    static final class History
+    {
+        private final Map<Integer, List<String>> events = new ConcurrentHashMap<>();
+        private final List<String> failedOverTo = Collections.synchronizedList(new ArrayList<>());
+        private volatile String at = "its first broker";
+
+        void watch(final Connection connection) throws JMSException
+        {
+            ((MeshConnection)connection).setFailoverListener(event ->
+            {
+                if (event.kind() == FailoverEvent.Kind.COMPLETED)
+                {
+                    failedOverTo.add(event.url());
+                    at = event.url().replaceAll("[?,].*", "");
+                }
+            });
+        }
+
+        /**
+         * @return the URL of each broker the connection failed over to, in order.
+         */
+        List<String> failedOverTo()
+        {
+            return List.copyOf(failedOverTo);
+        }
+
+        void note(final int seq, final String what)
+        {
+            events.computeIfAbsent(seq, k -> Collections.synchronizedList(new ArrayList<>()))
+                .add(what + " after " + failedOverTo.size() + " failovers, at " + at);
+        }
+
+        void note(final int seq, final Message message) throws JMSException
+        {
+            note(seq, "received " + message.getJMSMessageID() + (message.getJMSRedelivered() ? " redelivered" : "") +
+                " count " + message.getIntProperty("JMSXDeliveryCount"));
+        }
+
+        String of(final Collection<Integer> seqs)
+        {
+            return seqs.stream().limit(10).map(seq -> seq + ": " + events.get(seq)).collect(Collectors.joining("; "));
         }
     }
 
@@ -232,7 +284,7 @@ final class HaSupport
     {
         private final Map<Integer, Long> confirmedAtNs = new ConcurrentHashMap<>();
         private final Set<Integer> unconfirmed = ConcurrentHashMap.newKeySet();
-        private final List<String> failedOverTo = Collections.synchronizedList(new ArrayList<>());
+        private final History history = new History();
 
         Producer(final String url)
         {
@@ -241,13 +293,7 @@ final class HaSupport
             {
                 try (Connection connection = new MeshConnectionFactory(url).createConnection())
                 {
-                    ((MeshConnection)connection).setFailoverListener(event ->
-                    {
-                        if (event.kind() == FailoverEvent.Kind.COMPLETED)
-                        {
-                            failedOverTo.add(event.url());
-                        }
-                    });
+                    history.watch(connection);
                     final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
                     final MessageProducer producer = session.createProducer(session.createQueue("orders"));
                     producer.setDeliveryMode(DeliveryMode.PERSISTENT);
@@ -259,10 +305,12 @@ final class HaSupport
                         {
                             producer.send(message);
                             confirmedAtNs.put(seq, System.nanoTime());
+                            history.note(seq, "confirmed " + message.getJMSMessageID());
                         }
                         catch (final JMSException ex)
                         {
                             unconfirmed.add(seq);
+                            history.note(seq, "failed: " + ex.getMessage());
                         }
                     }
                 }
@@ -279,7 +327,7 @@ final class HaSupport
          */
         List<String> failedOverTo()
         {
-            return List.copyOf(failedOverTo);
+            return history.failedOverTo();
         }
 
         Set<Integer> confirmed()
@@ -321,6 +369,7 @@ final class HaSupport
         private final List<Integer> received = Collections.synchronizedList(new ArrayList<>());
         private final Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
         private final List<Integer> afterAcknowledged = Collections.synchronizedList(new ArrayList<>());
+        private final History history = new History();
 
         AckingConsumer(final String url)
         {
@@ -329,6 +378,7 @@ final class HaSupport
             {
                 try (Connection connection = new MeshConnectionFactory(url).createConnection())
                 {
+                    history.watch(connection);
                     connection.start();
                     final Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
                     final MessageConsumer consumer = session.createConsumer(session.createQueue("orders"));
@@ -349,6 +399,7 @@ final class HaSupport
                         }
                         final int seq = message.getIntProperty("seq");
                         received.add(seq);
+                        history.note(seq, message);
                         if (acknowledged.contains(seq))
                         {
                             afterAcknowledged.add(seq);
@@ -357,10 +408,12 @@ final class HaSupport
                         {
                             message.acknowledge();
                             acknowledged.add(seq);
+                            history.note(seq, "acknowledged");
                         }
                         catch (final JMSException lostInFailover)
                         {
                             // not acknowledged: it may come again
+                            history.note(seq, "not acknowledged: " + lostInFailover.getMessage());
                         }
                     }
                 }
@@ -378,9 +431,11 @@ final class HaSupport
          *
          * @return how many came more than once (each after an acknowledgement a failover took).
          */
-        int assertEveryConfirmedMessageConsumed(final String url, final Set<Integer> confirmed,
-            final Set<Integer> unconfirmed) throws JMSException, InterruptedException
+        int assertEveryConfirmedMessageConsumed(final String url, final Producer producer)
+            throws JMSException, InterruptedException
         {
+            final Set<Integer> confirmed = producer.confirmed();
+            final Set<Integer> unconfirmed = producer.unconfirmed();
             close();
             final List<Integer> all = new ArrayList<>(received);
             try (Connection connection = new MeshConnectionFactory(url).createConnection())
@@ -394,6 +449,7 @@ final class HaSupport
                 while ((message = consumer.receive(awaited.isEmpty() ? 1_000 : DEADLINE_MS)) != null)
                 {
                     final int seq = message.getIntProperty("seq");
+                    history.note(seq, message);
                     if (acknowledged.contains(seq))
                     {
                         afterAcknowledged.add(seq);
@@ -406,12 +462,279 @@ final class HaSupport
             missing.removeAll(all);
             assertEquals(Set.of(), missing, "confirmed messages lost");
             assertEquals(List.of(), afterAcknowledged, "messages delivered again after their acknowledgement was " +
-                "confirmed");
+                "confirmed (consumer: " + history.of(afterAcknowledged) + "; producer: " +
+                producer.history.of(afterAcknowledged) + ")");
             final Set<Integer> unexpected = new HashSet<>(all);
             unexpected.removeAll(confirmed);
             unexpected.removeAll(unconfirmed);
             assertEquals(Set.of(), unexpected, "messages never sent");
             return all.size() - new HashSet<>(all).size();
+        }
+    }
+
+    /**
+     * Publishes persistent messages to the topic "events" with a {@link CompletionListener} through a failover URL list
+     * until closed, at most {@link #IN_FLIGHT} unanswered and paced (about 250 a second: load beside the others, not a
+     * flood to drain), noting which sends completed and which the listener was told failed.
+     */
+    static final class AsyncPublisher extends LoadThread
+    {
+        static final int IN_FLIGHT = 32;
+        private static final long PACE_NS = 4_000_000;
+        private final Set<Integer> completed = ConcurrentHashMap.newKeySet();
+        private final Set<Integer> failed = ConcurrentHashMap.newKeySet();
+        private final Semaphore window = new Semaphore(IN_FLIGHT);
+
+        AsyncPublisher(final String url)
+        {
+            super("async-publisher", "async publisher");
+            start(() ->
+            {
+                try (Connection connection = new MeshConnectionFactory(url).createConnection())
+                {
+                    final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                    final MessageProducer producer = session.createProducer(session.createTopic("events"));
+                    producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+                    for (int seq = 0; running.get() && seq < 1_000_000; seq++)
+                    {
+                        if (!window.tryAcquire(DEADLINE_MS, TimeUnit.MILLISECONDS))
+                        {
+                            throw new AssertionError("no async send answered within " + DEADLINE_MS + " ms");
+                        }
+                        final Message message = session.createTextMessage("event " + seq);
+                        message.setIntProperty("seq", seq);
+                        final int sent = seq;
+                        producer.send(message, new CompletionListener()
+                        {
+                            @Override
+                            public void onCompletion(final Message done)
+                            {
+                                completed.add(sent);
+                                window.release();
+                            }
+
+                            @Override
+                            public void onException(final Message notDone, final Exception cause)
+                            {
+                                failed.add(sent);
+                                window.release();
+                            }
+                        });
+                        LockSupport.parkNanos(PACE_NS);
+                    }
+                    if (!window.tryAcquire(IN_FLIGHT, DEADLINE_MS, TimeUnit.MILLISECONDS))
+                    {
+                        throw new AssertionError("async sends still unanswered " + DEADLINE_MS + " ms after the last");
+                    }
+                }
+            });
+        }
+
+        int completedCount()
+        {
+            return completed.size();
+        }
+
+        /**
+         * Closes the publisher (waiting for every send's answer), then the subscriber, drains the subscription on
+         * {@code url} and checks: every send that completed reached the durable subscription, none that was never
+         * sent; none twice except those whose acknowledgement a failover took (AUTO_ACKNOWLEDGE allows that; they
+         * come marked redelivered).
+         *
+         * @return what happened, for the test's output.
+         */
+        String assertEveryCompletedSendDelivered(final DurableListener subscriber, final String url)
+            throws JMSException, InterruptedException
+        {
+            close();
+            final List<Integer> all = subscriber.drain(url, completed);
+            final Set<Integer> missing = new HashSet<>(completed);
+            missing.removeAll(all);
+            assertEquals(Set.of(), missing, "completed async sends never delivered to the durable subscription");
+            final Set<Integer> unexpected = new HashSet<>(all);
+            unexpected.removeAll(completed);
+            unexpected.removeAll(failed);
+            assertEquals(Set.of(), unexpected, "messages never sent");
+            // AUTO_ACKNOWLEDGE allows a message again after a failover took its acknowledgement, and JMSRedelivered is
+            // a hint there; the client marks only what it took in its last 4,096 messages (see the closing note of
+            // issue 19 on messages that came more than twice).
+            final List<Integer> unmarked = subscriber.againNotRedelivered();
+            return completed.size() + " async sends completed, " + failed.size() + " failed; " +
+                subscriber.receivedCount() + " delivered to the durable subscriber's listener during the kills, " +
+                (all.size() - new HashSet<>(all).size()) + " deliveries again, " + unmarked.size() + " of them not " +
+                "marked redelivered" + (unmarked.isEmpty() ? "" : " (" + subscriber.history(unmarked) + ")");
+        }
+    }
+
+    /**
+     * A durable subscriber to "events" with a {@link jakarta.jms.MessageListener} on AUTO_ACKNOWLEDGE, through a
+     * failover URL list, until closed: notes every message and any that came again without JMSRedelivered set.
+     */
+    static final class DurableListener implements AutoCloseable
+    {
+        private static final String CLIENT_ID = "ha-durable";
+        private static final String SUBSCRIPTION = "events-sub";
+        private final Set<Integer> seen = ConcurrentHashMap.newKeySet();
+        private final List<Integer> received = Collections.synchronizedList(new ArrayList<>());
+        private final List<Integer> againNotRedelivered = Collections.synchronizedList(new ArrayList<>());
+        private final List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+        private final History history = new History();
+        private final Connection connection;
+
+        DurableListener(final String url) throws JMSException
+        {
+            connection = new MeshConnectionFactory(url).createConnection();
+            history.watch(connection);
+            connection.setClientID(CLIENT_ID);
+            final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            final MessageConsumer consumer = session.createDurableConsumer(session.createTopic("events"),
+                SUBSCRIPTION);
+            consumer.setMessageListener(message ->
+            {
+                try
+                {
+                    note(message);
+                    received.add(message.getIntProperty("seq"));
+                }
+                catch (final Throwable ex)
+                {
+                    failures.add(ex);
+                }
+            });
+            connection.start();
+        }
+
+        private void note(final Message message) throws JMSException
+        {
+            final int seq = message.getIntProperty("seq");
+            history.note(seq, message);
+            if (!seen.add(seq) && !message.getJMSRedelivered())
+            {
+                againNotRedelivered.add(seq);
+            }
+        }
+
+        String history(final List<Integer> seqs)
+        {
+            return history.of(seqs);
+        }
+
+        int receivedCount()
+        {
+            return received.size();
+        }
+
+        List<Integer> againNotRedelivered()
+        {
+            return List.copyOf(againNotRedelivered);
+        }
+
+        @Override
+        public void close() throws JMSException
+        {
+            connection.close();
+            if (!failures.isEmpty())
+            {
+                throw new AssertionError("the durable subscriber's listener failed", failures.get(0));
+            }
+        }
+
+        /**
+         * Closes the listener and receives what is left on the subscription through {@code url} (waiting while some
+         * of {@code awaited} never came).
+         *
+         * @return every message the subscription delivered, in order, duplicates included.
+         */
+        List<Integer> drain(final String url, final Set<Integer> awaited) throws JMSException
+        {
+            close();
+            final List<Integer> all = new ArrayList<>(received);
+            final Set<Integer> left = new HashSet<>(awaited);
+            all.forEach(left::remove);
+            try (Connection drainer = new MeshConnectionFactory(url).createConnection())
+            {
+                drainer.setClientID(CLIENT_ID);
+                drainer.start();
+                final Session session = drainer.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                try (MessageConsumer consumer = session.createDurableConsumer(session.createTopic("events"),
+                    SUBSCRIPTION))
+                {
+                    Message message;
+                    while ((message = consumer.receive(left.isEmpty() ? 1_000 : DEADLINE_MS)) != null)
+                    {
+                        note(message);
+                        all.add(message.getIntProperty("seq"));
+                        left.remove(message.getIntProperty("seq"));
+                    }
+                }
+            }
+            return all;
+        }
+    }
+
+    /**
+     * Receives from "batches" in local transactions of up to ten through a failover URL list until closed: notes what
+     * each confirmed commit consumed, and what a commit that failed may have (in doubt).
+     */
+    static final class TransactedConsumer extends LoadThread
+    {
+        private final List<Integer> consumed = Collections.synchronizedList(new ArrayList<>());
+        private final Set<Integer> consumedInDoubt = ConcurrentHashMap.newKeySet();
+        /** What a consuming transaction that the broker said it rolled back had received, and what it said. */
+        private final Map<Integer, String> rolledBackReceived = new ConcurrentHashMap<>();
+
+        TransactedConsumer(final String url)
+        {
+            super("transacted-consumer", "transacted consumer");
+            start(() ->
+            {
+                try (Connection connection = new MeshConnectionFactory(url).createConnection())
+                {
+                    connection.start();
+                    final Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+                    final MessageConsumer consumer = session.createConsumer(session.createQueue("batches"));
+                    while (running.get())
+                    {
+                        final List<Integer> batch = new ArrayList<>();
+                        try
+                        {
+                            Message message;
+                            while (batch.size() < TransactedProducer.BATCH && (message = consumer.receive(100)) != null)
+                            {
+                                batch.add(message.getIntProperty("seq"));
+                            }
+                            if (batch.isEmpty())
+                            {
+                                continue;
+                            }
+                            session.commit();
+                            consumed.addAll(batch);
+                        }
+                        catch (final TransactionRolledBackException rolledBack)
+                        {
+                            // not consumed: they come again
+                            batch.forEach(seq -> rolledBackReceived.put(seq, String.valueOf(rolledBack)));
+                        }
+                        catch (final JMSException ex)
+                        {
+                            consumedInDoubt.addAll(batch);
+                            try
+                            {
+                                session.rollback();
+                            }
+                            catch (final JMSException notNow)
+                            {
+                                // the next commit tells
+                            }
+                        }
+                    }
+                }
+            });
+        }
+
+        int consumedCount()
+        {
+            return consumed.size();
         }
     }
 
@@ -482,42 +805,60 @@ final class HaSupport
          *
          * @return what happened, for the test's output.
          */
-        String assertEveryCommittedBatchOnce(final String url) throws JMSException, InterruptedException
+        String assertEveryCommittedBatchOnce(final String url, final TransactedConsumer consumer)
+            throws JMSException, InterruptedException
         {
             close();
-            int received = 0;
-            final Set<Integer> unique = new HashSet<>();
+            consumer.close();
+            final List<Integer> consumedBefore = List.copyOf(consumer.consumed);
+            int received = consumedBefore.size();
+            final Set<Integer> unique = new HashSet<>(consumedBefore);
+            final List<Integer> afterCommitted = new ArrayList<>();
             final Set<Integer> awaited = new HashSet<>(committed);
+            awaited.removeAll(unique);
+            awaited.removeAll(consumer.consumedInDoubt);
             try (Connection connection = new MeshConnectionFactory(url).createConnection())
             {
                 connection.start();
                 final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-                final MessageConsumer consumer = session.createConsumer(session.createQueue("batches"));
+                final MessageConsumer drainer = session.createConsumer(session.createQueue("batches"));
                 Message message;
-                while ((message = consumer.receive(awaited.isEmpty() ? 1_000 : DEADLINE_MS)) != null)
+                while ((message = drainer.receive(awaited.isEmpty() ? 1_000 : DEADLINE_MS)) != null)
                 {
                     final int seq = message.getIntProperty("seq");
                     received++;
-                    unique.add(seq);
+                    if (!unique.add(seq) && consumedBefore.contains(seq))
+                    {
+                        afterCommitted.add(seq);
+                    }
                     awaited.remove(seq);
                 }
             }
+            assertEquals(List.of(), afterCommitted, "messages delivered again after a transaction that consumed " +
+                "them was committed");
             assertEquals(received, unique.size(), "transacted messages delivered twice");
             final Set<Integer> missing = new HashSet<>(committed);
             missing.removeAll(unique);
-            assertEquals(Set.of(), missing, "committed messages lost");
+            // a consuming commit in doubt may have applied: what it received may be gone, rightly
+            missing.removeAll(consumer.consumedInDoubt);
+            assertEquals(Set.of(), missing, "committed messages lost (received in consuming transactions rolled " +
+                "back: " + missing.stream().filter(consumer.rolledBackReceived::containsKey)
+                .map(seq -> seq + " " + consumer.rolledBackReceived.get(seq)).toList() + ")");
             final Set<Integer> resurrected = new HashSet<>(rolledBack);
             resurrected.retainAll(unique);
             assertEquals(Set.of(), resurrected, "messages of transactions the broker said it rolled back");
             int appliedInDoubt = 0;
             for (final List<Integer> batch : List.copyOf(inDoubt))
             {
-                final long there = batch.stream().filter(unique::contains).count();
+                final long there = batch.stream()
+                    .filter(seq -> unique.contains(seq) || consumer.consumedInDoubt.contains(seq)).count();
                 assertTrue(there == 0 || there == batch.size(), "a transaction in doubt applied in part: " + batch);
                 appliedInDoubt += there == 0 ? 0 : 1;
             }
             return committed.size() / BATCH + " transactions committed, " + rolledBack.size() / BATCH +
-                " rolled back, " + inDoubt.size() + " in doubt (" + appliedInDoubt + " of them applied)";
+                " rolled back, " + inDoubt.size() + " in doubt (" + appliedInDoubt + " of them applied); " +
+                consumedBefore.size() + " consumed in committed transactions during the kills, " +
+                consumer.consumedInDoubt.size() + " in consuming transactions in doubt";
         }
     }
 }

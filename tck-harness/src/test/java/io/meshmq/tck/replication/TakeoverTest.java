@@ -1,7 +1,15 @@
 package io.meshmq.tck.replication;
 
+import io.meshmq.jms.MeshConnectionFactory;
 import io.meshmq.tck.crash.BrokerProcess;
 import io.meshmq.tck.replication.HaSupport.Producer;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,6 +19,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -18,18 +27,25 @@ import java.util.Set;
 import static io.meshmq.tck.replication.HaSupport.assertEveryConfirmedMessageOnce;
 import static io.meshmq.tck.replication.HaSupport.awaitCondition;
 import static io.meshmq.tck.replication.HaSupport.sendTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Automatic takeover agreed by a quorum (issue 19), with real processes: a live, its backup and a witness, each a
  * vote. kill -9 of the live: the backup takes its journal over and serves it, clients with both addresses carry on,
  * nothing confirmed is lost or doubled; the old live, restarted, becomes the new live's replica, and takes the
- * journal back when the new live is killed in turn. A backup whose copy the quorum does not hold in sync never takes
- * over, and a live that cannot reach a majority stops serving.
+ * journal back when the new live is killed in turn. A replica killed during that copy copies anew when it returns,
+ * and takes over with everything. A backup whose copy the quorum does not hold in sync never takes over, and a live
+ * that cannot reach a majority stops serving.
  */
 class TakeoverTest
 {
+    /** 1,600 messages of 64 KiB: a 100 MiB journal, whose copy takes seconds on a 2-core machine. */
+    private static final int LARGE_MESSAGES = 1_600;
+    private static final int LARGE_BYTES = 64 * 1024;
     @TempDir
     Path dir;
     private final List<BrokerProcess> processes = new ArrayList<>();
@@ -96,6 +112,56 @@ class TakeoverTest
     }
 
     @Test
+    void shouldCopyAgainAfterTheReplicaIsKilledDuringTheCopyThatFollowsATakeover() throws Exception
+    {
+        ports();
+        final BrokerProcess witness = start("witness", 0, "ha.role = witness", "ha.quorum-bind = " + quorum[2]);
+        final BrokerProcess first = startLive();
+        final BrokerProcess backup = startBackup(livePort);
+        awaitStatus(first, "replica backup (in sync)");
+        HaSupport.awaitReady(backup);
+        // A journal big enough that its copy takes a while: the kill below must land in it.
+        sendLarge("tcp://127.0.0.1:" + livePort, LARGE_MESSAGES);
+
+        final String urls = "tcp://127.0.0.1:" + livePort + ",tcp://127.0.0.1:" + backupPort +
+            "?retryInterval=50&retryIntervalMultiplier=1";
+        final Producer producer = new Producer(urls);
+        try (producer)
+        {
+            awaitCondition(() -> producer.confirmedCount() >= 100, "100 sends confirmed before the kill", first);
+            first.kill();
+            awaitCondition(() -> !backup.linesContaining("took journal").isEmpty(), "the backup taking over", backup,
+                witness);
+
+            // The old live comes back as the new live's replica and is killed while the copy runs.
+            final BrokerProcess copying = startNode("live", livePort, "ha.quorum-bind = " + quorum[0]);
+            HaSupport.awaitStatus(backup, "replica live (copying, ", "127.0.0.1:" + backupPort);
+            copying.kill();
+            assertTrue(copying.linesContaining("is ready to take over").isEmpty(), "the copy ended before the kill, " +
+                "enlarge the journal:\n" + copying.recentOutput());
+            final int whileAlone = producer.confirmedCount();
+            awaitCondition(() -> producer.confirmedCount() >= whileAlone + 100, "100 sends while the replica is dead",
+                backup);
+
+            // Restarted, it copies anew from the start, becomes the replica in sync, and takes over in its turn with
+            // everything the new live confirmed, before and after the interrupted copy.
+            final BrokerProcess again = startNode("live", livePort, "ha.quorum-bind = " + quorum[0]);
+            HaSupport.awaitStatus(backup, "replica live (in sync)", "127.0.0.1:" + backupPort);
+            HaSupport.awaitReady(again);
+            final int inSync = producer.confirmedCount();
+            awaitCondition(() -> producer.confirmedCount() >= inSync + 100, "100 sends with the replica in sync",
+                backup);
+            backup.kill();
+            final long killedNs = System.nanoTime();
+            awaitCondition(() -> producer.confirmedByAnotherSince(killedNs), "sends confirmed after the second kill",
+                again, witness);
+            assertFalse(again.linesContaining("at epoch 3").isEmpty(), again.recentOutput());
+        }
+        assertLargeMessages("tcp://127.0.0.1:" + livePort, LARGE_MESSAGES);
+        assertEveryConfirmedMessageOnce("tcp://127.0.0.1:" + livePort, producer.confirmed(), producer.unconfirmed());
+    }
+
+    @Test
     void shouldNeverServeACopyTheQuorumDoesNotHoldInSync() throws Exception
     {
         ports();
@@ -143,6 +209,47 @@ class TakeoverTest
             all.add(i);
         }
         assertEveryConfirmedMessageOnce("tcp://127.0.0.1:" + livePort, all, Set.of());
+    }
+
+    // ---- large messages -------------------------------------------------------------------------------------
+
+    private static void sendLarge(final String url, final int count) throws JMSException
+    {
+        try (Connection connection = new MeshConnectionFactory(url).createConnection())
+        {
+            final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            final MessageProducer producer = session.createProducer(session.createQueue("large"));
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            final byte[] payload = new byte[LARGE_BYTES];
+            for (int i = 0; i < count; i++)
+            {
+                final BytesMessage message = session.createBytesMessage();
+                Arrays.fill(payload, (byte)i);
+                message.writeBytes(payload);
+                message.setIntProperty("seq", i);
+                producer.send(message);
+            }
+        }
+    }
+
+    private static void assertLargeMessages(final String url, final int count) throws JMSException
+    {
+        try (Connection connection = new MeshConnectionFactory(url).createConnection())
+        {
+            connection.start();
+            final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            final MessageConsumer consumer = session.createConsumer(session.createQueue("large"));
+            final byte[] body = new byte[LARGE_BYTES + 1];
+            for (int i = 0; i < count; i++)
+            {
+                final BytesMessage message = (BytesMessage)consumer.receive(HaSupport.DEADLINE_MS);
+                assertNotNull(message, "large message " + i + " of " + count + " lost");
+                assertEquals(i, message.getIntProperty("seq"));
+                assertEquals(LARGE_BYTES, message.readBytes(body));
+                assertEquals((byte)i, body[LARGE_BYTES - 1], "large message " + i + " changed");
+            }
+            assertNull(consumer.receive(500), "a large message twice");
+        }
     }
 
     // ---- processes ----------------------------------------------------------------------------------------

@@ -78,6 +78,7 @@ public final class BrokerContext
     private boolean haReplication;
     /** ha.replica-fault = wait (true, the default) or alone. */
     private boolean haReplicaFaultWaits = true;
+    private boolean haFailback;
     private String haBackupBind;
     private String clusterName;
     private final List<String> clusterMembers = new ArrayList<>();
@@ -596,6 +597,20 @@ public final class BrokerContext
     }
 
     /**
+     * @return true if a live whose journal was taken over takes it back once its copy is in sync again (ha.failback).
+     */
+    public boolean haFailback()
+    {
+        return haFailback;
+    }
+
+    public BrokerContext haFailback(final boolean failback)
+    {
+        this.haFailback = failback;
+        return this;
+    }
+
+    /**
      * @return a copy to change for another broker of the same process (a colocated backup's): the same users,
      * security and address settings (shared, as they are not changed once started); lists copied; no extra acceptors,
      * whose ports belong to this one.
@@ -640,6 +655,7 @@ public final class BrokerContext
         copy.haReplication = haReplication;
         copy.haBackupBind = haBackupBind;
         copy.haReplicaFaultWaits = haReplicaFaultWaits;
+        copy.haFailback = haFailback;
         copy.clusterName = clusterName;
         copy.clusterMembers.addAll(clusterMembers);
         copy.clusterUser = clusterUser;

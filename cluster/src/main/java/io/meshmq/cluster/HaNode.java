@@ -614,9 +614,51 @@ public final class HaNode implements AutoCloseable
             LOG.log(System.Logger.Level.INFO, "'" + name + "' is ready to take over journal " + journal + " from '" +
                 known.owner() + "' (" + current.live() + "): the quorum holds its copy in sync");
             backupState = "replica of " + current.live() + " in sync, ready to take over journal " + journal;
+            if (context.haFailback() && isHome(journal))
+            {
+                failBack(journal);
+            }
             return;
         }
         ha.schedule(this::awaitReady, RETRY_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * @return true if the journal is this live's own (its data directory's, taken over while it was away): a backup's
+     * copy never is.
+     */
+    private boolean isHome(final String journal)
+    {
+        return !context.haBackup() && journal.equals(NodeIdentity.existingId(base.resolve(JOURNAL)));
+    }
+
+    /**
+     * ha.failback: this live holds its own journal in sync again, so it claims it back as a backup takes over. The
+     * owner confirms nothing more once this node's link is closed (its replica gone, it cannot record the loss at its
+     * old epoch), is fenced by its next lease read, and becomes this node's replica; clients follow the journal.
+     */
+    private void failBack(final String journal)
+    {
+        final ReplicaLink current = link;
+        final Path copy = completeCopy();
+        if (closed || promoting || current == null || !current.isConnected() || copy == null ||
+            !journal.equals(NodeIdentity.existingId(copy)))
+        {
+            return;
+        }
+        try
+        {
+            final RegisterAnswer answer = quorum.read(journal);
+            if (answer.isDone() && name.equals(answer.ownership().replica()))
+            {
+                claim(copy, answer.ownership(), "takes its journal " + journal + " back (ha.failback)");
+            }
+        }
+        catch (final IOException ex)
+        {
+            note("cannot take journal " + journal + " back (asking again): " + ex.getMessage());
+            ha.schedule(() -> failBack(journal), RETRY_MS, TimeUnit.MILLISECONDS);
+        }
     }
 
     private void tryTakeover()
@@ -671,23 +713,33 @@ public final class HaNode implements AutoCloseable
         }
         try
         {
-            final RegisterAnswer claim = quorum.change(RegisterCommand.claim(journal, current.epoch(), name, address));
-            if (claim.isDone())
-            {
-                LOG.log(System.Logger.Level.WARNING, "'" + name + "' took journal " + journal + " over from '" +
-                    current.owner() + "' (" + link.live() + ") at epoch " + claim.ownership().epoch() + "; serving it " +
-                    "once the old owner's lease (" + context.haLeaseMs() + " ms) has run out");
-                promote(copy, claim.ownership());
-            }
-            else
-            {
-                note("claim of journal " + journal + " refused: " + claim.ownership());
-            }
+            claim(copy, current, "took journal " + journal + " over");
         }
         catch (final IOException ex)
         {
             note("claim of journal " + journal + " not answered (asking again): " + ex.getMessage());
             tryTakeoverLater();
+        }
+    }
+
+    /**
+     * Claims the journal whose copy this node holds in sync from its owner, at the owner's epoch; serves it once
+     * granted and the old owner's lease has run out.
+     */
+    private void claim(final Path copy, final Ownership current, final String what) throws IOException
+    {
+        final String journal = current.journal();
+        final RegisterAnswer claim = quorum.change(RegisterCommand.claim(journal, current.epoch(), name, address));
+        if (claim.isDone())
+        {
+            LOG.log(System.Logger.Level.WARNING, "'" + name + "' " + what + " from '" + current.owner() + "' (" +
+                link.live() + ") at epoch " + claim.ownership().epoch() + "; serving it once the old owner's lease (" +
+                context.haLeaseMs() + " ms) has run out");
+            promote(copy, claim.ownership());
+        }
+        else
+        {
+            note("claim of journal " + journal + " refused: " + claim.ownership());
         }
     }
 

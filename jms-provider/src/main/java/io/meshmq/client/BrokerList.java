@@ -15,8 +15,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * Failover options: {@code reconnectAttempts} (-1: for ever, the default for a list; 0 for a single URL unless set),
  * {@code retryInterval} (ms before the first retry, default 100), {@code retryIntervalMultiplier} (default 2),
  * {@code maxRetryInterval} (ms, default 2000), {@code failoverTimeout} (ms a call made while reconnecting waits,
- * default 30000), {@code randomize} (start at a random URL), {@code useTopology} (default true: follow the members a
- * cluster announces). Immutable.
+ * default 30000), {@code journalWait} (ms, default 10000: with HA, how long to reconnect only to the broker that took
+ * the lost one's journal over), {@code randomize} (start at a random URL), {@code useTopology} (default true: follow
+ * the members a cluster announces). Immutable.
  */
 public final class BrokerList
 {
@@ -24,6 +25,7 @@ public final class BrokerList
     public static final double DEFAULT_RETRY_MULTIPLIER = 2;
     public static final long DEFAULT_MAX_RETRY_INTERVAL_MS = 2000;
     public static final long DEFAULT_FAILOVER_TIMEOUT_MS = 30_000;
+    public static final long DEFAULT_JOURNAL_WAIT_MS = 10_000;
 
     private final String text;
     private final List<ConnectionUrl> urls;
@@ -69,6 +71,7 @@ public final class BrokerList
         list.retryIntervalMultiplier();
         list.maxRetryIntervalMs();
         list.failoverTimeoutMs();
+        list.journalWaitMs();
         list.randomize();
         list.useTopology();
         return list;
@@ -180,6 +183,33 @@ public final class BrokerList
     public long failoverTimeoutMs()
     {
         return first.positive("failoverTimeout", DEFAULT_FAILOVER_TIMEOUT_MS, Long.MAX_VALUE);
+    }
+
+    /**
+     * @return ms a client that lost a broker serving a replicated journal reconnects only to the broker serving that
+     * journal next (its takeover); 0 to reconnect to any broker at once.
+     */
+    public long journalWaitMs()
+    {
+        final String value = first.option("journalWait");
+        if (value == null)
+        {
+            return DEFAULT_JOURNAL_WAIT_MS;
+        }
+        try
+        {
+            final long ms = Long.parseLong(value);
+            if (ms < 0)
+            {
+                throw new NumberFormatException();
+            }
+            return ms;
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException("broker URL '" + this + "' option journalWait='" + value +
+                "'; expected 0 (reconnect to any broker at once) or the ms to wait for the lost broker's journal");
+        }
     }
 
     public boolean randomize()

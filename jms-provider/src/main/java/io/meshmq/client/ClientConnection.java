@@ -60,7 +60,6 @@ public final class ClientConnection
      * With HA, how long a failover waits for the lost broker's journal to be served again (a takeover takes a few
      * seconds) before it settles for any member.
      */
-    static final long JOURNAL_WAIT_MS = 10_000;
     /** How long a broker reached during a failover has to say which journal it serves (its TOPOLOGY). */
     private static final long JOURNAL_HEARD_MS = 1_000;
     private static final ThreadLocal<WireWriter> WRITERS = ThreadLocal.withInitial(() -> new WireWriter(1024));
@@ -836,10 +835,36 @@ public final class ClientConnection
     public void ack(final Delivery delivery) throws ClientException
     {
         checkOpen();
-        final Link on = link;
-        if (on != null && on.number == delivery.link())
+        final Link on = deliveredOn(delivery.link());
+        if (on != null)
         {
             on.outbound.write(BrokerCommandEncoder.ack(writer(), delivery.consumerId(), delivery.deliveryId()));
+        }
+    }
+
+    /**
+     * @return the connection a delivery came on, if acknowledgements can still go there: the published one, or the
+     * one a failover is replaying on. A listener takes what the new broker delivers before the replay ends; dropping
+     * those acknowledgements left the messages delivered and unacknowledged there until the next failover, which
+     * delivered them again (ColocatedTest saw messages come up to five times).
+     */
+    private Link deliveredOn(final int number)
+    {
+        final Link on = publishedOrReplaying();
+        return on != null && on.number == number ? on : null;
+    }
+
+    private Link publishedOrReplaying()
+    {
+        final Link current = link;
+        if (current != null)
+        {
+            return current;
+        }
+        synchronized (flowLock)
+        {
+            final Link next = newestLink;
+            return next != null && !next.lost ? next : null;
         }
     }
 
@@ -855,7 +880,7 @@ public final class ClientConnection
             return;
         }
         checkOpen();
-        final Link on = sync ? awaitLink() : link;
+        final Link on = sync ? awaitLink() : publishedOrReplaying();
         if (on == null)
         {
             return;
@@ -1612,13 +1637,13 @@ public final class ClientConnection
     /**
      * The reconnect thread: tries the list (and the broker that was lost, in its place) round after round, with
      * back-off, until a broker takes the replay or the attempts run out. With HA ({@code journal} known), for up to
-     * {@value #JOURNAL_WAIT_MS} ms it takes only the broker that serves the lost broker's journal next (its
+     * {@code journalWait} ms (a URL option, 10 s by default) it takes only the broker that serves the lost broker's journal next (its
      * transactions, subscriptions and duplicate ids are there), learning where from the members it reaches; then any.
      */
     private void reconnect(final ConnectionUrl from, final String journal, final ClientException cause)
     {
         final long started = System.nanoTime();
-        final long journalDeadline = started + TimeUnit.MILLISECONDS.toNanos(JOURNAL_WAIT_MS);
+        final long journalDeadline = started + TimeUnit.MILLISECONDS.toNanos(brokers.journalWaitMs());
         long intervalMs = brokers.retryIntervalMs();
         int rounds = 0;
         ClientException last = cause;
@@ -1697,7 +1722,10 @@ public final class ClientConnection
     }
 
     /**
-     * @return true if the broker serves the journal, or does not say which it serves (no HA there).
+     * @return true if the broker serves the journal, or says it serves none (no HA there); false if it did not say
+     * within {@value #JOURNAL_HEARD_MS} ms: a member of the lost broker's cluster announces its journal at once unless
+     * it is busy (taking a journal over, say), and replaying on one that serves another journal would leave durable
+     * subscriptions, transactions and duplicate ids on the wrong journal. After the journal wait, any broker does.
      */
     private boolean servesJournal(final Link on, final String journal)
     {
@@ -1708,7 +1736,7 @@ public final class ClientConnection
         }
         catch (final TimeoutException | ExecutionException ex)
         {
-            return true; // a broker that announces no members: not a cluster with HA
+            return false;
         }
         catch (final InterruptedException ex)
         {

@@ -480,6 +480,8 @@ public final class ClientConsumer
         {
             return delivery;
         }
+        // Taken again (after a failover took its acknowledgement): remembered from now, not from its first take.
+        taken.remove(id);
         taken.add(id);
         if (taken.size() > REMEMBERED_IDS)
         {

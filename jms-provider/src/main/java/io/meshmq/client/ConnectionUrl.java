@@ -39,7 +39,7 @@ public final class ConnectionUrl
             "keyStorePassword", "keyStoreType", "verifyHost", "sslProvider");
     /** Options of a whole list of brokers ({@link BrokerList}); accepted on any URL, they apply to the list. */
     static final Set<String> LIST_OPTIONS = Set.of("reconnectAttempts", "retryInterval", "retryIntervalMultiplier",
-        "maxRetryInterval", "failoverTimeout", "randomize", "useTopology");
+        "maxRetryInterval", "failoverTimeout", "journalWait", "randomize", "useTopology");
     private static final Set<String> OPTIONS = union(CONNECTION_OPTIONS, LIST_OPTIONS);
     public static final long DEFAULT_HEARTBEAT_MS = 1000;
 

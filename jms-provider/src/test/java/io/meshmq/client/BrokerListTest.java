@@ -47,6 +47,12 @@ class BrokerListTest
         assertEquals(2.0, defaults.retryIntervalMultiplier());
         assertEquals(2000, defaults.maxRetryIntervalMs());
         assertEquals(30_000, defaults.failoverTimeoutMs());
+        assertEquals(10_000, defaults.journalWaitMs());
+        assertEquals(25_000, BrokerList.parse("tcp://h1:1,tcp://h2:2?journalWait=25000").journalWaitMs());
+        assertEquals(0, BrokerList.parse("tcp://h1:1,tcp://h2:2?journalWait=0").journalWaitMs());
+        final IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+            () -> BrokerList.parse("tcp://h1:1?journalWait=-1"));
+        assertTrue(negative.getMessage().contains("journalWait"), negative.getMessage());
         assertEquals(1000, defaults.first().heartbeatMs());
         assertEquals(3000, defaults.first().connectionTtlMs());
         assertTrue(defaults.useTopology());

@@ -91,6 +91,8 @@ import java.util.Set;
  * ha.replica-fault = wait               when a replica in sync cannot store (its disk is full): the live
  *                                        confirms nothing until a replica is in sync again; alone: it goes on
  *                                        with its own disk alone, logging a warning
+ * ha.failback     = true                a live whose journal was taken over takes it back once it holds an
+ *                                        in-sync copy again (default false: it stays the replica)
  * ha.role          = backup              this process keeps a replica of a live's data directory (under
  *                                        DATA/replica) instead of being a broker; live (the default): a
  *                                        broker, which takes a backup that asks to be its replica;
@@ -116,7 +118,8 @@ public final class BrokerSettings
         "max-connections", "max-connections-per-address", "auto-create", "queues", "topics",
         "default-user", "user.NAME", "user.NAME.roles", "security.PATTERN.PERMISSION", "address.PATTERN.SETTING", "journal.sync", "journal.segment-size",
         "journal.skip-corrupt", "global-max-size", "cluster", "cluster.members", "cluster.advertise", "cluster.user",
-        "cluster.password", "cluster.tls", "ha", "ha.backup-bind", "ha.replica-fault", "ha.role", "ha.live",
+        "cluster.password", "cluster.tls", "ha", "ha.backup-bind", "ha.failback", "ha.replica-fault", "ha.role",
+        "ha.live",
         "ha.quorum", "ha.quorum-bind", "ha.lease", "user.NAME.certificate-subject",
         "tls, tls.*, acceptor.NAME.*");
 
@@ -369,6 +372,9 @@ public final class BrokerSettings
                         "journal's next replica find a journal taken over there)");
                 }
                 context.haBackupBind(value);
+                break;
+            case "ha.failback":
+                context.haFailback(bool(value, at));
                 break;
             case "ha.replica-fault":
                 switch (value.toLowerCase(java.util.Locale.ROOT))

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -192,9 +193,17 @@ class BrokerSettingsTest
     void shouldReadReplicationAmongMembers() throws Exception
     {
         final BrokerContext context = new BrokerContext();
-        BrokerSettings.applyLines("r.conf", List.of("ha = Replication", "ha.backup-bind = 127.0.0.1:8018"), context);
+        assertFalse(context.haFailback());
+        BrokerSettings.applyLines("r.conf", List.of("ha = Replication", "ha.backup-bind = 127.0.0.1:8018",
+            "ha.failback = TRUE"), context);
         assertTrue(context.haReplication());
         assertEquals("127.0.0.1:8018", context.haBackupBind());
+        assertTrue(context.haFailback());
+        assertTrue(context.copy().haFailback(), "a colocated backup's context keeps it");
+        final ConfigException failback = assertThrows(ConfigException.class,
+            () -> BrokerSettings.applyLines("r.conf", List.of("ha.failback = yes"), new BrokerContext()));
+        assertTrue(failback.getMessage().startsWith("r.conf:1: ha.failback = 'yes': expected true or false"),
+            failback.getMessage());
         final ConfigException other = assertThrows(ConfigException.class,
             () -> BrokerSettings.applyLines("r.conf", List.of("ha = shared-store"), new BrokerContext()));
         assertTrue(other.getMessage().startsWith("r.conf:1: ha = 'shared-store': expected replication or none"),

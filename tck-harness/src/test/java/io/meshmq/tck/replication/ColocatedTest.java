@@ -80,20 +80,7 @@ class ColocatedTest
     @Test
     void shouldServeEveryJournalThroughTenKillsWithEveryConfirmedMessageOnce() throws Exception
     {
-        for (int i = 0; i < NODES; i++)
-        {
-            ports[i] = freePort();
-            backupPorts[i] = freePort();
-            quorum[i] = "127.0.0.1:" + freePort();
-        }
-        for (int i = 0; i < NODES; i++)
-        {
-            nodes[i] = start(i);
-        }
-        for (final BrokerProcess node : nodes)
-        {
-            awaitServedAndReplicated(node, 1);
-        }
+        startAll();
         // cluster status of a member says who holds its journal's replica, what the quorum holds, and what its own
         // backup does: the members sorted by address, each backs up the next.
         final List<String> sorted = Arrays.stream(ports).mapToObj(port -> "127.0.0.1:" + port).sorted().toList();
@@ -203,6 +190,40 @@ class ColocatedTest
     }
 
     /**
+     * With ha.failback, a process that was killed takes its own journal back once it holds it in sync again: after
+     * each kill and restart every process serves its own journal, on its own port, and nothing confirmed is lost.
+     */
+    @Test
+    void shouldServeEachJournalAtHomeAgainWithFailback() throws Exception
+    {
+        startAll("ha.failback = true");
+        final Map<String, String> home = served();
+        final Producer producer = new Producer(failoverUrls(0));
+        try (producer)
+        {
+            for (int victim = 0; victim < NODES; victim++)
+            {
+                final int before = producer.confirmedCount();
+                awaitCondition(() -> producer.confirmedCount() >= before + 100, "100 sends confirmed before killing " +
+                    "node " + victim, nodes);
+                nodes[victim].kill();
+                final int killed = victim;
+                awaitCondition(() -> served().size() == NODES && served().values().stream()
+                    .noneMatch(at -> at.startsWith(killed + "/")), "the journals of node " + victim + " served by " +
+                    "the others", alive());
+                nodes[victim] = start(victim, "ha.failback = true");
+                awaitCondition(() -> served().equals(home), "every journal served at home again after node " +
+                    victim + " failed back (now " + served() + ", at first " + home + ")", nodes);
+                final int back = producer.confirmedCount();
+                awaitCondition(() -> producer.confirmedCount() >= back + 100, "100 sends after the failback", nodes);
+            }
+        }
+        final String everywhere = Arrays.stream(ports).mapToObj(port -> "tcp://127.0.0.1:" + port)
+            .collect(Collectors.joining(","));
+        HaSupport.assertEveryConfirmedMessageOnce(everywhere, producer.confirmed(), producer.unconfirmed());
+    }
+
+    /**
      * @return the members' URLs as a failover list beginning with member {@code first}.
      */
     private String failoverUrls(final int first)
@@ -276,14 +297,37 @@ class ColocatedTest
 
     // ---- processes ---------------------------------------------------------------------------------------------------
 
-    private BrokerProcess start(final int i) throws Exception
+    /**
+     * Starts the three members on ports of their own and waits until each serves its journal and its backup is ready.
+     */
+    private void startAll(final String... extra) throws Exception
+    {
+        for (int i = 0; i < NODES; i++)
+        {
+            ports[i] = freePort();
+            backupPorts[i] = freePort();
+            quorum[i] = "127.0.0.1:" + freePort();
+        }
+        for (int i = 0; i < NODES; i++)
+        {
+            nodes[i] = start(i, extra);
+        }
+        for (final BrokerProcess node : nodes)
+        {
+            awaitServedAndReplicated(node, 1);
+        }
+    }
+
+    private BrokerProcess start(final int i, final String... extra) throws Exception
     {
         final String members = Arrays.stream(ports).mapToObj(port -> "127.0.0.1:" + port)
             .collect(Collectors.joining(","));
+        final List<String> settings = new ArrayList<>(List.of("cluster = colocated", "cluster.members = " + members,
+            "ha = replication", "ha.quorum = " + String.join(",", quorum), "ha.quorum-bind = " + quorum[i],
+            "ha.backup-bind = 127.0.0.1:" + backupPorts[i]));
+        settings.addAll(List.of(extra));
         final BrokerProcess process = BrokerProcess.startNode(dir.resolve("n" + i), "n" + i, ports[i],
-            "cluster = colocated", "cluster.members = " + members, "ha = replication",
-            "ha.quorum = " + String.join(",", quorum), "ha.quorum-bind = " + quorum[i],
-            "ha.backup-bind = 127.0.0.1:" + backupPorts[i]);
+            settings.toArray(String[]::new));
         assertEquals(true, process.isAlive());
         return process;
     }

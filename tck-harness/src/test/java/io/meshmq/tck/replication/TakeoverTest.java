@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Automatic takeover agreed by a quorum (issue 19), with real processes: a live, its backup and a witness, each a
  * vote. kill -9 of the live: the backup takes its journal over and serves it, clients with both addresses carry on,
  * nothing confirmed is lost or doubled; the old live, restarted, becomes the new live's replica, and takes the
- * journal back when the new live is killed in turn. A replica killed during that copy copies anew when it returns,
+ * journal back when the new live is killed in turn (or, with ha.failback, as soon as it is in sync). A replica killed during that copy copies anew when it returns,
  * and takes over with everything. A backup whose copy the quorum does not hold in sync never takes over, and a live
  * that cannot reach a majority stops serving.
  */
@@ -65,16 +65,12 @@ class TakeoverTest
     @Test
     void shouldTakeOverOnKillAndBackAgainWithEveryConfirmedMessageOnce() throws Exception
     {
-        ports();
-        final BrokerProcess witness = start("witness", 0, "ha.role = witness", "ha.quorum-bind = " + quorum[2]);
-        BrokerProcess live = startLive();
-        final BrokerProcess backup = startBackup(livePort);
-        awaitStatus(live, "replica backup (in sync)");
-        HaSupport.awaitReady(backup);
+        final BrokerProcess[] pair = startPair();
+        final BrokerProcess witness = pair[0];
+        BrokerProcess live = pair[1];
+        final BrokerProcess backup = pair[2];
 
-        final String urls = "tcp://127.0.0.1:" + livePort + ",tcp://127.0.0.1:" + backupPort +
-            "?retryInterval=50&retryIntervalMultiplier=1";
-        final Producer producer = new Producer(urls);
+        final Producer producer = new Producer(failoverUrls());
         try (producer)
         {
             awaitCondition(() -> producer.confirmedCount() >= 200, "200 sends confirmed before the kill", live);
@@ -89,7 +85,7 @@ class TakeoverTest
             awaitCondition(() -> producer.confirmedCount() >= afterFirst + 200, "200 more sends on the new live", backup);
 
             // The old live comes back as the new live's replica (never the other way round) ...
-            live = startNode("live", livePort, "ha.quorum-bind = " + quorum[0]);
+            live = startLive();
             final BrokerProcess rejoined = live;
             awaitCondition(() -> !rejoined.linesContaining("MeshMQ backup 'live' of 127.0.0.1:" + backupPort).isEmpty(),
                 "the old live rejoining as a replica", live);
@@ -112,20 +108,51 @@ class TakeoverTest
     }
 
     @Test
+    void shouldTakeTheJournalBackWithFailbackOnceTheOldLiveIsInSync() throws Exception
+    {
+        final BrokerProcess[] pair = startPair("ha.failback = true");
+        final BrokerProcess witness = pair[0];
+        final BrokerProcess first = pair[1];
+        final BrokerProcess backup = pair[2];
+
+        final Producer producer = new Producer(failoverUrls());
+        try (producer)
+        {
+            awaitCondition(() -> producer.confirmedCount() >= 100, "100 sends confirmed before the kill", first);
+            first.kill();
+            awaitCondition(() -> !backup.linesContaining("took journal").isEmpty(), "the backup taking over", backup,
+                witness);
+            final int afterTakeover = producer.confirmedCount();
+            awaitCondition(() -> producer.confirmedCount() >= afterTakeover + 100, "100 sends on the backup", backup);
+
+            // Restarted, the old live copies its journal from the backup, then takes it back; the backup becomes its
+            // replica again, and the producer follows the journal home.
+            final BrokerProcess live = startLive("ha.failback = true");
+            awaitCondition(() -> !live.linesContaining("takes its journal").isEmpty() &&
+                !live.linesContaining("MeshMQ broker 'live' listening on").isEmpty(), "the old live failing back",
+                live, backup, witness);
+            assertFalse(live.linesContaining("at epoch 3").isEmpty(), live.recentOutput());
+            awaitStatus(live, "replica backup (in sync)");
+            HaSupport.awaitReady(backup);
+            final int home = producer.confirmedCount();
+            awaitCondition(() -> producer.confirmedCount() >= home + 100, "100 sends after the failback", live);
+            assertTrue(backup.linesContaining("takes its journal").isEmpty(), "a backup never fails back:\n" +
+                backup.recentOutput());
+        }
+        assertEveryConfirmedMessageOnce("tcp://127.0.0.1:" + livePort, producer.confirmed(), producer.unconfirmed());
+    }
+
+    @Test
     void shouldCopyAgainAfterTheReplicaIsKilledDuringTheCopyThatFollowsATakeover() throws Exception
     {
-        ports();
-        final BrokerProcess witness = start("witness", 0, "ha.role = witness", "ha.quorum-bind = " + quorum[2]);
-        final BrokerProcess first = startLive();
-        final BrokerProcess backup = startBackup(livePort);
-        awaitStatus(first, "replica backup (in sync)");
-        HaSupport.awaitReady(backup);
+        final BrokerProcess[] pair = startPair();
+        final BrokerProcess witness = pair[0];
+        final BrokerProcess first = pair[1];
+        final BrokerProcess backup = pair[2];
         // A journal big enough that its copy takes a while: the kill below must land in it.
         sendLarge("tcp://127.0.0.1:" + livePort, LARGE_MESSAGES);
 
-        final String urls = "tcp://127.0.0.1:" + livePort + ",tcp://127.0.0.1:" + backupPort +
-            "?retryInterval=50&retryIntervalMultiplier=1";
-        final Producer producer = new Producer(urls);
+        final Producer producer = new Producer(failoverUrls());
         try (producer)
         {
             awaitCondition(() -> producer.confirmedCount() >= 100, "100 sends confirmed before the kill", first);
@@ -134,7 +161,7 @@ class TakeoverTest
                 witness);
 
             // The old live comes back as the new live's replica and is killed while the copy runs.
-            final BrokerProcess copying = startNode("live", livePort, "ha.quorum-bind = " + quorum[0]);
+            final BrokerProcess copying = startLive();
             HaSupport.awaitStatus(backup, "replica live (copying, ", "127.0.0.1:" + backupPort);
             copying.kill();
             assertTrue(copying.linesContaining("is ready to take over").isEmpty(), "the copy ended before the kill, " +
@@ -145,7 +172,7 @@ class TakeoverTest
 
             // Restarted, it copies anew from the start, becomes the replica in sync, and takes over in its turn with
             // everything the new live confirmed, before and after the interrupted copy.
-            final BrokerProcess again = startNode("live", livePort, "ha.quorum-bind = " + quorum[0]);
+            final BrokerProcess again = startLive();
             HaSupport.awaitStatus(backup, "replica live (in sync)", "127.0.0.1:" + backupPort);
             HaSupport.awaitReady(again);
             final int inSync = producer.confirmedCount();
@@ -164,12 +191,10 @@ class TakeoverTest
     @Test
     void shouldNeverServeACopyTheQuorumDoesNotHoldInSync() throws Exception
     {
-        ports();
-        final BrokerProcess witness = start("witness", 0, "ha.role = witness", "ha.quorum-bind = " + quorum[2]);
-        BrokerProcess live = startLive();
-        BrokerProcess backup = startBackup(livePort);
-        awaitStatus(live, "replica backup (in sync)");
-        HaSupport.awaitReady(backup);
+        final BrokerProcess[] pair = startPair();
+        final BrokerProcess witness = pair[0];
+        BrokerProcess live = pair[1];
+        BrokerProcess backup = pair[2];
         sendTo("tcp://127.0.0.1:" + livePort, 0, 100);
 
         // The backup dies; the live records that in the quorum, then confirms with its own disk alone.
@@ -261,9 +286,31 @@ class TakeoverTest
         quorum = new String[] {"127.0.0.1:" + freePort(), "127.0.0.1:" + freePort(), "127.0.0.1:" + freePort()};
     }
 
-    private BrokerProcess startLive() throws Exception
+    /**
+     * @return the witness, the live and its backup, in sync and ready to take over.
+     */
+    private BrokerProcess[] startPair(final String... liveSettings) throws Exception
     {
-        return startNode("live", livePort, "ha.quorum-bind = " + quorum[0]);
+        ports();
+        final BrokerProcess witness = start("witness", 0, "ha.role = witness", "ha.quorum-bind = " + quorum[2]);
+        final BrokerProcess live = startLive(liveSettings);
+        final BrokerProcess backup = startBackup(livePort);
+        awaitStatus(live, "replica backup (in sync)");
+        HaSupport.awaitReady(backup);
+        return new BrokerProcess[] {witness, live, backup};
+    }
+
+    private String failoverUrls()
+    {
+        return "tcp://127.0.0.1:" + livePort + ",tcp://127.0.0.1:" + backupPort +
+            "?retryInterval=50&retryIntervalMultiplier=1";
+    }
+
+    private BrokerProcess startLive(final String... settings) throws Exception
+    {
+        final List<String> all = new ArrayList<>(List.of("ha.quorum-bind = " + quorum[0]));
+        all.addAll(List.of(settings));
+        return startNode("live", livePort, all.toArray(String[]::new));
     }
 
     private BrokerProcess startBackup(final int live) throws Exception

@@ -26,6 +26,8 @@ public final class BrokerContext
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 7918;
     public static final long DEFAULT_HA_LEASE_MS = 1_500;
+    public static final long DEFAULT_DISCOVERY_BROADCAST_PERIOD_MS = 2_000;
+    public static final long DEFAULT_DISCOVERY_REFRESH_TIMEOUT_MS = 10_000;
     /** With ha = replication and no ha.backup-bind: the port a taken-over journal is served at, past the node's own. */
     public static final int DEFAULT_BACKUP_PORT_OFFSET = 100;
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
@@ -85,6 +87,10 @@ public final class BrokerContext
     private String clusterUser;
     private String clusterPassword;
     private String clusterAdvertise;
+    private String discoveryGroup;
+    private String discoveryLocalBind;
+    private long discoveryBroadcastPeriodMs = DEFAULT_DISCOVERY_BROADCAST_PERIOD_MS;
+    private long discoveryRefreshTimeoutMs = DEFAULT_DISCOVERY_REFRESH_TIMEOUT_MS;
 
     public String name()
     {
@@ -661,6 +667,10 @@ public final class BrokerContext
         copy.clusterUser = clusterUser;
         copy.clusterPassword = clusterPassword;
         copy.clusterAdvertise = clusterAdvertise;
+        copy.discoveryGroup = discoveryGroup;
+        copy.discoveryLocalBind = discoveryLocalBind;
+        copy.discoveryBroadcastPeriodMs = discoveryBroadcastPeriodMs;
+        copy.discoveryRefreshTimeoutMs = discoveryRefreshTimeoutMs;
         return copy;
     }
 
@@ -719,6 +729,59 @@ public final class BrokerContext
     public String clusterPassword()
     {
         return clusterPassword;
+    }
+
+    /**
+     * @return the UDP multicast group (GROUP:PORT) this node announces itself on and learns members from, or null.
+     */
+    public String discoveryGroup()
+    {
+        return discoveryGroup;
+    }
+
+    public BrokerContext discoveryGroup(final String groupAndPort)
+    {
+        this.discoveryGroup = groupAndPort;
+        return this;
+    }
+
+    /**
+     * @return the local address whose interface discovery sends and listens on, or null for the system's choice.
+     */
+    public String discoveryLocalBind()
+    {
+        return discoveryLocalBind;
+    }
+
+    public BrokerContext discoveryLocalBind(final String address)
+    {
+        this.discoveryLocalBind = address;
+        return this;
+    }
+
+    public long discoveryBroadcastPeriodMs()
+    {
+        return discoveryBroadcastPeriodMs;
+    }
+
+    public BrokerContext discoveryBroadcastPeriodMs(final long ms)
+    {
+        this.discoveryBroadcastPeriodMs = ms;
+        return this;
+    }
+
+    /**
+     * @return ms after which a discovered member not heard from is dropped from the mesh.
+     */
+    public long discoveryRefreshTimeoutMs()
+    {
+        return discoveryRefreshTimeoutMs;
+    }
+
+    public BrokerContext discoveryRefreshTimeoutMs(final long ms)
+    {
+        this.discoveryRefreshTimeoutMs = ms;
+        return this;
     }
 
     /**

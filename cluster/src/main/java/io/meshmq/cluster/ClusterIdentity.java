@@ -5,6 +5,7 @@ import io.meshmq.cluster.replication.ReplicaQuorum;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -18,6 +19,8 @@ import java.util.function.Supplier;
  * @param incarnation  counted up at every start; the high bits of the sequence numbers of forwarded messages.
  * @param members      each member (HOST:PORT) and the state of this node's link to it, as the cluster layer last
  *                     wrote it (a concurrent map: written by its threads, read for status).
+ * @param discovered   the members discovery hears now (a concurrent set: written by the mesh, read for status); null
+ *                     without discovery.
  * @param url          HOST:PORT where other members reach this node.
  * @param definitions  file keeping the cluster connections defined at run time; null for none.
  * @param onDefinitions told (on the processor thread) the cluster connections defined at run time, whenever they
@@ -29,7 +32,7 @@ import java.util.function.Supplier;
  *                     confirmations until a replica is in sync again; false, go on with its own disk alone.
  */
 public record ClusterIdentity(String clusterName, String nodeId, String nodeName, long incarnation,
-    Map<String, String> members, Supplier<String> url, Path definitions,
+    Map<String, String> members, Set<String> discovered, Supplier<String> url, Path definitions,
     AtomicReference<Consumer<List<MemberDefinition>>> onDefinitions, AtomicReference<ReplicaQuorum> replicaQuorum,
     boolean replicaFaultWaits)
 {

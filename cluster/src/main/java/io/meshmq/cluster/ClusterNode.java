@@ -54,6 +54,11 @@ public final class ClusterNode implements BrokerExtension
         identity.replicaQuorum().set(quorum);
     }
 
+    ClusterIdentity identity()
+    {
+        return identity;
+    }
+
     /**
      * @return how the mesh feeds the processor; null before the broker's processor runs.
      */

@@ -3,6 +3,7 @@ package io.meshmq.cluster;
 import io.meshmq.engine.extension.BrokerExtension;
 import io.meshmq.engine.extension.ExtensionProvider;
 
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -24,7 +25,8 @@ public final class ClusterProvider implements ExtensionProvider
             return null;
         }
         return new ClusterNode(new ClusterIdentity(clusterName, context.nodeId(), context.broker().name(),
-            context.incarnation(), new ConcurrentSkipListMap<>(), context.memberAddress(),
+            context.incarnation(), new ConcurrentSkipListMap<>(),
+            context.broker().discoveryGroup() == null ? null : ConcurrentHashMap.newKeySet(), context.memberAddress(),
             context.dataDirectory().resolve(DEFINITIONS_FILE), new AtomicReference<>(),
             context.broker().haQuorum().isEmpty() ? null : new AtomicReference<>(),
             context.broker().haReplicaFaultWaits()));

@@ -1,5 +1,6 @@
 package io.meshmq.cluster;
 
+import io.meshmq.cluster.discovery.UdpDiscovery;
 import io.meshmq.cluster.link.ClusterInput;
 import io.meshmq.cluster.link.CoreLink;
 import io.meshmq.engine.Broker;
@@ -10,6 +11,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,8 +20,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * This node's part of the mesh: one {@link CoreLink} to every member of its cluster, those configured and
- * those defined at run time ({@code cluster add}), less those defined inactive or removed. A member that
+ * This node's part of the mesh: one {@link CoreLink} to every member of its cluster, those configured, those defined
+ * at run time ({@code cluster add}) and those discovery hears now, less those defined inactive or removed. A member that
  * turns out to be this node is dropped after its first handshake.
  * <pre>{@code
  * Broker broker = Broker.start(context.clusterName("prod").clusterMember("10.0.0.2:7918"));
@@ -40,6 +42,10 @@ public final class Mesh implements AutoCloseable
     /** With cluster.tls: what links dial with (the broker's trust store, and key store for mutual TLS). */
     private final TlsSettings tlsSettings;
     private final SslContext tls;
+    /** With discovery: the members it hears now; on {@link #loop}. */
+    private Set<String> discovered = Set.of();
+    private List<MemberDefinition> definitions = List.of();
+    private volatile UdpDiscovery discovery;
     private volatile boolean closed;
 
     private Mesh(final Broker broker, final ClusterInput engine, final EventLoopGroup loop)
@@ -67,7 +73,45 @@ public final class Mesh implements AutoCloseable
             NativeTransport.group(1, new DefaultThreadFactory("meshmq-cluster-" + broker.name(), true)));
         mesh.loop.execute(() -> mesh.reconcile(List.of()));
         engine.onDefinitions(definitions -> mesh.loop.execute(() -> mesh.reconcile(definitions)));
+        if (broker.context().discoveryGroup() != null)
+        {
+            mesh.discover(node.identity());
+        }
         return mesh;
+    }
+
+    /**
+     * @throws IllegalArgumentException if the discovery group cannot be joined.
+     */
+    private void discover(final ClusterIdentity identity)
+    {
+        final BrokerContext context = broker.context();
+        try
+        {
+            discovery = UdpDiscovery.start(new UdpDiscovery.Settings(identity.clusterName(), identity.nodeId(),
+                identity.nodeName(), context.discoveryGroup(), context.discoveryLocalBind(),
+                context.discoveryBroadcastPeriodMs(), context.discoveryRefreshTimeoutMs(), identity.url()),
+                members -> loop.execute(() ->
+                {
+                    final Set<String> heard = new LinkedHashSet<>();
+                    members.forEach(member -> heard.add(Member.parse(member).toString()));
+                    discovered = heard;
+                    identity.discovered().retainAll(heard);
+                    identity.discovered().addAll(heard);
+                    reconcile(definitions);
+                }));
+        }
+        catch (final IOException ex)
+        {
+            close();
+            throw new IllegalArgumentException("cannot join the discovery group " + context.discoveryGroup() + ": " +
+                ex.getMessage(), ex);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            close();
+            throw ex;
+        }
     }
 
     /**
@@ -79,11 +123,13 @@ public final class Mesh implements AutoCloseable
         {
             return;
         }
+        this.definitions = definitions;
         final Set<String> wanted = new LinkedHashSet<>();
         for (final String member : broker.context().clusterMembers())
         {
             wanted.add(Member.parse(member).toString());
         }
+        wanted.addAll(discovered);
         for (final MemberDefinition definition : definitions)
         {
             if (definition.isUsed())
@@ -101,7 +147,14 @@ public final class Mesh implements AutoCloseable
             {
                 LOG.log(System.Logger.Level.INFO, "cluster connection to " + member + " is no longer used");
                 links.remove(member).close();
-                engine.memberStates().put(member, "not used");
+                if (definitions.stream().anyMatch(definition -> definition.member().equals(member)))
+                {
+                    engine.memberStates().put(member, "not used");
+                }
+                else
+                {
+                    engine.memberStates().remove(member); // was only discovered: no longer a member
+                }
             }
         }
         for (final String member : wanted)
@@ -126,6 +179,10 @@ public final class Mesh implements AutoCloseable
             return;
         }
         closed = true;
+        if (discovery != null)
+        {
+            discovery.close();
+        }
         loop.execute(() -> links.values().forEach(CoreLink::close));
         loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }

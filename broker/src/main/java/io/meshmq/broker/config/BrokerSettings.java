@@ -83,6 +83,11 @@ import java.util.Set;
  * cluster.password = secret              "cluster" on the other nodes when they have users)
  * cluster.tls      = true                cluster links speak TLS (tls.* keys: trust store, and key store
  *                                        for members that want client certificates)
+ * discovery.group-address = 239.7.9.18  UDP multicast group this node announces itself on (every
+ * discovery.group-port = 9876            discovery.broadcast-period ms, default 2000) and learns members
+ *                                        from; a member not heard for discovery.refresh-timeout ms (default
+ *                                        10000) is dropped from the mesh
+ * discovery.local-bind-address = 10.0.0.1  the interface discovery uses (default: the system's choice)
  * ha               = replication         every member serves its journal and keeps a replica of the next
  *                                        member's (by cluster.members), taking it over when the quorum
  *                                        agrees (needs ha.quorum); none (the default): no colocated replica
@@ -118,7 +123,8 @@ public final class BrokerSettings
         "max-connections", "max-connections-per-address", "auto-create", "queues", "topics",
         "default-user", "user.NAME", "user.NAME.roles", "security.PATTERN.PERMISSION", "address.PATTERN.SETTING", "journal.sync", "journal.segment-size",
         "journal.skip-corrupt", "global-max-size", "cluster", "cluster.members", "cluster.advertise", "cluster.user",
-        "cluster.password", "cluster.tls", "ha", "ha.backup-bind", "ha.failback", "ha.replica-fault", "ha.role",
+        "cluster.password", "cluster.tls", "discovery.group-address", "discovery.group-port",
+        "discovery.local-bind-address", "discovery.broadcast-period", "discovery.refresh-timeout", "ha", "ha.backup-bind", "ha.failback", "ha.replica-fault", "ha.role",
         "ha.live",
         "ha.quorum", "ha.quorum-bind", "ha.lease", "user.NAME.certificate-subject",
         "tls, tls.*, acceptor.NAME.*");
@@ -332,6 +338,28 @@ public final class BrokerSettings
                         throw new ConfigException(at + ": " + ex.getMessage());
                     }
                 }
+                break;
+            case "discovery.group-address":
+                discoveryGroup(context, value, at, true);
+                break;
+            case "discovery.group-port":
+                discoveryGroup(context, value, at, false);
+                break;
+            case "discovery.local-bind-address":
+                try
+                {
+                    context.discoveryLocalBind(java.net.InetAddress.getByName(value).getHostAddress());
+                }
+                catch (final java.net.UnknownHostException ex)
+                {
+                    throw new ConfigException(at + " = '" + value + "': no such address on this machine's resolver");
+                }
+                break;
+            case "discovery.broadcast-period":
+                context.discoveryBroadcastPeriodMs(integer(value, at, 10, 600_000));
+                break;
+            case "discovery.refresh-timeout":
+                context.discoveryRefreshTimeoutMs(integer(value, at, 100, 3_600_000));
                 break;
             case "cluster.advertise":
                 try
@@ -594,6 +622,40 @@ public final class BrokerSettings
         {
             throw new ConfigException(at + " = '" + value + "': expected a whole number of at least 1, or -1 for no limit");
         }
+    }
+
+    /**
+     * Sets the group's address or its port, keeping the other part: GROUP:PORT, 0 for a part not given yet.
+     */
+    private static void discoveryGroup(final BrokerContext context, final String value, final String at,
+        final boolean address) throws ConfigException
+    {
+        final String current = context.discoveryGroup() == null ? ":0" : context.discoveryGroup();
+        final int colon = current.lastIndexOf(':');
+        String group = current.substring(0, colon);
+        String port = current.substring(colon + 1);
+        if (address)
+        {
+            try
+            {
+                final java.net.InetAddress parsed = java.net.InetAddress.getByName(value);
+                if (!parsed.isMulticastAddress())
+                {
+                    throw new ConfigException(at + " = '" + value + "': not a multicast address (224.0.0.0/4, " +
+                        "or ff00::/8)");
+                }
+                group = parsed.getHostAddress();
+            }
+            catch (final java.net.UnknownHostException ex)
+            {
+                throw new ConfigException(at + " = '" + value + "': not an address");
+            }
+        }
+        else
+        {
+            port = Integer.toString(integer(value, at, 1, 65_535));
+        }
+        context.discoveryGroup(group + ":" + port);
     }
 
     static boolean bool(final String value, final String at) throws ConfigException

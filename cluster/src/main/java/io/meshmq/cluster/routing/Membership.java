@@ -98,7 +98,8 @@ final class Membership
      */
     void joinedFrom(final String url, final String nodeId)
     {
-        if (url != null && definitions.get(url) == null)
+        // With discovery, members come and go as they are heard: a join makes no lasting definition.
+        if (url != null && definitions.get(url) == null && identity.discovered() == null)
         {
             merge(List.of(new MemberDefinition(url, true, false, 0, nodeId)));
         }
@@ -169,7 +170,9 @@ final class Membership
         {
             if (definitions.get(member.getKey()) == null)
             {
-                table.row(member.getKey(), "configured", member.getValue());
+                table.row(member.getKey(), identity.discovered() != null &&
+                    identity.discovered().contains(member.getKey()) ? "discovered" : "configured",
+                    member.getValue());
             }
         }
         return table;

@@ -65,6 +65,11 @@ public final class BrokerList
             }
             urls.add(ConnectionUrl.parse(part.trim(), shared));
         }
+        if (urls.size() > 1 && urls.stream().anyMatch(url -> GroupDiscovery.SCHEME.equals(url.scheme())))
+        {
+            throw new IllegalArgumentException("broker URL list '" + text + "' mixes a discovery group (udp://) with " +
+                "other URLs; give one or the other");
+        }
         final BrokerList list = new BrokerList(text.trim(), urls);
         list.reconnectAttempts();
         list.retryIntervalMs();
@@ -74,7 +79,33 @@ public final class BrokerList
         list.journalWaitMs();
         list.randomize();
         list.useTopology();
+        list.first.positive("initialWaitTimeout", GroupDiscovery.DEFAULT_INITIAL_WAIT_MS, Integer.MAX_VALUE);
         return list;
+    }
+
+    /**
+     * @return true for {@code udp://GROUP:PORT}: the brokers are those that announce themselves there.
+     */
+    public boolean isDiscovery()
+    {
+        return GroupDiscovery.SCHEME.equals(first.scheme());
+    }
+
+    /**
+     * @return the brokers a discovery group announced, as a list with this one's options (failing over for ever
+     * unless reconnectAttempts says otherwise, as for any list).
+     */
+    BrokerList discovered(final List<String> addresses)
+    {
+        final Map<String, String> options = new LinkedHashMap<>(first.options());
+        options.putIfAbsent("reconnectAttempts", "-1");
+        final String scheme = "true".equalsIgnoreCase(options.get("ssl")) ? "tls" : "tcp";
+        final List<ConnectionUrl> announced = new ArrayList<>(addresses.size());
+        for (final String address : addresses)
+        {
+            announced.add(ConnectionUrl.parse(scheme + "://" + address, options));
+        }
+        return new BrokerList(text + " " + announced, announced);
     }
 
     /**

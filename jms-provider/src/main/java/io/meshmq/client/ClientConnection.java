@@ -171,16 +171,17 @@ public final class ClientConnection
     }
 
     /**
-     * Connects to the first broker of the list that answers (in {@link BrokerList#inTryOrder()}) and completes the
-     * handshake.
+     * Connects to the first broker of the list that answers (in {@link BrokerList#inTryOrder()}; for a discovery
+     * group, of the brokers heard on it) and completes the handshake.
      *
      * @throws ClientException with the reason the last broker refused or could not be reached; a refusal of the
      *                         credentials or the client id is thrown at once.
      */
     public static ClientConnection open(
-        final BrokerList brokers, final String user, final String password, final String clientId,
+        final BrokerList given, final String user, final String password, final String clientId,
         final ConnectionListener listener) throws ClientException
     {
+        final BrokerList brokers = given.isDiscovery() ? GroupDiscovery.resolve(given) : given;
         final ClientConnection connection = new ClientConnection(brokers, user, password, clientId, listener);
         ClientException last = null;
         for (final ConnectionUrl url : brokers.inTryOrder())

@@ -39,7 +39,8 @@ public final class ConnectionUrl
             "keyStorePassword", "keyStoreType", "verifyHost", "sslProvider");
     /** Options of a whole list of brokers ({@link BrokerList}); accepted on any URL, they apply to the list. */
     static final Set<String> LIST_OPTIONS = Set.of("reconnectAttempts", "retryInterval", "retryIntervalMultiplier",
-        "maxRetryInterval", "failoverTimeout", "journalWait", "randomize", "useTopology");
+        "maxRetryInterval", "failoverTimeout", "journalWait", "randomize", "useTopology", "initialWaitTimeout",
+        "localBindAddress");
     private static final Set<String> OPTIONS = union(CONNECTION_OPTIONS, LIST_OPTIONS);
     public static final long DEFAULT_HEARTBEAT_MS = 1000;
 
@@ -123,6 +124,11 @@ public final class ConnectionUrl
             {
                 host = rest.substring(0, colon);
                 port = parsePort(text, rest.substring(colon + 1));
+            }
+            else if (GroupDiscovery.SCHEME.equals(scheme))
+            {
+                throw new IllegalArgumentException("broker URL '" + text + "' names no port; expected " +
+                    "udp://GROUP:PORT, the discovery group the brokers announce themselves on");
             }
             else
             {

@@ -60,6 +60,27 @@ class BrokerListTest
     }
 
     @Test
+    void shouldTakeADiscoveryGroupAloneWithItsPort()
+    {
+        final BrokerList group = BrokerList.parse("udp://239.7.9.18:9876?localBindAddress=127.0.0.1&initialWaitTimeout=500");
+        assertTrue(group.isDiscovery());
+        assertEquals(9876, group.first().port());
+        final BrokerList heard = group.discovered(List.of("127.0.0.1:1", "127.0.0.1:2"));
+        assertEquals(2, heard.urls().size());
+        assertEquals("tcp", heard.first().scheme());
+        assertEquals(-1, heard.reconnectAttempts(), "the brokers heard are a list: failover for ever by default");
+        final IllegalArgumentException noPort = assertThrows(IllegalArgumentException.class,
+            () -> BrokerList.parse("udp://239.7.9.18"));
+        assertTrue(noPort.getMessage().contains("udp://GROUP:PORT"), noPort.getMessage());
+        final IllegalArgumentException mixed = assertThrows(IllegalArgumentException.class,
+            () -> BrokerList.parse("udp://239.7.9.18:9876,tcp://h:1"));
+        assertTrue(mixed.getMessage().contains("mixes a discovery group"), mixed.getMessage());
+        final IllegalArgumentException wait = assertThrows(IllegalArgumentException.class,
+            () -> BrokerList.parse("udp://239.7.9.18:9876?initialWaitTimeout=0"));
+        assertTrue(wait.getMessage().contains("initialWaitTimeout"), wait.getMessage());
+    }
+
+    @Test
     void shouldTurnHeartbeatsOffWithZero()
     {
         final ConnectionUrl url = BrokerList.parse("tcp://h1:1?heartbeat=0").first();

@@ -1,9 +1,8 @@
 package io.meshmq.cluster.discovery;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import io.meshmq.protocol.DiscoveryAnnouncement;
+import io.meshmq.protocol.ProtocolException;
+
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.InetAddress;
@@ -28,8 +27,7 @@ import java.util.function.Supplier;
  * is (cluster, node id, name, and the HOST:PORT members reach it at), and it keeps the members of its cluster it
  * hears, dropping one not heard within the refresh timeout. The mesh is told the whole set on every change.
  * <p>
- * An announcement: magic {@code MMQD}, version 1, then cluster name, node id, node name and address as modified UTF-8.
- * Packets of other clusters are ignored (logged once per cluster and address), unreadable ones too (logged once per
+ * Announcements are {@link DiscoveryAnnouncement}s. Packets of other clusters are ignored (logged once per cluster and address), unreadable ones too (logged once per
  * sender).
  * <p>
  * Thread safe: a receiver thread and a timer thread; {@link #close()} from any thread.
@@ -37,9 +35,6 @@ import java.util.function.Supplier;
 public final class UdpDiscovery implements AutoCloseable
 {
     private static final System.Logger LOG = System.getLogger(UdpDiscovery.class.getName());
-    private static final int MAGIC = 0x4D4D5144;
-    private static final byte VERSION = 1;
-    private static final int MAX_PACKET = 1400;
 
     /**
      * Who announces this node, and where its announcements go.
@@ -168,10 +163,11 @@ public final class UdpDiscovery implements AutoCloseable
         }
         try
         {
-            final byte[] packet = encode(settings.clusterName(), settings.nodeId(), settings.nodeName(), address);
+            final byte[] packet = new DiscoveryAnnouncement(settings.clusterName(), settings.nodeId(),
+                settings.nodeName(), address).encode();
             socket.send(new DatagramPacket(packet, packet.length, group));
         }
-        catch (final IOException ex)
+        catch (final IOException | IllegalArgumentException ex)
         {
             if (logged.add("send " + ex.getMessage()))
             {
@@ -183,7 +179,7 @@ public final class UdpDiscovery implements AutoCloseable
 
     private void receive()
     {
-        final byte[] buffer = new byte[MAX_PACKET];
+        final byte[] buffer = new byte[DiscoveryAnnouncement.MAX_BYTES];
         while (!closed)
         {
             final DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
@@ -207,23 +203,12 @@ public final class UdpDiscovery implements AutoCloseable
     private void heard(final DatagramPacket packet)
     {
         final String from = packet.getAddress().getHostAddress();
-        final String clusterName;
-        final String nodeId;
-        final String nodeName;
-        final String address;
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(packet.getData(), packet.getOffset(),
-            packet.getLength())))
+        final DiscoveryAnnouncement announced;
+        try
         {
-            if (in.readInt() != MAGIC || in.readByte() != VERSION)
-            {
-                throw new IOException("not a MeshMQ announcement (version " + VERSION + ")");
-            }
-            clusterName = in.readUTF();
-            nodeId = in.readUTF();
-            nodeName = in.readUTF();
-            address = in.readUTF();
+            announced = DiscoveryAnnouncement.decode(packet.getData(), packet.getOffset(), packet.getLength());
         }
-        catch (final IOException ex)
+        catch (final ProtocolException ex)
         {
             if (logged.add("garbage " + from))
             {
@@ -232,7 +217,10 @@ public final class UdpDiscovery implements AutoCloseable
             }
             return;
         }
-        if (nodeId.equals(settings.nodeId()))
+        final String clusterName = announced.clusterName();
+        final String nodeName = announced.nodeName();
+        final String address = announced.address();
+        if (announced.nodeId().equals(settings.nodeId()))
         {
             return;
         }
@@ -261,26 +249,6 @@ public final class UdpDiscovery implements AutoCloseable
             told = Set.copyOf(now);
             members.accept(new HashSet<>(now));
         }
-    }
-
-    static byte[] encode(final String clusterName, final String nodeId, final String nodeName, final String address)
-        throws IOException
-    {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
-        try (DataOutputStream out = new DataOutputStream(bytes))
-        {
-            out.writeInt(MAGIC);
-            out.writeByte(VERSION);
-            out.writeUTF(clusterName);
-            out.writeUTF(nodeId);
-            out.writeUTF(nodeName);
-            out.writeUTF(address);
-        }
-        if (bytes.size() > MAX_PACKET)
-        {
-            throw new IOException("announcement of " + bytes.size() + " bytes, over " + MAX_PACKET);
-        }
-        return bytes.toByteArray();
     }
 
     @Override

@@ -2,7 +2,10 @@ package io.meshmq.tck.cluster;
 
 import io.meshmq.protocol.AdminTable;
 import io.meshmq.protocol.AdminVerbs;
+import io.meshmq.jms.MeshConnection;
+import io.meshmq.jms.MeshConnectionFactory;
 import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
@@ -20,6 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -78,6 +82,51 @@ class DiscoveryTest
             assertTrue(nodes.linkState(0, nodes.member(1)).startsWith("up"), "n2 is still heard: its link stays");
             assertEquals("discovered", definitionOf(nodes, 0, nodes.member(1)));
         }
+    }
+
+    @Test
+    void shouldConnectAClientToTheBrokersItHearsAndFailItOver() throws Exception
+    {
+        final String[] discovery = discovery();
+        try (ClusterNodes nodes = ClusterNodes.start(dir, "heard", 2, false, discovery))
+        {
+            nodes.awaitMesh();
+            final String group = "udp://" + setting(discovery, "discovery.group-address") + ":" +
+                setting(discovery, "discovery.group-port") + "?localBindAddress=127.0.0.1&retryInterval=50";
+            try (Connection connection = new MeshConnectionFactory(group).createConnection())
+            {
+                final String first = ((MeshConnection)connection).getBrokerUrl();
+                final int serving = first.contains(":" + nodes.member(0).split(":")[1]) ? 0 : 1;
+                final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                final MessageProducer producer = session.createProducer(session.createQueue("heard"));
+                producer.send(session.createTextMessage("before"));
+                nodes.kill(serving);
+                producer.send(session.createTextMessage("after"));
+                assertTrue(((MeshConnection)connection).getBrokerUrl().contains(nodes.member(1 - serving).split(":")[1]),
+                    "failed over to the other broker heard: " + ((MeshConnection)connection).getBrokerUrl());
+                final MessageConsumer consumer = session.createConsumer(session.createQueue("heard"));
+                connection.start();
+                final TextMessage after = (TextMessage)consumer.receive(30_000);
+                assertNotNull(after, "the message sent after the failover");
+            }
+        }
+        final JMSException silent = assertThrows(JMSException.class, () -> new MeshConnectionFactory("udp://" +
+            setting(discovery, "discovery.group-address") + ":" + setting(discovery, "discovery.group-port") +
+            "?localBindAddress=127.0.0.1&initialWaitTimeout=300").createConnection());
+        assertTrue(silent.getMessage().contains("no broker announced itself on the discovery group") &&
+            silent.getMessage().contains("within 300 ms (initialWaitTimeout)"), silent.getMessage());
+    }
+
+    private static String setting(final String[] settings, final String key)
+    {
+        for (final String line : settings)
+        {
+            if (line.startsWith(key + " ="))
+            {
+                return line.substring(line.indexOf('=') + 1).strip();
+            }
+        }
+        throw new IllegalArgumentException(key);
     }
 
     @Test

@@ -561,7 +561,7 @@ public final class Cluster implements ProcessorExtension
     private AdminTable statusTable()
     {
         final AdminTable table = new AdminTable("node", "id", "url", "state", "backlog", "forwarded", "bindings",
-            "consumers", "clients");
+            "consumers", "clients", "found");
         final String self = identity.url().get();
         final String replica = replication.describe();
         final ReplicaQuorum quorum = identity.replicaQuorum() == null ? null : identity.replicaQuorum().get();
@@ -569,7 +569,7 @@ public final class Cluster implements ProcessorExtension
             identity.clusterName() + "', " + peers.size() + " nodes joined it, " +
             (replica == null ? "no replica" : "replica " + replica) + (quorum == null ? "" : "; quorum: " +
             quorum.describe()), 0L, 0L, (long)(control.queues().size() -
-            topology.nodes().size() + control.subscriptionCount()), 0L, (long)control.clients());
+            topology.nodes().size() + control.subscriptionCount()), 0L, (long)control.clients(), "");
         final Set<String> shown = new HashSet<>();
         shown.add(self);
         for (final RemoteNode node : topology.nodes())
@@ -581,14 +581,16 @@ public final class Cluster implements ProcessorExtension
                 consumers += binding.consumers;
             }
             table.row(node.name, node.id, node.url == null ? "" : node.url, node.state, node.backlog(),
-                node.bridge.forwarded(), (long)node.bindings.size(), consumers, (long)node.clients);
+                node.bridge.forwarded(), (long)node.bindings.size(), consumers, (long)node.clients,
+                membership.foundBy(node.url));
         }
         // Members this node has not linked to yet: why not.
         for (final Map.Entry<String, String> member : identity.members().entrySet())
         {
             if (!shown.contains(member.getKey()) && !"this node".equals(member.getValue()))
             {
-                table.row("?", "", member.getKey(), member.getValue(), 0L, 0L, 0L, 0L, 0L);
+                table.row("?", "", member.getKey(), member.getValue(), 0L, 0L, 0L, 0L, 0L,
+                    membership.foundBy(member.getKey()));
             }
         }
         return table;

@@ -94,6 +94,28 @@ final class Membership
     }
 
     /**
+     * @return how this node knows a member (HOST:PORT): discovered (heard on the discovery group now), cluster add,
+     * joined (it linked to this node first), or configured (cluster.members).
+     */
+    String foundBy(final String member)
+    {
+        if (member == null)
+        {
+            return "";
+        }
+        if (identity.discovered() != null && identity.discovered().contains(member))
+        {
+            return "discovered";
+        }
+        final MemberDefinition definition = definitions.get(member);
+        if (definition != null)
+        {
+            return definition.stamp() == 0 ? "joined" : "cluster add";
+        }
+        return identity.members().containsKey(member) ? "configured" : "joined";
+    }
+
+    /**
      * A node joined from a member address no definition names: it is a member from now on.
      */
     void joinedFrom(final String url, final String nodeId)

@@ -81,6 +81,17 @@ class DiscoveryTest
             }
             assertTrue(nodes.linkState(0, nodes.member(1)).startsWith("up"), "n2 is still heard: its link stays");
             assertEquals("discovered", definitionOf(nodes, 0, nodes.member(1)));
+            final AdminTable status = nodes.status(0);
+            boolean shown = false;
+            for (int r = 0; r < status.rows().size(); r++)
+            {
+                if ("n2".equals(status.value(r, "node")))
+                {
+                    assertEquals("discovered", status.value(r, "found"), "cluster status says how n2 was found");
+                    shown = true;
+                }
+            }
+            assertTrue(shown, "n2 in n1's cluster status: " + status.rows());
         }
     }
 

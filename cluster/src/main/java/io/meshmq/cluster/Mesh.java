@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * This node's part of the mesh: one {@link CoreLink} to every member of its cluster, those configured, those defined
- * at run time ({@code cluster add}) and those discovery hears now, less those defined inactive or removed. A member that
- * turns out to be this node is dropped after its first handshake.
+ * at run time ({@code cluster add}) and those discovery hears now, less those defined inactive or removed. A member
+ * that turns out to be this node is dropped after its first handshake.
  * <pre>{@code
  * Broker broker = Broker.start(context.clusterName("prod").clusterMember("10.0.0.2:7918"));
  * Mesh mesh = Mesh.start(broker);   // null for a broker in no cluster

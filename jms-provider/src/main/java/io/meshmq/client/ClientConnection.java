@@ -56,10 +56,6 @@ public final class ClientConnection
     private static final System.Logger LOG = System.getLogger(ClientConnection.class.getName());
     /** Bytes gathered for the socket above which a send waits, as it does for the channel's own high-water mark. */
     private static final int OUTBOUND_LIMIT_BYTES = 1024 * 1024;
-    /**
-     * With HA, how long a failover waits for the lost broker's journal to be served again (a takeover takes a few
-     * seconds) before it settles for any member.
-     */
     /** How long a broker reached during a failover has to say which journal it serves (its TOPOLOGY). */
     private static final long JOURNAL_HEARD_MS = 1_000;
     private static final ThreadLocal<WireWriter> WRITERS = ThreadLocal.withInitial(() -> new WireWriter(1024));
@@ -1637,9 +1633,10 @@ public final class ClientConnection
 
     /**
      * The reconnect thread: tries the list (and the broker that was lost, in its place) round after round, with
-     * back-off, until a broker takes the replay or the attempts run out. With HA ({@code journal} known), for up to
-     * {@code journalWait} ms (a URL option, 10 s by default) it takes only the broker that serves the lost broker's journal next (its
-     * transactions, subscriptions and duplicate ids are there), learning where from the members it reaches; then any.
+     * back-off, until a broker takes the replay or the attempts run out. With HA ({@code journal} known), for
+     * {@code journalWait} ms (a URL option, 10 s by default) it takes only the broker that serves the lost broker's
+     * journal next (its transactions, subscriptions and duplicate ids are there), learning where from the members it
+     * reaches; then any.
      */
     private void reconnect(final ConnectionUrl from, final String journal, final ClientException cause)
     {

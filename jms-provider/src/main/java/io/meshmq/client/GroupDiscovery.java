@@ -109,7 +109,8 @@ final class GroupDiscovery
             throw new IOException(url.host() + " is not a multicast address");
         }
         final String bind = url.option("localBindAddress");
-        final NetworkInterface nif = bind == null ? null : NetworkInterface.getByInetAddress(InetAddress.getByName(bind));
+        final NetworkInterface nif = bind == null ? null :
+            NetworkInterface.getByInetAddress(InetAddress.getByName(bind));
         if (bind != null && nif == null)
         {
             throw new IOException("localBindAddress " + bind + " is no address of this machine");

@@ -62,7 +62,8 @@ class BrokerListTest
     @Test
     void shouldTakeADiscoveryGroupAloneWithItsPort()
     {
-        final BrokerList group = BrokerList.parse("udp://239.7.9.18:9876?localBindAddress=127.0.0.1&initialWaitTimeout=500");
+        final BrokerList group =
+            BrokerList.parse("udp://239.7.9.18:9876?localBindAddress=127.0.0.1&initialWaitTimeout=500");
         assertTrue(group.isDiscovery());
         assertEquals(9876, group.first().port());
         final BrokerList heard = group.discovered(List.of("127.0.0.1:1", "127.0.0.1:2"));

@@ -9,8 +9,8 @@ import java.io.UncheckedIOException;
 
 /**
  * What a node sends to its discovery group (UDP multicast) every broadcast period, and what nodes and clients that
- * listen there read: magic {@code MMQD}, version 1, then the cluster name, node id, node name and the HOST:PORT the node
- * is reached at, each as modified UTF-8.
+ * listen there read: magic {@code MMQD}, version 1, then the cluster name, node id, node name and the HOST:PORT the
+ * node is reached at, each as modified UTF-8.
  *
  * @param address HOST:PORT members and clients reach the node at.
  */

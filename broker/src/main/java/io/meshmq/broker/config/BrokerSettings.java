@@ -124,7 +124,8 @@ public final class BrokerSettings
         "default-user", "user.NAME", "user.NAME.roles", "security.PATTERN.PERMISSION", "address.PATTERN.SETTING", "journal.sync", "journal.segment-size",
         "journal.skip-corrupt", "global-max-size", "cluster", "cluster.members", "cluster.advertise", "cluster.user",
         "cluster.password", "cluster.tls", "discovery.group-address", "discovery.group-port",
-        "discovery.local-bind-address", "discovery.broadcast-period", "discovery.refresh-timeout", "ha", "ha.backup-bind", "ha.failback", "ha.replica-fault", "ha.role",
+        "discovery.local-bind-address", "discovery.broadcast-period", "discovery.refresh-timeout", "ha",
+        "ha.backup-bind", "ha.failback", "ha.replica-fault", "ha.role",
         "ha.live",
         "ha.quorum", "ha.quorum-bind", "ha.lease", "user.NAME.certificate-subject",
         "tls, tls.*, acceptor.NAME.*");

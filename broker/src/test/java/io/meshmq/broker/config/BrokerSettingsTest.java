@@ -193,20 +193,22 @@ class BrokerSettingsTest
     void shouldReadDiscoveryAndNameWhatIsWrong() throws Exception
     {
         final BrokerContext context = new BrokerContext();
-        BrokerSettings.applyLines("d.conf", List.of("discovery.group-port = 9876", "discovery.group-address = 239.7.9.18",
-            "discovery.local-bind-address = 127.0.0.1", "discovery.broadcast-period = 500",
-            "discovery.refresh-timeout = 5000"), context);
+        BrokerSettings.applyLines("d.conf", List.of("discovery.group-port = 9876",
+            "discovery.group-address = 239.7.9.18", "discovery.local-bind-address = 127.0.0.1",
+            "discovery.broadcast-period = 500", "discovery.refresh-timeout = 5000"), context);
         assertEquals("239.7.9.18:9876", context.discoveryGroup());
         assertEquals("127.0.0.1", context.discoveryLocalBind());
         assertEquals(500, context.discoveryBroadcastPeriodMs());
         assertEquals(5000, context.discoveryRefreshTimeoutMs());
         assertEquals("239.7.9.18:9876", context.copy().discoveryGroup(), "a colocated backup announces itself too");
         final ConfigException unicast = assertThrows(ConfigException.class,
-            () -> BrokerSettings.applyLines("d.conf", List.of("discovery.group-address = 10.0.0.1"), new BrokerContext()));
+            () -> BrokerSettings.applyLines("d.conf", List.of("discovery.group-address = 10.0.0.1"),
+                new BrokerContext()));
         assertTrue(unicast.getMessage().startsWith("d.conf:1: discovery.group-address = '10.0.0.1': not a multicast"),
             unicast.getMessage());
         final ConfigException port = assertThrows(ConfigException.class,
-            () -> BrokerSettings.applyLines("d.conf", List.of("", "discovery.group-port = 70000"), new BrokerContext()));
+            () -> BrokerSettings.applyLines("d.conf", List.of("", "discovery.group-port = 70000"),
+                new BrokerContext()));
         assertTrue(port.getMessage().startsWith("d.conf:2: discovery.group-port"), port.getMessage());
         final ConfigException period = assertThrows(ConfigException.class,
             () -> BrokerSettings.applyLines("d.conf", List.of("discovery.broadcast-period = 0"), new BrokerContext()));

@@ -27,8 +27,8 @@ import java.util.function.Supplier;
  * is (cluster, node id, name, and the HOST:PORT members reach it at), and it keeps the members of its cluster it
  * hears, dropping one not heard within the refresh timeout. The mesh is told the whole set on every change.
  * <p>
- * Announcements are {@link DiscoveryAnnouncement}s. Packets of other clusters are ignored (logged once per cluster and address), unreadable ones too (logged once per
- * sender).
+ * Announcements are {@link DiscoveryAnnouncement}s. Packets of other clusters are ignored (logged once per cluster and
+ * address), unreadable ones too (logged once per sender).
  * <p>
  * Thread safe: a receiver thread and a timer thread; {@link #close()} from any thread.
  */

@@ -64,8 +64,8 @@ final class KnownSubscriptions
         }
         catch (final IOException ex)
         {
-            LOG.log(System.Logger.Level.WARNING, "cannot read " + file + " (" + ex + "): publishes reach other nodes' " +
-                "durable subscriptions once their links are up");
+            LOG.log(System.Logger.Level.WARNING, "cannot read " + file + " (" + ex + "): publishes reach other " +
+                "nodes' durable subscriptions once their links are up");
             return;
         }
         int number = 0;

@@ -47,7 +47,8 @@ final class ClusterHarness
 
     ClusterHarness(final Path dataDirectory, final AddressSettingsMatcher settings)
     {
-        final ClusterIdentity identity = new ClusterIdentity("test", "node-a", "a", 1, new ConcurrentSkipListMap<>(), null,
+        final ClusterIdentity identity = new ClusterIdentity("test", "node-a", "a", 1, new ConcurrentSkipListMap<>(),
+            null,
             () -> "127.0.0.1:1", dataDirectory.resolve("cluster-members"), new AtomicReference<>(), null, true);
         final Cluster[] made = new Cluster[1];
         processor = new Processor(new ProcessorContext("a", true, List.of(), List.of(), settings, -1, null,

@@ -113,8 +113,9 @@ class DiscoveryTest
                 producer.send(session.createTextMessage("before"));
                 nodes.kill(serving);
                 producer.send(session.createTextMessage("after"));
-                assertTrue(((MeshConnection)connection).getBrokerUrl().contains(nodes.member(1 - serving).split(":")[1]),
-                    "failed over to the other broker heard: " + ((MeshConnection)connection).getBrokerUrl());
+                final String now = ((MeshConnection)connection).getBrokerUrl();
+                assertTrue(now.contains(nodes.member(1 - serving).split(":")[1]), "failed over to the other broker " +
+                    "heard: " + now);
                 final MessageConsumer consumer = session.createConsumer(session.createQueue("heard"));
                 connection.start();
                 final TextMessage after = (TextMessage)consumer.receive(30_000);

@@ -37,9 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Automatic takeover agreed by a quorum (issue 19), with real processes: a live, its backup and a witness, each a
  * vote. kill -9 of the live: the backup takes its journal over and serves it, clients with both addresses carry on,
  * nothing confirmed is lost or doubled; the old live, restarted, becomes the new live's replica, and takes the
- * journal back when the new live is killed in turn (or, with ha.failback, as soon as it is in sync). A replica killed during that copy copies anew when it returns,
- * and takes over with everything. A backup whose copy the quorum does not hold in sync never takes over, and a live
- * that cannot reach a majority stops serving.
+ * journal back when the new live is killed in turn (or, with ha.failback, as soon as it is in sync). A replica
+ * killed during the copy that follows a takeover copies anew when it returns, and takes over with everything. A backup
+ * whose copy the quorum does not hold in sync never takes over, and a live that cannot reach a majority stops serving.
  */
 class TakeoverTest
 {

@@ -42,16 +42,16 @@ public final class Mesh implements AutoCloseable
     /** With cluster.tls: what links dial with (the broker's trust store, and key store for mutual TLS). */
     private final TlsSettings tlsSettings;
     private final SslContext tls;
-    /** With discovery: the members it hears now; on {@link #loop}. */
-    private Set<String> discovered = Set.of();
+    private final ClusterIdentity identity;
     private List<MemberDefinition> definitions = List.of();
     private volatile UdpDiscovery discovery;
     private volatile boolean closed;
 
-    private Mesh(final Broker broker, final ClusterInput engine, final EventLoopGroup loop)
+    private Mesh(final Broker broker, final ClusterNode node, final EventLoopGroup loop)
     {
         this.broker = broker;
-        this.engine = engine;
+        this.engine = node.input();
+        this.identity = node.identity();
         this.loop = loop;
         final BrokerContext context = broker.context();
         this.tlsSettings = !context.clusterTls() ? null : context.tls() != null ? context.tls() : TlsSettings.clientDefaults();
@@ -68,14 +68,13 @@ public final class Mesh implements AutoCloseable
         {
             return null;
         }
-        final ClusterInput engine = node.input();
-        final Mesh mesh = new Mesh(broker, engine,
+        final Mesh mesh = new Mesh(broker, node,
             NativeTransport.group(1, new DefaultThreadFactory("meshmq-cluster-" + broker.name(), true)));
         mesh.loop.execute(() -> mesh.reconcile(List.of()));
-        engine.onDefinitions(definitions -> mesh.loop.execute(() -> mesh.reconcile(definitions)));
+        mesh.engine.onDefinitions(definitions -> mesh.loop.execute(() -> mesh.reconcile(definitions)));
         if (broker.context().discoveryGroup() != null)
         {
-            mesh.discover(node.identity());
+            mesh.discover();
         }
         return mesh;
     }
@@ -83,7 +82,7 @@ public final class Mesh implements AutoCloseable
     /**
      * @throws IllegalArgumentException if the discovery group cannot be joined.
      */
-    private void discover(final ClusterIdentity identity)
+    private void discover()
     {
         final BrokerContext context = broker.context();
         try
@@ -95,7 +94,6 @@ public final class Mesh implements AutoCloseable
                 {
                     final Set<String> heard = new LinkedHashSet<>();
                     members.forEach(member -> heard.add(Member.parse(member).toString()));
-                    discovered = heard;
                     identity.discovered().retainAll(heard);
                     identity.discovered().addAll(heard);
                     reconcile(definitions);
@@ -129,7 +127,10 @@ public final class Mesh implements AutoCloseable
         {
             wanted.add(Member.parse(member).toString());
         }
-        wanted.addAll(discovered);
+        if (identity.discovered() != null)
+        {
+            wanted.addAll(identity.discovered());
+        }
         for (final MemberDefinition definition : definitions)
         {
             if (definition.isUsed())

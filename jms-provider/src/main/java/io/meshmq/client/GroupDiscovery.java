@@ -9,9 +9,7 @@ import java.net.DatagramPacket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.MulticastSocket;
-import java.net.NetworkInterface;
 import java.net.SocketTimeoutException;
-import java.net.StandardSocketOptions;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -103,31 +101,7 @@ final class GroupDiscovery
 
     private static MulticastSocket join(final ConnectionUrl url) throws IOException
     {
-        final InetAddress group = InetAddress.getByName(url.host());
-        if (!group.isMulticastAddress())
-        {
-            throw new IOException(url.host() + " is not a multicast address");
-        }
-        final String bind = url.option("localBindAddress");
-        final NetworkInterface nif = bind == null ? null :
-            NetworkInterface.getByInetAddress(InetAddress.getByName(bind));
-        if (bind != null && nif == null)
-        {
-            throw new IOException("localBindAddress " + bind + " is no address of this machine");
-        }
-        final MulticastSocket socket = new MulticastSocket(null);
-        try
-        {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(url.port()));
-            socket.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, true);
-            socket.joinGroup(new InetSocketAddress(group, url.port()), nif);
-            return socket;
-        }
-        catch (final IOException ex)
-        {
-            socket.close();
-            throw ex;
-        }
+        return DiscoveryAnnouncement.joinGroup(new InetSocketAddress(InetAddress.getByName(url.host()), url.port()),
+            url.option("localBindAddress"));
     }
 }

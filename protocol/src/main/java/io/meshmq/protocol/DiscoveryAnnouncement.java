@@ -6,6 +6,11 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.MulticastSocket;
+import java.net.NetworkInterface;
+import java.net.StandardSocketOptions;
 
 /**
  * What a node sends to its discovery group (UDP multicast) every broadcast period, and what nodes and clients that
@@ -20,6 +25,45 @@ public record DiscoveryAnnouncement(String clusterName, String nodeId, String no
     public static final int MAX_BYTES = 1400;
     private static final int MAGIC = 0x4D4D5144;
     private static final byte VERSION = 1;
+
+    /**
+     * @return a socket that hears the group and sends to it: bound to its port with the address reusable (every node
+     * and client of one machine listens on the same port), multicast loop on, on the interface of {@code localBind}
+     * (null: the system's choice).
+     * @throws IOException if the address is no multicast group, {@code localBind} is no address of this machine, or
+     *                     the group cannot be joined.
+     */
+    public static MulticastSocket joinGroup(final InetSocketAddress group, final String localBind) throws IOException
+    {
+        if (!group.getAddress().isMulticastAddress())
+        {
+            throw new IOException(group.getAddress().getHostAddress() + " is not a multicast address");
+        }
+        final NetworkInterface nif = localBind == null ? null :
+            NetworkInterface.getByInetAddress(InetAddress.getByName(localBind));
+        if (localBind != null && nif == null)
+        {
+            throw new IOException(localBind + " is no address of this machine");
+        }
+        final MulticastSocket socket = new MulticastSocket(null);
+        try
+        {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(group.getPort()));
+            socket.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, true);
+            if (nif != null)
+            {
+                socket.setNetworkInterface(nif);
+            }
+            socket.joinGroup(group, nif);
+            return socket;
+        }
+        catch (final IOException ex)
+        {
+            socket.close();
+            throw ex;
+        }
+    }
 
     /**
      * @throws IllegalArgumentException if it does not fit in {@link #MAX_BYTES}.

@@ -8,9 +8,7 @@ import java.net.DatagramPacket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.MulticastSocket;
-import java.net.NetworkInterface;
 import java.net.SocketException;
-import java.net.StandardSocketOptions;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -82,23 +80,7 @@ public final class UdpDiscovery implements AutoCloseable
             throw new IllegalArgumentException("discovery.group-address " + group.getAddress().getHostAddress() +
                 " needs discovery.group-port");
         }
-        final NetworkInterface nif = settings.localBind() == null ? null :
-            NetworkInterface.getByInetAddress(InetAddress.getByName(settings.localBind()));
-        if (settings.localBind() != null && nif == null)
-        {
-            throw new IllegalArgumentException("discovery.local-bind-address " + settings.localBind() + " is no " +
-                "address of this machine");
-        }
-        // Several nodes on one machine listen on the same port: each gets every packet of the group.
-        socket = new MulticastSocket(null);
-        socket.setReuseAddress(true);
-        socket.bind(new InetSocketAddress(group.getPort()));
-        socket.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, true);
-        if (nif != null)
-        {
-            socket.setNetworkInterface(nif);
-        }
-        socket.joinGroup(group, nif);
+        socket = DiscoveryAnnouncement.joinGroup(group, settings.localBind());
         receiver = new Thread(this::receive, "meshmq-discovery-" + settings.nodeName());
         receiver.setDaemon(true);
         timer = Executors.newSingleThreadScheduledExecutor(runnable ->

@@ -6,7 +6,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,14 +41,6 @@ class LauncherTest
         return dir.resolve("meshmq");
     }
 
-    private static int freePort() throws IOException
-    {
-        try (ServerSocket socket = new ServerSocket(0))
-        {
-            return socket.getLocalPort();
-        }
-    }
-
     private ProcessBuilder meshmq(final String... args)
     {
         final List<String> command = new ArrayList<>();
@@ -72,7 +63,7 @@ class LauncherTest
     @Test
     void shouldRunABrokerAndMoveMessagesWithTheCommandLine() throws Exception
     {
-        final int port = freePort();
+        final int port = FreePorts.next();
         final String url = "tcp://127.0.0.1:" + port;
         final Process broker = meshmq("run", "--bind", "127.0.0.1:" + port, "--name", "cli-test").start();
         try

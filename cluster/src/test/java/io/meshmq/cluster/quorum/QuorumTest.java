@@ -37,8 +37,7 @@ class QuorumTest
     @Test
     void aMajorityCommitsAndReadsAMinorityCannot() throws Exception
     {
-        final List<String> voters = List.of("127.0.0.1:" + freePort(), "127.0.0.1:" + freePort(),
-            "127.0.0.1:" + freePort());
+        final List<String> voters = distinctFreePorts(3).stream().map(port -> "127.0.0.1:" + port).toList();
         final QuorumMember[] members = new QuorumMember[3];
         for (int i = 0; i < 3; i++)
         {
@@ -84,11 +83,24 @@ class QuorumTest
         assertTrue(port.getMessage().contains("'h' is not HOST:PORT"), port.getMessage());
     }
 
-    private static int freePort() throws IOException
+    /** Each socket stays open until all are bound: the kernel may give a closed socket's port to the next one. */
+    private static List<Integer> distinctFreePorts(final int count) throws IOException
     {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        final List<ServerSocket> sockets = new ArrayList<>();
+        try
         {
-            return socket.getLocalPort();
+            for (int i = 0; i < count; i++)
+            {
+                sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+            }
+            return sockets.stream().map(ServerSocket::getLocalPort).toList();
+        }
+        finally
+        {
+            for (final ServerSocket socket : sockets)
+            {
+                socket.close();
+            }
         }
     }
 }

@@ -4,11 +4,10 @@ import io.meshmq.admin.MeshAdmin;
 import io.meshmq.jms.MeshConnectionFactory;
 import io.meshmq.protocol.AdminTable;
 import io.meshmq.protocol.AdminVerbs;
+import io.meshmq.tck.FreePorts;
 import io.meshmq.tck.crash.BrokerProcess;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -59,7 +58,7 @@ final class ClusterNodes implements AutoCloseable
         cluster1.listMembers = listMembers;
         for (int i = 0; i < count; i++)
         {
-            cluster1.ports[i] = freePort();
+            cluster1.ports[i] = FreePorts.next();
         }
         try
         {
@@ -74,14 +73,6 @@ final class ClusterNodes implements AutoCloseable
             throw ex;
         }
         return cluster1;
-    }
-
-    private static int freePort() throws IOException
-    {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
-        {
-            return socket.getLocalPort();
-        }
     }
 
     String members()

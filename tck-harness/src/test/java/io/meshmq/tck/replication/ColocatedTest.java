@@ -4,6 +4,7 @@ import io.meshmq.admin.MeshAdmin;
 import io.meshmq.jms.MeshConnectionFactory;
 import io.meshmq.protocol.AdminTable;
 import io.meshmq.protocol.AdminVerbs;
+import io.meshmq.tck.FreePorts;
 import io.meshmq.tck.crash.BrokerProcess;
 import io.meshmq.tck.replication.HaSupport.AckingConsumer;
 import io.meshmq.tck.replication.HaSupport.AsyncPublisher;
@@ -20,9 +21,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -304,9 +302,9 @@ class ColocatedTest
     {
         for (int i = 0; i < NODES; i++)
         {
-            ports[i] = freePort();
-            backupPorts[i] = freePort();
-            quorum[i] = "127.0.0.1:" + freePort();
+            ports[i] = FreePorts.next();
+            backupPorts[i] = FreePorts.next();
+            quorum[i] = "127.0.0.1:" + FreePorts.next();
         }
         for (int i = 0; i < NODES; i++)
         {
@@ -330,13 +328,5 @@ class ColocatedTest
             settings.toArray(String[]::new));
         assertEquals(true, process.isAlive());
         return process;
-    }
-
-    private static int freePort() throws IOException
-    {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
-        {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -1,14 +1,12 @@
 package io.meshmq.tck.replication;
 
+import io.meshmq.tck.FreePorts;
 import io.meshmq.tck.crash.BrokerProcess;
 import io.meshmq.tck.tls.TestCertificates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,8 +43,9 @@ class QuorumTlsTest
     void shouldCountOnlyVotersWithATrustedCertificate() throws Exception
     {
         final TestCertificates certificates = TestCertificates.make(Files.createDirectories(dir.resolve("stores")));
-        final String[] quorum = {"127.0.0.1:" + freePort(), "127.0.0.1:" + freePort(), "127.0.0.1:" + freePort()};
-        final int livePort = freePort();
+        final String[] quorum =
+            {"127.0.0.1:" + FreePorts.next(), "127.0.0.1:" + FreePorts.next(), "127.0.0.1:" + FreePorts.next()};
+        final int livePort = FreePorts.next();
         final List<String> common = List.of("cluster = secure", "ha.quorum = " + String.join(",", quorum),
             "cluster.tls = true", "tls.truststore = " + certificates.trustStore,
             "tls.truststore-password = " + TestCertificates.PASSWORD,
@@ -90,13 +89,5 @@ class QuorumTlsTest
             lines.toArray(String[]::new));
         processes.add(process);
         return process;
-    }
-
-    private static int freePort() throws IOException
-    {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
-        {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.meshmq.tck.replication;
 
 import io.meshmq.jms.MeshConnectionFactory;
+import io.meshmq.tck.FreePorts;
 import io.meshmq.tck.crash.BrokerProcess;
 import io.meshmq.tck.replication.HaSupport.Producer;
 import jakarta.jms.BytesMessage;
@@ -15,8 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -281,9 +280,9 @@ class TakeoverTest
 
     private void ports() throws IOException
     {
-        livePort = freePort();
-        backupPort = freePort();
-        quorum = new String[] {"127.0.0.1:" + freePort(), "127.0.0.1:" + freePort(), "127.0.0.1:" + freePort()};
+        livePort = FreePorts.next();
+        backupPort = FreePorts.next();
+        quorum = new String[] {"127.0.0.1:" + FreePorts.next(), "127.0.0.1:" + FreePorts.next(), "127.0.0.1:" + FreePorts.next()};
     }
 
     /**
@@ -331,14 +330,6 @@ class TakeoverTest
         final BrokerProcess process = BrokerProcess.startNode(dir.resolve(name), name, port, lines.toArray(String[]::new));
         processes.add(process);
         return process;
-    }
-
-    private static int freePort() throws IOException
-    {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
-        {
-            return socket.getLocalPort();
-        }
     }
 
     private void awaitStatus(final BrokerProcess node, final String expected) throws Exception

@@ -1,6 +1,7 @@
 package io.meshmq.jmh;
 
 import io.meshmq.jmh.brokers.BrokerUnderTest;
+import io.meshmq.jmh.shaped.Pace;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
@@ -14,7 +15,6 @@ import org.HdrHistogram.Histogram;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Workload 5: request/reply round trips at a fixed rate, every one recorded in an HdrHistogram.
@@ -98,20 +98,14 @@ final class RequestReplyAtFixedRate
     private static long sendAtRate(final MessageProducer requests, final BytesMessage request, final int ratePerSecond,
         final int seconds, final long sentBefore) throws JMSException
     {
-        final long periodNs = TimeUnit.SECONDS.toNanos(1) / ratePerSecond;
-        final long count = (long)ratePerSecond * seconds;
-        final long start = System.nanoTime();
-        for (long i = 0; i < count; i++)
+        final Pace pace = new Pace(ratePerSecond, seconds);
+        for (long i = 0; i < pace.count(); i++)
         {
-            final long due = start + i * periodNs;
-            for (long now = System.nanoTime(); now < due; now = System.nanoTime())
-            {
-                LockSupport.parkNanos(due - now);
-            }
+            pace.awaitTurn(i);
             request.setLongProperty(SENT_AT, System.nanoTime());
             requests.send(request);
         }
-        return sentBefore + count;
+        return sentBefore + pace.count();
     }
 
     private void awaitReplies(final long expected) throws InterruptedException

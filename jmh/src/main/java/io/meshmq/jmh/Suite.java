@@ -1,5 +1,6 @@
 package io.meshmq.jmh;
 
+import io.meshmq.jmh.shaped.PacedRequestReply;
 import org.HdrHistogram.Histogram;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -35,11 +36,25 @@ public final class Suite
      * @param reference the broker kind the others are compared with ("MeshMQ" in the table).
      * @param warmups   how many more warm-up iterations than the suite's default it needs to reach steady state.
      */
-    private record Workload(String label, String include, Map<String, String[]> params, String reference, int warmups)
+    private record Workload(String label, String include, Map<String, String[]> params, String reference, int warmups,
+        String score)
     {
         Workload(final String label, final String include, final Map<String, String[]> params)
         {
-            this(label, include, params, "meshmq", 0);
+            this(label, include, params, "meshmq", 0, null);
+        }
+
+        Workload(final String label, final String include, final Map<String, String[]> params, final String reference,
+            final int warmups)
+        {
+            this(label, include, params, reference, warmups, null);
+        }
+
+        /** An application-shaped group (ApplicationShapedBenchmark), scored by its delivering thread's operations. */
+        static Workload shaped(final String label, final String group, final String score)
+        {
+            return new Workload(label, "ApplicationShapedBenchmark." + group, Map.of("broker",
+                new String[] {"meshmq", "artemis"}), "meshmq", 0, group + score);
         }
     }
 
@@ -49,17 +64,22 @@ public final class Suite
     }
 
     private static final List<Workload> WORKLOADS = List.of(
-        new Workload("1/6 queue 1P-1C non-persistent", "QueueThroughputBenchmark.nonPersistent",
+        Workload.shaped("A1 app queue 1P-1C non-persistent, listener", "queueListener", "Delivered"),
+        Workload.shaped("A2 app queue 1P-1C non-persistent, receive()", "queueReceive", "Received"),
+        Workload.shaped("A3 app queue 4P-4C non-persistent, listeners", "queueFourToFour", "Delivered"),
+        Workload.shaped("A4 app topic 1-4 non-persistent, listeners (deliveries/s)", "topicOneToFour", "Delivered"),
+        Workload.shaped("A5 app queue 1P-1C persistent, sync sends, listener", "queuePersistent", "Delivered"),
+        new Workload("1/6 queue 1P-1C non-persistent (reused message, batch then wait)", "QueueThroughputBenchmark.nonPersistent",
             Map.of("broker", new String[] {"meshmq", "artemis"}, "size", new String[] {"1024", "128", "65536"})),
-        new Workload("2 queue 1P-1C persistent, sync sends", "QueueThroughputBenchmark.persistentSync",
+        new Workload("2 queue 1P-1C persistent, sync sends (reused message, batch then wait)", "QueueThroughputBenchmark.persistentSync",
             Map.of("broker", new String[] {"meshmq", "meshmq-replicated", "artemis", "artemis-tuned",
                 "artemis-replicated"}, "size", new String[] {"1024"})),
-        new Workload("2 queue 1P-1C persistent, async sends", "QueueThroughputBenchmark.persistentAsync",
+        new Workload("2 queue 1P-1C persistent, async sends (reused message, batch then wait)", "QueueThroughputBenchmark.persistentAsync",
             Map.of("broker", new String[] {"meshmq", "meshmq-replicated", "artemis", "artemis-replicated"}, "size",
                 new String[] {"1024"})),
-        new Workload("3 queue 4P-4C non-persistent", "ManyToManyBenchmark.fourToFour",
+        new Workload("3 queue 4P-4C non-persistent (reused message, batch then wait)", "ManyToManyBenchmark.fourToFour",
             Map.of("broker", new String[] {"meshmq", "artemis"})),
-        new Workload("4 topic 1-4 non-persistent (deliveries/s)", "TopicFanOutBenchmark.oneToFour",
+        new Workload("4 topic 1-4 non-persistent, deliveries/s (reused message, batch then wait)", "TopicFanOutBenchmark.oneToFour",
             Map.of("broker", new String[] {"meshmq", "artemis"})),
         new Workload("7 in-VM 1P-1C non-persistent", "InVmThroughputBenchmark.nonPersistent",
             Map.of("broker", new String[] {"meshmq", "artemis"})),
@@ -122,7 +142,7 @@ public final class Suite
             workload.params().forEach(options::param);
             rows.addAll(rowsOf(workload, new Runner(options.build()).run()));
         }
-        final Map<String, List<double[]>> latency = only == null || "latency".contains(only) ?
+        final Map<String, Map<String, List<double[]>>> latency = only == null || "latency".contains(only) ?
             latencies(quick ? 1 : 2, quick ? 5 : 10, quick ? 10 : 20) : Map.of();
         final Map<String, List<IdleFootprint.Measured>> footprint = only == null || "footprint".contains(only) ?
             footprints(quick ? 2 : 3) : Map.of();
@@ -142,7 +162,8 @@ public final class Suite
                     params.put(key, run.getParams().getParam(key));
                 }
             }
-            final Result<?> primary = run.getPrimaryResult();
+            final Result<?> primary = workload.score() == null ? run.getPrimaryResult() :
+                run.getSecondaryResults().get(workload.score());
             final boolean latency = primary.getScoreUnit().contains("/op");
             final Row row = rows.computeIfAbsent(params.toString(),
                 p -> new Row(workload.label(), p.equals("{}") ? "" : p, new LinkedHashMap<>(), primary.getScoreUnit(), latency,
@@ -170,33 +191,49 @@ public final class Suite
         return measured;
     }
 
-    /**
-     * @return per broker kind, per round: the p50, p99 and p99.9 round trip in microseconds.
-     */
-    private static Map<String, List<double[]>> latencies(final int rounds, final int warmupSeconds, final int measureSeconds)
-        throws Exception
+    /** Measures one round of request/reply at a rate: broker kind, rate, warm-up and measured seconds. */
+    private interface LatencyShape
     {
-        final Map<String, List<double[]>> measured = new LinkedHashMap<>();
-        for (final String kind : List.of("meshmq", "artemis"))
+        Histogram measure(String kind, int rate, int warmupSeconds, int measureSeconds) throws Exception;
+    }
+
+    /**
+     * @return per shape's label, per broker kind, per round: the p50, p99 and p99.9 round trip in microseconds, then
+     *         the count of round trips. The brokers alternate round by round.
+     */
+    private static Map<String, Map<String, List<double[]>>> latencies(final int rounds, final int warmupSeconds,
+        final int measureSeconds) throws Exception
+    {
+        final Map<String, LatencyShape> shapes = new LinkedHashMap<>();
+        shapes.put("A6 app request/reply at %,d/s, receive() on both sides, new messages".formatted(REQUEST_RATE),
+            PacedRequestReply::measure);
+        shapes.put("5 request/reply at %,d/s, open loop, listeners (reused request)".formatted(REQUEST_RATE),
+            RequestReplyAtFixedRate::measure);
+        final Map<String, Map<String, List<double[]>>> measured = new LinkedHashMap<>();
+        for (final Map.Entry<String, LatencyShape> shape : shapes.entrySet())
         {
-            final List<double[]> values = new ArrayList<>();
+            final Map<String, List<double[]>> byKind = new LinkedHashMap<>();
             for (int i = 0; i < rounds; i++)
             {
-                final Histogram histogram = RequestReplyAtFixedRate.measure(kind, REQUEST_RATE, warmupSeconds, measureSeconds);
-                final double[] percentiles = new double[LATENCY_PERCENTILES.length + 1];
-                for (int p = 0; p < LATENCY_PERCENTILES.length; p++)
+                for (final String kind : List.of("meshmq", "artemis"))
                 {
-                    percentiles[p] = histogram.getValueAtPercentile(LATENCY_PERCENTILES[p]) / 1000.0;
+                    final Histogram histogram = shape.getValue().measure(kind, REQUEST_RATE, warmupSeconds,
+                        measureSeconds);
+                    final double[] percentiles = new double[LATENCY_PERCENTILES.length + 1];
+                    for (int p = 0; p < LATENCY_PERCENTILES.length; p++)
+                    {
+                        percentiles[p] = histogram.getValueAtPercentile(LATENCY_PERCENTILES[p]) / 1000.0;
+                    }
+                    percentiles[LATENCY_PERCENTILES.length] = histogram.getTotalCount();
+                    byKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(percentiles);
                 }
-                percentiles[LATENCY_PERCENTILES.length] = histogram.getTotalCount();
-                values.add(percentiles);
             }
-            measured.put(kind, values);
+            measured.put(shape.getKey(), byKind);
         }
         return measured;
     }
 
-    private static void print(final List<Row> rows, final Map<String, List<double[]>> latency,
+    private static void print(final List<Row> rows, final Map<String, Map<String, List<double[]>>> latency,
         final Map<String, List<IdleFootprint.Measured>> footprint, final boolean quick, final PrintStream out)
     {
         out.println();
@@ -229,16 +266,17 @@ public final class Suite
                 }
             }
         }
-        if (!latency.isEmpty())
+        for (final Map.Entry<String, Map<String, List<double[]>>> shape : latency.entrySet())
         {
-            final List<double[]> mesh = latency.get("meshmq");
-            final List<double[]> artemis = latency.get("artemis");
+            final List<double[]> mesh = shape.getValue().get("meshmq");
+            final List<double[]> artemis = shape.getValue().get("artemis");
             for (int p = 0; p < LATENCY_PERCENTILES.length; p++)
             {
                 final int at = p;
-                out.printf(Locale.ROOT, "| 5 request/reply at %,d/s, p%s | %s | %s | %s | %.2f | us |%n", REQUEST_RATE,
+                out.printf(Locale.ROOT, "| %s, p%s | %s | %s | %s | %.2f | us |%n", shape.getKey(),
                     trim(LATENCY_PERCENTILES[p]), "%,.0f round trips".formatted(mesh.get(0)[LATENCY_PERCENTILES.length]),
-                    range(mesh, v -> v[at]), range(artemis, v -> v[at]), median(mesh, v -> v[at]) / median(artemis, v -> v[at]));
+                    range(mesh, v -> v[at]), range(artemis, v -> v[at]),
+                    median(mesh, v -> v[at]) / median(artemis, v -> v[at]));
             }
         }
         if (!footprint.isEmpty())

@@ -3,6 +3,7 @@ package io.meshmq.engine.net;
 import com.lmax.disruptor.RingBuffer;
 import io.meshmq.engine.ring.EngineEvent;
 import io.meshmq.engine.ring.ExtensionCommand;
+import io.meshmq.engine.ring.RingShare;
 import io.meshmq.engine.security.UserStore;
 import io.meshmq.protocol.BrokerEventEncoder;
 import io.meshmq.protocol.ConsumerFlags;
@@ -80,6 +81,9 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
     private final WireWriter replies = new WireWriter(256);
     private final MessageValidator messages = new MessageValidator();
     private ChannelConnection connection;
+    /** The connection's commands waiting in the ring; made with the connection. */
+    private RingShare share;
+    private int ringShare = RingShare.DEFAULT_LIMIT;
     /** The HELLO came from another node of a cluster: only then are the extension's frames accepted. */
     private boolean clusterRole;
     /** Frames read while a login's password is checked off the I/O thread (in order); null when none is. */
@@ -104,6 +108,16 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
         this.users = users;
         this.ring = ring;
         this.connectionIds = connectionIds;
+    }
+
+    /**
+     * Sets how many of the connection's commands may wait in the ring before it is read no more ({@link RingShare});
+     * before the connection is open.
+     */
+    public ClientCommandAdapter ringShare(final int commands)
+    {
+        this.ringShare = commands;
+        return this;
     }
 
     @Override
@@ -138,6 +152,12 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
             else
             {
                 onCommand(ctx, type);
+                if (share.isOverLimit() && !share.isPaused())
+                {
+                    // Netty's read loop ends with the buffer at hand: at most that one's frames join the ring.
+                    ctx.channel().config().setAutoRead(false);
+                    share.pause();
+                }
             }
         }
         catch (final ProtocolException ex)
@@ -147,6 +167,18 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
         finally
         {
             frame.release();
+        }
+    }
+
+    /**
+     * The processor handled enough of this connection's commands: read it again, unless it is closing, a login is being
+     * checked, or it does not read what it is sent (see {@link #channelReadComplete}).
+     */
+    private void resumeReading(final ChannelHandlerContext ctx)
+    {
+        if (!closing && waitingForLogin == null && ctx.channel().isWritable())
+        {
+            ctx.channel().config().setAutoRead(true);
         }
     }
 
@@ -402,6 +434,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
         // delivery in flight while the next is written); more means it does not read.
         connection = new ChannelConnection(connectionIds.incrementAndGet(), ctx.channel(),
             2L * maxFrameLength + UNSENT_SLACK_BYTES);
+        share = new RingShare(ringShare, () -> ctx.executor().execute(() -> resumeReading(ctx)));
         if (handshakeTimeout != null)
         {
             handshakeTimeout.cancel(false);
@@ -864,6 +897,8 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
         event.type = type;
         event.connection = connection;
         event.correlationId = correlationId;
+        event.share = share;
+        share.published();
         return event;
     }
 
@@ -983,7 +1018,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
     {
         if (ctx.channel().isWritable())
         {
-            if (waitingForLogin == null)
+            if (waitingForLogin == null && (share == null || !share.isPaused()))
             {
                 ctx.channel().config().setAutoRead(true);
             }
@@ -1082,6 +1117,8 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
                 event.clear();
                 event.type = EngineEvent.CONNECTION_CLOSED;
                 event.connection = connection;
+                event.share = share;
+                share.published();
             }
             finally
             {

@@ -162,6 +162,10 @@ public final class Processor implements EventHandler<EngineEvent>
         }
         finally
         {
+            if (event.share != null)
+            {
+                event.share.handled();
+            }
             event.clear();
         }
         try

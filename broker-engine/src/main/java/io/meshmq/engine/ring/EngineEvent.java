@@ -97,6 +97,8 @@ public final class EngineEvent
     public String reason;
     /** EXTENSION: what the extension is asked to do. */
     public ExtensionCommand command;
+    /** Set for a connection's commands: told once the processor is done with this one. */
+    public RingShare share;
 
     public void clear()
     {
@@ -130,5 +132,6 @@ public final class EngineEvent
         forced = null;
         reason = null;
         command = null;
+        share = null;
     }
 }

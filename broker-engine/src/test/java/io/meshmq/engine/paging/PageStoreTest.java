@@ -124,6 +124,58 @@ class PageStoreTest
             corrupt.getMessage());
     }
 
+    @Test
+    void shouldHaveEveryAppendInItsFileOnceForcedThoughAppendsAreGathered() throws Exception
+    {
+        final int bigPage = 4 * PageStore.WRITE_BUFFER_BYTES;
+        final PageStore store = PageStore.open(dir, bigPage, null);
+        final byte[] large = new byte[PageStore.WRITE_BUFFER_BYTES + 1];
+        ByteBuffer.wrap(large).putInt(-1);
+        store.append(record(0), 300);
+        store.append(record(1), 300);
+        store.append(large, large.length);
+        for (int i = 2; i < 1_000; i++)
+        {
+            store.append(record(i), 300);
+        }
+        assertTrue(store.isUnforced());
+        store.force();
+
+        // Another store opened on the files alone (the first is not closed, which would write what it gathered).
+        final PageStore fromFiles = PageStore.open(dir, bigPage, null);
+        assertEquals(1_001, fromFiles.records(), "every append is in a file once forced");
+        assertEquals(0, number(fromFiles.next()));
+        assertEquals(1, number(fromFiles.next()));
+        assertEquals(-1, number(fromFiles.next()), "a record larger than the gathering buffer keeps its place");
+        for (int i = 2; i < 1_000; i++)
+        {
+            assertEquals(i, number(fromFiles.next()));
+        }
+        assertNull(fromFiles.next());
+        fromFiles.close();
+        store.close();
+    }
+
+    @Test
+    void shouldReadWhatWasJustAppendedAndTakeBackWhatIsStillGathered() throws Exception
+    {
+        final PageStore store = PageStore.open(dir, PAGE * 64, null);
+        store.append(record(1), 300);
+        assertEquals(1, number(store.next()), "reading catches up with an append not written yet");
+        final PageStore.Tail tail = store.tail();
+        store.append(record(2), 300);
+        store.append(record(3), 300);
+        store.truncate(tail);
+        store.append(record(4), 300);
+        assertEquals(4, number(store.next()), "the taken back appends are gone, the next one follows");
+        assertNull(store.next());
+        store.close();
+
+        final PageStore reopened = PageStore.open(dir, PAGE * 64, null);
+        assertEquals(2, reopened.records(), "closing wrote what was gathered: records 1 and 4");
+        reopened.close();
+    }
+
     private int pageFiles() throws IOException
     {
         try (Stream<Path> files = Files.list(dir))

@@ -21,6 +21,7 @@ public final class ArtemisMain
 
     public static void main(final String[] args) throws Exception
     {
+        ArtemisLogging.asItsDistributionDoes();
         final Path data = Path.of(args[0]);
         final int port = Integer.parseInt(args[1]);
         final Configuration config = persistent(data)

@@ -28,6 +28,7 @@ public final class ArtemisReplicatedMain
 
     public static void main(final String[] args) throws Exception
     {
+        ArtemisLogging.asItsDistributionDoes();
         final boolean live = args[0].equals("live");
         final Path data = Path.of(args[1]);
         final int port = Integer.parseInt(args[2]);

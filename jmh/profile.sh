@@ -26,7 +26,7 @@ case "$mode" in
     *) echo "mode is cpu, wall or alloc, not $mode" >&2; exit 2 ;;
 esac
 mvn -q -B -DskipTests package -pl jmh -am
-rm -f "$out"/client-*.collapsed "$out"/broker.collapsed
+rm -rf "$out"/client "$out"/broker.collapsed
 java -Dmeshmq.bench.brokerJvmArgs="-agentpath:$lib=start,$event,collapsed,file=$(realpath "$out")/broker.collapsed" \
     -jar jmh/target/benchmarks.jar "$bench" -p broker="$broker" -f 1 -wi 2 -i 3 \
     -prof "async:libPath=$lib;output=collapsed;dir=$(realpath "$out")/client;$(echo "$event" | tr ',' ';')"

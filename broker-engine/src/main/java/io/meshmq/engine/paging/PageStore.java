@@ -26,7 +26,8 @@ import java.util.zip.CRC32C;
  * <p>
  * Appends gather in a buffer of {@value #WRITE_BUFFER_BYTES} bytes and reach the file in one write when it is full,
  * before a force, a read of what they hold, a truncation and a close: a paging queue took one write(2) per message
- * before, which was most of the processor's time while a producer outran its consumers (issue 20).
+ * before, which was most of the processor's time while a producer outran its consumers (issue 20). Reading back
+ * likewise takes the file a buffer at a time rather than two reads (and a size) per record.
  * <p>
  * Not thread safe: used by the processor thread (and at start-up by the starting thread).
  */
@@ -60,6 +61,12 @@ public final class PageStore
     private final ByteBuffer pending = ByteBuffer.allocate(WRITE_BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
     private long pendingPage;
     private long pendingOffset;
+    /** Bytes of {@link #readAheadPage} from {@link #readAheadStart} on, read in one go for the records in them. */
+    private final ByteBuffer readAhead = ByteBuffer.allocate(WRITE_BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    private long readAheadPage = -1;
+    private long readAheadStart;
+    private long sizedPage = -1;
+    private long readPageSize;
     private long writePage;
     private long writeOffset;
     private long readPage;
@@ -277,6 +284,7 @@ public final class PageStore
     public void truncate(final Tail tail) throws IOException
     {
         flush();
+        forgetReadAhead();
         while (!pages.isEmpty() && pages.lastKey() > tail.page())
         {
             deletePage(pages.lastKey());
@@ -372,7 +380,7 @@ public final class PageStore
             {
                 return null;
             }
-            final long end = readPage == writePage ? writeOffset : channel.size();
+            final long end = readPage == writePage ? writeOffset : sizeOfReadPage(channel);
             if (readOffset + RECORD_HEADER_LENGTH <= end)
             {
                 if (readPage == pendingPage && pending.position() > 0)
@@ -380,12 +388,27 @@ public final class PageStore
                     // Reading caught up with the appends: what it reads must be in the file.
                     flush();
                 }
-                recordHeader.clear();
-                readFully(channel, recordHeader, readOffset);
-                final int length = recordHeader.getInt(0);
+                final ByteBuffer header = readAhead(channel, readOffset, RECORD_HEADER_LENGTH, end);
+                final int length = header.getInt(header.position());
+                final int checksum = header.getInt(header.position() + 4);
+                if (length < 0 || readOffset + RECORD_HEADER_LENGTH + length > end)
+                {
+                    throw new IOException("corrupt page record in " + path(readPage) + " at offset " + readOffset +
+                        ": its length " + length + " runs past the end of what was written");
+                }
                 final byte[] payload = new byte[length];
-                readFully(channel, ByteBuffer.wrap(payload), readOffset + RECORD_HEADER_LENGTH);
-                if (checksum(ByteBuffer.wrap(payload)) != recordHeader.getInt(4))
+                if (RECORD_HEADER_LENGTH + length <= readAhead.capacity())
+                {
+                    readAhead(channel, readOffset, RECORD_HEADER_LENGTH + length, end)
+                        .get(readAhead.position() + RECORD_HEADER_LENGTH, payload);
+                }
+                else
+                {
+                    readFully(channel, ByteBuffer.wrap(payload), readOffset + RECORD_HEADER_LENGTH);
+                }
+                crc.reset();
+                crc.update(payload, 0, length);
+                if ((int)crc.getValue() != checksum)
                 {
                     throw new IOException("corrupt page record in " + path(readPage) + " at offset " + readOffset);
                 }
@@ -400,6 +423,41 @@ public final class PageStore
             readPage++;
             readOffset = HEADER_LENGTH;
         }
+    }
+
+    /**
+     * @return the read-ahead buffer positioned at {@code offset} of the page being read, holding at least {@code need}
+     *         bytes from there: read from the file, as much as fits up to {@code end}, only when it does not already.
+     */
+    private ByteBuffer readAhead(final FileChannel channel, final long offset, final int need, final long end)
+        throws IOException
+    {
+        if (readAheadPage != readPage || offset < readAheadStart || offset + need > readAheadStart + readAhead.limit())
+        {
+            readAhead.clear().limit((int)Math.min(readAhead.capacity(), end - offset));
+            readFully(channel, readAhead, offset);
+            readAheadPage = readPage;
+            readAheadStart = offset;
+        }
+        return readAhead.position((int)(offset - readAheadStart));
+    }
+
+    /** A page before the one written to no longer grows: its size is asked of the file system once. */
+    private long sizeOfReadPage(final FileChannel channel) throws IOException
+    {
+        if (sizedPage != readPage)
+        {
+            readPageSize = channel.size();
+            sizedPage = readPage;
+        }
+        return readPageSize;
+    }
+
+    /** Forgets what was read ahead and sized: the files changed under it (a truncation, a deletion). */
+    private void forgetReadAhead()
+    {
+        readAheadPage = -1;
+        sizedPage = -1;
     }
 
     public Cursor cursor()
@@ -439,6 +497,7 @@ public final class PageStore
 
     private void deletePage(final long page) throws IOException
     {
+        forgetReadAhead();
         if (page == pendingPage)
         {
             pending.clear();
@@ -472,6 +531,7 @@ public final class PageStore
 
     public void close() throws IOException
     {
+        forgetReadAhead();
         if (!pages.isEmpty())
         {
             flush();

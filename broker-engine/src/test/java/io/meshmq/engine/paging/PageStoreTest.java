@@ -176,6 +176,22 @@ class PageStoreTest
         reopened.close();
     }
 
+    @Test
+    void shouldNotReadAheadWhatATruncationTookBack() throws Exception
+    {
+        final PageStore store = PageStore.open(dir, PAGE * 64, null);
+        store.append(record(1), 300);
+        final PageStore.Tail tail = store.tail();
+        store.append(record(2), 300);
+        store.append(record(3), 300);
+        assertEquals(1, number(store.next()), "reads 1, and 2 and 3 ahead");
+        store.truncate(tail);
+        store.append(record(4), 300);
+        assertEquals(4, number(store.next()), "not the 2 read ahead before it was taken back");
+        assertNull(store.next());
+        store.close();
+    }
+
     private int pageFiles() throws IOException
     {
         try (Stream<Path> files = Files.list(dir))

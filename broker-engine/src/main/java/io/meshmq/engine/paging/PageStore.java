@@ -243,7 +243,8 @@ public final class PageStore
         }
         writeOffset += recordLength;
         records++;
-        if (!unforced.contains(channel))
+        // Appends go to the newest page, so it is the last one listed if listed at all: no search per message.
+        if (unforced.isEmpty() || unforced.get(unforced.size() - 1) != channel)
         {
             unforced.add(channel);
         }
@@ -503,7 +504,7 @@ public final class PageStore
             pending.clear();
         }
         final FileChannel channel = pages.remove(page);
-        unforced.remove(channel);
+        unforced.removeIf(listed -> listed == channel);
         channel.close();
         Files.deleteIfExists(path(page));
         mirror.deleted(path(page));

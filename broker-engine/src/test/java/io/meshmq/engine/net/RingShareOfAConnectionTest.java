@@ -74,7 +74,8 @@ class RingShareOfAConnectionTest
             .writeByte(MessageDescriptor.NON_PERSISTENT).writeByte((byte)4).writeByte((byte)0).writeLong(0).writeLong(0)
             .writeLong(0).writeString("ID:test:" + n).writeByte(MessageDescriptor.CORRELATION_NONE).writeString(null)
             .writeByte(DestinationType.NONE).writeByte(DestinationType.NONE).writeInt(0);
-        final WireWriter send = BrokerCommandEncoder.beginSend(new WireWriter(), n + 1, DestinationType.QUEUE, "orders");
+        final WireWriter send =
+            BrokerCommandEncoder.beginSend(new WireWriter(), n + 1, DestinationType.QUEUE, "orders");
         send.writeRaw(message.toByteArray(), 0, message.position());
         channel.writeInbound(Unpooled.wrappedBuffer(send.endFrame().toByteArray()));
     }

@@ -282,7 +282,8 @@ class TakeoverTest
     {
         livePort = FreePorts.next();
         backupPort = FreePorts.next();
-        quorum = new String[] {"127.0.0.1:" + FreePorts.next(), "127.0.0.1:" + FreePorts.next(), "127.0.0.1:" + FreePorts.next()};
+        quorum = new String[]
+            {"127.0.0.1:" + FreePorts.next(), "127.0.0.1:" + FreePorts.next(), "127.0.0.1:" + FreePorts.next()};
     }
 
     /**

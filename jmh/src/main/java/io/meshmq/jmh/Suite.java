@@ -27,8 +27,9 @@ import java.util.function.ToDoubleFunction;
  * The end-to-end suite, MeshMQ beside Artemis in one run: {@code jmh/run.sh [--quick] [--only TEXT]}. Prints a
  * Markdown table (median and min-max over all measured iterations of all forks, and MeshMQ's median over
  * Artemis's), writes each workload's raw JMH JSON to {@code jmh/target/results/}, and then measures, outside JMH,
- * request/reply latency at a fixed rate ({@link RequestReplyAtFixedRate}) and start-up time and resident memory
- * ({@link IdleFootprint}) of both brokers.
+ * request/reply latency at a fixed rate (as services do it, {@link PacedRequestReply}; and the open loop of
+ * {@link RequestReplyAtFixedRate}) and start-up time and resident memory ({@link IdleFootprint}) of both brokers. The
+ * application-shaped rows (A1-A6, {@code io.meshmq.jmh.shaped}) come first: they are the headline.
  */
 public final class Suite
 {

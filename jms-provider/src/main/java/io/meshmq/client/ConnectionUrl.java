@@ -1,5 +1,6 @@
 package io.meshmq.client;
 
+import io.meshmq.client.transport.TransportConnectors;
 import io.meshmq.transport.TlsSettings;
 import io.meshmq.transport.TransportEndpoint;
 import io.netty.handler.ssl.ClientAuth;
@@ -92,6 +93,11 @@ public final class ConnectionUrl
             throw new IllegalArgumentException("broker URL '" + text + "' has no scheme; expected tcp://HOST:PORT or vm://0");
         }
         final String scheme = trimmed.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
+        if (!GroupDiscovery.SCHEME.equals(scheme) && !TransportConnectors.isKnown(scheme))
+        {
+            throw new IllegalArgumentException("broker URL '" + text + "' has scheme '" + scheme + "', which no " +
+                "transport serves; expected tcp://HOST:PORT, tls://HOST:PORT, udp://GROUP:PORT or vm://0");
+        }
         String rest = trimmed.substring(schemeEnd + 3);
         final Map<String, String> options = new LinkedHashMap<>(inherited);
         final int query = rest.indexOf('?');

@@ -41,6 +41,17 @@ class ConnectionUrlTest
     }
 
     @Test
+    void shouldRefuseASchemeNoTransportServesWhenTheUrlIsGivenNotAtTheFirstConnect()
+    {
+        final IllegalArgumentException typo =
+            assertThrows(IllegalArgumentException.class, () -> ConnectionUrl.parse("tpc://127.0.0.1:7918"));
+        assertTrue(typo.getMessage().contains("scheme 'tpc'") && typo.getMessage().contains("tcp"), typo.getMessage());
+        assertEquals("udp", ConnectionUrl.parse("udp://231.7.7.7:9876").scheme(), "a discovery group");
+        assertEquals("vm", ConnectionUrl.parse("vm://0").scheme(), "its connector may come with the broker later");
+        assertEquals("tls", ConnectionUrl.parse("TLS://h:1").scheme());
+    }
+
+    @Test
     void shouldMaskThePassword()
     {
         assertFalse(ConnectionUrl.parse("tcp://h:1?user=u&password=secret").toString().contains("secret"));

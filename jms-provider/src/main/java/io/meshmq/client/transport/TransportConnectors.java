@@ -4,6 +4,7 @@ import io.meshmq.transport.TransportConnector;
 
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -12,8 +13,32 @@ import java.util.TreeMap;
  */
 public final class TransportConnectors
 {
+    private static final Set<String> BUILT_IN = Set.of("tcp", "tls", "vm");
+
     private TransportConnectors()
     {
+    }
+
+    /**
+     * @return true for the built-in schemes ({@code vm} too, whose connector comes with the broker engine and may be
+     *         on the class path only by the time of the connect) and any a {@link ServiceLoader} finds now: a URL with
+     *         another is a mistake worth reporting when the application gives it, not at its first connect.
+     */
+    public static boolean isKnown(final String scheme)
+    {
+        if (BUILT_IN.contains(scheme))
+        {
+            return true;
+        }
+        try
+        {
+            forScheme(scheme);
+            return true;
+        }
+        catch (final IllegalArgumentException e)
+        {
+            return false;
+        }
     }
 
     /**

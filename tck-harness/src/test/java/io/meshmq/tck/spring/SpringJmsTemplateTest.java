@@ -1,21 +1,16 @@
 package io.meshmq.tck.spring;
 
-import io.meshmq.engine.Broker;
-import io.meshmq.engine.BrokerContext;
 import io.meshmq.jms.MeshConnectionFactory;
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.jms.connection.CachingConnectionFactory;
 import org.springframework.jms.core.JmsTemplate;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -31,27 +26,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  */
 class SpringJmsTemplateTest
 {
-    @TempDir
-    static Path dataDir;
-    private static Broker broker;
-
-    @BeforeAll
-    static void startBroker() throws Exception
-    {
-        broker = Broker.start(new BrokerContext().port(0).dataDir(dataDir).ioThreads(1).vmId("spring-" + UUID.randomUUID()));
-    }
-
-    @AfterAll
-    static void stopBroker()
-    {
-        broker.close();
-    }
+    @RegisterExtension
+    static final SpringBroker BROKER = new SpringBroker();
 
     @Test
     void shouldLetAnotherConsumerTakeWhatACachedTemplateConsumerWasSentAhead() throws Exception
     {
         final String queue = "spring-cached-" + UUID.randomUUID();
-        final CachingConnectionFactory caching = new CachingConnectionFactory(new MeshConnectionFactory(broker.url()));
+        final CachingConnectionFactory caching = new CachingConnectionFactory(new MeshConnectionFactory(BROKER.url()));
         caching.setCacheConsumers(true);
         try
         {
@@ -63,7 +45,7 @@ class SpringJmsTemplateTest
             }
             assertEquals("m0", template.receiveAndConvert(queue), "the template's consumer is cached after this");
 
-            try (Connection connection = new MeshConnectionFactory(broker.url()).createConnection())
+            try (Connection connection = new MeshConnectionFactory(BROKER.url()).createConnection())
             {
                 final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 final MessageConsumer other = session.createConsumer(session.createQueue(queue));
@@ -88,7 +70,7 @@ class SpringJmsTemplateTest
     void shouldFindAWaitingMessageWithANoWaitTemplate() throws Exception
     {
         final String queue = "spring-no-wait-" + UUID.randomUUID();
-        final JmsTemplate template = new JmsTemplate(new MeshConnectionFactory(broker.url()));
+        final JmsTemplate template = new JmsTemplate(new MeshConnectionFactory(BROKER.url()));
         template.setReceiveTimeout(JmsTemplate.RECEIVE_TIMEOUT_NO_WAIT);
         for (int i = 0; i < 20; i++)
         {

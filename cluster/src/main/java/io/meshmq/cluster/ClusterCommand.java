@@ -2,6 +2,7 @@ package io.meshmq.cluster;
 
 import io.meshmq.engine.ring.ConnectionOutput;
 import io.meshmq.engine.ring.ExtensionCommand;
+import io.meshmq.protocol.DestinationType;
 import io.meshmq.selector.Selector;
 
 import java.util.List;
@@ -70,10 +71,19 @@ public sealed interface ClusterCommand extends ExtensionCommand
      * @param filter    the subscription's selector, or null.
      * @param consumers how many consumers it has.
      * @param selectors the consumers' selectors, null for "every message".
+     * @param weight    its node's share of the address's messages against other nodes' weights.
+     * @param rank      1 for the first choice; only reachable bindings of the best rank are chosen.
      */
     record Binding(String nodeId, byte kind, String address, String queue, boolean exists, boolean grouped,
-        Selector filter, int consumers, Selector[] selectors) implements ClusterCommand
+        Selector filter, int consumers, Selector[] selectors, int weight, int rank) implements ClusterCommand
     {
+        /**
+         * @return the end of the snapshot of bindings a node sends when its link comes up.
+         */
+        public static Binding snapshotEnd(final String nodeId)
+        {
+            return new Binding(nodeId, DestinationType.NONE, null, null, false, false, null, 0, null, 0, 0);
+        }
     }
 
     /**

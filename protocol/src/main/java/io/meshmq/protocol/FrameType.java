@@ -104,7 +104,10 @@ package io.meshmq.protocol;
  *                      string queue, boolean exists, boolean grouped (a durable or shared subscription: one
  *                      of the same name anywhere in the cluster takes a message), string filter (a
  *                      subscription's selector, or null), int consumers, int selectorCount,
- *                      selectorCount x string   (the consumers' distinct selectors, null for "every message")
+ *                      selectorCount x string   (the consumers' distinct selectors, null for "every message"),
+ *                      int weight (1-1000: its node's share against other nodes' weights for the address), int
+ *                      rank (1-9: 1 is the first choice; only reachable bindings of the best rank are chosen).
+ *                      Kind NONE alone ends the snapshot sent at a join
  * CLUSTER_MEMBERS any  int count, count x (string member, boolean active, boolean removed, long stamp,
  *                      string originNodeId)   (cluster connections defined at run time; sent after a join both
  *                      ways and on every change; the later stamp of a member wins)

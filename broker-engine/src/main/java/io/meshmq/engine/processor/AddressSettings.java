@@ -14,9 +14,16 @@ package io.meshmq.engine.processor;
  * @param loadBalancing       in a cluster, which nodes its messages may go to.
  * @param redistributionDelayMs in a cluster, how long a queue must have had no consumers before its waiting
  *                            messages move to a node that has; -1 never.
+ * @param clusterWeight       in a cluster, this node's share of the address's messages against other nodes' weights
+ *                            (a node of weight 2 gets twice the share of a node of weight 1); 1 to 1000.
+ * @param clusterRank         in a cluster, 1 for the first choice: messages go only to the nodes of the best rank
+ *                            that can be reached (a standby site has rank 2); 1 to 9.
+ * @param preferLocal         with ON_DEMAND, a message stays on this node while a consumer here keeps up; false
+ *                            balances by weight among every node with a consumer.
  */
 public record AddressSettings(int maxDeliveryAttempts, long redeliveryDelayMs, String deadLetterAddress, String expiryAddress,
-    long maxSizeBytes, FullPolicy fullPolicy, LoadBalancing loadBalancing, long redistributionDelayMs)
+    long maxSizeBytes, FullPolicy fullPolicy, LoadBalancing loadBalancing, long redistributionDelayMs, int clusterWeight,
+    int clusterRank, boolean preferLocal)
 {
     /**
      * Where a message sent on one node of a cluster may go.
@@ -52,10 +59,16 @@ public record AddressSettings(int maxDeliveryAttempts, long redeliveryDelayMs, S
     public static final FullPolicy DEFAULT_FULL_POLICY = FullPolicy.PAGE;
     public static final LoadBalancing DEFAULT_LOAD_BALANCING = LoadBalancing.ON_DEMAND;
     public static final long DEFAULT_REDISTRIBUTION_DELAY_MS = 1000;
+    public static final int DEFAULT_CLUSTER_WEIGHT = 1;
+    public static final int MAX_CLUSTER_WEIGHT = 1000;
+    public static final int DEFAULT_CLUSTER_RANK = 1;
+    public static final int LAST_CLUSTER_RANK = 9;
+    public static final boolean DEFAULT_PREFER_LOCAL = true;
 
     public static final AddressSettings DEFAULTS = new AddressSettings(DEFAULT_MAX_DELIVERY_ATTEMPTS,
         DEFAULT_REDELIVERY_DELAY_MS, DEFAULT_DEAD_LETTER_ADDRESS, DEFAULT_EXPIRY_ADDRESS, DEFAULT_MAX_SIZE_BYTES,
-        DEFAULT_FULL_POLICY, DEFAULT_LOAD_BALANCING, DEFAULT_REDISTRIBUTION_DELAY_MS);
+        DEFAULT_FULL_POLICY, DEFAULT_LOAD_BALANCING, DEFAULT_REDISTRIBUTION_DELAY_MS, DEFAULT_CLUSTER_WEIGHT,
+        DEFAULT_CLUSTER_RANK, DEFAULT_PREFER_LOCAL);
 
     public AddressSettings
     {
@@ -83,6 +96,15 @@ public record AddressSettings(int maxDeliveryAttempts, long redeliveryDelayMs, S
         {
             throw new IllegalArgumentException("redistribution-delay " + redistributionDelayMs +
                 " must be -1 (never) or a number of milliseconds");
+        }
+        if (clusterWeight < 1 || clusterWeight > MAX_CLUSTER_WEIGHT)
+        {
+            throw new IllegalArgumentException("cluster-weight " + clusterWeight + " must be 1 to " + MAX_CLUSTER_WEIGHT);
+        }
+        if (clusterRank < 1 || clusterRank > LAST_CLUSTER_RANK)
+        {
+            throw new IllegalArgumentException("cluster-rank " + clusterRank + " must be 1 (first choice) to " +
+                LAST_CLUSTER_RANK);
         }
         deadLetterAddress = deadLetterAddress == null ? "" : deadLetterAddress.trim();
         expiryAddress = expiryAddress == null ? "" : expiryAddress.trim();

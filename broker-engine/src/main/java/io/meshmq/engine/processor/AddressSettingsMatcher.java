@@ -28,10 +28,15 @@ public final class AddressSettingsMatcher
     public static final String ADDRESS_FULL_POLICY = "address-full-policy";
     public static final String LOAD_BALANCING = "load-balancing";
     public static final String REDISTRIBUTION_DELAY = "redistribution-delay";
+    public static final String CLUSTER_WEIGHT = "cluster-weight";
+    public static final String CLUSTER_RANK = "cluster-rank";
+    public static final String PREFER_LOCAL = "prefer-local";
     public static final List<String> KEYS = List.of(
         MAX_DELIVERY_ATTEMPTS, REDELIVERY_DELAY, DEAD_LETTER_ADDRESS, EXPIRY_ADDRESS, MAX_SIZE_BYTES, ADDRESS_FULL_POLICY,
-        LOAD_BALANCING, REDISTRIBUTION_DELAY);
+        LOAD_BALANCING, REDISTRIBUTION_DELAY, CLUSTER_WEIGHT, CLUSTER_RANK, PREFER_LOCAL);
 
+    /** What the node sets for every address (e.g. cluster.weight): below any pattern. */
+    private final Map<String, String> nodeDefaults = new HashMap<>();
     private final Map<String, Map<String, String>> byPattern = new LinkedHashMap<>();
     private final Map<String, AddressSettings> resolved = new HashMap<>();
 
@@ -50,6 +55,39 @@ public final class AddressSettingsMatcher
         }
         byPattern.computeIfAbsent(pattern, p -> new HashMap<>()).put(key, value);
         resolve(pattern);
+        resolved.clear();
+        return this;
+    }
+
+    /**
+     * Sets a value for every address that no pattern overrides: the node's own default, e.g. its cluster weight.
+     *
+     * @throws IllegalArgumentException for an unknown key or a value of the wrong form.
+     */
+    public AddressSettingsMatcher nodeDefault(final String key, final String value)
+    {
+        if (!KEYS.contains(key))
+        {
+            throw new IllegalArgumentException("unknown address setting '" + key + "'; known: " + String.join(", ", KEYS));
+        }
+        final String before = nodeDefaults.put(key, value);
+        resolved.clear();
+        try
+        {
+            resolve("");
+        }
+        catch (final IllegalArgumentException e)
+        {
+            if (before == null)
+            {
+                nodeDefaults.remove(key);
+            }
+            else
+            {
+                nodeDefaults.put(key, before);
+            }
+            throw e;
+        }
         resolved.clear();
         return this;
     }
@@ -74,19 +112,22 @@ public final class AddressSettingsMatcher
         }
         matching.sort((a, b) -> a.length() != b.length() ? Integer.compare(a.length(), b.length()) :
             Boolean.compare(!a.endsWith("*"), !b.endsWith("*")));
-        final Map<String, String> merged = new HashMap<>();
+        final Map<String, String> merged = new HashMap<>(nodeDefaults);
         for (final String pattern : matching)
         {
             merged.putAll(byPattern.get(pattern));
         }
         final AddressSettings settings = new AddressSettings(
-            (int)number(merged, MAX_DELIVERY_ATTEMPTS, AddressSettings.DEFAULT_MAX_DELIVERY_ATTEMPTS),
+            integer(merged, MAX_DELIVERY_ATTEMPTS, AddressSettings.DEFAULT_MAX_DELIVERY_ATTEMPTS),
             number(merged, REDELIVERY_DELAY, AddressSettings.DEFAULT_REDELIVERY_DELAY_MS),
             merged.getOrDefault(DEAD_LETTER_ADDRESS, AddressSettings.DEFAULT_DEAD_LETTER_ADDRESS),
             merged.getOrDefault(EXPIRY_ADDRESS, AddressSettings.DEFAULT_EXPIRY_ADDRESS),
             number(merged, MAX_SIZE_BYTES, AddressSettings.DEFAULT_MAX_SIZE_BYTES),
             policy(merged.get(ADDRESS_FULL_POLICY)), loadBalancing(merged.get(LOAD_BALANCING)),
-            number(merged, REDISTRIBUTION_DELAY, AddressSettings.DEFAULT_REDISTRIBUTION_DELAY_MS));
+            number(merged, REDISTRIBUTION_DELAY, AddressSettings.DEFAULT_REDISTRIBUTION_DELAY_MS),
+            integer(merged, CLUSTER_WEIGHT, AddressSettings.DEFAULT_CLUSTER_WEIGHT),
+            integer(merged, CLUSTER_RANK, AddressSettings.DEFAULT_CLUSTER_RANK),
+            bool(merged, PREFER_LOCAL, AddressSettings.DEFAULT_PREFER_LOCAL));
         resolved.put(address, settings);
         return settings;
     }
@@ -126,6 +167,31 @@ public final class AddressSettingsMatcher
             default:
                 throw new IllegalArgumentException(LOAD_BALANCING + " '" + value + "' must be OFF, STRICT or ON_DEMAND");
         }
+    }
+
+    private static boolean bool(final Map<String, String> settings, final String key, final boolean defaultValue)
+    {
+        final String value = settings.get(key);
+        if (value == null)
+        {
+            return defaultValue;
+        }
+        switch (value.trim().toLowerCase(java.util.Locale.ROOT))
+        {
+            case "true": return true;
+            case "false": return false;
+            default: throw new IllegalArgumentException(key + " '" + value + "' must be true or false");
+        }
+    }
+
+    private static int integer(final Map<String, String> settings, final String key, final int defaultValue)
+    {
+        final long value = number(settings, key, defaultValue);
+        if (value != (int)value)
+        {
+            throw new IllegalArgumentException(key + " '" + settings.get(key) + "' is out of range");
+        }
+        return (int)value;
     }
 
     private static long number(final Map<String, String> settings, final String key, final long defaultValue)

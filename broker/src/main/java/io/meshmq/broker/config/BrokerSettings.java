@@ -83,6 +83,11 @@ import java.util.Set;
  * cluster.password = secret              "cluster" on the other nodes when they have users)
  * cluster.tls      = true                cluster links speak TLS (tls.* keys: trust store, and key store
  *                                        for members that want client certificates)
+ * cluster.weight   = 2                   this node's share of balanced messages against other nodes'
+ *                                        weights (default 1; 1-1000); per address: address.P.cluster-weight
+ * cluster.rank     = 2                   1 (the default) is the first choice: messages go only to reachable
+ *                                        nodes of the best rank, e.g. rank 2 for a standby site (1-9); per
+ *                                        address: address.P.cluster-rank
  * discovery.group-address = 239.7.9.18  UDP multicast group this node announces itself on (every
  * discovery.group-port = 9876            discovery.broadcast-period ms, default 2000) and learns members
  *                                        from; a member not heard for discovery.refresh-timeout ms (default
@@ -112,6 +117,9 @@ import java.util.Set;
  * address.PATTERN.load-balancing = ON_DEMAND   in a cluster: OFF, STRICT or ON_DEMAND (default)
  * address.PATTERN.redistribution-delay = 1000  in a cluster: ms without consumers before waiting
  *                                        messages move to another node's consumers (-1 never)
+ * address.PATTERN.prefer-local = true    with ON_DEMAND: a message stays here while a local consumer keeps
+ *                                        up (the default); false: balanced by weight among every node with
+ *                                        a consumer of the best rank
  * </pre>
  * Keys are case insensitive; user names and address patterns keep their case.
  */
@@ -123,7 +131,7 @@ public final class BrokerSettings
         "max-connections", "max-connections-per-address", "auto-create", "queues", "topics",
         "default-user", "user.NAME", "user.NAME.roles", "security.PATTERN.PERMISSION", "address.PATTERN.SETTING", "journal.sync", "journal.segment-size",
         "journal.skip-corrupt", "global-max-size", "cluster", "cluster.members", "cluster.advertise", "cluster.user",
-        "cluster.password", "cluster.tls", "discovery.group-address", "discovery.group-port",
+        "cluster.password", "cluster.tls", "cluster.weight", "cluster.rank", "discovery.group-address", "discovery.group-port",
         "discovery.local-bind-address", "discovery.broadcast-period", "discovery.refresh-timeout", "ha",
         "ha.backup-bind", "ha.failback", "ha.replica-fault", "ha.role",
         "ha.live",
@@ -381,6 +389,12 @@ public final class BrokerSettings
             case "cluster.tls":
                 context.clusterTls(bool(value, at));
                 break;
+            case "cluster.weight":
+                nodeDefault(AddressSettingsMatcher.CLUSTER_WEIGHT, value, at, context);
+                break;
+            case "cluster.rank":
+                nodeDefault(AddressSettingsMatcher.CLUSTER_RANK, value, at, context);
+                break;
             case "ha":
                 switch (value.toLowerCase(java.util.Locale.ROOT))
                 {
@@ -519,6 +533,19 @@ public final class BrokerSettings
             {
                 context.users().addUser(rest, value);
             }
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ConfigException(at + ": " + ex.getMessage());
+        }
+    }
+
+    private static void nodeDefault(final String key, final String value, final String at, final BrokerContext context)
+        throws ConfigException
+    {
+        try
+        {
+            context.addressSettings().nodeDefault(key, value);
         }
         catch (final IllegalArgumentException ex)
         {

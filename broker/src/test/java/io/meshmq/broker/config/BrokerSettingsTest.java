@@ -4,6 +4,7 @@ import io.meshmq.broker.cli.RunCommand;
 import io.meshmq.broker.cli.UsageException;
 import io.meshmq.engine.BrokerContext;
 import io.meshmq.engine.net.Acceptor;
+import io.meshmq.engine.processor.AddressSettings;
 import io.meshmq.engine.security.PasswordHash;
 import io.meshmq.engine.security.Permission;
 import io.meshmq.transport.TlsSettings;
@@ -119,6 +120,35 @@ class BrokerSettingsTest
         Files.writeString(file, "security.a*b.send = app\n");
         final ConfigException badPattern = assertThrows(ConfigException.class, () -> BrokerSettings.applyFile(file, new BrokerContext()));
         assertTrue(badPattern.getMessage().contains("may only end in '*'"), badPattern.getMessage());
+    }
+
+    @Test
+    void shouldReadTheNodesWeightAndRankUnderWhatAnAddressPatternSets() throws Exception
+    {
+        final BrokerContext context = new BrokerContext();
+        BrokerSettings.applyLines("w.conf", List.of("cluster.weight = 3", "cluster.rank = 2",
+            "address.orders.*.cluster-weight = 5", "address.orders.*.prefer-local = false"), context);
+        final AddressSettings orders = context.addressSettings().resolve("orders.new");
+        assertEquals(5, orders.clusterWeight());
+        assertEquals(2, orders.clusterRank());
+        assertFalse(orders.preferLocal());
+        final AddressSettings other = context.addressSettings().resolve("invoices");
+        assertEquals(3, other.clusterWeight());
+        assertTrue(other.preferLocal());
+
+        final ConfigException zero = assertThrows(ConfigException.class,
+            () -> BrokerSettings.applyLines("w.conf", List.of("name = a", "cluster.weight = 0"), new BrokerContext()));
+        assertTrue(zero.getMessage().startsWith("w.conf:2: cluster.weight") &&
+            zero.getMessage().contains("cluster-weight 0 must be 1 to 1000"), zero.getMessage());
+        final ConfigException rank = assertThrows(ConfigException.class,
+            () -> BrokerSettings.applyLines("w.conf", List.of("address.a.cluster-rank = 10"), new BrokerContext()));
+        assertTrue(rank.getMessage().contains("cluster-rank 10 must be 1 (first choice) to 9"), rank.getMessage());
+        final ConfigException huge = assertThrows(ConfigException.class,
+            () -> BrokerSettings.applyLines("w.conf", List.of("cluster.weight = 4294967297"), new BrokerContext()));
+        assertTrue(huge.getMessage().contains("out of range"), huge.getMessage());
+        final ConfigException local = assertThrows(ConfigException.class,
+            () -> BrokerSettings.applyLines("w.conf", List.of("address.a.prefer-local = maybe"), new BrokerContext()));
+        assertTrue(local.getMessage().contains("prefer-local 'maybe' must be true or false"), local.getMessage());
     }
 
     @Test

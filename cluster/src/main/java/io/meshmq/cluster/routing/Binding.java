@@ -15,4 +15,19 @@ interface Binding
      * @return true if it has a consumer now that would take the message.
      */
     boolean hasConsumerFor(ServerMessage message);
+
+    /**
+     * @return false while its node cannot be reached (this node's bindings always can).
+     */
+    boolean isReachable();
+
+    /**
+     * @return its node's share of the address's messages against the other candidates' weights.
+     */
+    int weight();
+
+    /**
+     * @return 1 for the first choice: only reachable candidates of the best rank are chosen.
+     */
+    int rank();
 }

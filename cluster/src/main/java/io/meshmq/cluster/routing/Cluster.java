@@ -539,7 +539,8 @@ public final class Cluster implements ProcessorExtension
      */
     private AdminTable bindingsTable()
     {
-        final AdminTable table = new AdminTable("node", "kind", "address", "queue", "consumers", "selectors");
+        final AdminTable table = new AdminTable("node", "kind", "address", "queue", "consumers", "selectors", "weight",
+            "rank");
         for (final RemoteNode node : topology.nodes())
         {
             final List<RemoteBinding> bindings = new ArrayList<>(node.bindings.values());
@@ -552,7 +553,8 @@ public final class Cluster implements ProcessorExtension
                     selectors.append(selectors.length() == 0 ? "" : " | ").append(selector == null ? "*" : selector.text());
                 }
                 table.row(node.name, !binding.topic ? "queue" : binding.grouped ? "subscription (shared or durable)" :
-                    "subscription", binding.address, binding.queue, (long)binding.consumers, selectors.toString());
+                    "subscription", binding.address, binding.queue, (long)binding.consumers, selectors.toString(),
+                    (long)binding.weight, (long)binding.rank);
             }
         }
         return table;

@@ -1,5 +1,6 @@
 package io.meshmq.cluster.routing;
 
+import io.meshmq.engine.processor.AddressSettings;
 import io.meshmq.engine.processor.ServerMessage;
 import io.meshmq.engine.processor.ServerQueue;
 
@@ -14,13 +15,16 @@ import io.meshmq.engine.processor.ServerQueue;
 final class LocalBinding implements Binding
 {
     private ServerQueue queue;
+    private AddressSettings settings;
 
     /**
+     * @param settings its address's settings: this node's weight and rank for it.
      * @return this, standing for {@code queue} until the next call.
      */
-    LocalBinding bind(final ServerQueue queue)
+    LocalBinding bind(final ServerQueue queue, final AddressSettings settings)
     {
         this.queue = queue;
+        this.settings = settings;
         return this;
     }
 
@@ -33,6 +37,24 @@ final class LocalBinding implements Binding
     public boolean hasConsumerFor(final ServerMessage message)
     {
         return queue.hasConsumerFor(message);
+    }
+
+    @Override
+    public boolean isReachable()
+    {
+        return true;
+    }
+
+    @Override
+    public int weight()
+    {
+        return settings.clusterWeight();
+    }
+
+    @Override
+    public int rank()
+    {
+        return settings.clusterRank();
     }
 
     /**

@@ -2,6 +2,7 @@ package io.meshmq.cluster.routing;
 
 import io.meshmq.cluster.wire.ClusterFrameEncoder;
 import io.meshmq.engine.extension.EngineControl;
+import io.meshmq.engine.processor.AddressSettings;
 import io.meshmq.engine.processor.ServerQueue;
 import io.meshmq.engine.processor.SubscriptionSpec;
 import io.meshmq.engine.processor.TopicAddress;
@@ -185,6 +186,7 @@ final class Peers
         }
         final SubscriptionSpec spec = queue.subscription();
         final boolean subscription = spec != null;
+        final AddressSettings settings = control.settingsOf(subscription ? spec.topic() : queue.name());
         control.write(peer.output, ClusterFrameEncoder.binding(frame,
             subscription ? DestinationType.TOPIC : DestinationType.QUEUE,
             subscription ? spec.topic() : queue.name(),
@@ -193,6 +195,8 @@ final class Peers
             !subscription || spec.durable() || spec.shared(),
             subscription ? spec.selectorText() : null,
             queue.openConsumers(),
-            queue.consumerSelectors()));
+            queue.consumerSelectors(),
+            settings.clusterWeight(),
+            settings.clusterRank()));
     }
 }

@@ -152,7 +152,7 @@ final class Redistributor
             }
             if (!candidates.isEmpty() && !reference.message().isExpired(nowMs))
             {
-                final RemoteBinding target = roundRobin.next(queue.name(), candidates);
+                final RemoteBinding target = roundRobin.next(queue.name(), LoadBalancer.ofBestRank(candidates));
                 forwards.add(copies.copy(reference.message(), target.node.bridge.queue(), type, address,
                     List.of(queue.name()), true));
                 moved.add(reference);

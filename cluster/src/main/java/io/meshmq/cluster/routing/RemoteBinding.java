@@ -1,5 +1,6 @@
 package io.meshmq.cluster.routing;
 
+import io.meshmq.engine.processor.AddressSettings;
 import io.meshmq.engine.processor.ServerMessage;
 import io.meshmq.selector.Selector;
 
@@ -23,6 +24,9 @@ final class RemoteBinding implements Binding
     int consumers;
     /** The consumers' distinct selectors, null entries for consumers that take every message. */
     Selector[] selectors = NONE;
+    /** Its node's share of the address's messages, and its rank (1 the first choice), as the node announced. */
+    int weight = AddressSettings.DEFAULT_CLUSTER_WEIGHT;
+    int rank = AddressSettings.DEFAULT_CLUSTER_RANK;
     /** The node's link generation in which it was last told of; older ones are dropped after a new snapshot. */
     long generation;
 
@@ -70,5 +74,23 @@ final class RemoteBinding implements Binding
     boolean hasConsumers()
     {
         return consumers > 0 && node.isUp();
+    }
+
+    @Override
+    public boolean isReachable()
+    {
+        return node.isUp();
+    }
+
+    @Override
+    public int weight()
+    {
+        return weight;
+    }
+
+    @Override
+    public int rank()
+    {
+        return rank;
     }
 }

@@ -122,13 +122,15 @@ final class Router
             forwards.add(copies.copy(message, owner.bridge.queue(), type, name, List.of(name), false));
             return;
         }
-        final AddressSettings.LoadBalancing policy = control.settingsOf(name).loadBalancing();
+        final AddressSettings settings = control.settingsOf(name);
+        final AddressSettings.LoadBalancing policy = settings.loadBalancing();
         final LoadBalancer balancer = balancers.get(policy);
         targets.clear();
         if (type == DestinationType.QUEUE)
         {
             final ServerQueue queue = control.queue(name);
-            take(balancer.choose(local.bind(queue), topology.bindings(type, name), message, name), message, into);
+            take(balancer.choose(local.bind(queue, settings), topology.bindings(type, name), message, name,
+                settings.preferLocal()), message, into);
         }
         else
         {
@@ -156,9 +158,9 @@ final class Router
             for (final Map.Entry<String, Group> entry : groups.entrySet())
             {
                 final Group group = entry.getValue();
-                final LocalBinding here = group.local == null ? null : local.bind(group.local);
-                take(group.remote.isEmpty() ? here : balancer.choose(here, group.remote, message, entry.getKey()),
-                    message, into);
+                final LocalBinding here = group.local == null ? null : local.bind(group.local, settings);
+                take(group.remote.isEmpty() ? here :
+                    balancer.choose(here, group.remote, message, entry.getKey(), settings.preferLocal()), message, into);
             }
         }
         for (final Map.Entry<RemoteNode, List<String>> target : targets.entrySet())

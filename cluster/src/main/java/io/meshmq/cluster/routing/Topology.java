@@ -103,6 +103,8 @@ final class Topology
         binding.filter = told.filter();
         binding.consumers = told.consumers();
         binding.selectors = told.selectors();
+        binding.weight = told.weight();
+        binding.rank = told.rank();
         binding.generation = node.generation;
         return told.consumers() > 0;
     }

@@ -4,6 +4,7 @@ import io.meshmq.cluster.ClusterCommand;
 import io.meshmq.cluster.MemberDefinition;
 import io.meshmq.cluster.ResentMessage;
 import io.meshmq.engine.net.ExtensionFrames;
+import io.meshmq.engine.processor.AddressSettings;
 import io.meshmq.engine.ring.ExtensionCommand;
 import io.meshmq.protocol.DestinationType;
 import io.meshmq.protocol.ErrorCode;
@@ -132,7 +133,8 @@ public final class ClusterFrameDecoder implements ExtensionFrames
         final byte kind = reader.readByte();
         if (kind == DestinationType.NONE)
         {
-            return new ClusterCommand.Binding(nodeId, kind, null, null, false, false, null, 0, null);
+            reader.requireEnd("CLUSTER_BINDING");
+            return ClusterCommand.Binding.snapshotEnd(nodeId);
         }
         if (kind != DestinationType.QUEUE && kind != DestinationType.TOPIC)
         {
@@ -150,8 +152,20 @@ public final class ClusterFrameDecoder implements ExtensionFrames
         {
             selectors[i] = selector(reader.readString());
         }
+        final int weight = reader.readInt();
+        if (weight < 1 || weight > AddressSettings.MAX_CLUSTER_WEIGHT)
+        {
+            throw new ProtocolException("CLUSTER_BINDING weight " + weight + " is not 1 to " +
+                AddressSettings.MAX_CLUSTER_WEIGHT);
+        }
+        final int rank = reader.readInt();
+        if (rank < 1 || rank > AddressSettings.LAST_CLUSTER_RANK)
+        {
+            throw new ProtocolException("CLUSTER_BINDING rank " + rank + " is not 1 to " + AddressSettings.LAST_CLUSTER_RANK);
+        }
         reader.requireEnd("CLUSTER_BINDING");
-        return new ClusterCommand.Binding(nodeId, kind, address, queue, exists, grouped, filter, consumers, selectors);
+        return new ClusterCommand.Binding(nodeId, kind, address, queue, exists, grouped, filter, consumers, selectors,
+            weight, rank);
     }
 
     /**

@@ -53,10 +53,12 @@ public final class ClusterFrameEncoder
      * @param grouped   a queue, or a durable or shared subscription: one binding of its name anywhere takes a message.
      * @param filter    a subscription's selector, or null.
      * @param selectors its consumers' distinct selectors, null for "every message".
+     * @param weight    this node's share of the address's messages against other nodes' weights.
+     * @param rank      this node's rank for the address: 1 is the first choice.
      */
     public static WireWriter binding(final WireWriter out, final byte kind, final String address, final String queue,
         final boolean exists, final boolean grouped, final String filter, final int consumers,
-        final Collection<String> selectors)
+        final Collection<String> selectors, final int weight, final int rank)
     {
         out.reset().beginFrame(FrameType.CLUSTER_BINDING)
             .writeByte(kind)
@@ -71,7 +73,7 @@ public final class ClusterFrameEncoder
         {
             out.writeString(selector);
         }
-        return out.endFrame();
+        return out.writeInt(weight).writeInt(rank).endFrame();
     }
 
     /**

@@ -201,7 +201,7 @@ final class ClusterHarness
         {
             command(null, binding);
         }
-        command(null, new ClusterCommand.Binding(OTHER, DestinationType.QUEUE, null, null, false, false, null, 0, null));
+        command(null, ClusterCommand.Binding.snapshotEnd(OTHER));
         return link;
     }
 
@@ -210,8 +210,16 @@ final class ClusterHarness
      */
     static ClusterCommand.Binding queueOfB(final String queue, final int consumers)
     {
+        return queueOfB(queue, consumers, 1, 1);
+    }
+
+    /**
+     * @return b's queue of that name, with that many consumers taking every message, and b's weight and rank for it.
+     */
+    static ClusterCommand.Binding queueOfB(final String queue, final int consumers, final int weight, final int rank)
+    {
         return new ClusterCommand.Binding(OTHER, DestinationType.QUEUE, queue, queue, true, true, null, consumers,
-            consumers == 0 ? new Selector[0] : new Selector[] {null});
+            consumers == 0 ? new Selector[0] : new Selector[] {null}, weight, rank);
     }
 
     /**

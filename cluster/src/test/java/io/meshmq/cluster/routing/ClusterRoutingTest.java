@@ -111,6 +111,74 @@ class ClusterRoutingTest
     }
 
     @Test
+    void shouldShareByWeightWithStrictLoadBalancingInterleaved()
+    {
+        final ClusterHarness a = node("orders", AddressSettingsMatcher.LOAD_BALANCING, "STRICT");
+        final FakeConnection link = a.linkUp(queueOfB("orders", 0, 2, 1));
+        final StringBuilder order = new StringBuilder();
+        for (int i = 0; i < 30; i++)
+        {
+            final int before = link.forwards().size();
+            a.send(DestinationType.QUEUE, "orders");
+            order.append(link.forwards().size() > before ? 'b' : 'a');
+        }
+        assertEquals(20, link.forwards().size(), "b has weight 2, a weight 1: " + order);
+        assertEquals(10, a.processor.queueDepth("orders"));
+        assertEquals("bab".repeat(10), order.toString(), "b's two shares interleaved with a's, not back to back");
+    }
+
+    @Test
+    void shouldSendOnlyToTheBestRankWhileItCanBeReachedAndHereWhenNot()
+    {
+        final AddressSettingsMatcher standby = new AddressSettingsMatcher().nodeDefault(
+            AddressSettingsMatcher.CLUSTER_RANK, "2");
+        final ClusterHarness a = new ClusterHarness(dir, standby);
+        final FakeConnection link = a.linkUp(queueOfB("orders", 1, 1, 1));
+        a.consume(a.client, 1, "orders", 100);
+        for (int i = 0; i < 5; i++)
+        {
+            a.send(DestinationType.QUEUE, "orders");
+        }
+        assertEquals(5, link.forwards().size(), "a local consumer that keeps up, but a is of rank 2");
+        assertEquals(0, a.client.deliveries());
+
+        a.command(null, new ClusterCommand.LinkDown(ClusterHarness.OTHER, "test"));
+        for (int i = 0; i < 5; i++)
+        {
+            a.send(DestinationType.QUEUE, "orders");
+        }
+        assertEquals(5, a.client.deliveries(), "no rank-1 node can be reached: rank 2 takes everything");
+        assertEquals(5, link.forwards().size());
+    }
+
+    @Test
+    void shouldSendToABetterRankedNodeToWaitThereWhenNoNodeHasAConsumer()
+    {
+        final ClusterHarness a = node("orders", AddressSettingsMatcher.CLUSTER_RANK, "2");
+        final FakeConnection link = a.linkUp(queueOfB("orders", 0, 1, 1));
+        for (int i = 0; i < 3; i++)
+        {
+            a.send(DestinationType.QUEUE, "orders");
+        }
+        assertEquals(3, link.forwards().size());
+        assertEquals(0, a.processor.queueDepth("orders"));
+    }
+
+    @Test
+    void shouldBalanceByWeightAmongConsumersWhenTheAddressDoesNotPreferLocal()
+    {
+        final ClusterHarness a = node("orders", AddressSettingsMatcher.PREFER_LOCAL, "false");
+        final FakeConnection link = a.linkUp(queueOfB("orders", 1, 3, 1));
+        a.consume(a.client, 1, "orders", 100);
+        for (int i = 0; i < 8; i++)
+        {
+            a.send(DestinationType.QUEUE, "orders");
+        }
+        assertEquals(6, link.forwards().size(), "b has weight 3, a weight 1");
+        assertEquals(2, a.client.deliveries());
+    }
+
+    @Test
     void shouldSendAgainInOrderWhatALostLinkDidNotConfirm()
     {
         final ClusterHarness a = node(null, null, null);
@@ -372,6 +440,6 @@ class ClusterRoutingTest
     private static ClusterCommand.Binding subscriptionOfB(final String topic, final String queue)
     {
         return new ClusterCommand.Binding(ClusterHarness.OTHER, DestinationType.TOPIC, topic, queue, true, false, null, 1,
-            new Selector[] {null});
+            new Selector[] {null}, 1, 1);
     }
 }

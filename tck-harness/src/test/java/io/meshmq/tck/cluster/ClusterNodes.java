@@ -27,6 +27,8 @@ final class ClusterNodes implements AutoCloseable
     private final BrokerProcess[] nodes;
     private final String[] settings;
     private boolean listMembers = true;
+    /** Lines for one node only (a node's weight, say), by node index; none for most clusters. */
+    private String[][] perNode = new String[0][];
     /** Appended to every node's URL: a TLS cluster's trust store, say. */
     private String urlOptions = "";
 
@@ -49,6 +51,18 @@ final class ClusterNodes implements AutoCloseable
     }
 
     /**
+     * @param perNode  configuration lines for each node alone, one array per node (their count is the cluster's).
+     * @param settings configuration lines every node gets.
+     */
+    static ClusterNodes startEach(final Path root, final String cluster, final String[][] perNode,
+        final String... settings) throws IOException, InterruptedException
+    {
+        final ClusterNodes nodes = new ClusterNodes(root, cluster, perNode.length, settings);
+        nodes.perNode = perNode;
+        return nodes.startAll();
+    }
+
+    /**
      * @param listMembers false to start each node with no members: the mesh is then defined by {@code cluster add}.
      */
     static ClusterNodes start(final Path root, final String cluster, final int count, final boolean listMembers,
@@ -56,23 +70,28 @@ final class ClusterNodes implements AutoCloseable
     {
         final ClusterNodes cluster1 = new ClusterNodes(root, cluster, count, settings);
         cluster1.listMembers = listMembers;
-        for (int i = 0; i < count; i++)
+        return cluster1.startAll();
+    }
+
+    private ClusterNodes startAll() throws IOException, InterruptedException
+    {
+        for (int i = 0; i < ports.length; i++)
         {
-            cluster1.ports[i] = FreePorts.next();
+            ports[i] = FreePorts.next();
         }
         try
         {
-            for (int i = 0; i < count; i++)
+            for (int i = 0; i < ports.length; i++)
             {
-                cluster1.startNode(i);
+                startNode(i);
             }
         }
         catch (final IOException | InterruptedException | RuntimeException ex)
         {
-            cluster1.close();
+            close();
             throw ex;
         }
-        return cluster1;
+        return this;
     }
 
     String members()
@@ -88,6 +107,10 @@ final class ClusterNodes implements AutoCloseable
             lines.add("cluster.members = " + members());
         }
         lines.addAll(List.of(settings));
+        if (i < perNode.length)
+        {
+            lines.addAll(List.of(perNode[i]));
+        }
         nodes[i] = BrokerProcess.startNode(root.resolve("n" + (i + 1)), "n" + (i + 1), ports[i], lines.toArray(new String[0]));
     }
 

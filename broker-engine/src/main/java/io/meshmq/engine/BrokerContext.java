@@ -89,6 +89,8 @@ public final class BrokerContext
     private String clusterAdvertise;
     private String discoveryGroup;
     private String discoveryLocalBind;
+    private String discoveryJGroupsFile;
+    private String discoveryJGroupsChannel;
     private long discoveryBroadcastPeriodMs = DEFAULT_DISCOVERY_BROADCAST_PERIOD_MS;
     private long discoveryRefreshTimeoutMs = DEFAULT_DISCOVERY_REFRESH_TIMEOUT_MS;
 
@@ -669,6 +671,8 @@ public final class BrokerContext
         copy.clusterAdvertise = clusterAdvertise;
         copy.discoveryGroup = discoveryGroup;
         copy.discoveryLocalBind = discoveryLocalBind;
+        copy.discoveryJGroupsFile = discoveryJGroupsFile;
+        copy.discoveryJGroupsChannel = discoveryJGroupsChannel;
         copy.discoveryBroadcastPeriodMs = discoveryBroadcastPeriodMs;
         copy.discoveryRefreshTimeoutMs = discoveryRefreshTimeoutMs;
         return copy;
@@ -757,6 +761,41 @@ public final class BrokerContext
     {
         this.discoveryLocalBind = address;
         return this;
+    }
+
+    /**
+     * @return the JGroups stack file (a path, or a resource JGroups ships) discovery announces on instead of a UDP
+     *         multicast group, or null.
+     */
+    public String discoveryJGroupsFile()
+    {
+        return discoveryJGroupsFile;
+    }
+
+    /**
+     * @return the JGroups channel discovery announces on, or null.
+     */
+    public String discoveryJGroupsChannel()
+    {
+        return discoveryJGroupsChannel;
+    }
+
+    /**
+     * Discovery over a JGroups channel instead of UDP multicast.
+     */
+    public BrokerContext discoveryJGroups(final String stackFile, final String channel)
+    {
+        this.discoveryJGroupsFile = stackFile;
+        this.discoveryJGroupsChannel = channel;
+        return this;
+    }
+
+    /**
+     * @return true if this node announces itself and discovers members (on a UDP group or a JGroups channel).
+     */
+    public boolean discovers()
+    {
+        return discoveryGroup != null || discoveryJGroupsChannel != null;
     }
 
     public long discoveryBroadcastPeriodMs()

@@ -26,7 +26,7 @@ public final class ClusterProvider implements ExtensionProvider
         }
         return new ClusterNode(new ClusterIdentity(clusterName, context.nodeId(), context.broker().name(),
             context.incarnation(), new ConcurrentSkipListMap<>(),
-            context.broker().discoveryGroup() == null ? null : ConcurrentHashMap.newKeySet(), context.memberAddress(),
+            !context.broker().discovers() ? null : ConcurrentHashMap.newKeySet(), context.memberAddress(),
             context.dataDirectory().resolve(DEFINITIONS_FILE), new AtomicReference<>(),
             context.broker().haQuorum().isEmpty() ? null : new AtomicReference<>(),
             context.broker().haReplicaFaultWaits()));

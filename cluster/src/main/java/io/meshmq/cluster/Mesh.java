@@ -1,6 +1,9 @@
 package io.meshmq.cluster;
 
-import io.meshmq.cluster.discovery.UdpDiscovery;
+import io.meshmq.cluster.discovery.AnnouncementChannel;
+import io.meshmq.cluster.discovery.Discovery;
+import io.meshmq.cluster.discovery.JGroupsChannel;
+import io.meshmq.cluster.discovery.UdpChannel;
 import io.meshmq.cluster.link.ClusterInput;
 import io.meshmq.cluster.link.CoreLink;
 import io.meshmq.engine.Broker;
@@ -44,7 +47,7 @@ public final class Mesh implements AutoCloseable
     private final SslContext tls;
     private final ClusterIdentity identity;
     private List<MemberDefinition> definitions = List.of();
-    private volatile UdpDiscovery discovery;
+    private volatile Discovery discovery;
     private volatile boolean closed;
 
     private Mesh(final Broker broker, final ClusterNode node, final EventLoopGroup loop)
@@ -72,7 +75,7 @@ public final class Mesh implements AutoCloseable
             NativeTransport.group(1, new DefaultThreadFactory("meshmq-cluster-" + broker.name(), true)));
         mesh.loop.execute(() -> mesh.reconcile(List.of()));
         mesh.engine.onDefinitions(definitions -> mesh.loop.execute(() -> mesh.reconcile(definitions)));
-        if (broker.context().discoveryGroup() != null)
+        if (broker.context().discovers())
         {
             mesh.discover();
         }
@@ -80,16 +83,21 @@ public final class Mesh implements AutoCloseable
     }
 
     /**
-     * @throws IllegalArgumentException if the discovery group cannot be joined.
+     * @throws IllegalArgumentException if the discovery group or channel cannot be joined.
      */
     private void discover()
     {
         final BrokerContext context = broker.context();
+        String channelName = context.discoveryGroup();
         try
         {
-            discovery = UdpDiscovery.start(new UdpDiscovery.Settings(identity.clusterName(), identity.nodeId(),
-                identity.nodeName(), context.discoveryGroup(), context.discoveryLocalBind(),
-                context.discoveryBroadcastPeriodMs(), context.discoveryRefreshTimeoutMs(), identity.url()),
+            final AnnouncementChannel channel = context.discoveryGroup() != null ?
+                new UdpChannel(context.discoveryGroup(), context.discoveryLocalBind(), identity.nodeName()) :
+                new JGroupsChannel(context.discoveryJGroupsFile(), context.discoveryJGroupsChannel());
+            channelName = channel.describe();
+            discovery = Discovery.start(new Discovery.Settings(identity.clusterName(), identity.nodeId(),
+                identity.nodeName(), context.discoveryBroadcastPeriodMs(), context.discoveryRefreshTimeoutMs(),
+                identity.url()), channel,
                 members -> loop.execute(() ->
                 {
                     final Set<String> heard = new LinkedHashSet<>();
@@ -102,7 +110,7 @@ public final class Mesh implements AutoCloseable
         catch (final IOException ex)
         {
             close();
-            throw new IllegalArgumentException("cannot join the discovery group " + context.discoveryGroup() + ": " +
+            throw new IllegalArgumentException("cannot join the discovery group " + channelName + ": " +
                 ex.getMessage(), ex);
         }
         catch (final IllegalArgumentException ex)

@@ -65,10 +65,10 @@ public final class BrokerList
             }
             urls.add(ConnectionUrl.parse(part.trim(), shared));
         }
-        if (urls.size() > 1 && urls.stream().anyMatch(url -> GroupDiscovery.SCHEME.equals(url.scheme())))
+        if (urls.size() > 1 && urls.stream().anyMatch(url -> GroupDiscovery.isDiscovery(url.scheme())))
         {
-            throw new IllegalArgumentException("broker URL list '" + text + "' mixes a discovery group (udp://) with " +
-                "other URLs; give one or the other");
+            throw new IllegalArgumentException("broker URL list '" + text + "' mixes a discovery group (udp:// or " +
+                "jgroups://) with other URLs; give one or the other");
         }
         final BrokerList list = new BrokerList(text.trim(), urls);
         list.reconnectAttempts();
@@ -84,11 +84,12 @@ public final class BrokerList
     }
 
     /**
-     * @return true for {@code udp://GROUP:PORT}: the brokers are those that announce themselves there.
+     * @return true for {@code udp://GROUP:PORT} and {@code jgroups://CHANNEL}: the brokers are those that announce
+     *         themselves there.
      */
     public boolean isDiscovery()
     {
-        return GroupDiscovery.SCHEME.equals(first.scheme());
+        return GroupDiscovery.isDiscovery(first.scheme());
     }
 
     /**

@@ -41,7 +41,7 @@ public final class ConnectionUrl
     /** Options of a whole list of brokers ({@link BrokerList}); accepted on any URL, they apply to the list. */
     static final Set<String> LIST_OPTIONS = Set.of("reconnectAttempts", "retryInterval", "retryIntervalMultiplier",
         "maxRetryInterval", "failoverTimeout", "journalWait", "randomize", "useTopology", "initialWaitTimeout",
-        "localBindAddress");
+        "localBindAddress", "file");
     private static final Set<String> OPTIONS = union(CONNECTION_OPTIONS, LIST_OPTIONS);
     public static final long DEFAULT_HEARTBEAT_MS = 1000;
 
@@ -93,10 +93,11 @@ public final class ConnectionUrl
             throw new IllegalArgumentException("broker URL '" + text + "' has no scheme; expected tcp://HOST:PORT or vm://0");
         }
         final String scheme = trimmed.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
-        if (!GroupDiscovery.SCHEME.equals(scheme) && !TransportConnectors.isKnown(scheme))
+        if (!GroupDiscovery.isDiscovery(scheme) && !TransportConnectors.isKnown(scheme))
         {
             throw new IllegalArgumentException("broker URL '" + text + "' has scheme '" + scheme + "', which no " +
-                "transport serves; expected tcp://HOST:PORT, tls://HOST:PORT, udp://GROUP:PORT or vm://0");
+                "transport serves; expected tcp://HOST:PORT, tls://HOST:PORT, udp://GROUP:PORT, " +
+                "jgroups://CHANNEL?file=STACK or vm://0");
         }
         String rest = trimmed.substring(schemeEnd + 3);
         final Map<String, String> options = new LinkedHashMap<>(inherited);
@@ -116,6 +117,16 @@ public final class ConnectionUrl
         if ("vm".equals(scheme))
         {
             host = rest.isEmpty() ? "0" : rest;
+            port = 0;
+        }
+        else if (GroupDiscovery.JGROUPS.equals(scheme))
+        {
+            if (rest.isEmpty() || options.get("file") == null)
+            {
+                throw new IllegalArgumentException("broker URL '" + text + "': expected jgroups://CHANNEL?file=STACK, " +
+                    "the JGroups channel the brokers announce themselves on and its stack file");
+            }
+            host = rest;
             port = 0;
         }
         else

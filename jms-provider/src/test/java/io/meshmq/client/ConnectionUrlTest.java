@@ -52,6 +52,21 @@ class ConnectionUrlTest
     }
 
     @Test
+    void shouldReadAJGroupsChannelAndItsStackFile()
+    {
+        final ConnectionUrl url = ConnectionUrl.parse("jgroups://meshmq-prod?file=/etc/meshmq/jgroups.xml");
+        assertEquals("meshmq-prod", url.host());
+        assertEquals("/etc/meshmq/jgroups.xml", url.option("file"));
+        assertTrue(BrokerList.parse("jgroups://meshmq-prod?file=tcp.xml").isDiscovery());
+        final IllegalArgumentException noFile =
+            assertThrows(IllegalArgumentException.class, () -> ConnectionUrl.parse("jgroups://meshmq-prod"));
+        assertTrue(noFile.getMessage().contains("expected jgroups://CHANNEL?file=STACK"), noFile.getMessage());
+        final IllegalArgumentException mixed = assertThrows(IllegalArgumentException.class,
+            () -> BrokerList.parse("jgroups://c?file=tcp.xml,tcp://h:1"));
+        assertTrue(mixed.getMessage().contains("mixes a discovery group"), mixed.getMessage());
+    }
+
+    @Test
     void shouldMaskThePassword()
     {
         assertFalse(ConnectionUrl.parse("tcp://h:1?user=u&password=secret").toString().contains("secret"));

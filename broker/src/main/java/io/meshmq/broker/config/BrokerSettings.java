@@ -93,6 +93,9 @@ import java.util.Set;
  *                                        from; a member not heard for discovery.refresh-timeout ms (default
  *                                        10000) is dropped from the mesh
  * discovery.local-bind-address = 10.0.0.1  the interface discovery uses (default: the system's choice)
+ * discovery.jgroups-file = stack.xml     instead of a multicast group: announce and discover on a JGroups
+ * discovery.jgroups-channel = meshmq     channel (a stack file's path, or tcp.xml/udp.xml from JGroups, and
+ *                                        the channel's name; both needed), where multicast is not allowed
  * ha               = replication         every member serves its journal and keeps a replica of the next
  *                                        member's (by cluster.members), taking it over when the quorum
  *                                        agrees (needs ha.quorum); none (the default): no colocated replica
@@ -132,7 +135,7 @@ public final class BrokerSettings
         "default-user", "user.NAME", "user.NAME.roles", "security.PATTERN.PERMISSION", "address.PATTERN.SETTING", "journal.sync", "journal.segment-size",
         "journal.skip-corrupt", "global-max-size", "cluster", "cluster.members", "cluster.advertise", "cluster.user",
         "cluster.password", "cluster.tls", "cluster.weight", "cluster.rank", "discovery.group-address", "discovery.group-port",
-        "discovery.local-bind-address", "discovery.broadcast-period", "discovery.refresh-timeout", "ha",
+        "discovery.local-bind-address", "discovery.jgroups-file", "discovery.jgroups-channel", "discovery.broadcast-period", "discovery.refresh-timeout", "ha",
         "ha.backup-bind", "ha.failback", "ha.replica-fault", "ha.role",
         "ha.live",
         "ha.quorum", "ha.quorum-bind", "ha.lease", "user.NAME.certificate-subject",
@@ -201,6 +204,40 @@ public final class BrokerSettings
                 throw new ConfigException(where + ": key '" + key + "' is already set on line " + previous);
             }
             apply(key, value, where, context);
+        }
+        checkDiscovery(source, seen);
+    }
+
+    private static boolean isFile(final String path)
+    {
+        try
+        {
+            return Files.isRegularFile(Path.of(path));
+        }
+        catch (final InvalidPathException ex)
+        {
+            return false;
+        }
+    }
+
+    /**
+     * Keys that only make sense together, or never together.
+     */
+    private static void checkDiscovery(final String source, final Map<String, Integer> seen) throws ConfigException
+    {
+        final Integer file = seen.get("discovery.jgroups-file");
+        final Integer channel = seen.get("discovery.jgroups-channel");
+        if (file != null && channel == null || channel != null && file == null)
+        {
+            throw new ConfigException(source + ":" + (file != null ? file : channel) + ": discovery over JGroups needs " +
+                "both discovery.jgroups-file and discovery.jgroups-channel");
+        }
+        final Integer group = seen.get("discovery.group-address");
+        if (channel != null && group != null)
+        {
+            throw new ConfigException(source + ":" + Math.max(channel, group) + ": discovery.group-address (line " +
+                group + ") and discovery.jgroups-channel (line " + channel + ") both set: discovery uses one, a UDP " +
+                "multicast group or a JGroups channel");
         }
     }
 
@@ -363,6 +400,21 @@ public final class BrokerSettings
                 {
                     throw new ConfigException(at + " = '" + value + "': no such address on this machine's resolver");
                 }
+                break;
+            case "discovery.jgroups-file":
+                if (!isFile(value) && BrokerSettings.class.getClassLoader().getResource(value) == null)
+                {
+                    throw new ConfigException(at + " = '" + value + "': no such file (nor a stack JGroups ships, " +
+                        "such as tcp.xml or udp.xml)");
+                }
+                context.discoveryJGroups(value, context.discoveryJGroupsChannel());
+                break;
+            case "discovery.jgroups-channel":
+                if (value.isEmpty())
+                {
+                    throw new ConfigException(at + ": expected the JGroups channel's name");
+                }
+                context.discoveryJGroups(context.discoveryJGroupsFile(), value);
                 break;
             case "discovery.broadcast-period":
                 context.discoveryBroadcastPeriodMs(integer(value, at, 10, 600_000));

@@ -220,6 +220,34 @@ class BrokerSettingsTest
     }
 
     @Test
+    void shouldReadJGroupsDiscoveryAndRefuseHalfOfItOrBothKinds() throws Exception
+    {
+        final Path stack = dir.resolve("stack.xml");
+        Files.writeString(stack, "<config/>");
+        final BrokerContext context = new BrokerContext();
+        BrokerSettings.applyLines("j.conf", List.of("discovery.jgroups-file = " + stack,
+            "discovery.jgroups-channel = meshmq"), context);
+        assertEquals(stack.toString(), context.discoveryJGroupsFile());
+        assertEquals("meshmq", context.discoveryJGroupsChannel());
+        assertTrue(context.discovers());
+        BrokerSettings.applyLines("j.conf", List.of("discovery.jgroups-file = tcp.xml",
+            "discovery.jgroups-channel = meshmq"), new BrokerContext());
+
+        final ConfigException missing = assertThrows(ConfigException.class, () -> BrokerSettings.applyLines("j.conf",
+            List.of("discovery.jgroups-file = " + dir.resolve("none.xml")), new BrokerContext()));
+        assertTrue(missing.getMessage().startsWith("j.conf:1: discovery.jgroups-file") &&
+            missing.getMessage().contains("no such file"), missing.getMessage());
+        final ConfigException half = assertThrows(ConfigException.class, () -> BrokerSettings.applyLines("j.conf",
+            List.of("name = a", "discovery.jgroups-channel = meshmq"), new BrokerContext()));
+        assertTrue(half.getMessage().startsWith("j.conf:2: discovery over JGroups needs both"), half.getMessage());
+        final ConfigException both = assertThrows(ConfigException.class, () -> BrokerSettings.applyLines("j.conf",
+            List.of("discovery.jgroups-file = tcp.xml", "discovery.jgroups-channel = meshmq",
+                "discovery.group-address = 239.7.9.18", "discovery.group-port = 9876"), new BrokerContext()));
+        assertTrue(both.getMessage().startsWith("j.conf:3: discovery.group-address (line 3) and " +
+            "discovery.jgroups-channel (line 2) both set"), both.getMessage());
+    }
+
+    @Test
     void shouldReadDiscoveryAndNameWhatIsWrong() throws Exception
     {
         final BrokerContext context = new BrokerContext();

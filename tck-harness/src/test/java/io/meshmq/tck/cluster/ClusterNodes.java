@@ -57,8 +57,18 @@ final class ClusterNodes implements AutoCloseable
     static ClusterNodes startEach(final Path root, final String cluster, final String[][] perNode,
         final String... settings) throws IOException, InterruptedException
     {
+        return startEach(root, cluster, perNode, true, settings);
+    }
+
+    /**
+     * @param listMembers false to start each node with no members (they discover each other, say).
+     */
+    static ClusterNodes startEach(final Path root, final String cluster, final String[][] perNode,
+        final boolean listMembers, final String... settings) throws IOException, InterruptedException
+    {
         final ClusterNodes nodes = new ClusterNodes(root, cluster, perNode.length, settings);
         nodes.perNode = perNode;
+        nodes.listMembers = listMembers;
         return nodes.startAll();
     }
 

@@ -158,7 +158,7 @@ public final class Broker implements AutoCloseable
                     context.addressSettings(), context.globalMaxSize(), dataDirectory.path().resolve("paging"),
                     extension == null ? control -> ProcessorExtension.NONE : extension::attach,
                     context.duplicateIdCacheSize(), new Authorizer(context.users(), context.security()),
-                    mirror),
+                    mirror, context.adminHandler()),
                 SystemEpochClock.INSTANCE, durability);
             if (context.journalSync() == Durability.SyncPolicy.FORCE)
             {

@@ -1,5 +1,6 @@
 package io.meshmq.engine;
 
+import io.meshmq.engine.extension.AdminHandler;
 import io.meshmq.engine.journal.Journal;
 import io.meshmq.engine.mirror.DataMirror;
 import io.meshmq.engine.net.Acceptor;
@@ -13,7 +14,9 @@ import io.meshmq.transport.TlsSettings;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A broker's settings, with the defaults that make {@code ./meshmq run} work with no configuration.
@@ -89,6 +92,9 @@ public final class BrokerContext
     private String clusterAdvertise;
     private String discoveryGroup;
     private String discoveryLocalBind;
+    private volatile AdminHandler adminHandler = AdminHandler.NONE;
+    /** bridge.NAME.KEY settings of the configuration file, by bridge name: the bridges module reads them. */
+    private final Map<String, Map<String, String>> bridgeSettings = new LinkedHashMap<>();
     private String discoveryJGroupsFile;
     private String discoveryJGroupsChannel;
     private long discoveryBroadcastPeriodMs = DEFAULT_DISCOVERY_BROADCAST_PERIOD_MS;
@@ -760,6 +766,31 @@ public final class BrokerContext
     public BrokerContext discoveryLocalBind(final String address)
     {
         this.discoveryLocalBind = address;
+        return this;
+    }
+
+    /**
+     * @return the configuration file's {@code bridge.NAME.KEY} settings by bridge name, in order; modifiable.
+     */
+    public Map<String, Map<String, String>> bridgeSettings()
+    {
+        return bridgeSettings;
+    }
+
+    /**
+     * @return admin verbs answered beside the processor's own (the core bridges').
+     */
+    public AdminHandler adminHandler()
+    {
+        return adminHandler;
+    }
+
+    /**
+     * Sets what answers admin verbs beside the processor's own; before the broker starts.
+     */
+    public BrokerContext adminHandler(final AdminHandler handler)
+    {
+        this.adminHandler = handler;
         return this;
     }
 

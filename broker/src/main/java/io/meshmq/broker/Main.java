@@ -56,6 +56,7 @@ public final class Main
                 case "subscription":
                 case "xa":
                 case "cluster":
+                case "bridge":
                     return AdminCommand.run(args, out);
                 case "hash-password":
                     return HashPasswordCommand.run(args, System.in, out);
@@ -102,6 +103,7 @@ public final class Main
         out.println("  " + AdminCommand.SUBSCRIPTION_USAGE);
         out.println("  " + AdminCommand.XA_USAGE);
         out.println("  " + AdminCommand.CLUSTER_USAGE);
+        out.println("  " + AdminCommand.BRIDGE_USAGE);
         out.println("  " + HashPasswordCommand.USAGE);
         out.println("  version");
         out.println("Defaults: --bind 127.0.0.1:7918 --data ./data --url tcp://127.0.0.1:7918");

@@ -1,5 +1,6 @@
 package io.meshmq.engine.processor;
 
+import io.meshmq.engine.extension.AdminHandler;
 import io.meshmq.engine.extension.ProcessorExtension;
 import io.meshmq.protocol.AdminTable;
 import io.meshmq.protocol.AdminVerbs;
@@ -23,11 +24,13 @@ final class AdminCommands
     private final XaBranches xa;
     private final Consumer<ServerQueue> deleteSubscription;
     private final ProcessorExtension extension;
+    private final AdminHandler handler;
 
     AdminCommands(final Destinations destinations, final ScheduledDeliveries scheduled, final Durability durability,
         final Paging paging, final XaBranches xa, final Consumer<ServerQueue> deleteSubscription,
-        final ProcessorExtension extension)
+        final ProcessorExtension extension, final AdminHandler handler)
     {
+        this.handler = handler;
         this.destinations = destinations;
         this.scheduled = scheduled;
         this.durability = durability;
@@ -47,6 +50,11 @@ final class AdminCommands
         if (extended != null)
         {
             return extended;
+        }
+        final AdminTable handled = handler.admin(verb, args, this::depth);
+        if (handled != null)
+        {
+            return handled;
         }
         if (verb.startsWith(AdminVerbs.CLUSTER_PREFIX))
         {
@@ -152,6 +160,12 @@ final class AdminCommands
             throw new IllegalArgumentException(verb + " takes one argument: an xid as xa list shows it");
         }
         return args[0];
+    }
+
+    private long depth(final String name)
+    {
+        final ServerQueue queue = destinations.queues.get(name);
+        return queue == null ? -1 : queue.size() + queue.paged() + scheduled.countFor(queue);
     }
 
     private ServerQueue existingQueue(final String verb, final String[] args)

@@ -1,5 +1,6 @@
 package io.meshmq.engine.processor;
 
+import io.meshmq.engine.extension.AdminHandler;
 import io.meshmq.engine.extension.EngineControl;
 import io.meshmq.engine.extension.ProcessorExtension;
 import io.meshmq.engine.mirror.DataMirror;
@@ -27,12 +28,13 @@ import java.util.function.Function;
  * @param authorizer             what each user may do with each address.
  * @param mirror                 told every change to durable page files, for a replica; the journal is given the
  *                               same one, so that a replica attached on the processor thread hears of both.
+ * @param adminHandler           admin verbs answered beside the processor's own (the core bridges').
  */
 public record ProcessorContext(
     String brokerName, boolean autoCreateDestinations, List<String> queues, List<String> topics,
     AddressSettingsMatcher addressSettings, long globalMaxSize, Path pagingDirectory,
     Function<EngineControl, ProcessorExtension> extension, int duplicateIdCacheSize, Authorizer authorizer,
-    SwitchableMirror mirror)
+    SwitchableMirror mirror, AdminHandler adminHandler)
 {
     public static final int DEFAULT_DUPLICATE_ID_CACHE_SIZE = 4096;
 
@@ -40,6 +42,18 @@ public record ProcessorContext(
     {
         queues = List.copyOf(queues);
         topics = List.copyOf(topics);
+    }
+
+    /**
+     * A context with no admin verbs beside the processor's own.
+     */
+    public ProcessorContext(final String brokerName, final boolean autoCreateDestinations, final List<String> queues,
+        final List<String> topics, final AddressSettingsMatcher addressSettings, final long globalMaxSize,
+        final Path pagingDirectory, final Function<EngineControl, ProcessorExtension> extension,
+        final int duplicateIdCacheSize, final Authorizer authorizer, final SwitchableMirror mirror)
+    {
+        this(brokerName, autoCreateDestinations, queues, topics, addressSettings, globalMaxSize, pagingDirectory,
+            extension, duplicateIdCacheSize, authorizer, mirror, AdminHandler.NONE);
     }
 
     /**

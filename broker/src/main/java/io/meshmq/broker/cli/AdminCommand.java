@@ -1,6 +1,7 @@
 package io.meshmq.broker.cli;
 
 import io.meshmq.admin.MeshAdmin;
+import io.meshmq.bridge.Bridges;
 import io.meshmq.protocol.AdminTable;
 import io.meshmq.protocol.AdminVerbs;
 import jakarta.jms.JMSException;
@@ -29,7 +30,13 @@ public final class AdminCommand
         "(status: every node, its link and the messages waiting to cross it; bindings: the other nodes' queues and " +
         "subscriptions this node routes to; add and remove spread to every member and survive restarts)";
 
+    public static final String BRIDGE_USAGE = "bridge create NAME source-queue=Q target-url=URL [KEY=VALUE ...] | " +
+        "bridge delete NAME | bridge list | bridge status  [--url URL] [--user U --password P]   (the keys of " +
+        "bridge.NAME.KEY in the configuration file; a bridge made here is kept across restarts)";
+
     private static final Map<String, String> VERBS = Map.ofEntries(
+        Map.entry("bridge create", Bridges.CREATE), Map.entry("bridge delete", Bridges.DELETE),
+        Map.entry("bridge list", Bridges.LIST), Map.entry("bridge status", Bridges.STATUS),
         Map.entry("queue create", AdminVerbs.QUEUE_CREATE), Map.entry("queue delete", AdminVerbs.QUEUE_DELETE),
         Map.entry("queue purge", AdminVerbs.QUEUE_PURGE), Map.entry("queue list", AdminVerbs.QUEUE_LIST),
         Map.entry("topic create", AdminVerbs.TOPIC_CREATE), Map.entry("topic delete", AdminVerbs.TOPIC_DELETE),
@@ -62,6 +69,10 @@ public final class AdminCommand
             throw new UsageException(noun + " " + args[1] + ": give the " + ("xa".equals(noun) ? "xid, as xa list shows it" :
                 "cluster".equals(noun) ? "member as HOST:PORT" : noun + " name"));
         }
+        if (Bridges.CREATE.equals(verb))
+        {
+            return createBridge(args, out);
+        }
         final Flags flags = Flags.parse(noun + " " + args[1], args, takesName ? 3 : 2,
             Set.of("--url", "--user", "--password"), AdminVerbs.CLUSTER_ADD.equals(verb) ? Set.of("--inactive") : Set.of());
         try (MeshAdmin admin = MeshAdmin.connect(flags.get("--url", ClientCommand.DEFAULT_URL), flags.get("--user"),
@@ -74,6 +85,27 @@ public final class AdminCommand
         return 0;
     }
 
+    /**
+     * {@code bridge create NAME KEY=VALUE ... [--url URL] [--user U --password P]}.
+     */
+    private static int createBridge(final String[] args, final PrintStream out) throws UsageException, JMSException
+    {
+        final List<String> verbArgs = new ArrayList<>(List.of(args[2]));
+        int flagsFrom = 3;
+        while (flagsFrom < args.length && !args[flagsFrom].startsWith("--"))
+        {
+            verbArgs.add(args[flagsFrom++]);
+        }
+        final Flags flags = Flags.parse("bridge create", args, flagsFrom, Set.of("--url", "--user", "--password"),
+            Set.of());
+        try (MeshAdmin admin = MeshAdmin.connect(flags.get("--url", ClientCommand.DEFAULT_URL), flags.get("--user"),
+            flags.get("--password")))
+        {
+            print(admin.call(Bridges.CREATE, verbArgs.toArray(new String[0])), out);
+        }
+        return 0;
+    }
+
     private static String usageOf(final String noun)
     {
         switch (noun)
@@ -82,6 +114,7 @@ public final class AdminCommand
             case "topic": return TOPIC_USAGE;
             case "xa": return XA_USAGE;
             case "cluster": return CLUSTER_USAGE;
+            case "bridge": return BRIDGE_USAGE;
             default: return SUBSCRIPTION_USAGE;
         }
     }

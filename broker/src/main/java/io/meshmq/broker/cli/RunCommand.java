@@ -2,6 +2,7 @@ package io.meshmq.broker.cli;
 
 import io.meshmq.broker.config.BrokerSettings;
 import io.meshmq.broker.config.ConfigException;
+import io.meshmq.bridge.Bridges;
 import io.meshmq.cluster.BackupNode;
 import io.meshmq.cluster.ColocatedNode;
 import io.meshmq.cluster.HaNode;
@@ -99,8 +100,11 @@ public final class RunCommand
             return runBackup(context, out);
         }
         final long startNs = System.nanoTime();
+        final Bridges bridges = bridges(context);
+        context.adminHandler(bridges);
         final Broker broker = Broker.start(context);
         final Mesh mesh = Mesh.start(broker);
+        bridges.start(context.vmId() != null ? "vm://" + context.vmId() : broker.url());
         // Start-up leaves about 15 MB of garbage (class files read from jars, mostly) in pages the heap touched once.
         // One collection of the few live megabytes lets G1 give those pages back, so an idle broker stays small
         // (about 61 MB resident instead of 73 on a 1 GB heap). The launcher owns this JVM; an embedded broker
@@ -118,6 +122,7 @@ public final class RunCommand
         });
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
+            bridges.close();
             if (mesh != null)
             {
                 mesh.close();
@@ -139,6 +144,21 @@ public final class RunCommand
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * @throws ConfigException if a bridge kept in the data directory is no longer valid, or cannot be read.
+     */
+    private static Bridges bridges(final BrokerContext context) throws ConfigException
+    {
+        try
+        {
+            return new Bridges(context, context.dataDir());
+        }
+        catch (final IllegalArgumentException | java.io.UncheckedIOException ex)
+        {
+            throw new ConfigException(ex.getMessage());
+        }
     }
 
     private static String listening(final BrokerContext context, final Broker broker, final boolean clustered)

@@ -1,5 +1,6 @@
 package io.meshmq.broker.config;
 
+import io.meshmq.bridge.BridgeDefinition;
 import io.meshmq.engine.BrokerContext;
 import io.meshmq.engine.journal.Journal;
 import io.meshmq.engine.processor.AddressSettingsMatcher;
@@ -120,6 +121,12 @@ import java.util.Set;
  * address.PATTERN.load-balancing = ON_DEMAND   in a cluster: OFF, STRICT or ON_DEMAND (default)
  * address.PATTERN.redistribution-delay = 1000  in a cluster: ms without consumers before waiting
  *                                        messages move to another node's consumers (-1 never)
+ * bridge.NAME.source-queue = orders      a core bridge: forwards this queue's messages, once and only once, to
+ * bridge.NAME.target-url = tcp://h:7918  another broker (a URL list fails over); more bridge.NAME. keys:
+ *                                        target-address (default the queue's name; topic:NAME for a topic),
+ *                                        filter, retry-interval, retry-interval-multiplier, max-retry-interval,
+ *                                        reconnect-attempts, confirmation-window, user, password (the
+ *                                        target's), source-user, source-password (this broker's, with users)
  * address.PATTERN.prefer-local = true    with ON_DEMAND: a message stays here while a local consumer keeps
  *                                        up (the default); false: balanced by weight among every node with
  *                                        a consumer of the best rank
@@ -132,7 +139,8 @@ public final class BrokerSettings
         "name", "bind", "data", "vm-id", "io-threads", "ring-size", "max-frame-length", "handshake-timeout",
         "duplicate-id-cache-size",
         "max-connections", "max-connections-per-address", "auto-create", "queues", "topics",
-        "default-user", "user.NAME", "user.NAME.roles", "security.PATTERN.PERMISSION", "address.PATTERN.SETTING", "journal.sync", "journal.segment-size",
+        "default-user", "user.NAME", "user.NAME.roles", "security.PATTERN.PERMISSION", "address.PATTERN.SETTING",
+        "bridge.NAME.KEY", "journal.sync", "journal.segment-size",
         "journal.skip-corrupt", "global-max-size", "cluster", "cluster.members", "cluster.advertise", "cluster.user",
         "cluster.password", "cluster.tls", "cluster.weight", "cluster.rank", "discovery.group-address", "discovery.group-port",
         "discovery.local-bind-address", "discovery.jgroups-file", "discovery.jgroups-channel", "discovery.broadcast-period", "discovery.refresh-timeout", "ha",
@@ -206,6 +214,7 @@ public final class BrokerSettings
             apply(key, value, where, context);
         }
         checkDiscovery(source, seen);
+        checkBridges(source, seen, context);
     }
 
     private static boolean isFile(final String path)
@@ -258,7 +267,7 @@ public final class BrokerSettings
             }
             return "user." + key.substring(5);
         }
-        if (lower.startsWith("address.") || lower.startsWith("security."))
+        if (lower.startsWith("address.") || lower.startsWith("security.") || lower.startsWith("bridge."))
         {
             final int prefix = lower.indexOf('.') + 1;
             final int lastDot = key.lastIndexOf('.');
@@ -553,6 +562,10 @@ public final class BrokerSettings
                 {
                     applyAddress(key.substring(8), value, at, context);
                 }
+                else if (key.startsWith("bridge.") && key.length() > 7)
+                {
+                    applyBridge(key.substring(7), value, at, context);
+                }
                 else if (key.startsWith("security.") && key.length() > 9)
                 {
                     applySecurity(key.substring(9), value, at, context);
@@ -589,6 +602,43 @@ public final class BrokerSettings
         catch (final IllegalArgumentException ex)
         {
             throw new ConfigException(at + ": " + ex.getMessage());
+        }
+    }
+
+    private static void applyBridge(final String rest, final String value, final String at, final BrokerContext context)
+        throws ConfigException
+    {
+        final int dot = rest.lastIndexOf('.');
+        if (dot <= 0 || !BridgeDefinition.KEYS.contains(rest.substring(dot + 1)))
+        {
+            throw new ConfigException(at + ": expected bridge.NAME.KEY with KEY one of " +
+                String.join(", ", BridgeDefinition.KEYS));
+        }
+        context.bridgeSettings().computeIfAbsent(rest.substring(0, dot), name -> new LinkedHashMap<>())
+            .put(rest.substring(dot + 1), value);
+    }
+
+    /**
+     * Each bridge's keys together make a valid bridge; an error names the line of its first key.
+     */
+    private static void checkBridges(final String source, final Map<String, Integer> seen, final BrokerContext context)
+        throws ConfigException
+    {
+        for (final Map.Entry<String, Map<String, String>> bridge : context.bridgeSettings().entrySet())
+        {
+            try
+            {
+                BridgeDefinition.of(bridge.getKey(), bridge.getValue());
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                int line = Integer.MAX_VALUE;
+                for (final String key : bridge.getValue().keySet())
+                {
+                    line = Math.min(line, seen.getOrDefault("bridge." + bridge.getKey() + "." + key, line));
+                }
+                throw new ConfigException(source + ":" + line + ": " + ex.getMessage());
+            }
         }
     }
 

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -217,6 +218,24 @@ class BrokerSettingsTest
         final ConfigException alone = assertThrows(ConfigException.class,
             () -> RunCommand.run(new String[] {"run", "--witness"}, System.out));
         assertTrue(alone.getMessage().contains("witness needs ha.quorum"), alone.getMessage());
+    }
+
+    @Test
+    void shouldReadBridgesAndNameTheLineOfABridgeThatIsWrong() throws Exception
+    {
+        final BrokerContext context = new BrokerContext();
+        BrokerSettings.applyLines("b.conf", List.of("bridge.Out.source-queue = orders",
+            "bridge.Out.target-url = tcp://h:7918", "bridge.Out.filter = region = 'eu'"), context);
+        assertEquals(Map.of("source-queue", "orders", "target-url", "tcp://h:7918", "filter", "region = 'eu'"),
+            context.bridgeSettings().get("Out"), "the bridge's name keeps its case");
+
+        final ConfigException key = assertThrows(ConfigException.class, () -> BrokerSettings.applyLines("b.conf",
+            List.of("bridge.out.target = x"), new BrokerContext()));
+        assertTrue(key.getMessage().startsWith("b.conf:1: bridge.out.target: expected bridge.NAME.KEY"),
+            key.getMessage());
+        final ConfigException missing = assertThrows(ConfigException.class, () -> BrokerSettings.applyLines("b.conf",
+            List.of("name = a", "bridge.out.target-url = tcp://h:1"), new BrokerContext()));
+        assertEquals("b.conf:2: bridge 'out': source-queue is missing", missing.getMessage());
     }
 
     @Test

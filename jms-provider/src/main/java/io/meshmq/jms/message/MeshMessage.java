@@ -13,6 +13,7 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageFormatException;
 import jakarta.jms.MessageNotWriteableException;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
@@ -218,6 +219,24 @@ public class MeshMessage implements Message
         message.bodyReadOnly = true;
         message.onReceived();
         return message;
+    }
+
+    /**
+     * @return a message of the same type, body, headers and properties that can be changed and sent again (as a
+     *         bridge forwards what it received), without the delivery count it was received with; the body is
+     *         copied as its bytes, so an object message's class need not be on this class path.
+     */
+    public MeshMessage writableCopy() throws JMSException
+    {
+        final WireWriter writer = new WireWriter();
+        encode(writer);
+        final byte[] bytes = writer.toByteArray();
+        final MeshMessage copy = decode(new WireReader().wrap(new UnsafeBuffer(bytes), 0, bytes.length), 0);
+        copy.properties.remove(JMSX_DELIVERY_COUNT);
+        copy.propertiesReadOnly = false;
+        copy.bodyReadOnly = false;
+        copy.redelivered = false;
+        return copy;
     }
 
     /**

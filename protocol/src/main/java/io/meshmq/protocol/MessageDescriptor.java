@@ -22,7 +22,7 @@ package io.meshmq.protocol;
  *  | body: the rest of the message, layout per body type           |
  *  +---------------------------------------------------------------+
  * </pre>
- * Flags: {@link #FLAG_DUPLICATE_ID}; other bits are 0. A destination whose type is {@link DestinationType#NONE} has no name field. Typed values are described
+ * Flags: {@link #FLAG_DUPLICATE_ID}, {@link #FLAG_GROUP_ID}; other bits are 0. A destination whose type is {@link DestinationType#NONE} has no name field. Typed values are described
  * by {@link TypedValueCodec}. Bodies: TEXT is a {@code string}; BYTES is raw bytes; MAP is an int count and
  * (string name, typed value) pairs; STREAM is typed values to the end; OBJECT is {@code bytes} of Java
  * serialization (-1 for a null object); MESSAGE has no body.
@@ -59,6 +59,12 @@ public final class MessageDescriptor
      * the properties for it only when this flag says it is there.
      */
     public static final byte FLAG_DUPLICATE_ID = 1;
+    /** The message has a {@value #GROUP_ID_PROPERTY}: the broker reads its properties to keep the group together. */
+    public static final byte FLAG_GROUP_ID = 2;
+    /** The JMS-defined property naming a message group: one consumer of a queue gets all of a group, in order. */
+    public static final String GROUP_ID_PROPERTY = "JMSXGroupID";
+    /** The JMS-defined property numbering a group's messages; -1 ends the group. */
+    public static final String GROUP_SEQ_PROPERTY = "JMSXGroupSeq";
     public static final String DUPLICATE_ID_PROPERTY = "JMS_MeshMQ_DuplicateID";
     /** Accepted too, so that applications written for Artemis keep their duplicate detection. */
     public static final String ARTEMIS_DUPLICATE_ID_PROPERTY = "_AMQ_DUPL_ID";

@@ -92,6 +92,14 @@ public final class MessageHeaderFlyweight
         return (buffer.getByte(offset + MessageDescriptor.FLAGS_OFFSET) & MessageDescriptor.FLAG_DUPLICATE_ID) != 0;
     }
 
+    /**
+     * @return true if the application put the message in a group (JMSXGroupID).
+     */
+    public boolean hasGroupId()
+    {
+        return (buffer.getByte(offset + MessageDescriptor.FLAGS_OFFSET) & MessageDescriptor.FLAG_GROUP_ID) != 0;
+    }
+
     public long timestamp()
     {
         return buffer.getLong(offset + TIMESTAMP_OFFSET, BYTE_ORDER);

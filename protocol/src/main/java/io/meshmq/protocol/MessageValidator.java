@@ -73,7 +73,7 @@ public final class MessageValidator
             throw new ProtocolException("priority " + priority + " is not 0-" + MAX_PRIORITY);
         }
         final byte flags = reader.readByte();
-        if ((flags & ~MessageDescriptor.FLAG_DUPLICATE_ID) != 0)
+        if ((flags & ~(MessageDescriptor.FLAG_DUPLICATE_ID | MessageDescriptor.FLAG_GROUP_ID)) != 0)
         {
             throw new ProtocolException("unknown message flags 0x" + Integer.toHexString(flags & 0xff));
         }

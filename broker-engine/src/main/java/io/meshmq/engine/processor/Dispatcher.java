@@ -166,8 +166,9 @@ final class Dispatcher
                     queue.remove(reference);
                     deliver(consumer, reference);
                 }
-                else if (!selective || !queue.anyCredit())
+                else if (!selective && reference.message.groupId() == null || !queue.anyCredit())
                 {
+                    // With selectors or groups, a later message may still go to another consumer.
                     return;
                 }
             }
@@ -189,7 +190,8 @@ final class Dispatcher
         for (MessageReference reference = queue.first(); reference != null; reference = queue.after(reference))
         {
             if (!reference.message.isExpired(nowMs) &&
-                (consumer.selector == null || reference.message.matches(consumer.selector)))
+                (consumer.selector == null || reference.message.matches(consumer.selector)) &&
+                queue.groupAllows(consumer, reference.message))
             {
                 queue.remove(reference);
                 deliver(consumer, reference);

@@ -1,6 +1,7 @@
 package io.meshmq.engine.processor;
 
 import io.meshmq.engine.journal.JournalEntry;
+import io.meshmq.protocol.MessageDescriptor;
 import io.meshmq.protocol.MessageFields;
 import io.meshmq.protocol.MessageHeaderFlyweight;
 import io.meshmq.protocol.ProtocolException;
@@ -23,6 +24,7 @@ public final class ServerMessage extends JournalEntry implements SelectorContext
     private final long deliveryTime;
     private final boolean persistent;
     private final long originConnectionId;
+    private final boolean grouped;
     private MessageFields fields;
     /** Its references in durable queues, for the journal; null if it has none (or is not persistent). */
     MessageReference[] durableReferences;
@@ -40,6 +42,7 @@ public final class ServerMessage extends JournalEntry implements SelectorContext
         this.deliveryTime = header.deliveryTime();
         this.persistent = header.isPersistent();
         this.originConnectionId = originConnectionId;
+        this.grouped = header.hasGroupId();
     }
 
     public byte[] encoded()
@@ -83,6 +86,36 @@ public final class ServerMessage extends JournalEntry implements SelectorContext
     public long originConnectionId()
     {
         return originConnectionId;
+    }
+
+    /**
+     * @return the message group it belongs to (JMSXGroupID), or null; its properties are read only for a message
+     *         flagged as grouped.
+     */
+    public String groupId()
+    {
+        if (!grouped)
+        {
+            return null;
+        }
+        try
+        {
+            final Object group = fields().property(MessageDescriptor.GROUP_ID_PROPERTY);
+            return group == null ? null : group.toString();
+        }
+        catch (final ProtocolException ex)
+        {
+            return null;
+        }
+    }
+
+    /**
+     * @return true if it ends its group (JMSXGroupSeq -1): the group's next message may go to another consumer.
+     */
+    public boolean endsGroup()
+    {
+        final Object sequence = fields().property(MessageDescriptor.GROUP_SEQ_PROPERTY);
+        return sequence instanceof Number number && number.intValue() == -1;
     }
 
     /**

@@ -5,8 +5,10 @@ import io.meshmq.engine.journal.JournalEntry;
 import io.meshmq.selector.Selector;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -48,6 +50,8 @@ public final class ServerQueue extends JournalEntry
     private long bytes;
     private int nextConsumer;
     private int selectiveConsumers;
+    /** Message groups (JMSXGroupID) to the consumer that has each; made at the first grouped message. */
+    private Map<String, ServerConsumer> groups;
     /** Its page files while it pages (new messages wait there, in order, beyond its memory limit), else null. */
     io.meshmq.engine.paging.PageStore pages;
     /** A durable queue that pages: how far the journal knows its pages were read; null before the first read. */
@@ -424,6 +428,46 @@ public final class ServerQueue extends JournalEntry
         {
             selectiveConsumers--;
         }
+        if (groups != null)
+        {
+            // Its groups move, in order, to whichever consumer takes their next message.
+            groups.values().removeIf(holder -> holder == consumer);
+        }
+    }
+
+    /**
+     * @return true if the consumer may take the message as far as message groups go: the message is in no group,
+     *         its group is the consumer's, or its group is no consumer's yet (then it becomes this one's, unless the
+     *         message ends the group).
+     */
+    boolean groupAllows(final ServerConsumer consumer, final ServerMessage message)
+    {
+        final String group = message.groupId();
+        if (group == null)
+        {
+            return true;
+        }
+        final ServerConsumer holder = groups == null ? null : groups.get(group);
+        if (holder != null && holder != consumer)
+        {
+            return false;
+        }
+        if (message.endsGroup())
+        {
+            if (holder != null)
+            {
+                groups.remove(group);
+            }
+        }
+        else if (holder == null)
+        {
+            if (groups == null)
+            {
+                groups = new HashMap<>();
+            }
+            groups.put(group, consumer);
+        }
+        return true;
     }
 
     boolean hasSelectiveConsumers()
@@ -467,6 +511,11 @@ public final class ServerQueue extends JournalEntry
      */
     ServerConsumer nextConsumerFor(final ServerMessage message)
     {
+        return message.groupId() != null ? groupConsumerFor(message) : roundRobinFor(message);
+    }
+
+    private ServerConsumer roundRobinFor(final ServerMessage message)
+    {
         final int n = consumers.size();
         for (int i = 0; i < n; i++)
         {
@@ -479,6 +528,26 @@ public final class ServerQueue extends JournalEntry
             }
         }
         return null;
+    }
+
+    /**
+     * @return the consumer that has the message's group, if it can take the message now; for a group no consumer has,
+     *         the next that can (round robin), which then has it; else null.
+     */
+    private ServerConsumer groupConsumerFor(final ServerMessage message)
+    {
+        final ServerConsumer holder = groups == null ? null : groups.get(message.groupId());
+        if (holder != null)
+        {
+            final boolean takes = holder.canTake() && (holder.selector == null || message.matches(holder.selector));
+            return takes && groupAllows(holder, message) ? holder : null;
+        }
+        final ServerConsumer next = roundRobinFor(message);
+        if (next != null)
+        {
+            groupAllows(next, message);
+        }
+        return next;
     }
 
     /**

@@ -74,6 +74,14 @@ public class MeshMessage implements Message
     // ---- encoding --------------------------------------------------------------------------------------
 
     /**
+     * @return true if the application put the message in a group: brokers then keep the group on one consumer.
+     */
+    private boolean hasGroupId()
+    {
+        return !properties.isEmpty() && properties.get(MessageDescriptor.GROUP_ID_PROPERTY) != null;
+    }
+
+    /**
      * @return true if the application set a duplicate id of its own: brokers then detect duplicates by it.
      */
     private boolean hasDuplicateId()
@@ -91,7 +99,8 @@ public class MeshMessage implements Message
         writer.writeByte(deliveryMode == DeliveryMode.NON_PERSISTENT ?
             MessageDescriptor.NON_PERSISTENT : MessageDescriptor.PERSISTENT);
         writer.writeByte((byte)priority);
-        writer.writeByte(hasDuplicateId() ? MessageDescriptor.FLAG_DUPLICATE_ID : 0);
+        writer.writeByte((byte)((hasDuplicateId() ? MessageDescriptor.FLAG_DUPLICATE_ID : 0) |
+            (hasGroupId() ? MessageDescriptor.FLAG_GROUP_ID : 0)));
         writer.writeLong(timestamp);
         writer.writeLong(expiration);
         writer.writeLong(deliveryTime);

@@ -25,6 +25,7 @@ import io.meshmq.engine.ring.EngineEvent;
 import io.meshmq.engine.ring.ExtensionInput;
 import io.meshmq.engine.security.Authorizer;
 import io.meshmq.engine.vm.VmBrokers;
+import io.meshmq.protocol.AdminTable;
 import io.meshmq.transport.FrameDecoder;
 import io.meshmq.transport.NettyFrames;
 import io.netty.bootstrap.ServerBootstrap;
@@ -169,7 +170,7 @@ public final class Broker implements AutoCloseable
                     event.type = EngineEvent.FORCED;
                     event.forced = request;
                     event.reason = failure == null ? null : failure.toString();
-                }), context.name());
+                }), context.name(), context.journalForceObserver());
                 durability.forceWith(syncer::request);
                 syncer.start();
             }
@@ -497,6 +498,26 @@ public final class Broker implements AutoCloseable
      * @return completes once the broker has stopped: with null after {@link #close()}, or with why it stopped itself
      * (its processor hit an error after which its state could not be trusted).
      */
+    /**
+     * Asks an admin verb inside this process (the processor answers it in turn with clients' commands), as metrics and
+     * management do: no connection, so no permission check.
+     *
+     * @return completed with the answer, or exceptionally with an {@link IllegalArgumentException} or
+     *         {@link IllegalStateException} saying why the verb was refused; never completed once the broker closed.
+     */
+    public CompletableFuture<AdminTable> admin(final String verb, final String... args)
+    {
+        final CompletableFuture<AdminTable> answer = new CompletableFuture<>();
+        disruptor.getRingBuffer().publishEvent((event, sequence) ->
+        {
+            event.type = EngineEvent.LOCAL_ADMIN;
+            event.destinationName = verb;
+            event.sendNames = args;
+            event.answer = answer;
+        });
+        return answer;
+    }
+
     public CompletableFuture<String> stopped()
     {
         return stopped;

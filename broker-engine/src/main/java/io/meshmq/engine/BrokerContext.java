@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 
 /**
  * A broker's settings, with the defaults that make {@code ./meshmq run} work with no configuration.
@@ -93,6 +94,8 @@ public final class BrokerContext
     private String discoveryGroup;
     private String discoveryLocalBind;
     private volatile AdminHandler adminHandler = AdminHandler.NONE;
+    private LongConsumer journalForceObserver = nanos -> { };
+    private String metricsBind;
     /** bridge.NAME.KEY settings of the configuration file, by bridge name: the bridges module reads them. */
     private final Map<String, Map<String, String>> bridgeSettings = new LinkedHashMap<>();
     private String discoveryJGroupsFile;
@@ -775,6 +778,37 @@ public final class BrokerContext
     public Map<String, Map<String, String>> bridgeSettings()
     {
         return bridgeSettings;
+    }
+
+    /**
+     * @return HOST:PORT of the Prometheus endpoint, or null for none (the default).
+     */
+    public String metricsBind()
+    {
+        return metricsBind;
+    }
+
+    public BrokerContext metricsBind(final String hostAndPort)
+    {
+        this.metricsBind = hostAndPort;
+        return this;
+    }
+
+    /**
+     * @return told how long each journal force took, in ns, on the journal's syncer thread (metrics).
+     */
+    public LongConsumer journalForceObserver()
+    {
+        return journalForceObserver;
+    }
+
+    /**
+     * Sets who is told how long each journal force took; before the broker starts. It must be quick and thread safe.
+     */
+    public BrokerContext journalForceObserver(final LongConsumer observer)
+    {
+        this.journalForceObserver = observer;
+        return this;
     }
 
     /**

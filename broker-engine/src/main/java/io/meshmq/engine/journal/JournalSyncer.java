@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 
 /**
  * Forces written journal segments to disk on its own thread, so the processor goes on dispatching while the
@@ -42,13 +43,23 @@ public final class JournalSyncer implements AutoCloseable
 
     private final Path directory;
     private final Listener listener;
+    private final LongConsumer forceNanos;
     private final LinkedBlockingQueue<Request> requests = new LinkedBlockingQueue<>();
     private final Thread thread;
 
     public JournalSyncer(final Path directory, final Listener listener, final String name)
     {
+        this(directory, listener, name, nanos -> { });
+    }
+
+    /**
+     * @param forceNanos told how long each successful force took (metrics), on the syncer's thread.
+     */
+    public JournalSyncer(final Path directory, final Listener listener, final String name, final LongConsumer forceNanos)
+    {
         this.directory = directory;
         this.listener = listener;
+        this.forceNanos = forceNanos;
         this.thread = new Thread(this::run, "meshmq-journal-" + name);
         this.thread.setDaemon(true);
     }
@@ -81,7 +92,9 @@ public final class JournalSyncer implements AutoCloseable
             IOException failure = null;
             try
             {
+                final long startNs = System.nanoTime();
                 force(batch);
+                forceNanos.accept(System.nanoTime() - startNs);
             }
             catch (final IOException ex)
             {

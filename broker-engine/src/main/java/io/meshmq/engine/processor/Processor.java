@@ -284,6 +284,7 @@ public final class Processor implements EventHandler<EngineEvent>
             case EngineEvent.DELETE_TEMP: temporaries.onDeleteTemporary(event); break;
             case EngineEvent.UNSUBSCRIBE: consumers.onUnsubscribe(event); break;
             case EngineEvent.ADMIN: onAdmin(event); break;
+            case EngineEvent.LOCAL_ADMIN: onLocalAdmin(event); break;
             case EngineEvent.TICK:
                 dispatcher.resumeStalled();
                 timers.onTick(now.nowMs());
@@ -337,6 +338,18 @@ public final class Processor implements EventHandler<EngineEvent>
             return;
         }
         writer.reply(event.connection, event.correlationId, result::encode);
+    }
+
+    private void onLocalAdmin(final EngineEvent event)
+    {
+        try
+        {
+            event.answer.complete(admin.run(event.destinationName, event.sendNames));
+        }
+        catch (final RuntimeException ex)
+        {
+            event.answer.completeExceptionally(ex);
+        }
     }
 
     // ---- inspection (tests) -----------------------------------------------------------------------------

@@ -1,8 +1,11 @@
 package io.meshmq.engine.ring;
 
 import io.meshmq.engine.journal.JournalSyncer;
+import io.meshmq.protocol.AdminTable;
 import io.meshmq.protocol.WireXid;
 import io.meshmq.selector.Selector;
+
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One slot of the engine ring: a command from a connection, the timer, the journal syncer or an extension. Slots
@@ -52,6 +55,12 @@ public final class EngineEvent
     public static final byte PAUSE = 29;
     /** FORCE_DELIVERY: {@link #consumerId}; answered once a waiting message, if any, was sent to it. */
     public static final byte FORCE_DELIVERY = 30;
+    /**
+     * An admin verb asked inside the broker's process (metrics, management): {@link #destinationName} the verb,
+     * {@link #sendNames} its arguments, answered by completing {@link #answer}. Comes from no connection: it is
+     * trusted as the process itself.
+     */
+    public static final byte LOCAL_ADMIN = 31;
 
     public byte type;
     public ConnectionOutput connection;
@@ -99,6 +108,8 @@ public final class EngineEvent
     public ExtensionCommand command;
     /** Set for a connection's commands: told once the processor is done with this one. */
     public RingShare share;
+    /** LOCAL_ADMIN: completed with the verb's answer, or exceptionally with why it was refused. */
+    public CompletableFuture<AdminTable> answer;
 
     public void clear()
     {
@@ -133,5 +144,6 @@ public final class EngineEvent
         reason = null;
         command = null;
         share = null;
+        answer = null;
     }
 }

@@ -201,7 +201,7 @@ public final class BrokerProcess implements AutoCloseable
      *
      * @return its output; fails if it starts listening.
      */
-    static String startExpectingFailure(final Path dataDir, final String... settings) throws IOException, InterruptedException
+    public static String startExpectingFailure(final Path dataDir, final String... settings) throws IOException, InterruptedException
     {
         try (BrokerProcess unexpected = start(dataDir, settings))
         {

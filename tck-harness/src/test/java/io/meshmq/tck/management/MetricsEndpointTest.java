@@ -1,0 +1,105 @@
+package io.meshmq.tck.management;
+
+import io.meshmq.jms.MeshConnectionFactory;
+import io.meshmq.tck.FreePorts;
+import io.meshmq.tck.crash.BrokerProcess;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The broker's Prometheus endpoint (issue 22), scraped as Prometheus does: a queue's counts follow what clients did,
+ * the journal's forces are counted in a histogram, the JVM's metrics are there; a port already taken stops the
+ * start-up naming metrics.bind.
+ */
+class MetricsEndpointTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldServeQueueJournalAndJvmMetricsForPrometheus() throws Exception
+    {
+        final int port = FreePorts.next();
+        try (BrokerProcess broker = BrokerProcess.start(dir, "metrics.bind = 127.0.0.1:" + port))
+        {
+            assertTrue(broker.recentOutput().contains("metrics at http://127.0.0.1:" + port + "/metrics"),
+                broker.recentOutput());
+            try (Connection connection = new MeshConnectionFactory(broker.url()).createConnection())
+            {
+                final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                final MessageProducer producer = session.createProducer(session.createQueue("metered"));
+                producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+                for (int i = 0; i < 5; i++)
+                {
+                    producer.send(session.createTextMessage("m" + i));
+                }
+                final MessageConsumer consumer = session.createConsumer(session.createQueue("metered"));
+                connection.start();
+                assertNotNull(consumer.receive(10_000));
+                assertNotNull(consumer.receive(10_000));
+                consumer.close();
+            }
+
+            final String metrics = scrape(port);
+            assertEquals(3.0, value(metrics, "meshmq_queue_messages{queue=\"metered\"}"), metrics);
+            assertEquals(5.0, value(metrics, "meshmq_queue_added_total{queue=\"metered\"}"), metrics);
+            assertEquals(2.0, value(metrics, "meshmq_queue_acknowledged_total{queue=\"metered\"}"), metrics);
+            assertEquals(0.0, value(metrics, "meshmq_queue_consumers{queue=\"metered\"}"), metrics);
+            assertTrue(value(metrics, "meshmq_journal_force_seconds_count") >= 1, "persistent sends were forced");
+            assertTrue(value(metrics, "jvm_memory_used_bytes{area=\"heap\"}") > 0, "the JVM's metrics");
+        }
+    }
+
+    @Test
+    void shouldRefuseToStartOnAPortAlreadyTaken() throws Exception
+    {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
+        {
+            final String output = BrokerProcess.startExpectingFailure(dir,
+                "metrics.bind = 127.0.0.1:" + taken.getLocalPort());
+            assertTrue(output.contains("metrics.bind = 127.0.0.1:" + taken.getLocalPort() + ": cannot listen there"),
+                output);
+        }
+    }
+
+    private static String scrape(final int port) throws Exception
+    {
+        final HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return response.body();
+    }
+
+    /**
+     * @return the value of the sample that starts with {@code series} (name and labels as Prometheus prints them).
+     */
+    private static double value(final String metrics, final String series)
+    {
+        for (final String line : metrics.split("\n"))
+        {
+            if (line.startsWith(series + " "))
+            {
+                return Double.parseDouble(line.substring(series.length() + 1).split(" ")[0]);
+            }
+        }
+        throw new AssertionError("no sample " + series + " in:\n" + metrics);
+    }
+}

@@ -96,6 +96,7 @@ public final class BrokerContext
     private volatile AdminHandler adminHandler = AdminHandler.NONE;
     private LongConsumer journalForceObserver = nanos -> { };
     private String metricsBind;
+    private boolean jmx = true;
     /** bridge.NAME.KEY settings of the configuration file, by bridge name: the bridges module reads them. */
     private final Map<String, Map<String, String>> bridgeSettings = new LinkedHashMap<>();
     private String discoveryJGroupsFile;
@@ -778,6 +779,20 @@ public final class BrokerContext
     public Map<String, Map<String, String>> bridgeSettings()
     {
         return bridgeSettings;
+    }
+
+    /**
+     * @return true if the launcher registers the broker's MBeans in the platform MBean server (the default).
+     */
+    public boolean jmx()
+    {
+        return jmx;
+    }
+
+    public BrokerContext jmx(final boolean on)
+    {
+        this.jmx = on;
+        return this;
     }
 
     /**

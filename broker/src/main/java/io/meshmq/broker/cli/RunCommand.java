@@ -1,10 +1,9 @@
 package io.meshmq.broker.cli;
 
+import io.meshmq.bridge.Bridges;
 import io.meshmq.broker.config.BrokerSettings;
 import io.meshmq.broker.config.ConfigException;
-import io.meshmq.bridge.Bridges;
 import io.meshmq.cluster.BackupNode;
-import io.meshmq.metrics.BrokerMetrics;
 import io.meshmq.cluster.ColocatedNode;
 import io.meshmq.cluster.HaNode;
 import io.meshmq.cluster.Mesh;
@@ -14,6 +13,9 @@ import io.meshmq.engine.Broker;
 import io.meshmq.engine.BrokerContext;
 import io.meshmq.engine.BrokerStartException;
 import io.meshmq.engine.net.NativeTransport;
+import io.meshmq.jms.MeshConnectionMetaData;
+import io.meshmq.metrics.BrokerMetrics;
+import io.meshmq.metrics.jmx.JmxManagement;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -107,6 +109,8 @@ public final class RunCommand
         final Broker broker = Broker.start(context);
         final Mesh mesh = Mesh.start(broker);
         bridges.start(context.vmId() != null ? "vm://" + context.vmId() : broker.url());
+        final JmxManagement jmx = context.jmx() ? JmxManagement.start(broker, MeshConnectionMetaData.PROVIDER_VERSION) :
+            null;
         if (metrics != null)
         {
             try
@@ -144,6 +148,10 @@ public final class RunCommand
             if (metrics != null)
             {
                 metrics.close();
+            }
+            if (jmx != null)
+            {
+                jmx.close();
             }
             bridges.close();
             if (mesh != null)

@@ -121,6 +121,8 @@ import java.util.Set;
  * address.PATTERN.load-balancing = ON_DEMAND   in a cluster: OFF, STRICT or ON_DEMAND (default)
  * address.PATTERN.redistribution-delay = 1000  in a cluster: ms without consumers before waiting
  *                                        messages move to another node's consumers (-1 never)
+ * jmx              = false                no MBeans (by default the broker, its queues and topics are in the
+ *                                        platform MBean server under io.meshmq:broker="NAME")
  * metrics.bind     = 127.0.0.1:9404       serve metrics for Prometheus at http://HOST:PORT/metrics (off by
  *                                        default): queues, topics, cluster links, bridges, journal forces, JVM
  * bridge.NAME.source-queue = orders      a core bridge: forwards this queue's messages, once and only once, to
@@ -142,7 +144,7 @@ public final class BrokerSettings
         "duplicate-id-cache-size",
         "max-connections", "max-connections-per-address", "auto-create", "queues", "topics",
         "default-user", "user.NAME", "user.NAME.roles", "security.PATTERN.PERMISSION", "address.PATTERN.SETTING",
-        "bridge.NAME.KEY", "metrics.bind", "journal.sync", "journal.segment-size",
+        "bridge.NAME.KEY", "metrics.bind", "jmx", "journal.sync", "journal.segment-size",
         "journal.skip-corrupt", "global-max-size", "cluster", "cluster.members", "cluster.advertise", "cluster.user",
         "cluster.password", "cluster.tls", "cluster.weight", "cluster.rank", "discovery.group-address", "discovery.group-port",
         "discovery.local-bind-address", "discovery.jgroups-file", "discovery.jgroups-channel", "discovery.broadcast-period", "discovery.refresh-timeout", "ha",
@@ -299,6 +301,9 @@ public final class BrokerSettings
                 break;
             case "bind":
                 applyBind(value, at, context);
+                break;
+            case "jmx":
+                context.jmx(bool(value, at));
                 break;
             case "metrics.bind":
             {

@@ -112,7 +112,7 @@ public final class BrokerProcess implements AutoCloseable
     /**
      * @param jvmOptions the broker JVM's options, e.g. its heap and system properties.
      */
-    static BrokerProcess startWithJvmOptions(final Path dataDir, final List<String> jvmOptions, final String... settings)
+    public static BrokerProcess startWithJvmOptions(final Path dataDir, final List<String> jvmOptions, final String... settings)
         throws IOException, InterruptedException
     {
         return start(dataDir, jvmOptions, "crash", 0, settings);

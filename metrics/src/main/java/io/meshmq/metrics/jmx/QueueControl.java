@@ -1,0 +1,67 @@
+package io.meshmq.metrics.jmx;
+
+import io.meshmq.protocol.AdminVerbs;
+
+/**
+ * One queue's MBean: each read asks the processor for the queue table, so values are current.
+ */
+final class QueueControl extends DestinationControl implements QueueControlMBean
+{
+    QueueControl(final AdminCalls admin, final String name)
+    {
+        super(admin, name);
+    }
+
+    @Override
+    public long getMessageCount()
+    {
+        return column("messages");
+    }
+
+    @Override
+    public long getScheduledCount()
+    {
+        return column("scheduled");
+    }
+
+    @Override
+    public long getDeliveringCount()
+    {
+        return column("delivering");
+    }
+
+    @Override
+    public long getConsumerCount()
+    {
+        return column("consumers");
+    }
+
+    @Override
+    public long getMessagesAdded()
+    {
+        return column("added");
+    }
+
+    @Override
+    public long getMessagesAcknowledged()
+    {
+        return column("acknowledged");
+    }
+
+    @Override
+    public long getMessagesExpired()
+    {
+        return column("expired");
+    }
+
+    @Override
+    public long removeAllMessages()
+    {
+        return ((Number)admin.call(AdminVerbs.QUEUE_PURGE, name).value(0, "dropped")).longValue();
+    }
+
+    private long column(final String column)
+    {
+        return admin.number(AdminVerbs.QUEUE_LIST, name, column);
+    }
+}

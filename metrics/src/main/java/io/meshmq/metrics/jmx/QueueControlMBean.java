@@ -1,0 +1,29 @@
+package io.meshmq.metrics.jmx;
+
+/**
+ * A queue as JMX shows it, named {@code io.meshmq:broker="NAME",component=queues,queue="QUEUE"}; the attributes an
+ * Artemis user reads on a queue control.
+ */
+public interface QueueControlMBean
+{
+    String getName();
+
+    long getMessageCount();
+
+    long getScheduledCount();
+
+    long getDeliveringCount();
+
+    long getConsumerCount();
+
+    long getMessagesAdded();
+
+    long getMessagesAcknowledged();
+
+    long getMessagesExpired();
+
+    /**
+     * @return how many messages were dropped.
+     */
+    long removeAllMessages();
+}

@@ -1,0 +1,95 @@
+package io.meshmq.tck.management;
+
+import io.meshmq.jms.MeshConnectionFactory;
+import io.meshmq.tck.FreePorts;
+import io.meshmq.tck.crash.BrokerProcess;
+import jakarta.jms.Connection;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.RuntimeMBeanException;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The broker's MBeans over remote JMX (issue 22), as an operator's JConsole sees them: a queue clients made appears
+ * with its counts, purging it through JMX empties it, a queue made through the broker's MBean appears at once, and a
+ * refusal (deleting a queue with a consumer) comes back with its reason.
+ */
+class JmxManagementTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldShowQueuesWithTheirCountsAndPurgeAndMakeThemThroughJmx() throws Exception
+    {
+        final int jmxPort = FreePorts.next();
+        try (BrokerProcess broker = BrokerProcess.startWithJvmOptions(dir, List.of("-Xmx256m",
+            "-Dcom.sun.management.jmxremote.port=" + jmxPort, "-Dcom.sun.management.jmxremote.rmi.port=" + jmxPort,
+            "-Dcom.sun.management.jmxremote.authenticate=false", "-Dcom.sun.management.jmxremote.ssl=false",
+            "-Dcom.sun.management.jmxremote.host=127.0.0.1", "-Djava.rmi.server.hostname=127.0.0.1"));
+             JMXConnector jmx = JMXConnectorFactory.connect(
+                 new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi"));
+             Connection connection = new MeshConnectionFactory(broker.url()).createConnection())
+        {
+            final MBeanServerConnection beans = jmx.getMBeanServerConnection();
+            final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            final MessageProducer producer = session.createProducer(session.createQueue("watched"));
+            for (int i = 0; i < 7; i++)
+            {
+                producer.send(session.createTextMessage("m" + i));
+            }
+            await(() -> beans.queryNames(new ObjectName("io.meshmq:broker=*"), null).size() == 1, "the broker's MBean");
+            final ObjectName brokerBean = beans.queryNames(new ObjectName("io.meshmq:broker=*"), null).iterator().next();
+            final ObjectName watched = new ObjectName(brokerBean + ",component=queues,queue=\"watched\"");
+            await(() -> beans.isRegistered(watched), "the queue's MBean");
+            assertEquals(7L, beans.getAttribute(watched, "MessageCount"));
+            assertEquals(7L, beans.getAttribute(watched, "MessagesAdded"));
+            assertEquals(7L, beans.invoke(watched, "removeAllMessages", null, null));
+            assertEquals(0L, beans.getAttribute(watched, "MessageCount"));
+
+            assertEquals(true, beans.invoke(brokerBean, "createQueue", new Object[] {"made.by.jmx"},
+                new String[] {String.class.getName()}));
+            final ObjectName made = new ObjectName(brokerBean + ",component=queues,queue=\"made.by.jmx\"");
+            await(() -> beans.isRegistered(made), "the MBean of the queue made through JMX");
+            assertTrue(List.of((String[])beans.getAttribute(brokerBean, "QueueNames")).contains("made.by.jmx"));
+
+            session.createConsumer(session.createQueue("made.by.jmx"));
+            final RuntimeMBeanException refused = assertThrows(RuntimeMBeanException.class, () -> beans.invoke(brokerBean,
+                "deleteQueue", new Object[] {"made.by.jmx"}, new String[] {String.class.getName()}));
+            assertTrue(refused.getTargetException().getMessage().contains("has 1 consumer(s); close them first"),
+                String.valueOf(refused.getTargetException()));
+        }
+    }
+
+    private interface Condition
+    {
+        boolean holds() throws Exception;
+    }
+
+    private static void await(final Condition condition, final String what) throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.holds())
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new AssertionError("not within 30 s: " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+}

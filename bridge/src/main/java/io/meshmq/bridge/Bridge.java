@@ -143,7 +143,7 @@ final class Bridge implements Runnable
                     if (failures > 0)
                     {
                         LOG.log(System.Logger.Level.INFO, "bridge '" + definition.name() + "' forwards to " +
-                            definition.targetUrl() + " again after " + failures + " failed attempt(s)");
+                            definition.shownTargetUrl() + " again after " + failures + " failed attempt(s)");
                     }
                     failures = 0;
                     delayMs = definition.retryIntervalMs();
@@ -269,7 +269,7 @@ final class Bridge implements Runnable
 
     private void deadLetter(final Message refused, final JMSException why) throws JMSException
     {
-        final String reason = "bridge '" + definition.name() + "': " + definition.targetUrl() + " refused it: " +
+        final String reason = "bridge '" + definition.name() + "': " + definition.shownTargetUrl() + " refused it: " +
             describe(why);
         if (deadLetters == null)
         {
@@ -297,7 +297,7 @@ final class Bridge implements Runnable
         if (!lastError.equals(loggedError) || now - loggedAtNs >= LOG_REPEAT_NS)
         {
             LOG.log(System.Logger.Level.WARNING, "bridge '" + definition.name() + "' cannot forward to " +
-                definition.targetUrl() + " (retrying; this is logged again only if it changes or after a minute): " +
+                definition.shownTargetUrl() + " (retrying; this is logged again only if it changes or after a minute): " +
                 lastError);
             loggedError = lastError;
             loggedAtNs = now;

@@ -113,6 +113,14 @@ public record BridgeDefinition(String name, String sourceQueue, String targetUrl
     }
 
     /**
+     * @return the target URL as logs and listings show it: a password in it masked.
+     */
+    public String shownTargetUrl()
+    {
+        return BrokerList.parse(targetUrl).toString();
+    }
+
+    /**
      * @return true if it sends to a topic.
      */
     public boolean targetIsTopic()

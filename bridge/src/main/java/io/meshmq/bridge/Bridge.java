@@ -166,7 +166,8 @@ final class Bridge implements Runnable
                 {
                     state = "stopped after " + failures + " failed attempts (reconnect-attempts " +
                         definition.reconnectAttempts() + ")";
-                    LOG.log(System.Logger.Level.ERROR, "bridge '" + definition.name() + "' " + state + ": " + lastError);
+                    LOG.log(System.Logger.Level.ERROR, "bridge '" + definition.name() + "' " + state + ": " +
+                        lastError);
                     return;
                 }
                 state = "retrying every " + delayMs + " ms";
@@ -297,8 +298,8 @@ final class Bridge implements Runnable
         if (!lastError.equals(loggedError) || now - loggedAtNs >= LOG_REPEAT_NS)
         {
             LOG.log(System.Logger.Level.WARNING, "bridge '" + definition.name() + "' cannot forward to " +
-                definition.shownTargetUrl() + " (retrying; this is logged again only if it changes or after a minute): " +
-                lastError);
+                definition.shownTargetUrl() + " (retrying; this is logged again only if it changes or after a " +
+                "minute): " + lastError);
             loggedError = lastError;
             loggedAtNs = now;
         }
@@ -374,8 +375,8 @@ final class Bridge implements Runnable
             {
                 if (!outstanding.await(CONFIRM_TIMEOUT_MS, TimeUnit.MILLISECONDS))
                 {
-                    throw new JMSException("the target confirmed " + (results.length - outstanding.getCount()) + " of " +
-                        results.length + " messages within " + CONFIRM_TIMEOUT_MS + " ms");
+                    throw new JMSException("the target confirmed " + (results.length - outstanding.getCount()) +
+                        " of " + results.length + " messages within " + CONFIRM_TIMEOUT_MS + " ms");
                 }
             }
             catch (final InterruptedException ex)

@@ -64,8 +64,8 @@ public record BridgeDefinition(String name, String sourceQueue, String targetUrl
         {
             if (!KEYS.contains(entry.getKey()))
             {
-                throw new IllegalArgumentException("bridge '" + name + "': unknown key '" + entry.getKey() + "'; known: " +
-                    String.join(", ", KEYS));
+                throw new IllegalArgumentException("bridge '" + name + "': unknown key '" + entry.getKey() +
+                    "'; known: " + String.join(", ", KEYS));
             }
             settings.put(entry.getKey(), entry.getValue().strip());
         }

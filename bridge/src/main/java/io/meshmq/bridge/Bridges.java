@@ -184,8 +184,9 @@ public final class Bridges implements AdminHandler, AutoCloseable
         for (final Bridge bridge : new TreeMap<>(bridges).values())
         {
             final BridgeDefinition definition = bridge.definition();
-            table.row(definition.name(), definition.sourceQueue(), definition.shownTargetUrl(), definition.targetAddress(),
-                definition.filter(), configured.containsKey(definition.name()) ? "configuration" : "bridge create");
+            table.row(definition.name(), definition.sourceQueue(), definition.shownTargetUrl(),
+                definition.targetAddress(), definition.filter(),
+                configured.containsKey(definition.name()) ? "configuration" : "bridge create");
         }
         return table;
     }

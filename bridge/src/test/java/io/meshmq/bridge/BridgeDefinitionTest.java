@@ -37,8 +37,8 @@ class BridgeDefinitionTest
         assertMessage("bridge 'b': unknown key 'target'", Map.of("source-queue", "q", "target", "x"));
         assertMessage("bridge 'b': target-url: broker URL 'tpc://h:1' has scheme 'tpc'",
             Map.of("source-queue", "q", "target-url", "tpc://h:1"));
-        assertMessage("bridge 'b': filter 'region =': invalid message selector", Map.of("source-queue", "q", "target-url", "tcp://h:1",
-            "filter", "region = "));
+        assertMessage("bridge 'b': filter 'region =': invalid message selector",
+            Map.of("source-queue", "q", "target-url", "tcp://h:1", "filter", "region = "));
         assertMessage("bridge 'b': confirmation-window '0': expected a whole number from 1 to 4096",
             Map.of("source-queue", "q", "target-url", "tcp://h:1", "confirmation-window", "0"));
         assertMessage("bridge 'b': retry-interval-multiplier 'fast'",

@@ -123,8 +123,9 @@ public final class ConnectionUrl
         {
             if (rest.isEmpty() || options.get("file") == null)
             {
-                throw new IllegalArgumentException("broker URL '" + text + "': expected jgroups://CHANNEL?file=STACK, " +
-                    "the JGroups channel the brokers announce themselves on and its stack file");
+                throw new IllegalArgumentException("broker URL '" + text + "': expected " +
+                    "jgroups://CHANNEL?file=STACK, the JGroups channel the brokers announce themselves on and its " +
+                    "stack file");
             }
             host = rest;
             port = 0;

@@ -22,7 +22,8 @@ package io.meshmq.protocol;
  *  | body: the rest of the message, layout per body type           |
  *  +---------------------------------------------------------------+
  * </pre>
- * Flags: {@link #FLAG_DUPLICATE_ID}, {@link #FLAG_GROUP_ID}; other bits are 0. A destination whose type is {@link DestinationType#NONE} has no name field. Typed values are described
+ * Flags: {@link #FLAG_DUPLICATE_ID}, {@link #FLAG_GROUP_ID}; other bits are 0. A destination whose type is
+ * {@link DestinationType#NONE} has no name field. Typed values are described
  * by {@link TypedValueCodec}. Bodies: TEXT is a {@code string}; BYTES is raw bytes; MAP is an int count and
  * (string name, typed value) pairs; STREAM is typed values to the end; OBJECT is {@code bytes} of Java
  * serialization (-1 for a null object); MESSAGE has no body.

@@ -55,7 +55,8 @@ public final class JournalSyncer implements AutoCloseable
     /**
      * @param forceNanos told how long each successful force took (metrics), on the syncer's thread.
      */
-    public JournalSyncer(final Path directory, final Listener listener, final String name, final LongConsumer forceNanos)
+    public JournalSyncer(final Path directory, final Listener listener, final String name,
+        final LongConsumer forceNanos)
     {
         this.directory = directory;
         this.listener = listener;

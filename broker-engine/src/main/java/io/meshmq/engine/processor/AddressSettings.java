@@ -21,9 +21,9 @@ package io.meshmq.engine.processor;
  * @param preferLocal         with ON_DEMAND, a message stays on this node while a consumer here keeps up; false
  *                            balances by weight among every node with a consumer.
  */
-public record AddressSettings(int maxDeliveryAttempts, long redeliveryDelayMs, String deadLetterAddress, String expiryAddress,
-    long maxSizeBytes, FullPolicy fullPolicy, LoadBalancing loadBalancing, long redistributionDelayMs, int clusterWeight,
-    int clusterRank, boolean preferLocal)
+public record AddressSettings(int maxDeliveryAttempts, long redeliveryDelayMs, String deadLetterAddress,
+    String expiryAddress, long maxSizeBytes, FullPolicy fullPolicy, LoadBalancing loadBalancing,
+    long redistributionDelayMs, int clusterWeight, int clusterRank, boolean preferLocal)
 {
     /**
      * Where a message sent on one node of a cluster may go.
@@ -99,7 +99,8 @@ public record AddressSettings(int maxDeliveryAttempts, long redeliveryDelayMs, S
         }
         if (clusterWeight < 1 || clusterWeight > MAX_CLUSTER_WEIGHT)
         {
-            throw new IllegalArgumentException("cluster-weight " + clusterWeight + " must be 1 to " + MAX_CLUSTER_WEIGHT);
+            throw new IllegalArgumentException("cluster-weight " + clusterWeight + " must be 1 to " +
+                MAX_CLUSTER_WEIGHT);
         }
         if (clusterRank < 1 || clusterRank > LAST_CLUSTER_RANK)
         {

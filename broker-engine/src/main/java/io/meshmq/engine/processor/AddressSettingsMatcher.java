@@ -68,7 +68,8 @@ public final class AddressSettingsMatcher
     {
         if (!KEYS.contains(key))
         {
-            throw new IllegalArgumentException("unknown address setting '" + key + "'; known: " + String.join(", ", KEYS));
+            throw new IllegalArgumentException("unknown address setting '" + key + "'; known: " +
+                String.join(", ", KEYS));
         }
         final String before = nodeDefaults.put(key, value);
         resolved.clear();

@@ -146,8 +146,9 @@ public final class BrokerSettings
         "default-user", "user.NAME", "user.NAME.roles", "security.PATTERN.PERMISSION", "address.PATTERN.SETTING",
         "bridge.NAME.KEY", "metrics.bind", "jmx", "journal.sync", "journal.segment-size",
         "journal.skip-corrupt", "global-max-size", "cluster", "cluster.members", "cluster.advertise", "cluster.user",
-        "cluster.password", "cluster.tls", "cluster.weight", "cluster.rank", "discovery.group-address", "discovery.group-port",
-        "discovery.local-bind-address", "discovery.jgroups-file", "discovery.jgroups-channel", "discovery.broadcast-period", "discovery.refresh-timeout", "ha",
+        "cluster.password", "cluster.tls", "cluster.weight", "cluster.rank", "discovery.group-address",
+        "discovery.group-port", "discovery.local-bind-address", "discovery.jgroups-file", "discovery.jgroups-channel",
+        "discovery.broadcast-period", "discovery.refresh-timeout", "ha",
         "ha.backup-bind", "ha.failback", "ha.replica-fault", "ha.role",
         "ha.live",
         "ha.quorum", "ha.quorum-bind", "ha.lease", "user.NAME.certificate-subject",
@@ -242,8 +243,8 @@ public final class BrokerSettings
         final Integer channel = seen.get("discovery.jgroups-channel");
         if (file != null && channel == null || channel != null && file == null)
         {
-            throw new ConfigException(source + ":" + (file != null ? file : channel) + ": discovery over JGroups needs " +
-                "both discovery.jgroups-file and discovery.jgroups-channel");
+            throw new ConfigException(source + ":" + (file != null ? file : channel) + ": discovery over JGroups " +
+                "needs both discovery.jgroups-file and discovery.jgroups-channel");
         }
         final Integer group = seen.get("discovery.group-address");
         if (channel != null && group != null)

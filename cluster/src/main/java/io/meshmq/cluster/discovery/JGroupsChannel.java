@@ -41,7 +41,8 @@ public final class JGroupsChannel implements AnnouncementChannel
                     final byte[] data = message.getArray();
                     if (data != null)
                     {
-                        listener.heard(data, message.getOffset(), message.getLength(), String.valueOf(message.getSrc()));
+                        listener.heard(data, message.getOffset(), message.getLength(),
+                            String.valueOf(message.getSrc()));
                     }
                 }
             });
@@ -50,8 +51,8 @@ public final class JGroupsChannel implements AnnouncementChannel
         catch (final Exception ex)
         {
             close();
-            throw new IOException("JGroups channel '" + channelName + "' with stack " + stackFile + ": " + ex.getMessage(),
-                ex);
+            throw new IOException("JGroups channel '" + channelName + "' with stack " + stackFile + ": " +
+                ex.getMessage(), ex);
         }
     }
 

@@ -160,7 +160,8 @@ final class Router
                 final Group group = entry.getValue();
                 final LocalBinding here = group.local == null ? null : local.bind(group.local, settings);
                 take(group.remote.isEmpty() ? here :
-                    balancer.choose(here, group.remote, message, entry.getKey(), settings.preferLocal()), message, into);
+                    balancer.choose(here, group.remote, message, entry.getKey(), settings.preferLocal()), message,
+                    into);
             }
         }
         for (final Map.Entry<RemoteNode, List<String>> target : targets.entrySet())

@@ -161,7 +161,8 @@ public final class ClusterFrameDecoder implements ExtensionFrames
         final int rank = reader.readInt();
         if (rank < 1 || rank > AddressSettings.LAST_CLUSTER_RANK)
         {
-            throw new ProtocolException("CLUSTER_BINDING rank " + rank + " is not 1 to " + AddressSettings.LAST_CLUSTER_RANK);
+            throw new ProtocolException("CLUSTER_BINDING rank " + rank + " is not 1 to " +
+                AddressSettings.LAST_CLUSTER_RANK);
         }
         reader.requireEnd("CLUSTER_BINDING");
         return new ClusterCommand.Binding(nodeId, kind, address, queue, exists, grouped, filter, consumers, selectors,

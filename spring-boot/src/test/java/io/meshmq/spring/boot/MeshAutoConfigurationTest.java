@@ -42,7 +42,8 @@ class MeshAutoConfigurationTest
     @BeforeAll
     static void startBroker() throws Exception
     {
-        broker = Broker.start(new BrokerContext().port(0).dataDir(dataDir).ioThreads(1).vmId("boot-" + UUID.randomUUID()));
+        broker = Broker.start(new BrokerContext().port(0).dataDir(dataDir).ioThreads(1)
+            .vmId("boot-" + UUID.randomUUID()));
     }
 
     @AfterAll
@@ -59,7 +60,8 @@ class MeshAutoConfigurationTest
             {
                 assertThat(context).hasSingleBean(ConnectionFactory.class);
                 final CachingConnectionFactory caching = context.getBean(CachingConnectionFactory.class);
-                assertThat(((MeshConnectionFactory)caching.getTargetConnectionFactory()).getUrl()).isEqualTo(broker.url());
+                assertThat(((MeshConnectionFactory)caching.getTargetConnectionFactory()).getUrl())
+                    .isEqualTo(broker.url());
 
                 final JmsTemplate template = context.getBean(JmsTemplate.class);
                 template.convertAndSend("boot.template", "through Boot");
@@ -99,7 +101,8 @@ class MeshAutoConfigurationTest
         runner.withPropertyValues("meshmq.url=" + broker.url()).withUserConfiguration(Listening.class).run(context ->
         {
             context.getBean(JmsTemplate.class).convertAndSend("boot.listened", "to the listener");
-            assertThat(context.getBean(Listening.class).received.poll(10, TimeUnit.SECONDS)).isEqualTo("to the listener");
+            assertThat(context.getBean(Listening.class).received.poll(10, TimeUnit.SECONDS))
+                .isEqualTo("to the listener");
         });
     }
 

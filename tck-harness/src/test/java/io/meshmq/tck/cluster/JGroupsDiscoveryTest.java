@@ -80,7 +80,8 @@ class JGroupsDiscoveryTest
     private Path stack(final int i, final int[] ports) throws IOException
     {
         final int port = i < ports.length ? ports[i] : FreePorts.next();
-        final String hosts = Arrays.stream(ports).mapToObj(p -> "127.0.0.1[" + p + "]").collect(Collectors.joining(","));
+        final String hosts = Arrays.stream(ports).mapToObj(p -> "127.0.0.1[" + p + "]")
+            .collect(Collectors.joining(","));
         final Path file = dir.resolve("jgroups-" + i + ".xml");
         Files.writeString(file, """
             <config xmlns="urn:org:jgroups">

@@ -139,7 +139,9 @@ class MessageGroupConformanceTest
         {
             final List<String> got = new CopyOnWriteArrayList<>();
             byConsumer.put(name, got);
-            connection.createSession(false, Session.AUTO_ACKNOWLEDGE).createConsumer(queue).setMessageListener(message ->
+            final MessageConsumer consumer = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)
+                .createConsumer(queue);
+            consumer.setMessageListener(message ->
             {
                 got.add(text(message));
                 received.incrementAndGet();

@@ -112,8 +112,8 @@ public final class BrokerProcess implements AutoCloseable
     /**
      * @param jvmOptions the broker JVM's options, e.g. its heap and system properties.
      */
-    public static BrokerProcess startWithJvmOptions(final Path dataDir, final List<String> jvmOptions, final String... settings)
-        throws IOException, InterruptedException
+    public static BrokerProcess startWithJvmOptions(final Path dataDir, final List<String> jvmOptions,
+        final String... settings) throws IOException, InterruptedException
     {
         return start(dataDir, jvmOptions, "crash", 0, settings);
     }
@@ -201,7 +201,8 @@ public final class BrokerProcess implements AutoCloseable
      *
      * @return its output; fails if it starts listening.
      */
-    public static String startExpectingFailure(final Path dataDir, final String... settings) throws IOException, InterruptedException
+    public static String startExpectingFailure(final Path dataDir, final String... settings)
+        throws IOException, InterruptedException
     {
         try (BrokerProcess unexpected = start(dataDir, settings))
         {

@@ -53,7 +53,8 @@ class JmxManagementTest
                 producer.send(session.createTextMessage("m" + i));
             }
             await(() -> beans.queryNames(new ObjectName("io.meshmq:broker=*"), null).size() == 1, "the broker's MBean");
-            final ObjectName brokerBean = beans.queryNames(new ObjectName("io.meshmq:broker=*"), null).iterator().next();
+            final ObjectName brokerBean =
+                beans.queryNames(new ObjectName("io.meshmq:broker=*"), null).iterator().next();
             final ObjectName watched = new ObjectName(brokerBean + ",component=queues,queue=\"watched\"");
             await(() -> beans.isRegistered(watched), "the queue's MBean");
             assertEquals(7L, beans.getAttribute(watched, "MessageCount"));
@@ -68,8 +69,9 @@ class JmxManagementTest
             assertTrue(List.of((String[])beans.getAttribute(brokerBean, "QueueNames")).contains("made.by.jmx"));
 
             session.createConsumer(session.createQueue("made.by.jmx"));
-            final RuntimeMBeanException refused = assertThrows(RuntimeMBeanException.class, () -> beans.invoke(brokerBean,
-                "deleteQueue", new Object[] {"made.by.jmx"}, new String[] {String.class.getName()}));
+            final RuntimeMBeanException refused = assertThrows(RuntimeMBeanException.class,
+                () -> beans.invoke(brokerBean, "deleteQueue", new Object[] {"made.by.jmx"},
+                    new String[] {String.class.getName()}));
             assertTrue(refused.getTargetException().getMessage().contains("has 1 consumer(s); close them first"),
                 String.valueOf(refused.getTargetException()));
         }

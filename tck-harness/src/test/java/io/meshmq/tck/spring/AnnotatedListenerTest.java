@@ -42,7 +42,8 @@ class AnnotatedListenerTest
     static void start()
     {
         context = new AnnotationConfigApplicationContext();
-        context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("test", Map.of("meshmq.url", BROKER.url())));
+        context.getEnvironment().getPropertySources()
+            .addFirst(new MapPropertySource("test", Map.of("meshmq.url", BROKER.url())));
         context.register(Application.class);
         context.refresh();
     }
@@ -65,7 +66,8 @@ class AnnotatedListenerTest
     void shouldReplyToTheRequestsReplyToDestinationBeforeSendTo() throws JMSException
     {
         final JmsTemplate template = context.getBean(JmsTemplate.class);
-        final Message reply = template.sendAndReceive("spring.upper.requests", session -> session.createTextMessage("hi"));
+        final Message reply =
+            template.sendAndReceive("spring.upper.requests", session -> session.createTextMessage("hi"));
         assertNotNull(reply, "reply through the temporary queue");
         assertEquals("HI", ((TextMessage)reply).getText());
     }

@@ -36,7 +36,8 @@ class BrokerRestartTest
     {
         final int port = FreePorts.next();
         final BrokerProcess[] broker = {BrokerProcess.startNode(dataDir, "spring-restart", port)};
-        final CachingConnectionFactory caching = new CachingConnectionFactory(new MeshConnectionFactory(broker[0].url()));
+        final CachingConnectionFactory caching =
+            new CachingConnectionFactory(new MeshConnectionFactory(broker[0].url()));
         final JmsTemplate template = new JmsTemplate(caching);
         template.setDeliveryMode(DeliveryMode.PERSISTENT);
         final ConcurrentHashMap<String, Integer> received = new ConcurrentHashMap<>();

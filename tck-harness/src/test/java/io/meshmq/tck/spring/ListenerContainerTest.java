@@ -220,8 +220,8 @@ class ListenerContainerTest
         {
             template.convertAndSend(topic, "m" + i);
         }
-        await(() -> received.size() >= count && received.values().stream().mapToInt(Integer::intValue).sum() >= 2 * count,
-            () -> "received " + received);
+        await(() -> received.size() >= count &&
+            received.values().stream().mapToInt(Integer::intValue).sum() >= 2 * count, () -> "received " + received);
         received.forEach((text, times) -> assertEquals(2, times, text + ": once per subscription"));
     }
 

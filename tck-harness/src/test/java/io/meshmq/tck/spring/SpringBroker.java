@@ -34,7 +34,8 @@ final class SpringBroker implements BeforeAllCallback, AfterAllCallback, BeforeE
     public void beforeAll(final ExtensionContext context) throws Exception
     {
         dataDir = Files.createTempDirectory("meshmq-spring");
-        broker = Broker.start(new BrokerContext().port(0).dataDir(dataDir).ioThreads(1).vmId("spring-" + UUID.randomUUID()));
+        broker = Broker.start(new BrokerContext().port(0).dataDir(dataDir).ioThreads(1)
+            .vmId("spring-" + UUID.randomUUID()));
     }
 
     @Override

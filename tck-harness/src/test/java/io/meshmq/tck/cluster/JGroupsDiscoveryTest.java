@@ -85,7 +85,7 @@ class JGroupsDiscoveryTest
         final Path file = dir.resolve("jgroups-" + i + ".xml");
         Files.writeString(file, """
             <config xmlns="urn:org:jgroups">
-                <TCP bind_addr="127.0.0.1" bind_port="%d" port_range="0" enable_diagnostics="false"/>
+                <TCP bind_addr="127.0.0.1" bind_port="%d" port_range="0" diag.enabled="false"/>
                 <TCPPING initial_hosts="%s" port_range="0"/>
                 <MERGE3 min_interval="1000" max_interval="3000"/>
                 <FD_ALL3 timeout="3000" interval="1000"/>

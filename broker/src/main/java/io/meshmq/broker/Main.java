@@ -1,10 +1,12 @@
 package io.meshmq.broker;
 
 import io.meshmq.broker.cli.AdminCommand;
+import io.meshmq.broker.cli.BrowseCommand;
 import io.meshmq.broker.cli.ConsumeCommand;
 import io.meshmq.broker.cli.HashPasswordCommand;
 import io.meshmq.broker.cli.ProduceCommand;
 import io.meshmq.broker.cli.RunCommand;
+import io.meshmq.broker.cli.StatCommand;
 import io.meshmq.broker.cli.UsageException;
 import io.meshmq.broker.config.ConfigException;
 import io.meshmq.engine.BrokerStartException;
@@ -58,6 +60,10 @@ public final class Main
                 case "cluster":
                 case "bridge":
                     return AdminCommand.run(args, out);
+                case "browse":
+                    return BrowseCommand.run(args, out);
+                case "stat":
+                    return StatCommand.run(args, out);
                 case "hash-password":
                     return HashPasswordCommand.run(args, System.in, out);
                 case "version":
@@ -104,6 +110,8 @@ public final class Main
         out.println("  " + AdminCommand.XA_USAGE);
         out.println("  " + AdminCommand.CLUSTER_USAGE);
         out.println("  " + AdminCommand.BRIDGE_USAGE);
+        out.println("  " + BrowseCommand.USAGE);
+        out.println("  " + StatCommand.USAGE);
         out.println("  " + HashPasswordCommand.USAGE);
         out.println("  version");
         out.println("Defaults: --bind 127.0.0.1:7918 --data ./data --url tcp://127.0.0.1:7918");

@@ -59,6 +59,7 @@ public final class Main
                 case "xa":
                 case "cluster":
                 case "bridge":
+                case "connection":
                     return AdminCommand.run(args, out);
                 case "browse":
                     return BrowseCommand.run(args, out);
@@ -110,6 +111,7 @@ public final class Main
         out.println("  " + AdminCommand.XA_USAGE);
         out.println("  " + AdminCommand.CLUSTER_USAGE);
         out.println("  " + AdminCommand.BRIDGE_USAGE);
+        out.println("  " + AdminCommand.CONNECTION_USAGE);
         out.println("  " + BrowseCommand.USAGE);
         out.println("  " + StatCommand.USAGE);
         out.println("  " + HashPasswordCommand.USAGE);

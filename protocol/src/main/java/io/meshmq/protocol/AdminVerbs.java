@@ -28,6 +28,10 @@ public final class AdminVerbs
     public static final String XA_COMMIT = "xa.commit";
     /** xid: rolls a prepared branch back by hand; its transaction manager is told so. */
     public static final String XA_ROLLBACK = "xa.rollback";
+    /** no arguments: id, address, user, client id, kind (client or cluster), consumers per connection. */
+    public static final String CONNECTION_LIST = "connection.list";
+    /** id (as connection.list shows it): closes that connection; its unacknowledged messages go back. */
+    public static final String CONNECTION_CLOSE = "connection.close";
     /** What every cluster verb begins with; a broker in no cluster refuses them all. */
     public static final String CLUSTER_PREFIX = "cluster.";
     /** no arguments: node, id, url, state, backlog, forwarded, bindings, consumers for this node and every other it knows. */

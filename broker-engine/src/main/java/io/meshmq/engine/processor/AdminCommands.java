@@ -25,11 +25,13 @@ final class AdminCommands
     private final Consumer<ServerQueue> deleteSubscription;
     private final ProcessorExtension extension;
     private final AdminHandler handler;
+    private final Connections connections;
 
     AdminCommands(final Destinations destinations, final ScheduledDeliveries scheduled, final Durability durability,
         final Paging paging, final XaBranches xa, final Consumer<ServerQueue> deleteSubscription,
-        final ProcessorExtension extension, final AdminHandler handler)
+        final ProcessorExtension extension, final AdminHandler handler, final Connections connections)
     {
+        this.connections = connections;
         this.handler = handler;
         this.destinations = destinations;
         this.scheduled = scheduled;
@@ -63,6 +65,8 @@ final class AdminCommands
         switch (verb)
         {
             case AdminVerbs.QUEUE_LIST: return destinations.queueTable(scheduled);
+            case AdminVerbs.CONNECTION_LIST: return connections.table();
+            case AdminVerbs.CONNECTION_CLOSE: return connections.close(connectionId(verb, args));
             case AdminVerbs.TOPIC_LIST: return destinations.topicTable();
             case AdminVerbs.SUBSCRIPTION_LIST: return destinations.subscriptionTable();
             case AdminVerbs.XA_LIST: return xa.table();
@@ -160,6 +164,20 @@ final class AdminCommands
             throw new IllegalArgumentException(verb + " takes one argument: an xid as xa list shows it");
         }
         return args[0];
+    }
+
+    private static long connectionId(final String verb, final String[] args)
+    {
+        final String id = nameArgument(verb, args);
+        try
+        {
+            return Long.parseLong(id);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException(verb + ": '" + id + "' is not a connection id (connection list " +
+                "shows them)");
+        }
     }
 
     private long depth(final String name)

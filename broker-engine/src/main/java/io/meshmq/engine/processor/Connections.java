@@ -4,9 +4,12 @@ import io.meshmq.engine.extension.ProcessorExtension;
 import io.meshmq.engine.ring.ConnectionOutput;
 import io.meshmq.engine.ring.EngineEvent;
 import io.meshmq.engine.security.Authorizer;
+import io.meshmq.protocol.AdminTable;
 import io.meshmq.protocol.ErrorCode;
 import org.agrona.collections.Long2ObjectHashMap;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +59,38 @@ final class Connections
     int size()
     {
         return connections.size();
+    }
+
+    /**
+     * @return every connection: id, remote address, user, client id, kind (client or cluster) and consumers.
+     */
+    AdminTable table()
+    {
+        final AdminTable table = new AdminTable("id", "address", "user", "client-id", "kind", "consumers");
+        final List<ConnectionState> byId = new ArrayList<>(connections.values());
+        byId.sort(Comparator.comparingLong(ConnectionState::id));
+        for (final ConnectionState connection : byId)
+        {
+            table.row(connection.id(), connection.output.remoteAddress(), connection.user, connection.clientId,
+                connection.client ? "client" : "cluster", connection.consumers.size());
+        }
+        return table;
+    }
+
+    /**
+     * Closes a connection as if its network went: what it held goes back to the queues once its close comes round.
+     *
+     * @throws IllegalArgumentException if there is no such connection.
+     */
+    AdminTable close(final long id)
+    {
+        final ConnectionState connection = connections.get(id);
+        if (connection == null)
+        {
+            throw new IllegalArgumentException("there is no connection " + id + " (connection list shows them)");
+        }
+        connection.output.close();
+        return new AdminTable("connection", "closed").row(id, true);
     }
 
     /**

@@ -30,6 +30,8 @@ public final class AdminCommand
         "(status: every node, its link and the messages waiting to cross it; bindings: the other nodes' queues and " +
         "subscriptions this node routes to; add and remove spread to every member and survive restarts)";
 
+    public static final String CONNECTION_USAGE = "connection list | connection close ID  [--url URL] " +
+        "[--user U --password P]   (close: as if its network went; its unacknowledged messages go back)";
     public static final String BRIDGE_USAGE = "bridge create NAME source-queue=Q target-url=URL [KEY=VALUE ...] | " +
         "bridge delete NAME | bridge list | bridge status  [--url URL] [--user U --password P]   (the keys of " +
         "bridge.NAME.KEY in the configuration file; a bridge made here is kept across restarts)";
@@ -37,6 +39,8 @@ public final class AdminCommand
     private static final Map<String, String> VERBS = Map.ofEntries(
         Map.entry("bridge create", Bridges.CREATE), Map.entry("bridge delete", Bridges.DELETE),
         Map.entry("bridge list", Bridges.LIST), Map.entry("bridge status", Bridges.STATUS),
+        Map.entry("connection list", AdminVerbs.CONNECTION_LIST),
+        Map.entry("connection close", AdminVerbs.CONNECTION_CLOSE),
         Map.entry("queue create", AdminVerbs.QUEUE_CREATE), Map.entry("queue delete", AdminVerbs.QUEUE_DELETE),
         Map.entry("queue purge", AdminVerbs.QUEUE_PURGE), Map.entry("queue list", AdminVerbs.QUEUE_LIST),
         Map.entry("topic create", AdminVerbs.TOPIC_CREATE), Map.entry("topic delete", AdminVerbs.TOPIC_DELETE),
@@ -67,7 +71,8 @@ public final class AdminCommand
         if (takesName && (args.length < 3 || args[2].startsWith("--")))
         {
             throw new UsageException(noun + " " + args[1] + ": give the " + ("xa".equals(noun) ? "xid, as xa list shows it" :
-                "cluster".equals(noun) ? "member as HOST:PORT" : noun + " name"));
+                "cluster".equals(noun) ? "member as HOST:PORT" : "connection".equals(noun) ?
+                "connection's id, as connection list shows it" : noun + " name"));
         }
         if (Bridges.CREATE.equals(verb))
         {
@@ -115,6 +120,7 @@ public final class AdminCommand
             case "xa": return XA_USAGE;
             case "cluster": return CLUSTER_USAGE;
             case "bridge": return BRIDGE_USAGE;
+            case "connection": return CONNECTION_USAGE;
             default: return SUBSCRIPTION_USAGE;
         }
     }

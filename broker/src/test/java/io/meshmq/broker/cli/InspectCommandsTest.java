@@ -66,6 +66,36 @@ class InspectCommandsTest
         }
     }
 
+    @Test
+    void shouldListConnectionsAndCloseOne() throws Exception
+    {
+        try (Broker broker = Broker.start(new BrokerContext().port(0).dataDir(dir).ioThreads(1)
+            .vmId("cli-" + UUID.randomUUID()));
+             Connection connection = new MeshConnectionFactory(broker.url()).createConnection())
+        {
+            connection.setClientID("inspected-client");
+            connection.createSession(false, Session.AUTO_ACKNOWLEDGE).createConsumer(
+                connection.createSession(false, Session.AUTO_ACKNOWLEDGE).createQueue("held"));
+            final String listed = run("connection", "list", "--url", broker.url());
+            final String line = listed.lines().filter(l -> l.contains("inspected-client")).findFirst()
+                .orElseThrow(() -> new AssertionError(listed));
+            assertTrue(line.matches("\\d+ +\\S+ +\\S+ +inspected-client +client +1"), line);
+            final String id = line.split(" +")[0];
+
+            assertTrue(run("connection", "close", id, "--url", broker.url()).contains("true"));
+            final long deadline = System.nanoTime() + 30_000_000_000L;
+            while (run("connection", "list", "--url", broker.url()).contains("inspected-client"))
+            {
+                assertTrue(System.nanoTime() < deadline, "the connection is still listed");
+                Thread.sleep(20);
+            }
+            final String none = run("connection", "close", "999999", "--url", broker.url());
+            assertTrue(none.contains("there is no connection 999999"), none);
+            final String word = run("connection", "close", "abc", "--url", broker.url());
+            assertTrue(word.contains("'abc' is not a connection id"), word);
+        }
+    }
+
     private static String run(final String... args)
     {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();

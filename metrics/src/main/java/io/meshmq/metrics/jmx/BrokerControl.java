@@ -57,6 +57,32 @@ final class BrokerControl implements BrokerControlMBean
     }
 
     @Override
+    public long getConnectionCount()
+    {
+        return admin.call(AdminVerbs.CONNECTION_LIST).rows().size();
+    }
+
+    @Override
+    public String[] listConnections()
+    {
+        final AdminTable table = admin.call(AdminVerbs.CONNECTION_LIST);
+        final String[] lines = new String[table.rows().size()];
+        for (int r = 0; r < lines.length; r++)
+        {
+            lines[r] = "id=" + table.value(r, "id") + " address=" + table.value(r, "address") + " user=" +
+                table.value(r, "user") + " client-id=" + table.value(r, "client-id") + " kind=" +
+                table.value(r, "kind") + " consumers=" + table.value(r, "consumers");
+        }
+        return lines;
+    }
+
+    @Override
+    public void closeConnection(final long id)
+    {
+        admin.call(AdminVerbs.CONNECTION_CLOSE, Long.toString(id));
+    }
+
+    @Override
     public boolean createQueue(final String name)
     {
         final boolean created = Boolean.TRUE.equals(admin.call(AdminVerbs.QUEUE_CREATE, name).value(0, "created"));

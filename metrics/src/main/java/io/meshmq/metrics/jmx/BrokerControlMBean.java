@@ -16,6 +16,18 @@ public interface BrokerControlMBean
 
     String[] getTopicNames();
 
+    long getConnectionCount();
+
+    /**
+     * @return one line per connection: id, address, user, client id, kind, consumers.
+     */
+    String[] listConnections();
+
+    /**
+     * Closes the connection as if its network went; its unacknowledged messages go back.
+     */
+    void closeConnection(long id);
+
     boolean createQueue(String name);
 
     /**

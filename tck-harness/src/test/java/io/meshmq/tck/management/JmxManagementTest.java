@@ -67,6 +67,10 @@ class JmxManagementTest
             final ObjectName made = new ObjectName(brokerBean + ",component=queues,queue=\"made.by.jmx\"");
             await(() -> beans.isRegistered(made), "the MBean of the queue made through JMX");
             assertTrue(List.of((String[])beans.getAttribute(brokerBean, "QueueNames")).contains("made.by.jmx"));
+            assertTrue((Long)beans.getAttribute(brokerBean, "ConnectionCount") >= 1);
+            final String[] connections = (String[])beans.invoke(brokerBean, "listConnections", null, null);
+            assertTrue(connections.length >= 1 && connections[0].contains("kind=client"),
+                List.of(connections).toString());
 
             session.createConsumer(session.createQueue("made.by.jmx"));
             final RuntimeMBeanException refused = assertThrows(RuntimeMBeanException.class,

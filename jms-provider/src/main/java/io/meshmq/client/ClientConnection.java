@@ -140,6 +140,10 @@ public final class ClientConnection
     private volatile List<ConnectionUrl> topology = List.of();
     /** With HA: the member serving each journal, as the cluster last announced it; empty without HA. */
     private volatile Map<String, ConnectionUrl> journals = Map.of();
+    /** The discovery group (udp:// or jgroups://) the brokers were found on; null for a URL list. */
+    private volatile BrokerList group;
+    /** Brokers heard on the group when every known one failed; tried besides the others from then on. */
+    private volatile List<ConnectionUrl> heardAgain = List.of();
 
     private ClientConnection(
         final BrokerList brokers, final String user, final String password, final String clientId,
@@ -179,6 +183,7 @@ public final class ClientConnection
     {
         final BrokerList brokers = given.isDiscovery() ? GroupDiscovery.resolve(given) : given;
         final ClientConnection connection = new ClientConnection(brokers, user, password, clientId, listener);
+        connection.group = given.isDiscovery() ? given : null;
         ClientException last = null;
         for (final ConnectionUrl url : brokers.inTryOrder())
         {
@@ -1648,8 +1653,8 @@ public final class ClientConnection
         while (!closing.get())
         {
             final boolean following = journal != null && System.nanoTime() < journalDeadline;
-            for (final ConnectionUrl url : journalFirst(lostOneLast(withTopology(brokers.inTryOrder()), from),
-                following ? journal : null))
+            for (final ConnectionUrl url : journalFirst(lostOneLast(withHeardAgain(withTopology(brokers.inTryOrder())),
+                from), following ? journal : null))
             {
                 if (closing.get())
                 {
@@ -1692,6 +1697,7 @@ public final class ClientConnection
                 }
             }
             rounds++;
+            listenAgain();
             final int attempts = reconnectAttempts;
             if (attempts >= 0 && rounds >= attempts)
             {
@@ -1768,6 +1774,46 @@ public final class ClientConnection
     /**
      * @return the application's URLs, then the members the cluster announced that are not among them.
      */
+    /**
+     * After a round in which no known broker answered, a client that found its brokers on a discovery group listens
+     * there again: brokers started since (at other addresses) are tried in the next round.
+     */
+    private void listenAgain()
+    {
+        if (group == null || closing.get())
+        {
+            return;
+        }
+        try
+        {
+            final List<ConnectionUrl> heard = GroupDiscovery.resolve(group).urls();
+            heardAgain = List.copyOf(heard);
+            LOG.log(System.Logger.Level.DEBUG, "heard on " + group + " again: " + heard);
+        }
+        catch (final ClientException ex)
+        {
+            LOG.log(System.Logger.Level.DEBUG, "no broker heard on " + group + " again: " + ex.getMessage());
+        }
+    }
+
+    private List<ConnectionUrl> withHeardAgain(final List<ConnectionUrl> order)
+    {
+        final List<ConnectionUrl> heard = heardAgain;
+        if (heard.isEmpty())
+        {
+            return order;
+        }
+        final List<ConnectionUrl> all = new ArrayList<>(order);
+        for (final ConnectionUrl url : heard)
+        {
+            if (all.stream().noneMatch(url::sameBroker))
+            {
+                all.add(url);
+            }
+        }
+        return all;
+    }
+
     private List<ConnectionUrl> withTopology(final List<ConnectionUrl> order)
     {
         final List<ConnectionUrl> members = topology;

@@ -129,6 +129,36 @@ class DiscoveryTest
             silent.getMessage().contains("within 300 ms (initialWaitTimeout)"), silent.getMessage());
     }
 
+    @Test
+    void shouldListenAgainAndFindABrokerStartedAfterEveryOneItKnewWasGone() throws Exception
+    {
+        final String[] discovery = discovery();
+        final String group = "udp://" + setting(discovery, "discovery.group-address") + ":" +
+            setting(discovery, "discovery.group-port") + "?localBindAddress=127.0.0.1&retryInterval=50" +
+            "&maxRetryInterval=200&initialWaitTimeout=3000";
+        Files.createDirectories(dir.resolve("first"));
+        Files.createDirectories(dir.resolve("later"));
+        try (ClusterNodes first = ClusterNodes.start(dir.resolve("first"), "relisten", 1, false, discovery);
+             Connection connection = new MeshConnectionFactory(group).createConnection())
+        {
+            final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            final MessageProducer producer = session.createProducer(session.createQueue("relisten"));
+            producer.send(session.createTextMessage("to the first"));
+            first.kill(0);
+            try (ClusterNodes later = ClusterNodes.start(dir.resolve("later"), "relisten", 1, false, discovery))
+            {
+                producer.send(session.createTextMessage("to one started later"));
+                final String now = ((MeshConnection)connection).getBrokerUrl();
+                assertTrue(now.contains(later.member(0).split(":")[1]), "heard the new broker on the group: " + now);
+                final MessageConsumer consumer = session.createConsumer(session.createQueue("relisten"));
+                connection.start();
+                final TextMessage received = (TextMessage)consumer.receive(30_000);
+                assertNotNull(received);
+                assertEquals("to one started later", received.getText());
+            }
+        }
+    }
+
     private static String setting(final String[] settings, final String key)
     {
         for (final String line : settings)

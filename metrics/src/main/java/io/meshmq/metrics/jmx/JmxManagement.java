@@ -27,6 +27,7 @@ public final class JmxManagement implements AutoCloseable
 {
     private static final System.Logger LOG = System.getLogger(JmxManagement.class.getName());
     static final long REFRESH_MS = 2_000;
+    private static final String BRIDGE_STATUS = "bridge.status";
 
     private final Broker broker;
     private final AdminCalls admin;
@@ -89,6 +90,10 @@ public final class JmxManagement implements AutoCloseable
                     register(object, new TopicControl(admin, name), TopicControlMBean.class);
                 }
             }
+            rows(wanted, AdminVerbs.CLUSTER_STATUS, "node", "cluster-links", "node", "A cluster link: its node's " +
+                "state, the messages waiting to cross it and those it forwarded");
+            rows(wanted, BRIDGE_STATUS, "bridge", "bridges", "bridge", "A core bridge: its state, backlog, " +
+                "messages forwarded and dead-lettered, and its last error");
             for (final ObjectName object : Set.copyOf(registered))
             {
                 if (!wanted.contains(object) && !object.getCanonicalName().equals(canonical(brokerKey)))
@@ -101,6 +106,50 @@ public final class JmxManagement implements AutoCloseable
         {
             // a periodic task that throws is never run again: log and go on
             LOG.log(System.Logger.Level.WARNING, "jmx: cannot refresh the MBeans of '" + broker.name() + "': " + ex);
+        }
+    }
+
+    /**
+     * An MBean per row of a table the broker may have (a cluster's, bridges'); none if it has not.
+     */
+    private void rows(final Set<ObjectName> wanted, final String verb, final String keyColumn, final String component,
+        final String key, final String description)
+    {
+        final AdminTable table;
+        try
+        {
+            table = admin.call(verb);
+        }
+        catch (final IllegalArgumentException | IllegalStateException none)
+        {
+            return; // no cluster, or no bridges on this broker
+        }
+        for (int r = 0; r < table.rows().size(); r++)
+        {
+            final String value = String.valueOf(table.value(r, keyColumn));
+            if (value.endsWith("(this node)") || "?".equals(value))
+            {
+                continue; // this node's own row, or a member not linked to yet
+            }
+            final ObjectName object = name(component, key, value);
+            wanted.add(object);
+            if (!registered.contains(object))
+            {
+                registerDynamic(object, new TableRowBean(admin, verb, keyColumn, value, table.columns(), description));
+            }
+        }
+    }
+
+    private void registerDynamic(final ObjectName object, final TableRowBean bean)
+    {
+        try
+        {
+            server.registerMBean(bean, object);
+            registered.add(object);
+        }
+        catch (final JMException ex)
+        {
+            throw new IllegalStateException("jmx: cannot register " + object + ": " + ex.getMessage(), ex);
         }
     }
 

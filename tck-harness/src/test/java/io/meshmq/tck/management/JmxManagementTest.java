@@ -25,8 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The broker's MBeans over remote JMX (issue 22), as an operator's JConsole sees them: a queue clients made appears
- * with its counts, purging it through JMX empties it, a queue made through the broker's MBean appears at once, and a
- * refusal (deleting a queue with a consumer) comes back with its reason.
+ * with its counts, purging it through JMX empties it, a queue made through the broker's MBean appears at once, a
+ * refusal (deleting a queue with a consumer) comes back with its reason, and a bridge whose target is down shows that
+ * it retries and why.
  */
 class JmxManagementTest
 {
@@ -40,7 +41,9 @@ class JmxManagementTest
         try (BrokerProcess broker = BrokerProcess.startWithJvmOptions(dir, List.of("-Xmx256m",
             "-Dcom.sun.management.jmxremote.port=" + jmxPort, "-Dcom.sun.management.jmxremote.rmi.port=" + jmxPort,
             "-Dcom.sun.management.jmxremote.authenticate=false", "-Dcom.sun.management.jmxremote.ssl=false",
-            "-Dcom.sun.management.jmxremote.host=127.0.0.1", "-Djava.rmi.server.hostname=127.0.0.1"));
+            "-Dcom.sun.management.jmxremote.host=127.0.0.1", "-Djava.rmi.server.hostname=127.0.0.1"),
+            "bridge.out.source-queue = outbox", "bridge.out.target-url = tcp://127.0.0.1:" + FreePorts.next(),
+            "bridge.out.retry-interval = 50");
              JMXConnector jmx = JMXConnectorFactory.connect(
                  new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi"));
              Connection connection = new MeshConnectionFactory(broker.url()).createConnection())
@@ -68,6 +71,10 @@ class JmxManagementTest
             await(() -> beans.isRegistered(made), "the MBean of the queue made through JMX");
             assertTrue(List.of((String[])beans.getAttribute(brokerBean, "QueueNames")).contains("made.by.jmx"));
             assertTrue((Long)beans.getAttribute(brokerBean, "ConnectionCount") >= 1);
+            final ObjectName bridge = new ObjectName(brokerBean + ",component=bridges,bridge=\"out\"");
+            await(() -> beans.isRegistered(bridge) &&
+                String.valueOf(beans.getAttribute(bridge, "state")).startsWith("retrying"), "the bridge's MBean");
+            assertTrue(String.valueOf(beans.getAttribute(bridge, "last-error")).length() > 0);
             final String[] connections = (String[])beans.invoke(brokerBean, "listConnections", null, null);
             assertTrue(connections.length >= 1 && connections[0].contains("kind=client"),
                 List.of(connections).toString());

@@ -1,7 +1,6 @@
 package io.meshmq.engine;
 
 import com.lmax.disruptor.ExceptionHandler;
-import com.lmax.disruptor.LiteBlockingWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
@@ -106,9 +105,7 @@ public final class Broker implements AutoCloseable
         this.ioGroup = NativeTransport.group(context.ioThreads(), new DefaultThreadFactory("meshmq-io-" + context.name(), true));
         this.disruptor = new Disruptor<>(EngineEvent::new, context.ringSize(),
             new DefaultThreadFactory("meshmq-processor-" + context.name(), true), ProducerType.MULTI,
-            // The processor is the ring's only consumer: a publish takes the lock and signals only while it sleeps,
-            // instead of on every command (BlockingWaitStrategy's notifyAll per publish).
-            new LiteBlockingWaitStrategy());
+            context.processorWait().strategy());
         this.timer = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("meshmq-timer-" + context.name(), true));
     }
 

@@ -97,6 +97,7 @@ public final class BrokerContext
     private LongConsumer journalForceObserver = nanos -> { };
     private String metricsBind;
     private boolean jmx = true;
+    private ProcessorWait processorWait = ProcessorWait.BLOCK;
     /** bridge.NAME.KEY settings of the configuration file, by bridge name: the bridges module reads them. */
     private final Map<String, Map<String, String>> bridgeSettings = new LinkedHashMap<>();
     private String discoveryJGroupsFile;
@@ -779,6 +780,20 @@ public final class BrokerContext
     public Map<String, Map<String, String>> bridgeSettings()
     {
         return bridgeSettings;
+    }
+
+    /**
+     * @return how the processor waits for commands when it has none.
+     */
+    public ProcessorWait processorWait()
+    {
+        return processorWait;
+    }
+
+    public BrokerContext processorWait(final ProcessorWait wait)
+    {
+        this.processorWait = wait;
+        return this;
     }
 
     /**

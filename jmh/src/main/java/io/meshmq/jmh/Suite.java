@@ -1,5 +1,6 @@
 package io.meshmq.jmh;
 
+import io.meshmq.jmh.brokers.BrokerUnderTest;
 import io.meshmq.jmh.shaped.PacedRequestReply;
 import org.HdrHistogram.Histogram;
 import org.openjdk.jmh.results.Result;
@@ -218,9 +219,12 @@ public final class Suite
         for (final Map.Entry<String, LatencyShape> shape : shapes.entrySet())
         {
             final Map<String, List<double[]>> byKind = new LinkedHashMap<>();
+            // The paced shape is also measured in the opt-in low-latency mode, beside the defaults.
+            final List<String> kinds = shape.getKey().startsWith("A6") ? List.of("meshmq", "meshmq-low-latency",
+                "artemis") : List.of("meshmq", "artemis");
             for (int i = 0; i < rounds; i++)
             {
-                for (final String kind : List.of("meshmq", "artemis"))
+                for (final String kind : kinds)
                 {
                     final Histogram histogram = shape.getValue().measure(kind, REQUEST_RATE, warmupSeconds,
                         measureSeconds);
@@ -273,15 +277,25 @@ public final class Suite
         }
         for (final Map.Entry<String, Map<String, List<double[]>>> shape : latency.entrySet())
         {
-            final List<double[]> mesh = shape.getValue().get("meshmq");
             final List<double[]> artemis = shape.getValue().get("artemis");
-            for (int p = 0; p < LATENCY_PERCENTILES.length; p++)
+            for (final String kind : shape.getValue().keySet())
             {
-                final int at = p;
-                out.printf(Locale.ROOT, "| %s, p%s | %s | %s | %s | %.2f | us |%n", shape.getKey(),
-                    trim(LATENCY_PERCENTILES[p]), "%,.0f round trips".formatted(mesh.get(0)[LATENCY_PERCENTILES.length]),
-                    range(mesh, v -> v[at]), range(artemis, v -> v[at]),
-                    median(mesh, v -> v[at]) / median(artemis, v -> v[at]));
+                if (kind.equals("artemis"))
+                {
+                    continue;
+                }
+                final List<double[]> mesh = shape.getValue().get(kind);
+                final String label = kind.equals("meshmq") ? shape.getKey() : shape.getKey() + ", MeshMQ low-latency " +
+                    "mode (processor.wait = " + BrokerUnderTest.LOW_LATENCY_WAIT + ", receiveSpin=" +
+                    BrokerUnderTest.LOW_LATENCY_SPIN_MICROS + ")";
+                for (int p = 0; p < LATENCY_PERCENTILES.length; p++)
+                {
+                    final int at = p;
+                    out.printf(Locale.ROOT, "| %s, p%s | %s | %s | %s | %.2f | us |%n", label,
+                        trim(LATENCY_PERCENTILES[p]),
+                        "%,.0f round trips".formatted(mesh.get(0)[LATENCY_PERCENTILES.length]), range(mesh, v -> v[at]),
+                        range(artemis, v -> v[at]), median(mesh, v -> v[at]) / median(artemis, v -> v[at]));
+                }
             }
         }
         if (!footprint.isEmpty())

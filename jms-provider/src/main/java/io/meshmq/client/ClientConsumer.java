@@ -74,6 +74,10 @@ public final class ClientConsumer
     private boolean idlePaused;
     /** Something came on this connection to a broker: a receive with a timeout then waits for what is sent ahead. */
     private boolean receivedOnLink;
+    /** receiveSpin: how long a receive that finds nothing spins before it sleeps; 0 not at all. */
+    private final long spinNanos;
+    /** Counted up under the lock at each delivery, read without it by a spinning receive. */
+    private volatile int arrivals;
     /**
      * With failover on: ids of the last messages the application took, and of those it took before the last failover.
      * The broker that comes after a failover may not know a message was delivered (a restarted broker does not, nor
@@ -98,6 +102,7 @@ public final class ClientConsumer
         this.window = window;
         this.windowBytes = windowBytes;
         this.browser = browser;
+        this.spinNanos = TimeUnit.MICROSECONDS.toNanos(connection.url().receiveSpinMicros());
         // A browser reads a snapshot; it does not wait for the connection to start.
         this.started = browser || connection.isDeliveryStarted();
     }
@@ -234,6 +239,7 @@ public final class ClientConsumer
             }
             receivedOnLink = true;
             buffer.addLast(delivery);
+            arrivals++;
             changed.signal();
         }
         finally
@@ -363,6 +369,7 @@ public final class ClientConsumer
             }
             long remainingNs = timeoutMs > 0 ? TimeUnit.MILLISECONDS.toNanos(timeoutMs) : 0;
             boolean forced = false;
+            boolean spun = spinNanos == 0;
             while (!closed && (!started || buffer.isEmpty()))
             {
                 if (failure != null)
@@ -393,6 +400,13 @@ public final class ClientConsumer
                 {
                     return null;
                 }
+                if (!spun && started)
+                {
+                    spun = true;
+                    final long spentNs = spin();
+                    remainingNs -= timeoutMs > 0 ? spentNs : 0;
+                    continue;
+                }
                 if (timeoutMs == 0)
                 {
                     changed.await();
@@ -419,6 +433,32 @@ public final class ClientConsumer
             returnCredit(1, delivery.message().length);
         }
         return delivery;
+    }
+
+    /**
+     * The low-latency mode: spins (lock released) until a delivery arrives or {@code receiveSpin} passes, so a reply
+     * that comes within it is taken without the wake-up of a sleeping thread. Under the lock.
+     *
+     * @return how long it spun, in ns.
+     */
+    private long spin()
+    {
+        final int seen = arrivals;
+        final long startNs = System.nanoTime();
+        final long untilNs = startNs + spinNanos;
+        lock.unlock();
+        try
+        {
+            while (arrivals == seen && !closed && System.nanoTime() < untilNs)
+            {
+                Thread.onSpinWait();
+            }
+        }
+        finally
+        {
+            lock.lock();
+        }
+        return System.nanoTime() - startNs;
     }
 
     /**

@@ -37,7 +37,7 @@ public final class ConnectionUrl
     private static final Set<String> CONNECTION_OPTIONS =
         Set.of("clientID", "user", "password", "consumerWindow", "consumerWindowBytes", "callTimeout", "connectTimeout",
             "heartbeat", "connectionTTL", "ssl", "trustStore", "trustStorePassword", "trustStoreType", "keyStore",
-            "keyStorePassword", "keyStoreType", "verifyHost", "sslProvider");
+            "keyStorePassword", "keyStoreType", "verifyHost", "sslProvider", "receiveSpin");
     /** Options of a whole list of brokers ({@link BrokerList}); accepted on any URL, they apply to the list. */
     static final Set<String> LIST_OPTIONS = Set.of("reconnectAttempts", "retryInterval", "retryIntervalMultiplier",
         "maxRetryInterval", "failoverTimeout", "journalWait", "randomize", "useTopology", "initialWaitTimeout",
@@ -161,6 +161,7 @@ public final class ConnectionUrl
         url.consumerWindow();
         url.consumerWindowBytes();
         url.callTimeoutMs();
+        url.receiveSpinMicros();
         url.connectTimeoutMs();
         url.heartbeatMs();
         url.connectionTtlMs();
@@ -250,6 +251,15 @@ public final class ConnectionUrl
     public int consumerWindowBytes()
     {
         return (int)positive("consumerWindowBytes", DEFAULT_CONSUMER_WINDOW_BYTES, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @return µs a receive() that finds nothing spins (a busy wait) before it sleeps: the low-latency mode for a
+     *         dedicated core, 0 (the default) to sleep at once.
+     */
+    public long receiveSpinMicros()
+    {
+        return positive("receiveSpin", 0, 1_000_000);
     }
 
     public long callTimeoutMs()

@@ -2,6 +2,7 @@ package io.meshmq.broker.config;
 
 import io.meshmq.bridge.BridgeDefinition;
 import io.meshmq.engine.BrokerContext;
+import io.meshmq.engine.ProcessorWait;
 import io.meshmq.engine.journal.Journal;
 import io.meshmq.engine.processor.AddressSettingsMatcher;
 import io.meshmq.engine.processor.Durability;
@@ -121,6 +122,8 @@ import java.util.Set;
  * address.PATTERN.load-balancing = ON_DEMAND   in a cluster: OFF, STRICT or ON_DEMAND (default)
  * address.PATTERN.redistribution-delay = 1000  in a cluster: ms without consumers before waiting
  *                                        messages move to another node's consumers (-1 never)
+ * processor.wait   = yield                how the processor waits when idle: block (the default, no CPU while
+ *                                        idle), yield or spin (lower latency for a core of its own)
  * jmx              = false                no MBeans (by default the broker, its queues and topics are in the
  *                                        platform MBean server under io.meshmq:broker="NAME")
  * metrics.bind     = 127.0.0.1:9404       serve metrics for Prometheus at http://HOST:PORT/metrics (off by
@@ -144,7 +147,7 @@ public final class BrokerSettings
         "duplicate-id-cache-size",
         "max-connections", "max-connections-per-address", "auto-create", "queues", "topics",
         "default-user", "user.NAME", "user.NAME.roles", "security.PATTERN.PERMISSION", "address.PATTERN.SETTING",
-        "bridge.NAME.KEY", "metrics.bind", "jmx", "journal.sync", "journal.segment-size",
+        "bridge.NAME.KEY", "metrics.bind", "jmx", "processor.wait", "journal.sync", "journal.segment-size",
         "journal.skip-corrupt", "global-max-size", "cluster", "cluster.members", "cluster.advertise", "cluster.user",
         "cluster.password", "cluster.tls", "cluster.weight", "cluster.rank", "discovery.group-address",
         "discovery.group-port", "discovery.local-bind-address", "discovery.jgroups-file", "discovery.jgroups-channel",
@@ -302,6 +305,16 @@ public final class BrokerSettings
                 break;
             case "bind":
                 applyBind(value, at, context);
+                break;
+            case "processor.wait":
+                switch (value.toLowerCase(Locale.ROOT))
+                {
+                    case "block": context.processorWait(ProcessorWait.BLOCK); break;
+                    case "yield": context.processorWait(ProcessorWait.YIELD); break;
+                    case "spin": context.processorWait(ProcessorWait.SPIN); break;
+                    default: throw new ConfigException(at + " = '" + value + "': expected block (the default), yield " +
+                        "or spin");
+                }
                 break;
             case "jmx":
                 context.jmx(bool(value, at));

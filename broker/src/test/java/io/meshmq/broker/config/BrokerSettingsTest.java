@@ -150,6 +150,13 @@ class BrokerSettingsTest
         final ConfigException local = assertThrows(ConfigException.class,
             () -> BrokerSettings.applyLines("w.conf", List.of("address.a.prefer-local = maybe"), new BrokerContext()));
         assertTrue(local.getMessage().contains("prefer-local 'maybe' must be true or false"), local.getMessage());
+
+        final BrokerContext fast = new BrokerContext();
+        BrokerSettings.applyLines("w.conf", List.of("processor.wait = Yield"), fast);
+        assertEquals(io.meshmq.engine.ProcessorWait.YIELD, fast.processorWait());
+        final ConfigException wait = assertThrows(ConfigException.class,
+            () -> BrokerSettings.applyLines("w.conf", List.of("processor.wait = nap"), new BrokerContext()));
+        assertTrue(wait.getMessage().contains("expected block (the default), yield or spin"), wait.getMessage());
     }
 
     @Test

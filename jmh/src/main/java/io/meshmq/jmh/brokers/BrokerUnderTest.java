@@ -26,6 +26,9 @@ import java.util.stream.Stream;
  */
 public final class BrokerUnderTest implements AutoCloseable
 {
+    /** The low-latency mode as measured: the processor yields instead of sleeping, receive() spins this long first. */
+    public static final String LOW_LATENCY_WAIT = "yield";
+    public static final int LOW_LATENCY_SPIN_MICROS = 200;
     /** The heap both brokers get, so neither wins by memory. */
     public static final String HEAP = "-Xmx1g";
     private static final Pattern LISTENING = Pattern.compile("listening on ((?:tcp|tls)://[0-9.]+:[0-9]+)");
@@ -74,11 +77,13 @@ public final class BrokerUnderTest implements AutoCloseable
             case "meshmq-tls":
             case "meshmq-tls-openssl":
             case "meshmq-replicated":
+            case "meshmq-low-latency":
             {
                 final Path config = data.resolveSibling(data.getFileName() + ".conf");
                 Files.writeString(config, "vm-id = none\n" +
                     (kind.equals("meshmq-replicated") ? "cluster = bench\n" : "") +
                     (kind.equals("meshmq-no-dup-ids") ? "duplicate-id-cache-size = 0\n" : "") +
+                    (kind.equals("meshmq-low-latency") ? "processor.wait = " + LOW_LATENCY_WAIT + "\n" : "") +
                     (isTls(kind) ? "tls = true\ntls.keystore = " + makeStores(data) +
                         "\ntls.keystore-password = " + STORE_PASSWORD + "\ntls.provider = " + provider(kind) + "\n" : ""));
                 command.addAll(List.of("io.meshmq.broker.Main", "run", "--config", config.toString(), "--name", "bench",
@@ -187,7 +192,8 @@ public final class BrokerUnderTest implements AutoCloseable
         if (kind.startsWith("meshmq"))
         {
             return new io.meshmq.jms.MeshConnectionFactory(isTls(kind) ? url + "?trustStore=" + trust +
-                "&trustStorePassword=" + STORE_PASSWORD + "&sslProvider=" + provider(kind) : url);
+                "&trustStorePassword=" + STORE_PASSWORD + "&sslProvider=" + provider(kind) :
+                kind.equals("meshmq-low-latency") ? url + "?receiveSpin=" + LOW_LATENCY_SPIN_MICROS : url);
         }
         // Artemis's defaults, which match MeshMQ's: a persistent send waits for the broker, a non-persistent one
         // does not.

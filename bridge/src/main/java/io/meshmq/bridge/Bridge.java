@@ -228,6 +228,7 @@ final class Bridge implements Runnable
         }
         final Confirmations confirmations = new Confirmations(batch.size());
         final long now = System.currentTimeMillis();
+        int expired = 0;
         for (int i = 0; i < batch.size(); i++)
         {
             final Message received = batch.get(i);
@@ -235,6 +236,7 @@ final class Bridge implements Runnable
             if (expiration != 0 && expiration <= now)
             {
                 confirmations.completed(i, null); // expired on the way: nobody is to get it
+                expired++;
                 continue;
             }
             final MeshMessage copy = ((MeshMessage)received).writableCopy();
@@ -265,7 +267,7 @@ final class Bridge implements Runnable
             }
         }
         sourceSession.commit();
-        forwarded.addAndGet(sent);
+        forwarded.addAndGet(sent - expired);
     }
 
     private void deadLetter(final Message refused, final JMSException why) throws JMSException

@@ -5,7 +5,7 @@ import io.meshmq.engine.journal.JournalEntry;
 import io.meshmq.selector.Selector;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -50,8 +50,14 @@ public final class ServerQueue extends JournalEntry
     private long bytes;
     private int nextConsumer;
     private int selectiveConsumers;
-    /** Message groups (JMSXGroupID) to the consumer that has each; made at the first grouped message. */
+    /**
+     * Message groups (JMSXGroupID) to the consumer that has each, least recently used first; made at the first grouped
+     * message. At most {@value #MAX_GROUPS}: an application that makes a group per order (and never ends them with
+     * sequence -1) would otherwise grow it for as long as its consumer lives; the group dropped is the one unused for
+     * longest, whose messages are long delivered.
+     */
     private Map<String, ServerConsumer> groups;
+    static final int MAX_GROUPS = 65_536;
     /** Its page files while it pages (new messages wait there, in order, beyond its memory limit), else null. */
     io.meshmq.engine.paging.PageStore pages;
     /** A durable queue that pages: how far the journal knows its pages were read; null before the first read. */
@@ -463,7 +469,14 @@ public final class ServerQueue extends JournalEntry
         {
             if (groups == null)
             {
-                groups = new HashMap<>();
+                groups = new LinkedHashMap<>(16, 0.75f, true)
+                {
+                    @Override
+                    protected boolean removeEldestEntry(final Map.Entry<String, ServerConsumer> eldest)
+                    {
+                        return size() > MAX_GROUPS;
+                    }
+                };
             }
             groups.put(group, consumer);
         }

@@ -12,6 +12,11 @@ public final class AdminVerbs
     public static final String QUEUE_DELETE = "queue.delete";
     /** name: drops every message waiting in a queue; answers how many. */
     public static final String QUEUE_PURGE = "queue.purge";
+    /**
+     * name [max]: the first max (default 100) messages waiting in a queue, not taken: position, id, priority,
+     * persistent, bytes, properties, and the body as text (the start of a text message's, else its kind and size).
+     */
+    public static final String QUEUE_BROWSE = "queue.browse";
     /** no arguments: name, kind, messages, delivering, consumers, added, acknowledged, expired per queue. */
     public static final String QUEUE_LIST = "queue.list";
     /** name: creates a topic; fine if it exists. */

@@ -165,6 +165,22 @@ public final class MessageFields
         return type;
     }
 
+    /**
+     * @return the application's properties, by name; not to be changed.
+     */
+    public Map<String, Object> properties()
+    {
+        return java.util.Collections.unmodifiableMap(properties);
+    }
+
+    /**
+     * @return where the body begins in the encoded message.
+     */
+    public int bodyOffset()
+    {
+        return bodyOffset;
+    }
+
     public Object property(final String name)
     {
         return properties.get(name);

@@ -4,6 +4,8 @@ import io.meshmq.engine.extension.AdminHandler;
 import io.meshmq.engine.extension.ProcessorExtension;
 import io.meshmq.protocol.AdminTable;
 import io.meshmq.protocol.AdminVerbs;
+import io.meshmq.protocol.ProtocolException;
+import io.meshmq.protocol.MessageFields;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -66,6 +68,9 @@ final class AdminCommands
         {
             case AdminVerbs.QUEUE_LIST: return destinations.queueTable(scheduled);
             case AdminVerbs.CONNECTION_LIST: return connections.table();
+            case AdminVerbs.QUEUE_BROWSE:
+                return browse(existingQueue(verb, new String[] {args.length > 0 ? args[0] : null}),
+                    args.length > 1 ? browseMax(args[1]) : 100);
             case AdminVerbs.CONNECTION_CLOSE: return connections.close(connectionId(verb, args));
             case AdminVerbs.TOPIC_LIST: return destinations.topicTable();
             case AdminVerbs.SUBSCRIPTION_LIST: return destinations.subscriptionTable();
@@ -164,6 +169,55 @@ final class AdminCommands
             throw new IllegalArgumentException(verb + " takes one argument: an xid as xa list shows it");
         }
         return args[0];
+    }
+
+    private static int browseMax(final String max)
+    {
+        try
+        {
+            final int parsed = Integer.parseInt(max);
+            if (parsed >= 1 && parsed <= 10_000)
+            {
+                return parsed;
+            }
+        }
+        catch (final NumberFormatException ignored)
+        {
+            // reported below
+        }
+        throw new IllegalArgumentException(AdminVerbs.QUEUE_BROWSE + ": max '" + max + "' must be 1 to 10000");
+    }
+
+    /**
+     * @return the first {@code max} waiting messages of the queue as text, in delivery order; nothing is taken.
+     */
+    private static AdminTable browse(final ServerQueue queue, final int max)
+    {
+        final AdminTable table = new AdminTable("position", "id", "priority", "persistent", "bytes", "properties",
+            "body");
+        int position = 0;
+        for (MessageReference reference = queue.first(); reference != null && position < max;
+             reference = queue.after(reference))
+        {
+            final ServerMessage message = reference.message();
+            String id = "?";
+            String properties = "?";
+            String body;
+            try
+            {
+                final MessageFields fields = message.fields();
+                id = fields.messageId();
+                properties = new java.util.TreeMap<>(fields.properties()).toString();
+                body = BrowsedBody.describe(message.encoded(), fields.bodyOffset());
+            }
+            catch (final ProtocolException ex)
+            {
+                body = "unreadable: " + ex.getMessage();
+            }
+            table.row((long)++position, id, message.priority(), message.isPersistent(), (long)message.encoded().length,
+                properties, body);
+        }
+        return table;
     }
 
     private static long connectionId(final String verb, final String[] args)

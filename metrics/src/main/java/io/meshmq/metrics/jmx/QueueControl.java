@@ -1,5 +1,6 @@
 package io.meshmq.metrics.jmx;
 
+import io.meshmq.protocol.AdminTable;
 import io.meshmq.protocol.AdminVerbs;
 
 /**
@@ -58,6 +59,21 @@ final class QueueControl extends DestinationControl implements QueueControlMBean
     public long removeAllMessages()
     {
         return ((Number)admin.call(AdminVerbs.QUEUE_PURGE, name).value(0, "dropped")).longValue();
+    }
+
+    @Override
+    public String[] browse(final int max)
+    {
+        final AdminTable table = admin.call(AdminVerbs.QUEUE_BROWSE, name, Integer.toString(max));
+        final String[] lines = new String[table.rows().size()];
+        for (int r = 0; r < lines.length; r++)
+        {
+            lines[r] = table.value(r, "position") + ". " + table.value(r, "id") + " priority " +
+                table.value(r, "priority") + (Boolean.TRUE.equals(table.value(r, "persistent")) ? " persistent " :
+                " non-persistent ") + table.value(r, "bytes") + " bytes " + table.value(r, "properties") + " " +
+                table.value(r, "body");
+        }
+        return lines;
     }
 
     private long column(final String column)

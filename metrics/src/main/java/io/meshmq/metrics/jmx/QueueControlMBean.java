@@ -26,4 +26,10 @@ public interface QueueControlMBean
      * @return how many messages were dropped.
      */
     long removeAllMessages();
+
+    /**
+     * @return the first {@code max} waiting messages (1-10000), one line each, not taken: position, id, priority,
+     *         persistence, size, properties and the body as text.
+     */
+    String[] browse(int max);
 }

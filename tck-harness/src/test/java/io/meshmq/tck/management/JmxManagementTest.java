@@ -62,6 +62,11 @@ class JmxManagementTest
             await(() -> beans.isRegistered(watched), "the queue's MBean");
             assertEquals(7L, beans.getAttribute(watched, "MessageCount"));
             assertEquals(7L, beans.getAttribute(watched, "MessagesAdded"));
+            final String[] browsed = (String[])beans.invoke(watched, "browse", new Object[] {3},
+                new String[] {int.class.getName()});
+            assertEquals(3, browsed.length, List.of(browsed).toString());
+            assertTrue(browsed[0].startsWith("1. ID:") && browsed[0].endsWith("text: m0") &&
+                browsed[2].endsWith("text: m2"), List.of(browsed).toString());
             assertEquals(7L, beans.invoke(watched, "removeAllMessages", null, null));
             assertEquals(0L, beans.getAttribute(watched, "MessageCount"));
 
@@ -83,6 +88,10 @@ class JmxManagementTest
             final RuntimeMBeanException refused = assertThrows(RuntimeMBeanException.class,
                 () -> beans.invoke(brokerBean, "deleteQueue", new Object[] {"made.by.jmx"},
                     new String[] {String.class.getName()}));
+            final RuntimeMBeanException tooMany = assertThrows(RuntimeMBeanException.class,
+                () -> beans.invoke(watched, "browse", new Object[] {0}, new String[] {int.class.getName()}));
+            assertTrue(tooMany.getTargetException().getMessage().contains("max '0' must be 1 to 10000"),
+                String.valueOf(tooMany.getTargetException()));
             assertTrue(refused.getTargetException().getMessage().contains("has 1 consumer(s); close them first"),
                 String.valueOf(refused.getTargetException()));
         }

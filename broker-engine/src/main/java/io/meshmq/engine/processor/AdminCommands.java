@@ -69,8 +69,11 @@ final class AdminCommands
             case AdminVerbs.QUEUE_LIST: return destinations.queueTable(scheduled);
             case AdminVerbs.CONNECTION_LIST: return connections.table();
             case AdminVerbs.QUEUE_BROWSE:
-                return browse(existingQueue(verb, new String[] {args.length > 0 ? args[0] : null}),
-                    args.length > 1 ? browseMax(args[1]) : 100);
+                if (args.length < 1 || args.length > 2)
+                {
+                    throw new IllegalArgumentException(verb + " takes a queue name and, optionally, how many to show");
+                }
+                return browse(existingQueue(verb, new String[] {args[0]}), args.length > 1 ? browseMax(args[1]) : 100);
             case AdminVerbs.CONNECTION_CLOSE: return connections.close(connectionId(verb, args));
             case AdminVerbs.TOPIC_LIST: return destinations.topicTable();
             case AdminVerbs.SUBSCRIPTION_LIST: return destinations.subscriptionTable();

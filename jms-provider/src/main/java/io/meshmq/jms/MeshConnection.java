@@ -46,6 +46,7 @@ public class MeshConnection implements QueueConnection, TopicConnection
     private final AtomicLong temporaryIds = new AtomicLong();
     private final String idPrefix;
     private final Object lifecycle = new Object();
+    private final Object consumerStarts = new Object();
     private volatile String clientID;
     private volatile boolean clientIdFixed;
     private volatile ExceptionListener exceptionListener;
@@ -335,6 +336,16 @@ public class MeshConnection implements QueueConnection, TopicConnection
 
     // ---- start, stop, close -----------------------------------------------------------------------------
 
+    /**
+     * Held by start and stop (inside {@link #lifecycle}) and by a session creating a consumer, so a consumer is
+     * started or stopped with its connection before the broker sends it anything. Close does not take it: a
+     * listener creating a consumer while close waits for that listener must not deadlock.
+     */
+    Object consumerStarts()
+    {
+        return consumerStarts;
+    }
+
     @Override
     public void start() throws JMSException
     {
@@ -342,13 +353,16 @@ public class MeshConnection implements QueueConnection, TopicConnection
         fixClientId();
         synchronized (lifecycle)
         {
-            started = true;
-            // Consumers first: what the broker sends once it resumes must find them started, not be given back.
-            for (final MeshSession session : sessions)
+            synchronized (consumerStarts)
             {
-                session.onConnectionStarted(true);
+                started = true;
+                // Consumers first: what the broker sends once it resumes must find them started, not be given back.
+                for (final MeshSession session : sessions)
+                {
+                    session.onConnectionStarted(true);
+                }
+                core.deliveries(true);
             }
-            core.deliveries(true);
         }
     }
 
@@ -364,11 +378,14 @@ public class MeshConnection implements QueueConnection, TopicConnection
         checkNotInMessageListener();
         synchronized (lifecycle)
         {
-            started = false;
-            core.deliveries(false);
-            for (final MeshSession session : sessions)
+            synchronized (consumerStarts)
             {
-                session.onConnectionStarted(false);
+                started = false;
+                core.deliveries(false);
+                for (final MeshSession session : sessions)
+                {
+                    session.onConnectionStarted(false);
+                }
             }
         }
         for (final MeshSession session : sessions)

@@ -785,21 +785,26 @@ public class MeshSession implements Session, QueueSession, TopicSession
                 "only the connection that created temporary destination " + target.name() + " may consume from it");
         }
         final String normalisedSelector = checkSelector(selector);
-        final ClientConsumer clientConsumer;
-        try
+        // A start racing this creation (Spring's listener container does that) would miss the new consumer, which
+        // then gave back, as stopped, the first messages the broker sent it: behind the ones after them.
+        synchronized (connection.consumerStarts())
         {
-            clientConsumer = core.createConsumer(
-                sessionId, target.type(), target.name(), normalisedSelector, (byte)flags, subscriptionName);
+            final ClientConsumer clientConsumer;
+            try
+            {
+                clientConsumer = core.createConsumer(
+                    sessionId, target.type(), target.name(), normalisedSelector, (byte)flags, subscriptionName);
+            }
+            catch (final ClientException ex)
+            {
+                throw JmsExceptions.from(ex);
+            }
+            final MeshMessageConsumer consumer = new MeshMessageConsumer(this, target, clientConsumer,
+                normalisedSelector, (flags & ConsumerFlags.NO_LOCAL) != 0, subscriptionName);
+            consumers.add(consumer);
+            clientConsumer.started(connection.isStarted());
+            return consumer;
         }
-        catch (final ClientException ex)
-        {
-            throw JmsExceptions.from(ex);
-        }
-        final MeshMessageConsumer consumer = new MeshMessageConsumer(
-            this, target, clientConsumer, normalisedSelector, (flags & ConsumerFlags.NO_LOCAL) != 0, subscriptionName);
-        consumers.add(consumer);
-        clientConsumer.started(connection.isStarted());
-        return consumer;
     }
 
     /**

@@ -1,0 +1,87 @@
+package io.meshmq.ra.outbound;
+
+import javax.transaction.xa.XAException;
+import javax.transaction.xa.XAResource;
+import javax.transaction.xa.Xid;
+
+/**
+ * The pooled session's XA resource, knowing whether the session works for a branch now: a session handle answers
+ * {@code getTransacted()} and refuses {@code commit()} by it.
+ */
+final class TransactionAwareXAResource implements XAResource
+{
+    private final XAResource delegate;
+    private volatile boolean associated;
+
+    TransactionAwareXAResource(final XAResource delegate)
+    {
+        this.delegate = delegate;
+    }
+
+    boolean isAssociated()
+    {
+        return associated;
+    }
+
+    @Override
+    public void start(final Xid xid, final int flags) throws XAException
+    {
+        delegate.start(xid, flags);
+        associated = true;
+    }
+
+    @Override
+    public void end(final Xid xid, final int flags) throws XAException
+    {
+        associated = false;
+        delegate.end(xid, flags);
+    }
+
+    @Override
+    public int prepare(final Xid xid) throws XAException
+    {
+        return delegate.prepare(xid);
+    }
+
+    @Override
+    public void commit(final Xid xid, final boolean onePhase) throws XAException
+    {
+        delegate.commit(xid, onePhase);
+    }
+
+    @Override
+    public void rollback(final Xid xid) throws XAException
+    {
+        delegate.rollback(xid);
+    }
+
+    @Override
+    public void forget(final Xid xid) throws XAException
+    {
+        delegate.forget(xid);
+    }
+
+    @Override
+    public Xid[] recover(final int flag) throws XAException
+    {
+        return delegate.recover(flag);
+    }
+
+    @Override
+    public boolean isSameRM(final XAResource other) throws XAException
+    {
+        return delegate.isSameRM(other instanceof TransactionAwareXAResource aware ? aware.delegate : other);
+    }
+
+    @Override
+    public int getTransactionTimeout() throws XAException
+    {
+        return delegate.getTransactionTimeout();
+    }
+
+    @Override
+    public boolean setTransactionTimeout(final int seconds) throws XAException
+    {
+        return delegate.setTransactionTimeout(seconds);
+    }
+}

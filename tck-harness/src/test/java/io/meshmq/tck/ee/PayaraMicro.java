@@ -1,0 +1,134 @@
+package io.meshmq.tck.ee;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Payara Micro process (the Jakarta EE 10 server from the registry, copied to {@code target/jakarta-ee} by the
+ * build) deploying the given archives in order, its output in a file the failures quote.
+ */
+final class PayaraMicro implements AutoCloseable
+{
+    static final Path HOME = Path.of("target", "jakarta-ee");
+
+    private final Process process;
+    private final Path log;
+    private final int port;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private PayaraMicro(final Process process, final Path log, final int port)
+    {
+        this.process = process;
+        this.log = log;
+        this.port = port;
+    }
+
+    /**
+     * Starts the server in {@code workDir/payara}; started again there, it finds its transaction log and recovers
+     * the transactions left in doubt (automatic recovery, off in Payara's defaults, is set before it boots).
+     */
+    static PayaraMicro start(final Path workDir, final int port, final Path... deployments) throws IOException
+    {
+        final Path preBoot = workDir.resolve("payara-preboot.txt");
+        Files.writeString(preBoot, "set configs.config.server-config.transaction-service.automatic-recovery=true\n");
+        final List<String> command = new ArrayList<>(List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+            "-jar", HOME.resolve("payara-micro.jar").toAbsolutePath().toString(),
+            "--nocluster", "--port", Integer.toString(port), "--rootdir", workDir.resolve("payara").toString(),
+            "--prebootcommandfile", preBoot.toString()));
+        for (final Path deployment : deployments)
+        {
+            command.add("--deploy");
+            command.add(deployment.toString());
+        }
+        final Path log = workDir.resolve("payara.log");
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        return new PayaraMicro(process, log, port);
+    }
+
+    /**
+     * Waits until {@code path} answers 200, failing with the server's output if it exits or takes too long.
+     */
+    void awaitAnswer(final String path, final long timeoutMs) throws IOException, InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (true)
+        {
+            if (!process.isAlive())
+            {
+                throw new AssertionError("Payara Micro exited (" + process.exitValue() + "):\n" + output());
+            }
+            try
+            {
+                if (get(path).statusCode() == 200)
+                {
+                    return;
+                }
+            }
+            catch (final IOException notYet)
+            {
+                // not listening yet
+            }
+            if (System.nanoTime() > deadline)
+            {
+                throw new AssertionError("Payara Micro did not answer " + path + " within " + timeoutMs + " ms:\n" +
+                    output());
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    HttpResponse<String> get(final String path) throws IOException, InterruptedException
+    {
+        return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(final String path) throws IOException, InterruptedException
+    {
+        return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60))
+            .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private URI uri(final String path)
+    {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    String output()
+    {
+        try
+        {
+            final List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 200), lines.size()));
+        }
+        catch (final IOException ex)
+        {
+            return "(no output: " + ex + ")";
+        }
+    }
+
+    /**
+     * Shuts the server down as an operator would (SIGTERM), killing it only if that takes more than a minute.
+     */
+    @Override
+    public void close() throws InterruptedException
+    {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS))
+        {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -86,23 +86,22 @@ final class EndpointServerSession implements ServerSession, Work, MessageListene
     @Override
     public void run()
     {
+        boolean handedOut = false;
         try
         {
             endpoint = activation.createEndpoint(xaResource);
             if (endpoint == null)
             {
-                // The activation stopped while waiting for an endpoint: a closed session's run() gives it back.
-                session.close();
-                session.run();
-                return;
+                return; // the activation stopped while waiting for an MDB instance
             }
             final boolean transacted = xaResource != null;
+            if (transacted)
+            {
+                endpoint.beforeDelivery(ON_MESSAGE);
+            }
             try
             {
-                if (transacted)
-                {
-                    endpoint.beforeDelivery(ON_MESSAGE);
-                }
+                handedOut = true;
                 session.run();
             }
             finally
@@ -113,7 +112,7 @@ final class EndpointServerSession implements ServerSession, Work, MessageListene
                 }
             }
         }
-        catch (final ResourceException | JMSException | NoSuchMethodException | RuntimeException ex)
+        catch (final ResourceException | NoSuchMethodException | RuntimeException ex)
         {
             activation.deliveryFailed(ex);
         }
@@ -124,8 +123,26 @@ final class EndpointServerSession implements ServerSession, Work, MessageListene
                 endpoint.release();
                 endpoint = null;
             }
-            pool.giveBack(this);
+            if (handedOut)
+            {
+                pool.giveBack(this);
+            }
+            else
+            {
+                giveBackLoaded();
+                pool.discard(this);
+            }
         }
+    }
+
+    /**
+     * The message the connection consumer loaded was never handed out (no MDB instance, or the transaction could not
+     * begin): a closed session's {@code run()} gives it back to the broker, and this session is not used again.
+     */
+    private void giveBackLoaded()
+    {
+        closeQuietly();
+        session.run();
     }
 
     /**

@@ -36,15 +36,18 @@ final class PayaraMicro implements AutoCloseable
      * Starts the server in {@code workDir/payara}; started again there, it finds its transaction log and recovers
      * the transactions left in doubt (automatic recovery, off in Payara's defaults, is set before it boots).
      */
-    static PayaraMicro start(final Path workDir, final int port, final Path... deployments) throws IOException
+    static PayaraMicro start(final Path workDir, final int port, final List<String> postDeployCommands,
+        final Path... deployments) throws IOException
     {
         final Path preBoot = workDir.resolve("payara-preboot.txt");
         Files.writeString(preBoot, "set configs.config.server-config.transaction-service.automatic-recovery=true\n");
+        final Path postDeploy = workDir.resolve("payara-postdeploy.txt");
+        Files.write(postDeploy, postDeployCommands);
         final List<String> command = new ArrayList<>(List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
             "-jar", HOME.resolve("payara-micro.jar").toAbsolutePath().toString(),
             "--nocluster", "--port", Integer.toString(port), "--rootdir", workDir.resolve("payara").toString(),
-            "--prebootcommandfile", preBoot.toString()));
+            "--prebootcommandfile", preBoot.toString(), "--postdeploycommandfile", postDeploy.toString()));
         for (final Path deployment : deployments)
         {
             command.add("--deploy");

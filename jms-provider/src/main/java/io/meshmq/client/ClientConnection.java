@@ -41,6 +41,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * A connection to a broker that survives the broker's death: the handshake, request/reply correlation, routing of
@@ -284,6 +285,19 @@ public final class ClientConnection
         final long sessionId, final byte destinationType, final String destinationName, final String selector,
         final byte flags, final String subscriptionName) throws ClientException
     {
+        return createConsumer(sessionId, destinationType, destinationName, selector, flags, subscriptionName,
+            consumer -> { });
+    }
+
+    /**
+     * @param beforeBroker told of the consumer before the broker is asked for it (and may send it messages), e.g. to
+     *                     start it with its connection; the consumer is closed if the broker then refuses it.
+     */
+    public ClientConsumer createConsumer(
+        final long sessionId, final byte destinationType, final String destinationName, final String selector,
+        final byte flags, final String subscriptionName, final Consumer<ClientConsumer> beforeBroker)
+        throws ClientException
+    {
         checkOpen();
         final long consumerId = nextId();
         final ConnectionUrl options = brokers.first();
@@ -293,6 +307,7 @@ public final class ClientConnection
         consumers.put(consumerId, consumer);
         try
         {
+            beforeBroker.accept(consumer);
             while (true)
             {
                 final Link on = awaitLink();

@@ -337,9 +337,9 @@ public class MeshConnection implements QueueConnection, TopicConnection
     // ---- start, stop, close -----------------------------------------------------------------------------
 
     /**
-     * Held by start and stop (inside {@link #lifecycle}) and by a session creating a consumer, so a consumer is
-     * started or stopped with its connection before the broker sends it anything. Close does not take it: a
-     * listener creating a consumer while close waits for that listener must not deadlock.
+     * Held by start and stop (inside {@link #lifecycle}) and by a session listing a new consumer before it asks the
+     * broker for it, so a consumer is started or stopped with its connection before the broker sends it anything.
+     * Never held during a round trip to the broker.
      */
     Object consumerStarts()
     {

@@ -785,26 +785,33 @@ public class MeshSession implements Session, QueueSession, TopicSession
                 "only the connection that created temporary destination " + target.name() + " may consume from it");
         }
         final String normalisedSelector = checkSelector(selector);
-        // A start racing this creation (Spring's listener container does that) would miss the new consumer, which
-        // then gave back, as stopped, the first messages the broker sent it: behind the ones after them.
-        synchronized (connection.consumerStarts())
+        // Listed and started or stopped with its connection before the broker is asked: a start racing this creation
+        // (Spring's listener container does that) missed the consumer, which then gave back, as stopped, the first
+        // messages the broker sent it, behind the ones after them. The lock is not held during the round trip.
+        final MeshMessageConsumer[] made = new MeshMessageConsumer[1];
+        try
         {
-            final ClientConsumer clientConsumer;
-            try
-            {
-                clientConsumer = core.createConsumer(
-                    sessionId, target.type(), target.name(), normalisedSelector, (byte)flags, subscriptionName);
-            }
-            catch (final ClientException ex)
-            {
-                throw JmsExceptions.from(ex);
-            }
-            final MeshMessageConsumer consumer = new MeshMessageConsumer(this, target, clientConsumer,
-                normalisedSelector, (flags & ConsumerFlags.NO_LOCAL) != 0, subscriptionName);
-            consumers.add(consumer);
-            clientConsumer.started(connection.isStarted());
-            return consumer;
+            core.createConsumer(sessionId, target.type(), target.name(), normalisedSelector, (byte)flags,
+                subscriptionName, created ->
+                {
+                    synchronized (connection.consumerStarts())
+                    {
+                        made[0] = new MeshMessageConsumer(this, target, created, normalisedSelector,
+                            (flags & ConsumerFlags.NO_LOCAL) != 0, subscriptionName);
+                        consumers.add(made[0]);
+                        created.started(connection.isStarted());
+                    }
+                });
         }
+        catch (final ClientException ex)
+        {
+            if (made[0] != null)
+            {
+                consumers.remove(made[0]);
+            }
+            throw JmsExceptions.from(ex);
+        }
+        return made[0];
     }
 
     /**

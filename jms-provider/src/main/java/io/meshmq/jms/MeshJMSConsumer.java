@@ -1,5 +1,6 @@
 package io.meshmq.jms;
 
+import jakarta.jms.IllegalStateRuntimeException;
 import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSRuntimeException;
@@ -14,10 +15,21 @@ import jakarta.jms.MessageListener;
 final class MeshJMSConsumer implements JMSConsumer
 {
     private final MeshMessageConsumer consumer;
+    private final boolean listenersAllowed;
 
-    MeshJMSConsumer(final MeshMessageConsumer consumer)
+    MeshJMSConsumer(final MeshMessageConsumer consumer, final boolean listenersAllowed)
     {
         this.consumer = consumer;
+        this.listenersAllowed = listenersAllowed;
+    }
+
+    private void checkListenersAllowed(final String method)
+    {
+        if (!listenersAllowed)
+        {
+            throw new IllegalStateRuntimeException("JMSConsumer." + method + " may not be called in a Jakarta EE web " +
+                "or EJB container (Jakarta Messaging 3.1, section 12.2)");
+        }
     }
 
     @Override
@@ -29,12 +41,14 @@ final class MeshJMSConsumer implements JMSConsumer
     @Override
     public MessageListener getMessageListener() throws JMSRuntimeException
     {
+        checkListenersAllowed("getMessageListener");
         return MeshJMSContext.call(consumer::getMessageListener);
     }
 
     @Override
     public void setMessageListener(final MessageListener listener) throws JMSRuntimeException
     {
+        checkListenersAllowed("setMessageListener");
         MeshJMSContext.run(() -> consumer.setMessageListener(listener));
     }
 

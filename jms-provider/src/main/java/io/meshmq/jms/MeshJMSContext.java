@@ -1,6 +1,7 @@
 package io.meshmq.jms;
 
 import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
 import jakarta.jms.ConnectionMetaData;
 import jakarta.jms.Destination;
 import jakarta.jms.ExceptionListener;
@@ -12,9 +13,12 @@ import jakarta.jms.JMSProducer;
 import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.MapMessage;
 import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
 import jakarta.jms.ObjectMessage;
 import jakarta.jms.Queue;
 import jakarta.jms.QueueBrowser;
+import jakarta.jms.Session;
 import jakarta.jms.StreamMessage;
 import jakarta.jms.TemporaryQueue;
 import jakarta.jms.TemporaryTopic;
@@ -27,13 +31,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The simplified API: a connection and one session. Contexts made from this one with
  * {@link #createContext(int)} share its connection, which closes with the last of them.
+ * <p>
+ * A resource adapter serves contexts over its connection handles by extending this class
+ * ({@link #MeshJMSContext(Connection, int)}): the handle's session must hand out MeshMQ's producers, and its consumers
+ * through {@link #unwrap(MessageConsumer)}.
  */
 public class MeshJMSContext implements JMSContext
 {
-    private final MeshConnection connection;
+    private final Connection connection;
     private final int sessionMode;
     private final AtomicInteger connectionUsers;
-    private volatile MeshSession session;
+    private volatile Session session;
     private volatile boolean autoStart = true;
     private volatile boolean closed;
 
@@ -42,7 +50,15 @@ public class MeshJMSContext implements JMSContext
         this(connection, sessionMode, new AtomicInteger(1));
     }
 
-    private MeshJMSContext(final MeshConnection connection, final int sessionMode, final AtomicInteger users)
+    /**
+     * A context over a connection of someone else's making (a resource adapter's handle), which it closes with itself.
+     */
+    protected MeshJMSContext(final Connection connection, final int sessionMode)
+    {
+        this(connection, sessionMode, new AtomicInteger(1));
+    }
+
+    private MeshJMSContext(final Connection connection, final int sessionMode, final AtomicInteger users)
     {
         this.connection = connection;
         this.sessionMode = sessionMode;
@@ -59,7 +75,7 @@ public class MeshJMSContext implements JMSContext
         }
     }
 
-    void checkOpen()
+    protected final void checkOpen()
     {
         if (closed)
         {
@@ -70,10 +86,10 @@ public class MeshJMSContext implements JMSContext
     /**
      * The session is created on first use, so a context used only to make other contexts costs nothing.
      */
-    MeshSession session()
+    protected final Session session()
     {
         checkOpen();
-        MeshSession s = session;
+        Session s = session;
         if (s == null)
         {
             synchronized (this)
@@ -96,19 +112,44 @@ public class MeshJMSContext implements JMSContext
         return s;
     }
 
-    MeshSession openSession() throws JMSException
+    /**
+     * @return the session this context works with, made on its first use.
+     */
+    protected Session openSession() throws JMSException
     {
-        return connection.newSession(sessionMode == SESSION_TRANSACTED, sessionMode);
+        return ((MeshConnection)connection).newSession(sessionMode == SESSION_TRANSACTED, sessionMode);
     }
 
-    MeshConnection connection()
+    protected final Connection connection()
     {
         return connection;
     }
 
+    /**
+     * @return the MeshMQ consumer behind one the session made (a resource adapter's session may hand out a wrapper).
+     * @throws JMSException if it is not one.
+     */
+    protected MeshMessageConsumer unwrap(final MessageConsumer consumer) throws JMSException
+    {
+        if (consumer instanceof MeshMessageConsumer mesh)
+        {
+            return mesh;
+        }
+        throw new JMSException("a MeshMQ JMSContext needs MeshMQ consumers; its session made a " +
+            consumer.getClass().getName());
+    }
+
+    /**
+     * @return whether a consumer of this context may have a message listener: not in a Jakarta EE container.
+     */
+    protected boolean listenersAllowed()
+    {
+        return true;
+    }
+
     private void startIfAuto()
     {
-        if (autoStart && !connection.isStarted())
+        if (autoStart && !(connection instanceof MeshConnection mesh && mesh.isStarted()))
         {
             start();
         }
@@ -126,14 +167,13 @@ public class MeshJMSContext implements JMSContext
     @Override
     public JMSProducer createProducer()
     {
-        try
+        final MessageProducer producer = call(() -> session().createProducer(null));
+        if (producer instanceof MeshMessageProducer mesh)
         {
-            return new MeshJMSProducer(session().newProducer(null));
+            return new MeshJMSProducer(mesh);
         }
-        catch (final JMSException ex)
-        {
-            throw JmsExceptions.toRuntime(ex);
-        }
+        throw new JMSRuntimeException("a MeshMQ JMSContext needs MeshMQ producers; its session made a " +
+            producer.getClass().getName());
     }
 
     @Override
@@ -255,8 +295,8 @@ public class MeshJMSContext implements JMSContext
         {
             return;
         }
-        final MeshSession s = session;
-        if (s != null && (s.inDeliveryThread()))
+        final Session s = session;
+        if (s instanceof MeshSession mesh && mesh.inDeliveryThread())
         {
             throw new IllegalStateRuntimeException("a listener must not close its own JMSContext");
         }
@@ -364,10 +404,9 @@ public class MeshJMSContext implements JMSContext
     public void acknowledge()
     {
         checkOpen();
-        final MeshSession s = session;
-        if (s != null && sessionMode == CLIENT_ACKNOWLEDGE)
+        if (session instanceof MeshSession mesh && sessionMode == CLIENT_ACKNOWLEDGE)
         {
-            run(s::acknowledgeAll);
+            run(mesh::acknowledgeAll);
         }
     }
 
@@ -388,9 +427,7 @@ public class MeshJMSContext implements JMSContext
     @Override
     public JMSConsumer createConsumer(final Destination destination, final String messageSelector, final boolean noLocal)
     {
-        final MeshMessageConsumer consumer = call(() -> session().newConsumer(destination, messageSelector, noLocal));
-        startIfAuto();
-        return new MeshJMSConsumer(consumer);
+        return wrap(call(() -> session().createConsumer(destination, messageSelector, noLocal)));
     }
 
     @Override
@@ -431,10 +468,11 @@ public class MeshJMSContext implements JMSContext
         return wrap(call(() -> session().createSharedConsumer(topic, sharedSubscriptionName, messageSelector)));
     }
 
-    private JMSConsumer wrap(final jakarta.jms.MessageConsumer consumer)
+    private JMSConsumer wrap(final MessageConsumer consumer)
     {
+        final MeshJMSConsumer wrapped = new MeshJMSConsumer(call(() -> unwrap(consumer)), listenersAllowed());
         startIfAuto();
-        return new MeshJMSConsumer((MeshMessageConsumer)consumer);
+        return wrapped;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.meshmq.jms;
 
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
+import jakarta.jms.Session;
 import jakarta.jms.TransactionInProgressRuntimeException;
 import jakarta.jms.XAJMSContext;
 
@@ -19,7 +20,7 @@ public final class MeshXAJMSContext extends MeshJMSContext implements XAJMSConte
     }
 
     @Override
-    MeshSession openSession() throws JMSException
+    protected Session openSession() throws JMSException
     {
         return (MeshXASession)((MeshXAConnection)connection()).createXASession();
     }

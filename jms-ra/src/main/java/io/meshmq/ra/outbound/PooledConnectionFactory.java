@@ -86,34 +86,44 @@ public final class PooledConnectionFactory implements ConnectionFactory, QueueCo
         }
     }
 
+    /**
+     * A context over a pooled connection; in a container the session mode is not the application's to choose (see
+     * {@link ContextHandle}).
+     */
     @Override
     public JMSContext createContext()
     {
-        throw contextsNotServed();
+        return context(null);
     }
 
     @Override
     public JMSContext createContext(final String userName, final String password)
     {
-        throw contextsNotServed();
+        return context(new MeshConnectionRequestInfo(userName, password));
     }
 
     @Override
     public JMSContext createContext(final String userName, final String password, final int sessionMode)
     {
-        throw contextsNotServed();
+        return context(new MeshConnectionRequestInfo(userName, password));
     }
 
     @Override
     public JMSContext createContext(final int sessionMode)
     {
-        throw contextsNotServed();
+        return context(null);
     }
 
-    private static JMSRuntimeException contextsNotServed()
+    private JMSContext context(final MeshConnectionRequestInfo request)
     {
-        return new JMSRuntimeException("the MeshMQ resource adapter does not make JMSContexts yet: use " +
-            "createConnection() and a session (the classic API), which the pool serves with transactions");
+        try
+        {
+            return new ContextHandle(allocate(request));
+        }
+        catch (final JMSException ex)
+        {
+            throw new JMSRuntimeException(ex.getMessage(), ex.getErrorCode(), ex);
+        }
     }
 
     @Override

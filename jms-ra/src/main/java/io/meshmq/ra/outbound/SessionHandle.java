@@ -29,6 +29,7 @@ import jakarta.jms.TransactionInProgressException;
 import java.io.Serializable;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
@@ -427,7 +428,24 @@ final class SessionHandle implements Session, QueueSession, TopicSession
         {
             views.add(TopicSubscriber.class);
         }
-        final InvocationHandler guard = (proxy, method, args) ->
+        final T guarded = (T)Proxy.newProxyInstance(SessionHandle.class.getClassLoader(),
+            views.toArray(new Class<?>[0]), new ListenerRefusal(consumer));
+        return made(guarded, consumer::close);
+    }
+
+    /**
+     * @return the consumer the physical session made behind one this handle gave out (a JMSContext wraps it).
+     */
+    static MessageConsumer physical(final MessageConsumer guarded)
+    {
+        return Proxy.isProxyClass(guarded.getClass()) &&
+            Proxy.getInvocationHandler(guarded) instanceof ListenerRefusal refusal ? refusal.consumer : guarded;
+    }
+
+    private record ListenerRefusal(MessageConsumer consumer) implements InvocationHandler
+    {
+        @Override
+        public Object invoke(final Object proxy, final Method method, final Object[] args) throws Throwable
         {
             if (method.getName().equals("setMessageListener") || method.getName().equals("getMessageListener"))
             {
@@ -441,10 +459,7 @@ final class SessionHandle implements Session, QueueSession, TopicSession
             {
                 throw ex.getCause();
             }
-        };
-        final T guarded = (T)Proxy.newProxyInstance(SessionHandle.class.getClassLoader(),
-            views.toArray(new Class<?>[0]), guard);
-        return made(guarded, consumer::close);
+        }
     }
 
     private QueueSession queueSession() throws JMSException

@@ -6,11 +6,16 @@ import io.meshmq.jms.MeshConnectionFactory;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.IllegalStateException;
+import jakarta.jms.IllegalStateRuntimeException;
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import jakarta.jms.TransactionInProgressException;
+import jakarta.jms.TransactionInProgressRuntimeException;
 import jakarta.resource.spi.LocalTransaction;
 import jakarta.resource.spi.ManagedConnection;
 import org.junit.jupiter.api.AfterAll;
@@ -112,6 +117,64 @@ class OutsideAServerTest
             assertNull(watch.receive(200), "the rolled back message is never sent");
             assertFalse(session.getTransacted());
             handle.close();
+        }
+        finally
+        {
+            managed.destroy();
+        }
+    }
+
+    @Test
+    void shouldServeJMSContextsWithTheRulesOfAContainer() throws Exception
+    {
+        final ConnectionFactory pooled = (ConnectionFactory)factory().createConnectionFactory();
+        try (JMSContext context = pooled.createContext(JMSContext.CLIENT_ACKNOWLEDGE))
+        {
+            assertEquals(JMSContext.AUTO_ACKNOWLEDGE, context.getSessionMode(), "the mode asked for is ignored");
+            assertFalse(context.getTransacted());
+            final Queue queue = context.createQueue("ra-context");
+            context.createProducer().setProperty("n", 7).send(queue, "hello");
+            final JMSConsumer consumer = context.createConsumer(queue, "n = 7");
+            assertEquals("hello", consumer.receiveBody(String.class, 10_000));
+            assertThrows(IllegalStateRuntimeException.class, context::commit);
+            assertThrows(IllegalStateRuntimeException.class, () -> consumer.setMessageListener(message -> { }));
+            assertThrows(IllegalStateRuntimeException.class, consumer::getMessageListener);
+            assertThrows(IllegalStateRuntimeException.class, context::stop);
+            assertThrows(IllegalStateRuntimeException.class, () -> context.setClientID("x"));
+            assertThrows(IllegalStateRuntimeException.class, () -> context.setExceptionListener(ex -> { }));
+            final JMSRuntimeException second = assertThrows(JMSRuntimeException.class,
+                () -> context.createContext(JMSContext.AUTO_ACKNOWLEDGE));
+            assertTrue(second.getMessage().contains("one session per connection"), second.getMessage());
+            context.close();
+            assertThrows(IllegalStateRuntimeException.class, () -> consumer.receive(10));
+            assertThrows(IllegalStateRuntimeException.class, context::createProducer);
+        }
+    }
+
+    @Test
+    void shouldSendThroughAJMSContextOnlyWhatALocalTransactionCommits() throws Exception
+    {
+        final MeshManagedConnectionFactory factory = factory();
+        final ManagedConnection managed = factory.createManagedConnection(null, null);
+        try (JMSContext observer = new MeshConnectionFactory(broker.url()).createContext())
+        {
+            final Queue queue = observer.createQueue("ra-context-local");
+            final JMSConsumer watch = observer.createConsumer(queue);
+            final JMSContext context = new ContextHandle((ConnectionHandle)managed.getConnection(null, null));
+            final LocalTransaction transaction = managed.getLocalTransaction();
+            transaction.begin();
+            assertTrue(context.getTransacted());
+            assertEquals(JMSContext.SESSION_TRANSACTED, context.getSessionMode());
+            assertThrows(TransactionInProgressRuntimeException.class, context::commit);
+            context.createProducer().send(queue, "rolled back");
+            transaction.rollback();
+            transaction.begin();
+            context.createProducer().send(queue, "committed");
+            assertNull(watch.receive(200), "nothing is sent before the commit");
+            transaction.commit();
+            assertEquals("committed", watch.receiveBody(String.class, 10_000));
+            assertNull(watch.receive(200), "the rolled back message is never sent");
+            context.close();
         }
         finally
         {

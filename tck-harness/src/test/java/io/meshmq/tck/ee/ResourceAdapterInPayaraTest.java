@@ -79,17 +79,20 @@ class ResourceAdapterInPayaraTest
             confirmations.start();
             final PayaraMicro firstRun = payara;
 
-            // The servlet sends through the pool; the MDB takes each in a transaction with the database.
+            // The servlet sends through the pool (classic API, and an injected JMSContext); the MDB takes each in a
+            // transaction with the database.
             assertEquals(200, firstRun.post("/orders/orders?prefix=web&count=20").statusCode());
+            assertEquals(200, firstRun.post("/orders/orders?prefix=injected&count=5&api=context").statusCode());
             assertEquals(200, firstRun.post("/orders/orders?prefix=fail-once&count=1").statusCode());
             final List<String> firstOrders = names("web", 20);
+            firstOrders.addAll(names("injected", 5));
             firstOrders.add("fail-once-0");
             await(() -> confirmations.texts().containsAll(firstOrders), () -> "confirmations " +
                 confirmations.texts() + "\n" + firstRun.output());
             final Map<String, List<Integer>> rows = rows(firstRun);
-            for (int i = 0; i < 20; i++)
+            for (final String order : firstOrders.subList(0, 25))
             {
-                assertEquals(List.of(1), rows.get("web-" + i), "web-" + i + " recorded once, at its first delivery");
+                assertEquals(List.of(1), rows.get(order), order + " recorded once, at its first delivery");
             }
             assertEquals(List.of(2), rows.get("fail-once-0"),
                 "the failed first delivery's row rolled back; the second delivery's stayed");
@@ -129,7 +132,7 @@ class ResourceAdapterInPayaraTest
                 assertEquals(1, after.getOrDefault(order, List.of()).size(), order + " recorded once: " +
                     after.get(order));
             }
-            assertEquals(221, after.size(), "orders recorded: " + after.keySet());
+            assertEquals(226, after.size(), "orders recorded: " + after.keySet());
         }
         finally
         {
@@ -209,6 +212,10 @@ class ResourceAdapterInPayaraTest
                   </jms-connection-factory>
                 </web-app>
                 """).formatted(database.toAbsolutePath(), brokerUrl).getBytes(StandardCharsets.UTF_8));
+            // the servlet's injected JMSContext needs CDI in this module
+            put(out, "WEB-INF/beans.xml", """
+                <beans xmlns="https://jakarta.ee/xml/ns/jakartaee" version="4.0" bean-discovery-mode="all"/>
+                """.getBytes(StandardCharsets.UTF_8));
             put(out, "WEB-INF/glassfish-ejb-jar.xml", ("""
                 <?xml version="1.0" encoding="UTF-8"?>
                 <glassfish-ejb-jar>

@@ -3,7 +3,11 @@ package io.meshmq.tck.ee.app;
 import jakarta.annotation.Resource;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
+import jakarta.inject.Inject;
+import jakarta.jms.JMSConnectionFactory;
+import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
+import jakarta.jms.JMSProducer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.servlet.ServletException;
@@ -21,7 +25,8 @@ import javax.sql.DataSource;
 
 /**
  * GET /orders lists the recorded orders ({@code text delivery} per line, creating the table the first time);
- * POST /orders?prefix=P&amp;count=N sends orders P-0 to P-(N-1) through the pooled factory, outside a transaction.
+ * POST /orders?prefix=P&amp;count=N sends orders P-0 to P-(N-1) through the pooled factory, outside a transaction:
+ * with the classic API, or with {@code api=context} through the server's injected {@link JMSContext}.
  */
 @WebServlet("/orders")
 public class OrdersServlet extends HttpServlet
@@ -30,6 +35,10 @@ public class OrdersServlet extends HttpServlet
 
     @Resource(lookup = "java:app/jms/meshmq")
     private ConnectionFactory factory;
+
+    @Inject
+    @JMSConnectionFactory("java:app/jms/meshmq")
+    private JMSContext context;
 
     @Resource(lookup = "java:app/jdbc/orders")
     private DataSource database;
@@ -71,6 +80,24 @@ public class OrdersServlet extends HttpServlet
     {
         final String prefix = request.getParameter("prefix");
         final int count = Integer.parseInt(request.getParameter("count"));
+        if ("context".equals(request.getParameter("api")))
+        {
+            final JMSProducer producer = context.createProducer();
+            for (int i = 0; i < count; i++)
+            {
+                producer.send(context.createQueue("orders"), prefix + "-" + i);
+            }
+        }
+        else
+        {
+            sendClassic(prefix, count);
+        }
+        response.setContentType("text/plain");
+        response.getWriter().println("sent " + count);
+    }
+
+    private void sendClassic(final String prefix, final int count) throws IOException
+    {
         try (Connection connection = factory.createConnection())
         {
             final Session session = connection.createSession();
@@ -84,7 +111,5 @@ public class OrdersServlet extends HttpServlet
         {
             throw new IOException(ex);
         }
-        response.setContentType("text/plain");
-        response.getWriter().println("sent " + count);
     }
 }

@@ -96,6 +96,7 @@ public final class BrokerContext
     private volatile AdminHandler adminHandler = AdminHandler.NONE;
     private LongConsumer journalForceObserver = nanos -> { };
     private String metricsBind;
+    private String consoleBind;
     private boolean jmx = true;
     private ProcessorWait processorWait = ProcessorWait.BLOCK;
     /** bridge.NAME.KEY settings of the configuration file, by bridge name: the bridges module reads them. */
@@ -821,6 +822,20 @@ public final class BrokerContext
     public BrokerContext metricsBind(final String hostAndPort)
     {
         this.metricsBind = hostAndPort;
+        return this;
+    }
+
+    /**
+     * @return HOST:PORT of the web console, or null for none (the default).
+     */
+    public String consoleBind()
+    {
+        return consoleBind;
+    }
+
+    public BrokerContext consoleBind(final String hostAndPort)
+    {
+        this.consoleBind = hostAndPort;
         return this;
     }
 

@@ -5,6 +5,7 @@ import io.meshmq.engine.ring.ConnectionOutput;
 import io.meshmq.engine.ring.EngineEvent;
 import io.meshmq.engine.security.Authorizer;
 import io.meshmq.engine.security.Permission;
+import io.meshmq.engine.security.SecuritySettings;
 import io.meshmq.protocol.AdminVerbs;
 import io.meshmq.protocol.ConsumerFlags;
 import io.meshmq.protocol.DestinationType;
@@ -24,8 +25,7 @@ final class AccessControl
     private static final System.Logger LOG = System.getLogger(AccessControl.class.getName());
     static final int LOGGED_PER_MINUTE = 10;
     private static final long MINUTE_MS = 60_000;
-    /** What the admin and cluster verbs are checked against, as Artemis checks management against its own address. */
-    static final String MANAGEMENT_ADDRESS = "meshmq.management";
+    static final String MANAGEMENT_ADDRESS = SecuritySettings.MANAGEMENT_ADDRESS;
 
     private final Authorizer authorizer;
     private final Destinations destinations;

@@ -25,6 +25,8 @@ public final class SecuritySettings
 {
     /** In a role list: every authenticated user (and the default user). */
     public static final String EVERY_USER = "*";
+    /** What the admin and cluster verbs (and the web console) are checked against, as Artemis checks management. */
+    public static final String MANAGEMENT_ADDRESS = "meshmq.management";
     /** Who may manage the broker while no permission is configured. */
     public static final String ADMIN_ROLE = "admin";
     /** What holds while no {@code security.*} key is configured. */

@@ -15,6 +15,7 @@ import io.meshmq.engine.BrokerStartException;
 import io.meshmq.engine.net.NativeTransport;
 import io.meshmq.jms.MeshConnectionMetaData;
 import io.meshmq.metrics.BrokerMetrics;
+import io.meshmq.metrics.console.WebConsole;
 import io.meshmq.metrics.jmx.JmxManagement;
 
 import java.io.PrintStream;
@@ -111,23 +112,24 @@ public final class RunCommand
         bridges.start(context.vmId() != null ? "vm://" + context.vmId() : broker.url());
         final JmxManagement jmx = context.jmx() ? JmxManagement.start(broker, MeshConnectionMetaData.PROVIDER_VERSION) :
             null;
-        if (metrics != null)
+        WebConsole console = null;
+        try
         {
-            try
+            if (metrics != null)
             {
                 metrics.start(broker);
             }
-            catch (final java.io.UncheckedIOException ex)
+            if (context.consoleBind() != null)
             {
-                bridges.close();
-                if (mesh != null)
-                {
-                    mesh.close();
-                }
-                broker.close();
-                throw new ConfigException(ex.getMessage());
+                console = WebConsole.start(broker, context);
             }
         }
+        catch (final java.io.UncheckedIOException ex)
+        {
+            stopInOrder(null, metrics, jmx, bridges, mesh, broker);
+            throw new ConfigException(ex.getMessage());
+        }
+        final WebConsole startedConsole = console;
         // Start-up leaves about 15 MB of garbage (class files read from jars, mostly) in pages the heap touched once.
         // One collection of the few live megabytes lets G1 give those pages back, so an idle broker stays small
         // (about 61 MB resident instead of 73 on a 1 GB heap). The launcher owns this JVM; an embedded broker
@@ -145,27 +147,15 @@ public final class RunCommand
         });
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
-            if (metrics != null)
-            {
-                metrics.close();
-            }
-            if (jmx != null)
-            {
-                jmx.close();
-            }
-            bridges.close();
-            if (mesh != null)
-            {
-                mesh.close();
-            }
-            broker.close();
+            stopInOrder(startedConsole, metrics, jmx, bridges, mesh, broker);
             out.println("MeshMQ broker '" + context.name() + "' stopped");
             out.flush();
             stopped.countDown();
         }, "meshmq-shutdown"));
         final long startMs = (System.nanoTime() - startNs) / 1_000_000;
         out.println(listening(context, broker, mesh != null) + " (" + NativeTransport.name() + ", started in " +
-            startMs + " ms); " + context.describeSecurity() + (metrics == null ? "" : "; metrics at " + metrics.url()));
+            startMs + " ms); " + context.describeSecurity() + (metrics == null ? "" : "; metrics at " + metrics.url()) +
+            (startedConsole == null ? "" : "; web console at " + startedConsole.url()));
         out.flush();
         stopped.await();
         if (stoppedItself.get() != null)
@@ -315,5 +305,30 @@ public final class RunCommand
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Stops what serves the broker before the broker itself, so none of it asks a broker that is gone.
+     *
+     * @param parts null for one not started.
+     */
+    private static void stopInOrder(final AutoCloseable... parts)
+    {
+        for (final AutoCloseable part : parts)
+        {
+            if (part == null)
+            {
+                continue;
+            }
+            try
+            {
+                part.close();
+            }
+            catch (final Exception ex)
+            {
+                System.getLogger(RunCommand.class.getName()).log(System.Logger.Level.WARNING,
+                    "stopping " + part.getClass().getSimpleName() + ": " + ex);
+            }
+        }
     }
 }

@@ -128,6 +128,8 @@ import java.util.Set;
  *                                        platform MBean server under io.meshmq:broker="NAME")
  * metrics.bind     = 127.0.0.1:9404       serve metrics for Prometheus at http://HOST:PORT/metrics (off by
  *                                        default): queues, topics, cluster links, bridges, journal forces, JVM
+ * console.bind     = 127.0.0.1:8161       serve the web console at http://HOST:PORT/ (off by default): log in as a
+ *                                        user with manage on meshmq.management (anyone while security is off)
  * bridge.NAME.source-queue = orders      a core bridge: forwards this queue's messages, once and only once, to
  * bridge.NAME.target-url = tcp://h:7918  another broker (a URL list fails over); more bridge.NAME. keys:
  *                                        target-address (default the queue's name; topic:NAME for a topic),
@@ -147,7 +149,8 @@ public final class BrokerSettings
         "duplicate-id-cache-size",
         "max-connections", "max-connections-per-address", "auto-create", "queues", "topics",
         "default-user", "user.NAME", "user.NAME.roles", "security.PATTERN.PERMISSION", "address.PATTERN.SETTING",
-        "bridge.NAME.KEY", "metrics.bind", "jmx", "processor.wait", "journal.sync", "journal.segment-size",
+        "bridge.NAME.KEY", "metrics.bind", "console.bind", "jmx", "processor.wait", "journal.sync",
+        "journal.segment-size",
         "journal.skip-corrupt", "global-max-size", "cluster", "cluster.members", "cluster.advertise", "cluster.user",
         "cluster.password", "cluster.tls", "cluster.weight", "cluster.rank", "discovery.group-address",
         "discovery.group-port", "discovery.local-bind-address", "discovery.jgroups-file", "discovery.jgroups-channel",
@@ -323,6 +326,12 @@ public final class BrokerSettings
             {
                 final String[] hostPort = hostPort(value, at);
                 context.metricsBind(hostPort[0] + ":" + hostPort[1]);
+                break;
+            }
+            case "console.bind":
+            {
+                final String[] hostPort = hostPort(value, at);
+                context.consoleBind(hostPort[0] + ":" + hostPort[1]);
                 break;
             }
             case "data":

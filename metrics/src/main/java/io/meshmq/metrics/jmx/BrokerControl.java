@@ -1,6 +1,7 @@
 package io.meshmq.metrics.jmx;
 
 import io.meshmq.engine.Broker;
+import io.meshmq.metrics.AdminCalls;
 import io.meshmq.protocol.AdminTable;
 import io.meshmq.protocol.AdminVerbs;
 

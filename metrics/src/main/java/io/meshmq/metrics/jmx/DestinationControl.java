@@ -1,5 +1,7 @@
 package io.meshmq.metrics.jmx;
 
+import io.meshmq.metrics.AdminCalls;
+
 /**
  * What a queue's and a topic's MBean share: the destination's name and the admin verbs to read it through.
  */

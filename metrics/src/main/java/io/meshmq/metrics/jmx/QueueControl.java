@@ -1,5 +1,6 @@
 package io.meshmq.metrics.jmx;
 
+import io.meshmq.metrics.AdminCalls;
 import io.meshmq.protocol.AdminTable;
 import io.meshmq.protocol.AdminVerbs;
 

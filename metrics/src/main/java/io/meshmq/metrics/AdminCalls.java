@@ -1,4 +1,4 @@
-package io.meshmq.metrics.jmx;
+package io.meshmq.metrics;
 
 import io.meshmq.engine.Broker;
 import io.meshmq.protocol.AdminTable;
@@ -8,22 +8,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The admin verbs as JMX calls them: answered by the processor through the ring, within 10 s. A refusal comes back as
- * the {@link IllegalArgumentException} or {@link IllegalStateException} the verb threw, which JMX clients show with
- * its message.
+ * The admin verbs as JMX and the web console call them (one management service with the command line): answered by
+ * the processor through the ring, within 10 s. A refusal comes back as the {@link IllegalArgumentException} or
+ * {@link IllegalStateException} the verb threw, whose message says why.
+ * <p>
+ * Thread safe: any thread but the processor's.
  */
-final class AdminCalls
+public final class AdminCalls
 {
     private static final long TIMEOUT_MS = 10_000;
 
     private final Broker broker;
 
-    AdminCalls(final Broker broker)
+    public AdminCalls(final Broker broker)
     {
         this.broker = broker;
     }
 
-    AdminTable call(final String verb, final String... args)
+    public AdminTable call(final String verb, final String... args)
     {
         try
         {
@@ -48,7 +50,7 @@ final class AdminCalls
     /**
      * @return the value in the row whose {@code name} column is {@code name}; -1 if there is none (it went).
      */
-    long number(final String verb, final String name, final String column)
+    public long number(final String verb, final String name, final String column)
     {
         final AdminTable table = call(verb);
         for (int r = 0; r < table.rows().size(); r++)

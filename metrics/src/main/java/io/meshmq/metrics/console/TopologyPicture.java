@@ -1,0 +1,122 @@
+package io.meshmq.metrics.console;
+
+import io.meshmq.protocol.AdminTable;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The cluster as this node sees it, drawn as SVG: this node at the top, every other node it knows on a circle, and a
+ * line for each link from this node labelled with its state and the messages waiting to cross it. A node that is
+ * linked is green, one that is not (yet, or any more) grey. Each node says whether it holds a replica or is one.
+ */
+final class TopologyPicture
+{
+    private static final int SIZE = 520;
+    private static final int RADIUS = 190;
+    private static final int NODE_RADIUS = 38;
+
+    /** One node of the picture. */
+    record Node(String name, String url, String state, long backlog, long clients, boolean self)
+    {
+        boolean linked()
+        {
+            return self || state.startsWith("up");
+        }
+    }
+
+    private TopologyPicture()
+    {
+    }
+
+    /**
+     * @param status the {@code cluster.status} table; null for a broker in no cluster.
+     */
+    static List<Node> nodes(final AdminTable status, final String brokerName, final String brokerUrl)
+    {
+        final List<Node> nodes = new ArrayList<>();
+        if (status == null)
+        {
+            nodes.add(new Node(brokerName, brokerUrl, "not in a cluster", 0, 0, true));
+            return nodes;
+        }
+        for (int r = 0; r < status.rows().size(); r++)
+        {
+            final String name = String.valueOf(status.value(r, "node"));
+            final boolean self = name.endsWith(" (this node)");
+            nodes.add(new Node(self ? name.substring(0, name.length() - " (this node)".length()) : name,
+                String.valueOf(status.value(r, "url")), String.valueOf(status.value(r, "state")),
+                number(status.value(r, "backlog")), number(status.value(r, "clients")), self));
+        }
+        return nodes;
+    }
+
+    private static long number(final Object value)
+    {
+        return value instanceof Number number ? number.longValue() : 0;
+    }
+
+    static String svg(final List<Node> nodes)
+    {
+        final StringBuilder svg = new StringBuilder(2048).append("<svg id=\"topology\" xmlns=\"http://www.w3.org/2000/svg\"")
+            .append(" width=\"").append(SIZE).append("\" height=\"").append(SIZE).append("\" viewBox=\"0 0 ")
+            .append(SIZE).append(' ').append(SIZE).append("\" font-family=\"sans-serif\" font-size=\"12\">");
+        final int count = nodes.size();
+        final double[] x = new double[count];
+        final double[] y = new double[count];
+        for (int i = 0; i < count; i++)
+        {
+            final double angle = -Math.PI / 2 + 2 * Math.PI * i / count;
+            x[i] = SIZE / 2.0 + (count == 1 ? 0 : RADIUS * Math.cos(angle));
+            y[i] = SIZE / 2.0 + (count == 1 ? 0 : RADIUS * Math.sin(angle));
+        }
+        final int self = selfIndex(nodes);
+        for (int i = 0; i < count; i++)
+        {
+            if (i == self)
+            {
+                continue;
+            }
+            final Node node = nodes.get(i);
+            svg.append("<g class=\"link\" data-to=\"").append(Html.text(node.name())).append("\"><line x1=\"")
+                .append(round(x[self])).append("\" y1=\"").append(round(y[self])).append("\" x2=\"")
+                .append(round(x[i])).append("\" y2=\"").append(round(y[i])).append("\" stroke=\"")
+                .append(node.linked() ? "#3a7" : "#bbb").append("\" stroke-width=\"")
+                .append(node.backlog() > 0 ? 4 : 2).append(node.linked() ? "\"" : "\" stroke-dasharray=\"6 4\"")
+                .append("/><text x=\"").append(round((x[self] + x[i]) / 2)).append("\" y=\"")
+                .append(round((y[self] + y[i]) / 2 - 4)).append("\" text-anchor=\"middle\" fill=\"#555\">backlog ")
+                .append(node.backlog()).append("</text></g>");
+        }
+        for (int i = 0; i < count; i++)
+        {
+            final Node node = nodes.get(i);
+            svg.append("<g class=\"node\" data-node=\"").append(Html.text(node.name())).append("\"><title>")
+                .append(Html.text(node.url() + ": " + node.state())).append("</title><circle cx=\"")
+                .append(round(x[i])).append("\" cy=\"").append(round(y[i])).append("\" r=\"").append(NODE_RADIUS)
+                .append("\" fill=\"").append(node.self() ? "#cfe8ff" : node.linked() ? "#dff3e4" : "#eee")
+                .append("\" stroke=\"").append(node.self() ? "#20344c" : "#888").append("\"/><text x=\"")
+                .append(round(x[i])).append("\" y=\"").append(round(y[i]) - 2).append("\" text-anchor=\"middle\"")
+                .append(" font-weight=\"bold\">").append(Html.text(node.name())).append("</text><text x=\"")
+                .append(round(x[i])).append("\" y=\"").append(round(y[i]) + 14).append("\" text-anchor=\"middle\">")
+                .append(node.self() ? "this node" : node.linked() ? "linked" : "not linked").append("</text></g>");
+        }
+        return svg.append("</svg>").toString();
+    }
+
+    private static int selfIndex(final List<Node> nodes)
+    {
+        for (int i = 0; i < nodes.size(); i++)
+        {
+            if (nodes.get(i).self())
+            {
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    private static long round(final double value)
+    {
+        return Math.round(value);
+    }
+}

@@ -17,6 +17,13 @@ public final class AdminVerbs
      * persistent, bytes, properties, and the body as text (the start of a text message's, else its kind and size).
      */
     public static final String QUEUE_BROWSE = "queue.browse";
+    /**
+     * source target [selector]: moves the messages waiting in a queue (those the selector matches, or all) to another
+     * existing queue, in order, each marked with the queue it came from; paged ones are read back as moving makes room.
+     * Answers how many moved and how many are still paged (with a selector, messages it does not match can fill the
+     * queue's room, so the paged rest waits for consumers to take some: move again then).
+     */
+    public static final String QUEUE_MOVE = "queue.move";
     /** no arguments: name, kind, messages, delivering, consumers, added, acknowledged, expired per queue. */
     public static final String QUEUE_LIST = "queue.list";
     /** name: creates a topic; fine if it exists. */

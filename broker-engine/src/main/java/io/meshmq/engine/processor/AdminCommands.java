@@ -6,6 +6,8 @@ import io.meshmq.protocol.AdminTable;
 import io.meshmq.protocol.AdminVerbs;
 import io.meshmq.protocol.ProtocolException;
 import io.meshmq.protocol.MessageFields;
+import io.meshmq.selector.Selector;
+import io.meshmq.selector.SelectorSyntaxException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,11 +30,16 @@ final class AdminCommands
     private final ProcessorExtension extension;
     private final AdminHandler handler;
     private final Connections connections;
+    private final DeadLetters moves;
+    private final Dispatcher dispatcher;
 
     AdminCommands(final Destinations destinations, final ScheduledDeliveries scheduled, final Durability durability,
         final Paging paging, final XaBranches xa, final Consumer<ServerQueue> deleteSubscription,
-        final ProcessorExtension extension, final AdminHandler handler, final Connections connections)
+        final ProcessorExtension extension, final AdminHandler handler, final Connections connections,
+        final DeadLetters moves, final Dispatcher dispatcher)
     {
+        this.moves = moves;
+        this.dispatcher = dispatcher;
         this.connections = connections;
         this.handler = handler;
         this.destinations = destinations;
@@ -129,6 +136,7 @@ final class AdminCommands
                 durability.pagingEnded(queue);
                 return new AdminTable("queue", "dropped").row(queue.name, dropped);
             }
+            case AdminVerbs.QUEUE_MOVE: return move(verb, args);
             case AdminVerbs.TOPIC_DELETE:
             {
                 final String name = nameArgument(verb, args);
@@ -154,6 +162,58 @@ final class AdminCommands
             default:
                 throw new IllegalArgumentException("unknown admin verb '" + verb + "'");
         }
+    }
+
+    /**
+     * Moves waiting messages, oldest first within each priority, reading paged ones back as room is made; messages
+     * being delivered and those scheduled for later stay.
+     */
+    private AdminTable move(final String verb, final String[] args)
+    {
+        if (args.length < 2 || args.length > 3)
+        {
+            throw new IllegalArgumentException(verb + " takes a source queue, a target queue and, optionally, a " +
+                "selector");
+        }
+        final ServerQueue from = existingQueue(verb, new String[] {args[0]});
+        final ServerQueue to = existingQueue(verb, new String[] {args[1]});
+        if (from == to)
+        {
+            throw new IllegalArgumentException("'" + from.name + "' is both the source and the target");
+        }
+        final Selector selector;
+        try
+        {
+            selector = args.length < 3 || args[2].isBlank() ? null : Selector.parse(args[2]);
+        }
+        catch (final SelectorSyntaxException ex)
+        {
+            throw new IllegalArgumentException("selector '" + args[2] + "': " + ex.getMessage());
+        }
+        long moved = 0;
+        while (true)
+        {
+            long now = 0;
+            MessageReference next;
+            for (MessageReference reference = from.first(); reference != null; reference = next)
+            {
+                next = from.after(reference);
+                if (selector == null || reference.message.matches(selector))
+                {
+                    from.remove(reference);
+                    moves.moveByHand(from, reference, to);
+                    now++;
+                }
+            }
+            moved += now;
+            if (now == 0 || from.paged() == 0)
+            {
+                break;
+            }
+            paging.readBackWhereRoom();
+        }
+        dispatcher.touch(to);
+        return new AdminTable("queue", "target", "moved", "still-paged").row(from.name, to.name, moved, from.paged());
     }
 
     private static String nameArgument(final String verb, final String[] args)

@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * Where messages go that can no longer be delivered where they are: expired ones to their address's expiry
  * address, ones delivered too often to its dead-letter address, each a copy with properties saying why. With no
- * such address configured the message is dropped, and that is logged.
+ * such address configured the message is dropped, and that is logged. An operator's move to another queue goes the
+ * same way.
  * <p>
  * Not thread safe: used only on the processor thread.
  */
@@ -55,6 +56,16 @@ final class DeadLetters
             Processor.ORIGINAL_DESTINATION_PROPERTY, queue.address(),
             Processor.DEAD_LETTER_REASON_PROPERTY, "delivered " + reference.deliveryCount + " times, the limit (" +
                 "max-delivery-attempts) is " + addressSettings.maxDeliveryAttempts()), "dead-letter");
+    }
+
+    /**
+     * Moves a waiting message (already taken out of its queue) to another queue, as an operator asked
+     * ({@code queue.move}); the copy says where it came from.
+     */
+    void moveByHand(final ServerQueue from, final MessageReference reference, final ServerQueue to)
+    {
+        moveToAddress(from, reference, to.name, Map.of(Processor.ORIGINAL_DESTINATION_PROPERTY, from.address()),
+            "target");
     }
 
     /**

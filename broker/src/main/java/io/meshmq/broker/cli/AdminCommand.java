@@ -13,13 +13,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code meshmq queue create|delete|purge|list}, {@code meshmq topic create|delete|list} and
+ * {@code meshmq queue create|delete|purge|move|list}, {@code meshmq topic create|delete|list} and
  * {@code meshmq subscription list} and {@code meshmq xa list|commit|rollback}: management of a running broker
  * through {@link MeshAdmin}.
  */
 public final class AdminCommand
 {
-    public static final String QUEUE_USAGE = "queue (create|delete|purge) NAME | queue list  [--url URL] [--user U --password P]";
+    public static final String QUEUE_USAGE = "queue (create|delete|purge) NAME | queue move SOURCE TARGET " +
+        "[--selector S] | queue list  [--url URL] [--user U --password P]   (move: the waiting messages, or those the " +
+        "selector matches, to another queue)";
     public static final String TOPIC_USAGE = "topic (create|delete) NAME | topic list  [--url URL] [--user U --password P]";
     public static final String SUBSCRIPTION_USAGE = "subscription list  [--url URL] [--user U --password P]";
     public static final String XA_USAGE = "xa (commit|rollback) XID | xa list  [--url URL] [--user U --password P]" +
@@ -43,6 +45,7 @@ public final class AdminCommand
         Map.entry("connection close", AdminVerbs.CONNECTION_CLOSE),
         Map.entry("queue create", AdminVerbs.QUEUE_CREATE), Map.entry("queue delete", AdminVerbs.QUEUE_DELETE),
         Map.entry("queue purge", AdminVerbs.QUEUE_PURGE), Map.entry("queue list", AdminVerbs.QUEUE_LIST),
+        Map.entry("queue move", AdminVerbs.QUEUE_MOVE),
         Map.entry("topic create", AdminVerbs.TOPIC_CREATE), Map.entry("topic delete", AdminVerbs.TOPIC_DELETE),
         Map.entry("topic list", AdminVerbs.TOPIC_LIST), Map.entry("subscription list", AdminVerbs.SUBSCRIPTION_LIST),
         Map.entry("xa list", AdminVerbs.XA_LIST), Map.entry("xa commit", AdminVerbs.XA_COMMIT),
@@ -78,6 +81,10 @@ public final class AdminCommand
         {
             return createBridge(args, out);
         }
+        if (AdminVerbs.QUEUE_MOVE.equals(verb))
+        {
+            return moveMessages(args, out);
+        }
         final Flags flags = Flags.parse(noun + " " + args[1], args, takesName ? 3 : 2,
             Set.of("--url", "--user", "--password"), AdminVerbs.CLUSTER_ADD.equals(verb) ? Set.of("--inactive") : Set.of());
         try (MeshAdmin admin = MeshAdmin.connect(flags.get("--url", ClientCommand.DEFAULT_URL), flags.get("--user"),
@@ -107,6 +114,27 @@ public final class AdminCommand
             flags.get("--password")))
         {
             print(admin.call(Bridges.CREATE, verbArgs.toArray(new String[0])), out);
+        }
+        return 0;
+    }
+
+    /**
+     * {@code queue move SOURCE TARGET [--selector S] [--url URL] [--user U --password P]}.
+     */
+    private static int moveMessages(final String[] args, final PrintStream out) throws UsageException, JMSException
+    {
+        if (args.length < 4 || args[3].startsWith("--"))
+        {
+            throw new UsageException("queue move: give the source queue and the target queue, e.g. meshmq queue move " +
+                "orders.failed orders");
+        }
+        final Flags flags = Flags.parse("queue move", args, 4, Set.of("--url", "--user", "--password", "--selector"),
+            Set.of());
+        try (MeshAdmin admin = MeshAdmin.connect(flags.get("--url", ClientCommand.DEFAULT_URL), flags.get("--user"),
+            flags.get("--password")))
+        {
+            print(flags.has("--selector") ? admin.call(AdminVerbs.QUEUE_MOVE, args[2], args[3], flags.get("--selector")) :
+                admin.call(AdminVerbs.QUEUE_MOVE, args[2], args[3]), out);
         }
         return 0;
     }

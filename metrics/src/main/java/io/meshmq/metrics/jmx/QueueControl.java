@@ -63,6 +63,15 @@ final class QueueControl extends DestinationControl implements QueueControlMBean
     }
 
     @Override
+    public long moveMessages(final String filter, final String otherQueueName)
+    {
+        final AdminTable moved = filter == null || filter.isBlank() ?
+            admin.call(AdminVerbs.QUEUE_MOVE, name, otherQueueName) :
+            admin.call(AdminVerbs.QUEUE_MOVE, name, otherQueueName, filter);
+        return ((Number)moved.value(0, "moved")).longValue();
+    }
+
+    @Override
     public String[] browse(final int max)
     {
         final AdminTable table = admin.call(AdminVerbs.QUEUE_BROWSE, name, Integer.toString(max));

@@ -28,6 +28,15 @@ public interface QueueControlMBean
     long removeAllMessages();
 
     /**
+     * Moves the waiting messages the filter matches (all for null or blank) to another existing queue, as
+     * Artemis's {@code moveMessages(filter, otherQueueName)}; messages being delivered stay.
+     *
+     * @param filter a JMS selector, or null.
+     * @return how many moved.
+     */
+    long moveMessages(String filter, String otherQueueName);
+
+    /**
      * @return the first {@code max} waiting messages (1-10000), one line each, not taken: position, id, priority,
      *         persistence, size, properties and the body as text.
      */

@@ -53,7 +53,9 @@ class JmxManagementTest
             final MessageProducer producer = session.createProducer(session.createQueue("watched"));
             for (int i = 0; i < 7; i++)
             {
-                producer.send(session.createTextMessage("m" + i));
+                final jakarta.jms.TextMessage message = session.createTextMessage("m" + i);
+                message.setIntProperty("n", i);
+                producer.send(message);
             }
             await(() -> beans.queryNames(new ObjectName("io.meshmq:broker=*"), null).size() == 1, "the broker's MBean");
             final ObjectName brokerBean =
@@ -67,7 +69,16 @@ class JmxManagementTest
             assertEquals(3, browsed.length, List.of(browsed).toString());
             assertTrue(browsed[0].startsWith("1. ID:") && browsed[0].endsWith("text: m0") &&
                 browsed[2].endsWith("text: m2"), List.of(browsed).toString());
-            assertEquals(7L, beans.invoke(watched, "removeAllMessages", null, null));
+            beans.invoke(brokerBean, "createQueue", new Object[] {"watched.later"},
+                new String[] {String.class.getName()});
+            assertEquals(2L, beans.invoke(watched, "moveMessages", new Object[] {"n >= 5", "watched.later"},
+                new String[] {String.class.getName(), String.class.getName()}));
+            final jakarta.jms.MessageConsumer later = session.createConsumer(session.createQueue("watched.later"));
+            connection.start();
+            assertEquals("m5", ((jakarta.jms.TextMessage)later.receive(10_000)).getText());
+            assertEquals("m6", ((jakarta.jms.TextMessage)later.receive(10_000)).getText());
+            later.close();
+            assertEquals(5L, beans.invoke(watched, "removeAllMessages", null, null));
             assertEquals(0L, beans.getAttribute(watched, "MessageCount"));
 
             assertEquals(true, beans.invoke(brokerBean, "createQueue", new Object[] {"made.by.jmx"},

@@ -30,10 +30,12 @@ import java.util.function.Supplier;
  *                     takeover is by hand.
  * @param replicaFaultWaits what this node does when its replica in sync cannot store (ha.replica-fault): true, hold
  *                     confirmations until a replica is in sync again; false, go on with its own disk alone.
+ * @param roundTripsNs by node id, the last round trip (ns) of a ping on this node's link to it: the links' I/O
+ *                     threads write it, status reads it.
  */
 public record ClusterIdentity(String clusterName, String nodeId, String nodeName, long incarnation,
     Map<String, String> members, Set<String> discovered, Supplier<String> url, Path definitions,
     AtomicReference<Consumer<List<MemberDefinition>>> onDefinitions, AtomicReference<ReplicaQuorum> replicaQuorum,
-    boolean replicaFaultWaits)
+    boolean replicaFaultWaits, Map<String, Long> roundTripsNs)
 {
 }

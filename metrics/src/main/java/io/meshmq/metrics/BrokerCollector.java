@@ -29,6 +29,7 @@ final class BrokerCollector implements MultiCollector
     private static final System.Logger LOG = System.getLogger(BrokerCollector.class.getName());
     private static final long ASK_TIMEOUT_MS = 5_000;
     private static final String BRIDGE_STATUS = "bridge.status";
+    private static final String THIS_NODE = "(this node)";
 
     private final Broker broker;
 
@@ -57,6 +58,10 @@ final class BrokerCollector implements MultiCollector
                 "Messages consumed and acknowledged since the broker started"));
             families.add(counter(queues, "name", "queue", "expired", "meshmq_queue_expired",
                 "Messages that expired in the queue since the broker started"));
+            families.add(gauge(queues, "name", "queue", "paged", "meshmq_queue_paged",
+                "Messages of the queue in its page files on disk"));
+            families.add(gauge(queues, "name", "queue", "paged-bytes", "meshmq_queue_paged_bytes",
+                "Bytes the queue's page files hold on disk"));
         }
         final AdminTable topics = ask(AdminVerbs.TOPIC_LIST);
         if (topics != null)
@@ -75,6 +80,10 @@ final class BrokerCollector implements MultiCollector
                     "Messages waiting to cross to the node or not yet confirmed by it"));
                 families.add(counter(links, "node", "node", "forwarded", "meshmq_cluster_link_forwarded",
                     "Messages the node confirmed it stored since this broker started"));
+                families.add(linkMeasures(links, "round-trip-us", 1e-6, false, "meshmq_cluster_link_round_trip_seconds",
+                    "The last ping's round trip on this node's link to the node"));
+                families.add(linkMeasures(links, "replica-lag-ms", 1e-3, true, "meshmq_replication_lag_seconds",
+                    "How long the oldest change not yet stored by this node's replica (in sync) has waited"));
             }
         }
         final AdminTable bridges = ask(BRIDGE_STATUS);
@@ -111,6 +120,28 @@ final class BrokerCollector implements MultiCollector
             Thread.currentThread().interrupt();
             return null;
         }
+    }
+
+    /**
+     * A gauge from one column of the cluster status, in seconds, for this node's row or the other nodes' rows; a row
+     * whose value is -1 (not measured, no replica in sync) has no point.
+     */
+    private static GaugeSnapshot linkMeasures(final AdminTable links, final String column, final double toSeconds,
+        final boolean thisNode, final String name, final String help)
+    {
+        final GaugeSnapshot.Builder family = GaugeSnapshot.builder().name(name).help(help);
+        for (int r = 0; r < links.rows().size(); r++)
+        {
+            final String node = String.valueOf(links.value(r, "node"));
+            final double value = number(links.value(r, column));
+            if (value >= 0 && node.endsWith(THIS_NODE) == thisNode)
+            {
+                final Labels labels = thisNode ? Labels.EMPTY : Labels.of("node", node);
+                family.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(value * toSeconds)
+                    .labels(labels).build());
+            }
+        }
+        return family.build();
     }
 
     private static GaugeSnapshot gauge(final AdminTable table, final String keyColumn, final String label,

@@ -24,7 +24,10 @@ public final class AdminVerbs
      * queue's room, so the paged rest waits for consumers to take some: move again then).
      */
     public static final String QUEUE_MOVE = "queue.move";
-    /** no arguments: name, kind, messages, delivering, consumers, added, acknowledged, expired per queue. */
+    /**
+     * no arguments: name, kind, messages, scheduled, delivering, consumers, added, acknowledged, expired, paged (of the
+     * messages, those in page files) and paged-bytes (what those files hold) per queue.
+     */
     public static final String QUEUE_LIST = "queue.list";
     /** name: creates a topic; fine if it exists. */
     public static final String TOPIC_CREATE = "topic.create";
@@ -46,7 +49,11 @@ public final class AdminVerbs
     public static final String CONNECTION_CLOSE = "connection.close";
     /** What every cluster verb begins with; a broker in no cluster refuses them all. */
     public static final String CLUSTER_PREFIX = "cluster.";
-    /** no arguments: node, id, url, state, backlog, forwarded, bindings, consumers for this node and every other it knows. */
+    /**
+     * no arguments: node, id, url, state, backlog, forwarded, bindings, consumers, clients, found, round-trip-us (of
+     * the last ping on the link; -1 not yet) and replica-lag-ms (this node's replica in sync: the age of the oldest
+     * force it has not stored yet; -1 none) for this node and every other it knows.
+     */
     public static final String CLUSTER_STATUS = "cluster.status";
     /** HOST:PORT [active|inactive]: defines a cluster connection; it spreads to every member and survives restarts. */
     public static final String CLUSTER_ADD = "cluster.add";

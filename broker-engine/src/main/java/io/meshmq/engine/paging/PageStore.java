@@ -485,6 +485,25 @@ public final class PageStore
     }
 
     /**
+     * @return bytes of the page files from the read position to the end of what was appended (each page after the
+     * first counted whole but for its header, so what a page left unused at its end counts too): what the store
+     * holds on disk for its queue.
+     */
+    public long unreadBytes()
+    {
+        if (records == 0)
+        {
+            return 0;
+        }
+        if (writePage == readPage)
+        {
+            return Math.max(0, writeOffset - readOffset);
+        }
+        return Math.max(0, pageSize - readOffset) + (writePage - readPage - 1) * (long)(pageSize - HEADER_LENGTH) +
+            Math.max(0, writeOffset - HEADER_LENGTH);
+    }
+
+    /**
      * Deletes the files wholly before {@code cursor}: everything in them was read, and what was read is kept
      * elsewhere now (the caller knows that is on disk).
      */

@@ -178,12 +178,13 @@ final class Destinations
     AdminTable queueTable(final ScheduledDeliveries scheduled)
     {
         final AdminTable table = new AdminTable(
-            "name", "kind", "messages", "scheduled", "delivering", "consumers", "added", "acknowledged", "expired");
+            "name", "kind", "messages", "scheduled", "delivering", "consumers", "added", "acknowledged", "expired",
+            "paged", "paged-bytes");
         for (final ServerQueue queue : new TreeMap<>(queues).values())
         {
             table.row(queue.name, queue.kind.name().toLowerCase().replace('_', '-'), queue.size() + queue.paged(),
                 (long)scheduled.countFor(queue), delivering(queue), queue.consumers.size(), queue.messagesAdded,
-                queue.messagesAcknowledged, queue.messagesExpired);
+                queue.messagesAcknowledged, queue.messagesExpired, queue.paged(), queue.pagedBytes());
         }
         return table;
     }

@@ -215,6 +215,14 @@ public final class ServerQueue extends JournalEntry
         return pages == null ? 0 : pages.records();
     }
 
+    /**
+     * @return bytes its page files hold for it on disk.
+     */
+    long pagedBytes()
+    {
+        return pages == null ? 0 : pages.unreadBytes();
+    }
+
     private void linked(final ServerMessage message)
     {
         size++;

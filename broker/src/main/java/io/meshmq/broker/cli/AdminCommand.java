@@ -20,8 +20,8 @@ import java.util.Set;
 public final class AdminCommand
 {
     public static final String QUEUE_USAGE = "queue (create|delete|purge) NAME | queue move SOURCE TARGET " +
-        "[--selector S] | queue list  [--url URL] [--user U --password P]   (move: the waiting messages, or those the " +
-        "selector matches, to another queue)";
+        "[--selector S] | queue list  [--url URL] [--user U --password P]   (move: the waiting messages, or those " +
+        "the selector matches, to another queue)";
     public static final String TOPIC_USAGE = "topic (create|delete) NAME | topic list  [--url URL] [--user U --password P]";
     public static final String SUBSCRIPTION_USAGE = "subscription list  [--url URL] [--user U --password P]";
     public static final String XA_USAGE = "xa (commit|rollback) XID | xa list  [--url URL] [--user U --password P]" +
@@ -133,7 +133,8 @@ public final class AdminCommand
         try (MeshAdmin admin = MeshAdmin.connect(flags.get("--url", ClientCommand.DEFAULT_URL), flags.get("--user"),
             flags.get("--password")))
         {
-            print(flags.has("--selector") ? admin.call(AdminVerbs.QUEUE_MOVE, args[2], args[3], flags.get("--selector")) :
+            print(flags.has("--selector") ?
+                admin.call(AdminVerbs.QUEUE_MOVE, args[2], args[3], flags.get("--selector")) :
                 admin.call(AdminVerbs.QUEUE_MOVE, args[2], args[3]), out);
         }
         return 0;

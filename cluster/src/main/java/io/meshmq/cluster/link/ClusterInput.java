@@ -62,6 +62,14 @@ public final class ClusterInput
     }
 
     /**
+     * A ping on this node's link to another came back after {@code nanos}.
+     */
+    public void roundTrip(final String nodeId, final long nanos)
+    {
+        identity.roundTripsNs().put(nodeId, nanos);
+    }
+
+    /**
      * Another node told this one of cluster connections defined at run time.
      */
     public void members(final List<MemberDefinition> definitions)

@@ -170,6 +170,11 @@ public final class CoreLink
                     break;
                 }
                 case FrameType.PONG:
+                    // our pings carry the time they were sent (DialedHandler)
+                    if (remoteNodeId != null)
+                    {
+                        engine.roundTrip(remoteNodeId, System.nanoTime() - reader.readLong());
+                    }
                     break;
                 default:
                     throw new ProtocolException("unexpected frame " + FrameType.name(type) + " on a cluster link");

@@ -235,13 +235,26 @@ public final class Replication
     public String describe()
     {
         final String held = holding == null ? "" : "; confirmations held since " + holding;
-        final long since = feed == null ? -1 : feed.oldestUnstoredSinceMs();
-        final String lag = ", lag " + (since < 0 ? 0 : Math.max(0, engine.nowMs() - since)) + " ms";
+        final String lag = ", lag " + lagMs() + " ms";
         return feed != null ? feed.backupName() + (feed.fault() != null ? " (cannot store: " + feed.fault() +
             "; confirmations held)" : feed.isInSync() ? " (in sync)" + lag : " (copying, " +
             feed.copiedBytes() / 1024 + " KiB sent" + held + ")") :
             dropping != null ? dropping + " (lost; the quorum is recording it, confirmations held)" :
             holding != null ? "none in sync (confirmations held since " + holding + ")" : null;
+    }
+
+    /**
+     * @return for a replica in sync, the age of the oldest force it has not yet said it stored (0: none waits);
+     * -1 with no replica in sync.
+     */
+    public long lagMs()
+    {
+        if (feed == null || feed.fault() != null || !feed.isInSync())
+        {
+            return -1;
+        }
+        final long since = feed.oldestUnstoredSinceMs();
+        return since < 0 ? 0 : Math.max(0, engine.nowMs() - since);
     }
 
     private void lose(final String why)

@@ -182,7 +182,8 @@ final class ConsolePages
         if (status != null)
         {
             body.append("<h2>Nodes</h2>").append(table(status, "nodes", null, List.of("node", "url", "state",
-                "backlog", "forwarded", "bindings", "consumers", "clients", "found")));
+                "backlog", "forwarded", "bindings", "consumers", "clients", "found", "round-trip-us",
+                "replica-lag-ms")));
         }
         return Answer.html(200, Html.page(broker.name(), "Topology", session, takeNote(session), body.toString(),
             REFRESH_SECONDS));
@@ -194,9 +195,10 @@ final class ConsolePages
     {
         final AdminTable queues = admin.call(AdminVerbs.QUEUE_LIST);
         final StringBuilder body = new StringBuilder(4096).append("<table id=\"queues\"><tr><th>Queue</th>")
-            .append("<th>Kind</th><th>Messages</th><th>Delivering</th><th>Consumers</th><th>Added</th>")
+            .append("<th>Kind</th><th>Messages</th><th>Paged</th><th>Delivering</th><th>Consumers</th><th>Added</th>")
             .append("<th>Acknowledged</th><th>In/s</th><th>Out/s</th><th>Last ")
-            .append(RateHistory.SAMPLES * WebConsole.SAMPLE_MS / 60_000).append(" minutes (in, out)</th><th></th></tr>");
+            .append(RateHistory.SAMPLES * WebConsole.SAMPLE_MS / 60_000)
+            .append(" minutes (in, out)</th><th></th></tr>");
         for (int r = 0; r < queues.rows().size(); r++)
         {
             final String name = String.valueOf(queues.value(r, "name"));
@@ -205,14 +207,16 @@ final class ConsolePages
             body.append("<tr data-queue=\"").append(Html.text(name)).append("\"><td class=\"name\">")
                 .append(Html.text(name)).append("</td><td>").append(Html.text(queues.value(r, "kind")))
                 .append("</td>").append(number("messages", queues.value(r, "messages")))
+                .append(number("paged", queues.value(r, "paged")))
                 .append(number("delivering", queues.value(r, "delivering")))
                 .append(number("consumers", queues.value(r, "consumers")))
                 .append(number("added", queues.value(r, "added")))
                 .append(number("acknowledged", queues.value(r, "acknowledged")))
                 .append(number("in", last == null ? "" : String.format("%.1f", last.in())))
                 .append(number("out", last == null ? "" : String.format("%.1f", last.out())))
-                .append("<td>").append(RateChart.svg(rates)).append("</td><td><a class=\"browse\" href=\"/browse?queue=")
-                .append(Html.text(Html.query(name))).append("\">Browse</a> <a class=\"purge\" href=\"/confirm?action=purge")
+                .append("<td>").append(RateChart.svg(rates))
+                .append("</td><td><a class=\"browse\" href=\"/browse?queue=").append(Html.text(Html.query(name)))
+                .append("\">Browse</a> <a class=\"purge\" href=\"/confirm?action=purge")
                 .append("&amp;queue=").append(Html.text(Html.query(name))).append("\">Purge</a> <a class=\"delete\" ")
                 .append("href=\"/confirm?action=delete&amp;queue=").append(Html.text(Html.query(name)))
                 .append("\">Delete</a></td></tr>");

@@ -22,7 +22,8 @@ final class RateChart
         {
             highest = Math.max(highest, Math.max(rate.in(), rate.out()));
         }
-        final StringBuilder svg = new StringBuilder(1024).append("<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\"")
+        final StringBuilder svg = new StringBuilder(1024)
+            .append("<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\"")
             .append(" width=\"").append(WIDTH + 60).append("\" height=\"").append(HEIGHT).append("\">")
             .append("<rect width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT)
             .append("\" fill=\"#f7f7f7\"/>");

@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * The cluster as this node sees it, drawn as SVG: this node at the top, every other node it knows on a circle, and a
- * line for each link from this node labelled with its state and the messages waiting to cross it. A node that is
- * linked is green, one that is not (yet, or any more) grey. Each node says whether it holds a replica or is one.
+ * line for each link from this node labelled with the messages waiting to cross it and its last ping's round trip.
+ * A node that is linked is green, one that is not (yet, or any more) grey; the page's status table beside it says
+ * which replica this node has.
  */
 final class TopologyPicture
 {
@@ -17,7 +18,7 @@ final class TopologyPicture
     private static final int NODE_RADIUS = 38;
 
     /** One node of the picture. */
-    record Node(String name, String url, String state, long backlog, long clients, boolean self)
+    record Node(String name, String url, String state, long backlog, long roundTripUs, boolean self)
     {
         boolean linked()
         {
@@ -37,7 +38,7 @@ final class TopologyPicture
         final List<Node> nodes = new ArrayList<>();
         if (status == null)
         {
-            nodes.add(new Node(brokerName, brokerUrl, "not in a cluster", 0, 0, true));
+            nodes.add(new Node(brokerName, brokerUrl, "not in a cluster", 0, -1, true));
             return nodes;
         }
         for (int r = 0; r < status.rows().size(); r++)
@@ -46,7 +47,7 @@ final class TopologyPicture
             final boolean self = name.endsWith(" (this node)");
             nodes.add(new Node(self ? name.substring(0, name.length() - " (this node)".length()) : name,
                 String.valueOf(status.value(r, "url")), String.valueOf(status.value(r, "state")),
-                number(status.value(r, "backlog")), number(status.value(r, "clients")), self));
+                number(status.value(r, "backlog")), number(status.value(r, "round-trip-us")), self));
         }
         return nodes;
     }
@@ -58,7 +59,8 @@ final class TopologyPicture
 
     static String svg(final List<Node> nodes)
     {
-        final StringBuilder svg = new StringBuilder(2048).append("<svg id=\"topology\" xmlns=\"http://www.w3.org/2000/svg\"")
+        final StringBuilder svg = new StringBuilder(2048)
+            .append("<svg id=\"topology\" xmlns=\"http://www.w3.org/2000/svg\"")
             .append(" width=\"").append(SIZE).append("\" height=\"").append(SIZE).append("\" viewBox=\"0 0 ")
             .append(SIZE).append(' ').append(SIZE).append("\" font-family=\"sans-serif\" font-size=\"12\">");
         final int count = nodes.size();
@@ -85,7 +87,8 @@ final class TopologyPicture
                 .append(node.backlog() > 0 ? 4 : 2).append(node.linked() ? "\"" : "\" stroke-dasharray=\"6 4\"")
                 .append("/><text x=\"").append(round((x[self] + x[i]) / 2)).append("\" y=\"")
                 .append(round((y[self] + y[i]) / 2 - 4)).append("\" text-anchor=\"middle\" fill=\"#555\">backlog ")
-                .append(node.backlog()).append("</text></g>");
+                .append(node.backlog()).append(node.roundTripUs() < 0 ? "" : String.format(", %.1f ms",
+                    node.roundTripUs() / 1000.0)).append("</text></g>");
         }
         for (int i = 0; i < count; i++)
         {

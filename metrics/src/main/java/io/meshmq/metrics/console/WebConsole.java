@@ -188,7 +188,8 @@ public final class WebConsole implements AutoCloseable
             final int equals = pair.indexOf('=');
             final String key = equals < 0 ? pair : pair.substring(0, equals);
             final String value = equals < 0 ? "" : pair.substring(equals + 1);
-            values.put(URLDecoder.decode(key, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+            values.put(URLDecoder.decode(key, StandardCharsets.UTF_8),
+                URLDecoder.decode(value, StandardCharsets.UTF_8));
         }
         return values;
     }

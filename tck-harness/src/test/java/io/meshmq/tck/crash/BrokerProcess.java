@@ -118,6 +118,15 @@ public final class BrokerProcess implements AutoCloseable
         return start(dataDir, jvmOptions, "crash", 0, settings);
     }
 
+    /**
+     * A named node on a given port with JVM options of its own (JMX's, say).
+     */
+    public static BrokerProcess startNodeWithJvmOptions(final Path dataDir, final String name, final int port,
+        final List<String> jvmOptions, final String... settings) throws IOException, InterruptedException
+    {
+        return start(dataDir, jvmOptions, name, port, settings);
+    }
+
     private static BrokerProcess start(final Path dataDir, final List<String> jvmOptions, final String name, final int port,
         final String... settings) throws IOException, InterruptedException
     {

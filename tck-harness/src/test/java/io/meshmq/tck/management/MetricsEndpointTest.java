@@ -79,7 +79,7 @@ class MetricsEndpointTest
         }
     }
 
-    private static String scrape(final int port) throws Exception
+    static String scrape(final int port) throws Exception
     {
         final HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
             URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(30)).build(),
@@ -91,7 +91,7 @@ class MetricsEndpointTest
     /**
      * @return the value of the sample that starts with {@code series} (name and labels as Prometheus prints them).
      */
-    private static double value(final String metrics, final String series)
+    static double value(final String metrics, final String series)
     {
         for (final String line : metrics.split("\n"))
         {

@@ -113,8 +113,8 @@ class WebConsoleInChromiumTest
             browser.navigate().refresh();
             return browser.findElements(By.cssSelector("#topology g.node")).size() == 3 &&
                 browser.findElements(By.cssSelector("#topology g.link")).size() == 2 &&
-                browser.findElements(By.xpath("//*[local-name()='g'][@class='node']/*[local-name()='text'][.='linked']"))
-                    .size() == 2;
+                browser.findElements(By.xpath(
+                    "//*[local-name()='g'][@class='node']/*[local-name()='text'][.='linked']")).size() == 2;
         }, () -> "three linked nodes on the topology page: " + browser.getPageSource());
         final byte[] screenshot = ((TakesScreenshot)browser).getScreenshotAs(OutputType.BYTES);
         Files.write(Path.of("target", "web-console-topology.png"), screenshot);
@@ -130,7 +130,8 @@ class WebConsoleInChromiumTest
         assertTrue(text(By.id("question")).contains("Drop all 25 messages waiting in queue 'console-orders'"),
             browser.getPageSource());
         browser.findElement(By.id("cancel")).click();
-        assertEquals("25", text(By.cssSelector("tr[data-queue='console-orders'] td.messages")), "cancel purges nothing");
+        assertEquals("25", text(By.cssSelector("tr[data-queue='console-orders'] td.messages")),
+            "cancel purges nothing");
         browser.findElement(By.cssSelector("tr[data-queue='console-orders'] a.purge")).click();
         browser.findElement(By.id("confirm")).click();
         assertTrue(text(By.id("note")).contains("Purged queue 'console-orders': 25 messages dropped"),

@@ -35,7 +35,10 @@ public final class AdminVerbs
     public static final String TOPIC_DELETE = "topic.delete";
     /** no arguments: name, subscriptions, published per topic. */
     public static final String TOPIC_LIST = "topic.list";
-    /** no arguments: topic, name, client id, durable, shared, selector, messages, consumers per subscription. */
+    /**
+     * no arguments: topic, name, client id, durable, shared, selector, messages, consumers, delivering and queue (the
+     * broker's name for the subscription's queue, unique) per subscription.
+     */
     public static final String SUBSCRIPTION_LIST = "subscription.list";
     /** no arguments: xid, state, messages, acknowledged per prepared or heuristically completed XA branch. */
     public static final String XA_LIST = "xa.list";

@@ -202,12 +202,14 @@ final class Destinations
     AdminTable subscriptionTable()
     {
         final AdminTable table = new AdminTable(
-            "topic", "name", "client-id", "durable", "shared", "selector", "messages", "consumers");
+            "topic", "name", "client-id", "durable", "shared", "selector", "messages", "consumers", "delivering",
+            "queue");
         for (final ServerQueue subscription : allSubscriptions())
         {
             final SubscriptionSpec spec = subscription.subscription;
             table.row(spec.topic(), spec.name(), spec.clientId(), spec.durable(), spec.shared(), spec.selectorText(),
-                (long)subscription.size(), subscription.consumers.size());
+                subscription.size() + subscription.paged(), (long)subscription.consumers.size(),
+                delivering(subscription), subscription.name);
         }
         return table;
     }

@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The broker's MBeans in the platform MBean server ({@code jmx = true}, the default): one for the broker, one per
- * queue and one per topic, named under {@code io.meshmq:broker="NAME"}. Every attribute and operation goes through the
- * admin verbs the command line uses (one management service); queues and topics made or deleted by clients are
+ * queue, topic and subscription, cluster link and bridge, named under {@code io.meshmq:broker="NAME"}. Every
+ * attribute and operation goes through the admin verbs the command line uses (one management service); queues,
+ * topics and subscriptions made or deleted by clients are
  * picked up every {@value #REFRESH_MS} ms, those made through JMX at once.
  * <p>
  * Thread safe: refreshes on its own timer thread, calls on JMX's threads.
@@ -91,6 +92,8 @@ public final class JmxManagement implements AutoCloseable
                     register(object, new TopicControl(admin, name), TopicControlMBean.class);
                 }
             }
+            rows(wanted, AdminVerbs.SUBSCRIPTION_LIST, "queue", "subscriptions", "subscription", "A topic " +
+                "subscription: its topic, name, client id, kind, selector, messages, consumers and deliveries");
             rows(wanted, AdminVerbs.CLUSTER_STATUS, "node", "cluster-links", "node", "A cluster link: its node's " +
                 "state, the messages waiting to cross it and those it forwarded");
             rows(wanted, BRIDGE_STATUS, "bridge", "bridges", "bridge", "A core bridge: its state, backlog, " +

@@ -95,6 +95,19 @@ class JmxManagementTest
             assertTrue(connections.length >= 1 && connections[0].contains("kind=client"),
                 List.of(connections).toString());
 
+            final jakarta.jms.MessageConsumer subscriber =
+                session.createSharedDurableConsumer(session.createTopic("news"), "watcher");
+            session.createProducer(session.createTopic("news")).send(session.createTextMessage("headline"));
+            final ObjectName subscriptions = new ObjectName(brokerBean + ",component=subscriptions,*");
+            await(() -> beans.queryNames(subscriptions, null).size() == 1, "the subscription's MBean");
+            final ObjectName subscription = beans.queryNames(subscriptions, null).iterator().next();
+            assertEquals("watcher", beans.getAttribute(subscription, "name"));
+            assertEquals("news", beans.getAttribute(subscription, "topic"));
+            assertEquals(1L, beans.getAttribute(subscription, "consumers"));
+            assertEquals(1L, (Long)beans.getAttribute(subscription, "messages") +
+                (Long)beans.getAttribute(subscription, "delivering"), "the headline, waiting or sent ahead");
+            subscriber.close();
+
             session.createConsumer(session.createQueue("made.by.jmx"));
             final RuntimeMBeanException refused = assertThrows(RuntimeMBeanException.class,
                 () -> beans.invoke(brokerBean, "deleteQueue", new Object[] {"made.by.jmx"},

@@ -244,6 +244,14 @@ public final class Replication
     }
 
     /**
+     * @return the name of the node holding this node's replica (in sync or still copying); "" for none.
+     */
+    public String replicaName()
+    {
+        return feed == null ? "" : feed.backupName();
+    }
+
+    /**
      * @return for a replica in sync, the age of the oldest force it has not yet said it stored (0: none waits);
      * -1 with no replica in sync.
      */

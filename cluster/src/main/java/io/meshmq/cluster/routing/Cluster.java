@@ -563,7 +563,7 @@ public final class Cluster implements ProcessorExtension
     private AdminTable statusTable()
     {
         final AdminTable table = new AdminTable("node", "id", "url", "state", "backlog", "forwarded", "bindings",
-            "consumers", "clients", "found", "round-trip-us", "replica-lag-ms");
+            "consumers", "clients", "found", "round-trip-us", "replica-lag-ms", "replica");
         final String self = identity.url().get();
         final String replica = replication.describe();
         final ReplicaQuorum quorum = identity.replicaQuorum() == null ? null : identity.replicaQuorum().get();
@@ -572,7 +572,7 @@ public final class Cluster implements ProcessorExtension
             (replica == null ? "no replica" : "replica " + replica) + (quorum == null ? "" : "; quorum: " +
             quorum.describe()), 0L, 0L, (long)(control.queues().size() -
             topology.nodes().size() + control.subscriptionCount()), 0L, (long)control.clients(), "", 0L,
-            replication.lagMs());
+            replication.lagMs(), replication.replicaName());
         final Set<String> shown = new HashSet<>();
         shown.add(self);
         for (final RemoteNode node : topology.nodes())
@@ -586,7 +586,7 @@ public final class Cluster implements ProcessorExtension
             final Long roundTripNs = identity.roundTripsNs().get(node.id);
             table.row(node.name, node.id, node.url == null ? "" : node.url, node.state, node.backlog(),
                 node.bridge.forwarded(), (long)node.bindings.size(), consumers, (long)node.clients,
-                membership.foundBy(node.url), roundTripNs == null ? -1L : roundTripNs / 1_000, -1L);
+                membership.foundBy(node.url), roundTripNs == null ? -1L : roundTripNs / 1_000, -1L, "");
         }
         // Members this node has not linked to yet: why not.
         for (final Map.Entry<String, String> member : identity.members().entrySet())
@@ -594,7 +594,7 @@ public final class Cluster implements ProcessorExtension
             if (!shown.contains(member.getKey()) && !"this node".equals(member.getValue()))
             {
                 table.row("?", "", member.getKey(), member.getValue(), 0L, 0L, 0L, 0L, 0L,
-                    membership.foundBy(member.getKey()), -1L, -1L);
+                    membership.foundBy(member.getKey()), -1L, -1L, "");
             }
         }
         return table;

@@ -8,8 +8,8 @@ import java.util.List;
 /**
  * The cluster as this node sees it, drawn as SVG: this node at the top, every other node it knows on a circle, and a
  * line for each link from this node labelled with the messages waiting to cross it and its last ping's round trip.
- * A node that is linked is green, one that is not (yet, or any more) grey; the page's status table beside it says
- * which replica this node has.
+ * A node that is linked is green, one that is not (yet, or any more) grey. This node's replica is a dashed line to
+ * the node that holds it, or to its backup, drawn in the middle.
  */
 final class TopologyPicture
 {
@@ -18,7 +18,8 @@ final class TopologyPicture
     private static final int NODE_RADIUS = 38;
 
     /** One node of the picture. */
-    record Node(String name, String url, String state, long backlog, long roundTripUs, boolean self)
+    record Node(String name, String url, String state, long backlog, long roundTripUs, boolean self, String replica,
+        long replicaLagMs)
     {
         boolean linked()
         {
@@ -38,7 +39,7 @@ final class TopologyPicture
         final List<Node> nodes = new ArrayList<>();
         if (status == null)
         {
-            nodes.add(new Node(brokerName, brokerUrl, "not in a cluster", 0, -1, true));
+            nodes.add(new Node(brokerName, brokerUrl, "not in a cluster", 0, -1, true, "", -1));
             return nodes;
         }
         for (int r = 0; r < status.rows().size(); r++)
@@ -47,7 +48,8 @@ final class TopologyPicture
             final boolean self = name.endsWith(" (this node)");
             nodes.add(new Node(self ? name.substring(0, name.length() - " (this node)".length()) : name,
                 String.valueOf(status.value(r, "url")), String.valueOf(status.value(r, "state")),
-                number(status.value(r, "backlog")), number(status.value(r, "round-trip-us")), self));
+                number(status.value(r, "backlog")), number(status.value(r, "round-trip-us")), self,
+                String.valueOf(status.value(r, "replica")), number(status.value(r, "replica-lag-ms"))));
         }
         return nodes;
     }
@@ -90,6 +92,7 @@ final class TopologyPicture
                 .append(node.backlog()).append(node.roundTripUs() < 0 ? "" : String.format(", %.1f ms",
                     node.roundTripUs() / 1000.0)).append("</text></g>");
         }
+        replica(svg, nodes, self, x, y);
         for (int i = 0; i < count; i++)
         {
             final Node node = nodes.get(i);
@@ -104,6 +107,48 @@ final class TopologyPicture
                 .append(node.self() ? "this node" : node.linked() ? "linked" : "not linked").append("</text></g>");
         }
         return svg.append("</svg>").toString();
+    }
+
+    /**
+     * This node's replica: a dashed line to the node holding it (colocated), or to a backup of its own drawn in the
+     * middle, labelled with its lag.
+     */
+    private static void replica(final StringBuilder svg, final List<Node> nodes, final int self, final double[] x,
+        final double[] y)
+    {
+        final Node live = nodes.get(self);
+        if (live.replica().isEmpty() || "null".equals(live.replica()))
+        {
+            return;
+        }
+        double toX = SIZE / 2.0 + (nodes.size() == 2 ? 130 : 0);
+        double toY = SIZE / 2.0 + (nodes.size() == 1 ? 150 : 0);
+        boolean colocated = false;
+        for (int i = 0; i < nodes.size(); i++)
+        {
+            if (i != self && nodes.get(i).name().equals(live.replica()))
+            {
+                toX = x[i];
+                toY = y[i];
+                colocated = true;
+            }
+        }
+        svg.append("<g class=\"replica\" data-node=\"").append(Html.text(live.replica())).append("\"><line x1=\"")
+            .append(round(x[self])).append("\" y1=\"").append(round(y[self])).append("\" x2=\"").append(round(toX))
+            .append("\" y2=\"").append(round(toY)).append("\" stroke=\"#85c\" stroke-width=\"2\" ")
+            .append("stroke-dasharray=\"3 3\"/><text x=\"").append(round((x[self] + toX) / 2 + 6)).append("\" y=\"")
+            .append(round((y[self] + toY) / 2 + 14)).append("\" fill=\"#85c\">replica").append(live.replicaLagMs() < 0 ?
+            " (copying)" : ", lag " + live.replicaLagMs() + " ms").append("</text>");
+        if (!colocated)
+        {
+            svg.append("<rect x=\"").append(round(toX) - 45).append("\" y=\"").append(round(toY) - 18)
+                .append("\" width=\"90\" height=\"36\" rx=\"6\" fill=\"#f1e8fb\" stroke=\"#85c\"/><text x=\"")
+                .append(round(toX)).append("\" y=\"").append(round(toY) - 2).append("\" text-anchor=\"middle\" ")
+                .append("font-weight=\"bold\">").append(Html.text(live.replica())).append("</text><text x=\"")
+                .append(round(toX)).append("\" y=\"").append(round(toY) + 12).append("\" text-anchor=\"middle\">")
+                .append("backup of ").append(Html.text(live.name())).append("</text>");
+        }
+        svg.append("</g>");
     }
 
     private static int selfIndex(final List<Node> nodes)

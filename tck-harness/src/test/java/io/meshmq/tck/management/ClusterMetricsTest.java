@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * What a cluster shows its operators (issue 22): a node with a peer and a backup replicating it reports, through
  * Prometheus and JMX, its link to the peer (state, backlog, the last ping's round trip) and its replica's lag; a
- * queue that pages reports the messages and bytes in its page files.
+ * queue that pages reports the messages and bytes in its page files; the web console draws the backup.
  */
 class ClusterMetricsTest
 {
@@ -37,6 +37,7 @@ class ClusterMetricsTest
         final int n2 = FreePorts.next();
         final int metricsPort = FreePorts.next();
         final int jmxPort = FreePorts.next();
+        final int consolePort = FreePorts.next();
         final String members = "cluster.members = 127.0.0.1:" + n1 + ",127.0.0.1:" + n2;
         try (BrokerProcess first = BrokerProcess.startNodeWithJvmOptions(dir.resolve("n1"), "n1", n1, List.of(
                  "-Xmx256m", "-Dcom.sun.management.jmxremote.port=" + jmxPort,
@@ -44,7 +45,7 @@ class ClusterMetricsTest
                  "-Dcom.sun.management.jmxremote.ssl=false", "-Dcom.sun.management.jmxremote.host=127.0.0.1",
                  "-Djava.rmi.server.hostname=127.0.0.1"),
                  "cluster = watched", members, "metrics.bind = 127.0.0.1:" + metricsPort,
-                 "address.paged.max-size-bytes = 4096");
+                 "address.paged.max-size-bytes = 4096", "console.bind = 127.0.0.1:" + consolePort);
              BrokerProcess second = BrokerProcess.startNode(dir.resolve("n2"), "n2", n2, "cluster = watched", members);
              BrokerProcess backup = BrokerProcess.startNode(dir.resolve("backup"), "backup", 0, "cluster = watched",
                  "ha.role = backup", "ha.live = 127.0.0.1:" + n1))
@@ -70,6 +71,13 @@ class ClusterMetricsTest
             assertEquals(0.0, MetricsEndpointTest.value(metrics[0], "meshmq_cluster_link_backlog{node=\"n2\"}"), metrics[0]);
             assertTrue(MetricsEndpointTest.value(metrics[0], "meshmq_queue_paged{queue=\"paged\"}") > 0, metrics[0]);
             assertTrue(MetricsEndpointTest.value(metrics[0], "meshmq_queue_paged_bytes{queue=\"paged\"}") >= 20 * 1024, metrics[0]);
+
+            // the console's topology draws the backup beside n1 (security is off: no login)
+            final String topology = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + consolePort + "/")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(topology.contains("<g class=\"replica\" data-node=\"backup\">") &&
+                topology.contains("backup of n1") && topology.contains("data-node=\"n2\""), topology);
 
             try (JMXConnector jmx = JMXConnectorFactory.connect(
                 new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi")))

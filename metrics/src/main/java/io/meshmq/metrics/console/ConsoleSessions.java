@@ -39,12 +39,15 @@ final class ConsoleSessions
     private final LongSupplier clockMs;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Entry> sessions = new ConcurrentHashMap<>();
+    /** While security is off: the one session everyone shares (so browsers without cookies cannot fill the map). */
+    private final Session guest;
 
     ConsoleSessions(final UserStore users, final Authorizer authorizer, final LongSupplier clockMs)
     {
         this.users = users;
         this.authorizer = authorizer;
         this.clockMs = clockMs;
+        this.guest = new Session(token(), UserStore.DEFAULT_GUEST, Set.of(), token());
     }
 
     boolean isSecurityOn()
@@ -70,11 +73,11 @@ final class ConsoleSessions
     }
 
     /**
-     * @return a session for the guest when security is off (no login then).
+     * @return the guest's session, shared by everyone while security is off (no login then).
      */
     Session guest()
     {
-        return open(UserStore.DEFAULT_GUEST, java.util.Set.of());
+        return guest;
     }
 
     private Session open(final String user, final Set<String> roles)
@@ -98,6 +101,10 @@ final class ConsoleSessions
         if (token == null)
         {
             return null;
+        }
+        if (!isSecurityOn() && token.equals(guest.token()))
+        {
+            return guest;
         }
         final Entry entry = sessions.get(token);
         final long nowMs = clockMs.getAsLong();

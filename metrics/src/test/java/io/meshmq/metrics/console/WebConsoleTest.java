@@ -2,7 +2,10 @@ package io.meshmq.metrics.console;
 
 import io.meshmq.engine.Broker;
 import io.meshmq.engine.BrokerContext;
+import io.meshmq.engine.security.Authorizer;
 import io.meshmq.engine.security.PasswordHash;
+import io.meshmq.engine.security.SecuritySettings;
+import io.meshmq.engine.security.UserStore;
 import io.meshmq.protocol.AdminVerbs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -113,17 +116,27 @@ class WebConsoleTest
         assertEquals(303, get("/queues", cookie).statusCode(), "logged out");
 
         final long[] nowMs = {0};
-        final ConsoleSessions sessions = new ConsoleSessions(new io.meshmq.engine.security.UserStore()
-            .addUser("ops", PasswordHash.hash("pw")).roles("ops", Set.of("admin")),
-            new io.meshmq.engine.security.Authorizer(new io.meshmq.engine.security.UserStore()
-                .addUser("ops", PasswordHash.hash("pw")).roles("ops", Set.of("admin")),
-                new io.meshmq.engine.security.SecuritySettings()), () -> nowMs[0]);
+        final UserStore users = new UserStore().addUser("ops", PasswordHash.hash("pw")).roles("ops", Set.of("admin"));
+        final ConsoleSessions sessions = new ConsoleSessions(users, new Authorizer(users, new SecuritySettings()),
+            () -> nowMs[0]);
         final ConsoleSessions.Session session = sessions.login("ops", "pw", "127.0.0.1");
         nowMs[0] += ConsoleSessions.IDLE_MS;
         assertNotNull(sessions.find(session.token()), "used just in time");
         nowMs[0] += ConsoleSessions.IDLE_MS + 1;
         assertNull(sessions.find(session.token()), "idle too long");
         assertThrows(SecurityException.class, () -> sessions.login("ops", "wrong", "127.0.0.1"));
+    }
+
+    @Test
+    void shouldShareOneGuestSessionWhileSecurityIsOff()
+    {
+        final UserStore nobody = new UserStore();
+        final ConsoleSessions sessions = new ConsoleSessions(nobody, new Authorizer(nobody,
+            new SecuritySettings()), () -> Long.MAX_VALUE);
+        assertFalse(sessions.isSecurityOn());
+        final ConsoleSessions.Session guest = sessions.guest();
+        assertEquals(guest, sessions.guest(), "one session, however many browsers come without a cookie");
+        assertEquals(guest, sessions.find(guest.token()), "and it does not expire");
     }
 
     private String logIn() throws IOException, InterruptedException

@@ -68,6 +68,25 @@ public interface ProcessorExtension
     // ---- routing ------------------------------------------------------------------------------------------
 
     /**
+     * @return the address a destination name means, for permissions: a name may say where a message goes (a cluster's
+     * {@code orders@n2} means queue {@code orders}); the name itself by default.
+     */
+    default String addressOf(final String name)
+    {
+        return name;
+    }
+
+    /**
+     * A send to a name that says where it goes ({@link #addressOf} differs from it): whether it can be delivered.
+     *
+     * @return null if the message may be sent; else why not (the sender's {@code JMSException} says it).
+     */
+    default String sendRefusal(final byte type, final String name)
+    {
+        return null;
+    }
+
+    /**
      * @return true if the extension decides where messages for the destination go ({@link #route}); false leaves it
      * to the processor (every local subscription of a topic, the queue of its name).
      */

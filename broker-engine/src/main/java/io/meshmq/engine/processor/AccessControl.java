@@ -107,7 +107,8 @@ final class AccessControl
                 }
                 return true;
             case EngineEvent.DUPLICATE_CHECK:
-                return check(connection, output, correlationId, event.destinationName, Permission.SEND);
+                return check(connection, output, correlationId, extension.addressOf(event.destinationName),
+                    Permission.SEND);
             case EngineEvent.CREATE_CONSUMER:
                 return check(connection, output, correlationId, event.destinationName,
                     ConsumerFlags.isSet(event.consumerFlags, ConsumerFlags.BROWSER) ? Permission.BROWSE : Permission.CONSUME) &&
@@ -136,8 +137,10 @@ final class AccessControl
         {
             return true;
         }
-        return check(connection, output, correlationId, name, Permission.SEND) &&
-            checkMade(connection, output, correlationId, type, name);
+        // a name that says where the message goes is held to its address's permissions
+        final String address = extension.addressOf(name);
+        return check(connection, output, correlationId, address, Permission.SEND) &&
+            checkMade(connection, output, correlationId, type, address);
     }
 
     /**

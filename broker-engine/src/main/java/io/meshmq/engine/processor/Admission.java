@@ -37,6 +37,10 @@ final class Admission
      */
     String checkRoutable(final byte type, final String name)
     {
+        if (!extension.addressOf(name).equals(name))
+        {
+            return extension.sendRefusal(type, name);
+        }
         return extension.isElsewhere(type, name) ? null : checkLocal(type, name);
     }
 

@@ -50,6 +50,7 @@ public final class Cluster implements ProcessorExtension
     private final WireWriter frame = new WireWriter(64 * 1024);
     private final Topology topology = new Topology();
     private final ForwardCopies copies;
+    private final AddressedNames addressed;
     private final Router router;
     private final Peers peers;
     private final Receiver receiver;
@@ -75,6 +76,7 @@ public final class Cluster implements ProcessorExtension
         final RoundRobin roundRobin = new RoundRobin();
         this.copies = new ForwardCopies(control, identity.incarnation());
         this.router = new Router(identity.nodeId(), topology, copies, roundRobin, control);
+        this.addressed = new AddressedNames(identity.nodeName(), identity.clusterName(), topology, copies, control);
         this.peers = new Peers(control, frame, identity.nodeId());
         this.resends = new Resends(control, topology, frame);
         this.receiver = new Receiver(control, peers, resends);
@@ -94,8 +96,24 @@ public final class Cluster implements ProcessorExtension
     @Override
     public String refusal(final String name)
     {
+        if (AddressedNames.isAddressed(name))
+        {
+            return AddressedNames.consumerRefusal(name);
+        }
         return isReserved(name) ?
             "'" + name + "' is reserved: names beginning with '" + RESERVED_PREFIX + "' belong to the cluster" : null;
+    }
+
+    @Override
+    public String addressOf(final String name)
+    {
+        return AddressedNames.queueOf(name);
+    }
+
+    @Override
+    public String sendRefusal(final byte type, final String name)
+    {
+        return addressed.sendRefusal(type, name);
     }
 
     /**
@@ -228,13 +246,18 @@ public final class Cluster implements ProcessorExtension
     @Override
     public boolean routes(final byte type, final String name)
     {
-        return router.routes(type, name);
+        return AddressedNames.isAddressed(name) || router.routes(type, name);
     }
 
     @Override
     public void route(final byte type, final String name, final ServerMessage message, final String publisherClientId,
         final long publisherConnectionId, final List<MessageReference> into, final List<MessageReference> copies)
     {
+        if (AddressedNames.isAddressed(name))
+        {
+            addressed.route(name, message, into, copies);
+            return;
+        }
         router.route(type, name, message, publisherClientId, publisherConnectionId, into, copies);
     }
 

@@ -1,0 +1,148 @@
+package io.meshmq.cluster.routing;
+
+import io.meshmq.engine.extension.EngineControl;
+import io.meshmq.engine.processor.MessageReference;
+import io.meshmq.engine.processor.ServerMessage;
+import io.meshmq.engine.processor.ServerQueue;
+import io.meshmq.protocol.DestinationType;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Queue names that say where a message goes: {@code orders@n2} (queue {@code orders} on node n2, and nowhere else)
+ * and {@code orders@all} (one copy to {@code orders} on every node that has it: a cluster broadcast). A send to a
+ * node that is down or that this cluster does not have is refused, naming the node, rather than held: the sender
+ * learns at once that it cannot be delivered. Such names are for sending; consumers use the plain name on the node.
+ * <p>
+ * Not thread safe: processor thread only.
+ */
+final class AddressedNames
+{
+    static final String ALL = "all";
+    private static final char AT = '@';
+
+    private final String nodeName;
+    private final String clusterName;
+    private final Topology topology;
+    private final ForwardCopies copies;
+    private final EngineControl control;
+
+    AddressedNames(final String nodeName, final String clusterName, final Topology topology, final ForwardCopies copies,
+        final EngineControl control)
+    {
+        this.nodeName = nodeName;
+        this.clusterName = clusterName;
+        this.topology = topology;
+        this.copies = copies;
+        this.control = control;
+    }
+
+    /**
+     * @return the queue an addressed name means ({@code orders} for {@code orders@n2}); the name itself otherwise.
+     */
+    static String queueOf(final String name)
+    {
+        final int at = name.lastIndexOf(AT);
+        return at <= 0 || at == name.length() - 1 ? name : name.substring(0, at);
+    }
+
+    static boolean isAddressed(final String name)
+    {
+        return !queueOf(name).equals(name);
+    }
+
+    private static String targetOf(final String name)
+    {
+        return name.substring(name.lastIndexOf(AT) + 1);
+    }
+
+    /**
+     * @return null if a message may be sent to the name now; else why not, naming the node.
+     */
+    String sendRefusal(final byte type, final String name)
+    {
+        if (type != DestinationType.QUEUE)
+        {
+            return "'" + name + "' names a node, and only queues are addressed by node (a topic reaches every " +
+                "node's subscribers already)";
+        }
+        final String target = targetOf(name);
+        if (target.equals(ALL) || target.equals(nodeName))
+        {
+            return null;
+        }
+        final RemoteNode node = named(target);
+        if (node == null)
+        {
+            return "no node '" + target + "' in cluster '" + clusterName + "' (nodes: " + known() + "): '" + name +
+                "' cannot be delivered";
+        }
+        return node.isUp() ? null : "node '" + target + "' is not reachable (" + node.state + "): '" + name +
+            "' cannot be delivered";
+    }
+
+    /**
+     * @return why a consumer may not use an addressed name.
+     */
+    static String consumerRefusal(final String name)
+    {
+        return "'" + name + "' says where messages are sent; to take them, consume from '" + queueOf(name) + "' on " +
+            "that node";
+    }
+
+    /**
+     * Routes a message sent to an addressed name (which {@link #sendRefusal} allowed).
+     */
+    void route(final String name, final ServerMessage message, final List<MessageReference> into,
+        final List<MessageReference> forwards)
+    {
+        final String queue = queueOf(name);
+        final String target = targetOf(name);
+        if (target.equals(nodeName))
+        {
+            into.add(control.queue(queue).reference(message));
+            return;
+        }
+        if (!target.equals(ALL))
+        {
+            forwards.add(copies.copy(message, named(target).bridge.queue(), DestinationType.QUEUE, queue,
+                List.of(queue), false));
+            return;
+        }
+        final ServerQueue here = control.existingQueue(queue);
+        if (here != null && !here.isTemporary())
+        {
+            into.add(here.reference(message));
+        }
+        final List<RemoteBinding> there = topology.bindings(DestinationType.QUEUE, queue);
+        for (int i = 0; there != null && i < there.size(); i++)
+        {
+            final RemoteNode node = there.get(i).node;
+            forwards.add(copies.copy(message, node.bridge.queue(), DestinationType.QUEUE, queue, List.of(queue),
+                false));
+        }
+    }
+
+    private RemoteNode named(final String name)
+    {
+        for (final RemoteNode node : topology.nodes())
+        {
+            if (name.equals(node.name))
+            {
+                return node;
+            }
+        }
+        return null;
+    }
+
+    private String known()
+    {
+        final List<String> names = new ArrayList<>(List.of(nodeName));
+        for (final RemoteNode node : topology.nodes())
+        {
+            names.add(node.name);
+        }
+        return String.join(", ", names);
+    }
+}

@@ -1,0 +1,133 @@
+package io.meshmq.tck.cluster;
+
+import io.meshmq.protocol.AdminTable;
+import jakarta.jms.Connection;
+import jakarta.jms.InvalidDestinationException;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Names that say where a message goes (issue 23): {@code orders@n2} reaches queue {@code orders} on n2 only, whichever
+ * node it is sent to and whatever the load balancing; {@code orders@all} puts one copy on every node that has the
+ * queue; a send to a node that is down, or that the cluster does not have, fails at once naming it; consumers are
+ * told to use the plain name.
+ */
+class AddressedSendTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldDeliverToTheNodeNamedOrToAllAndRefuseWhatCannotBeDelivered() throws Exception
+    {
+        try (ClusterNodes nodes = ClusterNodes.start(dir, "addressed", 3))
+        {
+            nodes.awaitMesh();
+            final List<Connection> connections = new ArrayList<>();
+            final MessageConsumer[] consumers = new MessageConsumer[3];
+            try
+            {
+                for (int i = 0; i < 3; i++)
+                {
+                    final Connection connection = nodes.factory(i).createConnection();
+                    connections.add(connection);
+                    final Session session = connection.createSession();
+                    consumers[i] = session.createConsumer(session.createQueue("orders"));
+                    connection.start();
+                }
+                for (int i = 0; i < 3; i++)
+                {
+                    for (int j = 0; j < 3; j++)
+                    {
+                        if (i != j)
+                        {
+                            nodes.awaitRemoteConsumers(i, j, 1);
+                        }
+                    }
+                }
+                try (Connection connection = nodes.factory(0).createConnection())
+                {
+                    final Session session = connection.createSession();
+                    final MessageProducer producer = session.createProducer(null);
+                    for (int i = 0; i < 10; i++)
+                    {
+                        producer.send(session.createQueue("orders@n2"), session.createTextMessage("to-n2-" + i));
+                    }
+                    producer.send(session.createQueue("orders@n1"), session.createTextMessage("to-n1"));
+                    producer.send(session.createQueue("orders@all"), session.createTextMessage("to-all"));
+
+                    // n2 gets its ten, in order, then the broadcast; n1 its own and the broadcast; n3 the broadcast
+                    for (int i = 0; i < 10; i++)
+                    {
+                        assertEquals("to-n2-" + i, text(consumers[1].receive(10_000)));
+                    }
+                    assertEquals("to-all", text(consumers[1].receive(10_000)));
+                    assertEquals("to-n1", text(consumers[0].receive(10_000)));
+                    assertEquals("to-all", text(consumers[0].receive(10_000)));
+                    assertEquals("to-all", text(consumers[2].receive(10_000)));
+                    for (final MessageConsumer consumer : consumers)
+                    {
+                        assertNull(consumer.receive(300), "nothing else anywhere");
+                    }
+
+                    final InvalidDestinationException unknown = assertThrows(InvalidDestinationException.class,
+                        () -> producer.send(session.createQueue("orders@n9"), session.createTextMessage("lost")));
+                    assertTrue(unknown.getMessage().contains("no node 'n9' in cluster 'addressed' (nodes: n1, "),
+                        unknown.getMessage());
+                    final JMSException consuming = assertThrows(JMSException.class,
+                        () -> session.createConsumer(session.createQueue("orders@n2")));
+                    assertTrue(consuming.getMessage().contains("consume from 'orders' on that node"),
+                        consuming.getMessage());
+
+                    connections.remove(2).close();
+                    nodes.kill(2);
+                    ClusterNodes.poll("n1 to see n3 down", 30_000, () -> !isUp(nodes.status(0), "n3"));
+                    final long start = System.nanoTime();
+                    final InvalidDestinationException down = assertThrows(InvalidDestinationException.class,
+                        () -> producer.send(session.createQueue("orders@n3"), session.createTextMessage("lost")));
+                    assertTrue(down.getMessage().contains("node 'n3' is not reachable"), down.getMessage());
+                    assertTrue(System.nanoTime() - start < 5_000_000_000L, "refused at once, not held");
+                }
+            }
+            finally
+            {
+                for (final Connection connection : connections)
+                {
+                    connection.close();
+                }
+            }
+        }
+    }
+
+    private static boolean isUp(final AdminTable status, final String node)
+    {
+        for (int r = 0; r < status.rows().size(); r++)
+        {
+            if (node.equals(status.value(r, "node")))
+            {
+                return String.valueOf(status.value(r, "state")).startsWith("up");
+            }
+        }
+        return false;
+    }
+
+    private static String text(final Message message) throws JMSException
+    {
+        return message == null ? null : ((TextMessage)message).getText();
+    }
+}

@@ -87,6 +87,7 @@ public final class BrokerContext
     private boolean haFailback;
     private String haBackupBind;
     private String clusterName;
+    private String clusterGroup = "";
     private final List<String> clusterMembers = new ArrayList<>();
     private String clusterUser;
     private String clusterPassword;
@@ -716,6 +717,21 @@ public final class BrokerContext
     public BrokerContext clusterName(final String name)
     {
         this.clusterName = name == null || name.isBlank() ? null : name.strip();
+        return this;
+    }
+
+    /**
+     * @return the named group of nodes this node belongs to ({@code cluster.group}), "" for none: a send to
+     * {@code QUEUE@group:NAME} is balanced among the group's nodes.
+     */
+    public String clusterGroup()
+    {
+        return clusterGroup;
+    }
+
+    public BrokerContext clusterGroup(final String group)
+    {
+        this.clusterGroup = group == null ? "" : group.strip();
         return this;
     }
 

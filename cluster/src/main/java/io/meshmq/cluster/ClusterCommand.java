@@ -73,16 +73,18 @@ public sealed interface ClusterCommand extends ExtensionCommand
      * @param selectors the consumers' selectors, null for "every message".
      * @param weight    its node's share of the address's messages against other nodes' weights.
      * @param rank      1 for the first choice; only reachable bindings of the best rank are chosen.
+     * @param group     the named group the node is in ({@code cluster.group}), "" for none.
      */
     record Binding(String nodeId, byte kind, String address, String queue, boolean exists, boolean grouped,
-        Selector filter, int consumers, Selector[] selectors, int weight, int rank) implements ClusterCommand
+        Selector filter, int consumers, Selector[] selectors, int weight, int rank, String group)
+        implements ClusterCommand
     {
         /**
          * @return the end of the snapshot of bindings a node sends when its link comes up.
          */
         public static Binding snapshotEnd(final String nodeId)
         {
-            return new Binding(nodeId, DestinationType.NONE, null, null, false, false, null, 0, null, 0, 0);
+            return new Binding(nodeId, DestinationType.NONE, null, null, false, false, null, 0, null, 0, 0, "");
         }
     }
 

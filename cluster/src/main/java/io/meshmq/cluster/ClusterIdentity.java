@@ -32,10 +32,11 @@ import java.util.function.Supplier;
  *                     confirmations until a replica is in sync again; false, go on with its own disk alone.
  * @param roundTripsNs by node id, the last round trip (ns) of a ping on this node's link to it: the links' I/O
  *                     threads write it, status reads it.
+ * @param group        the named group this node is in ({@code cluster.group}), "" for none.
  */
 public record ClusterIdentity(String clusterName, String nodeId, String nodeName, long incarnation,
     Map<String, String> members, Set<String> discovered, Supplier<String> url, Path definitions,
     AtomicReference<Consumer<List<MemberDefinition>>> onDefinitions, AtomicReference<ReplicaQuorum> replicaQuorum,
-    boolean replicaFaultWaits, Map<String, Long> roundTripsNs)
+    boolean replicaFaultWaits, Map<String, Long> roundTripsNs, String group)
 {
 }

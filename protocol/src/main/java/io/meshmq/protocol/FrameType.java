@@ -106,7 +106,8 @@ package io.meshmq.protocol;
  *                      subscription's selector, or null), int consumers, int selectorCount,
  *                      selectorCount x string   (the consumers' distinct selectors, null for "every message"),
  *                      int weight (1-1000: its node's share against other nodes' weights for the address), int
- *                      rank (1-9: 1 is the first choice; only reachable bindings of the best rank are chosen).
+ *                      rank (1-9: 1 is the first choice; only reachable bindings of the best rank are chosen),
+ *                      string group (the node's cluster.group; null or "" for none).
  *                      Kind NONE alone ends the snapshot sent at a join
  * CLUSTER_MEMBERS any  int count, count x (string member, boolean active, boolean removed, long stamp,
  *                      string originNodeId)   (cluster connections defined at run time; sent after a join both

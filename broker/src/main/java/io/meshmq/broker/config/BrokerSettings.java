@@ -85,6 +85,7 @@ import java.util.Set;
  * cluster.password = secret              "cluster" on the other nodes when they have users)
  * cluster.tls      = true                cluster links speak TLS (tls.* keys: trust store, and key store
  *                                        for members that want client certificates)
+ * cluster.group    = eu                  the named group this node is in: QUEUE@group:eu balances among its nodes
  * cluster.weight   = 2                   this node's share of balanced messages against other nodes'
  *                                        weights (default 1; 1-1000); per address: address.P.cluster-weight
  * cluster.rank     = 2                   1 (the default) is the first choice: messages go only to reachable
@@ -152,7 +153,7 @@ public final class BrokerSettings
         "bridge.NAME.KEY", "metrics.bind", "console.bind", "jmx", "processor.wait", "journal.sync",
         "journal.segment-size",
         "journal.skip-corrupt", "global-max-size", "cluster", "cluster.members", "cluster.advertise", "cluster.user",
-        "cluster.password", "cluster.tls", "cluster.weight", "cluster.rank", "discovery.group-address",
+        "cluster.password", "cluster.tls", "cluster.weight", "cluster.rank", "cluster.group", "discovery.group-address",
         "discovery.group-port", "discovery.local-bind-address", "discovery.jgroups-file", "discovery.jgroups-channel",
         "discovery.broadcast-period", "discovery.refresh-timeout", "ha",
         "ha.backup-bind", "ha.failback", "ha.replica-fault", "ha.role",
@@ -491,6 +492,14 @@ public final class BrokerSettings
                 break;
             case "cluster.rank":
                 nodeDefault(AddressSettingsMatcher.CLUSTER_RANK, value, at, context);
+                break;
+            case "cluster.group":
+                if (!value.matches("[A-Za-z0-9_.-]+"))
+                {
+                    throw new ConfigException(at + " = '" + value + "': a group name is letters, digits, '_', '.' " +
+                        "and '-'");
+                }
+                context.clusterGroup(value);
                 break;
             case "ha":
                 switch (value.toLowerCase(java.util.Locale.ROOT))

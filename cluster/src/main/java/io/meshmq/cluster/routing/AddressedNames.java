@@ -1,5 +1,6 @@
 package io.meshmq.cluster.routing;
 
+import io.meshmq.cluster.ClusterIdentity;
 import io.meshmq.engine.extension.EngineControl;
 import io.meshmq.engine.processor.MessageReference;
 import io.meshmq.engine.processor.ServerMessage;
@@ -10,31 +11,38 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Queue names that say where a message goes: {@code orders@n2} (queue {@code orders} on node n2, and nowhere else)
- * and {@code orders@all} (one copy to {@code orders} on every node that has it: a cluster broadcast). A send to a
- * node that is down or that this cluster does not have is refused, naming the node, rather than held: the sender
- * learns at once that it cannot be delivered. Such names are for sending; consumers use the plain name on the node.
+ * Queue names that say where a message goes: {@code orders@n2} (queue {@code orders} on node n2, and nowhere else),
+ * {@code orders@group:eu} (balanced, by the address's load balancing, among the nodes whose {@code cluster.group} is
+ * eu) and {@code orders@all} (one copy to {@code orders} on every node that has it: a cluster broadcast). A send to a
+ * node that is down or that this cluster does not have, or to a group none of whose nodes can take it, is refused,
+ * naming them, rather than held: the sender learns at once that it cannot be delivered. Such names are for sending;
+ * consumers use the plain name on the node.
  * <p>
  * Not thread safe: processor thread only.
  */
 final class AddressedNames
 {
     static final String ALL = "all";
+    static final String GROUP = "group:";
     private static final char AT = '@';
 
     private final String nodeName;
     private final String clusterName;
+    private final String group;
     private final Topology topology;
     private final ForwardCopies copies;
+    private final Router router;
     private final EngineControl control;
 
-    AddressedNames(final String nodeName, final String clusterName, final Topology topology, final ForwardCopies copies,
-        final EngineControl control)
+    AddressedNames(final ClusterIdentity identity, final Topology topology, final ForwardCopies copies,
+        final Router router, final EngineControl control)
     {
-        this.nodeName = nodeName;
-        this.clusterName = clusterName;
+        this.nodeName = identity.nodeName();
+        this.clusterName = identity.clusterName();
+        this.group = identity.group();
         this.topology = topology;
         this.copies = copies;
+        this.router = router;
         this.control = control;
     }
 
@@ -72,6 +80,13 @@ final class AddressedNames
         {
             return null;
         }
+        if (target.startsWith(GROUP))
+        {
+            final String wanted = target.substring(GROUP.length());
+            return wanted.equals(group) || !groupBindings(queueOf(name), wanted).isEmpty() ? null :
+                "no node of group '" + wanted + "' that has queue '" + queueOf(name) + "' is reachable (" +
+                groupNodes(wanted) + "): '" + name + "' cannot be delivered";
+        }
         final RemoteNode node = named(target);
         if (node == null)
         {
@@ -104,6 +119,22 @@ final class AddressedNames
             into.add(control.queue(queue).reference(message));
             return;
         }
+        if (target.startsWith(GROUP))
+        {
+            final String wanted = target.substring(GROUP.length());
+            final Binding chosen = router.chooseAmong(wanted.equals(group) ? control.queue(queue) : null,
+                groupBindings(queue, wanted), message, queue);
+            if (chosen instanceof RemoteBinding remote)
+            {
+                forwards.add(copies.copy(message, remote.node.bridge.queue(), DestinationType.QUEUE, queue,
+                    List.of(queue), false));
+            }
+            else if (chosen instanceof LocalBinding here)
+            {
+                into.add(here.queue().reference(message));
+            }
+            return;
+        }
         if (!target.equals(ALL))
         {
             forwards.add(copies.copy(message, named(target).bridge.queue(), DestinationType.QUEUE, queue,
@@ -122,6 +153,37 @@ final class AddressedNames
             forwards.add(copies.copy(message, node.bridge.queue(), DestinationType.QUEUE, queue, List.of(queue),
                 false));
         }
+    }
+
+    /**
+     * @return the queue's bindings on reachable nodes of the group.
+     */
+    private List<RemoteBinding> groupBindings(final String queue, final String wanted)
+    {
+        final List<RemoteBinding> members = new ArrayList<>();
+        final List<RemoteBinding> there = topology.bindings(DestinationType.QUEUE, queue);
+        for (int i = 0; there != null && i < there.size(); i++)
+        {
+            final RemoteBinding binding = there.get(i);
+            if (wanted.equals(binding.node.group) && binding.node.isUp())
+            {
+                members.add(binding);
+            }
+        }
+        return members;
+    }
+
+    private String groupNodes(final String wanted)
+    {
+        final List<String> members = new ArrayList<>();
+        for (final RemoteNode node : topology.nodes())
+        {
+            if (wanted.equals(node.group))
+            {
+                members.add(node.name + (node.isUp() ? "" : " (down)"));
+            }
+        }
+        return members.isEmpty() ? "no node is known in that group" : "its nodes: " + String.join(", ", members);
     }
 
     private RemoteNode named(final String name)

@@ -76,8 +76,8 @@ public final class Cluster implements ProcessorExtension
         final RoundRobin roundRobin = new RoundRobin();
         this.copies = new ForwardCopies(control, identity.incarnation());
         this.router = new Router(identity.nodeId(), topology, copies, roundRobin, control);
-        this.addressed = new AddressedNames(identity.nodeName(), identity.clusterName(), topology, copies, control);
-        this.peers = new Peers(control, frame, identity.nodeId());
+        this.addressed = new AddressedNames(identity, topology, copies, router, control);
+        this.peers = new Peers(control, frame, identity.nodeId(), identity.group());
         this.resends = new Resends(control, topology, frame);
         this.receiver = new Receiver(control, peers, resends);
         this.membership = new Membership(identity, control, topology, peers, frame);

@@ -46,16 +46,18 @@ final class Peers
     private final EngineControl control;
     private final WireWriter frame;
     private final String nodeId;
+    private final String group;
     private final Long2ObjectHashMap<Peer> peers = new Long2ObjectHashMap<>();
     private final Set<ServerQueue> changed = new LinkedHashSet<>();
     /** The applications connected here, as the peers were last told. */
     private int clientsAnnounced = -1;
 
-    Peers(final EngineControl control, final WireWriter frame, final String nodeId)
+    Peers(final EngineControl control, final WireWriter frame, final String nodeId, final String group)
     {
         this.control = control;
         this.frame = frame;
         this.nodeId = nodeId;
+        this.group = group;
     }
 
     /**
@@ -197,6 +199,7 @@ final class Peers
             queue.openConsumers(),
             queue.consumerSelectors(),
             settings.clusterWeight(),
-            settings.clusterRank()));
+            settings.clusterRank(),
+            group));
     }
 }

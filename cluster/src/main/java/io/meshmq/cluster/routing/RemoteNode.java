@@ -12,6 +12,8 @@ final class RemoteNode
 {
     final String id;
     String name;
+    /** The named group the node is in ({@code cluster.group}), as its bindings last said; "" for none. */
+    String group = "";
     String url;
     String state = "down: not connected yet";
     /** Applications connected to it, as it last said while its link was up. */

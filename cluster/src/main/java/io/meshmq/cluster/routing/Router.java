@@ -170,6 +170,27 @@ final class Router
         }
     }
 
+    /**
+     * Chooses among some of a queue's bindings (a named group's nodes) by the address's load balancing (ON_DEMAND
+     * where it is OFF: the sender asked for the group).
+     *
+     * @param here this node's queue, if this node is among them; else null.
+     * @return the binding chosen, or null for none.
+     */
+    Binding chooseAmong(final ServerQueue here, final List<RemoteBinding> there, final ServerMessage message,
+        final String queue)
+    {
+        final AddressSettings settings = control.settingsOf(queue);
+        final LocalBinding local = here == null ? null : this.local.bind(here, settings);
+        if (there.isEmpty())
+        {
+            return local;
+        }
+        final AddressSettings.LoadBalancing policy = settings.loadBalancing() == AddressSettings.LoadBalancing.OFF ?
+            AddressSettings.LoadBalancing.ON_DEMAND : settings.loadBalancing();
+        return balancers.get(policy).choose(local, there, message, queue, settings.preferLocal());
+    }
+
     private void take(final Binding chosen, final ServerMessage message, final List<MessageReference> into)
     {
         if (chosen instanceof RemoteBinding remote)

@@ -105,6 +105,7 @@ final class Topology
         binding.selectors = told.selectors();
         binding.weight = told.weight();
         binding.rank = told.rank();
+        node.group = told.group();
         binding.generation = node.generation;
         return told.consumers() > 0;
     }

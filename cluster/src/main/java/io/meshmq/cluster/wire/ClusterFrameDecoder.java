@@ -164,9 +164,10 @@ public final class ClusterFrameDecoder implements ExtensionFrames
             throw new ProtocolException("CLUSTER_BINDING rank " + rank + " is not 1 to " +
                 AddressSettings.LAST_CLUSTER_RANK);
         }
+        final String group = reader.readString();
         reader.requireEnd("CLUSTER_BINDING");
         return new ClusterCommand.Binding(nodeId, kind, address, queue, exists, grouped, filter, consumers, selectors,
-            weight, rank);
+            weight, rank, group == null ? "" : group);
     }
 
     /**

@@ -55,10 +55,11 @@ public final class ClusterFrameEncoder
      * @param selectors its consumers' distinct selectors, null for "every message".
      * @param weight    this node's share of the address's messages against other nodes' weights.
      * @param rank      this node's rank for the address: 1 is the first choice.
+     * @param group     the named group this node is in, "" for none.
      */
     public static WireWriter binding(final WireWriter out, final byte kind, final String address, final String queue,
         final boolean exists, final boolean grouped, final String filter, final int consumers,
-        final Collection<String> selectors, final int weight, final int rank)
+        final Collection<String> selectors, final int weight, final int rank, final String group)
     {
         out.reset().beginFrame(FrameType.CLUSTER_BINDING)
             .writeByte(kind)
@@ -73,7 +74,7 @@ public final class ClusterFrameEncoder
         {
             out.writeString(selector);
         }
-        return out.writeInt(weight).writeInt(rank).endFrame();
+        return out.writeInt(weight).writeInt(rank).writeString(group).endFrame();
     }
 
     /**

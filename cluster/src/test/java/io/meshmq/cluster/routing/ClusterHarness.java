@@ -50,7 +50,7 @@ final class ClusterHarness
         final ClusterIdentity identity = new ClusterIdentity("test", "node-a", "a", 1, new ConcurrentSkipListMap<>(),
             null,
             () -> "127.0.0.1:1", dataDirectory.resolve("cluster-members"), new AtomicReference<>(), null, true,
-            new java.util.concurrent.ConcurrentHashMap<>());
+            new java.util.concurrent.ConcurrentHashMap<>(), "");
         final Cluster[] made = new Cluster[1];
         processor = new Processor(new ProcessorContext("a", true, List.of(), List.of(), settings, -1, null,
             control -> made[0] = new Cluster(identity, control), ProcessorContext.DEFAULT_DUPLICATE_ID_CACHE_SIZE),
@@ -220,7 +220,7 @@ final class ClusterHarness
     static ClusterCommand.Binding queueOfB(final String queue, final int consumers, final int weight, final int rank)
     {
         return new ClusterCommand.Binding(OTHER, DestinationType.QUEUE, queue, queue, true, true, null, consumers,
-            consumers == 0 ? new Selector[0] : new Selector[] {null}, weight, rank);
+            consumers == 0 ? new Selector[0] : new Selector[] {null}, weight, rank, "");
     }
 
     /**

@@ -440,6 +440,6 @@ class ClusterRoutingTest
     private static ClusterCommand.Binding subscriptionOfB(final String topic, final String queue)
     {
         return new ClusterCommand.Binding(ClusterHarness.OTHER, DestinationType.TOPIC, topic, queue, true, false, null, 1,
-            new Selector[] {null}, 1, 1);
+            new Selector[] {null}, 1, 1, "");
     }
 }

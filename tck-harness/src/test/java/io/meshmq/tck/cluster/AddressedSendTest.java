@@ -23,9 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Names that say where a message goes (issue 23): {@code orders@n2} reaches queue {@code orders} on n2 only, whichever
- * node it is sent to and whatever the load balancing; {@code orders@all} puts one copy on every node that has the
- * queue; a send to a node that is down, or that the cluster does not have, fails at once naming it; consumers are
- * told to use the plain name.
+ * node it is sent to and whatever the load balancing; {@code orders@group:eu} only the nodes of group eu;
+ * {@code orders@all} puts one copy on every node that has the queue; a send to a node that is down, or that the
+ * cluster does not have, or to a group with no reachable node, fails at once naming it; consumers are told to use the
+ * plain name.
  */
 class AddressedSendTest
 {
@@ -35,7 +36,8 @@ class AddressedSendTest
     @Test
     void shouldDeliverToTheNodeNamedOrToAllAndRefuseWhatCannotBeDelivered() throws Exception
     {
-        try (ClusterNodes nodes = ClusterNodes.start(dir, "addressed", 3))
+        try (ClusterNodes nodes = ClusterNodes.startEach(dir, "addressed", new String[][] {
+            {"cluster.group = eu"}, {"cluster.group = eu"}, {"cluster.group = us"}}))
         {
             nodes.awaitMesh();
             final List<Connection> connections = new ArrayList<>();
@@ -85,6 +87,30 @@ class AddressedSendTest
                         assertNull(consumer.receive(300), "nothing else anywhere");
                     }
 
+                    // a named group: us is n3 alone; eu is n1 and n2, never n3
+                    for (int i = 0; i < 5; i++)
+                    {
+                        producer.send(session.createQueue("orders@group:us"), session.createTextMessage("us-" + i));
+                    }
+                    for (int i = 0; i < 5; i++)
+                    {
+                        assertEquals("us-" + i, text(consumers[2].receive(10_000)));
+                    }
+                    for (int i = 0; i < 20; i++)
+                    {
+                        producer.send(session.createQueue("orders@group:eu"), session.createTextMessage("eu-" + i));
+                    }
+                    int eu = 0;
+                    while (consumers[0].receive(1_000) != null || consumers[1].receive(200) != null)
+                    {
+                        eu++;
+                    }
+                    assertEquals(20, eu, "every eu message on n1 or n2");
+                    assertNull(consumers[2].receive(300), "none of them on n3");
+                    final InvalidDestinationException nobody = assertThrows(InvalidDestinationException.class,
+                        () -> producer.send(session.createQueue("orders@group:asia"), session.createTextMessage("x")));
+                    assertTrue(nobody.getMessage().contains("no node of group 'asia'"), nobody.getMessage());
+
                     final InvalidDestinationException unknown = assertThrows(InvalidDestinationException.class,
                         () -> producer.send(session.createQueue("orders@n9"), session.createTextMessage("lost")));
                     assertTrue(unknown.getMessage().contains("no node 'n9' in cluster 'addressed' (nodes: n1, "),
@@ -101,6 +127,9 @@ class AddressedSendTest
                     final InvalidDestinationException down = assertThrows(InvalidDestinationException.class,
                         () -> producer.send(session.createQueue("orders@n3"), session.createTextMessage("lost")));
                     assertTrue(down.getMessage().contains("node 'n3' is not reachable"), down.getMessage());
+                    final InvalidDestinationException groupDown = assertThrows(InvalidDestinationException.class,
+                        () -> producer.send(session.createQueue("orders@group:us"), session.createTextMessage("x")));
+                    assertTrue(groupDown.getMessage().contains("its nodes: n3 (down)"), groupDown.getMessage());
                     assertTrue(System.nanoTime() - start < 5_000_000_000L, "refused at once, not held");
                 }
             }

@@ -55,8 +55,8 @@ public final class AdminVerbs
     /**
      * no arguments: node, id, url, state, backlog, forwarded, bindings, consumers, clients, found, round-trip-us (of
      * the last ping on the link; -1 not yet) and replica-lag-ms (this node's replica in sync: the age of the oldest
-     * force it has not stored yet; -1 none) and replica (the node holding this node's replica) for this node and every
-     * other it knows.
+     * force it has not stored yet; -1 none), replica (the node holding this node's replica) and group (its
+     * cluster.group) for this node and every other it knows.
      */
     public static final String CLUSTER_STATUS = "cluster.status";
     /** HOST:PORT [active|inactive]: defines a cluster connection; it spreads to every member and survives restarts. */

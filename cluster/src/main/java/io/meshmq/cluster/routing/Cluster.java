@@ -586,7 +586,7 @@ public final class Cluster implements ProcessorExtension
     private AdminTable statusTable()
     {
         final AdminTable table = new AdminTable("node", "id", "url", "state", "backlog", "forwarded", "bindings",
-            "consumers", "clients", "found", "round-trip-us", "replica-lag-ms", "replica");
+            "consumers", "clients", "found", "round-trip-us", "replica-lag-ms", "replica", "group");
         final String self = identity.url().get();
         final String replica = replication.describe();
         final ReplicaQuorum quorum = identity.replicaQuorum() == null ? null : identity.replicaQuorum().get();
@@ -595,7 +595,7 @@ public final class Cluster implements ProcessorExtension
             (replica == null ? "no replica" : "replica " + replica) + (quorum == null ? "" : "; quorum: " +
             quorum.describe()), 0L, 0L, (long)(control.queues().size() -
             topology.nodes().size() + control.subscriptionCount()), 0L, (long)control.clients(), "", 0L,
-            replication.lagMs(), replication.replicaName());
+            replication.lagMs(), replication.replicaName(), identity.group());
         final Set<String> shown = new HashSet<>();
         shown.add(self);
         for (final RemoteNode node : topology.nodes())
@@ -609,7 +609,7 @@ public final class Cluster implements ProcessorExtension
             final Long roundTripNs = identity.roundTripsNs().get(node.id);
             table.row(node.name, node.id, node.url == null ? "" : node.url, node.state, node.backlog(),
                 node.bridge.forwarded(), (long)node.bindings.size(), consumers, (long)node.clients,
-                membership.foundBy(node.url), roundTripNs == null ? -1L : roundTripNs / 1_000, -1L, "");
+                membership.foundBy(node.url), roundTripNs == null ? -1L : roundTripNs / 1_000, -1L, "", node.group);
         }
         // Members this node has not linked to yet: why not.
         for (final Map.Entry<String, String> member : identity.members().entrySet())
@@ -617,7 +617,7 @@ public final class Cluster implements ProcessorExtension
             if (!shown.contains(member.getKey()) && !"this node".equals(member.getValue()))
             {
                 table.row("?", "", member.getKey(), member.getValue(), 0L, 0L, 0L, 0L, 0L,
-                    membership.foundBy(member.getKey()), -1L, -1L, "");
+                    membership.foundBy(member.getKey()), -1L, -1L, "", "");
             }
         }
         return table;

@@ -181,7 +181,7 @@ final class ConsolePages
         }
         if (status != null)
         {
-            body.append("<h2>Nodes</h2>").append(table(status, "nodes", null, List.of("node", "url", "state",
+            body.append("<h2>Nodes</h2>").append(table(status, "nodes", null, List.of("node", "group", "url", "state",
                 "backlog", "forwarded", "bindings", "consumers", "clients", "found", "round-trip-us",
                 "replica-lag-ms")));
         }

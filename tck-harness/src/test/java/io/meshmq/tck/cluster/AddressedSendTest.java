@@ -107,6 +107,12 @@ class AddressedSendTest
                     }
                     assertEquals(20, eu, "every eu message on n1 or n2");
                     assertNull(consumers[2].receive(300), "none of them on n3");
+                    final AdminTable status = nodes.status(0);
+                    for (int r = 0; r < status.rows().size(); r++)
+                    {
+                        final String node = String.valueOf(status.value(r, "node"));
+                        assertEquals(node.startsWith("n3") ? "us" : "eu", status.value(r, "group"), "group of " + node);
+                    }
                     final InvalidDestinationException nobody = assertThrows(InvalidDestinationException.class,
                         () -> producer.send(session.createQueue("orders@group:asia"), session.createTextMessage("x")));
                     assertTrue(nobody.getMessage().contains("no node of group 'asia'"), nobody.getMessage());

@@ -1,8 +1,11 @@
 package io.meshmq.tck.cluster;
 
+import io.meshmq.engine.security.PasswordHash;
+import io.meshmq.jms.MeshConnectionFactory;
 import io.meshmq.protocol.AdminTable;
 import jakarta.jms.Connection;
 import jakarta.jms.InvalidDestinationException;
+import jakarta.jms.JMSSecurityException;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
@@ -144,6 +147,41 @@ class AddressedSendTest
                 for (final Connection connection : connections)
                 {
                     connection.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldHoldAnAddressedSendToThePermissionsOfItsQueue() throws Exception
+    {
+        try (ClusterNodes nodes = ClusterNodes.start(dir, "guarded", 2,
+            "user.mesh = " + PasswordHash.hash("mesh-secret"), "user.mesh.roles = cluster, admin",
+            "cluster.user = mesh", "cluster.password = mesh-secret",
+            "user.app = " + PasswordHash.hash("app-secret"), "user.app.roles = app",
+            "security.orders.send = app", "security.orders.consume = app", "security.orders.createAddress = app",
+            "security.orders.createDurableQueue = app", "security.secret.send = admin",
+            "security.meshmq.management.manage = admin"))
+        {
+            nodes.awaitMesh();
+            try (Connection connection = new MeshConnectionFactory(nodes.url(1) + "?user=app&password=app-secret")
+                .createConnection())
+            {
+                final Session session = connection.createSession();
+                final MessageConsumer consumer = session.createConsumer(session.createQueue("orders"));
+                connection.start();
+                nodes.awaitRemoteConsumers(0, 1, 1);
+                try (Connection sender = new MeshConnectionFactory(nodes.url(0) + "?user=app&password=app-secret")
+                    .createConnection())
+                {
+                    final Session sending = sender.createSession();
+                    final MessageProducer producer = sending.createProducer(null);
+                    producer.send(sending.createQueue("orders@n2"), sending.createTextMessage("allowed"));
+                    assertEquals("allowed", text(consumer.receive(10_000)));
+                    final JMSSecurityException refused = assertThrows(JMSSecurityException.class,
+                        () -> producer.send(sending.createQueue("secret@n2"), sending.createTextMessage("no")));
+                    assertTrue(refused.getMessage().contains("lacks permission 'send' on address 'secret'"),
+                        refused.getMessage());
                 }
             }
         }

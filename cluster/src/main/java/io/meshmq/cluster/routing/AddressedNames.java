@@ -76,9 +76,17 @@ final class AddressedNames
                 "node's subscribers already)";
         }
         final String target = targetOf(name);
-        if (target.equals(ALL) || target.equals(nodeName))
+        if (target.equals(nodeName))
         {
             return null;
+        }
+        if (target.equals(ALL))
+        {
+            final ServerQueue here = control.existingQueue(queueOf(name));
+            final List<RemoteBinding> there = topology.bindings(DestinationType.QUEUE, queueOf(name));
+            return here != null && !here.isTemporary() || there != null && !there.isEmpty() ? null :
+                "no node of cluster '" + clusterName + "' has queue '" + queueOf(name) + "': '" + name +
+                "' cannot be delivered";
         }
         if (target.startsWith(GROUP))
         {

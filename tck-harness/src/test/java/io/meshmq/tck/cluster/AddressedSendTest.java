@@ -124,6 +124,10 @@ class AddressedSendTest
                         () -> producer.send(session.createQueue("orders@n9"), session.createTextMessage("lost")));
                     assertTrue(unknown.getMessage().contains("no node 'n9' in cluster 'addressed' (nodes: n1, "),
                         unknown.getMessage());
+                    final InvalidDestinationException nowhere = assertThrows(InvalidDestinationException.class,
+                        () -> producer.send(session.createQueue("missing@all"), session.createTextMessage("lost")));
+                    assertTrue(nowhere.getMessage().contains("no node of cluster 'addressed' has queue 'missing'"),
+                        nowhere.getMessage());
                     final JMSException consuming = assertThrows(JMSException.class,
                         () -> session.createConsumer(session.createQueue("orders@n2")));
                     assertTrue(consuming.getMessage().contains("consume from 'orders' on that node"),

@@ -14,7 +14,8 @@ import java.io.UncheckedIOException;
  * The broker's metrics, served for Prometheus at {@code http://BIND/metrics}: per queue and topic counts, cluster
  * links, bridges, journal forces (a latency histogram) and the JVM's.
  * <p>
- * Thread safe: {@link #prepare} and {@link #start} on the launcher's thread, scrapes on the HTTP server's.
+ * Thread safe: {@link #prepare}, {@link #start} and {@link #stop} on the launcher's (or an HA node's) thread, scrapes
+ * on the HTTP server's. An HA node that stops serving and serves again later stops and starts them again.
  */
 public final class BrokerMetrics implements AutoCloseable
 {
@@ -22,6 +23,8 @@ public final class BrokerMetrics implements AutoCloseable
 
     private final String bind;
     private final PrometheusRegistry registry = new PrometheusRegistry();
+    private boolean jvmRegistered;
+    private BrokerCollector collector;
     private HTTPServer server;
 
     private BrokerMetrics(final String bind)
@@ -54,10 +57,15 @@ public final class BrokerMetrics implements AutoCloseable
      *
      * @throws UncheckedIOException naming the address if it cannot listen there.
      */
-    public void start(final Broker broker)
+    public synchronized void start(final Broker broker)
     {
-        JvmMetrics.builder().register(registry);
-        registry.register(new BrokerCollector(broker));
+        if (!jvmRegistered)
+        {
+            JvmMetrics.builder().register(registry);
+            jvmRegistered = true;
+        }
+        collector = new BrokerCollector(broker);
+        registry.register(collector);
         final int colon = bind.lastIndexOf(':');
         try
         {
@@ -66,6 +74,7 @@ public final class BrokerMetrics implements AutoCloseable
         }
         catch (final IOException ex)
         {
+            stop();
             throw new UncheckedIOException("metrics.bind = " + bind + ": cannot listen there: " + ex.getMessage(), ex);
         }
         LOG.log(System.Logger.Level.INFO, "metrics for Prometheus at " + url());
@@ -79,12 +88,26 @@ public final class BrokerMetrics implements AutoCloseable
         return "http://" + bind.substring(0, bind.lastIndexOf(':')) + ":" + server.getPort() + "/metrics";
     }
 
-    @Override
-    public void close()
+    /**
+     * Stops serving (the broker stopped); {@link #start} may serve another broker later.
+     */
+    public synchronized void stop()
     {
         if (server != null)
         {
             server.close();
+            server = null;
         }
+        if (collector != null)
+        {
+            registry.unregister(collector);
+            collector = null;
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        stop();
     }
 }

@@ -13,14 +13,13 @@ import io.meshmq.engine.Broker;
 import io.meshmq.engine.BrokerContext;
 import io.meshmq.engine.BrokerStartException;
 import io.meshmq.engine.net.NativeTransport;
-import io.meshmq.jms.MeshConnectionMetaData;
 import io.meshmq.metrics.BrokerMetrics;
-import io.meshmq.metrics.console.WebConsole;
-import io.meshmq.metrics.jmx.JmxManagement;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -110,26 +109,16 @@ public final class RunCommand
         final Broker broker = Broker.start(context);
         final Mesh mesh = Mesh.start(broker);
         bridges.start(context.vmId() != null ? "vm://" + context.vmId() : broker.url());
-        final JmxManagement jmx = context.jmx() ? JmxManagement.start(broker, MeshConnectionMetaData.PROVIDER_VERSION) :
-            null;
-        WebConsole console = null;
+        final NodeManagement management;
         try
         {
-            if (metrics != null)
-            {
-                metrics.start(broker);
-            }
-            if (context.consoleBind() != null)
-            {
-                console = WebConsole.start(broker, context);
-            }
+            management = NodeManagement.start(context, broker, metrics, true);
         }
         catch (final java.io.UncheckedIOException ex)
         {
-            stopInOrder(null, metrics, jmx, bridges, mesh, broker);
+            stopInOrder(bridges, mesh, broker);
             throw new ConfigException(ex.getMessage());
         }
-        final WebConsole startedConsole = console;
         // Start-up leaves about 15 MB of garbage (class files read from jars, mostly) in pages the heap touched once.
         // One collection of the few live megabytes lets G1 give those pages back, so an idle broker stays small
         // (about 61 MB resident instead of 73 on a 1 GB heap). The launcher owns this JVM; an embedded broker
@@ -147,15 +136,14 @@ public final class RunCommand
         });
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
-            stopInOrder(startedConsole, metrics, jmx, bridges, mesh, broker);
+            stopInOrder(management, bridges, mesh, broker);
             out.println("MeshMQ broker '" + context.name() + "' stopped");
             out.flush();
             stopped.countDown();
         }, "meshmq-shutdown"));
         final long startMs = (System.nanoTime() - startNs) / 1_000_000;
         out.println(listening(context, broker, mesh != null) + " (" + NativeTransport.name() + ", started in " +
-            startMs + " ms); " + context.describeSecurity() + (metrics == null ? "" : "; metrics at " + metrics.url()) +
-            (startedConsole == null ? "" : "; web console at " + startedConsole.url()));
+            startMs + " ms); " + context.describeSecurity() + management.describe());
         out.flush();
         stopped.await();
         if (stoppedItself.get() != null)
@@ -200,13 +188,28 @@ public final class RunCommand
     {
         final CountDownLatch stopped = new CountDownLatch(1);
         final AtomicReference<String> failure = new AtomicReference<>();
+        final BrokerMetrics metrics = BrokerMetrics.prepare(context);
+        final Map<String, NodeManagement> managed = new ConcurrentHashMap<>();
         final HaNode.Events events = new HaNode.Events()
         {
             @Override
             public void serving(final BrokerContext node, final Broker broker, final Ownership ownership,
                 final String how)
             {
-                print(out, listening(node, broker, true) + "; " + how + "; " + node.describeSecurity());
+                // A colocated backup shares its process's addresses: MBeans only for it.
+                String management = "";
+                try
+                {
+                    final NodeManagement started = NodeManagement.start(node, broker, metrics,
+                        node.name().equals(context.name()));
+                    stopInOrder(managed.put(node.name(), started));
+                    management = started.describe();
+                }
+                catch (final java.io.UncheckedIOException | IllegalStateException ex)
+                {
+                    management = "; not managed: " + ex.getMessage();
+                }
+                print(out, listening(node, broker, true) + "; " + how + "; " + node.describeSecurity() + management);
             }
 
             @Override
@@ -219,6 +222,7 @@ public final class RunCommand
             @Override
             public void stoppedServing(final BrokerContext node, final String why)
             {
+                stopInOrder(managed.remove(node.name()));
                 print(out, "MeshMQ broker '" + node.name() + "' stopped serving: " + why);
             }
 
@@ -247,6 +251,7 @@ public final class RunCommand
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
+            managed.values().forEach(RunCommand::stopInOrder);
             close.run();
             print(out, "MeshMQ " + (context.haWitness() ? "witness" : "node") + " '" + context.name() + "' stopped");
             stopped.countDown();

@@ -14,6 +14,8 @@ import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 
+import static io.meshmq.tck.PrometheusScrape.scrape;
+import static io.meshmq.tck.PrometheusScrape.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -61,16 +63,16 @@ class ClusterMetricsTest
             final String[] metrics = new String[1];
             await(() ->
             {
-                metrics[0] = MetricsEndpointTest.scrape(metricsPort);
+                metrics[0] = scrape(metricsPort);
                 return metrics[0].contains("meshmq_cluster_link_round_trip_seconds{node=\"n2\"}") &&
                     metrics[0].contains("meshmq_replication_lag_seconds ");
             }, () -> "the link's round trip and the replica's lag:\n" + metrics[0] + "\n" + backup.recentOutput());
-            final double roundTrip = MetricsEndpointTest.value(metrics[0], "meshmq_cluster_link_round_trip_seconds{node=\"n2\"}");
+            final double roundTrip = value(metrics[0], "meshmq_cluster_link_round_trip_seconds{node=\"n2\"}");
             assertTrue(roundTrip > 0 && roundTrip < 1, "a loopback round trip: " + roundTrip);
-            assertTrue(MetricsEndpointTest.value(metrics[0], "meshmq_replication_lag_seconds") >= 0, metrics[0]);
-            assertEquals(0.0, MetricsEndpointTest.value(metrics[0], "meshmq_cluster_link_backlog{node=\"n2\"}"), metrics[0]);
-            assertTrue(MetricsEndpointTest.value(metrics[0], "meshmq_queue_paged{queue=\"paged\"}") > 0, metrics[0]);
-            assertTrue(MetricsEndpointTest.value(metrics[0], "meshmq_queue_paged_bytes{queue=\"paged\"}") >= 20 * 1024, metrics[0]);
+            assertTrue(value(metrics[0], "meshmq_replication_lag_seconds") >= 0, metrics[0]);
+            assertEquals(0.0, value(metrics[0], "meshmq_cluster_link_backlog{node=\"n2\"}"), metrics[0]);
+            assertTrue(value(metrics[0], "meshmq_queue_paged{queue=\"paged\"}") > 0, metrics[0]);
+            assertTrue(value(metrics[0], "meshmq_queue_paged_bytes{queue=\"paged\"}") >= 20 * 1024, metrics[0]);
 
             // the console's topology draws the backup beside n1 (security is off: no login)
             final String topology = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(

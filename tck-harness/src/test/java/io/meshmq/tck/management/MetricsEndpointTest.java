@@ -12,13 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 
+import static io.meshmq.tck.PrometheusScrape.scrape;
+import static io.meshmq.tck.PrometheusScrape.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -77,29 +74,5 @@ class MetricsEndpointTest
             assertTrue(output.contains("metrics.bind = 127.0.0.1:" + taken.getLocalPort() + ": cannot listen there"),
                 output);
         }
-    }
-
-    static String scrape(final int port) throws Exception
-    {
-        final HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(30)).build(),
-            HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), response.body());
-        return response.body();
-    }
-
-    /**
-     * @return the value of the sample that starts with {@code series} (name and labels as Prometheus prints them).
-     */
-    static double value(final String metrics, final String series)
-    {
-        for (final String line : metrics.split("\n"))
-        {
-            if (line.startsWith(series + " "))
-            {
-                return Double.parseDouble(line.substring(series.length() + 1).split(" ")[0]);
-            }
-        }
-        throw new AssertionError("no sample " + series + " in:\n" + metrics);
     }
 }

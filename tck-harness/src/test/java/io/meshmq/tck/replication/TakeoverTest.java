@@ -23,6 +23,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import static io.meshmq.tck.PrometheusScrape.scrape;
+import static io.meshmq.tck.PrometheusScrape.value;
 import static io.meshmq.tck.replication.HaSupport.assertEveryConfirmedMessageOnce;
 import static io.meshmq.tck.replication.HaSupport.awaitCondition;
 import static io.meshmq.tck.replication.HaSupport.sendTo;
@@ -51,6 +53,8 @@ class TakeoverTest
     private int livePort;
     private int backupPort;
     private String[] quorum;
+    /** Lines the backup is started with besides its HA settings. */
+    private final List<String> backupSettings = new ArrayList<>();
 
     @AfterEach
     void stopAll() throws InterruptedException
@@ -104,6 +108,35 @@ class TakeoverTest
             assertFalse(live.linesContaining("at epoch 3").isEmpty(), live.recentOutput());
         }
         assertEveryConfirmedMessageOnce("tcp://127.0.0.1:" + livePort, producer.confirmed(), producer.unconfirmed());
+    }
+
+    @Test
+    void shouldBeWatchedThroughWhicheverNodeServes() throws Exception
+    {
+        final int liveMetrics = FreePorts.next();
+        final int backupMetrics = FreePorts.next();
+        backupSettings.add("metrics.bind = 127.0.0.1:" + backupMetrics);
+        final BrokerProcess[] pair = startPair("metrics.bind = 127.0.0.1:" + liveMetrics);
+        final BrokerProcess live = pair[1];
+        final BrokerProcess backup = pair[2];
+        assertTrue(live.recentOutput().contains("metrics at http://127.0.0.1:" + liveMetrics + "/metrics"),
+            live.recentOutput());
+        try (Connection connection = new MeshConnectionFactory(failoverUrls()).createConnection())
+        {
+            final Session session = connection.createSession();
+            session.createProducer(session.createQueue("watched")).send(session.createTextMessage("kept"));
+        }
+        final String before = scrape(liveMetrics);
+        assertEquals(1.0, value(before, "meshmq_queue_messages{queue=\"watched\"}"), before);
+        assertTrue(value(before, "meshmq_replication_lag_seconds") >= 0, before);
+
+        live.kill();
+        awaitCondition(() -> !backup.linesContaining("took journal").isEmpty(), "the backup taking over", backup,
+            pair[0]);
+        awaitCondition(() -> backup.recentOutput().contains("metrics at http://127.0.0.1:" + backupMetrics),
+            "the new live's metrics", backup);
+        final String after = scrape(backupMetrics);
+        assertEquals(1.0, value(after, "meshmq_queue_messages{queue=\"watched\"}"), after);
     }
 
     @Test
@@ -315,8 +348,10 @@ class TakeoverTest
 
     private BrokerProcess startBackup(final int live) throws Exception
     {
-        return startNode("backup", backupPort, "ha.quorum-bind = " + quorum[1], "ha.role = backup",
-            "ha.live = 127.0.0.1:" + live);
+        final List<String> settings = new ArrayList<>(List.of("ha.quorum-bind = " + quorum[1], "ha.role = backup",
+            "ha.live = 127.0.0.1:" + live));
+        settings.addAll(backupSettings);
+        return startNode("backup", backupPort, settings.toArray(String[]::new));
     }
 
     private BrokerProcess startNode(final String name, final int port, final String... settings) throws Exception

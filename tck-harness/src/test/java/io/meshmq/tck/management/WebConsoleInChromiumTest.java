@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -102,10 +104,11 @@ class WebConsoleInChromiumTest
         browser.get(console + "/queues");
         assertTrue(browser.getCurrentUrl().endsWith("/login"), "not logged in: sent to the login page");
         logIn("ops", "wrong");
-        assertTrue(text(By.id("error")).contains("Not logged in"), browser.getPageSource());
+        awaitText(By.id("error"), text -> text.contains("Not logged in"), "a wrong password refused");
         logIn("app", "app-secret");
-        assertTrue(text(By.id("error")).contains("lacks permission 'manage'"), browser.getPageSource());
+        awaitText(By.id("error"), text -> text.contains("lacks permission 'manage'"), "a user without manage refused");
         logIn("ops", "ops-secret");
+        await(() -> !browser.getCurrentUrl().endsWith("/login"), () -> "logged in: " + browser.getPageSource());
 
         // the topology: three nodes, n1 linked to the other two
         await(() ->
@@ -124,19 +127,20 @@ class WebConsoleInChromiumTest
         assertEquals(List.of("n1", "n2", "n3"), names);
 
         // the queue and its count; purge after confirming; the count drops
-        browser.findElement(By.id("nav-queues")).click();
-        assertEquals("25", text(By.cssSelector("tr[data-queue='console-orders'] td.messages")));
-        browser.findElement(By.cssSelector("tr[data-queue='console-orders'] a.purge")).click();
-        assertTrue(text(By.id("question")).contains("Drop all 25 messages waiting in queue 'console-orders'"),
-            browser.getPageSource());
-        browser.findElement(By.id("cancel")).click();
-        assertEquals("25", text(By.cssSelector("tr[data-queue='console-orders'] td.messages")),
-            "cancel purges nothing");
-        browser.findElement(By.cssSelector("tr[data-queue='console-orders'] a.purge")).click();
-        browser.findElement(By.id("confirm")).click();
-        assertTrue(text(By.id("note")).contains("Purged queue 'console-orders': 25 messages dropped"),
-            browser.getPageSource());
-        assertEquals("0", text(By.cssSelector("tr[data-queue='console-orders'] td.messages")));
+        final By count = By.cssSelector("tr[data-queue='console-orders'] td.messages");
+        final By purge = By.cssSelector("tr[data-queue='console-orders'] a.purge");
+        click(By.id("nav-queues"));
+        awaitText(count, "25"::equals, "the queue's 25 messages");
+        click(purge);
+        awaitText(By.id("question"), text -> text.contains("Drop all 25 messages waiting in queue 'console-orders'"),
+            "the purge's confirmation page");
+        click(By.id("cancel"));
+        awaitText(count, "25"::equals, "cancel purging nothing");
+        click(purge);
+        click(By.id("confirm"));
+        awaitText(By.id("note"), text -> text.contains("Purged queue 'console-orders': 25 messages dropped"),
+            "the purge's result");
+        awaitText(count, "0"::equals, "the queue empty");
         try (JMSContext context = new MeshConnectionFactory(nodes.get(0).url() + "?user=app&password=app-secret")
             .createContext())
         {
@@ -144,7 +148,8 @@ class WebConsoleInChromiumTest
                 "the purged messages are gone from the broker");
         }
 
-        browser.findElement(By.id("logout")).click();
+        click(By.id("logout"));
+        await(() -> browser.getCurrentUrl().endsWith("/login"), () -> "logged out: " + browser.getPageSource());
         browser.get(console + "/queues");
         assertTrue(browser.getCurrentUrl().endsWith("/login"), "logged out: sent to the login page again");
     }
@@ -161,18 +166,52 @@ class WebConsoleInChromiumTest
         }
     }
 
-    private void logIn(final String user, final String password)
+    private void logIn(final String user, final String password) throws InterruptedException
     {
-        browser.findElement(By.id("user")).clear();
-        browser.findElement(By.id("user")).sendKeys(user);
-        browser.findElement(By.id("password")).sendKeys(password);
-        browser.findElement(By.id("login")).click();
+        element(By.id("user")).clear();
+        element(By.id("user")).sendKeys(user);
+        element(By.id("password")).sendKeys(password);
+        click(By.id("login"));
     }
 
-    private String text(final By by)
+    /**
+     * Clicks an element once the page shows it: a click that loads another page may return before that page is
+     * there, so what comes next is waited for, never assumed.
+     */
+    private void click(final By by) throws InterruptedException
     {
-        final WebElement element = browser.findElement(by);
-        return element.getText().trim();
+        element(by).click();
+    }
+
+    private WebElement element(final By by) throws InterruptedException
+    {
+        final List<WebElement> found = new ArrayList<>();
+        await(() ->
+        {
+            found.clear();
+            found.addAll(browser.findElements(by));
+            return !found.isEmpty();
+        }, () -> by + " on the page: " + browser.getPageSource());
+        return found.get(0);
+    }
+
+    /**
+     * Waits until the page shows an element whose text is what is wanted (the previous page may still be there).
+     */
+    private void awaitText(final By by, final Predicate<String> wanted, final String what) throws InterruptedException
+    {
+        await(() ->
+        {
+            try
+            {
+                final List<WebElement> found = browser.findElements(by);
+                return !found.isEmpty() && wanted.test(found.get(0).getText().trim());
+            }
+            catch (final StaleElementReferenceException replaced)
+            {
+                return false; // the page changed under us: look again
+            }
+        }, () -> what + ": " + browser.getPageSource());
     }
 
     private static WebDriver chromium()

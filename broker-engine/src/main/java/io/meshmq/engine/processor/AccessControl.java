@@ -6,7 +6,6 @@ import io.meshmq.engine.ring.EngineEvent;
 import io.meshmq.engine.security.Authorizer;
 import io.meshmq.engine.security.Permission;
 import io.meshmq.engine.security.SecuritySettings;
-import io.meshmq.protocol.AdminVerbs;
 import io.meshmq.protocol.ConsumerFlags;
 import io.meshmq.protocol.DestinationType;
 import io.meshmq.protocol.ErrorCode;
@@ -181,21 +180,14 @@ final class AccessControl
         {
             return true;
         }
-        switch (verb)
+        for (final Permission permission : Authorizer.onDestinationFor(verb))
         {
-            case AdminVerbs.QUEUE_CREATE:
-                return check(connection, output, correlationId, name, Permission.CREATE_ADDRESS) &&
-                    check(connection, output, correlationId, name, Permission.CREATE_DURABLE_QUEUE);
-            case AdminVerbs.TOPIC_CREATE:
-                return check(connection, output, correlationId, name, Permission.CREATE_ADDRESS);
-            case AdminVerbs.QUEUE_DELETE:
-                return check(connection, output, correlationId, name, Permission.DELETE_DURABLE_QUEUE) &&
-                    check(connection, output, correlationId, name, Permission.DELETE_ADDRESS);
-            case AdminVerbs.TOPIC_DELETE:
-                return check(connection, output, correlationId, name, Permission.DELETE_ADDRESS);
-            default:
-                return true;
+            if (!check(connection, output, correlationId, name, permission))
+            {
+                return false;
+            }
         }
+        return true;
     }
 
     private void log(final String line)

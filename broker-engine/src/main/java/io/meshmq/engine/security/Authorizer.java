@@ -1,5 +1,8 @@
 package io.meshmq.engine.security;
 
+import io.meshmq.protocol.AdminVerbs;
+
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -35,6 +38,24 @@ public final class Authorizer
     public Set<String> rolesOf(final String user)
     {
         return users.rolesOf(user);
+    }
+
+    /**
+     * What an admin verb that makes or deletes a destination takes on that destination, beside {@code manage} on the
+     * management address: what a client would need to do the same.
+     *
+     * @return the permissions on the verb's destination; none for other verbs.
+     */
+    public static List<Permission> onDestinationFor(final String verb)
+    {
+        switch (verb)
+        {
+            case AdminVerbs.QUEUE_CREATE: return List.of(Permission.CREATE_ADDRESS, Permission.CREATE_DURABLE_QUEUE);
+            case AdminVerbs.TOPIC_CREATE: return List.of(Permission.CREATE_ADDRESS);
+            case AdminVerbs.QUEUE_DELETE: return List.of(Permission.DELETE_DURABLE_QUEUE, Permission.DELETE_ADDRESS);
+            case AdminVerbs.TOPIC_DELETE: return List.of(Permission.DELETE_ADDRESS);
+            default: return List.of();
+        }
     }
 
     /**

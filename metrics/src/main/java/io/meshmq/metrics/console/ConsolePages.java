@@ -1,7 +1,6 @@
 package io.meshmq.metrics.console;
 
 import io.meshmq.engine.Broker;
-import io.meshmq.engine.security.Permission;
 import io.meshmq.metrics.AdminCalls;
 import io.meshmq.protocol.AdminTable;
 import io.meshmq.protocol.AdminVerbs;
@@ -291,11 +290,10 @@ final class ConsolePages
 
     private Answer delete(final ConsoleSessions.Session session, final String queue)
     {
-        if (!sessions.allows(session, queue, Permission.DELETE_DURABLE_QUEUE) ||
-            !sessions.allows(session, queue, Permission.DELETE_ADDRESS))
+        final String refusal = sessions.refusal(session, AdminVerbs.QUEUE_DELETE, queue);
+        if (refusal != null)
         {
-            notes.put(session.token(), "Not deleted: user '" + session.user() + "' lacks permission " +
-                "'deleteDurableQueue' or 'deleteAddress' on address '" + queue + "'");
+            notes.put(session.token(), "Not deleted: " + refusal);
             return Answer.redirect("/queues");
         }
         return change(session, () -> "Deleted queue '" + queue + "'; " +

@@ -121,11 +121,20 @@ final class ConsoleSessions
     }
 
     /**
-     * @return whether the session's user may do that to the address (delete a queue takes what a client needs).
+     * @return null if the session's user may run the admin verb on the destination (one that makes or deletes it takes
+     * what a client would need, as the admin verbs of a connection do); else what the user lacks.
      */
-    boolean allows(final Session session, final String address, final Permission permission)
+    String refusal(final Session session, final String verb, final String destination)
     {
-        return authorizer.allows(session.roles(), address, permission);
+        for (final Permission permission : Authorizer.onDestinationFor(verb))
+        {
+            if (!authorizer.allows(session.roles(), destination, permission))
+            {
+                return "user '" + session.user() + "' lacks permission '" + permission + "' on address '" +
+                    destination + "'";
+            }
+        }
+        return null;
     }
 
     void logout(final String token)

@@ -4,6 +4,7 @@ import io.meshmq.engine.Broker;
 import io.meshmq.engine.BrokerContext;
 import io.meshmq.engine.security.Authorizer;
 import io.meshmq.engine.security.PasswordHash;
+import io.meshmq.engine.security.Permission;
 import io.meshmq.engine.security.SecuritySettings;
 import io.meshmq.engine.security.UserStore;
 import io.meshmq.protocol.AdminVerbs;
@@ -51,6 +52,13 @@ class WebConsoleTest
             .vmId("console-" + UUID.randomUUID()).consoleBind("127.0.0.1:0");
         context.users().addUser("ops", PasswordHash.hash("ops-secret")).roles("ops", Set.of("admin"))
             .addUser("app", PasswordHash.hash("app-secret")).roles("app", Set.of("app"));
+        // admin may do everything, but queue 'kept' may not be deleted by anyone
+        for (final Permission permission : Permission.values())
+        {
+            context.security().grant("*", permission, Set.of("admin"));
+            context.security().grant("kept", permission, Set.of("admin"));
+        }
+        context.security().grant("kept", Permission.DELETE_DURABLE_QUEUE, Set.of("nobody"));
         broker = Broker.start(context);
         console = WebConsole.start(broker, context);
     }
@@ -95,6 +103,13 @@ class WebConsoleTest
         assertTrue(after.contains("Deleted queue &#39;doomed&#39;"), after);
         assertFalse(after.contains("data-queue=\"doomed\""), after);
         assertEquals(404, get("/confirm?action=purge&queue=doomed", cookie).statusCode());
+
+        broker.admin(AdminVerbs.QUEUE_CREATE, "kept").get(10, TimeUnit.SECONDS);
+        assertEquals(303, post("/queues/delete", cookie, "queue=kept&token=" + token).statusCode());
+        final String refused = get("/queues", cookie).body();
+        assertTrue(refused.contains("Not deleted: user &#39;ops&#39; lacks permission &#39;deleteDurableQueue&#39; " +
+            "on address &#39;kept&#39;"), refused);
+        assertTrue(refused.contains("data-queue=\"kept\""), "the queue is still there");
         assertEquals(405, get("/queues/purge?queue=doomed", cookie).statusCode(), "no change by GET");
     }
 

@@ -32,6 +32,7 @@ public final class BrokerContext
     public static final long DEFAULT_HA_LEASE_MS = 1_500;
     public static final long DEFAULT_DISCOVERY_BROADCAST_PERIOD_MS = 2_000;
     public static final long DEFAULT_DISCOVERY_REFRESH_TIMEOUT_MS = 10_000;
+    public static final long DEFAULT_CLUSTER_SEND_TIMEOUT_MS = 30_000;
     /** With ha = replication and no ha.backup-bind: the port a taken-over journal is served at, past the node's own. */
     public static final int DEFAULT_BACKUP_PORT_OFFSET = 100;
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
@@ -88,6 +89,7 @@ public final class BrokerContext
     private String haBackupBind;
     private String clusterName;
     private String clusterGroup = "";
+    private long clusterSendTimeoutMs = DEFAULT_CLUSTER_SEND_TIMEOUT_MS;
     private final List<String> clusterMembers = new ArrayList<>();
     private String clusterUser;
     private String clusterPassword;
@@ -732,6 +734,21 @@ public final class BrokerContext
     public BrokerContext clusterGroup(final String group)
     {
         this.clusterGroup = group == null ? "" : group.strip();
+        return this;
+    }
+
+    /**
+     * @return ms a send whose address says {@code unreachable-node = fail} waits for another node to store it
+     * ({@code cluster.send-timeout}) before its sender is told it failed.
+     */
+    public long clusterSendTimeoutMs()
+    {
+        return clusterSendTimeoutMs;
+    }
+
+    public BrokerContext clusterSendTimeoutMs(final long timeoutMs)
+    {
+        this.clusterSendTimeoutMs = timeoutMs;
         return this;
     }
 

@@ -33,10 +33,12 @@ import java.util.function.Supplier;
  * @param roundTripsNs by node id, the last round trip (ns) of a ping on this node's link to it: the links' I/O
  *                     threads write it, status reads it.
  * @param group        the named group this node is in ({@code cluster.group}), "" for none.
+ * @param sendTimeoutMs how long a send waits for another node to store it where its address says
+ *                     {@code unreachable-node = fail} ({@code cluster.send-timeout}).
  */
 public record ClusterIdentity(String clusterName, String nodeId, String nodeName, long incarnation,
     Map<String, String> members, Set<String> discovered, Supplier<String> url, Path definitions,
     AtomicReference<Consumer<List<MemberDefinition>>> onDefinitions, AtomicReference<ReplicaQuorum> replicaQuorum,
-    boolean replicaFaultWaits, Map<String, Long> roundTripsNs, String group)
+    boolean replicaFaultWaits, Map<String, Long> roundTripsNs, String group, long sendTimeoutMs)
 {
 }

@@ -29,6 +29,7 @@ public final class ClusterProvider implements ExtensionProvider
             !context.broker().discovers() ? null : ConcurrentHashMap.newKeySet(), context.memberAddress(),
             context.dataDirectory().resolve(DEFINITIONS_FILE), new AtomicReference<>(),
             context.broker().haQuorum().isEmpty() ? null : new AtomicReference<>(),
-            context.broker().haReplicaFaultWaits(), new ConcurrentHashMap<>(), context.broker().clusterGroup()));
+            context.broker().haReplicaFaultWaits(), new ConcurrentHashMap<>(), context.broker().clusterGroup(),
+            context.broker().clusterSendTimeoutMs()));
     }
 }

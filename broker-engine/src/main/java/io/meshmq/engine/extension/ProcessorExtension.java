@@ -87,6 +87,22 @@ public interface ProcessorExtension
     }
 
     /**
+     * A send was stored here, with its copies for other nodes ({@code copies}, references in their forward queues made
+     * by {@link #route}; the list is the caller's, reused after this call): the extension may answer its sender
+     * itself, later (once the other nodes stored the copies, say), instead of the processor answering once the send is
+     * safe here.
+     *
+     * @param mark the journal's mark before the send, for {@link EngineControl#confirm} to answer once the send is
+     *             safe here too.
+     * @return true if the extension answers the sender; false to leave it to the processor.
+     */
+    default boolean answersSend(final byte type, final String name, final List<MessageReference> copies,
+        final ConnectionOutput sender, final long correlationId, final long mark)
+    {
+        return false;
+    }
+
+    /**
      * @return true if the extension decides where messages for the destination go ({@link #route}); false leaves it
      * to the processor (every local subscription of a topic, the queue of its name).
      */

@@ -20,10 +20,16 @@ package io.meshmq.engine.processor;
  *                            that can be reached (a standby site has rank 2); 1 to 9.
  * @param preferLocal         with ON_DEMAND, a message stays on this node while a consumer here keeps up; false
  *                            balances by weight among every node with a consumer.
+ * @param unreachableNode     in a cluster, what a send does whose message must be stored on another node: wait there
+ *                            to be stored before the sender is answered, and fail if it cannot be (FAIL), or be
+ *                            answered once stored here, waiting for the other node as long as it takes (HOLD);
+ *                            null for by its name: FAIL for names that say their node ({@code orders@n2}), HOLD
+ *                            for plain ones.
  */
 public record AddressSettings(int maxDeliveryAttempts, long redeliveryDelayMs, String deadLetterAddress,
     String expiryAddress, long maxSizeBytes, FullPolicy fullPolicy, LoadBalancing loadBalancing,
-    long redistributionDelayMs, int clusterWeight, int clusterRank, boolean preferLocal)
+    long redistributionDelayMs, int clusterWeight, int clusterRank, boolean preferLocal,
+    UnreachableNode unreachableNode)
 {
     /**
      * Where a message sent on one node of a cluster may go.
@@ -36,6 +42,17 @@ public record AddressSettings(int maxDeliveryAttempts, long redeliveryDelayMs, S
         STRICT,
         /** Only to nodes with a consumer that would take it; the local node first while its consumers keep up. */
         ON_DEMAND
+    }
+
+    /**
+     * What a send does whose message must be stored on another node of a cluster.
+     */
+    public enum UnreachableNode
+    {
+        /** Its sender is answered once that node stored it, and told, naming the node, if it cannot be. */
+        FAIL,
+        /** Its sender is answered once it is stored here; it waits in the forward queue until the node takes it. */
+        HOLD
     }
 
     /**
@@ -68,7 +85,7 @@ public record AddressSettings(int maxDeliveryAttempts, long redeliveryDelayMs, S
     public static final AddressSettings DEFAULTS = new AddressSettings(DEFAULT_MAX_DELIVERY_ATTEMPTS,
         DEFAULT_REDELIVERY_DELAY_MS, DEFAULT_DEAD_LETTER_ADDRESS, DEFAULT_EXPIRY_ADDRESS, DEFAULT_MAX_SIZE_BYTES,
         DEFAULT_FULL_POLICY, DEFAULT_LOAD_BALANCING, DEFAULT_REDISTRIBUTION_DELAY_MS, DEFAULT_CLUSTER_WEIGHT,
-        DEFAULT_CLUSTER_RANK, DEFAULT_PREFER_LOCAL);
+        DEFAULT_CLUSTER_RANK, DEFAULT_PREFER_LOCAL, null);
 
     public AddressSettings
     {
@@ -109,6 +126,14 @@ public record AddressSettings(int maxDeliveryAttempts, long redeliveryDelayMs, S
         }
         deadLetterAddress = deadLetterAddress == null ? "" : deadLetterAddress.trim();
         expiryAddress = expiryAddress == null ? "" : expiryAddress.trim();
+    }
+
+    /**
+     * @param namesNode the send's name says which node (or nodes) it goes to.
+     */
+    public UnreachableNode unreachableNode(final boolean namesNode)
+    {
+        return unreachableNode != null ? unreachableNode : namesNode ? UnreachableNode.FAIL : UnreachableNode.HOLD;
     }
 
     boolean isFull(final long bytes)

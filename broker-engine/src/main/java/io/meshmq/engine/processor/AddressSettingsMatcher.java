@@ -31,9 +31,11 @@ public final class AddressSettingsMatcher
     public static final String CLUSTER_WEIGHT = "cluster-weight";
     public static final String CLUSTER_RANK = "cluster-rank";
     public static final String PREFER_LOCAL = "prefer-local";
+    public static final String UNREACHABLE_NODE = "unreachable-node";
     public static final List<String> KEYS = List.of(
         MAX_DELIVERY_ATTEMPTS, REDELIVERY_DELAY, DEAD_LETTER_ADDRESS, EXPIRY_ADDRESS, MAX_SIZE_BYTES, ADDRESS_FULL_POLICY,
-        LOAD_BALANCING, REDISTRIBUTION_DELAY, CLUSTER_WEIGHT, CLUSTER_RANK, PREFER_LOCAL);
+        LOAD_BALANCING, REDISTRIBUTION_DELAY, CLUSTER_WEIGHT, CLUSTER_RANK, PREFER_LOCAL,
+        UNREACHABLE_NODE);
 
     /** What the node sets for every address (e.g. cluster.weight): below any pattern. */
     private final Map<String, String> nodeDefaults = new HashMap<>();
@@ -128,7 +130,8 @@ public final class AddressSettingsMatcher
             number(merged, REDISTRIBUTION_DELAY, AddressSettings.DEFAULT_REDISTRIBUTION_DELAY_MS),
             integer(merged, CLUSTER_WEIGHT, AddressSettings.DEFAULT_CLUSTER_WEIGHT),
             integer(merged, CLUSTER_RANK, AddressSettings.DEFAULT_CLUSTER_RANK),
-            bool(merged, PREFER_LOCAL, AddressSettings.DEFAULT_PREFER_LOCAL));
+            bool(merged, PREFER_LOCAL, AddressSettings.DEFAULT_PREFER_LOCAL),
+            unreachableNode(merged.get(UNREACHABLE_NODE)));
         resolved.put(address, settings);
         return settings;
     }
@@ -167,6 +170,21 @@ public final class AddressSettingsMatcher
             case "ON_DEMAND": return AddressSettings.LoadBalancing.ON_DEMAND;
             default:
                 throw new IllegalArgumentException(LOAD_BALANCING + " '" + value + "' must be OFF, STRICT or ON_DEMAND");
+        }
+    }
+
+    private static AddressSettings.UnreachableNode unreachableNode(final String value)
+    {
+        if (value == null)
+        {
+            return null;
+        }
+        switch (value.trim().toLowerCase(java.util.Locale.ROOT))
+        {
+            case "fail": return AddressSettings.UnreachableNode.FAIL;
+            case "hold": return AddressSettings.UnreachableNode.HOLD;
+            default:
+                throw new IllegalArgumentException(UNREACHABLE_NODE + " '" + value + "' must be fail or hold");
         }
     }
 

@@ -213,7 +213,11 @@ final class Router
         {
             extension.resent(event.destinationType, event.destinationName, messageId, event.resentFrom);
         }
-        writer.confirm(durability, event.connection, event.correlationId, mark);
+        if (copies.isEmpty() || event.correlationId == 0 || !extension.answersSend(event.destinationType,
+            event.destinationName, copies, event.connection, event.correlationId, mark))
+        {
+            writer.confirm(durability, event.connection, event.correlationId, mark);
+        }
         admission.blockIfFull(connection, event.destinationType, event.destinationName, settings);
     }
 

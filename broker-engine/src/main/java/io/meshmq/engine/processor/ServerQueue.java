@@ -352,6 +352,15 @@ public final class ServerQueue extends JournalEntry
     }
 
     /**
+     * @return true if the message waits in this queue (it is neither being delivered nor gone), so that
+     * {@link #remove} may take it out.
+     */
+    public boolean isWaiting(final MessageReference reference)
+    {
+        return reference.queue == this && isLinked(reference);
+    }
+
+    /**
      * @return the first message in order, or null.
      */
     public MessageReference first()

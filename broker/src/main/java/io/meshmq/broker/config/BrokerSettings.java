@@ -86,6 +86,8 @@ import java.util.Set;
  * cluster.tls      = true                cluster links speak TLS (tls.* keys: trust store, and key store
  *                                        for members that want client certificates)
  * cluster.group    = eu                  the named group this node is in: QUEUE@group:eu balances among its nodes
+ * cluster.send-timeout = 30000           ms a send waits for another node to store it where the address's
+ *                                        unreachable-node is fail (QUEUE@NODE by default); then it fails
  * cluster.weight   = 2                   this node's share of balanced messages against other nodes'
  *                                        weights (default 1; 1-1000); per address: address.P.cluster-weight
  * cluster.rank     = 2                   1 (the default) is the first choice: messages go only to reachable
@@ -153,7 +155,8 @@ public final class BrokerSettings
         "bridge.NAME.KEY", "metrics.bind", "console.bind", "jmx", "processor.wait", "journal.sync",
         "journal.segment-size",
         "journal.skip-corrupt", "global-max-size", "cluster", "cluster.members", "cluster.advertise", "cluster.user",
-        "cluster.password", "cluster.tls", "cluster.weight", "cluster.rank", "cluster.group", "discovery.group-address",
+        "cluster.password", "cluster.tls", "cluster.weight", "cluster.rank", "cluster.group", "cluster.send-timeout",
+        "discovery.group-address",
         "discovery.group-port", "discovery.local-bind-address", "discovery.jgroups-file", "discovery.jgroups-channel",
         "discovery.broadcast-period", "discovery.refresh-timeout", "ha",
         "ha.backup-bind", "ha.failback", "ha.replica-fault", "ha.role",
@@ -467,6 +470,9 @@ public final class BrokerSettings
                 break;
             case "discovery.refresh-timeout":
                 context.discoveryRefreshTimeoutMs(integer(value, at, 100, 3_600_000));
+                break;
+            case "cluster.send-timeout":
+                context.clusterSendTimeoutMs(integer(value, at, 100, 3_600_000));
                 break;
             case "cluster.advertise":
                 try

@@ -5,6 +5,7 @@ import io.meshmq.broker.cli.UsageException;
 import io.meshmq.engine.BrokerContext;
 import io.meshmq.engine.net.Acceptor;
 import io.meshmq.engine.processor.AddressSettings;
+import io.meshmq.engine.processor.AddressSettingsMatcher;
 import io.meshmq.engine.security.PasswordHash;
 import io.meshmq.engine.security.Permission;
 import io.meshmq.transport.TlsSettings;
@@ -340,6 +341,26 @@ class BrokerSettingsTest
         assertEquals("prod", context.clusterName());
         assertEquals(List.of("127.0.0.1:7918", "127.0.0.1:7919"), context.clusterMembers());
         assertEquals("mq1.example.com:7918", context.clusterAdvertise());
+
+        assertEquals(BrokerContext.DEFAULT_CLUSTER_SEND_TIMEOUT_MS, context.clusterSendTimeoutMs());
+        BrokerSettings.applyLines("c.conf", List.of("cluster.send-timeout = 2500",
+            "address.orders.unreachable-node = HOLD", "address.logs.unreachable-node = fail"), context);
+        assertEquals(2500, context.clusterSendTimeoutMs());
+        final AddressSettingsMatcher addresses = context.addressSettings();
+        assertEquals(AddressSettings.UnreachableNode.HOLD, addresses.resolve("orders").unreachableNode(true));
+        assertEquals(AddressSettings.UnreachableNode.FAIL, addresses.resolve("logs").unreachableNode(false));
+        assertEquals(AddressSettings.UnreachableNode.FAIL, addresses.resolve("x").unreachableNode(true),
+            "a name that says its node fails by default");
+        assertEquals(AddressSettings.UnreachableNode.HOLD, addresses.resolve("x").unreachableNode(false),
+            "a plain name holds by default");
+        final ConfigException unreachable = assertThrows(ConfigException.class, () -> BrokerSettings.applyLines(
+            "c.conf", List.of("name = a", "address.x.unreachable-node = wait"), new BrokerContext()));
+        assertTrue(unreachable.getMessage().startsWith("c.conf:2: address.x.unreachable-node") &&
+            unreachable.getMessage().contains("unreachable-node 'wait' must be fail or hold"),
+            unreachable.getMessage());
+        final ConfigException timeout = assertThrows(ConfigException.class, () -> BrokerSettings.applyLines(
+            "c.conf", List.of("cluster.send-timeout = 0"), new BrokerContext()));
+        assertTrue(timeout.getMessage().startsWith("c.conf:1: cluster.send-timeout"), timeout.getMessage());
 
         Files.writeString(file, "cluster = prod\ncluster.advertise = mq1.example.com\n");
         final ConfigException ex = assertThrows(ConfigException.class, () -> BrokerSettings.applyFile(file, new BrokerContext()));

@@ -2,6 +2,7 @@ package io.meshmq.cluster.routing;
 
 import io.meshmq.cluster.ClusterIdentity;
 import io.meshmq.engine.extension.EngineControl;
+import io.meshmq.engine.processor.AddressSettings;
 import io.meshmq.engine.processor.MessageReference;
 import io.meshmq.engine.processor.ServerMessage;
 import io.meshmq.engine.processor.ServerQueue;
@@ -15,8 +16,10 @@ import java.util.List;
  * {@code orders@group:eu} (balanced, by the address's load balancing, among the nodes whose {@code cluster.group} is
  * eu) and {@code orders@all} (one copy to {@code orders} on every node that has it: a cluster broadcast). A send to a
  * node that is down or that this cluster does not have, or to a group none of whose nodes can take it, is refused,
- * naming them, rather than held: the sender learns at once that it cannot be delivered. Such names are for sending;
- * consumers use the plain name on the node.
+ * naming them, rather than held: the sender learns at once that it cannot be delivered; a send that goes to another
+ * node is answered once that node stored it ({@link AwaitedStores}). Where the address's {@code unreachable-node} is
+ * hold, a send to a node that is down (or a broadcast while one is) waits for it in its forward queue instead, and is
+ * answered once stored here. Such names are for sending; consumers use the plain name on the node.
  * <p>
  * Not thread safe: processor thread only.
  */
@@ -80,13 +83,27 @@ final class AddressedNames
         {
             return null;
         }
+        final boolean holds = control.settingsOf(queueOf(name)).unreachableNode(true) ==
+            AddressSettings.UnreachableNode.HOLD;
         if (target.equals(ALL))
         {
-            final ServerQueue here = control.existingQueue(queueOf(name));
             final List<RemoteBinding> there = topology.bindings(DestinationType.QUEUE, queueOf(name));
-            return here != null && !here.isTemporary() || there != null && !there.isEmpty() ? null :
-                "no node of cluster '" + clusterName + "' has queue '" + queueOf(name) + "': '" + name +
-                "' cannot be delivered";
+            if (!storesHere(name) && (there == null || there.isEmpty()))
+            {
+                return "no node of cluster '" + clusterName + "' has queue '" + queueOf(name) + "': '" + name +
+                    "' cannot be delivered";
+            }
+            for (int i = 0; !holds && there != null && i < there.size(); i++)
+            {
+                final RemoteNode node = there.get(i).node;
+                if (!node.isUp())
+                {
+                    return RemoteNode.named(node.name) + " has queue '" + queueOf(name) + "' and is not reachable (" +
+                        node.state + "): '" + name + "' cannot be delivered to every node (with address." +
+                        queueOf(name) + ".unreachable-node = hold its copy would wait for it)";
+                }
+            }
+            return null;
         }
         if (target.startsWith(GROUP))
         {
@@ -101,8 +118,22 @@ final class AddressedNames
             return "no node '" + target + "' in cluster '" + clusterName + "' (nodes: " + known() + "): '" + name +
                 "' cannot be delivered";
         }
-        return node.isUp() ? null : "node '" + target + "' is not reachable (" + node.state + "): '" + name +
-            "' cannot be delivered";
+        return node.isUp() || holds ? null : "node '" + target + "' is not reachable (" + node.state + "): '" +
+            name + "' cannot be delivered";
+    }
+
+    /**
+     * @return true if a send to the name puts the message in this node's queue too: a broadcast, and this node has
+     * the queue.
+     */
+    boolean storesHere(final String name)
+    {
+        if (!targetOf(name).equals(ALL))
+        {
+            return false;
+        }
+        final ServerQueue here = control.existingQueue(queueOf(name));
+        return here != null && !here.isTemporary();
     }
 
     /**
@@ -149,10 +180,9 @@ final class AddressedNames
                 List.of(queue), false));
             return;
         }
-        final ServerQueue here = control.existingQueue(queue);
-        if (here != null && !here.isTemporary())
+        if (storesHere(name))
         {
-            into.add(here.reference(message));
+            into.add(control.existingQueue(queue).reference(message));
         }
         final List<RemoteBinding> there = topology.bindings(DestinationType.QUEUE, queue);
         for (int i = 0; there != null && i < there.size(); i++)

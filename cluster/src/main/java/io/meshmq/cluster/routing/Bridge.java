@@ -200,6 +200,27 @@ final class Bridge implements QueueDrain
     }
 
     /**
+     * Takes a forward back that its sender was told failed: out of the queue if it waits there; forgotten if it was
+     * sent and not confirmed (a late confirmation is then ignored, and it is not sent again on the next link).
+     *
+     * @return true if it had been sent: the other broker may yet store it.
+     */
+    boolean withdraw(final long sequence, final MessageReference reference)
+    {
+        if (inFlight.remove(sequence) != null)
+        {
+            control.drop(reference);
+            return true;
+        }
+        if (queue.isWaiting(reference))
+        {
+            queue.remove(reference);
+            control.drop(reference);
+        }
+        return false;
+    }
+
+    /**
      * The other broker refused the forward: it goes back, and the bridge pauses (the other broker closes the link, so
      * everything after it is sent again in order).
      */

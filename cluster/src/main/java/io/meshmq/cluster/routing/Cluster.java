@@ -7,6 +7,7 @@ import io.meshmq.cluster.replication.Replication;
 import io.meshmq.cluster.wire.ClusterFrameEncoder;
 import io.meshmq.engine.extension.EngineControl;
 import io.meshmq.engine.extension.ProcessorExtension;
+import io.meshmq.engine.processor.AddressSettings;
 import io.meshmq.engine.processor.LinkPosition;
 import io.meshmq.engine.processor.MessageReference;
 import io.meshmq.engine.processor.ServerMessage;
@@ -15,6 +16,7 @@ import io.meshmq.engine.ring.ConnectionOutput;
 import io.meshmq.engine.ring.ExtensionCommand;
 import io.meshmq.protocol.AdminTable;
 import io.meshmq.protocol.AdminVerbs;
+import io.meshmq.protocol.DestinationType;
 import io.meshmq.protocol.ErrorCode;
 import io.meshmq.protocol.TemporaryNames;
 import io.meshmq.protocol.WireWriter;
@@ -59,6 +61,7 @@ public final class Cluster implements ProcessorExtension
     private final KnownSubscriptions knownSubscriptions;
     private final Replication replication;
     private final Resends resends;
+    private final AwaitedStores awaited;
     private final Map<String, Long> refusalsLogged = new HashMap<>();
     /** Nodes already logged as named as this one is. */
     private final Set<String> sameNameLogged = new HashSet<>();
@@ -84,6 +87,7 @@ public final class Cluster implements ProcessorExtension
         this.redistributor = new Redistributor(control, topology, copies, roundRobin);
         this.knownSubscriptions = new KnownSubscriptions(control);
         this.replication = new Replication(control, identity.replicaQuorum(), identity.replicaFaultWaits());
+        this.awaited = new AwaitedStores(control, topology, identity.sendTimeoutMs());
     }
 
     static boolean isReserved(final String name)
@@ -114,6 +118,21 @@ public final class Cluster implements ProcessorExtension
     public String sendRefusal(final byte type, final String name)
     {
         return addressed.sendRefusal(type, name);
+    }
+
+    /**
+     * A queue's send whose copies must be stored on other nodes before its sender is answered (its address's
+     * unreachable-node is fail) waits for them.
+     */
+    @Override
+    public boolean answersSend(final byte type, final String name, final List<MessageReference> copies,
+        final ConnectionOutput sender, final long correlationId, final long mark)
+    {
+        final boolean namesNode = AddressedNames.isAddressed(name);
+        return type == DestinationType.QUEUE &&
+            control.settingsOf(AddressedNames.queueOf(name)).unreachableNode(namesNode) ==
+                AddressSettings.UnreachableNode.FAIL &&
+            awaited.await(name, namesNode && addressed.storesHere(name), copies, sender, correlationId, mark);
     }
 
     /**
@@ -410,6 +429,7 @@ public final class Cluster implements ProcessorExtension
         }
         node.bridge.down();
         node.state = "down: " + reason;
+        awaited.unreachable(node, reason);
         membership.forgetRetiredNodes();
         for (final RemoteBinding binding : node.bindings.values())
         {
@@ -432,8 +452,9 @@ public final class Cluster implements ProcessorExtension
         if (forwarded.failure() == null)
         {
             node.bridge.confirmed(forwarded.sequence());
+            awaited.stored(forwarded.sequence());
         }
-        else
+        else if (!awaited.refused(node, forwarded.sequence(), forwarded.failure()))
         {
             node.bridge.refused(forwarded.sequence(), forwarded.failure());
         }
@@ -522,7 +543,7 @@ public final class Cluster implements ProcessorExtension
     @Override
     public long nextTickDueMs(final long nowMs)
     {
-        return Math.min(redistributor.nextDueMs(), replication.nextTickDueMs(nowMs));
+        return Math.min(Math.min(redistributor.nextDueMs(), replication.nextTickDueMs(nowMs)), awaited.nextDueMs());
     }
 
     @Override
@@ -534,6 +555,7 @@ public final class Cluster implements ProcessorExtension
         }
         redistributor.onTick(nowMs);
         replication.onTick(nowMs);
+        awaited.onTick(nowMs);
         // an admin command may have removed a node and its subscriptions
         knownSubscriptions.saveIfChanged(topology);
     }

@@ -79,13 +79,21 @@ final class ForwardCopies
     }
 
     /**
+     * @return the sequence number of a copy made by {@link #copy}.
+     */
+    static long sequenceOf(final ServerMessage copy)
+    {
+        return ((Number)copy.fields().property(SEQUENCE_PROPERTY)).longValue();
+    }
+
+    /**
      * @throws IllegalArgumentException if the copy's route cannot be read (a damaged journal, say).
      */
     static Forward read(final ServerMessage copy)
     {
         try
         {
-            final long sequence = ((Number)copy.fields().property(SEQUENCE_PROPERTY)).longValue();
+            final long sequence = sequenceOf(copy);
             final String route = (String)copy.fields().property(ROUTE_PROPERTY);
             final int priority = ((Number)copy.fields().property(PRIORITY_PROPERTY)).intValue();
             final boolean moved = copy.fields().property(MOVED_PROPERTY) != null;

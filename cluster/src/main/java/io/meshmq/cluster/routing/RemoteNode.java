@@ -1,6 +1,7 @@
 package io.meshmq.cluster.routing;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -41,6 +42,22 @@ final class RemoteNode
     static String describe(final String name)
     {
         return "node '" + name + "' of the cluster";
+    }
+
+    /**
+     * @return "node 'NAME'", as the sender of a message that could not be delivered is told.
+     */
+    static String named(final String name)
+    {
+        return "node '" + name + "'";
+    }
+
+    /**
+     * @return "node 'A'" for one, "nodes 'A', 'B'" for more.
+     */
+    static String named(final List<String> names)
+    {
+        return names.size() == 1 ? named(names.get(0)) : "nodes '" + String.join("', '", names) + "'";
     }
 
     boolean isUp()

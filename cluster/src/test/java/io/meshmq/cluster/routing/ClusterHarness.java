@@ -36,6 +36,7 @@ import java.util.function.Consumer;
 final class ClusterHarness
 {
     static final String OTHER = "node-b";
+    static final long SEND_TIMEOUT_MS = 30_000;
 
     final AtomicLong nowMs = new AtomicLong(1_000_000);
     final Processor processor;
@@ -50,7 +51,7 @@ final class ClusterHarness
         final ClusterIdentity identity = new ClusterIdentity("test", "node-a", "a", 1, new ConcurrentSkipListMap<>(),
             null,
             () -> "127.0.0.1:1", dataDirectory.resolve("cluster-members"), new AtomicReference<>(), null, true,
-            new java.util.concurrent.ConcurrentHashMap<>(), "");
+            new java.util.concurrent.ConcurrentHashMap<>(), "", SEND_TIMEOUT_MS);
         final Cluster[] made = new Cluster[1];
         processor = new Processor(new ProcessorContext("a", true, List.of(), List.of(), settings, -1, null,
             control -> made[0] = new Cluster(identity, control), ProcessorContext.DEFAULT_DUPLICATE_ID_CACHE_SIZE),
@@ -241,16 +242,58 @@ final class ClusterHarness
      */
     String send(final byte type, final String destination, final String previousScope)
     {
+        return send(type, destination, previousScope, 0);
+    }
+
+    /**
+     * Sends as a client that waits for the broker's answer.
+     *
+     * @return the correlation id the answer carries ({@link #answer}).
+     */
+    long sendAndAwait(final byte type, final String destination)
+    {
+        final long correlationId = 1_000 + messageCount;
+        send(type, destination, null, correlationId);
+        return correlationId;
+    }
+
+    private String send(final byte type, final String destination, final String previousScope,
+        final long correlationId)
+    {
         final String id = "ID:m" + ++messageCount;
         final byte[] message = message(id, type, destination);
         run(EngineEvent.SEND, client, e ->
         {
+            e.correlationId = correlationId;
             e.destinationType = type;
             e.destinationName = destination;
             e.message = message;
             e.resentFrom = previousScope;
         });
         return id;
+    }
+
+    /**
+     * @return "OK" if the client was told the call succeeded, the error's message if it failed, null if it has not
+     * been answered yet.
+     */
+    String answer(final long correlationId)
+    {
+        client.flush();
+        for (final Frame frame : client.sent)
+        {
+            final WireReader r = frame.reader();
+            if (frame.type() == FrameType.OK && r.readLong() == correlationId)
+            {
+                return "OK";
+            }
+            if (frame.type() == FrameType.ERROR && r.readLong() == correlationId)
+            {
+                r.readInt();
+                return r.readString();
+            }
+        }
+        return null;
     }
 
     /**

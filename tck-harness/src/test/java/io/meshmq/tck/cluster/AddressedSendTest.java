@@ -3,6 +3,7 @@ package io.meshmq.tck.cluster;
 import io.meshmq.engine.security.PasswordHash;
 import io.meshmq.jms.MeshConnectionFactory;
 import io.meshmq.protocol.AdminTable;
+import jakarta.jms.CompletionListener;
 import jakarta.jms.Connection;
 import jakarta.jms.InvalidDestinationException;
 import jakarta.jms.JMSSecurityException;
@@ -18,8 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -151,6 +155,80 @@ class AddressedSendTest
                 for (final Connection connection : connections)
                 {
                     connection.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * A node that stops answering (SIGSTOP: its sockets stay open): a send to it is not held for ever but fails,
+     * naming it, once the link is found silent or cluster.send-timeout passes, whichever is first; an asynchronous
+     * send's listener is told the same. Where the address says hold, a send to it waits for it instead.
+     */
+    @Test
+    void shouldTellTheSenderWhenTheNodeNamedDoesNotStoreTheMessageAndHoldWhereTheAddressSaysSo() throws Exception
+    {
+        try (ClusterNodes nodes = ClusterNodes.start(dir, "silent", 3, "cluster.send-timeout = 1500",
+            "address.held.unreachable-node = hold"))
+        {
+            nodes.awaitMesh();
+            try (Connection onN3 = nodes.factory(2).createConnection())
+            {
+                final Session session = onN3.createSession();
+                session.createConsumer(session.createQueue("orders")).close();
+                session.createConsumer(session.createQueue("held")).close();
+            }
+            ClusterNodes.poll("n1 to know n3's queues", 30_000, () -> nodes.remoteBindings(0, 2) >= 2);
+            try (Connection connection = nodes.factory(0).createConnection())
+            {
+                final Session session = connection.createSession();
+                final MessageProducer producer = session.createProducer(null);
+                producer.send(session.createQueue("orders@n3"), session.createTextMessage("first"));
+
+                nodes.process(2).pause();
+                final CompletableFuture<Exception> asynchronous = new CompletableFuture<>();
+                final long start = System.nanoTime();
+                producer.send(session.createQueue("orders@n3"), session.createTextMessage("async"),
+                    new CompletionListener()
+                    {
+                        @Override
+                        public void onCompletion(final Message message)
+                        {
+                            asynchronous.complete(null);
+                        }
+
+                        @Override
+                        public void onException(final Message message, final Exception exception)
+                        {
+                            asynchronous.complete(exception);
+                        }
+                    });
+                final JMSException silent = assertThrows(JMSException.class,
+                    () -> producer.send(session.createQueue("orders@n3"), session.createTextMessage("silent")));
+                assertTrue(silent.getMessage().contains("send to 'orders@n3' failed: node 'n3' "),
+                    silent.getMessage());
+                final Exception told = asynchronous.get(20, TimeUnit.SECONDS);
+                assertNotNull(told, "the asynchronous send was not confirmed either");
+                assertTrue(told.getMessage().contains("node 'n3'"), told.getMessage());
+                final long tookMs = (System.nanoTime() - start) / 1_000_000;
+                System.out.println("a send to a stopped node failed after " + tookMs + " ms: " + silent.getMessage());
+                assertTrue(tookMs < 15_000, "failed within the timeout or the link's silence, not held: " + tookMs);
+
+                ClusterNodes.poll("n1 to see n3 down", 30_000, () -> !isUp(nodes.status(0), "n3"));
+                producer.send(session.createQueue("held@n3"), session.createTextMessage("kept"));
+                assertThrows(InvalidDestinationException.class,
+                    () -> producer.send(session.createQueue("orders@n3"), session.createTextMessage("refused")));
+
+                nodes.process(2).resume();
+                ClusterNodes.poll("n1 to see n3 up again", 30_000, () -> isUp(nodes.status(0), "n3"));
+                try (Connection onN3 = nodes.factory(2).createConnection())
+                {
+                    final Session consuming = onN3.createSession();
+                    final MessageConsumer held = consuming.createConsumer(consuming.createQueue("held"));
+                    final MessageConsumer orders = consuming.createConsumer(consuming.createQueue("orders"));
+                    onN3.start();
+                    assertEquals("kept", text(held.receive(10_000)), "held for n3 while it was down");
+                    assertEquals("first", text(orders.receive(10_000)));
                 }
             }
         }

@@ -97,9 +97,16 @@ public sealed interface ClusterCommand extends ExtensionCommand
     }
 
     /**
-     * How many applications are connected to another node.
+     * How many applications are connected to another node, and whether it is suspended.
      */
-    record Clients(String nodeId, int clients) implements ClusterCommand
+    record Clients(String nodeId, int clients, boolean suspended) implements ClusterCommand
+    {
+    }
+
+    /**
+     * A node linked to this one asks it to suspend or resume itself (an operator asked that node).
+     */
+    record Suspend(boolean suspended) implements ClusterCommand
     {
     }
 

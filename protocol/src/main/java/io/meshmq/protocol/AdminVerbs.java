@@ -55,14 +55,28 @@ public final class AdminVerbs
     /**
      * no arguments: node, id, url, state, backlog, forwarded, bindings, consumers, clients, found, round-trip-us (of
      * the last ping on the link; -1 not yet) and replica-lag-ms (this node's replica in sync: the age of the oldest
-     * force it has not stored yet; -1 none), replica (the node holding this node's replica) and group (its
-     * cluster.group) for this node and every other it knows.
+     * force it has not stored yet; -1 none), replica (the node holding this node's replica), group (its
+     * cluster.group) and suspended for this node and every other it knows.
      */
     public static final String CLUSTER_STATUS = "cluster.status";
     /** HOST:PORT [active|inactive]: defines a cluster connection; it spreads to every member and survives restarts. */
     public static final String CLUSTER_ADD = "cluster.add";
     /** HOST:PORT: removes a cluster connection, on every member. */
     public static final String CLUSTER_REMOVE = "cluster.remove";
+    /**
+     * NODE (a node's name): it takes no new work that another node can take, and its clients are sent to other nodes
+     * (IBM MQ's SUSPEND QMGR); kept across its restarts until resumed. Answers node, state (suspended, or asked
+     * when another node was asked over its link).
+     */
+    public static final String CLUSTER_SUSPEND = "cluster.suspend";
+    /** NODE: takes back a suspension. Answers as cluster.suspend does. */
+    public static final String CLUSTER_RESUME = "cluster.resume";
+    /**
+     * NODE (one that is down): forgets it on every member, as cluster.remove of its member does; answers node, member,
+     * state, queues (its queues and subscriptions this node knew) and waiting-here (messages for it in this node's
+     * forward queue, left there for an operator).
+     */
+    public static final String CLUSTER_FORCE_REMOVE = "cluster.force-remove";
     /** no arguments: member, definition, link for every cluster connection this node knows. */
     public static final String CLUSTER_LIST = "cluster.list";
     /** no arguments: node, kind, address, queue, consumers, selectors for every queue and subscription of other nodes. */

@@ -112,8 +112,12 @@ package io.meshmq.protocol;
  * CLUSTER_MEMBERS any  int count, count x (string member, boolean active, boolean removed, long stamp,
  *                      string originNodeId)   (cluster connections defined at run time; sent after a join both
  *                      ways and on every change; the later stamp of a member wins)
- * CLUSTER_CLIENTS b&gt;c  int clients   (how many applications are connected to the node; after the snapshot of
- *                      bindings, and at the end of every batch that changed it)
+ * CLUSTER_CLIENTS b&gt;c  int clients, boolean suspended   (how many applications are connected to the node, and
+ *                      whether it is suspended: it takes no new work another node can take; after the snapshot
+ *                      of bindings, and at the end of every batch that changed either)
+ * CLUSTER_SUSPEND c&gt;b  boolean suspend   (an operator asked the sending node to suspend or resume the receiving
+ *                      one: it does, and says so with CLUSTER_CLIENTS; no answer. Refused from a connection that
+ *                      did not join)
  * CLUSTER_RESENT  c&gt;b  int count, count x (byte destinationType, string address, string messageId)   (messages
  *                      clients sent again to the sending node after failing over from the receiving one, whose
  *                      first send the receiving node may have stored before its answer was lost: it drops its
@@ -196,6 +200,7 @@ public final class FrameType
     public static final byte CLUSTER_CHALLENGE = 66;
     public static final byte CLUSTER_PROOF = 67;
     public static final byte CLUSTER_PROVEN = 68;
+    public static final byte CLUSTER_SUSPEND = 69;
     public static final byte REPLICA_START = 70;
     public static final byte REPLICA_STORED = 71;
     public static final byte REPLICA_WRITE = 72;
@@ -264,6 +269,7 @@ public final class FrameType
             case CLUSTER_RESENT: return "CLUSTER_RESENT";
             case CLUSTER_CHALLENGE: return "CLUSTER_CHALLENGE";
             case CLUSTER_PROOF: return "CLUSTER_PROOF";
+            case CLUSTER_SUSPEND: return "CLUSTER_SUSPEND";
             case CLUSTER_PROVEN: return "CLUSTER_PROVEN";
             case REPLICA_START: return "REPLICA_START";
             case REPLICA_STORED: return "REPLICA_STORED";

@@ -167,6 +167,15 @@ public interface EngineControl
     void rememberStored(byte type, String address, String duplicateId);
 
     /**
+     * Sends away the applications that fail over by the cluster's topology: each is told why
+     * ({@link io.meshmq.protocol.ErrorCode#SHUTTING_DOWN}) and closed, and goes to another member of the topology it
+     * was last told. Applications that cannot fail over (and other cluster nodes) stay.
+     *
+     * @return how many were sent away.
+     */
+    int sendClientsAway(String reason);
+
+    /**
      * @return how many applications are connected (other nodes' cluster connections not counted).
      */
     int clients();

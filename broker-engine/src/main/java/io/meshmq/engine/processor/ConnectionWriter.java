@@ -75,6 +75,14 @@ final class ConnectionWriter
     }
 
     /**
+     * Tells a connection why it is being closed (the caller logs it once for all).
+     */
+    void goingAway(final ConnectionOutput output, final int code, final String reason)
+    {
+        write(output, BrokerEventEncoder.error(out, 0, code, reason));
+    }
+
+    /**
      * Answers with OK now, or, when the journal forces its writes, once everything it wrote up to {@code mark} is
      * forced.
      */

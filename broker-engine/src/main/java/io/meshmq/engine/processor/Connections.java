@@ -102,6 +102,25 @@ final class Connections
     }
 
     /**
+     * @return how many application connections that fail over by the topology were told why and closed (their
+     * closing is handled as any other's).
+     */
+    int sendClientsAway(final String reason)
+    {
+        int closed = 0;
+        for (final ConnectionState connection : connections.values())
+        {
+            if (connection.client && connection.wantsTopology)
+            {
+                writer.goingAway(connection.output, ErrorCode.SHUTTING_DOWN, reason);
+                connection.output.close();
+                closed++;
+            }
+        }
+        return closed;
+    }
+
+    /**
      * The cluster's live members changed: every client that wants to know is told.
      */
     void announceTopology()

@@ -232,6 +232,12 @@ final class ProcessorControl implements EngineControl
     }
 
     @Override
+    public int sendClientsAway(final String reason)
+    {
+        return connections.sendClientsAway(reason);
+    }
+
+    @Override
     public void topologyChanged()
     {
         connections.announceTopology();

@@ -28,9 +28,12 @@ public final class AdminCommand
         "   (completing a prepared branch by hand is a heuristic decision its transaction manager is told of)";
 
     public static final String CLUSTER_USAGE = "cluster status | cluster list | cluster bindings | " +
-        "cluster add HOST:PORT [--inactive] | cluster remove HOST:PORT  [--url URL] [--user U --password P]   " +
-        "(status: every node, its link and the messages waiting to cross it; bindings: the other nodes' queues and " +
-        "subscriptions this node routes to; add and remove spread to every member and survive restarts)";
+        "cluster add HOST:PORT [--inactive] | cluster remove HOST:PORT | cluster suspend NODE | " +
+        "cluster resume NODE | cluster force-remove NODE  [--url URL] [--user U --password P]   (status: every " +
+        "node, its link and the messages waiting to cross it; bindings: the other nodes' queues and subscriptions " +
+        "this node routes to; add and remove spread to every member and survive restarts; suspend: NODE takes no " +
+        "new work another node can take and sends its clients to other nodes, until resumed; force-remove: forgets " +
+        "a node that is down for good and says what it held)";
 
     public static final String CONNECTION_USAGE = "connection list | connection close ID  [--url URL] " +
         "[--user U --password P]   (close: as if its network went; its unacknowledged messages go back)";
@@ -52,7 +55,10 @@ public final class AdminCommand
         Map.entry("xa rollback", AdminVerbs.XA_ROLLBACK), Map.entry("cluster status", AdminVerbs.CLUSTER_STATUS),
         Map.entry("cluster list", AdminVerbs.CLUSTER_LIST), Map.entry("cluster add", AdminVerbs.CLUSTER_ADD),
         Map.entry("cluster bindings", AdminVerbs.CLUSTER_BINDINGS),
-        Map.entry("cluster remove", AdminVerbs.CLUSTER_REMOVE));
+        Map.entry("cluster remove", AdminVerbs.CLUSTER_REMOVE),
+        Map.entry("cluster suspend", AdminVerbs.CLUSTER_SUSPEND),
+        Map.entry("cluster resume", AdminVerbs.CLUSTER_RESUME),
+        Map.entry("cluster force-remove", AdminVerbs.CLUSTER_FORCE_REMOVE));
 
     private AdminCommand()
     {

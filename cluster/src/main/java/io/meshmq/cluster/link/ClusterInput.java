@@ -121,11 +121,11 @@ public final class ClusterInput
     }
 
     /**
-     * How many applications are connected to another node.
+     * How many applications are connected to another node, and whether it is suspended.
      */
-    public void clients(final String nodeId, final int clients)
+    public void clients(final String nodeId, final int clients, final boolean suspended)
     {
-        publish(new ClusterCommand.Clients(nodeId, clients));
+        publish(new ClusterCommand.Clients(nodeId, clients, suspended));
     }
 
     /**

@@ -245,12 +245,13 @@ public final class CoreLink
         private void onClients()
         {
             final int clients = reader.readInt();
+            final boolean suspended = reader.readBoolean();
             reader.requireEnd("CLUSTER_CLIENTS");
             if (remoteNodeId == null || clients < 0)
             {
                 throw new ProtocolException("unexpected CLUSTER_CLIENTS " + clients + " on a cluster link");
             }
-            engine.clients(remoteNodeId, clients);
+            engine.clients(remoteNodeId, clients, suspended);
         }
 
         private void onError(final ChannelHandlerContext ctx)

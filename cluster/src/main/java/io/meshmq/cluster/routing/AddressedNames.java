@@ -112,11 +112,11 @@ final class AddressedNames
                 "no node of group '" + wanted + "' that has queue '" + queueOf(name) + "' is reachable (" +
                 groupNodes(wanted) + "): '" + name + "' cannot be delivered";
         }
-        final RemoteNode node = named(target);
+        final RemoteNode node = topology.named(target);
         if (node == null)
         {
-            return "no node '" + target + "' in cluster '" + clusterName + "' (nodes: " + known() + "): '" + name +
-                "' cannot be delivered";
+            return "no node '" + target + "' in cluster '" + clusterName + "' (nodes: " + topology.names(nodeName) +
+                "): '" + name + "' cannot be delivered";
         }
         return node.isUp() || holds ? null : "node '" + target + "' is not reachable (" + node.state + "): '" +
             name + "' cannot be delivered";
@@ -176,7 +176,7 @@ final class AddressedNames
         }
         if (!target.equals(ALL))
         {
-            forwards.add(copies.copy(message, named(target).bridge.queue(), DestinationType.QUEUE, queue,
+            forwards.add(copies.copy(message, topology.named(target).bridge.queue(), DestinationType.QUEUE, queue,
                 List.of(queue), false));
             return;
         }
@@ -222,27 +222,5 @@ final class AddressedNames
             }
         }
         return members.isEmpty() ? "no node is known in that group" : "its nodes: " + String.join(", ", members);
-    }
-
-    private RemoteNode named(final String name)
-    {
-        for (final RemoteNode node : topology.nodes())
-        {
-            if (name.equals(node.name))
-            {
-                return node;
-            }
-        }
-        return null;
-    }
-
-    private String known()
-    {
-        final List<String> names = new ArrayList<>(List.of(nodeName));
-        for (final RemoteNode node : topology.nodes())
-        {
-            names.add(node.name);
-        }
-        return String.join(", ", names);
     }
 }

@@ -62,6 +62,7 @@ public final class Cluster implements ProcessorExtension
     private final Replication replication;
     private final Resends resends;
     private final AwaitedStores awaited;
+    private final Suspension suspension;
     private final Map<String, Long> refusalsLogged = new HashMap<>();
     /** Nodes already logged as named as this one is. */
     private final Set<String> sameNameLogged = new HashSet<>();
@@ -80,7 +81,7 @@ public final class Cluster implements ProcessorExtension
         this.copies = new ForwardCopies(control, identity.incarnation());
         this.router = new Router(identity.nodeId(), topology, copies, roundRobin, control);
         this.addressed = new AddressedNames(identity, topology, copies, router, control);
-        this.peers = new Peers(control, frame, identity.nodeId(), identity.group());
+        this.peers = new Peers(control, frame, identity.nodeId(), identity.group(), topology);
         this.resends = new Resends(control, topology, frame);
         this.receiver = new Receiver(control, peers, resends);
         this.membership = new Membership(identity, control, topology, peers, frame);
@@ -88,6 +89,8 @@ public final class Cluster implements ProcessorExtension
         this.knownSubscriptions = new KnownSubscriptions(control);
         this.replication = new Replication(control, identity.replicaQuorum(), identity.replicaFaultWaits());
         this.awaited = new AwaitedStores(control, topology, identity.sendTimeoutMs());
+        this.suspension = new Suspension(identity, control, topology, membership, frame,
+            this::topologyMayHaveChanged);
     }
 
     static boolean isReserved(final String name)
@@ -195,14 +198,15 @@ public final class Cluster implements ProcessorExtension
     private void clientTopology(final List<String> members, final List<String> journals)
     {
         final String self = identity.url().get();
-        if (self != null)
+        if (self != null && !topology.suspended)
         {
             members.add(self);
             journals.add(identity.nodeId());
         }
         for (final RemoteNode node : topology.nodes())
         {
-            if (node.isUp() && node.url != null && !members.contains(node.url))
+            // A suspended node takes no new clients, as it takes no new work.
+            if (node.isUp() && !node.suspended && node.url != null && !members.contains(node.url))
             {
                 members.add(node.url);
                 journals.add(node.id);
@@ -246,6 +250,7 @@ public final class Cluster implements ProcessorExtension
             }
         }
         knownSubscriptions.restore(topology, this::node);
+        suspension.restore();
     }
 
     private RemoteNode node(final String nodeId)
@@ -372,7 +377,26 @@ public final class Cluster implements ProcessorExtension
             if (node != null)
             {
                 node.clients = clients.clients();
+                if (node.suspended != clients.suspended())
+                {
+                    node.suspended = clients.suspended();
+                    LOG.log(System.Logger.Level.INFO, RemoteNode.named(node.name) + " is " +
+                        (node.suspended ? "suspended: no new work goes to it while another node can take it" :
+                        "resumed"));
+                    topologyMayHaveChanged();
+                    redistributor.soon();
+                }
             }
+        }
+        else if (command instanceof ClusterCommand.Suspend suspend)
+        {
+            final Peers.Peer peer = peers.get(connection.id());
+            if (peer == null)
+            {
+                control.error(connection, 0, ErrorCode.ILLEGAL_STATE, "CLUSTER_SUSPEND before CLUSTER_JOIN");
+                return;
+            }
+            suspension.apply(suspend.suspended(), "node '" + peer.nodeName + "'");
         }
         else
         {
@@ -575,6 +599,9 @@ public final class Cluster implements ProcessorExtension
                     args.length < 2 || !"inactive".equals(args[1]), false);
             case AdminVerbs.CLUSTER_REMOVE:
                 return membership.define(Membership.memberArgument(verb, args), false, true);
+            case AdminVerbs.CLUSTER_SUSPEND: return suspension.suspend(verb, args, true);
+            case AdminVerbs.CLUSTER_RESUME: return suspension.suspend(verb, args, false);
+            case AdminVerbs.CLUSTER_FORCE_REMOVE: return suspension.forceRemove(verb, args);
             default: return null;
         }
     }
@@ -608,7 +635,7 @@ public final class Cluster implements ProcessorExtension
     private AdminTable statusTable()
     {
         final AdminTable table = new AdminTable("node", "id", "url", "state", "backlog", "forwarded", "bindings",
-            "consumers", "clients", "found", "round-trip-us", "replica-lag-ms", "replica", "group");
+            "consumers", "clients", "found", "round-trip-us", "replica-lag-ms", "replica", "group", "suspended");
         final String self = identity.url().get();
         final String replica = replication.describe();
         final ReplicaQuorum quorum = identity.replicaQuorum() == null ? null : identity.replicaQuorum().get();
@@ -617,7 +644,7 @@ public final class Cluster implements ProcessorExtension
             (replica == null ? "no replica" : "replica " + replica) + (quorum == null ? "" : "; quorum: " +
             quorum.describe()), 0L, 0L, (long)(control.queues().size() -
             topology.nodes().size() + control.subscriptionCount()), 0L, (long)control.clients(), "", 0L,
-            replication.lagMs(), replication.replicaName(), identity.group());
+            replication.lagMs(), replication.replicaName(), identity.group(), topology.suspended);
         final Set<String> shown = new HashSet<>();
         shown.add(self);
         for (final RemoteNode node : topology.nodes())
@@ -631,7 +658,8 @@ public final class Cluster implements ProcessorExtension
             final Long roundTripNs = identity.roundTripsNs().get(node.id);
             table.row(node.name, node.id, node.url == null ? "" : node.url, node.state, node.backlog(),
                 node.bridge.forwarded(), (long)node.bindings.size(), consumers, (long)node.clients,
-                membership.foundBy(node.url), roundTripNs == null ? -1L : roundTripNs / 1_000, -1L, "", node.group);
+                membership.foundBy(node.url), roundTripNs == null ? -1L : roundTripNs / 1_000, -1L, "", node.group,
+                node.suspended);
         }
         // Members this node has not linked to yet: why not.
         for (final Map.Entry<String, String> member : identity.members().entrySet())
@@ -639,7 +667,7 @@ public final class Cluster implements ProcessorExtension
             if (!shown.contains(member.getKey()) && !"this node".equals(member.getValue()))
             {
                 table.row("?", "", member.getKey(), member.getValue(), 0L, 0L, 0L, 0L, 0L,
-                    membership.foundBy(member.getKey()), -1L, -1L, "", "");
+                    membership.foundBy(member.getKey()), -1L, -1L, "", "", false);
             }
         }
         return table;

@@ -14,8 +14,17 @@ import io.meshmq.engine.processor.ServerQueue;
  */
 final class LocalBinding implements Binding
 {
+    private final Topology topology;
     private ServerQueue queue;
     private AddressSettings settings;
+
+    /**
+     * @param topology says whether this node is suspended.
+     */
+    LocalBinding(final Topology topology)
+    {
+        this.topology = topology;
+    }
 
     /**
      * @param settings its address's settings: this node's weight and rank for it.
@@ -33,10 +42,13 @@ final class LocalBinding implements Binding
         return queue;
     }
 
+    /**
+     * @return false while this node is suspended: its consumers are leaving it.
+     */
     @Override
     public boolean hasConsumerFor(final ServerMessage message)
     {
-        return queue.hasConsumerFor(message);
+        return !topology.suspended && queue.hasConsumerFor(message);
     }
 
     @Override
@@ -51,10 +63,13 @@ final class LocalBinding implements Binding
         return settings.clusterWeight();
     }
 
+    /**
+     * @return this node's rank for the address; past every rank while this node is suspended.
+     */
     @Override
     public int rank()
     {
-        return settings.clusterRank();
+        return topology.suspended ? settings.clusterRank() + AddressSettings.LAST_CLUSTER_RANK : settings.clusterRank();
     }
 
     /**

@@ -47,17 +47,25 @@ final class Peers
     private final WireWriter frame;
     private final String nodeId;
     private final String group;
+    private final Topology topology;
     private final Long2ObjectHashMap<Peer> peers = new Long2ObjectHashMap<>();
     private final Set<ServerQueue> changed = new LinkedHashSet<>();
     /** The applications connected here, as the peers were last told. */
     private int clientsAnnounced = -1;
+    /** Whether this node is suspended, as the peers were last told. */
+    private boolean suspendedAnnounced;
 
-    Peers(final EngineControl control, final WireWriter frame, final String nodeId, final String group)
+    /**
+     * @param topology says whether this node is suspended.
+     */
+    Peers(final EngineControl control, final WireWriter frame, final String nodeId, final String group,
+        final Topology topology)
     {
         this.control = control;
         this.frame = frame;
         this.nodeId = nodeId;
         this.group = group;
+        this.topology = topology;
     }
 
     /**
@@ -117,7 +125,7 @@ final class Peers
             }
         }
         control.write(peer.output, ClusterFrameEncoder.bindingsEnd(frame));
-        control.write(peer.output, ClusterFrameEncoder.clients(frame, control.clients()));
+        control.write(peer.output, ClusterFrameEncoder.clients(frame, control.clients(), topology.suspended));
     }
 
     /**
@@ -155,14 +163,15 @@ final class Peers
     private void announceClients()
     {
         final int clients = control.clients();
-        if (clients == clientsAnnounced || peers.isEmpty())
+        if (clients == clientsAnnounced && topology.suspended == suspendedAnnounced || peers.isEmpty())
         {
             return;
         }
         clientsAnnounced = clients;
+        suspendedAnnounced = topology.suspended;
         for (final Peer peer : peers.values())
         {
-            control.write(peer.output, ClusterFrameEncoder.clients(frame, clients));
+            control.write(peer.output, ClusterFrameEncoder.clients(frame, clients, suspendedAnnounced));
         }
     }
 

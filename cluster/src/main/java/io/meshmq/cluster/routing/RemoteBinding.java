@@ -52,12 +52,13 @@ final class RemoteBinding implements Binding
     }
 
     /**
-     * @return true while its node's link is up and it has a consumer that would take the message.
+     * @return true while its node's link is up and it has a consumer that would take the message; false while its
+     * node is suspended (its consumers are leaving it).
      */
     @Override
     public boolean hasConsumerFor(final ServerMessage message)
     {
-        if (consumers == 0 || !node.isUp())
+        if (!hasConsumers())
         {
             return false;
         }
@@ -73,7 +74,7 @@ final class RemoteBinding implements Binding
 
     boolean hasConsumers()
     {
-        return consumers > 0 && node.isUp();
+        return consumers > 0 && node.isUp() && !node.suspended;
     }
 
     @Override
@@ -88,9 +89,13 @@ final class RemoteBinding implements Binding
         return weight;
     }
 
+    /**
+     * @return its rank; past every rank a node can have while its node is suspended, so it is chosen only where nothing
+     * else can be.
+     */
     @Override
     public int rank()
     {
-        return rank;
+        return node.suspended ? rank + AddressSettings.LAST_CLUSTER_RANK : rank;
     }
 }

@@ -22,6 +22,8 @@ final class RemoteNode
     final Map<String, RemoteBinding> bindings = new HashMap<>();
     /** Its forward queue and link: messages for it wait there, in order, until it confirms it stored them. */
     final Bridge bridge;
+    /** It said it is suspended: it takes no new work that another node can take. */
+    boolean suspended;
     /** Counts link-ups: a snapshot of bindings after a link-up replaces those of older generations. */
     long generation;
 

@@ -42,7 +42,7 @@ final class Router
         new EnumMap<>(AddressSettings.LoadBalancing.class);
     private final Map<String, Group> groups = new LinkedHashMap<>();
     private final Map<RemoteNode, List<String>> targets = new LinkedHashMap<>();
-    private final LocalBinding local = new LocalBinding();
+    private final LocalBinding local;
 
     Router(final String nodeId, final Topology topology, final ForwardCopies copies, final RoundRobin roundRobin,
         final EngineControl control)
@@ -51,6 +51,7 @@ final class Router
         this.topology = topology;
         this.copies = copies;
         this.control = control;
+        this.local = new LocalBinding(topology);
         for (final AddressSettings.LoadBalancing policy : AddressSettings.LoadBalancing.values())
         {
             balancers.put(policy, LoadBalancer.of(policy, roundRobin));

@@ -27,6 +27,8 @@ final class Topology
     private final Map<String, List<RemoteBinding>> topicBindings = new HashMap<>();
     /** A durable or shared subscription of another node came, went or changed its selector since last asked. */
     private boolean subscriptionsChanged;
+    /** This node is suspended ({@code cluster suspend}): it takes no new work that another node can take. */
+    boolean suspended;
 
     RemoteNode node(final String nodeId)
     {
@@ -44,6 +46,34 @@ final class Topology
     Collection<RemoteNode> nodes()
     {
         return nodes.values();
+    }
+
+    /**
+     * @return the node of that name, or null.
+     */
+    RemoteNode named(final String name)
+    {
+        for (final RemoteNode node : nodes.values())
+        {
+            if (name.equals(node.name))
+            {
+                return node;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * @return "self, a, b": this node's name and every other's, for messages that name what the cluster has.
+     */
+    String names(final String self)
+    {
+        final List<String> names = new ArrayList<>(List.of(self));
+        for (final RemoteNode node : nodes.values())
+        {
+            names.add(node.name);
+        }
+        return String.join(", ", names);
     }
 
     boolean hasBindings()

@@ -34,6 +34,7 @@ public final class ClusterFrameDecoder implements ExtensionFrames
     {
         return frameType == FrameType.CLUSTER_JOIN || frameType == FrameType.CLUSTER_MEMBERS ||
             frameType == FrameType.CLUSTER_SEND || frameType == FrameType.CLUSTER_RESENT ||
+            frameType == FrameType.CLUSTER_SUSPEND ||
             frameType == FrameType.REPLICA_START || frameType == FrameType.REPLICA_STORED ||
             frameType == FrameType.REPLICA_FAULT;
     }
@@ -47,6 +48,12 @@ public final class ClusterFrameDecoder implements ExtensionFrames
             case FrameType.CLUSTER_MEMBERS: return new ClusterCommand.Members(members(reader));
             case FrameType.CLUSTER_SEND: return send(reader);
             case FrameType.CLUSTER_RESENT: return new ClusterCommand.Resent(resent(reader));
+            case FrameType.CLUSTER_SUSPEND:
+            {
+                final boolean suspend = reader.readBoolean();
+                reader.requireEnd("CLUSTER_SUSPEND");
+                return new ClusterCommand.Suspend(suspend);
+            }
             case FrameType.REPLICA_START:
             {
                 final String backupName = reader.readRequiredString("backup name");

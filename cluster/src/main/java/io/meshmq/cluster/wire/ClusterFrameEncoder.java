@@ -99,11 +99,19 @@ public final class ClusterFrameEncoder
     }
 
     /**
-     * How many applications are connected to this node.
+     * How many applications are connected to this node, and whether it is suspended.
      */
-    public static WireWriter clients(final WireWriter out, final int clients)
+    public static WireWriter clients(final WireWriter out, final int clients, final boolean suspended)
     {
-        return out.reset().beginFrame(FrameType.CLUSTER_CLIENTS).writeInt(clients).endFrame();
+        return out.reset().beginFrame(FrameType.CLUSTER_CLIENTS).writeInt(clients).writeBoolean(suspended).endFrame();
+    }
+
+    /**
+     * Asks the other node to suspend or resume itself.
+     */
+    public static WireWriter suspend(final WireWriter out, final boolean suspend)
+    {
+        return out.reset().beginFrame(FrameType.CLUSTER_SUSPEND).writeBoolean(suspend).endFrame();
     }
 
     /**

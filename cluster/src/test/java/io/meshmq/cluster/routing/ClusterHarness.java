@@ -164,8 +164,16 @@ final class ClusterHarness
 
     FakeConnection open()
     {
+        return open(false);
+    }
+
+    /**
+     * @param failsOver a client that fails over by the cluster's topology.
+     */
+    FakeConnection open(final boolean failsOver)
+    {
         final FakeConnection connection = new FakeConnection(nextConnectionId++);
-        run(EngineEvent.CONNECTION_OPENED, connection, e -> { });
+        run(EngineEvent.CONNECTION_OPENED, connection, e -> e.wantsTopology = failsOver);
         return connection;
     }
 

@@ -1,22 +1,22 @@
 package io.meshmq.bridge;
 
+import io.meshmq.engine.extension.AdminHandler;
+
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
-import java.nio.channels.FileChannel;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 
 /**
- * The bridges made at run time, kept in a properties file ({@code NAME.KEY = VALUE}): written whole to a new file,
- * forced, then moved over the old one, so a crash leaves the old list or the new, never half of one.
+ * The bridges made at run time, kept in a properties file ({@code NAME.KEY = VALUE}) of the broker's data directory:
+ * replaced whole by the broker (a new file, forced, moved over the old one, so a crash leaves the old list or the new,
+ * never half of one), which tells its replica, so the list goes with the journal to whichever process serves it.
  * <p>
  * Not thread safe: {@link Bridges} serialises its calls.
  */
@@ -57,21 +57,18 @@ final class BridgeStore
         return bridges;
     }
 
-    void write(final Map<String, Map<String, String>> bridges) throws IOException
+    /**
+     * @param broker writes it where the broker keeps its data, mirrored to its replica if it has one, so the bridges
+     *               go with the journal to whichever process serves it.
+     */
+    void write(final Map<String, Map<String, String>> bridges, final AdminHandler.Broker broker) throws IOException
     {
         final Properties properties = new Properties();
         bridges.forEach((name, settings) -> settings.forEach((key, value) -> properties.setProperty(name + "." + key,
             value)));
-        final Path next = file.resolveSibling(file.getFileName() + ".next");
-        try (Writer writer = Files.newBufferedWriter(next, StandardCharsets.UTF_8))
-        {
-            properties.store(writer, "bridges made by ./meshmq bridge create; delete them with bridge delete");
-        }
-        try (FileChannel channel = FileChannel.open(next, StandardOpenOption.WRITE))
-        {
-            channel.force(true);
-        }
-        Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        final StringWriter text = new StringWriter();
+        properties.store(text, "bridges made by ./meshmq bridge create; delete them with bridge delete");
+        broker.replaceFile(file.getFileName().toString(), text.toString());
     }
 
     @Override

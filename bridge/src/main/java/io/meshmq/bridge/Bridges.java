@@ -86,19 +86,19 @@ public final class Bridges implements AdminHandler, AutoCloseable
     }
 
     @Override
-    public AdminTable admin(final String verb, final String[] args, final QueueDepths depths)
+    public AdminTable admin(final String verb, final String[] args, final Broker broker)
     {
         switch (verb)
         {
-            case CREATE: return create(args);
-            case DELETE: return delete(args);
+            case CREATE: return create(args, broker);
+            case DELETE: return delete(args, broker);
             case LIST: return list();
-            case STATUS: return status(depths);
+            case STATUS: return status(broker);
             default: return null;
         }
     }
 
-    private AdminTable create(final String[] args)
+    private AdminTable create(final String[] args, final Broker broker)
     {
         if (args.length < 1)
         {
@@ -127,7 +127,7 @@ public final class Bridges implements AdminHandler, AutoCloseable
         final Bridge bridge = add(definition);
         try
         {
-            save();
+            save(broker);
         }
         catch (final IOException ex)
         {
@@ -143,7 +143,7 @@ public final class Bridges implements AdminHandler, AutoCloseable
         return new AdminTable("bridge", "created").row(name, true);
     }
 
-    private AdminTable delete(final String[] args)
+    private AdminTable delete(final String[] args, final Broker broker)
     {
         if (args.length != 1)
         {
@@ -162,7 +162,7 @@ public final class Bridges implements AdminHandler, AutoCloseable
         }
         try
         {
-            save();
+            save(broker);
         }
         catch (final IOException ex)
         {
@@ -191,14 +191,14 @@ public final class Bridges implements AdminHandler, AutoCloseable
         return table;
     }
 
-    private AdminTable status(final QueueDepths depths)
+    private AdminTable status(final Broker broker)
     {
         final AdminTable table = new AdminTable("bridge", "state", "backlog", "forwarded", "dead-lettered",
             "last-error");
         for (final Bridge bridge : new TreeMap<>(bridges).values())
         {
             final Bridge.Status status = bridge.status();
-            table.row(bridge.definition().name(), status.state(), depths.of(bridge.definition().sourceQueue()),
+            table.row(bridge.definition().name(), status.state(), broker.depthOf(bridge.definition().sourceQueue()),
                 status.forwarded(), status.deadLettered(), status.lastError());
         }
         return table;
@@ -212,7 +212,7 @@ public final class Bridges implements AdminHandler, AutoCloseable
         return bridge;
     }
 
-    private synchronized void save() throws IOException
+    private synchronized void save(final Broker broker) throws IOException
     {
         final Map<String, Map<String, String>> runtime = new TreeMap<>();
         for (final Bridge bridge : bridges.values())
@@ -222,7 +222,7 @@ public final class Bridges implements AdminHandler, AutoCloseable
                 runtime.put(bridge.definition().name(), bridge.definition().settings());
             }
         }
-        store.write(runtime);
+        store.write(runtime, broker);
     }
 
     /**

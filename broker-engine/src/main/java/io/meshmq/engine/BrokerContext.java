@@ -690,6 +690,9 @@ public final class BrokerContext
         copy.discoveryJGroupsChannel = discoveryJGroupsChannel;
         copy.discoveryBroadcastPeriodMs = discoveryBroadcastPeriodMs;
         copy.discoveryRefreshTimeoutMs = discoveryRefreshTimeoutMs;
+        copy.clusterGroup = clusterGroup;
+        copy.clusterSendTimeoutMs = clusterSendTimeoutMs;
+        bridgeSettings.forEach((bridge, settings) -> copy.bridgeSettings.put(bridge, new LinkedHashMap<>(settings)));
         return copy;
     }
 

@@ -67,6 +67,14 @@ public final class HaNode implements AutoCloseable
     public interface Events
     {
         /**
+         * A node is about to serve a journal (in {@code node.dataDir()}): what runs beside its broker and must be
+         * handed to it at its start (an admin handler) is made now.
+         */
+        default void starting(final BrokerContext node)
+        {
+        }
+
+        /**
          * @param node the settings of the node that serves (a process with a colocated backup has two).
          */
         void serving(BrokerContext node, Broker broker, Ownership ownership, String how);
@@ -348,6 +356,7 @@ public final class HaNode implements AutoCloseable
             return;
         }
         context.dataDir(base.resolve(JOURNAL));
+        events.starting(context);
         final Broker started;
         try
         {

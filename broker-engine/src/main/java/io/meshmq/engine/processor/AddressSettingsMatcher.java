@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Finds the settings of an address from patterns: an exact name, a prefix ending in {@code *}, or {@code *}
@@ -16,7 +17,8 @@ import java.util.Map;
  * orders.* .redelivery-delay = 1000
  * orders.audit .dead-letter-address = audit.dead
  * </pre>
- * Not thread safe: built at start-up, then used by the processor thread only.
+ * Built at start-up on one thread; then resolved on any (the two processors of a process with a colocated backup share
+ * it, and core bridges read it as they are made): the cache of resolved addresses is concurrent.
  */
 public final class AddressSettingsMatcher
 {
@@ -40,7 +42,7 @@ public final class AddressSettingsMatcher
     /** What the node sets for every address (e.g. cluster.weight): below any pattern. */
     private final Map<String, String> nodeDefaults = new HashMap<>();
     private final Map<String, Map<String, String>> byPattern = new LinkedHashMap<>();
-    private final Map<String, AddressSettings> resolved = new HashMap<>();
+    private final Map<String, AddressSettings> resolved = new ConcurrentHashMap<>();
 
     /**
      * @throws IllegalArgumentException for an unknown key or a value of the wrong form.

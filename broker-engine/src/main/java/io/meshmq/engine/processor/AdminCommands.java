@@ -9,6 +9,7 @@ import io.meshmq.protocol.MessageFields;
 import io.meshmq.selector.Selector;
 import io.meshmq.selector.SelectorSyntaxException;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -32,12 +33,29 @@ final class AdminCommands
     private final Connections connections;
     private final DeadLetters moves;
     private final Dispatcher dispatcher;
+    /** Where the handler's files are written, mirrored to the replica. */
+    private final ProcessorControl files;
+    private final AdminHandler.Broker handlerView = new AdminHandler.Broker()
+    {
+        @Override
+        public long depthOf(final String queue)
+        {
+            return depth(queue);
+        }
+
+        @Override
+        public void replaceFile(final String name, final String content) throws IOException
+        {
+            files.replaceFile(name, content);
+        }
+    };
 
     AdminCommands(final Destinations destinations, final ScheduledDeliveries scheduled, final Durability durability,
         final Paging paging, final XaBranches xa, final Consumer<ServerQueue> deleteSubscription,
         final ProcessorExtension extension, final AdminHandler handler, final Connections connections,
-        final DeadLetters moves, final Dispatcher dispatcher)
+        final DeadLetters moves, final Dispatcher dispatcher, final ProcessorControl files)
     {
+        this.files = files;
         this.moves = moves;
         this.dispatcher = dispatcher;
         this.connections = connections;
@@ -62,7 +80,7 @@ final class AdminCommands
         {
             return extended;
         }
-        final AdminTable handled = handler.admin(verb, args, this::depth);
+        final AdminTable handled = handler.admin(verb, args, handlerView);
         if (handled != null)
         {
             return handled;

@@ -95,7 +95,7 @@ public final class Processor implements EventHandler<EngineEvent>
         this.xa = new XaBranches(admission, router, consumers, writer, durability);
         this.timers = new Timers(clock.time(), destinations, scheduled, dispatcher, deadLetters, extension);
         this.admin = new AdminCommands(destinations, scheduled, durability, paging, xa, consumers::deleteSubscription,
-            extension, context.adminHandler(), connections, deadLetters, dispatcher);
+            extension, context.adminHandler(), connections, deadLetters, dispatcher, control);
         control.router = router;
         control.connections = connections;
         nextTickDueMs = clock.time() + EXPIRY_SCAN_INTERVAL_MS;

@@ -12,6 +12,7 @@ import io.meshmq.cluster.quorum.Ownership;
 import io.meshmq.engine.Broker;
 import io.meshmq.engine.BrokerContext;
 import io.meshmq.engine.BrokerStartException;
+import io.meshmq.engine.extension.AdminHandler;
 import io.meshmq.engine.net.NativeTransport;
 import io.meshmq.metrics.BrokerMetrics;
 
@@ -190,12 +191,40 @@ public final class RunCommand
         final AtomicReference<String> failure = new AtomicReference<>();
         final BrokerMetrics metrics = BrokerMetrics.prepare(context);
         final Map<String, NodeManagement> managed = new ConcurrentHashMap<>();
+        final Map<String, Bridges> bridging = new ConcurrentHashMap<>();
         final HaNode.Events events = new HaNode.Events()
         {
+            /**
+             * The journal's bridges: this process's bridge.* lines (give every member the same, as Artemis's backups
+             * are given their live's) and the journal's own bridges.properties (bridge create, mirrored with it).
+             * Made before its broker starts: they read its address settings and answer its bridge verbs.
+             */
+            @Override
+            public void starting(final BrokerContext node)
+            {
+                try
+                {
+                    final Bridges bridges = new Bridges(node, node.dataDir());
+                    node.adminHandler(bridges);
+                    stopInOrder(bridging.put(node.name(), bridges));
+                }
+                catch (final IllegalArgumentException | java.io.UncheckedIOException ex)
+                {
+                    node.adminHandler(AdminHandler.NONE);
+                    stopInOrder(bridging.remove(node.name()));
+                    print(out, "MeshMQ broker '" + node.name() + "' runs no bridges: " + ex.getMessage());
+                }
+            }
+
             @Override
             public void serving(final BrokerContext node, final Broker broker, final Ownership ownership,
                 final String how)
             {
+                final Bridges bridges = bridging.get(node.name());
+                if (bridges != null)
+                {
+                    bridges.start(node.vmId() != null ? "vm://" + node.vmId() : broker.url());
+                }
                 // A colocated backup shares its process's addresses: MBeans only for it.
                 String management = "";
                 try
@@ -222,7 +251,7 @@ public final class RunCommand
             @Override
             public void stoppedServing(final BrokerContext node, final String why)
             {
-                stopInOrder(managed.remove(node.name()));
+                stopInOrder(managed.remove(node.name()), bridging.remove(node.name()));
                 print(out, "MeshMQ broker '" + node.name() + "' stopped serving: " + why);
             }
 
@@ -252,6 +281,7 @@ public final class RunCommand
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
             managed.values().forEach(RunCommand::stopInOrder);
+            bridging.values().forEach(RunCommand::stopInOrder);
             close.run();
             print(out, "MeshMQ " + (context.haWitness() ? "witness" : "node") + " '" + context.name() + "' stopped");
             stopped.countDown();

@@ -15,8 +15,11 @@ import io.meshmq.tck.replication.HaSupport.TransactedProducer;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,8 +28,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -34,6 +39,7 @@ import java.util.stream.IntStream;
 
 import static io.meshmq.tck.replication.HaSupport.awaitCondition;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Three processes with {@code ha = replication} (issue 19): each serves its own journal and keeps a replica of the
@@ -219,6 +225,75 @@ class ColocatedTest
         final String everywhere = Arrays.stream(ports).mapToObj(port -> "tcp://127.0.0.1:" + port)
             .collect(Collectors.joining(","));
         HaSupport.assertEveryConfirmedMessageOnce(everywhere, producer.confirmed(), producer.unconfirmed());
+    }
+
+    /**
+     * Core bridges go with their journal: the process that takes a journal over runs its bridges there — those of its
+     * configuration (every member is given the same bridge lines) and those made at run time on the journal's node
+     * (kept in the journal's data directory, mirrored to its replica) — and they forward what waited in it, once.
+     */
+    @Test
+    void shouldRunEachJournalsBridgesWhereverTheJournalIsServed() throws Exception
+    {
+        final int targetPort = FreePorts.next();
+        final String target = "tcp://127.0.0.1:" + targetPort;
+        startAll("bridge.out.source-queue = outbound", "bridge.out.target-url = " + target,
+            "bridge.out.retry-interval = 100", "bridge.out.max-retry-interval = 400");
+        final String own = "tcp://127.0.0.1:" + ports[0];
+        try (MeshAdmin admin = MeshAdmin.connect(own, null, null))
+        {
+            admin.call("bridge.create", "made", "source-queue=made", "target-url=" + target,
+                "target-address=landed", "retry-interval=100", "max-retry-interval=400");
+        }
+        // The target is not there yet: what is sent waits in the journals it was sent to, node 0's among them.
+        send(own, "outbound", 200);
+        send(own, "made", 100);
+        final List<String> lost = served().entrySet().stream().filter(entry -> entry.getValue().startsWith("0/"))
+            .map(Map.Entry::getKey).toList();
+        nodes[0].kill();
+        awaitCondition(() -> served().keySet().containsAll(lost) && lost.stream()
+            .noneMatch(journal -> served().get(journal).startsWith("0/")), "node 0's journal served again", alive());
+        try (BrokerProcess receiving = BrokerProcess.startNode(dir.resolve("target"), "target", targetPort))
+        {
+            assertEquals(200, receiveOnce(receiving.url(), "outbound", 200), "every message of outbound once");
+            assertEquals(100, receiveOnce(receiving.url(), "landed", 100), "every message of the bridge made at " +
+                "run time once: it came with node 0's journal");
+        }
+    }
+
+    private static void send(final String url, final String queue, final int count) throws JMSException
+    {
+        try (Connection connection = new MeshConnectionFactory(url).createConnection())
+        {
+            final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            final MessageProducer producer = session.createProducer(session.createQueue(queue));
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            for (int i = 0; i < count; i++)
+            {
+                producer.send(session.createTextMessage(queue + " " + i));
+            }
+        }
+    }
+
+    /**
+     * @return how many distinct messages came, failing on one that comes twice.
+     */
+    private static int receiveOnce(final String url, final String queue, final int expected) throws JMSException
+    {
+        final Set<String> seen = new HashSet<>();
+        try (Connection connection = new MeshConnectionFactory(url).createConnection())
+        {
+            final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            final MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
+            connection.start();
+            Message message;
+            while ((message = consumer.receive(seen.size() < expected ? HaSupport.DEADLINE_MS : 1_000)) != null)
+            {
+                final String text = ((TextMessage)message).getText();
+                assertTrue(seen.add(text), text + " came twice");
+            }
+        }
+        return seen.size();
     }
 
     /**

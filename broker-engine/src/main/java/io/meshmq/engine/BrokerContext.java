@@ -33,6 +33,8 @@ public final class BrokerContext
     public static final long DEFAULT_DISCOVERY_BROADCAST_PERIOD_MS = 2_000;
     public static final long DEFAULT_DISCOVERY_REFRESH_TIMEOUT_MS = 10_000;
     public static final long DEFAULT_CLUSTER_SEND_TIMEOUT_MS = 30_000;
+    public static final long DEFAULT_GROUPING_TIMEOUT_MS = 5_000;
+    public static final long DEFAULT_GROUPING_REAPER_PERIOD_MS = 30_000;
     /** With ha = replication and no ha.backup-bind: the port a taken-over journal is served at, past the node's own. */
     public static final int DEFAULT_BACKUP_PORT_OFFSET = 100;
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
@@ -90,6 +92,10 @@ public final class BrokerContext
     private String clusterName;
     private String clusterGroup = "";
     private long clusterSendTimeoutMs = DEFAULT_CLUSTER_SEND_TIMEOUT_MS;
+    private String groupingType = "none";
+    private long groupingTimeoutMs = DEFAULT_GROUPING_TIMEOUT_MS;
+    private long groupingGroupTimeoutMs = -1;
+    private long groupingReaperPeriodMs = DEFAULT_GROUPING_REAPER_PERIOD_MS;
     private final List<String> clusterMembers = new ArrayList<>();
     private String clusterUser;
     private String clusterPassword;
@@ -692,6 +698,10 @@ public final class BrokerContext
         copy.discoveryRefreshTimeoutMs = discoveryRefreshTimeoutMs;
         copy.clusterGroup = clusterGroup;
         copy.clusterSendTimeoutMs = clusterSendTimeoutMs;
+        copy.groupingType = groupingType;
+        copy.groupingTimeoutMs = groupingTimeoutMs;
+        copy.groupingGroupTimeoutMs = groupingGroupTimeoutMs;
+        copy.groupingReaperPeriodMs = groupingReaperPeriodMs;
         bridgeSettings.forEach((bridge, settings) -> copy.bridgeSettings.put(bridge, new LinkedHashMap<>(settings)));
         return copy;
     }
@@ -752,6 +762,63 @@ public final class BrokerContext
     public BrokerContext clusterSendTimeoutMs(final long timeoutMs)
     {
         this.clusterSendTimeoutMs = timeoutMs;
+        return this;
+    }
+
+    /**
+     * @return this node's part in keeping message groups on one node cluster-wide ({@code grouping.type}): "local"
+     * (it decides where each group goes), "remote" (it asks the local one), or "none".
+     */
+    public String groupingType()
+    {
+        return groupingType;
+    }
+
+    public BrokerContext groupingType(final String type)
+    {
+        this.groupingType = type;
+        return this;
+    }
+
+    /**
+     * @return ms a grouped send waits for the local grouping handler to decide its group ({@code grouping.timeout}).
+     */
+    public long groupingTimeoutMs()
+    {
+        return groupingTimeoutMs;
+    }
+
+    public BrokerContext groupingTimeoutMs(final long timeoutMs)
+    {
+        this.groupingTimeoutMs = timeoutMs;
+        return this;
+    }
+
+    /**
+     * @return ms after which a group no message used is forgotten ({@code grouping.group-timeout}); -1 never.
+     */
+    public long groupingGroupTimeoutMs()
+    {
+        return groupingGroupTimeoutMs;
+    }
+
+    public BrokerContext groupingGroupTimeoutMs(final long timeoutMs)
+    {
+        this.groupingGroupTimeoutMs = timeoutMs;
+        return this;
+    }
+
+    /**
+     * @return ms between looks for groups to forget ({@code grouping.reaper-period}).
+     */
+    public long groupingReaperPeriodMs()
+    {
+        return groupingReaperPeriodMs;
+    }
+
+    public BrokerContext groupingReaperPeriodMs(final long periodMs)
+    {
+        this.groupingReaperPeriodMs = periodMs;
         return this;
     }
 

@@ -97,9 +97,10 @@ public sealed interface ClusterCommand extends ExtensionCommand
     }
 
     /**
-     * How many applications are connected to another node, and whether it is suspended.
+     * How many applications are connected to another node, whether it is suspended, and whether it decides where
+     * message groups go.
      */
-    record Clients(String nodeId, int clients, boolean suspended) implements ClusterCommand
+    record Clients(String nodeId, int clients, boolean suspended, boolean groupHandler) implements ClusterCommand
     {
     }
 

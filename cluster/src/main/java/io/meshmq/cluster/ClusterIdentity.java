@@ -35,10 +35,12 @@ import java.util.function.Supplier;
  * @param group        the named group this node is in ({@code cluster.group}), "" for none.
  * @param sendTimeoutMs how long a send waits for another node to store it where its address says
  *                     {@code unreachable-node = fail} ({@code cluster.send-timeout}).
+ * @param grouping     this node's part in keeping message groups on one node ({@code grouping.*}).
  */
 public record ClusterIdentity(String clusterName, String nodeId, String nodeName, long incarnation,
     Map<String, String> members, Set<String> discovered, Supplier<String> url, Path definitions,
     AtomicReference<Consumer<List<MemberDefinition>>> onDefinitions, AtomicReference<ReplicaQuorum> replicaQuorum,
-    boolean replicaFaultWaits, Map<String, Long> roundTripsNs, String group, long sendTimeoutMs)
+    boolean replicaFaultWaits, Map<String, Long> roundTripsNs, String group, long sendTimeoutMs,
+    GroupingSettings grouping)
 {
 }

@@ -30,6 +30,8 @@ public final class ClusterProvider implements ExtensionProvider
             context.dataDirectory().resolve(DEFINITIONS_FILE), new AtomicReference<>(),
             context.broker().haQuorum().isEmpty() ? null : new AtomicReference<>(),
             context.broker().haReplicaFaultWaits(), new ConcurrentHashMap<>(), context.broker().clusterGroup(),
-            context.broker().clusterSendTimeoutMs()));
+            context.broker().clusterSendTimeoutMs(), new GroupingSettings(context.broker().groupingType(),
+            context.broker().groupingTimeoutMs(), context.broker().groupingGroupTimeoutMs(),
+            context.broker().groupingReaperPeriodMs())));
     }
 }

@@ -112,9 +112,10 @@ package io.meshmq.protocol;
  * CLUSTER_MEMBERS any  int count, count x (string member, boolean active, boolean removed, long stamp,
  *                      string originNodeId)   (cluster connections defined at run time; sent after a join both
  *                      ways and on every change; the later stamp of a member wins)
- * CLUSTER_CLIENTS b&gt;c  int clients, boolean suspended   (how many applications are connected to the node, and
- *                      whether it is suspended: it takes no new work another node can take; after the snapshot
- *                      of bindings, and at the end of every batch that changed either)
+ * CLUSTER_CLIENTS b&gt;c  int clients, boolean suspended, boolean groupHandler   (how many applications are
+ *                      connected to the node, whether it is suspended: it takes no new work another node can take,
+ *                      and whether it decides where message groups go (grouping.type = local); after the snapshot
+ *                      of bindings, and at the end of every batch that changed one)
  * CLUSTER_SUSPEND c&gt;b  boolean suspend   (an operator asked the sending node to suspend or resume the receiving
  *                      one: it does, and says so with CLUSTER_CLIENTS; no answer. Refused from a connection that
  *                      did not join)
@@ -125,7 +126,9 @@ package io.meshmq.protocol;
  *                      CLUSTER_SEND, and at the end of each batch that stored such messages while it is up; no
  *                      answer)
  * CLUSTER_SEND    c&gt;b  long sequence, byte kind ({@link DestinationType}), boolean moved, string address,
- *                      int queueCount, queueCount x string queue (or subscription), rest message   (stores the
+ *                      int queueCount, queueCount x string queue (or subscription), rest message   (a queue
+ *                      message naming no queue asks the receiving node, its grouping handler, to route it by its
+ *                      group; otherwise it stores the
  *                      message in those queues of the receiving node; for a temporary destination, in it, or in
  *                      every subscription of it that takes the message; once: a sequence at or below the highest
  *                      stored from that node is a resend and is only confirmed. A message routed as it was sent

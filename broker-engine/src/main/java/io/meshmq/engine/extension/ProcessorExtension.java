@@ -123,6 +123,15 @@ public interface ProcessorExtension
     }
 
     /**
+     * @return why the last {@link #route} could not route its message as it must be (it put it in a queue of this node
+     * instead, for a caller that has to store it anyway), taken; null if it could. A send is then refused.
+     */
+    default String takeRouteRefusal()
+    {
+        return null;
+    }
+
+    /**
      * @return true if the temporary destination lives elsewhere and the extension takes messages for it, so the
      * processor need not know it.
      */

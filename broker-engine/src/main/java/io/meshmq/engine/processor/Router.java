@@ -165,6 +165,13 @@ final class Router
         routed.clear();
         copies.clear();
         route(connection, event.destinationType, event.destinationName, message, routed, copies);
+        final String unroutable = extension.takeRouteRefusal();
+        if (unroutable != null)
+        {
+            writer.error(event.connection, event.correlationId, ErrorCode.GENERIC,
+                "message not accepted: " + unroutable);
+            return;
+        }
         if (!copies.isEmpty() && destinations.memory.isFull())
         {
             // Forward queues are not paged (their order is their sequence): a broker at its limit takes no more
@@ -280,6 +287,13 @@ final class Router
             final List<MessageReference> into = new ArrayList<>();
             copies.clear();
             route(connection, event.sendTypes[i], event.sendNames[i], message, into, copies);
+            final String unroutable = extension.takeRouteRefusal();
+            if (unroutable != null)
+            {
+                writer.error(event.connection, event.correlationId, ErrorCode.GENERIC, "transaction rolled back: " +
+                    unroutable);
+                return;
+            }
             messages.add(message);
             references.add(into);
             // Copies for other nodes of the cluster commit in the same record as the rest.

@@ -88,6 +88,12 @@ import java.util.Set;
  * cluster.group    = eu                  the named group this node is in: QUEUE@group:eu balances among its nodes
  * cluster.send-timeout = 30000           ms a send waits for another node to store it where the address's
  *                                        unreachable-node is fail (QUEUE@NODE by default); then it fails
+ * grouping.type    = local               message groups (JMSXGroupID) of a clustered queue go to one node: the
+ *                                        local handler (one node) decides which, remote ones ask it; none
+ *                                        (the default): each node keeps the groups of what it routes itself
+ * grouping.timeout = 5000                ms a grouped send on a remote node waits for the local one to decide
+ * grouping.group-timeout = -1            ms after which a group no message used is forgotten (-1 never)
+ * grouping.reaper-period = 30000         ms between looks for groups to forget
  * cluster.weight   = 2                   this node's share of balanced messages against other nodes'
  *                                        weights (default 1; 1-1000); per address: address.P.cluster-weight
  * cluster.rank     = 2                   1 (the default) is the first choice: messages go only to reachable
@@ -156,6 +162,7 @@ public final class BrokerSettings
         "journal.segment-size",
         "journal.skip-corrupt", "global-max-size", "cluster", "cluster.members", "cluster.advertise", "cluster.user",
         "cluster.password", "cluster.tls", "cluster.weight", "cluster.rank", "cluster.group", "cluster.send-timeout",
+        "grouping.type", "grouping.timeout", "grouping.group-timeout", "grouping.reaper-period",
         "discovery.group-address",
         "discovery.group-port", "discovery.local-bind-address", "discovery.jgroups-file", "discovery.jgroups-channel",
         "discovery.broadcast-period", "discovery.refresh-timeout", "ha",
@@ -473,6 +480,29 @@ public final class BrokerSettings
                 break;
             case "cluster.send-timeout":
                 context.clusterSendTimeoutMs(integer(value, at, 100, 3_600_000));
+                break;
+            case "grouping.type":
+                final String type = value.toLowerCase(java.util.Locale.ROOT);
+                if (!type.equals("local") && !type.equals("remote") && !type.equals("none"))
+                {
+                    throw new ConfigException(at + " = '" + value + "': expected local (the node that decides where " +
+                        "each group goes), remote (a node that asks it) or none");
+                }
+                context.groupingType(type);
+                break;
+            case "grouping.timeout":
+                context.groupingTimeoutMs(integer(value, at, 10, 3_600_000));
+                break;
+            case "grouping.group-timeout":
+                final long idle = integer(value, at, -1, Integer.MAX_VALUE);
+                if (idle == 0)
+                {
+                    throw new ConfigException(at + " = 0: -1 (never forget a group) or a number of milliseconds");
+                }
+                context.groupingGroupTimeoutMs(idle);
+                break;
+            case "grouping.reaper-period":
+                context.groupingReaperPeriodMs(integer(value, at, 100, 86_400_000));
                 break;
             case "cluster.advertise":
                 try

@@ -362,6 +362,21 @@ class BrokerSettingsTest
             "c.conf", List.of("cluster.send-timeout = 0"), new BrokerContext()));
         assertTrue(timeout.getMessage().startsWith("c.conf:1: cluster.send-timeout"), timeout.getMessage());
 
+        assertEquals("none", context.groupingType());
+        BrokerSettings.applyLines("g.conf", List.of("grouping.type = LOCAL", "grouping.timeout = 2000",
+            "grouping.group-timeout = 60000", "grouping.reaper-period = 1000"), context);
+        assertEquals("local", context.groupingType());
+        assertEquals(2000, context.groupingTimeoutMs());
+        assertEquals(60000, context.groupingGroupTimeoutMs());
+        assertEquals(1000, context.groupingReaperPeriodMs());
+        final ConfigException type = assertThrows(ConfigException.class, () -> BrokerSettings.applyLines("g.conf",
+            List.of("grouping.type = central"), new BrokerContext()));
+        assertTrue(type.getMessage().startsWith("g.conf:1: grouping.type") && type.getMessage().contains(
+            "expected local (the node that decides where each group goes), remote"), type.getMessage());
+        final ConfigException never = assertThrows(ConfigException.class, () -> BrokerSettings.applyLines("g.conf",
+            List.of("grouping.group-timeout = 0"), new BrokerContext()));
+        assertTrue(never.getMessage().contains("-1 (never forget a group)"), never.getMessage());
+
         Files.writeString(file, "cluster = prod\ncluster.advertise = mq1.example.com\n");
         final ConfigException ex = assertThrows(ConfigException.class, () -> BrokerSettings.applyFile(file, new BrokerContext()));
         assertTrue(ex.getMessage().startsWith(file + ":2: cluster.advertise"), ex.getMessage());

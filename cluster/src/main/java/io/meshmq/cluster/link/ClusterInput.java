@@ -121,11 +121,12 @@ public final class ClusterInput
     }
 
     /**
-     * How many applications are connected to another node, and whether it is suspended.
+     * How many applications are connected to another node, whether it is suspended, and whether it decides where
+     * message groups go.
      */
-    public void clients(final String nodeId, final int clients, final boolean suspended)
+    public void clients(final String nodeId, final int clients, final boolean suspended, final boolean groupHandler)
     {
-        publish(new ClusterCommand.Clients(nodeId, clients, suspended));
+        publish(new ClusterCommand.Clients(nodeId, clients, suspended, groupHandler));
     }
 
     /**

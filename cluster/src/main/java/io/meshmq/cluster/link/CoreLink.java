@@ -246,12 +246,13 @@ public final class CoreLink
         {
             final int clients = reader.readInt();
             final boolean suspended = reader.readBoolean();
+            final boolean groupHandler = reader.readBoolean();
             reader.requireEnd("CLUSTER_CLIENTS");
             if (remoteNodeId == null || clients < 0)
             {
                 throw new ProtocolException("unexpected CLUSTER_CLIENTS " + clients + " on a cluster link");
             }
-            engine.clients(remoteNodeId, clients, suspended);
+            engine.clients(remoteNodeId, clients, suspended, groupHandler);
         }
 
         private void onError(final ChannelHandlerContext ctx)

@@ -6,10 +6,11 @@ import io.meshmq.engine.ring.ConnectionOutput;
 import io.meshmq.protocol.ErrorCode;
 import org.agrona.collections.Long2ObjectHashMap;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.Set;
 
 /**
@@ -33,19 +34,24 @@ final class AwaitedStores
         final long correlationId;
         final long mark;
         final long deadlineMs;
+        final long timeoutMs;
+        /** The setting whose time it waits, for its sender. */
+        final String setting;
         final boolean storedHere;
         final List<Copy> copies = new ArrayList<>(1);
         int waiting;
         boolean answered;
 
         Awaited(final String name, final ConnectionOutput sender, final long correlationId, final long mark,
-            final long deadlineMs, final boolean storedHere)
+            final long deadlineMs, final long timeoutMs, final String setting, final boolean storedHere)
         {
             this.name = name;
             this.sender = sender;
             this.correlationId = correlationId;
             this.mark = mark;
             this.deadlineMs = deadlineMs;
+            this.timeoutMs = timeoutMs;
+            this.setting = setting;
             this.storedHere = storedHere;
         }
     }
@@ -59,29 +65,32 @@ final class AwaitedStores
 
     private final EngineControl control;
     private final Topology topology;
-    private final long timeoutMs;
     /** Copies not yet stored, by their sequence (unique on this node, whichever node they go to). */
     private final Long2ObjectHashMap<Copy> waiting = new Long2ObjectHashMap<>();
-    /** In the order their time runs out (one timeout for all: the order they came in). */
-    private final ArrayDeque<Awaited> byDeadline = new ArrayDeque<>();
+    /** In the order their time runs out. */
+    private final PriorityQueue<Awaited> byDeadline =
+        new PriorityQueue<>(Comparator.comparingLong((Awaited send) -> send.deadlineMs));
 
-    AwaitedStores(final EngineControl control, final Topology topology, final long timeoutMs)
+    AwaitedStores(final EngineControl control, final Topology topology)
     {
         this.control = control;
         this.topology = topology;
-        this.timeoutMs = timeoutMs;
     }
 
     /**
      * Holds a send's answer until the nodes its copies go to stored them; fails it at once if one of them is down.
      *
      * @param storedHere the send also put the message in a queue of this node.
+     * @param timeoutMs  how long it waits for them.
+     * @param setting    the setting that says so, for its sender.
      * @return false if none of the copies goes to a node this cluster knows (the caller answers as usual).
      */
     boolean await(final String name, final boolean storedHere, final List<MessageReference> copies,
-        final ConnectionOutput sender, final long correlationId, final long mark)
+        final ConnectionOutput sender, final long correlationId, final long mark, final long timeoutMs,
+        final String setting)
     {
-        final Awaited send = new Awaited(name, sender, correlationId, mark, control.nowMs() + timeoutMs, storedHere);
+        final Awaited send = new Awaited(name, sender, correlationId, mark, control.nowMs() + timeoutMs, timeoutMs,
+            setting, storedHere);
         RemoteNode down = null;
         for (int i = 0; i < copies.size(); i++)
         {
@@ -100,7 +109,7 @@ final class AwaitedStores
         {
             return false;
         }
-        byDeadline.addLast(send);
+        byDeadline.add(send);
         if (down != null)
         {
             fail(send, RemoteNode.named(down.name) + " is not reachable (" + down.state + ")");
@@ -159,9 +168,9 @@ final class AwaitedStores
 
     void onTick(final long nowMs)
     {
-        while (!byDeadline.isEmpty() && (byDeadline.peekFirst().answered || byDeadline.peekFirst().deadlineMs <= nowMs))
+        while (!byDeadline.isEmpty() && (byDeadline.peek().answered || byDeadline.peek().deadlineMs <= nowMs))
         {
-            final Awaited send = byDeadline.pollFirst();
+            final Awaited send = byDeadline.poll();
             if (!send.answered)
             {
                 final List<String> silent = new ArrayList<>();
@@ -172,8 +181,8 @@ final class AwaitedStores
                         silent.add(copy.node.name);
                     }
                 }
-                fail(send, RemoteNode.named(silent) + " did not confirm it stored the message within " + timeoutMs +
-                    " ms (cluster.send-timeout)");
+                fail(send, RemoteNode.named(silent) + " did not confirm it stored the message within " +
+                    send.timeoutMs + " ms (" + send.setting + ")");
             }
         }
     }
@@ -183,11 +192,11 @@ final class AwaitedStores
      */
     long nextDueMs()
     {
-        while (!byDeadline.isEmpty() && byDeadline.peekFirst().answered)
+        while (!byDeadline.isEmpty() && byDeadline.peek().answered)
         {
-            byDeadline.pollFirst();
+            byDeadline.poll();
         }
-        return byDeadline.isEmpty() ? Long.MAX_VALUE : byDeadline.peekFirst().deadlineMs;
+        return byDeadline.isEmpty() ? Long.MAX_VALUE : byDeadline.peek().deadlineMs;
     }
 
     /**

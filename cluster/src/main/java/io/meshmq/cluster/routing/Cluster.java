@@ -63,6 +63,9 @@ public final class Cluster implements ProcessorExtension
     private final Resends resends;
     private final AwaitedStores awaited;
     private final Suspension suspension;
+    private final GroupPins groups;
+    /** Why the last route could not route its message as its group needs; null if it could. */
+    private String routeRefusal;
     private final Map<String, Long> refusalsLogged = new HashMap<>();
     /** Nodes already logged as named as this one is. */
     private final Set<String> sameNameLogged = new HashSet<>();
@@ -81,14 +84,16 @@ public final class Cluster implements ProcessorExtension
         this.copies = new ForwardCopies(control, identity.incarnation());
         this.router = new Router(identity.nodeId(), topology, copies, roundRobin, control);
         this.addressed = new AddressedNames(identity, topology, copies, router, control);
-        this.peers = new Peers(control, frame, identity.nodeId(), identity.group(), topology);
+        this.peers = new Peers(control, frame, identity.nodeId(), identity.group(), topology,
+            identity.grouping().isLocal());
         this.resends = new Resends(control, topology, frame);
-        this.receiver = new Receiver(control, peers, resends);
+        this.groups = new GroupPins(identity, control, topology, router, copies);
+        this.receiver = new Receiver(control, peers, resends, groups);
         this.membership = new Membership(identity, control, topology, peers, frame);
-        this.redistributor = new Redistributor(control, topology, copies, roundRobin);
+        this.redistributor = new Redistributor(control, topology, copies, roundRobin, groups);
         this.knownSubscriptions = new KnownSubscriptions(control);
         this.replication = new Replication(control, identity.replicaQuorum(), identity.replicaFaultWaits());
-        this.awaited = new AwaitedStores(control, topology, identity.sendTimeoutMs());
+        this.awaited = new AwaitedStores(control, topology);
         this.suspension = new Suspension(identity, control, topology, membership, frame,
             this::topologyMayHaveChanged);
     }
@@ -131,11 +136,31 @@ public final class Cluster implements ProcessorExtension
     public boolean answersSend(final byte type, final String name, final List<MessageReference> copies,
         final ConnectionOutput sender, final long correlationId, final long mark)
     {
+        if (type != DestinationType.QUEUE)
+        {
+            return false;
+        }
+        final RemoteNode handler = groups.isOn() && !groups.isLocalHandler() ? groups.handler() : null;
+        if (handler != null && copies.size() == 1 && copies.get(0).queue() == handler.bridge.queue() &&
+            ForwardCopies.asksToDecide(copies.get(0).message()))
+        {
+            // Its group is decided by the handler: answered once the handler stored it, as it then says where.
+            return awaited.await(name, false, copies, sender, correlationId, mark,
+                identity.grouping().timeoutMs(), "grouping.timeout");
+        }
         final boolean namesNode = AddressedNames.isAddressed(name);
-        return type == DestinationType.QUEUE &&
-            control.settingsOf(AddressedNames.queueOf(name)).unreachableNode(namesNode) ==
+        return control.settingsOf(AddressedNames.queueOf(name)).unreachableNode(namesNode) ==
                 AddressSettings.UnreachableNode.FAIL &&
-            awaited.await(name, namesNode && addressed.storesHere(name), copies, sender, correlationId, mark);
+            awaited.await(name, namesNode && addressed.storesHere(name), copies, sender, correlationId, mark,
+                identity.sendTimeoutMs(), "cluster.send-timeout");
+    }
+
+    @Override
+    public String takeRouteRefusal()
+    {
+        final String refusal = routeRefusal;
+        routeRefusal = null;
+        return refusal;
     }
 
     /**
@@ -251,6 +276,7 @@ public final class Cluster implements ProcessorExtension
         }
         knownSubscriptions.restore(topology, this::node);
         suspension.restore();
+        groups.restore();
     }
 
     private RemoteNode node(final String nodeId)
@@ -270,16 +296,29 @@ public final class Cluster implements ProcessorExtension
     @Override
     public boolean routes(final byte type, final String name)
     {
-        return AddressedNames.isAddressed(name) || router.routes(type, name);
+        return AddressedNames.isAddressed(name) || router.routes(type, name) || groups.routesQueues(type);
     }
 
     @Override
     public void route(final byte type, final String name, final ServerMessage message, final String publisherClientId,
         final long publisherConnectionId, final List<MessageReference> into, final List<MessageReference> copies)
     {
+        // A caller that stores what is routed whatever happens (an XA branch's commit) does not take it.
+        routeRefusal = null;
         if (AddressedNames.isAddressed(name))
         {
             addressed.route(name, message, into, copies);
+            return;
+        }
+        if (groups.applies(type, message))
+        {
+            routeRefusal = groups.route(name, message, GroupPins.Origin.SENT_HERE, into, copies);
+            return;
+        }
+        if (!router.routes(type, name))
+        {
+            // Here only because grouping looks at every queue's messages: this one is in no group.
+            into.add(control.queue(name).reference(message));
             return;
         }
         router.route(type, name, message, publisherClientId, publisherConnectionId, into, copies);
@@ -377,6 +416,12 @@ public final class Cluster implements ProcessorExtension
             if (node != null)
             {
                 node.clients = clients.clients();
+                if (clients.groupHandler() && !node.groupHandler && groups.isLocalHandler())
+                {
+                    LOG.log(System.Logger.Level.ERROR, RemoteNode.named(node.name) + " says it decides where message " +
+                        "groups go, as this node does: give grouping.type = local to one node only");
+                }
+                node.groupHandler = clients.groupHandler();
                 if (node.suspended != clients.suspended())
                 {
                     node.suspended = clients.suspended();
@@ -555,6 +600,7 @@ public final class Cluster implements ProcessorExtension
     @Override
     public void onEndOfBatch()
     {
+        groups.onEndOfBatch();
         peers.announceChanges();
         resends.tellNodesUp();
         replication.onEndOfBatch();
@@ -567,7 +613,8 @@ public final class Cluster implements ProcessorExtension
     @Override
     public long nextTickDueMs(final long nowMs)
     {
-        return Math.min(Math.min(redistributor.nextDueMs(), replication.nextTickDueMs(nowMs)), awaited.nextDueMs());
+        return Math.min(Math.min(redistributor.nextDueMs(), replication.nextTickDueMs(nowMs)),
+            Math.min(awaited.nextDueMs(), groups.nextDueMs()));
     }
 
     @Override
@@ -580,6 +627,7 @@ public final class Cluster implements ProcessorExtension
         redistributor.onTick(nowMs);
         replication.onTick(nowMs);
         awaited.onTick(nowMs);
+        groups.onTick(nowMs);
         // an admin command may have removed a node and its subscriptions
         knownSubscriptions.saveIfChanged(topology);
     }
@@ -642,7 +690,7 @@ public final class Cluster implements ProcessorExtension
         table.row(identity.nodeName() + " (this node)", identity.nodeId(), self == null ? "" : self, "cluster '" +
             identity.clusterName() + "', " + peers.size() + " nodes joined it, " +
             (replica == null ? "no replica" : "replica " + replica) + (quorum == null ? "" : "; quorum: " +
-            quorum.describe()), 0L, 0L, (long)(control.queues().size() -
+            quorum.describe()) + groups.describe(), 0L, 0L, (long)(control.queues().size() -
             topology.nodes().size() + control.subscriptionCount()), 0L, (long)control.clients(), "", 0L,
             replication.lagMs(), replication.replicaName(), identity.group(), topology.suspended);
         final Set<String> shown = new HashSet<>();

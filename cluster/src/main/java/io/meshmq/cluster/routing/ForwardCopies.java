@@ -79,6 +79,15 @@ final class ForwardCopies
     }
 
     /**
+     * @return true for a copy that names no queue of the other node: that node routes it (a grouping handler, which
+     * decides where its group goes).
+     */
+    static boolean asksToDecide(final ServerMessage copy)
+    {
+        return ((String)copy.fields().property(ROUTE_PROPERTY)).indexOf('\u0000') < 0;
+    }
+
+    /**
      * @return the sequence number of a copy made by {@link #copy}.
      */
     static long sequenceOf(final ServerMessage copy)

@@ -48,6 +48,7 @@ final class Peers
     private final String nodeId;
     private final String group;
     private final Topology topology;
+    private final boolean groupHandler;
     private final Long2ObjectHashMap<Peer> peers = new Long2ObjectHashMap<>();
     private final Set<ServerQueue> changed = new LinkedHashSet<>();
     /** The applications connected here, as the peers were last told. */
@@ -56,11 +57,13 @@ final class Peers
     private boolean suspendedAnnounced;
 
     /**
-     * @param topology says whether this node is suspended.
+     * @param topology     says whether this node is suspended.
+     * @param groupHandler this node decides where message groups go (grouping.type = local).
      */
     Peers(final EngineControl control, final WireWriter frame, final String nodeId, final String group,
-        final Topology topology)
+        final Topology topology, final boolean groupHandler)
     {
+        this.groupHandler = groupHandler;
         this.control = control;
         this.frame = frame;
         this.nodeId = nodeId;
@@ -125,7 +128,8 @@ final class Peers
             }
         }
         control.write(peer.output, ClusterFrameEncoder.bindingsEnd(frame));
-        control.write(peer.output, ClusterFrameEncoder.clients(frame, control.clients(), topology.suspended));
+        control.write(peer.output, ClusterFrameEncoder.clients(frame, control.clients(), topology.suspended,
+            groupHandler));
     }
 
     /**
@@ -171,7 +175,7 @@ final class Peers
         suspendedAnnounced = topology.suspended;
         for (final Peer peer : peers.values())
         {
-            control.write(peer.output, ClusterFrameEncoder.clients(frame, clients, suspendedAnnounced));
+            control.write(peer.output, ClusterFrameEncoder.clients(frame, clients, suspendedAnnounced, groupHandler));
         }
     }
 

@@ -19,7 +19,9 @@ import java.util.Map;
 
 /**
  * Takes the messages other nodes forward: each is stored in the queues it names here, with how far that node's
- * forwards are stored, in one journal record; a resend (at or below that position) is only confirmed again.
+ * forwards are stored, in one journal record; a resend (at or below that position) is only confirmed again. A message
+ * of a group kept on one node ({@link GroupPins}) goes where its group is pinned from here, which may be another node:
+ * then its copy for that node is what is stored, in the same record.
  * <p>
  * Not thread safe: processor thread only.
  */
@@ -28,14 +30,16 @@ final class Receiver
     private final EngineControl control;
     private final Peers peers;
     private final Resends resends;
+    private final GroupPins groups;
     /** How far each node's forwards are stored here, by node id. */
     private final Map<String, LinkPosition> positions = new HashMap<>();
 
-    Receiver(final EngineControl control, final Peers peers, final Resends resends)
+    Receiver(final EngineControl control, final Peers peers, final Resends resends, final GroupPins groups)
     {
         this.control = control;
         this.peers = peers;
         this.resends = resends;
+        this.groups = groups;
     }
 
     void restored(final LinkPosition position)
@@ -70,9 +74,12 @@ final class Receiver
         final boolean storedAlready = resends.isFirstCopy(peer.nodeId, forward.kind(), forward.address(), duplicateId) ||
             !forward.moved() && control.isStoredAlready(forward.kind(), forward.address(), duplicateId);
         final List<MessageReference> references = storedAlready ? List.of() : references(forward, message);
+        // A group pinned elsewhere from here: its copy for that node is stored instead of the message.
+        final ServerMessage stored = references.size() == 1 && references.get(0).message() != message ?
+            references.get(0).message() : message;
         try
         {
-            control.storeReceived(position, sequence, message, references);
+            control.storeReceived(position, sequence, stored, references);
         }
         catch (final JournalWriteException ex)
         {
@@ -96,11 +103,23 @@ final class Receiver
         final String[] queues = forward.queues();
         final List<MessageReference> references = new ArrayList<>(queues.length);
         final byte kind = forward.kind();
-        if (kind == DestinationType.QUEUE)
+        if (groups.applies(kind, message))
+        {
+            final List<MessageReference> forwards = new ArrayList<>(1);
+            groups.route(forward.address(), message, queues.length == 0 ? GroupPins.Origin.DECIDE_HERE :
+                GroupPins.Origin.ROUTED_HERE, references, forwards);
+            references.addAll(forwards);
+        }
+        else if (kind == DestinationType.QUEUE)
         {
             for (final String name : queues)
             {
                 references.add(control.queue(name).reference(message));
+            }
+            if (queues.length == 0)
+            {
+                // Sent here for its group to be decided, and this node keeps no groups: its queue of the name has it.
+                references.add(control.queue(forward.address()).reference(message));
             }
         }
         else if (kind == DestinationType.TEMPORARY_QUEUE)

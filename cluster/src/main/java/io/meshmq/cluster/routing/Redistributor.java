@@ -16,8 +16,9 @@ import java.util.Map;
 
 /**
  * Moves messages of queues that have no consumers here to nodes whose queue of the same name has, once the address's
- * redistribution delay has passed. A move is one journal record: the copies in the forward queues and the end of the
- * originals, so a crash keeps one or the other.
+ * redistribution delay has passed; not those of a group kept on one node, which wait here for a consumer. A move is
+ * one journal record: the copies in the forward queues and the end of the originals, so a crash keeps one or the
+ * other.
  * <p>
  * Not thread safe: processor thread only.
  */
@@ -32,17 +33,22 @@ final class Redistributor
     private final Topology topology;
     private final ForwardCopies copies;
     private final RoundRobin roundRobin;
+    private final GroupPins groups;
     /** Queues whose messages may move to other nodes' consumers once this time (ms) has come. */
     private final Map<ServerQueue, Long> dueMs = new IdentityHashMap<>();
     private long lastCheckMs;
 
+    /**
+     * @param groups which messages are in groups kept on one node: those never move (see {@link GroupPins}).
+     */
     Redistributor(final EngineControl control, final Topology topology, final ForwardCopies copies,
-        final RoundRobin roundRobin)
+        final RoundRobin roundRobin, final GroupPins groups)
     {
         this.control = control;
         this.topology = topology;
         this.copies = copies;
         this.roundRobin = roundRobin;
+        this.groups = groups;
     }
 
     /**
@@ -150,7 +156,8 @@ final class Redistributor
                     candidates.add(binding);
                 }
             }
-            if (!candidates.isEmpty() && !reference.message().isExpired(nowMs))
+            if (!candidates.isEmpty() && !reference.message().isExpired(nowMs) &&
+                !groups.applies(type, reference.message()))
             {
                 final RemoteBinding target = roundRobin.next(queue.name(), LoadBalancer.ofBestRank(candidates));
                 forwards.add(copies.copy(reference.message(), target.node.bridge.queue(), type, address,

@@ -24,6 +24,8 @@ final class RemoteNode
     final Bridge bridge;
     /** It said it is suspended: it takes no new work that another node can take. */
     boolean suspended;
+    /** It said it decides where message groups go (grouping.type = local). */
+    boolean groupHandler;
     /** Counts link-ups: a snapshot of bindings after a link-up replaces those of older generations. */
     long generation;
 

@@ -115,8 +115,9 @@ public final class ClusterFrameDecoder implements ExtensionFrames
         final boolean moved = reader.readBoolean();
         final String address = destinationName(reader);
         final int count = reader.readCount(4);
-        if (count == 0)
+        if (count == 0 && (kind != DestinationType.QUEUE || moved))
         {
+            // Only a queue's message sent for its group to be decided there may name none.
             throw new ProtocolException("CLUSTER_SEND names no queue");
         }
         final String[] queues = new String[count];

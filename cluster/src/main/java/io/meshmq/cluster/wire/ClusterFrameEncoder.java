@@ -99,11 +99,14 @@ public final class ClusterFrameEncoder
     }
 
     /**
-     * How many applications are connected to this node, and whether it is suspended.
+     * How many applications are connected to this node, whether it is suspended, and whether it decides where message
+     * groups go.
      */
-    public static WireWriter clients(final WireWriter out, final int clients, final boolean suspended)
+    public static WireWriter clients(final WireWriter out, final int clients, final boolean suspended,
+        final boolean groupHandler)
     {
-        return out.reset().beginFrame(FrameType.CLUSTER_CLIENTS).writeInt(clients).writeBoolean(suspended).endFrame();
+        return out.reset().beginFrame(FrameType.CLUSTER_CLIENTS).writeInt(clients).writeBoolean(suspended)
+            .writeBoolean(groupHandler).endFrame();
     }
 
     /**

@@ -2,6 +2,7 @@ package io.meshmq.cluster.routing;
 
 import io.meshmq.cluster.ClusterCommand;
 import io.meshmq.cluster.ClusterIdentity;
+import io.meshmq.cluster.GroupingSettings;
 import io.meshmq.engine.processor.AddressSettingsMatcher;
 import io.meshmq.engine.processor.Processor;
 import io.meshmq.engine.processor.ProcessorContext;
@@ -48,10 +49,18 @@ final class ClusterHarness
 
     ClusterHarness(final Path dataDirectory, final AddressSettingsMatcher settings)
     {
+        this(dataDirectory, settings, GroupingSettings.NONE);
+    }
+
+    /**
+     * @param grouping this node's part in keeping message groups on one node.
+     */
+    ClusterHarness(final Path dataDirectory, final AddressSettingsMatcher settings, final GroupingSettings grouping)
+    {
         final ClusterIdentity identity = new ClusterIdentity("test", "node-a", "a", 1, new ConcurrentSkipListMap<>(),
             null,
             () -> "127.0.0.1:1", dataDirectory.resolve("cluster-members"), new AtomicReference<>(), null, true,
-            new java.util.concurrent.ConcurrentHashMap<>(), "", SEND_TIMEOUT_MS);
+            new java.util.concurrent.ConcurrentHashMap<>(), "", SEND_TIMEOUT_MS, grouping);
         final Cluster[] made = new Cluster[1];
         processor = new Processor(new ProcessorContext("a", true, List.of(), List.of(), settings, -1, null,
             control -> made[0] = new Cluster(identity, control), ProcessorContext.DEFAULT_DUPLICATE_ID_CACHE_SIZE),
@@ -317,6 +326,41 @@ final class ClusterHarness
             .writeByte(type).writeString(destination).writeByte(DestinationType.NONE)
             .writeInt(1).writeString(MessageDescriptor.DUPLICATE_ID_PROPERTY);
         TypedValueCodec.write(writer, id);
+        return writer.writeString("body of " + id).toByteArray();
+    }
+
+    /**
+     * Sends a message of a group from the test's client, as a client that waits for the answer.
+     *
+     * @param sequence its JMSXGroupSeq; -1 ends the group.
+     * @return the correlation id the answer carries.
+     */
+    long sendGrouped(final String queue, final String group, final int sequence)
+    {
+        final String id = "ID:g" + ++messageCount;
+        final long correlationId = 5_000 + messageCount;
+        final byte[] message = groupedMessage(id, queue, group, sequence);
+        run(EngineEvent.SEND, client, e ->
+        {
+            e.correlationId = correlationId;
+            e.destinationType = DestinationType.QUEUE;
+            e.destinationName = queue;
+            e.message = message;
+        });
+        return correlationId;
+    }
+
+    static byte[] groupedMessage(final String id, final String queue, final String group, final int sequence)
+    {
+        final WireWriter writer = new WireWriter()
+            .writeByte(MessageDescriptor.BODY_TEXT).writeByte(MessageDescriptor.NON_PERSISTENT).writeByte((byte)4)
+            .writeByte(MessageDescriptor.FLAG_GROUP_ID).writeLong(0).writeLong(0).writeLong(0)
+            .writeString(id).writeByte(MessageDescriptor.CORRELATION_NONE).writeString(null)
+            .writeByte(DestinationType.QUEUE).writeString(queue).writeByte(DestinationType.NONE)
+            .writeInt(2).writeString(MessageDescriptor.GROUP_ID_PROPERTY);
+        TypedValueCodec.write(writer, group);
+        writer.writeString(MessageDescriptor.GROUP_SEQ_PROPERTY);
+        TypedValueCodec.write(writer, sequence);
         return writer.writeString("body of " + id).toByteArray();
     }
 

@@ -41,14 +41,14 @@ class SuspensionTest
     {
         final ClusterHarness a = node();
         final FakeConnection link = a.linkUp(queueOfB("orders", 1));
-        a.command(null, new ClusterCommand.Clients(ClusterHarness.OTHER, 3, true));
+        a.command(null, new ClusterCommand.Clients(ClusterHarness.OTHER, 3, true, false));
         assertEquals(true, a.statusOfB("suspended"));
         a.send(DestinationType.QUEUE, "orders");
         assertEquals(List.of(), link.forwards(), "b has the only consumer, but is suspended: it waits here");
         assertEquals(1, a.processor.queueDepth("orders"));
         assertEquals(List.of("127.0.0.1:1"), a.cluster.clientTopology(), "clients are not sent to b");
 
-        a.command(null, new ClusterCommand.Clients(ClusterHarness.OTHER, 3, false));
+        a.command(null, new ClusterCommand.Clients(ClusterHarness.OTHER, 3, false, false));
         a.send(DestinationType.QUEUE, "orders@b");
         a.send(DestinationType.QUEUE, "orders");
         assertEquals(2, link.forwards().size(), "resumed: b takes messages again");
@@ -59,7 +59,7 @@ class SuspensionTest
     {
         final ClusterHarness a = node();
         final FakeConnection link = a.linkUp(queueOfB("orders", 1));
-        a.command(null, new ClusterCommand.Clients(ClusterHarness.OTHER, 0, true));
+        a.command(null, new ClusterCommand.Clients(ClusterHarness.OTHER, 0, true, false));
         a.send(DestinationType.QUEUE, "orders@b");
         assertEquals(1, link.forwards().size(), "a name that says its node is obeyed");
     }

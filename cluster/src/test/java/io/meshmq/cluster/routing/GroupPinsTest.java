@@ -1,0 +1,172 @@
+package io.meshmq.cluster.routing;
+
+import io.meshmq.cluster.ClusterCommand;
+import io.meshmq.cluster.GroupingSettings;
+import io.meshmq.cluster.routing.ClusterHarness.FakeConnection;
+import io.meshmq.cluster.routing.ClusterHarness.Forward;
+import io.meshmq.engine.processor.AddressSettingsMatcher;
+import io.meshmq.protocol.DestinationType;
+import io.meshmq.protocol.FrameType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static io.meshmq.cluster.routing.ClusterHarness.queueOfB;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Message groups kept on one node cluster-wide (issue 21, grouping handlers): the local handler pins each group where
+ * it first goes and keeps it there; remote nodes ask it and are answered once it stored the message, or told why not;
+ * a node with no consumer left moves a group's waiting messages, all, to one node, and what follows goes after them.
+ */
+class GroupPinsTest
+{
+    private static final GroupingSettings LOCAL = new GroupingSettings("local", 5_000, -1, 30_000);
+    private static final GroupingSettings REMOTE = new GroupingSettings("remote", 5_000, -1, 30_000);
+
+    @TempDir
+    Path dir;
+
+    private ClusterHarness node(final GroupingSettings grouping)
+    {
+        return new ClusterHarness(dir, new AddressSettingsMatcher(), grouping);
+    }
+
+    @Test
+    void shouldKeepAGroupOnTheNodeItFirstWentToWhateverTheBalancingSaysLater()
+    {
+        final ClusterHarness a = node(LOCAL);
+        final FakeConnection link = a.linkUp(queueOfB("orders", 1));
+        a.sendGrouped("orders", "g1", 1);
+        assertEquals(1, link.forwards().size(), "only b has a consumer: the group goes there");
+
+        a.consume(a.client, 1, "orders", 100);
+        a.sendGrouped("orders", "g1", 2);
+        a.sendGrouped("orders", "g2", 1);
+        a.send(DestinationType.QUEUE, "orders");
+        assertEquals(2, link.forwards().size(), "g1 stays with b although a consumer here keeps up");
+        assertEquals(2, a.client.deliveries(), "a new group and an ungrouped message stay here");
+
+        a.sendGrouped("orders", "g1", -1);
+        assertEquals(3, link.forwards().size(), "the message that ends g1 goes with it");
+        a.sendGrouped("orders", "g1", 1);
+        assertEquals(3, link.forwards().size(), "g1 ended: begun anew, it is decided anew");
+        assertEquals(3, a.client.deliveries());
+    }
+
+    @Test
+    void shouldAskTheHandlerAndAnswerTheSenderOnceTheHandlerStoredIt()
+    {
+        final ClusterHarness a = node(REMOTE);
+        final FakeConnection link = a.linkUp(queueOfB("orders", 0));
+        a.command(null, new ClusterCommand.Clients(ClusterHarness.OTHER, 0, false, true));
+        a.consume(a.client, 1, "orders", 100);
+        final long send = a.sendGrouped("orders", "g1", 1);
+        final List<Forward> forwards = link.forwards();
+        assertEquals(1, forwards.size(), "to the handler, though a consumer here would take it");
+        assertEquals(List.of(), forwards.get(0).queues(), "naming no queue: the handler routes it");
+        assertNull(a.answer(send));
+        a.forwarded(forwards.get(0).sequence(), null);
+        assertEquals("OK", a.answer(send));
+
+        a.send(DestinationType.QUEUE, "orders");
+        assertEquals(1, a.client.deliveries(), "a message in no group is routed here as ever");
+    }
+
+    @Test
+    void shouldFailAGroupedSendTheHandlerDoesNotDecideInTime()
+    {
+        final ClusterHarness a = node(REMOTE);
+        a.linkUp(queueOfB("orders", 0));
+        a.command(null, new ClusterCommand.Clients(ClusterHarness.OTHER, 0, false, true));
+        final long send = a.sendGrouped("orders", "g1", 1);
+        a.nowMs.addAndGet(5_000);
+        a.tick();
+        final String failed = a.answer(send);
+        assertTrue(failed.contains("node 'b' did not confirm it stored the message within 5000 ms (grouping.timeout)"),
+            failed);
+        assertTrue(failed.contains("it was sent and may yet be stored there"), failed);
+
+        a.command(null, new ClusterCommand.LinkDown(ClusterHarness.OTHER, "gone"));
+        final String down = a.answer(a.sendGrouped("orders", "g2", 1));
+        assertTrue(down.contains("node 'b' is not reachable"), down);
+    }
+
+    @Test
+    void shouldRefuseAGroupedSendWhileNoHandlerIsKnown()
+    {
+        final ClusterHarness a = node(REMOTE);
+        a.linkUp(queueOfB("orders", 1));
+        final String refused = a.answer(a.sendGrouped("orders", "g1", 1));
+        assertTrue(refused.contains("message group 'g1' of 'orders' cannot be kept on one node: no node of this " +
+            "cluster is its grouping handler"), refused);
+        assertEquals(0, a.processor.queueDepth("orders"), "nothing stored");
+    }
+
+    @Test
+    void shouldDecideTheGroupsOtherNodesAskAboutAndKeepThem()
+    {
+        final ClusterHarness a = node(LOCAL);
+        final FakeConnection link = a.linkUp(queueOfB("orders", 1));
+        final FakeConnection peer = a.open();
+        a.command(peer, new ClusterCommand.Join(7, "test", ClusterHarness.OTHER, "b", "127.0.0.1:2"));
+        a.command(peer, new ClusterCommand.Receive(1, DestinationType.QUEUE, false, "orders", new String[0],
+            ClusterHarness.groupedMessage("ID:b1", "orders", "g1", 1)));
+        assertEquals(List.of("orders"), link.forwards().get(0).queues(), "decided: b, which has the consumer");
+        assertEquals("ID:b1", link.forwards().get(0).messageId());
+
+        a.consume(a.client, 1, "orders", 100);
+        a.command(peer, new ClusterCommand.Receive(2, DestinationType.QUEUE, false, "orders", new String[0],
+            ClusterHarness.groupedMessage("ID:b2", "orders", "g1", 2)));
+        assertEquals(2, link.forwards().size(), "kept with b");
+        assertEquals(0, a.client.deliveries());
+        assertEquals(List.of(1L, 2L), peer.frames(FrameType.OK).stream().map(f -> f.reader().readLong()).toList(),
+            "b is told each is stored: as the copy for b in this node's forward queue");
+    }
+
+    @Test
+    void shouldKeepAGroupWaitingOnItsNodeWhenNoConsumerIsLeftThereButMoveTheRest()
+    {
+        final ClusterHarness a = node(REMOTE);
+        final FakeConnection link = a.linkUp(queueOfB("orders", 0));
+        final FakeConnection peer = a.open();
+        a.command(peer, new ClusterCommand.Join(7, "test", ClusterHarness.OTHER, "b", "127.0.0.1:2"));
+        for (int i = 1; i <= 3; i++)
+        {
+            a.command(peer, new ClusterCommand.Receive(i, DestinationType.QUEUE, true, "orders",
+                new String[] {"orders"}, ClusterHarness.groupedMessage("ID:m" + i, "orders", "g1", i)));
+        }
+        a.send(DestinationType.QUEUE, "orders");
+        assertEquals(4, a.processor.queueDepth("orders"), "pinned here by the handler: they wait here");
+
+        a.command(null, queueOfB("orders", 2));
+        a.nowMs.addAndGet(200);
+        a.tick();
+        a.nowMs.addAndGet(1_000);
+        a.tick();
+        assertEquals(1, link.forwards().size(), "no consumer here: the message in no group moves, the group's stay");
+        assertEquals(3, a.processor.queueDepth("orders"));
+
+        a.consume(a.client, 1, "orders", 100);
+        assertEquals(3, a.client.deliveries(), "a consumer here takes the group, in order");
+    }
+
+    @Test
+    void shouldPinAGroupAnewWhenItsNodeNoLongerHasTheQueue()
+    {
+        final ClusterHarness a = node(LOCAL);
+        final FakeConnection link = a.linkUp(queueOfB("orders", 1));
+        a.sendGrouped("orders", "g1", 1);
+        assertEquals(1, link.forwards().size());
+        a.command(null, new ClusterCommand.Binding(ClusterHarness.OTHER, DestinationType.QUEUE, "orders", "orders",
+            false, true, null, 0, new io.meshmq.selector.Selector[0], 1, 1, ""));
+        a.consume(a.client, 1, "orders", 100);
+        a.sendGrouped("orders", "g1", 2);
+        assertEquals(1, link.forwards().size(), "b deleted the queue: g1 is pinned here now");
+        assertEquals(1, a.client.deliveries());
+    }
+}

@@ -30,8 +30,19 @@ public final class ClusterProvider implements ExtensionProvider
             context.dataDirectory().resolve(DEFINITIONS_FILE), new AtomicReference<>(),
             context.broker().haQuorum().isEmpty() ? null : new AtomicReference<>(),
             context.broker().haReplicaFaultWaits(), new ConcurrentHashMap<>(), context.broker().clusterGroup(),
-            context.broker().clusterSendTimeoutMs(), new GroupingSettings(context.broker().groupingType(),
+            context.broker().clusterSendTimeoutMs(), grouping(context)));
+    }
+
+    /**
+     * @return this node's grouping settings; a backup serving a journal it took over plays the part that journal's
+     * node played (its data directory says whether it was the grouping handler), so the handler's role and pins go
+     * with its journal.
+     */
+    private static GroupingSettings grouping(final Context context)
+    {
+        final boolean wasHandler = context.broker().haBackup() && GroupingSettings.wasHandler(context.dataDirectory());
+        return new GroupingSettings(wasHandler ? "local" : context.broker().groupingType(),
             context.broker().groupingTimeoutMs(), context.broker().groupingGroupTimeoutMs(),
-            context.broker().groupingReaperPeriodMs())));
+            context.broker().groupingReaperPeriodMs());
     }
 }

@@ -1,5 +1,8 @@
 package io.meshmq.cluster;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /**
  * This node's part in keeping each message group (JMSXGroupID) of a clustered queue on one node.
  *
@@ -12,6 +15,16 @@ package io.meshmq.cluster;
 public record GroupingSettings(String type, long timeoutMs, long groupTimeoutMs, long reaperPeriodMs)
 {
     public static final GroupingSettings NONE = new GroupingSettings("none", 5_000, -1, 30_000);
+    /** In a handler's data directory (mirrored to its replica): it is the grouping handler. */
+    public static final String HANDLER_FILE = "cluster-grouping-handler";
+
+    /**
+     * @return true if the data directory is the journal of a node that was the grouping handler.
+     */
+    public static boolean wasHandler(final Path dataDirectory)
+    {
+        return dataDirectory != null && Files.exists(dataDirectory.resolve(HANDLER_FILE));
+    }
 
     public boolean isLocal()
     {

@@ -129,8 +129,8 @@ public final class Cluster implements ProcessorExtension
     }
 
     /**
-     * A queue's send whose copies must be stored on other nodes before its sender is answered (its address's
-     * unreachable-node is fail) waits for them.
+     * A queue's send whose copies must be stored on other nodes before its sender is answered waits for them: its
+     * address's unreachable-node is fail, or its group is decided by the grouping handler.
      */
     @Override
     public boolean answersSend(final byte type, final String name, final List<MessageReference> copies,
@@ -312,7 +312,7 @@ public final class Cluster implements ProcessorExtension
         }
         if (groups.applies(type, message))
         {
-            routeRefusal = groups.route(name, message, GroupPins.Origin.SENT_HERE, into, copies);
+            routeRefusal = groups.route(name, message, GroupPins.Origin.SENT_HERE, null, into, copies);
             return;
         }
         if (!router.routes(type, name))

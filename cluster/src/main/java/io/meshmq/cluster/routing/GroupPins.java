@@ -5,6 +5,7 @@ import io.meshmq.cluster.GroupingSettings;
 import io.meshmq.engine.extension.EngineControl;
 import io.meshmq.engine.processor.MessageReference;
 import io.meshmq.engine.processor.ServerMessage;
+import io.meshmq.engine.processor.ServerQueue;
 import io.meshmq.protocol.DestinationType;
 
 import java.io.IOException;
@@ -21,8 +22,9 @@ import java.util.Map;
 
 /**
  * Message groups (JMSXGroupID) of clustered queues kept on one node, whichever node their messages are sent to: the
- * node whose {@code grouping.type} is local decides which node each group goes to (by the address's load balancing,
- * once, at its first message) and remembers it; the others send every grouped message to it to be routed ("decide
+ * node whose {@code grouping.type} is local decides which node each group goes to (by the address's load balancing
+ * among the nodes with a consumer for it, once, at its first message; to the node it was sent to while none has one)
+ * and remembers it; the others send every grouped message to it to be routed ("decide
  * here": a forward that names no queue). Every message of a group so travels the same links, in order, to one node,
  * where the queue keeps the group with one consumer at a time (and moves it, in order, to another consumer of that
  * node when its consumer closes). A group's messages are never redistributed: a node whose consumers all left keeps
@@ -30,7 +32,8 @@ import java.util.Map;
  * A group ends with a message of JMSXGroupSeq -1; one no message used for {@code grouping.group-timeout} is
  * forgotten; one pinned to a node the cluster no longer has is pinned anew. The pins are kept in {@value #FILE}
  * (replaced whole at the end of a batch that changed them, before the batch's sends are confirmed), so a restart of
- * the handler keeps them.
+ * the handler keeps them; with HA the file is mirrored with the journal, and the backup that takes the handler's
+ * journal over is the handler ({@link GroupingSettings#HANDLER_FILE}).
  * <p>
  * Not thread safe: processor thread only.
  */
@@ -137,10 +140,11 @@ final class GroupPins
      * Routes a grouped message: where its group is pinned from here, or to the local handler to decide, or (on the
      * local handler, or for a message another node routed to this one) by deciding or storing here.
      *
+     * @param sentFrom the node a forwarded message comes from; null for one a client sent here.
      * @return null, or why it could not be routed as its group needs (no local handler is known): it is then put in
      * this node's queue, for callers that must store it anyway.
      */
-    String route(final String queue, final ServerMessage message, final Origin origin,
+    String route(final String queue, final ServerMessage message, final Origin origin, final String sentFrom,
         final List<MessageReference> into, final List<MessageReference> forwards)
     {
         if (origin == Origin.ROUTED_HERE)
@@ -175,7 +179,7 @@ final class GroupPins
                 return "message group '" + key.group + "' of '" + queue + "' cannot be kept on one node: no node " +
                     "of this cluster is its grouping handler (grouping.type = local) that this node knows of";
             }
-            pin = new Pin(decide(queue, message), nowMs);
+            pin = new Pin(decide(queue, message, sentFrom), nowMs);
             pins.put(key, pin);
             changed = true;
         }
@@ -207,11 +211,22 @@ final class GroupPins
     /**
      * @return the node a new group goes to, by the address's load balancing: {@link #HERE} or a node's id.
      */
-    private String decide(final String queue, final ServerMessage message)
+    private String decide(final String queue, final ServerMessage message, final String sentFrom)
     {
-        final List<RemoteBinding> there = topology.bindings(DestinationType.QUEUE, queue);
-        final Binding chosen = router.chooseAmong(control.queue(queue), there == null ? List.of() : there, message,
-            queue);
+        final ServerQueue here = control.existingQueue(queue);
+        final List<RemoteBinding> there = topology.bindings(DestinationType.QUEUE, queue) == null ? List.of() :
+            topology.bindings(DestinationType.QUEUE, queue);
+        boolean consumed = here != null && !topology.suspended && here.hasConsumerFor(message);
+        for (int i = 0; !consumed && i < there.size(); i++)
+        {
+            consumed = there.get(i).hasConsumerFor(message);
+        }
+        if (!consumed)
+        {
+            // No consumer anywhere yet: it waits where it was sent, as a message in no group would.
+            return sentFrom == null || topology.node(sentFrom) == null ? HERE : sentFrom;
+        }
+        final Binding chosen = router.chooseAmong(here, there, message, queue);
         return chosen instanceof RemoteBinding remote ? remote.node.id : HERE;
     }
 
@@ -295,6 +310,20 @@ final class GroupPins
         if (directory == null || !settings.isOn())
         {
             return;
+        }
+        if (settings.isLocal())
+        {
+            try
+            {
+                // Goes with the journal: a backup that takes it over is the handler in its place.
+                control.replaceFile(GroupingSettings.HANDLER_FILE, "this journal's node decides where message " +
+                    "groups go\n");
+            }
+            catch (final IOException ex)
+            {
+                LOG.log(System.Logger.Level.ERROR, "cannot write " + GroupingSettings.HANDLER_FILE + " (" + ex +
+                    "): a backup that takes this journal over will not be the grouping handler");
+            }
         }
         final List<String> lines;
         try

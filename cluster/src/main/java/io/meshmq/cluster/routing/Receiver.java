@@ -73,7 +73,8 @@ final class Receiver
         final String duplicateId = control.duplicateId(forward.message());
         final boolean storedAlready = resends.isFirstCopy(peer.nodeId, forward.kind(), forward.address(), duplicateId) ||
             !forward.moved() && control.isStoredAlready(forward.kind(), forward.address(), duplicateId);
-        final List<MessageReference> references = storedAlready ? List.of() : references(forward, message);
+        final List<MessageReference> references = storedAlready ? List.of() :
+            references(forward, message, peer.nodeId);
         // A group pinned elsewhere from here: its copy for that node is stored instead of the message.
         final ServerMessage stored = references.size() == 1 && references.get(0).message() != message ?
             references.get(0).message() : message;
@@ -98,7 +99,11 @@ final class Receiver
         control.confirm(output, sequence, mark);
     }
 
-    private List<MessageReference> references(final ClusterCommand.Receive forward, final ServerMessage message)
+    /**
+     * @param sentFrom the node that forwarded it.
+     */
+    private List<MessageReference> references(final ClusterCommand.Receive forward, final ServerMessage message,
+        final String sentFrom)
     {
         final String[] queues = forward.queues();
         final List<MessageReference> references = new ArrayList<>(queues.length);
@@ -107,7 +112,7 @@ final class Receiver
         {
             final List<MessageReference> forwards = new ArrayList<>(1);
             groups.route(forward.address(), message, queues.length == 0 ? GroupPins.Origin.DECIDE_HERE :
-                GroupPins.Origin.ROUTED_HERE, references, forwards);
+                GroupPins.Origin.ROUTED_HERE, sentFrom, references, forwards);
             references.addAll(forwards);
         }
         else if (kind == DestinationType.QUEUE)

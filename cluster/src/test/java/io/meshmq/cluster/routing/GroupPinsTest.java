@@ -156,6 +156,26 @@ class GroupPinsTest
     }
 
     @Test
+    void shouldLeaveAGroupWhereItWasSentWhileNoNodeHasAConsumer()
+    {
+        final ClusterHarness a = node(LOCAL);
+        final FakeConnection link = a.linkUp(queueOfB("orders", 0));
+        final FakeConnection peer = a.open();
+        a.command(peer, new ClusterCommand.Join(7, "test", ClusterHarness.OTHER, "b", "127.0.0.1:2"));
+        a.command(peer, new ClusterCommand.Receive(1, DestinationType.QUEUE, false, "orders", new String[0],
+            ClusterHarness.groupedMessage("ID:b1", "orders", "g1", 1)));
+        assertEquals(List.of("orders"), link.forwards().get(0).queues(), "back to b, where it was sent");
+        a.sendGrouped("orders", "g2", 1);
+        assertEquals(1, a.processor.queueDepth("orders"), "one sent here stays here");
+
+        a.consume(a.client, 1, "orders", 100);
+        a.command(peer, new ClusterCommand.Receive(2, DestinationType.QUEUE, false, "orders", new String[0],
+            ClusterHarness.groupedMessage("ID:b2", "orders", "g1", 2)));
+        assertEquals(2, link.forwards().size(), "g1 stays with b");
+        assertEquals(1, a.client.deliveries(), "g2's message, here");
+    }
+
+    @Test
     void shouldPinAGroupAnewWhenItsNodeNoLongerHasTheQueue()
     {
         final ClusterHarness a = node(LOCAL);

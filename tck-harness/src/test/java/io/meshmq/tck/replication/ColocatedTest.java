@@ -27,11 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -57,6 +59,8 @@ class ColocatedTest
 {
     private static final int NODES = 3;
     private static final int ROUNDS = 10;
+    /** Message groups each of two members sends. */
+    private static final int GROUPS = 20;
     /** A node's start line: which journal it serves, where. */
     private static final Pattern SERVING = Pattern.compile(
         "MeshMQ broker '([^']+)' listening on (tcp://\\S+?)[, ].*; (?:serving journal|took journal) (\\S+)");
@@ -259,6 +263,167 @@ class ColocatedTest
             assertEquals(100, receiveOnce(receiving.url(), "landed", 100), "every message of the bridge made at " +
                 "run time once: it came with node 0's journal");
         }
+    }
+
+    /**
+     * The grouping handler's role and pins go with its journal: member 0 is the handler; killed, its journal is taken
+     * over by a backup in another process, which is the handler in its place, and every group stays with the consumer
+     * it had, in order.
+     */
+    @Test
+    void shouldKeepEachMessageGroupWhereItWasWhenTheHandlersJournalIsTakenOver() throws Exception
+    {
+        for (int i = 0; i < NODES; i++)
+        {
+            ports[i] = FreePorts.next();
+            backupPorts[i] = FreePorts.next();
+            quorum[i] = "127.0.0.1:" + FreePorts.next();
+        }
+        for (int i = 0; i < NODES; i++)
+        {
+            nodes[i] = start(i, "grouping.type = " + (i == 0 ? "local" : "remote"),
+                "address.orders.prefer-local = false");
+        }
+        for (final BrokerProcess node : nodes)
+        {
+            awaitServedAndReplicated(node, 1);
+        }
+        final Map<String, List<String>> received = new ConcurrentHashMap<>();
+        final List<Connection> listeners = new ArrayList<>();
+        try
+        {
+            for (int i = 1; i < NODES; i++)
+            {
+                final List<String> got = Collections.synchronizedList(new ArrayList<>());
+                received.put("n" + i, got);
+                final Connection connection = new MeshConnectionFactory("tcp://127.0.0.1:" + ports[i])
+                    .createConnection();
+                listeners.add(connection);
+                final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                session.createConsumer(session.createQueue("orders")).setMessageListener(message ->
+                {
+                    try
+                    {
+                        got.add(message.getStringProperty("JMSXGroupID") + " " + message.getIntProperty("seq"));
+                    }
+                    catch (final JMSException ex)
+                    {
+                        throw new IllegalStateException(ex);
+                    }
+                });
+                connection.start();
+            }
+            awaitCondition(() -> sendGroupedProbe("tcp://127.0.0.1:" + ports[1]), "a grouped send accepted", nodes);
+            sendGroups(0);
+            awaitCondition(() -> countOf(received, "p") == 2 * GROUPS * 5, "the groups received", nodes);
+            final Map<String, String> before = holdersInOrder(received, 0);
+
+            final List<String> lost = served().entrySet().stream().filter(entry -> entry.getValue().startsWith("0/"))
+                .map(Map.Entry::getKey).toList();
+            nodes[0].kill();
+            awaitCondition(() -> served().keySet().containsAll(lost) && lost.stream()
+                .noneMatch(journal -> served().get(journal).startsWith("0/")), "the handler's journal served again",
+                alive());
+            awaitCondition(() -> sendGroupedProbe("tcp://127.0.0.1:" + ports[1]), "a grouped send accepted by the " +
+                "handler's journal where it is served now", alive());
+            sendGroups(5);
+            awaitCondition(() -> countOf(received, "p") == 2 * 2 * GROUPS * 5, "the groups' next messages",
+                alive());
+            assertEquals(before, holdersInOrder(received, 5), "every group where it was before the takeover");
+        }
+        finally
+        {
+            for (final Connection connection : listeners)
+            {
+                connection.close();
+            }
+        }
+    }
+
+    /**
+     * Members 1 and 2 each send their groups' next five messages, interleaved.
+     */
+    private void sendGroups(final int firstSeq) throws JMSException
+    {
+        for (int i = 1; i < NODES; i++)
+        {
+            try (Connection connection = new MeshConnectionFactory("tcp://127.0.0.1:" + ports[i]).createConnection())
+            {
+                final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                final MessageProducer producer = session.createProducer(session.createQueue("orders"));
+                for (int seq = firstSeq; seq < firstSeq + 5; seq++)
+                {
+                    for (int group = 0; group < GROUPS; group++)
+                    {
+                        final Message message = session.createTextMessage("m");
+                        message.setStringProperty("JMSXGroupID", "p" + i + "-g" + group);
+                        message.setIntProperty("seq", seq);
+                        producer.send(message);
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean sendGroupedProbe(final String url)
+    {
+        try (Connection connection = new MeshConnectionFactory(url).createConnection())
+        {
+            final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            final Message message = session.createTextMessage("probe");
+            message.setStringProperty("JMSXGroupID", "x-probe");
+            message.setIntProperty("seq", 0);
+            session.createProducer(session.createQueue("orders")).send(message);
+            return true;
+        }
+        catch (final JMSException notYet)
+        {
+            return false;
+        }
+    }
+
+    private static int countOf(final Map<String, List<String>> received, final String prefix)
+    {
+        int count = 0;
+        for (final List<String> got : received.values())
+        {
+            synchronized (got)
+            {
+                count += (int)got.stream().filter(entry -> entry.startsWith(prefix)).count();
+            }
+        }
+        return count;
+    }
+
+    /**
+     * @return each group's consumer for its messages from {@code firstSeq} on, failing unless they came to one, in
+     * order.
+     */
+    private static Map<String, String> holdersInOrder(final Map<String, List<String>> received, final int firstSeq)
+    {
+        final Map<String, String> holders = new HashMap<>();
+        final Map<String, Integer> next = new HashMap<>();
+        for (final Map.Entry<String, List<String>> consumer : received.entrySet())
+        {
+            synchronized (consumer.getValue())
+            {
+                for (final String entry : consumer.getValue())
+                {
+                    final String[] parts = entry.split(" ");
+                    final int seq = Integer.parseInt(parts[1]);
+                    if (!parts[0].startsWith("p") || seq < firstSeq || seq >= firstSeq + 5)
+                    {
+                        continue;
+                    }
+                    final String previous = holders.putIfAbsent(parts[0], consumer.getKey());
+                    assertTrue(previous == null || previous.equals(consumer.getKey()), parts[0] + " at two consumers");
+                    assertEquals(next.getOrDefault(parts[0], firstSeq), seq, parts[0] + " out of order");
+                    next.put(parts[0], seq + 1);
+                }
+            }
+        }
+        assertEquals(2 * GROUPS, holders.size());
+        return holders;
     }
 
     private static void send(final String url, final String queue, final int count) throws JMSException

@@ -176,6 +176,27 @@ class GroupPinsTest
     }
 
     @Test
+    void shouldForgetAGroupNoMessageUsedForTheGroupTimeout()
+    {
+        final ClusterHarness a = new ClusterHarness(dir, new AddressSettingsMatcher(),
+            new GroupingSettings("local", 5_000, 60_000, 1_000));
+        final FakeConnection link = a.linkUp(queueOfB("orders", 1));
+        a.sendGrouped("orders", "idle", 1);
+        a.sendGrouped("orders", "busy", 1);
+        assertEquals(2, link.forwards().size());
+        a.consume(a.client, 1, "orders", 100);
+        for (int i = 0; i < 7; i++)
+        {
+            a.nowMs.addAndGet(10_000);
+            a.tick();
+            a.sendGrouped("orders", "busy", 2 + i);
+        }
+        a.sendGrouped("orders", "idle", 2);
+        assertEquals(9, link.forwards().size(), "busy stayed with b");
+        assertEquals(1, a.client.deliveries(), "idle, unused for 70 s, was forgotten and decided anew: here");
+    }
+
+    @Test
     void shouldPinAGroupAnewWhenItsNodeNoLongerHasTheQueue()
     {
         final ClusterHarness a = node(LOCAL);

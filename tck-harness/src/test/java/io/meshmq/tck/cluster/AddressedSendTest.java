@@ -2,22 +2,29 @@ package io.meshmq.tck.cluster;
 
 import io.meshmq.engine.security.PasswordHash;
 import io.meshmq.jms.MeshConnectionFactory;
+import io.meshmq.jms.jndi.MeshInitialContextFactory;
 import io.meshmq.protocol.AdminTable;
 import jakarta.jms.CompletionListener;
 import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
 import jakarta.jms.InvalidDestinationException;
 import jakarta.jms.JMSSecurityException;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
+import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.naming.Context;
+import javax.naming.InitialContext;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -93,6 +100,22 @@ class AddressedSendTest
                     {
                         assertNull(consumer.receive(300), "nothing else anywhere");
                     }
+
+                    // a JNDI entry may name the node too
+                    final Hashtable<String, String> env = new Hashtable<>();
+                    env.put(Context.INITIAL_CONTEXT_FACTORY, MeshInitialContextFactory.class.getName());
+                    env.put(Context.PROVIDER_URL, nodes.url(0));
+                    env.put(MeshInitialContextFactory.QUEUE_PREFIX + "ordersOnN3", "orders@n3");
+                    final Context jndi = new InitialContext(env);
+                    try (Connection looked = ((ConnectionFactory)jndi.lookup("ConnectionFactory")).createConnection())
+                    {
+                        final Session lookedSession = looked.createSession();
+                        lookedSession.createProducer((Queue)jndi.lookup("ordersOnN3"))
+                            .send(lookedSession.createTextMessage("by-jndi"));
+                    }
+                    jndi.close();
+                    assertEquals("by-jndi", text(consumers[2].receive(10_000)));
+                    assertNull(consumers[0].receive(300), "not on n1, where it was sent");
 
                     // a named group: us is n3 alone; eu is n1 and n2, never n3
                     for (int i = 0; i < 5; i++)

@@ -112,6 +112,15 @@ public interface ProcessorExtension
     }
 
     /**
+     * @return true if the destination exists beyond this node (another node told of it), so using it here makes
+     * nothing new; by default, whenever the extension {@link #routes} it.
+     */
+    default boolean existsElsewhere(final byte type, final String name)
+    {
+        return routes(type, name);
+    }
+
+    /**
      * Routes a message among this node's queues ({@code into}: references made with
      * {@link ServerQueue#reference}) and anything the extension keeps elsewhere ({@code copies}: references to
      * messages of its own, which the caller journals with the rest).

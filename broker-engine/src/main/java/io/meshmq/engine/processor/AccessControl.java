@@ -154,7 +154,7 @@ final class AccessControl
         final byte type, final String name)
     {
         if (!authorizer.isOn() || !connection.client || DestinationType.isTemporary(type) ||
-            destinations.exists(type, name) || extension.routes(type, name))
+            destinations.exists(type, name) || extension.existsElsewhere(type, name))
         {
             return true;
         }

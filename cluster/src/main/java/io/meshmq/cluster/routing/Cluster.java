@@ -296,7 +296,17 @@ public final class Cluster implements ProcessorExtension
     @Override
     public boolean routes(final byte type, final String name)
     {
-        return AddressedNames.isAddressed(name) || router.routes(type, name) || groups.routesQueues(type);
+        return existsElsewhere(type, name) || groups.routesQueues(type);
+    }
+
+    /**
+     * @return true if another node told of the destination (or the name says a node): not whenever grouping looks at
+     * a queue's messages, so that using a queue no node has still needs the permission to make it.
+     */
+    @Override
+    public boolean existsElsewhere(final byte type, final String name)
+    {
+        return AddressedNames.isAddressed(name) || router.routes(type, name);
     }
 
     @Override

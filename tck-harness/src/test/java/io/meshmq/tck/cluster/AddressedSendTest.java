@@ -260,13 +260,16 @@ class AddressedSendTest
     @Test
     void shouldHoldAnAddressedSendToThePermissionsOfItsQueue() throws Exception
     {
-        try (ClusterNodes nodes = ClusterNodes.start(dir, "guarded", 2,
+        // With grouping handlers on (they see every queue's messages), a queue no node has still needs the right to
+        // make it.
+        try (ClusterNodes nodes = ClusterNodes.startEach(dir, "guarded", new String[][] {
+            {"grouping.type = local"}, {"grouping.type = remote"}},
             "user.mesh = " + PasswordHash.hash("mesh-secret"), "user.mesh.roles = cluster, admin",
             "cluster.user = mesh", "cluster.password = mesh-secret",
             "user.app = " + PasswordHash.hash("app-secret"), "user.app.roles = app",
             "security.orders.send = app", "security.orders.consume = app", "security.orders.createAddress = app",
             "security.orders.createDurableQueue = app", "security.secret.send = admin",
-            "security.meshmq.management.manage = admin"))
+            "security.fresh.send = app", "security.meshmq.management.manage = admin"))
         {
             nodes.awaitMesh();
             try (Connection connection = new MeshConnectionFactory(nodes.url(1) + "?user=app&password=app-secret")
@@ -287,6 +290,10 @@ class AddressedSendTest
                         () -> producer.send(sending.createQueue("secret@n2"), sending.createTextMessage("no")));
                     assertTrue(refused.getMessage().contains("lacks permission 'send' on address 'secret'"),
                         refused.getMessage());
+                    final JMSSecurityException unmade = assertThrows(JMSSecurityException.class,
+                        () -> producer.send(sending.createQueue("fresh"), sending.createTextMessage("no")));
+                    assertTrue(unmade.getMessage().contains("lacks permission 'createAddress' on address 'fresh'"),
+                        unmade.getMessage());
                 }
             }
         }

@@ -76,6 +76,9 @@ final class GroupPins
     }
 
     private final GroupingSettings settings;
+    /** Asked for every send: kept, not compared from the settings' strings each time. */
+    private final boolean on;
+    private final boolean local;
     private final EngineControl control;
     private final Topology topology;
     private final Router router;
@@ -88,6 +91,8 @@ final class GroupPins
         final Router router, final ForwardCopies copies)
     {
         this.settings = identity.grouping();
+        this.on = settings.isOn();
+        this.local = settings.isLocal();
         this.control = control;
         this.topology = topology;
         this.router = router;
@@ -96,21 +101,21 @@ final class GroupPins
 
     boolean isOn()
     {
-        return settings.isOn();
+        return on;
     }
 
     boolean isLocalHandler()
     {
-        return settings.isLocal();
+        return local;
     }
 
     /**
-     * @return true if every send to a queue of this name must come to {@link #route} (grouping is on: its message may
-     * be in a group).
+     * @return true if every send to a queue must come to {@link #route} (grouping is on: its message may be in a
+     * group).
      */
     boolean routesQueues(final byte type)
     {
-        return settings.isOn() && type == DestinationType.QUEUE;
+        return on && type == DestinationType.QUEUE;
     }
 
     /**
@@ -118,7 +123,7 @@ final class GroupPins
      */
     boolean applies(final byte type, final ServerMessage message)
     {
-        return settings.isOn() && type == DestinationType.QUEUE && message.groupId() != null;
+        return on && type == DestinationType.QUEUE && message.groupId() != null;
     }
 
     /**
@@ -166,7 +171,7 @@ final class GroupPins
         }
         if (pin == null)
         {
-            if (origin == Origin.SENT_HERE && !settings.isLocal())
+            if (origin == Origin.SENT_HERE && !local)
             {
                 final RemoteNode handler = handler();
                 if (handler != null)
@@ -235,11 +240,11 @@ final class GroupPins
      */
     String describe()
     {
-        if (settings.isLocal())
+        if (local)
         {
             return "; grouping handler, " + pins.size() + " groups pinned";
         }
-        if (!settings.isOn())
+        if (!on)
         {
             return "";
         }
@@ -307,11 +312,11 @@ final class GroupPins
     void restore()
     {
         final Path directory = control.dataDirectory();
-        if (directory == null || !settings.isOn())
+        if (directory == null || !on)
         {
             return;
         }
-        if (settings.isLocal())
+        if (local)
         {
             try
             {

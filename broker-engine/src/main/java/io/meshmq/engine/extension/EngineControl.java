@@ -167,6 +167,12 @@ public interface EngineControl
     void rememberStored(byte type, String address, String duplicateId);
 
     /**
+     * A message remembered as stored at the address was stored nowhere after all (its send failed and was withdrawn):
+     * a retry of it is no duplicate.
+     */
+    void forgetStored(byte type, String address, String duplicateId);
+
+    /**
      * Sends away the applications that fail over by the cluster's topology: each is told why
      * ({@link io.meshmq.protocol.ErrorCode#SHUTTING_DOWN}) and closed, and goes to another member of the topology it
      * was last told. Applications that cannot fail over (and other cluster nodes) stay.

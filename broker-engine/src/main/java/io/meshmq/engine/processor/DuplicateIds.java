@@ -110,6 +110,19 @@ final class DuplicateIds
     }
 
     /**
+     * Forgets one id: the message of that id was stored nowhere after all (its send failed and was withdrawn), so a
+     * retry of it is no duplicate.
+     */
+    void withdrawn(final byte type, final String address, final String id)
+    {
+        final LinkedHashSet<String> ids = id == null ? null : byType(type).get(address);
+        if (ids != null)
+        {
+            ids.remove(id);
+        }
+    }
+
+    /**
      * Forgets the ids of an address that was deleted (a temporary queue with its connection, say).
      */
     void forget(final byte type, final String address)

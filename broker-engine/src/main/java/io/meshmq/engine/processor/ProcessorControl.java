@@ -226,6 +226,12 @@ final class ProcessorControl implements EngineControl
     }
 
     @Override
+    public void forgetStored(final byte type, final String address, final String duplicateId)
+    {
+        duplicates.withdrawn(type, address, duplicateId);
+    }
+
+    @Override
     public int clients()
     {
         return connections.clients();

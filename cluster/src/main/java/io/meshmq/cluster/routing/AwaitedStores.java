@@ -3,6 +3,7 @@ package io.meshmq.cluster.routing;
 import io.meshmq.engine.extension.EngineControl;
 import io.meshmq.engine.processor.MessageReference;
 import io.meshmq.engine.ring.ConnectionOutput;
+import io.meshmq.protocol.DestinationType;
 import io.meshmq.protocol.ErrorCode;
 import org.agrona.collections.Long2ObjectHashMap;
 
@@ -221,6 +222,13 @@ final class AwaitedStores
             {
                 mayYetBeStored |= copy.node.bridge.withdraw(copy.sequence, copy.reference);
             }
+        }
+        if (stored.isEmpty() && !send.copies.isEmpty())
+        {
+            // Stored nowhere (as far as is known): a retry is no duplicate. Were a copy already sent stored after all,
+            // the retry makes a second: better than a retry taken for a duplicate of what was never stored.
+            control.forgetStored(DestinationType.QUEUE, send.name,
+                control.duplicateId(send.copies.get(0).reference().message().encoded()));
         }
         control.error(send.sender, send.correlationId, ErrorCode.GENERIC, "send to '" + send.name + "' failed: " +
             (stored.isEmpty() ? "" : "stored on " + String.join(", ", stored) + "; ") + cause + "; " +

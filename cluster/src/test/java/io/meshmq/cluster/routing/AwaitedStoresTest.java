@@ -97,6 +97,14 @@ class AwaitedStoresTest
         final FakeConnection second = a.linkUp(queueOfB("orders", 1));
         assertEquals(List.of(), second.forwards());
         assertEquals(1, first.forwards().size());
+
+        // Stored nowhere, so not a duplicate: the same message sent again goes.
+        final String id = first.forwards().get(0).messageId();
+        final long again = a.resendAndAwait(DestinationType.QUEUE, "orders@b", id);
+        assertEquals(List.of(id), second.forwards().stream().map(ClusterHarness.Forward::messageId).toList(),
+            "a retry of a failed send is sent, not taken for a duplicate");
+        a.forwarded(second.forwards().get(0).sequence(), null);
+        assertEquals("OK", a.answer(again));
     }
 
     @Test

@@ -274,6 +274,25 @@ final class ClusterHarness
         return correlationId;
     }
 
+    /**
+     * Sends a message of the given id again, as a client that retries a send it was told failed.
+     *
+     * @return the correlation id the answer carries.
+     */
+    long resendAndAwait(final byte type, final String destination, final String id)
+    {
+        final long correlationId = 9_000 + ++messageCount;
+        final byte[] message = message(id, type, destination);
+        run(EngineEvent.SEND, client, e ->
+        {
+            e.correlationId = correlationId;
+            e.destinationType = type;
+            e.destinationName = destination;
+            e.message = message;
+        });
+        return correlationId;
+    }
+
     private String send(final byte type, final String destination, final String previousScope,
         final long correlationId)
     {

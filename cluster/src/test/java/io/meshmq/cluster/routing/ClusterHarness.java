@@ -225,6 +225,27 @@ final class ClusterHarness
     }
 
     /**
+     * @return b's connection to this node, joined: what b forwards comes over it.
+     */
+    FakeConnection joinedByB()
+    {
+        final FakeConnection peer = open();
+        command(peer, new ClusterCommand.Join(7, "test", OTHER, "b", "127.0.0.1:2"));
+        return peer;
+    }
+
+    /**
+     * b forwards a message of a group over {@code peer}: to be decided here (no queue named) or for this queue.
+     */
+    void groupedFromB(final FakeConnection peer, final long sequence, final String queue, final String group,
+        final int groupSequence, final boolean decideHere)
+    {
+        command(peer, new ClusterCommand.Receive(sequence, DestinationType.QUEUE, false, queue,
+            decideHere ? new String[0] : new String[] {queue},
+            groupedMessage("ID:b" + sequence, queue, group, groupSequence)));
+    }
+
+    /**
      * @return b's queue of that name, with that many consumers taking every message.
      */
     static ClusterCommand.Binding queueOfB(final String queue, final int consumers)
@@ -282,21 +303,19 @@ final class ClusterHarness
     long resendAndAwait(final byte type, final String destination, final String id)
     {
         final long correlationId = 9_000 + ++messageCount;
-        final byte[] message = message(id, type, destination);
-        run(EngineEvent.SEND, client, e ->
-        {
-            e.correlationId = correlationId;
-            e.destinationType = type;
-            e.destinationName = destination;
-            e.message = message;
-        });
+        send(type, destination, null, correlationId, id);
         return correlationId;
     }
 
     private String send(final byte type, final String destination, final String previousScope,
         final long correlationId)
     {
-        final String id = "ID:m" + ++messageCount;
+        return send(type, destination, previousScope, correlationId, "ID:m" + ++messageCount);
+    }
+
+    private String send(final byte type, final String destination, final String previousScope,
+        final long correlationId, final String id)
+    {
         final byte[] message = message(id, type, destination);
         run(EngineEvent.SEND, client, e ->
         {

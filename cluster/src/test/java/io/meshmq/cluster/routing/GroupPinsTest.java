@@ -112,16 +112,13 @@ class GroupPinsTest
     {
         final ClusterHarness a = node(LOCAL);
         final FakeConnection link = a.linkUp(queueOfB("orders", 1));
-        final FakeConnection peer = a.open();
-        a.command(peer, new ClusterCommand.Join(7, "test", ClusterHarness.OTHER, "b", "127.0.0.1:2"));
-        a.command(peer, new ClusterCommand.Receive(1, DestinationType.QUEUE, false, "orders", new String[0],
-            ClusterHarness.groupedMessage("ID:b1", "orders", "g1", 1)));
+        final FakeConnection peer = a.joinedByB();
+        a.groupedFromB(peer, 1, "orders", "g1", 1, true);
         assertEquals(List.of("orders"), link.forwards().get(0).queues(), "decided: b, which has the consumer");
         assertEquals("ID:b1", link.forwards().get(0).messageId());
 
         a.consume(a.client, 1, "orders", 100);
-        a.command(peer, new ClusterCommand.Receive(2, DestinationType.QUEUE, false, "orders", new String[0],
-            ClusterHarness.groupedMessage("ID:b2", "orders", "g1", 2)));
+        a.groupedFromB(peer, 2, "orders", "g1", 2, true);
         assertEquals(2, link.forwards().size(), "kept with b");
         assertEquals(0, a.client.deliveries());
         assertEquals(List.of(1L, 2L), peer.frames(FrameType.OK).stream().map(f -> f.reader().readLong()).toList(),
@@ -133,12 +130,10 @@ class GroupPinsTest
     {
         final ClusterHarness a = node(REMOTE);
         final FakeConnection link = a.linkUp(queueOfB("orders", 0));
-        final FakeConnection peer = a.open();
-        a.command(peer, new ClusterCommand.Join(7, "test", ClusterHarness.OTHER, "b", "127.0.0.1:2"));
+        final FakeConnection peer = a.joinedByB();
         for (int i = 1; i <= 3; i++)
         {
-            a.command(peer, new ClusterCommand.Receive(i, DestinationType.QUEUE, true, "orders",
-                new String[] {"orders"}, ClusterHarness.groupedMessage("ID:m" + i, "orders", "g1", i)));
+            a.groupedFromB(peer, i, "orders", "g1", i, false);
         }
         a.send(DestinationType.QUEUE, "orders");
         assertEquals(4, a.processor.queueDepth("orders"), "pinned here by the handler: they wait here");
@@ -160,17 +155,14 @@ class GroupPinsTest
     {
         final ClusterHarness a = node(LOCAL);
         final FakeConnection link = a.linkUp(queueOfB("orders", 0));
-        final FakeConnection peer = a.open();
-        a.command(peer, new ClusterCommand.Join(7, "test", ClusterHarness.OTHER, "b", "127.0.0.1:2"));
-        a.command(peer, new ClusterCommand.Receive(1, DestinationType.QUEUE, false, "orders", new String[0],
-            ClusterHarness.groupedMessage("ID:b1", "orders", "g1", 1)));
+        final FakeConnection peer = a.joinedByB();
+        a.groupedFromB(peer, 1, "orders", "g1", 1, true);
         assertEquals(List.of("orders"), link.forwards().get(0).queues(), "back to b, where it was sent");
         a.sendGrouped("orders", "g2", 1);
         assertEquals(1, a.processor.queueDepth("orders"), "one sent here stays here");
 
         a.consume(a.client, 1, "orders", 100);
-        a.command(peer, new ClusterCommand.Receive(2, DestinationType.QUEUE, false, "orders", new String[0],
-            ClusterHarness.groupedMessage("ID:b2", "orders", "g1", 2)));
+        a.groupedFromB(peer, 2, "orders", "g1", 2, true);
         assertEquals(2, link.forwards().size(), "g1 stays with b");
         assertEquals(1, a.client.deliveries(), "g2's message, here");
     }

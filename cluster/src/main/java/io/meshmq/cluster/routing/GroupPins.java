@@ -15,8 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,16 +30,21 @@ import java.util.Map;
  * node when its consumer closes). A group's messages are never redistributed: a node whose consumers all left keeps
  * them until one comes (moving a group between nodes in order needs the old node drained first, which is not built).
  * A group ends with a message of JMSXGroupSeq -1; one no message used for {@code grouping.group-timeout} is
- * forgotten; one pinned to a node the cluster no longer has is pinned anew. The pins are kept in {@value #FILE}
- * (replaced whole at the end of a batch that changed them, before the batch's sends are confirmed), so a restart of
- * the handler keeps them; with HA the file is mirrored with the journal, and the backup that takes the handler's
- * journal over is the handler ({@link GroupingSettings#HANDLER_FILE}).
+ * forgotten; one pinned to a node the cluster no longer has is pinned anew. The pins are kept in {@value #FILE} and
+ * {@value #CHANGES} (written at the end of a batch that changed them, before the batch's sends are confirmed), so a
+ * restart of the handler keeps them; with HA the files are mirrored with the journal, and the backup that takes the
+ * handler's journal over is the handler ({@link GroupingSettings#HANDLER_FILE}).
  * <p>
  * Not thread safe: processor thread only.
  */
 final class GroupPins
 {
     static final String FILE = "cluster-groups";
+    /** The pins made and dropped since {@link #FILE} was last written whole. */
+    static final String CHANGES = "cluster-groups.changes";
+    static final int CHANGES_BEFORE_REWRITE = 1_024;
+    private static final String GONE = "-";
+    static final int MAX_PINS = 65_536;
     private static final String HERE = "";
     private static final System.Logger LOG = System.getLogger(GroupPins.class.getName());
 
@@ -83,13 +88,46 @@ final class GroupPins
     private final Topology topology;
     private final Router router;
     private final ForwardCopies copies;
-    private final Map<Key, Pin> pins = new HashMap<>();
-    private boolean changed;
+    /**
+     * Least recently used first, at most {@code maxPins}: an application that makes a group per order and never ends
+     * them would otherwise grow it (and the file rewritten with it) for ever; the pin dropped is the one unused for
+     * longest (its group's next message is decided anew), as a queue drops its oldest group.
+     */
+    private final Map<Key, Pin> pins;
+    /** Pins made and dropped since {@link #FILE} was last written whole, a line each, as {@link #CHANGES} holds them. */
+    private final StringBuilder logged = new StringBuilder();
+    /** How long {@link #logged} was at the end of the last batch: beyond it, changes not yet written. */
+    private int loggedWritten;
+    private int loggedLines;
+    /** False for a broker that keeps nothing on disk (known once recovered): nothing to write. */
+    private boolean keeps;
     private long nextReapMs;
 
     GroupPins(final ClusterIdentity identity, final EngineControl control, final Topology topology,
         final Router router, final ForwardCopies copies)
     {
+        this(identity, control, topology, router, copies, MAX_PINS);
+    }
+
+    /**
+     * @param maxPins how many pins it keeps at most.
+     */
+    GroupPins(final ClusterIdentity identity, final EngineControl control, final Topology topology,
+        final Router router, final ForwardCopies copies, final int maxPins)
+    {
+        this.pins = new LinkedHashMap<>(16, 0.75f, true)
+        {
+            @Override
+            protected boolean removeEldestEntry(final Map.Entry<Key, Pin> eldest)
+            {
+                if (size() <= maxPins)
+                {
+                    return false;
+                }
+                logged.append(line(GONE, eldest.getKey()));
+                return true;
+            }
+        };
         this.settings = identity.grouping();
         this.on = settings.isOn();
         this.local = settings.isLocal();
@@ -165,8 +203,7 @@ final class GroupPins
         {
             LOG.log(System.Logger.Level.WARNING, "message group '" + key.group + "' of '" + queue + "' was pinned " +
                 "to node " + pin.nodeId + ", which no longer has the queue (or was removed): it is pinned again");
-            pins.remove(key);
-            changed = true;
+            unpin(key);
             pin = null;
         }
         if (pin == null)
@@ -186,13 +223,12 @@ final class GroupPins
             }
             pin = new Pin(decide(queue, message, sentFrom), nowMs);
             pins.put(key, pin);
-            changed = true;
+            logged.append(line(pin.nodeId, key));
         }
         pin.usedMs = nowMs;
         if (message.endsGroup())
         {
-            pins.remove(key);
-            changed = true;
+            unpin(key);
         }
         if (HERE.equals(pin.nodeId))
         {
@@ -263,12 +299,13 @@ final class GroupPins
             return;
         }
         nextReapMs = nowMs + settings.reaperPeriodMs();
-        for (final Iterator<Pin> it = pins.values().iterator(); it.hasNext(); )
+        for (final Iterator<Map.Entry<Key, Pin>> it = pins.entrySet().iterator(); it.hasNext(); )
         {
-            if (nowMs - it.next().usedMs >= settings.groupTimeoutMs())
+            final Map.Entry<Key, Pin> entry = it.next();
+            if (nowMs - entry.getValue().usedMs >= settings.groupTimeoutMs())
             {
                 it.remove();
-                changed = true;
+                logged.append(line(GONE, entry.getKey()));
             }
         }
     }
@@ -279,31 +316,73 @@ final class GroupPins
     }
 
     /**
-     * The batch ends: pins it changed are kept before its sends are confirmed.
+     * The batch ends: pins it made or dropped are kept before its sends are confirmed. Each batch rewrites only the
+     * small file of changes since the last whole write ({@link #CHANGES}); past {@value #CHANGES_BEFORE_REWRITE}
+     * changes, the pins are written whole ({@link #FILE}) and the changes start anew, so a batch costs little however
+     * many groups there are.
      */
     void onEndOfBatch()
     {
-        if (!changed)
+        if (!keeps)
+        {
+            logged.setLength(0);
+            return;
+        }
+        if (logged.length() == loggedWritten)
         {
             return;
         }
-        changed = false;
-        final StringBuilder text = new StringBuilder();
-        for (final Map.Entry<Key, Pin> entry : pins.entrySet())
-        {
-            text.append(entry.getValue().nodeId.isEmpty() ? "." : entry.getValue().nodeId).append(' ')
-                .append(URLEncoder.encode(entry.getKey().queue, StandardCharsets.UTF_8)).append(' ')
-                .append(URLEncoder.encode(entry.getKey().group, StandardCharsets.UTF_8)).append('\n');
-        }
+        loggedLines += count(logged, loggedWritten);
+        loggedWritten = logged.length();
         try
         {
-            control.replaceFile(FILE, text.toString());
+            if (loggedLines > CHANGES_BEFORE_REWRITE)
+            {
+                final StringBuilder whole = new StringBuilder(pins.size() * 48);
+                for (final Map.Entry<Key, Pin> entry : pins.entrySet())
+                {
+                    whole.append(line(entry.getValue().nodeId, entry.getKey()));
+                }
+                // The whole first: a crash between the two replays changes the whole already holds, to the same end.
+                control.replaceFile(FILE, whole.toString());
+                logged.setLength(0);
+                loggedWritten = 0;
+                loggedLines = 0;
+            }
+            control.replaceFile(CHANGES, logged.toString());
         }
         catch (final IOException ex)
         {
-            LOG.log(System.Logger.Level.ERROR, "cannot write " + FILE + " (" + ex + "): after a restart, groups " +
-                "pinned since may go to another node");
+            LOG.log(System.Logger.Level.ERROR, "cannot write " + FILE + " or " + CHANGES + " (" + ex + "): after a " +
+                "restart, groups pinned since may go to another node");
         }
+    }
+
+    private void unpin(final Key key)
+    {
+        if (pins.remove(key) != null)
+        {
+            logged.append(line(GONE, key));
+        }
+    }
+
+    /**
+     * @return "NODE QUEUE GROUP\n", NODE "." for this node, "-" for a pin dropped; names URL-encoded.
+     */
+    private static String line(final String nodeId, final Key key)
+    {
+        return (nodeId.isEmpty() ? "." : nodeId) + ' ' + URLEncoder.encode(key.queue, StandardCharsets.UTF_8) + ' ' +
+            URLEncoder.encode(key.group, StandardCharsets.UTF_8) + '\n';
+    }
+
+    private static int count(final CharSequence text, final int from)
+    {
+        int lines = 0;
+        for (int i = from; i < text.length(); i++)
+        {
+            lines += text.charAt(i) == '\n' ? 1 : 0;
+        }
+        return lines;
     }
 
     /**
@@ -312,7 +391,8 @@ final class GroupPins
     void restore()
     {
         final Path directory = control.dataDirectory();
-        if (directory == null || !on)
+        keeps = directory != null && on;
+        if (!keeps)
         {
             return;
         }
@@ -330,31 +410,45 @@ final class GroupPins
                     "): a backup that takes this journal over will not be the grouping handler");
             }
         }
-        final List<String> lines;
-        try
-        {
-            lines = Files.readAllLines(directory.resolve(FILE), StandardCharsets.UTF_8);
-        }
-        catch (final NoSuchFileException none)
-        {
-            return;
-        }
-        catch (final IOException ex)
-        {
-            LOG.log(System.Logger.Level.ERROR, "cannot read " + directory.resolve(FILE) + " (" + ex + "): groups are " +
-                "pinned anew");
-            return;
-        }
         final long nowMs = control.nowMs();
-        for (final String line : lines)
+        for (final String file : List.of(FILE, CHANGES))
         {
-            final String[] parts = line.split(" ");
-            if (parts.length == 3)
+            final List<String> lines;
+            try
             {
-                pins.put(new Key(URLDecoder.decode(parts[1], StandardCharsets.UTF_8),
-                    URLDecoder.decode(parts[2], StandardCharsets.UTF_8)), new Pin(".".equals(parts[0]) ? HERE :
-                    parts[0], nowMs));
+                lines = Files.readAllLines(directory.resolve(file), StandardCharsets.UTF_8);
+            }
+            catch (final NoSuchFileException none)
+            {
+                continue;
+            }
+            catch (final IOException ex)
+            {
+                LOG.log(System.Logger.Level.ERROR, "cannot read " + directory.resolve(file) + " (" + ex + "): groups " +
+                    "pinned since its last write are pinned anew");
+                continue;
+            }
+            for (final String line : lines)
+            {
+                final String[] parts = line.split(" ");
+                if (parts.length == 3)
+                {
+                    final Key key = new Key(URLDecoder.decode(parts[1], StandardCharsets.UTF_8),
+                        URLDecoder.decode(parts[2], StandardCharsets.UTF_8));
+                    if (GONE.equals(parts[0]))
+                    {
+                        pins.remove(key);
+                    }
+                    else
+                    {
+                        pins.put(key, new Pin(".".equals(parts[0]) ? HERE : parts[0], nowMs));
+                    }
+                }
             }
         }
+        // The changes file on disk is not in the whole one: the next batch that changes a pin writes the whole anew.
+        logged.setLength(0);
+        loggedWritten = 0;
+        loggedLines = CHANGES_BEFORE_REWRITE;
     }
 }

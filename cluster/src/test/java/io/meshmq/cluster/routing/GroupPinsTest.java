@@ -189,6 +189,24 @@ class GroupPinsTest
     }
 
     @Test
+    void shouldKeepAtMostItsLimitOfPinsDroppingTheOneUnusedLongest()
+    {
+        final ClusterHarness a = node(LOCAL);
+        final FakeConnection link = a.linkUp(queueOfB("orders", 1));
+        a.sendGrouped("orders", "first", 1);
+        assertEquals(1, link.forwards().size(), "pinned to b");
+        a.consume(a.client, 1, "orders", Integer.MAX_VALUE / 2);
+        for (int i = 0; i < GroupPins.MAX_PINS; i++)
+        {
+            a.sendGrouped("orders", "g" + i, 1);
+        }
+        a.sendGrouped("orders", "first", 2);
+        assertEquals(1, link.forwards().size(), "its pin, unused longest, was dropped: decided anew, here");
+        a.sendGrouped("orders", "g" + (GroupPins.MAX_PINS - 1), 2);
+        assertEquals(GroupPins.MAX_PINS + 2, a.client.deliveries());
+    }
+
+    @Test
     void shouldPinAGroupAnewWhenItsNodeNoLongerHasTheQueue()
     {
         final ClusterHarness a = node(LOCAL);

@@ -94,7 +94,7 @@ final class GroupPins
      * longest (its group's next message is decided anew), as a queue drops its oldest group.
      */
     private final Map<Key, Pin> pins;
-    /** Pins made and dropped since {@link #FILE} was last written whole, a line each, as {@link #CHANGES} holds them. */
+    /** Pins made and dropped since {@link #FILE} was last written whole, a line each (as {@link #CHANGES} has). */
     private final StringBuilder logged = new StringBuilder();
     /** How long {@link #logged} was at the end of the last batch: beyond it, changes not yet written. */
     private int loggedWritten;

@@ -72,6 +72,8 @@ final class GroupPins
     {
         final String nodeId;
         long usedMs;
+        /** Its node was seen to have the queue: its not having it now means it was deleted there. */
+        boolean queueSeen;
 
         Pin(final String nodeId, final long usedMs)
         {
@@ -199,7 +201,7 @@ final class GroupPins
         final Key key = new Key(queue, message.groupId());
         Pin pin = pins.get(key);
         final long nowMs = control.nowMs();
-        if (pin != null && !HERE.equals(pin.nodeId) && !hasQueue(pin.nodeId, queue))
+        if (pin != null && !HERE.equals(pin.nodeId) && isGone(pin, queue))
         {
             LOG.log(System.Logger.Level.WARNING, "message group '" + key.group + "' of '" + queue + "' was pinned " +
                 "to node " + pin.nodeId + ", which no longer has the queue (or was removed): it is pinned again");
@@ -222,6 +224,7 @@ final class GroupPins
                     "of this cluster is its grouping handler (grouping.type = local) that this node knows of";
             }
             pin = new Pin(decide(queue, message, sentFrom), nowMs);
+            pin.queueSeen = hasQueue(pin.nodeId, queue);
             pins.put(key, pin);
             logged.append(line(pin.nodeId, key));
         }
@@ -241,6 +244,25 @@ final class GroupPins
                 List.of(queue), true));
         }
         return null;
+    }
+
+    /**
+     * @return true if the pin's node is no longer there for the queue: unknown, or it had the queue and has it no more
+     * (deleted there, or the node removed); not while it has not told of the queue yet (a group pinned to the node it
+     * was sent to, which makes the queue when the message comes).
+     */
+    private boolean isGone(final Pin pin, final String queue)
+    {
+        if (topology.node(pin.nodeId) == null)
+        {
+            return true;
+        }
+        if (hasQueue(pin.nodeId, queue))
+        {
+            pin.queueSeen = true;
+            return false;
+        }
+        return pin.queueSeen;
     }
 
     private boolean hasQueue(final String nodeId, final String queue)

@@ -207,6 +207,20 @@ class GroupPinsTest
     }
 
     @Test
+    void shouldKeepAGroupWithTheNodeItWasSentToBeforeThatNodeToldOfTheQueue()
+    {
+        final ClusterHarness a = node(LOCAL);
+        final FakeConnection link = a.linkUp();
+        final FakeConnection peer = a.joinedByB();
+        a.groupedFromB(peer, 1, "orders", "g1", 1, true);
+        assertEquals(1, link.forwards().size(), "no consumer anywhere: back to b, which has no such queue yet");
+        a.consume(a.client, 1, "orders", 100);
+        a.groupedFromB(peer, 2, "orders", "g1", 2, true);
+        assertEquals(2, link.forwards().size(), "still b's: it has not told of the queue yet, it did not delete it");
+        assertEquals(0, a.client.deliveries());
+    }
+
+    @Test
     void shouldPinAGroupAnewWhenItsNodeNoLongerHasTheQueue()
     {
         final ClusterHarness a = node(LOCAL);

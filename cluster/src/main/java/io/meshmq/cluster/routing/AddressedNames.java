@@ -115,8 +115,7 @@ final class AddressedNames
         final RemoteNode node = topology.named(target);
         if (node == null)
         {
-            return "no node '" + target + "' in cluster '" + clusterName + "' (nodes: " + topology.names(nodeName) +
-                "): '" + name + "' cannot be delivered";
+            return topology.noSuchNode(target, nodeName, clusterName) + ": '" + name + "' cannot be delivered";
         }
         return node.isUp() || holds ? null : "node '" + target + "' is not reachable (" + node.state + "): '" +
             name + "' cannot be delivered";

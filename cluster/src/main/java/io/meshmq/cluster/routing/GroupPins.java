@@ -277,14 +277,9 @@ final class GroupPins
     private String decide(final String queue, final ServerMessage message, final String sentFrom)
     {
         final ServerQueue here = control.existingQueue(queue);
-        final List<RemoteBinding> there = topology.bindings(DestinationType.QUEUE, queue) == null ? List.of() :
-            topology.bindings(DestinationType.QUEUE, queue);
-        boolean consumed = here != null && !topology.suspended && here.hasConsumerFor(message);
-        for (int i = 0; !consumed && i < there.size(); i++)
-        {
-            consumed = there.get(i).hasConsumerFor(message);
-        }
-        if (!consumed)
+        final List<RemoteBinding> known = topology.bindings(DestinationType.QUEUE, queue);
+        final List<RemoteBinding> there = known == null ? List.of() : known;
+        if (!router.hasConsumerAmong(here, there, message, queue))
         {
             // No consumer anywhere yet: it waits where it was sent, as a message in no group would.
             return sentFrom == null || topology.node(sentFrom) == null ? HERE : sentFrom;

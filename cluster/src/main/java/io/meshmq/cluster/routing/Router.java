@@ -192,6 +192,28 @@ final class Router
         return balancers.get(policy).choose(local, there, message, queue, settings.preferLocal());
     }
 
+    /**
+     * @param here this node's queue, or null.
+     * @return true if any of the bindings has a consumer that would take the message, as load balancing sees it (a
+     * suspended node's count none).
+     */
+    boolean hasConsumerAmong(final ServerQueue here, final List<RemoteBinding> there, final ServerMessage message,
+        final String queue)
+    {
+        if (here != null && local.bind(here, control.settingsOf(queue)).hasConsumerFor(message))
+        {
+            return true;
+        }
+        for (int i = 0; i < there.size(); i++)
+        {
+            if (there.get(i).hasConsumerFor(message))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void take(final Binding chosen, final ServerMessage message, final List<MessageReference> into)
     {
         if (chosen instanceof RemoteBinding remote)

@@ -191,8 +191,7 @@ final class Suspension
         final RemoteNode node = topology.named(name);
         if (node == null)
         {
-            throw new IllegalArgumentException("no node '" + name + "' in cluster '" + identity.clusterName() +
-                "' (nodes: " + topology.names(identity.nodeName()) + ")");
+            throw new IllegalArgumentException(topology.noSuchNode(name, identity.nodeName(), identity.clusterName()));
         }
         return node;
     }

@@ -64,16 +64,17 @@ final class Topology
     }
 
     /**
-     * @return "self, a, b": this node's name and every other's, for messages that name what the cluster has.
+     * @return "no node 'NAME' in cluster 'C' (nodes: self, a, b)": what a name no node has says, with what the cluster
+     * has.
      */
-    String names(final String self)
+    String noSuchNode(final String name, final String self, final String cluster)
     {
         final List<String> names = new ArrayList<>(List.of(self));
         for (final RemoteNode node : nodes.values())
         {
             names.add(node.name);
         }
-        return String.join(", ", names);
+        return "no node '" + name + "' in cluster '" + cluster + "' (nodes: " + String.join(", ", names) + ")";
     }
 
     boolean hasBindings()

@@ -1,5 +1,6 @@
 package io.meshmq.ra.inbound;
 
+import io.meshmq.ra.TransactionAwareXAResource;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
@@ -12,13 +13,13 @@ import jakarta.resource.spi.work.Work;
 import jakarta.resource.spi.work.WorkException;
 
 import java.lang.reflect.Method;
-import javax.transaction.xa.XAResource;
 
 /**
  * One of an activation's sessions: the connection consumer loads a message into it, and it delivers that message to
  * an MDB instance on a work thread of the application server. For a transacted MDB method the container starts the
  * transaction in {@code beforeDelivery}, enlisting this session's XA resource, so the message is consumed in the
- * transaction and comes again if it rolls back.
+ * transaction and comes again if it rolls back. A delivery the container began no branch for is not made: outside a
+ * branch an XA session acknowledges by itself, so the message would be consumed whatever became of the transaction.
  */
 final class EndpointServerSession implements ServerSession, Work, MessageListener
 {
@@ -39,7 +40,7 @@ final class EndpointServerSession implements ServerSession, Work, MessageListene
     private final Activation activation;
     private final EndpointSessionPool pool;
     private final Session session;
-    private final XAResource xaResource;
+    private final TransactionAwareXAResource xaResource;
     private MessageEndpoint endpoint;
 
     /**
@@ -51,7 +52,7 @@ final class EndpointServerSession implements ServerSession, Work, MessageListene
         this.activation = activation;
         this.pool = pool;
         this.session = session;
-        this.xaResource = session instanceof XASession xa ? xa.getXAResource() : null;
+        this.xaResource = session instanceof XASession xa ? new TransactionAwareXAResource(xa.getXAResource()) : null;
         session.setMessageListener(this);
     }
 
@@ -101,8 +102,16 @@ final class EndpointServerSession implements ServerSession, Work, MessageListene
             }
             try
             {
-                handedOut = true;
-                session.run();
+                if (transacted && !xaResource.isAssociated())
+                {
+                    activation.deliveryFailed(new IllegalStateException("the container began no transaction " +
+                        "branch on the adapter's XA resource for the delivery"));
+                }
+                else
+                {
+                    handedOut = true;
+                    session.run();
+                }
             }
             finally
             {

@@ -1,6 +1,7 @@
 package io.meshmq.ra.outbound;
 
 import io.meshmq.ra.BrokerLogin;
+import io.meshmq.ra.TransactionAwareXAResource;
 import jakarta.jms.JMSException;
 import jakarta.jms.Session;
 import jakarta.jms.XAConnection;

@@ -1,24 +1,25 @@
-package io.meshmq.ra.outbound;
+package io.meshmq.ra;
 
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
 
 /**
- * The pooled session's XA resource, knowing whether the session works for a branch now: a session handle answers
- * {@code getTransacted()} and refuses {@code commit()} by it.
+ * A session's XA resource as the adapter gives it to the container, knowing whether the session works for a branch
+ * now: a pooled session handle answers {@code getTransacted()} and refuses {@code commit()} by it, and an MDB's
+ * session delivers only inside the branch the container started.
  */
-final class TransactionAwareXAResource implements XAResource
+public final class TransactionAwareXAResource implements XAResource
 {
     private final XAResource delegate;
     private volatile boolean associated;
 
-    TransactionAwareXAResource(final XAResource delegate)
+    public TransactionAwareXAResource(final XAResource delegate)
     {
         this.delegate = delegate;
     }
 
-    boolean isAssociated()
+    public boolean isAssociated()
     {
         return associated;
     }

@@ -386,10 +386,22 @@ final class MeshXAResource implements XAResource
                 case ErrorCode.XA_HEURISTIC_ROLLBACK: code = XAException.XA_HEURRB; break;
                 // The branch is still prepared: the manager may try again.
                 case ErrorCode.STORAGE: code = frameType == FrameType.XA_COMMIT ? XAException.XA_RETRY : XAException.XAER_RMERR; break;
-                default: code = XAException.XAER_RMFAIL; break;
+                default: code = notAnswered(ex) && frameType == FrameType.XA_COMMIT ? XAException.XA_RETRY :
+                    XAException.XAER_RMFAIL; break;
             }
             throw error(code, what + "(" + id + "): " + ex.getMessage());
         }
+    }
+
+    /**
+     * @return true if the broker gave no answer (the connection failed or the call timed out): a prepared branch is
+     * then still prepared there, unless the call reached it just before. A commit so lost is reported as
+     * {@code XA_RETRY}, so the manager keeps the transaction and commits again (through recovery, on any connection);
+     * {@code XAER_RMFAIL} would let GlassFish and Payara forget a transaction that others had committed.
+     */
+    private static boolean notAnswered(final ClientException ex)
+    {
+        return ex.code() < 0;
     }
 
     /**

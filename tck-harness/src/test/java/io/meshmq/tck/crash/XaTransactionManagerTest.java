@@ -151,6 +151,78 @@ class XaTransactionManagerTest
         }
     }
 
+    /**
+     * A two-phase commit that cannot reach the broker leaves the branch prepared there: the manager is told to try
+     * again (XA_RETRY), not that the resource failed, which GlassFish and Payara take for an unknown outcome and then
+     * forget the transaction, so that their recovery rolled back the branch of a transaction that had committed.
+     */
+    @Test
+    void shouldAskTheManagerToRetryACommitThatCouldNotReachTheBroker() throws Exception
+    {
+        final Path data = workDir.resolve("commit-lost");
+        final Xid xid = new TestXid("commit-lost".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try (BrokerProcess broker = BrokerProcess.start(data))
+        {
+            send(broker.url(), "lost-orders", "order-5");
+            final XAConnection connection = new MeshConnectionFactory(broker.url()).createXAConnection();
+            try
+            {
+                connection.start();
+                final XASession session = connection.createXASession();
+                final XAResource resource = session.getXAResource();
+                resource.start(xid, XAResource.TMNOFLAGS);
+                final TextMessage order = (TextMessage)session.createConsumer(session.createQueue("lost-orders"))
+                    .receive(5000);
+                assertEquals("order-5", order.getText());
+                session.createProducer(session.createQueue("lost-shipments")).send(session.createTextMessage("order-5"));
+                resource.end(xid, XAResource.TMSUCCESS);
+                assertEquals(XAResource.XA_OK, resource.prepare(xid));
+                broker.kill();
+                final XAException lost = org.junit.jupiter.api.Assertions.assertThrows(XAException.class,
+                    () -> resource.commit(xid, false));
+                assertEquals(XAException.XA_RETRY, lost.errorCode, "the branch is still prepared: " +
+                    lost.getMessage());
+            }
+            finally
+            {
+                connection.close();
+            }
+        }
+        try (BrokerProcess broker = BrokerProcess.start(data))
+        {
+            try (XAConnection recovering = new MeshConnectionFactory(broker.url()).createXAConnection())
+            {
+                final XAResource resource = recovering.createXASession().getXAResource();
+                final Xid[] inDoubt = resource.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
+                assertEquals(1, inDoubt.length, "the branch waits for its manager");
+                resource.commit(inDoubt[0], false);
+            }
+            assertEquals("order-5", receive(broker.url(), "lost-shipments"), "the retried commit sent the shipment");
+            assertNull(receiveQuickly(broker.url(), "lost-orders"), "and consumed the order");
+        }
+    }
+
+    private record TestXid(byte[] global) implements Xid
+    {
+        @Override
+        public int getFormatId()
+        {
+            return 0x4D51;
+        }
+
+        @Override
+        public byte[] getGlobalTransactionId()
+        {
+            return global.clone();
+        }
+
+        @Override
+        public byte[] getBranchQualifier()
+        {
+            return new byte[] {1};
+        }
+    }
+
     // ---- the application --------------------------------------------------------------------------------
 
     /**

@@ -1,6 +1,7 @@
 package io.meshmq.jms;
 
 import io.meshmq.client.BrokerList;
+import io.meshmq.client.ClientConnection;
 import io.meshmq.client.ConnectionUrl;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
@@ -234,7 +235,11 @@ public class MeshConnectionFactory implements ConnectionFactory, QueueConnection
     private MeshXAConnection openXA(final String userName, final String pass) throws JMSException
     {
         final Opening opening = opening(userName, pass);
-        return MeshConnection.open(opening.url, opening.user, opening.password, opening.clientId, MeshXAConnection::new);
+        final MeshXAConnection connection = MeshConnection.open(opening.url, opening.user, opening.password,
+            opening.clientId, MeshXAConnection::new);
+        connection.reopenWith(() -> ClientConnection.open(opening.url, opening.user, opening.password, null,
+            cause -> { }));
+        return connection;
     }
 
     private MeshConnection open(final String userName, final String pass) throws JMSException

@@ -1,6 +1,7 @@
 package io.meshmq.jms;
 
 import io.meshmq.client.ClientConnection;
+import io.meshmq.client.ClientException;
 import io.meshmq.protocol.WireXid;
 import jakarta.jms.JMSException;
 import jakarta.jms.XAQueueConnection;
@@ -19,11 +20,50 @@ import java.util.Map;
  */
 public final class MeshXAConnection extends MeshConnection implements XAQueueConnection, XATopicConnection
 {
+    /**
+     * Opens another connection to the same brokers, as the same user.
+     */
+    interface Reopener
+    {
+        ClientConnection open() throws ClientException;
+    }
+
     private final Map<WireXid, XaBranch> branches = new HashMap<>();
+    private volatile Reopener reopener;
 
     MeshXAConnection(final ClientConnection core, final String clientID)
     {
         super(core, clientID);
+    }
+
+    void reopenWith(final Reopener reopener)
+    {
+        this.reopener = reopener;
+    }
+
+    /**
+     * Commits or rolls back a prepared branch through a connection of its own, for a transaction manager that
+     * completes a branch after this connection was lost: the branch lives on the broker, and any connection to it
+     * may complete it.
+     *
+     * @throws ClientException as the broker answered, or if it cannot be reached.
+     */
+    void completeElsewhere(final byte frameType, final WireXid xid) throws ClientException
+    {
+        final Reopener opener = reopener;
+        if (opener == null)
+        {
+            throw new ClientException(ClientException.CONNECTION_LOST, "the connection is lost");
+        }
+        final ClientConnection fresh = opener.open();
+        try
+        {
+            fresh.xaComplete(frameType, xid);
+        }
+        finally
+        {
+            fresh.close();
+        }
     }
 
     /**

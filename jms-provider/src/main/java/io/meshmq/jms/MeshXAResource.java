@@ -374,7 +374,20 @@ final class MeshXAResource implements XAResource
     {
         try
         {
-            core().xaComplete(frameType, id);
+            try
+            {
+                core().xaComplete(frameType, id);
+            }
+            catch (final ClientException lost)
+            {
+                if (!notAnswered(lost) || core().isOpen())
+                {
+                    throw lost;
+                }
+                // The manager completes the branch after this connection was lost (it retries a commit, or
+                // recovers through the resource it enlisted): the branch is on the broker, reached anew.
+                connection.completeElsewhere(frameType, id);
+            }
         }
         catch (final ClientException ex)
         {

@@ -39,8 +39,22 @@ final class PayaraMicro implements AutoCloseable
     static PayaraMicro start(final Path workDir, final int port, final List<String> postDeployCommands,
         final Path... deployments) throws IOException
     {
+        return start(workDir, port, List.of(), List.of(), postDeployCommands, deployments);
+    }
+
+    /**
+     * @param libraries       jars on the server's own class path (a JDBC driver for a server-wide pool).
+     * @param preBootCommands asadmin commands run before the server boots (resources the deployments look up).
+     */
+    static PayaraMicro start(final Path workDir, final int port, final List<Path> libraries,
+        final List<String> preBootCommands, final List<String> postDeployCommands, final Path... deployments)
+        throws IOException
+    {
         final Path preBoot = workDir.resolve("payara-preboot.txt");
-        Files.writeString(preBoot, "set configs.config.server-config.transaction-service.automatic-recovery=true\n");
+        final List<String> preBootLines = new ArrayList<>(List.of(
+            "set configs.config.server-config.transaction-service.automatic-recovery=true"));
+        preBootLines.addAll(preBootCommands);
+        Files.write(preBoot, preBootLines);
         final Path postDeploy = workDir.resolve("payara-postdeploy.txt");
         Files.write(postDeploy, postDeployCommands);
         final List<String> command = new ArrayList<>(List.of(
@@ -48,6 +62,11 @@ final class PayaraMicro implements AutoCloseable
             "-jar", HOME.resolve("payara-micro.jar").toAbsolutePath().toString(),
             "--nocluster", "--port", Integer.toString(port), "--rootdir", workDir.resolve("payara").toString(),
             "--prebootcommandfile", preBoot.toString(), "--postdeploycommandfile", postDeploy.toString()));
+        for (final Path library : libraries)
+        {
+            command.add("--addlibs");
+            command.add(library.toString());
+        }
         for (final Path deployment : deployments)
         {
             command.add("--deploy");

@@ -11,13 +11,14 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import jakarta.jms.XAConnection;
+import jakarta.jms.XASession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,9 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import javax.transaction.xa.XAException;
+import javax.transaction.xa.XAResource;
+import javax.transaction.xa.Xid;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -58,8 +62,7 @@ class ResourceAdapterInPayaraTest
         final Path brokerData = work.resolve("broker");
         BrokerProcess broker = BrokerProcess.start(brokerData);
         final int brokerPort = broker.port();
-        final Path war = writeApplication(work.resolve("orders.war"), "tcp://127.0.0.1:" + brokerPort,
-            work.resolve("db").resolve("orders"));
+        final Path war = writeApplication(work.resolve("orders.war"), "tcp://127.0.0.1:" + brokerPort);
         final Path rar = work.resolve("meshmq-ra.rar");
         Files.copy(PayaraMicro.HOME.resolve("meshmq-ra.rar"), rar);
         final Confirmations confirmations = new Confirmations(broker.url());
@@ -71,8 +74,18 @@ class ResourceAdapterInPayaraTest
                 "--connectiondefinition jakarta.jms.ConnectionFactory --transactionsupport XATransaction --property connectionURL=tcp\\://127.0.0.1\\:" + brokerPort +
                 " meshmq-recovery",
             "create-connector-resource --poolname meshmq-recovery jms/meshmq-recovery");
+        // The database is a server-wide XA pool too, so that its branches left in doubt by a broker that died in
+        // phase two are recovered with the broker's when the server starts again.
+        final List<Path> h2 = List.of(
+            Path.of(org.h2.Driver.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+        final String database = work.resolve("db").resolve("orders").toAbsolutePath().toString();
+        final List<String> databasePool = List.of(
+            "create-jdbc-connection-pool --datasourceclassname org.h2.jdbcx.JdbcDataSource " +
+                "--restype javax.sql.XADataSource --property user=sa:password=sa:url=jdbc\\:h2\\:file\\:" +
+                database.replace(":", "\\:") + " orders-database",
+            "create-jdbc-resource --connectionpoolid orders-database jdbc/orders");
         final int httpPort = freePort();
-        PayaraMicro payara = PayaraMicro.start(work, httpPort, recoveryPool, rar, war);
+        PayaraMicro payara = PayaraMicro.start(work, httpPort, h2, databasePool, recoveryPool, rar, war);
         try
         {
             payara.awaitAnswer("/orders/orders", DEADLINE_MS);
@@ -119,12 +132,15 @@ class ResourceAdapterInPayaraTest
             payara.close();
             // Started again on its root directory, where the adapter, the application and the pool are deployed
             // already: deploying them again would undeploy the adapter under the recovery that is using it.
-            payara = PayaraMicro.start(work, httpPort, List.of());
+            payara = PayaraMicro.start(work, httpPort, h2, List.of(), List.of());
             payara.awaitAnswer("/orders/orders", DEADLINE_MS);
             final PayaraMicro restarted = payara;
             final List<String> killOrders = names("kill", 200);
+            final String brokerUrl = broker.url();
+            final BrokerProcess restartedBroker = broker;
             await(() -> confirmations.texts().containsAll(killOrders), () -> "missing " + missing(killOrders,
-                confirmations.texts()) + "\n" + restarted.output());
+                confirmations.texts()) + "\n" + whereAre(missing(killOrders, confirmations.texts()), brokerUrl,
+                restarted) + "\nthe broker said:\n" + restartedBroker.recentOutput() + "\n" + restarted.output());
             confirmations.assertEachSentOnce();
             final Map<String, List<Integer>> after = rows(restarted);
             for (final String order : killOrders)
@@ -154,6 +170,47 @@ class ResourceAdapterInPayaraTest
     }
 
     /**
+     * Where the missing orders are: the broker's orders and confirmations queues, the branches prepared on it and not
+     * yet resolved, and the database's rows.
+     */
+    private static String whereAre(final List<String> missing, final String url, final PayaraMicro payara)
+    {
+        final StringBuilder state = new StringBuilder();
+        try (XAConnection connection = new MeshConnectionFactory(url).createXAConnection())
+        {
+            final XASession session = connection.createXASession();
+            for (final String queue : List.of("orders", "confirmations"))
+            {
+                final List<String> queued = new ArrayList<>();
+                final var browsing = session.getSession().createBrowser(session.getSession().createQueue(queue))
+                    .getEnumeration();
+                while (browsing.hasMoreElements())
+                {
+                    queued.add(((TextMessage)browsing.nextElement()).getText());
+                }
+                state.append("the broker's ").append(queue).append(" queue holds ").append(queued).append("; ");
+            }
+            final Xid[] prepared = session.getXAResource().recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
+            state.append("branches prepared on it: ").append(prepared.length).append("; ");
+        }
+        catch (final JMSException | XAException ex)
+        {
+            state.append("(the broker could not be asked what it holds: ").append(ex).append(") ");
+        }
+        try
+        {
+            final Map<String, List<Integer>> rows = rows(payara);
+            missing.forEach(order -> state.append("rows of ").append(order).append(": ").append(rows.get(order))
+                .append("; "));
+        }
+        catch (final IOException | InterruptedException ex)
+        {
+            state.append("(no rows: ").append(ex).append(")");
+        }
+        return state.toString();
+    }
+
+    /**
      * @return the database's rows: each order's deliveries that committed.
      */
     private static Map<String, List<Integer>> rows(final PayaraMicro payara) throws IOException, InterruptedException
@@ -172,12 +229,11 @@ class ResourceAdapterInPayaraTest
     }
 
     /**
-     * The application the server deploys: the MDB and servlet classes, H2, and descriptors naming this run's broker
-     * and database (activation of the MDB through the MeshMQ adapter, a pooled XA connection factory, an XA data
-     * source).
+     * The application the server deploys: the MDB and servlet classes, and descriptors naming this run's broker
+     * (activation of the MDB through the MeshMQ adapter, a pooled XA connection factory). Its database is the
+     * server's pool {@code jdbc/orders}.
      */
-    private static Path writeApplication(final Path war, final String brokerUrl, final Path database)
-        throws IOException, URISyntaxException
+    private static Path writeApplication(final Path war, final String brokerUrl) throws IOException
     {
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(war)))
         {
@@ -186,19 +242,9 @@ class ResourceAdapterInPayaraTest
                 final String name = type.getName().replace('.', '/') + ".class";
                 put(out, "WEB-INF/classes/" + name, type.getClassLoader().getResourceAsStream(name).readAllBytes());
             }
-            final Path h2 = Path.of(org.h2.Driver.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            put(out, "WEB-INF/lib/" + h2.getFileName(), Files.readAllBytes(h2));
             put(out, "WEB-INF/web.xml", ("""
                 <?xml version="1.0" encoding="UTF-8"?>
                 <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
-                  <data-source>
-                    <name>java:app/jdbc/orders</name>
-                    <class-name>org.h2.jdbcx.JdbcDataSource</class-name>
-                    <url>jdbc:h2:file:%s</url>
-                    <user>sa</user>
-                    <password>sa</password>
-                    <transactional>true</transactional>
-                  </data-source>
                   <jms-connection-factory>
                     <name>java:app/jms/meshmq</name>
                     <interface-name>jakarta.jms.ConnectionFactory</interface-name>
@@ -211,7 +257,7 @@ class ResourceAdapterInPayaraTest
                     </property>
                   </jms-connection-factory>
                 </web-app>
-                """).formatted(database.toAbsolutePath(), brokerUrl).getBytes(StandardCharsets.UTF_8));
+                """).formatted(brokerUrl).getBytes(StandardCharsets.UTF_8));
             // the servlet's injected JMSContext needs CDI in this module
             put(out, "WEB-INF/beans.xml", """
                 <beans xmlns="https://jakarta.ee/xml/ns/jakartaee" version="4.0" bean-discovery-mode="all"/>

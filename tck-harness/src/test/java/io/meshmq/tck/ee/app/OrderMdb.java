@@ -29,7 +29,7 @@ public class OrderMdb implements MessageListener
     @Resource(lookup = "java:app/jms/meshmq")
     private ConnectionFactory factory;
 
-    @Resource(lookup = "java:app/jdbc/orders")
+    @Resource(lookup = "jdbc/orders")
     private DataSource database;
 
     @Override

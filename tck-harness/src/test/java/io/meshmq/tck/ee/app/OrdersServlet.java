@@ -40,7 +40,7 @@ public class OrdersServlet extends HttpServlet
     @JMSConnectionFactory("java:app/jms/meshmq")
     private JMSContext context;
 
-    @Resource(lookup = "java:app/jdbc/orders")
+    @Resource(lookup = "jdbc/orders")
     private DataSource database;
 
     @Override

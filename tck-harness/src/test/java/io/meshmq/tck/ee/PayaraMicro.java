@@ -35,14 +35,7 @@ final class PayaraMicro implements AutoCloseable
     /**
      * Starts the server in {@code workDir/payara}; started again there, it finds its transaction log and recovers
      * the transactions left in doubt (automatic recovery, off in Payara's defaults, is set before it boots).
-     */
-    static PayaraMicro start(final Path workDir, final int port, final List<String> postDeployCommands,
-        final Path... deployments) throws IOException
-    {
-        return start(workDir, port, List.of(), List.of(), postDeployCommands, deployments);
-    }
-
-    /**
+     *
      * @param libraries       jars on the server's own class path (a JDBC driver for a server-wide pool).
      * @param preBootCommands asadmin commands run before the server boots (resources the deployments look up).
      */

@@ -42,13 +42,21 @@ public final class MeshXAConnection extends MeshConnection implements XAQueueCon
     }
 
     /**
-     * Commits or rolls back a prepared branch through a connection of its own, for a transaction manager that
-     * completes a branch after this connection was lost: the branch lives on the broker, and any connection to it
-     * may complete it.
+     * What a transaction manager asks of the broker about prepared branches, done on a connection of its own.
+     */
+    interface OnBroker<T>
+    {
+        T call(ClientConnection broker) throws ClientException;
+    }
+
+    /**
+     * Recovers, commits or rolls back prepared branches through a connection of its own, for a transaction manager
+     * that comes back to this connection's XA resource after the connection was lost: prepared branches live on the
+     * broker, and any connection to it may see and complete them.
      *
      * @throws ClientException as the broker answered, or if it cannot be reached.
      */
-    void completeElsewhere(final byte frameType, final WireXid xid) throws ClientException
+    <T> T elsewhere(final OnBroker<T> call) throws ClientException
     {
         final Reopener opener = reopener;
         if (opener == null)
@@ -58,7 +66,7 @@ public final class MeshXAConnection extends MeshConnection implements XAQueueCon
         final ClientConnection fresh = opener.open();
         try
         {
-            fresh.xaComplete(frameType, xid);
+            return call.call(fresh);
         }
         finally
         {

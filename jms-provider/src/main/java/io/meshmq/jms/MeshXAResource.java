@@ -245,7 +245,18 @@ final class MeshXAResource implements XAResource
         }
         try
         {
-            return core().xaRecover().toArray(new Xid[0]);
+            try
+            {
+                return core().xaRecover().toArray(new Xid[0]);
+            }
+            catch (final ClientException lost)
+            {
+                if (!notAnswered(lost) || core().isOpen())
+                {
+                    throw lost;
+                }
+                return connection.elsewhere(ClientConnection::xaRecover).toArray(new Xid[0]);
+            }
         }
         catch (final ClientException ex)
         {
@@ -386,7 +397,11 @@ final class MeshXAResource implements XAResource
                 }
                 // The manager completes the branch after this connection was lost (it retries a commit, or
                 // recovers through the resource it enlisted): the branch is on the broker, reached anew.
-                connection.completeElsewhere(frameType, id);
+                connection.elsewhere(broker ->
+                {
+                    broker.xaComplete(frameType, id);
+                    return null;
+                });
             }
         }
         catch (final ClientException ex)

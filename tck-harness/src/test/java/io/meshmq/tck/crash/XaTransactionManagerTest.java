@@ -155,7 +155,8 @@ class XaTransactionManagerTest
      * A two-phase commit that cannot reach the broker leaves the branch prepared there: the manager is told to try
      * again (XA_RETRY), not that the resource failed, which GlassFish and Payara take for an unknown outcome and then
      * forget the transaction, so that their recovery rolled back the branch of a transaction that had committed. The
-     * manager's retry, through the resource it enlisted, commits once the broker is back.
+     * manager's recovery and retry, through the resource it enlisted, see and commit the branch once the broker is
+     * back.
      */
     @Test
     void shouldAskTheManagerToRetryACommitThatCouldNotReachTheBroker() throws Exception
@@ -186,6 +187,10 @@ class XaTransactionManagerTest
 
             try (BrokerProcess broker = BrokerProcess.startNode(data, "commit-lost", port))
             {
+                final Xid[] inDoubt = resource.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
+                assertEquals(1, inDoubt.length, "the resource, its connection lost, still lists the branch");
+                org.junit.jupiter.api.Assertions.assertArrayEquals(xid.getGlobalTransactionId(),
+                    inDoubt[0].getGlobalTransactionId());
                 resource.commit(xid, false);
                 assertEquals("order-5", receive(broker.url(), "lost-shipments"),
                     "the retried commit sent the shipment");

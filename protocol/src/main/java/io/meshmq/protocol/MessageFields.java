@@ -55,6 +55,40 @@ public final class MessageFields
     }
 
     /**
+     * Encodes a message of no body (a {@code jakarta.jms.Message}) that only the broker makes: one carrying what
+     * brokers tell each other in the stream of messages they forward.
+     *
+     * @param properties values as {@link TypedValueCodec} accepts.
+     */
+    public static byte[] encodeBodyless(final String messageId, final boolean persistent, final long timestamp,
+        final byte destinationType, final String destinationName, final Map<String, Object> properties)
+    {
+        final WireWriter writer = new WireWriter(MessageDescriptor.FIXED_HEADER_LENGTH + 256);
+        writer.writeByte(MessageDescriptor.BODY_MESSAGE)
+            .writeByte(persistent ? MessageDescriptor.PERSISTENT : MessageDescriptor.NON_PERSISTENT)
+            .writeByte((byte)4)
+            .writeByte((byte)0)
+            .writeLong(timestamp)
+            .writeLong(0)
+            .writeLong(0)
+            .writeString(messageId)
+            .writeByte(MessageDescriptor.CORRELATION_NONE)
+            .writeString(null)
+            .writeByte(destinationType);
+        if (destinationType != DestinationType.NONE)
+        {
+            writer.writeString(destinationName);
+        }
+        writer.writeByte(DestinationType.NONE).writeInt(properties.size());
+        for (final Map.Entry<String, Object> property : properties.entrySet())
+        {
+            writer.writeString(property.getKey());
+            TypedValueCodec.write(writer, property.getValue());
+        }
+        return writer.toByteArray();
+    }
+
+    /**
      * Where a message was sent, and what duplicate detection knows it by: the duplicate id the application gave it,
      * else the id its producer gave it, else null.
      *

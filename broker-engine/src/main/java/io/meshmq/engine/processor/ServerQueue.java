@@ -210,7 +210,7 @@ public final class ServerQueue extends JournalEntry
     /**
      * @return messages waiting in its page files.
      */
-    long paged()
+    public long paged()
     {
         return pages == null ? 0 : pages.records();
     }

@@ -164,13 +164,13 @@ public final class Cluster implements ProcessorExtension
     }
 
     /**
-     * @return true for a queue of messages waiting to cross to another node (known by its name, so also while
-     * recovery rebuilds it).
+     * @return true for a queue of messages waiting to cross to another node, or for their group's move (known by its
+     * name, so also while recovery rebuilds it).
      */
     @Override
     public boolean ownsQueue(final String name)
     {
-        return name.startsWith(FORWARD_QUEUE_PREFIX);
+        return name.startsWith(FORWARD_QUEUE_PREFIX) || GroupMoves.isParkedQueue(name);
     }
 
     /**
@@ -269,7 +269,7 @@ public final class Cluster implements ProcessorExtension
     {
         for (final ServerQueue queue : new ArrayList<>(control.queues()))
         {
-            if (ownsQueue(queue.name()))
+            if (queue.name().startsWith(FORWARD_QUEUE_PREFIX))
             {
                 node(queue.name().substring(FORWARD_QUEUE_PREFIX.length()));
             }

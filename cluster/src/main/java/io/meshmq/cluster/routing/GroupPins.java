@@ -27,10 +27,10 @@ import java.util.Map;
  * and remembers it; the others send every grouped message to it to be routed ("decide
  * here": a forward that names no queue). Every message of a group so travels the same links, in order, to one node,
  * where the queue keeps the group with one consumer at a time (and moves it, in order, to another consumer of that
- * node when its consumer closes). A group's messages are never redistributed: a node whose consumers all left keeps
- * them until one comes (moving a group between nodes in order needs the old node drained first, which is not built).
- * A group ends with a message of JMSXGroupSeq -1; one no message used for {@code grouping.group-timeout} is
- * forgotten; one pinned to a node the cluster no longer has is pinned anew. The pins are kept in {@value #FILE} and
+ * node when its consumer closes). A group's messages are never redistributed one by one: when a node whose consumers
+ * all left holds some, the group moves whole to a node with a consumer ({@link GroupMoves}: its new messages wait on
+ * the handler meanwhile, so they follow the old ones). A group ends with a message of JMSXGroupSeq -1; one no
+ * message used for {@code grouping.group-timeout} is forgotten; one pinned to a node the cluster no longer has is pinned anew. The pins are kept in {@value #FILE} and
  * {@value #CHANGES} (written at the end of a batch that changed them, before the batch's sends are confirmed), so a
  * restart of the handler keeps them; with HA the files are mirrored with the journal, and the backup that takes the
  * handler's journal over is the handler ({@link GroupingSettings#HANDLER_FILE}).
@@ -45,7 +45,7 @@ final class GroupPins
     static final int CHANGES_BEFORE_REWRITE = 1_024;
     private static final String GONE = "-";
     static final int MAX_PINS = 65_536;
-    private static final String HERE = "";
+    static final String HERE = "";
     private static final System.Logger LOG = System.getLogger(GroupPins.class.getName());
 
     /**
@@ -61,24 +61,35 @@ final class GroupPins
         ROUTED_HERE
     }
 
-    private record Key(String queue, String group)
+    record Key(String queue, String group)
     {
     }
 
     /**
      * Where a group's messages go from this node: {@link #HERE} or another node's id.
      */
-    private static final class Pin
+    static final class Pin
     {
-        final String nodeId;
+        String nodeId;
         long usedMs;
         /** Its node was seen to have the queue: its not having it now means it was deleted there. */
         boolean queueSeen;
+        /** While the group moves from {@link #nodeId}: where to ({@link #HERE} or a node's id); else null. */
+        String movingTo;
+        /** The move's number, which the answer names. */
+        long moveId;
+        /** When the handler last told {@link #nodeId} to move the group. */
+        long moveSentMs;
 
         Pin(final String nodeId, final long usedMs)
         {
             this.nodeId = nodeId;
             this.usedMs = usedMs;
+        }
+
+        boolean isMoving()
+        {
+            return movingTo != null;
         }
     }
 
@@ -90,6 +101,7 @@ final class GroupPins
     private final Topology topology;
     private final Router router;
     private final ForwardCopies copies;
+    private final GroupMoves moves;
     /**
      * Least recently used first, at most {@code maxPins}: an application that makes a group per order and never ends
      * them would otherwise grow it (and the file rewritten with it) for ever; the pin dropped is the one unused for
@@ -126,8 +138,19 @@ final class GroupPins
                 {
                     return false;
                 }
-                logged.append(line(GONE, eldest.getKey()));
-                return true;
+                // A moving group is kept until its move ends (its parked messages wait for it): the one unused
+                // longest of the others goes.
+                for (final Iterator<Map.Entry<Key, Pin>> it = entrySet().iterator(); it.hasNext(); )
+                {
+                    final Map.Entry<Key, Pin> entry = it.next();
+                    if (!entry.getValue().isMoving())
+                    {
+                        logged.append(line(GONE, entry.getKey()));
+                        it.remove();
+                        return false;
+                    }
+                }
+                return false;
             }
         };
         this.settings = identity.grouping();
@@ -137,6 +160,12 @@ final class GroupPins
         this.topology = topology;
         this.router = router;
         this.copies = copies;
+        this.moves = new GroupMoves(identity, control, topology, router, copies, this);
+    }
+
+    GroupMoves moves()
+    {
+        return moves;
     }
 
     boolean isOn()
@@ -201,6 +230,13 @@ final class GroupPins
         final Key key = new Key(queue, message.groupId());
         Pin pin = pins.get(key);
         final long nowMs = control.nowMs();
+        if (pin != null && pin.isMoving())
+        {
+            // Its messages still on the old node go first: it waits here until they are all on the new one.
+            pin.usedMs = nowMs;
+            forwards.add(moves.park(message, queue));
+            return null;
+        }
         if (pin != null && !HERE.equals(pin.nodeId) && isGone(pin, queue))
         {
             LOG.log(System.Logger.Level.WARNING, "message group '" + key.group + "' of '" + queue + "' was pinned " +
@@ -223,10 +259,7 @@ final class GroupPins
                 return "message group '" + key.group + "' of '" + queue + "' cannot be kept on one node: no node " +
                     "of this cluster is its grouping handler (grouping.type = local) that this node knows of";
             }
-            pin = new Pin(decide(queue, message, sentFrom), nowMs);
-            pin.queueSeen = hasQueue(pin.nodeId, queue);
-            pins.put(key, pin);
-            logged.append(line(pin.nodeId, key));
+            pin = pinTo(key, decide(queue, message, sentFrom));
         }
         pin.usedMs = nowMs;
         if (message.endsGroup())
@@ -244,6 +277,63 @@ final class GroupPins
                 List.of(queue), true));
         }
         return null;
+    }
+
+    Pin pin(final Key key)
+    {
+        return pins.get(key);
+    }
+
+    /**
+     * @param nodeId {@link #HERE} or a node's id.
+     * @return a new pin of the group to the node (kept with the rest at the end of the batch).
+     */
+    Pin pinTo(final Key key, final String nodeId)
+    {
+        final Pin pin = new Pin(nodeId, control.nowMs());
+        pin.queueSeen = hasQueue(nodeId, key.queue);
+        pins.put(key, pin);
+        logged.append(line(pin, key));
+        return pin;
+    }
+
+    /**
+     * The group begins to move from its node: its messages wait here meanwhile ({@link #route}).
+     */
+    void moving(final Key key, final Pin pin, final String to, final long moveId)
+    {
+        pin.movingTo = to;
+        pin.moveId = moveId;
+        pin.moveSentMs = control.nowMs();
+        logged.append(line(pin, key));
+    }
+
+    /**
+     * The group's move ended (or none began): its messages go to the node from now on.
+     */
+    void settle(final Key key, final Pin pin, final String nodeId)
+    {
+        pin.nodeId = nodeId;
+        pin.movingTo = null;
+        pin.moveId = 0;
+        pin.queueSeen = hasQueue(nodeId, key.queue);
+        logged.append(line(pin, key));
+    }
+
+    /**
+     * @return the groups moving now, by move number.
+     */
+    Map<Long, Key> movingGroups()
+    {
+        final Map<Long, Key> moving = new java.util.HashMap<>();
+        for (final Map.Entry<Key, Pin> entry : pins.entrySet())
+        {
+            if (entry.getValue().isMoving())
+            {
+                moving.put(entry.getValue().moveId, entry.getKey());
+            }
+        }
+        return moving;
     }
 
     /**
@@ -265,7 +355,7 @@ final class GroupPins
         return pin.queueSeen;
     }
 
-    private boolean hasQueue(final String nodeId, final String queue)
+    boolean hasQueue(final String nodeId, final String queue)
     {
         final RemoteNode node = topology.node(nodeId);
         return node != null && node.bindings.containsKey(queue);
@@ -295,7 +385,9 @@ final class GroupPins
     {
         if (local)
         {
-            return "; grouping handler, " + pins.size() + " groups pinned";
+            final int moving = moves.movingCount();
+            return "; grouping handler, " + pins.size() + " groups pinned" + (moving == 0 ? "" : ", " + moving +
+                " moving");
         }
         if (!on)
         {
@@ -311,6 +403,7 @@ final class GroupPins
      */
     void onTick(final long nowMs)
     {
+        moves.onTick(nowMs);
         if (settings.groupTimeoutMs() < 0 || nowMs < nextReapMs)
         {
             return;
@@ -319,7 +412,7 @@ final class GroupPins
         for (final Iterator<Map.Entry<Key, Pin>> it = pins.entrySet().iterator(); it.hasNext(); )
         {
             final Map.Entry<Key, Pin> entry = it.next();
-            if (nowMs - entry.getValue().usedMs >= settings.groupTimeoutMs())
+            if (nowMs - entry.getValue().usedMs >= settings.groupTimeoutMs() && !entry.getValue().isMoving())
             {
                 it.remove();
                 logged.append(line(GONE, entry.getKey()));
@@ -329,7 +422,8 @@ final class GroupPins
 
     long nextDueMs()
     {
-        return settings.groupTimeoutMs() < 0 || pins.isEmpty() ? Long.MAX_VALUE : nextReapMs;
+        return Math.min(moves.nextDueMs(),
+            settings.groupTimeoutMs() < 0 || pins.isEmpty() ? Long.MAX_VALUE : nextReapMs);
     }
 
     /**
@@ -358,7 +452,7 @@ final class GroupPins
                 final StringBuilder whole = new StringBuilder(pins.size() * 48);
                 for (final Map.Entry<Key, Pin> entry : pins.entrySet())
                 {
-                    whole.append(line(entry.getValue().nodeId, entry.getKey()));
+                    whole.append(line(entry.getValue(), entry.getKey()));
                 }
                 // The whole first: a crash between the two replays changes the whole already holds, to the same end.
                 control.replaceFile(FILE, whole.toString());
@@ -384,6 +478,28 @@ final class GroupPins
     }
 
     /**
+     * @return the pin's line: for a moving group, NODE "&gt;" TO "&gt;" MOVE, nodes URL-encoded ("." for this node).
+     */
+    private static String line(final Pin pin, final Key key)
+    {
+        if (!pin.isMoving())
+        {
+            return line(pin.nodeId, key);
+        }
+        return line(encodeNode(pin.nodeId) + '>' + encodeNode(pin.movingTo) + '>' + pin.moveId, key);
+    }
+
+    private static String encodeNode(final String nodeId)
+    {
+        return nodeId.isEmpty() ? "." : URLEncoder.encode(nodeId, StandardCharsets.UTF_8);
+    }
+
+    private static String decodeNode(final String text)
+    {
+        return ".".equals(text) ? HERE : URLDecoder.decode(text, StandardCharsets.UTF_8);
+    }
+
+    /**
      * @return "NODE QUEUE GROUP\n", NODE "." for this node, "-" for a pin dropped; names URL-encoded.
      */
     private static String line(final String nodeId, final Key key)
@@ -400,6 +516,37 @@ final class GroupPins
             lines += text.charAt(i) == '\n' ? 1 : 0;
         }
         return lines;
+    }
+
+    /**
+     * @throws IllegalArgumentException if the line cannot be read.
+     */
+    private void restore(final String line, final long nowMs)
+    {
+        final String[] parts = line.split(" ");
+        if (parts.length != 3)
+        {
+            return;
+        }
+        final Key key = new Key(URLDecoder.decode(parts[1], StandardCharsets.UTF_8),
+            URLDecoder.decode(parts[2], StandardCharsets.UTF_8));
+        final String[] moving = parts[0].split(">");
+        if (GONE.equals(parts[0]))
+        {
+            pins.remove(key);
+        }
+        else if (moving.length == 3)
+        {
+            final Pin pin = new Pin(decodeNode(moving[0]), nowMs);
+            pin.movingTo = decodeNode(moving[1]);
+            pin.moveId = Long.parseLong(moving[2]);
+            pin.moveSentMs = nowMs;
+            pins.put(key, pin);
+        }
+        else
+        {
+            pins.put(key, new Pin(".".equals(parts[0]) ? HERE : parts[0], nowMs));
+        }
     }
 
     /**
@@ -447,19 +594,14 @@ final class GroupPins
             }
             for (final String line : lines)
             {
-                final String[] parts = line.split(" ");
-                if (parts.length == 3)
+                try
                 {
-                    final Key key = new Key(URLDecoder.decode(parts[1], StandardCharsets.UTF_8),
-                        URLDecoder.decode(parts[2], StandardCharsets.UTF_8));
-                    if (GONE.equals(parts[0]))
-                    {
-                        pins.remove(key);
-                    }
-                    else
-                    {
-                        pins.put(key, new Pin(".".equals(parts[0]) ? HERE : parts[0], nowMs));
-                    }
+                    restore(line, nowMs);
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    LOG.log(System.Logger.Level.ERROR, "cannot read the line '" + line + "' of " +
+                        directory.resolve(file) + " (" + ex + "): its group is decided anew");
                 }
             }
         }
@@ -467,5 +609,6 @@ final class GroupPins
         logged.setLength(0);
         loggedWritten = 0;
         loggedLines = CHANGES_BEFORE_REWRITE;
+        moves.restored();
     }
 }

@@ -21,7 +21,8 @@ import java.util.Map;
  * Takes the messages other nodes forward: each is stored in the queues it names here, with how far that node's
  * forwards are stored, in one journal record; a resend (at or below that position) is only confirmed again. A message
  * of a group kept on one node ({@link GroupPins}) goes where its group is pinned from here, which may be another node:
- * then its copy for that node is what is stored, in the same record.
+ * then its copy for that node is what is stored, in the same record. A signal about moving a group goes to
+ * {@link GroupMoves}; what it sends on is stored with it.
  * <p>
  * Not thread safe: processor thread only.
  */
@@ -68,6 +69,16 @@ final class Receiver
             return;
         }
         final ServerMessage message = control.message(forward.message(), 0);
+        if (GroupSignal.ADDRESS.equals(forward.address()))
+        {
+            final List<MessageReference> onward = groups.moves().onSignal(message, peer.nodeId);
+            if (store(output, peer, position, sequence, onward.isEmpty() ? message : onward.get(0).message(), onward))
+            {
+                control.enqueue(onward);
+                control.confirm(output, sequence, mark);
+            }
+            return;
+        }
         // Confirmed, not stored: the node's copy of a message a client that left it sent here again, or a message
         // sent again whose duplicate id this node holds (one moved by redistribution is taken whatever its id).
         final String duplicateId = control.duplicateId(forward.message());
@@ -78,6 +89,24 @@ final class Receiver
         // A group pinned elsewhere from here: its copy for that node is stored instead of the message.
         final ServerMessage stored = references.size() == 1 && references.get(0).message() != message ?
             references.get(0).message() : message;
+        if (!store(output, peer, position, sequence, stored, references))
+        {
+            return;
+        }
+        if (!references.isEmpty())
+        {
+            control.rememberStored(forward.kind(), forward.address(), duplicateId);
+        }
+        control.enqueue(references);
+        control.confirm(output, sequence, mark);
+    }
+
+    /**
+     * @return false if the journal refused it (the link is then closed, and the sender sends it again).
+     */
+    private boolean store(final ConnectionOutput output, final Peers.Peer peer, final LinkPosition position,
+        final long sequence, final ServerMessage stored, final List<MessageReference> references)
+    {
         try
         {
             control.storeReceived(position, sequence, stored, references);
@@ -88,15 +117,10 @@ final class Receiver
             control.error(output, sequence, ErrorCode.STORAGE, "message not stored: " + ex.getMessage());
             peer.current = false;
             output.close();
-            return;
+            return false;
         }
         position.stored(sequence);
-        if (!references.isEmpty())
-        {
-            control.rememberStored(forward.kind(), forward.address(), duplicateId);
-        }
-        control.enqueue(references);
-        control.confirm(output, sequence, mark);
+        return true;
     }
 
     /**

@@ -4,6 +4,7 @@ import io.meshmq.engine.extension.EngineControl;
 import io.meshmq.engine.journal.JournalWriteException;
 import io.meshmq.engine.processor.AddressSettings;
 import io.meshmq.engine.processor.MessageReference;
+import io.meshmq.engine.processor.ServerMessage;
 import io.meshmq.engine.processor.ServerQueue;
 import io.meshmq.engine.processor.SubscriptionSpec;
 import io.meshmq.engine.processor.TopicAddress;
@@ -11,14 +12,15 @@ import io.meshmq.protocol.DestinationType;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Moves messages of queues that have no consumers here to nodes whose queue of the same name has, once the address's
- * redistribution delay has passed; not those of a group kept on one node, which wait here for a consumer. A move is
- * one journal record: the copies in the forward queues and the end of the originals, so a crash keeps one or the
- * other.
+ * redistribution delay has passed; a group kept on one node moves whole, through the grouping handler
+ * ({@link GroupMoves}), never message by message. A move is one journal record: the copies in the forward queues and
+ * the end of the originals, so a crash keeps one or the other.
  * <p>
  * Not thread safe: processor thread only.
  */
@@ -39,7 +41,7 @@ final class Redistributor
     private long lastCheckMs;
 
     /**
-     * @param groups which messages are in groups kept on one node: those never move (see {@link GroupPins}).
+     * @param groups which messages are in groups kept on one node: those move only as a group.
      */
     Redistributor(final EngineControl control, final Topology topology, final ForwardCopies copies,
         final RoundRobin roundRobin, final GroupPins groups)
@@ -145,6 +147,8 @@ final class Redistributor
         final byte type = queue.subscription() == null ? DestinationType.QUEUE : DestinationType.TOPIC;
         final String address = queue.address();
         final List<RemoteBinding> candidates = new ArrayList<>(takers.size());
+        // A group's first waiting message, by group: the group moves whole, through the grouping handler.
+        final Map<String, ServerMessage> stranded = new LinkedHashMap<>();
         MessageReference reference = queue.first();
         while (reference != null && moved.size() < BATCH)
         {
@@ -156,8 +160,12 @@ final class Redistributor
                     candidates.add(binding);
                 }
             }
-            if (!candidates.isEmpty() && !reference.message().isExpired(nowMs) &&
-                !groups.applies(type, reference.message()))
+            final boolean grouped = groups.applies(type, reference.message());
+            if (grouped && !candidates.isEmpty() && stranded.size() < BATCH)
+            {
+                stranded.putIfAbsent(reference.message().groupId(), reference.message());
+            }
+            if (!candidates.isEmpty() && !reference.message().isExpired(nowMs) && !grouped)
             {
                 final RemoteBinding target = roundRobin.next(queue.name(), LoadBalancer.ofBestRank(candidates));
                 forwards.add(copies.copy(reference.message(), target.node.bridge.queue(), type, address,
@@ -165,6 +173,10 @@ final class Redistributor
                 moved.add(reference);
             }
             reference = queue.after(reference);
+        }
+        for (final ServerMessage sample : stranded.values())
+        {
+            groups.moves().stranded(queue, sample);
         }
         if (moved.isEmpty())
         {

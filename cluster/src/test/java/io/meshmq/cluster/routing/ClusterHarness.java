@@ -24,6 +24,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -79,7 +80,8 @@ final class ClusterHarness
     }
 
     /** A forward as the link carried it. */
-    record Forward(long sequence, byte kind, String address, List<String> queues, String messageId)
+    record Forward(long sequence, byte kind, String address, List<String> queues, String messageId,
+        Map<String, Object> properties)
     {
     }
 
@@ -160,7 +162,8 @@ final class ClusterHarness
                 {
                     queues.add(r.readString());
                 }
-                forwards.add(new Forward(sequence, kind, address, queues, MessageFields.decode(r.readRest()).messageId()));
+                final MessageFields fields = MessageFields.decode(r.readRest());
+                forwards.add(new Forward(sequence, kind, address, queues, fields.messageId(), fields.properties()));
             }
             return forwards;
         }
@@ -168,6 +171,24 @@ final class ClusterHarness
         int deliveries()
         {
             return frames(FrameType.DELIVER).size();
+        }
+
+        /**
+         * @return the JMSXGroupSeq of each message delivered, in delivery order.
+         */
+        List<Integer> groupSequences()
+        {
+            final List<Integer> sequences = new ArrayList<>();
+            for (final Frame frame : frames(FrameType.DELIVER))
+            {
+                final WireReader r = frame.reader();
+                r.readLong();
+                r.readLong();
+                r.readInt();
+                sequences.add((Integer)MessageFields.decode(r.readRest()).property(
+                    MessageDescriptor.GROUP_SEQ_PROPERTY));
+            }
+            return sequences;
         }
     }
 
@@ -243,6 +264,15 @@ final class ClusterHarness
         command(peer, new ClusterCommand.Receive(sequence, DestinationType.QUEUE, false, queue,
             decideHere ? new String[0] : new String[] {queue},
             groupedMessage("ID:b" + sequence, queue, group, groupSequence)));
+    }
+
+    /**
+     * b forwards a signal about moving a message group over {@code peer}.
+     */
+    void signalFromB(final FakeConnection peer, final long sequence, final GroupSignal signal)
+    {
+        command(peer, new ClusterCommand.Receive(sequence, DestinationType.QUEUE, false, GroupSignal.ADDRESS,
+            new String[0], signal.encode(0)));
     }
 
     /**

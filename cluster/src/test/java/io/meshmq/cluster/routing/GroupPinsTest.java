@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Message groups kept on one node cluster-wide (issue 21, grouping handlers): the local handler pins each group where
  * it first goes and keeps it there; remote nodes ask it and are answered once it stored the message, or told why not;
- * a node with no consumer left moves a group's waiting messages, all, to one node, and what follows goes after them.
+ * a node with no consumer left asks it to move a group and moves the group's waiting messages, all, to one node, and
+ * what the handler parked meanwhile goes after them.
  */
 class GroupPinsTest
 {
@@ -126,10 +127,11 @@ class GroupPinsTest
     }
 
     @Test
-    void shouldKeepAGroupWaitingOnItsNodeWhenNoConsumerIsLeftThereButMoveTheRest()
+    void shouldAskTheHandlerToMoveAStrandedGroupAndSendItWholeThenSayItArrived()
     {
         final ClusterHarness a = node(REMOTE);
         final FakeConnection link = a.linkUp(queueOfB("orders", 0));
+        a.command(null, new ClusterCommand.Clients(ClusterHarness.OTHER, 0, false, true));
         final FakeConnection peer = a.joinedByB();
         for (int i = 1; i <= 3; i++)
         {
@@ -143,11 +145,99 @@ class GroupPinsTest
         a.tick();
         a.nowMs.addAndGet(1_000);
         a.tick();
-        assertEquals(1, link.forwards().size(), "no consumer here: the message in no group moves, the group's stay");
-        assertEquals(3, a.processor.queueDepth("orders"));
+        final List<Forward> asked = link.forwards();
+        assertEquals(2, asked.size(), "the group is asked about; the message in no group moved");
+        assertEquals(GroupSignal.ADDRESS, asked.get(0).address());
+        assertEquals("ASK", asked.get(0).properties().get("JMS_MeshMQ_GroupSignal"));
+        assertEquals("g1", asked.get(0).properties().get("JMS_MeshMQ_Group"));
+        assertEquals(List.of("orders"), asked.get(1).queues());
+        assertEquals(3, a.processor.queueDepth("orders"), "the group's messages wait for the handler's word");
+        a.nowMs.addAndGet(1_000);
+        a.tick();
+        assertEquals(2, link.forwards().size(), "asked once, not at every check");
 
+        a.signalFromB(peer, 4, new GroupSignal(GroupSignal.Kind.MOVE, "orders", "g1", "node-a", ClusterHarness.OTHER,
+            9));
+        final List<Forward> moved = link.forwards().subList(2, link.forwards().size());
+        assertEquals(List.of("ID:b1", "ID:b2", "ID:b3"), moved.subList(0, 3).stream().map(Forward::messageId).toList(),
+            "the group's messages, all, in order");
+        assertEquals("ARRIVED", moved.get(3).properties().get("JMS_MeshMQ_GroupSignal"), "then word that they did");
+        assertEquals(9L, ((Number)moved.get(3).properties().get("JMS_MeshMQ_GroupMove")).longValue());
+        assertEquals(0, a.processor.queueDepth("orders"));
+    }
+
+    @Test
+    void shouldAnswerThatAGroupStaysWhenItsQueueHasAConsumerAgain()
+    {
+        final ClusterHarness a = node(REMOTE);
+        final FakeConnection link = a.linkUp(queueOfB("orders", 2));
+        a.command(null, new ClusterCommand.Clients(ClusterHarness.OTHER, 0, false, true));
+        final FakeConnection peer = a.joinedByB();
+        a.groupedFromB(peer, 1, "orders", "g1", 1, false);
+        a.consume(a.client, 1, "orders", 0);
+        a.signalFromB(peer, 2, new GroupSignal(GroupSignal.Kind.MOVE, "orders", "g1", "node-a", ClusterHarness.OTHER,
+            5));
+        assertEquals(List.of("STAYED"), link.forwards().stream()
+            .map(f -> f.properties().get("JMS_MeshMQ_GroupSignal")).toList());
+        assertEquals(1, a.processor.queueDepth("orders"), "kept here, for the consumer here");
+    }
+
+    @Test
+    void shouldMoveAGroupOfItsOwnQueueAtOnceWhenTheHandlersConsumerLeft()
+    {
+        final ClusterHarness a = node(LOCAL);
+        final FakeConnection link = a.linkUp(queueOfB("orders", 0));
+        for (int i = 1; i <= 3; i++)
+        {
+            a.sendGrouped("orders", "g1", i);
+        }
+        assertEquals(3, a.processor.queueDepth("orders"), "no consumer anywhere: pinned here");
+
+        a.command(null, queueOfB("orders", 1));
+        a.nowMs.addAndGet(200);
+        a.tick();
+        a.nowMs.addAndGet(1_000);
+        a.tick();
+        assertEquals(List.of("ID:g1", "ID:g2", "ID:g3"), link.forwards().stream().map(Forward::messageId).toList(),
+            "moved to b, in order, with no signal: all this node's to decide");
+        assertEquals(0, a.processor.queueDepth("orders"));
         a.consume(a.client, 1, "orders", 100);
-        assertEquals(3, a.client.deliveries(), "a consumer here takes the group, in order");
+        a.sendGrouped("orders", "g1", 4);
+        assertEquals(4, link.forwards().size(), "pinned to b now, though a consumer here would take it");
+        assertEquals(0, a.client.deliveries());
+    }
+
+    @Test
+    void shouldParkAMovingGroupsMessagesUntilTheOldNodeSaysItsOwnArrived()
+    {
+        final ClusterHarness a = node(LOCAL);
+        final FakeConnection link = a.linkUp(queueOfB("orders", 1));
+        final FakeConnection peer = a.joinedByB();
+        a.sendGrouped("orders", "g1", 1);
+        assertEquals(1, link.forwards().size(), "pinned to b, which has the consumer");
+        a.consume(a.client, 1, "orders", 100);
+        a.command(null, queueOfB("orders", 0));
+
+        a.signalFromB(peer, 1, new GroupSignal(GroupSignal.Kind.ASK, "orders", "g1", ClusterHarness.OTHER, "", 0));
+        final List<Forward> told = link.forwards();
+        assertEquals(2, told.size());
+        assertEquals("MOVE", told.get(1).properties().get("JMS_MeshMQ_GroupSignal"), "b is told to move the group");
+        assertEquals("node-a", told.get(1).properties().get("JMS_MeshMQ_GroupTo"), "here, where the consumer is");
+        final long moveId = ((Number)told.get(1).properties().get("JMS_MeshMQ_GroupMove")).longValue();
+
+        final long second = a.sendGrouped("orders", "g1", 2);
+        a.groupedFromB(peer, 2, "orders", "g1", 3, true);
+        assertEquals("OK", a.answer(second), "parked: stored, so confirmed");
+        assertEquals(0, a.client.deliveries(), "parked until b's messages of it are here");
+        assertEquals(2, link.forwards().size());
+
+        a.groupedFromB(peer, 3, "orders", "g1", 1, false);
+        a.signalFromB(peer, 4, new GroupSignal(GroupSignal.Kind.ARRIVED, "orders", "g1", ClusterHarness.OTHER,
+            "node-a", moveId));
+        assertEquals(List.of(1, 2, 3), a.client.groupSequences(), "b's first, then the parked ones, in order");
+        a.sendGrouped("orders", "g1", 4);
+        assertEquals(4, a.client.deliveries(), "pinned here now");
+        assertEquals(2, link.forwards().size());
     }
 
     @Test

@@ -24,8 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Grouping handlers (issue 21): three nodes, n1 the local handler, n2 and n3 remote; a listener on each node and a
  * producer on each sending its groups interleaved: every group's messages reach one consumer, in the order sent. The
- * consumer of n2 closes: its groups wait for n2's next consumer, the others go on. The handler is killed and
- * restarted: every group stays where it was. With the handler gone, a grouped send fails, saying why.
+ * consumer of n2 closes while the producers go on: its groups move to the consumers of the other nodes, each to one,
+ * in order; then the handler's own consumer closes, and its groups move too. The handler is killed and restarted:
+ * every group stays where it was. With the handler gone, a grouped send fails, saying why.
  */
 class ClusterGroupingTest
 {
@@ -72,16 +73,24 @@ class ClusterGroupingTest
                 assertTrue(countByConsumer(firstHolders).size() >= 2, "groups spread over the consumers: " +
                     countByConsumer(firstHolders));
 
-                // n2's consumer closes: its groups wait there (a group never moves between nodes), the rest go on.
+                // n2's consumer closes: its groups move, each to one other consumer and in order (the messages
+                // waiting on n2 first), while the producers go on; the rest stay where they are.
                 listeners.get(1).close();
                 ClusterNodes.poll("n1 to see n2's consumer gone", 30_000, () -> consumersOf(nodes, 0, "n2") == 0);
                 produceOnEveryNode(nodes, MESSAGES_PER_GROUP);
-                final int onN2 = countByConsumer(firstHolders).get("n2") * MESSAGES_PER_GROUP;
-                awaitReceived(nodes, 2 * total - onN2);
-                listeners.set(1, listen(nodes, 1));
                 awaitReceived(nodes, 2 * total);
-                assertEquals(firstHolders, assertEachGroupAtOneConsumerInOrder(MESSAGES_PER_GROUP),
-                    "each group where it was: n2's waited for its next consumer");
+                final Map<String, String> secondHolders = assertEachGroupAtOneConsumerInOrder(MESSAGES_PER_GROUP);
+                assertMovedOnlyFrom("n2", firstHolders, secondHolders);
+
+                // The handler's own consumer closes (n2 has one again): its groups move from the handler's node.
+                listeners.set(1, listen(nodes, 1));
+                nodes.awaitRemoteConsumers(0, 1, 1);
+                listeners.get(0).close();
+                ClusterNodes.poll("n2 to see n1's consumer gone", 30_000, () -> consumersOf(nodes, 1, "n1") == 0);
+                produceOnEveryNode(nodes, 2 * MESSAGES_PER_GROUP);
+                awaitReceived(nodes, 3 * total);
+                final Map<String, String> thirdHolders = assertEachGroupAtOneConsumerInOrder(2 * MESSAGES_PER_GROUP);
+                assertMovedOnlyFrom("n1", secondHolders, thirdHolders);
 
                 // The handler restarts (kill -9): it still knows every group's node.
                 nodes.kill(0);
@@ -93,9 +102,9 @@ class ClusterGroupingTest
                     nodes.awaitRemoteConsumers(i, 0, 1);
                     nodes.awaitRemoteConsumers(0, i, 1);
                 }
-                produceOnEveryNode(nodes, 2 * MESSAGES_PER_GROUP);
-                awaitReceived(nodes, 3 * total);
-                assertEquals(firstHolders, assertEachGroupAtOneConsumerInOrder(2 * MESSAGES_PER_GROUP),
+                produceOnEveryNode(nodes, 3 * MESSAGES_PER_GROUP);
+                awaitReceived(nodes, 4 * total);
+                assertEquals(thirdHolders, assertEachGroupAtOneConsumerInOrder(3 * MESSAGES_PER_GROUP),
                     "each group where it was before the handler's restart");
 
                 nodes.kill(0);
@@ -243,6 +252,31 @@ class ClusterGroupingTest
             assertEquals(firstSeq + MESSAGES_PER_GROUP, group.getValue(), "all of " + group.getKey());
         }
         return holder;
+    }
+
+    /**
+     * Fails unless exactly the groups {@code before} had at {@code left} are elsewhere {@code after}, and no other
+     * group moved.
+     */
+    private static void assertMovedOnlyFrom(final String left, final Map<String, String> before,
+        final Map<String, String> after)
+    {
+        int moved = 0;
+        for (final Map.Entry<String, String> group : before.entrySet())
+        {
+            final String now = after.get(group.getKey());
+            if (left.equals(group.getValue()))
+            {
+                assertTrue(!left.equals(now), "group " + group.getKey() + " still at " + left + ": " + after);
+                moved++;
+            }
+            else
+            {
+                assertEquals(group.getValue(), now, "group " + group.getKey() + " moved, its consumer still there");
+            }
+        }
+        assertTrue(moved > 0, "some groups were at " + left + ": " + before);
+        System.out.println(moved + " groups moved from " + left + ": " + countByConsumer(after));
     }
 
     private static Map<String, Integer> countByConsumer(final Map<String, String> holders)

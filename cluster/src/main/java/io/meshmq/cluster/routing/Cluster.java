@@ -700,8 +700,8 @@ public final class Cluster implements ProcessorExtension
         table.row(identity.nodeName() + " (this node)", identity.nodeId(), self == null ? "" : self, "cluster '" +
             identity.clusterName() + "', " + peers.size() + " nodes joined it, " +
             (replica == null ? "no replica" : "replica " + replica) + (quorum == null ? "" : "; quorum: " +
-            quorum.describe()) + groups.describe(), 0L, 0L, (long)(control.queues().size() -
-            topology.nodes().size() + control.subscriptionCount()), 0L, (long)control.clients(), "", 0L,
+            quorum.describe()) + groups.describe(), 0L, 0L, control.queues().stream().filter(q -> !ownsQueue(q.name()))
+            .count() + control.subscriptionCount(), 0L, (long)control.clients(), "", 0L,
             replication.lagMs(), replication.replicaName(), identity.group(), topology.suspended);
         final Set<String> shown = new HashSet<>();
         shown.add(self);

@@ -338,6 +338,14 @@ final class GroupMoves
      */
     private boolean release(final GroupPins.Key key, final String to)
     {
+        final RemoteNode node = GroupPins.HERE.equals(to) ? null : topology.node(to);
+        if (node == null && !GroupPins.HERE.equals(to))
+        {
+            // Removed from the cluster meanwhile: the group is kept here, where it can move on from.
+            LOG.log(System.Logger.Level.WARNING, "message group '" + key.group() + "' of '" + key.queue() + "' was " +
+                "moving to node " + to + ", which the cluster no longer has: its new messages stay here");
+            return release(key, GroupPins.HERE);
+        }
         final ServerQueue parked = control.existingQueue(PARKED);
         if (parked == null)
         {
@@ -352,8 +360,8 @@ final class GroupMoves
             if (forward.address().equals(key.queue()) && key.group().equals(original.groupId()))
             {
                 released.add(reference);
-                targets.add(GroupPins.HERE.equals(to) ? control.queue(key.queue()).reference(original) :
-                    copies.copy(original, topology.node(to).bridge.queue(), DestinationType.QUEUE, key.queue(),
+                targets.add(node == null ? control.queue(key.queue()).reference(original) :
+                    copies.copy(original, node.bridge.queue(), DestinationType.QUEUE, key.queue(),
                         List.of(key.queue()), true));
             }
         }

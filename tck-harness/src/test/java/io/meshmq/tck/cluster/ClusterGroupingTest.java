@@ -129,6 +129,97 @@ class ClusterGroupingTest
         }
     }
 
+    /**
+     * A move left halfway by a kill -9 of the handler: n2 holds the groups and loses its consumer, n3 has one but is
+     * stopped (SIGSTOP), so n2's messages of them wait to cross to n3 and the handler, told nothing yet, holds the
+     * groups' new messages; the handler is killed and restarted, n3 goes on: every message reaches n3's consumer
+     * once, each group in order, the held ones after the moved ones.
+     */
+    @Test
+    void shouldFinishAMoveLeftHalfwayWhenTheHandlerWasKilled() throws Exception
+    {
+        try (ClusterNodes nodes = ClusterNodes.startEach(dir, "halfway", new String[][] {
+            {"grouping.type = local"}, {"grouping.type = remote"}, {"grouping.type = remote"}},
+            "address.orders.prefer-local = false", "address.orders.redistribution-delay = 200"))
+        {
+            // n3's consumer outlives n3's stop, which lasts longer than the default connectionTTL.
+            nodes.urlOptions("?connectionTTL=120000").awaitMesh();
+            final List<Connection> listeners = new ArrayList<>();
+            try
+            {
+                listeners.add(listen(nodes, 1));
+                nodes.awaitRemoteConsumers(0, 1, 1);
+                final int groups = 10;
+                sendRound(nodes, 1, groups, 0);
+                awaitReceived(nodes, groups);
+                assertEquals(groups, received.get("n2").size(), "pinned to n2, the only consumer");
+
+                listeners.add(listen(nodes, 2));
+                nodes.awaitRemoteConsumers(0, 2, 1);
+                nodes.awaitRemoteConsumers(1, 2, 1);
+                listeners.get(0).close();
+                ClusterNodes.poll("n1 to see n2's consumer gone", 30_000, () -> consumersOf(nodes, 0, "n2") == 0);
+
+                // n3 stops: the handler still counts its consumer for the link's silence (3 s), time enough for n2
+                // to ask and the handler to start the moves.
+                nodes.process(2).pause();
+                sendRound(nodes, 1, groups, 1);
+                ClusterNodes.poll("the handler to move every group", 10_000,
+                    () -> handlerState(nodes).contains(groups + " moving"));
+                sendRound(nodes, 0, groups, 2);
+                sendRound(nodes, 1, groups, 3);
+                assertTrue(handlerState(nodes).contains(groups + " moving"), handlerState(nodes));
+
+                nodes.kill(0);
+                nodes.startNode(0);
+                nodes.process(2).resume();
+                awaitReceived(nodes, 4 * groups);
+                final List<String> atN3 = new ArrayList<>(received.get("n3"));
+                assertEquals(3 * groups, atN3.size(), "rounds 1 to 3, all at n3, once: " + atN3);
+                for (int group = 0; group < groups; group++)
+                {
+                    final String name = "g" + group;
+                    assertEquals(List.of(name + " 1", name + " 2", name + " 3"),
+                        atN3.stream().filter(entry -> entry.startsWith(name + " ")).toList(), "group " + name);
+                }
+                ClusterNodes.poll("the moves to end", 30_000, () -> !handlerState(nodes).contains(" moving"));
+            }
+            finally
+            {
+                for (final Connection connection : listeners)
+                {
+                    connection.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * Sends one message of each group g0..g(groups-1), sequence {@code seq}, to the node.
+     */
+    private static void sendRound(final ClusterNodes nodes, final int node, final int groups, final int seq)
+        throws JMSException
+    {
+        try (Connection connection = nodes.factory(node).createConnection())
+        {
+            final Session session = connection.createSession();
+            final MessageProducer sender = session.createProducer(session.createQueue("orders"));
+            for (int group = 0; group < groups; group++)
+            {
+                final Message message = session.createTextMessage("m");
+                message.setStringProperty("JMSXGroupID", "g" + group);
+                message.setIntProperty("seq", seq);
+                sender.send(message);
+            }
+        }
+    }
+
+    private static String handlerState(final ClusterNodes nodes)
+    {
+        final io.meshmq.protocol.AdminTable status = nodes.status(0);
+        return String.valueOf(status.value(0, "state"));
+    }
+
     private void awaitReceived(final ClusterNodes nodes, final int total) throws InterruptedException
     {
         try

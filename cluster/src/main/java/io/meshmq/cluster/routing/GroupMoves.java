@@ -87,27 +87,37 @@ final class GroupMoves
     // ---- the node holding the messages ------------------------------------------------------------------------
 
     /**
-     * Messages of a group wait in a queue of this node with no consumer, while another node has one that would take
-     * {@code sample}: the handler is asked to move the group (at most every {@value #ASK_AGAIN_MS} ms).
+     * Messages of groups wait in a queue of this node with no consumer, while another node has one that would take
+     * them: the handler is asked to move each group (at most every {@value #ASK_AGAIN_MS} ms), or, on the handler,
+     * the groups it can move go at once, in one pass over the queue.
+     *
+     * @param samples the first waiting message of each group, by group.
      */
-    void stranded(final ServerQueue queue, final ServerMessage sample)
+    void stranded(final ServerQueue queue, final Map<String, ServerMessage> samples)
     {
-        final GroupPins.Key key = new GroupPins.Key(queue.name(), sample.groupId());
         if (pins.isLocalHandler())
         {
-            ask(key, sample, GroupPins.HERE);
+            moveHere(queue, samples);
             return;
         }
         final long nowMs = control.nowMs();
-        final Long askedMs = asked.get(key);
         final RemoteNode handler = pins.handler();
-        if (askedMs != null && nowMs - askedMs < ASK_AGAIN_MS || handler == null || !handler.isUp())
+        if (handler == null || !handler.isUp())
         {
             return;
         }
-        asked.put(key, nowMs);
-        final GroupSignal ask = new GroupSignal(GroupSignal.Kind.ASK, key.queue(), key.group(), nodeId, "", 0);
-        send(List.of(), List.of(signal(control.message(ask.encodeAsk(sample), 0), handler)), "ask to move");
+        for (final ServerMessage sample : samples.values())
+        {
+            final GroupPins.Key key = new GroupPins.Key(queue.name(), sample.groupId());
+            final Long askedMs = asked.get(key);
+            if (askedMs == null || nowMs - askedMs >= ASK_AGAIN_MS)
+            {
+                asked.put(key, nowMs);
+                final GroupSignal ask =
+                    new GroupSignal(GroupSignal.Kind.ASK, key.queue(), key.group(), nodeId, "", 0);
+                send(List.of(), List.of(signal(control.message(ask.encodeAsk(sample), 0), handler)), "ask to move");
+            }
+        }
     }
 
     /**
@@ -133,7 +143,7 @@ final class GroupMoves
                 "this node: " + refusal);
             return signal.moveId() == 0 ? List.of() : List.of(answer(signal, GroupSignal.Kind.STAYED, handler));
         }
-        if (queue != null && !moveWaiting(queue, key.group(), to))
+        if (queue != null && !moveWaiting(queue, Map.of(key.group(), to)))
         {
             // Not moved (the journal failed): the handler resends its signal later.
             return List.of();
@@ -146,7 +156,7 @@ final class GroupMoves
      *
      * @return false if the journal failed.
      */
-    private boolean moveWaiting(final ServerQueue queue, final String group, final RemoteNode to)
+    private boolean moveWaiting(final ServerQueue queue, final Map<String, RemoteNode> targets)
     {
         MessageReference reference = queue.first();
         final List<MessageReference> moved = new ArrayList<>();
@@ -154,7 +164,9 @@ final class GroupMoves
         while (reference != null)
         {
             final MessageReference next = queue.after(reference);
-            if (group.equals(reference.message().groupId()))
+            final String group = reference.message().groupId();
+            final RemoteNode to = group == null ? null : targets.get(group);
+            if (to != null)
             {
                 moved.add(reference);
                 forwards.add(copies.copy(reference.message(), to.bridge.queue(), DestinationType.QUEUE,
@@ -199,19 +211,14 @@ final class GroupMoves
     // ---- the handler ------------------------------------------------------------------------------------------
 
     /**
-     * @param from the node whose queue holds the group's messages: {@link GroupPins#HERE} or its id.
+     * Another node asks to move a group whose messages wait there.
      */
     private void ask(final GroupPins.Key key, final ServerMessage sample, final String from)
     {
-        GroupPins.Pin pin = pins.pin(key);
-        if (pin != null && pin.isMoving())
-        {
-            return;
-        }
+        final GroupPins.Pin pin = pinOfStranded(key, from);
         if (pin == null)
         {
-            // Forgotten (ended, unused, or dropped for room) while messages of it wait there: it is pinned there again.
-            pin = pins.pinTo(key, from);
+            return;
         }
         if (!pin.nodeId.equals(from))
         {
@@ -219,37 +226,78 @@ final class GroupMoves
             // them, and nothing waits for them.
             if (hasConsumer(pin.nodeId, key.queue(), sample))
             {
-                final ServerQueue queue = control.existingQueue(key.queue());
-                if (!GroupPins.HERE.equals(from))
-                {
-                    tellToMove(key, from, pin.nodeId, 0);
-                }
-                else if (queue != null)
-                {
-                    moveWaiting(queue, key.group(), topology.node(pin.nodeId));
-                }
+                tellToMove(key, from, pin.nodeId, 0);
             }
             return;
         }
         final String to = choose(key.queue(), sample, from);
-        if (to == null)
+        if (to != null)
         {
-            return;
+            final long moveId = ++nextMoveId;
+            pins.moving(key, pin, to, moveId);
+            moving.put(moveId, key);
+            tellToMove(key, from, to, moveId);
         }
-        if (GroupPins.HERE.equals(from))
+    }
+
+    /**
+     * The handler's own queue holds messages of groups and no consumer: those it can move go at once, in one pass,
+     * with nothing to park (every message of them passes this node).
+     */
+    private void moveHere(final ServerQueue queue, final Map<String, ServerMessage> samples)
+    {
+        final Map<String, RemoteNode> targets = new HashMap<>();
+        final Map<String, GroupPins.Pin> settled = new HashMap<>();
+        for (final ServerMessage sample : samples.values())
         {
-            final ServerQueue queue = control.existingQueue(key.queue());
-            if (queue != null && moveWaiting(queue, key.group(), topology.node(to)))
+            final GroupPins.Key key = new GroupPins.Key(queue.name(), sample.groupId());
+            final GroupPins.Pin pin = pinOfStranded(key, GroupPins.HERE);
+            if (pin == null)
             {
-                pins.settle(key, pin, to);
-                log(key, "this node", to);
+                continue;
             }
+            if (!pin.nodeId.equals(GroupPins.HERE))
+            {
+                // Of an earlier life of the group, as in ask: they join it, if its node can take them.
+                if (hasConsumer(pin.nodeId, key.queue(), sample))
+                {
+                    targets.put(key.group(), topology.node(pin.nodeId));
+                }
+                continue;
+            }
+            final String to = choose(key.queue(), sample, GroupPins.HERE);
+            if (to != null)
+            {
+                targets.put(key.group(), topology.node(to));
+                settled.put(key.group(), pin);
+            }
+        }
+        if (targets.isEmpty() || !moveWaiting(queue, targets))
+        {
             return;
         }
-        final long moveId = ++nextMoveId;
-        pins.moving(key, pin, to, moveId);
-        moving.put(moveId, key);
-        tellToMove(key, from, to, moveId);
+        for (final Map.Entry<String, GroupPins.Pin> entry : settled.entrySet())
+        {
+            final GroupPins.Key key = new GroupPins.Key(queue.name(), entry.getKey());
+            final String to = targets.get(entry.getKey()).id;
+            pins.settle(key, entry.getValue(), to);
+            log(key, "this node", to);
+        }
+    }
+
+    /**
+     * @param from where messages of the group wait: {@link GroupPins#HERE} or a node's id.
+     * @return the group's pin, made anew (to {@code from}) if the group was forgotten; null while it moves.
+     */
+    private GroupPins.Pin pinOfStranded(final GroupPins.Key key, final String from)
+    {
+        final GroupPins.Pin pin = pins.pin(key);
+        if (pin != null && pin.isMoving())
+        {
+            return null;
+        }
+        // Forgotten (ended, unused, or dropped for room) while messages of it wait there: it is pinned there again.
+        return pin == null ? pins.pinTo(key, from) : pin;
     }
 
     private void tellToMove(final GroupPins.Key key, final String from, final String to, final long moveId)

@@ -174,9 +174,9 @@ final class Redistributor
             }
             reference = queue.after(reference);
         }
-        for (final ServerMessage sample : stranded.values())
+        if (!stranded.isEmpty())
         {
-            groups.moves().stranded(queue, sample);
+            groups.moves().stranded(queue, stranded);
         }
         if (moved.isEmpty())
         {

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ClusterGroupingTest
 {
-    private static final int GROUPS_PER_PRODUCER = 30;
+    private static final int GROUPS_PER_PRODUCER = 34;
     private static final int MESSAGES_PER_GROUP = 10;
 
     @TempDir

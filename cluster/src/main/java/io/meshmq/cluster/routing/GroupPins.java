@@ -80,6 +80,8 @@ final class GroupPins
         long moveId;
         /** When the handler last told {@link #nodeId} to move the group. */
         long moveSentMs;
+        /** A message that ends the group came while it moved: it is forgotten once the move ends. */
+        boolean endsAfterMove;
 
         Pin(final String nodeId, final long usedMs)
         {
@@ -234,6 +236,7 @@ final class GroupPins
         {
             // Its messages still on the old node go first: it waits here until they are all on the new one.
             pin.usedMs = nowMs;
+            pin.endsAfterMove |= message.endsGroup();
             forwards.add(moves.park(message, queue));
             return null;
         }
@@ -318,6 +321,10 @@ final class GroupPins
         pin.moveId = 0;
         pin.queueSeen = hasQueue(nodeId, key.queue);
         logged.append(line(pin, key));
+        if (pin.endsAfterMove)
+        {
+            unpin(key);
+        }
     }
 
     /**

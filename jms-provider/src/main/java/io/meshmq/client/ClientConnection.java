@@ -10,9 +10,8 @@ import io.meshmq.protocol.ConsumerFlags;
 import io.meshmq.protocol.ErrorCode;
 import io.meshmq.protocol.FrameDescriptor;
 import io.meshmq.protocol.FrameType;
-import io.meshmq.protocol.MessageFields;
-import io.meshmq.protocol.MessageHeaderFlyweight;
 import io.meshmq.protocol.ProtocolException;
+import io.meshmq.protocol.TemporaryNames;
 import io.meshmq.protocol.WireReader;
 import io.meshmq.protocol.WireWriter;
 import io.meshmq.protocol.WireXid;
@@ -31,7 +30,9 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -117,6 +118,9 @@ public final class ClientConnection
     private final LinkedHashMap<Long, UnconfirmedSend> unconfirmed = new LinkedHashMap<>();
     private final Map<String, Temporary> temporaries = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
+    /** Unique to this connection: with {@link #commits}, the id of each commit, so that one in doubt can be asked. */
+    private final String commitIds = UUID.randomUUID() + "/";
+    private final AtomicLong commits = new AtomicLong();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final Object writability = new Object();
     /** Destinations the broker told us are full under its BLOCK policy ("type:name"); guarded by itself. */
@@ -715,8 +719,9 @@ public final class ClientConnection
      * Sends a transaction's messages and acknowledgements for the broker to apply as one unit.
      *
      * @throws ClientException {@link ClientException#ROLLED_BACK} if it consumed a delivery from before a failover
-     *                         (nothing is sent: the caller rolls back), {@link ClientException#IN_DOUBT} if the
-     *                         connection was lost before the broker answered.
+     *                         (nothing is sent: the caller rolls back), or if the connection was lost before the broker
+     *                         answered and the broker says it did not apply it; {@link ClientException#IN_DOUBT} if
+     *                         the connection was lost and nobody can tell.
      */
     public void commit(final List<PendingSend> sends, final List<DeliveryAck> acks) throws ClientException
     {
@@ -728,16 +733,20 @@ public final class ClientConnection
             throw new ClientException(ClientException.ROLLED_BACK, "the transaction was rolled back: the client " +
                 "failed over to " + on.url + " after it consumed messages, which will be delivered again");
         }
+        final String commitId = commitIds + Long.toString(commits.incrementAndGet(), Character.MAX_RADIX);
         try
         {
             call(on, "commit", OnLinkLost.FAIL, null, (out, correlationId) ->
-                writeTransaction(BrokerCommandEncoder.beginCommit(out, correlationId), sends, acks));
+            {
+                writeWork(BrokerCommandEncoder.beginCommit(out, correlationId), sends, acks);
+                return BrokerCommandEncoder.commitId(out, commitId).endFrame();
+            });
         }
         catch (final ClientException ex)
         {
             if (lostWith(on, ex))
             {
-                resolveInDoubt(on, sends, ex);
+                resolveInDoubt(on, commitId, ex);
                 return;
             }
             throw ex;
@@ -745,31 +754,49 @@ public final class ClientConnection
     }
 
     /**
-     * The connection was lost while a commit was in flight: the next broker's duplicate cache says whether its first
-     * message was stored, and so whether the commit was applied.
+     * The connection was lost while a commit was in flight: the broker the client reconnected to says, by the
+     * commit's id, whether it was applied, if it is the one that decided (the same journal: that broker restarted, or
+     * the one that took its journal over).
      *
      * @throws ClientException {@link ClientException#ROLLED_BACK} if it was not; {@link ClientException#IN_DOUBT} if
-     *                         nobody can tell (it sent nothing, or its messages carry no id).
+     *                         nobody can tell (the client reconnected to another broker).
      */
-    private void resolveInDoubt(final Link on, final List<PendingSend> sends, final ClientException lost)
+    private void resolveInDoubt(final Link lost, final String commitId, final ClientException cause)
         throws ClientException
     {
-        final String messageId = sends.isEmpty() ? null :
-            MessageFields.duplicateIdOf(new MessageHeaderFlyweight().wrap(sends.get(0).message()), sends.get(0).message());
-        if (messageId == null)
+        while (true)
         {
-            throw new ClientException(ClientException.IN_DOUBT, "the connection to " + on.url + " was lost while the " +
-                "commit was in flight, and a transaction that sent nothing cannot be looked up: its outcome is " +
-                "unknown (if it was applied, the messages it consumed do not come again; if not, they do)", lost);
-        }
-        final PendingSend first = sends.get(0);
-        final byte[] answer = call("look up the commit in flight", OnLinkLost.RETRY, null, (out, correlationId) ->
-            BrokerCommandEncoder.duplicateCheck(out, correlationId, first.destinationType(), first.destinationName(),
-                messageId));
-        if (answer == null || answer.length != 1 || answer[0] == 0)
-        {
-            throw new ClientException(ClientException.ROLLED_BACK, "the transaction was rolled back: the connection to " +
-                on.url + " was lost before it was applied; what it consumed will be delivered again", lost);
+            final Link on = awaitLink();
+            final String decidedBy = TemporaryNames.nodeOfScope(lost.temporaryScope);
+            final String askedNow = TemporaryNames.nodeOfScope(on.temporaryScope);
+            if (!Objects.equals(decidedBy, askedNow))
+            {
+                throw new ClientException(ClientException.IN_DOUBT, "the connection to " + lost.url + " was lost " +
+                    "while the commit was in flight, and the client reconnected to another broker (" + on.url + "), " +
+                    "which cannot know: its outcome is unknown (if it was applied, the messages it sent are stored " +
+                    "and those it consumed do not come again; if not, none is stored and they do)", cause);
+            }
+            final byte[] answer;
+            try
+            {
+                answer = callOn(on, "look up the commit in flight", null,
+                    (out, correlationId) -> BrokerCommandEncoder.commitCheck(out, correlationId, commitId));
+            }
+            catch (final ClientException ex)
+            {
+                if (lostWith(on, ex))
+                {
+                    continue;
+                }
+                throw ex;
+            }
+            if (answer == null || answer.length != 1 || answer[0] == 0)
+            {
+                throw new ClientException(ClientException.ROLLED_BACK, "the transaction was rolled back: the " +
+                    "connection to " + lost.url + " was lost before it was applied; what it consumed will be " +
+                    "delivered again", cause);
+            }
+            return;
         }
     }
 
@@ -788,7 +815,7 @@ public final class ClientConnection
                 "over to " + on.url + " after it consumed messages, which will be delivered again");
         }
         call(on, "prepare", OnLinkLost.FAIL, null, (out, correlationId) ->
-            writeTransaction(BrokerCommandEncoder.beginXaPrepare(out, correlationId, xid), sends, acks));
+            writeWork(BrokerCommandEncoder.beginXaPrepare(out, correlationId, xid), sends, acks).endFrame());
     }
 
     /**
@@ -827,8 +854,11 @@ public final class ClientConnection
         }
     }
 
-    private static WireWriter writeTransaction(
-        final WireWriter writer, final List<PendingSend> sends, final List<DeliveryAck> acks)
+    /**
+     * Writes a transaction's sends and acknowledgements into a COMMIT or XA_PREPARE frame begun.
+     */
+    private static WireWriter writeWork(final WireWriter writer, final List<PendingSend> sends,
+        final List<DeliveryAck> acks)
     {
         BrokerCommandEncoder.sends(writer, sends.size());
         for (final PendingSend send : sends)
@@ -840,7 +870,7 @@ public final class ClientConnection
         {
             BrokerCommandEncoder.delivery(writer, ack.consumerId(), ack.deliveryId());
         }
-        return writer.endFrame();
+        return writer;
     }
 
     // ---- acknowledgements ---------------------------------------------------------------------------------

@@ -241,6 +241,20 @@ public final class BrokerCommandEncoder
             .writeString(destinationName).writeString(messageId).endFrame();
     }
 
+    /**
+     * Ends a COMMIT frame's body with the id the broker remembers it by.
+     */
+    public static WireWriter commitId(final WireWriter out, final String commitId)
+    {
+        return out.writeString(commitId);
+    }
+
+    public static WireWriter commitCheck(final WireWriter out, final long correlationId, final String commitId)
+    {
+        return out.reset().beginFrame(FrameType.COMMIT_CHECK).writeLong(correlationId).writeString(commitId)
+            .endFrame();
+    }
+
     public static WireWriter xaRecover(final WireWriter out, final long correlationId)
     {
         return out.reset().beginFrame(FrameType.XA_RECOVER).writeLong(correlationId).endFrame();

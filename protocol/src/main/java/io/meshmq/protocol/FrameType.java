@@ -64,7 +64,8 @@ package io.meshmq.protocol;
  * DELETE_TEMP     c&gt;b  long correlationId, byte destinationType, string destinationName
  * COMMIT          c&gt;b  long correlationId, int sendCount, sendCount x (byte destinationType,
  *                      string destinationName, bytes message), int ackCount, ackCount x (long consumerId,
- *                      long deliveryId)     (applied by the broker as one unit)
+ *                      long deliveryId), then optionally string commitId   (applied by the broker as one unit;
+ *                      the broker remembers the commit id with it, journaled, for COMMIT_CHECK)
  * XA_PREPARE      c&gt;b  long correlationId, xid, then COMMIT's sends and acks   (the broker stores them as a
  *                      prepared branch: messages not routed, acked deliveries held from everyone; OK once
  *                      stored. An xid is int formatId, bytes globalTransactionId, bytes branchQualifier,
@@ -79,6 +80,10 @@ package io.meshmq.protocol;
  *                      (REPLY boolean: whether a message of that id was stored at that address, as far as the
  *                      broker's duplicate cache remembers; how a client learns the outcome of a commit whose
  *                      answer a lost connection took)
+ * COMMIT_CHECK    c&gt;b  long correlationId, string commitId   (REPLY boolean: whether a COMMIT of that id was
+ *                      applied, as far as the broker remembers (the last 65,536 commits, and across a restart or a
+ *                      takeover those its journal still holds); how a client learns the outcome of a commit that only
+ *                      consumed, whose answer a lost connection took)
  * FLOW            b&gt;c  byte destinationType, string destinationName, boolean blocked   (an address under the
  *                      BLOCK policy is full: the client sends nothing more to it until told it is not)
  * ADMIN           c&gt;b  long correlationId, string verb, int argCount, argCount x string   (management;
@@ -193,6 +198,7 @@ public final class FrameType
     public static final byte CREATE_TEMP = 40;
     public static final byte DELETE_TEMP = 41;
     public static final byte UNSUBSCRIBE = 42;
+    public static final byte COMMIT_CHECK = 43;
     public static final byte ADMIN = 50;
     public static final byte CLUSTER_JOIN = 60;
     public static final byte CLUSTER_BINDING = 61;
@@ -259,6 +265,7 @@ public final class FrameType
             case XA_FORGET: return "XA_FORGET";
             case FLOW: return "FLOW";
             case DUPLICATE_CHECK: return "DUPLICATE_CHECK";
+            case COMMIT_CHECK: return "COMMIT_CHECK";
             case RESEND: return "RESEND";
             case CREATE_TEMP: return "CREATE_TEMP";
             case DELETE_TEMP: return "DELETE_TEMP";

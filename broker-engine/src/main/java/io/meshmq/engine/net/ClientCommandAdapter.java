@@ -56,6 +56,8 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
     private static final System.Logger LOG = System.getLogger(ClientCommandAdapter.class.getName());
     /** Unsent bytes a connection may have beyond two of the largest frames before it is closed. */
     private static final long UNSENT_SLACK_BYTES = 16L * 1024 * 1024;
+    /** Commit ids are kept by the tens of thousands: long ones are refused. */
+    static final int MAX_COMMIT_ID_LENGTH = 128;
     private static final OncePerMinute SILENT_CLIENTS = new OncePerMinute();
     private static final OncePerMinute TLS_FAILURES = new OncePerMinute();
     private static final OncePerMinute REFUSED_CONNECTIONS = new OncePerMinute();
@@ -674,6 +676,14 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
                 });
                 break;
             }
+            case FrameType.COMMIT_CHECK:
+            {
+                final long correlationId = reader.readLong();
+                final String commitId = readCommitId();
+                reader.requireEnd("COMMIT_CHECK");
+                publish(EngineEvent.COMMIT_CHECK, correlationId, e -> e.reason = commitId);
+                break;
+            }
             case FrameType.CREATE_TEMP:
             case FrameType.DELETE_TEMP:
             {
@@ -872,6 +882,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
             consumerIds[i] = reader.readLong();
             deliveryIds[i] = reader.readLong();
         }
+        final String commitId = !prepare && reader.remaining() > 0 ? readCommitId() : null;
         reader.requireEnd(frame);
         final long seq = ring.next();
         try
@@ -883,6 +894,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
             e.sendMessages = sendMessages;
             e.consumerIds = consumerIds;
             e.deliveryIds = deliveryIds;
+            e.reason = commitId;
         }
         finally
         {
@@ -934,6 +946,21 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
             throw new ProtocolException("unknown destination type " + type);
         }
         return type;
+    }
+
+    /**
+     * @throws ProtocolException if it is missing or longer than {@value #MAX_COMMIT_ID_LENGTH} characters (the broker
+     * keeps many).
+     */
+    private String readCommitId()
+    {
+        final String commitId = reader.readRequiredString("commit id");
+        if (commitId.length() > MAX_COMMIT_ID_LENGTH)
+        {
+            throw new ProtocolException("commit id is " + commitId.length() + " characters long, more than the " +
+                MAX_COMMIT_ID_LENGTH + " allowed");
+        }
+        return commitId;
     }
 
     private String readDestinationName()

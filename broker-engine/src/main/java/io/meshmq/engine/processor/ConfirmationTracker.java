@@ -83,6 +83,12 @@ final class ConfirmationTracker
      */
     void afterwards(final long position, final Runnable action)
     {
+        if (waiting.isEmpty() && position <= safe())
+        {
+            // Safe already, and nothing before it waits: no later force would come to release it.
+            action.run();
+            return;
+        }
         waiting.addLast(new Waiting(position, null, 0, action));
     }
 
@@ -108,15 +114,24 @@ final class ConfirmationTracker
     void passed(final Condition condition, final long position, final Durability.Confirmer confirmer)
     {
         passed[condition.ordinal()] = Math.max(passed[condition.ordinal()], position);
+        final long safe = safe();
+        while (!waiting.isEmpty() && waiting.peekFirst().position <= safe)
+        {
+            release(waiting.pollFirst(), confirmer);
+        }
+    }
+
+    /**
+     * @return the position every required condition has passed.
+     */
+    private long safe()
+    {
         long safe = Long.MAX_VALUE;
         for (final Condition c : required)
         {
             safe = Math.min(safe, passed[c.ordinal()]);
         }
-        while (!waiting.isEmpty() && waiting.peekFirst().position <= safe)
-        {
-            release(waiting.pollFirst(), confirmer);
-        }
+        return safe;
     }
 
     /**

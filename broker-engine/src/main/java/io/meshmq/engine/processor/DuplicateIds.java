@@ -22,9 +22,15 @@ import java.util.Map;
  */
 final class DuplicateIds
 {
+    static final int COMMITS = 65_536;
     private final int capacity;
     private final Map<String, LinkedHashSet<String>> queues = new HashMap<>();
     private final Map<String, LinkedHashSet<String>> topics = new HashMap<>();
+    /**
+     * The ids clients gave their commits, oldest first, at most {@value #COMMITS}: kept whatever the capacity for
+     * messages (a transaction that only consumed has no message id to look it up by).
+     */
+    private final LinkedHashSet<String> commits = new LinkedHashSet<>();
 
     /**
      * @param capacity ids kept per address, the oldest forgotten first; 0 turns detection off.
@@ -84,6 +90,27 @@ final class DuplicateIds
         {
             ids.remove(ids.iterator().next());
         }
+    }
+
+    /**
+     * Remembers a commit applied.
+     *
+     * @param commitId null for a commit its client gave no id.
+     */
+    void committed(final String commitId)
+    {
+        if (commitId != null && commits.add(commitId) && commits.size() > COMMITS)
+        {
+            commits.remove(commits.iterator().next());
+        }
+    }
+
+    /**
+     * @return true if a commit of that id was applied here, as far as this remembers.
+     */
+    boolean isCommitted(final String commitId)
+    {
+        return commits.contains(commitId);
     }
 
     /**

@@ -418,10 +418,19 @@ public final class Durability
     void transaction(final List<ServerMessage> messages, final List<List<MessageReference>> references,
         final List<MessageReference> acknowledged)
     {
+        transaction(messages, references, acknowledged, null);
+    }
+
+    /**
+     * @param commitId the id the client gave the commit, kept in its record; null for none.
+     */
+    void transaction(final List<ServerMessage> messages, final List<List<MessageReference>> references,
+        final List<MessageReference> acknowledged, final String commitId)
+    {
         if (journal != null)
         {
             refuseNewMessagesOnSpare(messages);
-            appendTransaction(null, (byte)0, messages, references, acknowledged);
+            appendTransaction(null, (byte)0, messages, references, acknowledged, commitId);
         }
     }
 
@@ -502,7 +511,7 @@ public final class Durability
         // it may be on disk all the same.
         final boolean committed = outcome == OUTCOME_COMMITTED || outcome == OUTCOME_HEURISTIC_COMMIT;
         appendTransaction(branch, outcome, committed ? messages : List.of(), committed ? references : List.of(),
-            committed ? branch.held : List.of());
+            committed ? branch.held : List.of(), null);
     }
 
     /**
@@ -510,7 +519,8 @@ public final class Durability
      * and outcome, and writes it.
      */
     private void appendTransaction(final PreparedTransaction branch, final byte outcome, final List<ServerMessage> messages,
-        final List<List<MessageReference>> references, final List<MessageReference> acknowledged)
+        final List<List<MessageReference>> references, final List<MessageReference> acknowledged,
+        final String commitId)
     {
         final List<ServerMessage> durable = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++)
@@ -549,6 +559,10 @@ public final class Durability
             if (branch == null || TransactionEndRecord.hasBody(outcome))
             {
                 encodeTransactionBody(durable, lengths, acks);
+            }
+            if (commitId != null)
+            {
+                TransactionRecord.commitId(payload, commitId);
             }
             length = journal.append(branch == null ? TRANSACTION : TRANSACTION_END, payload);
             journal.writeStaged();
@@ -1074,12 +1088,12 @@ public final class Durability
      * largest it found.
      */
     void recover(final Destinations destinations, final Restorer restorer, final Consumer<PreparedTransaction> branches,
-        final Consumer<PagePosition> positions, final Consumer<LinkPosition> links, final Consumer<byte[]> messages)
+        final Consumer<PagePosition> positions, final Consumer<LinkPosition> links, final DuplicateIds ids)
         throws IOException, JournalCorruptException
     {
         if (journal != null)
         {
-            nextId = new JournalRecovery(journal).recover(destinations, restorer, branches, positions, links, messages) + 1;
+            nextId = new JournalRecovery(journal).recover(destinations, restorer, branches, positions, links, ids) + 1;
         }
     }
 

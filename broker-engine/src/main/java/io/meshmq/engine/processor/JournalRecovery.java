@@ -51,7 +51,8 @@ final class JournalRecovery
     private final JournalLog journal;
     private final MessageHeaderFlyweight header = new MessageHeaderFlyweight();
     /** Told of every message the journal holds in order, consumed ones too (duplicate detection remembers them). */
-    private Consumer<byte[]> messageSink = encoded -> { };
+    /** Told every message the journal holds, and every commit id. */
+    private DuplicateIds ids;
 
     JournalRecovery(final JournalLog journal)
     {
@@ -187,6 +188,7 @@ final class JournalRecovery
 
         private void onTransaction(final TransactionRecord record, final JournalSegment segment)
         {
+            ids.committed(record.commitId());
             onMessages(record.messages(), segment);
             for (final AckRecord ack : record.acks())
             {
@@ -275,7 +277,7 @@ final class JournalRecovery
             final long id = seen(record.id());
             if (record.queueIds().length > 0)
             {
-                messageSink.accept(record.encoded());
+                ids.recovered(record.encoded());
             }
             final RecoveredMessage message = new RecoveredMessage(id, record.encoded(), segment, record.length());
             final long[] queueIds = record.queueIds();
@@ -327,10 +329,10 @@ final class JournalRecovery
      */
     long recover(final Destinations destinations, final Durability.Restorer restorer,
         final Consumer<PreparedTransaction> branchSink, final Consumer<PagePosition> positionSink,
-        final Consumer<LinkPosition> linkSink, final Consumer<byte[]> messageSink)
+        final Consumer<LinkPosition> linkSink, final DuplicateIds ids)
         throws IOException, JournalCorruptException
     {
-        this.messageSink = messageSink;
+        this.ids = ids;
         final RecoveryState state = new RecoveryState();
         final JournalLog.RecoveryReport report = journal.recover(state::onRecord);
         state.links.forEach((nodeId, recovered) ->

@@ -114,7 +114,7 @@ public final class Processor implements EventHandler<EngineEvent>
         processor.now.set(clock.time());
         final List<PagePosition> positions = new ArrayList<>();
         durability.recover(processor.destinations, processor.router::restore, processor.xa::restore, positions::add,
-            processor.extension::restored, processor.duplicates::recovered);
+            processor.extension::restored, processor.duplicates);
         processor.paging.recover(processor.destinations, positions);
         processor.createConfiguredDestinations();
         processor.extension.recovered();
@@ -267,6 +267,7 @@ public final class Processor implements EventHandler<EngineEvent>
             case EngineEvent.SEND: router.onSend(event); break;
             case EngineEvent.COMMIT: router.onCommit(event); break;
             case EngineEvent.DUPLICATE_CHECK: router.onDuplicateCheck(event); break;
+            case EngineEvent.COMMIT_CHECK: router.onCommitCheck(event); break;
             case EngineEvent.XA_PREPARE:
             {
                 final ConnectionState connection = connections.get(event);

@@ -246,6 +246,22 @@ final class Router
         durability.afterForce(() -> writer.reply(output, correlationId, out -> out.writeBoolean(true)));
     }
 
+    /**
+     * Answers whether a commit of the id was applied (once what applied it is forced), so a client whose answer was
+     * lost knows.
+     */
+    void onCommitCheck(final EngineEvent event)
+    {
+        final ConnectionOutput output = event.connection;
+        final long correlationId = event.correlationId;
+        if (!duplicates.isCommitted(event.reason))
+        {
+            writer.reply(output, correlationId, out -> out.writeBoolean(false));
+            return;
+        }
+        durability.afterForce(() -> writer.reply(output, correlationId, out -> out.writeBoolean(true)));
+    }
+
     ServerMessage message(final byte[] encoded, final ConnectionState connection)
     {
         return new ServerMessage(encoded, header.wrap(encoded), connection.id());
@@ -315,7 +331,7 @@ final class Router
         }
         try
         {
-            durability.transaction(messages, references, acknowledged);
+            durability.transaction(messages, references, acknowledged, event.reason);
         }
         catch (final JournalWriteException ex)
         {
@@ -335,6 +351,7 @@ final class Router
             duplicates.stored(event.sendTypes[i], event.sendNames[i],
                 MessageFields.duplicateIdOf(header.wrap(event.sendMessages[i]), event.sendMessages[i]));
         }
+        duplicates.committed(event.reason);
         writer.confirm(durability, event.connection, event.correlationId, mark);
         for (int i = 0; i < event.sendTypes.length; i++)
         {

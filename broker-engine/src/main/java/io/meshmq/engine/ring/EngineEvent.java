@@ -61,6 +61,8 @@ public final class EngineEvent
      * trusted as the process itself.
      */
     public static final byte LOCAL_ADMIN = 31;
+    /** COMMIT_CHECK: the commit id in {@link #reason}. */
+    public static final byte COMMIT_CHECK = 32;
 
     public byte type;
     public ConnectionOutput connection;
@@ -101,7 +103,10 @@ public final class EngineEvent
     public byte[][] sendMessages;
     /** XA_*: the transaction branch. */
     public WireXid xid;
-    /** FORCED: the syncer's request, and why the force failed (null if it did not); DUPLICATE_CHECK: the id. */
+    /**
+     * FORCED: the syncer's request, and why the force failed (null if it did not); DUPLICATE_CHECK: the id; COMMIT and
+     * COMMIT_CHECK: the commit id (null for a COMMIT that has none).
+     */
     public JournalSyncer.Request forced;
     public String reason;
     /** EXTENSION: what the extension is asked to do. */

@@ -75,6 +75,23 @@ class ConfirmationTrackerTest
     }
 
     @Test
+    void shouldRunAtOnceWhatWaitsForAPositionAlreadySafe()
+    {
+        tracker.waitFor(3, output, 1);
+        tracker.requested(3);
+        tracker.passed(ConfirmationTracker.Condition.FORCED, 3, confirmer);
+        tracker.afterwards(3, () -> answers.add("action"));
+        assertEquals(List.of("ok 1", "action"), answers, "no force would come to release it");
+
+        tracker.waitFor(6, output, 2);
+        tracker.afterwards(3, () -> answers.add("after 2"));
+        assertEquals(List.of("ok 1", "action"), answers, "after the answer waiting before it, in order");
+        tracker.requested(6);
+        tracker.passed(ConfirmationTracker.Condition.FORCED, 6, confirmer);
+        assertEquals(List.of("ok 1", "action", "ok 2", "after 2"), answers);
+    }
+
+    @Test
     void shouldWaitForEveryRequiredCondition()
     {
         tracker.require(ConfirmationTracker.Condition.REPLICATED);

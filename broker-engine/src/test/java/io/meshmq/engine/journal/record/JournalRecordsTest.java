@@ -124,13 +124,22 @@ class JournalRecordsTest
     }
 
     @Test
+    void shouldDecodeATransactionWithTheIdItsClientGaveTheCommitAndOneWithout()
+    {
+        final WireWriter out = TransactionRecord.encodeEmpty(new WireWriter());
+        assertNull(TransactionRecord.decode(read(out)).commitId(), "records written before commit ids have none");
+        TransactionRecord.commitId(out, "c1/7");
+        assertEquals(new TransactionRecord(List.of(), List.of(), "c1/7"), TransactionRecord.decode(read(out)));
+    }
+
+    @Test
     void shouldDecodeABranchEndWithABodyOnlyForACommit()
     {
         final WireWriter committed = TransactionEndRecord.encode(new WireWriter(), XID, OUTCOME_COMMITTED);
         TransactionRecord.encodeEmpty(committed);
         final TransactionEndRecord end = TransactionEndRecord.decode(read(committed));
         assertEquals(OUTCOME_COMMITTED, end.outcome());
-        assertEquals(new TransactionRecord(List.of(), List.of()), end.transaction());
+        assertEquals(new TransactionRecord(List.of(), List.of(), null), end.transaction());
 
         assertNull(TransactionEndRecord.decode(read(TransactionEndRecord.encode(new WireWriter(), XID,
             OUTCOME_HEURISTIC_ROLLBACK))).transaction());

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,10 +31,11 @@ import java.util.Map;
  * node when its consumer closes). A group's messages are never redistributed one by one: when a node whose consumers
  * all left holds some, the group moves whole to a node with a consumer ({@link GroupMoves}: its new messages wait on
  * the handler meanwhile, so they follow the old ones). A group ends with a message of JMSXGroupSeq -1; one no
- * message used for {@code grouping.group-timeout} is forgotten; one pinned to a node the cluster no longer has is pinned anew. The pins are kept in {@value #FILE} and
- * {@value #CHANGES} (written at the end of a batch that changed them, before the batch's sends are confirmed), so a
- * restart of the handler keeps them; with HA the files are mirrored with the journal, and the backup that takes the
- * handler's journal over is the handler ({@link GroupingSettings#HANDLER_FILE}).
+ * message used for {@code grouping.group-timeout} is forgotten; one pinned to a node the cluster no longer has is
+ * pinned anew. The pins are kept in {@value #FILE} and {@value #CHANGES} (written at the end of a batch that changed
+ * them, before the batch's sends are confirmed), so a restart of the handler keeps them; with HA the files are
+ * mirrored with the journal, and the backup that takes the handler's journal over is the handler
+ * ({@link GroupingSettings#HANDLER_FILE}).
  * <p>
  * Not thread safe: processor thread only.
  */
@@ -332,7 +334,7 @@ final class GroupPins
      */
     Map<Long, Key> movingGroups()
     {
-        final Map<Long, Key> moving = new java.util.HashMap<>();
+        final Map<Long, Key> moving = new HashMap<>();
         for (final Map.Entry<Key, Pin> entry : pins.entrySet())
         {
             if (entry.getValue().isMoving())

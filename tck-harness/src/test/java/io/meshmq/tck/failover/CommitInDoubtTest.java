@@ -38,10 +38,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A commit whose answer a lost connection took, from a transaction that only consumed (so no message id can say
- * whether it was applied): the client reconnects, asks the broker by the commit's own id, and reports what happened
- * — returns if the commit was applied (the messages do not come again), throws TransactionRolledBackException if it
- * was not (they do) — instead of an outcome it cannot know. A proxy between client and broker cuts the connection once,
- * as the commit passes, after or instead of passing it on.
+ * whether it was applied): the client reconnects, asks the broker by the commit's own id, and reports what happened:
+ * it returns if the commit was applied (the messages do not come again), throws TransactionRolledBackException if it
+ * was not (they do), instead of an outcome it cannot know. A proxy between client and broker cuts the connection
+ * once, as the commit passes, after or instead of passing it on.
  */
 class CommitInDoubtTest
 {

@@ -234,27 +234,25 @@ final class Router
      */
     void onDuplicateCheck(final EngineEvent event)
     {
-        final boolean stored = duplicates.isDuplicate(event.destinationType, event.destinationName, event.reason);
-        if (!stored)
-        {
-            writer.reply(event.connection, event.correlationId, out -> out.writeBoolean(false));
-            return;
-        }
-        // "Stored" holds once what stored it is forced (it may have been applied in this very batch).
-        final ConnectionOutput output = event.connection;
-        final long correlationId = event.correlationId;
-        durability.afterForce(() -> writer.reply(output, correlationId, out -> out.writeBoolean(true)));
+        answerWhetherDone(event, duplicates.isDuplicate(event.destinationType, event.destinationName, event.reason));
     }
 
     /**
-     * Answers whether a commit of the id was applied (once what applied it is forced), so a client whose answer was
-     * lost knows.
+     * Answers whether a commit of the id was applied, so a client whose answer was lost knows.
      */
     void onCommitCheck(final EngineEvent event)
     {
+        answerWhetherDone(event, duplicates.isCommitted(event.reason));
+    }
+
+    /**
+     * "Done" holds once what did it is forced (it may have been applied in this very batch): the answer waits.
+     */
+    private void answerWhetherDone(final EngineEvent event, final boolean done)
+    {
         final ConnectionOutput output = event.connection;
         final long correlationId = event.correlationId;
-        if (!duplicates.isCommitted(event.reason))
+        if (!done)
         {
             writer.reply(output, correlationId, out -> out.writeBoolean(false));
             return;

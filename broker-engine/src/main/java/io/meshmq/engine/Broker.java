@@ -11,6 +11,7 @@ import io.meshmq.engine.journal.Journal;
 import io.meshmq.engine.journal.JournalCorruptException;
 import io.meshmq.engine.journal.JournalSyncer;
 import io.meshmq.engine.journal.JournalWriteException;
+import io.meshmq.engine.large.LargeStore;
 import io.meshmq.engine.mirror.SwitchableMirror;
 import io.meshmq.engine.net.Acceptor;
 import io.meshmq.engine.net.ClientCommandAdapter;
@@ -69,6 +70,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Broker implements AutoCloseable
 {
+    /** Under the data directory: large message bodies, a file each. */
+    public static final String LARGE_DIRECTORY = "large";
+
     private static final System.Logger LOG = System.getLogger(Broker.class.getName());
     private static final long TIMER_PERIOD_MS = 5;
 
@@ -93,6 +97,7 @@ public final class Broker implements AutoCloseable
     private NodeIdentity identity;
     /** The broker's extension (the cluster), or null for a broker with none. */
     private BrokerExtension extension;
+    private LargeStore largeStore;
     private final CompletableFuture<String> stopped = new CompletableFuture<>();
     /** Why the broker stopped itself; null unless it did. */
     private volatile String stopReason;
@@ -145,6 +150,9 @@ public final class Broker implements AutoCloseable
         identity = NodeIdentity.load(dataDirectory.path(), context.dataMirror());
         final SwitchableMirror mirror = new SwitchableMirror(context.dataMirror());
         extension = findExtension();
+        // A cluster member takes no large messages yet: a forwarded message would name a body only this node holds.
+        largeStore = new LargeStore(dataDirectory.path().resolve(LARGE_DIRECTORY), extension != null ? 0 :
+            Math.max(0, Math.min(context.largeMessageThreshold(), context.maxFrameLength() - 1024)));
         final Processor processor;
         try
         {
@@ -156,7 +164,7 @@ public final class Broker implements AutoCloseable
                     context.addressSettings(), context.globalMaxSize(), dataDirectory.path().resolve("paging"),
                     extension == null ? control -> ProcessorExtension.NONE : extension::attach,
                     context.duplicateIdCacheSize(), new Authorizer(context.users(), context.security()),
-                    mirror, context.adminHandler()),
+                    mirror, context.adminHandler(), largeStore),
                 SystemEpochClock.INSTANCE, durability);
             if (context.journalSync() == Durability.SyncPolicy.FORCE)
             {
@@ -384,7 +392,7 @@ public final class Broker implements AutoCloseable
                 }
                 NettyFrames.addFrameDecoder(ch.pipeline(), FrameDecoder.HANDSHAKE_MAX_FRAME_LENGTH);
                 ch.pipeline().addLast(new ClientCommandAdapter(ring, connectionIds, context.maxFrameLength(), context.users(),
-                    frames, limits, context.handshakeTimeoutMs()));
+                    frames, limits, context.handshakeTimeoutMs()).largeStore(largeStore));
             }
         };
     }

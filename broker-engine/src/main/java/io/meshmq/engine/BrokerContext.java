@@ -56,6 +56,7 @@ public final class BrokerContext
     private int maxFrameLength = io.meshmq.protocol.FrameDescriptor.DEFAULT_MAX_FRAME_LENGTH;
     private long handshakeTimeoutMs = DEFAULT_HANDSHAKE_TIMEOUT_MS;
     private int duplicateIdCacheSize = io.meshmq.engine.processor.ProcessorContext.DEFAULT_DUPLICATE_ID_CACHE_SIZE;
+    private int largeMessageThreshold = io.meshmq.engine.large.LargeStore.DEFAULT_THRESHOLD;
     private int maxConnections = defaultMaxConnections();
     /** Negative until set: then half of {@link #maxConnections}. */
     private int maxConnectionsPerAddress = Integer.MIN_VALUE;
@@ -239,6 +240,26 @@ public final class BrokerContext
             throw new IllegalArgumentException("duplicate id cache size " + size + " must not be negative");
         }
         this.duplicateIdCacheSize = size;
+        return this;
+    }
+
+    public int largeMessageThreshold()
+    {
+        return largeMessageThreshold;
+    }
+
+    /**
+     * @param bytes bodies above it are streamed by clients into a file of their own (never held in the heap); 0: the
+     *              broker takes no large messages. A broker serves at most its maximum frame length less 1 KiB, so a
+     *              body below the threshold always fits in a frame.
+     */
+    public BrokerContext largeMessageThreshold(final int bytes)
+    {
+        if (bytes < 0)
+        {
+            throw new IllegalArgumentException("large message threshold " + bytes + " must not be negative");
+        }
+        this.largeMessageThreshold = bytes;
         return this;
     }
 
@@ -658,6 +679,7 @@ public final class BrokerContext
         copy.maxFrameLength = maxFrameLength;
         copy.handshakeTimeoutMs = handshakeTimeoutMs;
         copy.duplicateIdCacheSize = duplicateIdCacheSize;
+        copy.largeMessageThreshold = largeMessageThreshold;
         copy.maxConnections = maxConnections;
         copy.maxConnectionsPerAddress = maxConnectionsPerAddress;
         copy.autoCreateDestinations = autoCreateDestinations;

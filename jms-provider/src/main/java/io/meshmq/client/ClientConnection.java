@@ -22,6 +22,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -601,6 +603,166 @@ public final class ClientConnection
         });
         scheduleTimeout(correlationId, send);
         return answered;
+    }
+
+    // ---- large messages -------------------------------------------------------------------------------------
+
+    /**
+     * @return bytes of body above which a message goes as a large message to the broker connected now; 0 if it takes
+     * none (or none is connected).
+     */
+    public int largeMessageThreshold()
+    {
+        final Link on = link;
+        return on == null ? 0 : on.largeThreshold;
+    }
+
+    /**
+     * Sends a body in LARGE_CHUNKs on the connection the client has, reading it from {@code body} to its end, as fast
+     * as the connection takes it.
+     *
+     * @return the upload, for the message that names it; of length 0 (nothing sent) for an empty body.
+     * @throws ClientException if the broker takes no large messages, the body cannot be read, or the connection is lost.
+     */
+    public LargeUpload uploadLarge(final InputStream body) throws ClientException
+    {
+        final Link on = awaitLink();
+        final int threshold = on.largeThreshold;
+        if (threshold == 0)
+        {
+            throw new ClientException(ErrorCode.ILLEGAL_STATE, "the broker " + on.brokerName + " takes no large " +
+                "messages (its large-message-threshold is 0, or it is a cluster member): a body given as a stream " +
+                "cannot be sent to it");
+        }
+        final byte[] chunk = new byte[Math.min(FrameDescriptor.LARGE_CHUNK_BYTES, threshold)];
+        final long uploadId = nextId();
+        long length = 0;
+        try
+        {
+            while (true)
+            {
+                final int read = body.readNBytes(chunk, 0, chunk.length);
+                if (read <= 0)
+                {
+                    break;
+                }
+                awaitWritable(on);
+                if (on.lost)
+                {
+                    throw new ClientException(ClientException.CONNECTION_LOST, "the connection to " + on.url + " was " +
+                        "lost while a large message's body was sent; the message was not sent");
+                }
+                on.outbound.write(BrokerCommandEncoder.largeChunk(writer(), uploadId, chunk, 0, read));
+                length += read;
+            }
+        }
+        catch (final IOException ex)
+        {
+            if (length > 0)
+            {
+                on.outbound.write(BrokerCommandEncoder.largeCancel(writer(), uploadId));
+            }
+            throw new ClientException(ErrorCode.GENERIC, "cannot read the body of a large message from its " +
+                "InputStream: " + ex, ex);
+        }
+        return new LargeUpload(uploadId, length, on.number);
+    }
+
+    /**
+     * The message naming the upload will not be sent (its transaction rolled back): the broker deletes the body.
+     */
+    public void cancelLarge(final LargeUpload upload)
+    {
+        final Link on = link;
+        if (on != null && on.number == upload.link() && !on.lost && upload.length() > 0)
+        {
+            on.outbound.write(BrokerCommandEncoder.largeCancel(writer(), upload.uploadId()));
+        }
+    }
+
+    /**
+     * Sends a large message on the connection its body went on; never again on another (the body is not there).
+     *
+     * @param message encoded with a {@link io.meshmq.protocol.LargeBodyDescriptor} naming the upload.
+     * @param sync    wait until the broker has taken it (a persistent message: forced it, body and all, to disk).
+     */
+    public void sendLarge(final byte destinationType, final String destinationName, final byte[] message,
+        final LargeUpload upload, final boolean sync) throws ClientException
+    {
+        checkOpen();
+        awaitRoom(destinationType, destinationName);
+        final Link on = awaitLink();
+        if (on.number != upload.link())
+        {
+            throw new ClientException(ClientException.CONNECTION_LOST, "the connection to the broker was lost while " +
+                "a large message was sent to " + destinationName + "; it was not stored: send it again");
+        }
+        if (!sync)
+        {
+            awaitWritable(on);
+            on.outbound.write(BrokerCommandEncoder.beginSend(writer(), 0, destinationType, destinationName)
+                .writeRaw(message, 0, message.length).endFrame());
+            return;
+        }
+        try
+        {
+            callOn(on, "send to " + destinationName, null, (out, correlationId) -> BrokerCommandEncoder
+                .beginSend(out, correlationId, destinationType, destinationName).writeRaw(message, 0, message.length)
+                .endFrame());
+        }
+        catch (final ClientException ex)
+        {
+            if (lostWith(on, ex))
+            {
+                throw new ClientException(ClientException.CONNECTION_LOST, "the connection to " + on.url + " was " +
+                    "lost before the broker answered a large message sent to " + destinationName + ": whether it was " +
+                    "stored is not known", ex);
+            }
+            throw ex;
+        }
+    }
+
+    /**
+     * Asks for up to {@code length} bytes of a delivered large body from {@code position}.
+     *
+     * @return completes with the bytes (none at the body's end), or fails with a {@link ClientException}.
+     */
+    public CompletableFuture<byte[]> readLarge(final LargeLease lease, final long position, final int length)
+    {
+        final Link on = link;
+        if (on == null || on.number != lease.link() || on.lost || lease.isDone())
+        {
+            return CompletableFuture.failedFuture(new ClientException(ErrorCode.ILLEGAL_STATE, lease.isDone() ?
+                "this large message's body is no longer readable: read it before the message is acknowledged or the " +
+                "next is received (see JMS_MeshMQ_SaveStream)" : "the connection this large message came on was lost: " +
+                "its body can no longer be read"));
+        }
+        final long correlationId = nextId();
+        final CompletableFuture<byte[]> reply = new CompletableFuture<>();
+        pending.put(correlationId, reply);
+        on.outbound.write(BrokerCommandEncoder.largeRead(writer(), correlationId, lease.bodyId(), position, length));
+        if (on.lost && pending.remove(correlationId) != null)
+        {
+            reply.completeExceptionally(on.lostCause);
+        }
+        return reply;
+    }
+
+    /**
+     * The client will read this delivery of a large body no more: the broker may delete the body once its message is
+     * acknowledged. Said once; nothing to say on a connection that was lost.
+     */
+    public void largeDone(final LargeLease lease)
+    {
+        if (lease == null || !lease.markDone())
+        {
+            return;
+        }
+        final Link on = link;
+        if (on != null && on.number == lease.link() && !on.lost)
+        {
+            on.outbound.write(BrokerCommandEncoder.largeDone(writer(), lease.bodyId()));
+        }
     }
 
     /**
@@ -1468,6 +1630,8 @@ public final class ClientConnection
         volatile String brokerName;
         volatile String temporaryScope;
         volatile long connectionId;
+        /** Bodies above it go as large messages; 0: the broker takes none. */
+        volatile int largeThreshold;
         volatile long lastReadNanos = System.nanoTime();
         Handler handler;
         ScheduledFuture<?> heartbeat;
@@ -2111,9 +2275,10 @@ public final class ClientConnection
 
         @Override
         public void onHelloOk(final short version, final long connectionId, final String brokerName,
-            final String temporaryScope)
+            final String temporaryScope, final int largeMessageThreshold)
         {
             on.connectionId = connectionId;
+            on.largeThreshold = largeMessageThreshold;
             on.brokerName = brokerName;
             on.temporaryScope = temporaryScope;
             if (version != FrameDescriptor.PROTOCOL_VERSION)

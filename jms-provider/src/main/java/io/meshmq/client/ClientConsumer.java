@@ -229,6 +229,7 @@ public final class ClientConsumer
             if (closed || recovering || delivery.link() != link)
             {
                 // The broker takes these back itself (consumer close, session recover, failover).
+                connection.largeDone(delivery.lease());
                 return;
             }
             if (!started || idlePaused)
@@ -255,6 +256,19 @@ public final class ClientConsumer
         {
             listener.onArrival(this);
         }
+    }
+
+    /**
+     * Drops what is buffered, which the application will not see: the broker takes it back, and its large bodies are
+     * not read.
+     */
+    private void dropBuffered()
+    {
+        for (final Delivery delivery : buffer)
+        {
+            connection.largeDone(delivery.lease());
+        }
+        buffer.clear();
     }
 
     void onConnectionLost(final ClientException cause)
@@ -309,6 +323,7 @@ public final class ClientConsumer
         for (final Delivery delivery : deliveries)
         {
             unseen.add(delivery.ack(false));
+            connection.largeDone(delivery.lease());
         }
         try
         {
@@ -550,7 +565,7 @@ public final class ClientConsumer
         {
             closed = true;
             changed.signalAll();
-            buffer.clear();
+            dropBuffered();
         }
         finally
         {
@@ -591,7 +606,7 @@ public final class ClientConsumer
         try
         {
             recovering = true;
-            buffer.clear();
+            dropBuffered();
         }
         finally
         {

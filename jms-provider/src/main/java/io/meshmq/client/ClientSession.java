@@ -74,11 +74,13 @@ public final class ClientSession
     /**
      * The transaction rolls back: what it sent is dropped (what it consumed comes again through {@link #recover}).
      */
-    public void dropSends()
+    public List<PendingSend> dropSends()
     {
         synchronized (lock)
         {
+            final List<PendingSend> dropped = List.copyOf(sends);
             sends.clear();
+            return dropped;
         }
     }
 

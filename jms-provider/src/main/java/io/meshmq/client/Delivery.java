@@ -1,5 +1,7 @@
 package io.meshmq.client;
 
+import io.meshmq.protocol.LargeBodyDescriptor;
+
 /**
  * One message the broker delivered to a consumer, as received: not yet decoded. Immutable.
  */
@@ -10,6 +12,8 @@ public final class Delivery
     private final int deliveryCount;
     private final byte[] message;
     private final int link;
+    /** For a large message: its body's delivery, to read it and say when done; null otherwise. */
+    private final LargeLease lease;
 
     public Delivery(final long consumerId, final long deliveryId, final int deliveryCount, final byte[] message)
     {
@@ -24,6 +28,7 @@ public final class Delivery
         final long consumerId, final long deliveryId, final int deliveryCount, final byte[] message, final int link)
     {
         this.link = link;
+        this.lease = LargeBodyDescriptor.isLarge(message) ? new LargeLease(LargeBodyDescriptor.bodyId(message), link) : null;
         this.consumerId = consumerId;
         this.deliveryId = deliveryId;
         this.deliveryCount = deliveryCount;
@@ -64,5 +69,13 @@ public final class Delivery
     public byte[] message()
     {
         return message;
+    }
+
+    /**
+     * @return for a large message, its body's delivery; null otherwise.
+     */
+    public LargeLease lease()
+    {
+        return lease;
     }
 }

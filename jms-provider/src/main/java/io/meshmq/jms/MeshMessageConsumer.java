@@ -1,9 +1,11 @@
 package io.meshmq.jms;
 
+import io.meshmq.client.ClientConnection;
 import io.meshmq.client.ClientConsumer;
 import io.meshmq.client.ClientException;
 import io.meshmq.client.Delivery;
 import io.meshmq.client.DeliveryAck;
+import io.meshmq.jms.message.LargeBodySource;
 import io.meshmq.jms.message.MeshMessage;
 import io.meshmq.protocol.ProtocolException;
 import io.meshmq.protocol.WireReader;
@@ -264,7 +266,7 @@ public final class MeshMessageConsumer implements QueueReceiver, TopicSubscriber
     {
         try
         {
-            return decode(delivery, destination);
+            return decode(delivery, destination, session.core(), session::holdLargeBody);
         }
         catch (final JMSException ex)
         {
@@ -282,16 +284,38 @@ public final class MeshMessageConsumer implements QueueReceiver, TopicSubscriber
         }
     }
 
-    static MeshMessage decode(final Delivery delivery, final MeshDestination destination) throws JMSException
+    /**
+     * Decodes a delivery; a large message's body is attached (read now, or later as the application reads it) and
+     * handed to {@code holder}, which releases it when the application is done with it.
+     *
+     * @throws JMSException if it cannot be decoded (or its body not read): its large body, if any, is released.
+     */
+    static MeshMessage decode(final Delivery delivery, final MeshDestination destination, final ClientConnection core,
+        final java.util.function.Consumer<LargeBodySource> holder) throws JMSException
     {
         try
         {
             final byte[] bytes = delivery.message();
-            return MeshMessage.decode(new WireReader().wrap(new UnsafeBuffer(bytes), 0, bytes.length), delivery.deliveryCount());
+            final MeshMessage message =
+                MeshMessage.decode(new WireReader().wrap(new UnsafeBuffer(bytes), 0, bytes.length), delivery.deliveryCount());
+            if (delivery.lease() != null)
+            {
+                final MeshLargeBody body = new MeshLargeBody(core, delivery.lease(),
+                    io.meshmq.protocol.LargeBodyDescriptor.length(bytes));
+                holder.accept(body);
+                message.attachLargeBody(body);
+            }
+            return message;
         }
         catch (final ProtocolException ex)
         {
+            core.largeDone(delivery.lease());
             throw new JMSException("message from " + destination + " cannot be decoded: " + ex.getMessage());
+        }
+        catch (final JMSException ex)
+        {
+            core.largeDone(delivery.lease());
+            throw ex;
         }
     }
 

@@ -2,6 +2,7 @@ package io.meshmq.jms;
 
 import io.meshmq.client.ClientConsumer;
 import io.meshmq.client.ClientException;
+import io.meshmq.jms.message.LargeBodySource;
 import io.meshmq.client.Delivery;
 import io.meshmq.protocol.ConsumerFlags;
 import jakarta.jms.IllegalStateException;
@@ -34,6 +35,8 @@ final class MeshQueueBrowser implements QueueBrowser
     private final MeshDestination queue;
     private final String selector;
     private final List<ClientConsumer> open = new ArrayList<>();
+    /** Bodies of the large messages shown: readable until the browser closes. */
+    private final List<LargeBodySource> largeBodies = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     MeshQueueBrowser(final MeshSession session, final MeshDestination queue, final String selector)
@@ -110,6 +113,11 @@ final class MeshQueueBrowser implements QueueBrowser
         {
             closeSnapshot(consumer);
         }
+        for (final LargeBodySource body : largeBodies)
+        {
+            body.release();
+        }
+        largeBodies.clear();
         session.browserClosed(this);
     }
 
@@ -167,10 +175,12 @@ final class MeshQueueBrowser implements QueueBrowser
                     }
                     try
                     {
-                        final Message message = MeshMessageConsumer.decode(delivery, queue);
+                        final Message message = MeshMessageConsumer.decode(delivery, queue, session.core(),
+                            largeBodies::add);
                         final String id = message.getJMSMessageID();
                         if (id != null && !shown.add(id))
                         {
+                            session.core().largeDone(delivery.lease());
                             continue;
                         }
                         next = message;

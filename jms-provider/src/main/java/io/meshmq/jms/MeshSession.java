@@ -8,6 +8,7 @@ import io.meshmq.client.Delivery;
 import io.meshmq.client.DeliveryAck;
 import io.meshmq.client.PendingSend;
 import io.meshmq.client.SerialExecutor;
+import io.meshmq.jms.message.LargeBodySource;
 import io.meshmq.jms.message.MeshBytesMessage;
 import io.meshmq.jms.message.MeshMapMessage;
 import io.meshmq.jms.message.MeshMessage;
@@ -75,6 +76,11 @@ public class MeshSession implements Session, QueueSession, TopicSession
     private final List<MeshMessageConsumer> consumers = new CopyOnWriteArrayList<>();
     private final List<MeshMessageProducer> producers = new CopyOnWriteArrayList<>();
     private final List<MeshQueueBrowser> browsers = new CopyOnWriteArrayList<>();
+    /**
+     * Bodies of large messages this session received that the application may still read: until the next message (AUTO
+     * and DUPS_OK), or until they are acknowledged, committed, rolled back or recovered; at the latest until close.
+     */
+    private final List<LargeBodySource> largeBodies = new ArrayList<>();
     private final Domain domain;
     private final SerialExecutor executor = new SerialExecutor();
     private final ReentrantLock deliveryLock = new ReentrantLock();
@@ -261,6 +267,7 @@ public class MeshSession implements Session, QueueSession, TopicSession
         {
             throw new IllegalStateException("commit() called on a session that is not transacted");
         }
+        releaseLargeBodies();
         try
         {
             state.commit();
@@ -284,7 +291,8 @@ public class MeshSession implements Session, QueueSession, TopicSession
         {
             throw new IllegalStateException("rollback() called on a session that is not transacted");
         }
-        state.dropSends();
+        cancelUploads(state.dropSends());
+        releaseLargeBodies();
         redeliverUnacknowledged();
     }
 
@@ -300,6 +308,7 @@ public class MeshSession implements Session, QueueSession, TopicSession
         {
             throw new IllegalStateException("recover() called on a transacted session; use rollback()");
         }
+        releaseLargeBodies();
         redeliverUnacknowledged();
     }
 
@@ -362,6 +371,7 @@ public class MeshSession implements Session, QueueSession, TopicSession
         {
             return;
         }
+        releaseLargeBodies();
         try
         {
             state.acknowledgeAll();
@@ -439,6 +449,12 @@ public class MeshSession implements Session, QueueSession, TopicSession
     void send(final MeshDestination destination, final MeshMessage message, final boolean persistent,
         final CompletionListener completionListener, final Message original) throws JMSException
     {
+        final LargeSend large = LargeSend.prepare(core, message);
+        if (large != null)
+        {
+            sendPrepared(destination, large, persistent, completionListener, original);
+            return;
+        }
         if (effectiveMode() == SESSION_TRANSACTED)
         {
             state.buffer(new PendingSend(destination.type(), destination.name(), encode(message)));
@@ -471,6 +487,107 @@ public class MeshSession implements Session, QueueSession, TopicSession
         taken.whenComplete((ok, failure) -> complete(completionListener, original,
             failure == null ? null : JmsExceptions.from(failure instanceof ClientException ? (ClientException)failure :
                 new ClientException(io.meshmq.protocol.ErrorCode.GENERIC, String.valueOf(failure), failure))));
+    }
+
+    /**
+     * Sends a message {@link LargeSend#prepare} encoded (its large body sent ahead of it, if it has one): synchronously
+     * even with a completion listener, since it cannot be sent again on another connection.
+     */
+    private void sendPrepared(final MeshDestination destination, final LargeSend large, final boolean persistent,
+        final CompletionListener completionListener, final Message original) throws JMSException
+    {
+        if (effectiveMode() == SESSION_TRANSACTED)
+        {
+            state.buffer(new PendingSend(destination.type(), destination.name(), large.encoded(), large.upload()));
+            if (completionListener != null)
+            {
+                acquireUnconfirmed();
+                complete(completionListener, original, null);
+            }
+            return;
+        }
+        if (completionListener != null)
+        {
+            acquireUnconfirmed();
+        }
+        JMSException failure = null;
+        try
+        {
+            if (large.upload() == null)
+            {
+                core.send(destination.type(), destination.name(),
+                    w -> w.writeRaw(large.encoded(), 0, large.encoded().length), persistent || completionListener != null);
+            }
+            else
+            {
+                core.sendLarge(destination.type(), destination.name(), large.encoded(), large.upload(),
+                    persistent || completionListener != null);
+            }
+        }
+        catch (final ClientException ex)
+        {
+            failure = JmsExceptions.from(ex);
+        }
+        if (completionListener != null)
+        {
+            complete(completionListener, original, failure);
+        }
+        else if (failure != null)
+        {
+            throw failure;
+        }
+    }
+
+    /**
+     * A received large message's body stays readable until {@link #releaseLargeBodies}; in AUTO_ACKNOWLEDGE and
+     * DUPS_OK_ACKNOWLEDGE, the bodies of the messages before it are released now.
+     */
+    void holdLargeBody(final LargeBodySource body)
+    {
+        final int current = effectiveMode();
+        synchronized (largeBodies)
+        {
+            if (current == AUTO_ACKNOWLEDGE || current == DUPS_OK_ACKNOWLEDGE)
+            {
+                releaseLargeBodiesHeld();
+            }
+            largeBodies.add(body);
+        }
+    }
+
+    /**
+     * The application is done with the large messages it received: the broker may delete their bodies once they are
+     * acknowledged.
+     */
+    void releaseLargeBodies()
+    {
+        synchronized (largeBodies)
+        {
+            releaseLargeBodiesHeld();
+        }
+    }
+
+    private void releaseLargeBodiesHeld()
+    {
+        for (final LargeBodySource body : largeBodies)
+        {
+            body.release();
+        }
+        largeBodies.clear();
+    }
+
+    /**
+     * Sends that will not be committed: their large bodies, sent ahead, are deleted by the broker.
+     */
+    private void cancelUploads(final List<PendingSend> dropped)
+    {
+        for (final PendingSend send : dropped)
+        {
+            if (send.upload() != null)
+            {
+                core.cancelLarge(send.upload());
+            }
+        }
     }
 
     private void acquireUnconfirmed() throws JMSException
@@ -1226,6 +1343,11 @@ public class MeshSession implements Session, QueueSession, TopicSession
         for (final MeshQueueBrowser browser : browsers)
         {
             browser.close();
+        }
+        releaseLargeBodies();
+        if (mode == SESSION_TRANSACTED && !keepsDeliveriesAfterClose())
+        {
+            cancelUploads(state.dropSends());
         }
         try
         {

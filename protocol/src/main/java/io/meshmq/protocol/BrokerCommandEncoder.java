@@ -255,6 +255,33 @@ public final class BrokerCommandEncoder
             .endFrame();
     }
 
+    /**
+     * The next {@code length} bytes of a large message's body, from {@code bytes} at {@code offset}.
+     */
+    public static WireWriter largeChunk(final WireWriter out, final long uploadId, final byte[] bytes, final int offset,
+        final int length)
+    {
+        return out.reset().beginFrame(FrameType.LARGE_CHUNK).writeLong(uploadId).writeRaw(bytes, offset, length)
+            .endFrame();
+    }
+
+    public static WireWriter largeCancel(final WireWriter out, final long uploadId)
+    {
+        return out.reset().beginFrame(FrameType.LARGE_CANCEL).writeLong(uploadId).endFrame();
+    }
+
+    public static WireWriter largeRead(final WireWriter out, final long correlationId, final long bodyId,
+        final long position, final int length)
+    {
+        return out.reset().beginFrame(FrameType.LARGE_READ).writeLong(correlationId).writeLong(bodyId)
+            .writeLong(position).writeInt(length).endFrame();
+    }
+
+    public static WireWriter largeDone(final WireWriter out, final long bodyId)
+    {
+        return out.reset().beginFrame(FrameType.LARGE_DONE).writeLong(bodyId).endFrame();
+    }
+
     public static WireWriter xaRecover(final WireWriter out, final long correlationId)
     {
         return out.reset().beginFrame(FrameType.XA_RECOVER).writeLong(correlationId).endFrame();

@@ -13,7 +13,11 @@ public final class BrokerEventDecoder
      */
     public interface Handler
     {
-        void onHelloOk(short protocolVersion, long connectionId, String brokerName, String temporaryScope);
+        /**
+         * @param largeMessageThreshold bodies above it go as large messages (LARGE_CHUNK); 0: the broker takes none.
+         */
+        void onHelloOk(short protocolVersion, long connectionId, String brokerName, String temporaryScope,
+            int largeMessageThreshold);
 
         void onDeliver(long consumerId, long deliveryId, int deliveryCount, byte[] message);
 
@@ -73,7 +77,8 @@ public final class BrokerEventDecoder
                 handler.onError(reader.readLong(), reader.readInt(), reader.readString());
                 break;
             case FrameType.HELLO_OK:
-                handler.onHelloOk(reader.readShort(), reader.readLong(), reader.readString(), reader.readString());
+                handler.onHelloOk(reader.readShort(), reader.readLong(), reader.readString(), reader.readString(),
+                    reader.remaining() >= Integer.BYTES ? Math.max(0, reader.readInt()) : 0);
                 break;
             case FrameType.PING:
                 handler.onPing(reader.readLong());

@@ -15,16 +15,18 @@ public final class BrokerEventEncoder
     }
 
     /**
-     * @param temporaryScope null outside a cluster (see {@link TemporaryNames}).
+     * @param temporaryScope        null outside a cluster (see {@link TemporaryNames}).
+     * @param largeMessageThreshold bodies above it are to be sent as large messages; 0: the broker takes none.
      */
     public static WireWriter helloOk(final WireWriter out, final long connectionId, final String brokerName,
-        final String temporaryScope)
+        final String temporaryScope, final int largeMessageThreshold)
     {
         return out.reset().beginFrame(FrameType.HELLO_OK)
             .writeShort(FrameDescriptor.PROTOCOL_VERSION)
             .writeLong(connectionId)
             .writeString(brokerName)
             .writeString(temporaryScope)
+            .writeInt(largeMessageThreshold)
             .endFrame();
     }
 

@@ -32,6 +32,11 @@ public final class FrameDescriptor
     /** Default largest frame a peer accepts: 100 MiB, so a single large message still fits. */
     public static final int DEFAULT_MAX_FRAME_LENGTH = 100 * 1024 * 1024;
 
+    /** Most bytes one LARGE_READ may ask for. */
+    public static final int MAX_LARGE_READ = 1024 * 1024;
+    /** Bytes of body a client puts in one LARGE_CHUNK: well under any maximum frame length a broker is given. */
+    public static final int LARGE_CHUNK_BYTES = 64 * 1024;
+
     /** Role in HELLO: an application client. */
     public static final byte ROLE_CLIENT = 1;
     /** Role in HELLO: another broker of the same cluster (core connection). */

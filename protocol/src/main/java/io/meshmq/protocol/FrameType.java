@@ -9,10 +9,13 @@ package io.meshmq.protocol;
  *                      optional int connectionTtlMs   (the broker closes a connection it hears nothing from for
  *                      that long; the client pings more often. Absent or 0: never), optional boolean
  *                      wantsTopology   (a client that fails over: a cluster member then sends TOPOLOGY)
- * HELLO_OK        b&gt;c  short version, long connectionId, string brokerName, string temporaryScope   (sent
+ * HELLO_OK        b&gt;c  short version, long connectionId, string brokerName, string temporaryScope, then
+ *                      optionally int largeMessageThreshold   (sent
  *                      once the client id, if any, is known to be unique; else ERROR with INVALID_CLIENT_ID and
  *                      the connection closes; temporaryScope is null outside a cluster, else it goes in the
- *                      names of the connection's temporary destinations, see {@link TemporaryNames})
+ *                      names of the connection's temporary destinations, see {@link TemporaryNames};
+ *                      largeMessageThreshold: bodies above it are sent as large messages, see LARGE_CHUNK;
+ *                      absent or 0: the broker takes none)
  * TOPOLOGY        b&gt;c  int count, count x string member, optional int count, count x string journal   (HOST:PORT
  *                      of each live member of the broker's cluster where clients reach it, the broker's own first;
  *                      sent after HELLO_OK to a client that wants it and again whenever a member comes or goes;
@@ -84,6 +87,17 @@ package io.meshmq.protocol;
  *                      applied, as far as the broker remembers (the last 65,536 commits, and across a restart or a
  *                      takeover those its journal still holds); how a client learns the outcome of a commit that only
  *                      consumed, whose answer a lost connection took)
+ * LARGE_CHUNK     c&gt;b  long uploadId, rest bytes   (the next bytes of a large message's body, uploadId chosen by
+ *                      the client, unique on its connection; the broker stores them in a file of its own. The message
+ *                      follows in a SEND, RESEND, COMMIT or XA_PREPARE flagged {@link MessageDescriptor#FLAG_LARGE_BODY}
+ *                      whose body names the upload and its length; an upload never named is deleted when its
+ *                      connection closes)
+ * LARGE_CANCEL    c&gt;b  long uploadId   (the body will not be sent after all: its bytes are deleted)
+ * LARGE_READ      c&gt;b  long correlationId, long bodyId, long position, int length   (REPLY rest bytes: up to
+ *                      length bytes of a large body from the position, none at its end; only of a body delivered
+ *                      on this connection and not yet done with; length 1 to {@link FrameDescriptor#MAX_LARGE_READ})
+ * LARGE_DONE      c&gt;b  long bodyId   (one delivery of the body is read or will not be: the broker may delete the
+ *                      body once its message is acknowledged and no delivery reads it)
  * FLOW            b&gt;c  byte destinationType, string destinationName, boolean blocked   (an address under the
  *                      BLOCK policy is full: the client sends nothing more to it until told it is not)
  * ADMIN           c&gt;b  long correlationId, string verb, int argCount, argCount x string   (management;
@@ -199,6 +213,10 @@ public final class FrameType
     public static final byte DELETE_TEMP = 41;
     public static final byte UNSUBSCRIBE = 42;
     public static final byte COMMIT_CHECK = 43;
+    public static final byte LARGE_CHUNK = 44;
+    public static final byte LARGE_CANCEL = 45;
+    public static final byte LARGE_READ = 46;
+    public static final byte LARGE_DONE = 47;
     public static final byte ADMIN = 50;
     public static final byte CLUSTER_JOIN = 60;
     public static final byte CLUSTER_BINDING = 61;
@@ -266,6 +284,10 @@ public final class FrameType
             case FLOW: return "FLOW";
             case DUPLICATE_CHECK: return "DUPLICATE_CHECK";
             case COMMIT_CHECK: return "COMMIT_CHECK";
+            case LARGE_CHUNK: return "LARGE_CHUNK";
+            case LARGE_CANCEL: return "LARGE_CANCEL";
+            case LARGE_READ: return "LARGE_READ";
+            case LARGE_DONE: return "LARGE_DONE";
             case RESEND: return "RESEND";
             case CREATE_TEMP: return "CREATE_TEMP";
             case DELETE_TEMP: return "DELETE_TEMP";

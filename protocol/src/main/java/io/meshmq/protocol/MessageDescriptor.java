@@ -22,7 +22,7 @@ package io.meshmq.protocol;
  *  | body: the rest of the message, layout per body type           |
  *  +---------------------------------------------------------------+
  * </pre>
- * Flags: {@link #FLAG_DUPLICATE_ID}, {@link #FLAG_GROUP_ID}; other bits are 0. A destination whose type is
+ * Flags: {@link #FLAG_DUPLICATE_ID}, {@link #FLAG_GROUP_ID}, {@link #FLAG_LARGE_BODY}; other bits are 0. A destination whose type is
  * {@link DestinationType#NONE} has no name field. Typed values are described
  * by {@link TypedValueCodec}. Bodies: TEXT is a {@code string}; BYTES is raw bytes; MAP is an int count and
  * (string name, typed value) pairs; STREAM is typed values to the end; OBJECT is {@code bytes} of Java
@@ -62,6 +62,11 @@ public final class MessageDescriptor
     public static final byte FLAG_DUPLICATE_ID = 1;
     /** The message has a {@value #GROUP_ID_PROPERTY}: the broker reads its properties to keep the group together. */
     public static final byte FLAG_GROUP_ID = 2;
+    /**
+     * The body is not in the message but in a file of the broker that holds it: the body section is only a
+     * {@link LargeBodyDescriptor}, and clients read the bytes with LARGE_READ (see {@link FrameType}).
+     */
+    public static final byte FLAG_LARGE_BODY = 4;
     /** The JMS-defined property naming a message group: one consumer of a queue gets all of a group, in order. */
     public static final String GROUP_ID_PROPERTY = "JMSXGroupID";
     /** The JMS-defined property numbering a group's messages; -1 ends the group. */

@@ -100,6 +100,14 @@ public final class MessageHeaderFlyweight
         return (buffer.getByte(offset + MessageDescriptor.FLAGS_OFFSET) & MessageDescriptor.FLAG_GROUP_ID) != 0;
     }
 
+    /**
+     * @return true if the body is in a file of the broker (see {@link LargeBodyDescriptor}).
+     */
+    public boolean hasLargeBody()
+    {
+        return (buffer.getByte(offset + MessageDescriptor.FLAGS_OFFSET) & MessageDescriptor.FLAG_LARGE_BODY) != 0;
+    }
+
     public long timestamp()
     {
         return buffer.getLong(offset + TIMESTAMP_OFFSET, BYTE_ORDER);

@@ -73,7 +73,8 @@ public final class MessageValidator
             throw new ProtocolException("priority " + priority + " is not 0-" + MAX_PRIORITY);
         }
         final byte flags = reader.readByte();
-        if ((flags & ~(MessageDescriptor.FLAG_DUPLICATE_ID | MessageDescriptor.FLAG_GROUP_ID)) != 0)
+        if ((flags & ~(MessageDescriptor.FLAG_DUPLICATE_ID | MessageDescriptor.FLAG_GROUP_ID |
+            MessageDescriptor.FLAG_LARGE_BODY)) != 0)
         {
             throw new ProtocolException("unknown message flags 0x" + Integer.toHexString(flags & 0xff));
         }
@@ -100,7 +101,14 @@ public final class MessageValidator
             }
             skipTypedValue(reader);
         }
-        skipBody(reader, bodyType);
+        if ((flags & MessageDescriptor.FLAG_LARGE_BODY) != 0)
+        {
+            LargeBodyDescriptor.skip(reader, bodyType);
+        }
+        else
+        {
+            skipBody(reader, bodyType);
+        }
         if (reader.remaining() != 0)
         {
             throw new ProtocolException("message has " + reader.remaining() + " bytes after its body");

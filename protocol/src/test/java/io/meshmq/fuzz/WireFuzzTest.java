@@ -20,7 +20,7 @@ class WireFuzzTest
     {
         @Override
         public void onHelloOk(final short protocolVersion, final long connectionId, final String brokerName,
-            final String temporaryScope)
+            final String temporaryScope, final int largeMessageThreshold)
         {
         }
 

@@ -74,6 +74,37 @@ class MessageValidatorTest
             .toByteArray(), "map entry 0 has no name");
     }
 
+    @Test
+    void shouldAcceptALargeBodyDescriptorAndRefuseOneThatIsNot()
+    {
+        final byte[] large = large(MessageDescriptor.BODY_BYTES)
+            .writeLong(77).writeLong(3L << 31).writeByte(LargeBodyDescriptor.FORM_RAW).toByteArray();
+        assertDoesNotThrow(() -> MessageValidator.validate(large));
+        assertTrue(LargeBodyDescriptor.isLarge(large));
+        org.junit.jupiter.api.Assertions.assertEquals(77, LargeBodyDescriptor.bodyId(large));
+        org.junit.jupiter.api.Assertions.assertEquals(3L << 31, LargeBodyDescriptor.length(large));
+        LargeBodyDescriptor.rewriteBodyId(large, 5);
+        org.junit.jupiter.api.Assertions.assertEquals(5, LargeBodyDescriptor.bodyId(large));
+        assertDoesNotThrow(() -> MessageValidator.validate(large(MessageDescriptor.BODY_TEXT)
+            .writeLong(1).writeLong(10).writeByte(LargeBodyDescriptor.FORM_ENCODED).toByteArray()));
+
+        assertRefused(large(MessageDescriptor.BODY_BYTES).writeLong(1).writeLong(10).toByteArray(),
+            "must be a 17-byte descriptor, not 16 bytes");
+        assertRefused(large(MessageDescriptor.BODY_BYTES).writeLong(1).writeLong(-1).writeByte((byte)0).toByteArray(),
+            "cannot be -1 bytes long");
+        assertRefused(large(MessageDescriptor.BODY_TEXT).writeLong(1).writeLong(1).writeByte(LargeBodyDescriptor.FORM_RAW)
+            .toByteArray(), "form 1 is not valid for body type 5");
+        assertRefused(large(MessageDescriptor.BODY_MESSAGE).writeLong(1).writeLong(1).writeByte((byte)0).toByteArray(),
+            "without a body cannot have a large body");
+    }
+
+    private static WireWriter large(final byte bodyType)
+    {
+        final WireWriter fields = headerAndFields(bodyType);
+        fields.array()[MessageDescriptor.FLAGS_OFFSET] = MessageDescriptor.FLAG_LARGE_BODY;
+        return fields;
+    }
+
     private static void assertRefused(final byte[] message, final String expected)
     {
         final ProtocolException ex = assertThrows(ProtocolException.class, () -> MessageValidator.validate(message));

@@ -6,6 +6,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * A connection as the processor sees it: frames written during a ring batch are gathered into one buffer
  * and handed to Netty in one write and flush at the end of the batch.
@@ -27,6 +29,8 @@ public final class ChannelConnection implements ConnectionOutput
     /** Bytes that may wait to be sent before the connection is closed: its peer does not read. */
     private final long maxUnsentBytes;
     private ByteBuf pending;
+    /** Large bodies delivered here and how often, so the I/O thread serves LARGE_READ only of those. */
+    private final ConcurrentHashMap<Long, Integer> lent = new ConcurrentHashMap<>();
 
     /**
      * @param maxUnsentBytes bytes that may wait to be sent to the peer (Netty's outbound buffer and this batch) before
@@ -113,6 +117,36 @@ public final class ChannelConnection implements ConnectionOutput
                 " and more) wait to be sent and it reads nothing; " + since + " connection(s) closed so since this was " +
                 "last logged (logged at most once a minute)");
         }
+    }
+
+    @Override
+    public void lend(final long bodyId)
+    {
+        lent.merge(bodyId, 1, Integer::sum);
+    }
+
+    /**
+     * @return true if the body was delivered here and the client did not say it is done with every delivery of it.
+     */
+    public boolean isLent(final long bodyId)
+    {
+        return lent.containsKey(bodyId);
+    }
+
+    /**
+     * The client is done with one delivery of the body.
+     *
+     * @return false if it had none (nothing changed).
+     */
+    public boolean giveBack(final long bodyId)
+    {
+        final boolean[] had = new boolean[1];
+        lent.computeIfPresent(bodyId, (id, times) ->
+        {
+            had[0] = true;
+            return times == 1 ? null : times - 1;
+        });
+        return had[0];
     }
 
     @Override

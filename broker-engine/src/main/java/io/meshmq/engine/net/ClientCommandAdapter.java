@@ -1,6 +1,7 @@
 package io.meshmq.engine.net;
 
 import com.lmax.disruptor.RingBuffer;
+import io.meshmq.engine.large.LargeStore;
 import io.meshmq.engine.ring.EngineEvent;
 import io.meshmq.engine.ring.ExtensionCommand;
 import io.meshmq.engine.ring.RingShare;
@@ -83,6 +84,12 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
     private final WireWriter replies = new WireWriter(256);
     private final MessageValidator messages = new MessageValidator();
     private ChannelConnection connection;
+    /** Where large bodies are stored; null: none are taken. */
+    private LargeStore largeStore;
+    /** The connection's large bodies being sent and read; made on first use. */
+    private LargeTransfers large;
+    /** The frame being decoded, for commands that take its bytes without copying them (LARGE_CHUNK). */
+    private ByteBuf currentFrame;
     /** The connection's commands waiting in the ring; made with the connection. */
     private RingShare share;
     private int ringShare = RingShare.DEFAULT_LIMIT;
@@ -113,6 +120,15 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
     }
 
     /**
+     * Sets where large message bodies are stored (null: the broker takes none); before the connection is open.
+     */
+    public ClientCommandAdapter largeStore(final LargeStore store)
+    {
+        this.largeStore = store;
+        return this;
+    }
+
+    /**
      * Sets how many of the connection's commands may wait in the ring before it is read no more ({@link RingShare});
      * before the connection is open.
      */
@@ -140,6 +156,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
                 return;
             }
             final byte type = NettyFrames.open(view, reader, frame);
+            currentFrame = frame;
             if (connection == null)
             {
                 if (challenged == null)
@@ -168,6 +185,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
         }
         finally
         {
+            currentFrame = null;
             frame.release();
         }
     }
@@ -485,6 +503,12 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
                 final String previousScope = type == FrameType.RESEND ? reader.readRequiredString("previous scope") : null;
                 final byte[] message = reader.readRest();
                 messages.check(message);
+                final String refused = large().claim(message);
+                if (refused != null)
+                {
+                    reply(ctx, correlationId, ErrorCode.STORAGE, "message not accepted: " + refused);
+                    break;
+                }
                 final long seq = ring.next();
                 try
                 {
@@ -699,10 +723,10 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
                 break;
             }
             case FrameType.COMMIT:
-                onCommit(false);
+                onCommit(ctx, false);
                 break;
             case FrameType.XA_PREPARE:
-                onCommit(true);
+                onCommit(ctx, true);
                 break;
             case FrameType.XA_COMMIT:
             case FrameType.XA_ROLLBACK:
@@ -721,6 +745,40 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
                 final long correlationId = reader.readLong();
                 reader.requireEnd("XA_RECOVER");
                 publish(EngineEvent.XA_RECOVER, correlationId, e -> { });
+                break;
+            }
+            case FrameType.LARGE_CHUNK:
+            {
+                final long uploadId = reader.readLong();
+                final ByteBuf frame = currentFrame;
+                large().chunk(uploadId, frame.slice(frame.readerIndex() + reader.position(), reader.remaining()));
+                break;
+            }
+            case FrameType.LARGE_CANCEL:
+            {
+                final long uploadId = reader.readLong();
+                reader.requireEnd("LARGE_CANCEL");
+                large().cancel(uploadId);
+                break;
+            }
+            case FrameType.LARGE_READ:
+            {
+                final long correlationId = reader.readLong();
+                final long bodyId = reader.readLong();
+                final long position = reader.readLong();
+                final int length = reader.readInt();
+                reader.requireEnd("LARGE_READ");
+                large().read(ctx, correlationId, bodyId, position, length);
+                break;
+            }
+            case FrameType.LARGE_DONE:
+            {
+                final long bodyId = reader.readLong();
+                reader.requireEnd("LARGE_DONE");
+                if (large().done(bodyId))
+                {
+                    publish(EngineEvent.LARGE_DONE, 0, e -> e.deliveryId = bodyId);
+                }
                 break;
             }
             case FrameType.GOODBYE:
@@ -853,7 +911,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
     /**
      * COMMIT, or XA_PREPARE: the same body after an xid.
      */
-    private void onCommit(final boolean prepare)
+    private void onCommit(final ChannelHandlerContext ctx, final boolean prepare)
     {
         final String frame = prepare ? "XA_PREPARE" : "COMMIT";
         final long correlationId = reader.readLong();
@@ -884,6 +942,24 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
         }
         final String commitId = !prepare && reader.remaining() > 0 ? readCommitId() : null;
         reader.requireEnd(frame);
+        for (int i = 0; i < sendCount; i++)
+        {
+            final String refused = large().claim(sendMessages[i]);
+            if (refused != null)
+            {
+                for (int j = 0; j < i; j++)
+                {
+                    large.unclaim(sendMessages[j]);
+                }
+                for (int j = i + 1; j < sendCount; j++)
+                {
+                    large.cancelNamed(sendMessages[j]);
+                }
+                reply(ctx, correlationId, ErrorCode.STORAGE, (prepare ? "XA branch not prepared: " :
+                    "transaction rolled back: ") + refused);
+                return;
+            }
+        }
         final long seq = ring.next();
         try
         {
@@ -900,6 +976,15 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
         {
             ring.publish(seq);
         }
+    }
+
+    private LargeTransfers large()
+    {
+        if (large == null)
+        {
+            large = new LargeTransfers(largeStore, connection);
+        }
+        return large;
     }
 
     private EngineEvent claim(final long seq, final byte type, final long correlationId)
@@ -1122,6 +1207,10 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
     public void channelInactive(final ChannelHandlerContext ctx)
     {
         releaseAll(waitingForLogin);
+        if (large != null)
+        {
+            large.close();
+        }
         if (handshakeTimeout != null)
         {
             handshakeTimeout.cancel(false);

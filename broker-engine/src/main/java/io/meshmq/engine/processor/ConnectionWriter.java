@@ -21,6 +21,8 @@ final class ConnectionWriter
 
     private final WireWriter out = new WireWriter(64 * 1024);
     private final List<ConnectionOutput> dirty = new ArrayList<>();
+    /** Lends each large body delivered to its connection; set by the processor. */
+    LargeBodies large = new LargeBodies(null);
     /** Answers confirmations with OK, and their failures with an ERROR saying the store failed. */
     private final Durability.Confirmer confirmer = new Durability.Confirmer()
     {
@@ -44,7 +46,8 @@ final class ConnectionWriter
 
     void helloOk(final ConnectionOutput output, final String brokerName, final String temporaryScope)
     {
-        write(output, BrokerEventEncoder.helloOk(out, output.id(), brokerName, temporaryScope));
+        write(output, BrokerEventEncoder.helloOk(out, output.id(), brokerName, temporaryScope,
+            large.store() == null ? 0 : large.store().threshold()));
     }
 
     void topology(final ConnectionOutput output, final List<String> members, final List<String> journals)
@@ -106,6 +109,7 @@ final class ConnectionWriter
     void deliver(final ConnectionOutput output, final long consumerId, final long deliveryId, final int deliveryCount,
         final byte[] encoded)
     {
+        large.lend(output, encoded);
         write(output, BrokerEventEncoder.deliver(out, consumerId, deliveryId, deliveryCount, encoded));
     }
 

@@ -103,6 +103,8 @@ public final class Durability
     private long unwaitedSinceMs = -1;
     private long nextId = 1;
     private long failedUntilMs;
+    /** Told of every reference's end, so large bodies nothing needs are deleted; set by the processor. */
+    LargeBodies large = new LargeBodies(null);
 
     private Durability(final JournalLog journal, final SyncPolicy sync)
     {
@@ -361,6 +363,7 @@ public final class Durability
      */
     void referenceGone(final MessageReference reference, final boolean appendAck)
     {
+        large.referenceEnded(reference);
         final ServerMessage message = reference.message;
         // journalId, not isJournaled(): a message whose record a failed write lost waits to be appended again,
         // and must be appended without the references that ended meanwhile.

@@ -23,19 +23,27 @@ final class MemoryUsage
     private static final long REGION_BYTES = g1RegionBytes();
 
     private final long limit;
+    private final LargeBodies large;
     private long bytes;
 
     /**
      * @param limit bytes; -1 for none.
+     * @param large what counts the references to large bodies (those are on disk, not in this count).
      */
-    MemoryUsage(final long limit)
+    MemoryUsage(final long limit, final LargeBodies large)
     {
         this.limit = limit;
+        this.large = large;
     }
 
     static MemoryUsage unlimited()
     {
-        return new MemoryUsage(-1);
+        return new MemoryUsage(-1, new LargeBodies(null));
+    }
+
+    LargeBodies large()
+    {
+        return large;
     }
 
     static long sizeOf(final ServerMessage message)

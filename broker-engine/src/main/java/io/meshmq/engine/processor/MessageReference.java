@@ -14,6 +14,8 @@ public final class MessageReference
     boolean durable;
     /** Acknowledged, expired, moved or dropped: the journal was told, and must not be told twice. */
     boolean gone;
+    /** Its need of its message's large body was counted off ({@link LargeBodies}). */
+    boolean largeBodyReleased;
     MessageReference previous;
     MessageReference next;
 

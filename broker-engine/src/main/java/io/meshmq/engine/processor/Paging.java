@@ -255,13 +255,16 @@ final class Paging
             {
                 LOG.log(System.Logger.Level.ERROR, "paging: dropped a message of '" + queue.name + "' whose encoding is broken: " +
                     ex.getMessage());
+                memory.large().release(encoded);
                 continue;
             }
             if (writtenIn != epoch && !message.isPersistent())
             {
+                memory.large().release(encoded);
                 continue;
             }
             final MessageReference reference = queue.reference(message);
+            memory.large().depaged(message);
             reference.deliveryCount = deliveryCount;
             references.add(reference);
         }
@@ -407,8 +410,43 @@ final class Paging
     long drop(final ServerQueue queue)
     {
         final long dropped = queue.pages == null ? 0 : queue.pages.records();
+        if (dropped > 0)
+        {
+            forEachUnread(queue.pages, memory.large()::release);
+        }
         finished(queue);
         return dropped;
+    }
+
+    /**
+     * Hands each unread paged message of a store to {@code action}, then leaves the store where it was.
+     */
+    private void forEachUnread(final PageStore store, final Consumer<byte[]> action)
+    {
+        final PageStore.Cursor from = store.cursor();
+        long read = 0;
+        try
+        {
+            for (byte[] payload = store.next(); payload != null; payload = store.next())
+            {
+                read++;
+                view.wrap(payload);
+                final WireReader in = reader.wrap(view, 0, payload.length);
+                in.readLong();
+                in.readInt();
+                action.accept(in.readBytes());
+            }
+        }
+        catch (final IOException | ProtocolException ex)
+        {
+            LOG.log(System.Logger.Level.WARNING, "paging: cannot read the pages in " + store.directory() + " to count " +
+                "the large message bodies they name: " + ex.getMessage() + "; bodies not counted are kept until the " +
+                "next start");
+        }
+        finally
+        {
+            store.rewind(from, read);
+        }
     }
 
     // ---- recovery -----------------------------------------------------------------------------------------
@@ -486,6 +524,7 @@ final class Paging
             }
             queue.pages = store;
             paging.add(queue);
+            forEachUnread(store, memory.large()::need);
             LOG.log(System.Logger.Level.INFO, "paging: '" + queue.name + "' has " + store.records() + " paged messages");
         }
     }

@@ -55,6 +55,7 @@ public final class Processor implements EventHandler<EngineEvent>
     private final ProcessorFailures failures;
     private final AccessControl access;
     private final Durability.Confirmer confirmer = writer.confirmer();
+    private final LargeBodies large;
     private volatile long nextTickDueMs;
 
     /**
@@ -73,7 +74,11 @@ public final class Processor implements EventHandler<EngineEvent>
         this.now = new CommandClock(clock.time());
         this.failures = new ProcessorFailures(clock, writer);
         this.durability = durability;
-        final MemoryUsage memory = new MemoryUsage(context.globalMaxSize());
+        this.large = new LargeBodies(context.largeStore());
+        large.durability(durability);
+        durability.large = large;
+        writer.large = large;
+        final MemoryUsage memory = new MemoryUsage(context.globalMaxSize(), large);
         this.paging = new Paging(context.pagingDirectory(), clock.time(), durability, memory, context.addressSettings(),
             this::readBack, context.mirror());
         this.duplicates = new DuplicateIds(context.duplicateIdCacheSize());
@@ -116,6 +121,7 @@ public final class Processor implements EventHandler<EngineEvent>
         durability.recover(processor.destinations, processor.router::restore, processor.xa::restore, positions::add,
             processor.extension::restored, processor.duplicates);
         processor.paging.recover(processor.destinations, positions);
+        processor.large.recovered();
         processor.createConfiguredDestinations();
         processor.extension.recovered();
         return processor;
@@ -264,8 +270,14 @@ public final class Processor implements EventHandler<EngineEvent>
             case EngineEvent.ACK_BATCH: consumers.onAckBatch(event); break;
             case EngineEvent.RELEASE: consumers.onRelease(event); break;
             case EngineEvent.RECOVER: consumers.onRecover(event); break;
-            case EngineEvent.SEND: router.onSend(event); break;
-            case EngineEvent.COMMIT: router.onCommit(event); break;
+            case EngineEvent.SEND:
+                router.onSend(event);
+                large.settled(event.message);
+                break;
+            case EngineEvent.COMMIT:
+                router.onCommit(event);
+                settleAll(event.sendMessages);
+                break;
             case EngineEvent.DUPLICATE_CHECK: router.onDuplicateCheck(event); break;
             case EngineEvent.COMMIT_CHECK: router.onCommitCheck(event); break;
             case EngineEvent.XA_PREPARE:
@@ -275,6 +287,7 @@ public final class Processor implements EventHandler<EngineEvent>
                 {
                     xa.prepare(event, connection);
                 }
+                settleAll(event.sendMessages);
                 break;
             }
             case EngineEvent.XA_COMMIT: xa.commit(event); break;
@@ -292,10 +305,22 @@ public final class Processor implements EventHandler<EngineEvent>
                 break;
             case EngineEvent.WRITABLE: dispatcher.resumeStalled(); break;
             case EngineEvent.EXTENSION: extension.onCommand(event.connection, event.correlationId, event.command); break;
+            case EngineEvent.LARGE_DONE: large.returned(event.connection.id(), event.deliveryId); break;
             case EngineEvent.FORCED:
                 durability.onForced(event.forced, event.reason, confirmer);
                 break;
             default: throw new IllegalStateException("unknown engine event " + event.type);
+        }
+    }
+
+    private void settleAll(final byte[][] messages)
+    {
+        if (messages != null)
+        {
+            for (final byte[] message : messages)
+            {
+                large.settled(message);
+            }
         }
     }
 
@@ -312,6 +337,7 @@ public final class Processor implements EventHandler<EngineEvent>
         }
         blocked.forget(connection);
         extension.onConnectionClosed(connectionId);
+        large.connectionClosed(connectionId);
         for (final ServerConsumer consumer : new ArrayList<>(connection.consumers.values()))
         {
             consumers.closeAndReturnAll(consumer);

@@ -3,6 +3,7 @@ package io.meshmq.engine.processor;
 import io.meshmq.engine.extension.AdminHandler;
 import io.meshmq.engine.extension.EngineControl;
 import io.meshmq.engine.extension.ProcessorExtension;
+import io.meshmq.engine.large.LargeStore;
 import io.meshmq.engine.mirror.DataMirror;
 import io.meshmq.engine.mirror.SwitchableMirror;
 import io.meshmq.engine.security.Authorizer;
@@ -29,12 +30,13 @@ import java.util.function.Function;
  * @param mirror                 told every change to durable page files, for a replica; the journal is given the
  *                               same one, so that a replica attached on the processor thread hears of both.
  * @param adminHandler           admin verbs answered beside the processor's own (the core bridges').
+ * @param largeStore             where large message bodies are; null for a broker that takes none.
  */
 public record ProcessorContext(
     String brokerName, boolean autoCreateDestinations, List<String> queues, List<String> topics,
     AddressSettingsMatcher addressSettings, long globalMaxSize, Path pagingDirectory,
     Function<EngineControl, ProcessorExtension> extension, int duplicateIdCacheSize, Authorizer authorizer,
-    SwitchableMirror mirror, AdminHandler adminHandler)
+    SwitchableMirror mirror, AdminHandler adminHandler, LargeStore largeStore)
 {
     public static final int DEFAULT_DUPLICATE_ID_CACHE_SIZE = 4096;
 
@@ -42,6 +44,19 @@ public record ProcessorContext(
     {
         queues = List.copyOf(queues);
         topics = List.copyOf(topics);
+    }
+
+    /**
+     * A context that takes no large messages.
+     */
+    public ProcessorContext(final String brokerName, final boolean autoCreateDestinations, final List<String> queues,
+        final List<String> topics, final AddressSettingsMatcher addressSettings, final long globalMaxSize,
+        final Path pagingDirectory, final Function<EngineControl, ProcessorExtension> extension,
+        final int duplicateIdCacheSize, final Authorizer authorizer, final SwitchableMirror mirror,
+        final AdminHandler adminHandler)
+    {
+        this(brokerName, autoCreateDestinations, queues, topics, addressSettings, globalMaxSize, pagingDirectory,
+            extension, duplicateIdCacheSize, authorizer, mirror, adminHandler, null);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.meshmq.engine.processor;
 
 import io.meshmq.engine.journal.JournalEntry;
+import io.meshmq.protocol.LargeBodyDescriptor;
 import io.meshmq.protocol.MessageDescriptor;
 import io.meshmq.protocol.MessageFields;
 import io.meshmq.protocol.MessageHeaderFlyweight;
@@ -25,6 +26,8 @@ public final class ServerMessage extends JournalEntry implements SelectorContext
     private final boolean persistent;
     private final long originConnectionId;
     private final boolean grouped;
+    /** The file its body is in (see {@link LargeBodies}), 0 for a body in {@link #encoded}. */
+    private final long largeBodyId;
     private MessageFields fields;
     /** Its references in durable queues, for the journal; null if it has none (or is not persistent). */
     MessageReference[] durableReferences;
@@ -43,6 +46,12 @@ public final class ServerMessage extends JournalEntry implements SelectorContext
         this.persistent = header.isPersistent();
         this.originConnectionId = originConnectionId;
         this.grouped = header.hasGroupId();
+        this.largeBodyId = header.hasLargeBody() ? LargeBodyDescriptor.bodyId(encoded) : 0;
+    }
+
+    public long largeBodyId()
+    {
+        return largeBodyId;
     }
 
     public byte[] encoded()

@@ -244,6 +244,7 @@ public final class ServerQueue extends JournalEntry
     public MessageReference reference(final ServerMessage message)
     {
         messagesAdded++;
+        memory.large().referenced(message);
         return new MessageReference(message, this, nextSequence++);
     }
 

@@ -52,6 +52,18 @@ final class XaBranches
     void restore(final PreparedTransaction branch)
     {
         branches.put(branch.xid, branch);
+        needBodies(branch);
+    }
+
+    /**
+     * A prepared branch needs the large bodies of the messages it will send.
+     */
+    private void needBodies(final PreparedTransaction branch)
+    {
+        for (final ServerMessage message : branch.messages)
+        {
+            durability.large.need(message.encoded());
+        }
     }
 
     void prepare(final EngineEvent event, final ConnectionState connection)
@@ -112,6 +124,7 @@ final class XaBranches
             consumers.takeDelivery(connection, event.consumerIds[i], event.deliveryIds[i]);
         }
         branches.put(xid, branch);
+        needBodies(branch);
         writer.confirm(durability, event.connection, event.correlationId, mark);
         for (int i = 0; i < event.sendTypes.length; i++)
         {
@@ -229,6 +242,11 @@ final class XaBranches
             }
         }
         branch.held.clear();
+        // Routed copies need the bodies now, or nothing does (rolled back).
+        for (final ServerMessage message : branch.messages)
+        {
+            durability.large.release(message.encoded());
+        }
         if (heuristic)
         {
             branch.state = commit ? PreparedTransaction.State.HEURISTICALLY_COMMITTED :

@@ -36,6 +36,14 @@ public interface ConnectionOutput
     }
 
     /**
+     * A large body (see {@code io.meshmq.engine.large}) is delivered on this connection: its client may read it with
+     * LARGE_READ until it says LARGE_DONE. Only connections that serve reads keep count.
+     */
+    default void lend(final long bodyId)
+    {
+    }
+
+    /**
      * Sends everything written since the last flush.
      */
     void flush();

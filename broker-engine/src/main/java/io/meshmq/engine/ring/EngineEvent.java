@@ -63,6 +63,8 @@ public final class EngineEvent
     public static final byte LOCAL_ADMIN = 31;
     /** COMMIT_CHECK: the commit id in {@link #reason}. */
     public static final byte COMMIT_CHECK = 32;
+    /** LARGE_DONE: the body id in {@link #deliveryId}; the client will read that delivery of the body no more. */
+    public static final byte LARGE_DONE = 33;
 
     public byte type;
     public ConnectionOutput connection;

@@ -36,6 +36,8 @@ import java.util.Set;
  * max-frame-length = 104857600           largest frame accepted, bytes
  * handshake-timeout = 10000              ms a new connection may take to say HELLO before it is closed
  * duplicate-id-cache-size = 4096         message ids remembered per address: a send made again is stored once
+ * large-message-threshold = 102400       bodies above it are streamed to a file of their own, not held in the heap
+ *                                        (at most max-frame-length less 1 KiB); 0: no large messages
  * max-connections  = 19456               connections held at most (default: the file descriptor limit
  *                                        less a quarter of it, at most 1024); -1 for no limit
  * max-connections-per-address = 9728     connections one remote address holds at most (default half
@@ -155,7 +157,7 @@ public final class BrokerSettings
 {
     public static final List<String> KEYS = List.of(
         "name", "bind", "data", "vm-id", "io-threads", "ring-size", "max-frame-length", "handshake-timeout",
-        "duplicate-id-cache-size",
+        "duplicate-id-cache-size", "large-message-threshold",
         "max-connections", "max-connections-per-address", "auto-create", "queues", "topics",
         "default-user", "user.NAME", "user.NAME.roles", "security.PATTERN.PERMISSION", "address.PATTERN.SETTING",
         "bridge.NAME.KEY", "metrics.bind", "console.bind", "jmx", "processor.wait", "journal.sync",
@@ -384,6 +386,9 @@ public final class BrokerSettings
                 break;
             case "duplicate-id-cache-size":
                 context.duplicateIdCacheSize(integer(value, at, 0, Integer.MAX_VALUE));
+                break;
+            case "large-message-threshold":
+                context.largeMessageThreshold(integer(value, at, 0, Integer.MAX_VALUE));
                 break;
             case "handshake-timeout":
                 context.handshakeTimeoutMs(integer(value, at, 1, Integer.MAX_VALUE));

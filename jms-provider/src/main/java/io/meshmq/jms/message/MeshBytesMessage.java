@@ -15,6 +15,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.Arrays;
 
 /**
@@ -39,14 +40,58 @@ public final class MeshBytesMessage extends MeshMessage implements BytesMessage
         return dataIn != null;
     }
 
-    private byte[] bytes()
+    private byte[] bytes() throws JMSException
     {
+        if (isLargeBodyPending())
+        {
+            return readLargeBody();
+        }
         return isReading() ? body : out.toByteArray();
+    }
+
+    @Override
+    protected boolean streamsLargeBody()
+    {
+        return true;
+    }
+
+    @Override
+    public long bodyLengthAtMost()
+    {
+        if (isLargeBodyPending())
+        {
+            return 0;
+        }
+        return isReading() ? body.length : out.size();
+    }
+
+    @Override
+    protected void saveBody(final OutputStream to) throws JMSException
+    {
+        if (isLargeBodyPending())
+        {
+            saveLargeBody(to);
+            return;
+        }
+        try
+        {
+            to.write(bytes());
+            to.flush();
+        }
+        catch (final IOException ex)
+        {
+            throw JmsStreams.failure("cannot save this message's body", ex);
+        }
     }
 
     @Override
     protected void encodeBody(final WireWriter writer)
     {
+        if (isLargeBodyPending())
+        {
+            // Sent on: the body goes as a stream read from where it was received.
+            return;
+        }
         if (isReading())
         {
             writer.writeRaw(body, 0, body.length);
@@ -67,7 +112,34 @@ public final class MeshBytesMessage extends MeshMessage implements BytesMessage
     @Override
     protected void onReceived()
     {
+        if (isLargeBodyPending())
+        {
+            startReadingLarge();
+            return;
+        }
         startReading(body);
+    }
+
+    /**
+     * Reads a received large body from the broker as the application reads it; the stream is opened on the first read,
+     * so a message whose body is never read (or only saved) asks the broker for nothing.
+     */
+    private void startReadingLarge()
+    {
+        body = null;
+        out = null;
+        dataOut = null;
+        dataIn = new DataInputStream(new LazyInputStream(() ->
+        {
+            try
+            {
+                return new java.io.BufferedInputStream(largeBody().open(), 64 * 1024);
+            }
+            catch (final JMSException ex)
+            {
+                throw new IOException(ex.getMessage(), ex);
+            }
+        }));
     }
 
     private void startReading(final byte[] bytes)
@@ -82,8 +154,13 @@ public final class MeshBytesMessage extends MeshMessage implements BytesMessage
      * Switches to reading from the start; the body is read-only until {@link #clearBody()}.
      */
     @Override
-    public void reset()
+    public void reset() throws JMSException
     {
+        if (isLargeBodyPending())
+        {
+            startReadingLarge();
+            return;
+        }
         startReading(bytes());
     }
 
@@ -101,7 +178,7 @@ public final class MeshBytesMessage extends MeshMessage implements BytesMessage
     public long getBodyLength() throws JMSException
     {
         checkReadable();
-        return body.length;
+        return isLargeBodyPending() ? largeBodyLength() : body.length;
     }
 
     @Override
@@ -114,7 +191,7 @@ public final class MeshBytesMessage extends MeshMessage implements BytesMessage
     @Override
     public boolean isBodyAssignableTo(@SuppressWarnings("rawtypes") final Class c)
     {
-        return bytes().length == 0 || c.isAssignableFrom(byte[].class);
+        return bodyLengthAtMost() == 0 && !isLargeBodyPending() || c.isAssignableFrom(byte[].class);
     }
 
     // ---- reading ----------------------------------------------------------------------------------------

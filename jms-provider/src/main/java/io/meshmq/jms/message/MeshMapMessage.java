@@ -26,6 +26,15 @@ public final class MeshMapMessage extends MeshMessage implements MapMessage
         return MessageDescriptor.BODY_MAP;
     }
 
+    /**
+     * Only encoding it tells.
+     */
+    @Override
+    public long bodyLengthAtMost()
+    {
+        return Long.MAX_VALUE;
+    }
+
     @Override
     protected void encodeBody(final WireWriter writer)
     {

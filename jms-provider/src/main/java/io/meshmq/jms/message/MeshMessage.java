@@ -15,6 +15,9 @@ import jakarta.jms.MessageFormatException;
 import jakarta.jms.MessageNotWriteableException;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -28,6 +31,21 @@ public class MeshMessage implements Message
 {
     /** The property the provider sets on receipt: how many times the message has been delivered. */
     public static final String JMSX_DELIVERY_COUNT = "JMSXDeliveryCount";
+    /**
+     * Set on a BytesMessage or StreamMessage to send: an {@code InputStream} that is its body, read to its end as the
+     * message is sent (a large message: streamed to the broker, never held in memory). Not a property on the wire.
+     */
+    public static final String INPUT_STREAM = "JMS_MeshMQ_InputStream";
+    /**
+     * Set on a received BytesMessage or StreamMessage: an {@code OutputStream} the whole body is written to before the
+     * call returns (a large message: streamed from the broker, never held in memory).
+     */
+    public static final String SAVE_STREAM = "JMS_MeshMQ_SaveStream";
+    /** Apache ActiveMQ Artemis's names for the same, so applications written for it keep working. */
+    public static final String ARTEMIS_INPUT_STREAM = "JMS_AMQ_InputStream";
+    public static final String ARTEMIS_SAVE_STREAM = "JMS_AMQ_SaveStream";
+    /** The largest body a received large message may load into memory (a Java array's limit). */
+    static final long MAX_BODY_IN_MEMORY = Integer.MAX_VALUE - 16;
 
     private String messageId;
     private long timestamp;
@@ -45,6 +63,15 @@ public class MeshMessage implements Message
     private boolean propertiesReadOnly;
     private boolean bodyReadOnly;
     private transient Acknowledger acknowledger;
+    /** Received as a large message (see {@link io.meshmq.protocol.LargeBodyDescriptor}): its body's length and form. */
+    private long largeLength = -1;
+    private byte largeForm;
+    /** Where a received large body is, once attached; null otherwise. */
+    private transient LargeBodySource largeBody;
+    /** The received large body is not in memory: only streams read it. */
+    private boolean largeBodyPending;
+    /** To send: the body as a stream (BytesMessage and StreamMessage only); null otherwise. */
+    private transient InputStream bodyStream;
 
     /**
      * What {@link #acknowledge()} calls: the receiving session in CLIENT_ACKNOWLEDGE mode.
@@ -92,8 +119,10 @@ public class MeshMessage implements Message
 
     /**
      * Appends this message in the layout of {@link MessageDescriptor}.
+     *
+     * @return where its body starts in the writer.
      */
-    public final void encode(final WireWriter writer) throws JMSException
+    public final int encode(final WireWriter writer) throws JMSException
     {
         writer.writeByte(bodyType());
         writer.writeByte(deliveryMode == DeliveryMode.NON_PERSISTENT ?
@@ -126,7 +155,9 @@ public class MeshMessage implements Message
             writer.writeString(property.getKey());
             TypedValueCodec.write(writer, property.getValue());
         }
+        final int bodyStart = writer.position();
         encodeBody(writer);
+        return bodyStart;
     }
 
     /**
@@ -191,7 +222,7 @@ public class MeshMessage implements Message
         message.deliveryMode = reader.readByte() == MessageDescriptor.NON_PERSISTENT ?
             DeliveryMode.NON_PERSISTENT : DeliveryMode.PERSISTENT;
         message.priority = reader.readByte();
-        reader.readByte();
+        final byte flags = reader.readByte();
         message.timestamp = reader.readLong();
         message.expiration = reader.readLong();
         message.deliveryTime = reader.readLong();
@@ -218,7 +249,17 @@ public class MeshMessage implements Message
             final String name = reader.readRequiredString("property name");
             message.properties.put(name, TypedValueCodec.read(reader));
         }
-        message.decodeBody(reader);
+        if ((flags & MessageDescriptor.FLAG_LARGE_BODY) != 0)
+        {
+            reader.readLong();
+            message.largeLength = reader.readLong();
+            message.largeForm = reader.readByte();
+            message.largeBodyPending = true;
+        }
+        else
+        {
+            message.decodeBody(reader);
+        }
         if (deliveryCount > 0)
         {
             message.properties.put(JMSX_DELIVERY_COUNT, deliveryCount);
@@ -245,7 +286,231 @@ public class MeshMessage implements Message
         copy.propertiesReadOnly = false;
         copy.bodyReadOnly = false;
         copy.redelivered = false;
+        if (largeBodyPending)
+        {
+            // Its body was not encoded: the copy's is read from where this one was received as the copy is sent.
+            copy.bodyStream = largeBody().open();
+        }
         return copy;
+    }
+
+    // ---- large messages ---------------------------------------------------------------------------------
+
+    /**
+     * @return true if it was received as a large message: its body is read from the broker.
+     */
+    public boolean hasLargeBody()
+    {
+        return largeLength >= 0;
+    }
+
+    /**
+     * @return bytes of a received large body; -1 for another message.
+     */
+    protected final long largeBodyLength()
+    {
+        return largeLength;
+    }
+
+    protected final boolean isLargeBodyPending()
+    {
+        return largeBodyPending;
+    }
+
+    protected final LargeBodySource largeBody() throws JMSException
+    {
+        if (largeBody == null)
+        {
+            throw new jakarta.jms.IllegalStateException("this large message's body cannot be read: it was not " +
+                "received from a broker");
+        }
+        return largeBody;
+    }
+
+    /**
+     * Gives a received large message its body's source. A body kept in memory by its type (every type but bytes, and a
+     * stream of typed values) is read now, whole, and the source released; a bytes body is streamed as it is read.
+     *
+     * @throws JMSException if the body cannot be read.
+     */
+    public void attachLargeBody(final LargeBodySource source) throws JMSException
+    {
+        largeBody = source;
+        if (streamsLargeBody())
+        {
+            onReceived();
+            return;
+        }
+        if (largeLength > MAX_BODY_IN_MEMORY)
+        {
+            // Only SAVE_STREAM reads it (a stream message's raw body); reading it otherwise says so.
+            return;
+        }
+        final byte[] bytes = readLargeBody();
+        if (largeForm == io.meshmq.protocol.LargeBodyDescriptor.FORM_RAW)
+        {
+            decodeRawBody(bytes);
+        }
+        else
+        {
+            decodeBody(new WireReader().wrap(new UnsafeBuffer(bytes), 0, bytes.length));
+        }
+        largeBodyPending = false;
+        onReceived();
+        source.release();
+    }
+
+    /**
+     * @return true for a type that reads a large body as a stream, from the broker, as the application reads it.
+     */
+    protected boolean streamsLargeBody()
+    {
+        return false;
+    }
+
+    /**
+     * Takes a body given as a raw stream (a stream message's) once read whole.
+     */
+    protected void decodeRawBody(final byte[] bytes)
+    {
+        decodeBody(new WireReader().wrap(new UnsafeBuffer(bytes), 0, bytes.length));
+    }
+
+    /**
+     * @return the whole received large body, read from the broker.
+     */
+    protected final byte[] readLargeBody() throws JMSException
+    {
+        if (largeLength > MAX_BODY_IN_MEMORY)
+        {
+            throw new MessageFormatException("this message's body is " + largeLength + " bytes, more than memory " +
+                "holds in one array: read it with the property " + SAVE_STREAM);
+        }
+        try (InputStream in = largeBody().open())
+        {
+            final byte[] bytes = in.readNBytes((int)largeLength);
+            if (bytes.length != largeLength)
+            {
+                throw new JMSException("the broker sent " + bytes.length + " bytes of a " + largeLength +
+                    "-byte large message body");
+            }
+            return bytes;
+        }
+        catch (final IOException ex)
+        {
+            throw JmsStreams.failure("cannot read this large message's body from the broker", ex);
+        }
+    }
+
+    /**
+     * Throws unless the body is in memory (a received large body too big for it is read only with SAVE_STREAM).
+     */
+    protected final void checkBodyInMemory() throws MessageFormatException
+    {
+        if (largeBodyPending && !streamsLargeBody())
+        {
+            throw new MessageFormatException("this message's body is " + largeLength + " bytes, more than memory " +
+                "holds in one array: read it with the property " + SAVE_STREAM);
+        }
+    }
+
+    /**
+     * @return the body to send as a stream, or null.
+     */
+    public InputStream bodyStream() throws JMSException
+    {
+        if (bodyStream == null && largeBodyPending)
+        {
+            // A received large body sent on: read from where it was received as it is sent.
+            return largeBody().open();
+        }
+        return bodyStream;
+    }
+
+    /**
+     * @return an upper bound on the bytes the body takes encoded, cheap to know; {@link Long#MAX_VALUE} when only
+     * encoding it tells. Whether a message goes as a large one is decided by it before anything is encoded.
+     */
+    public long bodyLengthAtMost()
+    {
+        return 0;
+    }
+
+    /**
+     * Writes the whole body to {@code out} (SAVE_STREAM).
+     */
+    protected void saveBody(final OutputStream out) throws JMSException
+    {
+        throw new MessageFormatException(SAVE_STREAM + " reads the body of a received BytesMessage or StreamMessage, " +
+            "not of a " + getClass().getSimpleName());
+    }
+
+    /**
+     * Streams a received large body to {@code out}; for a raw stream's or a bytes body.
+     */
+    protected final void saveLargeBody(final OutputStream out) throws JMSException
+    {
+        try (InputStream in = largeBody().open())
+        {
+            in.transferTo(out);
+            out.flush();
+        }
+        catch (final IOException ex)
+        {
+            throw JmsStreams.failure("cannot save this large message's body", ex);
+        }
+    }
+
+    protected final boolean isRawLargeBody()
+    {
+        return hasLargeBody() && largeForm == io.meshmq.protocol.LargeBodyDescriptor.FORM_RAW;
+    }
+
+    private void setStreamProperty(final String name, final Object value) throws JMSException
+    {
+        if (name.equals(SAVE_STREAM) || name.equals(ARTEMIS_SAVE_STREAM))
+        {
+            if (!(value instanceof OutputStream out))
+            {
+                throw new MessageFormatException(name + " takes an OutputStream, not " +
+                    (value == null ? "null" : value.getClass().getName()));
+            }
+            saveBody(out);
+            return;
+        }
+        if (!(value instanceof InputStream in))
+        {
+            throw new MessageFormatException(name + " takes an InputStream, not " +
+                (value == null ? "null" : value.getClass().getName()));
+        }
+        if (bodyType() != MessageDescriptor.BODY_BYTES && bodyType() != MessageDescriptor.BODY_STREAM)
+        {
+            throw new MessageFormatException(name + " gives the body of a BytesMessage or StreamMessage, not of a " +
+                getClass().getSimpleName());
+        }
+        checkWritable();
+        if (bodyLengthAtMost() > 0)
+        {
+            throw new MessageFormatException(name + ": this message's body was written already; give its body " +
+                "either with write methods or as a stream");
+        }
+        bodyStream = in;
+    }
+
+    /**
+     * The body given as a stream is dropped with the rest of the body.
+     */
+    protected final void dropBodyStream()
+    {
+        bodyStream = null;
+        largeBodyPending = false;
+        largeLength = -1;
+        final LargeBodySource source = largeBody;
+        largeBody = null;
+        if (source != null)
+        {
+            source.release();
+        }
     }
 
     /**
@@ -542,6 +807,12 @@ public class MeshMessage implements Message
     @Override
     public void setObjectProperty(final String name, final Object value) throws JMSException
     {
+        if (INPUT_STREAM.equals(name) || SAVE_STREAM.equals(name) || ARTEMIS_INPUT_STREAM.equals(name) ||
+            ARTEMIS_SAVE_STREAM.equals(name))
+        {
+            setStreamProperty(name, value);
+            return;
+        }
         if (value != null && !TypeConversions.isPropertyValueType(value))
         {
             throw new MessageFormatException("a property cannot hold a " + value.getClass().getName() +
@@ -590,6 +861,7 @@ public class MeshMessage implements Message
     public void clearBody() throws JMSException
     {
         bodyReadOnly = false;
+        dropBodyStream();
     }
 
     protected final void checkWritable() throws MessageNotWriteableException

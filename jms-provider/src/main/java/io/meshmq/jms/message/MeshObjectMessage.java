@@ -59,6 +59,15 @@ public final class MeshObjectMessage extends MeshMessage implements ObjectMessag
         serialized = null;
     }
 
+    /**
+     * Only encoding it tells.
+     */
+    @Override
+    public long bodyLengthAtMost()
+    {
+        return Long.MAX_VALUE;
+    }
+
     @Override
     protected void encodeBody(final WireWriter writer)
     {

@@ -11,6 +11,7 @@ import jakarta.jms.MessageNotReadableException;
 import jakarta.jms.MessageNotWriteableException;
 import jakarta.jms.StreamMessage;
 
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,6 +40,46 @@ public final class MeshStreamMessage extends MeshMessage implements StreamMessag
         {
             TypedValueCodec.write(writer, value);
         }
+    }
+
+    /**
+     * A body given as a stream is one byte[] value.
+     */
+    @Override
+    protected void decodeRawBody(final byte[] bytes)
+    {
+        values.add(bytes);
+    }
+
+    @Override
+    public long bodyLengthAtMost()
+    {
+        return values.isEmpty() ? 0 : Long.MAX_VALUE;
+    }
+
+    @Override
+    protected void saveBody(final OutputStream out) throws JMSException
+    {
+        if (isRawLargeBody() && isLargeBodyPending())
+        {
+            saveLargeBody(out);
+            return;
+        }
+        if (values.size() == 1 && values.get(0) instanceof byte[] bytes)
+        {
+            try
+            {
+                out.write(bytes);
+                out.flush();
+            }
+            catch (final java.io.IOException ex)
+            {
+                throw JmsStreams.failure("cannot save this message's body", ex);
+            }
+            return;
+        }
+        throw new MessageFormatException(SAVE_STREAM + " reads a StreamMessage whose body was given as a stream (one " +
+            "byte[] value); this one holds " + values.size() + " values");
     }
 
     @Override
@@ -99,6 +140,7 @@ public final class MeshStreamMessage extends MeshMessage implements StreamMessag
         {
             throw new MessageNotReadableException("stream message is in write mode; call reset() to read it");
         }
+        checkBodyInMemory();
         if (bytesOffset >= 0)
         {
             throw new MessageFormatException("the byte[] value being read with readBytes has not been read to its end");
@@ -182,6 +224,7 @@ public final class MeshStreamMessage extends MeshMessage implements StreamMessag
         {
             throw new MessageNotReadableException("stream message is in write mode; call reset() to read it");
         }
+        checkBodyInMemory();
         if (position >= values.size())
         {
             throw new MessageEOFException("end of stream message reached");

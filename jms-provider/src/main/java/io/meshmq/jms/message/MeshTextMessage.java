@@ -49,6 +49,13 @@ public final class MeshTextMessage extends MeshMessage implements TextMessage
     }
 
     @Override
+    public long bodyLengthAtMost()
+    {
+        // UTF-8 takes at most three bytes per UTF-16 char, after its length.
+        return text == null ? Integer.BYTES : (long)text.length() * 3 + Integer.BYTES;
+    }
+
+    @Override
     protected void encodeBody(final WireWriter writer)
     {
         writer.writeString(text);

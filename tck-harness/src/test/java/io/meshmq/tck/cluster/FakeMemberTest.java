@@ -93,7 +93,7 @@ class FakeMemberTest
                         else if (frame[0] == FrameType.CLUSTER_PROOF)
                         {
                             write(out, BrokerEventEncoder.clusterProven(new WireWriter(), new byte[32]));
-                            write(out, BrokerEventEncoder.helloOk(new WireWriter(), 1, "fake", "fake-node.1"));
+                            write(out, BrokerEventEncoder.helloOk(new WireWriter(), 1, "fake", "fake-node.1", 0));
                         }
                     }
                 }
@@ -110,7 +110,7 @@ class FakeMemberTest
             switch (answer)
             {
                 case HELLO_OK:
-                    write(out, BrokerEventEncoder.helloOk(new WireWriter(), 1, "fake", "fake-node.1"));
+                    write(out, BrokerEventEncoder.helloOk(new WireWriter(), 1, "fake", "fake-node.1", 0));
                     break;
                 case FORGED_SIGNATURE:
                 {

@@ -1,0 +1,169 @@
+package io.meshmq.tck.large;
+
+import io.meshmq.jms.MeshConnectionFactory;
+import io.meshmq.jms.message.MeshMessage;
+import io.meshmq.tck.crash.BrokerProcess;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.MapMessage;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.StreamMessage;
+import jakarta.jms.TextMessage;
+import jakarta.jms.Topic;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Large messages (issue 23): bodies above the broker's threshold, or given as streams, go to a file of their own on the
+ * broker and are read back in parts; nothing of them stays once they are consumed.
+ */
+class LargeMessageTest
+{
+    private static final long DEADLINE_MS = 30_000;
+
+    @TempDir
+    Path workDir;
+
+    @Test
+    void shouldCarryEveryKindOfLargeBodyAndDeleteEachOnceConsumed() throws Exception
+    {
+        final Path data = workDir.resolve("kinds");
+        try (BrokerProcess broker = BrokerProcess.start(data);
+            Connection connection = new MeshConnectionFactory(broker.url()).createConnection())
+        {
+            connection.start();
+            final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            final MessageProducer producer = session.createProducer(session.createQueue("large"));
+            final String text = "x".repeat(300_000) + "end";
+            producer.send(session.createTextMessage(text));
+            final BytesMessage bytes = session.createBytesMessage();
+            bytes.writeBytes(Bodies.bytes(1_000_000));
+            producer.send(bytes);
+            final BytesMessage streamed = session.createBytesMessage();
+            streamed.setObjectProperty(MeshMessage.INPUT_STREAM, Bodies.stream(5_000_000));
+            streamed.setIntProperty("n", 3);
+            producer.send(streamed);
+            final StreamMessage raw = session.createStreamMessage();
+            raw.setObjectProperty("JMS_AMQ_InputStream", Bodies.stream(700_000));
+            producer.send(raw);
+            final MapMessage map = session.createMapMessage();
+            map.setBytes("big", Bodies.bytes(200_000));
+            map.setString("small", "s");
+            producer.send(map);
+            assertEquals(5, bodyFiles(data), "each large body is in a file of its own");
+
+            final MessageConsumer consumer = session.createConsumer(session.createQueue("large"));
+            assertEquals(text, ((TextMessage)consumer.receive(DEADLINE_MS)).getText());
+            final BytesMessage gotBytes = (BytesMessage)consumer.receive(DEADLINE_MS);
+            assertEquals(1_000_000, gotBytes.getBodyLength());
+            assertArrayEquals(Bodies.bytes(1_000_000), gotBytes.getBody(byte[].class));
+            final BytesMessage gotStreamed = (BytesMessage)consumer.receive(DEADLINE_MS);
+            assertEquals(3, gotStreamed.getIntProperty("n"));
+            assertEquals(5_000_000, gotStreamed.getBodyLength());
+            // Read as an application reads a bytes body, after receive returned (AUTO_ACKNOWLEDGE acknowledged it).
+            final byte[] part = new byte[4096];
+            long read = 0;
+            final Bodies.Sink sink = new Bodies.Sink();
+            for (int n = gotStreamed.readBytes(part); n > 0; n = gotStreamed.readBytes(part))
+            {
+                sink.write(part, 0, n);
+                read += n;
+            }
+            assertEquals(5_000_000, read);
+            assertEquals(Bodies.checksum(5_000_000), sink.checksum());
+            final StreamMessage gotRaw = (StreamMessage)consumer.receive(DEADLINE_MS);
+            assertArrayEquals(Bodies.bytes(700_000), (byte[])gotRaw.readObject());
+            // The previous message's body is released once the next is received.
+            gotStreamed.reset();
+            final JMSException released = assertThrows(JMSException.class, gotStreamed::readByte);
+            assertTrue(released.getMessage().contains("no longer readable"), released.getMessage());
+            final MapMessage gotMap = (MapMessage)consumer.receive(DEADLINE_MS);
+            assertArrayEquals(Bodies.bytes(200_000), gotMap.getBytes("big"));
+            assertEquals("s", gotMap.getString("small"));
+            awaitNoBodyFiles(data);
+        }
+    }
+
+    @Test
+    void shouldKeepATopicsBodyUntilEverySubscriberHasItAndDropARolledBackOne() throws Exception
+    {
+        final Path data = workDir.resolve("topic");
+        try (BrokerProcess broker = BrokerProcess.start(data);
+            Connection connection = new MeshConnectionFactory(broker.url()).createConnection())
+        {
+            connection.setClientID("large-topic");
+            connection.start();
+            final Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+            final Topic topic = session.createTopic("large.events");
+            final MessageConsumer first = session.createDurableSubscriber(topic, "first");
+            final MessageConsumer second = session.createDurableSubscriber(topic, "second");
+            final Session transacted = connection.createSession(true, Session.SESSION_TRANSACTED);
+            final MessageProducer producer = transacted.createProducer(topic);
+            final BytesMessage message = transacted.createBytesMessage();
+            message.setObjectProperty(MeshMessage.INPUT_STREAM, Bodies.stream(3_000_000));
+            producer.send(message);
+            assertEquals(1, bodyFiles(data), "sent ahead of the commit");
+            transacted.rollback();
+            awaitNoBodyFiles(data);
+
+            final BytesMessage again = transacted.createBytesMessage();
+            again.setObjectProperty(MeshMessage.INPUT_STREAM, Bodies.stream(3_000_000));
+            producer.send(again);
+            transacted.commit();
+            assertEquals(1, bodyFiles(data), "one body for both subscriptions");
+            final Bodies.Sink toFirst = new Bodies.Sink();
+            final Message one = first.receive(DEADLINE_MS);
+            assertNotNull(one);
+            one.setObjectProperty(MeshMessage.SAVE_STREAM, toFirst);
+            assertEquals(Bodies.checksum(3_000_000), toFirst.checksum());
+            one.acknowledge();
+            final Message two = second.receive(DEADLINE_MS);
+            assertNotNull(two);
+            assertEquals(1, bodyFiles(data), "the second subscription still needs it");
+            final Bodies.Sink toSecond = new Bodies.Sink();
+            two.setObjectProperty("JMS_AMQ_SaveStream", toSecond);
+            assertEquals(3_000_000, toSecond.length());
+            two.acknowledge();
+            awaitNoBodyFiles(data);
+        }
+    }
+
+    static long bodyFiles(final Path data) throws IOException
+    {
+        final Path large = data.resolve("large");
+        if (!Files.isDirectory(large))
+        {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(large))
+        {
+            return files.count();
+        }
+    }
+
+    static void awaitNoBodyFiles(final Path data) throws IOException, InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MS);
+        while (bodyFiles(data) > 0)
+        {
+            assertTrue(System.nanoTime() < deadline, bodyFiles(data) + " large bodies are still on disk");
+            Thread.sleep(20);
+        }
+    }
+}

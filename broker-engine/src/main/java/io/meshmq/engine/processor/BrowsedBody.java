@@ -1,5 +1,6 @@
 package io.meshmq.engine.processor;
 
+import io.meshmq.protocol.LargeBodyDescriptor;
 import io.meshmq.protocol.MessageDescriptor;
 import io.meshmq.protocol.WireReader;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -21,6 +22,11 @@ final class BrowsedBody
     static String describe(final byte[] encoded, final int bodyOffset)
     {
         final int size = encoded.length - bodyOffset;
+        if (LargeBodyDescriptor.isLarge(encoded))
+        {
+            return "large " + kind(encoded[0]) + ": " + LargeBodyDescriptor.length(encoded) + " bytes in " +
+                String.format("large/%016x.body", LargeBodyDescriptor.bodyId(encoded));
+        }
         switch (encoded[0])
         {
             case MessageDescriptor.BODY_TEXT:
@@ -34,6 +40,18 @@ final class BrowsedBody
             case MessageDescriptor.BODY_STREAM: return "stream: " + size + " bytes";
             case MessageDescriptor.BODY_OBJECT: return "object (serialized Java): " + size + " bytes";
             default: return "no body";
+        }
+    }
+
+    private static String kind(final byte bodyType)
+    {
+        switch (bodyType)
+        {
+            case MessageDescriptor.BODY_TEXT: return "text";
+            case MessageDescriptor.BODY_BYTES: return "bytes";
+            case MessageDescriptor.BODY_MAP: return "map";
+            case MessageDescriptor.BODY_STREAM: return "stream";
+            default: return "object (serialized Java)";
         }
     }
 }

@@ -144,6 +144,79 @@ class LargeMessageCrashTest
         }
     }
 
+    @Test
+    void shouldKeepPagedLargeBodiesAcrossAKillUntilEveryQueueHasConsumedThem() throws Exception
+    {
+        final Path data = workDir.resolve("paged");
+        final String[] limits = {"address.paged.max-size-bytes = 1000", "address.paged-events.max-size-bytes = 1000"};
+        final int messages = 30;
+        try (BrokerProcess broker = BrokerProcess.start(data, limits);
+            Connection connection = new MeshConnectionFactory(broker.url()).createConnection())
+        {
+            connection.setClientID("paged-subscriber");
+            final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            final jakarta.jms.Topic topic = session.createTopic("paged-events");
+            session.createDurableSubscriber(topic, "first").close();
+            session.createDurableSubscriber(topic, "second").close();
+            final MessageProducer toQueue = session.createProducer(session.createQueue("paged"));
+            final MessageProducer toTopic = session.createProducer(topic);
+            for (int i = 0; i < messages; i++)
+            {
+                toQueue.send(streamed(session, 150_000 + i));
+                toTopic.send(streamed(session, 160_000 + i));
+            }
+            assertEquals(2 * messages, LargeMessageTest.bodyFiles(data));
+            assertTrue(broker.linesContaining("is at its memory limit").size() >= 2, broker.recentOutput());
+            broker.kill();
+        }
+        catch (final JMSException closingAfterTheKill)
+        {
+            // the connection's close cannot reach a killed broker
+        }
+        try (BrokerProcess broker = BrokerProcess.start(data, limits);
+            Connection connection = new MeshConnectionFactory(broker.url()).createConnection())
+        {
+            assertEquals(2 * messages, LargeMessageTest.bodyFiles(data), "paged messages' bodies are counted at start-up");
+            connection.setClientID("paged-subscriber");
+            connection.start();
+            final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            drain(session.createConsumer(session.createQueue("paged")), 150_000, messages);
+            final jakarta.jms.Topic topic = session.createTopic("paged-events");
+            drain(session.createDurableSubscriber(topic, "first"), 160_000, messages);
+            session.close();
+            assertEquals(messages, LargeMessageTest.bodyFiles(data), "the second subscription still needs its bodies");
+            final Session second = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            drain(second.createDurableSubscriber(topic, "second"), 160_000, messages);
+            second.close();
+            LargeMessageTest.awaitNoBodyFiles(data);
+        }
+    }
+
+    private static BytesMessage streamed(final Session session, final long length) throws JMSException
+    {
+        final BytesMessage message = session.createBytesMessage();
+        message.setObjectProperty(MeshMessage.INPUT_STREAM, Bodies.stream(length));
+        return message;
+    }
+
+    /**
+     * Receives {@code count} messages of lengths {@code firstLength}, {@code firstLength + 1}, ... in order and checks
+     * every body.
+     */
+    private static void drain(final MessageConsumer consumer, final long firstLength, final int count) throws Exception
+    {
+        for (int i = 0; i < count; i++)
+        {
+            final Message message = consumer.receive(10_000);
+            assertNotNull(message, "message " + i);
+            final Bodies.Sink sink = new Bodies.Sink();
+            message.setObjectProperty(MeshMessage.SAVE_STREAM, sink);
+            assertEquals(firstLength + i, sink.length(), "message " + i + " in order");
+            assertEquals(Bodies.checksum(firstLength + i), sink.checksum());
+        }
+        assertEquals(null, consumer.receiveNoWait());
+    }
+
     /**
      * @return {@code in}, counting down {@code latch} once 8 MiB of it were read.
      */

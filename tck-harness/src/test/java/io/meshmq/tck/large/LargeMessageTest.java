@@ -144,6 +144,36 @@ class LargeMessageTest
         }
     }
 
+    @Test
+    void shouldMoveALargeMessageToTheDeadLetterAddressWithItsBody() throws Exception
+    {
+        final Path data = workDir.resolve("dlq");
+        try (BrokerProcess broker = BrokerProcess.start(data, "address.poison.max-delivery-attempts = 2");
+            Connection connection = new MeshConnectionFactory(broker.url()).createConnection())
+        {
+            connection.start();
+            final Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+            final BytesMessage poison = session.createBytesMessage();
+            poison.setObjectProperty(MeshMessage.INPUT_STREAM, Bodies.stream(2_000_000));
+            session.createProducer(session.createQueue("poison")).send(poison);
+            session.commit();
+            final MessageConsumer consumer = session.createConsumer(session.createQueue("poison"));
+            for (int attempt = 0; attempt < 2; attempt++)
+            {
+                assertNotNull(consumer.receive(DEADLINE_MS), "attempt " + attempt);
+                session.rollback();
+            }
+            final Message dead = session.createConsumer(session.createQueue("DLQ")).receive(DEADLINE_MS);
+            assertNotNull(dead, "moved to the dead-letter address");
+            final Bodies.Sink sink = new Bodies.Sink();
+            dead.setObjectProperty(MeshMessage.SAVE_STREAM, sink);
+            assertEquals(Bodies.checksum(2_000_000), sink.checksum());
+            assertEquals(1, bodyFiles(data), "one body, moved with its message");
+            session.commit();
+            awaitNoBodyFiles(data);
+        }
+    }
+
     static long bodyFiles(final Path data) throws IOException
     {
         final Path large = data.resolve("large");

@@ -654,6 +654,11 @@ public final class ClientConnection
                 }
                 on.outbound.write(BrokerCommandEncoder.largeChunk(writer(), uploadId, chunk, 0, read));
                 length += read;
+                if (read < chunk.length)
+                {
+                    // readNBytes stops short only at the end: a stream is not read again after it said so.
+                    break;
+                }
             }
         }
         catch (final IOException ex)

@@ -98,6 +98,21 @@ class LauncherTest
             final String consumed = runToEnd(meshmq("consume", "--url", url, "--queue", "orders", "--count", "500"));
             assertTrue(consumed.contains("Received 500 messages"), consumed);
 
+            // A file as a large message's body, streamed both ways.
+            final Path file = workDir.resolve("upload.bin");
+            final byte[] content = new byte[3_000_000];
+            new java.util.Random(23).nextBytes(content);
+            Files.write(file, content);
+            final Path saved = Files.createDirectories(workDir.resolve("saved"));
+            final String sentFile = runToEnd(meshmq("produce", "--url", url, "--queue", "files", "--count", "2", "--file",
+                file.toString()));
+            assertTrue(sentFile.contains("Sent 2 messages"), sentFile);
+            final String savedFiles = runToEnd(meshmq("consume", "--url", url, "--queue", "files", "--count", "2",
+                "--save", saved.toString()));
+            assertTrue(savedFiles.contains("Received 2 messages"), savedFiles);
+            assertTrue(java.util.Arrays.equals(content, Files.readAllBytes(saved.resolve("message-2.body"))),
+                "the second copy saved whole");
+
             // SIGTERM through the handle: Process.destroy() would also close our end of its output.
             assertTrue(broker.toHandle().destroy());
             assertTrue(broker.waitFor(30, TimeUnit.SECONDS), "broker stops on SIGTERM");

@@ -8,19 +8,24 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 /**
- * {@code meshmq consume --url URL (--queue NAME | --topic NAME) [--count N] [--timeout MS]}: receives up to N
- * messages, stopping early when none arrives for the timeout, and prints the rate. Exits 1 if fewer than
- * N arrived.
+ * {@code meshmq consume --url URL (--queue NAME | --topic NAME) [--count N] [--timeout MS] [--save DIR]}: receives up
+ * to N messages, stopping early when none arrives for the timeout, and prints the rate; with {@code --save}, writes
+ * each bytes body to {@code DIR/message-K.body} (streamed from the broker: large bodies never held in memory). Exits 1
+ * if fewer than N arrived.
  */
 public final class ConsumeCommand extends ClientCommand
 {
     public static final String USAGE = "consume [--url URL] (--queue NAME | --topic NAME) [--count N] [--timeout MS] " +
-        "[--user U --password P]";
+        "[--save DIR] [--user U --password P]";
 
     private ConsumeCommand(final Flags flags, final PrintStream out)
     {
@@ -30,7 +35,7 @@ public final class ConsumeCommand extends ClientCommand
     public static int run(final String[] args, final PrintStream out) throws UsageException, JMSException
     {
         final Flags flags = Flags.parse("consume", args, 1,
-            Set.of("--url", "--queue", "--topic", "--count", "--timeout", "--user", "--password"), Set.of());
+            Set.of("--url", "--queue", "--topic", "--count", "--timeout", "--save", "--user", "--password"), Set.of());
         checkDestination("consume", flags);
         return new ConsumeCommand(flags, out).consume();
     }
@@ -39,6 +44,11 @@ public final class ConsumeCommand extends ClientCommand
     {
         final long count = flags.positiveLong("--count", 1000);
         final long timeoutMs = flags.positiveLong("--timeout", 10_000);
+        final Path save = flags.has("--save") ? Path.of(flags.get("--save")) : null;
+        if (save != null && !Files.isDirectory(save))
+        {
+            throw new UsageException("consume: --save " + save + " is not a directory");
+        }
         long received = 0;
         long bytes = 0;
         try (Connection connection = connect())
@@ -65,12 +75,28 @@ public final class ConsumeCommand extends ClientCommand
                     start = System.nanoTime();
                 }
                 received++;
+                if (save != null && message instanceof BytesMessage)
+                {
+                    save(message, save.resolve("message-" + received + ".body"));
+                }
                 bytes += bodyLength(message);
                 progress("received", received, count);
             }
             summary("Received", received, bytes, received == 0 ? 1 : System.nanoTime() - start);
         }
         return received == count ? 0 : 1;
+    }
+
+    private static void save(final Message message, final Path to) throws JMSException
+    {
+        try (OutputStream out = Files.newOutputStream(to))
+        {
+            message.setObjectProperty("JMS_MeshMQ_SaveStream", out);
+        }
+        catch (final IOException ex)
+        {
+            throw new JMSException("cannot write " + to + ": " + ex.getMessage());
+        }
     }
 
     private static long bodyLength(final Message message) throws JMSException

@@ -98,6 +98,8 @@ public final class Broker implements AutoCloseable
     /** The broker's extension (the cluster), or null for a broker with none. */
     private BrokerExtension extension;
     private LargeStore largeStore;
+    /** Set once the engine started: the timer asks it when the next TICK is due. */
+    private Processor processor;
     private final CompletableFuture<String> stopped = new CompletableFuture<>();
     /** Why the broker stopped itself; null unless it did. */
     private volatile String stopReason;
@@ -121,6 +123,20 @@ public final class Broker implements AutoCloseable
      */
     public static Broker start(final BrokerContext context) throws BrokerStartException
     {
+        final Broker broker = prepare(context);
+        broker.open();
+        return broker;
+    }
+
+    /**
+     * Does what a start does before the broker serves anyone: opens and recovers its journal and starts its processor;
+     * {@link #open()} then starts its extension and takes connections. A replica that took a journal over prepares
+     * while it waits for the old owner's lease to run out.
+     *
+     * @throws BrokerStartException with a message naming what to fix (the broker is closed).
+     */
+    public static Broker prepare(final BrokerContext context) throws BrokerStartException
+    {
         try
         {
             context.conclude();
@@ -134,12 +150,31 @@ public final class Broker implements AutoCloseable
         try
         {
             broker.startEngine();
-            broker.bind();
             return broker;
         }
         catch (final BrokerStartException | RuntimeException ex)
         {
             broker.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * Serves a {@link #prepare prepared} broker: its extension starts (a cluster node dials its members) and it takes
+     * connections.
+     *
+     * @throws BrokerStartException with a message naming what to fix (the broker is closed).
+     */
+    public void open() throws BrokerStartException
+    {
+        try
+        {
+            startExtension();
+            bind();
+        }
+        catch (final BrokerStartException | RuntimeException ex)
+        {
+            close();
             throw ex;
         }
     }
@@ -193,6 +228,11 @@ public final class Broker implements AutoCloseable
         disruptor.handleEventsWith(processor);
         disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
         disruptor.start();
+        this.processor = processor;
+    }
+
+    private void startExtension()
+    {
         final RingBuffer<EngineEvent> ring = disruptor.getRingBuffer();
         if (extension != null)
         {

@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -116,6 +117,8 @@ public final class HaNode implements AutoCloseable
     // Backing up (HA thread only).
     private ReplicaLink link;
     private boolean promoting;
+    /** A taken-over journal's broker, recovered and waiting for the old owner's lease to run out; else null. */
+    private volatile Broker prepared;
     private String lastNote;
     /** What this node does when not serving, for status (the other node of its process tells it). */
     private volatile String backupState = "starting";
@@ -355,12 +358,47 @@ public final class HaNode implements AutoCloseable
         {
             return;
         }
+        final Broker prepared = prepare(ownership);
+        if (prepared != null)
+        {
+            serve(ownership, how, prepared);
+        }
+    }
+
+    /**
+     * Opens and recovers the journal in {@link #JOURNAL}: a broker that serves nobody yet.
+     *
+     * @return null (after saying why) if it cannot be.
+     */
+    private Broker prepare(final Ownership ownership)
+    {
         context.dataDir(base.resolve(JOURNAL));
         events.starting(context);
-        final Broker started;
         try
         {
-            started = Broker.start(context);
+            return Broker.prepare(context);
+        }
+        catch (final BrokerStartException ex)
+        {
+            events.failed("cannot serve journal " + ownership.journal() + ": " + ex.getMessage(), ex);
+            return null;
+        }
+    }
+
+    /**
+     * Serves a prepared broker's journal while the quorum says this node owns it.
+     */
+    private void serve(final Ownership ownership, final String how, final Broker prepared)
+    {
+        if (closed)
+        {
+            prepared.close();
+            return;
+        }
+        final Broker started = prepared;
+        try
+        {
+            started.open();
         }
         catch (final BrokerStartException ex)
         {
@@ -760,31 +798,55 @@ public final class HaNode implements AutoCloseable
         }
     }
 
+    /**
+     * Takes over a journal whose claim the quorum granted: the copy moves into place and its broker recovers it at
+     * once (nothing writes the copy any more: the link is closed), but serves only once the old owner's lease has run
+     * out, so the two never serve at once.
+     */
     private void promote(final Path copy, final Ownership ownership)
     {
+        final long grantedNs = System.nanoTime();
         promoting = true;
         closeLink();
-        ha.schedule(() ->
+        final Path journalDir = base.resolve(JOURNAL);
+        try
         {
-            final Path journalDir = base.resolve(JOURNAL);
-            try
+            if (Files.exists(journalDir))
             {
-                if (Files.exists(journalDir))
-                {
-                    ReplicaLink.deleteTree(base.resolve(FENCED));
-                    Files.move(journalDir, base.resolve(FENCED), StandardCopyOption.ATOMIC_MOVE);
-                }
-                Files.move(copy, journalDir, StandardCopyOption.ATOMIC_MOVE);
-                Files.deleteIfExists(journalDir.resolve(ReplicaLink.SYNCED));
+                ReplicaLink.deleteTree(base.resolve(FENCED));
+                Files.move(journalDir, base.resolve(FENCED), StandardCopyOption.ATOMIC_MOVE);
             }
-            catch (final IOException ex)
+            Files.move(copy, journalDir, StandardCopyOption.ATOMIC_MOVE);
+            Files.deleteIfExists(journalDir.resolve(ReplicaLink.SYNCED));
+        }
+        catch (final IOException ex)
+        {
+            events.failed("cannot move the copy " + copy + " into place as " + journalDir + ": " + ex, ex);
+            return;
+        }
+        final Broker recovered = closed ? null : prepare(ownership);
+        if (recovered == null)
+        {
+            return;
+        }
+        prepared = recovered;
+        final long leaseLeftMs = context.haLeaseMs() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - grantedNs);
+        try
+        {
+            ha.schedule(() ->
             {
-                events.failed("cannot move the copy " + copy + " into place as " + journalDir + ": " + ex, ex);
-                return;
-            }
-            promoting = false;
-            serve(ownership, "took journal " + ownership.journal() + " over at epoch " + ownership.epoch());
-        }, context.haLeaseMs(), TimeUnit.MILLISECONDS);
+                prepared = null;
+                promoting = false;
+                serve(ownership, "took journal " + ownership.journal() + " over at epoch " + ownership.epoch(),
+                    recovered);
+            }, Math.max(0, leaseLeftMs), TimeUnit.MILLISECONDS);
+        }
+        catch (final RejectedExecutionException closing)
+        {
+            // The node closed while the journal was recovered: it never serves.
+            prepared = null;
+            recovered.close();
+        }
     }
 
     /**
@@ -911,6 +973,12 @@ public final class HaNode implements AutoCloseable
             Thread.currentThread().interrupt();
         }
         closeLink();
+        final Broker waiting = prepared;
+        if (waiting != null)
+        {
+            // Its serving was scheduled on the HA thread, shut down above: it never served.
+            waiting.close();
+        }
         if (linkLoop != null)
         {
             linkLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -201,6 +201,12 @@ public final class Broker implements AutoCloseable
                     context.duplicateIdCacheSize(), new Authorizer(context.users(), context.security()),
                     mirror, context.adminHandler(), largeStore),
                 SystemEpochClock.INSTANCE, durability);
+            if (extension != null && !largeStore.stored().isEmpty())
+            {
+                LOG.log(System.Logger.Level.WARNING, largeStore.stored().size() + " large messages stored before this " +
+                    "broker was a cluster member wait in " + largeStore.directory() + ": large messages do not cross " +
+                    "to other members yet, so consume them here (a member refuses them)");
+            }
             if (context.journalSync() == Durability.SyncPolicy.FORCE)
             {
                 final RingBuffer<EngineEvent> ring = disruptor.getRingBuffer();

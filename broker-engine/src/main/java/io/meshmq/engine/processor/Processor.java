@@ -168,6 +168,14 @@ public final class Processor implements EventHandler<EngineEvent>
         }
         finally
         {
+            try
+            {
+                settleLargeBodies(event);
+            }
+            catch (final Throwable ex)
+            {
+                failures.workFailed("deleting a large body nothing stored", ex);
+            }
             if (event.share != null)
             {
                 event.share.handled();
@@ -270,14 +278,8 @@ public final class Processor implements EventHandler<EngineEvent>
             case EngineEvent.ACK_BATCH: consumers.onAckBatch(event); break;
             case EngineEvent.RELEASE: consumers.onRelease(event); break;
             case EngineEvent.RECOVER: consumers.onRecover(event); break;
-            case EngineEvent.SEND:
-                router.onSend(event);
-                large.settled(event.message);
-                break;
-            case EngineEvent.COMMIT:
-                router.onCommit(event);
-                settleAll(event.sendMessages);
-                break;
+            case EngineEvent.SEND: router.onSend(event); break;
+            case EngineEvent.COMMIT: router.onCommit(event); break;
             case EngineEvent.DUPLICATE_CHECK: router.onDuplicateCheck(event); break;
             case EngineEvent.COMMIT_CHECK: router.onCommitCheck(event); break;
             case EngineEvent.XA_PREPARE:
@@ -287,7 +289,6 @@ public final class Processor implements EventHandler<EngineEvent>
                 {
                     xa.prepare(event, connection);
                 }
-                settleAll(event.sendMessages);
                 break;
             }
             case EngineEvent.XA_COMMIT: xa.commit(event); break;
@@ -313,11 +314,19 @@ public final class Processor implements EventHandler<EngineEvent>
         }
     }
 
-    private void settleAll(final byte[][] messages)
+    /**
+     * A command that brought messages was handled, refused or failed: a large body it stored nowhere goes.
+     */
+    private void settleLargeBodies(final EngineEvent event)
     {
-        if (messages != null)
+        if (event.type != EngineEvent.SEND && event.type != EngineEvent.COMMIT && event.type != EngineEvent.XA_PREPARE)
         {
-            for (final byte[] message : messages)
+            return;
+        }
+        large.settled(event.message);
+        if (event.sendMessages != null)
+        {
+            for (final byte[] message : event.sendMessages)
             {
                 large.settled(message);
             }

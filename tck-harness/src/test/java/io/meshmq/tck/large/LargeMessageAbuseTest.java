@@ -1,6 +1,7 @@
 package io.meshmq.tck.large;
 
 import io.meshmq.jms.MeshConnectionFactory;
+import io.meshmq.engine.security.PasswordHash;
 import io.meshmq.protocol.BrokerCommandEncoder;
 import io.meshmq.protocol.DestinationType;
 import io.meshmq.protocol.ErrorCode;
@@ -90,6 +91,36 @@ class LargeMessageAbuseTest
                 assertEquals(500_000, got.getText().length());
             }
             LargeMessageTest.awaitNoBodyFiles(data);
+        }
+    }
+
+    @Test
+    void shouldDeleteTheBodyOfALargeMessageItsUserMayNotSend() throws Exception
+    {
+        final Path data = workDir.resolve("secured");
+        try (BrokerProcess broker = BrokerProcess.start(data, "user.app = " + PasswordHash.hash("app-secret"),
+            "user.app.roles = app", "security.allowed.send = app", "security.allowed.consume = app",
+            "security.allowed.createAddress = app", "security.allowed.createDurableQueue = app",
+            "security.forbidden.consume = app");
+            Connection connection = new MeshConnectionFactory(broker.url()).createConnection("app", "app-secret"))
+        {
+            connection.start();
+            final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            for (int i = 0; i < 3; i++)
+            {
+                final jakarta.jms.BytesMessage refused = session.createBytesMessage();
+                refused.setObjectProperty(io.meshmq.jms.message.MeshMessage.INPUT_STREAM, Bodies.stream(1_000_000));
+                final jakarta.jms.JMSSecurityException ex = org.junit.jupiter.api.Assertions.assertThrows(
+                    jakarta.jms.JMSSecurityException.class,
+                    () -> session.createProducer(session.createQueue("forbidden")).send(refused));
+                assertTrue(ex.getMessage().contains("send"), ex.getMessage());
+            }
+            LargeMessageTest.awaitNoBodyFiles(data);
+            final jakarta.jms.BytesMessage allowed = session.createBytesMessage();
+            allowed.setObjectProperty(io.meshmq.jms.message.MeshMessage.INPUT_STREAM, Bodies.stream(1_000_000));
+            session.createProducer(session.createQueue("allowed")).send(allowed);
+            assertEquals(1, LargeMessageTest.bodyFiles(data));
+            assertNotNull(session.createConsumer(session.createQueue("allowed")).receive(10_000));
         }
     }
 

@@ -133,6 +133,22 @@ final class Router
         }
     }
 
+    /**
+     * References made for a message that was refused after all: they end before they were linked (a large body they
+     * needed is deleted once nothing else needs it).
+     */
+    private void abandon(final List<MessageReference> references, final List<MessageReference> copies)
+    {
+        for (int i = 0; i < references.size(); i++)
+        {
+            durability.large.referenceEnded(references.get(i));
+        }
+        for (int i = 0; i < copies.size(); i++)
+        {
+            durability.large.referenceEnded(copies.get(i));
+        }
+    }
+
     void onSend(final EngineEvent event)
     {
         final ConnectionState connection = connections.get(event);
@@ -168,12 +184,14 @@ final class Router
         final String unroutable = extension.takeRouteRefusal();
         if (unroutable != null)
         {
+            abandon(routed, copies);
             writer.error(event.connection, event.correlationId, ErrorCode.GENERIC,
                 "message not accepted: " + unroutable);
             return;
         }
         if (!copies.isEmpty() && destinations.memory.isFull())
         {
+            abandon(routed, copies);
             // Forward queues are not paged (their order is their sequence): a broker at its limit takes no more
             // messages that must cross to another node until the backlog drains, rather than run out of memory.
             writer.error(event.connection, event.correlationId, ErrorCode.ADDRESS_FULL, "message not accepted: the broker is " +
@@ -206,6 +224,7 @@ final class Router
             {
                 paging.takeBack(written);
             }
+            abandon(routed, copies);
             writer.error(event.connection, event.correlationId, ErrorCode.STORAGE, "message not stored: " + ex.getMessage());
             return;
         }
@@ -304,6 +323,8 @@ final class Router
             final String unroutable = extension.takeRouteRefusal();
             if (unroutable != null)
             {
+                abandon(into, copies);
+                references.forEach(earlier -> abandon(earlier, List.of()));
                 writer.error(event.connection, event.correlationId, ErrorCode.GENERIC, "transaction rolled back: " +
                     unroutable);
                 return;
@@ -333,6 +354,7 @@ final class Router
         }
         catch (final JournalWriteException ex)
         {
+            references.forEach(refused -> abandon(refused, List.of()));
             writer.error(event.connection, event.correlationId, ErrorCode.STORAGE, "transaction rolled back: " + ex.getMessage());
             return;
         }

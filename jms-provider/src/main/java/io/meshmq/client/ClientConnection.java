@@ -1855,7 +1855,7 @@ public final class ClientConnection
      * back-off, until a broker takes the replay or the attempts run out. With HA ({@code journal} known), for
      * {@code journalWait} ms (a URL option, 10 s by default) it takes only the broker that serves the lost broker's
      * journal next (its transactions, subscriptions and duplicate ids are there), learning where from the members it
-     * reaches, and retries every {@code retryInterval} without backing off; then any.
+     * reaches; then any.
      */
     private void reconnect(final ConnectionUrl from, final String journal, final ClientException cause)
     {
@@ -1935,10 +1935,7 @@ public final class ClientConnection
                     return;
                 }
             }
-            // While a journal is taken over, its new home serves within a lease or two: backing off would only make the
-            // client miss it by up to the interval it grew to.
-            intervalMs = following ? brokers.retryIntervalMs() :
-                Math.min(brokers.maxRetryIntervalMs(), (long)(intervalMs * brokers.retryIntervalMultiplier()));
+            intervalMs = Math.min(brokers.maxRetryIntervalMs(), (long)(intervalMs * brokers.retryIntervalMultiplier()));
         }
     }
 

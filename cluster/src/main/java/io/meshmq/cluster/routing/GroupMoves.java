@@ -166,7 +166,7 @@ final class GroupMoves
             final MessageReference next = queue.after(reference);
             final String group = reference.message().groupId();
             final RemoteNode to = group == null ? null : targets.get(group);
-            if (to != null && reference.message().largeBodyId() == 0)
+            if (to != null)
             {
                 moved.add(reference);
                 forwards.add(copies.copy(reference.message(), to.bridge.queue(), DestinationType.QUEUE,

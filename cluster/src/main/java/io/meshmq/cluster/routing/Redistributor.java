@@ -165,9 +165,7 @@ final class Redistributor
             {
                 stranded.putIfAbsent(reference.message().groupId(), reference.message());
             }
-            // A large message's body is a file here: it stays (see ClusterFrameDecoder).
-            if (!candidates.isEmpty() && !reference.message().isExpired(nowMs) && !grouped &&
-                reference.message().largeBodyId() == 0)
+            if (!candidates.isEmpty() && !reference.message().isExpired(nowMs) && !grouped)
             {
                 final RemoteBinding target = roundRobin.next(queue.name(), LoadBalancer.ofBestRank(candidates));
                 forwards.add(copies.copy(reference.message(), target.node.bridge.queue(), type, address,

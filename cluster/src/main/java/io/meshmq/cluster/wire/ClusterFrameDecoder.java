@@ -9,7 +9,6 @@ import io.meshmq.engine.ring.ExtensionCommand;
 import io.meshmq.protocol.DestinationType;
 import io.meshmq.protocol.ErrorCode;
 import io.meshmq.protocol.FrameType;
-import io.meshmq.protocol.LargeBodyDescriptor;
 import io.meshmq.protocol.MessageValidator;
 import io.meshmq.protocol.ProtocolException;
 import io.meshmq.protocol.WireReader;
@@ -129,12 +128,6 @@ public final class ClusterFrameDecoder implements ExtensionFrames
         final byte[] message = reader.readRest();
         // Checked here, on the I/O thread, so a malformed message never reaches the processor.
         MessageValidator.validate(message);
-        if (LargeBodyDescriptor.isLarge(message))
-        {
-            // Its body is a file of the sending node only.
-            throw new ProtocolException("CLUSTER_SEND of a large message: large messages do not cross between nodes " +
-                "yet");
-        }
         return new ClusterCommand.Receive(sequence, kind, moved, address, queues, message);
     }
 

@@ -185,8 +185,8 @@ public final class Broker implements AutoCloseable
         identity = NodeIdentity.load(dataDirectory.path(), context.dataMirror());
         final SwitchableMirror mirror = new SwitchableMirror(context.dataMirror());
         extension = findExtension();
-        // A cluster member takes no large messages yet: a forwarded message would name a body only this node holds.
-        largeStore = new LargeStore(dataDirectory.path().resolve(LARGE_DIRECTORY), extension != null ? 0 :
+        // With HA the replica holds the journal, not the bodies' files: such a node takes no large messages yet.
+        largeStore = new LargeStore(dataDirectory.path().resolve(LARGE_DIRECTORY), isReplicated() ? 0 :
             Math.max(0, Math.min(context.largeMessageThreshold(), context.maxFrameLength() - 1024)));
         final Processor processor;
         try
@@ -201,11 +201,11 @@ public final class Broker implements AutoCloseable
                     context.duplicateIdCacheSize(), new Authorizer(context.users(), context.security()),
                     mirror, context.adminHandler(), largeStore),
                 SystemEpochClock.INSTANCE, durability);
-            if (extension != null && !largeStore.stored().isEmpty())
+            if (isReplicated() && !largeStore.stored().isEmpty())
             {
-                LOG.log(System.Logger.Level.WARNING, largeStore.stored().size() + " large messages stored before this " +
-                    "broker was a cluster member wait in " + largeStore.directory() + ": large messages do not cross " +
-                    "to other members yet, so consume them here (a member refuses them)");
+                LOG.log(System.Logger.Level.WARNING, largeStore.stored().size() + " large message bodies stored " +
+                    "before this broker's journal was replicated wait in " + largeStore.directory() + ": they are " +
+                    "not replicated, so consume them while this node serves");
             }
             if (context.journalSync() == Durability.SyncPolicy.FORCE)
             {
@@ -235,6 +235,14 @@ public final class Broker implements AutoCloseable
         disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
         disruptor.start();
         this.processor = processor;
+    }
+
+    /**
+     * @return true for a node whose journal a replica holds (HA): large bodies are files the replica does not get.
+     */
+    private boolean isReplicated()
+    {
+        return !context.haQuorum().isEmpty() || context.haBackup() || context.haReplication();
     }
 
     private void startExtension()

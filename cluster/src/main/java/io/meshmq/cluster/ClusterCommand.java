@@ -119,6 +119,13 @@ public sealed interface ClusterCommand extends ExtensionCommand
     }
 
     /**
+     * A large body this node sent ahead of its forward is kept by the other node ({@code failure} null), or is not.
+     */
+    record LargeStaged(String nodeId, long bodyId, String failure) implements ClusterCommand
+    {
+    }
+
+    /**
      * Cluster connections defined at run time, from another node or asked for by the cluster layer.
      */
     record Members(List<MemberDefinition> definitions) implements ClusterCommand

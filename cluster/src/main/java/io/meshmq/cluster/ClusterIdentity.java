@@ -36,11 +36,12 @@ import java.util.function.Supplier;
  * @param sendTimeoutMs how long a send waits for another node to store it where its address says
  *                     {@code unreachable-node = fail} ({@code cluster.send-timeout}).
  * @param grouping     this node's part in keeping message groups on one node ({@code grouping.*}).
+ * @param largeStaging how large bodies cross to other nodes; set once the mesh runs.
  */
 public record ClusterIdentity(String clusterName, String nodeId, String nodeName, long incarnation,
     Map<String, String> members, Set<String> discovered, Supplier<String> url, Path definitions,
     AtomicReference<Consumer<List<MemberDefinition>>> onDefinitions, AtomicReference<ReplicaQuorum> replicaQuorum,
     boolean replicaFaultWaits, Map<String, Long> roundTripsNs, String group, long sendTimeoutMs,
-    GroupingSettings grouping)
+    GroupingSettings grouping, AtomicReference<LargeStaging> largeStaging)
 {
 }

@@ -6,6 +6,7 @@ import io.meshmq.cluster.discovery.JGroupsChannel;
 import io.meshmq.cluster.discovery.UdpChannel;
 import io.meshmq.cluster.link.ClusterInput;
 import io.meshmq.cluster.link.CoreLink;
+import io.meshmq.cluster.link.LargeLinks;
 import io.meshmq.engine.Broker;
 import io.meshmq.engine.BrokerContext;
 import io.meshmq.engine.net.NativeTransport;
@@ -46,6 +47,8 @@ public final class Mesh implements AutoCloseable
     private final TlsSettings tlsSettings;
     private final SslContext tls;
     private final ClusterIdentity identity;
+    /** Second connections to members, for large bodies. */
+    private final LargeLinks largeLinks;
     private List<MemberDefinition> definitions = List.of();
     private volatile Discovery discovery;
     private volatile boolean closed;
@@ -59,6 +62,8 @@ public final class Mesh implements AutoCloseable
         final BrokerContext context = broker.context();
         this.tlsSettings = !context.clusterTls() ? null : context.tls() != null ? context.tls() : TlsSettings.clientDefaults();
         this.tls = tlsSettings == null ? null : tlsSettings.clientContext();
+        this.largeLinks = new LargeLinks(engine, loop, context.clusterUser(), context.clusterPassword(), tlsSettings,
+            tls);
     }
 
     /**
@@ -73,6 +78,7 @@ public final class Mesh implements AutoCloseable
         }
         final Mesh mesh = new Mesh(broker, node,
             NativeTransport.group(1, new DefaultThreadFactory("meshmq-cluster-" + broker.name(), true)));
+        mesh.identity.largeStaging().set(mesh.largeLinks);
         mesh.loop.execute(() -> mesh.reconcile(List.of()));
         mesh.engine.onDefinitions(definitions -> mesh.loop.execute(() -> mesh.reconcile(definitions)));
         if (broker.context().discovers())
@@ -192,6 +198,8 @@ public final class Mesh implements AutoCloseable
         {
             discovery.close();
         }
+        identity.largeStaging().set(null);
+        largeLinks.close();
         loop.execute(() -> links.values().forEach(CoreLink::close));
         loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }

@@ -154,6 +154,10 @@ package io.meshmq.protocol;
  *                      (not moved by redistribution) that the receiving node's duplicate cache holds for the
  *                      address is only confirmed too. OK or ERROR with the sequence as correlation id, OK once
  *                      stored as SEND would be)
+ * LARGE_STAGE     c&gt;b  long correlationId, long uploadId, long length   (on a node's second connection to another,
+ *                      opened when a large message must cross: the LARGE_CHUNKs of that upload are a body whole; the
+ *                      receiving node forces it and keeps it for the CLUSTER_SEND that names it by uploadId, which it
+ *                      then answers as its own. OK, or ERROR saying why it was not kept)
  * </pre>
  * Replication (a backup's cluster-role connection to its live; paths are relative to the live's data directory,
  * '/'-separated, never absolute or with '..'):
@@ -217,6 +221,7 @@ public final class FrameType
     public static final byte LARGE_CANCEL = 45;
     public static final byte LARGE_READ = 46;
     public static final byte LARGE_DONE = 47;
+    public static final byte LARGE_STAGE = 48;
     public static final byte ADMIN = 50;
     public static final byte CLUSTER_JOIN = 60;
     public static final byte CLUSTER_BINDING = 61;
@@ -288,6 +293,7 @@ public final class FrameType
             case LARGE_CANCEL: return "LARGE_CANCEL";
             case LARGE_READ: return "LARGE_READ";
             case LARGE_DONE: return "LARGE_DONE";
+            case LARGE_STAGE: return "LARGE_STAGE";
             case RESEND: return "RESEND";
             case CREATE_TEMP: return "CREATE_TEMP";
             case DELETE_TEMP: return "DELETE_TEMP";

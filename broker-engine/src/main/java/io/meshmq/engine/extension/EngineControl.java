@@ -74,6 +74,25 @@ public interface EngineControl
     ServerMessage message(byte[] encoded, long originConnectionId);
 
     /**
+     * A large message another node forwarded names the body it staged here (LARGE_STAGE) by its upload id: the body is
+     * this node's from now on.
+     *
+     * @return the body's id here, for the message's descriptor; 0 if no such body is staged (this node restarted
+     * since, say: the other node stages it again).
+     */
+    long claimStagedLargeBody(long uploadId);
+
+    /**
+     * A command that brought a large message is done with it: if nothing here needs its body, the body goes.
+     */
+    void settleLargeBody(byte[] encoded);
+
+    /**
+     * @return the file of a large body this node holds, or null if it takes no large messages.
+     */
+    Path largeBodyFile(long bodyId);
+
+    /**
      * Makes references the journal has (or that need not be journaled) wait in their queues, or for their delivery
      * time.
      */

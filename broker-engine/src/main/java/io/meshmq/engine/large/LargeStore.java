@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
@@ -26,6 +27,8 @@ public final class LargeStore
 
     private final Path directory;
     private final int threshold;
+    /** Bodies other nodes staged here (LARGE_STAGE), by their upload id, until the forward naming one claims it. */
+    private final ConcurrentHashMap<Long, Long> staged = new ConcurrentHashMap<>();
 
     /**
      * @param threshold bytes of body above which clients send a body as a large message; 0: no new large messages are
@@ -87,6 +90,28 @@ public final class LargeStore
                 // Another body has that id: draw again.
             }
         }
+    }
+
+    /**
+     * Another node staged a body here, whole and forced, for a forward that will name it by {@code uploadId}; a body
+     * staged before under that id (the other node staged it again after a lost link) is deleted.
+     */
+    public void stage(final long uploadId, final long bodyId)
+    {
+        final Long before = staged.put(uploadId, bodyId);
+        if (before != null && before != bodyId)
+        {
+            delete(before);
+        }
+    }
+
+    /**
+     * @return the body staged for {@code uploadId}, taken out of staging (the caller owns it now); 0 for none.
+     */
+    public long claimStaged(final long uploadId)
+    {
+        final Long bodyId = staged.remove(uploadId);
+        return bodyId == null ? 0 : bodyId;
     }
 
     /**

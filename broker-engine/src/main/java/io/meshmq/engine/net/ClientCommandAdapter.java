@@ -771,6 +771,25 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
                 large().read(ctx, correlationId, bodyId, position, length);
                 break;
             }
+            case FrameType.LARGE_STAGE:
+            {
+                requireClusterRole(type);
+                final long correlationId = reader.readLong();
+                final long uploadId = reader.readLong();
+                final long length = reader.readLong();
+                reader.requireEnd("LARGE_STAGE");
+                final String refused = large().stage(uploadId, length);
+                if (refused == null)
+                {
+                    BrokerEventEncoder.ok(replies, correlationId);
+                    ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), replies), ctx.voidPromise());
+                }
+                else
+                {
+                    reply(ctx, correlationId, ErrorCode.STORAGE, refused);
+                }
+                break;
+            }
             case FrameType.LARGE_DONE:
             {
                 final long bodyId = reader.readLong();

@@ -131,6 +131,32 @@ final class LargeTransfers
     }
 
     /**
+     * Another node's upload is a whole body: forced and kept for the forward that will name it (LARGE_STAGE).
+     *
+     * @return null, or why it is not kept (it is deleted then).
+     */
+    String stage(final long uploadId, final long length)
+    {
+        final LargeUpload upload = uploads.remove(uploadId);
+        if (upload == null)
+        {
+            return "no large message body " + uploadId + " was sent on this connection";
+        }
+        if (upload.length() != length)
+        {
+            upload.cancel();
+            return "the body to keep is " + length + " bytes, but " + upload.length() + " were sent";
+        }
+        final String failure = upload.finish(true);
+        if (failure != null)
+        {
+            return "large message body not stored: " + failure;
+        }
+        store.stage(uploadId, upload.bodyId());
+        return null;
+    }
+
+    /**
      * Takes back what {@link #claim} did for messages that will not reach the processor after all.
      */
     void unclaim(final byte[] message)

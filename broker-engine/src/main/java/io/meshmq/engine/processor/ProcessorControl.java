@@ -2,6 +2,7 @@ package io.meshmq.engine.processor;
 
 import io.meshmq.engine.extension.EngineControl;
 import io.meshmq.engine.journal.ForcedFile;
+import io.meshmq.engine.large.LargeStore;
 import io.meshmq.engine.mirror.DataMirror;
 import io.meshmq.engine.ring.ConnectionOutput;
 import io.meshmq.protocol.MessageHeaderFlyweight;
@@ -111,6 +112,26 @@ final class ProcessorControl implements EngineControl
     public ServerMessage message(final byte[] encoded, final long originConnectionId)
     {
         return new ServerMessage(encoded, header.wrap(encoded), originConnectionId);
+    }
+
+    @Override
+    public long claimStagedLargeBody(final long uploadId)
+    {
+        final LargeStore store = durability.large.store();
+        return store == null ? 0 : store.claimStaged(uploadId);
+    }
+
+    @Override
+    public void settleLargeBody(final byte[] encoded)
+    {
+        durability.large.settled(encoded);
+    }
+
+    @Override
+    public Path largeBodyFile(final long bodyId)
+    {
+        final LargeStore store = durability.large.store();
+        return store == null ? null : store.path(bodyId);
     }
 
     @Override

@@ -132,6 +132,11 @@ public final class ClusterInput
     /**
      * The other node stored a forward (failure null), or refused it.
      */
+    public void largeStaged(final String nodeId, final long bodyId, final String failure)
+    {
+        publish(new ClusterCommand.LargeStaged(nodeId, bodyId, failure));
+    }
+
     public void forwarded(final String nodeId, final long sequence, final String failure)
     {
         publish(new ClusterCommand.Forwarded(nodeId, sequence, failure));

@@ -4,10 +4,13 @@ import io.meshmq.cluster.wire.ClusterFrameEncoder;
 import io.meshmq.engine.extension.EngineControl;
 import io.meshmq.engine.extension.QueueDrain;
 import io.meshmq.engine.processor.MessageReference;
+import io.meshmq.engine.processor.ServerMessage;
 import io.meshmq.engine.processor.ServerQueue;
 import io.meshmq.engine.ring.ConnectionOutput;
+import io.meshmq.protocol.LargeBodyDescriptor;
 import io.meshmq.protocol.WireWriter;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.LongHashSet;
 
 import java.util.Arrays;
 
@@ -37,6 +40,23 @@ final class Bridge implements QueueDrain
     private ConnectionOutput link;
     /** After a refused forward, nothing more is sent before this time. */
     private long pausedUntilMs;
+    /** Asks for a large body (id, length) to be sent ahead to the other node; set with the link. */
+    private Stager stager;
+    /** Large bodies the other node keeps for their forwards, and those on their way there. */
+    private final LongHashSet staged = new LongHashSet();
+    private final LongHashSet staging = new LongHashSet();
+
+    /**
+     * Sends a large body ahead of its forward (see {@link io.meshmq.cluster.LargeStaging}).
+     */
+    @FunctionalInterface
+    interface Stager
+    {
+        /**
+         * @return false if it cannot be sent now (the mesh does not run yet).
+         */
+        boolean stage(long bodyId, long length);
+    }
     private long forwarded;
 
     /**
@@ -93,9 +113,10 @@ final class Bridge implements QueueDrain
     /**
      * A link is up: what waits crosses it.
      */
-    void up(final ConnectionOutput link)
+    void up(final ConnectionOutput link, final Stager stager)
     {
         this.link = link;
+        this.stager = stager;
         pausedUntilMs = 0;
         control.touch(queue);
     }
@@ -107,6 +128,9 @@ final class Bridge implements QueueDrain
     void down()
     {
         link = null;
+        // The other node may have restarted meanwhile and lost what it kept: sent again before the forwards.
+        staged.clear();
+        staging.clear();
         final long[] sequences = new long[inFlight.size()];
         int i = 0;
         for (final Long2ObjectHashMap<MessageReference>.KeyIterator it = inFlight.keySet().iterator(); it.hasNext(); )
@@ -139,6 +163,11 @@ final class Bridge implements QueueDrain
                 return;
             }
             final MessageReference next = queue.after(reference);
+            if (!reference.message().isExpired(control.nowMs()) && !isStaged(reference.message()))
+            {
+                // It and the forwards after it wait (they cross in order) until its body is there.
+                return;
+            }
             queue.remove(reference);
             if (reference.message().isExpired(control.nowMs()))
             {
@@ -156,6 +185,48 @@ final class Bridge implements QueueDrain
     public String describe()
     {
         return target;
+    }
+
+    /**
+     * @return true if the message has no large body, or the other node keeps its body; else asks for it to be sent
+     * there, once.
+     */
+    private boolean isStaged(final ServerMessage message)
+    {
+        final long bodyId = message.largeBodyId();
+        if (bodyId == 0 || staged.contains(bodyId))
+        {
+            return true;
+        }
+        if (!staging.contains(bodyId) && stager != null &&
+            stager.stage(bodyId, LargeBodyDescriptor.length(message.encoded())))
+        {
+            staging.add(bodyId);
+        }
+        return false;
+    }
+
+    /**
+     * A large body sent ahead arrived at the other node ({@code failure} null) or did not: its forward goes now, or
+     * after a pause, when the body is sent again.
+     */
+    void staged(final long bodyId, final String failure)
+    {
+        if (!staging.remove(bodyId))
+        {
+            return;
+        }
+        if (failure == null)
+        {
+            staged.add(bodyId);
+        }
+        else
+        {
+            LOG.log(System.Logger.Level.WARNING, "a large message's body did not reach " + target + " (sent again in " +
+                PAUSE_AFTER_REFUSAL_MS + " ms): " + failure);
+            pausedUntilMs = control.nowMs() + PAUSE_AFTER_REFUSAL_MS;
+        }
+        control.touch(queue);
     }
 
     /**
@@ -192,6 +263,7 @@ final class Bridge implements QueueDrain
             return;
         }
         forwarded++;
+        staged.remove(reference.message().largeBodyId());
         control.acknowledge(reference);
         if (!queue.isEmpty())
         {
@@ -233,6 +305,8 @@ final class Bridge implements QueueDrain
         }
         LOG.log(System.Logger.Level.WARNING, target + " refused a forwarded message, sent again in " +
             PAUSE_AFTER_REFUSAL_MS + " ms: " + failure);
+        // A large body it kept may be gone (it restarted): sent again ahead of it.
+        staged.remove(reference.message().largeBodyId());
         queue.giveBack(reference);
         pausedUntilMs = control.nowMs() + PAUSE_AFTER_REFUSAL_MS;
     }

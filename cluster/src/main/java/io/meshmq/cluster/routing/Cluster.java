@@ -2,6 +2,7 @@ package io.meshmq.cluster.routing;
 
 import io.meshmq.cluster.ClusterCommand;
 import io.meshmq.cluster.ClusterIdentity;
+import io.meshmq.cluster.LargeStaging;
 import io.meshmq.cluster.replication.ReplicaQuorum;
 import io.meshmq.cluster.replication.Replication;
 import io.meshmq.cluster.wire.ClusterFrameEncoder;
@@ -371,6 +372,14 @@ public final class Cluster implements ProcessorExtension
         {
             forwarded(forwarded);
         }
+        else if (command instanceof ClusterCommand.LargeStaged staged)
+        {
+            final RemoteNode node = topology.node(staged.nodeId());
+            if (node != null)
+            {
+                node.bridge.staged(staged.bodyId(), staged.failure());
+            }
+        }
         else if (command instanceof ClusterCommand.Binding binding)
         {
             binding(binding);
@@ -487,9 +496,26 @@ public final class Cluster implements ProcessorExtension
         resends.tell(node.id, up.link());
         LOG.log(System.Logger.Level.INFO, "cluster link to node '" + node.name + "' (" + node.url + ") is up; " +
             node.backlog() + " messages wait to cross it");
-        node.bridge.up(up.link());
+        node.bridge.up(up.link(), (bodyId, length) -> stage(node, bodyId, length));
         membership.send(up.link());
         topologyMayHaveChanged();
+    }
+
+    /**
+     * Sends a large body ahead of its forward to the node, over the mesh's second connection to it.
+     *
+     * @return false if that cannot be done now (the mesh does not run yet, or this node keeps no bodies).
+     */
+    private boolean stage(final RemoteNode node, final long bodyId, final long length)
+    {
+        final LargeStaging staging = identity.largeStaging().get();
+        final java.nio.file.Path file = control.largeBodyFile(bodyId);
+        if (staging == null || file == null || node.url == null)
+        {
+            return false;
+        }
+        staging.stage(node.id, node.url, bodyId, file, length);
+        return true;
     }
 
     /**

@@ -11,6 +11,7 @@ import io.meshmq.engine.processor.TopicAddress;
 import io.meshmq.engine.ring.ConnectionOutput;
 import io.meshmq.protocol.DestinationType;
 import io.meshmq.protocol.ErrorCode;
+import io.meshmq.protocol.LargeBodyDescriptor;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,6 +44,10 @@ final class Receiver
         this.groups = groups;
     }
 
+    /** What a large forward whose body is not here is refused with; its sender then sends the body again. */
+    static final String NOT_STAGED = "the body of this large message is not on this node (sent ahead, it was lost " +
+        "with a restart): send it again";
+
     void restored(final LinkPosition position)
     {
         positions.put(position.nodeId(), position);
@@ -65,9 +70,52 @@ final class Receiver
         final long mark = control.mark();
         if (sequence <= position.sequence())
         {
+            // Stored before: a body sent ahead of it again is not needed.
+            if (claimLargeBody(forward.message()))
+            {
+                control.settleLargeBody(forward.message());
+            }
             control.confirm(output, sequence, mark);
             return;
         }
+        if (!claimLargeBody(forward.message()))
+        {
+            control.error(output, sequence, ErrorCode.STORAGE, NOT_STAGED);
+            return;
+        }
+        try
+        {
+            receive(output, forward, peer, position, sequence, mark);
+        }
+        finally
+        {
+            control.settleLargeBody(forward.message());
+        }
+    }
+
+    /**
+     * Makes a large forward name the body its sender staged here, now this node's.
+     *
+     * @return false if that body is not here (this node restarted since it was sent): the sender sends it again.
+     */
+    private boolean claimLargeBody(final byte[] message)
+    {
+        if (!LargeBodyDescriptor.isLarge(message))
+        {
+            return true;
+        }
+        final long bodyId = control.claimStagedLargeBody(LargeBodyDescriptor.bodyId(message));
+        if (bodyId == 0)
+        {
+            return false;
+        }
+        LargeBodyDescriptor.rewriteBodyId(message, bodyId);
+        return true;
+    }
+
+    private void receive(final ConnectionOutput output, final ClusterCommand.Receive forward, final Peers.Peer peer,
+        final LinkPosition position, final long sequence, final long mark)
+    {
         final ServerMessage message = control.message(forward.message(), 0);
         if (GroupSignal.ADDRESS.equals(forward.address()))
         {

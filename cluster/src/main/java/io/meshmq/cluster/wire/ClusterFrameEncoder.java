@@ -25,6 +25,16 @@ public final class ClusterFrameEncoder
      * Asks the node a link reached to take this node into its cluster; it answers with a REPLY carrying its node id
      * and name.
      */
+    /**
+     * Asks the other node to keep the body uploaded in LARGE_CHUNKs under {@code uploadId} for the forward naming it.
+     */
+    public static WireWriter largeStage(final WireWriter out, final long correlationId, final long uploadId,
+        final long length)
+    {
+        return out.reset().beginFrame(FrameType.LARGE_STAGE).writeLong(correlationId).writeLong(uploadId)
+            .writeLong(length).endFrame();
+    }
+
     public static WireWriter join(final WireWriter out, final long correlationId, final String clusterName,
         final String nodeId, final String nodeName, final String url)
     {

@@ -61,7 +61,7 @@ final class ClusterHarness
         final ClusterIdentity identity = new ClusterIdentity("test", "node-a", "a", 1, new ConcurrentSkipListMap<>(),
             null,
             () -> "127.0.0.1:1", dataDirectory.resolve("cluster-members"), new AtomicReference<>(), null, true,
-            new java.util.concurrent.ConcurrentHashMap<>(), "", SEND_TIMEOUT_MS, grouping);
+            new java.util.concurrent.ConcurrentHashMap<>(), "", SEND_TIMEOUT_MS, grouping, new AtomicReference<>());
         final Cluster[] made = new Cluster[1];
         processor = new Processor(new ProcessorContext("a", true, List.of(), List.of(), settings, -1, null,
             control -> made[0] = new Cluster(identity, control), ProcessorContext.DEFAULT_DUPLICATE_ID_CACHE_SIZE),

@@ -194,6 +194,11 @@ final class ClusterNodes implements AutoCloseable
         return new MeshConnectionFactory(url(i));
     }
 
+    Path dataDir(final int i)
+    {
+        return root.resolve("n" + (i + 1));
+    }
+
     BrokerProcess process(final int i)
     {
         return nodes[i];

@@ -1,17 +1,57 @@
 package io.meshmq.tck.large;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import java.util.zip.CRC32;
 
 /**
  * Bodies large tests send and check: a stream of any length whose bytes follow from their position (made as read, never
  * held), and a sink that keeps only a length and a checksum.
  */
-final class Bodies
+public final class Bodies
 {
+    private static final long DEADLINE_MS = 30_000;
+
     private Bodies()
     {
+    }
+
+    /**
+     * @return how many large bodies the broker with this data directory holds.
+     */
+    public static long files(final Path data) throws IOException
+    {
+        final Path large = data.resolve("large");
+        if (!Files.isDirectory(large))
+        {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(large))
+        {
+            return files.count();
+        }
+    }
+
+    /**
+     * Waits until the broker with this data directory holds no large body.
+     */
+    public static void awaitNone(final Path data) throws IOException, InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MS);
+        while (files(data) > 0)
+        {
+            if (System.nanoTime() >= deadline)
+            {
+                throw new AssertionError(files(data) + " large bodies are still on disk in " + data);
+            }
+            Thread.sleep(20);
+        }
     }
 
     static byte at(final long position)
@@ -22,21 +62,21 @@ final class Bodies
     /**
      * @return the checksum of the first {@code length} bytes {@link #stream} gives.
      */
-    static long checksum(final long length)
+    public static long checksum(final long length)
     {
         final Sink sink = new Sink();
         try (InputStream in = stream(length))
         {
             in.transferTo(sink);
         }
-        catch (final java.io.IOException ex)
+        catch (final IOException ex)
         {
-            throw new java.io.UncheckedIOException(ex);
+            throw new UncheckedIOException(ex);
         }
         return sink.checksum();
     }
 
-    static byte[] bytes(final int length)
+    public static byte[] bytes(final int length)
     {
         final byte[] bytes = new byte[length];
         for (int i = 0; i < length; i++)
@@ -46,7 +86,7 @@ final class Bodies
         return bytes;
     }
 
-    static InputStream stream(final long length)
+    public static InputStream stream(final long length)
     {
         return new InputStream()
         {
@@ -78,7 +118,7 @@ final class Bodies
     /**
      * Counts and checksums what is written to it.
      */
-    static final class Sink extends OutputStream
+    public static final class Sink extends OutputStream
     {
         private final CRC32 crc = new CRC32();
         private long length;
@@ -97,12 +137,12 @@ final class Bodies
             length += count;
         }
 
-        long length()
+        public long length()
         {
             return length;
         }
 
-        long checksum()
+        public long checksum()
         {
             return crc.getValue();
         }

@@ -18,10 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -176,24 +173,11 @@ class LargeMessageTest
 
     static long bodyFiles(final Path data) throws IOException
     {
-        final Path large = data.resolve("large");
-        if (!Files.isDirectory(large))
-        {
-            return 0;
-        }
-        try (Stream<Path> files = Files.list(large))
-        {
-            return files.count();
-        }
+        return Bodies.files(data);
     }
 
     static void awaitNoBodyFiles(final Path data) throws IOException, InterruptedException
     {
-        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MS);
-        while (bodyFiles(data) > 0)
-        {
-            assertTrue(System.nanoTime() < deadline, bodyFiles(data) + " large bodies are still on disk");
-            Thread.sleep(20);
-        }
+        Bodies.awaitNone(data);
     }
 }

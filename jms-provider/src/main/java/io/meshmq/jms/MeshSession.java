@@ -450,14 +450,17 @@ public class MeshSession implements Session, QueueSession, TopicSession
         final CompletionListener completionListener, final Message original) throws JMSException
     {
         final LargeSend large = LargeSend.prepare(core, message);
-        if (large != null)
+        if (large != null && large.upload() != null)
         {
-            sendPrepared(destination, large, persistent, completionListener, original);
+            sendLarge(destination, large, persistent, completionListener, original);
             return;
         }
+        // Encoded already when only encoding told whether it is large (it was not).
+        final byte[] preEncoded = large == null ? null : large.encoded();
         if (effectiveMode() == SESSION_TRANSACTED)
         {
-            state.buffer(new PendingSend(destination.type(), destination.name(), encode(message)));
+            state.buffer(new PendingSend(destination.type(), destination.name(),
+                preEncoded != null ? preEncoded : encode(message)));
             if (completionListener != null)
             {
                 acquireUnconfirmed();
@@ -467,10 +470,15 @@ public class MeshSession implements Session, QueueSession, TopicSession
         }
         if (completionListener == null)
         {
+            if (preEncoded != null)
+            {
+                send(destination, preEncoded, persistent);
+                return;
+            }
             transmit(destination, message, persistent);
             return;
         }
-        final byte[] encoded = encode(message);
+        final byte[] encoded = preEncoded != null ? preEncoded : encode(message);
         acquireUnconfirmed();
         final CompletableFuture<byte[]> taken;
         try
@@ -490,10 +498,10 @@ public class MeshSession implements Session, QueueSession, TopicSession
     }
 
     /**
-     * Sends a message {@link LargeSend#prepare} encoded (its large body sent ahead of it, if it has one): synchronously
-     * even with a completion listener, since it cannot be sent again on another connection.
+     * Sends a message whose large body {@link LargeSend#prepare} sent ahead of it: synchronously even with a completion
+     * listener, since it cannot be sent again on another connection.
      */
-    private void sendPrepared(final MeshDestination destination, final LargeSend large, final boolean persistent,
+    private void sendLarge(final MeshDestination destination, final LargeSend large, final boolean persistent,
         final CompletionListener completionListener, final Message original) throws JMSException
     {
         if (effectiveMode() == SESSION_TRANSACTED)
@@ -513,16 +521,8 @@ public class MeshSession implements Session, QueueSession, TopicSession
         JMSException failure = null;
         try
         {
-            if (large.upload() == null)
-            {
-                core.send(destination.type(), destination.name(),
-                    w -> w.writeRaw(large.encoded(), 0, large.encoded().length), persistent || completionListener != null);
-            }
-            else
-            {
-                core.sendLarge(destination.type(), destination.name(), large.encoded(), large.upload(),
-                    persistent || completionListener != null);
-            }
+            core.sendLarge(destination.type(), destination.name(), large.encoded(), large.upload(),
+                persistent || completionListener != null);
         }
         catch (final ClientException ex)
         {
@@ -639,6 +639,19 @@ public class MeshSession implements Session, QueueSession, TopicSession
         finally
         {
             IN_COMPLETION_LISTENER.remove();
+        }
+    }
+
+    private void send(final MeshDestination destination, final byte[] encoded, final boolean persistent)
+        throws JMSException
+    {
+        try
+        {
+            core.send(destination.type(), destination.name(), w -> w.writeRaw(encoded, 0, encoded.length), persistent);
+        }
+        catch (final ClientException ex)
+        {
+            throw JmsExceptions.from(ex);
         }
     }
 

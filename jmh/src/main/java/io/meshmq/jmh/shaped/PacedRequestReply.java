@@ -78,7 +78,7 @@ public final class PacedRequestReply
         }
     }
 
-    private static void answer(final Session session, final Queue requests, final AtomicBoolean answering,
+    static void answer(final Session session, final Queue requests, final AtomicBoolean answering,
         final AtomicReference<Exception> failed)
     {
         try
@@ -103,7 +103,7 @@ public final class PacedRequestReply
         }
     }
 
-    private record Requester(Session session, MessageProducer producer, MessageConsumer replies, Queue replyTo,
+    record Requester(Session session, MessageProducer producer, MessageConsumer replies, Queue replyTo,
         int ratePerSecond)
     {
         private static final byte[] PAYLOAD = new byte[1024];

@@ -78,7 +78,7 @@ public final class PacedRequestReply
         }
     }
 
-    static void answer(final Session session, final Queue requests, final AtomicBoolean answering,
+    private static void answer(final Session session, final Queue requests, final AtomicBoolean answering,
         final AtomicReference<Exception> failed)
     {
         try
@@ -103,7 +103,7 @@ public final class PacedRequestReply
         }
     }
 
-    record Requester(Session session, MessageProducer producer, MessageConsumer replies, Queue replyTo,
+    private record Requester(Session session, MessageProducer producer, MessageConsumer replies, Queue replyTo,
         int ratePerSecond)
     {
         private static final byte[] PAYLOAD = new byte[1024];

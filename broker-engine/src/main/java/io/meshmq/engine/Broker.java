@@ -201,9 +201,10 @@ public final class Broker implements AutoCloseable
                     context.duplicateIdCacheSize(), new Authorizer(context.users(), context.security()),
                     mirror, context.adminHandler(), largeStore),
                 SystemEpochClock.INSTANCE, durability);
-            if (isReplicated() && !largeStore.stored().isEmpty())
+            final int bodies = isReplicated() ? largeStore.stored().size() : 0;
+            if (bodies > 0)
             {
-                LOG.log(System.Logger.Level.WARNING, largeStore.stored().size() + " large message bodies stored " +
+                LOG.log(System.Logger.Level.WARNING, bodies + " large message bodies stored " +
                     "before this broker's journal was replicated wait in " + largeStore.directory() + ": they are " +
                     "not replicated, so consume them while this node serves");
             }

@@ -140,13 +140,13 @@ public final class ChannelConnection implements ConnectionOutput
      */
     public boolean giveBack(final long bodyId)
     {
-        final boolean[] had = new boolean[1];
-        lent.computeIfPresent(bodyId, (id, times) ->
+        // Only this (the I/O) thread takes loans away; the processor only adds them, so what is seen here stays.
+        if (!lent.containsKey(bodyId))
         {
-            had[0] = true;
-            return times == 1 ? null : times - 1;
-        });
-        return had[0];
+            return false;
+        }
+        lent.computeIfPresent(bodyId, (id, times) -> times == 1 ? null : times - 1);
+        return true;
     }
 
     @Override

@@ -40,6 +40,7 @@ final class Bridge implements QueueDrain
     private ConnectionOutput link;
     /** After a refused forward, nothing more is sent before this time. */
     private long pausedUntilMs;
+    private long forwarded;
     /** Asks for a large body (id, length) to be sent ahead to the other node; set with the link. */
     private Stager stager;
     /** Large bodies the other node keeps for their forwards, and those on their way there. */
@@ -57,7 +58,6 @@ final class Bridge implements QueueDrain
          */
         boolean stage(long bodyId, long length);
     }
-    private long forwarded;
 
     /**
      * @param frame the writer forwards are encoded in; shared with the caller's other frames on this thread.

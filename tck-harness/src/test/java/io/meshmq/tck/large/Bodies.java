@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongPredicate;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 
@@ -43,14 +44,24 @@ public final class Bodies
      */
     public static void awaitNone(final Path data) throws IOException, InterruptedException
     {
+        await(data, count -> count == 0, "no large body");
+    }
+
+    /**
+     * Waits until the number of large bodies the broker with this data directory holds is as {@code wanted} says.
+     */
+    public static void await(final Path data, final LongPredicate wanted, final String what)
+        throws IOException, InterruptedException
+    {
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MS);
-        while (files(data) > 0)
+        while (!wanted.test(files(data)))
         {
             if (System.nanoTime() >= deadline)
             {
-                throw new AssertionError(files(data) + " large bodies are still on disk in " + data);
+                throw new AssertionError("waited for " + what + ", but " + files(data) + " large bodies are on disk " +
+                    "in " + data);
             }
-            Thread.sleep(20);
+            Thread.sleep(10);
         }
     }
 

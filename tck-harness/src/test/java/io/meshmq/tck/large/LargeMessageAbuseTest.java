@@ -70,7 +70,7 @@ class LargeMessageAbuseTest
                 send(out, BrokerCommandEncoder.largeChunk(new WireWriter(), 7, new byte[10], 0, 10));
                 send(out, largeSend(13, 7, 11));
                 assertError(read(in), 13, ErrorCode.STORAGE, "says its body is 11 bytes, but 10 were sent");
-                LargeMessageTest.awaitNoBodyFiles(data);
+                Bodies.awaitNone(data);
 
                 // An upload begun and left: deleted when its connection goes. Then a read of no bytes: a protocol error.
                 send(out, BrokerCommandEncoder.largeChunk(new WireWriter(), 8, new byte[100], 0, 100));
@@ -78,7 +78,7 @@ class LargeMessageAbuseTest
                 assertError(read(in), 0, ErrorCode.MALFORMED_FRAME, "the length must be 1-");
                 assertClosed(in);
             }
-            LargeMessageTest.awaitNoBodyFiles(data);
+            Bodies.awaitNone(data);
 
             try (Connection connection = new MeshConnectionFactory(broker.url()).createConnection())
             {
@@ -90,7 +90,7 @@ class LargeMessageAbuseTest
                 assertNotNull(got, "the broker serves others after the broken frames");
                 assertEquals(500_000, got.getText().length());
             }
-            LargeMessageTest.awaitNoBodyFiles(data);
+            Bodies.awaitNone(data);
         }
     }
 
@@ -115,11 +115,11 @@ class LargeMessageAbuseTest
                     () -> session.createProducer(session.createQueue("forbidden")).send(refused));
                 assertTrue(ex.getMessage().contains("send"), ex.getMessage());
             }
-            LargeMessageTest.awaitNoBodyFiles(data);
+            Bodies.awaitNone(data);
             final jakarta.jms.BytesMessage allowed = session.createBytesMessage();
             allowed.setObjectProperty(io.meshmq.jms.message.MeshMessage.INPUT_STREAM, Bodies.stream(1_000_000));
             session.createProducer(session.createQueue("allowed")).send(allowed);
-            assertEquals(1, LargeMessageTest.bodyFiles(data));
+            assertEquals(1, Bodies.files(data));
             assertNotNull(session.createConsumer(session.createQueue("allowed")).receive(10_000));
         }
     }

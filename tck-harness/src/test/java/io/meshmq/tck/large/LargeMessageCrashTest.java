@@ -57,7 +57,7 @@ class LargeMessageCrashTest
             final long sendStarted = System.nanoTime();
             producer.send(message);
             final long sendMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sendStarted);
-            assertEquals(1, LargeMessageTest.bodyFiles(data));
+            assertEquals(1, Bodies.files(data));
 
             final Message got = session.createConsumer(session.createQueue("big")).receive(30_000);
             assertNotNull(got);
@@ -72,7 +72,7 @@ class LargeMessageCrashTest
                 " ms, saved in " + readMs + " ms");
             // Acknowledged (AUTO) when received, released when its session closes: the body goes.
             session.close();
-            LargeMessageTest.awaitNoBodyFiles(data);
+            Bodies.awaitNone(data);
             assertTrue(broker.linesContaining("OutOfMemoryError").isEmpty(), broker.recentOutput());
         }
     }
@@ -92,7 +92,7 @@ class LargeMessageCrashTest
             streamed.setObjectProperty(MeshMessage.INPUT_STREAM, Bodies.stream(4_000_000));
             producer.send(streamed);
             producer.send(session.createTextMessage(text));
-            assertEquals(2, LargeMessageTest.bodyFiles(data));
+            assertEquals(2, Bodies.files(data));
 
             final CountDownLatch underWay = new CountDownLatch(1);
             final Thread sender = new Thread(() ->
@@ -110,12 +110,7 @@ class LargeMessageCrashTest
             }, "cut-short-sender");
             sender.start();
             assertTrue(underWay.await(30, TimeUnit.SECONDS), "the upload began");
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (LargeMessageTest.bodyFiles(data) < 3)
-            {
-                assertTrue(System.nanoTime() < deadline, "the cut-short upload has a file");
-                Thread.sleep(10);
-            }
+            Bodies.await(data, count -> count == 3, "a file for the cut-short upload");
             broker.kill();
             sender.join(60_000);
             assertInstanceOf(JMSException.class, cutShort.get(), "the send cut short fails: " + cutShort.get());
@@ -127,7 +122,7 @@ class LargeMessageCrashTest
         try (BrokerProcess broker = BrokerProcess.start(data);
             Connection connection = new MeshConnectionFactory(broker.url()).createConnection())
         {
-            assertEquals(2, LargeMessageTest.bodyFiles(data), "the upload a kill cut short is deleted at start-up");
+            assertEquals(2, Bodies.files(data), "the upload a kill cut short is deleted at start-up");
             assertEquals(1, broker.linesContaining("deleted 1 large message bodies no message names").size(),
                 broker.recentOutput());
             connection.start();
@@ -140,7 +135,7 @@ class LargeMessageCrashTest
             assertEquals(text, ((TextMessage)consumer.receive(10_000)).getText());
             assertEquals(null, consumer.receiveNoWait());
             first.acknowledge();
-            LargeMessageTest.awaitNoBodyFiles(data);
+            Bodies.awaitNone(data);
         }
     }
 
@@ -165,7 +160,7 @@ class LargeMessageCrashTest
                 toQueue.send(streamed(session, 150_000 + i));
                 toTopic.send(streamed(session, 160_000 + i));
             }
-            assertEquals(2 * messages, LargeMessageTest.bodyFiles(data));
+            assertEquals(2 * messages, Bodies.files(data));
             assertTrue(broker.linesContaining("is at its memory limit").size() >= 2, broker.recentOutput());
             broker.kill();
         }
@@ -176,7 +171,7 @@ class LargeMessageCrashTest
         try (BrokerProcess broker = BrokerProcess.start(data, limits);
             Connection connection = new MeshConnectionFactory(broker.url()).createConnection())
         {
-            assertEquals(2 * messages, LargeMessageTest.bodyFiles(data), "paged messages' bodies are counted at start-up");
+            assertEquals(2 * messages, Bodies.files(data), "paged messages' bodies are counted at start-up");
             connection.setClientID("paged-subscriber");
             connection.start();
             final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -185,17 +180,12 @@ class LargeMessageCrashTest
             drain(session.createDurableSubscriber(topic, "first"), 160_000, messages);
             session.close();
             // The queue's bodies go (once their acknowledgements are forced); the topic's stay for the second subscription.
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (LargeMessageTest.bodyFiles(data) > messages)
-            {
-                assertTrue(System.nanoTime() < deadline, LargeMessageTest.bodyFiles(data) + " bodies on disk");
-                Thread.sleep(10);
-            }
-            assertEquals(messages, LargeMessageTest.bodyFiles(data), "the second subscription still needs its bodies");
+            Bodies.await(data, count -> count <= messages, "the queue's bodies gone");
+            assertEquals(messages, Bodies.files(data), "the second subscription still needs its bodies");
             final Session second = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             drain(second.createDurableSubscriber(topic, "second"), 160_000, messages);
             second.close();
-            LargeMessageTest.awaitNoBodyFiles(data);
+            Bodies.awaitNone(data);
         }
     }
 

@@ -17,7 +17,6 @@ import jakarta.jms.Topic;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -63,7 +62,7 @@ class LargeMessageTest
             map.setBytes("big", Bodies.bytes(200_000));
             map.setString("small", "s");
             producer.send(map);
-            assertEquals(5, bodyFiles(data), "each large body is in a file of its own");
+            assertEquals(5, Bodies.files(data), "each large body is in a file of its own");
 
             final MessageConsumer consumer = session.createConsumer(session.createQueue("large"));
             assertEquals(text, ((TextMessage)consumer.receive(DEADLINE_MS)).getText());
@@ -93,7 +92,7 @@ class LargeMessageTest
             final MapMessage gotMap = (MapMessage)consumer.receive(DEADLINE_MS);
             assertArrayEquals(Bodies.bytes(200_000), gotMap.getBytes("big"));
             assertEquals("s", gotMap.getString("small"));
-            awaitNoBodyFiles(data);
+            Bodies.awaitNone(data);
         }
     }
 
@@ -116,20 +115,15 @@ class LargeMessageTest
             message.setObjectProperty(MeshMessage.INPUT_STREAM, Bodies.stream(3_000_000));
             producer.send(message);
             // Sent ahead of the commit, without an answer: the broker makes the file as the chunks arrive.
-            final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-            while (bodyFiles(data) < 1)
-            {
-                assertTrue(System.nanoTime() < deadline, "the body sent ahead of the commit is on disk");
-                Thread.sleep(10);
-            }
+            Bodies.await(data, count -> count == 1, "the body sent ahead of the commit");
             transacted.rollback();
-            awaitNoBodyFiles(data);
+            Bodies.awaitNone(data);
 
             final BytesMessage again = transacted.createBytesMessage();
             again.setObjectProperty(MeshMessage.INPUT_STREAM, Bodies.stream(3_000_000));
             producer.send(again);
             transacted.commit();
-            assertEquals(1, bodyFiles(data), "one body for both subscriptions");
+            assertEquals(1, Bodies.files(data), "one body for both subscriptions");
             final Bodies.Sink toFirst = new Bodies.Sink();
             final Message one = first.receive(DEADLINE_MS);
             assertNotNull(one);
@@ -138,12 +132,12 @@ class LargeMessageTest
             one.acknowledge();
             final Message two = second.receive(DEADLINE_MS);
             assertNotNull(two);
-            assertEquals(1, bodyFiles(data), "the second subscription still needs it");
+            assertEquals(1, Bodies.files(data), "the second subscription still needs it");
             final Bodies.Sink toSecond = new Bodies.Sink();
             two.setObjectProperty("JMS_AMQ_SaveStream", toSecond);
             assertEquals(3_000_000, toSecond.length());
             two.acknowledge();
-            awaitNoBodyFiles(data);
+            Bodies.awaitNone(data);
         }
     }
 
@@ -171,19 +165,9 @@ class LargeMessageTest
             final Bodies.Sink sink = new Bodies.Sink();
             dead.setObjectProperty(MeshMessage.SAVE_STREAM, sink);
             assertEquals(Bodies.checksum(2_000_000), sink.checksum());
-            assertEquals(1, bodyFiles(data), "one body, moved with its message");
+            assertEquals(1, Bodies.files(data), "one body, moved with its message");
             session.commit();
-            awaitNoBodyFiles(data);
+            Bodies.awaitNone(data);
         }
-    }
-
-    static long bodyFiles(final Path data) throws IOException
-    {
-        return Bodies.files(data);
-    }
-
-    static void awaitNoBodyFiles(final Path data) throws IOException, InterruptedException
-    {
-        Bodies.awaitNone(data);
     }
 }

@@ -121,6 +121,13 @@ public interface EngineControl
     long mark();
 
     /**
+     * Runs {@code stored} once everything written so far is as safe as a confirmation to a client needs it (forced,
+     * and on the replica while one is attached): at once without a journal. Runs {@code failed} instead if that
+     * cannot be (a force failed).
+     */
+    void afterStored(Runnable stored, Runnable failed);
+
+    /**
      * A message taken out of its queue is done with, as if a consumer acknowledged it: counted, and its end
      * journaled.
      */

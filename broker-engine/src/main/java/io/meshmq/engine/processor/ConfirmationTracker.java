@@ -34,7 +34,8 @@ final class ConfirmationTracker
     /**
      * A command's answer, or something to do, once everything up to {@code position} is safe.
      */
-    private record Waiting(long position, ConnectionOutput output, long correlationId, Runnable action)
+    private record Waiting(long position, ConnectionOutput output, long correlationId, Runnable action,
+        Runnable failed)
     {
     }
 
@@ -75,7 +76,7 @@ final class ConfirmationTracker
      */
     void waitFor(final long position, final ConnectionOutput output, final long correlationId)
     {
-        waiting.addLast(new Waiting(position, output, correlationId, null));
+        waiting.addLast(new Waiting(position, output, correlationId, null, null));
     }
 
     /**
@@ -83,13 +84,22 @@ final class ConfirmationTracker
      */
     void afterwards(final long position, final Runnable action)
     {
+        afterwards(position, action, null);
+    }
+
+    /**
+     * Runs {@code action} once everything up to {@code position} is safe, or {@code failed} (if not null) if that
+     * fails.
+     */
+    void afterwards(final long position, final Runnable action, final Runnable failed)
+    {
         if (waiting.isEmpty() && position <= safe())
         {
             // Safe already, and nothing before it waits: no later force would come to release it.
             action.run();
             return;
         }
-        waiting.addLast(new Waiting(position, null, 0, action));
+        waiting.addLast(new Waiting(position, null, 0, action, failed));
     }
 
     /**
@@ -147,7 +157,8 @@ final class ConfirmationTracker
     }
 
     /**
-     * The work in flight up to {@code position} failed: the answers waiting up to it fail (actions are dropped).
+     * The work in flight up to {@code position} failed: the answers waiting up to it fail (actions are dropped, their
+     * failure actions run).
      */
     void failUpTo(final long position, final String reason, final Durability.Confirmer confirmer)
     {
@@ -158,7 +169,8 @@ final class ConfirmationTracker
     }
 
     /**
-     * What the answers beyond the requested positions wait for cannot be done: they fail (actions are dropped).
+     * What the answers beyond the requested positions wait for cannot be done: they fail (actions are dropped, their
+     * failure actions run).
      */
     void failUnrequested(final String reason, final Durability.Confirmer confirmer)
     {
@@ -204,6 +216,10 @@ final class ConfirmationTracker
         if (w.action == null)
         {
             confirmer.failed(w.output, w.correlationId, reason);
+        }
+        else if (w.failed != null)
+        {
+            w.failed.run();
         }
     }
 }

@@ -732,12 +732,21 @@ public final class Durability
      */
     void afterForce(final Runnable action)
     {
+        afterForce(action, null);
+    }
+
+    /**
+     * Runs {@code action} once what was appended so far is forced (and on the replica while one is attached), or
+     * {@code failed} (if not null) if that fails.
+     */
+    void afterForce(final Runnable action, final Runnable failed)
+    {
         if (journal == null)
         {
             action.run();
             return;
         }
-        confirmations.afterwards(mark(), action);
+        confirmations.afterwards(mark(), action, failed);
     }
 
     /**

@@ -40,6 +40,22 @@ public final class MessageReference
     }
 
     /**
+     * @return its place in its queue's arrival order: later arrivals have higher ones.
+     */
+    public long arrival()
+    {
+        return sequence;
+    }
+
+    /**
+     * @return true if its message is journaled with it (persistent, in a durable queue).
+     */
+    public boolean isJournaled()
+    {
+        return durable;
+    }
+
+    /**
      * It was delivered (handed on) once more.
      */
     public void countDelivery()

@@ -216,6 +216,8 @@ public final class Processor implements EventHandler<EngineEvent>
             (type, name) -> admission.fullReason(type, name, context.addressSettings().resolve(name)) != null, writer);
         extension.onEndOfBatch();
         durability.endOfBatch(confirmer);
+        // Without a syncer thread the force was made just now, and what waited for it may have touched queues.
+        dispatcher.dispatchTouched(nowMs);
         flush();
         nextTickDueMs = Math.min(timers.nextDueMs(nowMs), durability.nextForceDueMs());
         if (dispatcher.anyStalled())

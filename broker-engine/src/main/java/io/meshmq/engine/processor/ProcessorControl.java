@@ -165,6 +165,12 @@ final class ProcessorControl implements EngineControl
     }
 
     @Override
+    public void afterStored(final Runnable stored, final Runnable failed)
+    {
+        durability.afterForce(stored, failed);
+    }
+
+    @Override
     public void acknowledge(final MessageReference reference)
     {
         reference.queue.messagesAcknowledged++;

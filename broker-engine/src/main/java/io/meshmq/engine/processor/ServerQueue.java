@@ -377,6 +377,21 @@ public final class ServerQueue extends JournalEntry
     }
 
     /**
+     * @return the last message in order, or null.
+     */
+    public MessageReference last()
+    {
+        for (int p = 0; p < PRIORITIES; p++)
+        {
+            if (tails[p] != null)
+            {
+                return tails[p];
+            }
+        }
+        return null;
+    }
+
+    /**
      * @return the message after {@code reference} in order (possibly of a lower priority), or null.
      */
     public MessageReference after(final MessageReference reference)

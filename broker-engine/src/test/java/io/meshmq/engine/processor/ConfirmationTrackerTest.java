@@ -129,4 +129,16 @@ class ConfirmationTrackerTest
         tracker.failUnrequested("pages", confirmer);
         assertEquals(List.of("failed 1: disk", "failed 2: pages"), answers);
     }
+
+    @Test
+    void shouldTellAnActionThatAsksToHearOfAFailureThatItsPositionWasNotMadeSafe()
+    {
+        tracker.afterwards(2, () -> answers.add("forced 2"), () -> answers.add("not forced 2"));
+        tracker.requested(2);
+        tracker.afterwards(4, () -> answers.add("forced 4"), () -> answers.add("not forced 4"));
+        tracker.failUpTo(2, "disk", confirmer);
+        assertEquals(List.of("not forced 2"), answers);
+        tracker.failUnrequested("pages", confirmer);
+        assertEquals(List.of("not forced 2", "not forced 4"), answers);
+    }
 }

@@ -20,6 +20,10 @@ import java.util.Arrays;
  * unconfirmed back to the front of the queue, in order, to be sent again on the next; the other broker recognises a
  * resend by its sequence. A refusal pauses the bridge for a while, then it sends again from the refused one.
  * <p>
+ * A journaled message crosses only once its record here is as safe as a confirmation needs (forced, and on the
+ * replica): stored over there while lost here, its producer, never answered, would send it again to whoever serves
+ * this journal next, which would not know it, and the other node would store it twice.
+ * <p>
  * Not thread safe: processor thread only. It drains its queue (dispatch calls {@link #drain}).
  */
 final class Bridge implements QueueDrain
@@ -43,6 +47,10 @@ final class Bridge implements QueueDrain
     private long forwarded;
     /** Asks for a large body (id, length) to be sent ahead to the other node; set with the link. */
     private Stager stager;
+    /** Journaled messages of this arrival (in the queue) or earlier are stored safely enough to cross. */
+    private long safeArrival = -1;
+    /** A wait for the journal to make what the queue holds safe is under way. */
+    private boolean awaitingSafety;
     /** Large bodies the other node keeps for their forwards, and those on their way there. */
     private final LongHashSet staged = new LongHashSet();
     private final LongHashSet staging = new LongHashSet();
@@ -162,6 +170,11 @@ final class Bridge implements QueueDrain
                 control.stalled(queue);
                 return;
             }
+            if (reference.isJournaled() && reference.arrival() > safeArrival)
+            {
+                awaitSafety();
+                return;
+            }
             final MessageReference next = queue.after(reference);
             if (!reference.message().isExpired(control.nowMs()) && !isStaged(reference.message()))
             {
@@ -179,6 +192,30 @@ final class Bridge implements QueueDrain
             }
             reference = next;
         }
+    }
+
+    /**
+     * Everything in the queue now was journaled already: once that is safe, it may all cross. If the journal fails
+     * to make it so, the bridge pauses and asks again (what the journal failed to force, it writes again).
+     */
+    private void awaitSafety()
+    {
+        if (awaitingSafety)
+        {
+            return;
+        }
+        awaitingSafety = true;
+        final long upTo = queue.last().arrival();
+        control.afterStored(() ->
+        {
+            awaitingSafety = false;
+            safeArrival = Math.max(safeArrival, upTo);
+            control.touch(queue);
+        }, () ->
+        {
+            awaitingSafety = false;
+            pausedUntilMs = control.nowMs() + PAUSE_AFTER_REFUSAL_MS;
+        });
     }
 
     @Override

@@ -3,7 +3,11 @@ package io.meshmq.cluster.routing;
 import io.meshmq.cluster.ClusterCommand;
 import io.meshmq.cluster.ClusterIdentity;
 import io.meshmq.cluster.GroupingSettings;
+import io.meshmq.engine.journal.Journal;
+import io.meshmq.engine.journal.JournalCorruptException;
+import io.meshmq.engine.journal.JournalSyncer;
 import io.meshmq.engine.processor.AddressSettingsMatcher;
+import io.meshmq.engine.processor.Durability;
 import io.meshmq.engine.processor.Processor;
 import io.meshmq.engine.processor.ProcessorContext;
 import io.meshmq.engine.ring.ConnectionOutput;
@@ -21,6 +25,7 @@ import io.meshmq.protocol.WireWriter;
 import io.meshmq.selector.Selector;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +49,8 @@ final class ClusterHarness
     final Processor processor;
     final Cluster cluster;
     final FakeConnection client;
+    /** Forces the journal asked for and the test has not ended yet. */
+    final List<JournalSyncer.Request> forces = new ArrayList<>();
     private long sequence;
     private long nextConnectionId = 1;
     private int messageCount;
@@ -58,16 +65,59 @@ final class ClusterHarness
      */
     ClusterHarness(final Path dataDirectory, final AddressSettingsMatcher settings, final GroupingSettings grouping)
     {
+        this(dataDirectory, settings, grouping, null);
+    }
+
+    /**
+     * @param journal where persistent messages are stored; its forces wait in {@link #forces} until the test says
+     *                how they ended ({@link #forced}), as the syncer thread would. Null: no journal.
+     */
+    ClusterHarness(final Path dataDirectory, final AddressSettingsMatcher settings, final GroupingSettings grouping,
+        final Journal journal)
+    {
         final ClusterIdentity identity = new ClusterIdentity("test", "node-a", "a", 1, new ConcurrentSkipListMap<>(),
             null,
             () -> "127.0.0.1:1", dataDirectory.resolve("cluster-members"), new AtomicReference<>(), null, true,
             new java.util.concurrent.ConcurrentHashMap<>(), "", SEND_TIMEOUT_MS, grouping, new AtomicReference<>());
         final Cluster[] made = new Cluster[1];
-        processor = new Processor(new ProcessorContext("a", true, List.of(), List.of(), settings, -1, null,
-            control -> made[0] = new Cluster(identity, control), ProcessorContext.DEFAULT_DUPLICATE_ID_CACHE_SIZE),
-            nowMs::get);
+        final ProcessorContext context = new ProcessorContext("a", true, List.of(), List.of(), settings, -1, null,
+            control -> made[0] = new Cluster(identity, control), ProcessorContext.DEFAULT_DUPLICATE_ID_CACHE_SIZE);
+        if (journal == null)
+        {
+            processor = new Processor(context, nowMs::get);
+        }
+        else
+        {
+            final Durability durability = Durability.of(journal, Durability.SyncPolicy.FORCE);
+            durability.forceWith(forces::add);
+            try
+            {
+                processor = Processor.recover(context, nowMs::get, durability);
+            }
+            catch (final IOException | JournalCorruptException ex)
+            {
+                throw new IllegalStateException(ex);
+            }
+        }
         cluster = made[0];
         client = open();
+    }
+
+    /**
+     * The forces asked for so far end, in order: done, or failed for that reason.
+     */
+    void forced(final String failure)
+    {
+        final List<JournalSyncer.Request> ended = List.copyOf(forces);
+        forces.clear();
+        for (final JournalSyncer.Request request : ended)
+        {
+            run(EngineEvent.FORCED, null, e ->
+            {
+                e.forced = request;
+                e.reason = failure;
+            });
+        }
     }
 
     /** A frame the processor wrote: its type, and a reader over the rest. */
@@ -341,6 +391,28 @@ final class ClusterHarness
         final long correlationId)
     {
         return send(type, destination, previousScope, correlationId, "ID:m" + ++messageCount);
+    }
+
+    /**
+     * Sends a new persistent message from the test's client (journaled, with a journal), as a client that waits for
+     * the broker's answer.
+     *
+     * @return the correlation id the answer carries ({@link #answer}).
+     */
+    long sendPersistent(final byte type, final String destination)
+    {
+        final String id = "ID:p" + ++messageCount;
+        final long correlationId = 3_000 + messageCount;
+        final byte[] message = message(id, type, destination);
+        message[1] = MessageDescriptor.PERSISTENT;
+        run(EngineEvent.SEND, client, e ->
+        {
+            e.correlationId = correlationId;
+            e.destinationType = type;
+            e.destinationName = destination;
+            e.message = message;
+        });
+        return correlationId;
     }
 
     private String send(final byte type, final String destination, final String previousScope,

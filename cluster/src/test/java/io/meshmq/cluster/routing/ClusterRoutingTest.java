@@ -1,9 +1,11 @@
 package io.meshmq.cluster.routing;
 
 import io.meshmq.cluster.ClusterCommand;
+import io.meshmq.cluster.GroupingSettings;
 import io.meshmq.cluster.ResentMessage;
 import io.meshmq.cluster.routing.ClusterHarness.FakeConnection;
 import io.meshmq.cluster.routing.ClusterHarness.Forward;
+import io.meshmq.engine.journal.Journal;
 import io.meshmq.engine.processor.AddressSettingsMatcher;
 import io.meshmq.engine.ring.EngineEvent;
 import io.meshmq.protocol.DestinationType;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static io.meshmq.cluster.routing.ClusterHarness.queueOfB;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -68,6 +71,48 @@ class ClusterRoutingTest
         a.forwarded(forwards.get(0).sequence(), null);
         assertEquals(0L, a.statusOfB("backlog"));
         assertEquals(1L, a.statusOfB("forwarded"));
+    }
+
+    /**
+     * A forward that left before its message was safe here could be stored on the other node while this one dies
+     * with the message unforced (or not yet on its replica): the producer, never answered, sends it again to whoever
+     * serves this journal next, which has no record of it, and the message is stored twice over there.
+     */
+    @Test
+    void shouldForwardAPersistentMessageOnlyOnceItIsForcedHere() throws Exception
+    {
+        try (Journal journal = Journal.open(dir.resolve("journal"), Journal.MIN_SEGMENT_SIZE, false))
+        {
+            final ClusterHarness a = new ClusterHarness(dir, new AddressSettingsMatcher(), GroupingSettings.NONE,
+                journal);
+            final FakeConnection link = a.linkUp(queueOfB("orders", 1));
+            final long first = a.sendPersistent(DestinationType.QUEUE, "orders");
+            assertEquals(List.of(), link.forwards(), "sent before it was forced here");
+            assertEquals(null, a.answer(first));
+
+            a.forced(null);
+            assertEquals(1, link.forwards().size());
+            assertEquals("OK", a.answer(first));
+
+            // A force that fails holds its forward back, paused, until a force of it succeeds.
+            final long second = a.sendPersistent(DestinationType.QUEUE, "orders");
+            a.forced("disk gone");
+            a.nowMs.addAndGet(Bridge.PAUSE_AFTER_REFUSAL_MS);
+            a.tick();
+            assertEquals(1, link.forwards().size(), "sent though its force failed");
+            // The journal writes what it failed to force again after a while (real time), and forces it.
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (a.forces.isEmpty() && System.nanoTime() < deadline)
+            {
+                a.tick();
+                Thread.onSpinWait();
+            }
+            assertEquals(1, link.forwards().size(), "sent before it was forced again");
+            a.forced(null);
+            assertEquals(2, link.forwards().size());
+            assertEquals(List.of(1L, 2L), link.forwards().stream().map(f -> f.sequence() & 0xFF_FFFF).toList());
+            assertTrue(a.answer(second).contains("could not force"), a.answer(second));
+        }
     }
 
     @Test

@@ -31,12 +31,22 @@ public sealed interface ClusterCommand extends ExtensionCommand
      * @param sequence the forward's sequence number on the sending node, so a resend is stored once.
      * @param kind     the address's {@link io.meshmq.protocol.DestinationType}.
      * @param moved    redistributed from a queue of the sending node, rather than routed as it was sent.
+     * @param largeLane it crossed on the sending node's large lane, whose sequences are told apart from the other's.
      * @param queues   the queues here that take it.
      * @param message  the encoded message.
      */
-    record Receive(long sequence, byte kind, boolean moved, String address, String[] queues, byte[] message)
-        implements ClusterCommand
+    record Receive(long sequence, byte kind, boolean moved, boolean largeLane, String address, String[] queues,
+        byte[] message) implements ClusterCommand
     {
+        /**
+         * A forward on the lane that does not take large messages.
+         */
+        public Receive(final long sequence, final byte kind, final boolean moved, final String address,
+            final String[] queues, final byte[] message)
+        {
+            this(sequence, kind, moved, false, address, queues, message);
+        }
+
         /**
          * @return the sequence: the confirmation or refusal carries it.
          */

@@ -144,15 +144,18 @@ package io.meshmq.protocol;
  *                      copies of them that are not being delivered. Sent as soon as the link is up, before any
  *                      CLUSTER_SEND, and at the end of each batch that stored such messages while it is up; no
  *                      answer)
- * CLUSTER_SEND    c&gt;b  long sequence, byte kind ({@link DestinationType}), boolean moved, string address,
- *                      int queueCount, queueCount x string queue (or subscription), rest message   (a queue
+ * CLUSTER_SEND    c&gt;b  long sequence, byte kind ({@link DestinationType}), byte flags (1: moved, 2: large lane),
+ *                      string address, int queueCount, queueCount x string queue (or subscription), rest message
+ *                      (the sending node's forwards to this one cross on two lanes, each in sequence order: the
+ *                      large lane takes large messages and what must stay behind them, so the other lane does not
+ *                      wait while a large body crosses; a queue
  *                      message naming no queue asks the receiving node, its grouping handler, to route it by its
  *                      group; otherwise it stores the
  *                      message in those queues of the receiving node; for a temporary destination, in it, or in
  *                      every subscription of it that takes the message; once: a sequence at or below the highest
- *                      stored from that node is a resend and is only confirmed. A message routed as it was sent
- *                      (not moved by redistribution) that the receiving node's duplicate cache holds for the
- *                      address is only confirmed too. OK or ERROR with the sequence as correlation id, OK once
+ *                      stored from that node on that lane is a resend and is only confirmed. A message routed as
+ *                      it was sent (not moved by redistribution) that the receiving node's duplicate cache holds for
+ *                      the address is only confirmed too. OK or ERROR with the sequence as correlation id, OK once
  *                      stored as SEND would be)
  * LARGE_STAGE     c&gt;b  long correlationId, long uploadId, long length   (on a node's second connection to another,
  *                      opened when a large message must cross: the LARGE_CHUNKs of that upload are a body whole; the

@@ -9,6 +9,7 @@ import io.meshmq.engine.processor.ServerQueue;
 import io.meshmq.engine.ring.ConnectionOutput;
 import io.meshmq.protocol.LargeBodyDescriptor;
 import io.meshmq.protocol.WireWriter;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongHashSet;
 
@@ -19,6 +20,11 @@ import java.util.Arrays;
  * them unconfirmed; a message leaves the queue only when the other broker confirms it stored it. A lost link gives the
  * unconfirmed back to the front of the queue, in order, to be sent again on the next; the other broker recognises a
  * resend by its sequence. A refusal pauses the bridge for a while, then it sends again from the refused one.
+ * <p>
+ * In order means on each of two lanes: a large message waits until its body, sent ahead on a connection of its own,
+ * is on the other node, and holds back the large lane only; the other lane's forwards go on meanwhile. The large lane
+ * takes large messages, and whatever the connection that sent one sends after it until those are confirmed, so one
+ * session's messages keep their order.
  * <p>
  * A journaled message crosses only once its record here is as safe as a confirmation needs (forced, and on the
  * replica): stored over there while lost here, its producer, never answered, would send it again to whoever serves
@@ -51,6 +57,11 @@ final class Bridge implements QueueDrain
     private long safeArrival = -1;
     /** A wait for the journal to make what the queue holds safe is under way. */
     private boolean awaitingSafety;
+    /**
+     * By the connection that sent them (0: none, or not known after a restart), the sequence of the last forward put on
+     * the large lane while others of the connection were still there; gone once that one is confirmed.
+     */
+    private final Long2LongHashMap largeLaneUntil = new Long2LongHashMap(-1);
     /** Large bodies the other node keeps for their forwards, and those on their way there. */
     private final LongHashSet staged = new LongHashSet();
     private final LongHashSet staging = new LongHashSet();
@@ -162,6 +173,8 @@ final class Bridge implements QueueDrain
         {
             return;
         }
+        boolean largeLaneWaits = false;
+        int passed = 0;
         MessageReference reference = queue.first();
         while (reference != null && inFlight.size() < WINDOW)
         {
@@ -176,13 +189,21 @@ final class Bridge implements QueueDrain
                 return;
             }
             final MessageReference next = queue.after(reference);
-            if (!reference.message().isExpired(control.nowMs()) && !isStaged(reference.message()))
+            final boolean expired = reference.message().isExpired(control.nowMs());
+            if (ForwardCopies.isOnLargeLane(reference.message()) &&
+                (largeLaneWaits || !expired && !isStaged(reference.message())))
             {
-                // It and the forwards after it wait (they cross in order) until its body is there.
-                return;
+                // It and the large lane's forwards after it wait (each lane crosses in order) until its body is there.
+                largeLaneWaits = true;
+                if (++passed == WINDOW)
+                {
+                    return;
+                }
+                reference = next;
+                continue;
             }
             queue.remove(reference);
-            if (reference.message().isExpired(control.nowMs()))
+            if (expired)
             {
                 control.expire(queue, reference);
             }
@@ -216,6 +237,26 @@ final class Bridge implements QueueDrain
             awaitingSafety = false;
             pausedUntilMs = control.nowMs() + PAUSE_AFTER_REFUSAL_MS;
         });
+    }
+
+    /**
+     * Chooses the lane of a forward being made: the large lane for a large message, and for what the connection that
+     * sent one sends after it while any of its forwards are on that lane (one session's messages keep their order),
+     * and for messages of a group and group signals while anything is on it (a group's messages and the signals that
+     * move it between nodes keep their order); the other lane otherwise.
+     *
+     * @return true for the large lane.
+     */
+    boolean laneOf(final ServerMessage message, final String address, final long sequence)
+    {
+        final long origin = message.originConnectionId();
+        final boolean large = message.largeBodyId() != 0 || largeLaneUntil.containsKey(origin) ||
+            !largeLaneUntil.isEmpty() && (GroupSignal.ADDRESS.equals(address) || message.groupId() != null);
+        if (large)
+        {
+            largeLaneUntil.put(origin, sequence);
+        }
+        return large;
     }
 
     @Override
@@ -284,7 +325,7 @@ final class Bridge implements QueueDrain
             return false;
         }
         control.write(link, ClusterFrameEncoder.send(frame, forward.sequence(), forward.kind(), forward.address(),
-            forward.queues(), forward.moved(), forward.original()));
+            forward.queues(), forward.moved(), forward.largeLane(), forward.original()));
         inFlight.put(forward.sequence(), reference);
         return true;
     }
@@ -301,6 +342,11 @@ final class Bridge implements QueueDrain
         }
         forwarded++;
         staged.remove(reference.message().largeBodyId());
+        final long origin = reference.message().originConnectionId();
+        if (largeLaneUntil.get(origin) == sequence)
+        {
+            largeLaneUntil.remove(origin);
+        }
         control.acknowledge(reference);
         if (!queue.isEmpty())
         {

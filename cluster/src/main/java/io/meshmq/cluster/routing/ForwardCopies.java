@@ -6,6 +6,7 @@ import io.meshmq.engine.processor.ServerMessage;
 import io.meshmq.engine.processor.ServerQueue;
 import io.meshmq.protocol.ProtocolException;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +20,11 @@ import java.util.Set;
  * keeps the highest it stored and recognises a resend. A forward queue must send in sequence order, so its copies all
  * have the same priority; the original priority travels in a property and is put back when the copy is sent.
  * <p>
+ * A forward queue has two lanes, each sent in sequence order and each with its own highest sequence on the other node,
+ * so that a large message whose body is still crossing holds back only its own lane: the large lane takes large
+ * messages and whatever must stay behind them ({@link Bridge#laneOf}); the lane is chosen when the copy is made and
+ * kept in it, so a copy sent again after a restart goes on the lane it went on before.
+ * <p>
  * Not thread safe: processor thread only.
  */
 final class ForwardCopies
@@ -28,8 +34,10 @@ final class ForwardCopies
     static final String PRIORITY_PROPERTY = "JMS_MeshMQ_ClusterPriority";
     /** Present on a message redistributed from a queue here: the other node takes it even if it had one of its id. */
     static final String MOVED_PROPERTY = "JMS_MeshMQ_ClusterMoved";
+    /** Present on a copy that crosses on the large lane. */
+    static final String LARGE_LANE_PROPERTY = "JMS_MeshMQ_ClusterLargeLane";
     private static final Set<String> FORWARD_PROPERTIES =
-        Set.of(ROUTE_PROPERTY, SEQUENCE_PROPERTY, PRIORITY_PROPERTY, MOVED_PROPERTY);
+        Set.of(ROUTE_PROPERTY, SEQUENCE_PROPERTY, PRIORITY_PROPERTY, MOVED_PROPERTY, LARGE_LANE_PROPERTY);
     private static final int FORWARD_PRIORITY = 4;
     private static final int INCARNATION_SHIFT = 40;
 
@@ -39,9 +47,11 @@ final class ForwardCopies
      * @param kind     the address's {@link io.meshmq.protocol.DestinationType}.
      * @param queues   the other node's queues that take it.
      * @param moved    redistributed from a queue here, rather than routed there when it was sent.
+     * @param largeLane it crosses on the large lane.
      * @param original the message as it was sent here, its priority back.
      */
-    record Forward(long sequence, byte kind, String address, String[] queues, boolean moved, byte[] original)
+    record Forward(long sequence, byte kind, String address, String[] queues, boolean moved, boolean largeLane,
+        byte[] original)
     {
     }
 
@@ -68,11 +78,19 @@ final class ForwardCopies
         {
             route.append('\u0000').append(queue);
         }
-        final Map<String, Object> forward = moved ?
-            Map.of(ROUTE_PROPERTY, route.toString(), SEQUENCE_PROPERTY, ++nextSequence, PRIORITY_PROPERTY,
-                message.priority(), MOVED_PROPERTY, true) :
-            Map.of(ROUTE_PROPERTY, route.toString(), SEQUENCE_PROPERTY, ++nextSequence, PRIORITY_PROPERTY,
-                message.priority());
+        final long sequence = ++nextSequence;
+        final Map<String, Object> forward = new HashMap<>(8);
+        forward.put(ROUTE_PROPERTY, route.toString());
+        forward.put(SEQUENCE_PROPERTY, sequence);
+        forward.put(PRIORITY_PROPERTY, message.priority());
+        if (moved)
+        {
+            forward.put(MOVED_PROPERTY, true);
+        }
+        if (forwardQueue.drain() instanceof Bridge bridge && bridge.laneOf(message, address, sequence))
+        {
+            forward.put(LARGE_LANE_PROPERTY, true);
+        }
         final byte[] encoded = message.fields().rewrite(message.encoded(), forward, Set.of(), message.expiration(),
             FORWARD_PRIORITY);
         return forwardQueue.reference(control.message(encoded, message.originConnectionId()));
@@ -85,6 +103,14 @@ final class ForwardCopies
     static boolean asksToDecide(final ServerMessage copy)
     {
         return ((String)copy.fields().property(ROUTE_PROPERTY)).indexOf('\u0000') < 0;
+    }
+
+    /**
+     * @return true for a copy that crosses on the large lane.
+     */
+    static boolean isOnLargeLane(final ServerMessage copy)
+    {
+        return copy.fields().property(LARGE_LANE_PROPERTY) != null;
     }
 
     /**
@@ -106,13 +132,14 @@ final class ForwardCopies
             final String route = (String)copy.fields().property(ROUTE_PROPERTY);
             final int priority = ((Number)copy.fields().property(PRIORITY_PROPERTY)).intValue();
             final boolean moved = copy.fields().property(MOVED_PROPERTY) != null;
+            final boolean largeLane = copy.fields().property(LARGE_LANE_PROPERTY) != null;
             final byte[] original = copy.fields().rewrite(copy.encoded(), Map.of(), FORWARD_PROPERTIES,
                 copy.expiration(), priority);
             final String[] parts = route.split("\u0000", -1);
             final String[] queues = new String[parts.length - 1];
             System.arraycopy(parts, 1, queues, 0, queues.length);
             return new Forward(sequence, (byte)(parts[0].charAt(0) - '0'), parts[0].substring(1), queues, moved,
-                original);
+                largeLane, original);
         }
         catch (final ProtocolException | ClassCastException | NullPointerException | IndexOutOfBoundsException ex)
         {

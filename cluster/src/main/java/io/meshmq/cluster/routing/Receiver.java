@@ -33,7 +33,7 @@ final class Receiver
     private final Peers peers;
     private final Resends resends;
     private final GroupPins groups;
-    /** How far each node's forwards are stored here, by node id. */
+    /** How far each node's forwards are stored here, by node id (and node id + {@link #LARGE_LANE}). */
     private final Map<String, LinkPosition> positions = new HashMap<>();
 
     Receiver(final EngineControl control, final Peers peers, final Resends resends, final GroupPins groups)
@@ -47,6 +47,9 @@ final class Receiver
     /** What a large forward whose body is not here is refused with; its sender then sends the body again. */
     static final String NOT_STAGED = "the body of this large message is not on this node (sent ahead, it was lost " +
         "with a restart): send it again";
+
+    /** Added to a node's id for the position of its large lane (journaled as such). */
+    static final String LARGE_LANE = "\u0000large lane";
 
     void restored(final LinkPosition position)
     {
@@ -66,7 +69,8 @@ final class Receiver
                 "CLUSTER_SEND before CLUSTER_JOIN" : "this link was replaced by a newer one of the same node");
             return;
         }
-        final LinkPosition position = positions.computeIfAbsent(peer.nodeId, id -> new LinkPosition(id, 0));
+        final LinkPosition position = positions.computeIfAbsent(forward.largeLane() ? peer.nodeId + LARGE_LANE :
+            peer.nodeId, id -> new LinkPosition(id, 0));
         final long mark = control.mark();
         if (sequence <= position.sequence())
         {

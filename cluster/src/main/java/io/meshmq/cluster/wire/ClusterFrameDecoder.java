@@ -112,7 +112,12 @@ public final class ClusterFrameDecoder implements ExtensionFrames
         {
             throw new ProtocolException("CLUSTER_SEND for unknown destination type " + kind);
         }
-        final boolean moved = reader.readBoolean();
+        final byte flags = reader.readByte();
+        if ((flags & ~(ClusterFrameEncoder.SEND_MOVED | ClusterFrameEncoder.SEND_LARGE_LANE)) != 0)
+        {
+            throw new ProtocolException("CLUSTER_SEND has unknown flags " + flags);
+        }
+        final boolean moved = (flags & ClusterFrameEncoder.SEND_MOVED) != 0;
         final String address = destinationName(reader);
         final int count = reader.readCount(4);
         if (count == 0 && (kind != DestinationType.QUEUE || moved))
@@ -128,7 +133,8 @@ public final class ClusterFrameDecoder implements ExtensionFrames
         final byte[] message = reader.readRest();
         // Checked here, on the I/O thread, so a malformed message never reaches the processor.
         MessageValidator.validate(message);
-        return new ClusterCommand.Receive(sequence, kind, moved, address, queues, message);
+        return new ClusterCommand.Receive(sequence, kind, moved, (flags & ClusterFrameEncoder.SEND_LARGE_LANE) != 0,
+            address, queues, message);
     }
 
     /**

@@ -17,6 +17,10 @@ import java.util.Collection;
  */
 public final class ClusterFrameEncoder
 {
+    /** CLUSTER_SEND flags. */
+    public static final byte SEND_MOVED = 1;
+    public static final byte SEND_LARGE_LANE = 2;
+
     private ClusterFrameEncoder()
     {
     }
@@ -147,14 +151,15 @@ public final class ClusterFrameEncoder
      * @param kind   the address's {@link DestinationType}.
      * @param queues the other node's queues that take it.
      * @param moved  redistributed from a queue of this node, rather than routed as it was sent.
+     * @param largeLane it crosses on the large lane, whose sequences the other node tells resends by apart.
      */
     public static WireWriter send(final WireWriter out, final long sequence, final byte kind, final String address,
-        final String[] queues, final boolean moved, final byte[] message)
+        final String[] queues, final boolean moved, final boolean largeLane, final byte[] message)
     {
         out.reset().beginFrame(FrameType.CLUSTER_SEND)
             .writeLong(sequence)
             .writeByte(kind)
-            .writeBoolean(moved)
+            .writeByte((byte)((moved ? SEND_MOVED : 0) | (largeLane ? SEND_LARGE_LANE : 0)))
             .writeString(address)
             .writeInt(queues.length);
         for (final String queue : queues)

@@ -3,9 +3,15 @@ package io.meshmq.cluster.routing;
 import io.meshmq.cluster.ClusterCommand;
 import io.meshmq.cluster.ClusterIdentity;
 import io.meshmq.cluster.GroupingSettings;
+import io.meshmq.cluster.LargeStaging;
+import io.meshmq.cluster.wire.ClusterFrameEncoder;
+import io.meshmq.engine.extension.AdminHandler;
 import io.meshmq.engine.journal.Journal;
 import io.meshmq.engine.journal.JournalCorruptException;
 import io.meshmq.engine.journal.JournalSyncer;
+import io.meshmq.engine.large.LargeStore;
+import io.meshmq.engine.mirror.DataMirror;
+import io.meshmq.engine.mirror.SwitchableMirror;
 import io.meshmq.engine.processor.AddressSettingsMatcher;
 import io.meshmq.engine.processor.Durability;
 import io.meshmq.engine.processor.Processor;
@@ -13,10 +19,12 @@ import io.meshmq.engine.processor.ProcessorContext;
 import io.meshmq.engine.ring.ConnectionOutput;
 import io.meshmq.engine.ring.EngineEvent;
 import io.meshmq.engine.ring.ExtensionCommand;
+import io.meshmq.engine.security.Authorizer;
 import io.meshmq.protocol.AdminTable;
 import io.meshmq.protocol.AdminVerbs;
 import io.meshmq.protocol.DestinationType;
 import io.meshmq.protocol.FrameType;
+import io.meshmq.protocol.LargeBodyDescriptor;
 import io.meshmq.protocol.MessageDescriptor;
 import io.meshmq.protocol.TypedValueCodec;
 import io.meshmq.protocol.MessageFields;
@@ -49,6 +57,8 @@ final class ClusterHarness
     final Processor processor;
     final Cluster cluster;
     final FakeConnection client;
+    /** The large bodies asked to cross to b ahead of their forwards, in order. */
+    final List<Long> staged = new ArrayList<>();
     /** Forces the journal asked for and the test has not ended yet. */
     final List<JournalSyncer.Request> forces = new ArrayList<>();
     private long sequence;
@@ -65,7 +75,7 @@ final class ClusterHarness
      */
     ClusterHarness(final Path dataDirectory, final AddressSettingsMatcher settings, final GroupingSettings grouping)
     {
-        this(dataDirectory, settings, grouping, null);
+        this(dataDirectory, settings, grouping, null, null);
     }
 
     /**
@@ -75,13 +85,27 @@ final class ClusterHarness
     ClusterHarness(final Path dataDirectory, final AddressSettingsMatcher settings, final GroupingSettings grouping,
         final Journal journal)
     {
+        this(dataDirectory, settings, grouping, journal, null);
+    }
+
+    /**
+     * @param largeBodies where large bodies are kept (their files are never made: the test names bodies, and
+     *                    {@link #staged} records what would cross to b, as the mesh's second connection would carry
+     *                    it); null: this node takes no large messages.
+     */
+    private ClusterHarness(final Path dataDirectory, final AddressSettingsMatcher settings,
+        final GroupingSettings grouping, final Journal journal, final LargeStore largeBodies)
+    {
+        final LargeStaging staging = (nodeId, member, bodyId, file, length) -> staged.add(bodyId);
         final ClusterIdentity identity = new ClusterIdentity("test", "node-a", "a", 1, new ConcurrentSkipListMap<>(),
             null,
             () -> "127.0.0.1:1", dataDirectory.resolve("cluster-members"), new AtomicReference<>(), null, true,
-            new java.util.concurrent.ConcurrentHashMap<>(), "", SEND_TIMEOUT_MS, grouping, new AtomicReference<>());
+            new java.util.concurrent.ConcurrentHashMap<>(), "", SEND_TIMEOUT_MS, grouping,
+            new AtomicReference<>(largeBodies == null ? null : staging));
         final Cluster[] made = new Cluster[1];
         final ProcessorContext context = new ProcessorContext("a", true, List.of(), List.of(), settings, -1, null,
-            control -> made[0] = new Cluster(identity, control), ProcessorContext.DEFAULT_DUPLICATE_ID_CACHE_SIZE);
+            control -> made[0] = new Cluster(identity, control), ProcessorContext.DEFAULT_DUPLICATE_ID_CACHE_SIZE,
+            Authorizer.none(), new SwitchableMirror(DataMirror.NONE), AdminHandler.NONE, largeBodies);
         if (journal == null)
         {
             processor = new Processor(context, nowMs::get);
@@ -101,6 +125,15 @@ final class ClusterHarness
         }
         cluster = made[0];
         client = open();
+    }
+
+    /**
+     * @return a node without a journal that takes large messages (bodies above 1 KiB).
+     */
+    static ClusterHarness withLargeBodies(final Path dataDirectory)
+    {
+        return new ClusterHarness(dataDirectory, new AddressSettingsMatcher(), GroupingSettings.NONE, null,
+            new LargeStore(dataDirectory.resolve("large"), 1024));
     }
 
     /**
@@ -131,7 +164,7 @@ final class ClusterHarness
 
     /** A forward as the link carried it. */
     record Forward(long sequence, byte kind, String address, List<String> queues, String messageId,
-        Map<String, Object> properties)
+        Map<String, Object> properties, boolean largeLane)
     {
     }
 
@@ -204,7 +237,7 @@ final class ClusterHarness
                 final WireReader r = frame.reader();
                 final long sequence = r.readLong();
                 final byte kind = r.readByte();
-                r.readBoolean();
+                final byte flags = r.readByte();
                 final String address = r.readString();
                 final int count = r.readInt();
                 final List<String> queues = new ArrayList<>();
@@ -213,7 +246,8 @@ final class ClusterHarness
                     queues.add(r.readString());
                 }
                 final MessageFields fields = MessageFields.decode(r.readRest());
-                forwards.add(new Forward(sequence, kind, address, queues, fields.messageId(), fields.properties()));
+                forwards.add(new Forward(sequence, kind, address, queues, fields.messageId(), fields.properties(),
+                    (flags & ClusterFrameEncoder.SEND_LARGE_LANE) != 0));
             }
             return forwards;
         }
@@ -394,6 +428,68 @@ final class ClusterHarness
     }
 
     /**
+     * Sends, from {@code from}, a new non-persistent message whose body (of {@code length} bytes) is large: kept on
+     * this node under {@code bodyId}.
+     *
+     * @return its message id.
+     */
+    String sendLarge(final FakeConnection from, final String queue, final long bodyId, final long length)
+    {
+        final String id = "ID:l" + ++messageCount;
+        final WireWriter writer = new WireWriter()
+            .writeByte(MessageDescriptor.BODY_BYTES).writeByte(MessageDescriptor.NON_PERSISTENT).writeByte((byte)4)
+            .writeByte((byte)(MessageDescriptor.FLAG_DUPLICATE_ID | MessageDescriptor.FLAG_LARGE_BODY))
+            .writeLong(0).writeLong(0).writeLong(0)
+            .writeString(id).writeByte(MessageDescriptor.CORRELATION_NONE).writeString(null)
+            .writeByte(DestinationType.QUEUE).writeString(queue).writeByte(DestinationType.NONE)
+            .writeInt(1).writeString(MessageDescriptor.DUPLICATE_ID_PROPERTY);
+        TypedValueCodec.write(writer, id);
+        LargeBodyDescriptor.write(writer, bodyId, length, LargeBodyDescriptor.FORM_RAW);
+        submit(from, DestinationType.QUEUE, queue, 0, writer.toByteArray());
+        return id;
+    }
+
+    private void submit(final FakeConnection from, final byte type, final String destination,
+        final long correlationId, final byte[] message)
+    {
+        run(EngineEvent.SEND, from, e ->
+        {
+            e.correlationId = correlationId;
+            e.destinationType = type;
+            e.destinationName = destination;
+            e.message = message;
+        });
+    }
+
+    /**
+     * @return the forward of that message id that {@code link} carried last.
+     */
+    Forward forwardedLastOn(final FakeConnection link, final String messageId)
+    {
+        final List<Forward> forwards = link.forwards();
+        for (int i = forwards.size() - 1; i >= 0; i--)
+        {
+            if (forwards.get(i).messageId().equals(messageId))
+            {
+                return forwards.get(i);
+            }
+        }
+        throw new AssertionError(messageId + " was not forwarded; the link carried " + forwards);
+    }
+
+    /**
+     * Sends a new message from {@code from}.
+     *
+     * @return its message id.
+     */
+    String sendFrom(final FakeConnection from, final String queue)
+    {
+        final String id = "ID:m" + ++messageCount;
+        submit(from, DestinationType.QUEUE, queue, 0, message(id, DestinationType.QUEUE, queue));
+        return id;
+    }
+
+    /**
      * Sends a new persistent message from the test's client (journaled, with a journal), as a client that waits for
      * the broker's answer.
      *
@@ -405,13 +501,7 @@ final class ClusterHarness
         final long correlationId = 3_000 + messageCount;
         final byte[] message = message(id, type, destination);
         message[1] = MessageDescriptor.PERSISTENT;
-        run(EngineEvent.SEND, client, e ->
-        {
-            e.correlationId = correlationId;
-            e.destinationType = type;
-            e.destinationName = destination;
-            e.message = message;
-        });
+        submit(client, type, destination, correlationId, message);
         return correlationId;
     }
 

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 import static io.meshmq.cluster.routing.ClusterHarness.queueOfB;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -113,6 +114,61 @@ class ClusterRoutingTest
             assertEquals(List.of(1L, 2L), link.forwards().stream().map(f -> f.sequence() & 0xFF_FFFF).toList());
             assertTrue(a.answer(second).contains("could not force"), a.answer(second));
         }
+    }
+
+    /**
+     * A large message waits for its body, which crosses ahead of it on a connection of its own: the forwards other
+     * connections send after it go meanwhile (1 KiB replies do not wait behind a 64 MiB body), those its own
+     * connection sends after it wait behind it on its lane (one session's messages keep their order).
+     */
+    @Test
+    void shouldLetOtherConnectionsForwardsOvertakeALargeOneWhoseBodyIsCrossingButNotItsOwnConnections()
+    {
+        final ClusterHarness a = ClusterHarness.withLargeBodies(dir);
+        final FakeConnection link = a.linkUp(queueOfB("orders", 1));
+        final FakeConnection other = a.open();
+        final String large = a.sendLarge(a.client, "orders", 77, 64 << 20);
+        final String behindIt = a.sendFrom(a.client, "orders");
+        final String overtaking = a.sendFrom(other, "orders");
+        assertEquals(List.of(77L), a.staged, "its body crosses ahead of it");
+        assertEquals(List.of(overtaking), link.forwards().stream().map(Forward::messageId).toList());
+
+        a.command(null, new ClusterCommand.LargeStaged(ClusterHarness.OTHER, 77, null));
+        final List<Forward> forwards = link.forwards();
+        assertEquals(List.of(overtaking, large, behindIt), forwards.stream().map(Forward::messageId).toList());
+        assertEquals(List.of(false, true, true), forwards.stream().map(Forward::largeLane).toList());
+
+        // Once what the connection put on the large lane is confirmed, its next forwards take the other lane again.
+        a.forwarded(forwards.get(1).sequence(), null);
+        assertTrue(a.forwardedLastOn(link, a.sendFrom(a.client, "orders")).largeLane(), "ahead of one confirmed");
+        a.forwarded(forwards.get(2).sequence(), null);
+        a.forwarded(link.forwards().get(3).sequence(), null);
+        assertFalse(a.forwardedLastOn(link, a.sendFrom(a.client, "orders")).largeLane());
+    }
+
+    /**
+     * Each lane of a node's forwards is in sequence order, not the two together: a forward of the large lane below the
+     * highest stored of the other lane is new, and a resend on either lane is still told by its sequence.
+     */
+    @Test
+    void shouldTellResendsOnEachLaneOfANodesForwardsApart()
+    {
+        final ClusterHarness a = node(null, null, null);
+        final FakeConnection peer = a.joinedByB();
+        a.command(peer, new ClusterCommand.Receive(2, DestinationType.QUEUE, false, false, "orders",
+            new String[] {"orders"}, ClusterHarness.message("ID:two", DestinationType.QUEUE, "orders")));
+        a.command(peer, new ClusterCommand.Receive(1, DestinationType.QUEUE, false, true, "orders",
+            new String[] {"orders"}, ClusterHarness.message("ID:one", DestinationType.QUEUE, "orders")));
+        assertEquals(2, a.processor.queueDepth("orders"), "the large lane's forward 1 overtaken by forward 2");
+
+        // Sent again (their confirmations lost): other ids, so that only their sequences can tell.
+        a.command(peer, new ClusterCommand.Receive(2, DestinationType.QUEUE, false, false, "orders",
+            new String[] {"orders"}, ClusterHarness.message("ID:two-again", DestinationType.QUEUE, "orders")));
+        a.command(peer, new ClusterCommand.Receive(1, DestinationType.QUEUE, false, true, "orders",
+            new String[] {"orders"}, ClusterHarness.message("ID:one-again", DestinationType.QUEUE, "orders")));
+        assertEquals(2, a.processor.queueDepth("orders"));
+        assertEquals(List.of(2L, 1L, 2L, 1L), peer.frames(FrameType.OK).stream().map(f -> f.reader().readLong())
+            .toList(), "all confirmed");
     }
 
     @Test

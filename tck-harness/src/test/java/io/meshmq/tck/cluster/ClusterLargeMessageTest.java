@@ -4,6 +4,7 @@ import io.meshmq.jms.message.MeshMessage;
 import io.meshmq.tck.large.Bodies;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
@@ -20,8 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * Large messages between cluster members (issue 23): a body crosses ahead of its forward over a second connection to
- * the other node, in order with the small messages around it, survives the other node's kill -9 in the middle, and
- * is deleted on each node once it is done with it there.
+ * the other node, in order with the small messages its connection sent around it while other connections' messages
+ * overtake it, survives the other node's kill -9 in the middle, and is deleted on each node once it is done with it
+ * there.
  */
 class ClusterLargeMessageTest
 {
@@ -40,9 +42,7 @@ class ClusterLargeMessageTest
                 Connection producing = nodes.factory(0).createConnection())
             {
                 final Session consumerSession = consuming.createSession(false, Session.CLIENT_ACKNOWLEDGE);
-                final MessageConsumer consumer = consumerSession.createConsumer(consumerSession.createQueue("files"));
-                consuming.start();
-                nodes.awaitRemoteConsumers(0, 1, 1);
+                final MessageConsumer consumer = consumerOnN2(nodes, consuming, consumerSession, "files");
 
                 final Session session = producing.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 final MessageProducer producer = session.createProducer(session.createQueue("files"));
@@ -74,6 +74,45 @@ class ClusterLargeMessageTest
     }
 
     @Test
+    void shouldLetOtherConnectionsMessagesOvertakeALargeOneWhileItsBodyCrosses() throws Exception
+    {
+        final long length = 200_000_000;
+        try (ClusterNodes nodes = ClusterNodes.start(dir, "overtake", 2))
+        {
+            nodes.awaitMesh();
+            try (Connection consuming = nodes.factory(1).createConnection();
+                Connection sendingLarge = nodes.factory(0).createConnection();
+                Connection sendingSmall = nodes.factory(0).createConnection())
+            {
+                final MessageConsumer consumer = consumerOnN2(nodes, consuming,
+                    consuming.createSession(false, Session.CLIENT_ACKNOWLEDGE), "mixed");
+
+                final Session largeSession = sendingLarge.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                final MessageProducer largeProducer = largeSession.createProducer(largeSession.createQueue("mixed"));
+                final BytesMessage streamed = largeSession.createBytesMessage();
+                streamed.setObjectProperty(MeshMessage.INPUT_STREAM, Bodies.stream(length));
+                largeProducer.send(streamed);
+                largeProducer.send(largeSession.createTextMessage("behind the large one"));
+                final Session smallSession = sendingSmall.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                smallSession.createProducer(smallSession.createQueue("mixed"))
+                    .send(smallSession.createTextMessage("overtaking"));
+
+                // 200 MB take far longer to cross (read, sent, forced over there) than a small forward.
+                assertEquals("overtaking", ((TextMessage)consumer.receive(DEADLINE_MS)).getText(),
+                    "another connection's message waited behind the large body");
+                final Message big = consumer.receive(DEADLINE_MS);
+                assertNotNull(big, "the large message crossed");
+                final Bodies.Sink sink = new Bodies.Sink();
+                big.setObjectProperty(MeshMessage.SAVE_STREAM, sink);
+                assertEquals(length, sink.length());
+                assertEquals("behind the large one", ((TextMessage)consumer.receive(DEADLINE_MS)).getText(),
+                    "its own connection's next message kept its place");
+                big.acknowledge();
+            }
+        }
+    }
+
+    @Test
     void shouldDeliverALargeMessageOnceWhenTheNodeItCrossesToIsKilledWhileItsBodyCrosses() throws Exception
     {
         final long length = 200_000_000;
@@ -100,7 +139,7 @@ class ClusterLargeMessageTest
             {
                 waiting.close();
             }
-            catch (final jakarta.jms.JMSException closingAfterTheKill)
+            catch (final JMSException closingAfterTheKill)
             {
                 // its broker is gone
             }
@@ -125,6 +164,18 @@ class ClusterLargeMessageTest
             Bodies.awaitNone(nodes.dataDir(0));
             Bodies.awaitNone(nodes.dataDir(1));
         }
+    }
+
+    /**
+     * @return a consumer of the queue on n2, started, once n1 knows of it (so n1 sends the queue's messages there).
+     */
+    private static MessageConsumer consumerOnN2(final ClusterNodes nodes, final Connection consuming,
+        final Session session, final String queue) throws JMSException, InterruptedException
+    {
+        final MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
+        consuming.start();
+        nodes.awaitRemoteConsumers(0, 1, 1);
+        return consumer;
     }
 
     private static long filesOn(final ClusterNodes nodes, final int node)

@@ -183,9 +183,8 @@ final class Bridge implements QueueDrain
                 control.stalled(queue);
                 return;
             }
-            if (reference.isJournaled() && reference.arrival() > safeArrival)
+            if (reference.isJournaled() && reference.arrival() > safeArrival && !awaitSafety())
             {
-                awaitSafety();
                 return;
             }
             final MessageReference next = queue.after(reference);
@@ -218,12 +217,14 @@ final class Bridge implements QueueDrain
     /**
      * Everything in the queue now was journaled already: once that is safe, it may all cross. If the journal fails
      * to make it so, the bridge pauses and asks again (what the journal failed to force, it writes again).
+     *
+     * @return true if it is safe already (then the drain goes on: a touch of the queue while it drains is lost).
      */
-    private void awaitSafety()
+    private boolean awaitSafety()
     {
         if (awaitingSafety)
         {
-            return;
+            return false;
         }
         awaitingSafety = true;
         final long upTo = queue.last().arrival();
@@ -237,6 +238,7 @@ final class Bridge implements QueueDrain
             awaitingSafety = false;
             pausedUntilMs = control.nowMs() + PAUSE_AFTER_REFUSAL_MS;
         });
+        return !awaitingSafety && pausedUntilMs <= control.nowMs();
     }
 
     /**

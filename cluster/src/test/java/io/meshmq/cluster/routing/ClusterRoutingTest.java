@@ -116,6 +116,25 @@ class ClusterRoutingTest
         }
     }
 
+    @Test
+    void shouldForwardAtOnceWhatWasForcedWhileTheLinkWasBackedUp() throws Exception
+    {
+        try (Journal journal = Journal.open(dir.resolve("journal"), Journal.MIN_SEGMENT_SIZE, false))
+        {
+            final ClusterHarness a = new ClusterHarness(dir, new AddressSettingsMatcher(), GroupingSettings.NONE,
+                journal);
+            final FakeConnection link = a.linkUp(queueOfB("orders", 1));
+            link.writable = false;
+            final long sent = a.sendPersistent(DestinationType.QUEUE, "orders");
+            a.forced(null);
+            assertEquals("OK", a.answer(sent));
+
+            link.writable = true;
+            a.tick();
+            assertEquals(1, link.forwards().size(), "safe already, it waits for nothing");
+        }
+    }
+
     /**
      * A large message waits for its body, which crosses ahead of it on a connection of its own: the forwards other
      * connections send after it go meanwhile (1 KiB replies do not wait behind a 64 MiB body), those its own

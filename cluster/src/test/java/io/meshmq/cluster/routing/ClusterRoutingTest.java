@@ -46,6 +46,14 @@ class ClusterRoutingTest
         return new ClusterHarness(dir, settings);
     }
 
+    /**
+     * @return a node that stores persistent messages in the journal, whose forces the test ends.
+     */
+    private ClusterHarness journaled(final Journal journal)
+    {
+        return new ClusterHarness(dir, new AddressSettingsMatcher(), GroupingSettings.NONE, journal);
+    }
+
     @Test
     void shouldSayWhenAnotherNodeHasThisNodesName()
     {
@@ -84,8 +92,7 @@ class ClusterRoutingTest
     {
         try (Journal journal = Journal.open(dir.resolve("journal"), Journal.MIN_SEGMENT_SIZE, false))
         {
-            final ClusterHarness a = new ClusterHarness(dir, new AddressSettingsMatcher(), GroupingSettings.NONE,
-                journal);
+            final ClusterHarness a = journaled(journal);
             final FakeConnection link = a.linkUp(queueOfB("orders", 1));
             final long first = a.sendPersistent(DestinationType.QUEUE, "orders");
             assertEquals(List.of(), link.forwards(), "sent before it was forced here");
@@ -121,8 +128,7 @@ class ClusterRoutingTest
     {
         try (Journal journal = Journal.open(dir.resolve("journal"), Journal.MIN_SEGMENT_SIZE, false))
         {
-            final ClusterHarness a = new ClusterHarness(dir, new AddressSettingsMatcher(), GroupingSettings.NONE,
-                journal);
+            final ClusterHarness a = journaled(journal);
             final FakeConnection link = a.linkUp(queueOfB("orders", 1));
             link.writable = false;
             final long sent = a.sendPersistent(DestinationType.QUEUE, "orders");

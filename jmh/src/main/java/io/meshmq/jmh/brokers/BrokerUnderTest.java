@@ -59,6 +59,23 @@ public final class BrokerUnderTest implements AutoCloseable
      */
     public static BrokerUnderTest start(final String kind) throws IOException, InterruptedException
     {
+        return start(kind, "bench", 0, List.of());
+    }
+
+    /**
+     * Starts a MeshMQ node of a cluster: {@code settings} are configuration lines ({@code cluster = ...}, its members).
+     *
+     * @param port where it listens; 0 for any free port.
+     */
+    public static BrokerUnderTest startMember(final String name, final int port, final List<String> settings)
+        throws IOException, InterruptedException
+    {
+        return start("meshmq", name, port, settings);
+    }
+
+    private static BrokerUnderTest start(final String kind, final String name, final int port,
+        final List<String> settings) throws IOException, InterruptedException
+    {
         final Path data = Files.createTempDirectory("meshmq-bench-" + kind + "-");
         final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         final List<String> command = new ArrayList<>(List.of(java, HEAP, "-XX:+UseG1GC"));
@@ -84,10 +101,11 @@ public final class BrokerUnderTest implements AutoCloseable
                     (kind.equals("meshmq-replicated") ? "cluster = bench\n" : "") +
                     (kind.equals("meshmq-no-dup-ids") ? "duplicate-id-cache-size = 0\n" : "") +
                     (kind.equals("meshmq-low-latency") ? "processor.wait = " + LOW_LATENCY_WAIT + "\n" : "") +
-                    (isTls(kind) ? "tls = true\ntls.keystore = " + makeStores(data) +
-                        "\ntls.keystore-password = " + STORE_PASSWORD + "\ntls.provider = " + provider(kind) + "\n" : ""));
-                command.addAll(List.of("io.meshmq.broker.Main", "run", "--config", config.toString(), "--name", "bench",
-                    "--bind", "127.0.0.1:0", "--data", data.toString()));
+                    (isTls(kind) ? "tls = true\ntls.keystore = " + makeStores(data) + "\ntls.keystore-password = " +
+                        STORE_PASSWORD + "\ntls.provider = " + provider(kind) + "\n" : "") +
+                    String.join("\n", settings) + "\n");
+                command.addAll(List.of("io.meshmq.broker.Main", "run", "--config", config.toString(), "--name", name,
+                    "--bind", "127.0.0.1:" + port, "--data", data.toString()));
                 break;
             }
             case "artemis-replicated":
@@ -174,7 +192,10 @@ public final class BrokerUnderTest implements AutoCloseable
         return broker;
     }
 
-    private static int freePort() throws IOException
+    /**
+     * @return a port nothing listens on now, on the loopback address.
+     */
+    public static int freePort() throws IOException
     {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
         {

@@ -53,13 +53,7 @@ public final class PacedRequestReply
             responder.start();
             try
             {
-                final Session requesting = requesterConnection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-                final TemporaryQueue replyTo = requesting.createTemporaryQueue();
-                final MessageConsumer replies = requesting.createConsumer(replyTo);
-                final MessageProducer producer = requesting.createProducer(requests);
-                producer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
-                requesterConnection.start();
-                final Requester requester = new Requester(requesting, producer, replies, replyTo, ratePerSecond);
+                final Requester requester = requester(requesterConnection, requests, ratePerSecond);
                 requester.run(warmupSeconds, null);
                 final Histogram histogram = new Histogram(HIGHEST_NS, 3);
                 requester.run(measureSeconds, histogram);
@@ -78,7 +72,23 @@ public final class PacedRequestReply
         }
     }
 
-    private static void answer(final Session session, final Queue requests, final AtomicBoolean answering,
+    /**
+     * @return a requester on a session of its own of the connection (started): non-persistent requests, replies to a
+     * temporary queue.
+     */
+    static Requester requester(final Connection connection, final Queue requests, final int ratePerSecond)
+        throws JMSException
+    {
+        final Session requesting = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        final TemporaryQueue replyTo = requesting.createTemporaryQueue();
+        final MessageConsumer replies = requesting.createConsumer(replyTo);
+        final MessageProducer producer = requesting.createProducer(requests);
+        producer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
+        connection.start();
+        return new Requester(requesting, producer, replies, replyTo, ratePerSecond);
+    }
+
+    static void answer(final Session session, final Queue requests, final AtomicBoolean answering,
         final AtomicReference<Exception> failed)
     {
         try
@@ -103,15 +113,27 @@ public final class PacedRequestReply
         }
     }
 
-    private record Requester(Session session, MessageProducer producer, MessageConsumer replies, Queue replyTo,
+    record Requester(Session session, MessageProducer producer, MessageConsumer replies, Queue replyTo,
         int ratePerSecond)
     {
         private static final byte[] PAYLOAD = new byte[1024];
 
         void run(final int seconds, final Histogram histogram) throws JMSException
         {
+            runUntil(seconds, histogram, Long.MAX_VALUE);
+        }
+
+        /**
+         * As {@link #run}, but sends no request after {@code deadlineNs} (System.nanoTime()): when round trips take
+         * longer than the pace allows, the requests due cannot all be made in time.
+         *
+         * @return how many requests were answered.
+         */
+        long runUntil(final int seconds, final Histogram histogram, final long deadlineNs) throws JMSException
+        {
             final Pace pace = new Pace(ratePerSecond, seconds);
-            for (long i = 0; i < pace.count(); i++)
+            long i = 0;
+            for (; i < pace.count() && System.nanoTime() < deadlineNs; i++)
             {
                 pace.awaitTurn(i);
                 final BytesMessage request = session.createBytesMessage();
@@ -134,6 +156,7 @@ public final class PacedRequestReply
                     histogram.recordValue(Math.min(System.nanoTime() - sentAt, HIGHEST_NS));
                 }
             }
+            return i;
         }
     }
 }

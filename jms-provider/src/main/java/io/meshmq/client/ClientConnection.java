@@ -2294,7 +2294,7 @@ public final class ClientConnection
         }
 
         @Override
-        public void onTopology(final String[] members, final String[] served)
+        public void onTopology(final String[] members, final String[] served, final String own)
         {
             final List<ConnectionUrl> urls = new ArrayList<>(members.length);
             final Map<String, ConnectionUrl> byJournal = new HashMap<>();
@@ -2318,7 +2318,7 @@ public final class ClientConnection
             LOG.log(System.Logger.Level.DEBUG, "broker " + on.url + " says the cluster's live members are " + urls);
             topology = List.copyOf(urls);
             journals = Map.copyOf(byJournal);
-            on.journal.complete(served.length > 0 ? served[0] : null);
+            on.journal.complete(own);
         }
 
         @Override

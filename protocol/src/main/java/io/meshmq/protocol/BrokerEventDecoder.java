@@ -40,10 +40,11 @@ public final class BrokerEventDecoder
         void onPing(long token);
 
         /**
-         * The live members of the broker's cluster, HOST:PORT where clients reach each, the broker's own first; and
-         * with HA the journal each serves, in the same order (else an empty array).
+         * The live members of the broker's cluster, HOST:PORT where clients reach each, the broker's own first (a
+         * suspended broker leaves itself out); with HA the journal each serves, in the same order (else an empty
+         * array), and the one this broker serves ({@code own}; null without HA, or if it serves none).
          */
-        void onTopology(String[] members, String[] journals);
+        void onTopology(String[] members, String[] journals, String own);
     }
 
     private BrokerEventDecoder()
@@ -102,8 +103,10 @@ public final class BrokerEventDecoder
             throw new ProtocolException("TOPOLOGY names " + journals.length + " journals for " + members.length +
                 " members");
         }
+        // A broker from before the broker's own journal was named lists itself first, always.
+        final String own = reader.remaining() > 0 ? reader.readString() : journals.length > 0 ? journals[0] : null;
         reader.requireEnd("TOPOLOGY");
-        handler.onTopology(members, journals);
+        handler.onTopology(members, journals, own);
     }
 
     private static String[] readMembers(final WireReader reader)

@@ -31,11 +31,13 @@ public final class BrokerEventEncoder
     }
 
     /**
-     * @param members  HOST:PORT of each live member of the cluster, the sending broker's first.
+     * @param members  HOST:PORT of each live member of the cluster, the sending broker's first (unless it takes no
+     *                 new clients: suspended).
      * @param journals the journal each member serves, in the same order; empty where journals do not move (no HA).
+     * @param own      with journals, the one the sending broker serves (listed or not); null for none.
      */
     public static WireWriter topology(final WireWriter out, final java.util.List<String> members,
-        final java.util.List<String> journals)
+        final java.util.List<String> journals, final String own)
     {
         out.reset().beginFrame(FrameType.TOPOLOGY).writeInt(members.size());
         for (final String member : members)
@@ -53,6 +55,7 @@ public final class BrokerEventEncoder
             {
                 out.writeString(journal);
             }
+            out.writeString(own);
         }
         return out.endFrame();
     }

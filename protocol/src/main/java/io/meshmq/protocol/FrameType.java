@@ -16,11 +16,12 @@ package io.meshmq.protocol;
  *                      names of the connection's temporary destinations, see {@link TemporaryNames};
  *                      largeMessageThreshold: bodies above it are sent as large messages, see LARGE_CHUNK;
  *                      absent or 0: the broker takes none)
- * TOPOLOGY        b&gt;c  int count, count x string member, optional int count, count x string journal   (HOST:PORT
- *                      of each live member of the broker's cluster where clients reach it, the broker's own first;
- *                      sent after HELLO_OK to a client that wants it and again whenever a member comes or goes;
- *                      never outside a cluster. With HA, the id of the journal each member serves, in the same
- *                      order: a client that loses its broker reconnects to whoever serves its journal next)
+ * TOPOLOGY        b&gt;c  int count, count x string member, optional (int count, count x string journal, string own)
+ *                      (HOST:PORT of each live member of the broker's cluster where clients reach it, the broker's
+ *                      own first unless it is suspended; sent after HELLO_OK to a client that wants it and again
+ *                      whenever a member comes or goes; never outside a cluster. With HA, the id of the journal each
+ *                      member serves, in the same order, and the one the broker itself serves (null: none): a client
+ *                      that loses its broker reconnects to whoever serves its journal next)
  * ERROR           b&gt;c  long correlationId, int code, string message   (correlationId 0: connection level)
  * OK              b&gt;c  long correlationId
  * REPLY           b&gt;c  long correlationId, rest result   (a successful call that returns data)

@@ -62,7 +62,7 @@ class WireFuzzTest
         }
 
         @Override
-        public void onTopology(final String[] members, final String[] journals)
+        public void onTopology(final String[] members, final String[] journals, final String own)
         {
         }
     };

@@ -42,10 +42,17 @@ class WireCodecTest
     @Test
     void shouldCarryTheJournalEachMemberServesInTopologyOnlyWhereJournalsMove()
     {
-        assertEquals("[h1:1, h2:2] [j1, j2]", topology(BrokerEventEncoder.topology(new WireWriter(),
-            java.util.List.of("h1:1", "h2:2"), java.util.List.of("j1", "j2"))));
-        assertEquals("[h1:1] []", topology(BrokerEventEncoder.topology(new WireWriter(), java.util.List.of("h1:1"),
-            java.util.List.of())));
+        assertEquals("[h1:1, h2:2] [j1, j2] j1", topology(BrokerEventEncoder.topology(new WireWriter(),
+            java.util.List.of("h1:1", "h2:2"), java.util.List.of("j1", "j2"), "j1")));
+        assertEquals("[h1:1] [] null", topology(BrokerEventEncoder.topology(new WireWriter(),
+            java.util.List.of("h1:1"), java.util.List.of(), null)));
+        // A suspended broker leaves itself out of the members, and still says which journal it serves.
+        assertEquals("[h2:2] [j2] j1", topology(BrokerEventEncoder.topology(new WireWriter(),
+            java.util.List.of("h2:2"), java.util.List.of("j2"), "j1")));
+        final WireWriter older = new WireWriter().beginFrame(FrameType.TOPOLOGY).writeInt(2).writeString("h1:1")
+            .writeString("h2:2").writeInt(2).writeString("j1").writeString("j2").endFrame();
+        assertEquals("[h1:1, h2:2] [j1, j2] j1", topology(older),
+            "a broker that names no own journal lists itself first");
         final WireWriter twoForOne = new WireWriter().beginFrame(FrameType.TOPOLOGY).writeInt(1).writeString("h1:1")
             .writeInt(2).writeString("j1").writeString("j2").endFrame();
         final ProtocolException refused = assertThrows(ProtocolException.class, () -> topology(twoForOne));
@@ -53,7 +60,7 @@ class WireCodecTest
     }
 
     /**
-     * @return what a client's handler is told of a TOPOLOGY frame: "[members] [journals]".
+     * @return what a client's handler is told of a TOPOLOGY frame: "[members] [journals] own".
      */
     private static String topology(final WireWriter frame)
     {
@@ -63,7 +70,7 @@ class WireCodecTest
             (proxy, method, args) ->
             {
                 told.append(java.util.Arrays.toString((Object[])args[0])).append(' ')
-                    .append(java.util.Arrays.toString((Object[])args[1]));
+                    .append(java.util.Arrays.toString((Object[])args[1])).append(' ').append(args[2]);
                 return null;
             });
         final byte[] bytes = frame.toByteArray();

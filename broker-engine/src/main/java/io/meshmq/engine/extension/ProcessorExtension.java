@@ -196,6 +196,15 @@ public interface ProcessorExtension
     }
 
     /**
+     * @return where journals move between members (HA), the one this broker serves, whether or not
+     * {@link #clientTopology()} lists it (a suspended broker takes no new clients); else null.
+     */
+    default String journalServed()
+    {
+        return null;
+    }
+
+    /**
      * @return why clients may not use the name (it belongs to the extension), or null if they may.
      */
     default String refusal(final String name)

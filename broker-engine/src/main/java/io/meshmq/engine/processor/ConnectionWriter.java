@@ -50,9 +50,10 @@ final class ConnectionWriter
             large.store() == null ? 0 : large.store().threshold()));
     }
 
-    void topology(final ConnectionOutput output, final List<String> members, final List<String> journals)
+    void topology(final ConnectionOutput output, final List<String> members, final List<String> journals,
+        final String own)
     {
-        write(output, BrokerEventEncoder.topology(out, members, journals));
+        write(output, BrokerEventEncoder.topology(out, members, journals, own));
     }
 
     /**

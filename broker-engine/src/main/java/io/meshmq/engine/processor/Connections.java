@@ -127,9 +127,10 @@ final class Connections
     {
         final List<String> members = extension.clientTopology();
         final List<String> journals = extension.clientTopologyJournals();
+        final String own = extension.journalServed();
         for (final ConnectionState connection : connections.values())
         {
-            tellTopology(connection, members, journals);
+            tellTopology(connection, members, journals, own);
         }
     }
 
@@ -137,11 +138,11 @@ final class Connections
      * Tells a client that wants to know of the cluster's live members; nothing outside a cluster.
      */
     private void tellTopology(final ConnectionState connection, final List<String> members,
-        final List<String> journals)
+        final List<String> journals, final String own)
     {
         if (connection.wantsTopology && !members.isEmpty())
         {
-            writer.topology(connection.output, members, journals);
+            writer.topology(connection.output, members, journals, own);
         }
     }
 
@@ -170,7 +171,8 @@ final class Connections
         writer.helloOk(output, brokerName, temporaryScope);
         if (connection.wantsTopology)
         {
-            tellTopology(connection, extension.clientTopology(), extension.clientTopologyJournals());
+            tellTopology(connection, extension.clientTopology(), extension.clientTopologyJournals(),
+                extension.journalServed());
         }
     }
 

@@ -221,6 +221,12 @@ public final class Cluster implements ProcessorExtension
         return journals;
     }
 
+    @Override
+    public String journalServed()
+    {
+        return identity.replicaQuorum() == null ? null : identity.nodeId();
+    }
+
     private void clientTopology(final List<String> members, final List<String> journals)
     {
         final String self = identity.url().get();

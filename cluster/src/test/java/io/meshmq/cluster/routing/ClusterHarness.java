@@ -75,7 +75,7 @@ final class ClusterHarness
      */
     ClusterHarness(final Path dataDirectory, final AddressSettingsMatcher settings, final GroupingSettings grouping)
     {
-        this(dataDirectory, settings, grouping, null, null);
+        this(dataDirectory, settings, grouping, null, null, false);
     }
 
     /**
@@ -85,21 +85,24 @@ final class ClusterHarness
     ClusterHarness(final Path dataDirectory, final AddressSettingsMatcher settings, final GroupingSettings grouping,
         final Journal journal)
     {
-        this(dataDirectory, settings, grouping, journal, null);
+        this(dataDirectory, settings, grouping, journal, null, false);
     }
 
     /**
      * @param largeBodies where large bodies are kept (their files are never made: the test names bodies, and
      *                    {@link #staged} records what would cross to b, as the mesh's second connection would carry
      *                    it); null: this node takes no large messages.
+     * @param journalsMove with HA's quorum (journals move between members): clients are told which each serves.
      */
     private ClusterHarness(final Path dataDirectory, final AddressSettingsMatcher settings,
-        final GroupingSettings grouping, final Journal journal, final LargeStore largeBodies)
+        final GroupingSettings grouping, final Journal journal, final LargeStore largeBodies,
+        final boolean journalsMove)
     {
         final LargeStaging staging = (nodeId, member, bodyId, file, length) -> staged.add(bodyId);
         final ClusterIdentity identity = new ClusterIdentity("test", "node-a", "a", 1, new ConcurrentSkipListMap<>(),
             null,
-            () -> "127.0.0.1:1", dataDirectory.resolve("cluster-members"), new AtomicReference<>(), null, true,
+            () -> "127.0.0.1:1", dataDirectory.resolve("cluster-members"), new AtomicReference<>(),
+            journalsMove ? new AtomicReference<>() : null, true,
             new java.util.concurrent.ConcurrentHashMap<>(), "", SEND_TIMEOUT_MS, grouping,
             new AtomicReference<>(largeBodies == null ? null : staging));
         final Cluster[] made = new Cluster[1];
@@ -133,7 +136,16 @@ final class ClusterHarness
     static ClusterHarness withLargeBodies(final Path dataDirectory)
     {
         return new ClusterHarness(dataDirectory, new AddressSettingsMatcher(), GroupingSettings.NONE, null,
-            new LargeStore(dataDirectory.resolve("large"), 1024));
+            new LargeStore(dataDirectory.resolve("large"), 1024), false);
+    }
+
+    /**
+     * @return a node of a cluster whose journals move between members (HA's quorum), without a replica.
+     */
+    static ClusterHarness withJournalsMoving(final Path dataDirectory)
+    {
+        return new ClusterHarness(dataDirectory, new AddressSettingsMatcher(), GroupingSettings.NONE, null, null,
+            true);
     }
 
     /**

@@ -93,6 +93,28 @@ class SuspensionTest
         assertEquals(List.of("127.0.0.1:1", "127.0.0.1:2"), a.cluster.clientTopology());
     }
 
+    /**
+     * A suspended node leaves itself out of the members it tells clients of, so that none moves to it; with HA it
+     * still says which journal it serves, or a client that fails over to it would take it for the first one listed.
+     */
+    @Test
+    void shouldTellClientsTheJournalItServesWhileLeavingItselfOutOfTheMembersWhenSuspended()
+    {
+        final ClusterHarness a = ClusterHarness.withJournalsMoving(dir);
+        a.linkUp(queueOfB("orders", 1));
+        a.cluster.admin(AdminVerbs.CLUSTER_SUSPEND, new String[] {"a"});
+        final FakeConnection client = a.open(true);
+        client.flush();
+        final List<ClusterHarness.Frame> told = client.frames(FrameType.TOPOLOGY);
+        assertEquals(1, told.size());
+        final WireReader topology = told.get(0).reader();
+        assertEquals(1, topology.readInt());
+        assertEquals("127.0.0.1:2", topology.readString(), "only b takes new clients");
+        assertEquals(1, topology.readInt());
+        assertEquals(ClusterHarness.OTHER, topology.readString());
+        assertEquals("node-a", topology.readString(), "the journal a serves");
+    }
+
     @Test
     void shouldAskAnotherNodeToSuspendItselfOverItsLink()
     {

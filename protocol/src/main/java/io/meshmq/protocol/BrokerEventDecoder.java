@@ -103,7 +103,7 @@ public final class BrokerEventDecoder
             throw new ProtocolException("TOPOLOGY names " + journals.length + " journals for " + members.length +
                 " members");
         }
-        // A broker from before the broker's own journal was named lists itself first, always.
+        // A broker older than the field lists itself first, always.
         final String own = reader.remaining() > 0 ? reader.readString() : journals.length > 0 ? journals[0] : null;
         reader.requireEnd("TOPOLOGY");
         handler.onTopology(members, journals, own);

@@ -58,8 +58,9 @@ final class Bridge implements QueueDrain
     /** A wait for the journal to make what the queue holds safe is under way. */
     private boolean awaitingSafety;
     /**
-     * By the connection that sent them (0: none, or not known after a restart), the sequence of the last forward put on
-     * the large lane while others of the connection were still there; gone once that one is confirmed.
+     * By the connection that sent it (0: none, or not known after a restart), the sequence of its last forward put on
+     * the large lane; gone once that one is confirmed (the lane crosses in order: the connection's earlier ones are
+     * stored over there then).
      */
     private final Long2LongHashMap largeLaneUntil = new Long2LongHashMap(-1);
     /** Large bodies the other node keeps for their forwards, and those on their way there. */

@@ -1,7 +1,6 @@
 package io.meshmq.engine.processor;
 
 import io.meshmq.engine.ring.ConnectionOutput;
-import io.meshmq.protocol.WireWriter;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -29,36 +28,7 @@ class ConfirmationTrackerTest
             answers.add("failed " + correlationId + ": " + reason);
         }
     };
-    private final ConnectionOutput output = new ConnectionOutput()
-    {
-        @Override
-        public long id()
-        {
-            return 1;
-        }
-
-        @Override
-        public String remoteAddress()
-        {
-            return "test";
-        }
-
-        @Override
-        public boolean write(final WireWriter frame)
-        {
-            return false;
-        }
-
-        @Override
-        public void flush()
-        {
-        }
-
-        @Override
-        public void close()
-        {
-        }
-    };
+    private final ConnectionOutput output = new SilentOutput(1);
 
     @Test
     void shouldReleaseAnswersInOrderOnlyUpToThePositionThatPassed()

@@ -2,7 +2,6 @@ package io.meshmq.engine.processor;
 
 import io.meshmq.engine.large.LargeStore;
 import io.meshmq.engine.large.LargeUpload;
-import io.meshmq.engine.ring.ConnectionOutput;
 import io.meshmq.protocol.DestinationType;
 import io.meshmq.protocol.LargeBodyDescriptor;
 import io.meshmq.protocol.MessageDescriptor;
@@ -14,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,12 +35,12 @@ class LargeBodiesTest
         final LargeBodies bodies = bodies(store);
         final long bodyId = stored(store);
         final ServerMessage message = message(bodyId);
-        final ServerQueue first = new ServerQueue("a", ServerQueue.Kind.QUEUE, 0, null, new MemoryUsage(-1, bodies));
-        final ServerQueue second = new ServerQueue("b", ServerQueue.Kind.QUEUE, 0, null, new MemoryUsage(-1, bodies));
+        final ServerQueue first = queue("a", bodies);
+        final ServerQueue second = queue("b", bodies);
         final MessageReference inFirst = first.reference(message);
         final MessageReference inSecond = second.reference(message);
         bodies.settled(message.encoded());
-        final Output output = new Output(7);
+        final SilentOutput output = new SilentOutput(7);
         bodies.lend(output, message.encoded());
         assertEquals(List.of(bodyId), output.lent);
 
@@ -69,9 +67,9 @@ class LargeBodiesTest
 
         final long lent = stored(store);
         final ServerMessage message = message(lent);
-        final ServerQueue queue = new ServerQueue("q", ServerQueue.Kind.QUEUE, 0, null, new MemoryUsage(-1, bodies));
+        final ServerQueue queue = queue("q", bodies);
         final MessageReference reference = queue.reference(message);
-        final Output output = new Output(3);
+        final SilentOutput output = new SilentOutput(3);
         bodies.lend(output, message.encoded());
         bodies.lend(output, message.encoded());
         bodies.referenceEnded(reference);
@@ -94,7 +92,7 @@ class LargeBodiesTest
         assertTrue(Files.exists(store.path(paged)));
         assertFalse(Files.exists(store.path(orphan)));
 
-        final ServerQueue queue = new ServerQueue("q", ServerQueue.Kind.QUEUE, 0, null, new MemoryUsage(-1, bodies));
+        final ServerQueue queue = queue("q", bodies);
         final MessageReference readBack = queue.reference(message);
         bodies.depaged(message);
         assertEquals(1, bodies.count());
@@ -107,6 +105,11 @@ class LargeBodiesTest
         final LargeBodies bodies = new LargeBodies(store);
         bodies.durability(Durability.none());
         return bodies;
+    }
+
+    private static ServerQueue queue(final String name, final LargeBodies bodies)
+    {
+        return new ServerQueue(name, ServerQueue.Kind.QUEUE, 0, null, new MemoryUsage(-1, bodies));
     }
 
     private static long stored(final LargeStore store) throws Exception
@@ -127,50 +130,5 @@ class LargeBodiesTest
         LargeBodyDescriptor.write(out, bodyId, 100, LargeBodyDescriptor.FORM_RAW);
         final byte[] encoded = out.toByteArray();
         return new ServerMessage(encoded, new MessageHeaderFlyweight().wrap(encoded), 0);
-    }
-
-    private static final class Output implements ConnectionOutput
-    {
-        final long id;
-        final List<Long> lent = new ArrayList<>();
-
-        Output(final long id)
-        {
-            this.id = id;
-        }
-
-        @Override
-        public long id()
-        {
-            return id;
-        }
-
-        @Override
-        public String remoteAddress()
-        {
-            return "test";
-        }
-
-        @Override
-        public boolean write(final WireWriter frame)
-        {
-            return false;
-        }
-
-        @Override
-        public void lend(final long bodyId)
-        {
-            lent.add(bodyId);
-        }
-
-        @Override
-        public void flush()
-        {
-        }
-
-        @Override
-        public void close()
-        {
-        }
     }
 }

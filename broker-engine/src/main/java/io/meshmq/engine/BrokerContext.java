@@ -37,6 +37,10 @@ public final class BrokerContext
     public static final long DEFAULT_GROUPING_REAPER_PERIOD_MS = 30_000;
     /** With ha = replication and no ha.backup-bind: the port a taken-over journal is served at, past the node's own. */
     public static final int DEFAULT_BACKUP_PORT_OFFSET = 100;
+    /** With ha = replication and no ha.spare-bind: the port a journal the spare took over is served at. */
+    public static final int DEFAULT_SPARE_PORT_OFFSET = 200;
+    /** With ha = replication: how long a journal goes without a replica before a spare adopts it. */
+    public static final long DEFAULT_HA_RE_REPLICATE_AFTER_MS = 60_000;
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
     public static final String DEFAULT_VM_ID = "0";
     /** Commands the ring holds; a power of two. */
@@ -90,6 +94,8 @@ public final class BrokerContext
     private boolean haReplicaFaultWaits = true;
     private boolean haFailback;
     private String haBackupBind;
+    private String haSpareBind;
+    private long haReReplicateAfterMs = DEFAULT_HA_RE_REPLICATE_AFTER_MS;
     private String clusterName;
     private String clusterGroup = "";
     private long clusterSendTimeoutMs = DEFAULT_CLUSTER_SEND_TIMEOUT_MS;
@@ -631,6 +637,36 @@ public final class BrokerContext
     }
 
     /**
+     * @return HOST:PORT where, with ha = replication, this process serves a journal its spare took over
+     * (ha.spare-bind); null for the host it listens on and its port + {@link #DEFAULT_SPARE_PORT_OFFSET}.
+     */
+    public String haSpareBind()
+    {
+        return haSpareBind;
+    }
+
+    public BrokerContext haSpareBind(final String hostPort)
+    {
+        this.haSpareBind = hostPort;
+        return this;
+    }
+
+    /**
+     * @return ms a journal of the cluster goes without a replica in sync before this process's spare adopts it
+     * (ha.re-replicate-after); -1: the spare never does.
+     */
+    public long haReReplicateAfterMs()
+    {
+        return haReReplicateAfterMs;
+    }
+
+    public BrokerContext haReReplicateAfterMs(final long ms)
+    {
+        this.haReReplicateAfterMs = ms;
+        return this;
+    }
+
+    /**
      * @return what a live does when its replica in sync says it cannot store what it is sent (its disk is full):
      * true (ha.replica-fault = wait, the default) holds every confirmation until a replica is in sync again; false
      * (alone) lets the replica go, with a warning, and confirms with its own disk alone.
@@ -705,6 +741,8 @@ public final class BrokerContext
         copy.haLeaseMs = haLeaseMs;
         copy.haReplication = haReplication;
         copy.haBackupBind = haBackupBind;
+        copy.haSpareBind = haSpareBind;
+        copy.haReReplicateAfterMs = haReReplicateAfterMs;
         copy.haReplicaFaultWaits = haReplicaFaultWaits;
         copy.haFailback = haFailback;
         copy.clusterName = clusterName;

@@ -48,23 +48,24 @@ public final class BackupNode implements AutoCloseable
         final DataDirectory lock = DataDirectory.lock(dataDir, LOCK_FILE, "backup");
         final EventLoopGroup loop = NativeTransport.group(1, new DefaultThreadFactory("meshmq-backup-" + context.name(),
             true));
-        final ReplicaLink link = link(context, live, dataDir, loop, ReplicaLink.Watcher.NONE);
+        final ReplicaLink link = link(context, live, false, dataDir, loop, ReplicaLink.Watcher.NONE);
         link.start();
         return new BackupNode(loop, link, lock);
     }
 
     /**
      * @return a link (not started) that keeps a replica of {@code live} (HOST:PORT) under {@code dataDir}, dialling
-     * with the cluster's user and TLS settings.
+     * with the cluster's user and TLS settings; {@code spare} for a spare adopting a journal without a replica.
      */
-    static ReplicaLink link(final BrokerContext context, final String live, final Path dataDir,
+    static ReplicaLink link(final BrokerContext context, final String live, final boolean spare, final Path dataDir,
         final EventLoopGroup loop, final ReplicaLink.Watcher watcher)
     {
         final Member member = Member.parse(live);
         final TlsSettings tlsSettings = !context.clusterTls() ? null :
             context.tls() != null ? context.tls() : TlsSettings.clientDefaults();
-        return new ReplicaLink(live, member.host(), member.port(), context.name(), dataDir, loop, context.clusterUser(),
-            context.clusterPassword(), tlsSettings, tlsSettings == null ? null : tlsSettings.clientContext(), watcher);
+        return new ReplicaLink(live, member.host(), member.port(), context.name(), spare, dataDir, loop,
+            context.clusterUser(), context.clusterPassword(), tlsSettings,
+            tlsSettings == null ? null : tlsSettings.clientContext(), watcher);
     }
 
     @Override

@@ -144,8 +144,10 @@ public sealed interface ClusterCommand extends ExtensionCommand
 
     /**
      * A backup asks to be this node's replica (on its cluster connection).
+     *
+     * @param spare a spare adopting a journal without a replica: it never displaces another backup.
      */
-    record ReplicaStart(String backupName) implements ClusterCommand
+    record ReplicaStart(String backupName, boolean spare) implements ClusterCommand
     {
     }
 

@@ -9,34 +9,47 @@ import io.meshmq.engine.DataDirectory;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * A member of a cluster whose journals are replicated among its members ({@code ha = replication}): one process, one
- * vote, two {@link HaNode}s. Its own node serves its journal (in {@code DATA/journal}, at the node's address); its
+ * vote, three {@link HaNode}s. Its own node serves its journal (in {@code DATA/journal}, at the node's address); its
  * colocated backup ({@code NAME-backup}, in {@code DATA/colocated}) keeps a replica of the next member's journal (the
  * members sorted by address, the last followed by the first) and, when the quorum grants it, serves that journal
  * at {@code ha.backup-bind}. So every journal has a place in two processes, and three processes survive the loss of
  * any one: the dead one's journal is served by its neighbour's backup until it returns, then the returning node keeps
  * its replica (and takes it back only when that neighbour dies in turn: no fail-back).
+ * <p>
+ * A member that does not return leaves two journals without a replica (the one taken over, and the one it was the
+ * replica of), and no backup is free to copy them. Its spare ({@code NAME-spare}, in {@code DATA/spare}) is: after
+ * {@code ha.re-replicate-after} it adopts a journal of another process that has had no replica that long, and serves
+ * it at {@code ha.spare-bind} if it takes it over; so a second failure later loses nothing either.
  */
 public final class ColocatedNode implements AutoCloseable
 {
     /** Under the data directory: the colocated backup's own data directory. */
     public static final String COLOCATED = "colocated";
+    /** Under the data directory: the spare's own data directory. */
+    public static final String SPARE = "spare";
     private static final String BACKUP_SUFFIX = "-backup";
+    private static final String SPARE_SUFFIX = "-spare";
 
     private final QuorumMember member;
     private final Quorum quorum;
     private final HaNode node;
     private final HaNode backup;
+    private final HaNode spare;
 
-    private ColocatedNode(final QuorumMember member, final Quorum quorum, final HaNode node, final HaNode backup)
+    private ColocatedNode(final QuorumMember member, final Quorum quorum, final HaNode node, final HaNode backup,
+        final HaNode spare)
     {
         this.member = member;
         this.quorum = quorum;
         this.node = node;
         this.backup = backup;
+        this.spare = spare;
     }
 
     /**
@@ -62,32 +75,42 @@ public final class ColocatedNode implements AutoCloseable
         HaNode.check(context);
         final BrokerContext backupContext = backupOf(context);
         HaNode.check(backupContext);
+        final BrokerContext spareContext = spareOf(context, backupContext);
+        HaNode.checkNode(spareContext);
         final QuorumSettings settings = HaNode.quorumSettings(context);
         final DataDirectory nodeLock = HaNode.lock(context);
         DataDirectory backupLock = null;
+        DataDirectory spareLock = null;
         QuorumMember member = null;
         try
         {
             backupLock = HaNode.lock(backupContext);
+            spareLock = HaNode.lock(spareContext);
             member = QuorumMember.start(settings, context.dataDir());
         }
         catch (final BrokerStartException | IOException | RuntimeException ex)
         {
-            if (backupLock != null)
+            for (final DataDirectory lock : new DataDirectory[] {spareLock, backupLock, nodeLock})
             {
-                backupLock.close();
+                if (lock != null)
+                {
+                    lock.close();
+                }
             }
-            nodeLock.close();
             throw ex;
         }
         final Quorum quorum = new Quorum(settings);
         final ColocatedNode colocated = new ColocatedNode(member, quorum,
             HaNode.sharing(context, events, nodeLock, member, quorum),
-            HaNode.sharing(backupContext, events, backupLock, member, quorum));
-        colocated.node.sibling(colocated.backup::describeBackup);
-        colocated.backup.sibling(colocated.node::describeBackup);
-        colocated.node.begin();
-        colocated.backup.begin();
+            HaNode.sharing(backupContext, events, backupLock, member, quorum),
+            HaNode.spare(spareContext, events, spareLock, member, quorum,
+                Set.of(context.name(), backupContext.name(), spareContext.name())));
+        for (final HaNode each : colocated.nodes())
+        {
+            each.sibling(() -> colocated.nodes().stream().filter(other -> other != each)
+                .map(HaNode::describeBackup).collect(Collectors.joining("; ")));
+        }
+        colocated.nodes().forEach(HaNode::begin);
         return colocated;
     }
 
@@ -112,43 +135,72 @@ public final class ColocatedNode implements AutoCloseable
                 "replica of another's journal); cluster.members is " + context.clusterMembers());
         }
         final String next = members.higher(self) != null ? members.higher(self) : members.first();
-        final Member backupBind = context.haBackupBind() != null ? Member.parse(context.haBackupBind()) :
-            new Member(context.host(), context.port() + BrokerContext.DEFAULT_BACKUP_PORT_OFFSET);
-        final int port = backupBind.port();
-        if (port > 65535)
-        {
-            throw new IllegalArgumentException("ha = replication serves a journal taken over at port " + port + " (this " +
-                "node's port + " + BrokerContext.DEFAULT_BACKUP_PORT_OFFSET + "), past 65535: set ha.backup-bind");
-        }
-        if (backupBind.equals(new Member(context.host(), context.port())))
-        {
-            throw new IllegalArgumentException("ha.backup-bind " + backupBind + " is where this node listens; it " +
-                "needs a port of its own");
-        }
-        final String advertise = context.clusterAdvertise() == null ? null :
-            context.clusterAdvertise().substring(0, context.clusterAdvertise().lastIndexOf(':') + 1) + port;
-        return context.copy()
-            .name(context.name() + BACKUP_SUFFIX)
-            .host(backupBind.host())
-            .port(port)
-            .dataDir(context.dataDir().resolve(COLOCATED))
-            .vmId(null)
-            .clusterAdvertise(advertise)
-            .haBackup(true)
-            .haLive(next);
+        final Member backupBind = bind(context, context.haBackupBind(), "ha.backup-bind",
+            BrokerContext.DEFAULT_BACKUP_PORT_OFFSET, List.of());
+        return served(context, backupBind, BACKUP_SUFFIX, COLOCATED).haLive(next);
     }
 
     /**
-     * @return the nodes of this process: its own, then its colocated backup.
+     * @return the settings of the node's spare: a replica of no live until it adopts a journal, served (once taken
+     * over) at ha.spare-bind, not in-VM, under {@code DATA/spare}.
+     * @throws IllegalArgumentException if its port is taken by the node or its backup, or past 65535.
+     */
+    static BrokerContext spareOf(final BrokerContext context, final BrokerContext backup)
+    {
+        final Member spareBind = bind(context, context.haSpareBind(), "ha.spare-bind",
+            BrokerContext.DEFAULT_SPARE_PORT_OFFSET, List.of(new Member(backup.host(), backup.port())));
+        return served(context, spareBind, SPARE_SUFFIX, SPARE).haLive(null);
+    }
+
+    /**
+     * @return where a node of this process serves a journal it took over: {@code setting}'s value, or the node's host
+     * and its port + {@code offset}.
+     */
+    private static Member bind(final BrokerContext context, final String value, final String setting,
+        final int offset, final List<Member> taken)
+    {
+        final Member bind = value != null ? Member.parse(value) : new Member(context.host(), context.port() + offset);
+        if (bind.port() > 65535)
+        {
+            throw new IllegalArgumentException("ha = replication serves a journal taken over at port " + bind.port() +
+                " (this node's port + " + offset + "), past 65535: set " + setting);
+        }
+        if (bind.equals(new Member(context.host(), context.port())) || taken.contains(bind))
+        {
+            throw new IllegalArgumentException(setting + " " + bind + " is where " +
+                (taken.contains(bind) ? "this node's backup serves" : "this node listens") + "; it needs a port of " +
+                "its own");
+        }
+        return bind;
+    }
+
+    private static BrokerContext served(final BrokerContext context, final Member bind, final String suffix,
+        final String dataDir)
+    {
+        final String advertise = context.clusterAdvertise() == null ? null :
+            context.clusterAdvertise().substring(0, context.clusterAdvertise().lastIndexOf(':') + 1) + bind.port();
+        return context.copy()
+            .name(context.name() + suffix)
+            .host(bind.host())
+            .port(bind.port())
+            .dataDir(context.dataDir().resolve(dataDir))
+            .vmId(null)
+            .clusterAdvertise(advertise)
+            .haBackup(true);
+    }
+
+    /**
+     * @return the nodes of this process: its own, its colocated backup, its spare.
      */
     public List<HaNode> nodes()
     {
-        return List.of(node, backup);
+        return List.of(node, backup, spare);
     }
 
     @Override
     public void close()
     {
+        spare.close();
         backup.close();
         node.close();
         HaNode.closeQuorum(quorum, member, node.name());

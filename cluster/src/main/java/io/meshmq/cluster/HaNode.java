@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,7 +45,10 @@ import java.util.function.Supplier;
  * and only if the owner has not recorded the replica's loss first. A granted claim is a new epoch: the node waits one
  * lease (by then the old owner has stopped), moves its copy into place and serves it.</li>
  * </ul>
- * A process with {@code ha = replication} holds two ({@link ColocatedNode}), sharing its vote.
+ * A process with {@code ha = replication} holds three ({@link ColocatedNode}), sharing its vote: its own, a backup of
+ * the next member's journal, and a spare, which serves nothing and backs nobody up until a journal served by another
+ * process has gone without a replica for {@code ha.re-replicate-after}: then it copies that journal (adopts it) and,
+ * once in sync, is its replica like any other; it lets go of a copy the quorum does not hold in sync.
  * <p>
  * Threads: the HA thread makes every decision and the blocking calls to the quorum that change it; the renewal thread
  * only reads the ownership (so a slow change never holds up the lease); the lease clock only watches the lease run
@@ -60,6 +64,8 @@ public final class HaNode implements AutoCloseable
     /** Before a replica claims: a live that is alive and lost only the link records the replica's loss first. */
     private static final long CLAIM_GRACE_MS = 200;
     private static final long RETRY_MS = 250;
+    /** How often an idle spare looks at the register for a journal without a replica. */
+    private static final long ADOPT_CHECK_MS = 500;
     private static final System.Logger LOG = System.getLogger(HaNode.class.getName());
 
     /**
@@ -105,6 +111,8 @@ public final class HaNode implements AutoCloseable
     private final ScheduledExecutorService leaseClock;
     private final EventLoopGroup linkLoop;
     private final AtomicBoolean takeoverPending = new AtomicBoolean();
+    /** A spare's watch on the journals without a replica; null for a node that is not a spare. */
+    private final UnreplicatedJournals unreplicated;
     private volatile boolean closed;
 
     // Serving, or not (written on the HA thread under the lock, read by the lease clock).
@@ -116,6 +124,10 @@ public final class HaNode implements AutoCloseable
 
     // Backing up (HA thread only).
     private ReplicaLink link;
+    /** The journal a spare adopted, while it copies or holds it; else null. */
+    private String adopted;
+    /** An idle spare's next look at the register; null or done when none is due. */
+    private ScheduledFuture<?> lookout;
     private boolean promoting;
     /** A taken-over journal's broker, recovered and waiting for the old owner's lease to run out; else null. */
     private volatile Broker prepared;
@@ -125,9 +137,10 @@ public final class HaNode implements AutoCloseable
     private volatile Supplier<String> sibling = () -> null;
 
     private HaNode(final BrokerContext context, final Events events, final DataDirectory lock, final QuorumMember member,
-        final Quorum quorum, final boolean ownsQuorum)
+        final Quorum quorum, final boolean ownsQuorum, final UnreplicatedJournals unreplicated)
     {
         this.ownsQuorum = ownsQuorum;
+        this.unreplicated = unreplicated;
         this.context = context;
         this.base = context.dataDir();
         this.name = context.name();
@@ -168,7 +181,7 @@ public final class HaNode implements AutoCloseable
             lock.close();
             throw ex;
         }
-        final HaNode node = new HaNode(context, events, lock, member, new Quorum(settings), true);
+        final HaNode node = new HaNode(context, events, lock, member, new Quorum(settings), true, null);
         node.begin();
         return node;
     }
@@ -177,6 +190,21 @@ public final class HaNode implements AutoCloseable
      * @throws IllegalArgumentException naming the setting that is wrong or missing.
      */
     static void check(final BrokerContext context)
+    {
+        checkNode(context);
+        if (!context.haWitness() && context.haBackup() && context.haLive() == null)
+        {
+            throw new IllegalArgumentException("ha.role = backup needs ha.live = HOST:PORT, the live it starts as a " +
+                "replica of");
+        }
+    }
+
+    /**
+     * The checks for any node, a spare's included (which starts a replica of no live in particular).
+     *
+     * @throws IllegalArgumentException naming the setting that is wrong or missing.
+     */
+    static void checkNode(final BrokerContext context)
     {
         if (context.clusterName() == null)
         {
@@ -191,11 +219,6 @@ public final class HaNode implements AutoCloseable
         {
             throw new IllegalArgumentException("with ha.quorum a node needs a fixed port (bind = HOST:PORT): its " +
                 "replica and the clients that fail over find it there");
-        }
-        if (!context.haWitness() && context.haBackup() && context.haLive() == null)
-        {
-            throw new IllegalArgumentException("ha.role = backup needs ha.live = HOST:PORT, the live it starts as a " +
-                "replica of");
         }
         final Path base = context.dataDir();
         if (!context.haWitness() && NodeIdentity.existingId(base) != null && !Files.exists(base.resolve(JOURNAL)))
@@ -235,7 +258,19 @@ public final class HaNode implements AutoCloseable
     static HaNode sharing(final BrokerContext context, final Events events, final DataDirectory lock,
         final QuorumMember member, final Quorum quorum)
     {
-        return new HaNode(context, events, lock, member, quorum, false);
+        return new HaNode(context, events, lock, member, quorum, false, null);
+    }
+
+    /**
+     * A process's spare (see the class comment), sharing the process's vote; {@link #begin()} it once made.
+     *
+     * @param ownNodes the names of every node of its process: it adopts no journal they serve.
+     */
+    static HaNode spare(final BrokerContext context, final Events events, final DataDirectory lock,
+        final QuorumMember member, final Quorum quorum, final Set<String> ownNodes)
+    {
+        return new HaNode(context, events, lock, member, quorum, false,
+            new UnreplicatedJournals(ownNodes, context.haReReplicateAfterMs()));
     }
 
     void begin()
@@ -256,6 +291,11 @@ public final class HaNode implements AutoCloseable
     {
         final Path journalDir = base.resolve(JOURNAL);
         final String journal = NodeIdentity.existingId(journalDir);
+        if (journal == null && unreplicated != null)
+        {
+            resumeSpare();
+            return;
+        }
         if (journal == null)
         {
             if (context.haBackup())
@@ -280,7 +320,7 @@ public final class HaNode implements AutoCloseable
         }
         if (known.outcome() == RegisterAnswer.Outcome.UNKNOWN)
         {
-            if (context.haBackup())
+            if (context.haBackup() && unreplicated == null)
             {
                 backUp(context.haLive());
             }
@@ -619,7 +659,7 @@ public final class HaNode implements AutoCloseable
     {
         closeLink();
         promoting = false;
-        link = BackupNode.link(context, live, base, linkLoop, new ReplicaLink.Watcher()
+        link = BackupNode.link(context, live, unreplicated != null, base, linkLoop, new ReplicaLink.Watcher()
         {
             @Override
             public void inSync()
@@ -638,7 +678,8 @@ public final class HaNode implements AutoCloseable
             }
         });
         link.start();
-        backupState = "replica of " + live + ", copying";
+        backupState = (adopted == null ? "" : "spare, adopted journal " + adopted + ": ") + "replica of " + live +
+            ", copying";
         events.backingUp(context, live, base.resolve(ReplicaLink.REPLICA));
     }
 
@@ -717,6 +758,11 @@ public final class HaNode implements AutoCloseable
         }
         final Path copy = completeCopy();
         final String journal = copy == null ? null : NodeIdentity.existingId(copy);
+        if (journal == null && unreplicated != null)
+        {
+            abandon("the copy from " + link.live() + " ended before it was in sync");
+            return;
+        }
         if (journal == null)
         {
             note("cannot take over from " + link.live() + ": this node holds no complete copy of its journal (the " +
@@ -752,6 +798,11 @@ public final class HaNode implements AutoCloseable
                 LOG.log(System.Logger.Level.INFO, "'" + name + "': journal " + journal + " moved (" + current +
                     "); following it");
                 backUp(current.address());
+                return;
+            }
+            if (unreplicated != null)
+            {
+                abandon("the quorum does not hold its copy of journal " + journal + " as in sync (" + current + ")");
                 return;
             }
             note("not taking over from " + link.live() + ": the quorum does not hold this node's copy as in sync (" +
@@ -807,6 +858,7 @@ public final class HaNode implements AutoCloseable
     {
         final long grantedNs = System.nanoTime();
         promoting = true;
+        adopted = null;
         closeLink();
         final Path journalDir = base.resolve(JOURNAL);
         try
@@ -847,6 +899,111 @@ public final class HaNode implements AutoCloseable
             prepared = null;
             recovered.close();
         }
+    }
+
+    // ---- a spare --------------------------------------------------------------------------------------------
+
+    /**
+     * A spare at its start: it goes on with the copy it holds (the quorum may hold it as the only one in sync), or
+     * waits for a journal to adopt.
+     */
+    private void resumeSpare()
+    {
+        final Path copy = completeCopy();
+        final String journal = copy == null ? null : NodeIdentity.existingId(copy);
+        if (journal != null)
+        {
+            final RegisterAnswer known = readUntilAnswered(journal);
+            if (known == null)
+            {
+                return;
+            }
+            if (known.isDone() && !unreplicated.isOwnNode(known.ownership().owner()))
+            {
+                adopted = journal;
+                backUp(known.ownership().address());
+                return;
+            }
+        }
+        abandon(journal == null ? "starting" : "its copy of journal " + journal + " is no longer needed");
+    }
+
+    /**
+     * An idle spare, on the HA thread every {@link #ADOPT_CHECK_MS}: adopts the journal without a replica the longest,
+     * once that is {@code ha.re-replicate-after}, if the quorum confirms it still has none.
+     */
+    private void lookForAdoption()
+    {
+        lookout = null;
+        if (closed || link != null || promoting || owned != null)
+        {
+            return; // busy: it looks again once idle
+        }
+        if (context.haReReplicateAfterMs() < 0)
+        {
+            backupState = "spare, idle (ha.re-replicate-after = never)";
+            return;
+        }
+        final long nowNs = System.nanoTime();
+        final String journal = unreplicated.toAdopt(member.localAll(), nowNs);
+        if (journal != null)
+        {
+            try
+            {
+                final RegisterAnswer answer = quorum.read(journal);
+                if (answer.isDone() && unreplicated.isAdoptable(answer.ownership()))
+                {
+                    LOG.log(System.Logger.Level.WARNING, "'" + name + "': " + answer.ownership() + " for " +
+                        unreplicated.longestWaitMs(nowNs) + " ms (ha.re-replicate-after = " +
+                        context.haReReplicateAfterMs() + "): this spare copies it, to be its replica");
+                    adopted = journal;
+                    backUp(answer.ownership().address());
+                    return;
+                }
+            }
+            catch (final IOException ex)
+            {
+                note("spare: cannot ask the quorum about journal " + journal + " without a replica: " +
+                    ex.getMessage());
+            }
+        }
+        final long waitMs = unreplicated.longestWaitMs(nowNs);
+        backupState = "spare, idle" + (waitMs == 0 ? "" : " (a journal of another process has had no replica for " +
+            waitMs + " ms; adopted after " + context.haReReplicateAfterMs() + ")");
+        lookAgain();
+    }
+
+    private void lookAgain()
+    {
+        if (!closed && (lookout == null || lookout.isDone()))
+        {
+            lookout = ha.schedule(this::lookForAdoption, ADOPT_CHECK_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * A spare lets go of what it copied (it can never take it over) and looks for a journal to adopt again.
+     */
+    private void abandon(final String why)
+    {
+        closeLink();
+        if (adopted != null)
+        {
+            LOG.log(System.Logger.Level.INFO, "'" + name + "' lets go of journal " + adopted + ": " + why);
+            unreplicated.restart(adopted, System.nanoTime());
+            adopted = null;
+        }
+        try
+        {
+            ReplicaLink.deleteTree(base.resolve(ReplicaLink.REPLICA));
+            ReplicaLink.deleteTree(base.resolve(ReplicaLink.PREVIOUS));
+        }
+        catch (final IOException ex)
+        {
+            LOG.log(System.Logger.Level.WARNING, "'" + name + "': cannot delete a copy it let go of: " + ex);
+        }
+        backupState = "spare, idle";
+        lookAgain();
     }
 
     /**

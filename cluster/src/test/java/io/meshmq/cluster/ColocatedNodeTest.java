@@ -45,6 +45,30 @@ class ColocatedNodeTest
     }
 
     @Test
+    void shouldKeepASpareOfNoLiveThatServesTwoHundredPortsFurther()
+    {
+        final BrokerContext spare = ColocatedNode.spareOf(member(7919), ColocatedNode.backupOf(member(7919)));
+        assertEquals("n-spare", spare.name());
+        assertNull(spare.haLive(), "it adopts a journal without a replica when one has none");
+        assertTrue(spare.haBackup());
+        assertEquals(7919 + BrokerContext.DEFAULT_SPARE_PORT_OFFSET, spare.port());
+        assertEquals(dir.resolve(ColocatedNode.SPARE), spare.dataDir());
+        assertNull(spare.vmId());
+
+        final BrokerContext bound = member(7918).clusterAdvertise("127.0.0.1:7918").haSpareBind("0.0.0.0:9100");
+        final BrokerContext spareBound = ColocatedNode.spareOf(bound, ColocatedNode.backupOf(bound));
+        assertEquals(9100, spareBound.port());
+        assertEquals("127.0.0.1:9100", spareBound.clusterAdvertise());
+
+        final BrokerContext clash = member(7918).haSpareBind("127.0.0.1:" + (7918 +
+            BrokerContext.DEFAULT_BACKUP_PORT_OFFSET));
+        final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+            () -> ColocatedNode.spareOf(clash, ColocatedNode.backupOf(clash)));
+        assertEquals("ha.spare-bind 127.0.0.1:8018 is where this node's backup serves; it needs a port of its own",
+            refused.getMessage());
+    }
+
+    @Test
     void shouldRefuseSettingsItCannotServeWithAndSayWhich() throws Exception
     {
         assertRefused(member(7921), "needs this node's address 127.0.0.1:7921 among cluster.members");
@@ -60,6 +84,7 @@ class ColocatedNodeTest
         assertStartRefused(noQuorum, "ha = replication needs ha.quorum");
         assertStartRefused(member(7918).haQuorumBind(null), "needs ha.quorum-bind");
         assertFalse(Files.exists(dir.resolve(ColocatedNode.COLOCATED)), "nothing was made");
+        assertFalse(Files.exists(dir.resolve(ColocatedNode.SPARE)), "nothing was made");
     }
 
     private BrokerContext member(final int port)

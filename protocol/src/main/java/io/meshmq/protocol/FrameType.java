@@ -166,8 +166,10 @@ package io.meshmq.protocol;
  * Replication (a backup's cluster-role connection to its live; paths are relative to the live's data directory,
  * '/'-separated, never absolute or with '..'):
  * <pre>
- * REPLICA_START   c&gt;b  string backupName   (makes this connection the live's replica: the live copies its data
- *                      directory to it, then describes every change as it makes it)
+ * REPLICA_START   c&gt;b  string backupName [, byte flags]   (makes this connection the live's replica: the live copies
+ *                      its data directory to it, then describes every change as it makes it. Flags: 1 = a spare,
+ *                      which a live takes only while no other backup copies or holds its replica, and lets go for
+ *                      any other backup until in sync; absent from older backups: 0)
  * REPLICA_WRITE   b&gt;c  string path, long position, bytes data   (makes the file if it is not there)
  * REPLICA_ZERO    b&gt;c  string path, long from, long to   (zeros written over that range)
  * REPLICA_TRUNCATE b&gt;c string path, long size

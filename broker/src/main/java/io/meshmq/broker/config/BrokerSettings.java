@@ -168,7 +168,7 @@ public final class BrokerSettings
         "discovery.group-address",
         "discovery.group-port", "discovery.local-bind-address", "discovery.jgroups-file", "discovery.jgroups-channel",
         "discovery.broadcast-period", "discovery.refresh-timeout", "ha",
-        "ha.backup-bind", "ha.failback", "ha.replica-fault", "ha.role",
+        "ha.backup-bind", "ha.spare-bind", "ha.re-replicate-after", "ha.failback", "ha.replica-fault", "ha.role",
         "ha.live",
         "ha.quorum", "ha.quorum-bind", "ha.lease", "user.NAME.certificate-subject",
         "tls, tls.*, acceptor.NAME.*");
@@ -556,12 +556,23 @@ public final class BrokerSettings
                 }
                 break;
             case "ha.backup-bind":
-                if (Integer.parseInt(hostPort(value, at)[1]) == 0)
+                context.haBackupBind(fixedPort(value, at, " (clients and the journal's next replica find a journal " +
+                    "taken over there)"));
+                break;
+            case "ha.spare-bind":
+                context.haSpareBind(fixedPort(value, at, " (clients find a journal the spare took over there)"));
+                break;
+            case "ha.re-replicate-after":
+                try
                 {
-                    throw new ConfigException(at + " = '" + value + "': needs a fixed port, not 0 (clients and the " +
-                        "journal's next replica find a journal taken over there)");
+                    context.haReReplicateAfterMs("never".equalsIgnoreCase(value.strip()) ? -1 :
+                        integer(value, at, 0, 86_400_000));
                 }
-                context.haBackupBind(value);
+                catch (final ConfigException ex)
+                {
+                    throw new ConfigException(at + " = '" + value + "': expected ms without a replica before a " +
+                        "spare adopts a journal (0-86400000), or never");
+                }
                 break;
             case "ha.failback":
                 context.haFailback(bool(value, at));
@@ -616,11 +627,7 @@ public final class BrokerSettings
                 }
                 break;
             case "ha.quorum-bind":
-                if (Integer.parseInt(hostPort(value, at)[1]) == 0)
-                {
-                    throw new ConfigException(at + " = '" + value + "': needs a fixed port, not 0");
-                }
-                context.haQuorumBind(value);
+                context.haQuorumBind(fixedPort(value, at, ""));
                 break;
             case "ha.lease":
                 context.haLeaseMs(integer(value, at, 100, 60_000));
@@ -802,6 +809,19 @@ public final class BrokerSettings
             host = host.substring(1, host.length() - 1);
         }
         return new String[] {host, Integer.toString(integer(value.substring(colon + 1), at + " port", 0, 65535))};
+    }
+
+    /**
+     * @return {@code value}, a HOST:PORT whose port is not 0.
+     * @throws ConfigException naming the key and line, and {@code why} the port must be fixed.
+     */
+    private static String fixedPort(final String value, final String at, final String why) throws ConfigException
+    {
+        if (Integer.parseInt(hostPort(value, at)[1]) == 0)
+        {
+            throw new ConfigException(at + " = '" + value + "': needs a fixed port, not 0" + why);
+        }
+        return value;
     }
 
     private static int integer(final String value, final String at, final int min, final int max) throws ConfigException

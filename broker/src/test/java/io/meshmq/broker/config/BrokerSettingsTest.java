@@ -324,6 +324,23 @@ class BrokerSettingsTest
         assertTrue(anyPort.getMessage().startsWith("r.conf:2: ha.backup-bind = 'h:0': needs a fixed port"),
             anyPort.getMessage());
 
+        assertEquals(BrokerContext.DEFAULT_HA_RE_REPLICATE_AFTER_MS, new BrokerContext().haReReplicateAfterMs());
+        final BrokerContext spare = new BrokerContext();
+        BrokerSettings.applyLines("r.conf", List.of("ha.spare-bind = 127.0.0.1:8118", "ha.re-replicate-after = 5000"),
+            spare);
+        assertEquals("127.0.0.1:8118", spare.haSpareBind());
+        assertEquals(5000, spare.copy().haReReplicateAfterMs(), "a colocated node's context keeps it");
+        BrokerSettings.applyLines("r.conf", List.of("ha.re-replicate-after = Never"), spare);
+        assertEquals(-1, spare.haReReplicateAfterMs());
+        final ConfigException spareAnyPort = assertThrows(ConfigException.class,
+            () -> BrokerSettings.applyLines("r.conf", List.of("ha.spare-bind = h:0"), new BrokerContext()));
+        assertTrue(spareAnyPort.getMessage().startsWith("r.conf:1: ha.spare-bind = 'h:0': needs a fixed port"),
+            spareAnyPort.getMessage());
+        final ConfigException after = assertThrows(ConfigException.class,
+            () -> BrokerSettings.applyLines("r.conf", List.of("ha.re-replicate-after = soon"), new BrokerContext()));
+        assertTrue(after.getMessage().startsWith("r.conf:1: ha.re-replicate-after = 'soon': expected ms without a " +
+            "replica before a spare adopts a journal (0-86400000), or never"), after.getMessage());
+
         assertTrue(RunCommand.context(new String[] {"run", "--ha", "replication"}).haReplication());
         final ConfigException noQuorum = assertThrows(ConfigException.class,
             () -> RunCommand.run(new String[] {"run", "--ha", "replication"}, System.out));

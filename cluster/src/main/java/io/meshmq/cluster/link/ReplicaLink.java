@@ -60,6 +60,8 @@ public final class ReplicaLink
     private final String host;
     private final int port;
     private final String backupName;
+    /** A spare adopting a journal that had no replica: the live takes it only while no other backup copies. */
+    private final boolean spare;
     private final Path dataDir;
     private final String user;
     private final String password;
@@ -101,12 +103,14 @@ public final class ReplicaLink
 
     /**
      * @param live HOST:PORT of the live, for logs and status.
-     * @param tls  TLS to the live, or null for a plain connection.
+     * @param tls   TLS to the live, or null for a plain connection.
+     * @param spare a spare adopting the live's journal (it had no replica), which any other backup displaces.
      */
-    public ReplicaLink(final String live, final String host, final int port, final String backupName, final Path dataDir,
-        final EventLoopGroup loop, final String user, final String password, final TlsSettings tlsSettings,
-        final SslContext tls, final Watcher watcher)
+    public ReplicaLink(final String live, final String host, final int port, final String backupName,
+        final boolean spare, final Path dataDir, final EventLoopGroup loop, final String user, final String password,
+        final TlsSettings tlsSettings, final SslContext tls, final Watcher watcher)
     {
+        this.spare = spare;
         this.watcher = watcher;
         this.live = live;
         this.host = host;
@@ -398,7 +402,7 @@ public final class ReplicaLink
             lastFailure = null;
             LOG.log(System.Logger.Level.INFO, "backup '" + backupName + "': connected to " + live + "; copying its data " +
                 "directory into " + dataDir.resolve(REPLICA));
-            ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), ReplicaFrameEncoder.start(writer, backupName)));
+            ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), ReplicaFrameEncoder.start(writer, backupName, spare)));
         }
 
         private DirectoryMirror mirror()

@@ -9,6 +9,7 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -75,6 +76,14 @@ public final class OwnershipRegister extends BaseStateMachine
         {
             return CompletableFuture.failedFuture(ex);
         }
+    }
+
+    /**
+     * @return every journal's ownership as this copy of the register holds it.
+     */
+    synchronized List<Ownership> all()
+    {
+        return List.copyOf(journals.values());
     }
 
     /**

@@ -108,6 +108,14 @@ public final class QuorumMember implements AutoCloseable
         return register.apply(RegisterCommand.get(journal)).ownership();
     }
 
+    /**
+     * @return every journal's ownership as this vote's own copy of the register holds it (maybe behind the quorum's).
+     */
+    public List<Ownership> localAll()
+    {
+        return register.all();
+    }
+
     @Override
     public void close() throws IOException
     {

@@ -17,6 +17,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * lost holds confirmations until the quorum has recorded that it may no longer take over (else this node could
  * confirm what only it holds while the replica takes over without it).
  * <p>
+ * A spare (it adopted this journal because it had no replica) is taken only while no other backup copies or holds the
+ * replica, and gives way to any other backup that asks, even once in sync: it was there only while none could be, and
+ * the journal's own backups keep the members' arrangement (this node confirms with its own disk alone, as for any
+ * replica lost, until the newcomer is in sync).
+ * <p>
  * A replica in sync that says it cannot store what it is sent (its disk is full) stores and confirms nothing more:
  * with {@code ha.replica-fault = wait} (the default) every confirmation waits, even across the replica's reconnection,
  * until a replica is in sync again, so nothing is confirmed that only this node holds; with {@code alone} the replica
@@ -34,6 +39,10 @@ public final class Replication
     /** Null when takeover is by hand; else holds what the quorum is told, once this node owns its journal. */
     private final AtomicReference<ReplicaQuorum> quorum;
     private ReplicaFeed feed;
+    /** The feed's backup is a spare: closed when another backup replaces it, so it looks for another journal. */
+    private boolean feedIsSpare;
+    /** A spare in sync that gave way: its connection closes once the quorum recorded it may not take over. */
+    private ConnectionOutput givingWay;
     /** A replica in sync was lost and the quorum has not yet recorded it: confirmations are held, none is taken. */
     private String dropping;
     /** ha.replica-fault = wait: a replica that cannot store holds confirmations until one is in sync again. */
@@ -51,8 +60,12 @@ public final class Replication
 
     /**
      * A backup asked, on {@code connection}, to be this node's replica.
+     *
+     * @param spare a spare adopting this journal because it had no replica: taken only while no other backup copies
+     *              or holds the replica, and replaced by any other backup that asks before it is in sync.
      */
-    public void start(final ConnectionOutput connection, final long correlationId, final String backupName)
+    public void start(final ConnectionOutput connection, final long correlationId, final String backupName,
+        final boolean spare)
     {
         final Path root = engine.dataDirectory();
         if (root == null)
@@ -61,6 +74,22 @@ public final class Replication
             connection.close();
             return;
         }
+        if (!spare && feed != null && feedIsSpare && feed.isInSync() && dropping == null &&
+            (quorum == null || quorum.get() != null))
+        {
+            final ConnectionOutput spareOutput = feed.output();
+            LOG.log(System.Logger.Level.WARNING, "replication: backup '" + backupName + "' asks to be this node's " +
+                "replica: spare '" + feed.backupName() + "' gives way");
+            lose("it gives way to backup '" + backupName + "'");
+            if (dropping != null)
+            {
+                givingWay = spareOutput; // closed at once, it could claim the journal before the quorum heard
+            }
+            else
+            {
+                spareOutput.close();
+            }
+        }
         // With a quorum, a replica in sync is only let go through the quorum (DROP before confirming alone): a second
         // backup waits until the first is gone rather than replacing it.
         final String notNow = quorum == null ? null : quorum.get() == null ?
@@ -68,9 +97,11 @@ public final class Replication
             "the quorum is still recording that replica '" + dropping + "' was lost; ask again" :
             feed != null && feed.isInSync() ? "replica '" + feed.backupName() + "' is in sync; this live keeps one " +
                 "replica (ask again once it is gone)" : null;
-        if (notNow != null)
+        final String refusal = notNow != null || !spare || feed == null ? notNow : "backup '" + feed.backupName() +
+            "' is copying this node's data directory; a spare adopts only a journal that no backup copies";
+        if (refusal != null)
         {
-            engine.error(connection, correlationId, ErrorCode.ILLEGAL_STATE, notNow);
+            engine.error(connection, correlationId, ErrorCode.ILLEGAL_STATE, refusal);
             connection.close();
             return;
         }
@@ -78,7 +109,12 @@ public final class Replication
         {
             LOG.log(System.Logger.Level.WARNING, "replication: backup '" + backupName + "' replaces '" +
                 feed.backupName() + "' as this node's replica");
+            final ConnectionOutput replaced = feed.output();
             lose("replaced by backup '" + backupName + "'");
+            if (feedIsSpare)
+            {
+                replaced.close();
+            }
         }
         final ReplicaFeed next = new ReplicaFeed(engine, connection, root, backupName);
         try
@@ -92,8 +128,9 @@ public final class Replication
             return;
         }
         feed = next;
-        LOG.log(System.Logger.Level.INFO, "replication: backup '" + backupName + "' (" + connection.remoteAddress() +
-            ") attached; copying the data directory to it");
+        feedIsSpare = spare;
+        LOG.log(System.Logger.Level.INFO, "replication: " + (spare ? "spare '" : "backup '") + backupName + "' (" +
+            connection.remoteAddress() + ") attached; copying the data directory to it");
     }
 
     /**
@@ -162,6 +199,11 @@ public final class Replication
             "this node only, until a backup is in sync again");
         dropping = null;
         engine.replicaLost();
+        if (givingWay != null)
+        {
+            givingWay.close();
+            givingWay = null;
+        }
     }
 
     public void onConnectionClosed(final long connectionId)

@@ -420,7 +420,7 @@ public final class Cluster implements ProcessorExtension
         {
             if (control.isOpen(connection))
             {
-                replication.start(connection, correlationId, start.backupName());
+                replication.start(connection, correlationId, start.backupName(), start.spare());
             }
         }
         else if (command instanceof ClusterCommand.ReplicaStored stored)

@@ -57,8 +57,9 @@ public final class ClusterFrameDecoder implements ExtensionFrames
             case FrameType.REPLICA_START:
             {
                 final String backupName = reader.readRequiredString("backup name");
+                final byte flags = reader.remaining() > 0 ? reader.readByte() : 0;
                 reader.requireEnd("REPLICA_START");
-                return new ClusterCommand.ReplicaStart(backupName);
+                return new ClusterCommand.ReplicaStart(backupName, (flags & ReplicaFrameEncoder.START_SPARE) != 0);
             }
             case FrameType.REPLICA_STORED:
             {

@@ -17,9 +17,13 @@ public final class ReplicaFrameEncoder
     {
     }
 
-    public static WireWriter start(final WireWriter out, final String backupName)
+    /** REPLICA_START's flag: the backup is a spare, adopting a journal that has no replica. */
+    public static final byte START_SPARE = 1;
+
+    public static WireWriter start(final WireWriter out, final String backupName, final boolean spare)
     {
-        return out.reset().beginFrame(FrameType.REPLICA_START).writeString(backupName).endFrame();
+        return out.reset().beginFrame(FrameType.REPLICA_START).writeString(backupName)
+            .writeByte(spare ? START_SPARE : 0).endFrame();
     }
 
     public static WireWriter stored(final WireWriter out, final long mark)

@@ -37,14 +37,14 @@ class ReplicationQuorumTest
         final AtomicReference<ReplicaQuorum> quorum = new AtomicReference<>();
         final Replication replication = new Replication(engine(), quorum, true);
 
-        replication.start(output(1), 7, "b1");
+        replication.start(output(1), 7, "b1", false);
         assertEquals(List.of("error 7: this node does not own its journal yet (it waits for the quorum)", "close 1"),
             calls);
         calls.clear();
 
         quorum.set(recording());
         final ConnectionOutput first = output(1);
-        replication.start(first, 8, "b1");
+        replication.start(first, 8, "b1", false);
         for (int batch = 0; batch < 10; batch++)
         {
             replication.onEndOfBatch();
@@ -54,7 +54,7 @@ class ReplicationQuorumTest
         assertTrue(calls.contains("replicaStored in sync"), calls.toString());
         calls.clear();
 
-        replication.start(output(2), 9, "b2");
+        replication.start(output(2), 9, "b2", false);
         assertEquals(List.of("error 9: replica 'b1' is in sync; this live keeps one replica (ask again once it is " +
             "gone)", "close 2"), calls);
         calls.clear();
@@ -64,7 +64,7 @@ class ReplicationQuorumTest
         assertEquals(List.of("in sync b1", "lost b1"), told);
         calls.clear();
 
-        replication.start(output(2), 10, "b2");
+        replication.start(output(2), 10, "b2", false);
         assertEquals(List.of("error 10: the quorum is still recording that replica 'b1' was lost; ask again",
             "close 2"), calls);
         calls.clear();
@@ -72,7 +72,7 @@ class ReplicationQuorumTest
         replication.dropped();
         assertEquals(List.of("replicaLost"), calls, "now confirmations wait for the local disk alone");
         calls.clear();
-        replication.start(output(2), 11, "b2");
+        replication.start(output(2), 11, "b2", false);
         assertEquals("replicate", calls.get(0));
     }
 
@@ -100,7 +100,7 @@ class ReplicationQuorumTest
         calls.clear();
 
         final ConnectionOutput again = output(2);
-        replication.start(again, 12, "b1");
+        replication.start(again, 12, "b1", false);
         assertEquals("replicate", calls.get(0), "a backup copying anew is taken at once");
         replication.onEndOfBatch();
         replication.stored(again, Long.MAX_VALUE / 2);
@@ -122,16 +122,73 @@ class ReplicationQuorumTest
         // A backup still copying that cannot store is let go in either mode: nothing waited for it yet.
         final Replication waits = new Replication(engine(), null, true);
         final ConnectionOutput copying = output(3);
-        waits.start(copying, 13, "b2");
+        waits.start(copying, 13, "b2", false);
         calls.clear();
         waits.fault(copying, "No space left on device");
         assertEquals(List.of("close 3", "replicaLost"), calls.stream().sorted().toList());
     }
 
+    /**
+     * A spare (re-replication: it adopts a journal without a replica) never displaces a backup that copies, and gives
+     * way to any backup that asks, still copying (replaced at once) or in sync (let go through the quorum first).
+     */
+    @Test
+    void shouldTakeASpareOnlyWhileNoBackupCopiesAndLetAnyBackupTakeItsPlace() throws Exception
+    {
+        Files.writeString(Files.createDirectories(dir.resolve("journal")).resolve("a"), "abc");
+        final Replication replication = new Replication(engine(), new AtomicReference<>(recording()), true);
+        replication.start(output(1), 7, "b1", false);
+        calls.clear();
+
+        replication.start(output(2), 8, "n3-spare", true);
+        assertEquals(List.of("error 8: backup 'b1' is copying this node's data directory; a spare adopts only a " +
+            "journal that no backup copies", "close 2"), calls);
+        calls.clear();
+
+        replication.onConnectionClosed(1);
+        calls.clear();
+        final ConnectionOutput spare = output(3);
+        replication.start(spare, 9, "n3-spare", true);
+        assertEquals("replicate", calls.get(0), "no backup copies: the spare is taken");
+        calls.clear();
+
+        replication.start(output(4), 10, "b1", false);
+        assertEquals(List.of("close 3", "replicaLost", "replicate"), calls.stream().sorted().toList(),
+            "a backup replaces the spare still copying");
+        assertEquals("b1", replication.replicaName());
+        calls.clear();
+
+        replication.onConnectionClosed(4);
+        inSync(replication, 5, "n3-spare", true);
+        replication.start(output(6), 11, "n3-spare", true);
+        assertEquals(List.of("error 11: replica 'n3-spare' is in sync; this live keeps one replica (ask again once " +
+            "it is gone)", "close 6"), calls, "a spare never replaces a replica in sync");
+        calls.clear();
+
+        replication.start(output(7), 12, "b1", false);
+        assertEquals(List.of("close 7", "error 12: the quorum is still recording that replica 'n3-spare' was lost; " +
+            "ask again", "replicaDetached"), calls.stream().sorted().toList(),
+            "a backup asking makes the spare in sync give way, through the quorum");
+        assertEquals(List.of("in sync n3-spare", "lost n3-spare"), told);
+        calls.clear();
+        replication.dropped();
+        assertEquals(List.of("replicaLost", "close 5"), calls, "the spare's connection closes once it can no longer " +
+            "claim the journal");
+        calls.clear();
+        replication.start(output(8), 13, "b1", false);
+        assertEquals(List.of("replicate"), calls);
+    }
+
     private ConnectionOutput inSync(final Replication replication, final long id, final String name)
     {
+        return inSync(replication, id, name, false);
+    }
+
+    private ConnectionOutput inSync(final Replication replication, final long id, final String name,
+        final boolean spare)
+    {
         final ConnectionOutput output = output(id);
-        replication.start(output, 8, name);
+        replication.start(output, 8, name, spare);
         for (int batch = 0; batch < 10; batch++)
         {
             replication.onEndOfBatch();

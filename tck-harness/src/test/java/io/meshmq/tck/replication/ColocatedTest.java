@@ -61,10 +61,6 @@ class ColocatedTest
     private static final int ROUNDS = 10;
     /** Message groups each of two members sends. */
     private static final int GROUPS = 20;
-    /** A node's start line: which journal it serves, where. */
-    private static final Pattern SERVING = Pattern.compile(
-        "MeshMQ broker '([^']+)' listening on (tcp://\\S+?)[, ].*; (?:serving journal|took journal) (\\S+)");
-    private static final Pattern STOPPED = Pattern.compile("MeshMQ broker '([^']+)' stopped serving");
 
     @TempDir
     Path dir;
@@ -477,33 +473,7 @@ class ColocatedTest
      */
     private Map<String, String> served()
     {
-        final Map<String, String> journals = new HashMap<>();
-        for (int i = 0; i < NODES; i++)
-        {
-            if (nodes[i] == null || !nodes[i].isAlive())
-            {
-                continue;
-            }
-            final Map<String, String[]> bySlot = new HashMap<>();
-            for (final String line : nodes[i].output())
-            {
-                final Matcher serving = SERVING.matcher(line);
-                final Matcher stopped = STOPPED.matcher(line);
-                if (serving.find())
-                {
-                    bySlot.put(serving.group(1), new String[] {serving.group(3), serving.group(2)});
-                }
-                else if (stopped.find())
-                {
-                    bySlot.remove(stopped.group(1));
-                }
-            }
-            for (final String[] journal : bySlot.values())
-            {
-                journals.put(journal[0], i + "/" + journal[1]);
-            }
-        }
-        return journals;
+        return HaSupport.served(nodes);
     }
 
     /**

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,6 +50,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 final class HaSupport
 {
     static final long DEADLINE_MS = 60_000;
+    /** A node's start line: which journal it serves, where. */
+    private static final Pattern SERVING = Pattern.compile(
+        "MeshMQ broker '([^']+)' listening on (tcp://\\S+?)[, ].*; (?:serving journal|took journal) (\\S+)");
+    private static final Pattern STOPPED = Pattern.compile("MeshMQ broker '([^']+)' stopped serving");
 
     private HaSupport()
     {
@@ -83,6 +90,41 @@ final class HaSupport
     {
         awaitCondition(() -> !backup.linesContaining("is ready to take over").isEmpty(), "backup ready to take over",
             backup);
+    }
+
+    /**
+     * @return for every journal a living process of {@code processes} serves: "INDEX/URL", INDEX its place in the
+     * array; from the processes' own lines.
+     */
+    static Map<String, String> served(final BrokerProcess... processes)
+    {
+        final Map<String, String> journals = new HashMap<>();
+        for (int i = 0; i < processes.length; i++)
+        {
+            if (processes[i] == null || !processes[i].isAlive())
+            {
+                continue;
+            }
+            final Map<String, String[]> byNode = new HashMap<>();
+            for (final String line : processes[i].output())
+            {
+                final Matcher serving = SERVING.matcher(line);
+                final Matcher stopped = STOPPED.matcher(line);
+                if (serving.find())
+                {
+                    byNode.put(serving.group(1), new String[] {serving.group(3), serving.group(2)});
+                }
+                else if (stopped.find())
+                {
+                    byNode.remove(stopped.group(1));
+                }
+            }
+            for (final String[] journal : byNode.values())
+            {
+                journals.put(journal[0], i + "/" + journal[1]);
+            }
+        }
+        return journals;
     }
 
     static void awaitCondition(final BooleanSupplier condition, final String what, final BrokerProcess... nodes)

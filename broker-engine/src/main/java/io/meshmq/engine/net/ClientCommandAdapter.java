@@ -95,8 +95,11 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
     private int ringShare = RingShare.DEFAULT_LIMIT;
     /** The HELLO came from another node of a cluster: only then are the extension's frames accepted. */
     private boolean clusterRole;
-    /** Frames read while a login's password is checked off the I/O thread (in order); null when none is. */
-    private ArrayDeque<ByteBuf> waitingForLogin;
+    /**
+     * Frames read while the connection waits for work off the I/O thread — a login's password checked, a large body
+     * forced — in order; null when it waits for none.
+     */
+    private ArrayDeque<ByteBuf> held;
     /** A node's cluster HELLO waiting for its CLUSTER_PROOF; null otherwise. */
     private ChallengedHello challenged;
 
@@ -149,10 +152,10 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
             {
                 return;
             }
-            if (waitingForLogin != null)
+            if (held != null)
             {
-                // Read with the HELLO whose password is being checked: taken once the login is done.
-                waitingForLogin.add(frame.retain());
+                // Read with the HELLO whose password is being checked, or after a body being forced: taken after.
+                held.add(frame.retain());
                 return;
             }
             final byte type = NettyFrames.open(view, reader, frame);
@@ -196,7 +199,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
      */
     private void resumeReading(final ChannelHandlerContext ctx)
     {
-        if (!closing && waitingForLogin == null && ctx.channel().isWritable())
+        if (!closing && held == null && ctx.channel().isWritable())
         {
             ctx.channel().config().setAutoRead(true);
         }
@@ -313,7 +316,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
     private void authenticateAside(final ChannelHandlerContext ctx, final Supplier<String> authenticate,
         final Consumer<String> then)
     {
-        waitingForLogin = new ArrayDeque<>();
+        held = new ArrayDeque<>();
         ctx.channel().config().setAutoRead(false);
         try
         {
@@ -343,8 +346,8 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
     private void loggedIn(final ChannelHandlerContext ctx, final String user, final String refusal,
         final Consumer<String> then)
     {
-        final ArrayDeque<ByteBuf> waiting = waitingForLogin;
-        waitingForLogin = null;
+        final ArrayDeque<ByteBuf> waiting = held;
+        held = null;
         try
         {
             if (closing || !ctx.channel().isActive())
@@ -357,22 +360,95 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
                 return;
             }
             then.accept(user);
-            for (ByteBuf frame = waiting.poll(); frame != null && !closing; frame = waiting.poll())
+            takeHeld(ctx, waiting);
+        }
+        finally
+        {
+            releaseAll(waiting);
+        }
+    }
+
+    /**
+     * Decodes, in order, the frames read while the connection waited, then reads again; if one of them makes it wait
+     * again, the rest wait with it.
+     */
+    private void takeHeld(final ChannelHandlerContext ctx, final ArrayDeque<ByteBuf> waiting)
+    {
+        for (ByteBuf frame = waiting.poll(); frame != null && !closing; frame = waiting.poll())
+        {
+            if (held != null)
             {
+                held.add(frame);
+                continue;
+            }
+            try
+            {
+                currentFrame = frame;
+                onCommand(ctx, NettyFrames.open(view, reader, frame));
+            }
+            catch (final ProtocolException ex)
+            {
+                failAndClose(ctx, ex.errorCode(), ex.getMessage());
+            }
+            finally
+            {
+                currentFrame = null;
+                frame.release();
+            }
+        }
+        if (held == null && !closing && ctx.channel().isWritable() && (share == null || !share.isPaused()))
+        {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    /**
+     * Runs {@code work} (a large body's force) on {@link BodyForcing}'s threads and then {@code then} with its answer
+     * (null, or why it failed) back on this connection's I/O thread, the connection read no more meanwhile and the
+     * frames already read after this one waiting in order; or {@code abandon} instead if the connection closed.
+     */
+    private void holdWhile(final ChannelHandlerContext ctx, final Supplier<String> work, final Consumer<String> then,
+        final Runnable abandon)
+    {
+        held = new ArrayDeque<>();
+        ctx.channel().config().setAutoRead(false);
+        try
+        {
+            BodyForcing.EXECUTOR.execute(() ->
+            {
+                String failure;
                 try
                 {
-                    onCommand(ctx, NettyFrames.open(view, reader, frame));
+                    failure = work.get();
                 }
-                catch (final ProtocolException ex)
+                catch (final RuntimeException ex)
                 {
-                    failAndClose(ctx, ex.errorCode(), ex.getMessage());
+                    failure = ex.toString();
                 }
-                finally
-                {
-                    frame.release();
-                }
+                final String answer = failure;
+                ctx.executor().execute(() -> resumeAfter(ctx, answer, then, abandon));
+            });
+        }
+        catch (final RejectedExecutionException busy)
+        {
+            resumeAfter(ctx, work.get(), then, abandon);
+        }
+    }
+
+    private void resumeAfter(final ChannelHandlerContext ctx, final String answer, final Consumer<String> then,
+        final Runnable abandon)
+    {
+        final ArrayDeque<ByteBuf> waiting = held;
+        held = null;
+        try
+        {
+            if (closing || !ctx.channel().isActive())
+            {
+                abandon.run();
+                return;
             }
-            ctx.channel().config().setAutoRead(true);
+            then.accept(answer);
+            takeHeld(ctx, waiting);
         }
         finally
         {
@@ -503,25 +579,20 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
                 final String previousScope = type == FrameType.RESEND ? reader.readRequiredString("previous scope") : null;
                 final byte[] message = reader.readRest();
                 messages.check(message);
-                final String refused = large().claim(message);
-                if (refused != null)
+                if (LargeTransfers.needsForce(message))
                 {
-                    reply(ctx, correlationId, ErrorCode.STORAGE, "message not accepted: " + refused);
+                    final LargeTransfers.Named named = large().name(message);
+                    if (named.refusal() != null)
+                    {
+                        reply(ctx, correlationId, ErrorCode.STORAGE, "message not accepted: " + named.refusal());
+                        break;
+                    }
+                    holdWhile(ctx, () -> LargeTransfers.finish(named.upload(), message), refused ->
+                        send(ctx, correlationId, destinationType, name, message, previousScope, refused),
+                        named.upload()::cancel);
                     break;
                 }
-                final long seq = ring.next();
-                try
-                {
-                    final EngineEvent e = claim(seq, EngineEvent.SEND, correlationId);
-                    e.destinationType = destinationType;
-                    e.destinationName = name;
-                    e.message = message;
-                    e.resentFrom = previousScope;
-                }
-                finally
-                {
-                    ring.publish(seq);
-                }
+                send(ctx, correlationId, destinationType, name, message, previousScope, large().claim(message));
                 break;
             }
             case FrameType.ACK:
@@ -778,16 +849,25 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
                 final long uploadId = reader.readLong();
                 final long length = reader.readLong();
                 reader.requireEnd("LARGE_STAGE");
-                final String refused = large().stage(uploadId, length);
-                if (refused == null)
+                final LargeTransfers.Named named = large().nameStaged(uploadId, length);
+                if (named.refusal() != null)
                 {
-                    BrokerEventEncoder.ok(replies, correlationId);
-                    ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), replies), ctx.voidPromise());
+                    reply(ctx, correlationId, ErrorCode.STORAGE, named.refusal());
+                    break;
                 }
-                else
+                holdWhile(ctx, () -> named.upload().finish(true), failure ->
                 {
-                    reply(ctx, correlationId, ErrorCode.STORAGE, refused);
-                }
+                    if (failure == null)
+                    {
+                        large.staged(uploadId, named.upload());
+                        BrokerEventEncoder.ok(replies, correlationId);
+                        ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), replies), ctx.voidPromise());
+                    }
+                    else
+                    {
+                        reply(ctx, correlationId, ErrorCode.STORAGE, "large message body not stored: " + failure);
+                    }
+                }, named.upload()::cancel);
                 break;
             }
             case FrameType.LARGE_DONE:
@@ -822,6 +902,32 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
                     throw new ProtocolException("unexpected frame " + FrameType.name(type) + " from a client");
                 }
                 onExtensionFrame(type);
+        }
+    }
+
+    /**
+     * A SEND or RESEND goes on to the processor, or is answered with why not ({@code refused}).
+     */
+    private void send(final ChannelHandlerContext ctx, final long correlationId, final byte destinationType,
+        final String name, final byte[] message, final String previousScope, final String refused)
+    {
+        if (refused != null)
+        {
+            reply(ctx, correlationId, ErrorCode.STORAGE, "message not accepted: " + refused);
+            return;
+        }
+        final long seq = ring.next();
+        try
+        {
+            final EngineEvent e = claim(seq, EngineEvent.SEND, correlationId);
+            e.destinationType = destinationType;
+            e.destinationName = name;
+            e.message = message;
+            e.resentFrom = previousScope;
+        }
+        finally
+        {
+            ring.publish(seq);
         }
     }
 
@@ -1149,7 +1255,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
     {
         if (ctx.channel().isWritable())
         {
-            if (waitingForLogin == null && (share == null || !share.isPaused()))
+            if (held == null && (share == null || !share.isPaused()))
             {
                 ctx.channel().config().setAutoRead(true);
             }
@@ -1225,7 +1331,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
     @Override
     public void channelInactive(final ChannelHandlerContext ctx)
     {
-        releaseAll(waitingForLogin);
+        releaseAll(held);
         if (large != null)
         {
             large.close();

@@ -85,6 +85,17 @@ final class LargeTransfers
     }
 
     /**
+     * The upload a message names, or why it has none.
+     *
+     * @param upload  checked (sent on this connection, whole) and no longer among the connection's uploads: the caller
+     *                finishes it, or cancels it.
+     * @param refusal why the message cannot be taken (its body is deleted then); null when {@code upload} is set.
+     */
+    record Named(LargeUpload upload, String refusal)
+    {
+    }
+
+    /**
      * A message that arrived on this connection: if it is flagged large, finishes the upload it names (forcing it
      * when the message is persistent) and makes it name the stored body instead.
      *
@@ -96,21 +107,51 @@ final class LargeTransfers
         {
             return null;
         }
+        final Named named = name(message);
+        return named.refusal() != null ? named.refusal() : finish(named.upload(), message);
+    }
+
+    /**
+     * @return true if the message is large and persistent: its body is forced before it goes on, best off the I/O
+     * thread ({@link #name}, then {@link #finish} on another thread).
+     */
+    static boolean needsForce(final byte[] message)
+    {
+        return LargeBodyDescriptor.isLarge(message) &&
+            message[MessageDescriptor.DELIVERY_MODE_OFFSET] == MessageDescriptor.PERSISTENT;
+    }
+
+    /**
+     * @return the upload a large message names, taken off this connection's uploads; or why it cannot be taken.
+     */
+    Named name(final byte[] message)
+    {
         final long uploadId = LargeBodyDescriptor.bodyId(message);
         final LargeUpload upload = uploads.remove(uploadId);
         if (upload == null)
         {
-            return "no large message body " + uploadId + " was sent on this connection (its chunks went to a " +
-                "connection that was lost?)";
+            return new Named(null, "no large message body " + uploadId + " was sent on this connection (its chunks " +
+                "went to a connection that was lost?)");
         }
         if (upload.length() != LargeBodyDescriptor.length(message))
         {
             upload.cancel();
-            return "the large message says its body is " + LargeBodyDescriptor.length(message) + " bytes, but " +
-                upload.length() + " were sent";
+            return new Named(null, "the large message says its body is " + LargeBodyDescriptor.length(message) +
+                " bytes, but " + upload.length() + " were sent");
         }
-        final String failure =
-            upload.finish(message[MessageDescriptor.DELIVERY_MODE_OFFSET] == MessageDescriptor.PERSISTENT);
+        return new Named(upload, null);
+    }
+
+    /**
+     * Ends a named upload, forced if the message is persistent, and makes the message name the stored body. Any
+     * thread: the upload is no longer the connection's.
+     *
+     * @return null, or why the message cannot be taken (its body is deleted then).
+     */
+    static String finish(final LargeUpload upload, final byte[] message)
+    {
+        final String failure = upload.finish(message[MessageDescriptor.DELIVERY_MODE_OFFSET] ==
+            MessageDescriptor.PERSISTENT);
         if (failure != null)
         {
             return "large message body not stored: " + failure;
@@ -131,29 +172,30 @@ final class LargeTransfers
     }
 
     /**
-     * Another node's upload is a whole body: forced and kept for the forward that will name it (LARGE_STAGE).
-     *
-     * @return null, or why it is not kept (it is deleted then).
+     * Another node's upload is a whole body to keep for the forward that will name it (LARGE_STAGE): the upload,
+     * taken off this connection's, to be forced ({@link LargeUpload#finish}, any thread) and then {@link #staged}.
      */
-    String stage(final long uploadId, final long length)
+    Named nameStaged(final long uploadId, final long length)
     {
         final LargeUpload upload = uploads.remove(uploadId);
         if (upload == null)
         {
-            return "no large message body " + uploadId + " was sent on this connection";
+            return new Named(null, "no large message body " + uploadId + " was sent on this connection");
         }
         if (upload.length() != length)
         {
             upload.cancel();
-            return "the body to keep is " + length + " bytes, but " + upload.length() + " were sent";
+            return new Named(null, "the body to keep is " + length + " bytes, but " + upload.length() + " were sent");
         }
-        final String failure = upload.finish(true);
-        if (failure != null)
-        {
-            return "large message body not stored: " + failure;
-        }
+        return new Named(upload, null);
+    }
+
+    /**
+     * A staged upload is forced: it is kept for the forward that will name it.
+     */
+    void staged(final long uploadId, final LargeUpload upload)
+    {
         store.stage(uploadId, upload.bodyId());
-        return null;
     }
 
     /**

@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * the pace had due: how many were answered is printed with them (round trips are timed from each request's send).
  * <p>
  * {@code java -cp jmh/target/benchmarks.jar io.meshmq.jmh.shaped.RequestReplyBesideLargeMessages [SECONDS] [RATE]
- * [BULK_PER_SECOND]} (bulk 0, the default: as fast as the pair takes them).
+ * [BULK_PER_SECOND] [THRESHOLDS]} (bulk 0, the default: as fast as the pair takes them; thresholds a comma list,
+ * default {@code 102400,0}: both ways).
  */
 public final class RequestReplyBesideLargeMessages
 {
@@ -46,7 +47,7 @@ public final class RequestReplyBesideLargeMessages
             "p50 alone (us) | p50 beside (us) | p99 alone (us) | p99 beside (us) | p99.9 alone (us) | " +
             "p99.9 beside (us) |");
         System.out.println("|---|---|---|---|---|---|---|---|---|");
-        for (final String threshold : List.of("102400", "0"))
+        for (final String threshold : args.length > 3 ? List.of(args[3].split(",")) : List.of("102400", "0"))
         {
             measure(threshold, seconds, rate, bulkPerSecond);
         }

@@ -2,6 +2,7 @@ package io.meshmq.engine.net;
 
 import com.lmax.disruptor.RingBuffer;
 import io.meshmq.engine.large.LargeStore;
+import io.meshmq.engine.large.LargeUpload;
 import io.meshmq.engine.ring.EngineEvent;
 import io.meshmq.engine.ring.ExtensionCommand;
 import io.meshmq.engine.ring.RingShare;
@@ -12,6 +13,7 @@ import io.meshmq.protocol.DestinationType;
 import io.meshmq.protocol.ErrorCode;
 import io.meshmq.protocol.FrameDescriptor;
 import io.meshmq.protocol.FrameType;
+import io.meshmq.protocol.LargeBodyDescriptor;
 import io.meshmq.protocol.MessageValidator;
 import io.meshmq.protocol.ProtocolException;
 import io.meshmq.protocol.WireReader;
@@ -36,6 +38,7 @@ import java.net.SocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -1067,6 +1070,31 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
         }
         final String commitId = !prepare && reader.remaining() > 0 ? readCommitId() : null;
         reader.requireEnd(frame);
+        final String refusal = prepare ? "XA branch not prepared: " : "transaction rolled back: ";
+        final Runnable publish = () ->
+        {
+            final long seq = ring.next();
+            try
+            {
+                final EngineEvent e = claim(seq, prepare ? EngineEvent.XA_PREPARE : EngineEvent.COMMIT, correlationId);
+                e.xid = xid;
+                e.sendTypes = sendTypes;
+                e.sendNames = sendNames;
+                e.sendMessages = sendMessages;
+                e.consumerIds = consumerIds;
+                e.deliveryIds = deliveryIds;
+                e.reason = commitId;
+            }
+            finally
+            {
+                ring.publish(seq);
+            }
+        };
+        if (Arrays.stream(sendMessages).anyMatch(LargeTransfers::needsForce))
+        {
+            commitForcedAside(ctx, correlationId, sendMessages, refusal, publish);
+            return;
+        }
         for (int i = 0; i < sendCount; i++)
         {
             final String refused = large().claim(sendMessages[i]);
@@ -1080,26 +1108,74 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
                 {
                     large.cancelNamed(sendMessages[j]);
                 }
-                reply(ctx, correlationId, ErrorCode.STORAGE, (prepare ? "XA branch not prepared: " :
-                    "transaction rolled back: ") + refused);
+                reply(ctx, correlationId, ErrorCode.STORAGE, refusal + refused);
                 return;
             }
         }
-        final long seq = ring.next();
-        try
+        publish.run();
+    }
+
+    /**
+     * A transaction with a persistent large message: its bodies are named here and finished (forced where persistent)
+     * aside, the connection held meanwhile ({@link #holdWhile}); then it goes to the processor, or is refused with
+     * every body deleted.
+     */
+    private void commitForcedAside(final ChannelHandlerContext ctx, final long correlationId, final byte[][] messages,
+        final String refusal, final Runnable publish)
+    {
+        final LargeUpload[] uploads = new LargeUpload[messages.length];
+        for (int i = 0; i < messages.length; i++)
         {
-            final EngineEvent e = claim(seq, prepare ? EngineEvent.XA_PREPARE : EngineEvent.COMMIT, correlationId);
-            e.xid = xid;
-            e.sendTypes = sendTypes;
-            e.sendNames = sendNames;
-            e.sendMessages = sendMessages;
-            e.consumerIds = consumerIds;
-            e.deliveryIds = deliveryIds;
-            e.reason = commitId;
+            if (!LargeBodyDescriptor.isLarge(messages[i]))
+            {
+                continue;
+            }
+            final LargeTransfers.Named named = large().name(messages[i]);
+            if (named.refusal() != null)
+            {
+                cancelAll(uploads);
+                for (int j = i + 1; j < messages.length; j++)
+                {
+                    large.cancelNamed(messages[j]);
+                }
+                reply(ctx, correlationId, ErrorCode.STORAGE, refusal + named.refusal());
+                return;
+            }
+            uploads[i] = named.upload();
         }
-        finally
+        holdWhile(ctx, () ->
         {
-            ring.publish(seq);
+            for (int i = 0; i < messages.length; i++)
+            {
+                final String failure = uploads[i] == null ? null : LargeTransfers.finish(uploads[i], messages[i]);
+                if (failure != null)
+                {
+                    cancelAll(uploads);
+                    return failure;
+                }
+            }
+            return null;
+        }, failure ->
+        {
+            if (failure == null)
+            {
+                publish.run();
+            }
+            else
+            {
+                reply(ctx, correlationId, ErrorCode.STORAGE, refusal + failure);
+            }
+        }, () -> cancelAll(uploads));
+    }
+
+    private static void cancelAll(final LargeUpload[] uploads)
+    {
+        for (final LargeUpload upload : uploads)
+        {
+            if (upload != null)
+            {
+                upload.cancel();
+            }
         }
     }
 

@@ -58,7 +58,8 @@ class LargeBodyForcedAsideTest
     void shouldForceTheBodyAsideAndTakeWhatCameAfterItInOrder() throws Exception
     {
         // One read: the body, the persistent message naming it, a small message, then another body's first chunk.
-        final long opened = openAndRead(send(2, small()), chunk(8, new byte[1000]));
+        final long opened = openAndRead(chunk(7, new byte[BODY]), send(1, large(7, BODY)), send(2, small()),
+            chunk(8, new byte[1000]));
 
         assertEquals(opened, ring.getCursor(), "nothing goes on before the body is on disk");
         assertFalse(channel.config().isAutoRead(), "the connection is read no more meanwhile");
@@ -77,9 +78,26 @@ class LargeBodyForcedAsideTest
     }
 
     @Test
+    void shouldForceATransactionsBodiesAsideBeforeItsCommitGoesOn() throws Exception
+    {
+        final long opened = openAndRead(chunk(7, new byte[BODY]), commit(4, large(7, BODY)), send(5, small()));
+        assertEquals(opened, ring.getCursor(), "the commit waits for its body");
+        assertFalse(channel.config().isAutoRead());
+
+        awaitCursor(opened + 2);
+        final EngineEvent commit = ring.get(opened + 1);
+        assertEquals(EngineEvent.COMMIT, commit.type);
+        assertEquals(4, commit.correlationId);
+        assertEquals(BODY, Files.size(store.path(LargeBodyDescriptor.bodyId(commit.sendMessages[0]))),
+            "its message names the stored body");
+        assertEquals(EngineEvent.SEND, ring.get(opened + 2).type);
+        assertEquals(5, ring.get(opened + 2).correlationId, "then what came after it");
+    }
+
+    @Test
     void shouldDeleteTheBodyWhenTheConnectionClosesWhileItIsForced() throws Exception
     {
-        final long opened = openAndRead();
+        final long opened = openAndRead(chunk(7, new byte[BODY]), send(1, large(7, BODY)));
         channel.close();
 
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -99,12 +117,11 @@ class LargeBodyForcedAsideTest
     }
 
     /**
-     * Opens the connection, then sends in one read a {@value #BODY}-byte body (upload 7), the persistent message
-     * naming it (correlation 1) and {@code then}.
+     * Opens the connection, then sends {@code frames} in one read.
      *
      * @return the ring's cursor once the connection was open.
      */
-    private long openAndRead(final byte[]... then)
+    private long openAndRead(final byte[]... frames)
     {
         store = new LargeStore(dir.resolve("large"), 100 * 1024);
         NettyFrames.addFrameDecoder(channel.pipeline(), FrameDecoder.HANDSHAKE_MAX_FRAME_LENGTH);
@@ -114,9 +131,7 @@ class LargeBodyForcedAsideTest
             BrokerCommandEncoder.hello(new WireWriter(), FrameDescriptor.ROLE_CLIENT, null, null, null).toByteArray()));
         final long opened = ring.getCursor();
         final ByteBuf read = Unpooled.buffer();
-        read.writeBytes(chunk(7, new byte[BODY]));
-        read.writeBytes(send(1, large(7, BODY)));
-        for (final byte[] frame : then)
+        for (final byte[] frame : frames)
         {
             read.writeBytes(frame);
         }
@@ -125,21 +140,11 @@ class LargeBodyForcedAsideTest
     }
 
     /**
-     * @return the SENDs the connection put in the ring after {@code after}, once there are {@code count}, running the
-     * channel's tasks (where the forced body's message comes back to) meanwhile.
+     * @return the SENDs the connection put in the ring after {@code after}, once there are {@code count}.
      */
     private List<EngineEvent> awaitEvents(final long after, final int count) throws InterruptedException
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (ring.getCursor() < after + count)
-        {
-            if (System.nanoTime() > deadline)
-            {
-                fail("only " + (ring.getCursor() - after) + " of " + count + " commands went on");
-            }
-            channel.runPendingTasks();
-            Thread.sleep(1);
-        }
+        awaitCursor(after + count);
         final List<EngineEvent> events = new ArrayList<>();
         for (long seq = after + 1; seq <= after + count; seq++)
         {
@@ -147,6 +152,33 @@ class LargeBodyForcedAsideTest
             events.add(ring.get(seq));
         }
         return events;
+    }
+
+    /**
+     * Waits until the ring holds up to {@code cursor}, running the channel's tasks (where the forced body's message
+     * comes back to) meanwhile.
+     */
+    private void awaitCursor(final long cursor) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ring.getCursor() < cursor)
+        {
+            if (System.nanoTime() > deadline)
+            {
+                fail("the ring holds up to " + ring.getCursor() + ", not " + cursor);
+            }
+            channel.runPendingTasks();
+            Thread.sleep(1);
+        }
+    }
+
+    private byte[] commit(final long correlationId, final byte[] message)
+    {
+        final WireWriter commit = BrokerCommandEncoder.beginCommit(new WireWriter(), correlationId);
+        BrokerCommandEncoder.sends(commit, 1);
+        BrokerCommandEncoder.send(commit, DestinationType.QUEUE, "orders", message);
+        BrokerCommandEncoder.acks(commit, 0);
+        return commit.endFrame().toByteArray();
     }
 
     private byte[] chunk(final long uploadId, final byte[] bytes)

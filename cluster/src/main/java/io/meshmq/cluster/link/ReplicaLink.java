@@ -102,7 +102,7 @@ public final class ReplicaLink
     }
 
     /**
-     * @param live HOST:PORT of the live, for logs and status.
+     * @param live  HOST:PORT of the live, for logs and status.
      * @param tls   TLS to the live, or null for a plain connection.
      * @param spare a spare adopting the live's journal (it had no replica), which any other backup displaces.
      */

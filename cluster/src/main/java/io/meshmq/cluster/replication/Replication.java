@@ -62,7 +62,7 @@ public final class Replication
      * A backup asked, on {@code connection}, to be this node's replica.
      *
      * @param spare a spare adopting this journal because it had no replica: taken only while no other backup copies
-     *              or holds the replica, and replaced by any other backup that asks before it is in sync.
+     *              or holds the replica; any other backup that asks takes its place (see the class comment).
      */
     public void start(final ConnectionOutput connection, final long correlationId, final String backupName,
         final boolean spare)

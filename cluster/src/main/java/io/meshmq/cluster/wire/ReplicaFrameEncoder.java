@@ -13,12 +13,12 @@ import java.nio.ByteBuffer;
  */
 public final class ReplicaFrameEncoder
 {
+    /** REPLICA_START's flag: the backup is a spare, adopting a journal that has no replica. */
+    public static final byte START_SPARE = 1;
+
     private ReplicaFrameEncoder()
     {
     }
-
-    /** REPLICA_START's flag: the backup is a spare, adopting a journal that has no replica. */
-    public static final byte START_SPARE = 1;
 
     public static WireWriter start(final WireWriter out, final String backupName, final boolean spare)
     {

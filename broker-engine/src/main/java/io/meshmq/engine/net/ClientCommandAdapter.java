@@ -197,15 +197,25 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
     }
 
     /**
-     * The processor handled enough of this connection's commands: read it again, unless it is closing, a login is being
-     * checked, or it does not read what it is sent (see {@link #channelReadComplete}).
+     * The processor handled enough of this connection's commands: read it again, unless something else keeps it from
+     * being read ({@link #mayRead}; a peer that does not read what it is sent: see {@link #channelReadComplete}).
      */
     private void resumeReading(final ChannelHandlerContext ctx)
     {
-        if (!closing && held == null && ctx.channel().isWritable())
+        if (mayRead(ctx))
         {
             ctx.channel().config().setAutoRead(true);
         }
+    }
+
+    /**
+     * @return true if nothing keeps the connection from being read: it is not closing, waits for no work off the I/O
+     * thread, its peer reads what it is sent, and its share of the ring is not full (the share clears its pause before
+     * it asks to resume).
+     */
+    private boolean mayRead(final ChannelHandlerContext ctx)
+    {
+        return !closing && held == null && ctx.channel().isWritable() && (share == null || !share.isPaused());
     }
 
     /**
@@ -399,7 +409,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
                 frame.release();
             }
         }
-        if (held == null && !closing && ctx.channel().isWritable() && (share == null || !share.isPaused()))
+        if (mayRead(ctx))
         {
             ctx.channel().config().setAutoRead(true);
         }
@@ -1331,7 +1341,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
     {
         if (ctx.channel().isWritable())
         {
-            if (held == null && (share == null || !share.isPaused()))
+            if (mayRead(ctx))
             {
                 ctx.channel().config().setAutoRead(true);
             }

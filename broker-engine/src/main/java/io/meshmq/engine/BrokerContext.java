@@ -33,6 +33,7 @@ public final class BrokerContext
     public static final long DEFAULT_DISCOVERY_BROADCAST_PERIOD_MS = 2_000;
     public static final long DEFAULT_DISCOVERY_REFRESH_TIMEOUT_MS = 10_000;
     public static final long DEFAULT_CLUSTER_SEND_TIMEOUT_MS = 30_000;
+    public static final long DEFAULT_CLUSTER_IDLE_LINK_TIMEOUT_MS = 300_000;
     public static final long DEFAULT_GROUPING_TIMEOUT_MS = 5_000;
     public static final long DEFAULT_GROUPING_REAPER_PERIOD_MS = 30_000;
     /** With ha = replication and no ha.backup-bind: the port a taken-over journal is served at, past the node's own. */
@@ -99,6 +100,8 @@ public final class BrokerContext
     private String clusterName;
     private String clusterGroup = "";
     private long clusterSendTimeoutMs = DEFAULT_CLUSTER_SEND_TIMEOUT_MS;
+    private boolean clusterPartial;
+    private long clusterIdleLinkTimeoutMs = DEFAULT_CLUSTER_IDLE_LINK_TIMEOUT_MS;
     private String groupingType = "none";
     private long groupingTimeoutMs = DEFAULT_GROUPING_TIMEOUT_MS;
     private long groupingGroupTimeoutMs = -1;
@@ -758,6 +761,8 @@ public final class BrokerContext
         copy.discoveryRefreshTimeoutMs = discoveryRefreshTimeoutMs;
         copy.clusterGroup = clusterGroup;
         copy.clusterSendTimeoutMs = clusterSendTimeoutMs;
+        copy.clusterPartial = clusterPartial;
+        copy.clusterIdleLinkTimeoutMs = clusterIdleLinkTimeoutMs;
         copy.groupingType = groupingType;
         copy.groupingTimeoutMs = groupingTimeoutMs;
         copy.groupingGroupTimeoutMs = groupingGroupTimeoutMs;
@@ -822,6 +827,36 @@ public final class BrokerContext
     public BrokerContext clusterSendTimeoutMs(final long timeoutMs)
     {
         this.clusterSendTimeoutMs = timeoutMs;
+        return this;
+    }
+
+    /**
+     * @return true for a partial repository ({@code cluster.repository = partial}): it links to the full
+     * repositories its members name, asks them for the nodes of the addresses it uses and links to those alone.
+     */
+    public boolean clusterPartial()
+    {
+        return clusterPartial;
+    }
+
+    public BrokerContext clusterPartial(final boolean partial)
+    {
+        this.clusterPartial = partial;
+        return this;
+    }
+
+    /**
+     * @return ms after which a partial node closes a link it opened on demand and has not used since
+     * ({@code cluster.idle-link-timeout}).
+     */
+    public long clusterIdleLinkTimeoutMs()
+    {
+        return clusterIdleLinkTimeoutMs;
+    }
+
+    public BrokerContext clusterIdleLinkTimeoutMs(final long timeoutMs)
+    {
+        this.clusterIdleLinkTimeoutMs = timeoutMs;
         return this;
     }
 

@@ -18,9 +18,37 @@ public sealed interface ClusterCommand extends ExtensionCommand
      *
      * @param correlationId what the answer carries.
      * @param url           HOST:PORT where the joining node is reached, or null if it did not say.
+     * @param partial       the joining node is a partial repository (cluster.repository = partial): a full repository
+     *                      links back to it, and no node takes it for a member every node must link to.
      */
-    record Join(long correlationId, String clusterName, String nodeId, String nodeName, String url)
+    record Join(long correlationId, String clusterName, String nodeId, String nodeName, String url, boolean partial)
         implements ClusterCommand
+    {
+    }
+
+    /**
+     * A partial repository linked to this node asks it, a full repository, which nodes have queues or subscriptions
+     * of that name (or, for a temporary destination's name, where its node is), and to be told of their changes.
+     */
+    record Lookup(String name) implements ClusterCommand
+    {
+    }
+
+    /**
+     * A full repository told this partial node of another node, and of one of its queues or subscriptions (null:
+     * only where the node is, for a temporary destination of it).
+     *
+     * @param repositoryId the full repository that told.
+     */
+    record Known(String repositoryId, String nodeId, String nodeName, String url, Binding binding)
+        implements ClusterCommand
+    {
+    }
+
+    /**
+     * A full repository told this partial node all it knows of a name it asked about.
+     */
+    record LookupAnswered(String repositoryId, String name) implements ClusterCommand
     {
     }
 
@@ -58,9 +86,18 @@ public sealed interface ClusterCommand extends ExtensionCommand
     }
 
     /**
-     * This node's link to another is up: {@code link} is where forwards to it go.
+     * This node's link to another is up: {@code link} is where forwards to it go; {@code partial}, the other node
+     * said it is a partial repository.
      */
-    record LinkUp(String nodeId, String nodeName, String url, ConnectionOutput link) implements ClusterCommand
+    record LinkUp(String nodeId, String nodeName, String url, ConnectionOutput link, boolean partial)
+        implements ClusterCommand
+    {
+    }
+
+    /**
+     * A link this partial node opened on demand could not reach the node (it was not up).
+     */
+    record Unreachable(String nodeId, String reason) implements ClusterCommand
     {
     }
 

@@ -37,11 +37,12 @@ import java.util.function.Supplier;
  *                     {@code unreachable-node = fail} ({@code cluster.send-timeout}).
  * @param grouping     this node's part in keeping message groups on one node ({@code grouping.*}).
  * @param largeStaging how large bodies cross to other nodes; set once the mesh runs.
+ * @param repository   whether this node is a full or a partial repository of the cluster's picture.
  */
 public record ClusterIdentity(String clusterName, String nodeId, String nodeName, long incarnation,
     Map<String, String> members, Set<String> discovered, Supplier<String> url, Path definitions,
     AtomicReference<Consumer<List<MemberDefinition>>> onDefinitions, AtomicReference<ReplicaQuorum> replicaQuorum,
     boolean replicaFaultWaits, Map<String, Long> roundTripsNs, String group, long sendTimeoutMs,
-    GroupingSettings grouping, AtomicReference<LargeStaging> largeStaging)
+    GroupingSettings grouping, AtomicReference<LargeStaging> largeStaging, RepositoryRole repository)
 {
 }

@@ -30,7 +30,8 @@ public final class ClusterProvider implements ExtensionProvider
             context.dataDirectory().resolve(DEFINITIONS_FILE), new AtomicReference<>(),
             context.broker().haQuorum().isEmpty() ? null : new AtomicReference<>(),
             context.broker().haReplicaFaultWaits(), new ConcurrentHashMap<>(), context.broker().clusterGroup(),
-            context.broker().clusterSendTimeoutMs(), grouping(context), new AtomicReference<>()));
+            context.broker().clusterSendTimeoutMs(), grouping(context), new AtomicReference<>(),
+            new RepositoryRole(context.broker().clusterPartial(), context.broker().clusterIdleLinkTimeoutMs())));
     }
 
     /**

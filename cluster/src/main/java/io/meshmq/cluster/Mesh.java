@@ -79,6 +79,8 @@ public final class Mesh implements AutoCloseable
         final Mesh mesh = new Mesh(broker, node,
             NativeTransport.group(1, new DefaultThreadFactory("meshmq-cluster-" + broker.name(), true)));
         mesh.identity.largeStaging().set(mesh.largeLinks);
+        // Set before the first reconcile, which reads the links wanted by then: none is missed.
+        mesh.identity.repository().onLinksWanted().set(() -> mesh.loop.execute(() -> mesh.reconcile(mesh.definitions)));
         mesh.loop.execute(() -> mesh.reconcile(List.of()));
         mesh.engine.onDefinitions(definitions -> mesh.loop.execute(() -> mesh.reconcile(definitions)));
         if (broker.context().discovers())
@@ -127,7 +129,8 @@ public final class Mesh implements AutoCloseable
     }
 
     /**
-     * Links to the configured members and those defined as used; closes links no longer wanted.
+     * Links to the configured members, those defined as used and the nodes the processor wants linked; closes links
+     * no longer wanted.
      */
     private void reconcile(final List<MemberDefinition> definitions)
     {
@@ -156,6 +159,14 @@ public final class Mesh implements AutoCloseable
                 wanted.remove(definition.member());
             }
         }
+        final Map<String, String> onDemand = new HashMap<>();
+        for (final Map.Entry<String, String> link : identity.repository().linksWanted().get().entrySet())
+        {
+            if (wanted.add(link.getKey()))
+            {
+                onDemand.put(link.getKey(), link.getValue());
+            }
+        }
         for (final String member : Set.copyOf(links.keySet()))
         {
             if (!wanted.contains(member))
@@ -179,7 +190,7 @@ public final class Mesh implements AutoCloseable
                 final Member parsed = Member.parse(member);
                 final CoreLink link = new CoreLink(member, parsed.host(), parsed.port(), engine, loop,
                     broker.context().clusterUser(), broker.context().clusterPassword(), engine.memberStates(), joinedNodes,
-                    tlsSettings, tls);
+                    tlsSettings, tls, onDemand.get(member));
                 links.put(member, link);
                 link.start();
             }
@@ -194,6 +205,7 @@ public final class Mesh implements AutoCloseable
             return;
         }
         closed = true;
+        identity.repository().onLinksWanted().set(null);
         if (discovery != null)
         {
             discovery.close();

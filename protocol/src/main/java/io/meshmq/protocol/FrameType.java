@@ -117,9 +117,18 @@ package io.meshmq.protocol;
  *                      HELLO_OK follows; a node with a cluster user takes no HELLO_OK before it, and sends nothing
  *                      about the cluster to a member that does not prove itself. A wrong proof: ERROR SECURITY)
  * CLUSTER_JOIN    c&gt;b  long correlationId, string clusterName, string nodeId, string nodeName, string url
- *                      (HOST:PORT other members reach it at)   (REPLY
- *                      string nodeId, string nodeName; ERROR CLUSTER_MISMATCH and close if the cluster name
- *                      differs or the node is this one. CLUSTER_BINDING frames for every queue follow)
+ *                      (HOST:PORT other members reach it at) [, byte flags (1: a partial repository)]   (REPLY
+ *                      string nodeId, string nodeName [, byte flags (1: a partial repository)]; ERROR
+ *                      CLUSTER_MISMATCH and close if the cluster name differs or the node is this one.
+ *                      CLUSTER_BINDING frames for every queue follow. A full repository links back to a partial
+ *                      node that joined it, for as long as that connection lasts)
+ * CLUSTER_LOOKUP  c&gt;b  string name   (a partial repository asks a full one for every node's queues and
+ *                      subscriptions of that name, or a temporary destination's node, and to be told of their
+ *                      changes while this connection lasts: CLUSTER_KNOWN frames, then CLUSTER_KNOWN answered)
+ * CLUSTER_KNOWN   b&gt;c  byte kind, then for 1 (binding): string nodeId, string nodeName, string url, and a
+ *                      CLUSTER_BINDING body (kind QUEUE or TOPIC); for 2 (node): string nodeId, string nodeName,
+ *                      string url; for 3 (answered): string name   (a full repository's answer to CLUSTER_LOOKUP,
+ *                      and the later changes of what it named; never about the receiving node itself)
  * CLUSTER_BINDING b&gt;c  byte kind ({@link DestinationType#QUEUE} or TOPIC for a subscription), string address,
  *                      string queue, boolean exists, boolean grouped (a durable or shared subscription: one
  *                      of the same name anywhere in the cluster takes a message), string filter (a
@@ -250,6 +259,8 @@ public final class FrameType
     public static final byte REPLICA_FORCE = 78;
     public static final byte REPLICA_SYNCED = 79;
     public static final byte REPLICA_FAULT = 80;
+    public static final byte CLUSTER_LOOKUP = 81;
+    public static final byte CLUSTER_KNOWN = 82;
 
     private FrameType()
     {
@@ -326,6 +337,8 @@ public final class FrameType
             case REPLICA_FORCE: return "REPLICA_FORCE";
             case REPLICA_SYNCED: return "REPLICA_SYNCED";
             case REPLICA_FAULT: return "REPLICA_FAULT";
+            case CLUSTER_LOOKUP: return "CLUSTER_LOOKUP";
+            case CLUSTER_KNOWN: return "CLUSTER_KNOWN";
             default: return "UNKNOWN(" + type + ")";
         }
     }

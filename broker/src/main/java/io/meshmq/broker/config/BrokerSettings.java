@@ -90,6 +90,11 @@ import java.util.Set;
  * cluster.group    = eu                  the named group this node is in: QUEUE@group:eu balances among its nodes
  * cluster.send-timeout = 30000           ms a send waits for another node to store it where the address's
  *                                        unreachable-node is fail (QUEUE@NODE by default); then it fails
+ * cluster.repository = partial          full (the default): links to every member and knows every node's
+ *                                        queues; partial: links to the full repositories cluster.members
+ *                                        names, asks them for the nodes of what it uses, links to those alone
+ * cluster.idle-link-timeout = 300000     ms after which a partial node closes a link it opened on demand and
+ *                                        has not used since
  * grouping.type    = local               message groups (JMSXGroupID) of a clustered queue go to one node: the
  *                                        local handler (one node) decides which, remote ones ask it; none
  *                                        (the default): each node keeps the groups of what it routes itself
@@ -164,6 +169,7 @@ public final class BrokerSettings
         "journal.segment-size",
         "journal.skip-corrupt", "global-max-size", "cluster", "cluster.members", "cluster.advertise", "cluster.user",
         "cluster.password", "cluster.tls", "cluster.weight", "cluster.rank", "cluster.group", "cluster.send-timeout",
+        "cluster.repository", "cluster.idle-link-timeout",
         "grouping.type", "grouping.timeout", "grouping.group-timeout", "grouping.reaper-period",
         "discovery.group-address",
         "discovery.group-port", "discovery.local-bind-address", "discovery.jgroups-file", "discovery.jgroups-channel",
@@ -238,6 +244,7 @@ public final class BrokerSettings
             apply(key, value, where, context);
         }
         checkDiscovery(source, seen);
+        checkRepository(source, seen, context);
         checkBridges(source, seen, context);
     }
 
@@ -271,6 +278,34 @@ public final class BrokerSettings
             throw new ConfigException(source + ":" + Math.max(channel, group) + ": discovery.group-address (line " +
                 group + ") and discovery.jgroups-channel (line " + channel + ") both set: discovery uses one, a UDP " +
                 "multicast group or a JGroups channel");
+        }
+    }
+
+    /**
+     * A partial repository learns the cluster from the full repositories it is given; discovery would link it to
+     * every node it hears, which is the full mesh a partial node is there to avoid.
+     */
+    private static void checkRepository(final String source, final Map<String, Integer> seen,
+        final BrokerContext context) throws ConfigException
+    {
+        final Integer partial = seen.get("cluster.repository");
+        if (partial == null || !context.clusterPartial())
+        {
+            return;
+        }
+        if (!seen.containsKey("cluster.members"))
+        {
+            throw new ConfigException(source + ":" + partial + ": cluster.repository = partial needs cluster.members " +
+                "naming the full repositories (one or more nodes with cluster.repository = full)");
+        }
+        for (final String discovery : List.of("discovery.group-address", "discovery.jgroups-channel"))
+        {
+            if (seen.containsKey(discovery))
+            {
+                throw new ConfigException(source + ":" + partial + ": cluster.repository = partial and " + discovery +
+                    " (line " + seen.get(discovery) + ") both set: a partial node links to the full repositories " +
+                    "in cluster.members, while discovery links to every node it hears");
+            }
         }
     }
 
@@ -485,6 +520,23 @@ public final class BrokerSettings
                 break;
             case "cluster.send-timeout":
                 context.clusterSendTimeoutMs(integer(value, at, 100, 3_600_000));
+                break;
+            case "cluster.repository":
+                switch (value.toLowerCase(Locale.ROOT))
+                {
+                    case "full":
+                        context.clusterPartial(false);
+                        break;
+                    case "partial":
+                        context.clusterPartial(true);
+                        break;
+                    default:
+                        throw new ConfigException(at + " = '" + value + "': expected full (links to every member, " +
+                            "knows every node) or partial (asks the full repositories in cluster.members)");
+                }
+                break;
+            case "cluster.idle-link-timeout":
+                context.clusterIdleLinkTimeoutMs(integer(value, at, 1_000, 86_400_000));
                 break;
             case "grouping.type":
                 final String type = value.toLowerCase(java.util.Locale.ROOT);

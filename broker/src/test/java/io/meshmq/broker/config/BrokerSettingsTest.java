@@ -379,6 +379,30 @@ class BrokerSettingsTest
             "c.conf", List.of("cluster.send-timeout = 0"), new BrokerContext()));
         assertTrue(timeout.getMessage().startsWith("c.conf:1: cluster.send-timeout"), timeout.getMessage());
 
+        assertFalse(context.clusterPartial());
+        assertEquals(BrokerContext.DEFAULT_CLUSTER_IDLE_LINK_TIMEOUT_MS, context.clusterIdleLinkTimeoutMs());
+        final BrokerContext partial = new BrokerContext();
+        BrokerSettings.applyLines("p.conf", List.of("cluster = c", "cluster.members = 127.0.0.1:7918",
+            "cluster.repository = Partial", "cluster.idle-link-timeout = 5000"), partial);
+        assertTrue(partial.clusterPartial());
+        assertEquals(5000, partial.clusterIdleLinkTimeoutMs());
+        final ConfigException repository = assertThrows(ConfigException.class, () -> BrokerSettings.applyLines(
+            "p.conf", List.of("cluster.repository = half"), new BrokerContext()));
+        assertTrue(repository.getMessage().startsWith("p.conf:1: cluster.repository = 'half': expected full"),
+            repository.getMessage());
+        final ConfigException noMembers = assertThrows(ConfigException.class, () -> BrokerSettings.applyLines(
+            "p.conf", List.of("cluster = c", "cluster.repository = partial"), new BrokerContext()));
+        assertTrue(noMembers.getMessage().startsWith("p.conf:2: cluster.repository = partial needs cluster.members"),
+            noMembers.getMessage());
+        final ConfigException discovers = assertThrows(ConfigException.class, () -> BrokerSettings.applyLines(
+            "p.conf", List.of("cluster.repository = partial", "cluster.members = 127.0.0.1:7918",
+            "discovery.group-address = 231.7.7.7", "discovery.group-port = 9876"), new BrokerContext()));
+        assertTrue(discovers.getMessage().startsWith("p.conf:1: cluster.repository = partial and " +
+            "discovery.group-address (line 3) both set"), discovers.getMessage());
+        final ConfigException idle = assertThrows(ConfigException.class, () -> BrokerSettings.applyLines(
+            "p.conf", List.of("cluster.idle-link-timeout = 10"), new BrokerContext()));
+        assertTrue(idle.getMessage().startsWith("p.conf:1: cluster.idle-link-timeout"), idle.getMessage());
+
         assertEquals("none", context.groupingType());
         BrokerSettings.applyLines("g.conf", List.of("grouping.type = LOCAL", "grouping.timeout = 2000",
             "grouping.group-timeout = 60000", "grouping.reaper-period = 1000"), context);

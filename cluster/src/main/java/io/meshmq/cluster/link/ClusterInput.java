@@ -52,6 +52,14 @@ public final class ClusterInput
     }
 
     /**
+     * @return true if this node is a partial repository.
+     */
+    public boolean partial()
+    {
+        return identity.repository().partial();
+    }
+
+    /**
      * Asks to be told, on the processor thread, the cluster connections defined at run time: once now, and
      * whenever they change.
      */
@@ -102,9 +110,30 @@ public final class ClusterInput
         publish(new ClusterCommand.ReplicaDropped());
     }
 
-    public void linkUp(final String nodeId, final String nodeName, final String url, final ConnectionOutput link)
+    /**
+     * @param partial the other node said it is a partial repository.
+     */
+    public void linkUp(final String nodeId, final String nodeName, final String url, final ConnectionOutput link,
+        final boolean partial)
     {
-        publish(new ClusterCommand.LinkUp(nodeId, nodeName, url, link));
+        publish(new ClusterCommand.LinkUp(nodeId, nodeName, url, link, partial));
+    }
+
+    /**
+     * A full repository told this partial node of another node, a queue or subscription of it, or that it answered a
+     * lookup.
+     */
+    public void known(final ClusterCommand known)
+    {
+        publish(known);
+    }
+
+    /**
+     * A link opened on demand could not reach its node.
+     */
+    public void unreachable(final String nodeId, final String reason)
+    {
+        publish(new ClusterCommand.Unreachable(nodeId, reason));
     }
 
     public void linkDown(final String nodeId, final String reason)

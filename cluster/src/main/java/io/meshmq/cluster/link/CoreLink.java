@@ -55,17 +55,23 @@ public final class CoreLink
     private long lastLoggedAtMs;
     /** Attempts that failed since the link was last up. */
     private long failures;
+    /** The node a link opened on demand goes to, told when an attempt fails; null for a member's link. */
+    private final String onDemandNodeId;
 
     /**
      * @param member HOST:PORT as configured, for logs and status.
      * @param joinedNodes node id to the member whose link joined it, shared by every link on {@code loop}: two
      *                    member addresses that reach one node (a name and an address, say) make one link, not
      *                    two that replace each other there.
+     * @param onDemandNodeId for a link opened on demand to a node known through a full repository, that node's id: the
+     *                    processor hears when an attempt fails, so it sends the node nothing more meanwhile; else null.
      */
     public CoreLink(final String member, final String host, final int port, final ClusterInput engine,
         final EventLoopGroup loop, final String user, final String password, final Map<String, String> states,
-        final Map<String, String> joinedNodes, final TlsSettings tlsSettings, final SslContext tls)
+        final Map<String, String> joinedNodes, final TlsSettings tlsSettings, final SslContext tls,
+        final String onDemandNodeId)
     {
+        this.onDemandNodeId = onDemandNodeId;
         this.tlsSettings = tlsSettings;
         this.tls = tls;
         this.joinedNodes = joinedNodes;
@@ -150,6 +156,13 @@ public final class CoreLink
                 case FrameType.CLUSTER_MEMBERS:
                     engine.members(ClusterFrameDecoder.members(reader));
                     break;
+                case FrameType.CLUSTER_KNOWN:
+                    if (remoteNodeId == null || !engine.partial())
+                    {
+                        throw new ProtocolException("unexpected CLUSTER_KNOWN on a cluster link");
+                    }
+                    engine.known(ClusterFrameDecoder.known(reader, remoteNodeId));
+                    break;
                 case FrameType.CLUSTER_CLIENTS:
                     onClients();
                     break;
@@ -212,7 +225,7 @@ public final class CoreLink
                 claimedNode = otherNode;
             }
             ClusterFrameEncoder.join(writer, JOIN_CORRELATION_ID, engine.clusterName(), engine.nodeId(), engine.nodeName(),
-                engine.url());
+                engine.url(), engine.partial());
             ctx.writeAndFlush(NettyFrames.toByteBuf(ctx.alloc(), writer));
         }
 
@@ -225,12 +238,15 @@ public final class CoreLink
             handshakeDone();
             remoteNodeId = reader.readRequiredString("node id");
             remoteNodeName = reader.readRequiredString("node name");
+            // Absent from nodes older than partial repositories: those are full.
+            final boolean partial = reader.remaining() > 0 &&
+                (reader.readByte() & ClusterFrameEncoder.JOIN_PARTIAL) != 0;
             redial.connected();
             lastLoggedFailure = null;
             failures = 0;
             output = engine.output(ctx.channel());
-            states.put(member, "up: node '" + remoteNodeName + "'");
-            engine.linkUp(remoteNodeId, remoteNodeName, member, output);
+            states.put(member, "up: node '" + remoteNodeName + "'" + (partial ? ", a partial repository" : ""));
+            engine.linkUp(remoteNodeId, remoteNodeName, member, output, partial);
         }
 
         private void onBinding()
@@ -304,6 +320,10 @@ public final class CoreLink
             {
                 // Closed on purpose: whoever closed it says why (this node, or no longer used).
                 return;
+            }
+            if (remoteNodeId == null && onDemandNodeId != null)
+            {
+                engine.unreachable(onDemandNodeId, reason);
             }
             failed(reason);
             redial.retry();

@@ -65,6 +65,9 @@ public final class Cluster implements ProcessorExtension
     private final AwaitedStores awaited;
     private final Suspension suspension;
     private final GroupPins groups;
+    private final Repository repository;
+    private final Lookups lookups;
+    private final LinksOnDemand linksOnDemand;
     /** Why the last route could not route its message as its group needs; null if it could. */
     private String routeRefusal;
     private final Map<String, Long> refusalsLogged = new HashMap<>();
@@ -97,6 +100,10 @@ public final class Cluster implements ProcessorExtension
         this.awaited = new AwaitedStores(control, topology);
         this.suspension = new Suspension(identity, control, topology, membership, frame,
             this::topologyMayHaveChanged);
+        this.repository = new Repository(control, topology, frame, identity.repository());
+        this.lookups = new Lookups(identity.repository().partial(), identity.nodeId(), control, topology, copies,
+            frame, this::routeAgain);
+        this.linksOnDemand = new LinksOnDemand(identity.repository(), topology);
     }
 
     static boolean isReserved(final String name)
@@ -171,7 +178,8 @@ public final class Cluster implements ProcessorExtension
     @Override
     public boolean ownsQueue(final String name)
     {
-        return name.startsWith(FORWARD_QUEUE_PREFIX) || GroupMoves.isParkedQueue(name);
+        return name.startsWith(FORWARD_QUEUE_PREFIX) || GroupMoves.isParkedQueue(name) ||
+            Lookups.isParkedQueue(name);
     }
 
     /**
@@ -190,7 +198,7 @@ public final class Cluster implements ProcessorExtension
     @Override
     public boolean isElsewhere(final byte type, final String name)
     {
-        return router.temporaryOwner(type, name) != null;
+        return router.temporaryOwner(type, name) != null || lookups.mustWait(type, name);
     }
 
     /**
@@ -284,6 +292,7 @@ public final class Cluster implements ProcessorExtension
         knownSubscriptions.restore(topology, this::node);
         suspension.restore();
         groups.restore();
+        lookups.recovered();
     }
 
     private RemoteNode node(final String nodeId)
@@ -303,7 +312,7 @@ public final class Cluster implements ProcessorExtension
     @Override
     public boolean routes(final byte type, final String name)
     {
-        return existsElsewhere(type, name) || groups.routesQueues(type);
+        return existsElsewhere(type, name) || groups.routesQueues(type) || lookups.mustWait(type, name);
     }
 
     /**
@@ -327,6 +336,12 @@ public final class Cluster implements ProcessorExtension
             addressed.route(name, message, into, copies);
             return;
         }
+        if (lookups.mustWait(type, name))
+        {
+            // A partial node that never looked the name up: the message waits (stored) for a full repository.
+            copies.add(lookups.park(type, name, message, publisherClientId, publisherConnectionId));
+            return;
+        }
         if (groups.applies(type, message))
         {
             routeRefusal = groups.route(name, message, GroupPins.Origin.SENT_HERE, null, into, copies);
@@ -339,6 +354,46 @@ public final class Cluster implements ProcessorExtension
             return;
         }
         router.route(type, name, message, publisherClientId, publisherConnectionId, into, copies);
+    }
+
+    /**
+     * A message parked while its name was looked up is routed as if just sent: by the cluster where it routes the
+     * name, else to this node's queue or subscriptions of it (a temporary destination no node has any more: nowhere).
+     */
+    private void routeAgain(final byte type, final String name, final ServerMessage message,
+        final String publisherClientId, final long publisherConnectionId, final List<MessageReference> into)
+    {
+        if (routes(type, name))
+        {
+            route(type, name, message, publisherClientId, publisherConnectionId, into, into);
+            final String refusal = takeRouteRefusal();
+            if (refusal != null)
+            {
+                LOG.log(System.Logger.Level.WARNING, "a message parked while '" + name + "' was looked up: " + refusal);
+            }
+            return;
+        }
+        if (DestinationType.isTopic(type))
+        {
+            final io.meshmq.engine.processor.TopicAddress topic = type == DestinationType.TOPIC ?
+                control.topic(name) : control.existingTopic(name);
+            for (final ServerQueue subscription : topic == null ? List.<ServerQueue>of() : topic.subscriptions())
+            {
+                if (subscription.accepts(message, publisherClientId, publisherConnectionId))
+                {
+                    into.add(subscription.reference(message));
+                }
+            }
+            return;
+        }
+        final ServerQueue queue = type == DestinationType.QUEUE ? control.queue(name) : control.existingQueue(name);
+        if (queue == null)
+        {
+            LOG.log(System.Logger.Level.WARNING, "a message to temporary destination '" + name + "' is dropped: no " +
+                "full repository knows the node it belongs to (its connection is gone)");
+            return;
+        }
+        into.add(queue.reference(message));
     }
 
     /**
@@ -404,6 +459,28 @@ public final class Cluster implements ProcessorExtension
         else if (command instanceof ClusterCommand.LinkDown down)
         {
             linkDown(down.nodeId(), down.reason());
+        }
+        else if (command instanceof ClusterCommand.Lookup lookup)
+        {
+            final Peers.Peer peer = peers.get(connection.id());
+            if (peer == null)
+            {
+                control.error(connection, 0, ErrorCode.ILLEGAL_STATE, "CLUSTER_LOOKUP before CLUSTER_JOIN");
+                return;
+            }
+            repository.lookup(peer, lookup.name());
+        }
+        else if (command instanceof ClusterCommand.Known known)
+        {
+            known(known);
+        }
+        else if (command instanceof ClusterCommand.LookupAnswered answered)
+        {
+            lookups.answered(answered.name());
+        }
+        else if (command instanceof ClusterCommand.Unreachable unreachable)
+        {
+            unreachable(unreachable.nodeId(), unreachable.reason());
         }
         else if (command instanceof ClusterCommand.Members members)
         {
@@ -485,7 +562,12 @@ public final class Cluster implements ProcessorExtension
         node.name = up.nodeName();
         node.url = up.url();
         node.generation++;
+        node.partial = up.partial();
         node.state = "up";
+        if (identity.repository().partial() && node.partial && !node.linkWanted)
+        {
+            misconfiguredRepository(node);
+        }
         if (node.name.equals(identity.nodeName()))
         {
             node.state = "up; named '" + node.name + "' as this node is: give each node its own name";
@@ -504,6 +586,63 @@ public final class Cluster implements ProcessorExtension
             node.backlog() + " messages wait to cross it");
         node.bridge.up(up.link(), (bodyId, length) -> stage(node, bodyId, length));
         membership.send(up.link());
+        if (identity.repository().partial() && !node.partial)
+        {
+            lookups.repositoryUp(node);
+        }
+        topologyMayHaveChanged();
+    }
+
+    /**
+     * A partial node's member (a full repository it was given) says it is partial too: as IBM MQ's AMQ9427, said
+     * with both ends and the fix, at most once a minute, and in status.
+     */
+    private void misconfiguredRepository(final RemoteNode node)
+    {
+        final String problem = "partial node '" + identity.nodeName() + "' is given member " + node.url + " (node '" +
+            node.name + "') as a full repository, but that node is a partial repository: list only nodes with " +
+            "cluster.repository = full in cluster.members of partial nodes, or make node '" + node.name + "' full";
+        node.state = "up; ERROR: " + problem;
+        final Long loggedAt = refusalsLogged.get(problem);
+        if (loggedAt == null || control.nowMs() - loggedAt >= REPEAT_REFUSAL_LOG_MS)
+        {
+            refusalsLogged.put(problem, control.nowMs());
+            LOG.log(System.Logger.Level.ERROR, problem + " (logged again only after a minute)");
+        }
+    }
+
+    /**
+     * A full repository told this partial node of another node: this node routes to it and links to it on demand.
+     */
+    private void known(final ClusterCommand.Known known)
+    {
+        if (!identity.repository().partial() || known.nodeId().equals(identity.nodeId()))
+        {
+            return;
+        }
+        final RemoteNode repositoryNode = topology.node(known.repositoryId());
+        final RemoteNode node = node(known.nodeId());
+        if (lookups.known(node, known, repositoryNode == null ? known.repositoryId() : repositoryNode.name) &&
+            known.binding() != null && !membership.isRetired(node) && topology.apply(node, known.binding()))
+        {
+            redistributor.soon();
+        }
+    }
+
+    /**
+     * A link opened on demand could not reach its node: it takes nothing more until it is up, or a full repository
+     * tells of it again.
+     */
+    private void unreachable(final String nodeId, final String reason)
+    {
+        final RemoteNode node = topology.node(nodeId);
+        if (node == null || node.isUp())
+        {
+            return;
+        }
+        node.onDemand = false;
+        node.state = "down: " + reason;
+        awaited.unreachable(node, reason);
         topologyMayHaveChanged();
     }
 
@@ -534,10 +673,19 @@ public final class Cluster implements ProcessorExtension
         {
             return;
         }
+        if (identity.repository().partial() && LinksOnDemand.closedIdle(node))
+        {
+            // Not down: its consumers still count, and the next message for it links to it again.
+            node.bridge.down();
+            node.state = "idle: link closed after cluster.idle-link-timeout; linked again when sent something";
+            topologyMayHaveChanged();
+            return;
+        }
         if (node.isUp())
         {
             LOG.log(System.Logger.Level.INFO, "cluster link to node '" + node.name + "' is down: " + reason);
         }
+        node.onDemand = false;
         node.bridge.down();
         node.state = "down: " + reason;
         awaited.unreachable(node, reason);
@@ -583,6 +731,7 @@ public final class Cluster implements ProcessorExtension
             // A consumer appeared there: stranded messages here may move to it.
             redistributor.soon();
         }
+        repository.changed(node, binding);
     }
 
     /**
@@ -609,10 +758,22 @@ public final class Cluster implements ProcessorExtension
             return;
         }
         final Peers.Peer peer = peers.join(output, join.nodeId(), join.nodeName());
-        control.write(output, ClusterFrameEncoder.joined(frame, correlationId, identity.nodeId(), identity.nodeName()));
+        control.write(output, ClusterFrameEncoder.joined(frame, correlationId, identity.nodeId(), identity.nodeName(),
+            identity.repository().partial()));
         peers.sendSnapshot(peer);
-        // The joining node is a member from now on, unless a definition says otherwise; and it learns ours.
-        membership.joinedFrom(join.url(), join.nodeId());
+        if (join.partial())
+        {
+            // A partial node is no member every node links to: a full repository links back to it alone.
+            if (!identity.repository().partial())
+            {
+                repository.joined(peer, join.url());
+            }
+        }
+        else
+        {
+            // The joining node is a member from now on, unless a definition says otherwise.
+            membership.joinedFrom(join.url(), join.nodeId());
+        }
         membership.send(output);
     }
 
@@ -636,6 +797,7 @@ public final class Cluster implements ProcessorExtension
     public void onConnectionClosed(final long connectionId)
     {
         peers.closed(connectionId);
+        repository.closed(connectionId);
         replication.onConnectionClosed(connectionId);
     }
 
@@ -646,6 +808,7 @@ public final class Cluster implements ProcessorExtension
         peers.announceChanges();
         resends.tellNodesUp();
         replication.onEndOfBatch();
+        linksOnDemand.onEndOfBatch(control.nowMs());
     }
 
     /**
@@ -655,8 +818,9 @@ public final class Cluster implements ProcessorExtension
     @Override
     public long nextTickDueMs(final long nowMs)
     {
-        return Math.min(Math.min(redistributor.nextDueMs(), replication.nextTickDueMs(nowMs)),
-            Math.min(awaited.nextDueMs(), groups.nextDueMs()));
+        final long routing = Math.min(Math.min(redistributor.nextDueMs(), awaited.nextDueMs()), groups.nextDueMs());
+        return Math.min(Math.min(routing, replication.nextTickDueMs(nowMs)),
+            Math.min(lookups.nextDueMs(), linksOnDemand.nextDueMs()));
     }
 
     @Override
@@ -670,6 +834,8 @@ public final class Cluster implements ProcessorExtension
         replication.onTick(nowMs);
         awaited.onTick(nowMs);
         groups.onTick(nowMs);
+        lookups.onTick(nowMs);
+        linksOnDemand.onTick(nowMs);
         // an admin command may have removed a node and its subscriptions
         knownSubscriptions.saveIfChanged(topology);
     }
@@ -725,16 +891,28 @@ public final class Cluster implements ProcessorExtension
     private AdminTable statusTable()
     {
         final AdminTable table = new AdminTable("node", "id", "url", "state", "backlog", "forwarded", "bindings",
-            "consumers", "clients", "found", "round-trip-us", "replica-lag-ms", "replica", "group", "suspended");
+            "consumers", "clients", "found", "round-trip-us", "replica-lag-ms", "replica", "group", "suspended",
+            "repository", "linked");
+        final Set<String> joinedUs = new HashSet<>();
+        peers.all().forEach(peer -> joinedUs.add(peer.nodeId));
+        final Set<String> linked = new HashSet<>(joinedUs);
+        topology.nodes().forEach(node ->
+        {
+            if (node.isUp())
+            {
+                linked.add(node.id);
+            }
+        });
         final String self = identity.url().get();
         final String replica = replication.describe();
         final ReplicaQuorum quorum = identity.replicaQuorum() == null ? null : identity.replicaQuorum().get();
         table.row(identity.nodeName() + " (this node)", identity.nodeId(), self == null ? "" : self, "cluster '" +
             identity.clusterName() + "', " + peers.size() + " nodes joined it, " +
             (replica == null ? "no replica" : "replica " + replica) + (quorum == null ? "" : "; quorum: " +
-            quorum.describe()) + groups.describe(), 0L, 0L, control.queues().stream().filter(q -> !ownsQueue(q.name()))
-            .count() + control.subscriptionCount(), 0L, (long)control.clients(), "", 0L,
-            replication.lagMs(), replication.replicaName(), identity.group(), topology.suspended);
+            quorum.describe()) + groups.describe() + repository.describe() + lookups.describe(), 0L, 0L,
+            control.queues().stream().filter(q -> !ownsQueue(q.name())).count() + control.subscriptionCount(), 0L,
+            (long)control.clients(), "", 0L, replication.lagMs(), replication.replicaName(), identity.group(),
+            topology.suspended, identity.repository().describe(), linked.size() + " nodes");
         final Set<String> shown = new HashSet<>();
         shown.add(self);
         for (final RemoteNode node : topology.nodes())
@@ -746,10 +924,14 @@ public final class Cluster implements ProcessorExtension
                 consumers += binding.consumers;
             }
             final Long roundTripNs = identity.roundTripsNs().get(node.id);
+            final boolean to = node.isUp();
+            final boolean from = joinedUs.contains(node.id);
             table.row(node.name, node.id, node.url == null ? "" : node.url, node.state, node.backlog(),
                 node.bridge.forwarded(), (long)node.bindings.size(), consumers, (long)node.clients,
-                membership.foundBy(node.url), roundTripNs == null ? -1L : roundTripNs / 1_000, -1L, "", node.group,
-                node.suspended);
+                node.knownFrom != null ? "repository " + node.knownFrom : membership.foundBy(node.url),
+                roundTripNs == null ? -1L : roundTripNs / 1_000, -1L, "", node.group, node.suspended,
+                node.partial ? "partial" : to ? "full" : "", to && from ? "both ways" : to ? "to it" : from ?
+                "from it" : "");
         }
         // Members this node has not linked to yet: why not.
         for (final Map.Entry<String, String> member : identity.members().entrySet())
@@ -757,7 +939,7 @@ public final class Cluster implements ProcessorExtension
             if (!shown.contains(member.getKey()) && !"this node".equals(member.getValue()))
             {
                 table.row("?", "", member.getKey(), member.getValue(), 0L, 0L, 0L, 0L, 0L,
-                    membership.foundBy(member.getKey()), -1L, -1L, "", "", false);
+                    membership.foundBy(member.getKey()), -1L, -1L, "", "", false, "", "");
             }
         }
         return table;

@@ -36,8 +36,10 @@ final class ForwardCopies
     static final String MOVED_PROPERTY = "JMS_MeshMQ_ClusterMoved";
     /** Present on a copy that crosses on the large lane. */
     static final String LARGE_LANE_PROPERTY = "JMS_MeshMQ_ClusterLargeLane";
-    private static final Set<String> FORWARD_PROPERTIES =
-        Set.of(ROUTE_PROPERTY, SEQUENCE_PROPERTY, PRIORITY_PROPERTY, MOVED_PROPERTY, LARGE_LANE_PROPERTY);
+    /** On a message parked while its address is looked up: its publisher's client id and connection id. */
+    static final String PUBLISHER_PROPERTY = "JMS_MeshMQ_ClusterPublisher";
+    private static final Set<String> FORWARD_PROPERTIES = Set.of(ROUTE_PROPERTY, SEQUENCE_PROPERTY, PRIORITY_PROPERTY,
+        MOVED_PROPERTY, LARGE_LANE_PROPERTY, PUBLISHER_PROPERTY);
     private static final int FORWARD_PRIORITY = 4;
     private static final int INCARNATION_SHIFT = 40;
 
@@ -73,6 +75,53 @@ final class ForwardCopies
     MessageReference copy(final ServerMessage message, final ServerQueue forwardQueue, final byte type,
         final String address, final List<String> queues, final boolean moved)
     {
+        return copy(message, forwardQueue, type, address, queues, moved, null);
+    }
+
+    /**
+     * @param publisherClientId the client id of the connection that published it (null for none), and that
+     *                          connection's id: a subscription that takes no messages of its own connection must know
+     *                          them when the message is routed again.
+     * @return a reference, in {@code queue}, to a copy of the message that waits to be routed again.
+     */
+    MessageReference park(final ServerMessage message, final ServerQueue queue, final byte type, final String address,
+        final String publisherClientId, final long publisherConnectionId)
+    {
+        return copy(message, queue, type, address, List.of(), false,
+            publisherConnectionId + (publisherClientId == null ? "" : "\u0000" + publisherClientId));
+    }
+
+    /**
+     * The connection that published a parked message.
+     *
+     * @param clientId its client id, null for none.
+     */
+    record Publisher(String clientId, long connectionId)
+    {
+    }
+
+    /**
+     * @return who published a parked message (connection 0 if it does not say).
+     */
+    static Publisher publisherOf(final ServerMessage parked)
+    {
+        final String publisher = (String)parked.fields().property(PUBLISHER_PROPERTY);
+        final int zero = publisher == null ? -1 : publisher.indexOf('\u0000');
+        try
+        {
+            return publisher == null ? new Publisher(null, 0) : new Publisher(
+                zero < 0 ? null : publisher.substring(zero + 1),
+                Long.parseLong(zero < 0 ? publisher : publisher.substring(0, zero)));
+        }
+        catch (final NumberFormatException ex)
+        {
+            return new Publisher(null, 0);
+        }
+    }
+
+    private MessageReference copy(final ServerMessage message, final ServerQueue forwardQueue, final byte type,
+        final String address, final List<String> queues, final boolean moved, final String publisher)
+    {
         final StringBuilder route = new StringBuilder().append((char)('0' + type)).append(address);
         for (final String queue : queues)
         {
@@ -86,6 +135,10 @@ final class ForwardCopies
         if (moved)
         {
             forward.put(MOVED_PROPERTY, true);
+        }
+        if (publisher != null)
+        {
+            forward.put(PUBLISHER_PROPERTY, publisher);
         }
         if (forwardQueue.drain() instanceof Bridge bridge && bridge.laneOf(message, address, sequence))
         {

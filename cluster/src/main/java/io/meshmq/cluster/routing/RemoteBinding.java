@@ -52,7 +52,7 @@ final class RemoteBinding implements Binding
     }
 
     /**
-     * @return true while its node's link is up and it has a consumer that would take the message; false while its
+     * @return true while its node is reachable and it has a consumer that would take the message; false while its
      * node is suspended (its consumers are leaving it).
      */
     @Override
@@ -74,13 +74,13 @@ final class RemoteBinding implements Binding
 
     boolean hasConsumers()
     {
-        return consumers > 0 && node.isUp() && !node.suspended;
+        return consumers > 0 && node.isReachable() && !node.suspended;
     }
 
     @Override
     public boolean isReachable()
     {
-        return node.isUp();
+        return node.isReachable();
     }
 
     @Override

@@ -28,6 +28,20 @@ final class RemoteNode
     boolean groupHandler;
     /** Counts link-ups: a snapshot of bindings after a link-up replaces those of older generations. */
     long generation;
+    /** It said, when this node's link joined it, that it is a partial repository. */
+    boolean partial;
+    /**
+     * This partial node may link to it when it has something for it: a full repository told of it, or the link was
+     * closed for being idle. False once an attempt to reach it failed, until a repository tells of it again.
+     */
+    boolean onDemand;
+    /** A partial node's link to it is wanted: messages wait for it, or went to it in the idle-link timeout. */
+    boolean linkWanted;
+    /** When a partial node last had a message for it (ms), and how many it had forwarded then. */
+    long lastUsedMs;
+    long forwardedSeen;
+    /** The full repository that told this partial node of it, or null. */
+    String knownFrom;
 
     /**
      * @param bridge its forward queue's bridge, named {@link #describe(String) describe(id)} until the node's name is
@@ -67,6 +81,14 @@ final class RemoteNode
     boolean isUp()
     {
         return bridge.isUp();
+    }
+
+    /**
+     * @return true while its link is up, or while this partial node can open one when it has something for it.
+     */
+    boolean isReachable()
+    {
+        return isUp() || onDemand;
     }
 
     long backlog()

@@ -79,7 +79,7 @@ final class Router
         final List<RemoteBinding> there = topology.bindings(queue ? DestinationType.QUEUE : DestinationType.TOPIC, name);
         for (int i = 0; there != null && i < there.size(); i++)
         {
-            if (there.get(i).node.isUp())
+            if (there.get(i).node.isReachable())
             {
                 return there.get(i).node;
             }
@@ -150,7 +150,7 @@ final class Router
                 for (final RemoteBinding binding : topology.bindings(type, name))
                 {
                     // A non-durable subscription lives only as long as its node: none to wait for while it is down.
-                    if ((binding.grouped || binding.node.isUp()) && binding.accepts(message))
+                    if ((binding.grouped || binding.node.isReachable()) && binding.accepts(message))
                     {
                         groups.computeIfAbsent(binding.routingKey(), k -> new Group()).remote.add(binding);
                     }

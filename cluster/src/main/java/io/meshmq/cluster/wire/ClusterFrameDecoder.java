@@ -34,7 +34,7 @@ public final class ClusterFrameDecoder implements ExtensionFrames
     {
         return frameType == FrameType.CLUSTER_JOIN || frameType == FrameType.CLUSTER_MEMBERS ||
             frameType == FrameType.CLUSTER_SEND || frameType == FrameType.CLUSTER_RESENT ||
-            frameType == FrameType.CLUSTER_SUSPEND ||
+            frameType == FrameType.CLUSTER_SUSPEND || frameType == FrameType.CLUSTER_LOOKUP ||
             frameType == FrameType.REPLICA_START || frameType == FrameType.REPLICA_STORED ||
             frameType == FrameType.REPLICA_FAULT;
     }
@@ -48,6 +48,12 @@ public final class ClusterFrameDecoder implements ExtensionFrames
             case FrameType.CLUSTER_MEMBERS: return new ClusterCommand.Members(members(reader));
             case FrameType.CLUSTER_SEND: return send(reader);
             case FrameType.CLUSTER_RESENT: return new ClusterCommand.Resent(resent(reader));
+            case FrameType.CLUSTER_LOOKUP:
+            {
+                final String name = destinationName(reader);
+                reader.requireEnd("CLUSTER_LOOKUP");
+                return new ClusterCommand.Lookup(name);
+            }
             case FrameType.CLUSTER_SUSPEND:
             {
                 final boolean suspend = reader.readBoolean();
@@ -84,8 +90,49 @@ public final class ClusterFrameDecoder implements ExtensionFrames
         final String nodeId = reader.readRequiredString("node id");
         final String nodeName = reader.readRequiredString("node name");
         final String url = reader.readString();
+        // Absent from nodes older than partial repositories: those are full.
+        final byte flags = reader.remaining() > 0 ? reader.readByte() : 0;
         reader.requireEnd("CLUSTER_JOIN");
-        return new ClusterCommand.Join(correlationId, cluster, nodeId, nodeName, url);
+        return new ClusterCommand.Join(correlationId, cluster, nodeId, nodeName, url,
+            (flags & ClusterFrameEncoder.JOIN_PARTIAL) != 0);
+    }
+
+    /**
+     * Decodes a CLUSTER_KNOWN frame from the full repository {@code repositoryId}.
+     *
+     * @throws ProtocolException if the frame is malformed.
+     */
+    public static ClusterCommand known(final WireReader reader, final String repositoryId)
+    {
+        final byte kind = reader.readByte();
+        if (kind == ClusterFrameEncoder.KNOWN_ANSWERED)
+        {
+            final String name = destinationName(reader);
+            reader.requireEnd("CLUSTER_KNOWN");
+            return new ClusterCommand.LookupAnswered(repositoryId, name);
+        }
+        if (kind != ClusterFrameEncoder.KNOWN_BINDING && kind != ClusterFrameEncoder.KNOWN_NODE)
+        {
+            throw new ProtocolException("CLUSTER_KNOWN of unknown kind " + kind);
+        }
+        final String nodeId = reader.readRequiredString("node id");
+        final String nodeName = reader.readRequiredString("node name");
+        final String url = reader.readRequiredString("url");
+        if (url.indexOf(' ') >= 0 || url.indexOf(':') < 0)
+        {
+            throw new ProtocolException("CLUSTER_KNOWN url '" + url + "' is not HOST:PORT");
+        }
+        if (kind == ClusterFrameEncoder.KNOWN_NODE)
+        {
+            reader.requireEnd("CLUSTER_KNOWN");
+            return new ClusterCommand.Known(repositoryId, nodeId, nodeName, url, null);
+        }
+        final ClusterCommand.Binding binding = bindingBody(reader, nodeId, "CLUSTER_KNOWN");
+        if (binding.queue() == null)
+        {
+            throw new ProtocolException("CLUSTER_KNOWN names no queue");
+        }
+        return new ClusterCommand.Known(repositoryId, nodeId, nodeName, url, binding);
     }
 
     private static List<ResentMessage> resent(final WireReader reader)
@@ -145,15 +192,21 @@ public final class ClusterFrameDecoder implements ExtensionFrames
      */
     public static ClusterCommand.Binding binding(final WireReader reader, final String nodeId)
     {
+        return bindingBody(reader, nodeId, "CLUSTER_BINDING");
+    }
+
+    private static ClusterCommand.Binding bindingBody(final WireReader reader, final String nodeId,
+        final String frame)
+    {
         final byte kind = reader.readByte();
         if (kind == DestinationType.NONE)
         {
-            reader.requireEnd("CLUSTER_BINDING");
+            reader.requireEnd(frame);
             return ClusterCommand.Binding.snapshotEnd(nodeId);
         }
         if (kind != DestinationType.QUEUE && kind != DestinationType.TOPIC)
         {
-            throw new ProtocolException("CLUSTER_BINDING of unknown kind " + kind);
+            throw new ProtocolException(frame + " of unknown kind " + kind);
         }
         final String address = reader.readRequiredString("address");
         final String queue = reader.readRequiredString("queue");
@@ -170,17 +223,17 @@ public final class ClusterFrameDecoder implements ExtensionFrames
         final int weight = reader.readInt();
         if (weight < 1 || weight > AddressSettings.MAX_CLUSTER_WEIGHT)
         {
-            throw new ProtocolException("CLUSTER_BINDING weight " + weight + " is not 1 to " +
+            throw new ProtocolException(frame + " weight " + weight + " is not 1 to " +
                 AddressSettings.MAX_CLUSTER_WEIGHT);
         }
         final int rank = reader.readInt();
         if (rank < 1 || rank > AddressSettings.LAST_CLUSTER_RANK)
         {
-            throw new ProtocolException("CLUSTER_BINDING rank " + rank + " is not 1 to " +
+            throw new ProtocolException(frame + " rank " + rank + " is not 1 to " +
                 AddressSettings.LAST_CLUSTER_RANK);
         }
         final String group = reader.readString();
-        reader.requireEnd("CLUSTER_BINDING");
+        reader.requireEnd(frame);
         return new ClusterCommand.Binding(nodeId, kind, address, queue, exists, grouped, filter, consumers, selectors,
             weight, rank, group == null ? "" : group);
     }

@@ -25,10 +25,13 @@ public final class ClusterFrameEncoder
     {
     }
 
-    /**
-     * Asks the node a link reached to take this node into its cluster; it answers with a REPLY carrying its node id
-     * and name.
-     */
+    /** CLUSTER_JOIN and its REPLY's flags. */
+    public static final byte JOIN_PARTIAL = 1;
+    /** CLUSTER_KNOWN kinds. */
+    public static final byte KNOWN_BINDING = 1;
+    public static final byte KNOWN_NODE = 2;
+    public static final byte KNOWN_ANSWERED = 3;
+
     /**
      * Asks the other node to keep the body uploaded in LARGE_CHUNKs under {@code uploadId} for the forward naming it.
      */
@@ -39,8 +42,14 @@ public final class ClusterFrameEncoder
             .writeLong(length).endFrame();
     }
 
+    /**
+     * Asks the node a link reached to take this node into its cluster; it answers with a REPLY carrying its node id
+     * and name.
+     *
+     * @param partial this node is a partial repository.
+     */
     public static WireWriter join(final WireWriter out, final long correlationId, final String clusterName,
-        final String nodeId, final String nodeName, final String url)
+        final String nodeId, final String nodeName, final String url, final boolean partial)
     {
         return out.reset().beginFrame(FrameType.CLUSTER_JOIN)
             .writeLong(correlationId)
@@ -48,16 +57,62 @@ public final class ClusterFrameEncoder
             .writeString(nodeId)
             .writeString(nodeName)
             .writeString(url)
+            .writeByte(partial ? JOIN_PARTIAL : 0)
             .endFrame();
     }
 
     /**
      * Answers a CLUSTER_JOIN: this node took the other into its cluster, and says who it is.
+     *
+     * @param partial this node is a partial repository.
      */
     public static WireWriter joined(final WireWriter out, final long correlationId, final String nodeId,
-        final String nodeName)
+        final String nodeName, final boolean partial)
     {
-        return BrokerEventEncoder.beginReply(out, correlationId).writeString(nodeId).writeString(nodeName).endFrame();
+        return BrokerEventEncoder.beginReply(out, correlationId).writeString(nodeId).writeString(nodeName)
+            .writeByte(partial ? JOIN_PARTIAL : 0).endFrame();
+    }
+
+    /**
+     * Asks a full repository for every node's queues and subscriptions of that name (or a temporary destination's
+     * node), and for their changes from now on.
+     */
+    public static WireWriter lookup(final WireWriter out, final String name)
+    {
+        return out.reset().beginFrame(FrameType.CLUSTER_LOOKUP).writeString(name).endFrame();
+    }
+
+    /**
+     * Tells a partial repository of another node's queue or subscription.
+     */
+    public static WireWriter knownBinding(final WireWriter out, final String nodeId, final String nodeName,
+        final String url, final byte kind, final String address, final String queue, final boolean exists,
+        final boolean grouped, final String filter, final int consumers, final Collection<String> selectors,
+        final int weight, final int rank, final String group)
+    {
+        out.reset().beginFrame(FrameType.CLUSTER_KNOWN).writeByte(KNOWN_BINDING).writeString(nodeId)
+            .writeString(nodeName).writeString(url);
+        return bindingBody(out, kind, address, queue, exists, grouped, filter, consumers, selectors, weight, rank,
+            group).endFrame();
+    }
+
+    /**
+     * Tells a partial repository where another node is (a temporary destination of it was asked about).
+     */
+    public static WireWriter knownNode(final WireWriter out, final String nodeId, final String nodeName,
+        final String url)
+    {
+        return out.reset().beginFrame(FrameType.CLUSTER_KNOWN).writeByte(KNOWN_NODE).writeString(nodeId)
+            .writeString(nodeName).writeString(url).endFrame();
+    }
+
+    /**
+     * Ends the answer to a CLUSTER_LOOKUP: the partial repository knows all this one does of the name.
+     */
+    public static WireWriter lookupAnswered(final WireWriter out, final String name)
+    {
+        return out.reset().beginFrame(FrameType.CLUSTER_KNOWN).writeByte(KNOWN_ANSWERED).writeString(name)
+            .endFrame();
     }
 
     /**
@@ -75,8 +130,16 @@ public final class ClusterFrameEncoder
         final boolean exists, final boolean grouped, final String filter, final int consumers,
         final Collection<String> selectors, final int weight, final int rank, final String group)
     {
-        out.reset().beginFrame(FrameType.CLUSTER_BINDING)
-            .writeByte(kind)
+        out.reset().beginFrame(FrameType.CLUSTER_BINDING);
+        return bindingBody(out, kind, address, queue, exists, grouped, filter, consumers, selectors, weight, rank,
+            group).endFrame();
+    }
+
+    private static WireWriter bindingBody(final WireWriter out, final byte kind, final String address,
+        final String queue, final boolean exists, final boolean grouped, final String filter, final int consumers,
+        final Collection<String> selectors, final int weight, final int rank, final String group)
+    {
+        out.writeByte(kind)
             .writeString(address)
             .writeString(queue)
             .writeBoolean(exists)
@@ -88,7 +151,7 @@ public final class ClusterFrameEncoder
         {
             out.writeString(selector);
         }
-        return out.writeInt(weight).writeInt(rank).writeString(group).endFrame();
+        return out.writeInt(weight).writeInt(rank).writeString(group);
     }
 
     /**

@@ -4,6 +4,7 @@ import io.meshmq.cluster.ClusterCommand;
 import io.meshmq.cluster.ClusterIdentity;
 import io.meshmq.cluster.GroupingSettings;
 import io.meshmq.cluster.LargeStaging;
+import io.meshmq.cluster.RepositoryRole;
 import io.meshmq.cluster.wire.ClusterFrameEncoder;
 import io.meshmq.engine.extension.AdminHandler;
 import io.meshmq.engine.journal.Journal;
@@ -104,7 +105,7 @@ final class ClusterHarness
             () -> "127.0.0.1:1", dataDirectory.resolve("cluster-members"), new AtomicReference<>(),
             journalsMove ? new AtomicReference<>() : null, true,
             new java.util.concurrent.ConcurrentHashMap<>(), "", SEND_TIMEOUT_MS, grouping,
-            new AtomicReference<>(largeBodies == null ? null : staging));
+            new AtomicReference<>(largeBodies == null ? null : staging), RepositoryRole.full());
         final Cluster[] made = new Cluster[1];
         final ProcessorContext context = new ProcessorContext("a", true, List.of(), List.of(), settings, -1, null,
             control -> made[0] = new Cluster(identity, control), ProcessorContext.DEFAULT_DUPLICATE_ID_CACHE_SIZE,
@@ -332,7 +333,7 @@ final class ClusterHarness
     FakeConnection linkUp(final ClusterCommand.Binding... bindings)
     {
         final FakeConnection link = new FakeConnection(nextConnectionId++);
-        command(null, new ClusterCommand.LinkUp(OTHER, "b", "127.0.0.1:2", link));
+        command(null, new ClusterCommand.LinkUp(OTHER, "b", "127.0.0.1:2", link, false));
         for (final ClusterCommand.Binding binding : bindings)
         {
             command(null, binding);
@@ -347,7 +348,7 @@ final class ClusterHarness
     FakeConnection joinedByB()
     {
         final FakeConnection peer = open();
-        command(peer, new ClusterCommand.Join(7, "test", OTHER, "b", "127.0.0.1:2"));
+        command(peer, new ClusterCommand.Join(7, "test", OTHER, "b", "127.0.0.1:2", false));
         return peer;
     }
 

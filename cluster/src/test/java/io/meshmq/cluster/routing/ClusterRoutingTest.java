@@ -59,7 +59,7 @@ class ClusterRoutingTest
     {
         final ClusterHarness a = node(null, null, null);
         a.command(null, new ClusterCommand.LinkUp(ClusterHarness.OTHER, "a", "127.0.0.1:2",
-            new FakeConnection(99)));
+            new FakeConnection(99), false));
         assertEquals("up; named 'a' as this node is: give each node its own name", a.statusOfB("state"));
     }
 
@@ -406,7 +406,7 @@ class ClusterRoutingTest
     {
         final ClusterHarness a = node(null, null, null);
         final FakeConnection peer = a.open();
-        a.command(peer, new ClusterCommand.Join(7, "test", ClusterHarness.OTHER, "b", "127.0.0.1:2"));
+        a.command(peer, new ClusterCommand.Join(7, "test", ClusterHarness.OTHER, "b", "127.0.0.1:2", false));
         assertEquals(1, peer.frames(FrameType.REPLY).size(), "joined");
 
         final byte[] message = ClusterHarness.message("ID:from-b", DestinationType.QUEUE, "orders");
@@ -425,7 +425,7 @@ class ClusterRoutingTest
     {
         final ClusterHarness a = node(null, null, null);
         final FakeConnection peer = a.open();
-        a.command(peer, new ClusterCommand.Join(7, "test", ClusterHarness.OTHER, "b", "127.0.0.1:2"));
+        a.command(peer, new ClusterCommand.Join(7, "test", ClusterHarness.OTHER, "b", "127.0.0.1:2", false));
         final byte[] message = ClusterHarness.message("ID:sent-twice", DestinationType.QUEUE, "orders");
 
         a.command(peer, new ClusterCommand.Receive(1, DestinationType.QUEUE, false, "orders", new String[] {"orders"},
@@ -455,7 +455,7 @@ class ClusterRoutingTest
         assertEquals(id, told.readString());
 
         final FakeConnection peer = a.open();
-        a.command(peer, new ClusterCommand.Join(7, "test", ClusterHarness.OTHER, "b", "127.0.0.1:2"));
+        a.command(peer, new ClusterCommand.Join(7, "test", ClusterHarness.OTHER, "b", "127.0.0.1:2", false));
         a.command(peer, new ClusterCommand.Receive(1, DestinationType.QUEUE, true, "orders", new String[] {"orders"},
             ClusterHarness.message(id, DestinationType.QUEUE, "orders")));
         assertEquals(1, a.processor.queueDepth("orders"), "b's copy, forwarded before b heard, is not stored");
@@ -470,7 +470,7 @@ class ClusterRoutingTest
         a.linkUp();
         a.nowMs.addAndGet(Resends.FIRST_COPY_WINDOW_MS + 1);
         final FakeConnection peer = a.open();
-        a.command(peer, new ClusterCommand.Join(7, "test", ClusterHarness.OTHER, "b", "127.0.0.1:2"));
+        a.command(peer, new ClusterCommand.Join(7, "test", ClusterHarness.OTHER, "b", "127.0.0.1:2", false));
         // The message kept here went on to b (redistributed) and comes back: it is no copy any more.
         a.command(peer, new ClusterCommand.Receive(1, DestinationType.QUEUE, true, "orders", new String[] {"orders"},
             ClusterHarness.message(id, DestinationType.QUEUE, "orders")));
@@ -484,7 +484,7 @@ class ClusterRoutingTest
         final String kept = a.send(DestinationType.QUEUE, "orders");
         final String resentElsewhere = a.send(DestinationType.QUEUE, "orders");
         final FakeConnection peer = a.open();
-        a.command(peer, new ClusterCommand.Join(7, "test", ClusterHarness.OTHER, "b", "127.0.0.1:2"));
+        a.command(peer, new ClusterCommand.Join(7, "test", ClusterHarness.OTHER, "b", "127.0.0.1:2", false));
         a.command(peer, new ClusterCommand.Resent(List.of(
             new ResentMessage(DestinationType.QUEUE, "orders", resentElsewhere),
             new ResentMessage(DestinationType.QUEUE, "elsewhere", kept))));

@@ -31,6 +31,8 @@ final class ClusterNodes implements AutoCloseable
     private String[][] perNode = new String[0][];
     /** Appended to every node's URL: a TLS cluster's trust store, say. */
     private String urlOptions = "";
+    /** With full and partial repositories: the first this many nodes are full, the others partial; 0 for a mesh. */
+    private int fullRepositories;
 
     private ClusterNodes(final Path root, final String cluster, final int count, final String[] settings)
     {
@@ -83,6 +85,19 @@ final class ClusterNodes implements AutoCloseable
         return cluster1.startAll();
     }
 
+    /**
+     * @param full     the first nodes, full repositories, listing each other.
+     * @param partial  the nodes after them, partial repositories listing the full ones as their members.
+     * @param settings configuration lines every node gets.
+     */
+    static ClusterNodes startRepositories(final Path root, final String cluster, final int full, final int partial,
+        final String... settings) throws IOException, InterruptedException
+    {
+        final ClusterNodes nodes = new ClusterNodes(root, cluster, full + partial, settings);
+        nodes.fullRepositories = full;
+        return nodes.startAll();
+    }
+
     private ClusterNodes startAll() throws IOException, InterruptedException
     {
         for (int i = 0; i < ports.length; i++)
@@ -112,7 +127,13 @@ final class ClusterNodes implements AutoCloseable
     void startNode(final int i) throws IOException, InterruptedException
     {
         final List<String> lines = new ArrayList<>(List.of("cluster = " + cluster));
-        if (listMembers)
+        if (fullRepositories > 0)
+        {
+            lines.add("cluster.members = " + Arrays.stream(ports).limit(fullRepositories)
+                .mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(",")));
+            lines.add("cluster.repository = " + (i < fullRepositories ? "full" : "partial"));
+        }
+        else if (listMembers)
         {
             lines.add("cluster.members = " + members());
         }
@@ -121,7 +142,12 @@ final class ClusterNodes implements AutoCloseable
         {
             lines.addAll(List.of(perNode[i]));
         }
-        nodes[i] = BrokerProcess.startNode(root.resolve("n" + (i + 1)), "n" + (i + 1), ports[i], lines.toArray(new String[0]));
+        final String[] all = lines.toArray(new String[0]);
+        final Path data = root.resolve("n" + (i + 1));
+        nodes[i] = fullRepositories == 0 ? BrokerProcess.startNode(data, "n" + (i + 1), ports[i], all) :
+            // Clusters of repositories are the large ones: small heaps, and a JIT that costs the two cores less.
+            BrokerProcess.startNodeWithJvmOptions(data, "n" + (i + 1), ports[i],
+                List.of("-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), all);
     }
 
     private String setting(final String key)

@@ -1,0 +1,180 @@
+package io.meshmq.cluster.routing;
+
+import io.meshmq.cluster.ClusterCommand;
+import io.meshmq.cluster.RepositoryRole;
+import io.meshmq.cluster.wire.ClusterFrameEncoder;
+import io.meshmq.engine.extension.EngineControl;
+import io.meshmq.protocol.DestinationType;
+import io.meshmq.protocol.TemporaryNames;
+import io.meshmq.protocol.WireWriter;
+import io.meshmq.selector.Selector;
+import org.agrona.collections.Long2ObjectHashMap;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A full repository's part for the partial nodes that joined it: it links back to each for as long as that node's
+ * connection lasts (so it hears of its queues and subscriptions, and can send it messages), answers their lookups
+ * from what it knows of every node, and tells each the later changes of the names it looked up.
+ * <p>
+ * Not thread safe: processor thread only.
+ */
+final class Repository
+{
+    private static final System.Logger LOG = System.getLogger(Repository.class.getName());
+
+    /**
+     * A partial node joined to this one.
+     */
+    private record Partial(Peers.Peer peer, String url)
+    {
+    }
+
+    private final EngineControl control;
+    private final Topology topology;
+    private final WireWriter frame;
+    private final RepositoryRole role;
+    private final Long2ObjectHashMap<Partial> partials = new Long2ObjectHashMap<>();
+    /** By name, the partial nodes that looked it up: they hear of its changes. */
+    private final Map<String, Set<Peers.Peer>> interest = new HashMap<>();
+
+    Repository(final EngineControl control, final Topology topology, final WireWriter frame,
+        final RepositoryRole role)
+    {
+        this.control = control;
+        this.topology = topology;
+        this.frame = frame;
+        this.role = role;
+    }
+
+    /**
+     * A partial node joined over the peer's connection: this node links back to it, at {@code url}.
+     */
+    void joined(final Peers.Peer peer, final String url)
+    {
+        if (url == null)
+        {
+            LOG.log(System.Logger.Level.ERROR, "partial node '" + peer.nodeName + "' joined without saying where it " +
+                "is reached (cluster.advertise): this full repository cannot link to it, so it does not know its " +
+                "queues and subscriptions");
+            return;
+        }
+        partials.put(peer.output.id(), new Partial(peer, url));
+        publishWanted();
+    }
+
+    /**
+     * @return true if the connection is a partial node's that joined this one.
+     */
+    boolean isPartial(final long connectionId)
+    {
+        return partials.containsKey(connectionId);
+    }
+
+    void closed(final long connectionId)
+    {
+        final Partial gone = partials.remove(connectionId);
+        if (gone == null)
+        {
+            return;
+        }
+        interest.values().forEach(peers -> peers.remove(gone.peer()));
+        interest.values().removeIf(Set::isEmpty);
+        publishWanted();
+    }
+
+    /**
+     * A partial node asks for every node's queues and subscriptions of the name (or a temporary destination's node):
+     * told at once, then of every change, for as long as its connection lasts.
+     */
+    void lookup(final Peers.Peer peer, final String name)
+    {
+        if (!partials.containsKey(peer.output.id()))
+        {
+            // A full node, or one this node cannot link back to: answered, never told of changes.
+            LOG.log(System.Logger.Level.DEBUG, "lookup of '" + name + "' from node '" + peer.nodeName + "'");
+        }
+        else
+        {
+            interest.computeIfAbsent(name, n -> new LinkedHashSet<>()).add(peer);
+        }
+        for (final byte type : new byte[] {DestinationType.QUEUE, DestinationType.TOPIC})
+        {
+            final List<RemoteBinding> bindings = topology.bindings(type, name);
+            for (final RemoteBinding binding : bindings == null ? List.<RemoteBinding>of() : bindings)
+            {
+                if (!binding.node.id.equals(peer.nodeId) && binding.node.url != null)
+                {
+                    control.write(peer.output, known(binding.node, type, binding.address, binding.queue, true,
+                        binding.grouped, binding.filter, binding.consumers, binding.selectors, binding.weight,
+                        binding.rank));
+                }
+            }
+        }
+        final String owner = TemporaryNames.nodeOf(name);
+        final RemoteNode node = owner == null || owner.equals(peer.nodeId) ? null : topology.node(owner);
+        if (node != null && node.url != null)
+        {
+            control.write(peer.output, ClusterFrameEncoder.knownNode(frame, node.id, node.name, node.url));
+        }
+        control.write(peer.output, ClusterFrameEncoder.lookupAnswered(frame, name));
+    }
+
+    /**
+     * A node told this one of a change to a queue or subscription: the partial nodes that looked its name up hear
+     * of it.
+     */
+    void changed(final RemoteNode node, final ClusterCommand.Binding told)
+    {
+        final Set<Peers.Peer> asking = told.queue() == null ? null : interest.get(told.address());
+        if (asking == null || node.url == null)
+        {
+            return;
+        }
+        for (final Peers.Peer peer : asking)
+        {
+            if (!peer.nodeId.equals(node.id))
+            {
+                control.write(peer.output, known(node, told.kind(), told.address(), told.queue(), told.exists(),
+                    told.grouped(), told.filter(), told.consumers(), told.selectors(), told.weight(), told.rank()));
+            }
+        }
+    }
+
+    /**
+     * @return how many partial nodes are joined to this one, and how many names they looked up.
+     */
+    String describe()
+    {
+        return partials.isEmpty() ? "" : "; full repository of " + partials.size() + " partial nodes (" +
+            interest.size() + " names looked up)";
+    }
+
+    private WireWriter known(final RemoteNode node, final byte kind, final String address, final String queue,
+        final boolean exists, final boolean grouped, final Selector filter, final int consumers,
+        final Selector[] selectors, final int weight, final int rank)
+    {
+        final List<String> texts = new ArrayList<>(selectors == null ? 0 : selectors.length);
+        for (int i = 0; selectors != null && i < selectors.length; i++)
+        {
+            texts.add(selectors[i] == null ? null : selectors[i].text());
+        }
+        return ClusterFrameEncoder.knownBinding(frame, node.id, node.name, node.url, kind, address, queue, exists,
+            grouped, filter == null ? null : filter.text(), consumers, texts, weight, rank, node.group);
+    }
+
+    private void publishWanted()
+    {
+        final Map<String, String> wanted = new HashMap<>();
+        for (final Partial partial : partials.values())
+        {
+            wanted.put(partial.url(), partial.peer().nodeId);
+        }
+        role.wantLinks(wanted);
+    }
+}

@@ -1,0 +1,303 @@
+package io.meshmq.tck.cluster;
+
+import io.meshmq.admin.MeshAdmin;
+import io.meshmq.jms.MeshConnectionFactory;
+import io.meshmq.protocol.AdminTable;
+import io.meshmq.protocol.AdminVerbs;
+import io.meshmq.tck.FreePorts;
+import io.meshmq.tck.crash.BrokerProcess;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Full and partial repositories on real processes (issue 23): twenty nodes, n1 and n2 full repositories, n3..n20
+ * partial ones that list only n1 and n2. A partial node links to the repositories and to the nodes it sends to, not
+ * to every node; a queue hosted on three partial nodes takes a fourth's messages balanced among them; a publish on a
+ * partial node reaches every node's subscriber once; killing a repository stops nothing.
+ */
+class PartialRepositoryTest
+{
+    private static final int FULL = 2;
+    private static final int NODES = 20;
+    /** The partial nodes n5, n6, n7 host queue orders; n10 sends to it; n20 publishes to topic news. */
+    private static final int[] HOSTS = {4, 5, 6};
+    private static final int SENDER = 9;
+    private static final int PUBLISHER = 19;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldLinkOnlyWhatIsUsedAndKeepWorkingWhenARepositoryDies() throws Exception
+    {
+        try (ClusterNodes nodes = ClusterNodes.startRepositories(dir, "repos", FULL, NODES - FULL))
+        {
+            for (int i = 0; i < NODES; i++)
+            {
+                final int node = i;
+                final int expected = i < FULL ? NODES - 1 : FULL;
+                ClusterNodes.poll("n" + (i + 1) + " linked to " + expected + " nodes", 60_000,
+                    () -> linked(nodes, node) >= expected);
+            }
+            final List<Connection> connections = new ArrayList<>();
+            try
+            {
+                final MessageConsumer[] subscribers = new MessageConsumer[NODES];
+                final MessageConsumer[] hosts = new MessageConsumer[HOSTS.length];
+                for (int i = 0; i < NODES; i++)
+                {
+                    final Connection connection = nodes.factory(i).createConnection();
+                    connections.add(connection);
+                    final Session session = connection.createSession();
+                    subscribers[i] = session.createConsumer(session.createTopic("news"));
+                    for (int h = 0; h < HOSTS.length; h++)
+                    {
+                        if (HOSTS[h] == i)
+                        {
+                            hosts[h] = session.createConsumer(session.createQueue("orders"));
+                        }
+                    }
+                    connection.start();
+                }
+                for (int repository = 0; repository < FULL; repository++)
+                {
+                    final int r = repository;
+                    ClusterNodes.poll("n" + (r + 1) + " to know every subscription and the queue's hosts", 60_000,
+                        () -> bindings(nodes, r, "news", false) == NODES - 1 &&
+                            bindings(nodes, r, "orders", true) == HOSTS.length);
+                }
+
+                send(nodes.factory(SENDER), "orders", false, "first", 30);
+                assertBalanced(hosts, "first", 30);
+
+                publish(nodes.factory(PUBLISHER), "one");
+                for (int i = 0; i < NODES; i++)
+                {
+                    assertOnce(subscribers[i], "one", "n" + (i + 1));
+                }
+
+                final StringBuilder links = new StringBuilder("links per node (a full mesh of " + NODES + " has " +
+                    (NODES - 1) + " each):");
+                for (int i = 0; i < NODES; i++)
+                {
+                    final int count = linked(nodes, i);
+                    links.append(" n").append(i + 1).append('=').append(count);
+                    if (i >= FULL)
+                    {
+                        assertTrue(count <= bound(i), "n" + (i + 1) + " has " + count + " links, more than the " +
+                            bound(i) + " of the repositories and the nodes it talks to");
+                    }
+                }
+                System.out.println(links);
+
+                nodes.kill(0);
+                // A name no node looked up before, asked of the repository that is left.
+                send(nodes.factory(15), "orders", false, "after", 9);
+                assertBalanced(hosts, "after", 9);
+                publish(nodes.factory(PUBLISHER), "two");
+                for (int i = 1; i < NODES; i++)
+                {
+                    assertOnce(subscribers[i], "two", "n" + (i + 1));
+                }
+            }
+            finally
+            {
+                for (final Connection connection : connections)
+                {
+                    connection.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldSayWhenAPartialNodeIsGivenAsAFullRepositoryAndStillDeliver() throws Exception
+    {
+        final int port1 = FreePorts.next();
+        final int port2 = FreePorts.next();
+        try (BrokerProcess n1 = BrokerProcess.startNode(dir.resolve("n1"), "n1", port1, "cluster = wrong",
+                "cluster.members = 127.0.0.1:" + port2, "cluster.repository = partial");
+            BrokerProcess n2 = BrokerProcess.startNode(dir.resolve("n2"), "n2", port2, "cluster = wrong",
+                "cluster.members = 127.0.0.1:" + port1, "cluster.repository = partial"))
+        {
+            final String expected = "partial node 'n1' is given member 127.0.0.1:" + port2 + " (node 'n2') as a " +
+                "full repository, but that node is a partial repository";
+            ClusterNodes.poll("n1's status to say n2 is no full repository", 30_000,
+                () -> stateOf(n1.url(), "n2").contains("ERROR: " + expected));
+            ClusterNodes.poll("n1's log to say so", 30_000, () -> !n1.linesContaining(expected).isEmpty());
+            assertTrue(String.valueOf(status(n1.url()).value(0, "state")).contains("NO FULL REPOSITORY LINKED"));
+
+            // With no full repository to answer, a message waits for the answer, then is kept here: never lost.
+            final long sentAt = System.nanoTime();
+            send(new MeshConnectionFactory(n1.url()), "alone", true, "kept", 1);
+            try (Connection connection = new MeshConnectionFactory(n1.url()).createConnection())
+            {
+                final Session session = connection.createSession();
+                final MessageConsumer consumer = session.createConsumer(session.createQueue("alone"));
+                connection.start();
+                final Message kept = consumer.receive(30_000);
+                assertNotNull(kept, "the message sent while no repository answered");
+                assertEquals("kept-0", ((TextMessage)kept).getText());
+            }
+            assertTrue((System.nanoTime() - sentAt) / 1_000_000 >= 4_000, "it waited for an answer first");
+            assertFalse(n1.linesContaining("no full repository answered this partial node's lookup of 'alone'")
+                .isEmpty());
+        }
+    }
+
+    /**
+     * @return the most links partial node i may have: the repositories, and the nodes it sends to or that send to it.
+     */
+    private static int bound(final int i)
+    {
+        if (i == PUBLISHER)
+        {
+            return NODES - 1;
+        }
+        int bound = FULL + 1; // the publisher links to every node with a subscriber
+        if (i == SENDER)
+        {
+            bound += HOSTS.length;
+        }
+        for (final int host : HOSTS)
+        {
+            bound += host == i ? 1 : 0;
+        }
+        return bound;
+    }
+
+    private static void send(final MeshConnectionFactory factory, final String queue, final boolean persistent,
+        final String prefix, final int count) throws Exception
+    {
+        try (Connection connection = factory.createConnection())
+        {
+            final Session session = connection.createSession();
+            final MessageProducer producer = session.createProducer(session.createQueue(queue));
+            producer.setDeliveryMode(persistent ? DeliveryMode.PERSISTENT : DeliveryMode.NON_PERSISTENT);
+            for (int i = 0; i < count; i++)
+            {
+                producer.send(session.createTextMessage(prefix + "-" + i));
+            }
+        }
+    }
+
+    private static void publish(final MeshConnectionFactory factory, final String text) throws Exception
+    {
+        try (Connection connection = factory.createConnection())
+        {
+            final Session session = connection.createSession();
+            session.createProducer(session.createTopic("news")).send(session.createTextMessage(text));
+        }
+    }
+
+    private static void assertBalanced(final MessageConsumer[] hosts, final String prefix, final int count)
+        throws Exception
+    {
+        final Set<String> received = new HashSet<>();
+        final int[] each = new int[hosts.length];
+        final long deadline = System.nanoTime() + 30_000_000_000L;
+        while (received.size() < count && System.nanoTime() < deadline)
+        {
+            for (int h = 0; h < hosts.length; h++)
+            {
+                final Message message = hosts[h].receive(50);
+                if (message != null)
+                {
+                    final String text = ((TextMessage)message).getText();
+                    assertTrue(text.startsWith(prefix) && received.add(text), "unexpected or twice: " + text);
+                    each[h]++;
+                }
+            }
+        }
+        assertEquals(count, received.size(), "every message sent to the queue's hosts");
+        for (int h = 0; h < hosts.length; h++)
+        {
+            assertTrue(each[h] > 0, "n" + (HOSTS[h] + 1) + " took none of " + count + ": " + Arrays.toString(each));
+        }
+    }
+
+    private static void assertOnce(final MessageConsumer subscriber, final String text, final String node)
+        throws Exception
+    {
+        final Message message = subscriber.receive(30_000);
+        assertNotNull(message, "the subscriber on " + node + " got nothing");
+        assertEquals(text, ((TextMessage)message).getText(), node);
+        assertNull(subscriber.receive(100), "the subscriber on " + node + " got it twice");
+    }
+
+    /**
+     * @return how many other nodes node i is linked with, either way.
+     */
+    private static int linked(final ClusterNodes nodes, final int i)
+    {
+        final String linked = String.valueOf(nodes.status(i).value(0, "linked"));
+        return Integer.parseInt(linked.substring(0, linked.indexOf(' ')));
+    }
+
+    /**
+     * @return how many other nodes' queues (with consumers) or subscriptions of that name node i knows.
+     */
+    private static long bindings(final ClusterNodes nodes, final int i, final String address,
+        final boolean withConsumers)
+    {
+        final AdminTable table = nodes.admin(i, AdminVerbs.CLUSTER_BINDINGS);
+        long count = 0;
+        for (int r = 0; r < table.rows().size(); r++)
+        {
+            if (address.equals(table.value(r, "address")) &&
+                (!withConsumers || ((Number)table.value(r, "consumers")).longValue() > 0))
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static AdminTable status(final String url) throws Exception
+    {
+        try (MeshAdmin admin = MeshAdmin.connect(url, null, null))
+        {
+            return admin.call(AdminVerbs.CLUSTER_STATUS);
+        }
+    }
+
+    private static String stateOf(final String url, final String node)
+    {
+        try
+        {
+            final AdminTable status = status(url);
+            for (int r = 0; r < status.rows().size(); r++)
+            {
+                if (node.equals(status.value(r, "node")))
+                {
+                    return String.valueOf(status.value(r, "state"));
+                }
+            }
+            return "";
+        }
+        catch (final Exception ex)
+        {
+            return "";
+        }
+    }
+}

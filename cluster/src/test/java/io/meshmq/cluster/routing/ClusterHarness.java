@@ -62,6 +62,7 @@ final class ClusterHarness
     final List<Long> staged = new ArrayList<>();
     /** Forces the journal asked for and the test has not ended yet. */
     final List<JournalSyncer.Request> forces = new ArrayList<>();
+    private final RepositoryRole repository;
     private long sequence;
     private long nextConnectionId = 1;
     private int messageCount;
@@ -76,7 +77,7 @@ final class ClusterHarness
      */
     ClusterHarness(final Path dataDirectory, final AddressSettingsMatcher settings, final GroupingSettings grouping)
     {
-        this(dataDirectory, settings, grouping, null, null, false);
+        this(dataDirectory, settings, grouping, null, null, false, RepositoryRole.full());
     }
 
     /**
@@ -86,7 +87,7 @@ final class ClusterHarness
     ClusterHarness(final Path dataDirectory, final AddressSettingsMatcher settings, final GroupingSettings grouping,
         final Journal journal)
     {
-        this(dataDirectory, settings, grouping, journal, null, false);
+        this(dataDirectory, settings, grouping, journal, null, false, RepositoryRole.full());
     }
 
     /**
@@ -97,15 +98,16 @@ final class ClusterHarness
      */
     private ClusterHarness(final Path dataDirectory, final AddressSettingsMatcher settings,
         final GroupingSettings grouping, final Journal journal, final LargeStore largeBodies,
-        final boolean journalsMove)
+        final boolean journalsMove, final RepositoryRole repository)
     {
+        this.repository = repository;
         final LargeStaging staging = (nodeId, member, bodyId, file, length) -> staged.add(bodyId);
         final ClusterIdentity identity = new ClusterIdentity("test", "node-a", "a", 1, new ConcurrentSkipListMap<>(),
             null,
             () -> "127.0.0.1:1", dataDirectory.resolve("cluster-members"), new AtomicReference<>(),
             journalsMove ? new AtomicReference<>() : null, true,
             new java.util.concurrent.ConcurrentHashMap<>(), "", SEND_TIMEOUT_MS, grouping,
-            new AtomicReference<>(largeBodies == null ? null : staging), RepositoryRole.full());
+            new AtomicReference<>(largeBodies == null ? null : staging), repository);
         final Cluster[] made = new Cluster[1];
         final ProcessorContext context = new ProcessorContext("a", true, List.of(), List.of(), settings, -1, null,
             control -> made[0] = new Cluster(identity, control), ProcessorContext.DEFAULT_DUPLICATE_ID_CACHE_SIZE,
@@ -137,7 +139,7 @@ final class ClusterHarness
     static ClusterHarness withLargeBodies(final Path dataDirectory)
     {
         return new ClusterHarness(dataDirectory, new AddressSettingsMatcher(), GroupingSettings.NONE, null,
-            new LargeStore(dataDirectory.resolve("large"), 1024), false);
+            new LargeStore(dataDirectory.resolve("large"), 1024), false, RepositoryRole.full());
     }
 
     /**
@@ -146,7 +148,24 @@ final class ClusterHarness
     static ClusterHarness withJournalsMoving(final Path dataDirectory)
     {
         return new ClusterHarness(dataDirectory, new AddressSettingsMatcher(), GroupingSettings.NONE, null, null,
-            true);
+            true, RepositoryRole.full());
+    }
+
+    /**
+     * @return a partial repository: it asks b, a full one once linked, about the names it uses.
+     */
+    static ClusterHarness partial(final Path dataDirectory, final long idleLinkTimeoutMs)
+    {
+        return new ClusterHarness(dataDirectory, new AddressSettingsMatcher(), GroupingSettings.NONE, null, null,
+            false, new RepositoryRole(true, idleLinkTimeoutMs));
+    }
+
+    /**
+     * @return the links this node wants besides its members, by url.
+     */
+    Map<String, String> linksWanted()
+    {
+        return repository.linksWanted().get();
     }
 
     /**

@@ -15,7 +15,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 class ClusterFramesFuzzTest
 {
     private static final byte[] TYPES = {FrameType.CLUSTER_JOIN, FrameType.CLUSTER_MEMBERS, FrameType.CLUSTER_SEND,
-        FrameType.CLUSTER_RESENT, FrameType.CLUSTER_BINDING};
+        FrameType.CLUSTER_RESENT, FrameType.CLUSTER_BINDING, FrameType.CLUSTER_LOOKUP, FrameType.CLUSTER_KNOWN};
     private static final ClusterFrameDecoder DECODER = new ClusterFrameDecoder();
 
     @FuzzTest(maxDuration = "15s")
@@ -29,6 +29,10 @@ class ClusterFramesFuzzTest
             if (DECODER.decodes(type))
             {
                 DECODER.decode(type, reader);
+            }
+            else if (type == FrameType.CLUSTER_KNOWN)
+            {
+                ClusterFrameDecoder.known(reader, "repository");
             }
             else
             {

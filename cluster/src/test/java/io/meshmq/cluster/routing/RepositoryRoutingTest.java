@@ -60,11 +60,7 @@ class RepositoryRoutingTest
     @Test
     void shouldCloseAnIdleLinkWithoutTakingTheNodeForDownAndLinkAgainWhenSentSomething()
     {
-        final ClusterHarness a = ClusterHarness.partial(dir, IDLE_MS);
-        a.linkUp();
-        a.send(DestinationType.QUEUE, "orders");
-        tellOfC(a, 1);
-        a.command(null, new ClusterCommand.LookupAnswered(ClusterHarness.OTHER, "orders"));
+        final ClusterHarness a = sentToC();
 
         final FakeConnection c = new FakeConnection(50);
         a.command(null, new ClusterCommand.LinkUp(C, "c", C_URL, c, true));
@@ -94,11 +90,7 @@ class RepositoryRoutingTest
     @Test
     void shouldSendNothingToANodeItCouldNotReachUntilARepositoryTellsOfItAgain()
     {
-        final ClusterHarness a = ClusterHarness.partial(dir, IDLE_MS);
-        a.linkUp();
-        a.send(DestinationType.QUEUE, "orders");
-        tellOfC(a, 1);
-        a.command(null, new ClusterCommand.LookupAnswered(ClusterHarness.OTHER, "orders"));
+        final ClusterHarness a = sentToC();
         assertEquals(1L, status(a, C, "backlog"));
 
         a.command(null, new ClusterCommand.Unreachable(C, "connection refused"));
@@ -150,6 +142,19 @@ class RepositoryRoutingTest
         assertEquals(Map.of(), a.linksWanted(), "b left: no link back");
         a.command(null, queueOfC(0));
         assertEquals(3, known(b).size(), "nothing more is told");
+    }
+
+    /**
+     * @return a partial node that sent a first message to orders, answered by b: c has it, with a consumer.
+     */
+    private ClusterHarness sentToC()
+    {
+        final ClusterHarness a = ClusterHarness.partial(dir, IDLE_MS);
+        a.linkUp();
+        a.send(DestinationType.QUEUE, "orders");
+        tellOfC(a, 1);
+        a.command(null, new ClusterCommand.LookupAnswered(ClusterHarness.OTHER, "orders"));
+        return a;
     }
 
     private static void tellOfC(final ClusterHarness a, final int consumers)

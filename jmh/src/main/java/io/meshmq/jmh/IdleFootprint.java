@@ -7,9 +7,6 @@ import jakarta.jms.DeliveryMode;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,7 +38,7 @@ final class IdleFootprint
             final long startupMs = (System.nanoTime() - began) / 1_000_000;
             // Idle means after start-up has settled: a second with no clients.
             Thread.sleep(1000);
-            final long idleKb = residentKb(broker.pid());
+            final long idleKb = broker.residentKb();
             if (queues == 0 && connections == 0)
             {
                 return new Measured(startupMs, idleKb, -1);
@@ -68,7 +65,7 @@ final class IdleFootprint
                 }
                 // Let both brokers settle as they did when idle.
                 Thread.sleep(2000);
-                return new Measured(startupMs, idleKb, residentKb(broker.pid()));
+                return new Measured(startupMs, idleKb, broker.residentKb());
             }
             finally
             {
@@ -78,17 +75,5 @@ final class IdleFootprint
                 }
             }
         }
-    }
-
-    static long residentKb(final long pid) throws IOException
-    {
-        for (final String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status")))
-        {
-            if (line.startsWith("VmRSS:"))
-            {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        return -1;
     }
 }

@@ -96,7 +96,7 @@ final class AddressedNames
             for (int i = 0; !holds && there != null && i < there.size(); i++)
             {
                 final RemoteNode node = there.get(i).node;
-                if (!node.isUp())
+                if (!node.isReachable())
                 {
                     return RemoteNode.named(node.name) + " has queue '" + queueOf(name) + "' and is not reachable (" +
                         node.state + "): '" + name + "' cannot be delivered to every node (with address." +
@@ -117,7 +117,7 @@ final class AddressedNames
         {
             return topology.noSuchNode(target, nodeName, clusterName) + ": '" + name + "' cannot be delivered";
         }
-        return node.isUp() || holds ? null : "node '" + target + "' is not reachable (" + node.state + "): '" +
+        return node.isReachable() || holds ? null : "node '" + target + "' is not reachable (" + node.state + "): '" +
             name + "' cannot be delivered";
     }
 
@@ -202,7 +202,7 @@ final class AddressedNames
         for (int i = 0; there != null && i < there.size(); i++)
         {
             final RemoteBinding binding = there.get(i);
-            if (wanted.equals(binding.node.group) && binding.node.isUp())
+            if (wanted.equals(binding.node.group) && binding.node.isReachable())
             {
                 members.add(binding);
             }
@@ -217,7 +217,7 @@ final class AddressedNames
         {
             if (wanted.equals(node.group))
             {
-                members.add(node.name + (node.isUp() ? "" : " (down)"));
+                members.add(node.name + (node.isReachable() ? "" : " (down)"));
             }
         }
         return members.isEmpty() ? "no node is known in that group" : "its nodes: " + String.join(", ", members);

@@ -103,7 +103,7 @@ final class AwaitedStores
                 send.copies.add(copy);
                 waiting.put(copy.sequence, copy);
                 send.waiting++;
-                down = node.isUp() ? down : node;
+                down = node.isReachable() ? down : node;
             }
         }
         if (send.waiting == 0)

@@ -133,7 +133,16 @@ public final class Cluster implements ProcessorExtension
     @Override
     public String sendRefusal(final byte type, final String name)
     {
-        return addressed.sendRefusal(type, name);
+        final String refusal = addressed.sendRefusal(type, name);
+        final String queue = AddressedNames.queueOf(name);
+        if (refusal != null && type == DestinationType.QUEUE && lookups.mustWait(type, queue))
+        {
+            // The answer cannot wait here: the sender is told at once, and the repositories are asked.
+            lookups.ask(queue);
+            return refusal + " (this partial node has not learned of queue '" + queue + "' from a full repository " +
+                "yet: it asks them now, and a send after their answer sees the nodes they know)";
+        }
+        return refusal;
     }
 
     /**

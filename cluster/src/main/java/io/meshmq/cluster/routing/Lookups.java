@@ -109,7 +109,10 @@ final class Lookups
         return copies.park(message, control.queue(PARKED), type, name, publisherClientId, publisherConnectionId);
     }
 
-    private void ask(final String name)
+    /**
+     * Asks every full repository linked about the name, unless asked already.
+     */
+    void ask(final String name)
     {
         if (pending.containsKey(name))
         {

@@ -104,6 +104,24 @@ class RepositoryRoutingTest
     }
 
     @Test
+    void shouldRefuseANodesNameItHasNotLearnedYetAndAskTheRepositories()
+    {
+        final ClusterHarness a = ClusterHarness.partial(dir, IDLE_MS);
+        final FakeConnection b = a.linkUp();
+        final String refusal = a.answer(a.sendAndAwait(DestinationType.QUEUE, "orders@c"));
+        assertTrue(refusal.startsWith("no node 'c' in cluster 'test'") && refusal.contains("this partial node has " +
+            "not learned of queue 'orders' from a full repository yet: it asks them now"), refusal);
+        assertEquals(List.of("orders"), lookups(b));
+
+        tellOfC(a, 0);
+        a.command(null, new ClusterCommand.LookupAnswered(ClusterHarness.OTHER, "orders"));
+        final long send = a.sendAndAwait(DestinationType.QUEUE, "orders@c");
+        assertEquals(1L, status(a, C, "backlog"), "to c, though its queue has no consumer: the name says c");
+        assertEquals(null, a.answer(send), "answered once c stored it (unreachable-node = fail for such names)");
+        assertEquals(Map.of(C_URL, C), a.linksWanted());
+    }
+
+    @Test
     void shouldKeepAMessageNoRepositoryAnsweredFor()
     {
         final ClusterHarness a = ClusterHarness.partial(dir, IDLE_MS);

@@ -329,6 +329,29 @@ public final class BrokerUnderTest implements AutoCloseable
         return process.pid();
     }
 
+    /**
+     * @return the broker process's resident memory (VmRSS), in KiB; -1 if the system does not say.
+     */
+    public long residentKb() throws IOException
+    {
+        for (final String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status")))
+        {
+            if (line.startsWith("VmRSS:"))
+            {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * @return where clients connect, e.g. {@code tcp://127.0.0.1:7918}.
+     */
+    public String url()
+    {
+        return url;
+    }
+
     @Override
     public void close() throws InterruptedException
     {

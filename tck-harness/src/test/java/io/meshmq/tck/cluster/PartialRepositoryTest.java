@@ -8,6 +8,7 @@ import io.meshmq.tck.FreePorts;
 import io.meshmq.tck.crash.BrokerProcess;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
@@ -110,6 +111,19 @@ class PartialRepositoryTest
                 }
                 System.out.println(links);
 
+                // A node's name: the first send is refused while the repositories are asked, a later one goes.
+                final String refusal = sendToNode(nodes.factory(11), "orders@n6");
+                assertTrue(refusal == null || refusal.contains("it asks them now"), refusal);
+                ClusterNodes.poll("a send to orders@n6 from n12", 30_000,
+                    () -> sendToNode(nodes.factory(11), "orders@n6") == null);
+                final Message addressed = hosts[1].receive(30_000);
+                assertNotNull(addressed, "n6 got what was sent to orders@n6");
+                assertEquals("to-n6", ((TextMessage)addressed).getText());
+                if (refusal == null)
+                {
+                    assertNotNull(hosts[1].receive(30_000), "both sends reached n6");
+                }
+
                 nodes.kill(0);
                 // A name no node looked up before, asked of the repository that is left.
                 send(nodes.factory(15), "orders", false, "after", 9);
@@ -198,6 +212,23 @@ class PartialRepositoryTest
             {
                 producer.send(session.createTextMessage(prefix + "-" + i));
             }
+        }
+    }
+
+    /**
+     * @return null once sent, else why it was refused.
+     */
+    private static String sendToNode(final MeshConnectionFactory factory, final String name)
+    {
+        try (Connection connection = factory.createConnection())
+        {
+            final Session session = connection.createSession();
+            session.createProducer(session.createQueue(name)).send(session.createTextMessage("to-n6"));
+            return null;
+        }
+        catch (final JMSException ex)
+        {
+            return ex.getMessage();
         }
     }
 

@@ -46,6 +46,8 @@ public final class Cluster implements ProcessorExtension
     static final String RESERVED_PREFIX = "$mesh.";
     static final String FORWARD_QUEUE_PREFIX = RESERVED_PREFIX + "forward.";
     private static final long REPEAT_REFUSAL_LOG_MS = 60_000;
+    /** Full repositories linked to, past which a full mesh is worth a second look. */
+    private static final int MESH_SUGGESTION_NODES = 8;
     private static final System.Logger LOG = System.getLogger(Cluster.class.getName());
 
     private final ClusterIdentity identity;
@@ -71,6 +73,8 @@ public final class Cluster implements ProcessorExtension
     /** Why the last route could not route its message as its group needs; null if it could. */
     private String routeRefusal;
     private final Map<String, Long> refusalsLogged = new HashMap<>();
+    /** Whether the full mesh's size was remarked on. */
+    private boolean meshSuggested;
     /** Nodes already logged as named as this one is. */
     private final Set<String> sameNameLogged = new HashSet<>();
     /** What clients were last told of the live members: their addresses, then the journals they serve. */
@@ -599,7 +603,34 @@ public final class Cluster implements ProcessorExtension
         {
             lookups.repositoryUp(node);
         }
+        suggestRepositories();
         topologyMayHaveChanged();
+    }
+
+    /**
+     * A full mesh past {@value #MESH_SUGGESTION_NODES} nodes costs every node a link to every other: said once.
+     */
+    private void suggestRepositories()
+    {
+        if (meshSuggested || identity.repository().partial())
+        {
+            return;
+        }
+        int full = 0;
+        for (final RemoteNode node : topology.nodes())
+        {
+            if (node.isUp() && !node.partial)
+            {
+                full++;
+            }
+        }
+        if (full >= MESH_SUGGESTION_NODES)
+        {
+            meshSuggested = true;
+            LOG.log(System.Logger.Level.INFO, "this node is linked to " + full + " other full repositories: every " +
+                "node of a full mesh links to every other and knows every queue; past a handful of nodes, keep two " +
+                "or three full repositories and give the others cluster.repository = partial");
+        }
     }
 
     /**

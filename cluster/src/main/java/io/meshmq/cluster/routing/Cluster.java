@@ -46,8 +46,6 @@ public final class Cluster implements ProcessorExtension
     static final String RESERVED_PREFIX = "$mesh.";
     static final String FORWARD_QUEUE_PREFIX = RESERVED_PREFIX + "forward.";
     private static final long REPEAT_REFUSAL_LOG_MS = 60_000;
-    /** Full repositories linked to, past which a full mesh is worth a second look. */
-    private static final int MESH_SUGGESTION_NODES = 8;
     private static final System.Logger LOG = System.getLogger(Cluster.class.getName());
 
     private final ClusterIdentity identity;
@@ -73,8 +71,6 @@ public final class Cluster implements ProcessorExtension
     /** Why the last route could not route its message as its group needs; null if it could. */
     private String routeRefusal;
     private final Map<String, Long> refusalsLogged = new HashMap<>();
-    /** Whether the full mesh's size was remarked on. */
-    private boolean meshSuggested;
     /** Nodes already logged as named as this one is. */
     private final Set<String> sameNameLogged = new HashSet<>();
     /** What clients were last told of the live members: their addresses, then the journals they serve. */
@@ -104,7 +100,7 @@ public final class Cluster implements ProcessorExtension
         this.awaited = new AwaitedStores(control, topology);
         this.suspension = new Suspension(identity, control, topology, membership, frame,
             this::topologyMayHaveChanged);
-        this.repository = new Repository(control, topology, frame, identity.repository());
+        this.repository = new Repository(control, topology, frame, identity.repository(), identity.nodeName());
         this.lookups = new Lookups(identity.repository().partial(), identity.nodeId(), control, topology, copies,
             frame, this::routeAgain);
         this.linksOnDemand = new LinksOnDemand(identity.repository(), topology);
@@ -577,10 +573,6 @@ public final class Cluster implements ProcessorExtension
         node.generation++;
         node.partial = up.partial();
         node.state = "up";
-        if (identity.repository().partial() && node.partial && !node.linkWanted)
-        {
-            misconfiguredRepository(node);
-        }
         if (node.name.equals(identity.nodeName()))
         {
             node.state = "up; named '" + node.name + "' as this node is: give each node its own name";
@@ -603,52 +595,8 @@ public final class Cluster implements ProcessorExtension
         {
             lookups.repositoryUp(node);
         }
-        suggestRepositories();
+        repository.linked(node);
         topologyMayHaveChanged();
-    }
-
-    /**
-     * A full mesh past {@value #MESH_SUGGESTION_NODES} nodes costs every node a link to every other: said once.
-     */
-    private void suggestRepositories()
-    {
-        if (meshSuggested || identity.repository().partial())
-        {
-            return;
-        }
-        int full = 0;
-        for (final RemoteNode node : topology.nodes())
-        {
-            if (node.isUp() && !node.partial)
-            {
-                full++;
-            }
-        }
-        if (full >= MESH_SUGGESTION_NODES)
-        {
-            meshSuggested = true;
-            LOG.log(System.Logger.Level.INFO, "this node is linked to " + full + " other full repositories: every " +
-                "node of a full mesh links to every other and knows every queue; past a handful of nodes, keep two " +
-                "or three full repositories and give the others cluster.repository = partial");
-        }
-    }
-
-    /**
-     * A partial node's member (a full repository it was given) says it is partial too: as IBM MQ's AMQ9427, said
-     * with both ends and the fix, at most once a minute, and in status.
-     */
-    private void misconfiguredRepository(final RemoteNode node)
-    {
-        final String problem = "partial node '" + identity.nodeName() + "' is given member " + node.url + " (node '" +
-            node.name + "') as a full repository, but that node is a partial repository: list only nodes with " +
-            "cluster.repository = full in cluster.members of partial nodes, or make node '" + node.name + "' full";
-        node.state = "up; ERROR: " + problem;
-        final Long loggedAt = refusalsLogged.get(problem);
-        if (loggedAt == null || control.nowMs() - loggedAt >= REPEAT_REFUSAL_LOG_MS)
-        {
-            refusalsLogged.put(problem, control.nowMs());
-            LOG.log(System.Logger.Level.ERROR, problem + " (logged again only after a minute)");
-        }
     }
 
     /**

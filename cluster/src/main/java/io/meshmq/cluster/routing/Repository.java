@@ -27,6 +27,9 @@ import java.util.Set;
 final class Repository
 {
     private static final System.Logger LOG = System.getLogger(Repository.class.getName());
+    /** Full repositories linked to, past which a full mesh is worth a second look. */
+    private static final int MESH_SUGGESTION_NODES = 8;
+    private static final long REPEAT_LOG_MS = 60_000;
 
     /**
      * A partial node joined to this one.
@@ -42,14 +45,65 @@ final class Repository
     private final Long2ObjectHashMap<Partial> partials = new Long2ObjectHashMap<>();
     /** By name, the partial nodes that looked it up: they hear of its changes. */
     private final Map<String, Set<Peers.Peer>> interest = new HashMap<>();
+    private final String nodeName;
+    /** When each misconfiguration was last logged. */
+    private final Map<String, Long> logged = new HashMap<>();
+    private boolean meshSuggested;
 
     Repository(final EngineControl control, final Topology topology, final WireWriter frame,
-        final RepositoryRole role)
+        final RepositoryRole role, final String nodeName)
     {
         this.control = control;
         this.topology = topology;
         this.frame = frame;
         this.role = role;
+        this.nodeName = nodeName;
+    }
+
+    /**
+     * A link this node opened is up: a partial node checks that a member it was given is a full repository; a full one
+     * past {@value #MESH_SUGGESTION_NODES} full nodes suggests partial repositories, once.
+     */
+    void linked(final RemoteNode node)
+    {
+        if (role.partial())
+        {
+            if (node.partial && !node.linkWanted)
+            {
+                misconfigured(node);
+            }
+            return;
+        }
+        int full = 0;
+        for (final RemoteNode other : topology.nodes())
+        {
+            full += other.isUp() && !other.partial ? 1 : 0;
+        }
+        if (!meshSuggested && full >= MESH_SUGGESTION_NODES)
+        {
+            meshSuggested = true;
+            LOG.log(System.Logger.Level.INFO, "this node is linked to " + full + " other full repositories: every " +
+                "node of a full mesh links to every other and knows every queue; past a handful of nodes, keep two " +
+                "or three full repositories and give the others cluster.repository = partial");
+        }
+    }
+
+    /**
+     * A partial node's member (a full repository it was given) says it is partial too: as IBM MQ's AMQ9427, said
+     * with both ends and the fix, at most once a minute, and in status.
+     */
+    private void misconfigured(final RemoteNode node)
+    {
+        final String problem = "partial node '" + nodeName + "' is given member " + node.url + " (node '" +
+            node.name + "') as a full repository, but that node is a partial repository: list only nodes with " +
+            "cluster.repository = full in cluster.members of partial nodes, or make node '" + node.name + "' full";
+        node.state = "up; ERROR: " + problem;
+        final Long loggedAt = logged.get(problem);
+        if (loggedAt == null || control.nowMs() - loggedAt >= REPEAT_LOG_MS)
+        {
+            logged.put(problem, control.nowMs());
+            LOG.log(System.Logger.Level.ERROR, problem + " (logged again only after a minute)");
+        }
     }
 
     /**
@@ -66,14 +120,6 @@ final class Repository
         }
         partials.put(peer.output.id(), new Partial(peer, url));
         publishWanted();
-    }
-
-    /**
-     * @return true if the connection is a partial node's that joined this one.
-     */
-    boolean isPartial(final long connectionId)
-    {
-        return partials.containsKey(connectionId);
     }
 
     void closed(final long connectionId)
@@ -94,13 +140,9 @@ final class Repository
      */
     void lookup(final Peers.Peer peer, final String name)
     {
-        if (!partials.containsKey(peer.output.id()))
+        if (partials.containsKey(peer.output.id()))
         {
-            // A full node, or one this node cannot link back to: answered, never told of changes.
-            LOG.log(System.Logger.Level.DEBUG, "lookup of '" + name + "' from node '" + peer.nodeName + "'");
-        }
-        else
-        {
+            // Another node (one this node cannot link back to, say) is answered, never told of changes.
             interest.computeIfAbsent(name, n -> new LinkedHashSet<>()).add(peer);
         }
         for (final byte type : new byte[] {DestinationType.QUEUE, DestinationType.TOPIC})

@@ -70,7 +70,7 @@ public final class ArtemisReplicatedMain
         ArtemisMain.runUntilStopped(server);
     }
 
-    private static TransportConfiguration connector(final int port)
+    static TransportConfiguration connector(final int port)
     {
         return new TransportConfiguration(NettyConnectorFactory.class.getName(), Map.of(TransportConstants.HOST_PROP_NAME,
             "127.0.0.1", TransportConstants.PORT_PROP_NAME, port));

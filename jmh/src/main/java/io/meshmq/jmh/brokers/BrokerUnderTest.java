@@ -73,6 +73,15 @@ public final class BrokerUnderTest implements AutoCloseable
         return start("meshmq", name, port, settings);
     }
 
+    /**
+     * Starts an Apache ActiveMQ Artemis node of a cluster whose other nodes listen on {@code others}, on this machine.
+     */
+    public static BrokerUnderTest startArtemisMember(final int port, final List<Integer> others)
+        throws IOException, InterruptedException
+    {
+        return start("artemis-cluster", "bench", port, others.stream().map(String::valueOf).toList());
+    }
+
     private static BrokerUnderTest start(final String kind, final String name, final int port,
         final List<String> settings) throws IOException, InterruptedException
     {
@@ -108,6 +117,10 @@ public final class BrokerUnderTest implements AutoCloseable
                     "--bind", "127.0.0.1:" + port, "--data", data.toString()));
                 break;
             }
+            case "artemis-cluster":
+                command.addAll(List.of(ArtemisClusterMain.class.getName(), data.toString(), String.valueOf(port)));
+                command.addAll(settings);
+                break;
             case "artemis-replicated":
                 artemisBackupPort = freePort();
                 command.addAll(List.of(ArtemisReplicatedMain.class.getName(), "live", data.resolve("live").toString(),

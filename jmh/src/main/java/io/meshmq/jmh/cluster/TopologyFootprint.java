@@ -4,6 +4,9 @@ import io.meshmq.admin.MeshAdmin;
 import io.meshmq.jmh.brokers.BrokerUnderTest;
 import io.meshmq.protocol.AdminTable;
 import io.meshmq.protocol.AdminVerbs;
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
+import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
+import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.MessageProducer;
@@ -18,8 +21,9 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * What keeping the cluster's picture costs, full mesh against two full repositories and partial nodes: for clusters
- * of each size, the links per node, the loopback bytes of the idle cluster per second (pings and what else the links
+ * What keeping the cluster's picture costs, MeshMQ's full mesh against two full repositories and partial nodes, and
+ * Apache ActiveMQ Artemis's cluster (static connectors to every node: its full mesh) beside them: for clusters of each
+ * size, the links per node, the loopback bytes of the idle cluster per second (pings and what else the links
  * say), the loopback bytes while every node makes its queues (each node's queues told to the nodes that keep the
  * picture, plus the same client traffic in both layouts), and each broker's resident memory afterwards.
  * <pre>{@code
@@ -33,6 +37,21 @@ public final class TopologyFootprint
     private static final int FULL_REPOSITORIES = 2;
     private static final long IDLE_WINDOW_MS = 10_000;
     private static final long SETTLE_MS = 3_000;
+
+    /**
+     * How the cluster keeps its picture.
+     */
+    private enum Layout
+    {
+        FULL_MESH("full mesh"), REPOSITORIES("repositories"), ARTEMIS("artemis mesh");
+
+        final String label;
+
+        Layout(final String label)
+        {
+            this.label = label;
+        }
+    }
 
     private TopologyFootprint()
     {
@@ -49,19 +68,19 @@ public final class TopologyFootprint
         System.out.println("nodes layout        links/node(avg,max) idle-lo-B/s  make-queues-lo-B  rss-MB(avg,max)");
         for (final int size : sizes)
         {
-            for (final boolean repositories : new boolean[] {false, true})
+            for (final Layout layout : Layout.values())
             {
-                if (repositories && size <= FULL_REPOSITORIES)
+                if (layout != Layout.REPOSITORIES || size > FULL_REPOSITORIES)
                 {
-                    continue;
+                    System.out.println(measure(size, layout, queues));
                 }
-                System.out.println(measure(size, repositories, queues));
             }
         }
     }
 
-    private static String measure(final int size, final boolean repositories, final int queues) throws Exception
+    private static String measure(final int size, final Layout layout, final int queues) throws Exception
     {
+        final boolean repositories = layout == Layout.REPOSITORIES;
         final int[] ports = new int[size];
         for (int i = 0; i < size; i++)
         {
@@ -80,12 +99,15 @@ public final class TopologyFootprint
                 {
                     settings.add("cluster.repository = " + (i < FULL_REPOSITORIES ? "full" : "partial"));
                 }
-                nodes.add(BrokerUnderTest.startMember("n" + (i + 1), ports[i], settings));
+                final int self = ports[i];
+                nodes.add(layout == Layout.ARTEMIS ? BrokerUnderTest.startArtemisMember(self,
+                    Arrays.stream(ports).filter(p -> p != self).boxed().toList()) :
+                    BrokerUnderTest.startMember("n" + (i + 1), self, settings));
             }
             for (int i = 0; i < size; i++)
             {
                 final int expected = !repositories || i < FULL_REPOSITORIES ? size - 1 : FULL_REPOSITORIES;
-                awaitLinked(nodes.get(i), expected);
+                awaitLinked(nodes.get(i), layout, expected);
             }
             final long idleFrom = loopbackBytes();
             Thread.sleep(IDLE_WINDOW_MS);
@@ -105,15 +127,15 @@ public final class TopologyFootprint
             long rssMax = 0;
             for (final BrokerUnderTest node : nodes)
             {
-                final long links = linked(node);
+                final long links = linked(node, layout);
                 linksSum += links;
                 linksMax = Math.max(linksMax, links);
                 final long rss = node.residentKb() / 1024;
                 rssSum += rss;
                 rssMax = Math.max(rssMax, rss);
             }
-            return String.format("%5d %-13s %8.1f %4d %14d %17d %10d %5d", size, repositories ? "repositories" :
-                "full mesh", (double)linksSum / size, linksMax, idlePerSecond, made, rssSum / size, rssMax);
+            return String.format("%5d %-13s %8.1f %4d %14d %17d %10d %5d", size, layout.label,
+                (double)linksSum / size, linksMax, idlePerSecond, made, rssSum / size, rssMax);
         }
         finally
         {
@@ -140,10 +162,11 @@ public final class TopologyFootprint
         }
     }
 
-    private static void awaitLinked(final BrokerUnderTest node, final long expected) throws Exception
+    private static void awaitLinked(final BrokerUnderTest node, final Layout layout, final long expected)
+        throws Exception
     {
         final long deadline = System.nanoTime() + 120_000_000_000L;
-        while (linked(node) < expected)
+        while (linked(node, layout) < expected)
         {
             if (System.nanoTime() > deadline)
             {
@@ -153,8 +176,19 @@ public final class TopologyFootprint
         }
     }
 
-    private static long linked(final BrokerUnderTest node) throws Exception
+    /**
+     * @return the nodes this one is linked with: for Artemis, the other members of the topology it tells clients.
+     */
+    private static long linked(final BrokerUnderTest node, final Layout layout) throws Exception
     {
+        if (layout == Layout.ARTEMIS)
+        {
+            try (ServerLocator locator = ActiveMQClient.createServerLocator(node.url());
+                 ClientSessionFactory factory = locator.createSessionFactory())
+            {
+                return factory.getServerLocator().getTopology().getMembers().size() - 1;
+            }
+        }
         try (MeshAdmin admin = MeshAdmin.connect(node.url(), null, null))
         {
             final AdminTable status = admin.call(AdminVerbs.CLUSTER_STATUS);

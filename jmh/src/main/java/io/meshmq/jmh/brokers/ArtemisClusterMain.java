@@ -25,16 +25,13 @@ public final class ArtemisClusterMain
         ArtemisLogging.asItsDistributionDoes();
         final Path data = Path.of(args[0]);
         final int port = Integer.parseInt(args[1]);
-        final Configuration config = ArtemisMain.persistent(data)
-            .setClusterUser("bench")
-            .setClusterPassword("bench-cluster-password")
-            .addAcceptorConfiguration("core", "tcp://127.0.0.1:" + port + "?protocols=CORE")
-            .addConnectorConfiguration("self", ArtemisReplicatedMain.connector(port));
+        final Configuration config = ArtemisReplicatedMain.clustered(data, port);
         final List<String> others = new ArrayList<>();
         for (int i = 2; i < args.length; i++)
         {
-            config.addConnectorConfiguration("node" + args[i], ArtemisReplicatedMain.connector(Integer.parseInt(args[i])));
-            others.add("node" + args[i]);
+            final int other = Integer.parseInt(args[i]);
+            config.addConnectorConfiguration("node" + other, ArtemisReplicatedMain.connector(other));
+            others.add("node" + other);
         }
         config.addClusterConfiguration(new ClusterConnectionConfiguration()
             .setName("bench")

@@ -33,11 +33,7 @@ public final class ArtemisReplicatedMain
         final Path data = Path.of(args[1]);
         final int port = Integer.parseInt(args[2]);
         final int otherPort = Integer.parseInt(args[3]);
-        final Configuration config = ArtemisMain.persistent(data)
-            .setClusterUser("bench")
-            .setClusterPassword("bench-cluster-password")
-            .addAcceptorConfiguration("core", "tcp://127.0.0.1:" + port + "?protocols=CORE")
-            .addConnectorConfiguration("self", connector(port))
+        final Configuration config = clustered(data, port)
             .addConnectorConfiguration("other", connector(otherPort))
             .addClusterConfiguration(new ClusterConnectionConfiguration()
                 .setName("bench")
@@ -68,6 +64,18 @@ public final class ArtemisReplicatedMain
         }
         System.out.flush();
         ArtemisMain.runUntilStopped(server);
+    }
+
+    /**
+     * @return Artemis's defaults with persistence on, a cluster user, and an acceptor and connector ("self") at port.
+     */
+    static Configuration clustered(final Path data, final int port) throws Exception
+    {
+        return ArtemisMain.persistent(data)
+            .setClusterUser("bench")
+            .setClusterPassword("bench-cluster-password")
+            .addAcceptorConfiguration("core", "tcp://127.0.0.1:" + port + "?protocols=CORE")
+            .addConnectorConfiguration("self", connector(port));
     }
 
     static TransportConfiguration connector(final int port)

@@ -105,7 +105,7 @@ public final class Mesh implements AutoCloseable
             channelName = channel.describe();
             discovery = Discovery.start(new Discovery.Settings(identity.clusterName(), identity.nodeId(),
                 identity.nodeName(), context.discoveryBroadcastPeriodMs(), context.discoveryRefreshTimeoutMs(),
-                identity.url()), channel,
+                identity.url(), identity.repository().partial()), channel,
                 members -> loop.execute(() ->
                 {
                     final Set<String> heard = new LinkedHashSet<>();

@@ -15,12 +15,26 @@ import java.net.StandardSocketOptions;
 /**
  * What a node sends to its discovery group (UDP multicast) every broadcast period, and what nodes and clients that
  * listen there read: magic {@code MMQD}, version 1, then the cluster name, node id, node name and the HOST:PORT the
- * node is reached at, each as modified UTF-8.
+ * node is reached at, each as modified UTF-8, then a byte of flags (1: a partial repository; absent from nodes older
+ * than partial repositories, which are full; readers before it stop after the address).
  *
  * @param address HOST:PORT members and clients reach the node at.
+ * @param partial the node is a partial repository: nodes that discover it do not link to it for that.
  */
-public record DiscoveryAnnouncement(String clusterName, String nodeId, String nodeName, String address)
+public record DiscoveryAnnouncement(String clusterName, String nodeId, String nodeName, String address,
+    boolean partial)
 {
+    private static final byte PARTIAL = 1;
+
+    /**
+     * A full repository's announcement.
+     */
+    public DiscoveryAnnouncement(final String clusterName, final String nodeId, final String nodeName,
+        final String address)
+    {
+        this(clusterName, nodeId, nodeName, address, false);
+    }
+
     /** A datagram that fits any path's MTU. */
     public static final int MAX_BYTES = 1400;
     private static final int MAGIC = 0x4D4D5144;
@@ -79,6 +93,7 @@ public record DiscoveryAnnouncement(String clusterName, String nodeId, String no
             out.writeUTF(nodeId);
             out.writeUTF(nodeName);
             out.writeUTF(address);
+            out.writeByte(partial ? PARTIAL : 0);
         }
         catch (final IOException ex)
         {
@@ -103,7 +118,12 @@ public record DiscoveryAnnouncement(String clusterName, String nodeId, String no
                 throw new ProtocolException(ErrorCode.MALFORMED_FRAME, "not a MeshMQ announcement (version " +
                     VERSION + ")");
             }
-            return new DiscoveryAnnouncement(in.readUTF(), in.readUTF(), in.readUTF(), in.readUTF());
+            final String clusterName = in.readUTF();
+            final String nodeId = in.readUTF();
+            final String nodeName = in.readUTF();
+            final String address = in.readUTF();
+            final boolean partial = in.available() > 0 && (in.readByte() & PARTIAL) != 0;
+            return new DiscoveryAnnouncement(clusterName, nodeId, nodeName, address, partial);
         }
         catch (final IOException ex)
         {

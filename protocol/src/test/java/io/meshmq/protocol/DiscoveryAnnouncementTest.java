@@ -22,6 +22,16 @@ class DiscoveryAnnouncementTest
     }
 
     @Test
+    void shouldSayWhetherTheNodeIsPartialAndTakeAnOlderAnnouncementAsFull()
+    {
+        final DiscoveryAnnouncement partial = new DiscoveryAnnouncement("prod", "0f1e", "n3", "h:3", true);
+        final byte[] bytes = partial.encode();
+        assertEquals(partial, DiscoveryAnnouncement.decode(bytes, 0, bytes.length));
+        assertEquals(new DiscoveryAnnouncement("prod", "0f1e", "n3", "h:3"),
+            DiscoveryAnnouncement.decode(bytes, 0, bytes.length - 1), "an older node's announcement ends before");
+    }
+
+    @Test
     void shouldRefuseWhatIsNoAnnouncement()
     {
         final byte[] other = "hello, multicast".getBytes(StandardCharsets.UTF_8);

@@ -92,7 +92,8 @@ import java.util.Set;
  *                                        unreachable-node is fail (QUEUE@NODE by default); then it fails
  * cluster.repository = partial          full (the default): links to every member and knows every node's
  *                                        queues; partial: links to the full repositories cluster.members
- *                                        names, asks them for the nodes of what it uses, links to those alone
+ *                                        names (or discovery finds), asks them for the nodes of what it
+ *                                        uses, links to those alone
  * cluster.idle-link-timeout = 300000     ms after which a partial node closes a link it opened on demand and
  *                                        has not used since
  * grouping.type    = local               message groups (JMSXGroupID) of a clustered queue go to one node: the
@@ -282,8 +283,7 @@ public final class BrokerSettings
     }
 
     /**
-     * A partial repository learns the cluster from the full repositories it is given; discovery would link it to
-     * every node it hears, which is the full mesh a partial node is there to avoid.
+     * A partial repository learns the cluster from the full repositories it is given or discovers.
      */
     private static void checkRepository(final String source, final Map<String, Integer> seen,
         final BrokerContext context) throws ConfigException
@@ -293,19 +293,12 @@ public final class BrokerSettings
         {
             return;
         }
-        if (!seen.containsKey("cluster.members"))
+        if (!seen.containsKey("cluster.members") && !seen.containsKey("discovery.group-address") &&
+            !seen.containsKey("discovery.jgroups-channel"))
         {
             throw new ConfigException(source + ":" + partial + ": cluster.repository = partial needs cluster.members " +
-                "naming the full repositories (one or more nodes with cluster.repository = full)");
-        }
-        for (final String discovery : List.of("discovery.group-address", "discovery.jgroups-channel"))
-        {
-            if (seen.containsKey(discovery))
-            {
-                throw new ConfigException(source + ":" + partial + ": cluster.repository = partial and " + discovery +
-                    " (line " + seen.get(discovery) + ") both set: a partial node links to the full repositories " +
-                    "in cluster.members, while discovery links to every node it hears");
-            }
+                "naming the full repositories (one or more nodes with cluster.repository = full), or discovery to " +
+                "find them");
         }
     }
 

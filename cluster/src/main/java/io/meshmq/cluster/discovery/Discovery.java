@@ -34,9 +34,10 @@ public final class Discovery implements AutoCloseable
      * Who announces this node, and how often.
      *
      * @param address      HOST:PORT members reach this node at; null while not known (nothing is announced then).
+     * @param partial      this node is a partial repository: it says so, and no node links to it for being heard.
      */
     public record Settings(String clusterName, String nodeId, String nodeName, long broadcastPeriodMs,
-        long refreshTimeoutMs, Supplier<String> address)
+        long refreshTimeoutMs, Supplier<String> address, boolean partial)
     {
     }
 
@@ -50,7 +51,7 @@ public final class Discovery implements AutoCloseable
     private Set<String> told = Set.of();
     private volatile boolean closed;
 
-    private record Heard(long atNs, String nodeName)
+    private record Heard(long atNs, String nodeName, boolean partial)
     {
     }
 
@@ -75,7 +76,8 @@ public final class Discovery implements AutoCloseable
 
     /**
      * @param channel what to announce on and hear from; closed with the discovery (or here, if it cannot start).
-     * @param members told the addresses of the members heard, each time that set changes.
+     * @param members told the addresses of the members heard, each time that set changes: the full repositories (a
+     *                partial node links to them, and they link back).
      * @throws IOException              if the channel cannot be joined.
      * @throws IllegalArgumentException if the settings name no usable group or interface.
      */
@@ -139,7 +141,7 @@ public final class Discovery implements AutoCloseable
         try
         {
             channel.send(new DiscoveryAnnouncement(settings.clusterName(), settings.nodeId(), settings.nodeName(),
-                address).encode());
+                address, settings.partial()).encode());
         }
         catch (final IOException | IllegalArgumentException ex)
         {
@@ -184,16 +186,25 @@ public final class Discovery implements AutoCloseable
             }
             return;
         }
-        if (heard.put(address, new Heard(System.nanoTime(), nodeName)) == null)
+        final Heard before = heard.put(address, new Heard(System.nanoTime(), nodeName, announced.partial()));
+        if (before == null || before.partial() != announced.partial())
         {
-            LOG.log(System.Logger.Level.INFO, "discovery: found node '" + nodeName + "' (" + address + ")");
+            LOG.log(System.Logger.Level.INFO, "discovery: found node '" + nodeName + "' (" + address + ")" +
+                (announced.partial() ? ", a partial repository" : ""));
             tell();
         }
     }
 
     private synchronized void tell()
     {
-        final Set<String> now = new TreeSet<>(heard.keySet());
+        final Set<String> now = new TreeSet<>();
+        heard.forEach((address, member) ->
+        {
+            if (!member.partial())
+            {
+                now.add(address);
+            }
+        });
         if (!now.equals(told))
         {
             told = Set.copyOf(now);

@@ -216,7 +216,7 @@ class DiscoveryTest
     /**
      * @return discovery settings on a group and port of this test's own, on the loopback interface.
      */
-    private static String[] discovery() throws IOException
+    static String[] discovery() throws IOException
     {
         final ThreadLocalRandom random = ThreadLocalRandom.current();
         final int port;

@@ -179,6 +179,64 @@ class PartialRepositoryTest
         }
     }
 
+    @Test
+    void shouldAnswerARequestToATemporaryQueueOfAPartialNodeTheResponderNeverHeardOf() throws Exception
+    {
+        try (ClusterNodes nodes = ClusterNodes.startRepositories(dir, "replies", 1, 2);
+             Connection responding = nodes.factory(2).createConnection();
+             Connection requesting = nodes.factory(1).createConnection())
+        {
+            ClusterNodes.poll("n1 linked with both partial nodes", 30_000, () -> linked(nodes, 0) == 2);
+            final Session responder = responding.createSession();
+            final MessageConsumer requests = responder.createConsumer(responder.createQueue("requests"));
+            final MessageProducer replies = responder.createProducer(null);
+            responding.start();
+            ClusterNodes.poll("n1 to know n3's queue", 30_000, () -> bindings(nodes, 0, "requests", true) == 1);
+
+            final Session requester = requesting.createSession();
+            final jakarta.jms.TemporaryQueue replyTo = requester.createTemporaryQueue();
+            final MessageConsumer answers = requester.createConsumer(replyTo);
+            requesting.start();
+            for (int i = 0; i < 3; i++)
+            {
+                final TextMessage request = requester.createTextMessage("question-" + i);
+                request.setJMSReplyTo(replyTo);
+                requester.createProducer(requester.createQueue("requests")).send(request);
+                final Message asked = requests.receive(30_000);
+                assertNotNull(asked, "request " + i + " reached n3");
+                replies.send(asked.getJMSReplyTo(), responder.createTextMessage("answer-" + i));
+                final Message answer = answers.receive(30_000);
+                assertNotNull(answer, "answer " + i + " reached n2's temporary queue");
+                assertEquals("answer-" + i, ((TextMessage)answer).getText());
+            }
+            assertEquals(2, linked(nodes, 2), "n3 linked to n1 and, to answer, to n2");
+        }
+    }
+
+    @Test
+    void shouldFindTheFullRepositoryByDiscoveryAndLinkOnlyToIt() throws Exception
+    {
+        final String[][] roles = {{}, {"cluster.repository = partial"}, {"cluster.repository = partial"}};
+        try (ClusterNodes nodes = ClusterNodes.startEach(dir, "found", roles, false, DiscoveryTest.discovery()))
+        {
+            ClusterNodes.poll("n1 linked with both partial nodes", 30_000, () -> linked(nodes, 0) == 2);
+            try (Connection connection = nodes.factory(2).createConnection())
+            {
+                final Session session = connection.createSession();
+                final MessageConsumer consumer = session.createConsumer(session.createQueue("found"));
+                connection.start();
+                ClusterNodes.poll("n1 to know n3's queue", 30_000, () -> bindings(nodes, 0, "found", true) == 1);
+                assertEquals(1, linked(nodes, 1), "n2 heard n3 announce itself, and links only to n1");
+                send(nodes.factory(1), "found", true, "heard", 1);
+                final Message received = consumer.receive(30_000);
+                assertNotNull(received, "n2's message to n3's queue");
+                assertEquals("heard-0", ((TextMessage)received).getText());
+            }
+            assertEquals(2, linked(nodes, 1), "n2 linked to n3 once it had a message for it");
+            assertEquals("partial", nodes.status(0).value(1, "repository"));
+        }
+    }
+
     /**
      * @return the most links partial node i may have: the repositories, and the nodes it sends to or that send to it.
      */

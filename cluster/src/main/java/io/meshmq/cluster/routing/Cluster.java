@@ -331,7 +331,17 @@ public final class Cluster implements ProcessorExtension
     @Override
     public boolean existsElsewhere(final byte type, final String name)
     {
-        return AddressedNames.isAddressed(name) || router.routes(type, name);
+        if (AddressedNames.isAddressed(name) || router.routes(type, name))
+        {
+            return true;
+        }
+        if (lookups.mustWait(type, name))
+        {
+            // A partial node that has not looked the name up asks now: a send refused meanwhile for want of the
+            // permission to make it finds it once answered.
+            lookups.ask(name);
+        }
+        return false;
     }
 
     @Override
@@ -714,12 +724,18 @@ public final class Cluster implements ProcessorExtension
         {
             return;
         }
+        // A snapshot's end drops what it did not name: partial nodes that looked those names up hear of it.
+        final List<RemoteBinding> dropped = binding.queue() == null ? topology.stale(node) : List.of();
         if (topology.apply(node, binding))
         {
             // A consumer appeared there: stranded messages here may move to it.
             redistributor.soon();
         }
         repository.changed(node, binding);
+        for (final RemoteBinding gone : dropped)
+        {
+            repository.dropped(gone);
+        }
     }
 
     /**

@@ -189,6 +189,28 @@ final class Repository
     }
 
     /**
+     * A node's queue or subscription is gone (its snapshot no longer names it): the partial nodes that looked its name
+     * up hear of it.
+     */
+    void dropped(final RemoteBinding binding)
+    {
+        final Set<Peers.Peer> asking = interest.get(binding.address);
+        if (asking == null || binding.node.url == null)
+        {
+            return;
+        }
+        for (final Peers.Peer peer : asking)
+        {
+            if (!peer.nodeId.equals(binding.node.id))
+            {
+                control.write(peer.output, known(binding.node, binding.topic ? DestinationType.TOPIC :
+                    DestinationType.QUEUE, binding.address, binding.queue, false, binding.grouped, binding.filter, 0,
+                    null, binding.weight, binding.rank));
+            }
+        }
+    }
+
+    /**
      * @return how many partial nodes are joined to this one, and how many names they looked up.
      */
     String describe()

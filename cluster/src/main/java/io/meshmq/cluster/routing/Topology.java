@@ -101,15 +101,7 @@ final class Topology
     {
         if (told.queue() == null)
         {
-            final List<RemoteBinding> stale = new ArrayList<>();
-            for (final RemoteBinding binding : node.bindings.values())
-            {
-                if (binding.generation != node.generation)
-                {
-                    stale.add(binding);
-                }
-            }
-            stale.forEach(this::unbind);
+            stale(node).forEach(this::unbind);
             return false;
         }
         RemoteBinding binding = node.bindings.get(told.queue());
@@ -139,6 +131,23 @@ final class Topology
         node.group = told.group();
         binding.generation = node.generation;
         return told.consumers() > 0;
+    }
+
+    /**
+     * @return the node's bindings its last snapshot did not name (told of before its link came up again): the end of
+     * that snapshot drops them.
+     */
+    List<RemoteBinding> stale(final RemoteNode node)
+    {
+        final List<RemoteBinding> stale = new ArrayList<>();
+        for (final RemoteBinding binding : node.bindings.values())
+        {
+            if (binding.generation != node.generation)
+            {
+                stale.add(binding);
+            }
+        }
+        return stale;
     }
 
     /**

@@ -156,10 +156,15 @@ class RepositoryRoutingTest
 
         a.command(null, queueOfC(3));
         assertEquals(3, ((ClusterCommand.Known)known(b).get(2)).binding().consumers(), "a change is told");
+        // c's link comes up again, and its snapshot no longer names orders: b hears it is gone.
+        a.command(null, new ClusterCommand.LinkUp(C, "c", C_URL, new FakeConnection(51), true));
+        a.command(null, ClusterCommand.Binding.snapshotEnd(C));
+        final ClusterCommand.Known gone = (ClusterCommand.Known)known(b).get(3);
+        assertEquals(List.of("orders", false), List.of(gone.binding().queue(), gone.binding().exists()));
         a.run(EngineEvent.CONNECTION_CLOSED, b, e -> { });
         assertEquals(Map.of(), a.linksWanted(), "b left: no link back");
         a.command(null, queueOfC(0));
-        assertEquals(3, known(b).size(), "nothing more is told");
+        assertEquals(4, known(b).size(), "nothing more is told");
     }
 
     /**

@@ -146,7 +146,7 @@ final class Lookups
      */
     void answered(final String name)
     {
-        answered.add(name);
+        rememberAnswered(name);
         if (pending.remove(name) != null)
         {
             release(name);
@@ -177,6 +177,19 @@ final class Lookups
             node.state = "known from full repository '" + repositoryName + "'; linked when sent something";
         }
         return true;
+    }
+
+    /**
+     * A temporary destination's name is kept only while its node is unknown: once known, its node says where it is,
+     * and request/reply makes a new name for every requester.
+     */
+    private void rememberAnswered(final String name)
+    {
+        final String owner = TemporaryNames.nodeOf(name);
+        if (owner == null || topology.node(owner) == null)
+        {
+            answered.add(name);
+        }
     }
 
     /**
@@ -260,7 +273,7 @@ final class Lookups
                 "cluster.members and cluster status" : "they are slow") + "): its messages are routed with what this " +
                 "node knows, and the name is asked again when a full repository links up");
             pending.remove(name);
-            answered.add(name);
+            rememberAnswered(name);
             release(name);
         }
     }

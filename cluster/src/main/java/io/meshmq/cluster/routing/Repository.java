@@ -140,9 +140,11 @@ final class Repository
      */
     void lookup(final Peers.Peer peer, final String name)
     {
-        if (partials.containsKey(peer.output.id()))
+        final String owner = TemporaryNames.nodeOf(name);
+        if (partials.containsKey(peer.output.id()) && owner == null)
         {
-            // Another node (one this node cannot link back to, say) is answered, never told of changes.
+            // Another node (one this node cannot link back to, say) is answered, never told of changes; nor is a
+            // temporary destination's lookup, answered with its node.
             interest.computeIfAbsent(name, n -> new LinkedHashSet<>()).add(peer);
         }
         for (final byte type : new byte[] {DestinationType.QUEUE, DestinationType.TOPIC})
@@ -158,7 +160,6 @@ final class Repository
                 }
             }
         }
-        final String owner = TemporaryNames.nodeOf(name);
         final RemoteNode node = owner == null || owner.equals(peer.nodeId) ? null : topology.node(owner);
         if (node != null && node.url != null)
         {

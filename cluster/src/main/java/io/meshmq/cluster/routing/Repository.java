@@ -143,8 +143,8 @@ final class Repository
         final String owner = TemporaryNames.nodeOf(name);
         if (partials.containsKey(peer.output.id()) && owner == null)
         {
-            // Another node (one this node cannot link back to, say) is answered, never told of changes; nor is a
-            // temporary destination's lookup, answered with its node.
+            // Only a joined partial node hears of changes, and not of a temporary destination's (its node is the
+            // answer, and request/reply makes a new name per requester).
             interest.computeIfAbsent(name, n -> new LinkedHashSet<>()).add(peer);
         }
         for (final byte type : new byte[] {DestinationType.QUEUE, DestinationType.TOPIC})

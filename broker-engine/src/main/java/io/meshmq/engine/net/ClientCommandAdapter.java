@@ -39,6 +39,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -88,6 +89,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
     private final MessageValidator messages = new MessageValidator();
     private ChannelConnection connection;
     /** Where large bodies are stored; null: none are taken. */
+    private Executor bodyForcing = BodyForcing.EXECUTOR;
     private LargeStore largeStore;
     /** The connection's large bodies being sent and read; made on first use. */
     private LargeTransfers large;
@@ -131,6 +133,15 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
     public ClientCommandAdapter largeStore(final LargeStore store)
     {
         this.largeStore = store;
+        return this;
+    }
+
+    /**
+     * Sets where large bodies are forced ({@link BodyForcing}'s threads unless a test drives them itself).
+     */
+    ClientCommandAdapter bodyForcing(final Executor executor)
+    {
+        this.bodyForcing = executor;
         return this;
     }
 
@@ -427,7 +438,7 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
         ctx.channel().config().setAutoRead(false);
         try
         {
-            BodyForcing.EXECUTOR.execute(() ->
+            bodyForcing.execute(() ->
             {
                 String failure;
                 try

@@ -214,6 +214,32 @@ class PartialRepositoryTest
     }
 
     @Test
+    void shouldDeliverAMessageParkedForAnAnswerAfterTheNodeWasKilledAndRestarted() throws Exception
+    {
+        try (ClusterNodes nodes = ClusterNodes.startRepositories(dir, "parked", 1, 2);
+             Connection consuming = nodes.factory(2).createConnection())
+        {
+            ClusterNodes.poll("n1 linked with both partial nodes", 30_000, () -> linked(nodes, 0) == 2);
+            final Session session = consuming.createSession();
+            final MessageConsumer consumer = session.createConsumer(session.createQueue("orders"));
+            consuming.start();
+            ClusterNodes.poll("n1 to know n3's queue", 30_000, () -> bindings(nodes, 0, "orders", true) == 1);
+
+            nodes.kill(0);
+            // No repository to ask: the message waits, stored, for the answer; its node dies meanwhile.
+            send(nodes.factory(1), "orders", true, "parked", 1);
+            nodes.kill(1);
+            nodes.startNode(0);
+            nodes.startNode(1);
+
+            final Message received = consumer.receive(60_000);
+            assertNotNull(received, "the parked message, after its node's restart\n" + nodes.outputs());
+            assertEquals("parked-0", ((TextMessage)received).getText());
+            assertNull(consumer.receive(500), "once");
+        }
+    }
+
+    @Test
     void shouldFindTheFullRepositoryByDiscoveryAndLinkOnlyToIt() throws Exception
     {
         final String[][] roles = {{}, {"cluster.repository = partial"}, {"cluster.repository = partial"}};

@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class RunCommand
 {
     public static final String USAGE = "run [--config FILE] [--name NODE] [--bind HOST:PORT] [--data DIR] " +
-        "[--cluster NAME --members HOST:PORT,...] " +
+        "[--cluster NAME --members HOST:PORT,... [--repository full|partial]] " +
         "[--quorum HOST:PORT,... --quorum-bind HOST:PORT [--witness | --ha replication]]";
 
     private RunCommand()
@@ -44,7 +44,7 @@ public final class RunCommand
     public static BrokerContext context(final String[] args) throws UsageException, ConfigException
     {
         final Flags flags = Flags.parse("run", args, 1, Set.of("--config", "--name", "--bind", "--data", "--cluster",
-            "--members", "--quorum", "--quorum-bind", "--ha"), Set.of("--witness"));
+            "--members", "--repository", "--quorum", "--quorum-bind", "--ha"), Set.of("--witness"));
         final BrokerContext context = new BrokerContext();
         if (flags.has("--config"))
         {
@@ -61,6 +61,15 @@ public final class RunCommand
         if (flags.has("--members"))
         {
             BrokerSettings.apply("cluster.members", flags.get("--members").strip(), "--members", context);
+        }
+        if (flags.has("--repository"))
+        {
+            BrokerSettings.apply("cluster.repository", flags.get("--repository").strip(), "--repository", context);
+        }
+        if (context.clusterPartial() && context.clusterMembers().isEmpty() && !context.discovers())
+        {
+            throw new ConfigException("a partial repository (--repository partial, cluster.repository = partial) " +
+                "needs --members (cluster.members) naming the full repositories, or discovery to find them");
         }
         if (flags.has("--quorum"))
         {

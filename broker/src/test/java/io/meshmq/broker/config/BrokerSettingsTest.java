@@ -342,6 +342,12 @@ class BrokerSettingsTest
             "replica before a spare adopts a journal (0-86400000), or never"), after.getMessage());
 
         assertTrue(RunCommand.context(new String[] {"run", "--ha", "replication"}).haReplication());
+        assertTrue(RunCommand.context(new String[] {"run", "--cluster", "c", "--members", "127.0.0.1:7918",
+            "--repository", "partial"}).clusterPartial());
+        final ConfigException alone = assertThrows(ConfigException.class, () -> RunCommand.context(new String[] {"run",
+            "--cluster", "c", "--repository", "partial"}));
+        assertTrue(alone.getMessage().contains("needs --members (cluster.members) naming the full repositories"),
+            alone.getMessage());
         final ConfigException noQuorum = assertThrows(ConfigException.class,
             () -> RunCommand.run(new String[] {"run", "--ha", "replication"}, System.out));
         assertTrue(noQuorum.getMessage().contains("ha = replication needs ha.quorum"), noQuorum.getMessage());

@@ -21,6 +21,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -80,7 +81,17 @@ public final class Mesh implements AutoCloseable
             NativeTransport.group(1, new DefaultThreadFactory("meshmq-cluster-" + broker.name(), true)));
         mesh.identity.largeStaging().set(mesh.largeLinks);
         // Set before the first reconcile, which reads the links wanted by then: none is missed.
-        mesh.identity.repository().onLinksWanted().set(() -> mesh.loop.execute(() -> mesh.reconcile(mesh.definitions)));
+        mesh.identity.repository().onLinksWanted().set(() ->
+        {
+            try
+            {
+                mesh.loop.execute(() -> mesh.reconcile(mesh.definitions));
+            }
+            catch (final RejectedExecutionException closing)
+            {
+                // The mesh is closing: no link is wanted any more.
+            }
+        });
         mesh.loop.execute(() -> mesh.reconcile(List.of()));
         mesh.engine.onDefinitions(definitions -> mesh.loop.execute(() -> mesh.reconcile(definitions)));
         if (broker.context().discovers())

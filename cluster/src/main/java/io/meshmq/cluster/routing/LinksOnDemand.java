@@ -82,7 +82,8 @@ final class LinksOnDemand
                 LOG.log(System.Logger.Level.INFO, "closing the link to node '" + node.name + "' (" + node.url +
                     "): nothing went to it for " + role.idleLinkTimeoutMs() / 1000 + " s (cluster.idle-link-timeout)");
                 node.linkWanted = false;
-                node.onDemand = true;
+                // Closed while up, it stays reachable; one that went down stays so until a repository tells of it.
+                node.onDemand = node.isUp();
                 changed = true;
             }
         }

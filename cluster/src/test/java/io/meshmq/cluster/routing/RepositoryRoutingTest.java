@@ -88,6 +88,33 @@ class RepositoryRoutingTest
     }
 
     @Test
+    void shouldNotTakeANodeWhoseLinkWentDownForReachableWhenTheLinkTimesOut()
+    {
+        final ClusterHarness a = ClusterHarness.partial(dir, IDLE_MS);
+        a.linkUp();
+        a.send(DestinationType.TOPIC, "news");
+        a.command(null, new ClusterCommand.Known(ClusterHarness.OTHER, C, "c", C_URL, subscriptionOfC()));
+        a.command(null, new ClusterCommand.LookupAnswered(ClusterHarness.OTHER, "news"));
+        assertEquals(1L, status(a, C, "backlog"), "published to c's subscriber");
+
+        final FakeConnection c = new FakeConnection(50);
+        a.command(null, new ClusterCommand.LinkUp(C, "c", C_URL, c, true));
+        a.command(null, subscriptionOfC());
+        a.command(null, ClusterCommand.Binding.snapshotEnd(C));
+        for (final ClusterHarness.Forward forward : c.forwards())
+        {
+            a.command(null, new ClusterCommand.Forwarded(C, forward.sequence(), null));
+        }
+        a.tick();
+        a.command(null, new ClusterCommand.LinkDown(C, "nothing came from c for 3000 ms"));
+        a.nowMs.addAndGet(IDLE_MS + 1_000);
+        a.tick();
+        assertEquals(Map.of(), a.linksWanted(), "nothing waits for c: no link wanted");
+        a.send(DestinationType.TOPIC, "news");
+        assertEquals(0L, status(a, C, "backlog"), "c went down: its subscriber is gone until c is told of again");
+    }
+
+    @Test
     void shouldSendNothingToANodeItCouldNotReachUntilARepositoryTellsOfItAgain()
     {
         final ClusterHarness a = sentToC();
@@ -183,6 +210,15 @@ class RepositoryRoutingTest
     private static void tellOfC(final ClusterHarness a, final int consumers)
     {
         a.command(null, new ClusterCommand.Known(ClusterHarness.OTHER, C, "c", C_URL, queueOfC(consumers)));
+    }
+
+    /**
+     * @return c's non-durable subscription of topic news, with a consumer.
+     */
+    private static ClusterCommand.Binding subscriptionOfC()
+    {
+        return new ClusterCommand.Binding(C, DestinationType.TOPIC, "news", "sub", true, false, null, 1,
+            new Selector[] {null}, 1, 1, "");
     }
 
     private static ClusterCommand.Binding queueOfC(final int consumers)

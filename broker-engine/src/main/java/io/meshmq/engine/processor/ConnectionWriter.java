@@ -6,7 +6,9 @@ import io.meshmq.protocol.ErrorCode;
 import io.meshmq.protocol.WireWriter;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -18,9 +20,15 @@ import java.util.function.Consumer;
 final class ConnectionWriter
 {
     private static final System.Logger LOG = System.getLogger(ConnectionWriter.class.getName());
+    /** The same failure told at connection level is logged again only after this long. */
+    static final long REPEAT_LOG_NS = 60_000_000_000L;
+    /** Failures remembered for that, at most; past it they are forgotten (and logged again). */
+    private static final int LOGGED_MAX = 1024;
 
     private final WireWriter out = new WireWriter(64 * 1024);
     private final List<ConnectionOutput> dirty = new ArrayList<>();
+    /** Each failure logged, by its message: when (ns), and how many like it were not logged since. */
+    private final Map<String, long[]> logged = new HashMap<>();
     /** Lends each large body delivered to its connection; set by the processor. */
     LargeBodies large = new LargeBodies(null);
     /** Answers confirmations with OK, and their failures with an ERROR saying the store failed. */
@@ -73,9 +81,31 @@ final class ConnectionWriter
         {
             // Nobody waits for an answer: the failure is a fire-and-forget send the client cannot be told of
             // individually, so it is told at connection level and the connection stays up.
-            LOG.log(System.Logger.Level.WARNING, "connection " + output.remoteAddress() + ": " + message);
+            log(output, message, System.nanoTime());
         }
         write(output, BrokerEventEncoder.error(out, correlationId, code, message));
+    }
+
+    /**
+     * Logs a failure told at connection level; the same one again (from a client or a backup that retries with new
+     * connections, say) only after {@link #REPEAT_LOG_NS}, saying how many there were meanwhile.
+     */
+    void log(final ConnectionOutput output, final String message, final long nowNs)
+    {
+        final long[] last = logged.get(message);
+        if (last != null && nowNs - last[0] < REPEAT_LOG_NS)
+        {
+            last[1]++;
+            return;
+        }
+        if (logged.size() >= LOGGED_MAX)
+        {
+            logged.clear();
+        }
+        logged.put(message, new long[] {nowNs, 0});
+        LOG.log(System.Logger.Level.WARNING, "connection " + output.remoteAddress() + ": " + message +
+            (last == null || last[1] == 0 ? " (the same is logged again only after a minute)" : " (and " + last[1] +
+                " times more in the last minute, not logged)"));
     }
 
     /**

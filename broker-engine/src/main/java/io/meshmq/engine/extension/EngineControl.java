@@ -149,6 +149,14 @@ public interface EngineControl
     boolean storeReceived(LinkPosition position, long sequence, ServerMessage message, List<MessageReference> references);
 
     /**
+     * Makes the references of a message in every queue it goes to, as a send to {@code name} would: by the extension
+     * where it routes the name, else to this node's queue or the topic's subscriptions that take it. Nothing is
+     * linked or journaled: the caller does that ({@link #move}, say).
+     */
+    void route(byte type, String name, ServerMessage message, String publisherClientId, long publisherConnectionId,
+        List<MessageReference> into);
+
+    /**
      * Moves messages out of their queue: the copies (references made with {@link ServerQueue#reference} to new
      * messages) and the end of the originals are one journal record, so a crash keeps one or the other. Then the
      * originals leave their queue and the copies wait in theirs.

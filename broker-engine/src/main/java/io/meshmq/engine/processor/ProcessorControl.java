@@ -191,6 +191,13 @@ final class ProcessorControl implements EngineControl
     }
 
     @Override
+    public void route(final byte type, final String name, final ServerMessage message,
+        final String publisherClientId, final long publisherConnectionId, final List<MessageReference> into)
+    {
+        router.route(publisherClientId, publisherConnectionId, type, name, message, into, into);
+    }
+
+    @Override
     public void move(final List<MessageReference> originals, final List<MessageReference> copies)
     {
         final List<ServerMessage> messages = new ArrayList<>(copies.size());

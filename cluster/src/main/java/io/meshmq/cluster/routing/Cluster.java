@@ -376,43 +376,26 @@ public final class Cluster implements ProcessorExtension
     }
 
     /**
-     * A message parked while its name was looked up is routed as if just sent: by the cluster where it routes the
-     * name, else to this node's queue or subscriptions of it (a temporary destination no node has any more: nowhere).
+     * A message parked while its name was looked up is routed as if just sent (a temporary destination no node has
+     * any more: nowhere).
      */
     private void routeAgain(final byte type, final String name, final ServerMessage message,
         final String publisherClientId, final long publisherConnectionId, final List<MessageReference> into)
     {
-        if (routes(type, name))
-        {
-            route(type, name, message, publisherClientId, publisherConnectionId, into, into);
-            final String refusal = takeRouteRefusal();
-            if (refusal != null)
-            {
-                LOG.log(System.Logger.Level.WARNING, "a message parked while '" + name + "' was looked up: " + refusal);
-            }
-            return;
-        }
-        if (DestinationType.isTopic(type))
-        {
-            final io.meshmq.engine.processor.TopicAddress topic = type == DestinationType.TOPIC ?
-                control.topic(name) : control.existingTopic(name);
-            for (final ServerQueue subscription : topic == null ? List.<ServerQueue>of() : topic.subscriptions())
-            {
-                if (subscription.accepts(message, publisherClientId, publisherConnectionId))
-                {
-                    into.add(subscription.reference(message));
-                }
-            }
-            return;
-        }
-        final ServerQueue queue = type == DestinationType.QUEUE ? control.queue(name) : control.existingQueue(name);
-        if (queue == null)
+        final boolean here = type == DestinationType.TEMPORARY_QUEUE ? control.existingQueue(name) != null :
+            control.existingTopic(name) != null;
+        if (DestinationType.isTemporary(type) && !here && !routes(type, name))
         {
             LOG.log(System.Logger.Level.WARNING, "a message to temporary destination '" + name + "' is dropped: no " +
                 "full repository knows the node it belongs to (its connection is gone)");
             return;
         }
-        into.add(queue.reference(message));
+        control.route(type, name, message, publisherClientId, publisherConnectionId, into);
+        final String refusal = takeRouteRefusal();
+        if (refusal != null)
+        {
+            LOG.log(System.Logger.Level.WARNING, "a message parked while '" + name + "' was looked up: " + refusal);
+        }
     }
 
     /**

@@ -195,20 +195,9 @@ final class Repository
      */
     void dropped(final RemoteBinding binding)
     {
-        final Set<Peers.Peer> asking = interest.get(binding.address);
-        if (asking == null || binding.node.url == null)
-        {
-            return;
-        }
-        for (final Peers.Peer peer : asking)
-        {
-            if (!peer.nodeId.equals(binding.node.id))
-            {
-                control.write(peer.output, known(binding.node, binding.topic ? DestinationType.TOPIC :
-                    DestinationType.QUEUE, binding.address, binding.queue, false, binding.grouped, binding.filter, 0,
-                    null, binding.weight, binding.rank));
-            }
-        }
+        changed(binding.node, new ClusterCommand.Binding(binding.node.id, binding.topic ? DestinationType.TOPIC :
+            DestinationType.QUEUE, binding.address, binding.queue, false, binding.grouped, binding.filter, 0,
+            new Selector[0], binding.weight, binding.rank, binding.node.group));
     }
 
     /**

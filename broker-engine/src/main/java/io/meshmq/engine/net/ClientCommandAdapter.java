@@ -88,8 +88,9 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
     private final WireWriter replies = new WireWriter(256);
     private final MessageValidator messages = new MessageValidator();
     private ChannelConnection connection;
-    /** Where large bodies are stored; null: none are taken. */
+    /** Where persistent large bodies are forced, off the I/O thread. */
     private Executor bodyForcing = BodyForcing.EXECUTOR;
+    /** Where large bodies are stored; null: none are taken. */
     private LargeStore largeStore;
     /** The connection's large bodies being sent and read; made on first use. */
     private LargeTransfers large;

@@ -707,18 +707,18 @@ public final class Cluster implements ProcessorExtension
         {
             return;
         }
-        // A snapshot's end drops what it did not name: partial nodes that looked those names up hear of it.
-        final List<RemoteBinding> dropped = binding.queue() == null ? topology.stale(node) : List.of();
+        if (binding.queue() == null)
+        {
+            // A snapshot's end drops what it did not name: partial nodes that looked those names up hear of it.
+            topology.endSnapshot(node).forEach(repository::dropped);
+            return;
+        }
         if (topology.apply(node, binding))
         {
             // A consumer appeared there: stranded messages here may move to it.
             redistributor.soon();
         }
         repository.changed(node, binding);
-        for (final RemoteBinding gone : dropped)
-        {
-            repository.dropped(gone);
-        }
     }
 
     /**

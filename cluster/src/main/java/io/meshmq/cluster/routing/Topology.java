@@ -101,7 +101,7 @@ final class Topology
     {
         if (told.queue() == null)
         {
-            stale(node).forEach(this::unbind);
+            endSnapshot(node);
             return false;
         }
         RemoteBinding binding = node.bindings.get(told.queue());
@@ -134,10 +134,11 @@ final class Topology
     }
 
     /**
-     * @return the node's bindings its last snapshot did not name (told of before its link came up again): the end of
-     * that snapshot drops them.
+     * The snapshot the node sent since its link came up again is complete: the bindings it did not name go.
+     *
+     * @return those bindings.
      */
-    List<RemoteBinding> stale(final RemoteNode node)
+    List<RemoteBinding> endSnapshot(final RemoteNode node)
     {
         final List<RemoteBinding> stale = new ArrayList<>();
         for (final RemoteBinding binding : node.bindings.values())
@@ -147,6 +148,7 @@ final class Topology
                 stale.add(binding);
             }
         }
+        stale.forEach(this::unbind);
         return stale;
     }
 

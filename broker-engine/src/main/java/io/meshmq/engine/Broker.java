@@ -185,9 +185,8 @@ public final class Broker implements AutoCloseable
         identity = NodeIdentity.load(dataDirectory.path(), context.dataMirror());
         final SwitchableMirror mirror = new SwitchableMirror(context.dataMirror());
         extension = findExtension();
-        // With HA the replica holds the journal, not the bodies' files: such a node takes no large messages yet.
-        largeStore = new LargeStore(dataDirectory.path().resolve(LARGE_DIRECTORY), isReplicated() ? 0 :
-            Math.max(0, Math.min(context.largeMessageThreshold(), context.maxFrameLength() - 1024)));
+        largeStore = new LargeStore(dataDirectory.path().resolve(LARGE_DIRECTORY),
+            Math.max(0, Math.min(context.largeMessageThreshold(), context.maxFrameLength() - 1024)), mirror);
         final Processor processor;
         try
         {
@@ -201,13 +200,6 @@ public final class Broker implements AutoCloseable
                     context.duplicateIdCacheSize(), new Authorizer(context.users(), context.security()),
                     mirror, context.adminHandler(), largeStore),
                 SystemEpochClock.INSTANCE, durability);
-            final int bodies = isReplicated() ? largeStore.stored().size() : 0;
-            if (bodies > 0)
-            {
-                LOG.log(System.Logger.Level.WARNING, bodies + " large message bodies stored " +
-                    "before this broker's journal was replicated wait in " + largeStore.directory() + ": they are " +
-                    "not replicated, so consume them while this node serves");
-            }
             if (context.journalSync() == Durability.SyncPolicy.FORCE)
             {
                 final RingBuffer<EngineEvent> ring = disruptor.getRingBuffer();
@@ -236,14 +228,6 @@ public final class Broker implements AutoCloseable
         disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
         disruptor.start();
         this.processor = processor;
-    }
-
-    /**
-     * @return true for a node whose journal a replica holds (HA): large bodies are files the replica does not get.
-     */
-    private boolean isReplicated()
-    {
-        return !context.haQuorum().isEmpty() || context.haBackup() || context.haReplication();
     }
 
     private void startExtension()

@@ -1,5 +1,8 @@
 package io.meshmq.engine.large;
 
+import io.meshmq.engine.mirror.BodyMirror;
+import io.meshmq.engine.mirror.DataMirror;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
@@ -27,6 +30,8 @@ public final class LargeStore
 
     private final Path directory;
     private final int threshold;
+    /** Where forced bodies are copied before their message goes on: the replica, when there is one. */
+    private final DataMirror mirror;
     /** Bodies other nodes staged here (LARGE_STAGE), by their upload id, until the forward naming one claims it. */
     private final ConcurrentHashMap<Long, Long> staged = new ConcurrentHashMap<>();
 
@@ -36,12 +41,21 @@ public final class LargeStore
      */
     public LargeStore(final Path directory, final int threshold)
     {
+        this(directory, threshold, DataMirror.NONE);
+    }
+
+    /**
+     * @param mirror where every forced body is copied ({@link DataMirror#bodies()}, asked afresh for each body).
+     */
+    public LargeStore(final Path directory, final int threshold, final DataMirror mirror)
+    {
         if (threshold < 0)
         {
             throw new IllegalArgumentException("large-message-threshold must not be negative, not " + threshold);
         }
         this.directory = directory.toAbsolutePath().normalize();
         this.threshold = threshold;
+        this.mirror = mirror;
     }
 
     public Path directory()
@@ -90,6 +104,29 @@ public final class LargeStore
                 // Another body has that id: draw again.
             }
         }
+    }
+
+    /**
+     * Copies a body, whole and forced here, to the mirror (the replica), before the message naming it goes on. A
+     * replica that attaches meanwhile lists the bodies directory to copy it, perhaps while this body was still being
+     * written: so the body goes again to each mirror that comes until the mirror stays the same, and any replica
+     * attached later lists it whole.
+     *
+     * @return null, or why it cannot be copied (the message naming it is refused).
+     */
+    String mirror(final long bodyId)
+    {
+        BodyMirror copiedTo = null;
+        for (BodyMirror to = mirror.bodies(); to != copiedTo; to = mirror.bodies())
+        {
+            final String failure = to.copy(path(bodyId));
+            if (failure != null)
+            {
+                return failure;
+            }
+            copiedTo = to;
+        }
+        return null;
     }
 
     /**

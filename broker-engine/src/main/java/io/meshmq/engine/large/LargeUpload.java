@@ -83,7 +83,7 @@ public final class LargeUpload
     /**
      * Ends the upload: the body is whole.
      *
-     * @param force put it on disk before returning (the message is persistent).
+     * @param force put it on disk, and on the replica if there is one, before returning (the message is persistent).
      * @return null, or why the body is not stored (it is deleted then).
      */
     public String finish(final boolean force)
@@ -101,7 +101,12 @@ public final class LargeUpload
             }
             file.close();
             file = null;
-            return null;
+            final String notMirrored = force ? store.mirror(bodyId) : null;
+            if (notMirrored != null)
+            {
+                fail(notMirrored);
+            }
+            return notMirrored;
         }
         catch (final IOException ex)
         {

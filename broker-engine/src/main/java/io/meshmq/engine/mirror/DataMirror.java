@@ -89,4 +89,12 @@ public interface DataMirror
      * @return the mark of this force: confirmations it covers wait until the replica has stored up to it.
      */
     long forced();
+
+    /**
+     * @return where large message bodies are copied (any thread; see {@link BodyMirror}).
+     */
+    default BodyMirror bodies()
+    {
+        return BodyMirror.NONE;
+    }
 }

@@ -27,6 +27,9 @@ import java.util.Set;
 public final class DirectoryMirror implements DataMirror, AutoCloseable
 {
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024);
+    /** Files kept open past a force: beyond it all are closed then (large bodies are written once, never again). */
+    static final int MAX_OPEN_FILES = 64;
+    private static final int BODY_SLICE = 256 * 1024;
 
     private final Path source;
     private final Path target;
@@ -198,12 +201,70 @@ public final class DirectoryMirror implements DataMirror, AutoCloseable
                 forceDirectory(directory);
             }
             unforcedDirectories.clear();
+            if (open.size() > MAX_OPEN_FILES)
+            {
+                close();
+            }
         }
         catch (final IOException ex)
         {
             throw failed("force", target, ex);
         }
         return ++marks;
+    }
+
+    /**
+     * Bodies are copied whole and forced at once, a slice at a time so the other changes are not held up for long.
+     */
+    @Override
+    public BodyMirror bodies()
+    {
+        return this::copyBody;
+    }
+
+    private String copyBody(final Path body)
+    {
+        final ByteBuffer slice = ByteBuffer.allocate(BODY_SLICE);
+        try (FileChannel from = FileChannel.open(body, StandardOpenOption.READ))
+        {
+            long position = 0;
+            for (int read = from.read(slice, position); read > 0; read = from.read(slice.clear(), position))
+            {
+                written(body, position, slice.flip());
+                position += read;
+            }
+            if (position == 0)
+            {
+                written(body, 0, slice.flip());
+            }
+            forceOne(targetOf(body));
+            return null;
+        }
+        catch (final IOException | UncheckedIOException ex)
+        {
+            return "cannot copy " + body + " to " + target + ": " + ex.getMessage();
+        }
+    }
+
+    private synchronized void forceOne(final Path file) throws IOException
+    {
+        final FileChannel channel = open.get(file);
+        if (channel != null && unforcedFiles.remove(file))
+        {
+            channel.force(false);
+        }
+        if (unforcedDirectories.remove(file.getParent()))
+        {
+            forceDirectory(file.getParent());
+        }
+    }
+
+    /**
+     * @return files held open (tests).
+     */
+    synchronized int openFiles()
+    {
+        return open.size();
     }
 
     @Override

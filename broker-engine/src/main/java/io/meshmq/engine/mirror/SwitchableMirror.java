@@ -7,25 +7,30 @@ import java.nio.file.Path;
  * The mirror the journal and the page files are given at start, which a replica joins and leaves while the broker
  * runs: changes go to the configured mirror (none, normally) until a replica is {@link #attach attached}, then to it.
  * <p>
- * Not thread safe: attached and detached on the processor thread, which makes every change it is told of after start.
+ * Not thread safe: attached and detached on the processor thread, which makes every change it is told of after start;
+ * {@link #bodies()} is read on the threads that force large bodies.
  */
 public final class SwitchableMirror implements DataMirror
 {
     private final DataMirror configured;
     private DataMirror current;
+    /** Where bodies go: set with {@link #current}, read on other threads. */
+    private volatile BodyMirror bodies;
 
     public SwitchableMirror(final DataMirror configured)
     {
         this.configured = configured;
         this.current = configured;
+        this.bodies = configured.bodies();
     }
 
     /**
-     * From now on every change goes to {@code replica}.
+     * From now on every change goes to {@code replica}, and every body forced from now on.
      */
     public void attach(final DataMirror replica)
     {
         current = replica;
+        bodies = replica.bodies();
     }
 
     /**
@@ -34,6 +39,7 @@ public final class SwitchableMirror implements DataMirror
     public void detach()
     {
         current = configured;
+        bodies = configured.bodies();
     }
 
     @Override
@@ -76,5 +82,11 @@ public final class SwitchableMirror implements DataMirror
     public long forced()
     {
         return current.forced();
+    }
+
+    @Override
+    public BodyMirror bodies()
+    {
+        return bodies;
     }
 }

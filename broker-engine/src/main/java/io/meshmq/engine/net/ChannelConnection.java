@@ -1,12 +1,14 @@
 package io.meshmq.engine.net;
 
 import io.meshmq.engine.ring.ConnectionOutput;
+import io.meshmq.engine.ring.DirectOutput;
 import io.meshmq.protocol.WireWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 
 /**
  * A connection as the processor sees it: frames written during a ring batch are gathered into one buffer
@@ -117,6 +119,38 @@ public final class ChannelConnection implements ConnectionOutput
                 " and more) wait to be sent and it reads nothing; " + since + " connection(s) closed so since this was " +
                 "last logged (logged at most once a minute)");
         }
+    }
+
+    /**
+     * Direct writes and the processor's flushes are both writes of whole buffers to the channel from threads other than
+     * its I/O thread: Netty queues each as a task on that thread, in the order they were made.
+     */
+    @Override
+    public DirectOutput direct()
+    {
+        return new DirectOutput()
+        {
+            @Override
+            public Future<?> send(final WireWriter frame)
+            {
+                final int length = frame.position();
+                final ByteBuf buffer = channel.alloc().ioBuffer(length);
+                buffer.writeBytes(frame.array(), 0, length);
+                return channel.writeAndFlush(buffer);
+            }
+
+            @Override
+            public boolean inIoThread()
+            {
+                return channel.eventLoop().inEventLoop();
+            }
+
+            @Override
+            public void closeNow()
+            {
+                channel.close();
+            }
+        };
     }
 
     @Override

@@ -54,8 +54,8 @@ final class LargeTransfers
         {
             if (store == null || !store.takesUploads())
             {
-                throw new ProtocolException("this broker takes no large messages (large-message-threshold 0, or a " +
-                    "cluster member): send bodies whole");
+                throw new ProtocolException("this broker takes no large messages (large-message-threshold 0): " +
+                    "send bodies whole");
             }
             if (uploads.size() >= MAX_OPEN_UPLOADS)
             {

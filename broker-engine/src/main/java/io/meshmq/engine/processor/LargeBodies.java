@@ -1,6 +1,7 @@
 package io.meshmq.engine.processor;
 
 import io.meshmq.engine.large.LargeStore;
+import io.meshmq.engine.mirror.DataMirror;
 import io.meshmq.engine.ring.ConnectionOutput;
 import io.meshmq.protocol.LargeBodyDescriptor;
 import org.agrona.collections.Long2LongHashMap;
@@ -26,6 +27,8 @@ final class LargeBodies
 
     /** Where the bodies are; null for a broker that takes no large messages (nothing is ever counted then). */
     private final LargeStore store;
+    /** Told of each body deleted, so the replica deletes its copy too (bodies reach it through its BodyMirror). */
+    private final DataMirror mirror;
     private final Long2LongHashMap needs = new Long2LongHashMap(0);
     /** Per connection id: bodies lent to it and how many times. */
     private final Long2ObjectHashMap<Long2LongHashMap> lent = new Long2ObjectHashMap<>();
@@ -33,7 +36,13 @@ final class LargeBodies
 
     LargeBodies(final LargeStore store)
     {
+        this(store, DataMirror.NONE);
+    }
+
+    LargeBodies(final LargeStore store, final DataMirror mirror)
+    {
         this.store = store;
+        this.mirror = mirror == null ? DataMirror.NONE : mirror;
     }
 
     void durability(final Durability durability)
@@ -213,6 +222,7 @@ final class LargeBodies
             if (needs.get(bodyId) == 0)
             {
                 store.delete(bodyId);
+                mirror.deleted(store.path(bodyId));
             }
         });
     }

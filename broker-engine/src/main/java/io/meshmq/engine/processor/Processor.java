@@ -74,7 +74,7 @@ public final class Processor implements EventHandler<EngineEvent>
         this.now = new CommandClock(clock.time());
         this.failures = new ProcessorFailures(clock, writer);
         this.durability = durability;
-        this.large = new LargeBodies(context.largeStore());
+        this.large = new LargeBodies(context.largeStore(), context.mirror());
         large.durability(durability);
         durability.large = large;
         writer.large = large;

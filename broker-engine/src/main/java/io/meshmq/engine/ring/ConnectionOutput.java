@@ -44,6 +44,15 @@ public interface ConnectionOutput
     }
 
     /**
+     * @return a way to send frames to this connection from other threads, in order with the processor's flushes; null
+     * for a connection that has none.
+     */
+    default DirectOutput direct()
+    {
+        return null;
+    }
+
+    /**
      * Sends everything written since the last flush.
      */
     void flush();

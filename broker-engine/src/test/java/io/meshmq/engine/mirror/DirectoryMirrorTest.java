@@ -58,6 +58,40 @@ class DirectoryMirrorTest
         }
     }
 
+    @Test
+    void shouldCopyABodyWholeAndForcedAndNotKeepEveryFileOpen() throws Exception
+    {
+        final Path source = dir.resolve("live");
+        final Path target = dir.resolve("replica");
+        final byte[] content = new byte[600_000];
+        for (int i = 0; i < content.length; i++)
+        {
+            content[i] = (byte)(i * 7);
+        }
+        Files.createDirectories(source.resolve("large"));
+        Files.write(source.resolve("large/1.body"), content);
+        Files.write(source.resolve("large/2.body"), new byte[0]);
+        try (DirectoryMirror mirror = new DirectoryMirror(source, target))
+        {
+            assertEquals(null, mirror.bodies().copy(source.resolve("large/1.body")));
+            assertEquals(null, mirror.bodies().copy(source.resolve("large/2.body")));
+            assertArrayEquals(content, read(target.resolve("large/1.body")));
+            assertEquals(0, read(target.resolve("large/2.body")).length, "an empty body is copied too");
+            final String missing = mirror.bodies().copy(source.resolve("large/3.body"));
+            assertTrue(missing != null && missing.contains("3.body"), missing);
+
+            for (int i = 0; i <= DirectoryMirror.MAX_OPEN_FILES; i++)
+            {
+                mirror.written(source.resolve("large/" + i + ".other"), 0, ByteBuffer.wrap(new byte[] {1}));
+            }
+            mirror.forced();
+            assertEquals(0, mirror.openFiles(), "files are closed once more than " + DirectoryMirror.MAX_OPEN_FILES +
+                " are open");
+            mirror.written(source.resolve("large/1.body"), 0, ByteBuffer.wrap(new byte[] {9}));
+            assertEquals(9, read(target.resolve("large/1.body"))[0], "a closed file is opened again to be written");
+        }
+    }
+
     private static byte[] read(final Path file)
     {
         try

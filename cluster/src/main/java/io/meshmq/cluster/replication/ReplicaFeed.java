@@ -2,8 +2,10 @@ package io.meshmq.cluster.replication;
 
 import io.meshmq.cluster.wire.ReplicaFrameEncoder;
 import io.meshmq.engine.extension.EngineControl;
+import io.meshmq.engine.mirror.BodyMirror;
 import io.meshmq.engine.mirror.DataMirror;
 import io.meshmq.engine.ring.ConnectionOutput;
+import io.meshmq.engine.ring.DirectOutput;
 import io.meshmq.protocol.WireWriter;
 
 import java.io.IOException;
@@ -54,6 +56,8 @@ final class ReplicaFeed implements DataMirror
     private boolean inSync;
     /** Why the backup said it cannot store what it is sent, or null. */
     private String fault;
+    /** Large bodies, sent by the threads that force them. */
+    private final BodyMirror bodies;
 
     ReplicaFeed(final EngineControl engine, final ConnectionOutput output, final Path root, final String backupName)
     {
@@ -61,6 +65,9 @@ final class ReplicaFeed implements DataMirror
         this.output = output;
         this.root = root.toAbsolutePath().normalize();
         this.backupName = backupName;
+        final DirectOutput direct = output.direct();
+        this.bodies = direct != null ? new ReplicaBodies(direct, backupName, this::relative) :
+            body -> "the connection of replica '" + backupName + "' cannot take large message bodies";
     }
 
     ConnectionOutput output()
@@ -94,17 +101,23 @@ final class ReplicaFeed implements DataMirror
     }
 
     /**
-     * Lists what the copy sends, and attaches to the engine: every change from now on reaches the backup after the
-     * slices already sent.
+     * Attaches to the engine, then lists what the copy sends: every change from now on reaches the backup after the
+     * slices already sent. Attached first, so that a large body written while the list is made, and listed part
+     * written, is sent whole by the thread that forces it ({@code LargeStore.mirror}).
      */
     void start() throws IOException
     {
+        engine.replicate(this);
         try (Stream<Path> walk = Files.walk(root))
         {
             walk.filter(Files::isRegularFile).map(this::relative).filter(ReplicaFeed::isCopied).sorted()
                 .forEach(toCopy::addLast);
         }
-        engine.replicate(this);
+        catch (final IOException | UncheckedIOException ex)
+        {
+            engine.replicaDetached();
+            throw ex;
+        }
     }
 
     /**
@@ -304,6 +317,12 @@ final class ReplicaFeed implements DataMirror
         final String path = relative(file);
         notToCopy(path);
         engine.write(output, ReplicaFrameEncoder.delete(out, path));
+    }
+
+    @Override
+    public BodyMirror bodies()
+    {
+        return bodies;
     }
 
     @Override

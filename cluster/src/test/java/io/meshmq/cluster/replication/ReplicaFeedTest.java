@@ -3,6 +3,7 @@ package io.meshmq.cluster.replication;
 import io.meshmq.engine.extension.EngineControl;
 import io.meshmq.engine.mirror.DirectoryMirror;
 import io.meshmq.engine.ring.ConnectionOutput;
+import io.meshmq.engine.ring.DirectOutput;
 import io.meshmq.protocol.FrameDescriptor;
 import io.meshmq.protocol.FrameType;
 import io.meshmq.protocol.WireReader;
@@ -16,8 +17,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -120,6 +124,34 @@ class ReplicaFeedTest
     }
 
     /**
+     * A large body being uploaded while the copy begins is listed and copied part written; the thread that forces it
+     * sends it whole before its message goes on (issue 23), so the backup ends up holding all of it.
+     */
+    @Test
+    void shouldHoldABodyWholeThatTheCopyTookPartWritten() throws Exception
+    {
+        final Path live = Files.createDirectories(dir.resolve("live"));
+        final Path copy = dir.resolve("copy");
+        final Path body = Files.createDirectories(live.resolve("large")).resolve("00000000000000a1.body");
+        Files.write(body, bytes(SLICE / 2, 'x'));
+        final ReplicaFeed feed = new ReplicaFeed(engine(live), output(), live, "b1");
+        feed.start();
+        for (int batch = 0; batch < 10 && feed.isCopying(); batch++)
+        {
+            writableFrames = 1;
+            feed.continueCopy();
+        }
+        assertFalse(feed.isCopying());
+        Files.write(body, bytes(SLICE, 'y'), StandardOpenOption.APPEND);
+        assertEquals(null, feed.bodies().copy(body));
+        try (DirectoryMirror mirror = new DirectoryMirror(live, copy))
+        {
+            apply(mirror, live);
+        }
+        assertArrayEquals(Files.readAllBytes(body), Files.readAllBytes(copy.resolve("large/00000000000000a1.body")));
+    }
+
+    /**
      * Applies the frames sent so far in order, as the backup does.
      *
      * @return the mark REPLICA_SYNCED named, or -1.
@@ -213,6 +245,31 @@ class ReplicaFeedTest
             public boolean isWritable()
             {
                 return writableFrames-- > 0;
+            }
+
+            @Override
+            public DirectOutput direct()
+            {
+                return new DirectOutput()
+                {
+                    @Override
+                    public Future<?> send(final WireWriter frame)
+                    {
+                        frames.add(frame.toByteArray());
+                        return CompletableFuture.completedFuture(null);
+                    }
+
+                    @Override
+                    public boolean inIoThread()
+                    {
+                        return false;
+                    }
+
+                    @Override
+                    public void closeNow()
+                    {
+                    }
+                };
             }
 
             @Override

@@ -1,13 +1,18 @@
 package io.meshmq.tck.replication;
 
+import io.meshmq.cluster.HaNode;
+import io.meshmq.cluster.link.ReplicaLink;
 import io.meshmq.jms.MeshConnectionFactory;
+import io.meshmq.jms.message.MeshMessage;
 import io.meshmq.tck.FreePorts;
 import io.meshmq.tck.crash.BrokerProcess;
+import io.meshmq.tck.large.Bodies;
 import io.meshmq.tck.replication.HaSupport.Producer;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
+import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
@@ -22,6 +27,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static io.meshmq.tck.PrometheusScrape.scrape;
 import static io.meshmq.tck.PrometheusScrape.value;
@@ -30,6 +36,7 @@ import static io.meshmq.tck.replication.HaSupport.awaitCondition;
 import static io.meshmq.tck.replication.HaSupport.sendTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -108,6 +115,95 @@ class TakeoverTest
             assertFalse(live.linesContaining("at epoch 3").isEmpty(), live.recentOutput());
         }
         assertEveryConfirmedMessageOnce("tcp://127.0.0.1:" + livePort, producer.confirmed(), producer.unconfirmed());
+    }
+
+    /**
+     * Large bodies are files of their own beside the journal (issue 23): those stored before the backup came reach it
+     * with the copy, those stored after reach it before the send naming each is confirmed, and those consumed are
+     * deleted on it too. An upload a kill cuts short never reaches it.
+     */
+    @Test
+    void shouldServeLargeBodiesFromTheReplicaAfterATakeover() throws Exception
+    {
+        ports();
+        start("witness", 0, "ha.role = witness", "ha.quorum-bind = " + quorum[2]);
+        final BrokerProcess live = startLive();
+        final Path liveBodies = dir.resolve("live").resolve(HaNode.JOURNAL);
+        final Path replicaBodies = dir.resolve("backup").resolve(ReplicaLink.REPLICA);
+        final long[] lengths = {4_000_000, 3_000_000, 1_000_000, 24_000_000, 300_000};
+        try (Connection connection = new MeshConnectionFactory(failoverUrls()).createConnection())
+        {
+            final Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+            final MessageProducer producer = session.createProducer(session.createQueue("bodies"));
+            sendBodies(session, producer, lengths, 0, 2);
+            final BrokerProcess backup = startBackup(livePort);
+            awaitStatus(live, "replica backup (in sync)");
+            HaSupport.awaitReady(backup);
+            sendBodies(session, producer, lengths, 2, lengths.length);
+            assertEquals(lengths.length, Bodies.files(replicaBodies), "every body stored is on the replica");
+
+            connection.start();
+            final MessageConsumer before = session.createConsumer(session.createQueue("bodies"));
+            final Message first = before.receive(HaSupport.DEADLINE_MS);
+            assertEquals(0, first.getIntProperty("seq"));
+            first.acknowledge();
+            before.close();
+            Bodies.await(replicaBodies, count -> count == lengths.length - 1, "the consumed body deleted on the replica");
+
+            final AtomicReference<Throwable> cutShort = new AtomicReference<>();
+            final Thread endless = new Thread(() -> sendEndless("tcp://127.0.0.1:" + livePort, cutShort), "endless");
+            endless.start();
+            Bodies.await(liveBodies, count -> count == lengths.length, "the endless upload's file on the live");
+            live.kill();
+            endless.join(HaSupport.DEADLINE_MS);
+            assertInstanceOf(JMSException.class, cutShort.get(), "the send a kill cut short fails: " + cutShort.get());
+            awaitCondition(() -> !backup.linesContaining("took journal").isEmpty(), "the backup taking over", backup);
+
+            final MessageConsumer consumer = session.createConsumer(session.createQueue("bodies"));
+            for (int i = 1; i < lengths.length; i++)
+            {
+                final Message message = consumer.receive(HaSupport.DEADLINE_MS);
+                assertNotNull(message, "large message " + i + " lost in the takeover");
+                assertEquals(i, message.getIntProperty("seq"));
+                final Bodies.Sink sink = new Bodies.Sink();
+                message.setObjectProperty(MeshMessage.SAVE_STREAM, sink);
+                assertEquals(lengths[i], sink.length(), "large message " + i + "'s body");
+                assertEquals(Bodies.checksum(lengths[i]), sink.checksum(), "large message " + i + "'s body changed");
+                message.acknowledge();
+            }
+            assertNull(consumer.receive(500), "a large message twice, or the cut-short one");
+            Bodies.awaitNone(dir.resolve("backup").resolve(HaNode.JOURNAL));
+        }
+    }
+
+    private static void sendBodies(final Session session, final MessageProducer producer, final long[] lengths,
+        final int from, final int to) throws JMSException
+    {
+        for (int i = from; i < to; i++)
+        {
+            final BytesMessage message = session.createBytesMessage();
+            message.setObjectProperty(MeshMessage.INPUT_STREAM, Bodies.stream(lengths[i]));
+            message.setIntProperty("seq", i);
+            producer.send(message);
+        }
+    }
+
+    /**
+     * Sends a body that never ends to the live alone (no failover: the send fails with its connection).
+     */
+    private static void sendEndless(final String url, final AtomicReference<Throwable> failure)
+    {
+        try (Connection connection = new MeshConnectionFactory(url).createConnection())
+        {
+            final Session session = connection.createSession();
+            final BytesMessage endless = session.createBytesMessage();
+            endless.setObjectProperty(MeshMessage.INPUT_STREAM, Bodies.stream(1L << 40));
+            session.createProducer(session.createQueue("bodies")).send(endless);
+        }
+        catch (final Throwable ex)
+        {
+            failure.set(ex);
+        }
     }
 
     @Test

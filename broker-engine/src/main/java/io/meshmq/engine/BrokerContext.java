@@ -29,7 +29,7 @@ public final class BrokerContext
     public static final String DEFAULT_NAME = "meshmq";
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 7918;
-    public static final long DEFAULT_HA_LEASE_MS = 1_000;
+    public static final long DEFAULT_HA_LEASE_MS = 1_500;
     public static final long DEFAULT_DISCOVERY_BROADCAST_PERIOD_MS = 2_000;
     public static final long DEFAULT_DISCOVERY_REFRESH_TIMEOUT_MS = 10_000;
     public static final long DEFAULT_CLUSTER_SEND_TIMEOUT_MS = 30_000;

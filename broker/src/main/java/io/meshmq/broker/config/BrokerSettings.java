@@ -132,7 +132,7 @@ import java.util.Set;
  * ha.quorum        = h1:7928,h2:7928,h3:7928  every voter's quorum address (the same list on each; at
  *                                        least three): takeover is automatic, agreed by a majority
  * ha.quorum-bind   = h1:7928             which of ha.quorum this process is (where its vote listens)
- * ha.lease         = 1000                ms a live serves after it last reached a majority; a replica
+ * ha.lease         = 1500                ms a live serves after it last reached a majority; a replica
  *                                        that took over waits as long before it serves
  * ha.live          = h1:7918             the live a backup replicates (its cluster port; the same cluster
  *                                        user and TLS settings as the live's members)

@@ -546,10 +546,56 @@ public final class ClientConnection
                 {
                     throw ex;
                 }
+                final Link next = awaitLink();
+                if (strayed(on, next))
+                {
+                    throw sendInDoubt(on, next, destinationName);
+                }
                 previousScope = on.temporaryScope;
-                on = awaitLink();
+                on = next;
             }
         }
+    }
+
+    /**
+     * @return true if what was sent on {@code lost} and not confirmed may not be sent again on {@code next}: with HA,
+     * the lost broker's journal may hold it, and {@code next} serves another (that journal was not served again within
+     * journalWait), so sending it there could deliver it twice.
+     */
+    private static boolean strayed(final Link lost, final Link next)
+    {
+        final String journal = lost == null ? null : lost.journal.getNow(null);
+        return journal != null && !journal.equals(journalOf(next));
+    }
+
+    /**
+     * @return the journal {@code on}'s broker serves, as its first TOPOLOGY says within {@value #JOURNAL_HEARD_MS} ms;
+     * null if it says none.
+     */
+    private static String journalOf(final Link on)
+    {
+        try
+        {
+            return on.journal.get(JOURNAL_HEARD_MS, TimeUnit.MILLISECONDS);
+        }
+        catch (final TimeoutException | ExecutionException ex)
+        {
+            return null;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private static ClientException sendInDoubt(final Link lost, final Link next, final String destinationName)
+    {
+        return new ClientException(ClientException.SEND_IN_DOUBT, "the connection to " + lost.url + " was lost " +
+            "before it confirmed a send to " + destinationName + ", and no broker served its journal again within " +
+            "journalWait; the client goes on with " + next.url + ", which serves another: the message may be stored " +
+            "in the lost journal (then it is delivered once that journal is served again), so it is not sent again, " +
+            "which could deliver it twice");
     }
 
     /**
@@ -2068,7 +2114,8 @@ public final class ClientConnection
     /**
      * Makes on a new connection what the application had on the old one, before any call may use it: temporary
      * destinations, consumers (in the order they were made), and the persistent asynchronous sends not yet
-     * confirmed, in the order they were sent.
+     * confirmed, in the order they were sent (unless {@code on} serves another journal than the lost one: they fail in
+     * doubt then).
      */
     private void replay(final Link on) throws ClientException
     {
@@ -2099,6 +2146,10 @@ public final class ClientConnection
         }
         final Link lost = lastLink;
         final String previousScope = lost == null ? null : lost.temporaryScope;
+        if (strayed(lost, on))
+        {
+            failUnconfirmed(lost, on);
+        }
         synchronized (unconfirmed)
         {
             for (final Map.Entry<Long, UnconfirmedSend> send : unconfirmed.entrySet())
@@ -2110,6 +2161,23 @@ public final class ClientConnection
             {
                 scheduleTimeout(send.getKey(), send.getValue());
             }
+        }
+    }
+
+    /**
+     * The asynchronous sends not confirmed on {@code lost} fail in doubt instead of going again on {@code next}.
+     */
+    private void failUnconfirmed(final Link lost, final Link next)
+    {
+        final List<UnconfirmedSend> sends;
+        synchronized (unconfirmed)
+        {
+            sends = new ArrayList<>(unconfirmed.values());
+            unconfirmed.clear();
+        }
+        for (final UnconfirmedSend send : sends)
+        {
+            send.reply().completeExceptionally(sendInDoubt(lost, next, send.destinationName()));
         }
     }
 

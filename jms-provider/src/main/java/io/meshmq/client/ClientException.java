@@ -22,6 +22,12 @@ public final class ClientException extends Exception
     public static final int FAILED_OVER = -5;
     /** Not an error code of the protocol: the connection failed while a commit was in flight, its outcome unknown. */
     public static final int IN_DOUBT = -6;
+    /**
+     * Not an error code of the protocol: the connection failed before a send was confirmed, and the client failed over
+     * to a broker of another journal (with HA, the lost one's was not served again in time): the message may be stored
+     * in the lost journal, so it is not sent again.
+     */
+    public static final int SEND_IN_DOUBT = -7;
 
     private final int code;
 

@@ -72,6 +72,7 @@ public final class JmsExceptions
             case ClientException.RECONNECTING: return "RECONNECTING";
             case ClientException.FAILED_OVER: return "FAILED_OVER";
             case ClientException.IN_DOUBT: return "COMMIT_IN_DOUBT";
+            case ClientException.SEND_IN_DOUBT: return "SEND_IN_DOUBT";
             default: return "MESHMQ-" + code;
         }
     }

@@ -9,6 +9,7 @@ import io.meshmq.tck.crash.BrokerProcess;
 import io.meshmq.tck.large.Bodies;
 import io.meshmq.tck.replication.HaSupport.Producer;
 import jakarta.jms.BytesMessage;
+import jakarta.jms.CompletionListener;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
@@ -16,6 +17,7 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +29,8 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static io.meshmq.tck.PrometheusScrape.scrape;
@@ -173,6 +177,97 @@ class TakeoverTest
             }
             assertNull(consumer.receive(500), "a large message twice, or the cut-short one");
             Bodies.awaitNone(dir.resolve("backup").resolve(HaNode.JOURNAL));
+        }
+    }
+
+    /**
+     * A send the lost live stored but had not confirmed (its replica stopped) must not be sent again to a broker of
+     * another journal once the client stops waiting for the lost one (journalWait): the lost journal holds it, and has
+     * even delivered it, so a second copy elsewhere would be a duplicate. The send fails in doubt instead.
+     */
+    @Test
+    void shouldFailASendInDoubtRatherThanSendItToAnotherJournal() throws Exception
+    {
+        final BrokerProcess[] pair = startPair();
+        final BrokerProcess live = pair[1];
+        final BrokerProcess backup = pair[2];
+        final BrokerProcess other = BrokerProcess.start(dir.resolve("other"));
+        processes.add(other);
+        final String urls = "tcp://127.0.0.1:" + livePort + "," + other.url() +
+            "?journalWait=1000&retryInterval=50&retryIntervalMultiplier=1";
+        try (Connection connection = new MeshConnectionFactory(urls).createConnection();
+            Connection watching = new MeshConnectionFactory(live.url()).createConnection())
+        {
+            final Session session = connection.createSession();
+            final MessageProducer producer = session.createProducer(session.createQueue("orders"));
+            producer.send(session.createTextMessage("confirmed"));
+            watching.start();
+            final Session watchingSession = watching.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+            final MessageConsumer onLive = watchingSession.createConsumer(watchingSession.createQueue("orders"));
+            assertNotNull(onLive.receive(HaSupport.DEADLINE_MS));
+
+            backup.pause(); // the live stores what it is sent, and confirms nothing
+            final AtomicReference<Throwable> held = new AtomicReference<>();
+            final Thread sender = new Thread(() ->
+            {
+                try
+                {
+                    producer.send(session.createTextMessage("stored, not confirmed"));
+                }
+                catch (final Throwable ex)
+                {
+                    held.set(ex);
+                }
+            }, "held-sender");
+            sender.start();
+            final Session asyncSession = connection.createSession();
+            final CompletableFuture<Throwable> asyncOutcome = new CompletableFuture<>();
+            asyncSession.createProducer(asyncSession.createQueue("orders")).send(
+                asyncSession.createTextMessage("sent asynchronously, stored, not confirmed"), new CompletionListener()
+                {
+                    @Override
+                    public void onCompletion(final Message message)
+                    {
+                        asyncOutcome.complete(null);
+                    }
+
+                    @Override
+                    public void onException(final Message message, final Exception exception)
+                    {
+                        asyncOutcome.complete(exception);
+                    }
+                });
+            for (int i = 0; i < 2; i++)
+            {
+                assertNotNull(onLive.receive(HaSupport.DEADLINE_MS), "the live delivers what it stored, unconfirmed");
+            }
+            live.kill();
+            sender.join(HaSupport.DEADLINE_MS);
+            assertFalse(sender.isAlive(), "the send ended");
+            assertInstanceOf(JMSException.class, held.get(), "the send failed: " + held.get());
+            assertEquals("SEND_IN_DOUBT", ((JMSException)held.get()).getErrorCode(), held.get().getMessage());
+            final Throwable async = asyncOutcome.get(HaSupport.DEADLINE_MS, TimeUnit.MILLISECONDS);
+            assertInstanceOf(JMSException.class, async, "the asynchronous send failed: " + async);
+            assertEquals("SEND_IN_DOUBT", ((JMSException)async).getErrorCode(), async.getMessage());
+
+            producer.send(session.createTextMessage("after"));
+            try (Connection reading = new MeshConnectionFactory(other.url()).createConnection())
+            {
+                reading.start();
+                final Session readingSession = reading.createSession();
+                final MessageConsumer onOther = readingSession.createConsumer(readingSession.createQueue("orders"));
+                assertEquals("after", ((TextMessage)onOther.receive(HaSupport.DEADLINE_MS)).getText(),
+                    "only what was sent after the failover reaches the other journal");
+                assertNull(onOther.receive(500));
+            }
+        }
+        catch (final JMSException closingTheWatcherOfAKilledBroker)
+        {
+            // the watching connection's close cannot reach a killed broker
+        }
+        finally
+        {
+            backup.resume();
         }
     }
 

@@ -2,16 +2,19 @@ package io.meshmq.tck.replication;
 
 import io.meshmq.admin.MeshAdmin;
 import io.meshmq.jms.MeshConnectionFactory;
+import io.meshmq.jms.message.MeshMessage;
 import io.meshmq.protocol.AdminTable;
 import io.meshmq.protocol.AdminVerbs;
 import io.meshmq.tck.FreePorts;
 import io.meshmq.tck.crash.BrokerProcess;
+import io.meshmq.tck.large.Bodies;
 import io.meshmq.tck.replication.HaSupport.AckingConsumer;
 import io.meshmq.tck.replication.HaSupport.AsyncPublisher;
 import io.meshmq.tck.replication.HaSupport.DurableListener;
 import io.meshmq.tck.replication.HaSupport.Producer;
 import io.meshmq.tck.replication.HaSupport.TransactedConsumer;
 import io.meshmq.tck.replication.HaSupport.TransactedProducer;
+import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
@@ -41,6 +44,8 @@ import java.util.stream.IntStream;
 
 import static io.meshmq.tck.replication.HaSupport.awaitCondition;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -258,6 +263,53 @@ class ColocatedTest
             assertEquals(200, receiveOnce(receiving.url(), "outbound", 200), "every message of outbound once");
             assertEquals(100, receiveOnce(receiving.url(), "landed", 100), "every message of the bridge made at " +
                 "run time once: it came with node 0's journal");
+        }
+    }
+
+    /**
+     * Large bodies go with their journal (issue 23): persistent large messages sent to member 0 are on its replica in
+     * another process; killed, its journal is taken over there, and a consumer on another member gets each body whole
+     * (across the cluster's separate body connection, staged on the consumer's member), once.
+     */
+    @Test
+    void shouldServeEachJournalsLargeBodiesAfterItsTakeover() throws Exception
+    {
+        startAll();
+        final long[] lengths = {2_000_000, 300_000, 5_000_000};
+        try (Connection connection = new MeshConnectionFactory("tcp://127.0.0.1:" + ports[0]).createConnection())
+        {
+            final Session session = connection.createSession();
+            final MessageProducer producer = session.createProducer(session.createQueue("bodies"));
+            for (int i = 0; i < lengths.length; i++)
+            {
+                final BytesMessage message = session.createBytesMessage();
+                message.setObjectProperty(MeshMessage.INPUT_STREAM, Bodies.stream(lengths[i]));
+                message.setIntProperty("seq", i);
+                producer.send(message);
+            }
+        }
+        final List<String> lost = served().entrySet().stream().filter(entry -> entry.getValue().startsWith("0/"))
+            .map(Map.Entry::getKey).toList();
+        nodes[0].kill();
+        awaitCondition(() -> served().keySet().containsAll(lost) && lost.stream()
+            .noneMatch(journal -> served().get(journal).startsWith("0/")), "node 0's journal served again", alive());
+        try (Connection connection = new MeshConnectionFactory("tcp://127.0.0.1:" + ports[1]).createConnection())
+        {
+            connection.start();
+            final Session session = connection.createSession();
+            final MessageConsumer consumer = session.createConsumer(session.createQueue("bodies"));
+            final Set<Integer> seen = new HashSet<>();
+            for (int i = 0; i < lengths.length; i++)
+            {
+                final Message message = consumer.receive(HaSupport.DEADLINE_MS);
+                assertNotNull(message, "large message lost with node 0 (" + seen + " came)");
+                final int seq = message.getIntProperty("seq");
+                assertTrue(seen.add(seq), "large message " + seq + " came twice");
+                final Bodies.Sink sink = new Bodies.Sink();
+                message.setObjectProperty(MeshMessage.SAVE_STREAM, sink);
+                assertEquals(Bodies.checksum(lengths[seq]), sink.checksum(), "large message " + seq + "'s body");
+            }
+            assertNull(consumer.receive(1_000), "a large message twice");
         }
     }
 

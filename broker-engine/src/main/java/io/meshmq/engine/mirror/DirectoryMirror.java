@@ -37,6 +37,8 @@ public final class DirectoryMirror implements DataMirror, AutoCloseable
     private final Set<Path> unforcedFiles = new LinkedHashSet<>();
     private final Set<Path> unforcedDirectories = new LinkedHashSet<>();
     private long marks;
+    /** One instance, so that a caller can tell it has copied a body here already. */
+    private final BodyMirror bodies = this::copyBody;
 
     /**
      * @param source the directory whose changes are described (paths given are under it).
@@ -219,7 +221,7 @@ public final class DirectoryMirror implements DataMirror, AutoCloseable
     @Override
     public BodyMirror bodies()
     {
-        return this::copyBody;
+        return bodies;
     }
 
     private String copyBody(final Path body)

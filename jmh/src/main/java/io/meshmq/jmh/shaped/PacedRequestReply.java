@@ -35,6 +35,29 @@ public final class PacedRequestReply
     }
 
     /**
+     * A/B runs outside the suite: {@code java -cp benchmarks.jar io.meshmq.jmh.shaped.PacedRequestReply KIND[,KIND...]
+     * ROUNDS [WARMUP-S MEASURE-S]} measures the kinds alternately, each round with a fresh broker, and prints each
+     * round's p50, p99 and p99.9 in microseconds.
+     */
+    public static void main(final String[] args) throws Exception
+    {
+        final String[] kinds = args[0].split(",");
+        final int rounds = Integer.parseInt(args[1]);
+        final int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+        final int measured = args.length > 3 ? Integer.parseInt(args[3]) : 20;
+        for (int round = 1; round <= rounds; round++)
+        {
+            for (final String kind : kinds)
+            {
+                final Histogram histogram = measure(kind, 2_000, warmup, measured);
+                System.out.printf("round %d %-22s p50 %,7d  p99 %,7d  p99.9 %,7d us (%,d round trips)%n", round, kind,
+                    histogram.getValueAtPercentile(50) / 1000, histogram.getValueAtPercentile(99) / 1000,
+                    histogram.getValueAtPercentile(99.9) / 1000, histogram.getTotalCount());
+            }
+        }
+    }
+
+    /**
      * @return the round trips of the measured part, in nanoseconds.
      */
     public static Histogram measure(final String kind, final int ratePerSecond, final int warmupSeconds,

@@ -3,8 +3,11 @@ package io.meshmq.client.transport;
 import io.meshmq.protocol.WireWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -18,16 +21,35 @@ import java.util.concurrent.RejectedExecutionException;
  * <p>
  * Frames leave in the order they were written. A frame written on the I/O thread itself goes out at once,
  * behind anything still gathered.
+ * <p>
+ * A frame written after the connection was quiet for {@link #QUIET_NS} ({@link DirectNioSocketChannel} only: plain
+ * TCP) is written to the socket by the application thread itself when nothing else is being written or waits: the
+ * I/O thread, asleep by then, is not woken for it. That is the paced request/reply case, where the wake-up cost more
+ * than the write; a busy connection keeps gathering (a write per frame would cost more than the wake-ups it saves).
+ * Whatever the socket does not take at once is gathered and goes through the I/O thread as before.
  */
 public final class OutboundBatcher implements Runnable
 {
     private static final int INITIAL_CAPACITY = 4096;
+    /** A frame written this long after the one before it may be written directly. */
+    static final long QUIET_NS = 50_000;
+    /**
+     * Direct writes that may follow each other after a quiet time: an acknowledgement and then a reply, say, both
+     * without waking the I/O thread.
+     */
+    private static final int DIRECT_BURST = 2;
 
     private final Channel channel;
     private final Runnable onDrainedAboveLimit;
     private final int limitBytes;
+    private final DirectNioSocketChannel direct;
     private ByteBuf gathered;
     private boolean scheduled;
+    /** The I/O thread is handing a batch to the channel: nothing may be written directly meanwhile. */
+    private boolean handing;
+    private long lastWriteNanos;
+    /** Earned by quiet time, QUIET_NS per direct write, up to DIRECT_BURST of them. */
+    private long directBudgetNanos;
     private volatile int gatheredBytes;
 
     /**
@@ -39,6 +61,7 @@ public final class OutboundBatcher implements Runnable
         this.channel = channel;
         this.limitBytes = limitBytes;
         this.onDrainedAboveLimit = onDrainedAboveLimit;
+        this.direct = channel instanceof DirectNioSocketChannel ? (DirectNioSocketChannel)channel : null;
     }
 
     /**
@@ -49,11 +72,16 @@ public final class OutboundBatcher implements Runnable
         final boolean schedule;
         synchronized (this)
         {
+            final int written = direct == null ? 0 : writeDirectly(writer);
+            if (written == writer.position())
+            {
+                return;
+            }
             if (gathered == null)
             {
-                gathered = channel.alloc().ioBuffer(Math.max(INITIAL_CAPACITY, writer.position()));
+                gathered = channel.alloc().ioBuffer(Math.max(INITIAL_CAPACITY, writer.position() - written));
             }
-            gathered.writeBytes(writer.array(), 0, writer.position());
+            gathered.writeBytes(writer.array(), written, writer.position() - written);
             gatheredBytes = gathered.readableBytes();
             schedule = !scheduled;
             scheduled = true;
@@ -74,6 +102,41 @@ public final class OutboundBatcher implements Runnable
                 // The I/O thread has shut down, so the channel is closed: nothing written now could be sent.
                 discard();
             }
+        }
+    }
+
+    /**
+     * Writes the frame to the socket on this thread if the connection was quiet and nothing else is written or waits
+     * to be. Under the lock.
+     *
+     * @return how many of its bytes the socket took (the rest must follow through the I/O thread).
+     */
+    private int writeDirectly(final WireWriter writer)
+    {
+        final long now = System.nanoTime();
+        directBudgetNanos = Math.min(DIRECT_BURST * QUIET_NS, directBudgetNanos + now - lastWriteNanos);
+        lastWriteNanos = now;
+        if (directBudgetNanos < QUIET_NS || gathered != null || scheduled || handing ||
+            channel.eventLoop().inEventLoop())
+        {
+            return 0;
+        }
+        // Netty's own buffer fills only through this class (under this lock), and empties only by writing: empty
+        // now, nothing can start writing until this returns.
+        final ChannelOutboundBuffer unsent = channel.unsafe().outboundBuffer();
+        if (unsent == null || unsent.totalPendingWriteBytes() != 0)
+        {
+            return 0;
+        }
+        directBudgetNanos -= QUIET_NS;
+        try
+        {
+            return direct.writeNow(ByteBuffer.wrap(writer.array(), 0, writer.position()));
+        }
+        catch (final IOException ex)
+        {
+            // Closed or reset: the I/O thread's write fails the same way and closes the channel, as it does anyway.
+            return 0;
         }
     }
 
@@ -100,10 +163,21 @@ public final class OutboundBatcher implements Runnable
             scheduled = false;
             bytes = gatheredBytes;
             gatheredBytes = 0;
+            handing = batch != null;
         }
         if (batch != null)
         {
-            channel.writeAndFlush(batch, channel.voidPromise());
+            try
+            {
+                channel.writeAndFlush(batch, channel.voidPromise());
+            }
+            finally
+            {
+                synchronized (this)
+                {
+                    handing = false;
+                }
+            }
         }
         if (bytes > limitBytes)
         {

@@ -37,7 +37,8 @@ public final class TcpTransportConnector implements TransportConnector
         final SslContext tls = url.tls() == null ? null : url.tls().clientContext();
         final Bootstrap bootstrap = new Bootstrap()
             .group(group)
-            .channel(NioSocketChannel.class)
+            // Without TLS, application threads may write to the socket themselves (OutboundBatcher).
+            .channel(tls == null ? DirectNioSocketChannel.class : NioSocketChannel.class)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)url.connectTimeoutMs())
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))

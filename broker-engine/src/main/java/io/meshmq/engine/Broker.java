@@ -16,6 +16,7 @@ import io.meshmq.engine.mirror.SwitchableMirror;
 import io.meshmq.engine.net.Acceptor;
 import io.meshmq.engine.net.ClientCommandAdapter;
 import io.meshmq.engine.net.ConnectionLimits;
+import io.meshmq.engine.net.DirectWriteGate;
 import io.meshmq.engine.net.ExtensionFrames;
 import io.meshmq.engine.net.NativeTransport;
 import io.meshmq.engine.processor.Durability;
@@ -428,6 +429,11 @@ public final class Broker implements AutoCloseable
                 if (tls != null)
                 {
                     ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                }
+                else
+                {
+                    // The processor may write to a plain socket itself (ChannelConnection).
+                    DirectWriteGate.addTo(ch);
                 }
                 NettyFrames.addFrameDecoder(ch.pipeline(), FrameDecoder.HANDSHAKE_MAX_FRAME_LENGTH);
                 ch.pipeline().addLast(new ClientCommandAdapter(ring, connectionIds, context.maxFrameLength(), context.users(),

@@ -6,6 +6,7 @@ import io.meshmq.protocol.WireWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelPromise;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
@@ -15,7 +16,10 @@ import java.util.concurrent.Future;
  * and handed to Netty in one write and flush at the end of the batch.
  * <p>
  * {@link #write} and {@link #flush} are called only on the processor thread; Netty takes the buffer over
- * on its I/O thread.
+ * on its I/O thread. A batch flushed after the connection was quiet for {@link #QUIET_NS} the processor writes to
+ * the socket itself where the channel has a {@link DirectWriteGate} (plain TCP) and nothing else is being written:
+ * the I/O thread, asleep by then, is not woken for it. A busy connection's batches go through the I/O thread (a system
+ * call per batch on the processor would cost it more than the wake-ups it saves).
  */
 public final class ChannelConnection implements ConnectionOutput
 {
@@ -24,6 +28,10 @@ public final class ChannelConnection implements ConnectionOutput
     private static final int MAX_BATCH_BYTES = 1024 * 1024;
     private static final System.Logger LOG = System.getLogger(ChannelConnection.class.getName());
     private static final OncePerMinute UNREAD = new OncePerMinute();
+    /** A batch flushed this long after the one before it may be written directly. */
+    static final long QUIET_NS = 50_000;
+    /** Direct writes that may follow each other after a quiet time (a reply, then a delivery, say). */
+    private static final int DIRECT_BURST = 2;
 
     private final long id;
     private final Channel channel;
@@ -31,6 +39,11 @@ public final class ChannelConnection implements ConnectionOutput
     /** Bytes that may wait to be sent before the connection is closed: its peer does not read. */
     private final long maxUnsentBytes;
     private ByteBuf pending;
+    /** Null where the processor cannot write to the socket itself. */
+    private final DirectWriteGate gate;
+    private long lastFlushNanos;
+    /** Earned by quiet time, QUIET_NS per direct write, up to DIRECT_BURST of them. */
+    private long directBudgetNanos;
     /** Large bodies delivered here and how often, so the I/O thread serves LARGE_READ only of those. */
     private final ConcurrentHashMap<Long, Integer> lent = new ConcurrentHashMap<>();
 
@@ -44,6 +57,7 @@ public final class ChannelConnection implements ConnectionOutput
         this.channel = channel;
         this.remoteAddress = String.valueOf(channel.remoteAddress());
         this.maxUnsentBytes = maxUnsentBytes;
+        this.gate = DirectWriteGate.of(channel);
     }
 
     @Override
@@ -107,7 +121,28 @@ public final class ChannelConnection implements ConnectionOutput
             channel.close();
             return;
         }
-        channel.writeAndFlush(batch, channel.voidPromise());
+        if (gate == null)
+        {
+            channel.writeAndFlush(batch, channel.voidPromise());
+            return;
+        }
+        if (!mayWriteDirectly() || !gate.writeDirectly(batch))
+        {
+            gate.writeQueued(batch, channel.newPromise());
+        }
+    }
+
+    private boolean mayWriteDirectly()
+    {
+        final long now = System.nanoTime();
+        directBudgetNanos = Math.min(DIRECT_BURST * QUIET_NS, directBudgetNanos + now - lastFlushNanos);
+        lastFlushNanos = now;
+        if (directBudgetNanos < QUIET_NS)
+        {
+            return false;
+        }
+        directBudgetNanos -= QUIET_NS;
+        return true;
     }
 
     private void tooMuchUnsent(final long unsent)
@@ -136,7 +171,13 @@ public final class ChannelConnection implements ConnectionOutput
                 final int length = frame.position();
                 final ByteBuf buffer = channel.alloc().ioBuffer(length);
                 buffer.writeBytes(frame.array(), 0, length);
-                return channel.writeAndFlush(buffer);
+                if (gate == null)
+                {
+                    return channel.writeAndFlush(buffer);
+                }
+                final ChannelPromise promise = channel.newPromise();
+                gate.writeQueued(buffer, promise);
+                return promise;
             }
 
             @Override

@@ -8,21 +8,23 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 
 import java.util.concurrent.ThreadFactory;
 
 /**
- * The broker's socket transport: Netty's native epoll on Linux where its library loads, Java NIO anywhere else or when
- * {@code -Dmeshmq.transport.native=false} says so. Epoll is edge-triggered and needs no selected-key sets, so each
- * read and write costs the I/O threads fewer system calls and less garbage. The in-VM transport's local channels run
- * on either kind of loop.
+ * The broker's socket transport: Java NIO, whose accepted plain sockets the processor may write to itself
+ * ({@link DirectWriteGate}); Netty's native epoll on Linux where its library loads when
+ * {@code -Dmeshmq.transport.native=true} says so. Epoll was the default until the processor's direct writes: it is
+ * edge-triggered and needs no selected-key sets, but a write from another thread to its raw descriptor may land in
+ * another connection's socket if the descriptor is closed and reused meanwhile, which Java's socket channel prevents.
+ * Measured (jmh/RESULTS.md, 2026-12-03): NIO with direct writes is ahead on request/reply latency and the
+ * application-shaped 4P-4C, level elsewhere. The in-VM transport's local channels run on either kind of loop.
  */
 public final class NativeTransport
 {
     private static final boolean EPOLL =
-        !"false".equalsIgnoreCase(System.getProperty("meshmq.transport.native", "true")) && Epoll.isAvailable();
+        "true".equalsIgnoreCase(System.getProperty("meshmq.transport.native", "false")) && Epoll.isAvailable();
 
     private NativeTransport()
     {
@@ -43,7 +45,7 @@ public final class NativeTransport
 
     public static Class<? extends ServerChannel> serverChannel()
     {
-        return EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        return EPOLL ? EpollServerSocketChannel.class : DirectNioServerSocketChannel.class;
     }
 
     public static Class<? extends SocketChannel> socketChannel()

@@ -1,6 +1,7 @@
 package io.meshmq.client.transport;
 
 import io.meshmq.protocol.WireWriter;
+import io.meshmq.transport.DirectNioSocketChannel;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;

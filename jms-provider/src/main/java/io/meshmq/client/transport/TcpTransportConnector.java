@@ -1,5 +1,6 @@
 package io.meshmq.client.transport;
 
+import io.meshmq.transport.DirectNioSocketChannel;
 import io.meshmq.transport.NettyFrames;
 import io.meshmq.transport.TransportConnector;
 import io.meshmq.transport.TransportEndpoint;

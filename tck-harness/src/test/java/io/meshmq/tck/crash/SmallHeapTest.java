@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -55,7 +56,11 @@ class SmallHeapTest
         try (BrokerProcess broker = BrokerProcess.startWithJvmOptions(data, SMALL_HEAP_ON_EPOLL);
             Connection connection = new MeshConnectionFactory(broker.url()).createConnection())
         {
-            assertTrue(broker.recentOutput().contains("(nio, started in"), broker.recentOutput());
+            // The broker's class path carries Netty's epoll library for these platforms; elsewhere it stays on NIO.
+            final boolean epoll = System.getProperty("os.name").equals("Linux") &&
+                Set.of("amd64", "aarch64").contains(System.getProperty("os.arch"));
+            assertTrue(broker.recentOutput().contains(epoll ? "(epoll, started in" : "(nio, started in"),
+                broker.recentOutput());
             final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             final MessageProducer producer = session.createProducer(session.createQueue("backlog"));
             for (int i = 0; i < OFFERED; i++)

@@ -611,7 +611,17 @@ public final class ServerQueue extends JournalEntry
         {
             return false;
         }
-        final Selector selector = spec.selector();
+        return selects(message);
+    }
+
+    /**
+     * @return true if this queue's selector (a subscription's) takes the message; the noLocal rule aside, which
+     * needs the publisher's connection: a message another node forwarded was held to it there.
+     */
+    public boolean selects(final ServerMessage message)
+    {
+        final SubscriptionSpec spec = subscription;
+        final Selector selector = spec == null ? null : spec.selector();
         return selector == null || message.matches(selector);
     }
 

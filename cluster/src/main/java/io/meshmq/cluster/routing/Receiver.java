@@ -234,7 +234,9 @@ final class Receiver
             {
                 for (final String name : queues)
                 {
-                    if (subscription.name().equals(name))
+                    // Chosen there by the selector that node knew of: this one may have been made again since, with
+                    // another selector (an inactive durable subscription asked for with a new one).
+                    if (subscription.name().equals(name) && subscription.selects(message))
                     {
                         references.add(subscription.reference(message));
                     }

@@ -554,6 +554,34 @@ class ClusterRoutingTest
     }
 
     @Test
+    void shouldNotTakeAForwardedTopicMessageIntoASubscriptionWhoseSelectorItDoesNotMatch() throws Exception
+    {
+        // b chose the subscription by the selector it knew of; the subscription of that name here may have been
+        // made again with another selector since (an inactive durable subscription asked for with a new one).
+        final ClusterHarness a = node(null, null, null);
+        final Selector typedNew = Selector.parse("JMSType = 'new'");
+        a.run(EngineEvent.CREATE_CONSUMER, a.client, e ->
+        {
+            e.correlationId = 101;
+            e.consumerId = 1;
+            e.sessionId = 1;
+            e.destinationType = DestinationType.TOPIC;
+            e.destinationName = "news";
+            e.selector = typedNew;
+            e.count = 10;
+        });
+        final FakeConnection peer = a.open();
+        a.command(peer, new ClusterCommand.Join(7, "test", ClusterHarness.OTHER, "b", "127.0.0.1:2", false));
+        final String subscription = "news#" + a.client.id + ".1";
+        a.command(peer, new ClusterCommand.Receive(1, DestinationType.TOPIC, false, "news", new String[] {subscription},
+            ClusterHarness.message("ID:untyped", DestinationType.TOPIC, "news")));
+
+        assertEquals(0, a.client.deliveries(), "the selector JMSType = 'new' does not take an untyped message");
+        assertEquals(List.of(1L), peer.frames(FrameType.OK).stream().map(f -> f.reader().readLong()).toList(),
+            "confirmed all the same: nothing here wants it");
+    }
+
+    @Test
     void shouldNotWaitForANonDurableSubscriptionOfANodeThatIsDown()
     {
         final ClusterHarness a = node(null, null, null);

@@ -535,15 +535,7 @@ class ClusterRoutingTest
     {
         final ClusterHarness a = node(null, null, null);
         final FakeConnection link = a.linkUp(subscriptionOfB("news", "news#5.1"), subscriptionOfB("news", "news#5.2"));
-        a.run(EngineEvent.CREATE_CONSUMER, a.client, e ->
-        {
-            e.correlationId = 101;
-            e.consumerId = 1;
-            e.sessionId = 1;
-            e.destinationType = DestinationType.TOPIC;
-            e.destinationName = "news";
-            e.count = 10;
-        });
+        subscribe(a, "news", null);
         final String id = a.send(DestinationType.TOPIC, "news");
 
         assertEquals(1, a.client.deliveries(), "this node's subscriber has its copy");
@@ -559,17 +551,7 @@ class ClusterRoutingTest
         // b chose the subscription by the selector it knew of; the subscription of that name here may have been
         // made again with another selector since (an inactive durable subscription asked for with a new one).
         final ClusterHarness a = node(null, null, null);
-        final Selector typedNew = Selector.parse("JMSType = 'new'");
-        a.run(EngineEvent.CREATE_CONSUMER, a.client, e ->
-        {
-            e.correlationId = 101;
-            e.consumerId = 1;
-            e.sessionId = 1;
-            e.destinationType = DestinationType.TOPIC;
-            e.destinationName = "news";
-            e.selector = typedNew;
-            e.count = 10;
-        });
+        subscribe(a, "news", Selector.parse("JMSType = 'new'"));
         final FakeConnection peer = a.open();
         a.command(peer, new ClusterCommand.Join(7, "test", ClusterHarness.OTHER, "b", "127.0.0.1:2", false));
         final String subscription = "news#" + a.client.id + ".1";
@@ -589,6 +571,23 @@ class ClusterRoutingTest
         a.command(null, new ClusterCommand.LinkDown(ClusterHarness.OTHER, "test"));
         a.send(DestinationType.TOPIC, "news");
         assertEquals(0L, a.statusOfB("backlog"), "it dies with its node: nothing waits for it");
+    }
+
+    /**
+     * Subscribes the node's test client (consumer 1) to the topic, with ten messages of credit.
+     */
+    private static void subscribe(final ClusterHarness node, final String topic, final Selector selector)
+    {
+        node.run(EngineEvent.CREATE_CONSUMER, node.client, e ->
+        {
+            e.correlationId = 101;
+            e.consumerId = 1;
+            e.sessionId = 1;
+            e.destinationType = DestinationType.TOPIC;
+            e.destinationName = topic;
+            e.selector = selector;
+            e.count = 10;
+        });
     }
 
     private static ClusterCommand.Binding subscriptionOfB(final String topic, final String queue)

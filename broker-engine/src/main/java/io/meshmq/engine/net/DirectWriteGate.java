@@ -139,6 +139,14 @@ public final class DirectWriteGate extends ChannelOutboundHandlerAdapter
         return directWrites;
     }
 
+    /**
+     * @return true if nothing written to the channel waits to go to the socket (tests; any thread).
+     */
+    synchronized boolean isQuiet()
+    {
+        return owed == null && queued.get() == 0 && isIdle();
+    }
+
     private boolean isIdle()
     {
         final ChannelOutboundBuffer unsent = channel.unsafe().outboundBuffer();

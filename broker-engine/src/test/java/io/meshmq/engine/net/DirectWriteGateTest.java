@@ -13,7 +13,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -27,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -51,13 +51,21 @@ class DirectWriteGateTest
     private final CompletableFuture<Channel> accepted = new CompletableFuture<>();
     private final Frames frames = new Frames();
 
-    @BeforeEach
-    void connect() throws Exception
+    /**
+     * @param socketBuffers the sending socket's SO_SNDBUF and the reading one's SO_RCVBUF, or 0 for the system's.
+     */
+    private Channel connect(final int socketBuffers) throws Exception
     {
         serverGroup = new NioEventLoopGroup(1);
         clientGroup = new NioEventLoopGroup(1);
-        server = new ServerBootstrap().group(serverGroup).channel(DirectNioServerSocketChannel.class)
-            .childOption(ChannelOption.SO_SNDBUF, 8 * 1024)
+        final ServerBootstrap serving = new ServerBootstrap();
+        final Bootstrap reading = new Bootstrap();
+        if (socketBuffers > 0)
+        {
+            serving.childOption(ChannelOption.SO_SNDBUF, socketBuffers);
+            reading.option(ChannelOption.SO_RCVBUF, socketBuffers);
+        }
+        server = serving.group(serverGroup).channel(DirectNioServerSocketChannel.class)
             .childHandler(new ChannelInitializer<Channel>()
             {
                 @Override
@@ -68,8 +76,7 @@ class DirectWriteGateTest
                 }
             })
             .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-        reader = new Bootstrap().group(clientGroup).channel(NioSocketChannel.class)
-            .option(ChannelOption.SO_RCVBUF, 8 * 1024)
+        reader = reading.group(clientGroup).channel(NioSocketChannel.class)
             .handler(new ChannelInboundHandlerAdapter()
             {
                 @Override
@@ -83,28 +90,42 @@ class DirectWriteGateTest
                 }
             })
             .connect(server.localAddress()).sync().channel();
+        return accepted.get(10, TimeUnit.SECONDS);
     }
 
     @AfterEach
     void close() throws Exception
     {
-        reader.close().sync();
-        server.close().sync();
-        serverGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
-        clientGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        if (reader != null)
+        {
+            reader.close().sync();
+        }
+        if (server != null)
+        {
+            server.close().sync();
+        }
+        for (final EventLoopGroup group : new EventLoopGroup[] {serverGroup, clientGroup})
+        {
+            if (group != null)
+            {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+            }
+        }
     }
 
     @Test
     void shouldWriteAPacedConnectionsBatchesWithoutItsIoThread() throws Exception
     {
-        final Channel channel = accepted.get(10, TimeUnit.SECONDS);
+        // The system's socket buffers take all 200 batches (42 KB) even if the reader is held up (a busy machine): a
+        // write the socket takes only in part is owed to the I/O thread, and so is what follows it until that is sent.
+        final Channel channel = connect(0);
         final ChannelConnection connection = new ChannelConnection(1, channel, Long.MAX_VALUE);
         final WireWriter writer = new WireWriter(1024);
         final int count = 200;
         for (int i = 0; i < count; i++)
         {
             // A request/reply pace: one batch, then a pause longer than the quiet time.
-            LockSupport.parkNanos(2 * ChannelConnection.QUIET_NS);
+            pauseAtLeast(2 * ChannelConnection.QUIET_NS);
             connection.write(Frames.frame(writer, PROCESSOR, i, 200));
             connection.flush();
         }
@@ -115,19 +136,37 @@ class DirectWriteGateTest
     @Test
     void shouldKeepEverySourcesFramesInOrderWhateverTheSocketTakes() throws Exception
     {
-        final Channel channel = accepted.get(10, TimeUnit.SECONDS);
+        final Channel channel = connect(8 * 1024);
         final ChannelConnection connection = new ChannelConnection(1, channel, Long.MAX_VALUE);
         final int[] counts = {3_000, 3_000, 1_500};
         final AtomicReference<Throwable> failed = new AtomicReference<>();
+        // Now and then the other sources hold off until everything is sent, so the processor's next batch goes
+        // directly for certain, and theirs follow it at once: the socket rarely drains otherwise.
+        final HoldOff holdOff = new HoldOff();
+        final int holdEvery = 500;
         final Thread processor = source(failed, () ->
         {
             final Random random = new Random(1);
             final WireWriter writer = new WireWriter(256 * 1024);
             for (int i = 0; i < counts[PROCESSOR]; i++)
             {
-                pace(random);
+                final boolean alone = i % holdEvery == holdEvery / 2;
+                if (alone)
+                {
+                    holdOff.hold();
+                    awaitQuiet(channel);
+                    pauseAtLeast(ChannelConnection.QUIET_NS);
+                }
+                else
+                {
+                    pace(random);
+                }
                 connection.write(Frames.frame(writer, PROCESSOR, i, size(random)));
                 connection.flush();
+                if (alone)
+                {
+                    holdOff.release();
+                }
             }
         });
         final Thread ioWrites = source(failed, () ->
@@ -139,13 +178,13 @@ class DirectWriteGateTest
                 pace(random);
                 final int sequence = i;
                 final int size = size(random);
-                channel.eventLoop().execute(() ->
+                holdOff.unlessHeld(() -> channel.eventLoop().execute(() ->
                 {
                     final WireWriter writer = new WireWriter(size + 16);
                     Frames.frame(writer, IO_THREAD, sequence, size);
                     channel.writeAndFlush(channel.alloc().ioBuffer().writeBytes(writer.array(), 0, writer.position()),
                         channel.voidPromise());
-                });
+                }));
             }
         });
         final Thread aside = source(failed, () ->
@@ -156,7 +195,9 @@ class DirectWriteGateTest
             for (int i = 0; i < counts[ASIDE]; i++)
             {
                 pace(random);
-                connection.direct().send(Frames.frame(writer, ASIDE, i, size(random)));
+                final int size = size(random);
+                final int sequence = i;
+                holdOff.unlessHeld(() -> connection.direct().send(Frames.frame(writer, ASIDE, sequence, size)));
             }
         });
         final AtomicBoolean reading = new AtomicBoolean(true);
@@ -187,7 +228,8 @@ class DirectWriteGateTest
             stalls.join(TimeUnit.SECONDS.toMillis(10));
             reader.config().setAutoRead(true);
         }
-        assertTrue(DirectWriteGate.of(channel).directWrites() > 0, "the processor never wrote directly");
+        assertTrue(DirectWriteGate.of(channel).directWrites() >= counts[PROCESSOR] / holdEvery,
+            "the processor wrote fewer batches directly than it was given quiet sockets for");
     }
 
     private static Thread source(final AtomicReference<Throwable> failed, final Runnable body)
@@ -213,6 +255,89 @@ class DirectWriteGateTest
         if (random.nextBoolean())
         {
             LockSupport.parkNanos(ChannelConnection.QUIET_NS + random.nextInt(50_000));
+        }
+    }
+
+    /**
+     * Lets the processor's source have the connection to itself for a batch: the other sources write only while it
+     * does not.
+     */
+    private static final class HoldOff
+    {
+        private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+        private volatile boolean held;
+
+        /**
+         * Runs the write (another source's) once the processor does not hold the others off.
+         */
+        void unlessHeld(final Runnable write)
+        {
+            while (true)
+            {
+                lock.readLock().lock();
+                try
+                {
+                    if (!held)
+                    {
+                        write.run();
+                        return;
+                    }
+                }
+                finally
+                {
+                    lock.readLock().unlock();
+                }
+                LockSupport.parkNanos(20_000);
+            }
+        }
+
+        /**
+         * Returns once no other source writes, nor will until {@link #release()}.
+         */
+        void hold()
+        {
+            held = true;
+            lock.writeLock().lock();
+            lock.writeLock().unlock();
+        }
+
+        void release()
+        {
+            held = false;
+        }
+    }
+
+    private static void pauseAtLeast(final long nanos)
+    {
+        final long until = System.nanoTime() + nanos;
+        for (long left = nanos; left > 0; left = until - System.nanoTime())
+        {
+            LockSupport.parkNanos(left);
+        }
+    }
+
+    /**
+     * Waits (with a deadline) until everything written to the channel so far is in the socket, the I/O thread's own
+     * writes included (tasks it has yet to run).
+     */
+    private static void awaitQuiet(final Channel channel)
+    {
+        try
+        {
+            channel.eventLoop().submit(() -> { }).get(30, TimeUnit.SECONDS);
+        }
+        catch (final Exception ex)
+        {
+            throw new AssertionError("the I/O thread did not run a task within 30 s", ex);
+        }
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!DirectWriteGate.of(channel).isQuiet())
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new AssertionError("the socket did not drain within 30 s");
+            }
+            LockSupport.parkNanos(100_000);
         }
     }
 

@@ -122,8 +122,13 @@ class DirectWritesTest
         final int frames = 200;
         for (int i = 0; i < frames; i++)
         {
-            // The pace of a request/reply client: a frame, then a pause longer than the quiet time.
-            LockSupport.parkNanos(2 * OutboundBatcher.QUIET_NS);
+            // The pace of a request/reply client: a frame, then a pause longer than the quiet time (parkNanos may
+            // return early).
+            final long until = System.nanoTime() + 2 * OutboundBatcher.QUIET_NS;
+            for (long left = until - System.nanoTime(); left > 0; left = until - System.nanoTime())
+            {
+                LockSupport.parkNanos(left);
+            }
             batcher.write(FrameChecker.frame(writer, 0, i, 100));
         }
         checker.await(1, frames);

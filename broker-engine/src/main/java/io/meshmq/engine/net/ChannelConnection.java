@@ -3,6 +3,7 @@ package io.meshmq.engine.net;
 import io.meshmq.engine.ring.ConnectionOutput;
 import io.meshmq.engine.ring.DirectOutput;
 import io.meshmq.protocol.WireWriter;
+import io.meshmq.transport.QuietBudget;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -16,10 +17,9 @@ import java.util.concurrent.Future;
  * and handed to Netty in one write and flush at the end of the batch.
  * <p>
  * {@link #write} and {@link #flush} are called only on the processor thread; Netty takes the buffer over
- * on its I/O thread. A batch flushed after the connection was quiet for {@link #QUIET_NS} the processor writes to
- * the socket itself where the channel has a {@link DirectWriteGate} (plain TCP) and nothing else is being written:
- * the I/O thread, asleep by then, is not woken for it. A busy connection's batches go through the I/O thread (a system
- * call per batch on the processor would cost it more than the wake-ups it saves).
+ * on its I/O thread. A batch flushed after the connection was quiet ({@link QuietBudget}) the processor writes to the
+ * socket itself where the channel has a {@link DirectWriteGate} (plain TCP) and nothing else is being written: the
+ * I/O thread, asleep by then, is not woken for it. A busy connection's batches go through the I/O thread.
  */
 public final class ChannelConnection implements ConnectionOutput
 {
@@ -28,10 +28,6 @@ public final class ChannelConnection implements ConnectionOutput
     private static final int MAX_BATCH_BYTES = 1024 * 1024;
     private static final System.Logger LOG = System.getLogger(ChannelConnection.class.getName());
     private static final OncePerMinute UNREAD = new OncePerMinute();
-    /** A batch flushed this long after the one before it may be written directly. */
-    static final long QUIET_NS = 50_000;
-    /** Direct writes that may follow each other after a quiet time (a reply, then a delivery, say). */
-    private static final int DIRECT_BURST = 2;
 
     private final long id;
     private final Channel channel;
@@ -41,9 +37,7 @@ public final class ChannelConnection implements ConnectionOutput
     private ByteBuf pending;
     /** Null where the processor cannot write to the socket itself. */
     private final DirectWriteGate gate;
-    private long lastFlushNanos;
-    /** Earned by quiet time, QUIET_NS per direct write, up to DIRECT_BURST of them. */
-    private long directBudgetNanos;
+    private final QuietBudget quiet = new QuietBudget();
     /** Large bodies delivered here and how often, so the I/O thread serves LARGE_READ only of those. */
     private final ConcurrentHashMap<Long, Integer> lent = new ConcurrentHashMap<>();
 
@@ -126,23 +120,12 @@ public final class ChannelConnection implements ConnectionOutput
             channel.writeAndFlush(batch, channel.voidPromise());
             return;
         }
-        if (!mayWriteDirectly() || !gate.writeDirectly(batch))
+        if (quiet.earned(System.nanoTime()) && gate.writeDirectly(batch))
         {
-            gate.writeQueued(batch, channel.newPromise());
+            quiet.spend();
+            return;
         }
-    }
-
-    private boolean mayWriteDirectly()
-    {
-        final long now = System.nanoTime();
-        directBudgetNanos = Math.min(DIRECT_BURST * QUIET_NS, directBudgetNanos + now - lastFlushNanos);
-        lastFlushNanos = now;
-        if (directBudgetNanos < QUIET_NS)
-        {
-            return false;
-        }
-        directBudgetNanos -= QUIET_NS;
-        return true;
+        gate.writeQueued(batch, channel.newPromise());
     }
 
     private void tooMuchUnsent(final long unsent)

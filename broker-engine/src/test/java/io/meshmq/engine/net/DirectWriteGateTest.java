@@ -1,6 +1,7 @@
 package io.meshmq.engine.net;
 
 import io.meshmq.protocol.WireWriter;
+import io.meshmq.transport.QuietBudget;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -125,7 +126,7 @@ class DirectWriteGateTest
         for (int i = 0; i < count; i++)
         {
             // A request/reply pace: one batch, then a pause longer than the quiet time.
-            pauseAtLeast(2 * ChannelConnection.QUIET_NS);
+            pauseAtLeast(2 * QuietBudget.QUIET_NS);
             connection.write(Frames.frame(writer, PROCESSOR, i, 200));
             connection.flush();
         }
@@ -155,7 +156,7 @@ class DirectWriteGateTest
                 {
                     holdOff.hold();
                     awaitQuiet(channel);
-                    pauseAtLeast(ChannelConnection.QUIET_NS);
+                    pauseAtLeast(QuietBudget.QUIET_NS);
                 }
                 else
                 {
@@ -254,7 +255,7 @@ class DirectWriteGateTest
     {
         if (random.nextBoolean())
         {
-            LockSupport.parkNanos(ChannelConnection.QUIET_NS + random.nextInt(50_000));
+            LockSupport.parkNanos(QuietBudget.QUIET_NS + random.nextInt(50_000));
         }
     }
 

@@ -2,6 +2,7 @@ package io.meshmq.client.transport;
 
 import io.meshmq.protocol.WireWriter;
 import io.meshmq.transport.DirectNioSocketChannel;
+import io.meshmq.transport.QuietBudget;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -23,7 +24,7 @@ import java.util.concurrent.RejectedExecutionException;
  * Frames leave in the order they were written. A frame written on the I/O thread itself goes out at once,
  * behind anything still gathered.
  * <p>
- * A frame written after the connection was quiet for {@link #QUIET_NS} ({@link DirectNioSocketChannel} only: plain
+ * A frame written after the connection was quiet ({@link QuietBudget}; {@link DirectNioSocketChannel} only: plain
  * TCP) is written to the socket by the application thread itself when nothing else is being written or waits: the
  * I/O thread, asleep by then, is not woken for it. That is the paced request/reply case, where the wake-up cost more
  * than the write; a busy connection keeps gathering (a write per frame would cost more than the wake-ups it saves).
@@ -32,13 +33,6 @@ import java.util.concurrent.RejectedExecutionException;
 public final class OutboundBatcher implements Runnable
 {
     private static final int INITIAL_CAPACITY = 4096;
-    /** A frame written this long after the one before it may be written directly. */
-    static final long QUIET_NS = 50_000;
-    /**
-     * Direct writes that may follow each other after a quiet time: an acknowledgement and then a reply, say, both
-     * without waking the I/O thread.
-     */
-    private static final int DIRECT_BURST = 2;
 
     private final Channel channel;
     private final Runnable onDrainedAboveLimit;
@@ -48,9 +42,7 @@ public final class OutboundBatcher implements Runnable
     private boolean scheduled;
     /** The I/O thread is handing a batch to the channel: nothing may be written directly meanwhile. */
     private boolean handing;
-    private long lastWriteNanos;
-    /** Earned by quiet time, QUIET_NS per direct write, up to DIRECT_BURST of them. */
-    private long directBudgetNanos;
+    private final QuietBudget quiet = new QuietBudget();
     private volatile int gatheredBytes;
 
     /**
@@ -114,10 +106,7 @@ public final class OutboundBatcher implements Runnable
      */
     private int writeDirectly(final WireWriter writer)
     {
-        final long now = System.nanoTime();
-        directBudgetNanos = Math.min(DIRECT_BURST * QUIET_NS, directBudgetNanos + now - lastWriteNanos);
-        lastWriteNanos = now;
-        if (directBudgetNanos < QUIET_NS || gathered != null || scheduled || handing ||
+        if (!quiet.earned(System.nanoTime()) || gathered != null || scheduled || handing ||
             channel.eventLoop().inEventLoop())
         {
             return 0;
@@ -129,7 +118,7 @@ public final class OutboundBatcher implements Runnable
         {
             return 0;
         }
-        directBudgetNanos -= QUIET_NS;
+        quiet.spend();
         try
         {
             return direct.writeNow(ByteBuffer.wrap(writer.array(), 0, writer.position()));

@@ -2,6 +2,7 @@ package io.meshmq.client.transport;
 
 import io.meshmq.protocol.WireWriter;
 import io.meshmq.transport.DirectNioSocketChannel;
+import io.meshmq.transport.QuietBudget;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -124,7 +125,7 @@ class DirectWritesTest
         {
             // The pace of a request/reply client: a frame, then a pause longer than the quiet time (parkNanos may
             // return early).
-            final long until = System.nanoTime() + 2 * OutboundBatcher.QUIET_NS;
+            final long until = System.nanoTime() + 2 * QuietBudget.QUIET_NS;
             for (long left = until - System.nanoTime(); left > 0; left = until - System.nanoTime())
             {
                 LockSupport.parkNanos(left);
@@ -160,7 +161,7 @@ class DirectWritesTest
                         // so some direct writes are partial and some frames wait behind Netty's unwritten bytes.
                         if (random.nextInt(4) == 0)
                         {
-                            LockSupport.parkNanos(OutboundBatcher.QUIET_NS + random.nextInt(100_000));
+                            LockSupport.parkNanos(QuietBudget.QUIET_NS + random.nextInt(100_000));
                         }
                         final int size = random.nextInt(10) == 0 ? 100_000 + random.nextInt(100_000) : random.nextInt(2_000);
                         batcher.write(FrameChecker.frame(writer, writerId, i, size));

@@ -19,6 +19,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -401,7 +404,10 @@ public final class HaNode implements AutoCloseable
         final Broker prepared = prepare(ownership);
         if (prepared != null)
         {
-            serve(ownership, how, prepared);
+            // At start-up only a process of its own leads: members of a colocated cluster all start serving at once,
+            // and each taking the lead in turn would stall the others' lease reads (long enough, seen once, to stop
+            // a healthy member).
+            serve(ownership, how, prepared, ownsQuorum);
         }
     }
 
@@ -427,8 +433,10 @@ public final class HaNode implements AutoCloseable
 
     /**
      * Serves a prepared broker's journal while the quorum says this node owns it.
+     *
+     * @param lead whether to make this process's vote the quorum's leader once serving ({@link Quorum#lead()}).
      */
-    private void serve(final Ownership ownership, final String how, final Broker prepared)
+    private void serve(final Ownership ownership, final String how, final Broker prepared, final boolean lead)
     {
         if (closed)
         {
@@ -486,6 +494,10 @@ public final class HaNode implements AutoCloseable
         }
         lastNote = null;
         events.serving(context, started, ownership, how);
+        if (!lead)
+        {
+            return;
+        }
         try
         {
             quorum.lead();
@@ -673,7 +685,7 @@ public final class HaNode implements AutoCloseable
             {
                 if (takeoverPending.compareAndSet(false, true))
                 {
-                    ha.schedule(HaNode.this::tryTakeover, CLAIM_GRACE_MS, TimeUnit.MILLISECONDS);
+                    ha.execute(() -> takeOverAfterGrace(live));
                 }
             }
         });
@@ -746,6 +758,83 @@ public final class HaNode implements AutoCloseable
         {
             note("cannot take journal " + journal + " back (asking again): " + ex.getMessage());
             ha.schedule(() -> failBack(journal), RETRY_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Gives a live that lost only its link to this replica time to record the replica's loss before this node claims
+     * its journal. A live whose address refuses connections serves nothing there any more (its process is gone, or it
+     * stopped serving): no time. One that takes connections is there, just not on this link (it closed it, or it is
+     * hung): a whole lease, within which it records the loss if it can reach the quorum, and stops serving if it cannot
+     * (a hung one is taken over a lease later). One that does not answer (cut off by the network, say):
+     * {@link #CLAIM_GRACE_MS}, which the probe's wait is part of.
+     */
+    private void takeOverAfterGrace(final String live)
+    {
+        final long fromNs = System.nanoTime();
+        final Reach reach = reach(live, CLAIM_GRACE_MS);
+        final long graceMs = switch (reach)
+        {
+            case GONE -> 0;
+            case LISTENING -> context.haLeaseMs();
+            case SILENT -> CLAIM_GRACE_MS;
+        };
+        LOG.log(System.Logger.Level.INFO, "'" + name + "': link to " + live + " lost; its address " + reach.said +
+            ": " + graceMs + " ms before a claim");
+        final long leftMs = graceMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - fromNs);
+        try
+        {
+            ha.schedule(this::tryTakeover, Math.max(0, leftMs), TimeUnit.MILLISECONDS);
+        }
+        catch (final RejectedExecutionException closing)
+        {
+            // The node is closing: it takes nothing over.
+        }
+    }
+
+    /**
+     * What a connection to a live's address found.
+     */
+    enum Reach
+    {
+        GONE("refuses connections"), LISTENING("takes connections"), SILENT("did not answer");
+
+        final String said;
+
+        Reach(final String said)
+        {
+            this.said = said;
+        }
+    }
+
+    /**
+     * @return {@link Reach#GONE} only if a connection to HOST:PORT was refused (nothing listens there),
+     * {@link Reach#LISTENING} if it was taken, else {@link Reach#SILENT} (timed out, unreachable, not an address).
+     */
+    static Reach reach(final String hostPort, final long timeoutMs)
+    {
+        final Member member;
+        try
+        {
+            member = Member.parse(hostPort);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return Reach.SILENT;
+        }
+        try (Socket socket = new Socket())
+        {
+            socket.connect(new InetSocketAddress(member.host(), member.port()), (int)timeoutMs);
+            return Reach.LISTENING;
+        }
+        catch (final ConnectException ex)
+        {
+            // Also thrown for a few other errors: only a refusal counts.
+            return ex.getMessage() != null && ex.getMessage().contains("refused") ? Reach.GONE : Reach.SILENT;
+        }
+        catch (final IOException ex)
+        {
+            return Reach.SILENT;
         }
     }
 
@@ -854,12 +943,22 @@ public final class HaNode implements AutoCloseable
      * once (nothing writes the copy any more: the link is closed), but serves only once the old owner's lease has run
      * out, so the two never serve at once.
      */
-    private void promote(final Path copy, final Ownership ownership)
+    private void promote(final Path claimed, final Ownership ownership)
     {
         final long grantedNs = System.nanoTime();
         promoting = true;
         adopted = null;
         closeLink();
+        awaitLinkClosed();
+        // Until its link was closed a new connection could set the copy aside (a new copy begins) or finish one and
+        // drop the one set aside: the complete copy is looked for again, now that nothing moves it.
+        final Path copy = completeCopy();
+        if (copy == null || !ownership.journal().equals(NodeIdentity.existingId(copy)))
+        {
+            events.failed("took journal " + ownership.journal() + " over but holds no complete copy of it any more (" +
+                claimed + " went while the link to its live closed)", null);
+            return;
+        }
         final Path journalDir = base.resolve(JOURNAL);
         try
         {
@@ -890,7 +989,7 @@ public final class HaNode implements AutoCloseable
                 prepared = null;
                 promoting = false;
                 serve(ownership, "took journal " + ownership.journal() + " over at epoch " + ownership.epoch(),
-                    recovered);
+                    recovered, true);
             }, Math.max(0, leaseLeftMs), TimeUnit.MILLISECONDS);
         }
         catch (final RejectedExecutionException closing)
@@ -1028,6 +1127,29 @@ public final class HaNode implements AutoCloseable
         {
             link.close();
             link = null;
+        }
+    }
+
+    /**
+     * Waits until the link's thread has closed its connection (the close is a task on it) and done with anything it
+     * read before: the copy is no longer written or moved.
+     */
+    private void awaitLinkClosed()
+    {
+        try
+        {
+            if (!linkLoop.submit(() -> { }).await(10, TimeUnit.SECONDS))
+            {
+                LOG.log(System.Logger.Level.WARNING, "'" + name + "': the link's thread did not answer within 10 s");
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        catch (final RejectedExecutionException closing)
+        {
+            // The node is closing: its link's thread is gone, and with it anything that could move the copy.
         }
     }
 

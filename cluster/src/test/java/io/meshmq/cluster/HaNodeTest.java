@@ -4,10 +4,13 @@ import io.meshmq.engine.BrokerContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,6 +36,19 @@ class HaNodeTest
         Files.writeString(dir.resolve("node.id"), "0b0e6bd8-0f5b-4b4a-9d3d-4c2d2a1f6a55\n");
         assertRefused(context(), "holds a broker's data at its top");
         assertFalse(Files.exists(dir.resolve(HaNode.JOURNAL)), "nothing was made");
+    }
+
+    @Test
+    void shouldTellALiveThatIsGoneFromOneThatTakesConnectionsOrCannotBeReached() throws Exception
+    {
+        final int port;
+        try (ServerSocket listening = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            port = listening.getLocalPort();
+            assertEquals(HaNode.Reach.LISTENING, HaNode.reach("127.0.0.1:" + port, 1_000));
+        }
+        assertEquals(HaNode.Reach.GONE, HaNode.reach("127.0.0.1:" + port, 1_000), "nothing listens there any more");
+        assertEquals(HaNode.Reach.SILENT, HaNode.reach("not an address", 1_000));
     }
 
     private BrokerContext context()

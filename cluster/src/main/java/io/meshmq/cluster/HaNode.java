@@ -64,7 +64,7 @@ public final class HaNode implements AutoCloseable
     /** Where the journal this node served goes once another took it over and this node took it back: for a look. */
     public static final String FENCED = "journal.fenced";
     private static final String LOCK_FILE = "ha.lock";
-    /** Before a replica claims: a live that is alive and lost only the link records the replica's loss first. */
+    /** Before a replica claims from a live that does not answer: one that lost only the link records the loss first. */
     private static final long CLAIM_GRACE_MS = 200;
     private static final long RETRY_MS = 250;
     /** How often an idle spare looks at the register for a journal without a replica. */
@@ -771,6 +771,12 @@ public final class HaNode implements AutoCloseable
      */
     private void takeOverAfterGrace(final String live)
     {
+        if (!mayTakeOver())
+        {
+            // This node closed the link itself (it took the journal over, or follows another live): no probe.
+            takeoverPending.set(false);
+            return;
+        }
         final long fromNs = System.nanoTime();
         final Reach reach = reach(live, CLAIM_GRACE_MS);
         final long graceMs = switch (reach)
@@ -838,10 +844,18 @@ public final class HaNode implements AutoCloseable
         }
     }
 
+    /**
+     * @return true while this node holds a link to a live that is down, and is neither closing nor promoting.
+     */
+    private boolean mayTakeOver()
+    {
+        return !closed && !promoting && link != null && !link.isConnected();
+    }
+
     private void tryTakeover()
     {
         takeoverPending.set(false);
-        if (closed || promoting || link == null || link.isConnected())
+        if (!mayTakeOver())
         {
             return;
         }

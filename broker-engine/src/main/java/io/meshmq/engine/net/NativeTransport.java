@@ -18,8 +18,9 @@ import java.util.concurrent.ThreadFactory;
  * ({@link DirectWriteGate}; not on epoll: a write from another thread to its raw descriptor may land in another
  * connection's socket if the descriptor is closed and reused meanwhile, which Java's socket channel prevents).
  * Measured (jmh/RESULTS.md, 2026-12-03): NIO with direct writes is ahead on request/reply latency and the
- * application-shaped 4P-4C; it is not the default yet because two CI runs with it showed HA start-up/failover tests
- * failing once each (not yet explained). The in-VM transport's local channels run on either kind of loop.
+ * application-shaped 4P-4C; it is not the default yet: two CI runs with it each failed an HA test once, failures since
+ * traced to HA bugs that showed on epoll too (fixed 2026-12-04), so it is to be tried as the default again.
+ * The in-VM transport's local channels run on either kind of loop.
  */
 public final class NativeTransport
 {

@@ -140,7 +140,8 @@ class ResourceAdapterInPayaraTest
             final BrokerProcess restartedBroker = broker;
             await(() -> confirmations.texts().containsAll(killOrders), () -> "missing " + missing(killOrders,
                 confirmations.texts()) + "\n" + whereAre(missing(killOrders, confirmations.texts()), brokerUrl,
-                restarted) + "\nthe broker said:\n" + restartedBroker.recentOutput() + "\n" + restarted.output());
+                restarted) + "\nthe broker said:\n" + restartedBroker.recentOutput() + "\nPayara on recovery:\n" +
+                restarted.recoveryLines() + "\nPayara's last lines:\n" + restarted.output());
             confirmations.assertEachSentOnce();
             final Map<String, List<Integer>> after = rows(restarted);
             for (final String order : killOrders)

@@ -67,6 +67,11 @@ public final class HaNode implements AutoCloseable
     /** Before a replica claims from a live that does not answer: one that lost only the link records the loss first. */
     private static final long CLAIM_GRACE_MS = 200;
     private static final long RETRY_MS = 250;
+    /**
+     * How long before the old owner's lease runs out a takeover reads its own lease: the read is off the path from
+     * the lease's end to the first client served, and leaves the new owner most of a lease before it renews.
+     */
+    private static final long LEASE_READ_AHEAD_MS = 200;
     /** How often an idle spare looks at the register for a journal without a replica. */
     private static final long ADOPT_CHECK_MS = 500;
     private static final System.Logger LOG = System.getLogger(HaNode.class.getName());
@@ -407,7 +412,7 @@ public final class HaNode implements AutoCloseable
             // At start-up only a process of its own leads: members of a colocated cluster all start serving at once,
             // and each taking the lead in turn would stall the others' lease reads (long enough, seen once, to stop
             // a healthy member).
-            serve(ownership, how, prepared, ownsQuorum);
+            serve(ownership, how, prepared, ownsQuorum, null);
         }
     }
 
@@ -432,11 +437,40 @@ public final class HaNode implements AutoCloseable
     }
 
     /**
+     * A read of the register made before serving, and when it was asked: the lease of whoever it names runs from then.
+     */
+    private record LeaseRead(long askedNs, RegisterAnswer answer)
+    {
+    }
+
+    /**
+     * @return the journal's ownership as the quorum has it now; null (after saying so, and closing the broker that
+     * was to serve it) if no majority answered.
+     */
+    private LeaseRead readLease(final String journal, final Broker toClose)
+    {
+        final long askedNs = System.nanoTime();
+        try
+        {
+            return new LeaseRead(askedNs, quorum.read(journal));
+        }
+        catch (final IOException ex)
+        {
+            toClose.close();
+            note("stopped again at once: " + ex.getMessage());
+            ha.execute(this::decide);
+            return null;
+        }
+    }
+
+    /**
      * Serves a prepared broker's journal while the quorum says this node owns it.
      *
-     * @param lead whether to make this process's vote the quorum's leader once serving ({@link Quorum#lead()}).
+     * @param lead whether to make this process's vote the quorum's leader once serving ({@link Quorum#lead}).
+     * @param early the lease read made ahead (a takeover's, while the old owner's lease ran out), or null to read now.
      */
-    private void serve(final Ownership ownership, final String how, final Broker prepared, final boolean lead)
+    private void serve(final Ownership ownership, final String how, final Broker prepared, final boolean lead,
+        final LeaseRead early)
     {
         if (closed)
         {
@@ -453,32 +487,19 @@ public final class HaNode implements AutoCloseable
             events.failed("cannot serve journal " + ownership.journal() + ": " + ex.getMessage(), ex);
             return;
         }
-        // The lease starts from a read made now: opening the journal, an election or the broker's start may have
-        // taken longer than a lease.
-        final long askedNs = System.nanoTime();
-        final RegisterAnswer now;
-        try
+        // The lease starts from a read made now (or just before the old owner's lease ran out): opening the journal,
+        // an election or the broker's start may have taken longer than a lease.
+        final LeaseRead read = early != null ? early : readLease(ownership.journal(), started);
+        if (read == null)
         {
-            now = quorum.read(ownership.journal());
-        }
-        catch (final IOException ex)
-        {
-            started.close();
-            note("stopped again at once: " + ex.getMessage());
-            ha.execute(this::decide);
             return;
         }
+        final long askedNs = read.askedNs();
+        final RegisterAnswer now = read.answer();
         if (!isStillMine(now, ownership.epoch()))
         {
             started.close();
-            if (now.ownership() == null)
-            {
-                ha.execute(this::decide);
-            }
-            else
-            {
-                backUp(now.ownership().address());
-            }
+            notMine(now);
             return;
         }
         synchronized (this)
@@ -494,13 +515,36 @@ public final class HaNode implements AutoCloseable
         }
         lastNote = null;
         events.serving(context, started, ownership, how);
-        if (!lead)
+        if (lead)
         {
-            return;
+            leadQuorum();
         }
+    }
+
+    /**
+     * The quorum named another owner of a journal this node was about to serve, or none: it follows the owner.
+     */
+    private void notMine(final RegisterAnswer answer)
+    {
+        if (answer.ownership() == null)
+        {
+            ha.execute(this::decide);
+        }
+        else
+        {
+            backUp(answer.ownership().address());
+        }
+    }
+
+    /**
+     * Makes this process's vote the quorum's leader; an optimisation, so a failure only says so. The hand-over gets a
+     * third of a lease: the leader refuses the lives' lease reads while it lasts (a whole lease would stop them).
+     */
+    private void leadQuorum()
+    {
         try
         {
-            quorum.lead();
+            quorum.lead(Math.max(1, context.haLeaseMs() / 3));
         }
         catch (final IOException ex)
         {
@@ -995,16 +1039,37 @@ public final class HaNode implements AutoCloseable
             return;
         }
         prepared = recovered;
-        final long leaseLeftMs = context.haLeaseMs() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - grantedNs);
+        final long leaseEndNs = grantedNs + TimeUnit.MILLISECONDS.toNanos(context.haLeaseMs());
+        final long readInNs = leaseEndNs - TimeUnit.MILLISECONDS.toNanos(LEASE_READ_AHEAD_MS) - System.nanoTime();
+        schedulePromoted(() -> serveAtLeaseEnd(ownership, recovered, leaseEndNs), readInNs, recovered);
+    }
+
+    /**
+     * Reads this node's lease shortly before the old owner's runs out, then serves the recovered journal once it has.
+     */
+    private void serveAtLeaseEnd(final Ownership ownership, final Broker recovered, final long leaseEndNs)
+    {
+        final LeaseRead read = readLease(ownership.journal(), recovered);
+        if (read == null)
+        {
+            prepared = null;
+            promoting = false;
+            return;
+        }
+        schedulePromoted(() ->
+        {
+            prepared = null;
+            promoting = false;
+            serve(ownership, "took journal " + ownership.journal() + " over at epoch " + ownership.epoch(),
+                recovered, true, read);
+        }, leaseEndNs - System.nanoTime(), recovered);
+    }
+
+    private void schedulePromoted(final Runnable step, final long inNs, final Broker recovered)
+    {
         try
         {
-            ha.schedule(() ->
-            {
-                prepared = null;
-                promoting = false;
-                serve(ownership, "took journal " + ownership.journal() + " over at epoch " + ownership.epoch(),
-                    recovered, true);
-            }, Math.max(0, leaseLeftMs), TimeUnit.MILLISECONDS);
+            ha.schedule(step, Math.max(0, inNs), TimeUnit.NANOSECONDS);
         }
         catch (final RejectedExecutionException closing)
         {

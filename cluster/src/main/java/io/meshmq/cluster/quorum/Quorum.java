@@ -94,14 +94,16 @@ public final class Quorum implements AutoCloseable
      * Makes this process's vote the quorum's leader, so that its own reads are answered where it runs and the loss of
      * another voter never holds an election under it: for a node that serves a journal.
      *
+     * @param withinMs how long the leader may hand over: it refuses every call meanwhile (lease reads included), so
+     *                 this must stay well within a lease; a voter that cannot win that soon stays a follower.
      * @throws IOException if the leadership did not move (the caller goes on: it is an optimisation).
      */
-    public void lead() throws IOException
+    public void lead(final long withinMs) throws IOException
     {
         DEADLINE_NS.set(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MS));
         try
         {
-            final RaftClientReply reply = client.admin().transferLeadership(settings.selfId(), DEADLINE_MS);
+            final RaftClientReply reply = client.admin().transferLeadership(settings.selfId(), withinMs);
             if (!reply.isSuccess())
             {
                 throw new IOException("the quorum's leadership did not move here: " + reply.getException());

@@ -136,6 +136,10 @@ public final class HaNode implements AutoCloseable
     private String adopted;
     /** An idle spare's next look at the register; null or done when none is due. */
     private ScheduledFuture<?> lookout;
+    /** A claim waiting out the grace after a link's loss, which a later loss may cut short. */
+    private ScheduledFuture<?> graceWait;
+    /** When this node last tried the live's address; a link refused over and over must not probe as often. */
+    private long probedNs;
     private boolean promoting;
     /** A taken-over journal's broker, recovered and waiting for the old owner's lease to run out; else null. */
     private volatile Broker prepared;
@@ -731,6 +735,10 @@ public final class HaNode implements AutoCloseable
                 {
                     ha.execute(() -> takeOverAfterGrace(live));
                 }
+                else
+                {
+                    ha.execute(() -> probeAgain(live));
+                }
             }
         });
         link.start();
@@ -822,6 +830,7 @@ public final class HaNode implements AutoCloseable
             return;
         }
         final long fromNs = System.nanoTime();
+        probedNs = fromNs;
         final Reach reach = reach(live, CLAIM_GRACE_MS);
         final long graceMs = switch (reach)
         {
@@ -834,12 +843,38 @@ public final class HaNode implements AutoCloseable
         final long leftMs = graceMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - fromNs);
         try
         {
-            ha.schedule(this::tryTakeover, Math.max(0, leftMs), TimeUnit.MILLISECONDS);
+            final ScheduledFuture<?> claim = ha.schedule(this::tryTakeover, Math.max(0, leftMs), TimeUnit.MILLISECONDS);
+            graceWait = graceMs > 0 ? claim : null;
         }
         catch (final RejectedExecutionException closing)
         {
             // The node is closing: it takes nothing over.
         }
+    }
+
+    /**
+     * The link dropped again while a claim waits out a grace: a live found listening (or silent) a moment ago may have
+     * died since; if its address now refuses connections the claim goes ahead at once, rather than up to a lease
+     * later. Otherwise the wait keeps its end (a hung live whose link keeps failing must not put the claim off). At
+     * most one try per {@link #RETRY_MS}: a live that refuses this replica closes each of its connections at once.
+     */
+    private void probeAgain(final String live)
+    {
+        final ScheduledFuture<?> waiting = graceWait;
+        final long nowNs = System.nanoTime();
+        if (waiting == null || waiting.isDone() || !mayTakeOver() ||
+            nowNs - probedNs < TimeUnit.MILLISECONDS.toNanos(RETRY_MS))
+        {
+            return;
+        }
+        probedNs = nowNs;
+        if (reach(live, CLAIM_GRACE_MS) != Reach.GONE || !waiting.cancel(false))
+        {
+            return;
+        }
+        LOG.log(System.Logger.Level.INFO, "'" + name + "': link to " + live + " lost again; its address now " +
+            Reach.GONE.said + ": claiming at once");
+        tryTakeover();
     }
 
     /**

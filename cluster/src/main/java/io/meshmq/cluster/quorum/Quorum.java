@@ -5,12 +5,15 @@ import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
+import org.apache.ratis.protocol.exceptions.TransferLeadershipException;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.TimeDuration;
 
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Asks the quorum: commits changes to the ownership register and reads it (linearizably: a read answered means a
@@ -26,6 +29,7 @@ public final class Quorum implements AutoCloseable
     /** How long one call keeps trying. */
     public static final long DEADLINE_MS = 3_000;
     private static final long RETRY_SLEEP_MS = 100;
+    private static final long HAND_OVER_RETRY_MS = 25;
     private static final RetryPolicy.Action SLEEP_THEN_RETRY = () -> TimeDuration.valueOf(RETRY_SLEEP_MS,
         TimeUnit.MILLISECONDS);
     /** When the calling thread's call gives up; Ratis asks the retry policy on the caller's thread. */
@@ -117,12 +121,13 @@ public final class Quorum implements AutoCloseable
 
     private RegisterAnswer call(final RegisterCommand command, final boolean readOnly) throws IOException
     {
-        DEADLINE_NS.set(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MS));
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MS);
+        DEADLINE_NS.set(deadlineNs);
         final RaftClient client = this.client;
         try
         {
             final Message message = Message.valueOf(ByteString.copyFrom(command.encode()));
-            final RaftClientReply reply = readOnly ? client.io().sendReadOnly(message) : client.io().send(message);
+            final RaftClientReply reply = sendThroughHandOver(client, message, readOnly, deadlineNs);
             if (!reply.isSuccess())
             {
                 throw new IOException("the quorum refused " + command + ": " + reply.getException());
@@ -138,6 +143,30 @@ public final class Quorum implements AutoCloseable
         finally
         {
             DEADLINE_NS.remove();
+        }
+    }
+
+    /**
+     * Sends, asking again while the leader hands its leadership over: Ratis's client gives up at once then, but a
+     * hand-over takes an election (a fraction of a second), and a takeover's claim should not wait longer.
+     */
+    private static RaftClientReply sendThroughHandOver(final RaftClient client, final Message message,
+        final boolean readOnly, final long deadlineNs) throws IOException
+    {
+        while (true)
+        {
+            try
+            {
+                return readOnly ? client.io().sendReadOnly(message) : client.io().send(message);
+            }
+            catch (final LeaderSteppingDownException | TransferLeadershipException handingOver)
+            {
+                if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HAND_OVER_RETRY_MS) >= deadlineNs)
+                {
+                    throw handingOver;
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(HAND_OVER_RETRY_MS));
+            }
         }
     }
 

@@ -984,7 +984,9 @@ public final class ClientCommandAdapter extends ChannelInboundHandlerAdapter
         final boolean named = ConsumerFlags.isSet(flags, ConsumerFlags.DURABLE) || ConsumerFlags.isSet(flags, ConsumerFlags.SHARED);
         if (named && (subscriptionName == null || subscriptionName.isEmpty()))
         {
-            reply(ctx, correlationId, ErrorCode.GENERIC, "a durable or shared subscription needs a name");
+            // Clients check the name before sending: a frame without one is malformed, not a broker failure.
+            reply(ctx, correlationId, ErrorCode.MALFORMED_FRAME, "CREATE_CONSUMER: a durable or shared subscription " +
+                "needs a name");
             return;
         }
         if (named && !DestinationType.isTopic(destinationType))

@@ -649,22 +649,24 @@ public final class HaNode implements AutoCloseable
     private final class LiveQuorum implements ReplicaQuorum
     {
         private final String journal;
+        private final ReplicaRecords records;
 
         LiveQuorum(final String journal)
         {
             this.journal = journal;
+            this.records = new ReplicaRecords(ha, RETRY_MS, this::record, HaNode.this::note);
         }
 
         @Override
         public void inSync(final String backupName)
         {
-            ha.execute(() -> record(backupName, true));
+            records.ask(backupName, true);
         }
 
         @Override
         public void lost(final String backupName)
         {
-            ha.execute(() -> record(backupName, false));
+            records.ask(backupName, false);
         }
 
         @Override
@@ -678,37 +680,28 @@ public final class HaNode implements AutoCloseable
                 (other == null ? "" : "; " + other);
         }
 
-        private void record(final String backupName, final boolean inSync)
+        private void record(final String backupName, final boolean inSync) throws IOException
         {
             final Ownership mine = owned;
             if (mine == null || !mine.journal().equals(journal))
             {
                 return; // no longer serving: nothing is confirmed any more
             }
-            try
+            final RegisterAnswer answer = quorum.change(inSync ? RegisterCommand.synced(mine, backupName) :
+                RegisterCommand.drop(mine));
+            if (!answer.isDone())
             {
-                final RegisterAnswer answer = quorum.change(inSync ? RegisterCommand.synced(mine, backupName) :
-                    RegisterCommand.drop(mine));
-                if (!answer.isDone())
-                {
-                    fenced(answer);
-                    return;
-                }
-                owned = answer.ownership();
-                if (!inSync)
-                {
-                    final Broker serving = broker;
-                    if (serving != null)
-                    {
-                        ((ClusterNode)serving.extension()).input().replicaDropped();
-                    }
-                }
+                fenced(answer);
+                return;
             }
-            catch (final IOException ex)
+            owned = answer.ownership();
+            if (!inSync)
             {
-                note("cannot record in the quorum that backup '" + backupName + "' is " + (inSync ? "in sync" :
-                    "lost") + " (retrying): " + ex.getMessage());
-                ha.schedule(() -> record(backupName, inSync), RETRY_MS, TimeUnit.MILLISECONDS);
+                final Broker serving = broker;
+                if (serving != null)
+                {
+                    ((ClusterNode)serving.extension()).input().replicaDropped();
+                }
             }
         }
     }

@@ -34,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -130,13 +131,23 @@ final class HaSupport
     static void awaitCondition(final BooleanSupplier condition, final String what, final BrokerProcess... nodes)
         throws InterruptedException
     {
+        awaitCondition(condition, () -> what, nodes);
+    }
+
+    /**
+     * As {@link #awaitCondition(BooleanSupplier, String, BrokerProcess...)}, with a description made when the wait
+     * fails: it can say what was seen at the deadline.
+     */
+    static void awaitCondition(final BooleanSupplier condition, final Supplier<String> what,
+        final BrokerProcess... nodes) throws InterruptedException
+    {
         final long deadline = System.currentTimeMillis() + DEADLINE_MS;
         while (!condition.getAsBoolean())
         {
             if (System.currentTimeMillis() > deadline)
             {
                 keepOutputs(nodes);
-                fail("no " + what + " within " + DEADLINE_MS + " ms:\n" + Arrays.stream(nodes)
+                fail("no " + what.get() + " within " + DEADLINE_MS + " ms:\n" + Arrays.stream(nodes)
                     .map(BrokerProcess::recentOutput).collect(Collectors.joining("\n----\n")));
             }
             Thread.sleep(20);

@@ -13,19 +13,20 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * The broker's socket transport: Netty's native epoll on Linux where its library loads; Java NIO anywhere else or when
- * {@code -Dmeshmq.transport.native=false} says so, and then the processor may write to accepted plain sockets itself
- * ({@link DirectWriteGate}; not on epoll: a write from another thread to its raw descriptor may land in another
- * connection's socket if the descriptor is closed and reused meanwhile, which Java's socket channel prevents).
+ * The broker's socket transport: Java NIO, whose accepted plain sockets the processor may write to itself
+ * ({@link DirectWriteGate}); Netty's native epoll on Linux where its library loads when
+ * {@code -Dmeshmq.transport.native=true} says so. Epoll was the default until the processor's direct writes: it is
+ * edge-triggered and needs no selected-key sets, but a write from another thread to its raw descriptor may land in
+ * another connection's socket if the descriptor is closed and reused meanwhile, which Java's socket channel prevents.
  * Measured (jmh/RESULTS.md, 2026-12-03): NIO with direct writes is ahead on request/reply latency and the
- * application-shaped 4P-4C; it is not the default yet: two CI runs with it each failed an HA test once, failures since
- * traced to HA bugs that showed on epoll too (fixed 2026-12-04), so it is to be tried as the default again.
- * The in-VM transport's local channels run on either kind of loop.
+ * application-shaped 4P-4C, level elsewhere. (It was the default once before, for two commits; the HA test failures
+ * that had epoll put back were HA and test bugs that showed on epoll too.) The in-VM transport's local channels run on
+ * either kind of loop.
  */
 public final class NativeTransport
 {
     private static final boolean EPOLL =
-        !"false".equalsIgnoreCase(System.getProperty("meshmq.transport.native", "true")) && Epoll.isAvailable();
+        "true".equalsIgnoreCase(System.getProperty("meshmq.transport.native", "false")) && Epoll.isAvailable();
 
     private NativeTransport()
     {

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -29,10 +30,10 @@ class SmallHeapTest
 {
     private static final String HEAP = "64m";
     /**
-     * The paging test's broker runs on Java NIO instead of epoll, so the build also runs the transport that
-     * platforms without epoll get.
+     * The paging test's broker runs on Netty's epoll instead of the default NIO, so the build also runs the transport
+     * users may choose on Linux ({@code -Dmeshmq.transport.native=true}).
      */
-    private static final List<String> SMALL_HEAP_ON_NIO = List.of("-Xmx" + HEAP, "-Dmeshmq.transport.native=false");
+    private static final List<String> SMALL_HEAP_ON_EPOLL = List.of("-Xmx" + HEAP, "-Dmeshmq.transport.native=true");
     private static final int BODY = 64 * 1024;
     /** 128 MiB: twice the heap. */
     private static final int OFFERED = 2048;
@@ -52,10 +53,14 @@ class SmallHeapTest
     void shouldPageABacklogTwiceTheHeapAndDrainItInOrderAfterAKill() throws Exception
     {
         final Path data = workDir.resolve("paged");
-        try (BrokerProcess broker = BrokerProcess.startWithJvmOptions(data, SMALL_HEAP_ON_NIO);
+        try (BrokerProcess broker = BrokerProcess.startWithJvmOptions(data, SMALL_HEAP_ON_EPOLL);
             Connection connection = new MeshConnectionFactory(broker.url()).createConnection())
         {
-            assertTrue(broker.recentOutput().contains("(nio, started in"), broker.recentOutput());
+            // The broker's class path carries Netty's epoll library for these platforms; elsewhere it stays on NIO.
+            final boolean epoll = System.getProperty("os.name").equals("Linux") &&
+                Set.of("amd64", "aarch64").contains(System.getProperty("os.arch"));
+            assertTrue(broker.recentOutput().contains(epoll ? "(epoll, started in" : "(nio, started in"),
+                broker.recentOutput());
             final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             final MessageProducer producer = session.createProducer(session.createQueue("backlog"));
             for (int i = 0; i < OFFERED; i++)
@@ -68,7 +73,7 @@ class SmallHeapTest
         {
             // the connection's close cannot reach a killed broker
         }
-        try (BrokerProcess broker = BrokerProcess.startWithJvmOptions(data, SMALL_HEAP_ON_NIO);
+        try (BrokerProcess broker = BrokerProcess.startWithJvmOptions(data, SMALL_HEAP_ON_EPOLL);
             Connection connection = new MeshConnectionFactory(broker.url()).createConnection())
         {
             connection.start();

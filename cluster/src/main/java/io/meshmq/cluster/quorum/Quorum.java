@@ -28,7 +28,13 @@ public final class Quorum implements AutoCloseable
 {
     /** How long one call keeps trying. */
     public static final long DEADLINE_MS = 3_000;
-    private static final long RETRY_SLEEP_MS = 100;
+    /**
+     * Between attempts: after the leader's loss an attempt may go to the dead leader, or to a follower that still
+     * names it. Measured with five voters on loopback, a client still naming the dead leader, a new one ready: the
+     * call was answered after 110-160 ms with 100 ms between attempts, after 35-50 ms with 20. Cheap: an attempt to a
+     * voter that is gone is refused at once, one to a voter that does not answer waits out the request timeout.
+     */
+    private static final long RETRY_SLEEP_MS = 20;
     private static final long HAND_OVER_RETRY_MS = 25;
     private static final RetryPolicy.Action SLEEP_THEN_RETRY = () -> TimeDuration.valueOf(RETRY_SLEEP_MS,
         TimeUnit.MILLISECONDS);

@@ -49,7 +49,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Automatic takeover agreed by a quorum (issue 19), with real processes: a live, its backup and a witness, each a
  * vote. kill -9 of the live: the backup takes its journal over and serves it, clients with both addresses carry on,
  * nothing confirmed is lost or doubled; the old live, restarted, becomes the new live's replica, and takes the
- * journal back when the new live is killed in turn (or, with ha.failback, as soon as it is in sync). A replica
+ * journal back when the new live is killed in turn (or, with ha.failback, as soon as it is in sync). A hung live
+ * (SIGSTOP) is taken over as well, and stands down when it wakes. A replica
  * killed during the copy that follows a takeover copies anew when it returns, and takes over with everything. A backup
  * whose copy the quorum does not hold in sync never takes over, and a live that cannot reach a majority stops serving.
  */
@@ -119,6 +120,50 @@ class TakeoverTest
             assertFalse(live.linesContaining("at epoch 3").isEmpty(), live.recentOutput());
         }
         assertEveryConfirmedMessageOnce("tcp://127.0.0.1:" + livePort, producer.confirmed(), producer.unconfirmed());
+    }
+
+    /**
+     * A live that hangs (SIGSTOP: its sockets stay open, the kernel still accepts connections for it, nothing answers)
+     * is taken over once its replica's link has been silent and a whole lease more has passed (its address takes
+     * connections, so the replica gives it the time to stop by itself); when it wakes, its lease has run out: it
+     * stops serving, confirms nothing more, and becomes the new live's replica.
+     */
+    @Test
+    void shouldTakeOverAHungLiveAndHaveItStandDownWhenItWakes() throws Exception
+    {
+        final BrokerProcess[] pair = startPair();
+        final BrokerProcess witness = pair[0];
+        final BrokerProcess live = pair[1];
+        final BrokerProcess backup = pair[2];
+
+        final Producer producer = new Producer(failoverUrls());
+        try (producer)
+        {
+            awaitCondition(() -> producer.confirmedCount() >= 200, "200 sends confirmed before the live hangs", live);
+            live.pause();
+            final long pausedNs = System.nanoTime();
+            try
+            {
+                awaitCondition(() -> producer.confirmedByAnotherSince(pausedNs), "sends confirmed after the live hung",
+                    backup, witness);
+            }
+            finally
+            {
+                live.resume();
+            }
+            System.out.println("hung live: SIGSTOP to the first send confirmed by its replica: " +
+                producer.msToAnotherSince(pausedNs) + " ms");
+            assertFalse(backup.linesContaining("its address takes connections").isEmpty(), backup.recentOutput());
+            awaitCondition(() -> !live.linesContaining("'live' stops serving").isEmpty(),
+                "the woken live standing down", live, backup);
+            awaitCondition(() -> !live.linesContaining("MeshMQ backup 'live' of 127.0.0.1:" + backupPort).isEmpty(),
+                "the woken live becoming the new live's replica", live, backup);
+            HaSupport.awaitStatus(backup, "replica live (in sync)", "127.0.0.1:" + backupPort);
+            final int afterWake = producer.confirmedCount();
+            awaitCondition(() -> producer.confirmedCount() >= afterWake + 200, "200 more sends on the new live",
+                backup);
+        }
+        assertEveryConfirmedMessageOnce("tcp://127.0.0.1:" + backupPort, producer.confirmed(), producer.unconfirmed());
     }
 
     /**

@@ -58,6 +58,10 @@ class SuspendTest
                 ClusterNodes.poll("n1 to see n2 suspended", 30_000, () -> isSuspended(nodes.status(0), "n2"));
                 ClusterNodes.poll("the listener to leave n2", 30_000, () -> clientsOf(nodes.status(0), "n2") == 0);
                 assertTrue(isSuspended(nodes.status(1), "n2 (this node)"), "n2 says so itself");
+                // Until n2 has heard of the listener's queue on the node it moved to, n2 has nowhere else to put
+                // what is sent to it, suspended or not.
+                ClusterNodes.poll("n2 to know the listener on another node", 30_000,
+                    () -> consumersElsewhere(nodes.admin(1, AdminVerbs.CLUSTER_BINDINGS), "orders") > 0);
                 final long addedOnN2 = added(nodes, 1);
 
                 send(nodes.url(1), "to-n2-", 20);
@@ -113,6 +117,22 @@ class SuspendTest
             }
         }
         return 0;
+    }
+
+    /**
+     * @return the consumers a node's cluster bindings count on other nodes for a queue.
+     */
+    private static long consumersElsewhere(final AdminTable bindings, final String queue)
+    {
+        long consumers = 0;
+        for (int r = 0; r < bindings.rows().size(); r++)
+        {
+            if (queue.equals(bindings.value(r, "queue")))
+            {
+                consumers += ((Number)bindings.value(r, "consumers")).longValue();
+            }
+        }
+        return consumers;
     }
 
     private static int rowOf(final AdminTable status, final String node)

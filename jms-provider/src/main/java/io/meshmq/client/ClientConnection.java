@@ -1748,8 +1748,7 @@ public final class ClientConnection
         {
             // A broker that does not answer its HELLO within the TTL is as dead as one that stopped pinging (a stopped
             // process still accepts connections).
-            final long ttlMs = url.connectionTtlMs();
-            await(on.handshake, "handshake with " + url, on, ttlMs > 0 ? ttlMs : url.connectTimeoutMs());
+            await(on.handshake, "handshake with " + url, on, handshakeWaitMs(url));
         }
         catch (final ClientException ex)
         {
@@ -1896,6 +1895,12 @@ public final class ClientConnection
         }
     }
 
+    private static long handshakeWaitMs(final ConnectionUrl url)
+    {
+        final long ttlMs = url.connectionTtlMs();
+        return ttlMs > 0 ? ttlMs : url.connectTimeoutMs();
+    }
+
     /**
      * The reconnect thread: tries the list (and the broker that was lost, in its place) round after round, with
      * back-off, until a broker takes the replay or the attempts run out. With HA ({@code journal} known), for
@@ -1910,9 +1915,11 @@ public final class ClientConnection
         long intervalMs = brokers.retryIntervalMs();
         int rounds = 0;
         ClientException last = cause;
+        final HungBrokers hung = new HungBrokers();
         while (!closing.get())
         {
             final boolean following = journal != null && System.nanoTime() < journalDeadline;
+            boolean tried = false;
             for (final ConnectionUrl url : journalFirst(lostOneLast(withHeardAgain(withTopology(brokers.inTryOrder())),
                 from), following ? journal : null))
             {
@@ -1920,6 +1927,11 @@ public final class ClientConnection
                 {
                     return;
                 }
+                if (hung.isResting(url, System.nanoTime()))
+                {
+                    continue;
+                }
+                tried = true;
                 try
                 {
                     final Link on = connect(url);
@@ -1954,9 +1966,16 @@ public final class ClientConnection
                 {
                     last = ex;
                     LOG.log(System.Logger.Level.DEBUG, "failover to " + url + " failed: " + ex.getMessage());
+                    if (ex.code() == ClientException.TIMEOUT)
+                    {
+                        hung.timedOut(url, System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(handshakeWaitMs(url)));
+                    }
                 }
             }
-            rounds++;
+            if (tried)
+            {
+                rounds++; // a round in which every broker rested is no attempt
+            }
             listenAgain();
             final int attempts = reconnectAttempts;
             if (attempts >= 0 && rounds >= attempts)
@@ -1981,7 +2000,11 @@ public final class ClientConnection
                     return;
                 }
             }
-            intervalMs = Math.min(brokers.maxRetryIntervalMs(), (long)(intervalMs * brokers.retryIntervalMultiplier()));
+            if (tried)
+            {
+                intervalMs = Math.min(brokers.maxRetryIntervalMs(),
+                    (long)(intervalMs * brokers.retryIntervalMultiplier()));
+            }
         }
     }
 

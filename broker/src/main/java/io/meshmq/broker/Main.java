@@ -28,7 +28,7 @@ public final class Main
     {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null)
         {
-            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
         }
         System.exit(run(args, System.out, System.err));
     }

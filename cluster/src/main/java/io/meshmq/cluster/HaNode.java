@@ -45,8 +45,9 @@ import java.util.function.Supplier;
  * quorum as it changes ({@link ReplicaQuorum}).</li>
  * <li>Backing up: a {@link ReplicaLink} to the owner. When the link is lost (the owner died, stopped, or is cut away)
  * the node claims the journal, which the quorum grants only to the replica it holds in sync at the current epoch
- * and only if the owner has not recorded the replica's loss first. A granted claim is a new epoch: the node waits one
- * lease (by then the old owner has stopped), moves its copy into place and serves it.</li>
+ * and only if the owner has not recorded the replica's loss first. A granted claim is a new epoch: the node waits
+ * until the old owner's lease has run out (a lease after the owner's last lease read the quorum's leader answered, as
+ * far as the leader can tell; at most a lease), moves its copy into place and serves it.</li>
  * </ul>
  * A process with {@code ha = replication} holds three ({@link ColocatedNode}), sharing its vote: its own, a backup of
  * the next member's journal, and a spare, which serves nothing and backs nobody up until a journal served by another
@@ -456,7 +457,7 @@ public final class HaNode implements AutoCloseable
         final long askedNs = System.nanoTime();
         try
         {
-            return new LeaseRead(askedNs, quorum.read(journal));
+            return new LeaseRead(askedNs, quorum.readLease(journal, name));
         }
         catch (final IOException ex)
         {
@@ -575,7 +576,7 @@ public final class HaNode implements AutoCloseable
         final RegisterAnswer answer;
         try
         {
-            answer = quorum.read(mine.journal());
+            answer = quorum.readLease(mine.journal(), name);
         }
         catch (final IOException ex)
         {
@@ -963,7 +964,9 @@ public final class HaNode implements AutoCloseable
         }
         if (current.isOwnedBy(name))
         {
-            promote(copy, current); // a claim committed after this node had stopped waiting for its answer
+            // A claim committed after this node had stopped waiting for its answer: it knows only that the old
+            // owner's lease was last renewed before now.
+            promote(copy, current, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(context.haLeaseMs()));
             return;
         }
         if (!name.equals(current.replica()))
@@ -997,18 +1000,23 @@ public final class HaNode implements AutoCloseable
 
     /**
      * Claims the journal whose copy this node holds in sync from its owner, at the owner's epoch; serves it once
-     * granted and the old owner's lease has run out.
+     * granted and the old owner's lease has run out: a lease after the quorum's leader last answered the owner's
+     * lease read ({@link RegisterAnswer#unreadNs}), counted from the answer's arrival (the leader applied the claim
+     * before; the two clocks are taken to run at one rate, as every lease does).
      */
     private void claim(final Path copy, final Ownership current, final String what) throws IOException
     {
         final String journal = current.journal();
         final RegisterAnswer claim = quorum.change(RegisterCommand.claim(journal, current.epoch(), name, address));
+        final long answeredNs = System.nanoTime();
         if (claim.isDone())
         {
+            final long leaseNs = TimeUnit.MILLISECONDS.toNanos(context.haLeaseMs());
+            final long leftNs = leaseNs - Math.min(leaseNs, claim.unreadNs());
             LOG.log(System.Logger.Level.WARNING, "'" + name + "' " + what + " from '" + current.owner() + "' (" +
                 link.live() + ") at epoch " + claim.ownership().epoch() + "; serving it once the old owner's lease (" +
-                context.haLeaseMs() + " ms) has run out");
-            promote(copy, claim.ownership());
+                context.haLeaseMs() + " ms) has run out, in " + TimeUnit.NANOSECONDS.toMillis(leftNs) + " ms");
+            promote(copy, claim.ownership(), answeredNs + leftNs);
         }
         else
         {
@@ -1028,10 +1036,11 @@ public final class HaNode implements AutoCloseable
      * Takes over a journal whose claim the quorum granted: the copy moves into place and its broker recovers it at
      * once (nothing writes the copy any more: the link is closed), but serves only once the old owner's lease has run
      * out, so the two never serve at once.
+     *
+     * @param leaseEndNs when the old owner's lease has run out at the latest.
      */
-    private void promote(final Path claimed, final Ownership ownership)
+    private void promote(final Path claimed, final Ownership ownership, final long leaseEndNs)
     {
-        final long grantedNs = System.nanoTime();
         promoting = true;
         adopted = null;
         closeLink();
@@ -1067,7 +1076,6 @@ public final class HaNode implements AutoCloseable
             return;
         }
         prepared = recovered;
-        final long leaseEndNs = grantedNs + TimeUnit.MILLISECONDS.toNanos(context.haLeaseMs());
         final long readInNs = leaseEndNs - TimeUnit.MILLISECONDS.toNanos(LEASE_READ_AHEAD_MS) - System.nanoTime();
         schedulePromoted(() -> serveAtLeaseEnd(ownership, recovered, leaseEndNs), readInNs, recovered);
     }

@@ -2,6 +2,9 @@ package io.meshmq.cluster.quorum;
 
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
@@ -12,17 +15,64 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 
 /**
  * The quorum's replicated state: every journal's {@link Ownership}. Each change is a compare-and-set on the epoch
  * and the caller's role, applied in log order on every voter, so all of them agree on who won a race. The log is
  * small (a few entries per start, sync, loss and takeover) and replayed whole at start-up: no snapshots.
  * <p>
+ * Only the leader answers reads (a follower names it instead), and it notes when it last answered the owner's read
+ * of each journal. An owner renews its lease only by such a read, so the leader can tell a claim how long ago the old
+ * owner's lease was renewed at the latest ({@link RegisterAnswer#unreadNs}), and the claimant waits only the rest of
+ * that lease rather than a whole one. Why that is safe: a read that another voter answered as leader was asked before
+ * this voter began to lead (that voter confirmed its lead with a majority after the read came, and this one's
+ * election needed a majority too, one of whom had confirmed the other first: {@link QuorumMember} keeps Ratis's
+ * reads linearizable, without its leader lease); an owner's read this voter answered is noted before the claim is
+ * applied, or it saw the claim and renewed nothing. So the latest renewal was asked no later than the last read noted
+ * here, or than when this voter first knew it led in its term. The times are this voter's own clock, taken to run at
+ * the owner's and the claimant's rate as every lease does; they leave no trace in the log and only shorten a wait.
+ * <p>
  * Thread safe: Ratis applies and queries on its own threads.
  */
 public final class OwnershipRegister extends BaseStateMachine
 {
+    /**
+     * What a voter knows of the quorum's leadership: its Ratis division's, or a test's.
+     */
+    interface Leadership
+    {
+        /**
+         * @return the term in which this voter leads now, or -1 if it does not lead.
+         */
+        long leadingTerm();
+
+        /**
+         * @return the voter that leads as far as this one knows (its Ratis peer id), or "" if it knows none.
+         */
+        String leader();
+    }
+
     private final Map<String, Ownership> journals = new HashMap<>();
+    /** When this voter, leading, last answered the owner's read of each journal. */
+    private final Map<String, Long> lastReadNs = new HashMap<>();
+    private final Leadership leadership;
+    private final LongSupplier clock;
+    /** The term this voter last knew it led in, and when it first knew. */
+    private long ledTerm = -1;
+    private long leadingSinceNs;
+
+    public OwnershipRegister()
+    {
+        this.leadership = new DivisionLeadership();
+        this.clock = System::nanoTime;
+    }
+
+    OwnershipRegister(final Leadership leadership, final LongSupplier clock)
+    {
+        this.leadership = leadership;
+        this.clock = clock;
+    }
 
     @Override
     public TransactionContext startTransaction(final RaftClientRequest request) throws IOException
@@ -49,7 +99,7 @@ public final class OwnershipRegister extends BaseStateMachine
         final RegisterAnswer answer;
         synchronized (this)
         {
-            answer = apply(RegisterCommand.decode(entry.getStateMachineLogEntry().getLogData().toByteArray()));
+            answer = applyLogged(RegisterCommand.decode(entry.getStateMachineLogEntry().getLogData().toByteArray()));
             updateLastAppliedTermIndex(TermIndex.valueOf(entry));
         }
         return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(answer.encode())));
@@ -65,17 +115,64 @@ public final class OwnershipRegister extends BaseStateMachine
             {
                 throw new IllegalArgumentException("only GET is a query");
             }
-            final RegisterAnswer answer;
-            synchronized (this)
-            {
-                answer = apply(command);
-            }
+            final RegisterAnswer answer = read(command);
             return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(answer.encode())));
         }
         catch (final IllegalArgumentException ex)
         {
             return CompletableFuture.failedFuture(ex);
         }
+    }
+
+    /**
+     * A read asked of this voter: answered if it leads, noting when the owner asked one; else it names the leader.
+     */
+    synchronized RegisterAnswer read(final RegisterCommand get)
+    {
+        final long term = leadership.leadingTerm();
+        if (term < 0)
+        {
+            return RegisterAnswer.notLeader(leadership.leader());
+        }
+        final long nowNs = leadingNow(term);
+        final RegisterAnswer answer = apply(get);
+        if (answer.isDone() && answer.ownership().isOwnedBy(get.name()))
+        {
+            // Only the owner's own reads renew its lease: the replica's look before its claim, say, does not.
+            lastReadNs.put(get.journal(), nowNs);
+        }
+        return answer;
+    }
+
+    /**
+     * A change from the log: a claim granted where this voter leads says how long the journal went unread.
+     */
+    synchronized RegisterAnswer applyLogged(final RegisterCommand command)
+    {
+        final RegisterAnswer answer = apply(command);
+        if (command.op() != RegisterCommand.CLAIM || !answer.isDone())
+        {
+            return answer;
+        }
+        final long term = leadership.leadingTerm();
+        if (term < 0)
+        {
+            return answer;
+        }
+        final long nowNs = leadingNow(term);
+        final Long readNs = lastReadNs.get(command.journal());
+        return answer.unreadFor(nowNs - (readNs == null ? leadingSinceNs : Math.max(leadingSinceNs, readNs)));
+    }
+
+    private long leadingNow(final long term)
+    {
+        final long nowNs = clock.getAsLong();
+        if (term != ledTerm)
+        {
+            ledTerm = term;
+            leadingSinceNs = nowNs;
+        }
+        return nowNs;
     }
 
     /**
@@ -144,5 +241,53 @@ public final class OwnershipRegister extends BaseStateMachine
     private static RegisterAnswer done(final Ownership ownership)
     {
         return new RegisterAnswer(RegisterAnswer.Outcome.DONE, ownership);
+    }
+
+    /**
+     * The leadership as this voter's Ratis division knows it.
+     */
+    private final class DivisionLeadership implements Leadership
+    {
+        private volatile DivisionInfo info;
+
+        @Override
+        public long leadingTerm()
+        {
+            final DivisionInfo known = info();
+            if (known == null)
+            {
+                return -1;
+            }
+            final long term = known.getCurrentTerm();
+            // The role and the term are read apart: the term read on both sides of the role keeps them of one term.
+            return known.isLeader() && known.getCurrentTerm() == term ? term : -1;
+        }
+
+        @Override
+        public String leader()
+        {
+            final DivisionInfo known = info();
+            final RaftPeerId leader = known == null ? null : known.getLeaderId();
+            return leader == null ? "" : leader.toString();
+        }
+
+        private DivisionInfo info()
+        {
+            DivisionInfo known = info;
+            final RaftServer server = getServer().getNow(null);
+            if (known == null && server != null)
+            {
+                try
+                {
+                    known = server.getDivision(getGroupId()).getInfo();
+                    info = known;
+                }
+                catch (final IOException ex)
+                {
+                    return null; // not started yet: it leads nothing
+                }
+            }
+            return known;
+        }
     }
 }

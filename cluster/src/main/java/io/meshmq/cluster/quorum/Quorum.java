@@ -5,6 +5,7 @@ import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
 import org.apache.ratis.protocol.exceptions.TransferLeadershipException;
 import org.apache.ratis.retry.RetryPolicy;
@@ -17,10 +18,11 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Asks the quorum: commits changes to the ownership register and reads it (linearizably: a read answered means a
- * majority was reachable just now). Each call tries for about {@link #DEADLINE_MS} (through an election: the leader
- * may be the node that died), then throws: an unreachable majority is an answer too. The calls block and go one at a
- * time per thread, never queued behind one that is still being retried; a change that timed out may still have been
- * committed: every change is a compare-and-set, and callers read the register again before they act on a doubt.
+ * majority was reachable just now; only the leader answers, a follower names it and the call asks it). Each call
+ * tries for about {@link #DEADLINE_MS} (through an election: the leader may be the node that died), then throws: an
+ * unreachable majority is an answer too. The calls block and go one at a time per thread, never queued behind one
+ * that is still being retried; a change that timed out may still have been committed: every change is a
+ * compare-and-set, and callers read the register again before they act on a doubt.
  * <p>
  * Thread safe; calls block the caller, so never call from an event loop or the processor.
  */
@@ -52,6 +54,14 @@ public final class Quorum implements AutoCloseable
 
     private RaftClient newClient()
     {
+        return newClient(null);
+    }
+
+    /**
+     * @param leader the voter to ask first, or null for Ratis's choice.
+     */
+    private RaftClient newClient(final RaftPeerId leader)
+    {
         final RaftProperties properties = QuorumMember.properties();
         // Short attempts: one sent to a voter that is gone must leave time to find the leader within the deadline.
         RaftClientConfigKeys.Rpc.setRequestTimeout(properties, TimeDuration.valueOf(500, TimeUnit.MILLISECONDS));
@@ -60,6 +70,7 @@ public final class Quorum implements AutoCloseable
             .setParameters(settings.parameters())
             .setRaftGroup(settings.group())
             .setRetryPolicy(Quorum::retryUntilDeadline)
+            .setLeaderId(leader)
             .build();
     }
 
@@ -73,10 +84,29 @@ public final class Quorum implements AutoCloseable
         {
             return;
         }
-        client = newClient();
+        replace(failed, null);
+    }
+
+    /**
+     * A voter that does not lead was asked to read: Ratis's client learns of a new leader only from a change refused,
+     * and would go on asking the follower; the next calls go to the leader it named.
+     */
+    private synchronized void askLeader(final RaftClient asked, final String leader)
+    {
+        final RaftPeerId id = leader.isEmpty() ? null : RaftPeerId.valueOf(leader);
+        if (client != asked || id == null || settings.group().getPeer(id) == null)
+        {
+            return; // renewed meanwhile; or none known yet (an election): ask again
+        }
+        replace(asked, id);
+    }
+
+    private void replace(final RaftClient old, final RaftPeerId leader)
+    {
+        client = newClient(leader);
         try
         {
-            failed.close();
+            old.close();
         }
         catch (final IOException ignore)
         {
@@ -98,6 +128,17 @@ public final class Quorum implements AutoCloseable
     public RegisterAnswer read(final String journal) throws IOException
     {
         return call(RegisterCommand.get(journal), true);
+    }
+
+    /**
+     * A read by the journal's owner to renew its lease (only such reads may: the leader notes them, see
+     * {@link RegisterAnswer#unreadNs}).
+     *
+     * @throws IOException if no majority could be reached in time.
+     */
+    public RegisterAnswer readLease(final String journal, final String owner) throws IOException
+    {
+        return call(RegisterCommand.leaseRead(journal, owner), true);
     }
 
     /**
@@ -129,16 +170,34 @@ public final class Quorum implements AutoCloseable
     {
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MS);
         DEADLINE_NS.set(deadlineNs);
-        final RaftClient client = this.client;
+        RaftClient client = this.client;
         try
         {
             final Message message = Message.valueOf(ByteString.copyFrom(command.encode()));
-            final RaftClientReply reply = sendThroughHandOver(client, message, readOnly, deadlineNs);
-            if (!reply.isSuccess())
+            while (true)
             {
-                throw new IOException("the quorum refused " + command + ": " + reply.getException());
+                final RaftClientReply reply = sendThroughHandOver(client, message, readOnly, deadlineNs);
+                if (!reply.isSuccess())
+                {
+                    throw new IOException("the quorum refused " + command + ": " + reply.getException());
+                }
+                final RegisterAnswer answer = RegisterAnswer.decode(reply.getMessage().getContent().toByteArray());
+                if (answer.outcome() != RegisterAnswer.Outcome.NOT_LEADER)
+                {
+                    return answer;
+                }
+                if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_SLEEP_MS) >= deadlineNs)
+                {
+                    throw new IOException("no voter that leads answered " + command + " (the last one asked names " +
+                        (answer.leader().isEmpty() ? "none" : answer.leader()) + ")");
+                }
+                askLeader(client, answer.leader());
+                if (this.client == client)
+                {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(RETRY_SLEEP_MS));
+                }
+                client = this.client;
             }
-            return RegisterAnswer.decode(reply.getMessage().getContent().toByteArray());
         }
         catch (final IOException ex)
         {

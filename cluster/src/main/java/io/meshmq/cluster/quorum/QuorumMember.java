@@ -66,6 +66,8 @@ public final class QuorumMember implements AutoCloseable
         // A read is answered only once a majority confirmed the leader is still the leader: a live that can read its
         // ownership can still reach a majority, which is what its lease rests on.
         RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        // Each read confirmed by a majority, never on the leader's own lease: OwnershipRegister's claims count on it.
+        RaftServerConfigKeys.Read.setLeaderLeaseEnabled(properties, false);
         // A leader that lost its majority sits out elections this long (Ratis: 10 s). Of two voters left, one may have
         // the shorter log and cannot win: the other must stand again soon, or the quorum is gone for that long.
         RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(properties,

@@ -9,9 +9,17 @@ import java.io.UncheckedIOException;
 
 /**
  * What the register answered: whether the command applied, and the journal's ownership after it (null if the
- * register knows no such journal).
+ * register knows no such journal, or if a voter that does not lead was asked to read).
+ *
+ * @param unreadNs for a claim granted: how long before the quorum's leader applied it the leader had last answered a
+ *                 read of the journal (or, if it answered none since it began to lead, how long it had led). The
+ *                 old owner renews its lease only by such reads, each asked before it is answered: its lease runs out
+ *                 at most a lease after the leader applied the claim, less this. 0 if the voter that applied it
+ *                 cannot tell (it does not lead; it had not led before); ignore for anything else.
+ * @param leader   for {@link Outcome#NOT_LEADER}: the voter that leads, as the one asked knows (its Ratis peer id), or
+ *                 "" during an election.
  */
-public record RegisterAnswer(Outcome outcome, Ownership ownership)
+public record RegisterAnswer(Outcome outcome, Ownership ownership, long unreadNs, String leader)
 {
     public enum Outcome
     {
@@ -22,7 +30,27 @@ public record RegisterAnswer(Outcome outcome, Ownership ownership)
         /** A claim by a process that is not the owner's replica in sync, or for an epoch that is not current. */
         REFUSED,
         /** No such journal. */
-        UNKNOWN
+        UNKNOWN,
+        /**
+         * A read asked of a voter that does not lead: only the leader answers reads, so that it knows when each
+         * journal's lease was last renewed. Ask {@link #leader}.
+         */
+        NOT_LEADER
+    }
+
+    public RegisterAnswer(final Outcome outcome, final Ownership ownership)
+    {
+        this(outcome, ownership, 0, "");
+    }
+
+    public static RegisterAnswer notLeader(final String leader)
+    {
+        return new RegisterAnswer(Outcome.NOT_LEADER, null, 0, leader);
+    }
+
+    RegisterAnswer unreadFor(final long unreadNs)
+    {
+        return new RegisterAnswer(outcome, ownership, Math.max(0, unreadNs), leader);
     }
 
     public boolean isDone()
@@ -45,6 +73,8 @@ public record RegisterAnswer(Outcome outcome, Ownership ownership)
                 out.writeUTF(ownership.address());
                 out.writeUTF(ownership.replica() == null ? "" : ownership.replica());
             }
+            out.writeLong(unreadNs);
+            out.writeUTF(leader);
         }
         catch (final IOException ex)
         {
@@ -68,7 +98,11 @@ public record RegisterAnswer(Outcome outcome, Ownership ownership)
                 final String replica = in.readUTF();
                 ownership = new Ownership(journal, epoch, owner, address, replica.isEmpty() ? null : replica);
             }
-            return new RegisterAnswer(outcome, ownership);
+            if (in.available() == 0)
+            {
+                return new RegisterAnswer(outcome, ownership); // from a voter of the version before these two
+            }
+            return new RegisterAnswer(outcome, ownership, in.readLong(), in.readUTF());
         }
         catch (final IOException | ArrayIndexOutOfBoundsException ex)
         {

@@ -11,7 +11,8 @@ import java.io.UncheckedIOException;
  *
  * @param op       what to do: {@link #OPEN}, {@link #SYNCED}, {@link #DROP}, {@link #CLAIM}, {@link #GET}.
  * @param epoch    the epoch the caller serves or saw (not used by OPEN and GET).
- * @param name     the caller: the live (OPEN, SYNCED, DROP) or the replica claiming (CLAIM).
+ * @param name     the caller: the live (OPEN, SYNCED, DROP), the replica claiming (CLAIM), the owner renewing its
+ *                 lease (GET; else empty).
  * @param argument the address (OPEN, CLAIM) or the replica's name (SYNCED).
  */
 public record RegisterCommand(byte op, String journal, long epoch, String name, String argument)
@@ -51,6 +52,14 @@ public record RegisterCommand(byte op, String journal, long epoch, String name, 
     public static RegisterCommand get(final String journal)
     {
         return new RegisterCommand(GET, journal, 0, "", "");
+    }
+
+    /**
+     * A read by the process that serves the journal, to renew its lease: the leader notes when it answered it.
+     */
+    public static RegisterCommand leaseRead(final String journal, final String owner)
+    {
+        return new RegisterCommand(GET, journal, 0, owner, "");
     }
 
     @Override

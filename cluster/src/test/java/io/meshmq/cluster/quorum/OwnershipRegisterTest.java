@@ -2,9 +2,15 @@ package io.meshmq.cluster.quorum;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.concurrent.atomic.AtomicLong;
+
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
+import static java.util.concurrent.TimeUnit.SECONDS;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The register's rules, without Ratis: who may change a journal's ownership, at which epoch.
@@ -12,6 +18,26 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class OwnershipRegisterTest
 {
     private final OwnershipRegister register = new OwnershipRegister();
+    private final AtomicLong nowNs = new AtomicLong(SECONDS.toNanos(7));
+    private final TestLeadership leadership = new TestLeadership();
+
+    /** Leads in term 2, unless the test says otherwise. */
+    private static final class TestLeadership implements OwnershipRegister.Leadership
+    {
+        long term = 2;
+
+        @Override
+        public long leadingTerm()
+        {
+            return term;
+        }
+
+        @Override
+        public String leader()
+        {
+            return term < 0 ? "voter-b" : "voter-a";
+        }
+    }
 
     @Test
     void aLiveOpensAtEpochOneAndAgainAfterARestartLosingItsReplica()
@@ -72,6 +98,71 @@ class OwnershipRegisterTest
     }
 
     @Test
+    void aGrantedClaimSaysHowLongTheLeaderWentWithoutAReadOfTheJournal()
+    {
+        final OwnershipRegister led = new OwnershipRegister(leadership, nowNs::get);
+        final Ownership opened = led.applyLogged(RegisterCommand.open("j1", "live", "h1:1")).ownership();
+        led.applyLogged(RegisterCommand.synced(opened, "backup"));
+        assertEquals(opened.owner(), led.read(RegisterCommand.leaseRead("j1", "live")).ownership().owner());
+        nowNs.addAndGet(MILLISECONDS.toNanos(40));
+        led.applyLogged(RegisterCommand.open("j2", "other", "h:2"));
+        led.read(RegisterCommand.leaseRead("j2", "other"));
+        assertEquals("live", led.read(RegisterCommand.get("j1")).ownership().owner());
+        led.read(RegisterCommand.leaseRead("j1", "backup"));
+        nowNs.addAndGet(MILLISECONDS.toNanos(300));
+
+        final RegisterAnswer claimed = led.applyLogged(RegisterCommand.claim("j1", 1, "backup", "h2:1"));
+        assertTrue(claimed.isDone(), claimed.toString());
+        assertEquals(MILLISECONDS.toNanos(340), claimed.unreadNs(),
+            "since the owner's last read of j1: not of j2, not of anyone but the owner");
+        assertEquals(0, led.applyLogged(RegisterCommand.open("j3", "x", "h:3")).unreadNs(), "only a claim tells");
+    }
+
+    @Test
+    void aLeaderNewInItsTermCountsFromWhenItFirstLedNotFromAReadBefore()
+    {
+        final OwnershipRegister led = new OwnershipRegister(leadership, nowNs::get);
+        final Ownership opened = led.applyLogged(RegisterCommand.open("j1", "live", "h1:1")).ownership();
+        led.applyLogged(RegisterCommand.synced(opened, "backup"));
+        led.read(RegisterCommand.leaseRead("j1", "live"));
+        nowNs.addAndGet(MILLISECONDS.toNanos(500));
+        leadership.term = 3; // another voter led meanwhile, and may have answered the live's reads
+        led.read(RegisterCommand.get("j2"));
+        nowNs.addAndGet(MILLISECONDS.toNanos(200));
+
+        assertEquals(MILLISECONDS.toNanos(200),
+            led.applyLogged(RegisterCommand.claim("j1", 1, "backup", "h2:1")).unreadNs());
+    }
+
+    @Test
+    void aClaimAppliedWhereNothingWasReadThisTermTellsNothing()
+    {
+        final OwnershipRegister led = new OwnershipRegister(leadership, nowNs::get);
+        final Ownership opened = led.applyLogged(RegisterCommand.open("j1", "live", "h1:1")).ownership();
+        led.applyLogged(RegisterCommand.synced(opened, "backup"));
+        nowNs.addAndGet(MILLISECONDS.toNanos(900));
+        assertEquals(0, led.applyLogged(RegisterCommand.claim("j1", 1, "backup", "h2:1")).unreadNs(),
+            "it knows of no moment it led before");
+    }
+
+    @Test
+    void aFollowerAnswersNoReadButNamesTheLeaderAndTellsNothingOfAClaim()
+    {
+        final OwnershipRegister follower = new OwnershipRegister(leadership, nowNs::get);
+        leadership.term = -1;
+        final Ownership opened = follower.applyLogged(RegisterCommand.open("j1", "live", "h1:1")).ownership();
+        follower.applyLogged(RegisterCommand.synced(opened, "backup"));
+        final RegisterAnswer read = follower.read(RegisterCommand.get("j1"));
+        assertEquals(RegisterAnswer.Outcome.NOT_LEADER, read.outcome());
+        assertEquals("voter-b", read.leader());
+        assertNull(read.ownership());
+        nowNs.addAndGet(MILLISECONDS.toNanos(900));
+        final RegisterAnswer claimed = follower.applyLogged(RegisterCommand.claim("j1", 1, "backup", "h2:1"));
+        assertTrue(claimed.isDone());
+        assertEquals(0, claimed.unreadNs());
+    }
+
+    @Test
     void commandsAndAnswersSurviveTheirEncodingAndGarbageIsRefused()
     {
         final RegisterCommand command = RegisterCommand.claim("j1", 7, "backup", "[::1]:7918");
@@ -79,6 +170,13 @@ class OwnershipRegisterTest
         final RegisterAnswer answer = new RegisterAnswer(RegisterAnswer.Outcome.FENCED,
             new Ownership("j1", 3, "a", "h:1", "b"));
         assertEquals(answer, RegisterAnswer.decode(answer.encode()));
+        final RegisterAnswer claimed = new RegisterAnswer(RegisterAnswer.Outcome.DONE,
+            new Ownership("j1", 4, "b", "h:2", null), 123_456_789L, "");
+        assertEquals(claimed, RegisterAnswer.decode(claimed.encode()));
+        final RegisterAnswer notLeader = RegisterAnswer.notLeader("voter-127.0.0.1_9");
+        assertEquals(notLeader, RegisterAnswer.decode(notLeader.encode()));
+        final byte[] older = java.util.Arrays.copyOf(answer.encode(), answer.encode().length - 10);
+        assertEquals(answer, RegisterAnswer.decode(older), "an answer from a voter of the version before");
         assertThrows(IllegalArgumentException.class, () -> RegisterCommand.decode(new byte[] {9, 0, 0}));
         assertThrows(IllegalArgumentException.class, () -> RegisterCommand.decode(new byte[] {1, 0}));
         final byte[] longer = java.util.Arrays.copyOf(command.encode(), command.encode().length + 1);

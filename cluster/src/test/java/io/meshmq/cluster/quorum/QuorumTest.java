@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,6 +69,45 @@ class QuorumTest
         }
         final Ownership recovered = quorum.read("j1").ownership();
         assertEquals(new Ownership("j1", 2, "backup", "h2:1", null), recovered, "the log was replayed at restart");
+    }
+
+    @Test
+    void readsAreAnsweredByTheLeaderWhichTellsAClaimHowLongTheJournalWentUnread() throws Exception
+    {
+        final List<String> voters = distinctFreePorts(3).stream().map(port -> "127.0.0.1:" + port).toList();
+        for (int i = 0; i < 3; i++)
+        {
+            open.add(QuorumMember.start(new QuorumSettings("test", voters, voters.get(i)), dir.resolve("m" + i)));
+        }
+        final Quorum quorum = new Quorum(new QuorumSettings("test", voters, voters.get(0)));
+        open.add(quorum);
+        final Quorum second = new Quorum(new QuorumSettings("test", voters, voters.get(1)));
+        open.add(second);
+        final Quorum third = new Quorum(new QuorumSettings("test", voters, voters.get(2)));
+        open.add(third);
+        second.lead(1_000);
+        final Ownership opened = quorum.change(RegisterCommand.open("j1", "live", "h1:1")).ownership();
+        quorum.change(RegisterCommand.synced(opened, "backup"));
+        // The client learnt of the second voter's lead by the changes; once the third leads, the second only follows,
+        // yet would answer a read (Ratis's followers do, through the leader): the leader would not know of it.
+        third.lead(1_000);
+
+        final long readAskedNs = System.nanoTime();
+        assertEquals("live", quorum.readLease("j1", "live").ownership().owner());
+        final long readAnsweredNs = System.nanoTime();
+        while (System.nanoTime() - readAnsweredNs < MILLISECONDS.toNanos(200))
+        {
+            Thread.onSpinWait(); // time the journal goes unread
+        }
+        final long claimAskedNs = System.nanoTime();
+        final RegisterAnswer claimed = quorum.change(RegisterCommand.claim("j1", 1, "backup", "h2:1"));
+        final long claimAnsweredNs = System.nanoTime();
+
+        assertTrue(claimed.isDone(), claimed.toString());
+        assertTrue(claimed.unreadNs() >= claimAskedNs - readAnsweredNs,
+            "the read was answered by the leader, which counts from it: " + claimed.unreadNs());
+        assertTrue(claimed.unreadNs() <= claimAnsweredNs - readAskedNs,
+            "never counted from before the read: " + claimed.unreadNs());
     }
 
     @Test

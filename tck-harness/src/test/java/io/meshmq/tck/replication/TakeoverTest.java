@@ -167,6 +167,38 @@ class TakeoverTest
     }
 
     /**
+     * A hung live gets a lease of grace (its address takes connections: it may only have closed the link, and should
+     * record the backup's loss first). If it dies during that grace, the backup does not wait the grace out: each
+     * time its link drops again it tries the address, and a refused connection is a claim at once.
+     */
+    @Test
+    void shouldClaimAtOnceWhenAHungLiveDiesDuringItsGrace() throws Exception
+    {
+        final BrokerProcess[] pair = startPair();
+        final BrokerProcess witness = pair[0];
+        final BrokerProcess live = pair[1];
+        final BrokerProcess backup = pair[2];
+
+        final Producer producer = new Producer(failoverUrls());
+        try (producer)
+        {
+            awaitCondition(() -> producer.confirmedCount() >= 200, "200 sends confirmed before the live hangs", live);
+            live.pause();
+            awaitCondition(() -> !backup.linesContaining("its address takes connections").isEmpty(),
+                "the backup giving the hung live a lease of grace", backup, witness);
+            live.kill();
+            final long killedNs = System.nanoTime();
+            awaitCondition(() -> !backup.linesContaining("now refuses connections: claiming at once").isEmpty(),
+                "the backup claiming at once once the live died", backup, witness);
+            awaitCondition(() -> producer.confirmedByAnotherSince(killedNs), "sends confirmed after the live died",
+                backup, witness);
+            System.out.println("hung live killed during its grace: kill to the first send confirmed by its replica: " +
+                producer.msToAnotherSince(killedNs) + " ms");
+        }
+        assertEveryConfirmedMessageOnce("tcp://127.0.0.1:" + backupPort, producer.confirmed(), producer.unconfirmed());
+    }
+
+    /**
      * Large bodies are files of their own beside the journal (issue 23): those stored before the backup came reach it
      * with the copy, those stored after reach it before the send naming each is confirmed, and those consumed are
      * deleted on it too. An upload a kill cuts short never reaches it.

@@ -25,13 +25,18 @@ import java.util.function.LongSupplier;
  * Only the leader answers reads (a follower names it instead), and it notes when it last answered the owner's read
  * of each journal. An owner renews its lease only by such a read, so the leader can tell a claim how long ago the old
  * owner's lease was renewed at the latest ({@link RegisterAnswer#unreadNs}), and the claimant waits only the rest of
- * that lease rather than a whole one. Why that is safe: a read that another voter answered as leader was asked before
- * this voter began to lead (that voter confirmed its lead with a majority after the read came, and this one's
- * election needed a majority too, one of whom had confirmed the other first: {@link QuorumMember} keeps Ratis's
- * reads linearizable, without its leader lease); an owner's read this voter answered is noted before the claim is
- * applied, or it saw the claim and renewed nothing. So the latest renewal was asked no later than the last read noted
- * here, or than when this voter first knew it led in its term. The times are this voter's own clock, taken to run at
- * the owner's and the claimant's rate as every lease does; they leave no trace in the log and only shorten a wait.
+ * that lease rather than a whole one. Why that is safe: an owner's read this voter answered is noted before the claim
+ * is applied, or it saw the claim and renewed nothing; one another voter answered as leader came before this voter
+ * began to lead, or while that voter, deposed, did not know it yet. Ratis (3.2) answers a read without asking a
+ * majority again as long as its commit index has not moved since the last read it confirmed, so a leader cut off
+ * from the others answers from its stale copy until it steps down for want of a majority, at most
+ * {@code deposedReadsNs} after another began to lead. So the latest renewal was asked no later than the last read
+ * noted here, or than that long after this voter first knew it led in its term, whichever is later. Where that is
+ * after the claim, the answer says 0 and the claimant waits a whole lease from the claim, as it did before any of
+ * this: a claim that soon after the owner lost the quorum follows only a refused connection (the owner serves no
+ * more) or a replica link's silence longer than a deposed leader goes on answering. The times are this voter's own
+ * clock, taken to run at the owner's and the claimant's rate as every lease does; they leave no trace in the log and
+ * only shorten a wait.
  * <p>
  * Thread safe: Ratis applies and queries on its own threads.
  */
@@ -58,21 +63,29 @@ public final class OwnershipRegister extends BaseStateMachine
     private final Map<String, Long> lastReadNs = new HashMap<>();
     private final Leadership leadership;
     private final LongSupplier clock;
+    private final long deposedReadsNs;
     /** The term this voter last knew it led in, and when it first knew. */
     private long ledTerm = -1;
     private long leadingSinceNs;
 
-    public OwnershipRegister()
+    /**
+     * @param deposedReadsNs how long a leader cut off from the others may go on answering reads after another began to
+     *                       lead: see the class's comment.
+     */
+    public OwnershipRegister(final long deposedReadsNs)
     {
         this.leadership = new DivisionLeadership();
         this.clock = System::nanoTime;
+        this.deposedReadsNs = deposedReadsNs;
     }
 
-    OwnershipRegister(final Leadership leadership, final LongSupplier clock)
+    OwnershipRegister(final Leadership leadership, final LongSupplier clock, final long deposedReadsNs)
     {
         this.leadership = leadership;
         this.clock = clock;
+        this.deposedReadsNs = deposedReadsNs;
     }
+
 
     @Override
     public TransactionContext startTransaction(final RaftClientRequest request) throws IOException
@@ -161,7 +174,8 @@ public final class OwnershipRegister extends BaseStateMachine
         }
         final long nowNs = leadingNow(term);
         final Long readNs = lastReadNs.get(command.journal());
-        return answer.unreadFor(nowNs - (readNs == null ? leadingSinceNs : Math.max(leadingSinceNs, readNs)));
+        final long deposedReadsEndNs = leadingSinceNs + deposedReadsNs;
+        return answer.unreadFor(nowNs - (readNs == null ? deposedReadsEndNs : Math.max(deposedReadsEndNs, readNs)));
     }
 
     private long leadingNow(final long term)

@@ -38,6 +38,16 @@ public final class QuorumMember implements AutoCloseable
     private static final Logger RATIS_CLIENT_LOG = quiet("org.apache.ratis.client", Level.OFF);
     private static final Logger RATIS_APPENDER_LOG = quiet("org.apache.ratis.server.leader", Level.SEVERE);
 
+    private static final long RPC_TIMEOUT_MAX_MS = 600;
+    /**
+     * How long a leader cut off from the others may go on answering reads after another began to lead. Ratis (3.2)
+     * answers a read without a new round of heartbeats while its commit index has not moved since the last read a
+     * majority confirmed; a leader steps down once no majority has answered it for the rpc timeout's maximum, and
+     * checks that whenever it has waited as long for something else to do: two of them, and a margin for a busy
+     * machine. The other voters' election came after the last answer it had.
+     */
+    static final long DEPOSED_READS_MS = 2 * RPC_TIMEOUT_MAX_MS + 300;
+
     private final RaftServer server;
     private final OwnershipRegister register;
 
@@ -54,7 +64,7 @@ public final class QuorumMember implements AutoCloseable
     {
         final Path storage = dataDir.resolve(DIRECTORY);
         Files.createDirectories(storage);
-        final OwnershipRegister register = new OwnershipRegister();
+        final OwnershipRegister register = new OwnershipRegister(TimeUnit.MILLISECONDS.toNanos(DEPOSED_READS_MS));
         final RaftProperties properties = properties();
         RaftServerConfigKeys.setStorageDir(properties, List.of(storage.toFile()));
         GrpcConfigKeys.Server.setHost(properties, settings.host());
@@ -62,9 +72,11 @@ public final class QuorumMember implements AutoCloseable
         // Elections well within a lease keep a takeover short; wider than Ratis's 150-300 ms so that a busy two-core
         // machine does not hold elections for nothing.
         RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(300, TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(600, TimeUnit.MILLISECONDS));
-        // A read is answered only once a majority confirmed the leader is still the leader: a live that can read its
-        // ownership can still reach a majority, which is what its lease rests on.
+        RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(RPC_TIMEOUT_MAX_MS,
+            TimeUnit.MILLISECONDS));
+        // A read is answered only once a majority confirmed the leader is still the leader (or had confirmed it at the
+        // same commit index: see DEPOSED_READS_MS): a live that can read its ownership could reach a majority just now,
+        // which is what its lease rests on.
         RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         // Each read confirmed by a majority, never on the leader's own lease: OwnershipRegister's claims count on it.
         RaftServerConfigKeys.Read.setLeaderLeaseEnabled(properties, false);

@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class OwnershipRegisterTest
 {
-    private final OwnershipRegister register = new OwnershipRegister();
+    private final OwnershipRegister register = new OwnershipRegister(0);
+    private static final long DEPOSED_READS_NS = SECONDS.toNanos(1);
     private final AtomicLong nowNs = new AtomicLong(SECONDS.toNanos(7));
     private final TestLeadership leadership = new TestLeadership();
 
@@ -100,9 +101,11 @@ class OwnershipRegisterTest
     @Test
     void aGrantedClaimSaysHowLongTheLeaderWentWithoutAReadOfTheJournal()
     {
-        final OwnershipRegister led = new OwnershipRegister(leadership, nowNs::get);
+        final OwnershipRegister led = new OwnershipRegister(leadership, nowNs::get, DEPOSED_READS_NS);
         final Ownership opened = led.applyLogged(RegisterCommand.open("j1", "live", "h1:1")).ownership();
         led.applyLogged(RegisterCommand.synced(opened, "backup"));
+        led.read(RegisterCommand.get("j1")); // leading from now
+        nowNs.addAndGet(DEPOSED_READS_NS);
         assertEquals(opened.owner(), led.read(RegisterCommand.leaseRead("j1", "live")).ownership().owner());
         nowNs.addAndGet(MILLISECONDS.toNanos(40));
         led.applyLogged(RegisterCommand.open("j2", "other", "h:2"));
@@ -119,28 +122,37 @@ class OwnershipRegisterTest
     }
 
     @Test
-    void aLeaderNewInItsTermCountsFromWhenItFirstLedNotFromAReadBefore()
+    void aLeaderNewInItsTermCountsFromWhenADeposedLeaderMayLastHaveAnsweredTheOwner()
     {
-        final OwnershipRegister led = new OwnershipRegister(leadership, nowNs::get);
+        final OwnershipRegister led = new OwnershipRegister(leadership, nowNs::get, DEPOSED_READS_NS);
         final Ownership opened = led.applyLogged(RegisterCommand.open("j1", "live", "h1:1")).ownership();
         led.applyLogged(RegisterCommand.synced(opened, "backup"));
         led.read(RegisterCommand.leaseRead("j1", "live"));
-        nowNs.addAndGet(MILLISECONDS.toNanos(500));
-        leadership.term = 3; // another voter led meanwhile, and may have answered the live's reads
+        nowNs.addAndGet(MILLISECONDS.toNanos(2_500));
+        leadership.term = 3; // another voter led meanwhile, and may still answer the live's reads, deposed
         led.read(RegisterCommand.get("j2"));
         nowNs.addAndGet(MILLISECONDS.toNanos(200));
+        final OwnershipRegister early = new OwnershipRegister(leadership, nowNs::get, DEPOSED_READS_NS);
+        early.applyLogged(RegisterCommand.open("j1", "live", "h1:1"));
+        early.applyLogged(RegisterCommand.synced(opened, "backup"));
+        early.read(RegisterCommand.get("j1"));
+        nowNs.addAndGet(MILLISECONDS.toNanos(200));
 
-        assertEquals(MILLISECONDS.toNanos(200),
-            led.applyLogged(RegisterCommand.claim("j1", 1, "backup", "h2:1")).unreadNs());
+        assertEquals(0, early.applyLogged(RegisterCommand.claim("j1", 1, "backup", "h2:1")).unreadNs(),
+            "within the deposed leader's reads: a whole lease");
+        nowNs.addAndGet(DEPOSED_READS_NS);
+        assertEquals(MILLISECONDS.toNanos(400),
+            led.applyLogged(RegisterCommand.claim("j1", 1, "backup", "h2:1")).unreadNs(),
+            "from the end of the deposed leader's reads, not from the owner's last read before this term");
     }
 
     @Test
     void aClaimAppliedWhereNothingWasReadThisTermTellsNothing()
     {
-        final OwnershipRegister led = new OwnershipRegister(leadership, nowNs::get);
+        final OwnershipRegister led = new OwnershipRegister(leadership, nowNs::get, DEPOSED_READS_NS);
         final Ownership opened = led.applyLogged(RegisterCommand.open("j1", "live", "h1:1")).ownership();
         led.applyLogged(RegisterCommand.synced(opened, "backup"));
-        nowNs.addAndGet(MILLISECONDS.toNanos(900));
+        nowNs.addAndGet(MILLISECONDS.toNanos(2_900));
         assertEquals(0, led.applyLogged(RegisterCommand.claim("j1", 1, "backup", "h2:1")).unreadNs(),
             "it knows of no moment it led before");
     }
@@ -148,7 +160,7 @@ class OwnershipRegisterTest
     @Test
     void aFollowerAnswersNoReadButNamesTheLeaderAndTellsNothingOfAClaim()
     {
-        final OwnershipRegister follower = new OwnershipRegister(leadership, nowNs::get);
+        final OwnershipRegister follower = new OwnershipRegister(leadership, nowNs::get, DEPOSED_READS_NS);
         leadership.term = -1;
         final Ownership opened = follower.applyLogged(RegisterCommand.open("j1", "live", "h1:1")).ownership();
         follower.applyLogged(RegisterCommand.synced(opened, "backup"));

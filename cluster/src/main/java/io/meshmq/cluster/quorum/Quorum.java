@@ -174,6 +174,7 @@ public final class Quorum implements AutoCloseable
         try
         {
             final Message message = Message.valueOf(ByteString.copyFrom(command.encode()));
+            String named = null;
             while (true)
             {
                 final RaftClientReply reply = sendThroughHandOver(client, message, readOnly, deadlineNs);
@@ -191,8 +192,12 @@ public final class Quorum implements AutoCloseable
                     throw new IOException("no voter that leads answered " + command + " (the last one asked names " +
                         (answer.leader().isEmpty() ? "none" : answer.leader()) + ")");
                 }
-                askLeader(client, answer.leader());
-                if (this.client == client)
+                // Named again: the leader it names may have died (a follower learns so only at its election
+                // timeout); each round makes a client, so not in a tight loop.
+                final boolean again = answer.leader().equals(named);
+                named = answer.leader();
+                askLeader(client, named);
+                if (again || this.client == client)
                 {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(RETRY_SLEEP_MS));
                 }

@@ -76,9 +76,11 @@ class QuorumTest
     void readsAreAnsweredByTheLeaderWhichTellsAClaimHowLongTheJournalWentUnread() throws Exception
     {
         final List<String> voters = distinctFreePorts(3).stream().map(port -> "127.0.0.1:" + port).toList();
+        final QuorumMember[] members = new QuorumMember[3];
         for (int i = 0; i < 3; i++)
         {
-            open.add(QuorumMember.start(new QuorumSettings("test", voters, voters.get(i)), dir.resolve("m" + i)));
+            members[i] = QuorumMember.start(new QuorumSettings("test", voters, voters.get(i)), dir.resolve("m" + i));
+            open.add(members[i]);
         }
         final Quorum quorum = new Quorum(new QuorumSettings("test", voters, voters.get(0)));
         open.add(quorum);
@@ -109,6 +111,11 @@ class QuorumTest
             "the read was answered by the leader, which counts from it: " + claimed.unreadNs());
         assertTrue(claimed.unreadNs() <= claimAnsweredNs - readAskedNs,
             "never counted from before the read: " + claimed.unreadNs());
+
+        open.remove(members[2]);
+        members[2].close();
+        assertEquals("backup", quorum.read("j1").ownership().owner(),
+            "answered by the leader the others elect, though the one asked first names the dead one a while");
     }
 
     @Test

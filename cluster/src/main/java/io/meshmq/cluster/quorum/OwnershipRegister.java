@@ -86,7 +86,6 @@ public final class OwnershipRegister extends BaseStateMachine
         this.deposedReadsNs = deposedReadsNs;
     }
 
-
     @Override
     public TransactionContext startTransaction(final RaftClientRequest request) throws IOException
     {

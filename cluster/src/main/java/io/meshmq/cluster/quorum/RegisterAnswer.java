@@ -11,11 +11,11 @@ import java.io.UncheckedIOException;
  * What the register answered: whether the command applied, and the journal's ownership after it (null if the
  * register knows no such journal, or if a voter that does not lead was asked to read).
  *
- * @param unreadNs for a claim granted: how long before the quorum's leader applied it the leader had last answered a
- *                 read of the journal (or, if it answered none since it began to lead, how long it had led). The
- *                 old owner renews its lease only by such reads, each asked before it is answered: its lease runs out
- *                 at most a lease after the leader applied the claim, less this. 0 if the voter that applied it
- *                 cannot tell (it does not lead; it had not led before); ignore for anything else.
+ * @param unreadNs for a claim granted: how long the old owner's lease had gone without a renewal, at least, when the
+ *                 quorum's leader applied it (since it last answered the owner's lease read, or since a deposed leader
+ *                 may last have: see {@link OwnershipRegister}); the lease runs out at most a lease after the claim
+ *                 was applied, less this. 0 if the voter that applied it cannot tell (it does not lead; it began to
+ *                 lead too recently); ignore for anything else.
  * @param leader   for {@link Outcome#NOT_LEADER}: the voter that leads, as the one asked knows (its Ratis peer id), or
  *                 "" during an election.
  */

@@ -13,8 +13,11 @@ import java.util.List;
  */
 final class HungBrokers
 {
-    private final List<ConnectionUrl> brokers = new ArrayList<>();
-    private final List<Long> restUntilNs = new ArrayList<>();
+    private record Rest(ConnectionUrl broker, long untilNs)
+    {
+    }
+
+    private final List<Rest> rests = new ArrayList<>();
 
     /**
      * @param restNs how long it is left out: about its handshake wait.
@@ -22,14 +25,14 @@ final class HungBrokers
     void timedOut(final ConnectionUrl url, final long nowNs, final long restNs)
     {
         final int i = indexOf(url);
+        final Rest rest = new Rest(url, nowNs + restNs);
         if (i >= 0)
         {
-            restUntilNs.set(i, nowNs + restNs);
+            rests.set(i, rest);
         }
         else
         {
-            brokers.add(url);
-            restUntilNs.add(nowNs + restNs);
+            rests.add(rest);
         }
     }
 
@@ -39,14 +42,14 @@ final class HungBrokers
     boolean isResting(final ConnectionUrl url, final long nowNs)
     {
         final int i = indexOf(url);
-        return i >= 0 && nowNs - restUntilNs.get(i) < 0;
+        return i >= 0 && nowNs - rests.get(i).untilNs() < 0;
     }
 
     private int indexOf(final ConnectionUrl url)
     {
-        for (int i = 0; i < brokers.size(); i++)
+        for (int i = 0; i < rests.size(); i++)
         {
-            if (brokers.get(i).sameBroker(url))
+            if (rests.get(i).broker().sameBroker(url))
             {
                 return i;
             }

@@ -40,11 +40,11 @@ class QuorumTest
     @Test
     void aMajorityCommitsAndReadsAMinorityCannot() throws Exception
     {
-        final List<String> voters = distinctFreePorts(3).stream().map(port -> "127.0.0.1:" + port).toList();
+        final List<String> voters = threeVoters();
         final QuorumMember[] members = new QuorumMember[3];
         for (int i = 0; i < 3; i++)
         {
-            members[i] = QuorumMember.start(new QuorumSettings("test", voters, voters.get(i)), dir.resolve("m" + i));
+            members[i] = startMember(voters, i);
         }
         final Quorum quorum = new Quorum(new QuorumSettings("test", voters, voters.get(0)));
         open.add(quorum);
@@ -66,7 +66,7 @@ class QuorumTest
 
         for (int i = 0; i < 3; i++)
         {
-            open.add(QuorumMember.start(new QuorumSettings("test", voters, voters.get(i)), dir.resolve("m" + i)));
+            open.add(startMember(voters, i));
         }
         final Ownership recovered = quorum.read("j1").ownership();
         assertEquals(new Ownership("j1", 2, "backup", "h2:1", null), recovered, "the log was replayed at restart");
@@ -75,11 +75,11 @@ class QuorumTest
     @Test
     void readsAreAnsweredByTheLeaderWhichTellsAClaimHowLongTheJournalWentUnread() throws Exception
     {
-        final List<String> voters = distinctFreePorts(3).stream().map(port -> "127.0.0.1:" + port).toList();
+        final List<String> voters = threeVoters();
         final QuorumMember[] members = new QuorumMember[3];
         for (int i = 0; i < 3; i++)
         {
-            members[i] = QuorumMember.start(new QuorumSettings("test", voters, voters.get(i)), dir.resolve("m" + i));
+            members[i] = startMember(voters, i);
             open.add(members[i]);
         }
         final Quorum quorum = new Quorum(new QuorumSettings("test", voters, voters.get(0)));
@@ -130,6 +130,17 @@ class QuorumTest
         final IllegalArgumentException port = assertThrows(IllegalArgumentException.class,
             () -> new QuorumSettings("c", List.of("h:1", "h:2", "h"), "h:1"));
         assertTrue(port.getMessage().contains("'h' is not HOST:PORT"), port.getMessage());
+    }
+
+    private static List<String> threeVoters() throws IOException
+    {
+        return distinctFreePorts(3).stream().map(port -> "127.0.0.1:" + port).toList();
+    }
+
+    /** Member i of the voters, its log under its own directory (the same after a restart). */
+    private QuorumMember startMember(final List<String> voters, final int i) throws IOException
+    {
+        return QuorumMember.start(new QuorumSettings("test", voters, voters.get(i)), dir.resolve("m" + i));
     }
 
     private static void passes(final long ms)

@@ -25,11 +25,13 @@ package io.meshmq.engine.processor;
  *                            answered once stored here, waiting for the other node as long as it takes (HOLD);
  *                            null for by its name: FAIL for names that say their node ({@code orders@n2}), HOLD
  *                            for plain ones.
+ * @param producerHoldBytes   bytes one of its queues may hold waiting in memory while consumers take from it before its
+ *                            producers are held until they catch up (see {@code BacklogHold}); -1 never.
  */
 public record AddressSettings(int maxDeliveryAttempts, long redeliveryDelayMs, String deadLetterAddress,
     String expiryAddress, long maxSizeBytes, FullPolicy fullPolicy, LoadBalancing loadBalancing,
     long redistributionDelayMs, int clusterWeight, int clusterRank, boolean preferLocal,
-    UnreachableNode unreachableNode)
+    UnreachableNode unreachableNode, long producerHoldBytes)
 {
     /**
      * Where a message sent on one node of a cluster may go.
@@ -81,11 +83,13 @@ public record AddressSettings(int maxDeliveryAttempts, long redeliveryDelayMs, S
     public static final int DEFAULT_CLUSTER_RANK = 1;
     public static final int LAST_CLUSTER_RANK = 9;
     public static final boolean DEFAULT_PREFER_LOCAL = true;
+    /** 4 MiB: a dozen milliseconds of deliveries at this machine's rates, a small share of any sensible heap. */
+    public static final long DEFAULT_PRODUCER_HOLD_BYTES = 4L << 20;
 
     public static final AddressSettings DEFAULTS = new AddressSettings(DEFAULT_MAX_DELIVERY_ATTEMPTS,
         DEFAULT_REDELIVERY_DELAY_MS, DEFAULT_DEAD_LETTER_ADDRESS, DEFAULT_EXPIRY_ADDRESS, DEFAULT_MAX_SIZE_BYTES,
         DEFAULT_FULL_POLICY, DEFAULT_LOAD_BALANCING, DEFAULT_REDISTRIBUTION_DELAY_MS, DEFAULT_CLUSTER_WEIGHT,
-        DEFAULT_CLUSTER_RANK, DEFAULT_PREFER_LOCAL, null);
+        DEFAULT_CLUSTER_RANK, DEFAULT_PREFER_LOCAL, null, DEFAULT_PRODUCER_HOLD_BYTES);
 
     public AddressSettings
     {
@@ -123,6 +127,11 @@ public record AddressSettings(int maxDeliveryAttempts, long redeliveryDelayMs, S
         {
             throw new IllegalArgumentException("cluster-rank " + clusterRank + " must be 1 (first choice) to " +
                 LAST_CLUSTER_RANK);
+        }
+        if (producerHoldBytes < -1 || producerHoldBytes == 0)
+        {
+            throw new IllegalArgumentException("producer-hold-bytes " + producerHoldBytes +
+                " must be -1 (never hold) or a positive number of bytes");
         }
         deadLetterAddress = deadLetterAddress == null ? "" : deadLetterAddress.trim();
         expiryAddress = expiryAddress == null ? "" : expiryAddress.trim();

@@ -34,10 +34,11 @@ public final class AddressSettingsMatcher
     public static final String CLUSTER_RANK = "cluster-rank";
     public static final String PREFER_LOCAL = "prefer-local";
     public static final String UNREACHABLE_NODE = "unreachable-node";
+    public static final String PRODUCER_HOLD_BYTES = "producer-hold-bytes";
     public static final List<String> KEYS = List.of(
         MAX_DELIVERY_ATTEMPTS, REDELIVERY_DELAY, DEAD_LETTER_ADDRESS, EXPIRY_ADDRESS, MAX_SIZE_BYTES, ADDRESS_FULL_POLICY,
         LOAD_BALANCING, REDISTRIBUTION_DELAY, CLUSTER_WEIGHT, CLUSTER_RANK, PREFER_LOCAL,
-        UNREACHABLE_NODE);
+        UNREACHABLE_NODE, PRODUCER_HOLD_BYTES);
 
     /** What the node sets for every address (e.g. cluster.weight): below any pattern. */
     private final Map<String, String> nodeDefaults = new HashMap<>();
@@ -133,7 +134,8 @@ public final class AddressSettingsMatcher
             integer(merged, CLUSTER_WEIGHT, AddressSettings.DEFAULT_CLUSTER_WEIGHT),
             integer(merged, CLUSTER_RANK, AddressSettings.DEFAULT_CLUSTER_RANK),
             bool(merged, PREFER_LOCAL, AddressSettings.DEFAULT_PREFER_LOCAL),
-            unreachableNode(merged.get(UNREACHABLE_NODE)));
+            unreachableNode(merged.get(UNREACHABLE_NODE)),
+            number(merged, PRODUCER_HOLD_BYTES, AddressSettings.DEFAULT_PRODUCER_HOLD_BYTES));
         resolved.put(address, settings);
         return settings;
     }

@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * Whether a destination may be used and may take more: names clients may not use, destinations that do not exist
  * (or are another connection's, or another node's), and addresses at their memory limit, and under the BLOCK policy
- * the producers told to wait.
+ * the producers told to wait; and the producers held while a queue's consumers catch up ({@link BacklogHold}).
  * <p>
  * Not thread safe: processor thread only.
  */
@@ -20,10 +20,13 @@ final class Admission
     private final ProcessorExtension extension;
     private final BlockedProducers blocked;
     private final ConnectionWriter writer;
+    private final BacklogHold hold;
 
     Admission(final ProcessorContext context, final Destinations destinations, final Paging paging,
-        final ProcessorExtension extension, final BlockedProducers blocked, final ConnectionWriter writer)
+        final ProcessorExtension extension, final BlockedProducers blocked, final ConnectionWriter writer,
+        final BacklogHold hold)
     {
+        this.hold = hold;
         this.context = context;
         this.destinations = destinations;
         this.paging = paging;
@@ -121,6 +124,49 @@ final class Admission
         {
             blocked.block(connection, type, name, writer);
         }
+    }
+
+    /**
+     * A send added a message to {@code routed}'s queues: a connection that sends to one whose consumers fall behind is
+     * told to wait while they catch up.
+     */
+    void holdIfBehind(final ConnectionState connection, final byte type, final String name,
+        final AddressSettings settings, final List<MessageReference> routed, final long nowMs)
+    {
+        for (int i = 0; i < routed.size(); i++)
+        {
+            if (hold.holds(routed.get(i).queue, settings, nowMs))
+            {
+                blocked.block(connection, type, name, writer);
+                return;
+            }
+        }
+    }
+
+    /**
+     * @return true while the address's producers must wait: it is full under the BLOCK policy, or one of its queues
+     * holds its producers while consumers catch up.
+     */
+    boolean mustWait(final byte type, final String name)
+    {
+        if (fullReason(type, name, context.addressSettings().resolve(name)) != null)
+        {
+            return true;
+        }
+        if (DestinationType.isTopic(type))
+        {
+            final TopicAddress topic = destinations.topics.get(name);
+            for (final ServerQueue subscription : topic == null ? List.<ServerQueue>of() : topic.subscriptions)
+            {
+                if (subscription.holdingSinceMs != 0)
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+        final ServerQueue queue = destinations.queues.get(name);
+        return queue != null && queue.holdingSinceMs != 0;
     }
 
     /**

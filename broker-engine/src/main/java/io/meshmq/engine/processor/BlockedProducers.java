@@ -11,9 +11,9 @@ import java.util.Set;
 import java.util.function.BiPredicate;
 
 /**
- * The BLOCK policy: a connection that sends to a full address is told to send nothing more to it (a FLOW
- * frame), and told again once the address has room. What was already on its way is taken, so an address can
- * go over its limit by what its producers had in flight.
+ * The BLOCK policy, and {@link BacklogHold}'s holds: a connection that sends to a full address (or one whose
+ * consumers fall behind) is told to send nothing more to it (a FLOW frame), and told again once it may. What was
+ * already on its way is taken, so an address can go over its limit by what its producers had in flight.
  * <p>
  * Not thread safe: processor thread only.
  */
@@ -37,9 +37,9 @@ final class BlockedProducers
     }
 
     /**
-     * Tells the producers of every address that has room again that they may send.
+     * Tells the producers of every address that has room again (and holds them no more) that they may send.
      *
-     * @param full whether an address (type, name) is still full.
+     * @param full whether the producers of an address (type, name) must still wait.
      */
     void releaseWhereRoom(final BiPredicate<Byte, String> full, final ConnectionWriter writer)
     {

@@ -41,6 +41,7 @@ public final class Processor implements EventHandler<EngineEvent>
     private final Paging paging;
     private final Dispatcher dispatcher;
     private final BlockedProducers blocked = new BlockedProducers();
+    private final BacklogHold hold = new BacklogHold();
     private final ScheduledDeliveries scheduled = new ScheduledDeliveries();
     /** The processor's one extension (the cluster), or {@link ProcessorExtension#NONE}. */
     private final ProcessorExtension extension;
@@ -91,7 +92,7 @@ public final class Processor implements EventHandler<EngineEvent>
         destinations.changes = extension::changed;
         this.connections = new Connections(writer, context.brokerName(), extension, context.authorizer());
         this.access = new AccessControl(context.authorizer(), destinations, extension, writer, now);
-        this.admission = new Admission(context, destinations, paging, extension, blocked, writer);
+        this.admission = new Admission(context, destinations, paging, extension, blocked, writer, hold);
         this.consumers = new Consumers(context, now, connections, admission, destinations, durability, scheduled,
             dispatcher, deadLetters, writer, extension, access, this::heldByPreparedBranch);
         this.router = new Router(context.addressSettings(), now, connections, admission, consumers, destinations, durability, paging, scheduled,
@@ -212,14 +213,14 @@ public final class Processor implements EventHandler<EngineEvent>
     {
         paging.readBackWhereRoom();
         dispatcher.dispatchTouched(nowMs);
-        blocked.releaseWhereRoom(
-            (type, name) -> admission.fullReason(type, name, context.addressSettings().resolve(name)) != null, writer);
+        hold.review(queue -> queue.settings(context.addressSettings()), nowMs);
+        blocked.releaseWhereRoom(admission::mustWait, writer);
         extension.onEndOfBatch();
         durability.endOfBatch(confirmer);
         // Without a syncer thread the force was made just now, and what waited for it may have touched queues.
         dispatcher.dispatchTouched(nowMs);
         flush();
-        nextTickDueMs = Math.min(timers.nextDueMs(nowMs), durability.nextForceDueMs());
+        nextTickDueMs = Math.min(Math.min(timers.nextDueMs(nowMs), durability.nextForceDueMs()), hold.nextDueMs());
         if (dispatcher.anyStalled())
         {
             // A connection backed up by this batch's own writes may drain without its writability ever

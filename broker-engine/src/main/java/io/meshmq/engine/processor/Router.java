@@ -245,6 +245,8 @@ final class Router
             writer.confirm(durability, event.connection, event.correlationId, mark);
         }
         admission.blockIfFull(connection, event.destinationType, event.destinationName, settings);
+        admission.holdIfBehind(connection, event.destinationType, event.destinationName, settings, routed,
+            clock.nowMs());
     }
 
     /**

@@ -69,6 +69,17 @@ public final class ServerQueue extends JournalEntry
     /** Takes its messages instead of consumers (an extension's store-and-forward queue); else null. */
     QueueDrain drain;
     boolean deleted;
+    /**
+     * While its producers are held until its consumers catch up ({@link BacklogHold}): since when they have had to take
+     * enough to keep the hold going; 0 when they are not held.
+     */
+    long holdingSinceMs;
+    /** {@link #bytesTaken} when the hold's current stretch began. */
+    long holdingTakenBefore;
+    /** Bytes waiting above which its producers are held next; 0 for its address's producer-hold-bytes. */
+    long holdAboveBytes;
+    /** Bytes of messages that have left it for consumers (or anywhere else), ever. */
+    long bytesTaken;
     long messagesAdded;
     long messagesAcknowledged;
     long messagesExpired;
@@ -233,7 +244,9 @@ public final class ServerQueue extends JournalEntry
     private void unlinked(final ServerMessage message)
     {
         size--;
-        bytes -= MemoryUsage.sizeOf(message);
+        final long taken = MemoryUsage.sizeOf(message);
+        bytes -= taken;
+        bytesTaken += taken;
         memory.notWaiting(message);
     }
 

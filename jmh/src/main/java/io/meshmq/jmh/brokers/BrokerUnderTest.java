@@ -112,7 +112,9 @@ public final class BrokerUnderTest implements AutoCloseable
                     (kind.equals("meshmq-low-latency") ? "processor.wait = " + LOW_LATENCY_WAIT + "\n" : "") +
                     (isTls(kind) ? "tls = true\ntls.keystore = " + makeStores(data) + "\ntls.keystore-password = " +
                         STORE_PASSWORD + "\ntls.provider = " + provider(kind) + "\n" : "") +
-                    String.join("\n", settings) + "\n");
+                    String.join("\n", settings) + "\n" +
+                    // For experiments: -Dmeshmq.bench.brokerSettings="key = value;key = value" adds config lines.
+                    System.getProperty("meshmq.bench.brokerSettings", "").replace(';', '\n') + "\n");
                 command.addAll(List.of("io.meshmq.broker.Main", "run", "--config", config.toString(), "--name", name,
                     "--bind", "127.0.0.1:" + port, "--data", data.toString()));
                 break;

@@ -1,0 +1,157 @@
+package io.meshmq.engine;
+
+import io.meshmq.jms.MeshConnectionFactory;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Queue;
+import jakarta.jms.Session;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A queue's producers are held while its consumers fall behind ({@code producer-hold-bytes}, PAGE policy, no memory
+ * limit reached), over TCP with the real client: held only when the queue has consumers, never for long when they
+ * take nothing, and every message delivered once, in order.
+ */
+class ProducerHoldTest
+{
+    private static final int COUNT = 2_000;
+    private static final String LEVEL = String.valueOf(64 * 1024);
+
+    @Test
+    void shouldHoldAProducerWhileItsQueuesConsumerFallsBehindButNotStopIt() throws Exception
+    {
+        try (TestBroker broker = TestBroker.start(context -> context.addressSettings()
+                .set("orders", "producer-hold-bytes", LEVEL));
+            Connection producing = new MeshConnectionFactory(broker.tcpUrl()).createConnection();
+            Connection consuming = new MeshConnectionFactory(broker.tcpUrl()).createConnection())
+        {
+            final Session consumerSession = consuming.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            final MessageConsumer consumer = consumerSession.createConsumer(consumerSession.createQueue("orders"));
+            consuming.start();
+
+            // The consumer takes nothing while the producer sends: holding the producer gains nothing, so each hold
+            // ends after a stretch and the producer goes on (it would wait for ever under the BLOCK policy).
+            final boolean held = sendWatched(producing, "orders");
+            assertTrue(held, "the producer was never held, with " + COUNT + " KiB waiting for a consumer");
+
+            receiveAll(consumer);
+        }
+    }
+
+    @Test
+    void shouldNotHoldTheProducerOfAQueueWithoutConsumers() throws Exception
+    {
+        try (TestBroker broker = TestBroker.start(context -> context.addressSettings()
+                .set("orders", "producer-hold-bytes", LEVEL));
+            Connection producing = new MeshConnectionFactory(broker.tcpUrl()).createConnection();
+            Connection consuming = new MeshConnectionFactory(broker.tcpUrl()).createConnection())
+        {
+            assertFalse(sendWatched(producing, "orders"), "held, with nobody to take from the queue");
+
+            final Session session = consuming.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            final MessageConsumer consumer = session.createConsumer(session.createQueue("orders"));
+            consuming.start();
+            receiveAll(consumer);
+        }
+    }
+
+    @Test
+    void shouldNotHoldWhenTurnedOff() throws Exception
+    {
+        try (TestBroker broker = TestBroker.start(context -> context.addressSettings()
+                .set("orders", "producer-hold-bytes", "-1"));
+            Connection producing = new MeshConnectionFactory(broker.tcpUrl()).createConnection();
+            Connection consuming = new MeshConnectionFactory(broker.tcpUrl()).createConnection())
+        {
+            final Session session = consuming.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            final MessageConsumer consumer = session.createConsumer(session.createQueue("orders"));
+            consuming.start();
+            assertFalse(sendWatched(producing, "orders"), "held, with producer-hold-bytes = -1");
+            receiveAll(consumer);
+        }
+    }
+
+    /**
+     * Sends {@link #COUNT} persistent messages of 1 KiB from another thread, looking at that thread's stack all the
+     * while. Persistent: each send waits for its confirmation, which comes after the broker's word to wait, so the
+     * producer is seen to wait at once (non-persistent sends are stopped only once the word arrives, and megabytes of
+     * them can be on their way by then).
+     *
+     * @return whether it was seen waiting because the broker held it.
+     */
+    private static boolean sendWatched(final Connection connection, final String queue) throws Exception
+    {
+        final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        final MessageProducer producer = session.createProducer(session.createQueue(queue));
+        final AtomicReference<Exception> failure = new AtomicReference<>();
+        final Thread sender = new Thread(() ->
+        {
+            try
+            {
+                for (int i = 0; i < COUNT; i++)
+                {
+                    final BytesMessage message = session.createBytesMessage();
+                    message.writeBytes(new byte[1024]);
+                    message.setIntProperty("n", i);
+                    producer.send(message);
+                }
+            }
+            catch (final Exception ex)
+            {
+                failure.set(ex);
+            }
+        }, "watched-producer");
+        sender.start();
+        boolean held = false;
+        final long deadline = System.nanoTime() + 30_000_000_000L;
+        while (sender.isAlive() && System.nanoTime() < deadline)
+        {
+            held |= waitsForRoom(sender);
+            Thread.yield();
+        }
+        assertFalse(sender.isAlive(), "the producer did not finish within 30 s");
+        assertNull(failure.get());
+        return held;
+    }
+
+    private static void receiveAll(final MessageConsumer consumer) throws Exception
+    {
+        for (int i = 0; i < COUNT; i++)
+        {
+            final jakarta.jms.Message received = consumer.receive(5000);
+            assertNotNull(received, "message " + i);
+            assertEquals(i, received.getIntProperty("n"), "in order, none lost or twice");
+        }
+        assertNull(consumer.receiveNoWait(), "nothing more");
+    }
+
+    /**
+     * @return true if the thread waits in the client's awaitRoom (every send passes through it; only a held one waits).
+     */
+    private static boolean waitsForRoom(final Thread thread)
+    {
+        boolean waiting = false;
+        for (final StackTraceElement frame : thread.getStackTrace())
+        {
+            if (frame.getClassName().equals(Object.class.getName()) && frame.getMethodName().startsWith("wait"))
+            {
+                waiting = true;
+            }
+            else if (frame.getMethodName().equals("awaitRoom"))
+            {
+                return waiting;
+            }
+        }
+        return false;
+    }
+}

@@ -148,7 +148,7 @@ class MemoryLimitTest
                     }
                 }, "blocked-producer");
                 sender.start();
-                Poll.until("the producer waits for room", 10_000, () -> waitsForRoom(sender) || !sender.isAlive());
+                Poll.until("the producer waits for room", 10_000, () -> HeldSenders.waitsForRoom(sender) || !sender.isAlive());
                 assertTrue(sender.isAlive(), "the producer sent all " + count + " without waiting");
                 if (deliveryMode == DeliveryMode.PERSISTENT)
                 {
@@ -169,18 +169,6 @@ class MemoryLimitTest
                 assertEquals(count, sent.get());
             }
         }
-    }
-
-    private static boolean waitsForRoom(final Thread thread)
-    {
-        for (final StackTraceElement frame : thread.getStackTrace())
-        {
-            if (frame.getMethodName().equals("awaitRoom"))
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Test

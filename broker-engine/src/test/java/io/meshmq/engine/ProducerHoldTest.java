@@ -116,7 +116,7 @@ class ProducerHoldTest
         final long deadline = System.nanoTime() + 30_000_000_000L;
         while (sender.isAlive() && System.nanoTime() < deadline)
         {
-            held |= waitsForRoom(sender);
+            held |= HeldSenders.waitsForRoom(sender);
             Thread.yield();
         }
         assertFalse(sender.isAlive(), "the producer did not finish within 30 s");
@@ -133,25 +133,5 @@ class ProducerHoldTest
             assertEquals(i, received.getIntProperty("n"), "in order, none lost or twice");
         }
         assertNull(consumer.receiveNoWait(), "nothing more");
-    }
-
-    /**
-     * @return true if the thread waits in the client's awaitRoom (every send passes through it; only a held one waits).
-     */
-    private static boolean waitsForRoom(final Thread thread)
-    {
-        boolean waiting = false;
-        for (final StackTraceElement frame : thread.getStackTrace())
-        {
-            if (frame.getClassName().equals(Object.class.getName()) && frame.getMethodName().startsWith("wait"))
-            {
-                waiting = true;
-            }
-            else if (frame.getMethodName().equals("awaitRoom"))
-            {
-                return waiting;
-            }
-        }
-        return false;
     }
 }

@@ -1,14 +1,16 @@
 package io.meshmq.engine;
 
 import io.meshmq.jms.MeshConnectionFactory;
+import io.meshmq.protocol.AdminTable;
+import io.meshmq.protocol.AdminVerbs;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
-import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import org.junit.jupiter.api.Test;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,6 +45,7 @@ class ProducerHoldTest
             // ends after a stretch and the producer goes on (it would wait for ever under the BLOCK policy).
             final boolean held = sendWatched(producing, "orders");
             assertTrue(held, "the producer was never held, with " + COUNT + " KiB waiting for a consumer");
+            assertTrue(producerHolds(broker) > 1, "held, let go after a stretch, held again: " + producerHolds(broker));
 
             receiveAll(consumer);
         }
@@ -57,6 +60,7 @@ class ProducerHoldTest
             Connection consuming = new MeshConnectionFactory(broker.tcpUrl()).createConnection())
         {
             assertFalse(sendWatched(producing, "orders"), "held, with nobody to take from the queue");
+            assertEquals(0, producerHolds(broker));
 
             final Session session = consuming.createSession(false, Session.AUTO_ACKNOWLEDGE);
             final MessageConsumer consumer = session.createConsumer(session.createQueue("orders"));
@@ -77,6 +81,7 @@ class ProducerHoldTest
             final MessageConsumer consumer = session.createConsumer(session.createQueue("orders"));
             consuming.start();
             assertFalse(sendWatched(producing, "orders"), "held, with producer-hold-bytes = -1");
+            assertEquals(0, producerHolds(broker));
             receiveAll(consumer);
         }
     }
@@ -122,6 +127,22 @@ class ProducerHoldTest
         assertFalse(sender.isAlive(), "the producer did not finish within 30 s");
         assertNull(failure.get());
         return held;
+    }
+
+    /**
+     * @return the queue's producer-holds, as the admin verbs (and so metrics and JMX) see it.
+     */
+    private static long producerHolds(final TestBroker broker) throws Exception
+    {
+        final AdminTable queues = broker.broker().admin(AdminVerbs.QUEUE_LIST).get(10, TimeUnit.SECONDS);
+        for (int row = 0; row < queues.rows().size(); row++)
+        {
+            if (queues.value(row, "name").equals("orders"))
+            {
+                return (Long)queues.value(row, "producer-holds");
+            }
+        }
+        throw new AssertionError("no queue 'orders' in " + queues.rows());
     }
 
     private static void receiveAll(final MessageConsumer consumer) throws Exception

@@ -62,6 +62,8 @@ final class BrokerCollector implements MultiCollector
                 "Messages of the queue in its page files on disk"));
             families.add(gauge(queues, "name", "queue", "paged-bytes", "meshmq_queue_paged_bytes",
                 "Bytes the queue's page files hold on disk"));
+            families.add(counter(queues, "name", "queue", "producer-holds", "meshmq_queue_producer_holds",
+                "Times the queue's producers were held for its consumers to catch up"));
         }
         final AdminTable topics = ask(AdminVerbs.TOPIC_LIST);
         if (topics != null)

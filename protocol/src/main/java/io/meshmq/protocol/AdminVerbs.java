@@ -26,7 +26,8 @@ public final class AdminVerbs
     public static final String QUEUE_MOVE = "queue.move";
     /**
      * no arguments: name, kind, messages, scheduled, delivering, consumers, added, acknowledged, expired, paged (of the
-     * messages, those in page files) and paged-bytes (what those files hold) per queue.
+     * messages, those in page files), paged-bytes (what those files hold) and producer-holds (times its producers were
+     * held for its consumers to catch up) per queue.
      */
     public static final String QUEUE_LIST = "queue.list";
     /** name: creates a topic; fine if it exists. */

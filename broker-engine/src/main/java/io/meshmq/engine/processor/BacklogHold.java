@@ -59,6 +59,7 @@ final class BacklogHold
         }
         queue.holdingSinceMs = Math.max(1, nowMs);
         queue.holdingTakenBefore = queue.bytesTaken;
+        queue.producerHolds++;
         holding.add(queue);
         return true;
     }

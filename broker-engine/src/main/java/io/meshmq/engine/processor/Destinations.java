@@ -179,12 +179,12 @@ final class Destinations
     {
         final AdminTable table = new AdminTable(
             "name", "kind", "messages", "scheduled", "delivering", "consumers", "added", "acknowledged", "expired",
-            "paged", "paged-bytes");
+            "paged", "paged-bytes", "producer-holds");
         for (final ServerQueue queue : new TreeMap<>(queues).values())
         {
             table.row(queue.name, queue.kind.name().toLowerCase().replace('_', '-'), queue.size() + queue.paged(),
                 (long)scheduled.countFor(queue), delivering(queue), queue.consumers.size(), queue.messagesAdded,
-                queue.messagesAcknowledged, queue.messagesExpired, queue.paged(), queue.pagedBytes());
+                queue.messagesAcknowledged, queue.messagesExpired, queue.paged(), queue.pagedBytes(), queue.producerHolds);
         }
         return table;
     }

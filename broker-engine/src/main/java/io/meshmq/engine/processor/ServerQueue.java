@@ -83,6 +83,8 @@ public final class ServerQueue extends JournalEntry
     long messagesAdded;
     long messagesAcknowledged;
     long messagesExpired;
+    /** Times its producers were held for its consumers to catch up. */
+    long producerHolds;
 
     ServerQueue(final String name, final Kind kind, final long ownerConnectionId, final SubscriptionSpec subscription,
         final MemoryUsage memory)

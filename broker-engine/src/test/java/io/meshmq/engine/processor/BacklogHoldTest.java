@@ -52,6 +52,7 @@ class BacklogHoldTest
         assertEquals(1_000 + BacklogHold.STRETCH_MS, hold.nextDueMs());
         take(6);
         assertTrue(hold.holds(queue, settings, 1_010), "held until down to half, not just under the level");
+        assertEquals(1, queue.producerHolds, "one hold, however many sends it answered");
     }
 
     @Test

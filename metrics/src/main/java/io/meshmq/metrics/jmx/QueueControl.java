@@ -57,6 +57,12 @@ final class QueueControl extends DestinationControl implements QueueControlMBean
     }
 
     @Override
+    public long getProducerHolds()
+    {
+        return column("producer-holds");
+    }
+
+    @Override
     public long removeAllMessages()
     {
         return ((Number)admin.call(AdminVerbs.QUEUE_PURGE, name).value(0, "dropped")).longValue();

@@ -23,6 +23,11 @@ public interface QueueControlMBean
     long getMessagesExpired();
 
     /**
+     * @return times the queue's producers were held for its consumers to catch up (producer-hold-bytes).
+     */
+    long getProducerHolds();
+
+    /**
      * @return how many messages were dropped.
      */
     long removeAllMessages();

@@ -64,6 +64,7 @@ class JmxManagementTest
             await(() -> beans.isRegistered(watched), "the queue's MBean");
             assertEquals(7L, beans.getAttribute(watched, "MessageCount"));
             assertEquals(7L, beans.getAttribute(watched, "MessagesAdded"));
+            assertEquals(0L, beans.getAttribute(watched, "ProducerHolds"));
             final String[] browsed = (String[])beans.invoke(watched, "browse", new Object[] {3},
                 new String[] {int.class.getName()});
             assertEquals(3, browsed.length, List.of(browsed).toString());

@@ -59,6 +59,7 @@ class MetricsEndpointTest
             assertEquals(5.0, value(metrics, "meshmq_queue_added_total{queue=\"metered\"}"), metrics);
             assertEquals(2.0, value(metrics, "meshmq_queue_acknowledged_total{queue=\"metered\"}"), metrics);
             assertEquals(0.0, value(metrics, "meshmq_queue_consumers{queue=\"metered\"}"), metrics);
+            assertEquals(0.0, value(metrics, "meshmq_queue_producer_holds_total{queue=\"metered\"}"), metrics);
             assertTrue(value(metrics, "meshmq_journal_force_seconds_count") >= 1, "persistent sends were forced");
             assertTrue(value(metrics, "jvm_memory_used_bytes{area=\"heap\"}") > 0, "the JVM's metrics");
         }

@@ -184,7 +184,8 @@ final class Destinations
         {
             table.row(queue.name, queue.kind.name().toLowerCase().replace('_', '-'), queue.size() + queue.paged(),
                 (long)scheduled.countFor(queue), delivering(queue), queue.consumers.size(), queue.messagesAdded,
-                queue.messagesAcknowledged, queue.messagesExpired, queue.paged(), queue.pagedBytes(), queue.producerHolds);
+                queue.messagesAcknowledged, queue.messagesExpired, queue.paged(), queue.pagedBytes(),
+                queue.producerHolds);
         }
         return table;
     }

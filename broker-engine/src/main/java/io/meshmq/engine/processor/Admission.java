@@ -26,13 +26,13 @@ final class Admission
         final ProcessorExtension extension, final BlockedProducers blocked, final ConnectionWriter writer,
         final BacklogHold hold)
     {
-        this.hold = hold;
         this.context = context;
         this.destinations = destinations;
         this.paging = paging;
         this.extension = extension;
         this.blocked = blocked;
         this.writer = writer;
+        this.hold = hold;
     }
 
     /**

@@ -32,15 +32,9 @@ class ProducerHoldTest
     @Test
     void shouldHoldAProducerWhileItsQueuesConsumerFallsBehindButNotStopIt() throws Exception
     {
-        try (TestBroker broker = TestBroker.start(context -> context.addressSettings()
-                .set("orders", "producer-hold-bytes", LEVEL));
-            Connection producing = new MeshConnectionFactory(broker.tcpUrl()).createConnection();
-            Connection consuming = new MeshConnectionFactory(broker.tcpUrl()).createConnection())
+        withBroker(LEVEL, (broker, producing, consuming) ->
         {
-            final Session consumerSession = consuming.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            final MessageConsumer consumer = consumerSession.createConsumer(consumerSession.createQueue("orders"));
-            consuming.start();
-
+            final MessageConsumer consumer = consumer(consuming);
             // The consumer takes nothing while the producer sends: holding the producer gains nothing, so each hold
             // ends after a stretch and the producer goes on (it would wait for ever under the BLOCK policy).
             final boolean held = sendWatched(producing, "orders");
@@ -48,42 +42,62 @@ class ProducerHoldTest
             assertTrue(producerHolds(broker) > 1, "held, let go after a stretch, held again: " + producerHolds(broker));
 
             receiveAll(consumer);
-        }
+        });
     }
 
     @Test
     void shouldNotHoldTheProducerOfAQueueWithoutConsumers() throws Exception
     {
-        try (TestBroker broker = TestBroker.start(context -> context.addressSettings()
-                .set("orders", "producer-hold-bytes", LEVEL));
-            Connection producing = new MeshConnectionFactory(broker.tcpUrl()).createConnection();
-            Connection consuming = new MeshConnectionFactory(broker.tcpUrl()).createConnection())
+        withBroker(LEVEL, (broker, producing, consuming) ->
         {
             assertFalse(sendWatched(producing, "orders"), "held, with nobody to take from the queue");
             assertEquals(0, producerHolds(broker));
 
-            final Session session = consuming.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            final MessageConsumer consumer = session.createConsumer(session.createQueue("orders"));
-            consuming.start();
-            receiveAll(consumer);
-        }
+            receiveAll(consumer(consuming));
+        });
     }
 
     @Test
     void shouldNotHoldWhenTurnedOff() throws Exception
     {
-        try (TestBroker broker = TestBroker.start(context -> context.addressSettings()
-                .set("orders", "producer-hold-bytes", "-1"));
-            Connection producing = new MeshConnectionFactory(broker.tcpUrl()).createConnection();
-            Connection consuming = new MeshConnectionFactory(broker.tcpUrl()).createConnection())
+        withBroker("-1", (broker, producing, consuming) ->
         {
-            final Session session = consuming.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            final MessageConsumer consumer = session.createConsumer(session.createQueue("orders"));
-            consuming.start();
+            final MessageConsumer consumer = consumer(consuming);
             assertFalse(sendWatched(producing, "orders"), "held, with producer-hold-bytes = -1");
             assertEquals(0, producerHolds(broker));
             receiveAll(consumer);
+        });
+    }
+
+    private interface Scenario
+    {
+        void run(TestBroker broker, Connection producing, Connection consuming) throws Exception;
+    }
+
+    /**
+     * Runs the scenario against a broker whose queue "orders" has the producer-hold-bytes given, with a connection for
+     * its producer and one for its consumer.
+     */
+    private static void withBroker(final String holdBytes, final Scenario scenario) throws Exception
+    {
+        try (TestBroker broker = TestBroker.start(context -> context.addressSettings()
+                .set("orders", "producer-hold-bytes", holdBytes));
+            Connection producing = new MeshConnectionFactory(broker.tcpUrl()).createConnection();
+            Connection consuming = new MeshConnectionFactory(broker.tcpUrl()).createConnection())
+        {
+            scenario.run(broker, producing, consuming);
         }
+    }
+
+    /**
+     * @return a consumer of "orders", its connection started.
+     */
+    private static MessageConsumer consumer(final Connection connection) throws Exception
+    {
+        final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        final MessageConsumer consumer = session.createConsumer(session.createQueue("orders"));
+        connection.start();
+        return consumer;
     }
 
     /**

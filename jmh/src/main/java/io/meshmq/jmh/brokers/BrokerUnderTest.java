@@ -229,7 +229,10 @@ public final class BrokerUnderTest implements AutoCloseable
         {
             return new io.meshmq.jms.MeshConnectionFactory(isTls(kind) ? url + "?trustStore=" + trust +
                 "&trustStorePassword=" + STORE_PASSWORD + "&sslProvider=" + provider(kind) :
-                kind.equals("meshmq-low-latency") ? url + "?receiveSpin=" + LOW_LATENCY_SPIN_MICROS : url);
+                kind.equals("meshmq-low-latency") ? url + "?receiveSpin=" + LOW_LATENCY_SPIN_MICROS :
+                // For experiments: -Dmeshmq.bench.urlOptions="receiveSpin=50&consumerWindow=10" on the plain kind.
+                url + (System.getProperty("meshmq.bench.urlOptions", "").isBlank() ? "" :
+                    "?" + System.getProperty("meshmq.bench.urlOptions").trim()));
         }
         // Artemis's defaults, which match MeshMQ's: a persistent send waits for the broker, a non-persistent one
         // does not.

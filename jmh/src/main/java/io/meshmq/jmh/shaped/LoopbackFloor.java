@@ -72,12 +72,13 @@ public final class LoopbackFloor
                 final DataInputStream in = new DataInputStream(requesting.getInputStream());
                 final byte[] request = new byte[SIZE];
                 final byte[] reply = new byte[SIZE];
-                final Pace warmup = new Pace(rate == 0 ? 20_000 : rate, Math.max(1, seconds / 3));
-                final Pace measured = new Pace(rate == 0 ? 20_000 : rate, seconds);
                 final Histogram histogram = new Histogram(HIGHEST_NS, 3);
-                for (final Pace pace : new Pace[] {warmup, measured})
+                for (final int phaseSeconds : new int[] {Math.max(1, seconds / 3), seconds})
                 {
-                    final long endNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds) * 2;
+                    // Made when its phase starts: a pace counts from its creation.
+                    final Pace pace = new Pace(rate == 0 ? 20_000 : rate, phaseSeconds);
+                    final boolean measured = phaseSeconds == seconds;
+                    final long endNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(phaseSeconds) * 2;
                     for (long i = 0; i < pace.count() && System.nanoTime() < endNs; i++)
                     {
                         if (rate != 0)
@@ -87,7 +88,7 @@ public final class LoopbackFloor
                         final long sentAt = System.nanoTime();
                         out.write(request);
                         in.readFully(reply);
-                        if (pace == measured)
+                        if (measured)
                         {
                             histogram.recordValue(Math.min(System.nanoTime() - sentAt, HIGHEST_NS));
                         }

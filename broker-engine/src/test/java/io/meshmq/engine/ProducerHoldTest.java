@@ -28,6 +28,7 @@ class ProducerHoldTest
 {
     private static final int COUNT = 2_000;
     private static final String LEVEL = String.valueOf(64 * 1024);
+    private static final int PER_COMMIT = 16;
 
     @Test
     void shouldHoldAProducerWhileItsQueuesConsumerFallsBehindButNotStopIt() throws Exception
@@ -40,6 +41,20 @@ class ProducerHoldTest
             final boolean held = sendWatched(producing, "orders");
             assertTrue(held, "the producer was never held, with " + COUNT + " KiB waiting for a consumer");
             assertTrue(producerHolds(broker) > 1, "held, let go after a stretch, held again: " + producerHolds(broker));
+
+            receiveAll(consumer);
+        });
+    }
+
+    @Test
+    void shouldHoldATransactedProducerWhoseCommitsFillTheQueue() throws Exception
+    {
+        withBroker(LEVEL, (broker, producing, consuming) ->
+        {
+            final MessageConsumer consumer = consumer(consuming);
+            // Its messages reach the queue only when it commits: the commit must start a hold as a send does.
+            assertTrue(sendWatched(producing, "orders", true), "the transacted producer was never held");
+            assertTrue(producerHolds(broker) > 1, "held by its commits more than once: " + producerHolds(broker));
 
             receiveAll(consumer);
         });
@@ -110,7 +125,18 @@ class ProducerHoldTest
      */
     private static boolean sendWatched(final Connection connection, final String queue) throws Exception
     {
-        final Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        return sendWatched(connection, queue, false);
+    }
+
+    /**
+     * As {@link #sendWatched(Connection, String)}; {@code transacted}: in a transacted session that commits every
+     * {@link #PER_COMMIT} messages.
+     */
+    private static boolean sendWatched(final Connection connection, final String queue, final boolean transacted)
+        throws Exception
+    {
+        final Session session = connection.createSession(transacted, transacted ? Session.SESSION_TRANSACTED :
+            Session.AUTO_ACKNOWLEDGE);
         final MessageProducer producer = session.createProducer(session.createQueue(queue));
         final AtomicReference<Exception> failure = new AtomicReference<>();
         final Thread sender = new Thread(() ->
@@ -123,6 +149,14 @@ class ProducerHoldTest
                     message.writeBytes(new byte[1024]);
                     message.setIntProperty("n", i);
                     producer.send(message);
+                    if (transacted && (i + 1) % PER_COMMIT == 0)
+                    {
+                        session.commit();
+                    }
+                }
+                if (transacted)
+                {
+                    session.commit();
                 }
             }
             catch (final Exception ex)

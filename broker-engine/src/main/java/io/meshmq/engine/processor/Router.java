@@ -316,6 +316,7 @@ final class Router
         final long mark = durability.mark();
         final List<ServerMessage> messages = new ArrayList<>(event.sendTypes.length);
         final List<List<MessageReference>> references = new ArrayList<>(event.sendTypes.length);
+        final List<List<MessageReference>> routedBySend = new ArrayList<>(event.sendTypes.length);
         for (int i = 0; i < event.sendTypes.length; i++)
         {
             final ServerMessage message = message(event.sendMessages[i], connection);
@@ -333,6 +334,7 @@ final class Router
             }
             messages.add(message);
             references.add(into);
+            routedBySend.add(into);
             // Copies for other nodes of the cluster commit in the same record as the rest.
             for (int c = 0; c < copies.size(); c++)
             {
@@ -375,9 +377,14 @@ final class Router
         }
         duplicates.committed(event.reason);
         writer.confirm(durability, event.connection, event.correlationId, mark);
+        final long nowMs = clock.nowMs();
         for (int i = 0; i < event.sendTypes.length; i++)
         {
-            admission.blockIfFull(connection, event.sendTypes[i], event.sendNames[i]);
+            // A commit fills queues as sends do: it starts a hold as a send would.
+            final AddressSettings settings = addressSettings.resolve(event.sendNames[i]);
+            admission.blockIfFull(connection, event.sendTypes[i], event.sendNames[i], settings);
+            admission.holdIfBehind(connection, event.sendTypes[i], event.sendNames[i], settings, routedBySend.get(i),
+                nowMs);
         }
     }
 

@@ -225,14 +225,20 @@ public final class BrokerUnderTest implements AutoCloseable
     public ConnectionFactory connectionFactory()
     {
         final Path trust = data.resolve("trust.p12");
+        if (isTls(kind) && kind.startsWith("meshmq"))
+        {
+            return new io.meshmq.jms.MeshConnectionFactory(url + "?trustStore=" + trust + "&trustStorePassword=" +
+                STORE_PASSWORD + "&sslProvider=" + provider(kind));
+        }
+        if (kind.equals("meshmq-low-latency"))
+        {
+            return new io.meshmq.jms.MeshConnectionFactory(url + "?receiveSpin=" + LOW_LATENCY_SPIN_MICROS);
+        }
         if (kind.startsWith("meshmq"))
         {
-            return new io.meshmq.jms.MeshConnectionFactory(isTls(kind) ? url + "?trustStore=" + trust +
-                "&trustStorePassword=" + STORE_PASSWORD + "&sslProvider=" + provider(kind) :
-                kind.equals("meshmq-low-latency") ? url + "?receiveSpin=" + LOW_LATENCY_SPIN_MICROS :
-                // For experiments: -Dmeshmq.bench.urlOptions="receiveSpin=50&consumerWindow=10" on the plain kind.
-                url + (System.getProperty("meshmq.bench.urlOptions", "").isBlank() ? "" :
-                    "?" + System.getProperty("meshmq.bench.urlOptions").trim()));
+            // For experiments: -Dmeshmq.bench.urlOptions="receiveSpin=50&consumerWindow=10" on the plain kind.
+            final String options = System.getProperty("meshmq.bench.urlOptions", "").trim();
+            return new io.meshmq.jms.MeshConnectionFactory(options.isEmpty() ? url : url + "?" + options);
         }
         // Artemis's defaults, which match MeshMQ's: a persistent send waits for the broker, a non-persistent one
         // does not.
